@@ -33,6 +33,7 @@ _POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|
 _NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
                        r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.I)
 _PUNCT = re.compile(r"[，。！？；,.!?;：、]")
+_TITLE_CLASS = re.compile(r"title|headline|biaoti", re.I)
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
@@ -147,11 +148,14 @@ def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> str:
         return meta["articletitle"]
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = re.sub(r"\s", "", page_title)
-    headings = [normalise_line(h.text_content()) for h in doc.iter("h1", "h2")]
-    for heading in headings:
-        key = re.sub(r"\s", "", heading)
-        if len(key) >= 4 and squeezed and (key in squeezed or squeezed in key):
-            return heading
+    headings = [re.sub(r"^原创\s*", "", normalise_line(h.text_content())) for h in doc.iter("h1", "h2", "h3")]
+    titled = [re.sub(r"^原创\s*", "", normalise_line(e.text_content())) for e in doc.iter("div", "p", "span", "td", "strong")
+              if _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3]
+    for group in (headings, titled):
+        for heading in sorted(group, key=len, reverse=True):
+            key = re.sub(r"\s", "", heading)
+            if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
+                return heading
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
         if len(candidate) >= 4 and squeezed.startswith(re.sub(r"\s", "", candidate)):
@@ -181,7 +185,7 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     key = re.sub(r"\s", "", title)
     start = 0
     for i, (line, _) in enumerate(lines):
-        if key and re.sub(r"\s", "", line) == key:
+        if key and key in re.sub(r"\s", "", line):
             start = i
             break
     found: dict[str, str] = {}
@@ -193,6 +197,13 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 found.setdefault(name, value)
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
+    if not found.get("date"):
+        # A date printed just under the headline is the publication date.
+        for line, _ in lines[start:start + 8]:
+            date = parse_date(line[line.find(key[-6:]) + 6 if key and key[-6:] in line else 0:][:120])
+            if date:
+                found["date"] = date
+                break
     return {k: v for k, v in found.items() if v}
 
 
