@@ -27,7 +27,7 @@ _COMMON = frozenset(
     "太水万萬市眼体體别別处處总總才场場师師书書比住员員九笑性通目华華报報立马馬命张張活难難神数數件安表原車车"
     "，。、：；“”（）《》！？"
 )
-_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
             "big5": "big5", "big5-hkscs": "big5hkscs", "cp950": "cp950", "utf-8": "utf-8", "utf8": "utf-8"}
 
@@ -53,7 +53,7 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if not sample:
         return False
-    if sample.count(b"\x00") > len(sample) // 100:
+    if sample.count(b"\x00") > max(8, len(sample) // 20):
         return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls > len(sample) // 20

@@ -21,19 +21,24 @@ import lxml.html
 
 from ..article import Article
 from .authors import byline_authors, parse_authors
-from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, strip_site_suffix
+from .cleaning import (
+    is_date_line,
+    is_furniture,
+    normalise_line,
+    parse_meta_line,
+    strip_site_suffix,
+)
 from .dates import date_from_path, parse_date
 from .text import extract_text
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button", "textarea",
               "input", "nav", "aside", "footer", "template", "object", "embed", "canvas", "video", "audio")
-_BLOCK = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header blockquote "
-                   "pre dd dt dl center form main figure figcaption hr td th tbody".split())
-_POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.I)
+_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "td", "th", "tbody"])
+_POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.IGNORECASE)
 _NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
-                       r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.I)
+                       r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
 _PUNCT = re.compile(r"[，。！？；,.!?;：、]")
-_TITLE_CLASS = re.compile(r"title|headline|biaoti", re.I)
+_TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
@@ -217,6 +222,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if len(line) <= 80 and (parse_meta_line(line) or is_date_line(line)):
             continue
+        if len(line) <= 30 and byline_authors(line):
+            continue
         body.append(line)
     return body
 
@@ -267,11 +274,12 @@ def extract_html(text: str, relpath: str) -> Article:
     page_lines = _lines(body_el)
     visible = _visible_meta(page_lines, title)
     main = _main_content(body_el)
-    body = _body_lines(_lines(main), title)
+    main_lines = _lines(main)
+    body = _body_lines(main_lines, title)
     authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(visible.get("author", ""))
     if not authors:
-        for line in body[:3]:
+        for line, _ in main_lines[:4]:
             authors = byline_authors(line)
             if authors:
                 break

@@ -30,9 +30,9 @@ CRAWLER_NAMES = {
 }
 # Which of several names wins when a record has more than one for a field.
 _PREFERENCE = {"source": ("source_name", "source"), "column": ("column", "category_name", "category")}
-_LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.I)
+_LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
 _LISTING_TITLE = re.compile(r"文章列表|列表[|｜]|^.{0,6}[|｜│].{0,12}$")
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 
 def _text(value: object) -> str | None:
@@ -74,7 +74,7 @@ def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
 
 def _body(fields: dict) -> str:
     body = _text(fields.get("body")) or ""
-    if body and re.search(r"<(?:p|div|br|span|table)\b", body, re.I):
+    if body and re.search(r"<(?:p|div|br|span|table)\b", body, re.IGNORECASE):
         return html_body_text(body)
     if not body and _text(fields.get("html")):
         return html_body_text(fields["html"])

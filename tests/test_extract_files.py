@@ -1,0 +1,162 @@
+"""extract_file on real fixtures (seed, gazette) and hand-written pages that copy real page structures."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.article import Article, Skipped
+from indexer.extract import SUPPORTED_SUFFIXES, extract_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+FURNITURE = ("手機版", "手机版", "當前位置", "当前位置", "分享到", "列印", "打印", "版權所有", "版权所有",
+             "ICP", "公网安备", "電腦版", "电脑版", "&&", "相关新闻", "字号", "字號")
+
+
+def one(name: str, relpath: str | None = None) -> Article:
+    results = list(extract_file((FIXTURES / name).read_bytes(), relpath or name))
+    assert len(results) == 1 and isinstance(results[0], Article), results
+    return results[0]
+
+
+def test_supported_suffixes():
+    assert SUPPORTED_SUFFIXES == {".html", ".htm", ".shtml", ".txt", ".jsonl", ".json"}
+
+
+def test_seed_text_dump_gives_every_field():
+    article = one("mee-2024-02-05-party-building.txt", "seed/mee-2024-02-05-party-building.txt")
+    assert article.id == "seed/mee-2024-02-05-party-building.txt"
+    assert article.title == ("生態環境部黨組書記孫金龍在《旗幟》雜誌發表署名文章 "
+                             "《以機關黨建高品質發展引領和保障生態環境保護工作紮實推進》")
+    assert article.date == "2024-02-05"
+    assert article.source == "生態環境部"
+    assert article.authors == ["孫金龍"]
+    assert article.body.startswith("生態環境部黨組堅持以習近平新時代")
+    for word in FURNITURE:
+        assert word not in article.body, word
+    assert "\n" in article.body  # paragraphs stay apart
+
+
+def test_gazette_records_roc_dates_titles_removed_from_authors():
+    results = list(extract_file((FIXTURES / "gazette-sample.jsonl").read_bytes(), "gazette.jsonl"))
+    assert all(isinstance(r, Article) for r in results) and len(results) == 3
+    first = results[0]
+    assert first.id == "gazette-533"
+    assert first.date == "2005-01-03"
+    assert first.source == "大陸委員會"
+    assert first.authors == ["賴幸媛"]
+    assert first.column == "法規"
+    assert first.keywords == ["聘請", "顧問", "人事任免"]
+    assert "修正「行政院大陸委員會顧問遴聘辦法」。" in first.body  # Word HTML body cleaned to text
+    assert "<td" not in first.body and "&nbsp;" not in first.body
+
+
+def test_gov_page_meta_tags_win_and_furniture_is_dropped_even_when_charset_lies():
+    article = one("gov-meta-lying-charset.html")  # says gb2312, is UTF-8
+    assert article.title == "山西品牌丝路行（南美站）正式启动"
+    assert article.date == "2019-09-18"
+    assert article.source == "山西日报"
+    assert article.authors == ["张三", "李四"]
+    assert article.column == "山西要闻"
+    assert article.keywords == ["丝路行", "南美", "招商"]
+    assert article.url.endswith("t20190918_693227.shtml")
+    assert article.body.splitlines()[0].startswith("跨越千山万水")
+    assert len(article.body.splitlines()) == 3
+    for word in FURNITURE + ("山西品牌中华行走进上海", "网站标识码"):
+        assert word not in article.body, word
+
+
+def test_news_page_in_gbk_title_suffix_visible_source_and_byline():
+    article = one("news-title-suffix-gbk.html")
+    assert article.title == "女儿出嫁，郑板桥画了几笔兰花当嫁妆"
+    assert article.date == "2019-06-15"
+    assert article.source == "人民网-文化频道"
+    assert article.authors == ["邵玉姿"]
+    assert article.date == "2019-06-15"
+    assert "郑板桥的女儿出嫁时" in article.body
+    for word in FURNITURE + ("责编",):
+        assert word not in article.body, word
+
+
+def test_big5_page_with_full_width_roc_date():
+    article = one("big5-roc-date.html")
+    assert article.title == "行政院公告：修正檔案法施行細則"
+    assert article.date == "2005-01-03"
+    assert article.source == "檔案管理局"
+    assert article.authors == ["賴幸媛"]
+    assert "回到頂部" not in article.body and "修正「檔案法施行細則」部分條文" in article.body
+
+
+def test_text_dump_bylines_and_furniture():
+    article = one("text-dump-byline.txt")
+    assert article.title == "科技小院让农民成了“土专家”"
+    assert article.date == "2020-05-19"
+    assert article.source == "人民日报"
+    assert article.authors == ["邵玉姿"]
+    assert article.body.startswith("（记者杜一菲）五月的田野里")
+    for word in FURNITURE:
+        assert word not in article.body, word
+
+
+def test_newspaper_text_title_subtitle_and_date_from_file_name():
+    article = one("20190203-04-05.txt", "2019年2月/20190203/20190203-04-05.txt")
+    assert article.title == "高能同步辐射光源验证装置通过验收 让大科学装置早日服务科研"
+    assert article.date == "2019-02-03"
+    assert article.source is None  # nothing in the text names the paper
+    assert article.authors == ["吴月辉", "张三"]
+    assert article.body.startswith("本报北京2月2日电")
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty"),
+    (b"   \n\t  \r\n", "empty"),
+    (bytes(range(256)) * 40, "not text"),
+    (b"\x00" * 500 + b"<html>", "not text"),
+    (b"<html><head><title>x</title></head><body><div>", "no article text"),
+])
+def test_bad_html_files_give_one_skipped_with_reason(data, reason):
+    results = list(extract_file(data, "bad/page.html"))
+    assert len(results) == 1 and isinstance(results[0], Skipped)
+    assert results[0].path == "bad/page.html" and reason in results[0].reason
+
+
+def test_truncated_and_deeply_nested_html_still_read():
+    truncated = "<html><body><h1>标题</h1><p>这是一篇被截断的文章，正文还在，只是页面没有写完".encode()
+    assert "正文还在" in next(extract_file(truncated, "t.html")).body
+    deep = ("<html><body>" + "<div>" * 100_000 + "深层嵌套的页面里也有正文内容。" + "</div>" * 100_000).encode()
+    result = next(extract_file(deep, "deep.html"))
+    assert isinstance(result, Article) and "深层嵌套的页面里也有正文内容" in result.body
+
+
+def test_nul_bytes_inside_text_are_dropped():
+    result = next(extract_file("标题\n\n　　正文第一段，\x00里面有一个空字符。\n".encode(), "n.txt"))
+    assert isinstance(result, Article) and "\x00" not in result.body
+
+
+def test_json_lines_bad_lines_skipped_good_ones_kept_and_crawler_names_understood():
+    lines = [
+        json.dumps({"article_id": "a1", "title": "台電四接海事工程流標", "content": "位於基隆外木山的台電四接&#22825;然氣接收站。",
+                    "source": "China Times", "source_name": "中時新聞網", "published_date": "2025-11-18",
+                    "author": "記者 王小明", "tags": ["基隆市", "四接"]}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"title": "沒有編號", "text": "正文", "date": 5, "authors": {}}, ensure_ascii=False),
+        json.dumps([1, 2]),
+        json.dumps({"title": "作者：張家玲 的文章列表｜壹蘋新聞網", "url": "https://news.nextapple.com/search/author/x",
+                    "content": "列表"}, ensure_ascii=False),
+    ]
+    results = list(extract_file("\n".join(lines).encode(), "feed.jsonl"))
+    first, bad, third, not_object, listing = results
+    assert first.id == "a1" and first.source == "中時新聞網" and first.date == "2025-11-18"
+    assert first.authors == ["王小明"] and first.keywords == ["基隆市", "四接"]
+    assert "天然氣" in first.body
+    assert bad == Skipped("feed.jsonl:2", bad.reason) and "invalid JSON" in bad.reason
+    assert third.id == "feed.jsonl#3" and third.date is None and third.authors == []
+    assert isinstance(not_object, Skipped) and not_object.path == "feed.jsonl:4"
+    assert isinstance(listing, Skipped) and "listing" in listing.reason
+
+
+def test_json_array_and_field_map():
+    data = json.dumps([{"headline_zh": "標題", "正文": "<p>第一段</p><p>第二段</p>", "id": 7}], ensure_ascii=False)
+    (article,) = extract_file(data.encode(), "a.json", field_map={"headline_zh": "title", "正文": "body"})
+    assert article.id == "7" and article.title == "標題" and article.body == "第一段\n第二段"

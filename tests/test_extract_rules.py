@@ -1,0 +1,84 @@
+"""The small rules extraction is built from: dates, authors, encodings, furniture lines, title suffixes."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.extract.authors import byline_authors, parse_authors
+from indexer.extract.cleaning import is_furniture, parse_meta_line, strip_site_suffix
+from indexer.extract.dates import date_from_path, find_date, parse_date
+from indexer.extract.encoding import decode
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024-02-05", "2024-02-05"), ("2024/2/5 09:30", "2024-02-05"), ("2024年2月5日", "2024-02-05"),
+    ("2024.02.05", "2024-02-05"), ("中華民國94年1月3日", "2005-01-03"), ("民國94年1月3日", "2005-01-03"),
+    ("２０２４年２月５日", "2024-02-05"), ("2019-09-07T13:43:45+08:00", "2019-09-07"),
+    ("2019年女排世界杯", None), ("2024-13-45", None),
+])
+def test_dates_in_every_form(text, expected):
+    assert find_date(text) == expected
+
+
+def test_dates_of_other_types_and_in_file_names():
+    assert parse_date(5) is None and parse_date({}) is None and parse_date(None) is None
+    assert parse_date(1707100000) == "2024-02-05"
+    assert date_from_path("2019年10月/20191001/20191001-01-01.txt") == "2019-10-01"
+    assert date_from_path("http://fgw.zj.gov.cn/art/2016/11/22/art_1.html") == "2016-11-22"
+
+
+@pytest.mark.parametrize("value,names", [
+    ("主任委員 賴幸媛", ["賴幸媛"]), ("生態環境部黨組書記 孫金龍", ["孫金龍"]), ("记者 张三 李四", ["张三", "李四"]),
+    ("张三、李四", ["张三", "李四"]), ("副院長 葉菊蘭;院長 游錫堃", ["葉菊蘭", "游錫堃"]),
+    ("网易", []), ("104363", []), ("未知", []), ("聯合報／ 記者", []), (["王五", {"name": "赵六"}], ["王五", "赵六"]),
+])
+def test_authors_are_person_names_without_titles(value, names):
+    assert parse_authors(value) == names
+
+
+@pytest.mark.parametrize("line,names", [
+    ("新华社北京9月30日电  （记者朱基钗）中共中央总书记", ["朱基钗"]), ("（记者杜一菲）", ["杜一菲"]),
+    ("本报记者 邵玉姿", ["邵玉姿"]), ("本报记者\u00a0\u00a0贺\u00a0\u00a0勇", ["贺勇"]),
+    ("澎湃新闻记者 贺梨萍", ["贺梨萍"]), ("谷一鸣摄（影像中国）", []), ("今天天气很好，记者看到了很多人。", []),
+])
+def test_bylines(line, names):
+    assert byline_authors(line) == names
+
+
+def test_encodings_detected_from_bytes():
+    text = "生態環境部黨組書記在雜誌發表署名文章，全面貫徹黨的精神。"
+    assert decode(text.encode("utf-8")) == text
+    assert decode(text.encode("utf-8-sig")) == text
+    assert decode(text.encode("utf-16")) == text
+    assert decode(text.encode("big5")) == text
+    simplified = "生态环境部党组书记在杂志发表署名文章，全面贯彻党的精神。"
+    assert decode(simplified.encode("gb18030")) == simplified
+    assert decode('<meta charset="gb2312">中文页面其实是UTF-8'.encode()) .endswith("UTF-8")
+    assert decode(bytes(range(256)) * 10) is None
+
+
+@pytest.mark.parametrize("line", [
+    "手機版", "當前位置:首頁 > 要聞動態", "分享到:", "[列印] 字號:[大] [中] [小]", "版權所有:中華人民共和國生態環境部",
+    "ICP備案編號: 京ICP備05009132號", "京公網安備 11040102700072號", "電腦版", "相关新闻", "责任编辑：张三",
+])
+def test_furniture_lines(line):
+    assert is_furniture(line)
+
+
+def test_article_sentences_are_not_furniture():
+    assert not is_furniture("生態環境部黨組堅持以習近平新時代中國特色社會主義思想為指導。")
+
+
+def test_metadata_lines():
+    assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
+    assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {
+        "source": "证券时报网", "author": "李在山", "date": "2019-09-26"}
+    assert parse_meta_line("这篇文章的来源：很难说清楚，" * 10) == {}
+
+
+@pytest.mark.parametrize("title,headline", [
+    ("多地项目连环爆雷_网易财经", "多地项目连环爆雷"), ("法国全国大罢工再次严重影响交通-新华网", "法国全国大罢工再次严重影响交通"),
+    ("中国人习以为常的地方|公园_新浪新闻", "中国人习以为常的地方"), ("国务院公报__2007年第23号国务院公报_中国政府网", "2007年第23号国务院公报"),
+    ("1-10月德清县固定资产投资结构趋稳趋优", "1-10月德清县固定资产投资结构趋稳趋优"),
+])
+def test_title_without_site_suffix(title, headline):
+    assert strip_site_suffix(title) == headline
