@@ -154,9 +154,9 @@ def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> str:
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = re.sub(r"\s", "", page_title)
     headings = [re.sub(r"^原创\s*", "", normalise_line(h.text_content())) for h in doc.iter("h1", "h2", "h3")]
-    titled = [re.sub(r"^原创\s*", "", normalise_line(e.text_content())) for e in doc.iter("div", "p", "span", "td", "strong")
-              if _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3]
-    for group in (headings, titled):
+    titled = (re.sub(r"^原创\s*", "", normalise_line(e.text_content())) for e in doc.iter("div", "p", "span", "td", "strong")
+              if (e.get("class") or e.get("id")) and _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3)
+    for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
             key = re.sub(r"\s", "", heading)
             if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
