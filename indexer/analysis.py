@@ -1,0 +1,309 @@
+"""Chinese text analysis shared by indexing, querying and highlighting.
+
+One chain, three uses. Every piece works on the *folded* text, which has exactly as many
+characters as the original, so character offsets found in it are true offsets into the
+original text (that is what lets the highlighter mark Traditional text for a Simplified
+query).
+
+- `fold`: NFKC width folding (only where it maps one character to one character), case
+  folding and Traditional→Simplified folding with OpenCC's character table (context free,
+  so a phrase folds the same way inside a query and inside any article).
+- Units: every CJK character is one unit, every run of Latin letters or digits is one unit;
+  whitespace and punctuation are not units. A phrase matches where its units appear
+  consecutively (CONTRACT.md "Query syntax").
+- Exact terms (`exact_terms`): over the unit sequence, a CJK unit followed by another CJK
+  unit gives the bigram of the two at the unit's position; a CJK unit followed by a Latin
+  unit (or by nothing) gives itself as a unigram; a Latin unit gives itself. These decide
+  what matches, independently of any segmenter.
+- Words (`word_tokens`): jieba segmentation (rjieba when available) of the folded CJK runs,
+  plus Latin units; they rank.
+
+The Whoosh `Tokenizer`/`Filter` classes at the bottom wrap these functions, so Whoosh fields,
+query building and highlighting all call the same code.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from whoosh.analysis import Composable, Filter, Token, Tokenizer
+
+# --------------------------------------------------------------------------- folding
+
+# CJK ideographs (basic, extension A, compatibility, extensions B+), kana and hangul:
+# scripts written without spaces, where each character is a unit.
+_CJK_RANGES = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+_UNIT_RE = re.compile(f"([{_CJK_RANGES}])|([^\\W_{_CJK_RANGES}]+)")
+_LATIN_RE = re.compile(f"[^\\W_{_CJK_RANGES}]+")
+_CJK_RUN_RE = re.compile(f"[{_CJK_RANGES}]+")
+_CJK_CHAR_RE = re.compile(f"[{_CJK_RANGES}]")
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Map each character whose NFKC form, case fold or Simplified form is one other character."""
+    table: dict[int, str] = {}
+    # NFKC where it maps one character to exactly one character (full-width forms, the
+    # ideographic space, compatibility ideographs, Kangxi radicals, ...).
+    for lo, hi in ((0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            norm = unicodedata.normalize("NFKC", ch)
+            if norm != ch and len(norm) == 1:
+                table[cp] = norm
+    # Traditional → Simplified, one character at a time: context-free, so folding never
+    # depends on the neighbouring characters and a query folds like the text it is cut from.
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
+    chars += [table.get(cp, chr(cp)) for cp in range(0xF900, 0xFB00)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) == len(chars):
+        for original, simple in zip(chars, converted):
+            if len(simple) == 1 and simple != original:
+                table[ord(original)] = simple
+    # compatibility ideographs: NFKC first, then Simplified
+    for cp in range(0xF900, 0xFB00):
+        mid = table.get(cp)
+        if mid is not None and ord(mid) in table:
+            table[cp] = table[ord(mid)]
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Fold width, case and script; the result has exactly as many characters as `text`."""
+    folded = text.translate(_FOLD_TABLE)
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+    return lowered
+
+
+def is_cjk(ch: str) -> bool:
+    return _CJK_CHAR_RE.match(ch) is not None
+
+
+# ----------------------------------------------------------------------------- units
+
+
+class Unit(NamedTuple):
+    text: str  # folded
+    start: int
+    end: int
+    cjk: bool
+
+
+def units(folded: str) -> list[Unit]:
+    """The unit sequence of folded text: CJK characters one by one, Latin words/numbers whole."""
+    return [
+        Unit(m.group(), m.start(), m.end(), m.group(1) is not None)
+        for m in _UNIT_RE.finditer(folded)
+    ]
+
+
+class ExactTerm(NamedTuple):
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
+    """Bigrams over consecutive CJK units, unigrams for CJK units before a Latin unit or the end.
+
+    Term i sits at position i (the unit index), so a phrase's terms are consecutive.
+    """
+    out = []
+    last = len(unit_seq) - 1
+    for i, u in enumerate(unit_seq):
+        if u.cjk and i < last and unit_seq[i + 1].cjk:
+            nxt = unit_seq[i + 1]
+            out.append(ExactTerm(u.text + nxt.text, i, u.start, nxt.end))
+        else:
+            out.append(ExactTerm(u.text, i, u.start, u.end))
+    return out
+
+
+def exact_postings(text: str) -> dict[str, list[int]]:
+    """term → positions for the exact representation of `text` (the indexing fast path)."""
+    postings: dict[str, list[int]] = {}
+    seq = [(m.group(), m.group(1) is not None) for m in _UNIT_RE.finditer(fold(text))]
+    last = len(seq) - 1
+    for i, (t, cjk) in enumerate(seq):
+        if cjk and i < last and seq[i + 1][1]:
+            t = t + seq[i + 1][0]
+        plist = postings.get(t)
+        if plist is None:
+            postings[t] = [i]
+        else:
+            plist.append(i)
+    return postings
+
+
+# ----------------------------------------------------------------------------- words
+
+
+class _Segmenter:
+    """jieba segmentation, through rjieba when installed (same dictionary and algorithm)."""
+
+    def __init__(self) -> None:
+        self._cut = None
+
+    def _load(self):
+        words = list(_user_words())
+        try:
+            import rjieba
+
+            jb = rjieba.Jieba()
+            for w in words:
+                jb.add_word(w)
+            return jb.cut
+        except ImportError:  # pragma: no cover - the pinned requirements include rjieba
+            import jieba
+
+            jieba.setLogLevel(60)
+            for w in words:
+                jieba.add_word(w)
+            return lambda s: list(jieba.cut(s))
+
+    def cut(self, text: str) -> list[str]:
+        if self._cut is None:
+            self._cut = self._load()
+        return self._cut(text)
+
+
+USER_DICT = Path(os.environ.get("WENSOU_USER_DICT", Path(__file__).resolve().parent.parent / "index_data" / "userdict.txt"))
+
+
+def _user_words() -> Iterator[str]:
+    """Domain terms from the user dictionary (one per line: word [freq [tag]]), folded."""
+    try:
+        lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        word = line.split("#", 1)[0].strip().split(" ")[0]
+        if word:
+            yield fold(word)
+
+
+segmenter = _Segmenter()
+
+
+class Word(NamedTuple):
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def word_tokens(text: str) -> list[Word]:
+    """jieba words of the CJK runs and whole Latin words/numbers, with true positions."""
+    folded = fold(text)
+    out: list[Word] = []
+    pos = 0
+    for m in _UNIT_RE.finditer(folded):
+        if m.group(1) is None:
+            out.append(Word(m.group(), pos, m.start(), m.end()))
+            pos += 1
+    # CJK runs: segment each run, then merge with the Latin words by offset
+    cjk_words: list[Word] = []
+    for run in _CJK_RUN_RE.finditer(folded):
+        start = run.start()
+        for w in segmenter.cut(run.group()):
+            cjk_words.append(Word(w, 0, start, start + len(w)))
+            start += len(w)
+    if not cjk_words:
+        return out
+    merged = sorted(out + cjk_words, key=lambda w: w.start)
+    return [Word(w.text, i, w.start, w.end) for i, w in enumerate(merged)]
+
+
+def word_counts(text: str) -> dict[str, int]:
+    """word → frequency for the ranking representation of `text` (the indexing fast path)."""
+    folded = fold(text)
+    found = [m.group() for m in _LATIN_RE.finditer(folded)]
+    for run in _CJK_RUN_RE.findall(folded):
+        found.extend(segmenter.cut(run))
+    counts: dict[str, int] = {}
+    for w in found:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def query_words(text: str) -> tuple[str, ...]:
+    return tuple(w.text for w in word_tokens(text))
+
+
+# ------------------------------------------------------------------ Whoosh components
+
+
+class _TokenizerBase(Tokenizer):
+    def _emit(self, items, positions, chars, start_pos, start_char, mode, **kwargs):
+        t = Token(positions, chars, removestops=True, mode=mode, **kwargs)
+        for item in items:
+            t.text = item.text
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + item.pos
+            if chars:
+                t.startchar = start_char + item.start
+                t.endchar = start_char + item.end
+            yield t
+
+
+class UnitTokenizer(_TokenizerBase):
+    """Yields the units of the folded text (CJK characters, Latin words) with true positions."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        seq = units(fold(value))
+        items = [ExactTerm(u.text, i, u.start, u.end) for i, u in enumerate(seq)]
+        yield from self._emit(items, positions, chars, start_pos, start_char, mode, **kwargs)
+
+
+class CJKBigramFilter(Filter):
+    """Turns consecutive CJK units into overlapping bigrams (see `exact_terms`)."""
+
+    def __call__(self, tokens):
+        buffered = [(t.text, t.pos, t.startchar, t.endchar, t.copy()) for t in tokens]
+        seq = [Unit(text, s, e, is_cjk(text[0]) and len(text) == 1) for text, _, s, e, _ in buffered]
+        for term, (_, pos, _, _, tok) in zip(exact_terms(seq), buffered):
+            tok.text = term.text
+            tok.pos = pos
+            tok.startchar, tok.endchar = term.start, term.end
+            yield tok
+
+
+class WordTokenizer(_TokenizerBase):
+    """Yields jieba words of the folded text and whole Latin words, with true positions."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        yield from self._emit(word_tokens(value), positions, chars, start_pos, start_char, mode, **kwargs)
+
+
+def ExactAnalyzer() -> Composable:  # noqa: N802 - Whoosh's naming convention for analyzers
+    """The exact representation: units, then CJK bigrams. Decides what matches."""
+    return UnitTokenizer() | CJKBigramFilter()
+
+
+def WordAnalyzer() -> Composable:  # noqa: N802
+    """The ranking representation: jieba words and whole Latin words."""
+    return WordTokenizer()

@@ -1,0 +1,93 @@
+"""Highlighting: where a query's clauses occur in a text, as HTML with `<mark>` around each match.
+
+Matches are found in the folded text (same length as the original), with the same notion of a
+phrase as the index: the clause's units in order, with only non-unit characters (whitespace,
+punctuation) between them, Latin words whole. So a Simplified query marks Traditional text, a
+phrase is marked whole, and everything else is HTML-escaped.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Iterable
+
+from indexer.analysis import _CJK_RANGES, Unit, fold
+
+_LATIN = f"[^\\W_{_CJK_RANGES}]"
+SNIPPET_CHARS = 160
+
+
+def clause_pattern(seq: list[Unit]) -> str:
+    parts = []
+    for u in seq:
+        if u.cjk:
+            parts.append(re.escape(u.text))
+        else:
+            parts.append(f"(?<!{_LATIN}){re.escape(u.text)}(?!{_LATIN})")
+    return "[\\W_]*?".join(parts)
+
+
+def compile_patterns(sequences: Iterable[list[Unit]]) -> re.Pattern | None:
+    pats = sorted({clause_pattern(s) for s in sequences if s}, key=len, reverse=True)
+    return re.compile("|".join(pats)) if pats else None
+
+
+def match_spans(text: str, pattern: re.Pattern | None, limit: int = 10_000) -> list[tuple[int, int]]:
+    if pattern is None or not text:
+        return []
+    spans = []
+    for m in pattern.finditer(fold(text)):
+        if m.end() > m.start():
+            spans.append((m.start(), m.end()))
+            if len(spans) >= limit:
+                break
+    return spans
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` as HTML with the spans inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s], quote=False))
+        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end], quote=False))
+    return "".join(out)
+
+
+def highlight(text: str, pattern: re.Pattern | None) -> str:
+    """The whole text as HTML, every match marked."""
+    return mark(text, match_spans(text, pattern))
+
+
+def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) -> str:
+    """A window of about `size` characters around the densest matches, as HTML."""
+    text = text or ""
+    spans = match_spans(text, pattern, limit=2000)
+    if not spans:
+        head = text[:size].strip()
+        return escape(head, quote=False) + ("…" if len(text) > size else "")
+    # the window that starts at a match and covers the most distinct matched strings
+    folded = fold(text)
+    best, best_key = 0, (-1, -1)
+    j = 0
+    for i, (s, _) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= s + size:
+            j += 1
+        window = spans[i:j]
+        key = (len({folded[a:b] for a, b in window}), len(window))
+        if key > best_key:
+            best, best_key = i, key
+    first = spans[best][0]
+    start = max(0, first - size // 4)
+    # start after a sentence break when one is near, so the snippet reads well
+    cut = max(text.rfind(ch, start, first) for ch in "。！？!?\n")
+    if cut != -1 and first - cut < size // 2:
+        start = cut + 1
+    end = min(len(text), start + size)
+    body = mark(text, spans, start, end).strip()
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")

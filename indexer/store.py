@@ -1,0 +1,183 @@
+"""Index generations on disk: one writer at a time, atomic switches, readers never interrupted.
+
+Layout of an index directory::
+
+    index/
+      CURRENT          name of the live generation (replaced atomically with os.replace)
+      write.lock       flock()ed by the one process that writes (released by the kernel if it dies)
+      gen-<stamp>/     a complete Whoosh index + build.json (how it was built) + manifest.json
+
+A writer builds a new generation beside the live one (a full rebuild starts empty; an
+incremental ingest starts from hard links to the live generation's files, which Whoosh never
+modifies in place), then switches CURRENT to it. A generation that was being written when the
+process died is never named by CURRENT, so it is simply removed by the next writer. Old
+generations are removed once superseded, keeping the previous good one for readers that are
+still finishing on it.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.codec import WensouCodec
+from indexer.schema import build_schema
+
+CURRENT = "CURRENT"
+LOCK = "write.lock"
+BUILD_INFO = "build.json"
+MANIFEST = "manifest.json"
+GEN_PREFIX = "gen-"
+KEEP_GENERATIONS = 2  # the live one and the previous good one
+
+
+class IndexBusy(RuntimeError):
+    """Another rebuild or ingest holds the write lock."""
+
+
+class NoIndex(RuntimeError):
+    """There is no built index at this location yet."""
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation's directory, or None when nothing has been built."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name.startswith(GEN_PREFIX) and gen.is_dir() else None
+
+
+def pointer_stamp(index_dir: Path) -> tuple[int, int] | None:
+    """A cheap fingerprint of CURRENT (inode, mtime): changes whenever a new generation goes live."""
+    try:
+        st = os.stat(index_dir / CURRENT)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def open_generation(gen: Path):
+    return whoosh_index.open_dir(str(gen))
+
+
+def read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return default
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass
+class WriteLock:
+    """An exclusive, non-blocking flock on index/write.lock.
+
+    The kernel releases a flock when its process dies, however it dies, so a lock left by a
+    killed rebuild is free again at once: there is no stale-pid guessing to get wrong.
+    """
+
+    index_dir: Path
+    _fd: int | None = None
+
+    def __enter__(self) -> "WriteLock":
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                who = f" (pid {holder})" if holder else ""
+                raise IndexBusy(f"another rebuild or ingest is writing {self.index_dir}{who}") from None
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def new_generation(index_dir: Path, base: Path | None):
+    """Create a new generation directory (empty, or hard-linked from `base`); return (dir, index)."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    if base is None:
+        gen.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(gen), build_schema())
+    else:
+        gen.mkdir(parents=True)
+        for item in base.iterdir():
+            if item.is_file() and "LOCK" not in item.name.upper():
+                os.link(item, gen / item.name)
+        ix = whoosh_index.open_dir(str(gen))
+    return gen, ix
+
+
+def writer(ix, procs: int = 1):
+    """A Whoosh writer with our codec; procs > 1 analyses articles on several cores."""
+    codec = WensouCodec()
+    if procs > 1:
+        return ix.writer(procs=procs, multisegment=True, limitmb=128, codec=codec,
+                         subargs={"codec": WensouCodec(), "limitmb": 128}, batchsize=64)
+    return ix.writer(limitmb=256, codec=codec)
+
+
+def switch_to(index_dir: Path, gen: Path) -> None:
+    """Make `gen` live, atomically; readers opening CURRENT see either the old or the new one."""
+    for f in gen.iterdir():  # everything the generation holds reaches the disk before it goes live
+        if f.is_file():
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    tmp = index_dir / (CURRENT + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(gen.name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    dfd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def remove_stale_generations(index_dir: Path) -> None:
+    """Remove unfinished generations and all but the newest KEEP_GENERATIONS finished ones.
+
+    Only called while holding the write lock, so no generation here is being written.
+    """
+    live = current_generation(index_dir)
+    gens = sorted((p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith(GEN_PREFIX)),
+                  key=lambda p: p.stat().st_mtime)
+    finished = [g for g in gens if (g / BUILD_INFO).exists()]
+    keep = {live} | set(finished[-KEEP_GENERATIONS:]) if live else set(finished[-KEEP_GENERATIONS:])
+    for g in gens:
+        if g not in keep:
+            shutil.rmtree(g, ignore_errors=True)
