@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,14 @@ JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = 16.0  # one HTML or text page; larger files are reported, not read
 DEFAULT_MAX_DATA_MB = 1024.0  # one JSON / JSON Lines export
 PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+
+
+class NothingToIngest(RuntimeError):
+    """No article could be read from the given paths; the live index is left as it was."""
+
+    def __init__(self, message: str, skipped: list[Skipped]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
 
 
 @dataclass
@@ -190,6 +199,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
             else:
                 sources.append(item)
         report.files = len(sources)
+        if not sources:
+            raise NothingToIngest("no article files found in the given paths", report.skipped)
 
         gen, ix = store.new_generation(index_dir, live)
         procs = opts.procs or (min(2, os.cpu_count() or 1) if rebuild and len(sources) >= PARALLEL_MIN_FILES else 1)
@@ -207,9 +218,12 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
             if opts.prune and live:
                 for key in [k for k in files if not os.path.exists(k)]:
                     report.removed += _drop_file(w, files, key, id_owner, url_owner)
+            if rebuild and not report.added:
+                raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
             w.commit()
         except BaseException:
             w.cancel()
+            shutil.rmtree(gen, ignore_errors=True)
             raise
         report.articles = sum(len(rec["articles"]) for rec in files.values())
         report.generation = gen.name
