@@ -174,7 +174,7 @@ class SearchView:
             years = [str(y) for y in range(int(years[0]), int(years[-1]) + 1)]
         top = max(counts.values())
         step = CHART_WIDTH / len(years)
-        bar_w = max(step * 0.8, 1.0)
+        bar_w = min(max(step * 0.8, 1.0), 48.0)
         bars = []
         for i, year in enumerate(years):
             c = counts.get(year, 0)
