@@ -1,0 +1,181 @@
+"""Load benchmark: concurrent clients against `cli.py serve` on loopback, for the JSON API and
+for the search page.
+
+    python -m benchmarks.load [--index DIR] [--clients 4] [--duration 30] [--threads 8]
+
+Starts `python cli.py --index DIR serve` on a free 127.0.0.1 port (the production waitress
+server, in its own process so the clients do not share its interpreter), waits for /healthz,
+then runs each target in turn: N client threads with keep-alive connections send a typical
+query mix for the given duration. The mix is built from the index itself: two-character
+words, quoted phrases, source / author / year filters from the facets, later pages and the
+date sorts. Prints requests per second, p50 / p95 / max latency and errors for each target.
+Only loopback traffic.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+WORDS = ["环境", "生态", "法规", "公告", "修正", "委员", "管理", "工程", "规定", "条例", "經濟", "農業",
+         "金融", "建设", "保护", "教育", "办法", "劳工", "交通", "文化"]
+PHRASES = ['"委員會令"', '"生态环境"', "“修正条文”", '"公共工程"', '"管理办法"', "「監督管理」"]
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            if not ok:
+                self.errors += 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def start_server(index: Path, port: int, threads: int) -> subprocess.Popen:
+    cmd = [sys.executable, str(REPO / "cli.py"), "--index", str(index), "serve", "--host", HOST,
+           "--port", str(port), "--threads", str(threads)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            status, body = get(conn, "/healthz")
+            conn.close()
+            if status == 200:
+                print(f"server: {json.loads(body)['articles']} articles at http://{HOST}:{port}/", flush=True)
+                return proc
+            raise SystemExit(f"/healthz answered {status}: {body[:200]!r}")
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start within 60 s")
+
+
+def query_mix(port: int, seed: int = 7) -> list[dict[str, str]]:
+    """Parameter sets for a typical mix, with filter values taken from the index's facets."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    _, body = get(conn, "/api/search?per_page=1")
+    conn.close()
+    facets = json.loads(body)["facets"]
+    sources = [v["value"] for v in facets["source"][:8]]
+    authors = [v["value"] for v in facets["author"][:8]]
+    years = [v["value"] for v in facets["year"][:6]]
+    rnd = random.Random(seed)
+    mix: list[dict[str, str]] = []
+    for word in WORDS:
+        mix.append({"q": word})
+        mix.append({"q": word, "page": "2"})
+    for phrase in PHRASES:
+        mix.append({"q": phrase})
+    for _ in range(12):
+        mix.append({"q": rnd.choice(WORDS), "source": rnd.choice(sources)} if sources else {"q": rnd.choice(WORDS)})
+    for _ in range(6):
+        if authors:
+            mix.append({"author": rnd.choice(authors)})
+    for _ in range(6):
+        if years:
+            y = rnd.choice(years)
+            mix.append({"q": rnd.choice(WORDS), "from": y, "to": y})
+    mix += [{"sort": "newest"}, {"q": "公告", "sort": "oldest", "page": "3"}, {"q": f"{WORDS[0]} {WORDS[1]}"},
+            {"q": "-公告 修正"}, {"q": "title:条例"}]
+    return mix
+
+
+def run_target(port: int, path: str, mix: list[dict[str, str]], clients: int, duration: float) -> tuple[Stats, float]:
+    stats = Stats()
+    stop_at = time.monotonic() + duration
+
+    def client(n: int) -> None:
+        rnd = random.Random(n)
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < stop_at:
+            url = path + "?" + urlencode(rnd.choice(mix))
+            t0 = time.perf_counter()
+            try:
+                status, _ = get(conn, url)
+                ok = status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            stats.add(time.perf_counter() - t0, ok)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return stats, time.monotonic() - t0
+
+
+def report(name: str, stats: Stats, elapsed: float) -> str:
+    lat = sorted(stats.latencies)
+    if not lat:
+        return f"{name:<12} no requests"
+    p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+    return (f"{name:<12} {len(lat):>6} requests  {len(lat) / elapsed:7.1f} req/s  "
+            f"p50 {statistics.median(lat) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  "
+            f"max {lat[-1] * 1000:6.1f} ms  errors {stats.errors}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path,
+                        default=Path(os.environ.get("WENSOU_INDEX") or REPO / "index_data" / "index"))
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per target (default 30)")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads (cli.py serve's default)")
+    args = parser.parse_args(argv)
+
+    proc = start_server(args.index.resolve(), free_port(), args.threads)
+    try:
+        port = int(proc.args[proc.args.index("--port") + 1])
+        mix = query_mix(port)
+        print(f"{args.clients} clients, {args.duration:g} s per target, {len(mix)} queries in the mix, "
+              f"{os.cpu_count()} CPUs", flush=True)
+        errors = 0
+        for name, path in (("/api/search", "/api/search"), ("/ (page)", "/")):
+            stats, elapsed = run_target(port, path, mix, args.clients, args.duration)
+            print(report(name, stats, elapsed), flush=True)
+            errors += stats.errors
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
