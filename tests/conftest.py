@@ -1,0 +1,33 @@
+"""Shared fixtures: small real indexes built from the repository's own demo and fixture files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.ingest import run_ingest
+from indexer.search import SearchEngine
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_ARTICLES = REPO / "index_data" / "articles"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory) -> Path:
+    """The demo articles (seed + gazette sample) built into an index, once per test session."""
+    index_dir = tmp_path_factory.mktemp("demo") / "index"
+    run_ingest(index_dir, [DEMO_ARTICLES], rebuild=True)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_index) -> SearchEngine:
+    return SearchEngine(demo_index)
