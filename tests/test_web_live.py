@@ -1,0 +1,71 @@
+"""The app on waitress, as `cli.py serve` runs it: concurrent requests on several threads share
+one engine, and a rebuilt index is served without a restart."""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+
+import pytest
+from web_fixtures import build_index, live_server, records
+
+from indexer.ingest import run_ingest
+from search_web import create_app
+
+
+def fetch(url: str) -> tuple[int, dict]:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, json.loads(r.read())
+
+
+@pytest.fixture
+def served(tmp_path):
+    index = build_index(tmp_path)
+    with live_server(create_app({"INDEX_DIR": index}), threads=4) as url:
+        yield url, index, tmp_path
+
+
+def test_concurrent_requests_agree(served):
+    url, _, _ = served
+    queries = ["环境", "空气质量", '"环境治理"', "生态 -新华社", "报告"]
+    expected = {q: fetch(f"{url}/api/search?q={quote(q)}")[1]["total"] for q in queries}
+
+    def one(n: int) -> tuple[str, int, int]:
+        q = queries[n % len(queries)]
+        status, data = fetch(f"{url}/api/search?q={quote(q)}&page={1 + n % 3}")
+        return q, status, data["total"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(80)))
+    assert all(status == 200 for _, status, _ in results)
+    assert all(total == expected[q] for q, _, total in results)
+
+
+def test_a_rebuilt_index_is_served_without_restart(served):
+    url, index, folder = served
+    assert fetch(f"{url}/healthz")[1]["articles"] == len(records())
+    extra = folder / "articles" / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "extra-1", "title": "新增文章：湿地保护", "date": "2024-09-09",
+                                 "body": "湿地保护条例正式施行。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def keep_searching() -> None:  # searching goes on while the new generation goes live
+        while not stop.is_set():
+            try:
+                fetch(f"{url}/api/search?q={quote('环境')}")
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+    t = threading.Thread(target=keep_searching)
+    t.start()
+    try:
+        run_ingest(index, [folder / "articles"], rebuild=True)
+    finally:
+        stop.set()
+        t.join()
+    assert errors == []
+    assert fetch(f"{url}/healthz")[1]["articles"] == len(records()) + 1
+    assert fetch(f"{url}/api/search?q={quote('湿地')}")[1]["total"] == 1
