@@ -141,8 +141,14 @@ class SearchView:
     # -- sorting and paging
 
     def sort_links(self) -> list[Link]:
-        return [Link(label, search_url(self.state.with_(sort=key)), selected=key == self.request.sort)
-                for key, label in SORT_LABELS.items()]
+        """Relevance, newest, oldest; without a query the engine lists newest first, so say so."""
+        current = self.request.sort
+        keys = list(SORT_LABELS)
+        if not self.state.q:
+            keys.remove("relevance")
+            current = "newest" if current == "relevance" else current
+        return [Link(SORT_LABELS[key], search_url(self.state.with_(sort=key)), selected=key == current)
+                for key in keys]
 
     def page_url(self, page: int) -> str:
         return search_url(self.state.with_(page=page))

@@ -313,6 +313,8 @@ def test_year_chart_is_svg_with_sized_bars(client):
 def test_empty_query_page_shows_everything(client):
     doc = page(client, "/")
     assert total_shown(doc) == len(records()) and doc.get_element_by_id("q").get("value") in (None, "")
+    assert doc.cssselect(".sort strong")[0].text == "最新"  # no query: newest first, not "relevance"
+    assert [a.text for a in doc.cssselect(".sort a")] == ["最早"]
 
 
 # ------------------------------------------------------------------------- the article
