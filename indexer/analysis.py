@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -162,43 +163,49 @@ class _Segmenter:
 
     def __init__(self) -> None:
         self._cut = None
+        self._lock = threading.Lock()
 
     def _load(self):
-        words = list(_user_words())
+        entries = list(_user_words())
         try:
             import rjieba
 
             jb = rjieba.Jieba()
-            for w in words:
-                jb.add_word(w)
+            for word, freq, tag in entries:
+                jb.add_word(word, freq, tag)
             return jb.cut
         except ImportError:  # pragma: no cover - the pinned requirements include rjieba
             import jieba
 
             jieba.setLogLevel(60)
-            for w in words:
-                jieba.add_word(w)
+            for word, freq, tag in entries:
+                jieba.add_word(word, freq, tag)
             return lambda s: list(jieba.cut(s))
 
     def cut(self, text: str) -> list[str]:
         if self._cut is None:
-            self._cut = self._load()
+            with self._lock:
+                if self._cut is None:
+                    self._cut = self._load()
         return self._cut(text)
 
 
 USER_DICT = Path(os.environ.get("WENSOU_USER_DICT", Path(__file__).resolve().parent.parent / "index_data" / "userdict.txt"))
 
 
-def _user_words() -> Iterator[str]:
-    """Domain terms from the user dictionary (one per line: word [freq [tag]]), folded."""
+def _user_words() -> Iterator[tuple[str, int | None, str | None]]:
+    """Domain terms from the user dictionary (jieba's format: word [freq [tag]]), folded."""
     try:
         lines = USER_DICT.read_text(encoding="utf-8").splitlines()
     except OSError:
         return
     for line in lines:
-        word = line.split("#", 1)[0].strip().split(" ")[0]
-        if word:
-            yield fold(word)
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else None
+        yield fold(parts[0]), freq, tag
 
 
 segmenter = _Segmenter()
@@ -211,36 +218,31 @@ class Word(NamedTuple):
     end: int
 
 
+def _words(folded: str) -> Iterator[tuple[str, int]]:
+    """(word, start) for the jieba words of CJK text and the whole Latin words/numbers.
+
+    The whole text goes to the segmenter in one call (a call per CJK run cost 8x more);
+    whatever it returns that is not CJK is split into Latin units, punctuation dropped.
+    """
+    start = 0
+    for piece in segmenter.cut(folded):
+        if _CJK_CHAR_RE.match(piece):
+            yield piece, start
+        elif not piece.isspace():
+            for m in _LATIN_RE.finditer(piece):
+                yield m.group(), start + m.start()
+        start += len(piece)
+
+
 def word_tokens(text: str) -> list[Word]:
     """jieba words of the CJK runs and whole Latin words/numbers, with true positions."""
-    folded = fold(text)
-    out: list[Word] = []
-    pos = 0
-    for m in _UNIT_RE.finditer(folded):
-        if m.group(1) is None:
-            out.append(Word(m.group(), pos, m.start(), m.end()))
-            pos += 1
-    # CJK runs: segment each run, then merge with the Latin words by offset
-    cjk_words: list[Word] = []
-    for run in _CJK_RUN_RE.finditer(folded):
-        start = run.start()
-        for w in segmenter.cut(run.group()):
-            cjk_words.append(Word(w, 0, start, start + len(w)))
-            start += len(w)
-    if not cjk_words:
-        return out
-    merged = sorted(out + cjk_words, key=lambda w: w.start)
-    return [Word(w.text, i, w.start, w.end) for i, w in enumerate(merged)]
+    return [Word(w, i, s, s + len(w)) for i, (w, s) in enumerate(_words(fold(text)))]
 
 
 def word_counts(text: str) -> dict[str, int]:
     """word → frequency for the ranking representation of `text` (the indexing fast path)."""
-    folded = fold(text)
-    found = [m.group() for m in _LATIN_RE.finditer(folded)]
-    for run in _CJK_RUN_RE.findall(folded):
-        found.extend(segmenter.cut(run))
     counts: dict[str, int] = {}
-    for w in found:
+    for w, _ in _words(fold(text)):
         counts[w] = counts.get(w, 0) + 1
     return counts
 
