@@ -31,3 +31,14 @@ def demo_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_engine(demo_index) -> SearchEngine:
     return SearchEngine(demo_index)
+
+
+@pytest.fixture(scope="session")
+def demo_articles(demo_engine) -> dict:
+    """Every stored demo article by id, read back through the engine (the articles as indexed)."""
+    from indexer.search import SearchRequest
+
+    result = demo_engine.search(SearchRequest.create("", per_page=1000))
+    articles = {hit.id: demo_engine.article(hit.id) for hit in result.hits}
+    assert len(articles) == result.total > 80
+    return articles

@@ -1,0 +1,372 @@
+"""The search core against a brute-force oracle over the demo articles (CONTRACT.md "Query syntax",
+"Search result (JSON)").
+
+The oracle is written independently of `indexer`: apart from `fold` (the contract's folding), it
+reads the stored articles, cuts them into units (CJK characters one by one, whole Latin words and
+numbers) and looks for the phrase's units as a consecutive run. Every phrase must find exactly the
+articles whose title or body holds it: 100% precision and recall, in Traditional and Simplified.
+"""
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections import Counter
+
+import opencc
+import pytest
+
+from indexer.analysis import fold
+from indexer.search import SearchRequest
+
+# ----------------------------------------------------------------------------------- oracle
+
+_CJK_NAMES = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA",
+              "HANGUL SYLLABLE")
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_CJK_NAMES)
+
+
+def oracle_units(text: str) -> list[str]:
+    """The contract's units of `text`: folded CJK characters, and whole folded Latin words/numbers."""
+    out: list[str] = []
+    word = ""
+    for ch in fold(text):
+        if _is_cjk(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        elif ch.isalnum():
+            word += ch
+        elif word:
+            out.append(word)
+            word = ""
+    if word:
+        out.append(word)
+    return out
+
+
+def _joined(units: list[str]) -> str:
+    return "\x1f" + "\x1f".join(units) + "\x1f"
+
+
+class Oracle:
+    def __init__(self, articles: dict) -> None:
+        self.articles = articles
+        self.fields = {aid: {"title": _joined(oracle_units(a.title)), "body": _joined(oracle_units(a.body))}
+                       for aid, a in articles.items()}
+
+    def having(self, phrase: str, fields=("title", "body")) -> set[str]:
+        units = oracle_units(phrase)
+        assert units, phrase
+        needle = _joined(units)
+        return {aid for aid, f in self.fields.items() if any(needle in f[name] for name in fields)}
+
+
+@pytest.fixture(scope="module")
+def oracle(demo_articles) -> Oracle:
+    return Oracle(demo_articles)
+
+
+_T2S = opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Character by character, so the result lines up with the original."""
+    out = []
+    for ch in text:
+        s = _T2S.convert(ch)
+        out.append(s if len(s) == 1 else ch)
+    return "".join(out)
+
+
+def quote(phrase: str) -> str | None:
+    for left, right in (("「", "」"), ("“", "”"), ('"', '"'), ("『", "』")):
+        if left not in phrase and right not in phrase:
+            return left + phrase + right
+    return None
+
+
+def ids(engine, query: str, **kw) -> set[str]:
+    result = engine.search(SearchRequest.create(query, per_page=1000, sort=kw.pop("sort", "newest"), **kw))
+    found = [h.id for h in result.hits]
+    assert len(found) == len(set(found)) == result.total
+    return set(found)
+
+
+def sample_phrases(articles: dict, n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    keys = sorted(articles)
+    phrases: list[str] = []
+    while len(phrases) < n:
+        a = articles[rng.choice(keys)]
+        text = a.title if rng.random() < 0.25 else a.body
+        if not text:
+            continue
+        length = rng.randint(1, 8)
+        start = rng.randrange(max(1, len(text) - length + 1))
+        phrase = text[start:start + length]
+        if oracle_units(phrase) and quote(phrase) and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
+def _diff(found: set[str], expected: set[str]) -> str:
+    return f"missing {sorted(expected - found)[:5]}, extra {sorted(found - expected)[:5]}"
+
+
+# ----------------------------------------------------------------------- phrases: the oracle
+
+
+def test_random_quoted_phrases_find_exactly_the_articles_that_contain_them(demo_engine, demo_articles, oracle):
+    failures = []
+    found_somewhere = 0
+    for phrase in sample_phrases(demo_articles, 250, seed=20240205):
+        expected = oracle.having(phrase)
+        found_somewhere += bool(expected)  # empty when the cut splits a number: it must match whole
+        for query in (quote(phrase), quote(to_simplified(phrase))):
+            found = ids(demo_engine, query)
+            if found != expected:
+                failures.append(f"{query!r}: {_diff(found, expected)}")
+    assert not failures, f"{len(failures)} phrase queries wrong:\n" + "\n".join(failures[:20])
+    assert found_somewhere > 200
+
+
+def test_random_unquoted_chinese_terms_find_every_article_containing_them_first(demo_engine, demo_articles, oracle):
+    rng = random.Random(7)
+    runs = [m.group() for a in demo_articles.values() for m in re.finditer(r"[\u4e00-\u9fff]{2,}", a.body)]
+    failures = []
+    for _ in range(80):
+        run = rng.choice(runs)
+        length = rng.randint(1, min(6, len(run)))
+        start = rng.randrange(len(run) - length + 1)
+        term = run[start:start + length]
+        expected = oracle.having(term)
+        for query in (term, to_simplified(term)):
+            result = demo_engine.search(SearchRequest.create(query, per_page=1000))
+            order = [h.id for h in result.hits]
+            if not expected <= set(order):
+                failures.append(f"{query!r}: missing {sorted(expected - set(order))[:5]}")
+            # articles holding the term as a phrase rank above those holding its words apart
+            flags = [aid in expected for aid in order]
+            if flags != sorted(flags, reverse=True):
+                failures.append(f"{query!r}: an article without the phrase ranks above one with it")
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_phrases_straddling_punctuation_match_across_it(demo_engine, oracle):
+    # 「養殖水產品上市前用藥抽驗行動計畫」，並自即日起生效 — the phrase ignores 」，
+    for phrase in ("計畫」，並自", "計畫並自", "行動計畫 並自即日", "委員會（以下簡稱", "會以下簡稱本"):
+        expected = oracle.having(phrase)
+        assert expected, phrase
+        assert ids(demo_engine, quote(phrase)) == expected, phrase
+        assert ids(demo_engine, quote(to_simplified(phrase))) == expected, phrase
+
+
+def _mixed_samples(articles: dict, pattern: str, limit: int) -> list[str]:
+    found = sorted({m.group() for a in articles.values() for m in re.finditer(pattern, a.title + "\n" + a.body)})
+    return random.Random(3).sample(found, min(limit, len(found)))
+
+
+def test_phrases_mixing_digits_and_chinese(demo_engine, demo_articles, oracle):
+    """'2005年', '第59點', '94年1月': a number whole, then Chinese characters, in either order."""
+    samples = (_mixed_samples(demo_articles, r"[0-9A-Za-z]+[\u4e00-\u9fff]{1,3}", 25)
+               + _mixed_samples(demo_articles, r"[\u4e00-\u9fff]{1,3}[0-9A-Za-z]+", 25)
+               + _mixed_samples(demo_articles, r"[\u4e00-\u9fff][0-9]+[\u4e00-\u9fff][0-9]+[\u4e00-\u9fff]", 10))
+    assert len(samples) > 30
+    failures = []
+    for phrase in samples:
+        expected = oracle.having(phrase)
+        for query in (quote(phrase), quote(to_simplified(phrase)), phrase):
+            found = ids(demo_engine, query)
+            if found != expected:
+                failures.append(f"{query!r}: {_diff(found, expected)}")
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_a_phrase_ending_in_a_lone_character_after_a_digit_finds_it_before_any_neighbour(demo_engine, oracle):
+    # 年 is followed by a digit in 94年1月3日 and by Chinese in 94年度: both must be found
+    for phrase in ("94年", "95年", "2005年", "59點", "1月"):
+        expected = oracle.having(phrase)
+        assert ids(demo_engine, quote(phrase)) == expected, phrase
+    assert oracle.having("94年") and oracle.having("1月")
+
+
+def test_single_characters_find_every_article_containing_them(demo_engine, demo_articles, oracle):
+    chars = Counter(ch for a in demo_articles.values() for ch in a.title + a.body if _is_cjk(ch))
+    rng = random.Random(11)
+    picks = sorted(chars)[:0] + rng.sample(sorted(chars), 40)
+    picks += [ch for ch, _ in chars.most_common(5)]  # the most frequent: many bigrams start with them
+    failures = []
+    for ch in picks:
+        expected = oracle.having(ch)
+        for query in (ch, quote(ch), to_simplified(ch)):
+            found = ids(demo_engine, query)
+            if found != expected:
+                failures.append(f"{query!r}: {_diff(found, expected)}")
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_a_latin_word_or_number_matches_only_whole(demo_engine, demo_articles, oracle):
+    numbers = sorted({m for a in demo_articles.values() for m in re.findall(r"(?<![0-9])[0-9]{6,}(?![0-9])", a.body)})
+    assert numbers
+    for number in numbers[:10]:
+        assert ids(demo_engine, quote(number)) == oracle.having(number)
+        part = number[1:-1]  # inside a longer number: not that number
+        assert ids(demo_engine, quote(part)) == oracle.having(part), part
+
+
+# ------------------------------------------------------------------ totals, facets, filters
+
+
+def _hand_facets(articles) -> dict[str, Counter]:
+    return {
+        "source": Counter(a.source for a in articles if a.source),
+        "author": Counter(x for a in articles for x in a.authors),
+        "year": Counter(a.date[:4] for a in articles if a.date),
+        "month": Counter(a.date[:7] for a in articles if a.date),
+    }
+
+
+def assert_facets_match(result, articles) -> None:
+    hand = _hand_facets(articles)
+    for name, counter in hand.items():
+        # a selected filter value is listed even when nothing matches it (count 0)
+        got = {v.value: v.count for v in result.facets[name] if v.count or not v.selected}
+        if len(counter) <= 30:
+            assert got == dict(counter), name
+        else:
+            assert all(counter[v] == c for v, c in got.items()), name
+            assert min(got.values()) >= max(c for v, c in counter.items() if v not in got), name
+
+
+@pytest.mark.parametrize("query", ["", "委員會", "办法", "「採購契約」", "生态环境部", "-委員會", "辦法 OR 要點"])
+def test_total_and_facets_are_counted_over_every_match_not_the_page(demo_engine, demo_articles, query):
+    everything = demo_engine.search(SearchRequest.create(query, per_page=1000))
+    page = demo_engine.search(SearchRequest.create(query, per_page=3))
+    matching = [demo_articles[h.id] for h in everything.hits]
+    assert page.total == everything.total == len(matching)
+    assert len(page.hits) == min(3, len(matching))
+    assert_facets_match(page, matching)
+    assert_facets_match(everything, matching)
+
+
+def _by_hand(articles: dict, sources=(), authors=(), lo=None, hi=None) -> set[str]:
+    return {aid for aid, a in articles.items()
+            if (not sources or a.source in sources)
+            and (not authors or set(a.authors) & set(authors))
+            and (lo is None or (a.date and a.date >= lo))
+            and (hi is None or (a.date and a.date <= hi))}
+
+
+def test_filters_or_within_a_facet_and_across_facets(demo_engine, demo_articles):
+    sources = Counter(a.source for a in demo_articles.values()).most_common()
+    authors = Counter(x for a in demo_articles.values() for x in a.authors).most_common()
+    s1, s2 = sources[0][0], sources[1][0]
+    a1, a2 = authors[0][0], authors[3][0]
+    cases = [
+        dict(sources=(s1,)), dict(sources=(s1, s2)), dict(authors=(a1,)), dict(authors=(a1, a2)),
+        dict(sources=(s1, s2), authors=(a1,)), dict(sources=(s2,), authors=(a1,)),  # AND across: may be empty
+    ]
+    for case in cases:
+        expected = _by_hand(demo_articles, **case)
+        result = demo_engine.search(SearchRequest.create("", per_page=1000, **case))
+        assert {h.id for h in result.hits} == expected, case
+        assert result.total == len(expected), case
+        assert_facets_match(result, [demo_articles[i] for i in expected])
+    # a query and a filter together
+    expected = _by_hand(demo_articles, sources=(s1,)) & Oracle(demo_articles).having("修正")
+    assert ids(demo_engine, "修正", sources=(s1,)) == expected
+
+
+@pytest.mark.parametrize("date_from,date_to,lo,hi", [
+    ("2005", "2005", "2005-01-01", "2005-12-31"),
+    ("2005-06", None, "2005-06-01", None),
+    (None, "2005-06", None, "2005-06-30"),
+    ("2005-01", "2005-06", "2005-01-01", "2005-06-30"),
+    ("2004-12-20", "2005-01-03", "2004-12-20", "2005-01-03"),
+    ("2006", None, "2006-01-01", None),
+    (None, "2004", None, "2004-12-31"),
+])
+def test_date_range_is_inclusive_in_every_form(demo_engine, demo_articles, date_from, date_to, lo, hi):
+    expected = _by_hand(demo_articles, lo=lo, hi=hi)
+    assert expected
+    result = demo_engine.search(SearchRequest.create("", date_from=date_from, date_to=date_to, per_page=1000))
+    assert {h.id for h in result.hits} == expected
+    assert result.total == len(expected)
+    assert_facets_match(result, [demo_articles[i] for i in expected])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("query", ["", "委員會", "第"])
+def test_paging_covers_every_match_exactly_once(demo_engine, query, sort):
+    total = demo_engine.search(SearchRequest.create(query)).total
+    seen: list[str] = []
+    page = 1
+    while True:
+        result = demo_engine.search(SearchRequest.create(query, sort=sort, page=page, per_page=7))
+        assert result.total == total
+        if not result.hits:
+            break
+        seen.extend(h.id for h in result.hits)
+        page += 1
+    assert page - 1 == -(-total // 7)
+    assert len(seen) == len(set(seen)) == total
+    everything = demo_engine.search(SearchRequest.create(query, sort=sort, per_page=1000))
+    assert seen == [h.id for h in everything.hits]
+
+
+@pytest.mark.parametrize("query", ["第", "委員會", "條"])
+def test_the_first_page_holds_the_best_ranked_articles(demo_engine, query):
+    everything = demo_engine.search(SearchRequest.create(query, per_page=1000)).hits
+    first = demo_engine.search(SearchRequest.create(query, per_page=7)).hits
+    assert [(h.id, h.score) for h in first] == [(h.id, h.score) for h in everything[:7]]
+
+
+@pytest.mark.parametrize("query", ["", "委員會", "辦法"])
+def test_sort_newest_and_oldest_are_ordered_by_date(demo_engine, query):
+    newest = demo_engine.search(SearchRequest.create(query, sort="newest", per_page=1000)).hits
+    oldest = demo_engine.search(SearchRequest.create(query, sort="oldest", per_page=1000)).hits
+    dates = [h.date or "" for h in newest]
+    assert dates == sorted(dates, reverse=True)
+    assert [h.date or "" for h in oldest] == sorted(dates)
+    assert {h.id for h in newest} == {h.id for h in oldest}
+
+
+def test_title_matches_rank_above_body_only_matches(demo_engine, demo_articles, oracle):
+    """For a term in some titles and only in the bodies of others, with body counts no higher in
+    the title matches, every title match ranks above every such body-only match."""
+    checked = 0
+    for term in ("採購契約要項", "顧問", "勞工", "證券", "辦法", "生態環境"):
+        result = demo_engine.search(SearchRequest.create(term, per_page=1000))
+        order = [h.id for h in result.hits]
+        units = oracle_units(term)
+        needle = _joined(units)
+
+        def body_count(aid):
+            return oracle.fields[aid]["body"].count(needle)
+
+        in_title = [i for i in order if needle in oracle.fields[i]["title"]]
+        body_only = [i for i in order if i not in in_title]
+        for t in in_title:
+            for b in body_only:
+                if body_count(b) <= body_count(t):
+                    checked += 1
+                    assert order.index(t) < order.index(b), (term, t, b)
+    assert checked > 10
+
+
+def test_newest_first_among_equal_scores(demo_engine):
+    checked = 0
+    for term in ("委員會", "修正", "辦法", "令"):
+        hits = demo_engine.search(SearchRequest.create(term, per_page=1000)).hits
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True)
+        for a, b in zip(hits, hits[1:]):
+            if a.score == b.score:
+                checked += 1
+                assert (a.date or "") >= (b.date or ""), (term, a.id, b.id)
+    assert checked
