@@ -346,7 +346,7 @@ def test_title_matches_rank_above_body_only_matches(demo_engine, demo_articles, 
         units = oracle_units(term)
         needle = _joined(units)
 
-        def body_count(aid):
+        def body_count(aid, needle=needle):
             return oracle.fields[aid]["body"].count(needle)
 
         in_title = [i for i in order if needle in oracle.fields[i]["title"]]
