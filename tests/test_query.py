@@ -1,0 +1,202 @@
+"""Query syntax (CONTRACT.md "Query syntax"): the parser, and what each operator does to the result
+set, checked against the brute-force oracle of test_search.py over the demo articles."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search import Oracle, ids, oracle_units
+
+from indexer.query import Clause, parse_query
+from indexer.search import SearchRequest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def oracle(demo_articles) -> Oracle:
+    return Oracle(demo_articles)
+
+
+# ---------------------------------------------------------------------------------- parsing
+
+
+def test_terms_separated_by_ascii_or_full_width_spaces_are_all_required():
+    for text in ("生態 環境", "生態\u3000環境", "  生態\t環境\u3000 "):
+        parsed = parse_query(text)
+        assert parsed.groups == [[Clause("生態")], [Clause("環境")]]
+        assert not parsed.excluded
+
+
+@pytest.mark.parametrize("text", ['"生態 環境"', "“生態 環境”", "「生態 環境」", "『生態 環境』", "＂生態 環境＂"])
+def test_every_quote_style_makes_one_phrase(text):
+    assert parse_query(text).groups == [[Clause("生態 環境", quoted=True)]]
+
+
+def test_or_joins_its_neighbours_into_one_group():
+    parsed = parse_query("顧問 OR 證券 修正")
+    assert parsed.groups == [[Clause("顧問"), Clause("證券")], [Clause("修正")]]
+
+
+@pytest.mark.parametrize("text", ["-修正", "－修正", '-"修正 條文"', "-「修正條文」", "－『修正』"])
+def test_minus_excludes_a_term_or_a_phrase(text):
+    parsed = parse_query("委員會 " + text)
+    assert parsed.groups == [[Clause("委員會")]]
+    assert len(parsed.excluded) == 1 and parsed.excluded[0].negated
+
+
+@pytest.mark.parametrize("prefix,field", [("title:", "title"), ("title：", "title"), ("TITLE:", "title"),
+                                          ("source:", "source"), ("source：", "source"),
+                                          ("author:", "author"), ("author：", "author")])
+def test_field_prefixes_with_ascii_and_full_width_colon(prefix, field):
+    assert parse_query(prefix + "辦法").groups == [[Clause("辦法", field)]]
+    assert parse_query(prefix + "「修正 辦法」").groups == [[Clause("修正 辦法", field, quoted=True)]]
+    assert parse_query("-" + prefix + "辦法").excluded == [Clause("辦法", field, negated=True)]
+
+
+@pytest.mark.parametrize("text,expected_texts", [
+    ('"生態', ['"生態']),  # an unbalanced quote is read literally
+    ("生態 OR", ["生態", "OR"]),  # a trailing OR is a word
+    ("OR 生態", ["OR", "生態"]),  # so is a leading one
+    ("title: 生態", ["title:", "生態"]),  # a prefix with nothing after it
+])
+def test_stray_operators_are_read_literally(text, expected_texts):
+    parsed = parse_query(text)
+    assert [c.text for c in parsed.positive] + [c.text for c in parsed.excluded] == expected_texts \
+        or [c.text for c in parsed.positive] == [t for t in expected_texts if oracle_units(t)]
+
+
+def test_punctuation_alone_constrains_nothing():
+    assert parse_query("「」 - ， OR").groups in ([], [[Clause("OR")]])
+    assert parse_query("").is_empty and parse_query("   \u3000").is_empty
+
+
+_OPERATORS = st.sampled_from(['"', "“", "”", "「", "」", "『", "』", "＂", "-", "－", " ", "\u3000", "OR", " OR ",
+                              "title:", "source：", "author:", ":", "：", "\\", "*", "(", ")", "\x00", "\n"])
+_WORDS = st.sampled_from(["生態", "環境", "委員會", "a", "ABC", "2005", "年", "的", "ｘ"])
+_QUERY = st.one_of(st.text(max_size=2000), st.lists(st.one_of(_OPERATORS, _WORDS), max_size=700).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_QUERY)
+def test_any_string_parses(text):
+    parsed = parse_query(text)
+    for clause in parsed.positive + parsed.excluded:
+        assert clause.units  # clauses without units are dropped, never kept as match-nothing
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.lists(st.one_of(_OPERATORS, _WORDS), max_size=60).map("".join)))
+def test_any_string_is_a_valid_search(demo_engine, text):
+    result = demo_engine.search(SearchRequest.create(text, per_page=5))
+    assert 0 <= result.total <= demo_engine.article_count()
+    assert len(result.hits) <= 5
+
+
+_PATHOLOGICAL = ['"' * 2000, "「" * 2000, "-" * 2000, "OR " * 666, "title:" * 333, "-「" * 1000,
+                 "a " * 1000, "的 " * 1000, "委員會 " * 500, '"a' * 1000, "a OR " * 400, "\x00" * 2000]
+
+
+@pytest.mark.parametrize("text", _PATHOLOGICAL, ids=lambda t: repr(t[:8]) + f"x{len(t)}")
+def test_the_parser_is_fast_on_pathological_queries(text):
+    t0 = time.perf_counter()
+    parse_query(text)
+    assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize("text", ["a " * 1000, "的 " * 400, "委員會 " * 300, "-的 " * 600, "「" * 2000],
+                         ids=["latin-x1000", "char-x400", "word-x300", "excluded-x600", "quotes"])
+def test_pathological_queries_return_quickly(demo_index, text):
+    """A 2,000-character query is allowed, so it must neither fail nor tie up the server."""
+    code = ("import sys\nfrom indexer.search import SearchEngine, SearchRequest\n"
+            "e = SearchEngine(sys.argv[1])\ne.search(SearchRequest.create(''))\n"
+            "import time\nt = time.perf_counter()\nr = e.search(SearchRequest.create(sys.argv[2]))\n"
+            "print(r.total, round(time.perf_counter() - t, 2))\n")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(demo_index), text], cwd=REPO, timeout=10,
+                             capture_output=True, text=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("still searching after 10 s (including start-up)")
+    assert out.returncode == 0, out.stderr[-600:]
+    assert float(out.stdout.split()[1]) < 3.0, out.stdout
+
+
+# ------------------------------------------------------------------ what the operators match
+
+
+def test_terms_are_anded(demo_engine, oracle):
+    assert ids(demo_engine, "委員會 修正") == oracle.having("委員會") & oracle.having("修正")
+    assert ids(demo_engine, "委員會 修正 辦法") == oracle.having("委員會") & oracle.having("修正") & oracle.having("辦法")
+
+
+def test_or_gives_either(demo_engine, oracle):
+    expected = oracle.having("顧問") | oracle.having("證券")
+    assert ids(demo_engine, "顧問 OR 證券") == expected
+    assert ids(demo_engine, "顧問 OR 證券 修正") == expected & oracle.having("修正")
+
+
+@pytest.mark.parametrize("minus", ["-", "－"])
+def test_exclusion_of_a_term_and_a_phrase(demo_engine, oracle, minus):
+    base = oracle.having("委員會")
+    assert ids(demo_engine, f"委員會 {minus}修正") == base - oracle.having("修正")
+    assert ids(demo_engine, f'委員會 {minus}"採購契約"') == base - oracle.having("採購契約")
+    assert ids(demo_engine, f"委員會 {minus}「采购 契约」") == base - oracle.having("採購契約")
+    everything = ids(demo_engine, "")
+    assert ids(demo_engine, f"{minus}修正") == everything - oracle.having("修正")
+
+
+@pytest.mark.parametrize("colon", [":", "："])
+def test_title_restricts_to_titles(demo_engine, oracle, colon):
+    for term in ("辦法", "修正", "委員會"):
+        expected = oracle.having(term, fields=("title",))
+        assert expected < oracle.having(term)
+        assert ids(demo_engine, f"title{colon}{term}") == expected
+        assert ids(demo_engine, f"title{colon}「{term}」") == expected
+
+
+@pytest.mark.parametrize("colon", [":", "："])
+def test_source_and_author_restrict_to_those_fields(demo_engine, demo_articles, colon):
+    def having(field, phrase):
+        needle = "\x1f".join(oracle_units(phrase))
+        out = set()
+        for aid, a in demo_articles.items():
+            values = [a.source or ""] if field == "source" else a.authors
+            if any(needle in "\x1f".join(oracle_units(v)) for v in values):
+                out.add(aid)
+        return out
+
+    for field, value in (("source", "公共工程"), ("source", "委員會"), ("source", "金融监督"),
+                         ("author", "郭瑤琪"), ("author", "郭瑶琪"), ("author", "李金龍")):
+        expected = having(field, value)
+        assert expected, (field, value)
+        assert ids(demo_engine, f"{field}{colon}{value}") == expected, (field, value)
+
+
+def test_all_quote_styles_find_the_same(demo_engine, oracle):
+    expected = oracle.having("採購契約要項")
+    assert expected
+    for q in ('"採購契約要項"', "“採購契約要項”", "「採購契約要項」", "『採購契約要項』", "＂采购契约要项＂"):
+        assert ids(demo_engine, q) == expected, q
+
+
+def test_full_width_space_separates_like_a_space(demo_engine):
+    assert ids(demo_engine, "委員會\u3000修正") == ids(demo_engine, "委員會 修正")
+
+
+def test_case_and_width_are_folded(demo_engine, oracle):
+    expected = oracle.having("OCDF")
+    assert expected
+    for q in ("OCDF", "ocdf", "ＯＣＤＦ", "ｏｃｄｆ", "OcDf", '"ＯＣＤＦ"'):
+        assert ids(demo_engine, q) == expected, q
+    assert ids(demo_engine, "２００５") == ids(demo_engine, "2005")
+
+
+def test_simplified_finds_traditional_and_the_other_way_round(demo_engine, oracle):
+    expected = oracle.having("生態環境部")
+    assert expected
+    assert ids(demo_engine, "生态环境部") == ids(demo_engine, "生態環境部") == expected
