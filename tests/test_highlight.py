@@ -1,0 +1,99 @@
+"""Highlighting (indexer/highlight.py and the hits of SearchEngine.search): every match in <mark>,
+a phrase marked whole, Traditional text marked for a Simplified query, everything else escaped."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from conftest import write_jsonl
+
+from indexer.analysis import fold
+from indexer.highlight import compile_patterns, highlight, snippet
+from indexer.ingest import run_ingest
+from indexer.query import parse_query
+from indexer.search import SearchEngine, SearchRequest
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def pattern(query: str):
+    return compile_patterns(c.units for c in parse_query(query).positive)
+
+
+def plain(fragment: str) -> str:
+    return html.unescape(fragment.replace("<mark>", "").replace("</mark>", ""))
+
+
+def test_every_match_is_marked():
+    text = "生態環境部發布。生態環境部再次發布，生態環境部。"
+    assert highlight(text, pattern("生态环境部")) == (
+        "<mark>生態環境部</mark>發布。<mark>生態環境部</mark>再次發布，<mark>生態環境部</mark>。")
+
+
+def test_a_phrase_is_marked_whole_across_punctuation():
+    text = "養殖水產品上市前用藥抽驗行動計畫」，並自即日起生效"
+    assert highlight(text, pattern("「计画并自」")) == "養殖水產品上市前用藥抽驗行動<mark>計畫」，並自</mark>即日起生效"
+
+
+def test_latin_words_are_marked_only_whole():
+    assert highlight("OCDF and PCDFs, ocdf.", pattern("ＯＣＤＦ")) == "<mark>OCDF</mark> and PCDFs, <mark>ocdf</mark>."
+    assert highlight("20051 2005年", pattern("2005")) == "20051 <mark>2005</mark>年"
+
+
+def test_everything_else_is_escaped():
+    text = '<script>alert("生態")</script> & <b>環境</b>'
+    out = highlight(text, pattern("生態 環境"))
+    assert "<script" not in out and "<b>" not in out
+    assert out == '&lt;script&gt;alert("<mark>生態</mark>")&lt;/script&gt; &amp; &lt;b&gt;<mark>環境</mark>&lt;/b&gt;'
+    assert plain(out) == text
+    assert highlight(text, None) == html.escape(text, quote=False)
+
+
+def test_snippet_is_a_marked_window_of_the_original_text():
+    body = "前言。" * 200 + "本會為維護養殖水產品之衛生安全，特訂定本計畫。" + "附則。" * 200
+    out = snippet(body, pattern("卫生安全"))
+    assert "<mark>衛生安全</mark>" in out
+    assert plain(out).strip("…") in body
+    assert len(plain(out)) < 200
+
+
+@pytest.mark.parametrize("query", ["生态环境部", "委員會 修正", "「採購契約要項」", "第59点", "OCDF"])
+def test_search_hits_mark_traditional_text_for_the_query(demo_engine, demo_articles, query):
+    result = demo_engine.search(SearchRequest.create(query, per_page=1000))
+    assert result.hits
+    pat = pattern(query)
+    for hit in result.hits:
+        article = demo_articles[hit.id]
+        marked = _MARK.findall(hit.snippet) + _MARK.findall(hit.title_html)
+        assert marked, hit.id
+        for m in marked:
+            assert pat.fullmatch(fold(html.unescape(m))), m  # each mark is one whole match
+        assert plain(hit.snippet).strip("…") in article.body
+        assert plain(hit.title_html) == article.title
+
+
+@pytest.fixture(scope="module")
+def hostile_engine(tmp_path_factory) -> SearchEngine:
+    folder = tmp_path_factory.mktemp("hostile")
+    write_jsonl(folder / "articles" / "hostile.jsonl", [
+        {"id": "x1", "title": "<script>alert(1)</script>生態環境 & <i>標題</i>", "date": "2024-01-01",
+         "source": "測試<b>來源</b>",
+         "body": "正文開頭 <script>alert('生態環境')</script> <img src=x onerror=alert(1)> 生態環境保護 &amp; 結尾"},
+    ])
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    return SearchEngine(folder / "index")
+
+
+def test_article_text_with_markup_comes_out_escaped(hostile_engine):
+    result = hostile_engine.search(SearchRequest.create("生态环境"))
+    assert result.total == 1
+    hit = result.hits[0]
+    for fragment in (hit.snippet, hit.title_html):
+        assert re.sub(r"</?mark>", "", fragment).count("<") == 0, fragment
+        assert "&lt;script&gt;" in fragment
+        assert "<mark>生態環境</mark>" in fragment
+    article = hostile_engine.article("x1")
+    title_html, body_html = hostile_engine.mark_article(article, "生态环境")
+    assert plain(title_html) == article.title and plain(body_html) == article.body
+    assert re.sub(r"</?mark>", "", body_html).count("<") == 0
