@@ -1,0 +1,161 @@
+"""The command line (CONTRACT.md "CLI"): search, show, stats, ingest and rebuild through click's
+CliRunner on small indexes of their own; exit codes 0 done, 1 nothing could be done, 2 bad usage."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_jsonl
+
+from cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+RECORDS = [
+    {"id": "r1", "title": "生態環境部發布公告", "date": "2024-02-05", "source": "生態環境部", "author": "孫金龍",
+     "body": "生態環境部今日發布公告，推進生態環境保護工作。"},
+    {"id": "r2", "title": "財政部新聞稿", "date": "2023-12-01", "source": "財政部",
+     "body": "財政部說明預算執行情形，並提到生態環境支出。"},
+    {"id": "r3", "title": "無來源的消息", "date": "2023-01-15", "body": "這篇文章沒有來源，談到A股市場。"},
+]
+
+
+def run(index: Path, *args: str):
+    return CliRunner().invoke(cli, ["--index", str(index), *args], catch_exceptions=False)
+
+
+@pytest.fixture()
+def small_index(tmp_path) -> Path:
+    write_jsonl(tmp_path / "articles" / "news.jsonl", RECORDS)
+    index = tmp_path / "index"
+    result = run(index, "rebuild", str(tmp_path / "articles"))
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def test_search_json_has_the_contracts_keys(small_index):
+    result = run(small_index, "search", "生态环境", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
+    assert data["query"] == "生态环境" and data["total"] == 2 and data["page"] == 1 and data["per_page"] == 10
+    for hit in data["hits"]:
+        assert {"id", "title", "date", "source", "authors", "url", "column", "score", "snippet"} <= set(hit)
+        assert "<mark>生態環境</mark>" in hit["snippet"]
+    assert set(data["facets"]) == {"source", "author", "year", "month"}
+    assert {"value": "生態環境部", "count": 1}.items() <= data["facets"]["source"][0].items() or \
+        any(v["value"] == "生態環境部" and v["count"] == 1 for v in data["facets"]["source"])
+    assert sorted((v["value"], v["count"]) for v in data["facets"]["year"]) == [("2023", 1), ("2024", 1)]
+
+
+def test_search_filters_and_paging_options(small_index):
+    data = json.loads(run(small_index, "search", "", "--from", "2023-06", "--to", "2024", "--sort", "oldest",
+                          "--per-page", "1", "--page", "2", "--format", "json").stdout)
+    assert data["total"] == 2 and [h["id"] for h in data["hits"]] == ["r1"]
+    data = json.loads(run(small_index, "search", "", "--source", "財政部", "--source", "生態環境部",
+                          "--format", "json").stdout)
+    assert data["total"] == 2
+
+
+def test_search_text_marks_matches_with_brackets_when_not_a_terminal(small_index):
+    result = run(small_index, "search", "生态环境部")
+    assert result.exit_code == 0
+    assert "【生態環境部】" in result.stdout
+    assert "<mark>" not in result.stdout and "\x1b[" not in result.stdout
+    assert result.stdout.startswith("1 results")
+
+
+@pytest.mark.parametrize("args", [["--from", "yesterday"], ["--from", "2024-13"], ["--from", "2024", "--to", "2023"],
+                                  ["--per-page", "0"], ["--sort", "best"]])
+def test_bad_search_options_exit_2(small_index, args):
+    result = run(small_index, "search", "生態", *args)
+    assert result.exit_code == 2
+    assert "error" in result.stderr.lower() or "invalid" in result.stderr.lower()
+
+
+def test_search_without_an_index_exits_1(tmp_path):
+    result = run(tmp_path / "nothing", "search", "生態")
+    assert result.exit_code == 1
+    assert "rebuild" in result.stderr
+
+
+def test_show_an_article_and_an_unknown_id(small_index):
+    result = run(small_index, "show", "r1", "--format", "json")
+    assert result.exit_code == 0
+    article = json.loads(result.stdout)
+    assert article["id"] == "r1" and article["authors"] == ["孫金龍"] and article["date"] == "2024-02-05"
+    text = run(small_index, "show", "r1", "-q", "生态")
+    assert text.exit_code == 0 and "【生態】環境部發布公告" in text.stdout
+    missing = run(small_index, "show", "no-such-id")
+    assert missing.exit_code == 1
+    assert "no-such-id" in missing.stderr
+
+
+def test_stats_json_counts(small_index):
+    result = run(small_index, "stats", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["articles"] == 3
+    assert data["date_range"] == {"from": "2023-01-15", "to": "2024-02-05"}
+    assert sorted((v["value"], v["count"]) for v in data["top_sources"]) == [("生態環境部", 1), ("財政部", 1)]
+    assert data["top_authors"] == [{"value": "孫金龍", "count": 1}]
+    assert data["index_size_bytes"] > 0 and data["last_build"]["mode"] == "rebuild"
+    assert run(small_index, "stats").exit_code == 0
+
+
+def test_rebuild_of_an_empty_folder_exits_1_and_keeps_the_previous_index(small_index, tmp_path):
+    before = (small_index / "CURRENT").read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(small_index, "rebuild", str(empty))
+    assert result.exit_code == 1
+    assert (small_index / "CURRENT").read_bytes() == before
+    assert json.loads(run(small_index, "search", "", "--format", "json").stdout)["total"] == 3
+
+
+def test_ingest_reports_a_broken_line_and_indexes_the_good_records(small_index, tmp_path):
+    feed = tmp_path / "more" / "feed.jsonl"
+    feed.parent.mkdir()
+    good = [{"id": "n1", "title": "交通部公告", "date": "2024-03-01", "body": "交通部公告高速公路施工。"},
+            {"id": "n2", "title": "教育部公告", "date": "2024-03-02", "body": "教育部公告新學年度課程。"}]
+    feed.write_text(json.dumps(good[0], ensure_ascii=False) + "\n{\"id\": \"broken\", \"title\": \n"
+                    + json.dumps(good[1], ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run(small_index, "ingest", str(feed))
+    assert result.exit_code == 0, result.output
+    assert "feed.jsonl:2" in result.stderr
+    data = json.loads(run(small_index, "search", "公告", "--format", "json").stdout)
+    assert {h["id"] for h in data["hits"]} == {"r1", "n1", "n2"}
+    assert json.loads(run(small_index, "stats", "--format", "json").stdout)["articles"] == 5
+
+
+def test_field_map_and_source_name(tmp_path):
+    write_jsonl(tmp_path / "crawl" / "crawl.jsonl", [
+        {"uid": "c1", "headline_zh": "經濟部記者會", "when": "2024-04-01", "txt": "經濟部說明產業政策。"},
+        {"uid": "c2", "headline_zh": "勞動部記者會", "when": "2024-04-02", "txt": "勞動部說明基本工資。",
+         "source": "勞動部"},
+    ])
+    index = tmp_path / "index"
+    result = run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,headline_zh=title,when=date,txt=body",
+                 "--source-name", "爬蟲來源")
+    assert result.exit_code == 0, result.output
+    c1 = json.loads(run(index, "show", "c1", "--format", "json").stdout)
+    c2 = json.loads(run(index, "show", "c2", "--format", "json").stdout)
+    assert (c1["title"], c1["date"], c1["body"], c1["source"]) == ("經濟部記者會", "2024-04-01", "經濟部說明產業政策。", "爬蟲來源")
+    assert c2["source"] == "勞動部"  # --source-name only fills a missing source
+    data = json.loads(run(index, "search", "记者会", "--source", "爬蟲來源", "--format", "json").stdout)
+    assert [h["id"] for h in data["hits"]] == ["c1"]
+    assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "nonsense").exit_code == 2
+
+
+def test_the_real_command_line_process(small_index):
+    out = subprocess.run([sys.executable, "-X", "dev", "-W", "error", "cli.py", "--index", str(small_index),
+                          "search", "A股", "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert [h["id"] for h in json.loads(out.stdout)["hits"]] == ["r3"]
+    bad = subprocess.run([sys.executable, "cli.py", "--index", str(small_index), "search", "x", "--from", "soon"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
