@@ -27,9 +27,10 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
@@ -38,6 +39,7 @@ from whoosh.analysis import Composable, Filter, Token, Tokenizer
 # CJK ideographs (basic, extension A, compatibility, extensions B+), kana and hangul:
 # scripts written without spaces, where each character is a unit.
 _CJK_RANGES = (
+    "\u3005-\u3007"  # 々 〆 〇 (〇 is the zero of Chinese numerals: 二〇〇五年)
     "\u3040-\u30ff"  # hiragana, katakana
     "\u3400-\u4dbf"  # CJK extension A
     "\u4e00-\u9fff"  # CJK unified ideographs
@@ -74,12 +76,16 @@ def _build_fold_table() -> dict[int, str]:
         for original, simple in zip(chars, converted):
             if len(simple) == 1 and simple != original:
                 table[ord(original)] = simple
-    # compatibility ideographs: NFKC first, then Simplified
-    for cp in range(0xF900, 0xFB00):
-        mid = table.get(cp)
-        if mid is not None and ord(mid) in table:
-            table[cp] = table[ord(mid)]
-    return table
+    # Follow chains (compatibility ideograph → NFKC → Simplified; 薴 → 苧 → 苎) to their end, so
+    # folding is idempotent: a query in folded form folds like the text it was taken from.
+    for cp in list(table):
+        seen = {cp}
+        target = table[cp]
+        while ord(target) in table and ord(target) not in seen:
+            seen.add(ord(target))
+            target = table[ord(target)]
+        table[cp] = target
+    return {cp: t for cp, t in table.items() if t != chr(cp)}
 
 
 _FOLD_TABLE = _build_fold_table()
@@ -139,9 +145,13 @@ def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
     return out
 
 
-def exact_postings(text: str) -> dict[str, list[int]]:
-    """term → positions for the exact representation of `text` (the indexing fast path)."""
-    postings: dict[str, list[int]] = {}
+def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
+                   base: int = 0) -> dict[str, list[int]]:
+    """term → positions for the exact representation of `text` (the indexing fast path).
+
+    With `postings` and `base`, adds to existing postings with positions starting at `base`.
+    """
+    postings = {} if postings is None else postings
     seq = [(m.group(), m.group(1) is not None) for m in _UNIT_RE.finditer(fold(text))]
     last = len(seq) - 1
     for i, (t, cjk) in enumerate(seq):
@@ -149,9 +159,9 @@ def exact_postings(text: str) -> dict[str, list[int]]:
             t = t + seq[i + 1][0]
         plist = postings.get(t)
         if plist is None:
-            postings[t] = [i]
+            postings[t] = [i + base]
         else:
-            plist.append(i)
+            plist.append(i + base)
     return postings
 
 

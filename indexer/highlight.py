@@ -8,8 +8,8 @@ phrase is marked whole, and everything else is HTML-escaped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import escape
-from typing import Iterable
 
 from indexer.analysis import _CJK_RANGES, Unit, fold
 

@@ -10,18 +10,20 @@ same URL) is stored once and reported.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import stat
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from indexer import store
 from indexer.article import Article, Skipped
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 from indexer.schema import document_fields
+from indexer.writer import segment_writer, write_parallel
 
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = 16.0  # one HTML or text page; larger files are reported, not read
@@ -158,20 +160,92 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
-def read_source(sf: SourceFile, opts: IngestOptions) -> bytes | Skipped:
-    limit_mb = opts.max_data_mb if sf.path.suffix.lower() in JSON_SUFFIXES else opts.max_page_mb
+def read_source(path: Path, relpath: str, limit_mb: float) -> bytes | Skipped:
     try:
-        size = sf.path.stat().st_size
+        size = path.stat().st_size
         if size > limit_mb * 1024 * 1024:
-            return Skipped(sf.relpath, f"file is {size / 1048576:.1f} MB, over the {limit_mb:g} MB limit "
-                                       "(raise it with --max-file-mb)")
-        with open(sf.path, "rb") as f:
+            return Skipped(relpath, f"file is {size / 1048576:.1f} MB, over the {limit_mb:g} MB limit "
+                                    "(raise it with --max-file-mb)")
+        with open(path, "rb") as f:
             return f.read()
     except OSError as exc:
-        return Skipped(sf.relpath, _os_reason(exc))
+        return Skipped(relpath, _os_reason(exc))
+
+
+# ---------------------------------------------------------------------------- extracting
+
+_UNCHANGED = "unchanged"
+
+
+def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
+    """Read one file, hash it, and extract it unless its hash is the one already indexed.
+
+    Runs in worker processes for large runs, so it takes and returns plain picklable values.
+    """
+    path, relpath, previous_hash, limit_mb, field_map = job
+    data = read_source(path, relpath, limit_mb)
+    if isinstance(data, Skipped):
+        return None, data
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == previous_hash:
+        return digest, _UNCHANGED
+    try:
+        return digest, list(extract_file(data, relpath, field_map=field_map))
+    except Exception as exc:  # a bug on one odd file must not stop the run: report it
+        return digest, Skipped(relpath, f"could not be read: {type(exc).__name__}: {exc}")
+
+
+def _extracted(sources: list[SourceFile], opts: IngestOptions, old_files: dict, procs: int):
+    """(SourceFile, digest, unchanged | Skipped | items) for each source, in order."""
+    jobs = [(sf.path, sf.relpath, (old_files.get(sf.key) or {}).get("hash"),
+             opts.max_data_mb if sf.path.suffix.lower() in JSON_SUFFIXES else opts.max_page_mb,
+             opts.field_map) for sf in sources]
+    if procs <= 1:
+        for sf, job in zip(sources, jobs):
+            yield (sf, *_read_and_extract(job))
+        return
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        for sf, result in zip(sources, pool.imap(_read_and_extract, jobs, chunksize=8)):
+            yield (sf, *result)
 
 
 # ----------------------------------------------------------------------------- ingesting
+
+
+class _Catalogue:
+    """Which file holds which articles: the manifest of a generation, kept consistent."""
+
+    def __init__(self, files: dict) -> None:
+        self.files = files
+        self.id_owner = {aid: key for key, rec in files.items() for aid, _ in rec["articles"]}
+        self.url_owner = {url: aid for rec in files.values() for aid, url in rec["articles"] if url}
+
+    def drop(self, key: str) -> list[str]:
+        """Forget the file's articles; returns their ids (to delete from the index)."""
+        rec = self.files.pop(key, None)
+        if not rec:
+            return []
+        for aid, url in rec["articles"]:
+            self.id_owner.pop(aid, None)
+            if url and self.url_owner.get(url) == aid:
+                self.url_owner.pop(url, None)
+        return [aid for aid, _ in rec["articles"]]
+
+    def duplicate_of(self, article: Article) -> str | None:
+        if article.id in self.id_owner:
+            return f"duplicate of article {article.id!r} (same id)"
+        if article.url and article.url in self.url_owner:
+            return f"article {article.id!r} duplicates {self.url_owner[article.url]!r} (same URL)"
+        return None
+
+    def add(self, key: str, article: Article) -> None:
+        self.id_owner[article.id] = key
+        if article.url:
+            self.url_owner[article.url] = article.id
+        self.files.setdefault(key, {"hash": "", "articles": []})["articles"].append([article.id, article.url])
+
+    def article_count(self) -> int:
+        return sum(len(rec["articles"]) for rec in self.files.values())
 
 
 def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = False,
@@ -186,12 +260,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
         store.remove_stale_generations(index_dir)
         live = None if rebuild else store.current_generation(index_dir)
         old_manifest = store.read_json(live / store.MANIFEST, {}) if live else {}
-        old_files: dict = old_manifest.get("files", {}) if old_manifest.get("options") == opts.fingerprint() else {}
-        if live and not old_files and old_manifest.get("files"):
-            # options changed: every file is read again, so its old articles must go
-            old_files_to_replace = old_manifest["files"]
-        else:
-            old_files_to_replace = {}
+        same_options = old_manifest.get("options") == opts.fingerprint()
+        old_files: dict = old_manifest.get("files", {}) if same_options else {}
         sources: list[SourceFile] = []
         for item in iter_source_files(paths):
             if isinstance(item, Skipped):
@@ -201,87 +271,75 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
         report.files = len(sources)
         if not sources:
             raise NothingToIngest("no article files found in the given paths", report.skipped)
+        procs = opts.procs or (min(2, os.cpu_count() or 1) if len(sources) >= PARALLEL_MIN_FILES else 1)
+
+        catalogue = _Catalogue({k: dict(v) for k, v in old_manifest.get("files", {}).items()})
+        deletions: list[str] = []
+        if not same_options:  # options changed: every file is read again, its old articles go
+            for key in list(catalogue.files):
+                deletions += catalogue.drop(key)
+        docs: list[dict] = []
+        for n, (sf, digest, result) in enumerate(_extracted(sources, opts, old_files, procs), 1):
+            if progress:
+                progress(n, len(sources))
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+                continue
+            if result == _UNCHANGED:
+                report.unchanged += len(old_files[sf.key]["articles"])
+                continue
+            replaced = catalogue.drop(sf.key)
+            deletions += replaced
+            catalogue.files[sf.key] = {"hash": digest, "articles": []}
+            kept = 0
+            for item in result:
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                if not item.source and opts.source_name:
+                    item.source = opts.source_name
+                why = catalogue.duplicate_of(item)
+                if why:
+                    report.duplicates.append(Skipped(sf.relpath, why))
+                    continue
+                catalogue.add(sf.key, item)
+                docs.append(document_fields(item))
+                kept += 1
+            n_updated = min(len(replaced), kept)
+            report.updated += n_updated
+            report.added += kept - n_updated
+            report.removed += max(0, len(replaced) - kept)
+        if opts.prune and live:
+            for key in [k for k in catalogue.files if not os.path.exists(k)]:
+                gone = catalogue.drop(key)
+                deletions += gone
+                report.removed += len(gone)
+        if rebuild and not docs:
+            raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
 
         gen, ix = store.new_generation(index_dir, live)
-        procs = opts.procs or (min(2, os.cpu_count() or 1) if rebuild and len(sources) >= PARALLEL_MIN_FILES else 1)
-        w = store.writer(ix, procs=procs)
         try:
-            files = dict(old_manifest.get("files", {})) if live else {}
-            id_owner = {aid: key for key, rec in files.items() for aid, _ in rec["articles"]}
-            url_owner = {url: aid for rec in files.values() for aid, url in rec["articles"] if url}
-            for key in list(old_files_to_replace):
-                _drop_file(w, files, key, id_owner, url_owner)
-            for n, sf in enumerate(sources, 1):
-                _ingest_one(w, sf, opts, files, old_files, id_owner, url_owner, report)
-                if progress:
-                    progress(n, len(sources))
-            if opts.prune and live:
-                for key in [k for k in files if not os.path.exists(k)]:
-                    report.removed += _drop_file(w, files, key, id_owner, url_owner)
-            if rebuild and not report.added:
-                raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
-            w.commit()
+            if rebuild:
+                write_parallel(ix, docs, procs)
+            else:
+                w = segment_writer(ix)
+                try:
+                    for aid in deletions:
+                        w.delete_by_term("id", aid)
+                    for doc in docs:
+                        w.add_document(**doc)
+                except BaseException:
+                    w.cancel()
+                    raise
+                w.commit()
+            report.articles = catalogue.article_count()
+            report.generation = gen.name
+            report.seconds = time.monotonic() - t0
+            store.write_json(gen / store.MANIFEST, {"options": opts.fingerprint(), "files": catalogue.files})
+            store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time()})
         except BaseException:
-            w.cancel()
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        report.articles = sum(len(rec["articles"]) for rec in files.values())
-        report.generation = gen.name
-        report.seconds = time.monotonic() - t0
-        store.write_json(gen / store.MANIFEST, {"options": opts.fingerprint(), "files": files})
-        store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time()})
         store.switch_to(index_dir, gen)
         store.remove_stale_generations(index_dir)
     return report
-
-
-def _drop_file(w, files: dict, key: str, id_owner: dict, url_owner: dict) -> int:
-    rec = files.pop(key, None)
-    if not rec:
-        return 0
-    for aid, url in rec["articles"]:
-        w.delete_by_term("id", aid)
-        id_owner.pop(aid, None)
-        if url and url_owner.get(url) == aid:
-            url_owner.pop(url, None)
-    return len(rec["articles"])
-
-
-def _ingest_one(w, sf: SourceFile, opts: IngestOptions, files: dict, old_files: dict,
-                id_owner: dict, url_owner: dict, report: IngestReport) -> None:
-    data = read_source(sf, opts)
-    if isinstance(data, Skipped):
-        report.skipped.append(data)
-        return
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    previous = old_files.get(sf.key)
-    if previous and previous["hash"] == digest:
-        report.unchanged += len(previous["articles"])
-        return
-    replaced = _drop_file(w, files, sf.key, id_owner, url_owner) if sf.key in files else 0
-    kept: list[list] = []
-    for item in extract_file(data, sf.relpath, field_map=opts.field_map):
-        if isinstance(item, Skipped):
-            report.skipped.append(item)
-            continue
-        article: Article = item
-        if not article.source and opts.source_name:
-            article.source = opts.source_name
-        owner = id_owner.get(article.id)
-        if owner is not None:
-            report.duplicates.append(Skipped(sf.relpath, f"duplicate of article {article.id!r} (same id)"))
-            continue
-        if article.url and article.url in url_owner:
-            report.duplicates.append(Skipped(
-                sf.relpath, f"article {article.id!r} duplicates {url_owner[article.url]!r} (same URL)"))
-            continue
-        w.add_document(**document_fields(article))
-        id_owner[article.id] = sf.key
-        if article.url:
-            url_owner[article.url] = article.id
-        kept.append([article.id, article.url])
-    files[sf.key] = {"hash": digest, "articles": kept}
-    n_updated = min(replaced, len(kept))
-    report.updated += n_updated
-    report.added += len(kept) - n_updated
-    report.removed += max(0, replaced - len(kept))

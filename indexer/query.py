@@ -3,13 +3,13 @@
 The parser is written for Chinese input: full-width spaces, quotes (“…” 「…」 『…』 ＂…＂),
 minus (－) and colon (：) are understood like their ASCII forms. It is a single left-to-right
 scan, linear in the length of the query, and it never fails: unbalanced quotes and stray
-operators are read as literal text (and punctuation carries no units, so it matches nothing
-by itself).
+operators are read as literal text (punctuation carries no units, so a clause of punctuation
+alone constrains nothing and is dropped).
 
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
-clauses. `build_match_query` turns it into the Whoosh query that decides which articles match
-(the exact representation), `build_rank_query` into the one that ranks them (jieba words, and
-the whole query as one phrase for articles where its parts stand together).
+clauses. `match_docnums` turns it into the set of articles that match (decided by the exact
+representation), `build_rank_query` into the Whoosh query that ranks them (jieba words, and the
+whole query as one phrase for articles where its parts stand together).
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",
 DEFAULT_FIELDS = ("title_x", "body_x")
 WORD_FIELDS = ("title", "body")
 MAX_PREFIX_EXPANSION = 5000
+TITLE_PHRASE_SCORE = 10.0
+MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 
 _QUOTES = {'"': '"', "＂": "＂", "“": "”", "「": "」", "『": "』", "”": "”"}
 _SPACE = " \t\r\n\f\v\u3000\u00a0"
@@ -137,7 +139,7 @@ def phrase_query(fieldname: str, seq: list[Unit], reader) -> Q.Query:
                                 if w != last.text][:MAX_PREFIX_EXPANSION]
     if not head:
         return Q.Or([Q.Term(fieldname, w) for w in expansions])
-    return Q.Or([_phrase(fieldname, head + [w]) for w in expansions])
+    return Q.Or([_phrase(fieldname, [*head, w]) for w in expansions])
 
 
 def _phrase(fieldname: str, terms: list[str]) -> Q.Query:
@@ -146,34 +148,68 @@ def _phrase(fieldname: str, terms: list[str]) -> Q.Query:
     return Q.Phrase(fieldname, terms)
 
 
-def clause_match_query(clause: Clause, reader) -> Q.Query:
+def clause_query(clause: Clause, reader) -> Q.Query:
+    """The Whoosh query for one clause: its phrase in each of its fields."""
     seq = clause.units
     fields = FIELDS.get(clause.field or "", DEFAULT_FIELDS)
     parts = [phrase_query(f, seq, reader) for f in fields]
     return parts[0] if len(parts) == 1 else Q.Or(parts)
 
 
-def build_match_query(parsed: ParsedQuery, reader) -> Q.Query:
-    """The query that decides which articles match."""
-    groups = []
-    for group in parsed.groups:
-        qs = [clause_match_query(c, reader) for c in group]
-        groups.append(qs[0] if len(qs) == 1 else Q.Or(qs))
-    positive: Q.Query = Q.Every() if not groups else groups[0] if len(groups) == 1 else Q.And(groups)
+def _clause_key(clause: Clause) -> tuple:
+    return (clause.field, tuple(u.text for u in clause.units))
+
+
+def match_docnums(parsed: ParsedQuery, searcher) -> set[int] | None:
+    """The docnums of every article the query matches; None when it constrains nothing.
+
+    Each distinct clause is evaluated once by Whoosh; AND, OR and exclusion are set algebra.
+    (Whoosh builds a matcher tree as deep as the number of clauses, which a long query —
+    hundreds of repeated words — turned into a RecursionError or minutes of work.)
+    """
+    reader = searcher.reader()
+    cache: dict[tuple, set[int]] = {}
+
+    def docs(clause: Clause) -> set[int]:
+        key = _clause_key(clause)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = set(searcher.docs_for_query(clause_query(clause, reader)))
+        return found
+
+    result: set[int] | None = None
+    groups = {tuple(sorted({_clause_key(c): c for c in g}.items())) for g in parsed.groups}
+    for group in sorted(groups, key=len):
+        union: set[int] = set()
+        for _, clause in group:
+            union |= docs(clause)
+        result = union if result is None else result & union
+        if not result:
+            return set()
     if parsed.excluded:
-        return Q.AndNot(positive, Q.Or([clause_match_query(c, reader) for c in parsed.excluded]))
-    return positive
+        excluded: set[int] = set()
+        for clause in {_clause_key(c): c for c in parsed.excluded}.values():
+            excluded |= docs(clause)
+        if result is None:
+            result = set(reader.all_doc_ids())
+        result -= excluded
+    return result
 
 
 def build_rank_query(parsed: ParsedQuery, reader) -> Q.Query | None:
-    """Optional scoring: jieba words in title/body, and the positive clauses as one phrase."""
+    """Scoring only: jieba words in title/body, and the positive clauses as one phrase."""
     words: list[str] = []
     for clause in parsed.positive:
         if clause.field in (None, "title"):
             words.extend(query_words(clause.text))
-    parts: list[Q.Query] = [Q.Term(f, w) for w in dict.fromkeys(words) for f in WORD_FIELDS]
+    words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
+    parts: list[Q.Query] = [Q.Term(f, w) for w in words for f in WORD_FIELDS]
+    # A clause standing in the title counts even where jieba cut the title differently.
+    title_clauses = {_clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
+    for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
+        parts.append(Q.ConstantScoreQuery(phrase_query("title_x", clause.units, reader), score=TITLE_PHRASE_SCORE))
     together = [u for c in parsed.positive if c.field is None for u in c.units]
-    if len(parsed.positive) > 1 and len(together) > 1:
+    if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
         for f in DEFAULT_FIELDS:
             parts.append(Q.ConstantScoreQuery(phrase_query(f, together, reader), score=2.0))
     if not parts:

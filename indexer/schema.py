@@ -13,6 +13,7 @@ from whoosh.system import pack_uint
 from indexer.analysis import ExactAnalyzer, WordAnalyzer, exact_postings, word_counts
 
 TITLE_BOOST = 3.0
+VALUE_GAP = 100_000  # position gap between the values of a multi-valued exact field
 
 
 class ExactField(fields.FieldType):
@@ -32,11 +33,15 @@ class ExactField(fields.FieldType):
         self.vector = None
 
     def index(self, value, **kwargs):
-        if isinstance(value, (list, tuple)):
-            value = "\n".join(value)
+        if isinstance(value, (list, tuple)):  # several values (authors): no phrase spans two
+            postings: dict[str, list[int]] = {}
+            for n, item in enumerate(value):
+                exact_postings(item, postings, base=n * VALUE_GAP)
+        else:
+            postings = exact_postings(value)
         encode = self.format.encode
         boost = self.format.field_boost
-        for term, poslist in exact_postings(value).items():
+        for term, poslist in postings.items():
             yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 

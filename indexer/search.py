@@ -25,7 +25,7 @@ from whoosh import scoring
 from indexer import store
 from indexer.article import Article
 from indexer.highlight import compile_patterns, highlight, snippet
-from indexer.query import ParsedQuery, build_match_query, build_rank_query, parse_query
+from indexer.query import ParsedQuery, build_rank_query, match_docnums, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 2000
@@ -91,7 +91,7 @@ class SearchRequest:
 
     @classmethod
     def create(cls, query=None, sources=(), authors=(), date_from=None, date_to=None,
-               sort=None, page=None, per_page=None) -> "SearchRequest":
+               sort=None, page=None, per_page=None) -> SearchRequest:
         """Validate raw parameters (from the CLI or a URL); raises BadRequest."""
         q = "" if query is None else query
         if not isinstance(q, str):
@@ -214,10 +214,17 @@ class _Generation:
 
     @staticmethod
     def _column(reader, name: str, n: int) -> list[str]:
-        if not reader.has_column(name):
-            return [""] * n
-        col = reader.column_reader(name)
-        return [v if isinstance(v, str) else (v.decode("utf-8") if v else "") for v in col]
+        """One value per docnum, segment by segment (a segment may lack the column)."""
+        values: list[str] = []
+        for leaf, _offset in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            if leaf.has_column(name):
+                col = leaf.column_reader(name)
+                values.extend(v if isinstance(v, str) else (v.decode("utf-8") if v else "") for v in col)
+            else:
+                values.extend([""] * count)
+        assert len(values) == n, f"column {name}: {len(values)} values for {n} articles"
+        return values
 
 
 class SearchEngine:
@@ -267,27 +274,33 @@ class SearchEngine:
         t0 = time.perf_counter()
         gen, searcher = self._searcher()
         parsed = parse_query(request.query)
-        reader = searcher.reader()
-        match_q = build_match_query(parsed, reader)
+        matched = match_docnums(parsed, searcher)
+        docnums = list(gen.live if matched is None else matched)
         filter_q = self._filter_query(request)
-        q = Q.And([match_q, filter_q]) if filter_q is not None else match_q
-        docnums = list(searcher.docs_for_query(q))
+        if filter_q is not None:
+            allowed = set(searcher.docs_for_query(filter_q))
+            docnums = [d for d in docnums if d in allowed]
         total = len(docnums)
         facets = self._facets(gen, docnums, request)
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
+        days = gen.days
+        rank_q = build_rank_query(parsed, searcher.reader()) if request.sort == "relevance" else None
         if start >= total:
             ranked: list[tuple[int, float | None]] = []
-        elif request.sort != "relevance" or not parsed.groups:
-            newest = request.sort != "oldest"
-            days = gen.days
-            docnums.sort(key=lambda d: (days[d], d), reverse=newest)
+        elif rank_q is None:
+            docnums.sort(key=lambda d: (days[d], d), reverse=request.sort != "oldest")
             ranked = [(d, None) for d in docnums[start:stop]]
         else:
-            rank_q = build_rank_query(parsed, reader)
-            final_q = Q.AndMaybe(match_q, rank_q) if rank_q is not None else match_q
-            results = searcher.search(final_q, limit=stop, filter=filter_q)
-            ranked = [(r.docnum, r.score) for r in results[start:stop]]
+            # Articles that hold the query's words, by BM25F (newest first among equals), then
+            # those that match only through the exact representation, newest first.
+            results = searcher.search(rank_q, limit=stop, filter=set(docnums), optimize=False)
+            ranked = [(r.docnum, r.score) for r in results]
+            if len(ranked) < stop:
+                scored = {d for d, _ in ranked}
+                rest = sorted((d for d in docnums if d not in scored), key=lambda d: (days[d], d), reverse=True)
+                ranked += [(d, 0.0) for d in rest[:stop - len(ranked)]]
+            ranked = ranked[start:stop]
         hits = self._hits(searcher, parsed, ranked)
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
@@ -396,4 +409,4 @@ class SearchEngine:
 def _iso(ts) -> str | None:
     if not ts:
         return None
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")

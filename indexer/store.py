@@ -27,7 +27,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.codec import WensouCodec
 from indexer.schema import build_schema
 
 CURRENT = "CURRENT"
@@ -96,7 +95,7 @@ class WriteLock:
     index_dir: Path
     _fd: int | None = None
 
-    def __enter__(self) -> "WriteLock":
+    def __enter__(self) -> WriteLock:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -135,15 +134,6 @@ def new_generation(index_dir: Path, base: Path | None):
                 os.link(item, gen / item.name)
         ix = whoosh_index.open_dir(str(gen))
     return gen, ix
-
-
-def writer(ix, procs: int = 1):
-    """A Whoosh writer with our codec; procs > 1 analyses articles on several cores."""
-    codec = WensouCodec()
-    if procs > 1:
-        return ix.writer(procs=procs, multisegment=True, limitmb=128, codec=codec,
-                         subargs={"codec": WensouCodec(), "limitmb": 128}, batchsize=64)
-    return ix.writer(limitmb=256, codec=codec)
 
 
 def switch_to(index_dir: Path, gen: Path) -> None:
