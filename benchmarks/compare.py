@@ -1,0 +1,409 @@
+"""wensou against Whoosh + jieba's ChineseAnalyzer and SQLite FTS5 trigram, same articles, same run.
+
+    python -m benchmarks.compare --corpus ../shared/corpus/rmrb-text --sizes 1000,3898,20000 \
+        [--engines wensou,whoosh-jieba,fts5] [--out docs/] [--workdir /tmp/wensou-bench]
+
+For each size and engine, in fresh child processes (so engines never share memory or caches):
+- build: index build time, articles/s, index size on disk, peak RSS of the building process
+  (and of its largest worker process, for engines that fork);
+- open: a new process opens the index and answers a first query (time after imports, and
+  from process start);
+- exactness: every matching id of each query of the mix against the brute-force oracle
+  (`benchmarks.oracle`), as precision and recall of the matched set;
+- latency: the query mix (top-10, with and without facets), warm, `--reps` times: p50/p95/max.
+A build or query phase over its time budget is killed and reported as "skipped: over budget".
+Results accumulate in `<workdir>/results.json` (runs with other sizes add to them); the tables
+are printed as Markdown and the scale plot is written to `<out>/scale.png`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parent.parent
+ENGINES = ("wensou", "whoosh-jieba", "fts5")
+
+# The query mix: (query, kind). Queries are typed the way a user types them; quoted phrases use
+# ASCII quotes, which all three engines read as a phrase.
+QUERY_MIX: list[tuple[str, str]] = [
+    *((q, "two-character word") for q in ("发展", "经济", "改革", "创新", "扶贫", "生态", "教育", "香港", "科技", "军队")),
+    *((q, "longer phrase") for q in ("一带一路", "脱贫攻坚", "生态环境保护", "人类命运共同体", "粤港澳大湾区",
+                                     "高质量发展", "新中国成立70周年", "全面建成小康社会")),
+    *((q, "quoted phrase") for q in ('"改革开放"', '"中华人民共和国"', '"乡村振兴"', '"习近平新时代中国特色社会主义思想"',
+                                     '"打赢蓝天保卫战"', '"一带一路"', '"5G"', '"70周年"')),
+    *((q, "Traditional") for q in ("經濟", "發展", "生態環境", "改革開放", "一帶一路", '"脫貧攻堅"', "粵港澳大灣區", "國慶")),
+    *((q, "Simplified") for q in ("国庆", "生态环境")),
+    *((q, "several words") for q in ("经济 发展", "香港 暴力", "科技 创新 人才", '"一带一路" 合作')),
+]
+FIRST_QUERY = "经济"
+
+
+# ------------------------------------------------------------------------------ children
+
+
+class _Inputs:
+    def __init__(self, workdir: Path, size: int) -> None:
+        self.workdir, self.size = workdir, size
+        self.jsonl = workdir / f"input-{size}.jsonl"
+
+    def articles(self):
+        from benchmarks.corpus import load_base, scale
+
+        return scale(load_base(self.workdir / "base.pickle"), self.size)
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _child_build(engine_name: str, size: int, workdir: Path) -> dict:
+    from benchmarks import peers
+
+    engine = peers.load(engine_name)
+    index_dir = workdir / f"{engine_name}-{size}"
+    prepared = engine.prepare(_Inputs(workdir, size))
+    rss_before = _rss_mb(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    engine.build(prepared, index_dir)
+    seconds = time.perf_counter() - t0
+    return {"build_s": seconds, "articles_per_s": size / seconds, "index_bytes": _dir_bytes(index_dir),
+            "rss_before_mb": rss_before, "peak_rss_mb": _rss_mb(resource.RUSAGE_SELF),
+            "peak_worker_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN), "procs": engine.procs}
+
+
+def _pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+def _child_query(engine_name: str, size: int, workdir: Path, reps: int, exact: bool) -> dict:
+    t_imports = time.perf_counter()
+    from benchmarks import peers
+    from benchmarks.corpus import base_id, scaled_ids
+
+    engine = peers.load(engine_name)
+    index_dir = workdir / f"{engine_name}-{size}"
+    t0 = time.perf_counter()
+    searcher = engine.open(index_dir)
+    searcher.search(FIRST_QUERY, facets=True)
+    first_at = time.time()
+    open_ms = (time.perf_counter() - t0) * 1000
+    out: dict = {"open_ms": open_ms, "imports_ms": (t0 - t_imports) * 1000, "first_answer_at": first_at}
+
+    oracle = json.loads((workdir / "oracle.json").read_text(encoding="utf-8"))
+    ids = scaled_ids(oracle["base_ids"], size)
+    per_query = []
+    for query, kind in QUERY_MIX:
+        want_base = set(oracle["matches"][query])
+        want_n = sum(1 for i in ids if base_id(i) in want_base)
+        total, top, _ = searcher.search(query, facets=True)
+        row = {"query": query, "kind": kind, "oracle": want_n, "total": total,
+               "top_in_oracle": sum(1 for i in top if base_id(i) in want_base), "top": len(top)}
+        if exact:
+            got = searcher.match_ids(query)
+            tp = sum(1 for i in got if base_id(i) in want_base)
+            row.update(found=len(got), true_pos=tp,
+                       precision=tp / len(got) if got else 1.0,
+                       recall=tp / want_n if want_n else 1.0,
+                       exact=tp == len(got) == want_n)
+        per_query.append(row)
+    out["queries"] = per_query
+
+    for facets in (True, False):  # warm-up pass, then the timed repetitions
+        for query, _ in QUERY_MIX:
+            searcher.search(query, facets=facets)
+    samples: dict[str, list[float]] = {"facets": [], "nofacets": []}
+    per_query_ms: dict[str, list[float]] = {q: [] for q, _ in QUERY_MIX}
+    for _ in range(reps):
+        for facets in (True, False):
+            for query, _ in QUERY_MIX:
+                t = time.perf_counter()
+                searcher.search(query, facets=facets)
+                ms = (time.perf_counter() - t) * 1000
+                samples["facets" if facets else "nofacets"].append(ms)
+                if facets:
+                    per_query_ms[query].append(ms)
+    for mode, values in samples.items():
+        out[mode] = {"p50": _pct(values, 50), "p95": _pct(values, 95), "max": max(values), "n": len(values)}
+    out["per_query_facets_ms"] = {q: statistics.median(v) for q, v in per_query_ms.items()}
+    out["rss_mb"] = _rss_mb(resource.RUSAGE_SELF)
+    return out
+
+
+# ------------------------------------------------------------------------------- parent
+
+
+def _run_child(args: list[str], budget: float) -> tuple[dict | None, str, float]:
+    """Run a child phase; (result, error, spawned_at). Over budget: killed with its workers."""
+    spawned = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.compare", *args], cwd=_REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, f"skipped: over budget ({budget:.0f} s)", spawned
+    if proc.returncode != 0:
+        return None, f"failed (exit {proc.returncode}): {stderr.strip().splitlines()[-1:] or ''}", spawned
+    return json.loads(stdout.strip().splitlines()[-1]), "", spawned
+
+
+def _machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import sqlite3
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(ram, 1), "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "load": os.getloadavg()}
+
+
+def _prepare(corpus: Path, workdir: Path, sizes: list[int]) -> dict:
+    from benchmarks.corpus import jsonl_round_trip_differences, load_articles, save_base, scale, write_jsonl
+    from benchmarks.oracle import Oracle
+
+    t0 = time.perf_counter()
+    base, skipped = load_articles(corpus)
+    info = {"corpus": str(corpus), "articles": len(base), "skipped": len(skipped),
+            "extract_s": round(time.perf_counter() - t0, 1)}
+    save_base(base, workdir / "base.pickle")
+    oracle = Oracle(base)
+    matches = {q: sorted(oracle.matches(q)) for q, _ in QUERY_MIX}
+    (workdir / "oracle.json").write_text(json.dumps({"base_ids": [a.id for a in base], "matches": matches},
+                                                    ensure_ascii=False), encoding="utf-8")
+    for size in sizes:
+        path = workdir / f"input-{size}.jsonl"
+        write_jsonl(scale(base, size), path)
+    sample = workdir / "input-roundtrip.jsonl"
+    write_jsonl(base, sample)
+    info["jsonl_round_trip_differences"] = jsonl_round_trip_differences(base, sample)[:20]
+    return info
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=_REPO / "../shared/corpus/rmrb-text")
+    parser.add_argument("--sizes", default="1000,3898")
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--out", type=Path, default=_REPO / "docs")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/wensou-bench"))
+    parser.add_argument("--max-build-seconds", type=float, default=900)
+    parser.add_argument("--max-query-seconds", type=float, default=900)
+    parser.add_argument("--reps", type=int, default=3, help="timed passes over the query mix")
+    parser.add_argument("--exact-max-size", type=int, default=0,
+                        help="check full matched sets only up to this size (0: every size)")
+    parser.add_argument("--report-only", action="store_true", help="print tables and plot from results.json")
+    parser.add_argument("--child", choices=("build", "query"), help=argparse.SUPPRESS)
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--exact", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    workdir = args.workdir.resolve()
+
+    if args.child == "build":
+        print(json.dumps(_child_build(args.engine, args.size, workdir)))
+        return
+    if args.child == "query":
+        print(json.dumps(_child_query(args.engine, args.size, workdir, args.reps, bool(args.exact))))
+        return
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    results_path = workdir / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {"runs": {}}
+    if not args.report_only:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        results["machine"] = _machine()
+        print(f"machine: {results['machine']}", flush=True)
+        results["corpus"] = _prepare(args.corpus.resolve(), workdir, sizes)
+        print(f"corpus: {results['corpus']}", flush=True)
+        for size in sizes:
+            for engine in engines:
+                key = f"{engine}@{size}"
+                entry: dict = {"engine": engine, "size": size, "load_at_start": os.getloadavg()[0]}
+                import shutil
+
+                shutil.rmtree(workdir / f"{engine}-{size}", ignore_errors=True)
+                build, err, _ = _run_child(["--child", "build", "--engine", engine, "--size", str(size),
+                                            "--workdir", str(workdir)], args.max_build_seconds)
+                entry["build"] = build or {"error": err}
+                if build:
+                    exact = int(not args.exact_max_size or size <= args.exact_max_size)
+                    query, err, spawned = _run_child(
+                        ["--child", "query", "--engine", engine, "--size", str(size), "--workdir", str(workdir),
+                         "--reps", str(args.reps), "--exact", str(exact)], args.max_query_seconds)
+                    if query:
+                        query["cold_ms"] = (query.pop("first_answer_at") - spawned) * 1000
+                    entry["query"] = query or {"error": err}
+                entry["load_at_end"] = os.getloadavg()[0]
+                results["runs"][key] = entry
+                results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+                print(_one_line(entry), flush=True)
+                shutil.rmtree(workdir / f"{engine}-{size}", ignore_errors=True)
+    print(tables(results))
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot(results, args.out / "scale.png")
+    print(f"plot: {args.out / 'scale.png'}")
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def _runs(results: dict) -> list[dict]:
+    order = {e: i for i, e in enumerate(ENGINES)}
+    return sorted(results["runs"].values(), key=lambda r: (r["size"], order.get(r["engine"], 9)))
+
+
+def _ok(run: dict) -> bool:
+    return "error" not in run.get("build", {"error": 1}) and "error" not in run.get("query", {"error": 1})
+
+
+def tables(results: dict) -> str:
+    """The Markdown tables of docs/benchmarks.md from the accumulated results."""
+    lines = ["### Build, open and query latency", "",
+             "| size | engine | build s | articles/s | index MB | peak RSS MB (build; largest worker) "
+             "| open + 1st query ms (cold process ms) | top-10 + facets p50 / p95 / max ms "
+             "| top-10, no facets p50 / p95 / max ms |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in _runs(results):
+        b, q = r.get("build", {}), r.get("query", {})
+        if "error" in b:
+            lines.append(f"| {r['size']} | {r['engine']} | {b['error']} | | | | | | |")
+            continue
+        rss = f"{b['peak_rss_mb']:.0f}" + (f"; {b['peak_worker_rss_mb']:.0f}" if b["peak_worker_rss_mb"] > 1 else "")
+        head = (f"| {r['size']} | {r['engine']} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
+                f"| {b['index_bytes'] / 1e6:.1f} | {rss} ")
+        if "error" in q:
+            lines.append(head + f"| {q.get('error', 'not run')} | | |")
+            continue
+        f, n = q["facets"], q["nofacets"]
+        lines.append(head + f"| {q['open_ms']:.0f} ({q['cold_ms']:.0f}) "
+                     f"| {f['p50']:.1f} / {f['p95']:.1f} / {f['max']:.1f} "
+                     f"| {n['p50']:.1f} / {n['p95']:.1f} / {n['max']:.1f} |")
+    lines += ["", "### Exactness against the oracle (every matching id, all queries of the mix)", "",
+              "| size | engine | queries exact | mean precision | mean recall | queries with recall 0 "
+              "| totals equal to oracle |",
+              "|---:|---|---:|---:|---:|---:|---:|"]
+    for r in _runs(results):
+        if not _ok(r):
+            continue
+        qs = r["query"]["queries"]
+        totals = sum(1 for x in qs if x["total"] == x["oracle"])
+        if "precision" not in qs[0]:
+            lines.append(f"| {r['size']} | {r['engine']} | (sets not checked) | | | | {totals}/{len(qs)} |")
+            continue
+        lines.append(f"| {r['size']} | {r['engine']} | {sum(x['exact'] for x in qs)}/{len(qs)} "
+                     f"| {statistics.mean(x['precision'] for x in qs):.3f} "
+                     f"| {statistics.mean(x['recall'] for x in qs):.3f} "
+                     f"| {sum(1 for x in qs if x['oracle'] and x['recall'] == 0)} | {totals}/{len(qs)} |")
+    checked = [r for r in _runs(results) if _ok(r) and "precision" in r["query"]["queries"][0]]
+    if checked:
+        size = max(r["size"] for r in checked if r["size"] <= 3898) if any(r["size"] <= 3898 for r in checked) \
+            else min(r["size"] for r in checked)
+        at = [r for r in checked if r["size"] == size]
+        lines += ["", f"### Per query at {size} articles: matched (precision / recall); median ms with facets", "",
+                  "| query | kind | oracle | " + " | ".join(r["engine"] for r in at) + " |",
+                  "|---|---|---:|" + "---:|" * len(at)]
+        for i, (query, kind) in enumerate(QUERY_MIX):
+            cells = []
+            for r in at:
+                x = r["query"]["queries"][i]
+                ms = r["query"]["per_query_facets_ms"][query]
+                cells.append(f"{x['found']} ({x['precision']:.2f} / {x['recall']:.2f}); {ms:.1f} ms")
+            want = at[0]["query"]["queries"][i]["oracle"]
+            lines.append(f"| `{query}` | {kind} | {want} | " + " | ".join(cells) + " |")
+    lines += ["", "### Scale curve", "", "| size | " + " | ".join(
+        f"{e} build s | {e} p95 facets ms" for e in ENGINES) + " |", "|---:|" + "---:|---:|" * len(ENGINES)]
+    by = {(r["engine"], r["size"]): r for r in _runs(results)}
+    for size in sorted({r["size"] for r in _runs(results)}):
+        cells = []
+        for e in ENGINES:
+            r = by.get((e, size))
+            if r is None:
+                cells += ["", ""]
+                continue
+            b, q = r.get("build", {}), r.get("query", {})
+            cells.append("skipped" if "error" in b else f"{b['build_s']:.1f}")
+            cells.append("" if "error" in b else ("—" if "error" in q else f"{q['facets']['p95']:.1f}"))
+        lines.append(f"| {size} | " + " | ".join(cells) + " |")
+    lines += ["", "### Issue 3 targets", ""]
+    for size in sorted({r["size"] for r in _runs(results)}):
+        w, j = by.get(("wensou", size)), by.get(("whoosh-jieba", size))
+        if w and j and "error" not in w["build"] and "error" not in j["build"]:
+            ratio = j["build"]["build_s"] / w["build"]["build_s"]
+            lines.append(f"- {size} articles: wensou builds {ratio:.2f}x as fast as Whoosh + ChineseAnalyzer "
+                         f"(target ≥ 2x: {'met' if ratio >= 2 else 'NOT met'})")
+        if w and _ok(w) and size in (3898, 20000):
+            limit = 50 if size == 3898 else 200
+            p95 = w["query"]["facets"]["p95"]
+            lines.append(f"- {size} articles: wensou p95 top-10 with facets {p95:.1f} ms "
+                         f"(target < {limit} ms: {'met' if p95 < limit else 'NOT met'})")
+    return "\n".join(lines)
+
+
+def plot(results: dict, path: Path) -> None:
+    """Index build time and p95 query latency (top-10 with facets) against size, per engine."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for engine, style in zip(ENGINES, ("o-", "s--", "^:")):
+        runs = [r for r in _runs(results) if r["engine"] == engine and "error" not in r.get("build", {"error": 1})]
+        if runs:
+            ax1.plot([r["size"] for r in runs], [r["build"]["build_s"] for r in runs], style, label=engine)
+        runs = [r for r in runs if _ok(r)]
+        if runs:
+            ax2.plot([r["size"] for r in runs], [r["query"]["facets"]["p95"] for r in runs], style, label=engine)
+    for ax, title, unit in ((ax1, "Index build time", "seconds"), (ax2, "Query p95, top-10 with facets", "ms")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("articles")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    m = results.get("machine", {})
+    fig.suptitle(f"wensou vs Whoosh+jieba vs SQLite FTS5 trigram — {m.get('nproc')} cores, {m.get('cpu', '')}",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _one_line(entry: dict) -> str:
+    b, q = entry.get("build", {}), entry.get("query", {})
+    head = f"{entry['engine']:>13} @ {entry['size']:>6}:"
+    if "error" in b:
+        return f"{head} build {b['error']}"
+    s = f"{head} build {b['build_s']:.1f}s ({b['articles_per_s']:.0f}/s) {b['index_bytes'] / 1e6:.0f} MB"
+    if "error" in q:
+        return f"{s}; queries {q['error']}"
+    exact = sum(1 for r in q["queries"] if r.get("exact"))
+    return (f"{s}; open {q['open_ms']:.0f} ms; p95 facets {q['facets']['p95']:.1f} ms, "
+            f"no facets {q['nofacets']['p95']:.1f} ms; exact {exact}/{len(q['queries'])}")
+
+
+if __name__ == "__main__":
+    main()
