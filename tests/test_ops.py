@@ -1,0 +1,362 @@
+"""Operations: rebuilds and ingests never interrupt searching and never lose the index.
+
+Every test drives the real command line in child processes (CONTRACT.md "CLI"): a server that
+keeps answering while the index is rebuilt under it, writers killed with SIGKILL at chosen
+moments, two rebuilds started together, and the reports an operator reads (stats, the rebuild's
+summary line).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_ops_support import (
+    REPO,
+    children_of,
+    cli,
+    cli_args,
+    generations,
+    get_json,
+    live_generation,
+    ok,
+    search_url,
+    served,
+    stats,
+    total,
+    wait_gone,
+    write_article,
+    write_corpus,
+)
+
+from indexer import store
+
+BASE_N = 120  # the index every kill starts from
+BIG_N = 1500  # large enough that a rebuild of it runs for a second or more
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("big") / "articles", BIG_N, "新")
+
+
+@pytest.fixture(scope="module")
+def base_corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("base") / "articles", BASE_N, "旧")
+
+
+@pytest.fixture
+def base_index(tmp_path, base_corpus) -> Path:
+    index = tmp_path / "index"
+    ok(index, "rebuild", base_corpus)
+    return index
+
+
+# ------------------------------------------------------------------ serving through writes
+
+
+class Clients:
+    """Four threads searching the server as fast as they can, recording every failure."""
+
+    QUERIES = ("文库", "记号甲", "记号乙", '"文库测试文章"', "经济 发展")
+
+    def __init__(self, base: str, threads: int = 4) -> None:
+        self.base = base
+        self.failures: list[str] = []
+        self.totals: set[int] = set()
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
+
+    def _run(self, n: int) -> None:
+        i = n
+        while not self._stop.is_set():
+            q = self.QUERIES[i % len(self.QUERIES)]
+            i += 1
+            try:
+                status, data = get_json(search_url(self.base, q, per_page=5, page=1 + i % 2))
+                good = status == 200 and isinstance(data.get("total"), int) and isinstance(data.get("hits"), list)
+                with self._lock:
+                    self.requests += 1
+                    if not good:
+                        self.failures.append(f"{q}: {status} {str(data)[:200]}")
+                    elif q == "文库":
+                        self.totals.add(data["total"])
+            except Exception as exc:  # noqa: BLE001 - every failure is collected and asserted
+                with self._lock:
+                    self.requests += 1
+                    self.failures.append(f"{q}: {type(exc).__name__}: {exc}")
+
+    def __enter__(self) -> Clients:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=60)
+
+
+def test_searching_goes_on_through_rebuilds_and_ingests(tmp_path):
+    a = write_corpus(tmp_path / "a", 80, "甲")
+    b = write_corpus(tmp_path / "b", 120, "乙")
+    index = tmp_path / "index"
+    ok(index, "rebuild", a)
+    with served(index, tmp_path / "serve.log") as base:
+        assert get_json(f"{base}/healthz")[1] == {"status": "ok", "articles": 80}
+        with Clients(base) as clients:
+            time.sleep(0.5)
+            ok(index, "rebuild", b)  # a different number of articles
+            # the server follows without a restart: the very next requests see the new index
+            assert get_json(f"{base}/healthz")[1]["articles"] == 120
+            assert get_json(search_url(base, "文库"))[1]["total"] == 120
+            assert get_json(search_url(base, "记号甲"))[1]["total"] == 0
+            assert get_json(search_url(base, "记号乙"))[1]["total"] == 120
+            time.sleep(0.3)
+            ok(index, "rebuild", a)  # and back: the first generation is removed under the server
+            assert get_json(f"{base}/healthz")[1]["articles"] == 80
+            write_article(a / "extra" / "new.txt", "文库新增文章", "这是一篇记号乙的新文章，介绍城市发展的最新情况和下一步的工作安排。")
+            ok(index, "ingest", a)
+            assert get_json(f"{base}/healthz")[1]["articles"] == 81
+            assert get_json(search_url(base, "记号乙"))[1]["total"] == 1
+            ok(index, "rebuild", b)
+            time.sleep(0.5)
+        assert clients.failures == [], f"{len(clients.failures)} of {clients.requests} failed: {clients.failures[:5]}"
+        assert clients.requests > 40
+        assert clients.totals <= {80, 81, 120}
+        assert get_json(f"{base}/healthz")[1]["articles"] == 120
+        assert get_json(search_url(base, "文库"))[1]["total"] == 120
+
+
+# ------------------------------------------------------------------------------- SIGKILL
+
+
+def _start(index: Path, *args) -> subprocess.Popen:
+    return subprocess.Popen(cli_args(index, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+
+
+def _new_generation(index: Path, before: str) -> Path | None:
+    for name in generations(index):
+        if name != before:
+            return index / name
+    return None
+
+
+def _wait_for(cond, proc: subprocess.Popen, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = cond()
+        if found or proc.poll() is not None:
+            return found
+        time.sleep(0.002)
+    raise AssertionError("the writer neither reached the kill point nor finished")
+
+
+def _kill(proc: subprocess.Popen) -> list[int]:
+    """SIGKILL the command's process (as `kill -9 PID` or the OOM killer would); returns the
+    child processes it had, which the kernel does not kill with it."""
+    kids = children_of(proc.pid)
+    proc.kill()
+    proc.communicate()
+    return kids
+
+
+def _reap(pids: list[int]) -> None:
+    """Stop what a test started and left behind, so one failure does not spill into the next."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    wait_gone(pids, timeout=10)
+
+
+def _check_after_kill(index: Path, before: str, new_count: int) -> None:
+    """The index opens and searches: the old generation, or (if the kill came after the
+    switch) the complete new one; never anything in between."""
+    now = live_generation(index)
+    data = stats(index)
+    assert data["generation"] == now
+    expected = BASE_N if now == before else new_count
+    assert data["articles"] == expected, f"live {now} (was {before}) has {data['articles']} articles"
+    assert total(index, "文库") == expected
+    assert total(index, "记号旧") == BASE_N
+
+
+def _lock_is_free(index: Path, orphans: list[int]) -> None:
+    """The killed writer is dead, so its lock must be free now: nothing it forked may hold it."""
+    try:
+        with store.WriteLock(index):
+            pass
+    except store.IndexBusy as exc:
+        alive = [p for p in orphans if Path(f"/proc/{p}").exists()]
+        raise AssertionError(f"stale lock after the writer was killed: {exc}; "
+                             f"processes it forked, still alive: {alive}") from None
+
+
+def _recover(index: Path, base_corpus: Path, orphans: list[int]) -> None:
+    """The next writer, started at once, must not find a stale lock, and cleans up."""
+    proc = cli(index, "ingest", base_corpus)
+    alive = [p for p in orphans if Path(f"/proc/{p}").exists()]
+    assert proc.returncode == 0, (
+        f"the next ingest right after the kill exited {proc.returncode}: {proc.stderr.strip()} "
+        f"(processes forked by the killed writer still alive: {alive})")
+    gens = generations(index)
+    assert live_generation(index) in gens
+    assert len(gens) <= store.KEEP_GENERATIONS, gens
+    for g in gens:
+        assert (index / g / store.BUILD_INFO).exists(), f"{g} is unfinished and was not removed"
+
+
+def test_a_writer_killed_at_random_moments_never_loses_the_index(base_index, base_corpus, big_corpus):
+    rnd = random.Random("kill")
+    runs = [("rebuild", rnd.uniform(0.05, 0.8)), ("ingest", rnd.uniform(0.05, 1.6)), ("rebuild", rnd.uniform(0.8, 1.6))]
+    for command, delay in runs:
+        before = live_generation(base_index)
+        proc = _start(base_index, command, big_corpus)
+        time.sleep(delay)
+        orphans = _kill(proc)
+        try:
+            _lock_is_free(base_index, orphans)
+            _check_after_kill(base_index, before, BIG_N if command == "rebuild" else BIG_N + BASE_N)
+            if live_generation(base_index) != before:  # it finished first: start again from the base
+                ok(base_index, "rebuild", base_corpus)
+            _recover(base_index, base_corpus, orphans)
+        finally:
+            _reap(orphans)
+
+
+KILL_POINTS = {
+    # the writer's worker processes are reading and extracting the files
+    "extracting": lambda index, before, pid: children_of(pid) and not _new_generation(index, before),
+    # the new generation's directory exists: its segments and table of contents are being written
+    "writing": lambda index, before, pid: _new_generation(index, before),
+    # ... and, for a parallel rebuild, the forked segment writers are at work
+    "writing-workers": lambda index, before, pid: _new_generation(index, before) and children_of(pid),
+    # the new generation is complete (build.json written) and may or may not be live yet
+    "finished": lambda index, before, pid: (g := _new_generation(index, before)) and (g / store.BUILD_INFO).exists(),
+}
+
+
+@pytest.mark.parametrize(("command", "moment"), [
+    ("rebuild", "extracting"), ("rebuild", "writing-workers"), ("rebuild", "finished"),
+    ("ingest", "extracting"), ("ingest", "writing"), ("ingest", "finished"),
+])
+def test_a_writer_killed_during_its_commit_never_loses_the_index(command, moment, base_index, base_corpus,
+                                                                 big_corpus):
+    """Kill while workers read the files, while the new generation is written (the commit), or
+    once it is complete but perhaps not yet live."""
+    before = live_generation(base_index)
+    proc = _start(base_index, command, big_corpus)
+    reached = _wait_for(lambda: KILL_POINTS[moment](base_index, before, proc.pid), proc)
+    hit_before_switch = live_generation(base_index) == before
+    orphans = _kill(proc)
+    try:
+        assert reached, f"{command} finished before reaching {moment}"
+        if moment != "finished":
+            assert hit_before_switch, f"{command} was too fast to be killed while {moment}"
+        _lock_is_free(base_index, orphans)
+        _check_after_kill(base_index, before, BIG_N if command == "rebuild" else BIG_N + BASE_N)
+        _recover(base_index, base_corpus, orphans)
+        if moment == "writing":  # and the next full rebuild goes live
+            assert f"{BIG_N} articles" in ok(base_index, "rebuild", big_corpus).stdout
+            assert stats(base_index)["articles"] == BIG_N
+    finally:
+        _reap(orphans)
+
+
+# --------------------------------------------------------------------- two writers at once
+
+
+def test_two_rebuilds_at_once_one_wins_the_other_exits_1(base_index, big_corpus, base_corpus):
+    before = set(generations(base_index))
+    procs = [_start(base_index, "rebuild", big_corpus) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    codes = sorted(r[0] for r in results)
+    assert codes == [0, 1], results
+    winner = next(r for r in results if r[0] == 0)
+    loser = next(r for r in results if r[0] == 1)
+    assert "another rebuild" in loser[2], loser
+    assert loser[1] == ""
+    assert f"{BIG_N} articles" in winner[1]
+    # consistent: the winner's generation is live, the loser left nothing behind
+    added = set(generations(base_index)) - before
+    assert added == {live_generation(base_index)}
+    assert stats(base_index)["articles"] == BIG_N == total(base_index, "记号新")
+
+
+def test_an_ingest_during_a_rebuild_exits_1_without_touching_the_index(base_index, big_corpus, base_corpus):
+    before = live_generation(base_index)
+    rebuild = _start(base_index, "rebuild", big_corpus)
+    try:
+        _wait_for(lambda: (base_index / store.LOCK).exists() and (base_index / store.LOCK).read_text().strip(),
+                  rebuild)
+        assert rebuild.poll() is None, "the rebuild finished too fast for this test"
+        busy = cli(base_index, "ingest", base_corpus)
+        assert busy.returncode == 1
+        assert "another rebuild or ingest" in busy.stderr
+        assert live_generation(base_index) == before
+    finally:
+        out, err = rebuild.communicate(timeout=120)
+    assert rebuild.returncode == 0, err
+    assert stats(base_index)["articles"] == BIG_N
+
+
+# ---------------------------------------------------------------------- what operators read
+
+
+def test_rebuild_prints_one_summary_line_for_cron_mail(tmp_path):
+    articles = write_corpus(tmp_path / "articles", 5, "甲")
+    (articles / "broken.json").write_text("{not json", encoding="utf-8")
+    proc = ok(tmp_path / "index", "rebuild", articles)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1, proc.stdout
+    assert lines[0].startswith("rebuild: 5 articles in gen-")
+    assert "1 skipped" in lines[0] and "from 6 files" in lines[0]
+    assert "broken.json" in proc.stderr and "broken.json" not in proc.stdout
+
+
+def test_stats_reports_generation_build_time_counts_and_skipped_files(tmp_path):
+    articles = write_corpus(tmp_path / "articles", 5, "甲")
+    (articles / "broken.json").write_text("{not json", encoding="utf-8")
+    index = tmp_path / "index"
+    ok(index, "rebuild", articles)
+    data = stats(index)
+    assert data["articles"] == 5
+    assert data["generation"] == live_generation(index)
+    b = data["last_build"]
+    assert b["mode"] == "rebuild"
+    assert b["started"] and b["finished"] and b["started"] <= b["finished"]
+    assert isinstance(b["seconds"], (int, float)) and b["seconds"] >= 0
+    assert (b["files"], b["added"], b["updated"], b["unchanged"], b["removed"]) == (6, 5, 0, 0, 0)
+    assert len(b["skipped"]) == 1 and b["skipped"][0]["path"].startswith("broken.json")
+    assert b["skipped"][0]["reason"]
+
+    write_article(articles / "a00001.txt", "文库测试文章第1号（修订）", "修订后的正文。")
+    (articles / "broken.json").unlink()
+    ok(index, "ingest", articles)
+    b = stats(index)["last_build"]
+    assert (b["mode"], b["files"], b["added"], b["updated"], b["unchanged"], b["skipped"]) == \
+        ("ingest", 5, 0, 1, 4, [])
+
+    text = ok(index, "stats").stdout
+    assert f"generation {live_generation(index)}" in text
+    assert "last build: ingest finished" in text and "1 updated" in text and "4 unchanged" in text
+
+
+def test_stats_json_is_valid_json_on_stdout_only(tmp_path):
+    index = tmp_path / "index"
+    ok(index, "rebuild", write_corpus(tmp_path / "articles", 3, "甲"))
+    proc = ok(index, "stats", "--format", "json")
+    assert json.loads(proc.stdout)["articles"] == 3
