@@ -100,6 +100,28 @@ def fold(text: str) -> str:
     return lowered
 
 
+@lru_cache(maxsize=1)
+def _unfold_map() -> dict[str, str]:
+    """folded character → every other character that folds to it (built on first use).
+
+    Only characters the fold table maps, or whose case folds (below U+2000), can fold to
+    something else, so only those are looked at.
+    """
+    candidates = set(_FOLD_TABLE) | set(range(0x2000))
+    chars = "".join(chr(cp) for cp in sorted(candidates))
+    inverse: dict[str, list[str]] = {}
+    for original, folded in zip(chars, fold(chars)):
+        if original != folded:
+            inverse.setdefault(folded, []).append(original)
+    return {k: "".join(v) for k, v in inverse.items()}
+
+
+def unfolded_class(ch: str) -> str:
+    """A regex matching any character that folds to the folded character `ch`."""
+    others = _unfold_map().get(ch)
+    return f"[{re.escape(ch + others)}]" if others else re.escape(ch)
+
+
 def is_cjk(ch: str) -> bool:
     return _CJK_CHAR_RE.match(ch) is not None
 

@@ -1,9 +1,10 @@
 """Highlighting: where a query's clauses occur in a text, as HTML with `<mark>` around each match.
 
-Matches are found in the folded text (same length as the original), with the same notion of a
-phrase as the index: the clause's units in order, with only non-unit characters (whitespace,
-punctuation) between them, Latin words whole. So a Simplified query marks Traditional text, a
-phrase is marked whole, and everything else is HTML-escaped.
+Matches are found with the same notion of a phrase as the index: the clause's units in order,
+with only non-unit characters (whitespace, punctuation) between them, Latin words whole. The
+pattern matches the original text directly: each folded character of the query stands for
+every character that folds to it (发 → [发發]), so a Simplified query marks Traditional text
+without folding whole articles. A phrase is marked whole; everything else is HTML-escaped.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from indexer.analysis import _CJK_RANGES, Unit, fold
+from indexer.analysis import _CJK_RANGES, Unit, fold, unfolded_class
 
 _LATIN = f"[^\\W_{_CJK_RANGES}]"
 SNIPPET_CHARS = 160
@@ -20,10 +21,8 @@ SNIPPET_CHARS = 160
 def clause_pattern(seq: list[Unit]) -> str:
     parts = []
     for u in seq:
-        if u.cjk:
-            parts.append(re.escape(u.text))
-        else:
-            parts.append(f"(?<!{_LATIN}){re.escape(u.text)}(?!{_LATIN})")
+        chars = "".join(unfolded_class(c) for c in u.text)
+        parts.append(chars if u.cjk else f"(?<!{_LATIN}){chars}(?!{_LATIN})")
     return "[\\W_]*?".join(parts)
 
 
@@ -36,7 +35,7 @@ def match_spans(text: str, pattern: re.Pattern | None, limit: int = 10_000) -> l
     if pattern is None or not text:
         return []
     spans = []
-    for m in pattern.finditer(fold(text)):
+    for m in pattern.finditer(text):
         if m.end() > m.start():
             spans.append((m.start(), m.end()))
             if len(spans) >= limit:
@@ -72,14 +71,13 @@ def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) ->
         head = text[:size].strip()
         return escape(head, quote=False) + ("…" if len(text) > size else "")
     # the window that starts at a match and covers the most distinct matched strings
-    folded = fold(text)
     best, best_key = 0, (-1, -1)
     j = 0
     for i, (s, _) in enumerate(spans):
         while j < len(spans) and spans[j][1] <= s + size:
             j += 1
         window = spans[i:j]
-        key = (len({folded[a:b] for a, b in window}), len(window))
+        key = (len({fold(text[a:b]) for a, b in window}), len(window))
         if key > best_key:
             best, best_key = i, key
     first = spans[best][0]
