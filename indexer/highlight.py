@@ -71,13 +71,13 @@ def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) ->
         head = text[:size].strip()
         return escape(head, quote=False) + ("…" if len(text) > size else "")
     # the window that starts at a match and covers the most distinct matched strings
+    matched = [fold(text[a:b]) for a, b in spans]
     best, best_key = 0, (-1, -1)
     j = 0
     for i, (s, _) in enumerate(spans):
         while j < len(spans) and spans[j][1] <= s + size:
             j += 1
-        window = spans[i:j]
-        key = (len({fold(text[a:b]) for a, b in window}), len(window))
+        key = (len(set(matched[i:j])), j - i)
         if key > best_key:
             best, best_key = i, key
     first = spans[best][0]
