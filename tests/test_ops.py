@@ -139,8 +139,10 @@ def test_searching_goes_on_through_rebuilds_and_ingests(tmp_path):
 # ------------------------------------------------------------------------------- SIGKILL
 
 
-def _start(index: Path, *args) -> subprocess.Popen:
-    return subprocess.Popen(cli_args(index, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+def _start(index: Path, *args, output=subprocess.DEVNULL) -> subprocess.Popen:
+    """Start a command. Output of killed commands goes nowhere: reading it would wait for the
+    processes they forked, which inherit the pipes, to end."""
+    return subprocess.Popen(cli_args(index, *args), stdout=output, stderr=output, cwd=REPO)
 
 
 def _new_generation(index: Path, before: str) -> Path | None:
@@ -165,7 +167,7 @@ def _kill(proc: subprocess.Popen) -> list[int]:
     child processes it had, which the kernel does not kill with it."""
     kids = children_of(proc.pid)
     proc.kill()
-    proc.communicate()
+    proc.wait()
     return kids
 
 
@@ -278,7 +280,7 @@ def test_a_writer_killed_during_its_commit_never_loses_the_index(command, moment
 
 def test_two_rebuilds_at_once_one_wins_the_other_exits_1(base_index, big_corpus, base_corpus):
     before = set(generations(base_index))
-    procs = [_start(base_index, "rebuild", big_corpus) for _ in range(2)]
+    procs = [_start(base_index, "rebuild", big_corpus, output=subprocess.PIPE) for _ in range(2)]
     results = [(p.wait(timeout=120), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
     for p in procs:
         p.stdout.close()
@@ -308,8 +310,8 @@ def test_an_ingest_during_a_rebuild_exits_1_without_touching_the_index(base_inde
         assert "another rebuild or ingest" in busy.stderr
         assert live_generation(base_index) == before
     finally:
-        out, err = rebuild.communicate(timeout=120)
-    assert rebuild.returncode == 0, err
+        rebuild.wait(timeout=120)
+    assert rebuild.returncode == 0
     assert stats(base_index)["articles"] == BIG_N
 
 
