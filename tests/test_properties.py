@@ -1,0 +1,199 @@
+"""Property-based tests: any input to the query parser, to `SearchRequest.create`, to
+`/api/search` and to `/` gives a result or a 400 — never an exception, never a 500 — and
+answers quickly.
+
+Inputs are built from what breaks parsers: full-width spaces, quotes and operators, control
+characters and NULs, lone surrogates-in-waiting (percent-encoded invalid UTF-8), thousands of
+operators, up to 10,000 characters; numbers of every shape for `page`/`per_page`; repeated and
+unknown parameters. Hypothesis deadlines are generous for a loaded 2-core CI machine; the
+explicit timing checks are what the parser's linearity promises.
+"""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_fixtures import build_index
+
+from indexer.query import ParsedQuery, parse_query
+from indexer.search import MAX_QUERY_CHARS, BadRequest, SearchRequest
+from search_web import create_app
+
+OPERATORS = ['"', "“", "”", "「", "」", "『", "』", "＂", "-", "－", "OR", " OR ", "or", "title:", "source:",
+             "author:", "title：", "：", ":", "(", ")", "*", "?", "\\", "'", "AND", "NOT", "+", "~", "^", "|"]
+SPACES = [" ", "\u3000", "\t", "\n", "\r", "\x0b", "\x0c", "\u00a0", "\u2028", "\u200b", "\ufeff"]
+CONTROLS = ["\x00", "\x01", "\x1b", "\x7f", "\x85", "\ud7ff", "\uffff", "\U0010ffff", "\u202e", "\u0301"]
+WORDS = ["环境", "生态环境部", "生態環境", "新华社", "报告", "孙金龙", "ＡＢＣ", "abc", "2024", "２０２４", "第", "の",
+         "😀", "𠀀", "<script>", "&amp;", "%", "%00", "..", "/"]
+TOKENS = OPERATORS + SPACES + CONTROLS + WORDS
+
+_token_soup = st.lists(st.sampled_from(TOKENS), max_size=200).map("".join)
+_repeated = st.builds(lambda tok, n: (tok * n)[:10_000], st.sampled_from(TOKENS + ["环境 OR ", '"环境', "-环境 ", "title:"]),
+                      st.integers(0, 10_000))
+ANY_QUERY = st.one_of(st.text(max_size=300), _token_soup, _repeated,
+                      st.lists(st.sampled_from(TOKENS), min_size=500, max_size=3_000).map(lambda t: "".join(t)[:10_000]))
+
+NUMBERS = st.one_of(
+    st.integers(-10**30, 10**30).map(str), st.sampled_from(
+        ["", " ", "0", "1", " 2 ", "-1", "+3", "1.5", "1e3", "0x10", "1_000", "２", "٣", "²", "nan", "inf",
+         "999999999999999999999999", "1000000", "1000001", "1001", "1000", "true", "[]", "\x00", "1\x00"]),
+    st.text(max_size=20))
+DATES = st.one_of(st.sampled_from(["", "2024", "2024-02", "2024-02-05", "2024/2/5", "2024.02.05", "2024-02-30",
+                                   "0000", "9999-12-31", "10000", "2024-13", "２０２４", "-2024", "2024-02-05T00:00"]),
+                  st.text(max_size=20))
+SORTS = st.one_of(st.sampled_from(["", "relevance", "newest", "oldest", "NEWEST", " newest ", "random"]),
+                  st.text(max_size=10))
+PARAM_VALUES = {"q": ANY_QUERY, "page": NUMBERS, "per_page": NUMBERS, "from": DATES, "to": DATES, "sort": SORTS,
+                "source": st.one_of(st.sampled_from(["新华社", "生态环境部", ""]), st.text(max_size=50)),
+                "author": st.one_of(st.sampled_from(["李明", "孙金龙", ""]), st.text(max_size=50))}
+PARAM = st.one_of(
+    st.sampled_from(sorted(PARAM_VALUES)).flatmap(lambda k: st.tuples(st.just(k), PARAM_VALUES[k])),
+    st.tuples(st.text(max_size=10), st.text(max_size=20)),  # unknown and odd names
+)
+PARAMS = st.lists(PARAM, max_size=12)
+
+WEB = settings(max_examples=150, deadline=timedelta(seconds=5),
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    index = build_index(tmp_path_factory.mktemp("properties"))
+    return create_app({"INDEX_DIR": index}).test_client()
+
+
+# --------------------------------------------------------------------------------- parser
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_QUERY)
+def test_parser_accepts_any_string_quickly(text):
+    t0 = time.perf_counter()
+    parsed = parse_query(text)
+    elapsed = time.perf_counter() - t0
+    assert isinstance(parsed, ParsedQuery)
+    for clause in parsed.positive + parsed.excluded:
+        assert clause.units, clause  # clauses of punctuation alone are dropped
+        assert clause.field in (None, "title", "source", "author")
+    assert elapsed < 0.5, f"{elapsed:.2f} s for {len(text)} characters"
+
+
+@pytest.mark.parametrize("unit", ['"', "-", "－", "OR ", "title:", '"a" ', "-“", "「」", "\u3000", "\x00", "-\"a ",
+                                  "title:\"", "a OR ", "环境 "])
+def test_parser_is_linear_on_10000_characters_of_operators(unit):
+    text = (unit * 10_000)[:10_000]
+    t0 = time.perf_counter()
+    parse_query(text)
+    assert time.perf_counter() - t0 < 0.5
+
+
+# ------------------------------------------------------------------------------- requests
+
+RAW_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                       st.text(max_size=30), st.binary(max_size=10), st.lists(st.text(max_size=10), max_size=3),
+                       st.tuples(st.text(max_size=5)), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+
+
+@settings(max_examples=200, deadline=timedelta(seconds=2))
+@given(q=st.one_of(ANY_QUERY, RAW_VALUES), sources=RAW_VALUES, authors=RAW_VALUES, date_from=RAW_VALUES,
+       date_to=RAW_VALUES, sort=RAW_VALUES, page=RAW_VALUES, per_page=RAW_VALUES)
+def test_search_request_gives_a_request_or_bad_request(q, sources, authors, date_from, date_to, sort, page, per_page):
+    """`create` validates raw parameters "from the CLI or a URL"; BadRequest is its only error."""
+    try:
+        req = SearchRequest.create(q, sources, authors, date_from, date_to, sort, page, per_page)
+    except BadRequest as exc:
+        assert str(exc)
+        return
+    assert isinstance(req.query, str) and len(req.query) <= MAX_QUERY_CHARS
+    assert 1 <= req.page <= 1_000_000 and 1 <= req.per_page <= 1000
+    assert all(isinstance(v, str) and v for v in req.sources + req.authors)
+
+
+# ------------------------------------------------------------------------------------ web
+
+
+def _check_api(response, params) -> None:
+    assert response.status_code in (200, 400), (response.status_code, params, response.get_data()[:300])
+    data = response.get_json()
+    assert isinstance(data, dict)
+    if response.status_code == 400:
+        assert isinstance(data["error"], str) and data["error"]
+        return
+    assert {"query", "total", "page", "per_page", "took_ms", "hits", "facets"} <= set(data)
+    assert len(data["hits"]) <= data["per_page"]
+    assert data["total"] >= len(data["hits"])
+
+
+def _check_page(response, params) -> None:
+    assert response.status_code in (200, 400), (response.status_code, params, response.get_data()[:300])
+    assert response.mimetype == "text/html"
+    assert "<html" in response.get_data(as_text=True)
+
+
+@WEB
+@given(PARAMS)
+def test_api_search_answers_any_parameters_with_a_result_or_400(client, params):
+    _check_api(client.get("/api/search", query_string=params), params)
+
+
+@WEB
+@given(PARAMS)
+def test_search_page_answers_any_parameters_with_a_page_or_400(client, params):
+    _check_page(client.get("/", query_string=params), params)
+
+
+@WEB
+@given(st.lists(st.tuples(st.sampled_from(["q", "page", "per_page", "source", "from", "sort", "x"]),
+                          st.binary(max_size=40)), max_size=6))
+def test_raw_percent_encoded_bytes_never_500(client, pairs):
+    """Invalid UTF-8, NULs and stray `%`/`&`/`=` straight in the query string."""
+    raw = "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs)
+    raw += "&q=%ff%fe%00%&page=%&&=&%zz"
+    _check_api(client.get("/api/search", query_string=raw), raw)
+    _check_page(client.get("/", query_string=raw), raw)
+
+
+@settings(max_examples=60, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(-10**6, 2 * 10**6), st.integers(-5, 1005))
+def test_any_page_number_is_a_page_or_400(client, page, per_page):
+    response = client.get("/api/search", query_string={"q": "环境", "page": page, "per_page": per_page})
+    _check_api(response, (page, per_page))
+    if 1 <= page <= 1_000_000 and 1 <= per_page <= 1000:
+        data = response.get_json()
+        assert response.status_code == 200 and data["page"] == page
+        expected = max(0, min(per_page, data["total"] - (page - 1) * per_page))
+        assert len(data["hits"]) == expected
+    else:
+        assert response.status_code == 400
+    _check_page(client.get("/", query_string={"q": "环境", "page": page}), page)
+
+
+PATHOLOGICAL = [
+    "环境 OR " * 285, '"' * 2000, "-" * 2000, "－环境 " * 500, "title:" * 333, "生" * 2000, "生 " * 1000,
+    "环境" * 1000, '"环境' * 666, "a" * 2000, "a " * 1000, "-a " * 666, "OR " * 666, "第 " * 1000,
+    "".join(TOKENS) * (2000 // len("".join(TOKENS))), "title:环 " * 250, "环境 -环境 " * 250,
+    "的 一 是 不 了 人 我 在 有 他 " * 100, "abc OR 环境 OR 生 OR 第 OR " * 80,
+]
+
+
+@pytest.mark.parametrize("query", PATHOLOGICAL, ids=lambda q: f"{q[:12]!r}x{len(q)}")
+def test_pathological_2000_char_queries_answer_within_seconds(client, query):
+    query = query[:MAX_QUERY_CHARS]
+    for path in ("/api/search", "/"):
+        t0 = time.perf_counter()
+        response = client.get(path, query_string={"q": query})
+        elapsed = time.perf_counter() - t0
+        assert response.status_code == 200, (path, response.status_code)
+        assert elapsed < 3.0, f"{path}: {elapsed:.2f} s"
+
+
+def test_queries_over_the_limit_are_400_not_slow(client):
+    for path in ("/api/search", "/"):
+        t0 = time.perf_counter()
+        response = client.get(path, query_string={"q": "环境 OR " * 2000})
+        assert response.status_code == 400
+        assert time.perf_counter() - t0 < 1.0
