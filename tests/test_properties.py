@@ -172,6 +172,15 @@ def test_any_page_number_is_a_page_or_400(client, page, per_page):
     _check_page(client.get("/", query_string={"q": "环境", "page": page}), page)
 
 
+@pytest.mark.parametrize("query", ["title:环境 OR 报告", "环境 OR title:报告", "source:新华社 OR 环境",
+                                   "author:李明 OR title:环境 OR 水", "环境 OR -title:报告", "title:环境 OR title:报告"])
+def test_or_between_a_field_and_a_plain_term_is_not_a_500(client, query):
+    """BUGS-hostile.md H6: a group mixing fielded and plain clauses crashed match_docnums."""
+    for path in ("/api/search", "/"):
+        response = client.get(path, query_string={"q": query})
+        assert response.status_code == 200, (path, query, response.status_code)
+
+
 PATHOLOGICAL = [
     "环境 OR " * 285, '"' * 2000, "-" * 2000, "－环境 " * 500, "title:" * 333, "生" * 2000, "生 " * 1000,
     "环境" * 1000, '"环境' * 666, "a" * 2000, "a " * 1000, "-a " * 666, "OR " * 666, "第 " * 1000,
