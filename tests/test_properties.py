@@ -79,16 +79,22 @@ def test_parser_accepts_any_string_quickly(text):
     for clause in parsed.positive + parsed.excluded:
         assert clause.units, clause  # clauses of punctuation alone are dropped
         assert clause.field in (None, "title", "source", "author")
-    assert elapsed < 0.5, f"{elapsed:.2f} s for {len(text)} characters"
+    assert elapsed < 1.0, f"{elapsed:.2f} s for {len(text)} characters"  # the strict bound is below
 
 
 @pytest.mark.parametrize("unit", ['"', "-", "－", "OR ", "title:", '"a" ', "-“", "「」", "\u3000", "\x00", "-\"a ",
                                   "title:\"", "a OR ", "环境 "])
 def test_parser_is_linear_on_10000_characters_of_operators(unit):
+    """Best of three, after a warm-up (the first fold loads the Traditional→Simplified tables),
+    so a busy CI machine's scheduling does not count; ~0.03 s on an idle 2-core machine."""
+    parse_query("环境 生態 title:abc")
     text = (unit * 10_000)[:10_000]
-    t0 = time.perf_counter()
-    parse_query(text)
-    assert time.perf_counter() - t0 < 0.5
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        parse_query(text)
+        times.append(time.perf_counter() - t0)
+    assert min(times) < 0.5, times
 
 
 # ------------------------------------------------------------------------------- requests
@@ -197,7 +203,7 @@ def test_pathological_2000_char_queries_answer_within_seconds(client, query):
         response = client.get(path, query_string={"q": query})
         elapsed = time.perf_counter() - t0
         assert response.status_code == 200, (path, response.status_code)
-        assert elapsed < 3.0, f"{path}: {elapsed:.2f} s"
+        assert elapsed < 5.0, f"{path}: {elapsed:.2f} s"  # the slowest, title:×333, takes ~1.3 s idle
 
 
 def test_queries_over_the_limit_are_400_not_slow(client):
