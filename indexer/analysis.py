@@ -171,19 +171,32 @@ def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
                    base: int = 0) -> dict[str, list[int]]:
     """term → positions for the exact representation of `text` (the indexing fast path).
 
-    With `postings` and `base`, adds to existing postings with positions starting at `base`.
+    The same terms as `exact_terms(units(fold(text)))`, computed in one streaming pass (no
+    list of units: a long page would hold millions of them). With `postings` and `base`, adds
+    to existing postings with positions starting at `base`.
     """
     postings = {} if postings is None else postings
-    seq = [(m.group(), m.group(1) is not None) for m in _UNIT_RE.finditer(fold(text))]
-    last = len(seq) - 1
-    for i, (t, cjk) in enumerate(seq):
-        if cjk and i < last and seq[i + 1][1]:
-            t = t + seq[i + 1][0]
-        plist = postings.get(t)
+    prev = None
+    prev_cjk = False
+    pos = base - 1
+    for m in _UNIT_RE.finditer(fold(text)):
+        unit = m.group()
+        cjk = m.group(1) is not None
+        if prev is not None:
+            term = prev + unit if prev_cjk and cjk else prev
+            plist = postings.get(term)
+            if plist is None:
+                postings[term] = [pos]
+            else:
+                plist.append(pos)
+        prev, prev_cjk = unit, cjk
+        pos += 1
+    if prev is not None:
+        plist = postings.get(prev)
         if plist is None:
-            postings[t] = [i + base]
+            postings[prev] = [pos]
         else:
-            plist.append(i + base)
+            plist.append(pos)
     return postings
 
 

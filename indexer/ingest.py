@@ -161,15 +161,32 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_source(path: Path, relpath: str, limit_mb: float) -> bytes | Skipped:
+    """The bytes of a regular file of at most `limit_mb`; anything else is Skipped with a reason.
+
+    FIFOs and devices are refused (reading them could block forever or never end), and at most
+    one byte past the limit is ever read, whatever size the file claims.
+    """
+    limit = int(limit_mb * 1024 * 1024)
+    too_big = f"over the {limit_mb:g} MB limit (raise it with --max-file-mb)"
     try:
-        size = path.stat().st_size
-        if size > limit_mb * 1024 * 1024:
-            return Skipped(relpath, f"file is {size / 1048576:.1f} MB, over the {limit_mb:g} MB limit "
-                                    "(raise it with --max-file-mb)")
-        with open(path, "rb") as f:
-            return f.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         return Skipped(relpath, _os_reason(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Skipped(relpath, "not a regular file (a device, FIFO or socket)")
+        if st.st_size > limit:
+            return Skipped(relpath, f"file is {st.st_size / 1048576:.1f} MB, {too_big}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            return Skipped(relpath, f"file grew while read, {too_big}")
+        return data
+    except OSError as exc:
+        return Skipped(relpath, _os_reason(exc))
+    finally:
+        os.close(fd)
 
 
 # ---------------------------------------------------------------------------- extracting
@@ -204,7 +221,7 @@ def _extracted(sources: list[SourceFile], opts: IngestOptions, old_files: dict, 
         for sf, job in zip(sources, jobs):
             yield (sf, *_read_and_extract(job))
         return
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
+    with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
         for sf, result in zip(sources, pool.imap(_read_and_extract, jobs, chunksize=8)):
             yield (sf, *result)
 
@@ -258,7 +275,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
     index_dir = Path(index_dir)
     with store.WriteLock(index_dir):
         store.remove_stale_generations(index_dir)
-        live = None if rebuild else store.current_generation(index_dir)
+        live_before = store.current_generation(index_dir)
+        live = None if rebuild else live_before
         old_manifest = store.read_json(live / store.MANIFEST, {}) if live else {}
         same_options = old_manifest.get("options") == opts.fingerprint()
         old_files: dict = old_manifest.get("files", {}) if same_options else {}
@@ -336,7 +354,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
             report.generation = gen.name
             report.seconds = time.monotonic() - t0
             store.write_json(gen / store.MANIFEST, {"options": opts.fingerprint(), "files": catalogue.files})
-            store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time()})
+            store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
+                                                      "previous": live_before.name if live_before else None})
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise

@@ -178,10 +178,13 @@ def match_docnums(parsed: ParsedQuery, searcher) -> set[int] | None:
         return found
 
     result: set[int] | None = None
-    groups = {tuple(sorted({_clause_key(c): c for c in g}.items())) for g in parsed.groups}
-    for group in sorted(groups, key=len):
+    groups: dict[frozenset, list[Clause]] = {}
+    for g in parsed.groups:
+        members = {_clause_key(c): c for c in g}
+        groups[frozenset(members)] = list(members.values())
+    for group in sorted(groups.values(), key=len):
         union: set[int] = set()
-        for _, clause in group:
+        for clause in group:
             union |= docs(clause)
         result = union if result is None else result & union
         if not result:

@@ -100,6 +100,8 @@ class SearchRequest:
             raise BadRequest(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
         values = {}
         for name, given in (("source", sources), ("author", authors)):
+            if given is not None and not isinstance(given, (str, list, tuple, set, frozenset)):
+                raise BadRequest(f"{name} must be text or a list of text")
             given = [given] if isinstance(given, str) else list(given or ())
             if len(given) > MAX_FILTER_VALUES:
                 raise BadRequest(f"at most {MAX_FILTER_VALUES} {name} filters")

@@ -11,8 +11,8 @@ A writer builds a new generation beside the live one (a full rebuild starts empt
 incremental ingest starts from hard links to the live generation's files, which Whoosh never
 modifies in place), then switches CURRENT to it. A generation that was being written when the
 process died is never named by CURRENT, so it is simply removed by the next writer. Old
-generations are removed once superseded, keeping the previous good one for readers that are
-still finishing on it.
+generations are removed once superseded, keeping the previous good one (named in the live
+one's build.json) for readers that are still finishing on it.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ LOCK = "write.lock"
 BUILD_INFO = "build.json"
 MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
-KEEP_GENERATIONS = 2  # the live one and the previous good one
+KEEP_GENERATIONS = 2  # the live one and the one live before it (see remove_stale_generations)
 
 
 class IndexBusy(RuntimeError):
@@ -84,6 +85,37 @@ def write_json(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
+_held_lock_fds: set[int] = set()
+
+
+def _close_held_locks_in_child() -> None:
+    # A forked worker must not keep the writer's flock alive after the writer dies: the lock
+    # belongs to the open file description, which fork() shares.
+    for fd in list(_held_lock_fds):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_lock_fds.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks_in_child)
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this (worker) process when its parent dies (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 @dataclass
 class WriteLock:
     """An exclusive, non-blocking flock on index/write.lock.
@@ -110,10 +142,12 @@ class WriteLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         self._fd = fd
+        _held_lock_fds.add(fd)
         return self
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
+            _held_lock_fds.discard(self._fd)
             os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
@@ -129,8 +163,9 @@ def new_generation(index_dir: Path, base: Path | None):
         ix = whoosh_index.create_in(str(gen), build_schema())
     else:
         gen.mkdir(parents=True)
-        for item in base.iterdir():
-            if item.is_file() and "LOCK" not in item.name.upper():
+        for item in base.iterdir():  # Whoosh's files only: build.json marks a finished generation
+            if item.is_file() and item.name not in (BUILD_INFO, MANIFEST) and "LOCK" not in item.name.upper() \
+                    and not item.name.endswith(".tmp"):
                 os.link(item, gen / item.name)
         ix = whoosh_index.open_dir(str(gen))
     return gen, ix
@@ -159,15 +194,18 @@ def switch_to(index_dir: Path, gen: Path) -> None:
 
 
 def remove_stale_generations(index_dir: Path) -> None:
-    """Remove unfinished generations and all but the newest KEEP_GENERATIONS finished ones.
+    """Remove every generation but the live one and the one that was live before it.
 
-    Only called while holding the write lock, so no generation here is being written.
+    Only called while holding the write lock, so no generation here is being written: one
+    without build.json was left by a writer that died, and goes too.
     """
     live = current_generation(index_dir)
-    gens = sorted((p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith(GEN_PREFIX)),
-                  key=lambda p: p.stat().st_mtime)
-    finished = [g for g in gens if (g / BUILD_INFO).exists()]
-    keep = {live} | set(finished[-KEEP_GENERATIONS:]) if live else set(finished[-KEEP_GENERATIONS:])
-    for g in gens:
-        if g not in keep:
+    keep = set()
+    if live is not None:
+        keep.add(live.name)
+        previous = read_json(live / BUILD_INFO, {}).get("previous")
+        if previous:
+            keep.add(previous)
+    for g in index_dir.iterdir():
+        if g.is_dir() and g.name.startswith(GEN_PREFIX) and g.name not in keep:
             shutil.rmtree(g, ignore_errors=True)

@@ -21,6 +21,7 @@ from array import array
 from whoosh.writing import SegmentWriter
 
 from indexer.codec import WensouCodec
+from indexer.store import die_with_parent
 
 
 class GroupedPostings:
@@ -85,6 +86,7 @@ def segment_writer(ix) -> SegmentWriter:
 
 def _build_segment(ix, docs: list[dict], conn) -> None:
     """Worker: write `docs` as one new segment and send the segment back."""
+    die_with_parent()
     try:
         w = SegmentWriter(ix, _lk=False, codec=WensouCodec())
         w.pool = TermPool()

@@ -115,7 +115,7 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
     if json_array:
         try:
             data = json.loads(text)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             yield Skipped(relpath, f"invalid JSON: {error}")
             return
         items = data if isinstance(data, list) else [data]
@@ -141,5 +141,5 @@ def _lines(text: str) -> Iterator[tuple[int, int, object]]:
         n += 1
         try:
             yield n, lineno, json.loads(line)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             yield n, lineno, Skipped("", f"invalid JSON: {error}")
