@@ -13,7 +13,8 @@ query).
   consecutively (CONTRACT.md "Query syntax").
 - Exact terms (`exact_terms`): over the unit sequence, a CJK unit followed by another CJK
   unit gives the bigram of the two at the unit's position; a CJK unit followed by a Latin
-  unit (or by nothing) gives itself as a unigram; a Latin unit gives itself. These decide
+  unit (or by nothing) gives itself as a unigram, and so does one that follows a Latin unit
+  (beside its bigram); a Latin unit gives itself. These decide
   what matches, independently of any segmenter.
 - Words (`word_tokens`): jieba segmentation (rjieba when available) of the folded CJK runs,
   plus Latin units; they rank.
@@ -151,8 +152,8 @@ class ExactTerm(NamedTuple):
     end: int
 
 
-def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
-    """Bigrams over consecutive CJK units, unigrams for CJK units before a Latin unit or the end.
+def position_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
+    """One term per unit: the bigram with the next unit when both are CJK, else the unit itself.
 
     Term i sits at position i (the unit index), so a phrase's terms are consecutive.
     """
@@ -167,6 +168,22 @@ def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
     return out
 
 
+def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
+    """The indexed terms: `position_terms`, plus the unigram of a CJK unit that follows a Latin one.
+
+    That unigram lets a phrase ending in Latin + one character (40年, A股) be looked up as
+    exact terms; otherwise the character could be the start of any bigram.
+    """
+    out = []
+    for term in position_terms(unit_seq):
+        out.append(term)
+        i = term.pos
+        u = unit_seq[i]
+        if u.cjk and len(term.text) > 1 and i > 0 and not unit_seq[i - 1].cjk:
+            out.append(ExactTerm(u.text, i, u.start, u.end))
+    return out
+
+
 def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
                    base: int = 0) -> dict[str, list[int]]:
     """term → positions for the exact representation of `text` (the indexing fast path).
@@ -176,27 +193,33 @@ def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
     to existing postings with positions starting at `base`.
     """
     postings = {} if postings is None else postings
+
+    def add(term: str, pos: int) -> None:
+        plist = postings.get(term)
+        if plist is None:
+            postings[term] = [pos]
+        else:
+            plist.append(pos)
+
     prev = None
     prev_cjk = False
+    after_latin = False  # the unit before `prev` was a Latin unit
     pos = base - 1
     for m in _UNIT_RE.finditer(fold(text)):
         unit = m.group()
         cjk = m.group(1) is not None
         if prev is not None:
-            term = prev + unit if prev_cjk and cjk else prev
-            plist = postings.get(term)
-            if plist is None:
-                postings[term] = [pos]
+            if prev_cjk and cjk:
+                add(prev + unit, pos)
+                if after_latin:
+                    add(prev, pos)
             else:
-                plist.append(pos)
+                add(prev, pos)
+            after_latin = not prev_cjk
         prev, prev_cjk = unit, cjk
         pos += 1
     if prev is not None:
-        plist = postings.get(prev)
-        if plist is None:
-            postings[prev] = [pos]
-        else:
-            plist.append(pos)
+        add(prev, pos)
     return postings
 
 
@@ -326,16 +349,22 @@ class UnitTokenizer(_TokenizerBase):
 
 
 class CJKBigramFilter(Filter):
-    """Turns consecutive CJK units into overlapping bigrams (see `exact_terms`)."""
+    """Turns a stream of units into the exact terms: CJK bigrams (see `exact_terms`)."""
 
     def __call__(self, tokens):
-        buffered = [(t.text, t.pos, t.startchar, t.endchar, t.copy()) for t in tokens]
-        seq = [Unit(text, s, e, is_cjk(text[0]) and len(text) == 1) for text, _, s, e, _ in buffered]
-        for term, (_, pos, _, _, tok) in zip(exact_terms(seq), buffered):
-            tok.text = term.text
-            tok.pos = pos
-            tok.startchar, tok.endchar = term.start, term.end
-            yield tok
+        template = None
+        seq = []
+        for t in tokens:
+            if template is None:
+                template = t.copy()
+            seq.append(Unit(t.text, t.startchar, t.endchar, is_cjk(t.text[0]) and len(t.text) == 1))
+        if template is None:
+            return
+        for term in exact_terms(seq):
+            template.text = term.text
+            template.pos = term.pos
+            template.startchar, template.endchar = term.start, term.end
+            yield template
 
 
 class WordTokenizer(_TokenizerBase):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from indexer.analysis import Unit, exact_terms, fold, query_words, units
+from indexer.analysis import Unit, fold, position_terms, query_words, units
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")
@@ -125,21 +125,19 @@ def parse_query(text: str) -> ParsedQuery:
 
 def phrase_query(fieldname: str, seq: list[Unit], reader) -> Q.Query:
     """Articles whose `fieldname` holds the units of `seq` consecutively (CONTRACT phrase)."""
-    terms = [t.text for t in exact_terms(seq)]
+    terms = [t.text for t in position_terms(seq)]
     last = seq[-1]
-    if last.cjk and len(seq) > 1 and seq[-2].cjk:
-        terms.pop()  # the last character is already inside the preceding bigram
-        return _phrase(fieldname, terms)
+    if last.cjk and len(seq) > 1:
+        if seq[-2].cjk:
+            terms.pop()  # the last character is already inside the preceding bigram
+        return _phrase(fieldname, terms)  # after a Latin unit it is indexed as itself too
     if not last.cjk:
         return _phrase(fieldname, terms)
-    # The query ends with a lone CJK character: in an article that character may be followed
-    # by another one (indexed as a bigram starting with it) or not (indexed alone).
-    head = terms[:-1]
+    # A single CJK character: in an article it may be followed by another one (indexed as a
+    # bigram starting with it) or not (indexed alone).
     expansions = [last.text] + [w for w in reader.expand_prefix(fieldname, last.text)
                                 if w != last.text][:MAX_PREFIX_EXPANSION]
-    if not head:
-        return Q.Or([Q.Term(fieldname, w) for w in expansions])
-    return Q.Or([_phrase(fieldname, [*head, w]) for w in expansions])
+    return Q.Or([Q.Term(fieldname, w) for w in expansions])
 
 
 def _phrase(fieldname: str, terms: list[str]) -> Q.Query:
