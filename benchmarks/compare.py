@@ -174,8 +174,15 @@ def _machine() -> dict:
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import sqlite3
 
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=_REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(ram, 1), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "load": os.getloadavg()}
+            "sqlite": sqlite3.sqlite_version, "load": os.getloadavg(), "commit": git("rev-parse", "--short", "HEAD"),
+            "modified_indexer_files": git("status", "--porcelain", "--", "indexer").splitlines()}
 
 
 def _prepare(corpus: Path, workdir: Path, sizes: list[int]) -> dict:
@@ -240,7 +247,9 @@ def main(argv: list[str] | None = None) -> None:
         for size in sizes:
             for engine in engines:
                 key = f"{engine}@{size}"
-                entry: dict = {"engine": engine, "size": size, "load_at_start": os.getloadavg()[0]}
+                entry: dict = {"engine": engine, "size": size, "load_at_start": os.getloadavg()[0],
+                               "commit": results["machine"]["commit"],
+                               "modified_indexer_files": results["machine"]["modified_indexer_files"]}
                 import shutil
 
                 shutil.rmtree(workdir / f"{engine}-{size}", ignore_errors=True)
