@@ -8,8 +8,9 @@ alone constrains nothing and is dropped).
 
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
 clauses. `match_docnums` turns it into the set of articles that match (decided by the exact
-representation), `build_rank_query` into the Whoosh query that ranks them (jieba words, and the
-whole query as one phrase for articles where its parts stand together).
+representation, read through `indexer.postings`); `rank_words_query` and `rank_bonus` rank
+them (BM25F over jieba words; a bonus for clauses found in the title and for the query's
+parts standing together).
 """
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from indexer.analysis import Unit, fold, position_terms, query_words, units
+from indexer.postings import ExactPostings
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")
 WORD_FIELDS = ("title", "body")
-MAX_PREFIX_EXPANSION = 5000
 TITLE_PHRASE_SCORE = 10.0
+TOGETHER_SCORE = 2.0
 MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 
 _QUOTES = {'"': '"', "＂": "＂", "“": "”", "「": "」", "『": "』", "”": "”"}
@@ -120,59 +122,51 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
-# ------------------------------------------------------------------------- Whoosh queries
+# ------------------------------------------------------------------------------ matching
 
 
-def phrase_query(fieldname: str, seq: list[Unit], reader) -> Q.Query:
+def field_docs(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> set[int]:
     """Articles whose `fieldname` holds the units of `seq` consecutively (CONTRACT phrase)."""
     terms = [t.text for t in position_terms(seq)]
     last = seq[-1]
-    if last.cjk and len(seq) > 1:
-        if seq[-2].cjk:
-            terms.pop()  # the last character is already inside the preceding bigram
-        return _phrase(fieldname, terms)  # after a Latin unit it is indexed as itself too
-    if not last.cjk:
-        return _phrase(fieldname, terms)
-    # A single CJK character: in an article it may be followed by another one (indexed as a
-    # bigram starting with it) or not (indexed alone).
-    expansions = [last.text] + [w for w in reader.expand_prefix(fieldname, last.text)
-                                if w != last.text][:MAX_PREFIX_EXPANSION]
-    return Q.Or([Q.Term(fieldname, w) for w in expansions])
+    if len(seq) == 1 and last.cjk:
+        # A single CJK character: in an article it may be followed by another one (indexed as
+        # a bigram starting with it) or not (indexed alone).
+        return exact.prefix_docs(fieldname, last.text)
+    if last.cjk and seq[-2].cjk:
+        terms.pop()  # the last character is already inside the preceding bigram
+    # (after a Latin unit, a last CJK character is indexed as itself too)
+    return exact.phrase_docs(fieldname, terms)
 
 
-def _phrase(fieldname: str, terms: list[str]) -> Q.Query:
-    if len(terms) == 1:
-        return Q.Term(fieldname, terms[0])
-    return Q.Phrase(fieldname, terms)
-
-
-def clause_query(clause: Clause, reader) -> Q.Query:
-    """The Whoosh query for one clause: its phrase in each of its fields."""
-    seq = clause.units
+def clause_docs(exact: ExactPostings, clause: Clause) -> set[int]:
+    """Articles matching one clause: its phrase in any of its fields."""
     fields = FIELDS.get(clause.field or "", DEFAULT_FIELDS)
-    parts = [phrase_query(f, seq, reader) for f in fields]
-    return parts[0] if len(parts) == 1 else Q.Or(parts)
+    seq = clause.units
+    found: set[int] = set()
+    for f in fields:
+        found |= field_docs(exact, f, seq)
+    return found
 
 
 def _clause_key(clause: Clause) -> tuple:
     return (clause.field, tuple(u.text for u in clause.units))
 
 
-def match_docnums(parsed: ParsedQuery, searcher) -> set[int] | None:
+def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> set[int] | None:
     """The docnums of every article the query matches; None when it constrains nothing.
 
-    Each distinct clause is evaluated once by Whoosh; AND, OR and exclusion are set algebra.
-    (Whoosh builds a matcher tree as deep as the number of clauses, which a long query —
-    hundreds of repeated words — turned into a RecursionError or minutes of work.)
+    Each distinct clause is evaluated once; AND, OR and exclusion are set algebra. (Whoosh
+    builds a matcher tree as deep as the number of clauses, which a long query — hundreds of
+    repeated words — turned into a RecursionError or minutes of work.)
     """
-    reader = searcher.reader()
     cache: dict[tuple, set[int]] = {}
 
     def docs(clause: Clause) -> set[int]:
         key = _clause_key(clause)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = set(searcher.docs_for_query(clause_query(clause, reader)))
+            found = cache[key] = clause_docs(exact, clause)
         return found
 
     result: set[int] | None = None
@@ -192,27 +186,37 @@ def match_docnums(parsed: ParsedQuery, searcher) -> set[int] | None:
         for clause in {_clause_key(c): c for c in parsed.excluded}.values():
             excluded |= docs(clause)
         if result is None:
-            result = set(reader.all_doc_ids())
+            result = exact.all_docs()
         result -= excluded
     return result
 
 
-def build_rank_query(parsed: ParsedQuery, reader) -> Q.Query | None:
-    """Scoring only: jieba words in title/body, and the positive clauses as one phrase."""
+# ------------------------------------------------------------------------------- ranking
+
+
+def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
+    """BM25F scoring: the jieba words of the clauses that search titles and bodies."""
     words: list[str] = []
     for clause in parsed.positive:
         if clause.field in (None, "title"):
             words.extend(query_words(clause.text))
     words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
-    parts: list[Q.Query] = [Q.Term(f, w) for w in words for f in WORD_FIELDS]
-    # A clause standing in the title counts even where jieba cut the title differently.
+    if not words:
+        return None
+    return Q.Or([Q.Term(f, w) for w in words for f in WORD_FIELDS])
+
+
+def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
+    """Extra score for matched articles: each clause found in the title (even where jieba cut
+    the title differently), and the positive clauses standing together as one phrase."""
+    bonus: dict[int, float] = {}
     title_clauses = {_clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
     for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
-        parts.append(Q.ConstantScoreQuery(phrase_query("title_x", clause.units, reader), score=TITLE_PHRASE_SCORE))
+        for d in field_docs(exact, "title_x", clause.units) & matched:
+            bonus[d] = bonus.get(d, 0.0) + TITLE_PHRASE_SCORE
     together = [u for c in parsed.positive if c.field is None for u in c.units]
     if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
         for f in DEFAULT_FIELDS:
-            parts.append(Q.ConstantScoreQuery(phrase_query(f, together, reader), score=2.0))
-    if not parts:
-        return None
-    return Q.Or(parts)
+            for d in field_docs(exact, f, together) & matched:
+                bonus[d] = bonus.get(d, 0.0) + TOGETHER_SCORE
+    return bonus

@@ -19,13 +19,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from whoosh import collectors, scoring
 from whoosh import query as Q
-from whoosh import scoring
 
 from indexer import store
 from indexer.article import Article
 from indexer.highlight import compile_patterns, highlight, snippet
-from indexer.query import ParsedQuery, build_rank_query, match_docnums, parse_query
+from indexer.postings import ExactPostings
+from indexer.query import ParsedQuery, match_docnums, parse_query, rank_bonus, rank_words_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 2000
@@ -182,16 +183,18 @@ def _day_number(date: str | None) -> int:
 
 
 class _Ranking(scoring.BM25F):
-    """BM25F, with the publication date breaking ties (newest first among equals)."""
+    """BM25F plus the query's bonus (`indexer.query.rank_bonus`), with the publication date
+    breaking ties (newest first among equals). One per searcher, so one per thread."""
 
     use_final = True
 
     def __init__(self, day_numbers: list[int]) -> None:
         super().__init__(B=0.75, K1=1.2)
         self._days = day_numbers
+        self.bonus: dict[int, float] = {}
 
     def final(self, searcher, docnum, score):
-        return score + self._days[docnum] * 1e-9
+        return score + self.bonus.get(docnum, 0.0) + self._days[docnum] * 1e-9
 
 
 class _Generation:
@@ -276,7 +279,8 @@ class SearchEngine:
         t0 = time.perf_counter()
         gen, searcher = self._searcher()
         parsed = parse_query(request.query)
-        matched = match_docnums(parsed, searcher)
+        exact = ExactPostings(searcher)
+        matched = match_docnums(parsed, exact)
         docnums = list(gen.live if matched is None else matched)
         filter_q = self._filter_query(request)
         if filter_q is not None:
@@ -287,27 +291,53 @@ class SearchEngine:
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
         days = gen.days
-        rank_q = build_rank_query(parsed, searcher.reader()) if request.sort == "relevance" else None
+        relevance = request.sort == "relevance" and bool(parsed.groups)
         if start >= total:
             ranked: list[tuple[int, float | None]] = []
-        elif rank_q is None:
+        elif not relevance:
             docnums.sort(key=lambda d: (days[d], d), reverse=request.sort != "oldest")
             ranked = [(d, None) for d in docnums[start:stop]]
         else:
-            # Articles that hold the query's words, by BM25F (newest first among equals), then
-            # those that match only through the exact representation, newest first.
-            results = searcher.search(rank_q, limit=stop, filter=set(docnums), optimize=False)
-            ranked = [(r.docnum, r.score) for r in results]
-            if len(ranked) < stop:
-                scored = {d for d, _ in ranked}
-                rest = sorted((d for d in docnums if d not in scored), key=lambda d: (days[d], d), reverse=True)
-                ranked += [(d, 0.0) for d in rest[:stop - len(ranked)]]
-            ranked = ranked[start:stop]
+            ranked = self._rank(searcher, parsed, exact, docnums, days, stop)[start:stop]
         hits = self._hits(searcher, parsed, ranked)
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
                             request=request)
+
+    @staticmethod
+    def _rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: list[int],
+              days: list[int], stop: int) -> list[tuple[int, float]]:
+        """The best `stop` of the matched articles: BM25F over the query's words plus the bonus,
+        then articles that hold none of the words (found through the exact representation
+        only) by bonus and date."""
+        matched = set(docnums)
+        bonus = rank_bonus(parsed, exact, matched)
+        ranked: list[tuple[int, float]] = []
+        words_q = rank_words_query(parsed)
+        if words_q is not None:
+            weighting = searcher.weighting
+            weighting.bonus = bonus
+            try:
+                # No block-quality skipping and no matcher replacement: both compare bounds of
+                # the raw BM25F score with the minimum *final* score, and the bonus makes those
+                # differ (Whoosh then drops articles from the top N).
+                top = collectors.TopCollector(limit=stop, usequality=False, replace=0)
+                collector = collectors.FilterCollector(top, allow=matched)
+                searcher.search_with_collector(words_q, collector)
+                ranked = [(r.docnum, r.score) for r in collector.results()]
+            finally:
+                weighting.bonus = {}
+        # An article outside the top `stop` whose bonus alone beats one inside it cannot hold
+        # any of the words (its score would then exceed the bonus): it ranks by its bonus.
+        scored = {d for d, _ in ranked}
+        extra = [(d, b + days[d] * 1e-9) for d, b in bonus.items() if d not in scored]
+        ranked = sorted(ranked + extra, key=lambda x: -x[1])[:stop]
+        if len(ranked) < stop:
+            seen = {d for d, _ in ranked}
+            rest = sorted((d for d in docnums if d not in seen), key=lambda d: (days[d], d), reverse=True)
+            ranked += [(d, 0.0) for d in rest[:stop - len(ranked)]]
+        return ranked
 
     @staticmethod
     def _filter_query(req: SearchRequest) -> Q.Query | None:
