@@ -292,23 +292,24 @@ def tables(results: dict) -> str:
     lines = ["### Build, open and query latency", "",
              "| size | engine | build s | articles/s | index MB | peak RSS MB (build; largest worker) "
              "| open + 1st query ms (cold process ms) | top-10 + facets p50 / p95 / max ms "
-             "| top-10, no facets p50 / p95 / max ms |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| top-10, no facets p50 / p95 / max ms | load avg start → end |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in _runs(results):
         b, q = r.get("build", {}), r.get("query", {})
+        load = f"{r.get('load_at_start', 0):.1f} → {r.get('load_at_end', 0):.1f}"
         if "error" in b:
-            lines.append(f"| {r['size']} | {r['engine']} | {b['error']} | | | | | | |")
+            lines.append(f"| {r['size']} | {r['engine']} | {b['error']} | | | | | | | {load} |")
             continue
         rss = f"{b['peak_rss_mb']:.0f}" + (f"; {b['peak_worker_rss_mb']:.0f}" if b["peak_worker_rss_mb"] > 1 else "")
         head = (f"| {r['size']} | {r['engine']} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
                 f"| {b['index_bytes'] / 1e6:.1f} | {rss} ")
         if "error" in q:
-            lines.append(head + f"| {q.get('error', 'not run')} | | |")
+            lines.append(head + f"| {q.get('error', 'not run')} | | | {load} |")
             continue
         f, n = q["facets"], q["nofacets"]
         lines.append(head + f"| {q['open_ms']:.0f} ({q['cold_ms']:.0f}) "
                      f"| {f['p50']:.1f} / {f['p95']:.1f} / {f['max']:.1f} "
-                     f"| {n['p50']:.1f} / {n['p95']:.1f} / {n['max']:.1f} |")
+                     f"| {n['p50']:.1f} / {n['p95']:.1f} / {n['max']:.1f} | {load} |")
     lines += ["", "### Exactness against the oracle (every matching id, all queries of the mix)", "",
               "| size | engine | queries exact | mean precision | mean recall | queries with recall 0 "
               "| totals equal to oracle |",
