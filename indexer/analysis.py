@@ -193,33 +193,37 @@ def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
     to existing postings with positions starting at `base`.
     """
     postings = {} if postings is None else postings
-
-    def add(term: str, pos: int) -> None:
-        plist = postings.get(term)
-        if plist is None:
-            postings[term] = [pos]
-        else:
-            plist.append(pos)
-
+    get = postings.get
     prev = None
     prev_cjk = False
     after_latin = False  # the unit before `prev` was a Latin unit
     pos = base - 1
     for m in _UNIT_RE.finditer(fold(text)):
-        unit = m.group()
-        cjk = m.group(1) is not None
+        unit = m[0]
+        cjk = m.lastindex == 1  # group 1: a CJK character; group 2: a Latin word
         if prev is not None:
-            if prev_cjk and cjk:
-                add(prev + unit, pos)
-                if after_latin:
-                    add(prev, pos)
+            bigram = prev_cjk and cjk
+            term = prev + unit if bigram else prev
+            plist = get(term)
+            if plist is None:
+                postings[term] = [pos]
             else:
-                add(prev, pos)
+                plist.append(pos)
+            if bigram and after_latin:  # the boundary unigram beside the bigram
+                plist = get(prev)
+                if plist is None:
+                    postings[prev] = [pos]
+                else:
+                    plist.append(pos)
             after_latin = not prev_cjk
         prev, prev_cjk = unit, cjk
         pos += 1
     if prev is not None:
-        add(prev, pos)
+        plist = get(prev)
+        if plist is None:
+            postings[prev] = [pos]
+        else:
+            plist.append(pos)
     return postings
 
 

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh import fields, formats
 from whoosh.system import pack_uint
 
@@ -32,17 +34,19 @@ class ExactField(fields.FieldType):
         self.spelling = False
         self.vector = None
 
-    def index(self, value, **kwargs):
+    def positions(self, value) -> dict[str, list[int]]:
+        """term → positions: the indexing fast path."""
         if isinstance(value, (list, tuple)):  # several values (authors): no phrase spans two
             postings: dict[str, list[int]] = {}
             for n, item in enumerate(value):
                 exact_postings(item, postings, base=n * VALUE_GAP)
-        else:
-            postings = exact_postings(value)
-        encode = self.format.encode
+            return postings
+        return exact_postings(value)
+
+    def index(self, value, **kwargs):
         boost = self.format.field_boost
-        for term, poslist in postings.items():
-            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+        for term, poslist in self.positions(value).items():
+            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode_positions(poslist)
 
 
 class WordField(fields.FieldType):
@@ -61,10 +65,36 @@ class WordField(fields.FieldType):
         self.spelling = False
         self.vector = None
 
+    def frequencies(self, value) -> dict[str, int]:
+        """word → frequency: the indexing fast path."""
+        return word_counts(value)
+
     def index(self, value, **kwargs):
         boost = self.format.field_boost
-        for term, freq in word_counts(value).items():
-            yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+        for term, freq in self.frequencies(value).items():
+            yield term.encode("utf-8"), freq, freq * boost, encoded_frequency(freq)
+
+
+@lru_cache(maxsize=1024)
+def encoded_frequency(freq: int) -> bytes:
+    return pack_uint(freq)
+
+
+_POSITIONS = formats.Positions()
+ONE_POSITION: dict[int, bytes] = {}
+
+
+def encode_positions(poslist: list[int]) -> bytes:
+    """Whoosh's Positions encoding; a lone position (most postings) comes from a cache."""
+    if len(poslist) == 1:
+        p = poslist[0]
+        found = ONE_POSITION.get(p)
+        if found is None:
+            found = _POSITIONS.encode(poslist)
+            if p < 1 << 16:
+                ONE_POSITION[p] = found
+        return found
+    return _POSITIONS.encode(poslist)
 
 
 def build_schema() -> fields.Schema:

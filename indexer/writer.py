@@ -21,24 +21,28 @@ from array import array
 from whoosh.writing import SegmentWriter
 
 from indexer.codec import WensouCodec
+from indexer.schema import ONE_POSITION, ExactField, WordField, encode_positions, encoded_frequency
 from indexer.store import die_with_parent
 
 
 class GroupedPostings:
     """Postings in (field, term, docnum) order; iterable flat, or by term via `groups()`."""
 
-    def __init__(self, terms: dict) -> None:
-        self._terms = terms
+    def __init__(self, fields: dict[str, dict[str, list]]) -> None:
+        self._fields = fields
 
     def groups(self):
-        for key in sorted(self._terms):
-            ids, weights, values, ordered = self._terms[key]
-            if not ordered:
-                order = sorted(range(len(ids)), key=ids.__getitem__)
-                ids = array("I", (ids[i] for i in order))
-                weights = array("f", (weights[i] for i in order))
-                values = [values[i] for i in order]
-            yield key[0], key[1], ids, weights, values
+        # str order is code point order, which is the UTF-8 byte order Whoosh needs
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for term in sorted(terms):
+                ids, weights, values, ordered = terms[term]
+                if not ordered:
+                    order = sorted(range(len(ids)), key=ids.__getitem__)
+                    ids = array("I", (ids[i] for i in order))
+                    weights = array("f", (weights[i] for i in order))
+                    values = [values[i] for i in order]
+                yield fieldname, term.encode("utf-8"), ids, weights, values
 
     def __iter__(self):
         for fieldname, btext, ids, weights, values in self.groups():
@@ -47,21 +51,69 @@ class GroupedPostings:
 
 
 class TermPool:
-    """Drop-in for whoosh.writing.PostingPool that groups postings per term in memory."""
+    """Drop-in for whoosh.writing.PostingPool that groups postings per field and term in memory.
+
+    Each term holds [docnums, weights, values, in_order]; articles are added in docnum order,
+    so the lists stay sorted (a merge that adds out of order is noted and sorted at commit).
+    """
 
     def __init__(self) -> None:
-        self._terms: dict[tuple[str, bytes], list] = {}
+        self._fields: dict[str, dict[str, list]] = {}
         self.fieldnames: set[str] = set()
 
+    def _terms(self, fieldname: str) -> dict[str, list]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def add_positions(self, fieldname: str, docnum: int, boost: float, postings: dict[str, list[int]]) -> int:
+        """One field of one article, as term → positions; returns the field's length."""
+        terms = self._terms(fieldname)
+        length = 0
+        one = ONE_POSITION  # most postings hold one position: their encoding is cached
+        for term, plist in postings.items():
+            n = len(plist)
+            value = one.get(plist[0]) if n == 1 else None
+            if value is None:
+                value = encode_positions(plist)
+            entry = terms.get(term)
+            if entry is None:
+                terms[term] = [array("I", (docnum,)), array("f", (n * boost,)), [value], True]
+            else:
+                entry[0].append(docnum)
+                entry[1].append(n * boost)
+                entry[2].append(value)
+            length += n
+        return length
+
+    def add_frequencies(self, fieldname: str, docnum: int, boost: float, counts: dict[str, int]) -> int:
+        """One field of one article, as term → frequency; returns the field's length."""
+        terms = self._terms(fieldname)
+        length = 0
+        for term, n in counts.items():
+            value = encoded_frequency(n)
+            entry = terms.get(term)
+            if entry is None:
+                terms[term] = [array("I", (docnum,)), array("f", (n * boost,)), [value], True]
+            else:
+                entry[0].append(docnum)
+                entry[1].append(n * boost)
+                entry[2].append(value)
+            length += n
+        return length
+
     def add(self, item) -> None:
+        """Whoosh's interface: one (fieldname, term bytes, docnum, weight, value) posting."""
         fieldname, btext, docnum, weight, value = item
         if docnum < 0:
             return  # spelling words: not used by this schema
-        key = (fieldname, btext)
-        entry = self._terms.get(key)
+        terms = self._terms(fieldname)
+        term = btext.decode("utf-8")
+        entry = terms.get(term)
         if entry is None:
-            self.fieldnames.add(fieldname)
-            self._terms[key] = [array("I", (docnum,)), array("f", (weight,)), [value], True]
+            terms[term] = [array("I", (docnum,)), array("f", (weight,)), [value], True]
             return
         ids = entry[0]
         if docnum < ids[-1]:
@@ -71,25 +123,72 @@ class TermPool:
         entry[2].append(value)
 
     def iter_postings(self) -> GroupedPostings:
-        return GroupedPostings(self._terms)
+        return GroupedPostings(self._fields)
 
     def cleanup(self) -> None:
-        self._terms = {}
+        self._fields = {}
+
+
+class FastSegmentWriter(SegmentWriter):
+    """Whoosh's SegmentWriter with one change: our own fields (ExactField, WordField) add all
+    of an article's postings in one call to the TermPool, instead of one call per posting."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, codec=WensouCodec(), **kwargs)
+        self.pool = TermPool()
+
+    def add_document(self, **fields):
+        if any(name.startswith("_") for name in fields):  # boosts, custom stored values
+            return super().add_document(**fields)
+        self._check_state()
+        schema = self.schema
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        pool = self.pool
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    if isinstance(field, ExactField):
+                        length = pool.add_positions(fieldname, docnum, field.format.field_boost,
+                                                    field.positions(value))
+                    elif isinstance(field, WordField):
+                        length = pool.add_frequencies(fieldname, docnum, field.format.field_boost,
+                                                      field.frequencies(value))
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            length += freq
+                            pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                    if not field.scorable:
+                        length = 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdocwriter.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
 
 def segment_writer(ix) -> SegmentWriter:
     """A Whoosh writer for `ix` with our codec and posting pool."""
-    w = SegmentWriter(ix, codec=WensouCodec())
-    w.pool = TermPool()
-    return w
+    return FastSegmentWriter(ix)
 
 
 def _build_segment(ix, docs: list[dict], conn) -> None:
     """Worker: write `docs` as one new segment and send the segment back."""
     die_with_parent()
     try:
-        w = SegmentWriter(ix, _lk=False, codec=WensouCodec())
-        w.pool = TermPool()
+        w = FastSegmentWriter(ix, _lk=False)
         for doc in docs:
             w.add_document(**doc)
         segment = w._finalize_segment()
