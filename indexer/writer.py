@@ -24,6 +24,8 @@ from indexer.codec import WensouCodec
 from indexer.schema import ONE_POSITION, ExactField, WordField, encode_positions, encoded_frequency
 from indexer.store import die_with_parent
 
+MAX_POOL_POSTINGS = 6_000_000  # about 400 MB of postings per segment being built
+
 
 class GroupedPostings:
     """Postings in (field, term, docnum) order; iterable flat, or by term via `groups()`."""
@@ -60,6 +62,7 @@ class TermPool:
     def __init__(self) -> None:
         self._fields: dict[str, dict[str, list]] = {}
         self.fieldnames: set[str] = set()
+        self.postings = 0  # held now: bounds memory (see build_segments)
 
     def _terms(self, fieldname: str) -> dict[str, list]:
         terms = self._fields.get(fieldname)
@@ -86,6 +89,7 @@ class TermPool:
                 entry[1].append(n * boost)
                 entry[2].append(value)
             length += n
+        self.postings += len(postings)
         return length
 
     def add_frequencies(self, fieldname: str, docnum: int, boost: float, counts: dict[str, int]) -> int:
@@ -102,6 +106,7 @@ class TermPool:
                 entry[1].append(n * boost)
                 entry[2].append(value)
             length += n
+        self.postings += len(counts)
         return length
 
     def add(self, item) -> None:
@@ -110,6 +115,7 @@ class TermPool:
         if docnum < 0:
             return  # spelling words: not used by this schema
         terms = self._terms(fieldname)
+        self.postings += 1
         term = btext.decode("utf-8")
         entry = terms.get(term)
         if entry is None:
@@ -127,6 +133,7 @@ class TermPool:
 
     def cleanup(self) -> None:
         self._fields = {}
+        self.postings = 0
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -184,15 +191,31 @@ def segment_writer(ix) -> SegmentWriter:
     return FastSegmentWriter(ix)
 
 
-def _build_segment(ix, docs: list[dict], conn) -> None:
-    """Worker: write `docs` as one new segment and send the segment back."""
+def build_segments(ix, docs: list[dict]) -> list:
+    """Write `docs` as new segments of `ix` (not yet in its table of contents).
+
+    A segment is closed and a new one begun whenever the pool holds MAX_POOL_POSTINGS
+    postings, so memory stays bounded however large the corpus (benchmarks/FINDINGS.md F5).
+    """
+    segments = []
+    w = FastSegmentWriter(ix, _lk=False)
+    for doc in docs:
+        w.add_document(**doc)
+        if w.pool.postings >= MAX_POOL_POSTINGS:
+            segments.append(w._finalize_segment())
+            w = FastSegmentWriter(ix, _lk=False)
+    if w.docnum:
+        segments.append(w._finalize_segment())
+    else:
+        w._close_segment()
+    return segments
+
+
+def _build_segments_worker(ix, docs: list[dict], conn) -> None:
+    """Worker process: build segments from `docs` and send them back."""
     die_with_parent()
     try:
-        w = FastSegmentWriter(ix, _lk=False)
-        for doc in docs:
-            w.add_document(**doc)
-        segment = w._finalize_segment()
-        conn.send(("ok", segment))
+        conn.send(("ok", build_segments(ix, docs)))
     except BaseException:  # report any failure to the parent, which cancels the build
         conn.send(("error", traceback.format_exc()))
     finally:
@@ -200,40 +223,44 @@ def _build_segment(ix, docs: list[dict], conn) -> None:
 
 
 def write_parallel(ix, docs: list[dict], procs: int) -> None:
-    """Write `docs` into the (empty) index `ix` as `procs` segments built concurrently."""
-    if procs <= 1 or len(docs) < 2 * procs:
-        w = segment_writer(ix)
-        for doc in docs:
-            w.add_document(**doc)
-        w.commit()
-        return
-    ctx = multiprocessing.get_context("fork")
-    shares = [docs[i::procs] for i in range(procs)]
+    """Write `docs` into the (empty) index `ix`, with `procs` processes building segments."""
     lock = ix.lock("WRITELOCK")
     if not lock.acquire():
         raise RuntimeError("the new generation is locked by another writer")
     try:
-        workers = []
-        for share in shares:
-            parent_end, child_end = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_build_segment, args=(ix, share, child_end), daemon=True)
-            p.start()
-            child_end.close()
-            workers.append((p, parent_end))
-        segments, errors = [], []
-        for p, conn in workers:
-            try:
-                status, payload = conn.recv()
-            except EOFError:
-                status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
-            (segments if status == "ok" else errors).append(payload)
-            p.join()
-        if errors:
-            raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
-        # Renumber nothing: each segment's docnums are local; the TOC orders the segments.
+        if procs <= 1 or len(docs) < 2 * procs:
+            segments = build_segments(ix, docs)
+        else:
+            segments = _in_workers(ix, docs, procs)
+        # Each segment's docnums are local; the table of contents orders the segments.
         w = SegmentWriter(ix, _lk=False, codec=WensouCodec())
         w._close_segment()
         w._commit_toc(segments)
         w._finish()
     finally:
         lock.release()
+
+
+def _in_workers(ix, docs: list[dict], procs: int) -> list:
+    ctx = multiprocessing.get_context("fork")  # the workers share `docs` with the parent
+    workers = []
+    for share in (docs[i::procs] for i in range(procs)):
+        parent_end, child_end = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_build_segments_worker, args=(ix, share, child_end), daemon=True)
+        p.start()
+        child_end.close()
+        workers.append((p, parent_end))
+    segments, errors = [], []
+    for p, conn in workers:
+        try:
+            status, payload = conn.recv()
+        except EOFError:
+            status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
+        if status == "ok":
+            segments.extend(payload)
+        else:
+            errors.append(payload)
+        p.join()
+    if errors:
+        raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
+    return segments
