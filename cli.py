@@ -77,8 +77,14 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
+    def status(message: str) -> None:
+        if bar is not None:
+            bar.render_finish()
+            click.echo(f"{message}…", err=True)
+
     try:
-        report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options, progress=progress)
+        report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options,
+                            progress=progress, status=status)
     except store.IndexBusy as exc:
         _fail(f"{exc}; try again when it has finished")
     except NothingToIngest as exc:

@@ -267,8 +267,13 @@ class _Catalogue:
 
 def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = False,
                options: IngestOptions | None = None,
-               progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Build a new generation from `paths` and make it live. Raises store.IndexBusy."""
+               progress: Callable[[int, int], None] | None = None,
+               status: Callable[[str], None] | None = None) -> IngestReport:
+    """Build a new generation from `paths` and make it live. Raises store.IndexBusy.
+
+    `progress(done, total)` follows the reading of files; `status(message)` names the later
+    phases (writing the index), which have no per-file steps.
+    """
     opts = options or IngestOptions()
     report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
     t0 = time.monotonic()
@@ -335,6 +340,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
         if rebuild and not docs:
             raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
 
+        if status:
+            status(f"writing {len(docs)} articles into a new index generation")
         gen, ix = store.new_generation(index_dir, live)
         try:
             if rebuild:
