@@ -145,7 +145,9 @@ class FastSegmentWriter(SegmentWriter):
     of an article's postings in one call to the TermPool, instead of one call per posting."""
 
     def __init__(self, ix, **kwargs) -> None:
-        super().__init__(ix, codec=WensouCodec(), **kwargs)
+        # compound=False: Whoosh reads a compound segment file by copying each of its parts
+        # into memory (1.1 GB and 0.4 s to open 20,000 articles); plain files are read on demand.
+        super().__init__(ix, codec=WensouCodec(), compound=False, **kwargs)
         self.pool = TermPool()
 
     def add_document(self, **fields):
