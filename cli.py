@@ -179,7 +179,8 @@ def search(ctx, query, sources, authors, date_from, date_to, sort, page, per_pag
     except BadRequest as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        result = _engine(ctx).search(request)
+        with _engine(ctx) as engine:
+            result = engine.search(request)
     except store.NoIndex as exc:
         _fail(str(exc))
     if fmt == "json":
@@ -209,10 +210,11 @@ def search(ctx, query, sources, authors, date_from, date_to, sort, page, per_pag
 def show(ctx, article_id, query, fmt):
     """One article."""
     from indexer import store
+    from indexer.search import SearchEngine
 
-    engine = _engine(ctx)
     try:
-        article = engine.article(article_id)
+        with _engine(ctx) as engine:
+            article = engine.article(article_id)
     except store.NoIndex as exc:
         _fail(str(exc))
     if article is None:
@@ -221,7 +223,7 @@ def show(ctx, article_id, query, fmt):
         _echo_json(article.to_dict())
         return
     color = sys.stdout.isatty()
-    title_html, body_html = engine.mark_article(article, query)
+    title_html, body_html = SearchEngine.mark_article(article, query)
     click.echo(_render_html(title_html, color))
     click.echo(_meta_line(article.date, article.source, article.authors))
     for label, value in (("url", article.url), ("column", article.column),
@@ -240,7 +242,8 @@ def stats(ctx, fmt):
     from indexer import store
 
     try:
-        data = _engine(ctx).stats()
+        with _engine(ctx) as engine:
+            data = engine.stats()
     except store.NoIndex as exc:
         _fail(str(exc))
     if fmt == "json":

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import threading
 import time
+import weakref
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -241,6 +242,10 @@ class SearchEngine:
         self._gen: _Generation | None = None
         self._stamp = None
         self._local = threading.local()
+        # Every searcher this engine opened (each holds open files), closed by close() or,
+        # at the latest, when the engine is garbage collected.
+        self._open: list = []
+        self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     # -- generations
 
@@ -264,11 +269,27 @@ class SearchEngine:
         local = self._local
         if getattr(local, "gen", None) is not gen:
             old = getattr(local, "searcher", None)
-            if old is not None:
-                old.close()
-            local.searcher = gen.ix.searcher(weighting=_Ranking(gen.days))
+            searcher = gen.ix.searcher(weighting=_Ranking(gen.days))
+            with self._lock:
+                if old is not None and old in self._open:
+                    self._open.remove(old)
+                    old.close()
+                self._open.append(searcher)
+            local.searcher = searcher
             local.gen = gen
         return gen, local.searcher
+
+    def close(self) -> None:
+        """Close every searcher (and so every index file) this engine opened; it may be used
+        again afterwards (it opens what it needs)."""
+        _close_all(self._open, self._lock)
+        self._local = threading.local()
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def article_count(self) -> int:
         return len(self._generation().live)
@@ -436,6 +457,13 @@ class SearchEngine:
                 "skipped": info.get("skipped") or [],
             },
         }
+
+
+def _close_all(searchers: list, lock: threading.Lock) -> None:
+    with lock:
+        for searcher in searchers:
+            searcher.close()
+        searchers.clear()
 
 
 def _iso(ts) -> str | None:

@@ -1,23 +1,13 @@
 """Shared fixtures: small real indexes built from the repository's own demo and fixture files."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import DEMO_ARTICLES, FIXTURES, REPO, write_jsonl  # noqa: F401 (re-exported)
 
 from indexer.ingest import run_ingest
 from indexer.search import SearchEngine
-
-REPO = Path(__file__).resolve().parent.parent
-DEMO_ARTICLES = REPO / "index_data" / "articles"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def write_jsonl(path: Path, records: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="session")

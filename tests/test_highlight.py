@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from conftest import write_jsonl
+from helpers import write_jsonl
 
 from indexer.analysis import fold
 from indexer.highlight import compile_patterns, highlight, snippet

@@ -3,7 +3,7 @@ them, searches answer the same, and match what Whoosh's own Phrase query finds."
 from __future__ import annotations
 
 import pytest
-from conftest import DEMO_ARTICLES
+from helpers import DEMO_ARTICLES
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
@@ -45,8 +45,9 @@ def test_segments_split_by_the_pool_limit_answer_like_one_segment(tmp_path, demo
     one = _build(tmp_path, "one", demo_docs, procs=1)
     monkeypatch.setattr(writer, "MAX_POOL_POSTINGS", 2_000)  # a new segment every few articles
     many = _build(tmp_path, "many", demo_docs, procs=2)
-    assert len(one.reader().leaf_readers()) == 1
-    assert len(many.reader().leaf_readers()) > 4
+    with one.reader() as r1, many.reader() as r2:
+        assert len(r1.leaf_readers()) == 1
+        assert len(r2.leaf_readers()) > 4
     assert many.doc_count() == one.doc_count() == len(demo_docs)
     assert _answers(many) == _answers(one)
     assert any(_answers(one))
