@@ -12,15 +12,21 @@ the slowest part of a rebuild. This writer produces the same W3 files that Whoos
 """
 from __future__ import annotations
 
+import struct
 from array import array
+from hashlib import md5
 from itertools import groupby
 from operator import itemgetter
+from pickle import dumps
 
 from whoosh.codec import whoosh3
 from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 
 INLINE_LIMIT = 16
 COMPRESSION = 1
+_TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, doc freq, min/max length, max weight, min/max id
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
 
 
 class _PostingsWriter(whoosh3.W3PostingsWriter):
@@ -48,10 +54,29 @@ def _grouped(items):
 
 
 class _FieldWriter(whoosh3.W3FieldWriter):
+    def _term_adder(self):
+        """OrderedHashWriter.add for keys that arrive in order, with fewer calls per term."""
+        tindex = self._tindex
+        raw = tindex.dbfile.file
+        positions = tindex.index
+        buckets = tindex.buckets
+        pack_lengths = _KEY_VALUE_LENGTHS.pack
+
+        def add(key: bytes, value: bytes) -> None:
+            pos = raw.tell()
+            positions.append(pos)
+            raw.write(pack_lengths(len(key), len(value)) + key + value)
+            h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")  # filetables.md5_hash
+            buckets[h & 255].append((h, pos))
+            tindex.lastkey = key
+
+        assert tindex.hashtype == 0  # md5, as above
+        return add
+
     def add_postings(self, schema, lengths, items):
         inline_limit = self._codec._inlinelimit
         blocklimit = self._codec._blocklimit
-        tindex_add = self._tindex.add
+        add_term = self._term_adder()
         doccount = self._segment.doc_count_all()
         field_lengths: list[int] | None = None
         fieldid_bytes = b""
@@ -70,18 +95,15 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                 lastfn = fieldname
             n = len(ids)
             if n < inline_limit:
-                ti = whoosh3.W3TermInfo()
-                ti._weight = sum(weights)
-                ti._df = n
+                # W3TermInfo.to_bytes() of an inlined term, without building the object
                 if field_lengths is not None:
                     lens = [field_lengths[d] for d in ids]
-                    ti._minlength, ti._maxlength = min(lens), max(lens)
+                    minlength, maxlength = length_to_byte(min(lens)), length_to_byte(max(lens))
                 else:
-                    ti._minlength, ti._maxlength = None, 0
-                ti._maxweight = max(weights)
-                ti._minid, ti._maxid = ids[0], ids[-1]
-                ti._inlined = (tuple(ids), tuple(weights), tuple(v for v in values if v))
-                tindex_add(fieldid_bytes + btext, ti.to_bytes())
+                    minlength, maxlength = 0, length_to_byte(0)
+                info = _TERMINFO.pack(True, sum(weights), n, minlength, maxlength, max(weights), ids[0], ids[-1])
+                inlined = dumps((tuple(ids), tuple(weights), tuple(v for v in values if v)), 2)
+                add_term(fieldid_bytes + btext, info + inlined)
                 continue
             self.start_term(btext)
             pw = self._postwriter
