@@ -22,6 +22,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -63,11 +64,15 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
 def start_server(index: Path, port: int, threads: int) -> subprocess.Popen:
     cmd = [sys.executable, str(REPO / "cli.py"), "--index", str(index), "serve", "--host", HOST,
            "--port", str(port), "--threads", str(threads)]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's stderr goes to a file: waitress logs a warning whenever its task queue is
+    # not empty, and an unread pipe fills up under load and stops the server mid-run.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode(errors='replace') if proc.stderr else ''}")
+            log.seek(0)
+            raise SystemExit(f"server exited: {log.read().decode(errors='replace')}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             status, body = get(conn, "/healthz")
