@@ -244,7 +244,8 @@ class SearchEngine:
         self._local = threading.local()
         # Every searcher this engine opened (each holds open files), closed by close() or,
         # at the latest, when the engine is garbage collected.
-        self._open: list = []
+        self._open: list = []  # (generation, searcher) pairs
+        self._previous: _Generation | None = None
         self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     # -- generations
@@ -260,7 +261,10 @@ class SearchEngine:
                 if path is None:
                     raise store.NoIndex(f"no index at {self.index_dir}: run `cli.py rebuild` first")
                 if self._gen is None or self._gen.path != path:
+                    retired, self._previous = self._previous, self._gen
                     self._gen = _Generation(path)
+                    if retired is not None:
+                        self._close_searchers_of(retired)
                 self._stamp = stamp
             return self._gen
 
@@ -271,13 +275,25 @@ class SearchEngine:
             old = getattr(local, "searcher", None)
             searcher = gen.ix.searcher(weighting=_Ranking(gen.days))
             with self._lock:
-                if old is not None and old in self._open:
-                    self._open.remove(old)
-                    old.close()
-                self._open.append(searcher)
+                for i, (_, s) in enumerate(self._open):
+                    if s is old:
+                        del self._open[i]
+                        old.close()
+                        break
+                self._open.append((gen, searcher))
             local.searcher = searcher
             local.gen = gen
         return gen, local.searcher
+
+    def _close_searchers_of(self, gen: _Generation) -> None:
+        """Close the searchers still open on a generation two switches old (called with the lock
+        held). A thread that searched on it and has been idle since would otherwise keep its
+        files, deleted by the writer, open and their disk space taken."""
+        keep = [(g, s) for g, s in self._open if g is not gen]
+        for g, s in self._open:
+            if g is gen:
+                s.close()
+        self._open[:] = keep
 
     def close(self) -> None:
         """Close every searcher (and so every index file) this engine opened; it may be used
@@ -461,7 +477,7 @@ class SearchEngine:
 
 def _close_all(searchers: list, lock: threading.Lock) -> None:
     with lock:
-        for searcher in searchers:
+        for _gen, searcher in searchers:
             searcher.close()
         searchers.clear()
 
