@@ -29,17 +29,6 @@ _TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, doc freq, min/max lengt
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
 
 
-class _PostingsWriter(whoosh3.W3PostingsWriter):
-    def finish_postings(self):
-        terminfo = self._terminfo
-        if not self.written() and len(self) < self._inlinelimit:
-            terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
-            self._terminfo = None
-            return terminfo
-        return super().finish_postings()
-
-
 def _grouped(items):
     """(field, term, ids, weights, values) groups from a flat, sorted posting stream."""
     groups = getattr(items, "groups", None)
@@ -133,5 +122,7 @@ class WensouCodec(whoosh3.W3Codec):
         return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
-        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                               compression=self._compression, inlinelimit=self._inlinelimit)
+        # Inlining is done by _FieldWriter.add_postings itself; Whoosh's own inlining calls a
+        # misspelt method, so the block writer never inlines.
+        return whoosh3.W3PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                        compression=self._compression, inlinelimit=1)

@@ -413,17 +413,14 @@ class SearchEngine:
                 "year": by_value(years), "month": by_value(months)}
 
     def _hits(self, searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:
-        body_pat = compile_patterns(c.units for c in parsed.positive if c.field is None)
-        title_pat = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
+        title_pat, body_pat = _patterns(parsed)
         hits = []
         for docnum, score in ranked:
-            f = searcher.stored_fields(docnum)
-            title = f.get("title", "")
+            a = _stored_article(searcher.stored_fields(docnum))
             hits.append(Hit(
-                id=f["id"], title=title, date=f.get("date"), source=f.get("source"),
-                authors=list(f.get("authors") or []), url=f.get("url"), column=f.get("column"),
-                score=None if score is None else round(score, 4),
-                snippet=snippet(f.get("body", ""), body_pat), title_html=highlight(title, title_pat),
+                id=a.id, title=a.title, date=a.date, source=a.source, authors=a.authors, url=a.url,
+                column=a.column, score=None if score is None else round(score, 4),
+                snippet=snippet(a.body, body_pat), title_html=highlight(a.title, title_pat),
             ))
         return hits
 
@@ -434,17 +431,12 @@ class SearchEngine:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        f = searcher.stored_fields(docnum)
-        return Article(id=f["id"], title=f.get("title", ""), date=f.get("date"), source=f.get("source"),
-                       authors=list(f.get("authors") or []), url=f.get("url"), column=f.get("column"),
-                       keywords=list(f.get("keywords") or []), body=f.get("body", ""))
+        return _stored_article(searcher.stored_fields(docnum))
 
     @staticmethod
     def mark_article(article: Article, query: str) -> tuple[str, str]:
         """(title_html, body_html) with the query's matches marked and everything else escaped."""
-        parsed = parse_query(query)
-        body_pat = compile_patterns(c.units for c in parsed.positive if c.field is None)
-        title_pat = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
+        title_pat, body_pat = _patterns(parse_query(query))
         return highlight(article.title, title_pat), highlight(article.body, body_pat)
 
     def stats(self) -> dict:
@@ -473,6 +465,21 @@ class SearchEngine:
                 "skipped": info.get("skipped") or [],
             },
         }
+
+
+def _stored_article(f: dict) -> Article:
+    """The Article from an index document's stored fields."""
+    return Article(id=f["id"], title=f.get("title", ""), date=f.get("date"), source=f.get("source"),
+                   authors=list(f.get("authors") or []), url=f.get("url"), column=f.get("column"),
+                   keywords=list(f.get("keywords") or []), body=f.get("body", ""))
+
+
+def _patterns(parsed: ParsedQuery):
+    """Highlight patterns (title, body): title: clauses mark titles only; fielded source/author
+    clauses mark neither."""
+    title = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
+    body = compile_patterns(c.units for c in parsed.positive if c.field is None)
+    return title, body
 
 
 def _close_all(searchers: list, lock: threading.Lock) -> None:
