@@ -7,16 +7,13 @@ A thin shell over `indexer`: it turns options into requests, renders results as 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 import click
 
-REPO = Path(__file__).resolve().parent
-DEFAULT_INDEX = REPO / "index_data" / "index"
-DEFAULT_ARTICLES = REPO / "index_data" / "articles"
+from indexer import paths as paths_mod
 
 
 def _echo_json(data) -> None:
@@ -30,7 +27,7 @@ def _fail(message: str, code: int = 1):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=lambda: os.environ.get("WENSOU_INDEX") or str(DEFAULT_INDEX),
+              default=lambda: str(paths_mod.default_index_dir()),
               show_default="index_data/index or $WENSOU_INDEX", help="Index directory.")
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path) -> None:
@@ -134,7 +131,7 @@ def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, fmt):
 @click.pass_context
 def rebuild(ctx, paths, source_name, field_map, max_page_mb, fmt):
     """Build a complete new index beside the live one, then switch to it atomically."""
-    _run(ctx, paths or (DEFAULT_ARTICLES,), True, fmt, source_name=source_name,
+    _run(ctx, paths or (paths_mod.default_articles_dir(),), True, fmt, source_name=source_name,
          field_map=_parse_field_map(field_map), max_page_mb=max_page_mb)
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from indexer import paths
+
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 WORDS = ["环境", "生态", "法规", "公告", "修正", "委员", "管理", "工程", "规定", "条例", "經濟", "農業",
@@ -159,7 +161,7 @@ def report(name: str, stats: Stats, elapsed: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path,
-                        default=Path(os.environ.get("WENSOU_INDEX") or REPO / "index_data" / "index"))
+                        default=paths.default_index_dir())
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per target (default 30)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (cli.py serve's default)")

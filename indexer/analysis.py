@@ -35,6 +35,8 @@ from typing import NamedTuple
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
+from indexer import paths
+
 # --------------------------------------------------------------------------- folding
 
 # CJK ideographs (basic, extension A, compatibility, extensions B+), kana and hangul:
@@ -262,7 +264,7 @@ class _Segmenter:
         return self._cut(text)
 
 
-USER_DICT = Path(os.environ.get("WENSOU_USER_DICT", Path(__file__).resolve().parent.parent / "index_data" / "userdict.txt"))
+USER_DICT = Path(os.environ.get("WENSOU_USER_DICT") or paths.USER_DICT)
 
 
 def _user_words() -> Iterator[tuple[str, int | None, str | None]]:

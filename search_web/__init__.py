@@ -7,21 +7,15 @@ blueprints that only render what the engine returns (CONTRACT.md "Web").
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from indexer import paths
 from indexer.search import SearchEngine
 from search_web import api, errors, pages, security
 from search_web.engine import ENGINE_KEY, warm_up
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def default_index_dir() -> Path:
-    return Path(os.environ.get("WENSOU_INDEX") or REPO / "index_data" / "index")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -31,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     before the server's threads ask for it).
     """
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=default_index_dir(), WARM_UP=True)
+    app.config.update(INDEX_DIR=paths.default_index_dir(), WARM_UP=True)
     app.config.update(config or {})
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

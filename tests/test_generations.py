@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from test_ops_support import (
+from helpers import (
     generations,
     get_json,
     live_generation,

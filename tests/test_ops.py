@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_ops_support import (
+from helpers import (
     REPO,
     children_of,
     cli,

@@ -15,9 +15,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from helpers import build_index
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from web_fixtures import build_index
 
 from indexer.query import ParsedQuery, parse_query
 from indexer.search import MAX_QUERY_CHARS, BadRequest, SearchRequest

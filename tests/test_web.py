@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
+from helpers import HOSTILE_ID, HOSTILE_TITLE, SLASH_ID, build_index, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from web_fixtures import HOSTILE_ID, HOSTILE_TITLE, SLASH_ID, build_index, records
 
 from indexer.search import MAX_QUERY_CHARS, SearchRequest
 from search_web import create_app
@@ -18,7 +18,7 @@ from search_web.security import HEADERS
 
 RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
 HIT_KEYS = {"id", "title", "date", "source", "authors", "url", "column", "score", "snippet"}
-ARTICLE_KEYS = {"id", "title", "date", "source", "authors", "url", "column", "keywords", "body"}
+ARTICLE_KEYS = {"sources", "id", "title", "date", "source", "authors", "url", "column", "keywords", "body"}
 ALL_ENV = 24  # articles that mention 环境: 12 生态环境部, 10 新华社, the slash id, the hostile one
 
 

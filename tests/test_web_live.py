@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
-from web_fixtures import build_index, live_server, records
+from helpers import build_index, live_server, records
 
 from indexer.ingest import run_ingest
 from search_web import create_app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from web_fixtures import HOSTILE_ID
+from helpers import HOSTILE_ID
 
 ALL_ENV = 24
 
