@@ -9,7 +9,7 @@ _SOURCE_SEPARATORS = re.compile(r"\s*[;；、，,]\s*")
 
 
 def split_sources(source: str | None) -> list[str]:
-    """The publishing bodies one by one, in order, each once (CONTRACT "Article" `sources`)."""
+    """The publishing bodies one by one, in order, each once (docs/interfaces.md, "The article": `sources`)."""
     if not source:
         return []
     return list(dict.fromkeys(part for part in _SOURCE_SEPARATORS.split(source.strip()) if part))
@@ -17,7 +17,7 @@ def split_sources(source: str | None) -> list[str]:
 
 @dataclass
 class Article:
-    """One article, with the fields of CONTRACT.md "Article"."""
+    """One article, with the fields of docs/interfaces.md "The article"."""
 
     id: str
     title: str = ""
