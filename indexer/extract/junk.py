@@ -17,7 +17,7 @@ UNREADABLE_SHARE = 0.3  # above this share of non-space characters, the text is 
 MAX_WORD = 40  # longer runs of letters or digits are not words anyone types into a search box
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
-_WORD = re.compile(r"(?<![^\W_])[^\W_]{1,%d}(?![^\W_])" % MAX_WORD)
+_WORD = re.compile(rf"(?<![^\W_])[^\W_]{{1,{MAX_WORD}}}(?![^\W_])")
 _SPACE_CONTROLS = frozenset("\t\n\r\f\v")
 
 
