@@ -4,7 +4,7 @@ The catalogue maps each file read (by absolute path) to its content hash, the op
 read with, the source it came from and the articles it gave (id, URL, content hash). It decides
 whether an arriving article is stored (CONTRACT.md "Article", `id`):
 
-- the same article again (same content, or the same URL) is stored once and reported;
+- the same article again (the same title and text, or the same URL) is stored once and reported;
 - an id already taken by a different article *from the same source* is a duplicate (a feed
   that repeats an id);
 - an id already taken by a different article from *another* source is stored under the source
@@ -32,6 +32,7 @@ class Catalogue:
         self.id_owner: dict[str, str] = {}
         self.url_owner: dict[str, str] = {}
         self.chash: dict[str, str | None] = {}
+        self.content_owner: dict[str, str] = {}
         for key, rec in files.items():
             rec = dict(rec)
             rec.setdefault("opts", default_opts)
@@ -44,6 +45,8 @@ class Catalogue:
     def _own(self, key: str, aid: str, url: str | None, chash: str | None) -> None:
         self.id_owner[aid] = key
         self.chash[aid] = chash
+        if chash:
+            self.content_owner.setdefault(chash, aid)
         if url:
             self.url_owner[url] = aid
 
@@ -54,7 +57,9 @@ class Catalogue:
             return []
         for aid, url, _ in rec["articles"]:
             self.id_owner.pop(aid, None)
-            self.chash.pop(aid, None)
+            chash = self.chash.pop(aid, None)
+            if chash and self.content_owner.get(chash) == aid:
+                self.content_owner.pop(chash, None)
             if url and self.url_owner.get(url) == aid:
                 self.url_owner.pop(url, None)
         return [a[0] for a in rec["articles"]]
@@ -71,22 +76,20 @@ class Catalogue:
         chash = content_hash(article)
         aid = article.id
         note = None
+        if article.url and article.url in self.url_owner:
+            return False, f"article {aid!r} duplicates {self.url_owner[article.url]!r} (same URL)"
+        if chash in self.content_owner:
+            return False, f"duplicate of article {self.content_owner[chash]!r} (same content)"
         owner = self.id_owner.get(aid)
         if owner is not None:
-            if self.chash.get(aid) == chash:
-                return False, f"duplicate of article {aid!r} (same id, same content)"
             if self.files[owner].get("source") == source:
                 return False, f"duplicate of article {aid!r} (same id)"
             candidate, n = f"{source_name}/{aid}", 2
             while candidate in self.id_owner:
-                if self.chash.get(candidate) == chash:
-                    return False, f"duplicate of article {candidate!r} (same content)"
                 candidate, n = f"{source_name}-{n}/{aid}", n + 1
             note = (f"id {aid!r} already belongs to a different article from {self.files[owner].get('source') or owner}; "
                     f"stored as {candidate!r}")
             aid = candidate
-        if article.url and article.url in self.url_owner:
-            return False, f"article {article.id!r} duplicates {self.url_owner[article.url]!r} (same URL)"
         article.id = aid
         self.files[key]["articles"].append([aid, article.url, chash])
         self._own(key, aid, article.url, chash)
