@@ -112,8 +112,8 @@ class IngestReport:
     generation: str = ""
     changed: bool = True  # False: nothing changed, the live generation stays as it was
     files: int = 0  # files found (read or skipped)
-    files_skipped: int = 0
-    records_skipped: int = 0
+    files_skipped: int = 0  # files (and paths given) that gave no article
+    records_skipped: int = 0  # bad records in JSON and JSON Lines files
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -130,7 +130,8 @@ class IngestReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        records = f", {self.records_skipped} records skipped" if self.records_skipped else ""
+        records = (f", {self.records_skipped} bad record{'s' if self.records_skipped != 1 else ''}"
+                   if self.records_skipped else "")
         renamed = f", {len(self.renamed)} renamed" if self.renamed else ""
         head = (f"{self.mode}: {self.articles} articles in {self.generation}" if self.changed else
                 f"{self.mode}: nothing changed, {self.articles} articles in {self.generation} stay live")
@@ -443,20 +444,20 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
             source = by_root[sf.root]
             deletions += catalogue.drop(sf.key)
             catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
-            whole_file = [i for i in result if isinstance(i, Skipped) and i.path == sf.relpath]
-            if whole_file:
-                report.skipped.append(SkippedFile(whole_file[0].path, whole_file[0].reason, sf.root))
+            articles = [i for i in result if not isinstance(i, Skipped)]
+            bad = [i for i in result if isinstance(i, Skipped)]
+            for item in bad:
+                report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
+            if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
                 report.files_skipped += 1
+                report.records_skipped += sum(1 for i in bad if i.path != sf.relpath)
                 del catalogue.files[sf.key]
                 continue
+            report.records_skipped += len(bad)
+            readable = True
             prev = old.files.get(sf.key)
             same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
-            for item in result:
-                if isinstance(item, Skipped):
-                    report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
-                    report.records_skipped += 1
-                    continue
-                readable = True
+            for item in articles:
                 if not item.source and source.options.source_name:
                     item.source = source.options.source_name
                 stored, note = catalogue.admit(sf.key, source.name, item)
