@@ -62,7 +62,7 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
 
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     from indexer import store
-    from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, run_ingest
+    from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
 
     options = IngestOptions(**opts)
     bar = None
@@ -84,7 +84,7 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
                             progress=progress, status=status)
     except store.IndexBusy as exc:
         _fail(f"{exc}; try again when it has finished")
-    except SourceMissing as exc:
+    except (SourceMissing, UnknownSources) as exc:
         _fail(str(exc))
     except NothingToIngest as exc:
         for s in exc.skipped:

@@ -64,6 +64,10 @@ class SourceMissing(RuntimeError):
         self.missing = missing
 
 
+class UnknownSources(RuntimeError):
+    """A rebuild without paths of an index that does not record where its articles came from."""
+
+
 @dataclass
 class SourceFile:
     path: Path  # as found (absolute)
@@ -342,9 +346,13 @@ def _plan_sources(live: Path | None, paths: list[Path | str] | None, rebuild: bo
         raise ValueError("ingest needs at least one path")
     if recorded:
         return recorded, recorded, True
-    # a new index (or one built before sources were recorded, whose rebuilds read the demo folder)
     demo = [Source(os.path.normpath(paths_mod.default_articles_dir().absolute()), ReadOptions())]
-    return demo, demo, False
+    old_files = store.read_json(live / store.MANIFEST, {}).get("files", {}) if live else {}
+    if any(not _same_path(os.path.commonpath([k, demo[0].path]), demo[0].path) for k in old_files):
+        # an index built before sources were recorded, from other paths: do not guess them
+        raise UnknownSources("this index was built before its sources were recorded, not from "
+                             f"{demo[0].path}; run `rebuild PATH...` once with its article folders")
+    return demo, demo, False  # a new index (or an old one built from the demo folder)
 
 
 def _missing_sources(sources: list[Source], found: dict[str, int]) -> list[Source]:

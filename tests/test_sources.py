@@ -277,3 +277,19 @@ def test_rebuild_options_without_paths_are_bad_usage(tmp_path):
     ok(index, "rebuild", write_corpus(tmp_path / "articles", 2, "甲"))
     assert cli(index, "rebuild", "--source-name", "x").returncode == 2
     assert cli(index, "rebuild", tmp_path / "articles", "--drop-missing").returncode == 2
+
+
+def test_an_index_without_a_record_of_sources_is_not_rebuilt_from_a_guess(tmp_path):
+    """An index built before sources were recorded: a rebuild without PATH does not replace
+    its articles with the demo folder's; `rebuild PATH...` once records them."""
+    index = tmp_path / "index"
+    folder = write_corpus(tmp_path / "articles", 3, "甲")
+    ok(index, "rebuild", folder)
+    (index / live_generation(index) / "sources.json").unlink()
+    before = live_generation(index)
+    proc = cli(index, "rebuild")
+    assert proc.returncode == 1 and "rebuild PATH" in proc.stderr
+    assert live_generation(index) == before and stats(index)["articles"] == 3
+    assert "no sources recorded" in ok(index, "sources").stdout
+    ok(index, "rebuild", folder)
+    assert report(index, "rebuild")[0]["articles"] == 3
