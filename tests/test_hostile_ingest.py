@@ -21,6 +21,8 @@ import pytest
 
 from indexer.search import SearchEngine, SearchRequest
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 MB = 1024 * 1024
