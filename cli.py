@@ -1,4 +1,4 @@
-"""wensou command line: ingest, rebuild, search, show, stats, serve (CONTRACT.md "CLI").
+"""wensou command line: ingest, rebuild, sources, search, show, stats, serve (CONTRACT.md "CLI").
 
 A thin shell over `indexer`: it turns options into requests, renders results as readable text
 (matches emphasised on a terminal) or as the contract's JSON, and maps failures to exit codes:
@@ -62,7 +62,7 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
 
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     from indexer import store
-    from indexer.ingest import IngestOptions, NothingToIngest, run_ingest
+    from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
 
     options = IngestOptions(**opts)
     bar = None
@@ -84,6 +84,8 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
                             progress=progress, status=status)
     except store.IndexBusy as exc:
         _fail(f"{exc}; try again when it has finished")
+    except (SourceMissing, UnknownSources) as exc:
+        _fail(str(exc))
     except NothingToIngest as exc:
         for s in exc.skipped:
             click.echo(f"skipped {s.path}: {s.reason}", err=True)
@@ -91,21 +93,37 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     finally:
         if bar is not None:
             bar.render_finish()
+    for path in report.dropped_sources:
+        click.echo(f"forgot source {path}: missing (--drop-missing)", err=True)
     for s in report.skipped:
         click.echo(f"skipped {s.path}: {s.reason}", err=True)
     for s in report.duplicates:
         click.echo(f"duplicate {s.path}: {s.reason}", err=True)
+    for s in report.renamed:
+        click.echo(f"renamed {s.path}: {s.reason}", err=True)
+    for r in report.removed_articles:
+        click.echo(f"removed {r.id} ({r.path}): {r.reason}", err=True)
     if fmt == "json":
         _echo_json(report.to_dict())
     else:
         click.echo(report.summary())
 
 
-_file_mb = click.option("--max-file-mb", "max_page_mb", type=click.FloatRange(min=0.001), default=16.0,
-                        show_default=True, help="Largest HTML or text page to read; larger ones are skipped.")
+_file_mb = click.option("--max-file-mb", "max_page_mb", type=click.FloatRange(min=0.001), default=None,
+                        help="Largest HTML or text page to read; larger ones are skipped.  [default: 16]")
+_data_mb = click.option("--max-data-mb", "max_data_mb", type=click.FloatRange(min=0.001), default=None,
+                        help="Largest JSON or JSON Lines file to read; larger ones are skipped.  [default: 1024]")
 _fmt = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _source_name = click.option("--source-name", default=None, help="Source for articles that name none.")
 _field_map = click.option("--field-map", default=None, help="Map JSON field names: content=body,pub=date")
+
+
+def _read_opts(source_name, field_map, max_page_mb, max_data_mb) -> dict:
+    from indexer.sources import ReadOptions
+
+    return {"source_name": source_name, "field_map": _parse_field_map(field_map),
+            "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
+            "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb}
 
 
 @cli.command()
@@ -114,12 +132,14 @@ _field_map = click.option("--field-map", default=None, help="Map JSON field name
 @_field_map
 @click.option("--prune", is_flag=True, help="Drop articles whose files are gone.")
 @_file_mb
+@_data_mb
 @_fmt
 @click.pass_context
-def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, fmt):
-    """Add new and changed articles from files and folders; skip unchanged ones."""
-    _run(ctx, paths, False, fmt, source_name=source_name, field_map=_parse_field_map(field_map),
-         prune=prune, max_page_mb=max_page_mb)
+def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, fmt):
+    """Add new and changed articles from files and folders; skip unchanged ones.
+
+    Each PATH is recorded as a source of the index, with these options, for later rebuilds."""
+    _run(ctx, paths, False, fmt, prune=prune, **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
 
 
 @cli.command()
@@ -127,12 +147,54 @@ def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, fmt):
 @_source_name
 @_field_map
 @_file_mb
+@_data_mb
+@click.option("--drop-missing", is_flag=True,
+              help="Forget recorded sources that are missing, and their articles, instead of failing.")
 @_fmt
 @click.pass_context
-def rebuild(ctx, paths, source_name, field_map, max_page_mb, fmt):
-    """Build a complete new index beside the live one, then switch to it atomically."""
-    _run(ctx, paths or (paths_mod.default_articles_dir(),), True, fmt, source_name=source_name,
-         field_map=_parse_field_map(field_map), max_page_mb=max_page_mb)
+def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, drop_missing, fmt):
+    """Build a complete new index beside the live one, then switch to it atomically.
+
+    Without PATH: from every recorded source of the index (`sources`), each with the options it
+    was read with (a new index: the demo articles). With PATHs: from those, which replace the
+    recorded sources."""
+    if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None):
+        raise click.UsageError("reading options apply to the PATHs given; without PATH every recorded source is "
+                               "read with its own options (see `sources`)")
+    if paths and drop_missing:
+        raise click.UsageError("--drop-missing applies to a rebuild from the recorded sources (no PATH)")
+    _run(ctx, paths, True, fmt, drop_missing=drop_missing,
+         **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
+
+
+@cli.command("sources")
+@_fmt
+@click.pass_context
+def sources_cmd(ctx, fmt):
+    """The recorded sources of the index: path, options, article count, last read."""
+    from indexer import store
+    from indexer.sources import read_sources
+
+    gen = store.current_generation(ctx.obj["index"])
+    if gen is None:
+        _fail(f"no index at {ctx.obj['index']}; build one with `rebuild`")
+    recorded = read_sources(gen) or []
+    if fmt == "json":
+        _echo_json({"generation": gen.name, "sources": [s.to_dict() for s in recorded]})
+        return
+    if not recorded:
+        click.echo("no sources recorded (the index was built before sources were recorded; "
+                   "`rebuild PATH...` records them)")
+    for s in recorded:
+        when = _iso_time(s.last_read) if s.last_read else "never"
+        state = "" if Path(s.path).exists() else "  (missing)"
+        click.echo(f"{s.path}{state}\n  {s.articles} articles, last read {when}\n  {s.options.describe()}")
+
+
+def _iso_time(ts: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 # ----------------------------------------------------------------------------- searching
@@ -268,13 +330,16 @@ def stats(ctx, fmt):
 @click.pass_context
 def serve(ctx, host, port, threads):
     """The search page and JSON API on waitress; picks up rebuilt indexes without a restart."""
-    import waitress
-
     from search_web import create_app
+    from search_web.server import CannotListen, make_server
 
     app = create_app({"INDEX_DIR": ctx.obj["index"]})
-    click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="wensou")
+    try:
+        server = make_server(app, host=host, port=port, threads=threads)
+    except CannotListen as exc:
+        _fail(str(exc))
+    click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
+    server.run()
 
 
 if __name__ == "__main__":

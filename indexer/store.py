@@ -6,6 +6,7 @@ Layout of an index directory::
       CURRENT          name of the live generation (replaced atomically with os.replace)
       write.lock       flock()ed by the one process that writes (released by the kernel if it dies)
       gen-<stamp>/     a complete Whoosh index + build.json (how it was built) + manifest.json
+                       (which file gave which articles) + sources.json (the paths it was read from)
 
 A writer builds a new generation beside the live one (a full rebuild starts empty; an
 incremental ingest starts from hard links to the live generation's files, which Whoosh never
@@ -34,6 +35,7 @@ CURRENT = "CURRENT"
 LOCK = "write.lock"
 BUILD_INFO = "build.json"
 MANIFEST = "manifest.json"
+SOURCES = "sources.json"  # see indexer.sources
 GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and the one live before it (see remove_stale_generations)
 
@@ -164,7 +166,7 @@ def new_generation(index_dir: Path, base: Path | None):
     else:
         gen.mkdir(parents=True)
         for item in base.iterdir():  # Whoosh's files only: build.json marks a finished generation
-            if item.is_file() and item.name not in (BUILD_INFO, MANIFEST) and "LOCK" not in item.name.upper() \
+            if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, SOURCES) and "LOCK" not in item.name.upper() \
                     and not item.name.endswith(".tmp"):
                 os.link(item, gen / item.name)
         ix = whoosh_index.open_dir(str(gen))

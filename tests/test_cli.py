@@ -151,6 +151,7 @@ def test_field_map_and_source_name(tmp_path):
     assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "nonsense").exit_code == 2
 
 
+@pytest.mark.slow
 def test_the_real_command_line_process(small_index):
     out = subprocess.run([sys.executable, "-X", "dev", "-W", "error", "cli.py", "--index", str(small_index),
                           "search", "A股", "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=60)

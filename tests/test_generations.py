@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from helpers import (
     generations,
     get_json,
@@ -26,6 +27,8 @@ from helpers import (
 )
 
 from indexer import store
+
+pytestmark = pytest.mark.slow
 
 
 def _report(index: Path, *args) -> tuple[dict, str]:
@@ -45,8 +48,14 @@ def test_unchanged_files_are_counted_unchanged_and_not_rewritten(tmp_path):
     segments = {n: i for n, i in _inodes(first).items() if n.startswith("MAIN_") and n != "MAIN_WRITELOCK"}
     report, _ = _report(index, "ingest", articles)
     assert (report["unchanged"], report["added"], report["updated"], report["removed"]) == (6, 0, 0, 0)
-    assert report["articles"] == 6
+    assert report["articles"] == 6 and report["changed"] is False
+    assert live_generation(index) == first.name  # nothing changed: no new generation
+
+    write_article(articles / "extra.txt", "文库追加", "追加的报道，介绍城市发展的最新情况和下一步的工作安排。")
+    report, _ = _report(index, "ingest", articles)
+    assert (report["unchanged"], report["added"]) == (6, 1)
     second = index / live_generation(index)
+    assert second != first
     # the new generation shares the old one's segment files (hard links): nothing was rewritten
     now = _inodes(second)
     assert segments and all(now.get(n) == i for n, i in segments.items())
@@ -172,15 +181,18 @@ def test_an_unfinished_ingest_generation_is_removed_by_the_next_writer(tmp_path)
     articles = write_corpus(tmp_path / "articles", 3, "甲")
     index = tmp_path / "index"
     ok(index, "rebuild", articles)
+    write_article(articles / "extra.txt", "文库追加", "追加的报道，介绍城市发展的最新情况和下一步的工作安排。")
     ok(index, "ingest", articles)
     previous, live = generations(index)[0], live_generation(index)
-    assert {previous, live} == set(generations(index))
+    assert {previous, live} == set(generations(index)) and previous != live
     # what an ingest killed while writing leaves: a new generation started from links to the live one
     gen, ix = store.new_generation(index, index / live)
     ix.close()
     (gen / "MAIN_half.seg").write_bytes(b"\0" * 100)
-    assert stats(index)["articles"] == 3
+    assert stats(index)["articles"] == 4
+    write_article(articles / "extra2.txt", "文库再追加", "再追加的报道，介绍乡村发展的最新情况和下一步的工作安排。")
     ok(index, "ingest", articles)
     assert not gen.exists(), "the half-written generation of a killed ingest was kept"
     # and the generation that was live before this ingest is the one kept beside the new one
     assert set(generations(index)) == {live, live_generation(index)}
+    assert stats(index)["articles"] == 5

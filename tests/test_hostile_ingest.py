@@ -21,6 +21,8 @@ import pytest
 
 from indexer.search import SearchEngine, SearchRequest
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 MB = 1024 * 1024
@@ -44,6 +46,10 @@ GOOD = {
 # a name on stderr -> words its reason must contain (any one of them)
 BAD = {
     "binary-junk.html": ["binary", "not text"],
+    "png-renamed.html": ["binary", "not text"],
+    "all-nuls.html": ["binary", "not text"],
+    "dddd.html": ["no title and no searchable text"],
+    "private-use.txt": ["control, replacement or private-use"],
     "empty.html": ["empty"],
     "whitespace-only.txt": ["empty"],
     "mixed-lines.jsonl:2": ["invalid JSON"],

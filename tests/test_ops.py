@@ -37,6 +37,8 @@ from helpers import (
 
 from indexer import store
 
+pytestmark = pytest.mark.slow
+
 BASE_N = 120  # the index every kill starts from
 BIG_N = 1500  # large enough that a rebuild of it runs for a second or more
 
@@ -183,21 +185,26 @@ def _reap(pids: list[int]) -> None:
 
 def _check_after_kill(index: Path, before: str, command: str) -> None:
     """The index opens and searches: the old generation, or (if the kill came after the
-    switch) the complete new one; never anything in between.
+    switch) the complete new one; never anything in between. The recorded sources are the
+    live generation's own: the base corpus before the switch, the big corpus (too) after it.
 
-    Both corpora name their files a00000.txt…, so an ingest of the big corpus into the base
-    index keeps the base articles and skips the big corpus' first BASE_N files as duplicates
-    (same id): BIG_N articles, BASE_N of them old. A rebuild holds the big corpus only."""
+    Both corpora name their files a00000.txt…, with different text, so an ingest of the big
+    corpus into the base index keeps every article: the big corpus' first BASE_N files get the
+    folder's name as a prefix (BASE_N + BIG_N articles). A rebuild holds the big corpus only."""
     now = live_generation(index)
     data = stats(index)
     assert data["generation"] == now
     if now == before:
-        expected, old = BASE_N, BASE_N
+        expected, old, recorded = BASE_N, BASE_N, ["base"]
+    elif command == "ingest":
+        expected, old, recorded = BASE_N + BIG_N, BASE_N, ["base", "big"]
     else:
-        expected, old = BIG_N, (BASE_N if command == "ingest" else 0)
+        expected, old, recorded = BIG_N, 0, ["big"]
     assert data["articles"] == expected, f"live {now} (was {before}) has {data['articles']} articles"
     assert total(index, "文库") == expected
     assert total(index, "记号旧") == old
+    listed = json.loads(ok(index, "sources", "--format", "json").stdout)["sources"]
+    assert [Path(s["path"]).parent.name.rstrip("0123456789") for s in listed] == recorded, listed
 
 
 def _lock_is_free(index: Path, orphans: list[int]) -> None:
@@ -278,6 +285,9 @@ def test_a_writer_killed_during_its_commit_never_loses_the_index(command, moment
         if moment == "writing":  # and the next full rebuild goes live
             assert f"{BIG_N} articles" in ok(base_index, "rebuild", big_corpus).stdout
             assert stats(base_index)["articles"] == BIG_N
+        if command == "rebuild" and live_generation(base_index) == before:
+            # the previous index and its recorded sources are intact: a rebuild from them works
+            assert f"{BASE_N} articles" in ok(base_index, "rebuild").stdout
     finally:
         _reap(orphans)
 

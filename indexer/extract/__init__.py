@@ -12,6 +12,7 @@ from pathlib import PurePath
 from ..article import Article, Skipped
 from .encoding import decode
 from .html import extract_html
+from .junk import unreadable_reason, unsearchable_reason
 from .records import extract_records
 from .text import extract_text
 
@@ -44,6 +45,10 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     if not text.strip():
         yield Skipped(relpath, "empty file")
         return
+    junk = unreadable_reason(text)
+    if junk:
+        yield Skipped(relpath, junk)
+        return
     try:
         if suffix in (".jsonl", ".json"):
             yield from extract_records(text, relpath, json_array=suffix == ".json" and text.lstrip().startswith("["),
@@ -55,5 +60,9 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
         return
     if not article.body.strip():
         yield Skipped(relpath, "no article text found")
+        return
+    junk = unreadable_reason(article.title + article.body) or unsearchable_reason(article.title, article.body)
+    if junk:
+        yield Skipped(relpath, junk)
         return
     yield article

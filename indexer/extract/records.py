@@ -31,7 +31,13 @@ CRAWLER_NAMES = {
 # Which of several names wins when a record has more than one for a field.
 _PREFERENCE = {"source": ("source_name", "source"), "column": ("column", "category_name", "category")}
 _LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
-_LISTING_TITLE = re.compile(r"文章列表|列表[|｜]|^.{0,6}[|｜│].{0,12}$")
+# A listing page's title names a list, or is nothing but one or two short section names and
+# the site's name ("生活|TVBS新聞網", "鳳凰颱風穿台｜火線話題｜壹蘋新聞網"). A headline with a
+# kicker ("快讯｜…", "转载｜…", "独家｜…") ends in the headline, not in a site name, and stays.
+_LISTING_TITLE = re.compile(
+    r"文章列表|列表\s*[|｜│]"
+    r"|^(?:[^|｜│]{1,6}\s*[|｜│]\s*){1,2}[^|｜│]{0,10}"
+    r"(?:网|網|网站|網站|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|Online|News|NEWS|\.com|\.cn|\.tw)\s*$")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 

@@ -1,0 +1,55 @@
+"""Is it text a reader could search? The one place that refuses junk that decodes as "text".
+
+Two checks, both giving the reason a file is skipped (or None when it is fine):
+
+- `unreadable_reason(text)`: decoded text made mostly of control, replacement (U+FFFD) or
+  private-use characters: binary data that happened to decode, or a page mangled beyond use.
+- `unsearchable_reason(title, body)`: an extracted article with no title and no word a reader
+  could search for: no Chinese, Japanese or Korean character and no Latin word or number of a
+  sensible length (a single 20,000-letter run is not a word).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UNREADABLE_SHARE = 0.3  # above this share of non-space characters, the text is junk
+MAX_WORD = 40  # longer runs of letters or digits are not words anyone types into a search box
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+_WORD = re.compile(rf"(?<![^\W_])[^\W_]{{1,{MAX_WORD}}}(?![^\W_])")
+_SPACE_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def _bad(ch: str) -> bool:
+    if ch == "\ufffd":
+        return True
+    cat = unicodedata.category(ch)
+    return (cat == "Cc" and ch not in _SPACE_CONTROLS) or cat in ("Co", "Cs")
+
+
+def unreadable_reason(text: str) -> str | None:
+    """Why `text` is not readable text (mostly control/replacement/private-use), or None."""
+    sample = text[:200_000]
+    chars = [ch for ch in sample if not ch.isspace()]
+    if not chars:
+        return None
+    bad = sum(1 for ch in chars if _bad(ch))
+    if bad > UNREADABLE_SHARE * len(chars):
+        return (f"not text: {100 * bad // len(chars)}% of its characters are control, "
+                "replacement or private-use characters")
+    return None
+
+
+def has_searchable_text(text: str) -> bool:
+    """True when `text` holds a CJK character or a letter/digit word of at most MAX_WORD."""
+    return bool(_CJK.search(text) or _WORD.search(text))
+
+
+def unsearchable_reason(title: str, body: str) -> str | None:
+    """Why an article with this title and body is not worth indexing, or None."""
+    if title.strip() and has_searchable_text(title):
+        return None
+    if has_searchable_text(body):
+        return None
+    return "no title and no searchable text (no words, only symbols or one endless run of letters)"

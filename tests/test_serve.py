@@ -1,0 +1,85 @@
+"""`cli.py serve` as operators and scripts meet it: a taken port is one line and exit 1, and a
+request with raw UTF-8 bytes in its URL (as curl sends `?q=行政院`) is answered exactly like
+the same request percent-encoded."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from helpers import REPO, cli_args, get_json, ok, served, write_jsonl
+
+from search_web.server import percent_encode_request_line
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("serve")
+    write_jsonl(folder / "articles" / "ey.jsonl", [
+        {"id": "行政院/公報 1", "title": "行政院會議通過預算案", "date": "2008-05-20", "source": "行政院",
+         "body": "行政院今日召開院會，通過明年度總預算案。"},
+        {"id": "r2", "title": "內政部公告", "date": "2008-06-01", "source": "內政部", "body": "內政部公告戶政事項。"},
+    ])
+    index = folder / "index"
+    ok(index, "rebuild", folder / "articles")
+    return index
+
+
+def raw_get(base: str, target: bytes) -> tuple[int, bytes]:
+    """GET `target` with its bytes sent exactly as given (no client-side quoting)."""
+    host = urlsplit(base)
+    with socket.create_connection((host.hostname, host.port), timeout=30) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def without_timing(body: bytes) -> dict:
+    data = json.loads(body)
+    data.pop("took_ms", None)
+    return data
+
+
+def test_raw_utf8_in_the_query_string_and_path_is_answered_like_percent_encoding(index, tmp_path):
+    with served(index, tmp_path / "serve.log") as base:
+        status, raw = raw_get(base, "/api/search?q=行政院&source=行政院".encode())
+        assert status == 200, raw[:300]
+        status2, encoded = raw_get(base, f"/api/search?q={quote('行政院')}&source={quote('行政院')}".encode())
+        assert status2 == 200
+        assert without_timing(raw) == without_timing(encoded)
+        assert without_timing(raw)["total"] == 1 and without_timing(raw)["query"] == "行政院"
+
+        status, raw = raw_get(base, "/api/articles/行政院/公報 1".replace(" ", "%20").encode())
+        assert status == 200, raw[:300]
+        assert json.loads(raw)["title"] == "行政院會議通過預算案"
+        assert get_json(f"{base}/healthz")[1]["articles"] == 2
+
+
+def test_only_the_request_line_is_rewritten():
+    block = "GET /?q=行政院 HTTP/1.1\r\nX-Name: 行政院".encode()
+    out = percent_encode_request_line(block)
+    assert out.startswith(b"GET /?q=%E8%A1%8C%E6%94%BF%E9%99%A2 HTTP/1.1\r\n")
+    assert out.endswith("X-Name: 行政院".encode())
+    assert percent_encode_request_line(b"GET /?q=a HTTP/1.1\r\nHost: x") == b"GET /?q=a HTTP/1.1\r\nHost: x"
+
+
+def test_a_taken_port_is_one_line_and_exit_1(index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(cli_args(index, "serve", "--host", "127.0.0.1", "--port", str(port)),
+                              capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: cannot listen on 127.0.0.1:") and "in use" in lines[0]

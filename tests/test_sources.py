@@ -1,0 +1,295 @@
+"""Nothing a user ingested is lost, and nothing that is not an article gets in (issue 12).
+
+Through the real command line (CONTRACT.md "CLI": ingest, rebuild, sources; "Article": id):
+the index records the paths it was read from, `rebuild` without PATH reads them all again, a
+recorded source that is gone fails the rebuild unless `--drop-missing`, two sites saved the same
+way keep both articles, junk is skipped with a reason, kicker headlines stay, and the reports'
+counts are what the index holds.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import DEMO_ARTICLES, cli, live_generation, ok, stats, total, write_article, write_corpus, write_jsonl
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+def report(index: Path, *args) -> tuple[dict, str]:
+    proc = ok(index, *args, "--format", "json")
+    return json.loads(proc.stdout), proc.stderr
+
+
+def sources(index: Path) -> list[dict]:
+    return json.loads(ok(index, "sources", "--format", "json").stdout)["sources"]
+
+
+def demo_count() -> int:
+    return sum(1 for line in (DEMO_ARTICLES / "ey-gazette-sample.jsonl").read_text(encoding="utf-8").splitlines()
+               if line.strip()) + 1  # and the one text page
+
+
+def assert_adds_up(rep: dict, index: Path) -> None:
+    """The report's counts are what the index holds, and add up."""
+    assert rep["articles"] == stats(index)["articles"] == total(index, "")
+    assert rep["articles"] == rep["previous_articles"] + rep["added"] - rep["removed"]
+    assert len(rep["removed_articles"]) == rep["removed"]
+
+
+def page(path: Path, title: str, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
+                    f"<p>{body}</p><p>发布时间：2024-04-01</p></body></html>", encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------- recorded sources
+
+
+def test_ingest_then_rebuild_keeps_every_article(tmp_path):
+    index = tmp_path / "index"
+    first, _ = report(index, "rebuild")  # a new index starts with the demo articles
+    assert first["articles"] == demo_count()
+    mine = tmp_path / "my-folder"  # records that name no source: --source-name fills it
+    write_jsonl(mine / "mine.jsonl", [{"id": f"m{i}", "title": f"我的文章{i}", "body": f"我的正文第{i}篇，记号丙。"}
+                                      for i in range(4)])
+    rep, _ = report(index, "ingest", mine, "--source-name", "我的来源")
+    assert (rep["added"], rep["articles"]) == (4, demo_count() + 4)
+    assert_adds_up(rep, index)
+
+    rep, err = report(index, "rebuild")  # what the nightly timer runs
+    assert rep["articles"] == demo_count() + 4
+    assert (rep["removed"], rep["added"]) == (0, 0) and "removed" not in err
+    assert total(index, "记号丙") == 4
+    assert_adds_up(rep, index)
+    # ... each source read with the options it was recorded with
+    assert json.loads(ok(index, "search", "记号丙", "--source", "我的来源", "--format", "json").stdout)["total"] == 4
+
+    listed = sources(index)
+    assert [s["path"] for s in listed] == [str(DEMO_ARTICLES), str(mine)]
+    assert [s["articles"] for s in listed] == [demo_count(), 4]
+    assert listed[1]["options"]["source_name"] == "我的来源" and listed[1]["last_read"]
+    text = ok(index, "sources").stdout
+    assert str(mine) in text and "4 articles" in text and "--source-name 我的来源" in text
+
+
+def test_rebuild_with_paths_replaces_the_recorded_sources(tmp_path):
+    index = tmp_path / "index"
+    a = write_corpus(tmp_path / "a", 3, "甲")
+    b = write_corpus(tmp_path / "b", 2, "乙")
+    ok(index, "ingest", a)
+    ok(index, "ingest", b)
+    rep, err = report(index, "rebuild", b)
+    assert rep["articles"] == 2 and rep["removed"] == 3
+    assert err.count("removed ") == 3 and "source is no longer read" in err
+    assert [s["path"] for s in sources(index)] == [str(b)]
+    assert report(index, "rebuild")[0]["articles"] == 2
+
+
+def test_a_missing_source_fails_the_rebuild_and_drop_missing_forgets_it(tmp_path):
+    index = tmp_path / "index"
+    disk = write_corpus(tmp_path / "disk", 5, "盘")
+    local = write_corpus(tmp_path / "local", 3, "本")
+    ok(index, "ingest", local)
+    ok(index, "ingest", disk)
+    before = live_generation(index)
+    disk.rename(tmp_path / "disk-unmounted")
+
+    proc = cli(index, "rebuild")
+    assert proc.returncode == 1
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert str(disk) in proc.stderr and "--drop-missing" in proc.stderr
+    assert live_generation(index) == before  # the live index is untouched and still answers
+    assert stats(index)["articles"] == 8 and total(index, "记号盘") == 5
+    assert len(sources(index)) == 2
+
+    # an unmounted disk often leaves its empty mount point: that is missing too
+    disk.mkdir()
+    assert cli(index, "rebuild").returncode == 1
+    assert live_generation(index) == before
+
+    rep, err = report(index, "rebuild", "--drop-missing")
+    assert rep["articles"] == 3 and rep["removed"] == 5 and rep["dropped_sources"] == [str(disk)]
+    assert err.count("removed ") == 5 and "forgotten" in err and f"forgot source {disk}" in err
+    assert total(index, "记号盘") == 0 and total(index, "记号本") == 3
+    assert [s["path"] for s in sources(index)] == [str(local)]
+    assert_adds_up(rep, index)
+
+
+def test_files_gone_from_a_present_source_are_removed_counted_and_listed(tmp_path):
+    index = tmp_path / "index"
+    folder = write_corpus(tmp_path / "articles", 5, "甲")
+    ok(index, "rebuild", folder)
+    (folder / "a00001.txt").unlink()
+    (folder / "a00003.txt").unlink()
+    rep, err = report(index, "rebuild")
+    assert rep["removed"] == 2 and rep["articles"] == 3
+    assert sorted(r["id"] for r in rep["removed_articles"]) == ["a00001.txt", "a00003.txt"]
+    assert "removed a00001.txt (a00001.txt): its file is gone" in err
+    assert_adds_up(rep, index)
+
+
+# ------------------------------------------------------------------------------- ids
+
+
+def test_two_folders_with_the_same_relative_paths_keep_both_articles(tmp_path):
+    index = tmp_path / "index"
+    a = page(tmp_path / "site-a" / "1.html", "甲站的报道", "甲站记者报道城市交通建设的新进展。记号甲站。")
+    b = page(tmp_path / "site-b" / "1.html", "乙站的报道", "乙站记者报道乡村教育发展的新情况。记号乙站。")
+    ok(index, "ingest", a.parent)
+    rep, err = report(index, "ingest", b.parent)
+    assert rep["added"] == 1 and rep["articles"] == 2 and rep["duplicates"] == []
+    assert "renamed 1.html" in err and "site-b/1.html" in err
+    assert json.loads(ok(index, "show", "1.html", "--format", "json").stdout)["title"] == "甲站的报道"
+    assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
+
+    # the same page saved a third time is the same article: stored once
+    shutil.copytree(b.parent, tmp_path / "site-c")
+    rep, err = report(index, "ingest", tmp_path / "site-c")
+    assert rep["articles"] == 2 and len(rep["duplicates"]) == 1 and "same content" in err
+
+    rep, _ = report(index, "rebuild")  # the same ids again, in the order the sources were recorded
+    assert rep["articles"] == 2 and rep["removed"] == 0
+    assert total(index, "记号乙站") == 1
+    assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
+
+
+# -------------------------------------------------------------------- what gets in
+
+
+def test_junk_is_skipped_with_reasons_and_the_gbk_page_beside_it_kept(tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    for name in ("binary-junk.html", "png-renamed.html", "all-nuls.html", "dddd.html", "private-use.txt",
+                 "declared-utf8-is-gbk.html"):
+        shutil.copy(HOSTILE / name, folder / name)
+    index = tmp_path / "index"
+    rep, err = report(index, "rebuild", folder)
+    reasons = {s["path"]: s["reason"] for s in rep["skipped"]}
+    assert set(reasons) == {"binary-junk.html", "png-renamed.html", "all-nuls.html", "dddd.html", "private-use.txt"}
+    assert "not text" in reasons["png-renamed.html"] and "not text" in reasons["all-nuls.html"]
+    assert "no title and no searchable text" in reasons["dddd.html"]
+    assert "private-use" in reasons["private-use.txt"]
+    for name in reasons:
+        assert f"skipped {name}: " in err  # relative to the folder given, as in the JSON
+    assert rep["articles"] == 1 and rep["files"] == 6 and rep["files_skipped"] == 5
+    assert json.loads(ok(index, "show", "declared-utf8-is-gbk.html", "--format", "json").stdout)["title"] == \
+        "交通运输部推进冷链物流发展"
+
+
+def test_kicker_headlines_are_indexed_and_listing_pages_are_not(tmp_path):
+    feed = write_jsonl(tmp_path / "feed" / "feed.jsonl", [
+        {"id": "k1", "title": "转载｜以家国情怀守护人民健康", "body": "卫生健康系统以家国情怀守护人民健康。"},
+        {"id": "k2", "title": "快讯｜国务院常务会议部署稳就业工作", "body": "国务院常务会议部署稳就业工作。"},
+        {"id": "k3", "title": "独家｜专访国家统计局负责人", "body": "国家统计局负责人接受专访。"},
+        {"id": "k4", "title": "视频｜长江流域全面禁渔", "body": "长江流域全面禁渔进入第五年。"},
+        {"id": "l1", "title": "生活|TVBS新聞網", "body": "生活新聞列表。"},
+        {"id": "l2", "title": "作者：王小明 的文章列表｜某某新聞網", "body": "王小明的文章。"},
+    ])
+    index = tmp_path / "index"
+    rep, err = report(index, "ingest", feed.parent)
+    assert rep["articles"] == 4 and rep["records_skipped"] == 2
+    assert "feed.jsonl:5: record is a listing page" in err and "feed.jsonl:6: record is a listing page" in err
+    for aid in ("k1", "k2", "k3", "k4"):
+        assert ok(index, "show", aid).returncode == 0
+    assert total(index, "以家国情怀守护人民健康") == 1
+
+
+# -------------------------------------------------------------------- reports and exits
+
+
+def test_report_counts_equal_what_the_index_holds(tmp_path):
+    index = tmp_path / "index"
+    folder = write_corpus(tmp_path / "articles", 6, "甲")
+    body = "这是一篇关于城市交通治理的报道，介绍了地铁线路建设和公交优化的进展情况。"
+    write_jsonl(folder / "feed.jsonl", [
+        {"id": "x-1", "title": "交通治理新进展", "url": "http://example.cn/1", "body": body},
+        {"id": "x-1", "title": "交通治理新进展（转载）", "body": body},
+        {"id": "y-2", "title": "同一网址", "url": "http://example.cn/1", "body": body + "又一遍"},
+        "not a record",
+    ])
+    (folder / "dddd.html").write_text("D" * 20000, encoding="ascii")
+    rep, err = report(index, "rebuild", folder)
+    assert rep["articles"] == 7 and len(rep["duplicates"]) == 2
+    assert (rep["files"], rep["files_skipped"], rep["records_skipped"]) == (8, 1, 1)
+    assert rep["added"] + rep["updated"] + rep["unchanged"] == rep["articles"]
+    assert_adds_up(rep, index)
+
+    write_article(folder / "a00002.txt", "文库测试文章第2号", "改写后的正文，提到了全新的湿地保护条例。")
+    (folder / "a00004.txt").unlink()
+    write_article(folder / "new" / "b.txt", "新增", "新增的报道，介绍城市发展的最新情况和下一步的工作安排。")
+    rep, _ = report(index, "ingest", "--prune", folder)
+    assert (rep["added"], rep["updated"], rep["removed"], rep["unchanged"]) == (1, 1, 1, 5)
+    assert_adds_up(rep, index)
+    rep, _ = report(index, "rebuild")
+    assert (rep["added"], rep["removed"], rep["articles"]) == (0, 0, 7)
+    assert_adds_up(rep, index)
+
+
+def test_an_ingest_that_changes_nothing_leaves_the_live_generation(tmp_path):
+    index = tmp_path / "index"
+    folder = write_corpus(tmp_path / "articles", 3, "甲")
+    ok(index, "rebuild", folder)
+    before = live_generation(index)
+    proc = ok(index, "ingest", folder)
+    assert live_generation(index) == before
+    assert proc.stdout.startswith(f"ingest: nothing changed, 3 articles in {before} stay live")
+    assert "(0 added, 0 updated, 3 unchanged, 0 removed" in proc.stdout
+
+
+def test_an_ingest_of_nothing_readable_exits_1_and_keeps_the_index(tmp_path):
+    index = tmp_path / "index"
+    ok(index, "rebuild", write_corpus(tmp_path / "articles", 2, "甲"))
+    before = live_generation(index)
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    shutil.copy(HOSTILE / "dddd.html", junk / "dddd.html")
+    write_jsonl(junk / "sub" / "bad.jsonl", [{"id": "only", "title": ""}])
+    proc = cli(index, "ingest", junk)
+    assert proc.returncode == 1
+    assert "skipped dddd.html: " in proc.stderr and "skipped sub/bad.jsonl:1: " in proc.stderr
+    assert "no article could be read" in proc.stderr
+    assert live_generation(index) == before and stats(index)["articles"] == 2
+    assert [s["path"] for s in sources(index)] == [str(tmp_path / "articles")]
+
+
+def test_a_json_file_over_its_limit_names_the_flag_that_raises_it(tmp_path):
+    index = tmp_path / "index"
+    folder = tmp_path / "feed"
+    write_jsonl(folder / "big.jsonl", [{"id": f"r{i}", "title": f"记录{i}", "body": "正文" * 200} for i in range(5)])
+    write_article(folder / "page.txt", "一页", "一页正文，介绍城市发展的最新情况。")
+    proc = cli(index, "ingest", folder, "--max-data-mb", "0.001")
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("skipped big.jsonl"))
+    assert "--max-data-mb" in line and "--max-file-mb" not in line
+    assert cli(index, "ingest", folder, "--max-data-mb", "1").returncode == 0
+    assert total(index, "记录3") == 1
+    assert sources(index)[0]["options"]["max_data_mb"] == 1
+
+
+def test_rebuild_options_without_paths_are_bad_usage(tmp_path):
+    index = tmp_path / "index"
+    ok(index, "rebuild", write_corpus(tmp_path / "articles", 2, "甲"))
+    assert cli(index, "rebuild", "--source-name", "x").returncode == 2
+    assert cli(index, "rebuild", tmp_path / "articles", "--drop-missing").returncode == 2
+
+
+def test_an_index_without_a_record_of_sources_is_not_rebuilt_from_a_guess(tmp_path):
+    """An index built before sources were recorded: a rebuild without PATH does not replace
+    its articles with the demo folder's; `rebuild PATH...` once records them."""
+    index = tmp_path / "index"
+    folder = write_corpus(tmp_path / "articles", 3, "甲")
+    ok(index, "rebuild", folder)
+    (index / live_generation(index) / "sources.json").unlink()
+    before = live_generation(index)
+    proc = cli(index, "rebuild")
+    assert proc.returncode == 1 and "rebuild PATH" in proc.stderr
+    assert live_generation(index) == before and stats(index)["articles"] == 3
+    assert "no sources recorded" in ok(index, "sources").stdout
+    ok(index, "rebuild", folder)
+    assert report(index, "rebuild")[0]["articles"] == 3
