@@ -4,12 +4,11 @@
 call, and a reopen only when it changed. Each thread gets its own Whoosh searcher (they are not
 thread-safe); the searchers of a generation two switches old are closed even in threads that went
 idle, so the files the writer deleted do not keep their disk space. `Generation` holds one
-opened generation with its per-article columns (dates, sources, authors) for filters, facets
-and sorting.
+opened generation with its per-article columns (`indexer.columns`) for filters, facets and
+sorting; a new generation reads only the segments the previous one did not have.
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import weakref
 from collections.abc import Callable
@@ -17,50 +16,30 @@ from pathlib import Path
 
 from indexer import store
 from indexer.article import Article
-
-
-def _day_number(date: str | None) -> int:
-    if not date:
-        return 0
-    try:
-        return dt.date.fromisoformat(date).toordinal()
-    except ValueError:
-        return 0
+from indexer.columns import Columns, SegmentCache
 
 
 class Generation:
-    """One opened index generation, with per-article arrays for filters, facets and sorting."""
+    """One opened index generation, with its per-article columns (`indexer.columns`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, segments: SegmentCache) -> None:
         self.path = path
         self.name = path.name
         self.ix = store.open_generation(path)
         self.info = store.read_json(path / store.BUILD_INFO, {})
         reader = self.ix.reader()
         try:
-            n = reader.doc_count_all()
-            self.dates = self._column(reader, "date", n)
-            self.sources = self._column(reader, "source", n)
-            self.authors = [tuple(a.split("\x1f")) if a else () for a in self._column(reader, "authors_col", n)]
-            self.live = set(reader.all_doc_ids())
+            parts = []
+            self.segment_ids = []
+            for leaf, offset in reader.leaf_readers():
+                deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
+                parts.append((segments.get(leaf), offset, tuple(deleted)))
+                self.segment_ids.append(leaf.segment().segment_id())
+            self.columns = Columns(parts)
+            assert self.columns.count == reader.doc_count_all()
         finally:
             reader.close()
-        self.days = [_day_number(d) for d in self.dates]
         self.size_bytes = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
-
-    @staticmethod
-    def _column(reader, name: str, n: int) -> list[str]:
-        """One value per docnum, segment by segment (a segment may lack the column)."""
-        values: list[str] = []
-        for leaf, _offset in reader.leaf_readers():
-            count = leaf.doc_count_all()
-            if leaf.has_column(name):
-                col = leaf.column_reader(name)
-                values.extend(v if isinstance(v, str) else (v.decode("utf-8") if v else "") for v in col)
-            else:
-                values.extend([""] * count)
-        assert len(values) == n, f"column {name}: {len(values)} values for {n} articles"
-        return values
 
 
 def stored_article(f: dict) -> Article:
@@ -85,6 +64,7 @@ class LiveIndex:
         # latest, when this object is garbage collected.
         self._open: list = []  # (generation, searcher) pairs
         self._previous: Generation | None = None
+        self._segments = SegmentCache()
         self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     def generation(self) -> Generation:
@@ -100,9 +80,11 @@ class LiveIndex:
                     raise store.NoIndex(f"no index at {self.index_dir}: run `cli.py rebuild` first")
                 if self._gen is None or self._gen.path != path:
                     retired, self._previous = self._previous, self._gen
-                    self._gen = Generation(path)
+                    self._gen = Generation(path, self._segments)
                     if retired is not None:
                         self._close_searchers_of(retired)
+                    self._segments.keep_only(
+                        [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
                 self._stamp = stamp
             return self._gen
 

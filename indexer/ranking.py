@@ -4,9 +4,11 @@ Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact)
 ordered: BM25F over jieba words (`rank_words_query`) with titles weighted `TITLE_BOOST` times
 bodies, plus a bonus (`rank_bonus`) for each clause found in the title and for the query's parts
 standing together, and the publication date breaking ties (newest first among equals).
+Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
 """
 from __future__ import annotations
 
+import numpy as np
 from whoosh import collectors, scoring
 from whoosh import query as Q
 
@@ -56,7 +58,7 @@ class Ranking(scoring.BM25F):
 
     use_final = True
 
-    def __init__(self, day_numbers) -> None:
+    def __init__(self, day_numbers: list[int]) -> None:
         super().__init__(B=0.75, K1=1.2)
         self._days = day_numbers
         self.bonus: dict[int, float] = {}
@@ -65,12 +67,25 @@ class Ranking(scoring.BM25F):
         return score + self.bonus.get(docnum, 0.0) + self._days[docnum] * DAY_WEIGHT
 
 
-def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: list[int],
-         days, stop: int) -> list[tuple[int, float]]:
-    """The best `stop` of the matched articles, with their scores: BM25F over the query's words
-    plus the bonus, then articles that hold none of the words (found through the exact
+def by_date(docs: np.ndarray, days: np.ndarray, stop: int, *, newest: bool) -> np.ndarray:
+    """The first `stop` of `docs` by date: newest first (later document numbers first among
+    the same day), or oldest first (the reverse). Undated articles count as oldest."""
+    if len(docs) == 0 or stop <= 0:
+        return docs[:0]
+    key = days[docs] * (int(docs.max()) + 1) + docs  # one int64 per article: day, then docnum
+    if not newest:
+        key = -key
+    k = min(stop, len(docs))
+    top = np.argpartition(-key, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+    return docs[top[np.argsort(-key[top], kind="stable")]]
+
+
+def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docs: np.ndarray,
+         days: np.ndarray, stop: int) -> list[tuple[int, float]]:
+    """The best `stop` of the matched articles `docs`, with their scores: BM25F over the query's
+    words plus the bonus, then articles that hold none of the words (found through the exact
     representation only) by bonus and date. `searcher` must weigh with a `Ranking`."""
-    matched = set(docnums)
+    matched = set(docs.tolist())
     bonus = rank_bonus(parsed, exact, matched)
     ranked: list[tuple[int, float]] = []
     words_q = rank_words_query(parsed)
@@ -84,16 +99,16 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: list[int]
             top = collectors.TopCollector(limit=stop, usequality=False, replace=0)
             collector = collectors.FilterCollector(top, allow=matched)
             searcher.search_with_collector(words_q, collector)
-            ranked = [(r.docnum, r.score) for r in collector.results()]
+            ranked = [(r.docnum, float(r.score)) for r in collector.results()]
         finally:
             weighting.bonus = {}
     # An article outside the top `stop` whose bonus alone beats one inside it cannot hold
     # any of the words (its score would then exceed the bonus): it ranks by its bonus.
     scored = {d for d, _ in ranked}
-    extra = [(d, b + days[d] * DAY_WEIGHT) for d, b in bonus.items() if d not in scored]
+    extra = [(d, b + int(days[d]) * DAY_WEIGHT) for d, b in bonus.items() if d not in scored]
     ranked = sorted(ranked + extra, key=lambda x: -x[1])[:stop]
     if len(ranked) < stop:
-        seen = {d for d, _ in ranked}
-        rest = sorted((d for d in docnums if d not in seen), key=lambda d: (days[d], d), reverse=True)
-        ranked += [(d, 0.0) for d in rest[:stop - len(ranked)]]
+        seen = np.fromiter((d for d, _ in ranked), dtype=docs.dtype, count=len(ranked))
+        rest = docs[~np.isin(docs, seen)] if len(seen) else docs
+        ranked += [(d, 0.0) for d in by_date(rest, days, stop - len(ranked), newest=True).tolist()]
     return ranked
