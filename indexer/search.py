@@ -70,12 +70,7 @@ class SearchEngine:
         parsed = parse_query(request.query)
         exact = ExactPostings(searcher)
         docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
-        allowed = self._filter_mask(columns, request)
-        if request.story is not None:
-            story = self._story_mask(searcher, columns, request.story)
-            allowed = story if allowed is None else allowed & story
-        if allowed is not None:
-            docs = docs[allowed[docs]]
+        docs = self._filtered(searcher, columns, request, docs)
         total = len(docs)
         facets, truncated = count_facets(columns, docs, sources=request.sources, authors=request.authors,
                                          column_values=request.columns, limit=request.facet_size)
@@ -97,31 +92,23 @@ class SearchEngine:
                             facets_truncated=truncated, request=request)
 
     @staticmethod
-    def _filter_mask(columns: Columns, req: SearchRequest) -> np.ndarray | None:
-        """The articles the filters allow (within one filter any value, across filters all), or
-        None when there is no filter. A source value naming several bodies allows each."""
-        masks: list[np.ndarray] = []
-        if req.sources:
-            masks.append(columns.sources.having(v for s in req.sources for v in (split_sources(s) or [s])))
-        if req.authors:
-            masks.append(columns.authors.having(req.authors))
-        if req.columns:
-            masks.append(columns.columns.having(req.columns))
+    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
+        """The `docs` the filters allow: within one filter any value, across filters all. A
+        source value naming several bodies allows each."""
         if req.date_from or req.date_to:
-            masks.append(columns.date_mask(req.date_from, req.date_to))
-        if not masks:
-            return None
-        return np.logical_and.reduce(masks) if len(masks) > 1 else masks[0]
-
-    @staticmethod
-    def _story_mask(searcher, columns: Columns, article_id: str) -> np.ndarray:
-        """The articles of one story: the article's near-duplicate cluster. No clusters are
-        detected yet, so a story is the article alone (none for an unknown id)."""
-        mask = np.zeros(columns.count, dtype=bool)
-        docnum = searcher.document_number(id=article_id)
-        if docnum is not None:
-            mask[docnum] = True
-        return mask
+            docs = docs[columns.dated_within(docs, req.date_from, req.date_to)]
+        if req.sources:
+            docs = docs[columns.sources.holds(docs, [v for s in req.sources for v in (split_sources(s) or [s])])]
+        if req.authors:
+            docs = docs[columns.authors.holds(docs, req.authors)]
+        if req.columns:
+            docs = docs[columns.column.holds(docs, req.columns)]
+        if req.story is not None:
+            # The story's near-duplicate cluster. No clusters are detected yet, so a story is
+            # the article alone (nothing for an unknown id).
+            docnum = searcher.document_number(id=req.story)
+            docs = docs[docs == docnum] if docnum is not None else docs[:0]
+        return docs
 
     @staticmethod
     def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:
