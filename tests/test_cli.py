@@ -41,12 +41,16 @@ def test_search_json_has_the_contracts_keys(small_index):
     result = run(small_index, "search", "生态环境", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
+                         "facets_truncated", "variants", "suggestions"}
     assert data["query"] == "生态环境" and data["total"] == 2 and data["page"] == 1 and data["per_page"] == 10
+    assert data["sort"] == "relevance" and data["stories"] == 2
     for hit in data["hits"]:
-        assert {"id", "title", "date", "source", "authors", "url", "column", "score", "snippet"} <= set(hit)
+        assert {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
+                "duplicates"} <= set(hit)
         assert "<mark>生態環境</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"source", "author", "year", "month"}
+    assert set(data["facets"]) == {"source", "author", "column", "year", "month"}
+    assert set(data["facets_truncated"]) == set(data["facets"])
     assert {"value": "生態環境部", "count": 1}.items() <= data["facets"]["source"][0].items() or \
         any(v["value"] == "生態環境部" and v["count"] == 1 for v in data["facets"]["source"])
     assert sorted((v["value"], v["count"]) for v in data["facets"]["year"]) == [("2023", 1), ("2024", 1)]
@@ -59,6 +63,28 @@ def test_search_filters_and_paging_options(small_index):
     data = json.loads(run(small_index, "search", "", "--source", "財政部", "--source", "生態環境部",
                           "--format", "json").stdout)
     assert data["total"] == 2
+
+
+def test_search_column_dates_and_result_options(tmp_path):
+    records = [dict(r, column=c) for r, c in zip(RECORDS, ("公告", "新聞稿", "公告"))]
+    write_jsonl(tmp_path / "articles" / "news.jsonl", records)
+    index = tmp_path / "index"
+    assert run(index, "rebuild", str(tmp_path / "articles")).exit_code == 0
+
+    def ids(*args: str) -> list[str]:
+        result = run(index, "search", *args, "--sort", "oldest", "--format", "json")
+        assert result.exit_code == 0, result.output
+        return [h["id"] for h in json.loads(result.stdout)["hits"]]
+
+    assert ids("", "--column", "公告") == ["r3", "r1"]
+    assert ids("", "--column", "公告", "--column", "新聞稿") == ["r3", "r2", "r1"]
+    assert ids("", "--column", "公告", "--source", "生態環境部") == ["r1"]
+    assert ids("", "--from", "民國112年12月", "--to", "2023年12月") == ["r2"]
+    assert ids("生态环境", "--no-collapse", "--no-variants") == ["r2", "r1"]
+    text = run(index, "search", "")
+    assert "column: 公告 (2), 新聞稿 (1)" in text.stdout
+    bad = run(index, "search", "", "--from", "2020-13-45")
+    assert bad.exit_code == 2 and "起始日期无法识别：2020-13-45" in bad.output
 
 
 def test_search_text_marks_matches_with_brackets_when_not_a_terminal(small_index):
