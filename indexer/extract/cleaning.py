@@ -72,7 +72,6 @@ def parse_meta_line(line: str) -> dict[str, str]:
     if len(line) > 120:
         return found
     for match in _LABEL_RE.finditer(line):
-        kind = match.lastgroup if match.lastgroup in _META_LABELS else None
         kind = next(k for k in _META_LABELS if match.group(k))
         rest = line[match.end():]
         end = _VALUE_END.search(rest)
