@@ -33,7 +33,7 @@ from .text import extract_text
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button", "textarea",
               "input", "nav", "aside", "footer", "template", "object", "embed", "canvas", "video", "audio")
-_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "td", "th", "tbody"])
+_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
 _POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.IGNORECASE)
 _NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
                        r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
@@ -52,22 +52,65 @@ def _meta(doc: lxml.html.HtmlElement) -> dict[str, str]:
     return found
 
 
+def _ld_items(data: object, depth: int = 0) -> list[dict]:
+    """Every object in a JSON-LD value: lists, `@graph`s and lists of lists flattened."""
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        return [item for value in data for item in _ld_items(value, depth + 1)]
+    if isinstance(data, dict):
+        return [data, *_ld_items(data.get("@graph"), depth + 1)] if "@graph" in data else [data]
+    return []
+
+
 def _json_ld(doc: lxml.html.HtmlElement) -> dict:
+    """The page's article object from JSON-LD (the first with a headline or a publication date)."""
     for script in doc.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
-        except ValueError:
+            data = json.loads(script.text, strict=False)  # raw newlines inside strings are common
+        except (ValueError, RecursionError):
             continue
-        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
-            if isinstance(item, dict) and (item.get("headline") or item.get("datePublished")):
+        for item in _ld_items(data):
+            if item.get("headline") or item.get("datePublished"):
                 return item
     return {}
 
 
+def _microdata(doc: lxml.html.HtmlElement) -> dict[str, str]:
+    """`itemprop` values on elements other than `<meta>` (`<time itemprop="datePublished" datetime=…>`)."""
+    found: dict[str, str] = {}
+    for element in doc.xpath("//*[@itemprop='datePublished' or @itemprop='author' or @itemprop='publisher']"):
+        key = element.get("itemprop").lower()
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        if value and value.strip():
+            found.setdefault(key, normalise_line(value))
+    return found
+
+
+# Where a page states its publication date, in order of trust: meta names (lower-cased), then
+# JSON-LD / microdata, then the visible line under the headline, then weaker meta, then the URL.
+DATE_META = ("pubdate", "publishdate", "article:published_time", "og:article:published_time", "firstpublishedtime",
+             "og:time", "apub:time", "og:release_date", "datepublished", "article:published", "publish-date",
+             "publish_date", "weibo:article:create_at", "publish_time", "pubtime", "dc.date.issued", "dc.date",
+             "sailthru.date", "parsely-pub-date", "date")
+DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated_time", "lastmodified")
+# Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
+SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "citation_publisher", "dc.publisher")
+
+
+_CELLS = frozenset(["td", "th"])
+_DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
+
+
 def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
-    """The text of an element cut into lines at block elements, each with its count of link characters."""
+    """The text of an element cut into lines at block elements, each with its count of link characters.
+
+    Table cells do not end a line: a table row becomes one line with its cells separated by a
+    space, so that a table that is the article keeps its text row by row. Links to documents
+    (attachments: `.docx`, `.pdf`, …) do not count as link text.
+    """
     lines: list[tuple[str, int]] = []
     current: list[str] = []
     linked = [0]
@@ -85,7 +128,10 @@ def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
         block = node.tag in _BLOCK
         if block:
             flush()
-        in_link = in_link or node.tag == "a"
+        elif node.tag in _CELLS:
+            current.append(" ")
+        if node.tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+            in_link = True
         if node.text:
             current.append(node.text)
             if in_link:
@@ -98,6 +144,8 @@ def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
                     linked[0] += len(child.tail.strip())
         if block:
             flush()
+        elif node.tag in _CELLS:
+            current.append(" ")
 
     walk(element, False, 0)
     flush()
@@ -111,25 +159,81 @@ def _class_weight(element: lxml.html.HtmlElement) -> int:
         weight -= 25
     if _POSITIVE.search(names):
         weight += 25
+    if (element.get("itemprop") or "").lower() == "articlebody":
+        weight += 50
     return weight
 
 
-def _main_content(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the article text: the best-scoring parent of sentence-bearing blocks."""
+# Elements whose own text is scored, and how far up a paragraph's score is passed.
+_SCORED = ("p", "div", "td", "th", "li", "dd", "section", "article", "span", "font", "pre", "blockquote", "center")
+_INLINE = frozenset(["span", "font", "a", "b", "strong", "em", "i", "u", "sub", "sup", "small", "big", "label"])
+_ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _container_of(node: lxml.html.HtmlElement, own_len: int, breaks: int) -> lxml.html.HtmlElement | None:
+    """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
+
+    Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
+    and a list item to its list, so that a table or list is scored as a whole.
+    """
+    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (breaks >= 2 or own_len >= 150):
+        return node
+    while node is not None and node.tag in _INLINE:
+        node = node.getparent()
+    if node is None:
+        return None
+    parent = node.getparent()
+    if node.tag in _CELLS:
+        while parent is not None and parent.tag in _ROW_PARTS:
+            parent = parent.getparent()
+    return parent
+
+
+def _text_sizes(body: lxml.html.HtmlElement) -> tuple[dict, dict, dict]:
+    """Per element: characters of text, characters inside links, and document position (one pass)."""
+    order = list(body.iter())
+    position = {el: i for i, el in enumerate(order)}
+    total: dict = {}
+    linked: dict = {}
+    for el in reversed(order):
+        if not isinstance(el.tag, str):
+            total[el] = linked[el] = 0
+            continue
+        size = len((el.text or "").strip())
+        links = 0
+        for child in el:
+            size += total.get(child, 0) + len((child.tail or "").strip())
+            links += linked.get(child, 0)
+        total[el] = size
+        linked[el] = size if el.tag == "a" and not _DOCUMENT_LINK.search(el.get("href") or "") else links
+    return total, linked, position
+
+
+def _main_content(body: lxml.html.HtmlElement, title_el: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement:
+    """The element holding the article text: the best-scoring container of sentence-bearing text.
+
+    Every piece of text with Chinese sentences in it scores by its punctuation and length and
+    passes the score to its container (and half to the container's parent). A container scores
+    less the more of its text is links, and half when it sits before the headline (a sidebar).
+    """
     scores: dict[lxml.html.HtmlElement, float] = {}
-    for node in body.iter("p", "div", "td", "section", "article", "span", "font", "pre"):
-        own = (node.text or "") + "".join((c.tail or "") for c in node if isinstance(c.tag, str))
+    for node in body.iter(*_SCORED):
         if node.tag == "p":
             text = node.text_content()
-        elif len(own.strip()) >= 40:
-            text = own
+            breaks = 0
         else:
-            continue
+            text = (node.text or "") + "".join((c.tail or "") for c in node if isinstance(c.tag, str))
+            breaks = sum(1 for c in node if c.tag == "br")
         text = text.strip()
-        if len(text) < 10:
+        if len(text) < 4:
             continue
-        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
-        target = node if node.tag != "p" and node.tag != "span" and node.tag != "font" else node.getparent()
+        cjk = len(_CJK.findall(text))
+        punct = len(_PUNCT.findall(text))
+        if cjk < 2 or (cjk < 6 and not punct and node.tag not in _CELLS):
+            continue
+        score = 1 + punct + min(cjk / 50, 3)
+        target = _container_of(node, len(text), breaks)
         for share, holder in ((1.0, target), (0.5, target.getparent() if target is not None else None)):
             if holder is not None and isinstance(holder.tag, str):
                 if holder not in scores:
@@ -137,15 +241,35 @@ def _main_content(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
                 scores[holder] += score * share
     if not scores:
         return body
+    total, linked, position = _text_sizes(body)
+    ancestors = set(title_el.iterancestors()) if title_el is not None else set()
+    title_at = position.get(title_el, -1)
     best, best_score = body, float("-inf")
     for holder, score in scores.items():
-        text = holder.text_content()
-        links = sum(len(a.text_content()) for a in holder.iter("a"))
-        density = links / max(len(text), 1)
+        density = linked.get(holder, 0) / max(total.get(holder, 0), 1)
         final = score * (1 - density)
+        if title_at >= 0 and holder not in ancestors and position.get(holder, title_at) < title_at:
+            final *= 0.5
         if final > best_score:
             best, best_score = holder, final
     return best
+
+
+def _title_element(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The element that prints the headline (a heading first), or None."""
+    key = re.sub(r"\s", "", title)
+    if len(key) < 4:
+        return None
+    found = None
+    for el in body.iter("h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b", "font"):
+        own = re.sub(r"\s", "", el.text or "")
+        if not own or not key.startswith(own[:6]) or len(el) > 4:
+            continue
+        if re.sub(r"\s", "", el.text_content()) == key:
+            if el.tag in ("h1", "h2", "h3", "h4"):
+                return el
+            found = found if found is not None else el
+    return found
 
 
 def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> str:
@@ -202,6 +326,11 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 found.setdefault(name, value)
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
+        reporter = re.search(r"(?:本[报報]|特[约約])?[记記]者", line) if "author" not in found and len(line) <= 80 else None
+        if reporter and reporter.start() > 0:
+            names = byline_authors(line[reporter.start():])
+            if names:
+                found["author"] = ", ".join(names)
     if not found.get("date"):
         # A date printed just under the headline is the publication date.
         for line, _ in lines[start:start + 8]:
@@ -267,13 +396,14 @@ def extract_html(text: str, relpath: str) -> Article:
         return extract_text(_strip_tags(text), relpath)
     meta = _meta(doc)
     ld = _json_ld(doc)
+    micro = _microdata(doc)
     canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     for element in list(doc.iter(*_DROP_TAGS)):
         element.drop_tree()
     title = _title(doc, meta, ld)
     page_lines = _lines(body_el)
     visible = _visible_meta(page_lines, title)
-    main = _main_content(body_el)
+    main = _main_content(body_el, _title_element(body_el, title))
     main_lines = _lines(main)
     body = _body_lines(main_lines, title)
     authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
@@ -283,15 +413,16 @@ def extract_html(text: str, relpath: str) -> Article:
             authors = byline_authors(line)
             if authors:
                 break
-    authors = authors or parse_authors(meta.get("author", "")) or parse_authors(_ld_name(ld.get("author")))
+    authors = (authors or parse_authors(meta.get("author", "")) or parse_authors(meta.get("article:author", ""))
+               or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
     source = _first(meta.get("contentsource"), visible.get("source"),
-                    re.sub(r"^[来來]源[:：]\s*", "", meta.get("source", "")).split(" ")[0], meta.get("mediaid"),
-                    meta.get("article:source"))
-    date = (parse_date(meta.get("pubdate")) or parse_date(meta.get("publishdate")) or parse_date(meta.get("article:published_time"))
-            or parse_date(meta.get("firstpublishedtime")) or parse_date(meta.get("og:time")) or parse_date(meta.get("apub:time"))
-            or parse_date(meta.get("og:release_date")) or parse_date(ld.get("datePublished")) or parse_date(meta.get("weibo:article:create_at"))
-            or parse_date(meta.get("publish_time")) or parse_date(meta.get("pubtime")) or visible.get("date")
-            or parse_date(meta.get("dateupdate")) or parse_date(meta.get("maketime"))
+                    *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
+                    _ld_name(ld.get("publisher")) if not meta.get("og:site_name") else None,
+                    _ld_name(ld.get("sourceOrganization")))
+    date = (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
+            or parse_date(ld.get("datePublished")) or parse_date(micro.get("datepublished")) or visible.get("date")
+            or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
+            or parse_date(ld.get("dateModified"))
             or date_from_path(meta.get("og:url", "") or canonical or "") or date_from_path(relpath))
     url = next((u for u in (meta.get("url"), meta.get("og:url"), canonical, ld.get("url") if isinstance(ld.get("url"), str) else None)
                 if u and u.startswith(("http://", "https://"))), None)

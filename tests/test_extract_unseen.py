@@ -1,0 +1,128 @@
+"""Layouts from sites the rules were not written against (issue 11), one hand-written page per failure kind.
+
+Each fixture in tests/fixtures/extract/unseen/ copies the structure of a real layout that went
+wrong: a State Council gazette page, a regulator's penalty-notice table, a municipal notice,
+tech-media boilerplate, metadata only in JSON-LD/meta tags, a government text dump.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer.article import Article
+from indexer.extract import extract_file
+from tests.test_extract_files import FIXTURES
+
+UNSEEN = FIXTURES / "unseen"
+
+
+def one(name: str) -> Article:
+    results = list(extract_file((UNSEEN / name).read_bytes(), name))
+    assert len(results) == 1 and isinstance(results[0], Article), results
+    return results[0]
+
+
+def page(body: str, head: str = "<title>测试新闻标题在这里_某网</title>") -> Article:
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    (article,) = extract_file(html.encode(), "p.html")
+    return article
+
+
+STORY = ("<p>这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。</p>"
+         "<p>这是正文的第二段，记者采访了多位市民，他们都表达了自己的看法。</p>")
+
+
+def test_gazette_resolution_in_short_span_lines_is_the_body_not_the_url():
+    article = one("govcn-gongbao-resolution.html")
+    assert article.title.startswith("全国人民代表大会常务委员会关于授权国务院")
+    assert article.date == "2023-04-10"
+    assert article.source == "国务院公报"
+    assert "为了推进自由贸易试验区建设" in article.body
+    assert "试点期限为三年。" in article.body
+    for word in ("https://www.gov.cn", "纠错", "责任编辑", "主办单位", "版权所有"):
+        assert word not in article.body, word
+
+
+def test_penalty_notice_table_is_the_body_row_by_row_and_the_sidebar_is_not():
+    article = one("regulator-penalty-table.html")
+    assert article.title == "行政处罚信息公开表（某银保监分局行政处罚决定书〔2021〕12号）"
+    assert article.date == "2021-06-18" and article.source == "某银保监分局"
+    lines = article.body.splitlines()
+    assert "行政处罚决定书文号 某银保监罚决字〔2021〕12号" in lines
+    assert "行政处罚决定 罚款30万元" in lines
+    assert "依法依规对辖区内银行业" not in article.body and "主要职责" not in article.body
+
+
+def test_source_printed_in_its_own_cell_and_closing_attachment_list_kept():
+    article = one("city-recruitment-notice.html")
+    assert article.title == "某市2023年公开招聘社区工作者公告"
+    assert article.date == "2023-05-06"
+    assert article.source == "某市人力资源和社会保障局"
+    assert article.body.splitlines()[0].startswith("为加强社区工作者队伍建设")
+    assert "2.某市2023年公开招聘社区工作者报名表.docx" in article.body
+    assert "浏览次数" not in article.body
+
+
+@pytest.mark.parametrize("line,source", [
+    ("<span>来源：新华社</span>", "新华社"), ("<span>来源:新华社</span>", "新华社"),
+    ("<span>稿件来源：</span><span>法治日报</span>", "法治日报"), ("<span>文章来源：人民网</span>", "人民网"),
+    ("<span>2023-01-05 09:00</span><span>来源: <a href='/'>光明网</a></span><span>作者：李华</span>", "光明网"),
+    ("<span>稿件來源：中央社</span>", "中央社"),
+])
+def test_sources_printed_in_spans(line, source):
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>{line}</div><div class='text'>{STORY}</div>")
+    assert article.source == source
+    assert "来源" not in article.body and "來源" not in article.body
+
+
+def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
+    article = one("wechat-byline-and-boilerplate.html")
+    assert article.source == "机器之心"
+    assert article.authors == ["杜伟"]
+    assert article.date == "2024-03-12"
+    lines = article.body.splitlines()
+    assert lines[0].startswith("过去一年里") and lines[-1].startswith("最后，开源社区")
+    assert len(lines) == 5, lines
+    for word in ("本文来自", "出品", "QbitAI", "少数派", "请继续", "請繼續", "播放失败", "图像来源", "热线",
+                 "摄影", "采写", "编辑", "责编", "未经授权", "THE END", "返回"):
+        assert word not in article.body, word
+
+
+def test_metadata_only_in_json_ld_and_meta_tags_beats_relative_and_related_list_dates():
+    article = one("jsonld-only-metadata.html")
+    assert article.title == "港珠澳大桥口岸客流创新高"
+    assert article.date == "2024-02-18"  # not 8 小時前, not a 热门文章 date
+    assert article.source == "南方日报"  # JSON-LD publisher
+    assert article.authors == ["陈家豪"]  # article:author
+    assert article.body.startswith("春节假期以来") and "深圳地铁" not in article.body
+
+
+def test_itemprop_date_wins_over_a_related_list_above_the_story():
+    article = one("meta-date-related-list.html")
+    assert article.date == "2022-11-03"
+    assert article.source == "中央社"
+    assert article.authors == ["林志明"]
+    assert "新北捷運" not in article.body
+
+
+def test_text_dump_title_skips_site_banner_and_breadcrumb():
+    article = one("zj-gov-policy-dump.txt")
+    assert article.title == "《浙江省促进民营经济高质量发展若干措施》政策解读"
+    assert article.date == "2023-08-15"
+    assert article.source == "省发展改革委"
+    assert article.body.startswith("近日，省政府印发") and "门户网站" not in article.body
+
+
+@pytest.mark.parametrize("printed,sources", [
+    ("內政部;銓敘部", ["內政部", "銓敘部"]), ("国家发展改革委、商务部", ["国家发展改革委", "商务部"]),
+    ("财政部，税务总局", ["财政部", "税务总局"]),
+])
+def test_several_issuing_bodies_kept_as_printed_and_split_into_sources(printed, sources):
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>发布日期：2023-01-05 来源：{printed}</div>"
+                   f"<div class='text'>{STORY}</div>")
+    assert article.source == printed and article.sources == sources
+    record = json.dumps({"id": "g1", "title": "會銜令", "source": printed, "html": "<p>會銜發布之命令全文。</p>"},
+                        ensure_ascii=False)
+    (gazette,) = extract_file(record.encode(), "gazette.jsonl")
+    assert gazette.source == printed and gazette.sources == sources
