@@ -357,8 +357,14 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     return body
 
 
+_EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """The lxml tree of a page, or None when lxml cannot build one."""
+    # A `</html>` or `</body>` in the middle of a page (templates glued together, as on gov.cn)
+    # makes libxml2 drop everything after it; the parser closes both by itself at the end.
+    text = _EARLY_CLOSE.sub("", text)
     try:
         doc = lxml.html.document_fromstring(text.encode("utf-8", "replace"),
                                             parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
