@@ -11,7 +11,8 @@ import unicodedata
 
 from .dates import find_date
 
-_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+# U+E5E5 is GB18030's reading of the byte pair A3 A0, which browsers show as a full-width space.
+_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ue5e5]+")
 
 # A line that is furniture as a whole (short lines only: an article sentence may mention 分享).
 _FURNITURE = re.compile(
@@ -29,7 +30,7 @@ _FURNITURE_ANYWHERE = re.compile(
     r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|Copyright|©|ICP|[公網网]+安[备備]|"
     r"[网網]站[标標][识識]|[主承][办辦]单?位?[:：]|技[术術]支持[:：]|[访訪][问問][量数數]|[浏瀏][览覽][次量][数數]?|"
     r"字[号號][:：]|[扫掃][码碼]|下[载載]客[户戶][端]|[举舉][报報][电電][话話]|[违違]法和不良信息|"
-    r"^(?:[首主][页頁]|Home)\s*[>＞»›→/]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
+    r"^(?:[首主][页頁]|Home)\s*[>＞»›→/]|^[^>»→]{1,20}(?:\s*(?:>>?|»|→|->|＞＞?)\s*[^>»→]{1,20}){2,}$|^[^|│｜]{1,12}(?:\s*[|│｜]\s*[^|│｜]{1,12}){2,}$|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
     re.IGNORECASE,
 )
 # Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
@@ -40,7 +41,7 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # 责编：… 编辑：… 采写：… 出品︱… 摄影/… 监制 统筹 校对 …
     r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
     r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
-    r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯])\s*[:：︱|｜/丨]",
+    r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",
     # account promos: 量子位 | 公众号 QbitAI, > 关注 少数派…, 扫码关注…
     r"^.{0,30}公[众眾][号號].{0,24}$|公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)|^[>＞»]\s*[关關]注|"
     r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])|微信[号號]\s*[:：]|[长長]按.{0,6}(?:二[维維]|[识識]别)",
@@ -66,7 +67,7 @@ _LABEL_RE = re.compile(
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END = re.compile(
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
 
 
@@ -133,7 +134,8 @@ def is_date_line(line: str) -> bool:
     return len(rest) <= 2
 
 
-_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s)\s*")
+_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def strip_site_suffix(title: str) -> str:
@@ -145,7 +147,7 @@ def strip_site_suffix(title: str) -> str:
     parts = [p for p in _SUFFIX_SPLIT.split(title) if p.strip()]
     if not parts:
         return title
-    best = max(parts, key=len)
+    best = max(parts, key=lambda part: len(part) + len(_CJK_CHAR.findall(part)))  # a Chinese character counts twice
     if "-" in best:
         head, _, tail = best.rpartition("-")
         if head and 0 < len(tail) <= 16 and len(head) > len(tail):

@@ -39,6 +39,7 @@ _NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|b
                        r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
 _PUNCT = re.compile(r"[，。！？；,.!?;：、]")
 _TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
@@ -48,7 +49,7 @@ def _meta(doc: lxml.html.HtmlElement) -> dict[str, str]:
         key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
         value = element.get("content")
         if key and value and value.strip():
-            found.setdefault(re.sub(r"\s+", "", key).lower(), normalise_line(_html.unescape(value)))
+            found.setdefault(re.sub(r"\s+", "", key).lower(), normalise_line(_TAG.sub("", _html.unescape(value))))
     return found
 
 
@@ -101,6 +102,8 @@ SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "cita
 
 
 _CELLS = frozenset(["td", "th"])
+_WIDE_SPACE = re.compile(r" {2,}")
+_HARD_BREAK = re.compile(r"[\r\n\x1f]+")
 _DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -116,7 +119,9 @@ def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
     linked = [0]
 
     def flush() -> None:
-        text = normalise_line("".join(current))
+        # Line breaks in the source and cell boundaries become two spaces, so that a value on a
+        # metadata line ends there (`来源：新京报  举报`).
+        text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split("".join(current))) if part)
         if text:
             lines.append((text, min(linked[0], len(text))))
         current.clear()
@@ -129,7 +134,7 @@ def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
         if block:
             flush()
         elif node.tag in _CELLS:
-            current.append(" ")
+            current.append("\x1f")
         if node.tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
             in_link = True
         if node.text:
@@ -145,7 +150,7 @@ def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
         if block:
             flush()
         elif node.tag in _CELLS:
-            current.append(" ")
+            current.append("\x1f")
 
     walk(element, False, 0)
     flush()
@@ -272,9 +277,14 @@ def _title_element(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlEle
     return found
 
 
-def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> str:
+def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
+    """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
+
+    An unvouched title is the `<title>` without its site suffix, checked later against the lines
+    above the article text.
+    """
     if meta.get("articletitle"):
-        return meta["articletitle"]
+        return meta["articletitle"], True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = re.sub(r"\s", "", page_title)
     headings = [re.sub(r"^原创\s*", "", normalise_line(h.text_content())) for h in doc.iter("h1", "h2", "h3")]
@@ -284,14 +294,90 @@ def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> str:
         for heading in sorted(group, key=len, reverse=True):
             key = re.sub(r"\s", "", heading)
             if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
-                return heading
+                return heading, True
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
         if len(candidate) >= 4 and squeezed.startswith(re.sub(r"\s", "", candidate)):
-            return strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate
+            return (strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate), True
+    headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
+    if headline and re.sub(r"\s", "", headline) in squeezed:
+        return headline, True
     if page_title:
-        return strip_site_suffix(page_title)
-    return normalise_line(ld.get("headline", "")) or meta.get("og:title", "") or (headings[0] if headings else "")
+        return strip_site_suffix(page_title), False
+    return headline or meta.get("og:title", "") or (headings[0] if headings else ""), False
+
+
+_CLAUSE = re.compile(r"[，。；！？]")
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[、.．]\s*\S)")
+_CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
+_PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
+_YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
+_TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
+_SENTENCE_END = re.compile(r"(?:[。；;，,：:．]|…+|\.{3,})$")
+_TRAILING_DATE = re.compile(r"\s*(?:[发發][表布][于於]?\s*)?(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}).*$")
+_POSTED = re.compile(r"[发發][表布]|[时時][间間]|日期|作者|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|posted", re.IGNORECASE)
+_SUBTITLE = re.compile(r"^[—─－-]{1,2}")
+
+
+def _is_paragraph(line: str) -> bool:
+    return (len(line) >= 40 or (len(line) >= 15 and bool(_PARAGRAPH_END.search(line)))
+            or (len(line) >= 20 and len(_CLAUSE.findall(line)) >= 2))
+
+
+def _headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]]) -> tuple[str, list[str]]:
+    """The headline printed just above the article's first paragraph (with its subtitle), and a name-only line under it.
+
+    Walks up from the first paragraph of the main content over date, source and byline lines;
+    the first short line that is not a sentence and not furniture is the headline (a blog's
+    headline is often a link to itself, so links count).
+    """
+    first_line = next((line for line, _ in main_lines if not is_furniture(line)), None)
+    paragraph = next((line for line, linked in main_lines if _is_paragraph(line) and linked < len(line) * 0.5), None)
+    if first_line is None or paragraph is None:
+        return "", []
+    start = next((i for i, (line, _) in enumerate(page_lines) if line == first_line), 0)
+    at = next((i for i in range(start, len(page_lines)) if page_lines[i][0] == paragraph), None)
+    if at is None:
+        return "", []
+    subtitle: list[str] = []
+    names: list[str] = []
+    for line, linked in reversed(page_lines[max(0, at - 12):at]):
+        if is_furniture(line) or is_date_line(line) or _YEAR_MONTH.match(line) or (len(line) <= 80 and parse_meta_line(line)):
+            continue
+        dated = _TRAILING_DATE.search(line)
+        if dated and len(line) <= 90:  # `湘菜粤菜 兵分两路 (图) 2005-06-14 03:25:55`: headline and date on one line
+            line = line[:dated.start()].strip()
+            if len(line) < 3 or _POSTED.search(line):
+                continue
+        if _URL_LINE.match(line) or _SECTION_HEADING.match(line):
+            continue
+        if (len(line) <= 12 and parse_authors(line) == [line.strip()]) or (len(line) <= 40 and (
+                byline_authors(line) or _CREDIT.search(line))):
+            names = names or parse_authors(line) if len(line) <= 12 else names or byline_authors(line)
+            continue
+        if not subtitle and 6 <= len(line) <= 30 and line.endswith("。") and "，" in line:
+            subtitle = [line]  # a one-sentence deck under the headline
+            continue
+        if len(line) < 3 or len(line) > 60 or _SENTENCE_END.search(line) or linked > len(line) * 0.5 and subtitle:
+            break
+        if _SUBTITLE.match(line) and not subtitle:
+            subtitle = [line]
+            continue
+        return " ".join([_TRAILING_JUNK.sub("", line), *subtitle]), names
+    return "", []
+
+
+def _near_content(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]], title: str) -> bool:
+    """Whether `title` is printed within a few lines above (or at the top of) the article text."""
+    key = re.sub(r"\s", "", title)
+    if not key or not main_lines:
+        return False
+    first = main_lines[0][0]
+    at = next((i for i, (line, _) in enumerate(page_lines) if line == first), None)
+    if at is None:
+        return False
+    return any(key in re.sub(r"\s", "", line) for line, _ in page_lines[max(0, at - 12):at + 4])
 
 
 def _first(*values: object) -> str | None:
@@ -353,7 +439,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if len(line) <= 30 and byline_authors(line):
             continue
-        body.append(line)
+        body.append(_WIDE_SPACE.sub(" ", line))
     return body
 
 
@@ -406,14 +492,18 @@ def extract_html(text: str, relpath: str) -> Article:
     canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     for element in list(doc.iter(*_DROP_TAGS)):
         element.drop_tree()
-    title = _title(doc, meta, ld)
+    title, vouched = _title(doc, meta, ld)
     page_lines = _lines(body_el)
-    visible = _visible_meta(page_lines, title)
     main = _main_content(body_el, _title_element(body_el, title))
     main_lines = _lines(main)
+    names_under_headline: list[str] = []
+    if not vouched:
+        headline, names_under_headline = _headline_above(page_lines, main_lines)
+        title = headline or title
+    visible = _visible_meta(page_lines, title)
     body = _body_lines(main_lines, title)
     authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
-    authors = authors or parse_authors(visible.get("author", ""))
+    authors = authors or parse_authors(visible.get("author", "")) or names_under_headline
     if not authors:
         for line, _ in main_lines[:4]:
             authors = byline_authors(line)
