@@ -15,9 +15,9 @@ from __future__ import annotations
 import html as _html
 import json
 import re
+import threading
 
 import lxml.etree
-import lxml.html
 
 from ..article import Article
 from .authors import byline_authors, parse_authors
@@ -31,6 +31,8 @@ from .cleaning import (
 from .dates import date_from_path, parse_date
 from .text import extract_text
 
+Element = lxml.etree._Element
+_PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button", "textarea",
               "input", "nav", "aside", "footer", "template", "object", "embed", "canvas", "video", "audio")
 _BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
@@ -43,7 +45,12 @@ _TAG = re.compile(r"<[^>]*>")
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
-def _meta(doc: lxml.html.HtmlElement) -> dict[str, str]:
+def _text(element: Element) -> str:
+    """All the text inside an element (plain lxml elements have no text_content())."""
+    return "".join(element.itertext())
+
+
+def _meta(doc: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for element in doc.iter("meta"):
         key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
@@ -64,7 +71,7 @@ def _ld_items(data: object, depth: int = 0) -> list[dict]:
     return []
 
 
-def _json_ld(doc: lxml.html.HtmlElement) -> dict:
+def _json_ld(doc: Element) -> dict:
     """The page's article object from JSON-LD (the first with a headline or a publication date)."""
     for script in doc.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
@@ -79,12 +86,12 @@ def _json_ld(doc: lxml.html.HtmlElement) -> dict:
     return {}
 
 
-def _microdata(doc: lxml.html.HtmlElement) -> dict[str, str]:
+def _microdata(doc: Element) -> dict[str, str]:
     """`itemprop` values on elements other than `<meta>` (`<time itemprop="datePublished" datetime=…>`)."""
     found: dict[str, str] = {}
     for element in doc.xpath("//*[@itemprop='datePublished' or @itemprop='author' or @itemprop='publisher']"):
         key = element.get("itemprop").lower()
-        value = element.get("content") or element.get("datetime") or element.text_content()
+        value = element.get("content") or element.get("datetime") or _text(element)
         if value and value.strip():
             found.setdefault(key, normalise_line(value))
     return found
@@ -107,57 +114,73 @@ _HARD_BREAK = re.compile(r"[\r\n\x1f]+")
 _DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
 
 
-def _lines(element: lxml.html.HtmlElement) -> list[tuple[str, int]]:
+def _lines(element: Element, mark: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
     """The text of an element cut into lines at block elements, each with its count of link characters.
 
-    Table cells do not end a line: a table row becomes one line with its cells separated by a
-    space, so that a table that is the article keeps its text row by row. Links to documents
-    (attachments: `.docx`, `.pdf`, …) do not count as link text.
+    Table cells do not end a line: a table row becomes one line with its cells separated by
+    spaces, so that a table that is the article keeps its text row by row. Links to documents
+    (attachments: `.docx`, `.pdf`, …) do not count as link text. Returns the lines and the
+    range of lines `[start, end)` that lie inside `mark` (an element inside `element`).
     """
     lines: list[tuple[str, int]] = []
     current: list[str] = []
     linked = [0]
+    span = [0, 0]
 
     def flush() -> None:
-        # Line breaks in the source and cell boundaries become two spaces, so that a value on a
-        # metadata line ends there (`来源：新京报  举报`).
-        text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split("".join(current))) if part)
+        raw = "".join(current)
+        current.clear()
+        if "\n" in raw or "\r" in raw or "\x1f" in raw:
+            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
+            # metadata line ends there (`来源：新京报  举报`).
+            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
+        else:
+            text = normalise_line(raw)
         if text:
             lines.append((text, min(linked[0], len(text))))
-        current.clear()
         linked[0] = 0
 
-    def walk(node: lxml.html.HtmlElement, in_link: bool, depth: int) -> None:
-        if not isinstance(node.tag, str) or depth > 400:
+    def walk(node: Element, in_link: bool, depth: int) -> None:
+        tag = node.tag
+        if not isinstance(tag, str) or depth > 400:
             return
-        block = node.tag in _BLOCK
+        marked = node is mark
+        block = tag in _BLOCK or marked
         if block:
             flush()
-        elif node.tag in _CELLS:
+            if marked:
+                span[0] = len(lines)
+        elif tag in _CELLS:
             current.append("\x1f")
-        if node.tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
             in_link = True
-        if node.text:
-            current.append(node.text)
+        text = node.text
+        if text:
+            current.append(text)
             if in_link:
-                linked[0] += len(node.text.strip())
+                linked[0] += len(text.strip())
         for child in node:
             walk(child, in_link, depth + 1)
-            if child.tail:
-                current.append(child.tail)
+            tail = child.tail
+            if tail:
+                current.append(tail)
                 if in_link:
-                    linked[0] += len(child.tail.strip())
+                    linked[0] += len(tail.strip())
         if block:
             flush()
-        elif node.tag in _CELLS:
+            if marked:
+                span[1] = len(lines)
+        elif tag in _CELLS:
             current.append("\x1f")
 
     walk(element, False, 0)
     flush()
-    return lines
+    if mark is None or mark is element:
+        return lines, 0, len(lines)
+    return lines, span[0], span[1]
 
 
-def _class_weight(element: lxml.html.HtmlElement) -> int:
+def _class_weight(element: Element) -> int:
     names = f"{element.get('class', '')} {element.get('id', '')}"
     weight = 0
     if _NEGATIVE.search(names):
@@ -176,7 +199,7 @@ _ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _container_of(node: lxml.html.HtmlElement, own_len: int, breaks: int) -> lxml.html.HtmlElement | None:
+def _container_of(node: Element, own_len: int, breaks: int) -> Element | None:
     """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
 
     Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
@@ -195,37 +218,37 @@ def _container_of(node: lxml.html.HtmlElement, own_len: int, breaks: int) -> lxm
     return parent
 
 
-def _text_sizes(body: lxml.html.HtmlElement) -> tuple[dict, dict, dict]:
-    """Per element: characters of text, characters inside links, and document position (one pass)."""
-    order = list(body.iter())
-    position = {el: i for i, el in enumerate(order)}
-    total: dict = {}
-    linked: dict = {}
-    for el in reversed(order):
-        if not isinstance(el.tag, str):
-            total[el] = linked[el] = 0
-            continue
-        size = len((el.text or "").strip())
-        links = 0
-        for child in el:
-            size += total.get(child, 0) + len((child.tail or "").strip())
-            links += linked.get(child, 0)
-        total[el] = size
-        linked[el] = size if el.tag == "a" and not _DOCUMENT_LINK.search(el.get("href") or "") else links
-    return total, linked, position
+def _link_density(holder: Element) -> float:
+    """The share of an element's text that sits inside links (links to documents excepted)."""
+    total = len("".join(holder.itertext()).strip()) or 1
+    links = sum(len("".join(a.itertext()).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
+    return min(links / total, 1.0)
 
 
-def _main_content(body: lxml.html.HtmlElement, title_el: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement:
+def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
+    """Whether `element` comes before the headline in the page and does not contain it."""
+    if element in title_path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in title_path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    other = title_path[node]
+    return node.index(child) < node.index(other)
+
+
+def _main_content(body: Element, title_el: Element | None = None) -> Element:
     """The element holding the article text: the best-scoring container of sentence-bearing text.
 
     Every piece of text with Chinese sentences in it scores by its punctuation and length and
     passes the score to its container (and half to the container's parent). A container scores
     less the more of its text is links, and half when it sits before the headline (a sidebar).
     """
-    scores: dict[lxml.html.HtmlElement, float] = {}
+    scores: dict[Element, float] = {}
     for node in body.iter(*_SCORED):
         if node.tag == "p":
-            text = node.text_content()
+            text = _text(node)
             breaks = 0
         else:
             text = (node.text or "") + "".join((c.tail or "") for c in node if isinstance(c.tag, str))
@@ -246,21 +269,28 @@ def _main_content(body: lxml.html.HtmlElement, title_el: lxml.html.HtmlElement |
                 scores[holder] += score * share
     if not scores:
         return body
-    total, linked, position = _text_sizes(body)
-    ancestors = set(title_el.iterancestors()) if title_el is not None else set()
-    title_at = position.get(title_el, -1)
+    # title_path: each ancestor of the headline → its child on the way down to the headline.
+    title_path: dict = {}
+    if title_el is not None:
+        child = title_el
+        for ancestor in title_el.iterancestors():
+            title_path[ancestor] = child
+            child = ancestor
+        title_path[title_el] = title_el
     best, best_score = body, float("-inf")
-    for holder, score in scores.items():
-        density = linked.get(holder, 0) / max(total.get(holder, 0), 1)
-        final = score * (1 - density)
-        if title_at >= 0 and holder not in ancestors and position.get(holder, title_at) < title_at:
+    # The final score never exceeds the raw one, so holders are tried best raw score first.
+    for holder, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
+        if score <= best_score:
+            break
+        final = score * (1 - _link_density(holder))
+        if title_el is not None and _precedes(holder, title_el, title_path):
             final *= 0.5
         if final > best_score:
             best, best_score = holder, final
     return best
 
 
-def _title_element(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+def _title_element(body: Element, title: str) -> Element | None:
     """The element that prints the headline (a heading first), or None."""
     key = re.sub(r"\s", "", title)
     if len(key) < 4:
@@ -270,14 +300,14 @@ def _title_element(body: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlEle
         own = re.sub(r"\s", "", el.text or "")
         if not own or not key.startswith(own[:6]) or len(el) > 4:
             continue
-        if re.sub(r"\s", "", el.text_content()) == key:
+        if re.sub(r"\s", "", _text(el)) == key:
             if el.tag in ("h1", "h2", "h3", "h4"):
                 return el
             found = found if found is not None else el
     return found
 
 
-def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
+def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
 
     An unvouched title is the `<title>` without its site suffix, checked later against the lines
@@ -287,8 +317,8 @@ def _title(doc: lxml.html.HtmlElement, meta: dict[str, str], ld: dict) -> tuple[
         return meta["articletitle"], True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = re.sub(r"\s", "", page_title)
-    headings = [re.sub(r"^原创\s*", "", normalise_line(h.text_content())) for h in doc.iter("h1", "h2", "h3")]
-    titled = (re.sub(r"^原创\s*", "", normalise_line(e.text_content())) for e in doc.iter("div", "p", "span", "td", "strong")
+    headings = [re.sub(r"^原创\s*", "", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
+    titled = (re.sub(r"^原创\s*", "", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if (e.get("class") or e.get("id")) and _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
@@ -446,14 +476,16 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
 _EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement | None:
+def parse_html(text: str) -> Element | None:
     """The lxml tree of a page, or None when lxml cannot build one."""
     # A `</html>` or `</body>` in the middle of a page (templates glued together, as on gov.cn)
     # makes libxml2 drop everything after it; the parser closes both by itself at the end.
     text = _EARLY_CLOSE.sub("", text)
     try:
-        doc = lxml.html.document_fromstring(text.encode("utf-8", "replace"),
-                                            parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
+        parser = getattr(_PARSERS, "parser", None)
+        if parser is None:
+            parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+        doc = lxml.etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         return None
     return doc
@@ -468,10 +500,9 @@ def html_body_text(fragment: str, *, find_main: bool = False) -> str:
     doc = parse_html(fragment)
     if doc is None:
         return ""
-    for element in list(doc.iter(*_DROP_TAGS)):
-        element.drop_tree()
+    lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     body = doc.find("body") if doc.find("body") is not None else doc
-    return "\n".join(_body_lines(_lines(_main_content(body) if find_main else body), ""))
+    return "\n".join(_body_lines(_lines(_main_content(body) if find_main else body)[0], ""))
 
 
 def _strip_tags(text: str) -> str:
@@ -484,18 +515,17 @@ def extract_html(text: str, relpath: str) -> Article:
     """One Article from the text of an HTML page; the body may come out empty."""
     doc = parse_html(text)
     body_el = None if doc is None else doc.find("body")
-    if doc is None or body_el is None or not normalise_line(body_el.text_content()):
+    if doc is None or body_el is None or not normalise_line(_text(body_el)):
         return extract_text(_strip_tags(text), relpath)
     meta = _meta(doc)
     ld = _json_ld(doc)
-    micro = _microdata(doc)
+    micro = _microdata(doc) if "itemprop" in text else {}
     canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
-    for element in list(doc.iter(*_DROP_TAGS)):
-        element.drop_tree()
+    lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
-    page_lines = _lines(body_el)
     main = _main_content(body_el, _title_element(body_el, title))
-    main_lines = _lines(main)
+    page_lines, start, end = _lines(body_el, main)
+    main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
     if not vouched:
         headline, names_under_headline = _headline_above(page_lines, main_lines)
