@@ -128,8 +128,11 @@ def _lines(element: Element, mark: Element | None = None) -> tuple[list[tuple[st
     span = [0, 0]
 
     def flush() -> None:
-        raw = "".join(current)
+        raw = "".join(current).strip()
         current.clear()
+        if not raw:
+            linked[0] = 0
+            return
         if "\n" in raw or "\r" in raw or "\x1f" in raw:
             # Line breaks in the source and cell boundaries become two spaces, so that a value on a
             # metadata line ends there (`来源：新京报  举报`).
@@ -140,40 +143,39 @@ def _lines(element: Element, mark: Element | None = None) -> tuple[list[tuple[st
             lines.append((text, min(linked[0], len(text))))
         linked[0] = 0
 
-    def walk(node: Element, in_link: bool, depth: int) -> None:
+    in_link = 0
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
         tag = node.tag
-        if not isinstance(tag, str) or depth > 400:
-            return
-        marked = node is mark
-        block = tag in _BLOCK or marked
-        if block:
-            flush()
-            if marked:
-                span[0] = len(lines)
-        elif tag in _CELLS:
-            current.append("\x1f")
-        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
-            in_link = True
-        text = node.text
-        if text:
-            current.append(text)
-            if in_link:
-                linked[0] += len(text.strip())
-        for child in node:
-            walk(child, in_link, depth + 1)
-            tail = child.tail
-            if tail:
-                current.append(tail)
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if tag in _BLOCK or node is mark:
+                flush()
+                if node is mark:
+                    span[0] = len(lines)
+            elif tag in _CELLS:
+                current.append("\x1f")
+            if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+                in_link += 1
+            text = node.text
+            if text:
+                current.append(text)
                 if in_link:
-                    linked[0] += len(tail.strip())
-        if block:
+                    linked[0] += len(text.strip())
+            continue
+        if tag in _BLOCK or node is mark:
             flush()
-            if marked:
+            if node is mark:
                 span[1] = len(lines)
         elif tag in _CELLS:
             current.append("\x1f")
-
-    walk(element, False, 0)
+        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+            in_link -= 1
+        tail = node.tail
+        if tail and node is not element:
+            current.append(tail)
+            if in_link:
+                linked[0] += len(tail.strip())
     flush()
     if mark is None or mark is element:
         return lines, 0, len(lines)
