@@ -20,7 +20,7 @@ import threading
 import lxml.etree
 
 from ..article import Article
-from .authors import byline_authors, parse_authors
+from .authors import byline_authors, closing_authors, parse_authors, posted_by
 from .cleaning import (
     is_date_line,
     is_furniture,
@@ -436,7 +436,7 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             start = i
             break
     found: dict[str, str] = {}
-    for line, _ in lines[start:start + 25]:
+    for i, (line, _) in enumerate(lines[start:start + 25], start):
         for name, value in parse_meta_line(line).items():
             if name == "author":
                 value = ", ".join(parse_authors(value))
@@ -447,6 +447,10 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         reporter = re.search(r"(?:本[报報]|特[约約])?[记記]者", line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
             names = byline_authors(line[reporter.start():])
+            if names:
+                found["author"] = ", ".join(names)
+        if "author" not in found and len(line) <= 40 and i < start + 8:
+            names = byline_authors(line)
             if names:
                 found["author"] = ", ".join(names)
     if not found.get("date"):
@@ -533,12 +537,26 @@ def extract_html(text: str, relpath: str) -> Article:
         headline, names_under_headline = _headline_above(page_lines, main_lines)
         title = headline or title
     visible = _visible_meta(page_lines, title)
+    for line, _ in page_lines[end:end + 6]:  # `编辑：… 来源：… 作者：…` printed under the article
+        for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
+            if name in ("source", "author") and value:
+                visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
     body = _body_lines(main_lines, title)
     authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(visible.get("author", "")) or names_under_headline
-    if not authors:
-        for line, _ in main_lines[:4]:
+    if not authors:  # a byline at the top of the text, or a signature at its end
+        for line, _ in main_lines[:8]:
             authors = byline_authors(line)
+            if authors:
+                break
+    if not authors:
+        for line, _ in main_lines[-4:][::-1]:
+            authors = closing_authors(line)
+            if authors:
+                break
+    if not authors:
+        for line, _ in page_lines[max(0, start - 12):start + 4]:
+            authors = posted_by(line)
             if authors:
                 break
     authors = (authors or parse_authors(meta.get("author", "")) or parse_authors(meta.get("article:author", ""))
