@@ -56,15 +56,19 @@ def _field_ok(field: str, got: Article | None, want: dict) -> bool | None:
     """Whether `got` has `field` right; None when the page's label does not check the field."""
     if got is None:
         return False if field in want or (field in ("body", "clean") and "full_body" in want) else None
-    if field == "clean":
-        if "full_body" not in want:
-            return None
-        truth = re.sub(r"[\W_]+", "", _norm(want["full_body"]))
+    if field in ("clean", "body") and "full_body" in want:
+        # Some ground-truth bodies begin with the headline; the title is its own field, so pieces of
+        # the extracted title are not asked of the body.
+        title = re.sub(r"[\W_]+", "", _norm(got.title))
+        wanted = {piece for piece in _pieces(want["full_body"]) if piece not in title}
         body = re.sub(r"[\W_]+", "", _norm(got.body))
-        return _share(_pieces(want["full_body"]), body) >= 0.9 and _share(_pieces(got.body), truth) >= 0.9
+        recall = _share(wanted, body)
+        if field == "body":
+            return recall >= 0.9
+        return recall >= 0.9 and _share(_pieces(got.body), re.sub(r"[\W_]+", "", _norm(want["full_body"]))) >= 0.9
+    if field == "clean":
+        return None
     if field == "body":
-        if "full_body" in want:
-            return _share(_pieces(want["full_body"]), re.sub(r"[\W_]+", "", _norm(got.body))) >= 0.9
         if "body" not in want:
             return None
         body = _norm(got.body)

@@ -35,6 +35,7 @@ _NOT_NAMES = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
+_LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
 _BYLINE = re.compile(
     r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?[记記]者\s*[:：]?\s*"
@@ -88,10 +89,14 @@ def parse_authors(value: object) -> list[str]:
     text = re.sub(r"[:：]", " ", text)
     text = _join_spaced(text)
     names = []
-    for token in _SPLIT.split(text):
-        token = _strip_role_prefix(token.strip(" .。"))
-        if is_person_name(token) and token not in names:
-            names.append(token)
+    for part in _LIST_SPLIT.split(text):
+        part = part.strip(" .。")
+        # A Latin part is one name (`Joel Spolsky`) or one organisation (`Hans Publishers`), never split.
+        tokens = [part] if part.isascii() and " " in part else _SPLIT.split(part)
+        for token in tokens:
+            token = _strip_role_prefix(token.strip(" .。"))
+            if is_person_name(token) and token not in names:
+                names.append(token)
     return names
 
 

@@ -54,6 +54,10 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",
     # hotline boxes: …热线：400-161-9995
     r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
+    # app and newsletter promos, ad labels
+    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
+    # read counters, trackbacks, English date lines of blog software
+    r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
     # end marks: - THE END -, — 完 —, END
     r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
 ))
@@ -82,6 +86,21 @@ def normalise_line(line: str) -> str:
     """One line with spaces folded, zero-width characters and stray `&&` removed."""
     line = line.replace("&&", "").replace("\u200b", "")
     return _SPACES.sub(" ", line).strip()
+
+
+# A line after which the article is over: the comments or related-articles block begins.
+_ARTICLE_END = re.compile(
+    r"^[\[【(（]?\s*(?:[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
+    r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
+    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_article_end(line: str) -> bool:
+    """True for a heading that starts the comments or related-articles block after an article."""
+    return len(line) <= 40 and bool(_ARTICLE_END.match(line.strip()))
 
 
 def is_furniture(line: str) -> bool:

@@ -22,6 +22,7 @@ import lxml.etree
 from ..article import Article
 from .authors import byline_authors, closing_authors, parse_authors, posted_by
 from .cleaning import (
+    is_article_end,
     is_date_line,
     is_furniture,
     normalise_line,
@@ -104,6 +105,8 @@ DATE_META = ("pubdate", "publishdate", "article:published_time", "og:article:pub
              "publish_date", "weibo:article:create_at", "publish_time", "pubtime", "dc.date.issued", "dc.date",
              "sailthru.date", "parsely-pub-date", "date")
 DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated_time", "lastmodified")
+# Meta tags naming the author, tried in order after the visible byline.
+AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "byl")
 # Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
 SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "citation_publisher", "dc.publisher")
 
@@ -467,6 +470,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     key = re.sub(r"\s", "", title)
     body: list[str] = []
     for line, linked in lines:
+        if body and is_article_end(line) and sum(map(len, body)) >= 100:
+            break  # comments, related articles: the article is over
         if is_furniture(line) or re.sub(r"\s", "", line) == key:
             continue
         if linked > len(line) * 0.6 and len(line) < 80:
@@ -559,7 +564,7 @@ def extract_html(text: str, relpath: str) -> Article:
             authors = posted_by(line)
             if authors:
                 break
-    authors = (authors or parse_authors(meta.get("author", "")) or parse_authors(meta.get("article:author", ""))
+    authors = (authors or next((names for names in (parse_authors(meta.get(key, "")) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
     source = _first(meta.get("contentsource"), visible.get("source"),
                     *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
