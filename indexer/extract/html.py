@@ -117,13 +117,15 @@ _HARD_BREAK = re.compile(r"[\r\n\x1f]+")
 _DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
 
 
-def _lines(element: Element, mark: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
+def _lines(element: Element, mark: Element | None = None,
+           mark_from: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
     """The text of an element cut into lines at block elements, each with its count of link characters.
 
     Table cells do not end a line: a table row becomes one line with its cells separated by
     spaces, so that a table that is the article keeps its text row by row. Links to documents
     (attachments: `.docx`, `.pdf`, …) do not count as link text. Returns the lines and the
-    range of lines `[start, end)` that lie inside `mark` (an element inside `element`).
+    range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
+    the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
     """
     lines: list[tuple[str, int]] = []
     current: list[str] = []
@@ -147,14 +149,15 @@ def _lines(element: Element, mark: Element | None = None) -> tuple[list[tuple[st
         linked[0] = 0
 
     in_link = 0
+    mark_from = mark if mark_from is None else mark_from
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
         tag = node.tag
         if not isinstance(tag, str):
             continue
         if event == "start":
-            if tag in _BLOCK or node is mark:
+            if tag in _BLOCK or node is mark or node is mark_from:
                 flush()
-                if node is mark:
+                if node is mark_from:
                     span[0] = len(lines)
             elif tag in _CELLS:
                 current.append("\x1f")
@@ -221,6 +224,26 @@ def _container_of(node: Element, own_len: int, breaks: int) -> Element | None:
         while parent is not None and parent.tag in _ROW_PARTS:
             parent = parent.getparent()
     return parent
+
+
+def _lead_before(main: Element) -> Element | None:
+    """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
+
+    Up to two earlier siblings are taken when each is a block of sentences without links.
+    """
+    first = None
+    node = main.getprevious()
+    for _ in range(2):
+        while node is not None and (not isinstance(node.tag, str) or not "".join(node.itertext()).strip()):
+            node = node.getprevious()
+        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
+            break
+        text = "".join(node.itertext()).strip()
+        if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or _link_density(node) > 0.1:
+            break
+        first = node
+        node = node.getprevious()
+    return first
 
 
 def _link_density(holder: Element) -> float:
@@ -535,7 +558,7 @@ def extract_html(text: str, relpath: str) -> Article:
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
     main = _main_content(body_el, _title_element(body_el, title))
-    page_lines, start, end = _lines(body_el, main)
+    page_lines, start, end = _lines(body_el, main, _lead_before(main) if main is not body_el else None)
     main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
     if not vouched:
