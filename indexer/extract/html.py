@@ -29,7 +29,7 @@ from .cleaning import (
     parse_meta_line,
     strip_site_suffix,
 )
-from .dates import date_from_path, parse_date
+from .dates import date_from_path, find_date, parse_date
 from .text import extract_text
 
 Element = lxml.etree._Element
@@ -105,6 +105,8 @@ DATE_META = ("pubdate", "publishdate", "article:published_time", "og:article:pub
              "publish_date", "weibo:article:create_at", "publish_time", "pubtime", "dc.date.issued", "dc.date",
              "sailthru.date", "parsely-pub-date", "date")
 DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated_time", "lastmodified")
+# Meta tags that give the headline itself (government pages, academic journals).
+TITLE_META = ("articletitle", "citation_title")
 # Meta tags naming the author, tried in order after the visible byline.
 AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "byl")
 # Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
@@ -341,8 +343,9 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     An unvouched title is the `<title>` without its site suffix, checked later against the lines
     above the article text.
     """
-    if meta.get("articletitle"):
-        return meta["articletitle"], True
+    for key in TITLE_META:
+        if meta.get(key):
+            return meta[key], True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = re.sub(r"\s", "", page_title)
     headings = [re.sub(r"^原创\s*", "", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
@@ -369,6 +372,11 @@ _CLAUSE = re.compile(r"[，。；！？]")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[、.．]\s*\S)")
 _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
+_DATE_THEN_PUBLISHER = re.compile(
+    r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
+    r"([\u3400-\u9fff]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志))$")
+_SOURCE_CLASS = re.compile(r"^(?:source|article-source|source-name|sourcename|laiyuan|ly|media-name|media_name|news-source)$",
+                           re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
 _TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
@@ -438,6 +446,18 @@ def _near_content(page_lines: list[tuple[str, int]], main_lines: list[tuple[str,
     return any(key in re.sub(r"\s", "", line) for line, _ in page_lines[max(0, at - 12):at + 4])
 
 
+def _source_element(body: Element) -> str | None:
+    """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
+    for element in body.iter("a", "span", "em", "div", "p"):
+        names = f"{element.get('class', '')} {element.get('id', '')}".split()
+        if names and any(_SOURCE_CLASS.match(name) for name in names):
+            text = normalise_line("".join(element.itertext()))
+            text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
+            if 2 <= len(text) <= 30 and not find_date(text):
+                return text
+    return None
+
+
 def _first(*values: object) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():
@@ -479,6 +499,13 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             names = byline_authors(line)
             if names:
                 found["author"] = ", ".join(names)
+    if "source" not in found:
+        # `2019-09-26 10:56:28  证券时报网`: an unlabelled publisher after the date under the headline
+        for line, _ in lines[start:start + 6]:
+            match = _DATE_THEN_PUBLISHER.match(line)
+            if match:
+                found["source"] = match.group(1)
+                break
     if not found.get("date"):
         # A date printed just under the headline is the publication date.
         for line, _ in lines[start:start + 8]:
@@ -565,7 +592,7 @@ def extract_html(text: str, relpath: str) -> Article:
         headline, names_under_headline = _headline_above(page_lines, main_lines)
         title = headline or title
     visible = _visible_meta(page_lines, title)
-    for line, _ in page_lines[end:end + 6]:  # `编辑：… 来源：… 作者：…` printed under the article
+    for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
             if name in ("source", "author") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
@@ -589,7 +616,7 @@ def extract_html(text: str, relpath: str) -> Article:
                 break
     authors = (authors or next((names for names in (parse_authors(meta.get(key, "")) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
-    source = _first(meta.get("contentsource"), visible.get("source"),
+    source = _first(meta.get("contentsource"), visible.get("source"), _source_element(body_el),
                     *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                     _ld_name(ld.get("publisher")) if not meta.get("og:site_name") else None,
                     _ld_name(ld.get("sourceOrganization")))
