@@ -126,3 +126,62 @@ def test_several_issuing_bodies_kept_as_printed_and_split_into_sources(printed, 
                         ensure_ascii=False)
     (gazette,) = extract_file(record.encode(), "gazette.jsonl")
     assert gazette.source == printed and gazette.sources == sources
+
+
+def test_old_blog_headline_above_the_text_poster_us_date_and_comments_cut():
+    article = one("old-blog-site-title.html")
+    assert article.title == "评老冒：做最好的和最cool的东西？"  # not the blog's <title>
+    assert article.date == "2005-09-07"  # 9/7/2005 is month/day/year
+    assert article.authors == ["小叶子"]
+    lines = article.body.splitlines()
+    assert lines[0].startswith("昨天兜兜转转") and lines[-1].startswith("老冒的目标"), lines
+    for word in ("Saturday", "已被阅读", "Trackback", "评论", "路人甲"):
+        assert word not in article.body, word
+
+
+@pytest.mark.parametrize("ending,names", [
+    ("<p>推动工业高质量发展。（记者 胡晓蓉）</p>", ["胡晓蓉"]),
+    ("<p>推动工业高质量发展。</p><p>记者 刘涛</p>", ["刘涛"]),
+    ("<p>推动工业高质量发展，过一个平安、祥和的新春佳节。（常书香 马丹阳 ）</p>", ["常书香", "马丹阳"]),
+])
+def test_signature_at_the_end_of_the_article_gives_the_authors(ending, names):
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{ending}</div>")
+    assert article.authors == names
+    assert "记者 刘涛" not in article.body
+
+
+def test_name_slash_paper_byline_and_unlabelled_publisher_after_the_date():
+    article = page("<h1>测试新闻标题在这里</h1><div class='about'><p>石佳/中国青年报</p><p>2019-09-24 09:10</p></div>"
+                   f"<div class='text'>{STORY}</div>")
+    assert article.authors == ["石佳"] and article.date == "2019-09-24"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>2019-09-26 10:56:28\n<a href='/'>证券时报网</a></div>"
+                   f"<div class='text'>{STORY}</div>")
+    assert article.source == "证券时报网"
+
+
+def test_source_from_an_element_classed_source_or_the_closing_lines():
+    article = page(f"<h1>测试新闻标题在这里</h1><div><a class='source' href='/'>北京日报</a></div><div class='text'>{STORY}</div>")
+    assert article.source == "北京日报"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p><strong>来源：无锡交警</strong></p></div>")
+    assert article.source == "无锡交警" and "无锡交警" not in article.body
+
+
+def test_a_value_ends_where_the_source_broke_the_line():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>来源: 新京报\n<a href='/r'>举报</a></div>"
+                   f"<div class='text'>{STORY}</div>")
+    assert article.source == "新京报"
+
+
+def test_lead_paragraph_printed_outside_the_body_container_is_kept():
+    lead = "各位好，我是安东尼。欢迎收听法国报纸摘要。法国总统马克龙下星期访问莫斯科和基辅。"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='article'><div class='authors'>作者： <a href='/a'>安东尼</a></div>"
+                   f"<p class='chapo'>{lead}</p><div class='body'>{STORY}{STORY}</div></div>")
+    assert article.body.splitlines()[0] == lead
+
+
+def test_publisher_names_are_not_people():
+    head = ("<title>测试新闻标题在这里</title><meta name='author' content='中文学术期刊,汉斯出版社,Hans Publishers'>"
+            "<meta name='citation_authors' content='赵  培'>")
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == ["赵培"]
+    head = "<title>测试新闻标题在这里</title><meta name='author' content='www.yunnan.cn,云南日报报业集团,云南网'>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == []

@@ -520,7 +520,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     key = re.sub(r"\s", "", title)
     body: list[str] = []
     for line, linked in lines:
-        if body and is_article_end(line) and sum(map(len, body)) >= 100:
+        if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
         if is_furniture(line) or re.sub(r"\s", "", line) == key:
             continue
@@ -528,7 +528,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if len(line) <= 80 and (parse_meta_line(line) or is_date_line(line)):
             continue
-        if len(line) <= 30 and byline_authors(line):
+        if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line))
     return body
