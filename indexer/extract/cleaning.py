@@ -30,7 +30,7 @@ _FURNITURE_ANYWHERE = re.compile(
     r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|Copyright|©|ICP|[公網网]+安[备備]|"
     r"[网網]站[标標][识識]|[主承][办辦]单?位?[:：]|技[术術]支持[:：]|[访訪][问問][量数數]|[浏瀏][览覽][次量][数數]?|"
     r"字[号號][:：]|[扫掃][码碼]|下[载載]客[户戶][端]|[举舉][报報][电電][话話]|[违違]法和不良信息|"
-    r"^(?:[首主][页頁]|Home)\s*[>＞»›→/]|^[^>»→]{1,20}(?:\s*(?:>>?|»|→|->|＞＞?)\s*[^>»→]{1,20}){2,}$|^[^|│｜]{1,12}(?:\s*[|│｜]\s*[^|│｜]{1,12}){2,}$|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
+    r"^(?:[首主][页頁]|Home)\s*[>＞»›→/]|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
     re.IGNORECASE,
 )
 # Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
@@ -61,6 +61,7 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # end marks: - THE END -, — 完 —, END
     r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
 ))
+_BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE), re.IGNORECASE)  # one scan
 _META_LABELS = {
     "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
@@ -103,6 +104,18 @@ def is_article_end(line: str) -> bool:
     return len(line) <= 40 and bool(_ARTICLE_END.match(line.strip()))
 
 
+_BAR_SEPARATORS = re.compile(r"\s*(?:>>?|»|→|->|＞＞?|[|│｜])\s*")
+
+
+def _is_link_bar(line: str) -> bool:
+    """A breadcrumb or menu bar: three or more short parts between `>`, `»`, `→` or `|` separators."""
+    if line.count(">") + line.count("»") + line.count("→") + line.count("＞") + line.count("|") + line.count("│") \
+            + line.count("｜") < 2:
+        return False
+    parts = [part for part in _BAR_SEPARATORS.split(line) if part]
+    return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
+
+
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
     line = line.strip()
@@ -110,7 +123,7 @@ def is_furniture(line: str) -> bool:
         return True
     if _FURNITURE.match(line):
         return True
-    if len(line) <= _BOILERPLATE_MAX and any(rule.search(line) for rule in _BOILERPLATE):
+    if len(line) <= _BOILERPLATE_MAX and (_BOILERPLATE_ANY.search(line) or _is_link_bar(line)):
         return True
     return len(line) <= 60 and bool(_FURNITURE_ANYWHERE.search(line))
 

@@ -278,17 +278,20 @@ def _main_content(body: Element, title_el: Element | None = None) -> Element:
     scores: dict[Element, float] = {}
     for node in body.iter(*_SCORED):
         if node.tag == "p":
-            text = _text(node)
+            text = "".join(node.itertext())
             breaks = 0
         else:
-            text = (node.text or "") + "".join((c.tail or "") for c in node if isinstance(c.tag, str))
-            breaks = sum(1 for c in node if c.tag == "br")
+            text = (node.text or "") + "".join((c.tail or "") for c in node if c.tail)
+            breaks = sum(1 for c in node if c.tag == "br") if len(node) else 0
         text = text.strip()
         if len(text) < 4:
             continue
-        cjk = len(_CJK.findall(text))
+        # Characters beyond U+07FF take three bytes in UTF-8: Chinese text and full-width punctuation.
+        cjk = (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
+        if cjk < 2:
+            continue
         punct = len(_PUNCT.findall(text))
-        if cjk < 2 or (cjk < 6 and not punct and node.tag not in _CELLS):
+        if cjk < 6 and not punct and node.tag not in _CELLS:
             continue
         score = 1 + punct + min(cjk / 50, 3)
         target = _container_of(node, len(text), breaks)
@@ -375,8 +378,10 @@ _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/
 _DATE_THEN_PUBLISHER = re.compile(
     r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
     r"([\u3400-\u9fff]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志))$")
-_SOURCE_CLASS = re.compile(r"^(?:source|article-source|source-name|sourcename|laiyuan|ly|media-name|media_name|news-source)$",
-                           re.IGNORECASE)
+# Class or id names that mark the element printing the source, tried as whole words.
+SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
+                  "news-source")
+_SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
 _TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
@@ -449,12 +454,13 @@ def _near_content(page_lines: list[tuple[str, int]], main_lines: list[tuple[str,
 def _source_element(body: Element) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
     for element in body.iter("a", "span", "em", "div", "p"):
-        names = f"{element.get('class', '')} {element.get('id', '')}".split()
-        if names and any(_SOURCE_CLASS.match(name) for name in names):
-            text = normalise_line("".join(element.itertext()))
-            text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
-            if 2 <= len(text) <= 30 and not find_date(text):
-                return text
+        names = element.get("class") or element.get("id")
+        if not names or not _SOURCE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
+        text = normalise_line("".join(element.itertext()))
+        text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
+        if 2 <= len(text) <= 30 and not find_date(text):
+            return text
     return None
 
 
