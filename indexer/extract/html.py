@@ -382,6 +382,7 @@ _DATE_THEN_PUBLISHER = re.compile(
 SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
                   "news-source")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+_POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
 _TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
@@ -519,6 +520,12 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             if date:
                 found["date"] = date
                 break
+    if not found.get("date") and start > 0:
+        # An e-paper prints the issue date just above the headline.
+        for line, _ in lines[max(0, start - 3):start][::-1]:
+            if is_date_line(line):
+                found["date"] = parse_date(line) or ""
+                break
     return {k: v for k, v in found.items() if v}
 
 
@@ -598,6 +605,9 @@ def extract_html(text: str, relpath: str) -> Article:
         headline, names_under_headline = _headline_above(page_lines, main_lines)
         title = headline or title
     visible = _visible_meta(page_lines, title)
+    if not visible.get("date"):  # a blog's `发表于2005年09月07日 11:57 AM` under the post
+        visible["date"] = next((d for d in (parse_date(line) for line, _ in page_lines[end:end + 6]
+                                            if len(line) <= 60 and _POSTED_AT.search(line)) if d), None)
     for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
             if name in ("source", "author") and value:
