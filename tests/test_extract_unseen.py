@@ -185,3 +185,10 @@ def test_publisher_names_are_not_people():
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == ["赵培"]
     head = "<title>测试新闻标题在这里</title><meta name='author' content='www.yunnan.cn,云南日报报业集团,云南网'>"
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == []
+
+
+def test_headline_and_date_in_a_mobile_aside_and_an_e_paper_issue_date_above_the_headline():
+    article = page(f"<aside><h1>测试新闻标题在这里</h1><span>2019-09-05 11:10 游民星空</span></aside><div class='text'>{STORY}</div>")
+    assert article.title == "测试新闻标题在这里" and article.date == "2019-09-05"
+    article = page(f"<div class='paper'>2022年02月13日</div><h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>")
+    assert article.date == "2022-02-13"

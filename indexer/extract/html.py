@@ -595,6 +595,9 @@ def extract_html(text: str, relpath: str) -> Article:
     ld = _json_ld(doc)
     micro = _microdata(doc) if "itemprop" in text else {}
     canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
+    for aside in body_el.iter("aside", "nav"):  # some mobile templates put the headline and date in an <aside>
+        if aside.find(".//h1") is not None:
+            aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
     main = _main_content(body_el, _title_element(body_el, title))
