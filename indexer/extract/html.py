@@ -635,7 +635,8 @@ def extract_html(text: str, relpath: str) -> Article:
                 break
     authors = (authors or next((names for names in (parse_authors(meta.get(key, "")) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
-    source = _first(meta.get("contentsource"), visible.get("source"), _source_element(body_el),
+    source = _first(meta.get("contentsource"), visible.get("source"))
+    source = source or _first(_source_element(body_el),
                     *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                     _ld_name(ld.get("publisher")) if not meta.get("og:site_name") else None,
                     _ld_name(ld.get("sourceOrganization")))
