@@ -192,3 +192,26 @@ def test_headline_and_date_in_a_mobile_aside_and_an_e_paper_issue_date_above_the
     assert article.title == "测试新闻标题在这里" and article.date == "2019-09-05"
     article = page(f"<div class='paper'>2022年02月13日</div><h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>")
     assert article.date == "2022-02-13"
+
+
+def test_report_headline_above_its_authoring_body_and_a_wrapped_first_line():
+    body = ("<div class='nav'>北京 &gt;&gt; 走近市妇儿工委 &gt;&gt; 首页 &gt;&gt; 研究集萃</div>"
+            "<div class='c'><p>北京市儿童心理素质发展现状调查研究报告</p><p>北京市妇女儿童工作委员会儿童心理调研课题组</p>"
+            "<p>2003年5月</p><p>为了贯彻落实北京市“十五”时期儿童发展规划，</p>"
+            "<p>进一步了解全市儿童目前的心理发展现状，为制定切实可行的教育对策提供科学依据，开展了本次调查。</p>"
+            "<p>调查采用分层随机抽样的方法，共发放问卷三千份，回收有效问卷两千八百份，有效率超过九成。</p></div>")
+    article = page(body, "<title></title>")
+    assert article.title == "北京市儿童心理素质发展现状调查研究报告"
+
+
+def test_book_excerpt_meta_line_above_the_headline_and_a_dotted_headline_is_not_a_name():
+    body = ("<div>02日14:25 作者： 赵婕  出自[人民文学出版社]</div><div><a href='/s'>纯棉时代·感动书系简介</a></div>"
+            f"<div class='text'>{STORY}</div>")
+    article = page(body, "<title>1</title>")
+    assert article.title == "纯棉时代·感动书系简介"
+    assert article.authors == ["赵婕"] and article.source == "人民文学出版社"
+
+
+def test_intern_bylines():
+    from indexer.extract.authors import byline_authors
+    assert byline_authors("本报实习生 刘国栋 周炜") == ["刘国栋", "周炜"]

@@ -38,7 +38,7 @@ _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
 _BYLINE = re.compile(
-    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?[记記]者\s*[:：]?\s*"
+    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
@@ -61,7 +61,7 @@ def is_person_name(token: str) -> bool:
         return False
     if re.fullmatch(rf"[{_CJK}]{{2,4}}", token):
         return True
-    if re.fullmatch(rf"[{_CJK}]{{1,8}}(?:[·・•][{_CJK}]{{1,8}})+", token):
+    if re.fullmatch(rf"[{_CJK}]{{1,5}}(?:[·・•][{_CJK}]{{1,5}})+", token):  # 史蒂夫·乔布斯
         return True
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z.\-']*(?: [A-Za-z][A-Za-z.\-']*){0,3}", token))
 

@@ -63,7 +63,7 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
 ))
 _BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE), re.IGNORECASE)  # one scan
 _META_LABELS = {
-    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自)",
+    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
     "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
 }
@@ -72,7 +72,7 @@ _LABEL_RE = re.compile(
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END = re.compile(
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
 
 
@@ -81,6 +81,10 @@ _ACCOUNT_SOURCE = re.compile(
     r"(?:本文|文章|本篇)?(?:[来來]自|[转轉][载載]?自|[来來]源[于於]|[来來]源[:：]?)\s*(?:微信|[头頭]条|[微]博)?"
     r"(?:公[众眾][号號]|[号號])\s*[:：]?\s*[“\"「『《]?(?P<name>[^”\"」』》（(，,：:\s]{2,30})"
 )
+
+
+# `出自[人民文学出版社]`: a source in brackets instead of after a colon.
+_BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\]】]{2,20}?)\s*[\]】]")
 
 
 def normalise_line(line: str) -> str:
@@ -137,7 +141,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if len(line) > 120:
         return found
-    account = _ACCOUNT_SOURCE.search(line)
+    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line)
     if account:
         found["source"] = account.group("name")
     for match in _LABEL_RE.finditer(line):

@@ -382,6 +382,7 @@ _DATE_THEN_PUBLISHER = re.compile(
 SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
                   "news-source")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+_ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
 _POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
@@ -431,6 +432,10 @@ def _headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[st
         if not subtitle and 6 <= len(line) <= 30 and line.endswith("。") and "，" in line:
             subtitle = [line]  # a one-sentence deck under the headline
             continue
+        if not subtitle and line.endswith(("，", ",")) and len(line) >= 10:
+            continue  # the start of the first paragraph, wrapped by the page
+        if _ORG_SIGNATURE.search(line) and len(line) <= 30:
+            continue  # a report's authoring body under its title
         if len(line) < 3 or len(line) > 60 or _SENTENCE_END.search(line) or linked > len(line) * 0.5 and subtitle:
             break
         if _SUBTITLE.match(line) and not subtitle:
@@ -520,6 +525,10 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             if date:
                 found["date"] = date
                 break
+    for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]` printed just above the headline
+        for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
+            if name in ("source", "author") and value:
+                found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
     if not found.get("date") and start > 0:
         # An e-paper prints the issue date just above the headline.
         for line, _ in lines[max(0, start - 3):start][::-1]:
