@@ -135,6 +135,8 @@ def _lines(element: Element, mark: Element | None = None,
     span = [0, 0]
 
     def flush() -> None:
+        if not current:
+            return
         raw = "".join(current).strip()
         current.clear()
         if not raw:
