@@ -215,3 +215,11 @@ def test_book_excerpt_meta_line_above_the_headline_and_a_dotted_headline_is_not_
 def test_intern_bylines():
     from indexer.extract.authors import byline_authors
     assert byline_authors("本报实习生 刘国栋 周炜") == ["刘国栋", "周炜"]
+
+
+def test_a_title_the_page_prints_as_a_line_of_its_own_is_kept_over_a_caption_above_the_text():
+    body = ("<div>第A04版：小记者训练营</div><h3>拿起跨界指挥棒她跟学生较着劲儿成长</h3><div class='text'>"
+            "<p>郭荣梅指挥乐团练习</p><p>顶端新闻·河南商报记者马俊峰/文受访者供图</p>" + STORY + "</div>")
+    article = page(body, "<title>拿起跨界指挥棒她跟学生较着劲儿成长--大河网</title>")
+    assert article.title == "拿起跨界指挥棒她跟学生较着劲儿成长"
+    assert article.authors == ["马俊峰"]  # not 训练营 from 小记者训练营

@@ -447,6 +447,14 @@ def _headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[st
     return "", []
 
 
+def _printed_alone(lines: list[tuple[str, int]], title: str) -> bool:
+    """Whether the page prints `title` as a line of its own, not as a link and not as its first
+    line (old saved pages echo the `<title>` there); only titles with some Chinese in them count."""
+    if len(_CJK.findall(title)) < 4:
+        return False
+    return any(line == title and linked < len(line) * 0.5 for line, linked in lines[1:])
+
+
 def _near_content(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]], title: str) -> bool:
     """Whether `title` is printed within a few lines above (or at the top of) the article text."""
     key = re.sub(r"\s", "", title)
@@ -615,7 +623,7 @@ def extract_html(text: str, relpath: str) -> Article:
     page_lines, start, end = _lines(body_el, main, _lead_before(main) if main is not body_el else None)
     main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
-    if not vouched:
+    if not vouched and not _printed_alone(page_lines[:end], title):
         headline, names_under_headline = _headline_above(page_lines, main_lines)
         title = headline or title
     visible = _visible_meta(page_lines, title)
