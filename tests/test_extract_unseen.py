@@ -218,7 +218,7 @@ def test_intern_bylines():
 
 
 def test_a_title_the_page_prints_as_a_line_of_its_own_is_kept_over_a_caption_above_the_text():
-    body = ("<div>第A04版：小记者训练营</div><h3>拿起跨界指挥棒她跟学生较着劲儿成长</h3><div class='text'>"
+    body = ("<div>第A04版：小记者训练营</div><div>拿起跨界指挥棒她跟学生较着劲儿成长</div><div class='text'>"
             "<p>郭荣梅指挥乐团练习</p><p>顶端新闻·河南商报记者马俊峰/文受访者供图</p>" + STORY + "</div>")
     article = page(body, "<title>拿起跨界指挥棒她跟学生较着劲儿成长--大河网</title>")
     assert article.title == "拿起跨界指挥棒她跟学生较着劲儿成长"
