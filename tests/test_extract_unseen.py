@@ -223,3 +223,12 @@ def test_a_title_the_page_prints_as_a_line_of_its_own_is_kept_over_a_caption_abo
     article = page(body, "<title>拿起跨界指挥棒她跟学生较着劲儿成长--大河网</title>")
     assert article.title == "拿起跨界指挥棒她跟学生较着劲儿成长"
     assert article.authors == ["马俊峰"]  # not 训练营 from 小记者训练营
+
+
+def test_a_long_comment_box_after_the_post_is_not_the_article():
+    comments = "".join(f"<h4><a href='#c{i}'>#</a> re: 很高兴入住博客堂 2004-12-27 12:4{i} 网友{i}</h4>"
+                       f"<p>呵呵，又来了一位大哥啊，欢迎欢迎，以后多多交流技术心得，期待你的新文章，第{i}楼。</p>" for i in range(15))
+    body = (f"<div class='post'><h2>很高兴入住博客堂</h2>{STORY}<p>发表于 2004年12月27日 12:40</p></div>"
+            f"<div id='feedback'><h3>评论</h3>{comments}</div>")
+    article = page(body, "<title>李建忠的博客</title>")
+    assert article.body.startswith("这是正文的第一段") and "大哥" not in article.body

@@ -257,6 +257,43 @@ def _link_density(holder: Element) -> float:
     return min(links / total, 1.0)
 
 
+def _path_to(element: Element | None) -> dict:
+    """Each ancestor of `element` → its child on the way down to `element` (and `element` → itself)."""
+    if element is None:
+        return {}
+    path = {element: element}
+    child = element
+    for ancestor in element.iterancestors():
+        path[ancestor] = child
+        child = ancestor
+    return path
+
+
+def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
+    """The first short element after the headline that starts a comments or related-articles block."""
+    seen_title = title_el is None
+    for element in body.iter("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt"):
+        if not seen_title:
+            seen_title = element is title_el
+            continue
+        text = element.text
+        if text and len(text) <= 40 and len(element) <= 2 and is_article_end(normalise_line(text)):
+            return element
+    return None
+
+
+def _follows(element: Element, path: dict) -> bool:
+    """Whether `element` comes after the end of the element that `path` leads to and does not contain it."""
+    if element in path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    return node.index(child) > node.index(path[node])
+
+
 def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
     """Whether `element` comes before the headline in the page and does not contain it."""
     if element in title_path:
@@ -312,6 +349,10 @@ def _main_content(body: Element, title_el: Element | None = None) -> Element:
             title_path[ancestor] = child
             child = ancestor
         title_path[title_el] = title_el
+    heading = _comments_heading(body, title_el)
+    comments_path = _path_to(heading)
+    # A box that opens with that heading (`<div id="comments"><h3>评论</h3>…`) is the block itself.
+    comments_box = heading.getparent() if heading is not None and heading.getprevious() is None else None
     best, best_score = body, float("-inf")
     # The final score never exceeds the raw one, so holders are tried best raw score first.
     for holder, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
@@ -320,6 +361,8 @@ def _main_content(body: Element, title_el: Element | None = None) -> Element:
         final = score * (1 - _link_density(holder))
         if title_el is not None and _precedes(holder, title_el, title_path):
             final *= 0.5
+        if comments_path and (_follows(holder, comments_path) or holder is comments_box):
+            final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
         if final > best_score:
             best, best_score = holder, final
     return best
