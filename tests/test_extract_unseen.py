@@ -232,3 +232,11 @@ def test_a_long_comment_box_after_the_post_is_not_the_article():
             f"<div id='feedback'><h3>评论</h3>{comments}</div>")
     article = page(body, "<title>李建忠的博客</title>")
     assert article.body.startswith("这是正文的第一段") and "大哥" not in article.body
+
+
+def test_two_character_names_ending_like_an_office_and_unlabelled_author_lines():
+    from indexer.extract.authors import byline_authors, parse_authors
+    assert byline_authors("本站讯（职工通讯员 李琴雯 刘会）为深入推进党建与业务工作紧密结合") == ["李琴雯", "刘会"]
+    assert parse_authors("工会") == [] and parse_authors("国家发展改革委") == []
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>0 条评论 | 作者<span>魏星</span></div><div class='text'>{STORY}</div>")
+    assert article.authors == ["魏星"]

@@ -428,6 +428,7 @@ SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiy
                   "news-source")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
 _ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
+_AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([\u3400-\u9fff]{2,4})(?:\s|$)")
 _POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
@@ -560,6 +561,9 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             names = byline_authors(line[reporter.start():])
             if names:
                 found["author"] = ", ".join(names)
+        unlabelled = _AUTHOR_NO_COLON.search(line) if "author" not in found and len(line) <= 60 else None
+        if unlabelled:  # `0 条评论 | 作者魏星`
+            found["author"] = ", ".join(parse_authors(unlabelled.group(1)))
         if "author" not in found and len(line) <= 40 and i < start + 8:
             names = byline_authors(line)
             if names:
