@@ -1,14 +1,17 @@
 """Articles from HTML pages: metadata from meta tags, JSON-LD and visible lines; body by main content.
 
 Metadata, in order of trust: Chinese government meta tags (`ArticleTitle`, `PubDate`,
-`ContentSource`, `Author`, `ColumnName`, `Keywords`, `Url`), then the visible lines under the
-headline (`来源：`, `作者：`, `发布时间：`), then common meta, OpenGraph and JSON-LD. The title is
-the `<h1>` that matches the `<title>`, else the `<title>` without its site suffix.
+`ContentSource`, `Author`, …) and the other tag names in `TITLE_META`, `DATE_META`,
+`AUTHOR_META`, `SOURCE_META`; the visible lines around the headline (`来源：`, `作者：`,
+`发布时间：`, bylines, `本文来自微信公众号“…”`) and the closing lines of the article; JSON-LD,
+microdata and an element classed as the source. The title is the meta title, a heading that
+matches the `<title>`, or — when the page does not vouch for its `<title>` — the headline
+printed above the first paragraph.
 
-The body is the block of the page that holds most sentence text and few links (a small
-readability-style score), cut into lines at block elements, with furniture lines removed by the
-rules in `cleaning`. Pages lxml cannot build a tree for (100,000 nested tags) fall back to the
-text-dump reader on the page with its tags stripped.
+The body is the main-content element found by `content.main_content` (with a lead paragraph
+just before it), cut into lines; furniture and boilerplate lines are dropped by the rules in
+`cleaning`, and the article ends where comments or related articles begin. Pages lxml cannot
+build a tree for fall back to the text-dump reader on the page with its tags stripped.
 """
 from __future__ import annotations
 
@@ -29,20 +32,17 @@ from .cleaning import (
     parse_meta_line,
     strip_site_suffix,
 )
+from .content import Element, lead_before, main_content, text_lines
 from .dates import date_from_path, find_date, parse_date
 from .text import extract_text
 
-Element = lxml.etree._Element
 _PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button", "textarea",
               "input", "nav", "aside", "footer", "template", "object", "embed", "canvas", "video", "audio")
-_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
-_POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.IGNORECASE)
-_NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
-                       r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
-_PUNCT = re.compile(r"[，。！？；,.!?;：、]")
 _TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_WIDE_SPACE = re.compile(r" {2,}")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
@@ -111,261 +111,6 @@ TITLE_META = ("articletitle", "citation_title")
 AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "byl")
 # Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
 SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "citation_publisher", "dc.publisher")
-
-
-_CELLS = frozenset(["td", "th"])
-_WIDE_SPACE = re.compile(r" {2,}")
-_HARD_BREAK = re.compile(r"[\r\n\x1f]+")
-_DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
-
-
-def _lines(element: Element, mark: Element | None = None,
-           mark_from: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
-    """The text of an element cut into lines at block elements, each with its count of link characters.
-
-    Table cells do not end a line: a table row becomes one line with its cells separated by
-    spaces, so that a table that is the article keeps its text row by row. Links to documents
-    (attachments: `.docx`, `.pdf`, …) do not count as link text. Returns the lines and the
-    range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
-    the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
-    """
-    lines: list[tuple[str, int]] = []
-    current: list[str] = []
-    linked = [0]
-    span = [0, 0]
-
-    def flush() -> None:
-        if not current:
-            return
-        raw = "".join(current).strip()
-        current.clear()
-        if not raw:
-            linked[0] = 0
-            return
-        if "\n" in raw or "\r" in raw or "\x1f" in raw:
-            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
-            # metadata line ends there (`来源：新京报  举报`).
-            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
-        else:
-            text = normalise_line(raw)
-        if text:
-            lines.append((text, min(linked[0], len(text))))
-        linked[0] = 0
-
-    in_link = 0
-    mark_from = mark if mark_from is None else mark_from
-    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
-        tag = node.tag
-        if not isinstance(tag, str):
-            continue
-        if event == "start":
-            if tag in _BLOCK or node is mark or node is mark_from:
-                flush()
-                if node is mark_from:
-                    span[0] = len(lines)
-            elif tag in _CELLS:
-                current.append("\x1f")
-            if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
-                in_link += 1
-            text = node.text
-            if text:
-                current.append(text)
-                if in_link:
-                    linked[0] += len(text.strip())
-            continue
-        if tag in _BLOCK or node is mark:
-            flush()
-            if node is mark:
-                span[1] = len(lines)
-        elif tag in _CELLS:
-            current.append("\x1f")
-        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
-            in_link -= 1
-        tail = node.tail
-        if tail and node is not element:
-            current.append(tail)
-            if in_link:
-                linked[0] += len(tail.strip())
-    flush()
-    if mark is None or mark is element:
-        return lines, 0, len(lines)
-    return lines, span[0], span[1]
-
-
-def _class_weight(element: Element) -> int:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
-    weight = 0
-    if _NEGATIVE.search(names):
-        weight -= 25
-    if _POSITIVE.search(names):
-        weight += 25
-    if (element.get("itemprop") or "").lower() == "articlebody":
-        weight += 50
-    return weight
-
-
-# Elements whose own text is scored, and how far up a paragraph's score is passed.
-_SCORED = ("p", "div", "td", "th", "li", "dd", "section", "article", "span", "font", "pre", "blockquote", "center")
-_INLINE = frozenset(["span", "font", "a", "b", "strong", "em", "i", "u", "sub", "sup", "small", "big", "label"])
-_ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _container_of(node: Element, own_len: int, breaks: int) -> Element | None:
-    """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
-
-    Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
-    and a list item to its list, so that a table or list is scored as a whole.
-    """
-    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (breaks >= 2 or own_len >= 150):
-        return node
-    while node is not None and node.tag in _INLINE:
-        node = node.getparent()
-    if node is None:
-        return None
-    parent = node.getparent()
-    if node.tag in _CELLS:
-        while parent is not None and parent.tag in _ROW_PARTS:
-            parent = parent.getparent()
-    return parent
-
-
-def _lead_before(main: Element) -> Element | None:
-    """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
-
-    Up to two earlier siblings are taken when each is a block of sentences without links.
-    """
-    first = None
-    node = main.getprevious()
-    for _ in range(2):
-        while node is not None and (not isinstance(node.tag, str) or not "".join(node.itertext()).strip()):
-            node = node.getprevious()
-        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
-            break
-        text = "".join(node.itertext()).strip()
-        if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or _link_density(node) > 0.1:
-            break
-        first = node
-        node = node.getprevious()
-    return first
-
-
-def _link_density(holder: Element) -> float:
-    """The share of an element's text that sits inside links (links to documents excepted)."""
-    total = len("".join(holder.itertext()).strip()) or 1
-    links = sum(len("".join(a.itertext()).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
-    return min(links / total, 1.0)
-
-
-def _path_to(element: Element | None) -> dict:
-    """Each ancestor of `element` → its child on the way down to `element` (and `element` → itself)."""
-    if element is None:
-        return {}
-    path = {element: element}
-    child = element
-    for ancestor in element.iterancestors():
-        path[ancestor] = child
-        child = ancestor
-    return path
-
-
-def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
-    """The first short element after the headline that starts a comments or related-articles block."""
-    seen_title = title_el is None
-    for element in body.iter("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt"):
-        if not seen_title:
-            seen_title = element is title_el
-            continue
-        text = element.text
-        if text and len(text) <= 40 and len(element) <= 2 and is_article_end(normalise_line(text)):
-            return element
-    return None
-
-
-def _follows(element: Element, path: dict) -> bool:
-    """Whether `element` comes after the end of the element that `path` leads to and does not contain it."""
-    if element in path:
-        return False
-    child, node = element, element.getparent()
-    while node is not None and node not in path:
-        child, node = node, node.getparent()
-    if node is None:
-        return False
-    return node.index(child) > node.index(path[node])
-
-
-def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
-    """Whether `element` comes before the headline in the page and does not contain it."""
-    if element in title_path:
-        return False
-    child, node = element, element.getparent()
-    while node is not None and node not in title_path:
-        child, node = node, node.getparent()
-    if node is None:
-        return False
-    other = title_path[node]
-    return node.index(child) < node.index(other)
-
-
-def _main_content(body: Element, title_el: Element | None = None) -> Element:
-    """The element holding the article text: the best-scoring container of sentence-bearing text.
-
-    Every piece of text with Chinese sentences in it scores by its punctuation and length and
-    passes the score to its container (and half to the container's parent). A container scores
-    less the more of its text is links, and half when it sits before the headline (a sidebar).
-    """
-    scores: dict[Element, float] = {}
-    for node in body.iter(*_SCORED):
-        if node.tag == "p":
-            text = "".join(node.itertext())
-            breaks = 0
-        else:
-            text = (node.text or "") + "".join((c.tail or "") for c in node if c.tail)
-            breaks = sum(1 for c in node if c.tag == "br") if len(node) else 0
-        text = text.strip()
-        if len(text) < 4:
-            continue
-        # Characters beyond U+07FF take three bytes in UTF-8: Chinese text and full-width punctuation.
-        cjk = (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
-        if cjk < 2:
-            continue
-        punct = len(_PUNCT.findall(text))
-        if cjk < 6 and not punct and node.tag not in _CELLS:
-            continue
-        score = 1 + punct + min(cjk / 50, 3)
-        target = _container_of(node, len(text), breaks)
-        for share, holder in ((1.0, target), (0.5, target.getparent() if target is not None else None)):
-            if holder is not None and isinstance(holder.tag, str):
-                if holder not in scores:
-                    scores[holder] = _class_weight(holder)
-                scores[holder] += score * share
-    if not scores:
-        return body
-    # title_path: each ancestor of the headline → its child on the way down to the headline.
-    title_path: dict = {}
-    if title_el is not None:
-        child = title_el
-        for ancestor in title_el.iterancestors():
-            title_path[ancestor] = child
-            child = ancestor
-        title_path[title_el] = title_el
-    heading = _comments_heading(body, title_el)
-    comments_path = _path_to(heading)
-    # A box that opens with that heading (`<div id="comments"><h3>评论</h3>…`) is the block itself.
-    comments_box = heading.getparent() if heading is not None and heading.getprevious() is None else None
-    best, best_score = body, float("-inf")
-    # The final score never exceeds the raw one, so holders are tried best raw score first.
-    for holder, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
-        if score <= best_score:
-            break
-        final = score * (1 - _link_density(holder))
-        if title_el is not None and _precedes(holder, title_el, title_path):
-            final *= 0.5
-        if comments_path and (_follows(holder, comments_path) or holder is comments_box):
-            final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
-        if final > best_score:
-            best, best_score = holder, final
-    return best
 
 
 def _title_element(body: Element, title: str) -> Element | None:
@@ -499,18 +244,6 @@ def _printed_alone(lines: list[tuple[str, int]], title: str) -> bool:
     return any(line == title and linked < len(line) * 0.5 for line, linked in lines[1:])
 
 
-def _near_content(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]], title: str) -> bool:
-    """Whether `title` is printed within a few lines above (or at the top of) the article text."""
-    key = re.sub(r"\s", "", title)
-    if not key or not main_lines:
-        return False
-    first = main_lines[0][0]
-    at = next((i for i, (line, _) in enumerate(page_lines) if line == first), None)
-    if at is None:
-        return False
-    return any(key in re.sub(r"\s", "", line) for line, _ in page_lines[max(0, at - 12):at + 4])
-
-
 def _source_element(body: Element) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
     for element in body.iter("a", "span", "em", "div", "p"):
@@ -642,7 +375,7 @@ def html_body_text(fragment: str, *, find_main: bool = False) -> str:
         return ""
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     body = doc.find("body") if doc.find("body") is not None else doc
-    return "\n".join(_body_lines(_lines(_main_content(body) if find_main else body)[0], ""))
+    return "\n".join(_body_lines(text_lines(main_content(body) if find_main else body)[0], ""))
 
 
 def _strip_tags(text: str) -> str:
@@ -666,8 +399,8 @@ def extract_html(text: str, relpath: str) -> Article:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
-    main = _main_content(body_el, _title_element(body_el, title))
-    page_lines, start, end = _lines(body_el, main, _lead_before(main) if main is not body_el else None)
+    main = main_content(body_el, _title_element(body_el, title))
+    page_lines, start, end = text_lines(body_el, main, lead_before(main) if main is not body_el else None)
     main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
     if not vouched and not _printed_alone(page_lines[:end], title):
