@@ -240,3 +240,10 @@ def test_two_character_names_ending_like_an_office_and_unlabelled_author_lines()
     assert parse_authors("工会") == [] and parse_authors("国家发展改革委") == []
     article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>0 条评论 | 作者<span>魏星</span></div><div class='text'>{STORY}</div>")
     assert article.authors == ["魏星"]
+
+
+def test_text_dump_headline_matching_a_title_like_line_without_a_date_line():
+    text = ("浙江省人民政府门户网站\n\n《若干措施》政策解读_浙江省人民政府门户网站\n\n首页 > 政务公开 > 政策解读\n\n"
+            "《若干措施》政策解读\n\n　　近日，省政府印发《若干措施》，现就有关内容解读如下，请各地结合实际认真贯彻落实。\n")
+    (article,) = extract_file(text.encode(), "dump.txt")
+    assert article.title == "《若干措施》政策解读"

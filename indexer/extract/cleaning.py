@@ -173,6 +173,11 @@ _SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def title_parts(title: str) -> list[str]:
+    """The parts of a `<title>`-like line split at its site separators (`_`, `|`, ` - `, `——`, …)."""
+    return [part for part in _SUFFIX_SPLIT.split(normalise_line(title)) if part.strip()]
+
+
 def strip_site_suffix(title: str) -> str:
     """A `<title>` without the site name and channel parts (`_网易财经`, `-新华网`, `|…`).
 

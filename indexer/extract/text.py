@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..article import Article
 from .authors import byline_authors, signature_authors
-from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line
+from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
 from .dates import date_from_path
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
@@ -105,6 +105,13 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
             runs.append([line])
             run_open = True
     if not runs:
+        return
+    lines = [line for run in runs for line in run]
+    # A `<title>`-like line (`headline_site name`) whose headline is printed again on its own line.
+    titled = next((part for line in lines if len(title_parts(line)) > 1 for part in title_parts(line)
+                   if part in lines and not _SITE_BANNER.match(part)), None)
+    if anchored is None and titled:
+        facts.title_lines = [titled]
         return
     chosen = anchored or next((run for run in runs if not (len(run) == 1 and _SITE_BANNER.match(run[0]))), runs[0])
     facts.title_lines = chosen[:2] if anchored is None or len(chosen) <= 2 else chosen[-2:]
