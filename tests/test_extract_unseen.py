@@ -247,3 +247,9 @@ def test_text_dump_headline_matching_a_title_like_line_without_a_date_line():
             "《若干措施》政策解读\n\n　　近日，省政府印发《若干措施》，现就有关内容解读如下，请各地结合实际认真贯彻落实。\n")
     (article,) = extract_file(text.encode(), "dump.txt")
     assert article.title == "《若干措施》政策解读"
+
+
+def test_a_related_link_dated_under_the_headline_gives_no_date_when_the_page_prints_none():
+    body = ("<h1>测试新闻标题在这里</h1><ul class='rel'><li><a href='/1'>另一条新闻的标题 2021-09-01</a></li></ul>"
+            f"<div class='text'>{STORY}</div>")
+    assert page(body).date is None

@@ -310,7 +310,9 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 break
     if not found.get("date"):
         # A date printed just under the headline is the publication date.
-        for line, _ in lines[start:start + 8]:
+        for line, linked in lines[start:start + 8]:
+            if linked > len(line) * 0.5 and len(_CJK.findall(line)) >= 6:
+                continue  # a related article's linked headline with its date
             date = parse_date(line[line.find(key[-6:]) + 6 if key and key[-6:] in line else 0:][:120])
             if date:
                 found["date"] = date
