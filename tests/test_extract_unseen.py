@@ -253,3 +253,8 @@ def test_a_related_link_dated_under_the_headline_gives_no_date_when_the_page_pri
     body = ("<h1>测试新闻标题在这里</h1><ul class='rel'><li><a href='/1'>另一条新闻的标题 2021-09-01</a></li></ul>"
             f"<div class='text'>{STORY}</div>")
     assert page(body).date is None
+
+
+def test_publication_time_in_a_script_variable_when_the_page_prints_none():
+    head = '<title>测试新闻标题在这里</title><script>var nickname = "爱否科技"; var ct = "1581517074";</script>'
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).date == "2020-02-12"

@@ -105,6 +105,21 @@ DATE_META = ("pubdate", "publishdate", "article:published_time", "og:article:pub
              "publish_date", "weibo:article:create_at", "publish_time", "pubtime", "dc.date.issued", "dc.date",
              "sailthru.date", "parsely-pub-date", "date")
 DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated_time", "lastmodified")
+# Script variables that hold the publication time (`var ct = "1581517074"` on WeChat articles).
+SCRIPT_DATE_KEYS = ("publish_time", "publishTime", "pubtime", "pubTime", "publish_date", "publishDate", "pubDate",
+                    "create_time", "createTime", "ct")
+_SCRIPT_DATE = re.compile(r"\b(?:" + "|".join(SCRIPT_DATE_KEYS) + r")\b\s*[=:]\s*[\"']?(\d{10}|\d{4}-\d{1,2}-\d{1,2})")
+
+
+def _script_date(text: str) -> str | None:
+    """A publication time written into a script variable, as a last resort before the URL."""
+    match = _SCRIPT_DATE.search(text)
+    if not match:
+        return None
+    value = match.group(1)
+    return parse_date(int(value)) if value.isdigit() else parse_date(value)
+
+
 # Meta tags that give the headline itself (government pages, academic journals).
 TITLE_META = ("articletitle", "citation_title")
 # Meta tags naming the author, tried in order after the visible byline.
@@ -445,6 +460,7 @@ def extract_html(text: str, relpath: str) -> Article:
             or parse_date(ld.get("datePublished")) or parse_date(micro.get("datepublished")) or visible.get("date")
             or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
             or parse_date(ld.get("dateModified"))
+            or _script_date(text)
             or date_from_path(meta.get("og:url", "") or canonical or "") or date_from_path(relpath))
     url = next((u for u in (meta.get("url"), meta.get("og:url"), canonical, ld.get("url") if isinstance(ld.get("url"), str) else None)
                 if u and u.startswith(("http://", "https://"))), None)
