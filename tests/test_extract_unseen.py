@@ -258,3 +258,10 @@ def test_a_related_link_dated_under_the_headline_gives_no_date_when_the_page_pri
 def test_publication_time_in_a_script_variable_when_the_page_prints_none():
     head = '<title>测试新闻标题在这里</title><script>var nickname = "爱否科技"; var ct = "1581517074";</script>'
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).date == "2020-02-12"
+
+
+def test_a_documents_closing_date_stays_in_the_body():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>2022-01-28</div><div class='text'>{STORY}"
+                   "<p>吉林省人民政府</p><p>2022年1月27日</p></div>")
+    assert article.body.splitlines()[-2:] == ["吉林省人民政府", "2022年1月27日"]
+    assert article.date == "2022-01-28" and "2022-01-28" not in article.body

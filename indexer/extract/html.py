@@ -189,6 +189,7 @@ SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiy
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
 _ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
 _AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([\u3400-\u9fff]{2,4})(?:\s|$)")
+_SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
@@ -355,8 +356,10 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if linked > len(line) * 0.6 and len(line) < 80:
             continue
-        if len(line) <= 80 and (parse_meta_line(line) or is_date_line(line)):
+        if len(line) <= 80 and parse_meta_line(line):
             continue
+        if is_date_line(line) and not (body and _SIGNATURE_DATE.match(line)):
+            continue  # a date line under the headline; a document's closing 2022年1月27日 stays
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line))
