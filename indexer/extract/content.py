@@ -223,12 +223,22 @@ def main_content(body: Element, title_el: Element | None = None) -> Element:
     """
     scores: dict[Element, float] = {}
     for node in body.iter(*_SCORED):
-        if node.tag == "p":
+        tag = node.tag
+        breaks = 0
+        if tag == "p":
             text = "".join(node.itertext())
-            breaks = 0
+        elif len(node):
+            parts = [node.text or ""]
+            for child in node:
+                if child.tail:
+                    parts.append(child.tail)
+                if child.tag == "br":
+                    breaks += 1
+            text = "".join(parts)
         else:
-            text = (node.text or "") + "".join((c.tail or "") for c in node if c.tail)
-            breaks = sum(1 for c in node if c.tag == "br") if len(node) else 0
+            text = node.text
+            if not text:
+                continue
         text = text.strip()
         if len(text) < 4:
             continue
@@ -237,7 +247,7 @@ def main_content(body: Element, title_el: Element | None = None) -> Element:
         if cjk < 2:
             continue
         punct = len(_PUNCT.findall(text))
-        if cjk < 6 and not punct and node.tag not in _CELLS:
+        if cjk < 6 and not punct and tag not in _CELLS:
             continue
         score = 1 + punct + min(cjk / 50, 3)
         target = _container_of(node, len(text), breaks)
