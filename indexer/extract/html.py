@@ -128,6 +128,25 @@ AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors"
 SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "citation_publisher", "dc.publisher")
 
 
+def _tag_date(meta: dict[str, str], ld: dict) -> str | None:
+    """The publication date from meta tags and JSON-LD, or None."""
+    return next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None) or parse_date(ld.get("datePublished"))
+
+
+def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
+    """The smallest element holding the headline and the main content, widened by `levels`
+    (bylines, dates and sources sit around them)."""
+    ancestors = set(title_el.iterancestors())
+    region = main
+    while region is not body and region not in ancestors and region.getparent() is not None:
+        region = region.getparent()
+    for _ in range(levels):
+        if region is body or region.getparent() is None:
+            break
+        region = region.getparent()
+    return region
+
+
 def _title_element(body: Element, title: str) -> Element | None:
     """The element that prints the headline (a heading first), or None."""
     key = re.sub(r"\s", "", title)
@@ -419,8 +438,14 @@ def extract_html(text: str, relpath: str) -> Article:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
-    main = main_content(body_el, _title_element(body_el, title))
-    page_lines, start, end = text_lines(body_el, main, lead_before(main) if main is not body_el else None)
+    title_el = _title_element(body_el, title)
+    main = main_content(body_el, title_el)
+    # A page that vouches for its headline is read around the headline and the article only.
+    lead = lead_before(main) if main is not body_el else None
+    region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
+    page_lines, start, end = text_lines(region, main, lead)
+    if region is not body_el and not (_visible_meta(page_lines, title).get("date") or _tag_date(meta, ld)):
+        page_lines, start, end = text_lines(body_el, main, lead)  # the date may sit outside: read it all
     main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
     if not vouched and not _printed_alone(page_lines[:end], title):
