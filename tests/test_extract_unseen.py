@@ -265,3 +265,10 @@ def test_a_documents_closing_date_stays_in_the_body():
                    "<p>吉林省人民政府</p><p>2022年1月27日</p></div>")
     assert article.body.splitlines()[-2:] == ["吉林省人民政府", "2022年1月27日"]
     assert article.date == "2022-01-28" and "2022-01-28" not in article.body
+
+
+def test_the_sites_own_name_is_the_source_only_when_nothing_else_names_one():
+    head = "<title>测试新闻标题在这里</title><meta property='og:site_name' content='香港某某新聞'>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).source == "香港某某新聞"
+    printed = f"<h1>测试新闻标题在这里</h1><div class='info'>来源：新华社</div><div class='text'>{STORY}</div>"
+    assert page(printed, head).source == "新华社"

@@ -125,7 +125,7 @@ TITLE_META = ("articletitle", "citation_title")
 # Meta tags naming the author, tried in order after the visible byline.
 AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "byl")
 # Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
-SOURCE_META = ("source", "mediaid", "article:source", "og:article:source", "citation_publisher", "dc.publisher")
+SOURCE_META = ("source", "mediaid", "article:source", "og:article:source")
 
 
 def _tag_date(meta: dict[str, str], ld: dict) -> str | None:
@@ -287,7 +287,7 @@ def _source_element(body: Element) -> str | None:
             continue
         text = normalise_line("".join(element.itertext()))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
-        if 2 <= len(text) <= 30 and not find_date(text):
+        if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
             return text
     return None
 
@@ -297,6 +297,17 @@ def _first(*values: object) -> str | None:
         if isinstance(value, str) and value.strip():
             return normalise_line(value)
     return None
+
+
+def _clean_source(value: str | None) -> str | None:
+    """A source value without trailing separators (`新京报 ⋅`); None when it is markup debris
+    (`size="20"`) or another label's value (`发布时间：…`)."""
+    if not value:
+        return None
+    value = value.strip(" ⋅·•|｜-—_")
+    if not value or re.search(r"[=\"<>:：]", value):
+        return None
+    return value
 
 
 def _ld_name(value: object) -> object:
@@ -479,11 +490,12 @@ def extract_html(text: str, relpath: str) -> Article:
                 break
     authors = (authors or next((names for names in (parse_authors(meta.get(key, "")) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
-    source = _first(meta.get("contentsource"), visible.get("source"))
+    source = _first(meta.get("contentsource"), _clean_source(visible.get("source")))
     source = source or _first(_source_element(body_el),
-                    *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                    _ld_name(ld.get("publisher")) if not meta.get("og:site_name") else None,
-                    _ld_name(ld.get("sourceOrganization")))
+                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
+                              _ld_name(ld.get("sourceOrganization")), _ld_name(ld.get("publisher")),
+                              meta.get("og:site_name"))  # the site itself, when nothing names another publisher
+    source = _clean_source(source)
     date = (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
             or parse_date(ld.get("datePublished")) or parse_date(micro.get("datepublished")) or visible.get("date")
             or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
