@@ -272,3 +272,8 @@ def test_the_sites_own_name_is_the_source_only_when_nothing_else_names_one():
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).source == "香港某某新聞"
     printed = f"<h1>测试新闻标题在这里</h1><div class='info'>来源：新华社</div><div class='text'>{STORY}</div>"
     assert page(printed, head).source == "新华社"
+
+
+def test_source_label_without_a_colon_on_its_own_line():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>素材来源 江苏13个设区市党报及官方发布</p></div>")
+    assert article.source == "江苏13个设区市党报及官方发布" and "素材来源" not in article.body

@@ -86,6 +86,10 @@ _ACCOUNT_SOURCE = re.compile(
 _BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\]】]{2,20}?)\s*[\]】]")
 
 
+# `素材来源 江苏13个设区市党报及官方发布`: a short line that is only a label and a value, no colon.
+_SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
+
+
 def normalise_line(line: str) -> str:
     """One line with spaces folded, zero-width characters and stray `&&` removed."""
     line = line.replace("&&", "").replace("\u200b", "")
@@ -140,7 +144,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if len(line) > 120:
         return found
-    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line)
+    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
     if account:
         found["source"] = account.group("name")
     for match in _LABEL_RE.finditer(line):
