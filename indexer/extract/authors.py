@@ -29,15 +29,24 @@ _TITLE_END = re.compile(
 _NOT_NAMES = re.compile(
     r"^(?:未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin|"
     r"[编編][辑輯][部]|[综綜]合|[记記]者|[编編][辑輯]|[报報][道導]|[新][闻聞][中][心]|国际中心|.*[网網]$|.*[报報]$|"
-    r".*[社台]$|.*中心$|.*[党黨]支部$|.*[部局院处處署厅廳会會办辦委]$|\d+|.*@.*|name)$",
+    r".*[社台]$|.*中心$|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
+    r".*[网網][络絡]$|.*科技$|.*公司$|.*集[团團]$|.*[营營班队隊团團版]$|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|[发發][表布]|分享|收藏|"
+    r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*)$",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
+_LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
 _BYLINE = re.compile(
-    r"^(?:[" + _CJK + r"]{0,8}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?[记記]者\s*[:：]?\s*"
-    r"((?:[" + _CJK + r"·]{1,5}\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[^" + _CJK + r"]*))?$"
+    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：]?\s*"
+    r"((?:[" + _CJK + r"·]{1,5}\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
+_NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
+                               r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
+_SIGNED_AT_END = re.compile(r"[（(]\s*(?:[^（）()\s]{0,8}\s?[记記]者\s*)?([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+_BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
+_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
+_POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 
 
@@ -52,7 +61,7 @@ def is_person_name(token: str) -> bool:
         return False
     if re.fullmatch(rf"[{_CJK}]{{2,4}}", token):
         return True
-    if re.fullmatch(rf"[{_CJK}]{{1,8}}(?:[·・•][{_CJK}]{{1,8}})+", token):
+    if re.fullmatch(rf"[{_CJK}]{{1,5}}(?:[·・•][{_CJK}]{{1,5}})+", token):  # 史蒂夫·乔布斯
         return True
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z.\-']*(?: [A-Za-z][A-Za-z.\-']*){0,3}", token))
 
@@ -74,16 +83,20 @@ def parse_authors(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     text = normalise_line(value)
-    if not text or _PHOTO.search(text):
+    if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)):
         return []
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
     text = re.sub(r"[:：]", " ", text)
     text = _join_spaced(text)
     names = []
-    for token in _SPLIT.split(text):
-        token = _strip_role_prefix(token.strip(" .。"))
-        if is_person_name(token) and token not in names:
-            names.append(token)
+    for part in _LIST_SPLIT.split(text):
+        part = part.strip(" .。")
+        # A Latin part is one name (`Joel Spolsky`) or one organisation (`Hans Publishers`), never split.
+        tokens = [part] if part.isascii() and " " in part else _SPLIT.split(part)
+        for token in tokens:
+            token = _strip_role_prefix(token.strip(" .。"))
+            if is_person_name(token) and token not in names:
+                names.append(token)
     return names
 
 
@@ -104,7 +117,32 @@ def byline_authors(line: str) -> list[str]:
         match = _BYLINE.match(short)
         if match:
             return parse_authors(match.group(1))
+        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short)
+        if match:
+            return parse_authors(match.group(1))
     return []
+
+
+def closing_authors(line: str) -> list[str]:
+    """Names from a signature at the end of an article: a byline, `（袁源）` or `记者 刘涛`."""
+    line = normalise_line(line)
+    match = _SIGNED_AT_END.search(line[-40:])
+    if match:
+        return parse_authors(match.group(1))
+    if len(line) > 40:
+        return []
+    match = _BRACKETED_NAME.match(line)
+    if match:
+        return parse_authors(match.group(1))
+    return byline_authors(line)
+
+
+def posted_by(line: str) -> list[str]:
+    """The user name of a blog post's `ggjjzhzz 发表于 2005-9-15 11:46` line (kept as written)."""
+    match = _POSTED_BY.match(normalise_line(line))
+    if not match or _NOT_NAMES.match(match.group(1)):
+        return []
+    return [match.group(1)]
 
 
 def signature_authors(line: str) -> list[str]:

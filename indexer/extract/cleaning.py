@@ -11,7 +11,8 @@ import unicodedata
 
 from .dates import find_date
 
-_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
+# U+E5E5 is GB18030's reading of the byte pair A3 A0, which browsers show as a full-width space.
+_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ue5e5]+")
 
 # A line that is furniture as a whole (short lines only: an article sentence may mention 分享).
 _FURNITURE = re.compile(
@@ -26,14 +27,42 @@ _FURNITURE = re.compile(
 )
 # Furniture wherever it appears in a short line.
 _FURNITURE_ANYWHERE = re.compile(
-    r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|Copyright|©|ICP|[公網网]+安[备備]|"
+    r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|[Cc]opyright|COPYRIGHT|©|ICP|[公網网]+安[备備]|"
     r"[网網]站[标標][识識]|[主承][办辦]单?位?[:：]|技[术術]支持[:：]|[访訪][问問][量数數]|[浏瀏][览覽][次量][数數]?|"
     r"字[号號][:：]|[扫掃][码碼]|下[载載]客[户戶][端]|[举舉][报報][电電][话話]|[违違]法和不良信息|"
-    r"[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率",
-    re.IGNORECASE,
-)
+    r"^(?:[首主][页頁]|[Hh]ome|HOME)\s*[>＞»›→/]|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
+)  # no IGNORECASE (it makes every line twice as slow to test): Latin words are spelled in both cases
+# Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
+# and "keep reading" text, photo credits, hotline boxes, end marks. Tried on lines of at most
+# `_BOILERPLATE_MAX` characters; each entry is one kind, both scripts.
+_BOILERPLATE_MAX = 90
+_BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # 责编：… 编辑：… 采写：… 出品︱… 摄影/… 监制 统筹 校对 …
+    r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
+    r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
+    r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",
+    # account promos: 量子位 | 公众号 QbitAI, > 关注 少数派…, 扫码关注…
+    r"^.{0,30}公[众眾][号號].{0,24}$|公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)|^[>＞»]\s*[关關]注|"
+    r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])|微信[号號]\s*[:：]|[长長]按.{0,6}(?:二[维維]|[识識]别)",
+    # reprint notices: 39健康网原创内容，未经授权…; 转载请注明…
+    r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)|[禁严嚴]禁[转轉]载|[转轉]载请|[转轉]載請|版[权權][归歸]",
+    # "keep reading" and player text
+    r"[继繼][续續](?:往下)?[阅閱][读讀]|[继繼][续續][浏瀏][览覽]|[视視][频頻].{0,6}失[败敗]|播放失[败敗]|"
+    r"[浏瀏][览覽]器不支持|不支持.{0,10}[视視][频頻]|[点點][击擊](?:播放|[观觀][看])|[展][开開]全文|[阅閱][读讀]全文",
+    # photo credits: 图像来源，Getty Images; 图片来源：…; 图源：…
+    r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",
+    # hotline boxes: …热线：400-161-9995
+    r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
+    # app and newsletter promos, ad labels
+    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
+    # read counters, trackbacks, English date lines of blog software
+    r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+    # end marks: - THE END -, — 完 —, END
+    r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
+))
+_BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE), re.IGNORECASE)  # one scan
 _META_LABELS = {
-    "source": r"(?:[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自)",
+    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
     "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
 }
@@ -42,8 +71,23 @@ _LABEL_RE = re.compile(
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END = re.compile(
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=\d{4}[-/.年])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽]|[阅閱][读讀]|[点點][击擊]|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
+
+
+# `本文来自微信公众号“机器之心”（ID：…），作者：…`: the account is the source.
+_ACCOUNT_SOURCE = re.compile(
+    r"(?:本文|文章|本篇)?(?:[来來]自|[转轉][载載]?自|[来來]源[于於]|[来來]源[:：]?)\s*(?:微信|[头頭]条|[微]博)?"
+    r"(?:公[众眾][号號]|[号號])\s*[:：]?\s*[“\"「『《]?(?P<name>[^”\"」』》（(，,：:\s]{2,30})"
+)
+
+
+# `出自[人民文学出版社]`: a source in brackets instead of after a colon.
+_BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\]】]{2,20}?)\s*[\]】]")
+
+
+# `素材来源 江苏13个设区市党报及官方发布`: a short line that is only a label and a value, no colon.
+_SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
 
 
 def normalise_line(line: str) -> str:
@@ -52,12 +96,41 @@ def normalise_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+# A line after which the article is over: the comments or related-articles block begins.
+_ARTICLE_END = re.compile(
+    r"^[\[【(（]?\s*(?:[评評][论論](?:\s*[(（]?\d+[)）]?)?|[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
+    r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
+    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_article_end(line: str) -> bool:
+    """True for a heading that starts the comments or related-articles block after an article."""
+    return len(line) <= 40 and bool(_ARTICLE_END.match(line.strip()))
+
+
+_BAR_SEPARATORS = re.compile(r"\s*(?:>>?|»|→|->|＞＞?|[|│｜])\s*")
+
+
+def _is_link_bar(line: str) -> bool:
+    """A breadcrumb or menu bar: three or more short parts between `>`, `»`, `→` or `|` separators."""
+    if line.count(">") + line.count("»") + line.count("→") + line.count("＞") + line.count("|") + line.count("│") \
+            + line.count("｜") < 2:
+        return False
+    parts = [part for part in _BAR_SEPARATORS.split(line) if part]
+    return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
+
+
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
     line = line.strip()
     if not line:
         return True
     if _FURNITURE.match(line):
+        return True
+    if len(line) <= _BOILERPLATE_MAX and (_BOILERPLATE_ANY.search(line) or _is_link_bar(line)):
         return True
     return len(line) <= 60 and bool(_FURNITURE_ANYWHERE.search(line))
 
@@ -71,8 +144,10 @@ def parse_meta_line(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if len(line) > 120:
         return found
+    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
+    if account:
+        found["source"] = account.group("name")
     for match in _LABEL_RE.finditer(line):
-        kind = match.lastgroup if match.lastgroup in _META_LABELS else None
         kind = next(k for k in _META_LABELS if match.group(k))
         rest = line[match.end():]
         end = _VALUE_END.search(rest)
@@ -98,7 +173,13 @@ def is_date_line(line: str) -> bool:
     return len(rest) <= 2
 
 
-_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s)\s*")
+_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of a `<title>`-like line split at its site separators (`_`, `|`, ` - `, `——`, …)."""
+    return [part for part in _SUFFIX_SPLIT.split(normalise_line(title)) if part.strip()]
 
 
 def strip_site_suffix(title: str) -> str:
@@ -110,7 +191,7 @@ def strip_site_suffix(title: str) -> str:
     parts = [p for p in _SUFFIX_SPLIT.split(title) if p.strip()]
     if not parts:
         return title
-    best = max(parts, key=len)
+    best = max(parts, key=lambda part: len(part) + len(_CJK_CHAR.findall(part)))  # a Chinese character counts twice
     if "-" in best:
         head, _, tail = best.rpartition("-")
         if head and 0 < len(tail) <= 16 and len(head) > len(tail):

@@ -11,6 +11,7 @@ import unicodedata
 
 _ROC = re.compile(r"(?:中[華华]民[國国]|民[國国])\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_MDY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")  # 7/5/2005 9:23:57 PM (US order)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 
 
@@ -45,6 +46,12 @@ def find_date(text: str) -> str | None:
         if value:
             found.append((match.start(), value))
             break
+    if not found:
+        for match in _MDY.finditer(text):
+            value = _valid(int(match.group(3)), int(match.group(1)), int(match.group(2)))
+            if value:
+                found.append((match.start(), value))
+                break
     return min(found)[1] if found else None
 
 

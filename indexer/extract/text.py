@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..article import Article
 from .authors import byline_authors, signature_authors
-from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line
+from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
 from .dates import date_from_path
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
@@ -63,6 +63,9 @@ def _body_start(raw_lines: list[str]) -> int:
     return len(raw_lines)
 
 
+_SITE_BANNER = re.compile(r"^.{2,16}(?:门户网站|門戶網站|网站|網站|政府网|政府網|人民政府|官方网站|官网)$")
+
+
 def _read_header(raw_header: list[str], facts: LineFacts) -> None:
     if len(raw_header) == 3 and normalise_line(raw_header[1]) and not any(
         parse_meta_line(normalise_line(r)) or is_furniture(normalise_line(r)) for r in raw_header if r.strip()
@@ -70,31 +73,48 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
         # 引题 / 主题 / 副题, by position.
         facts.title_lines = [normalise_line(r) for r in raw_header[1:] if normalise_line(r)]
         return
-    previous_was_title = False
+    # Runs of adjacent candidate title lines; the run a date/source line follows is the headline
+    # (site banners and breadcrumbs come before it), else the first run that is not a site banner.
+    runs: list[list[str]] = []
+    anchored: list[str] | None = None
+    run_open = False
     for raw in raw_header:
         line = normalise_line(raw)
         if not line:
-            previous_was_title = False
+            run_open = False
             continue
         if is_furniture(line):
+            run_open = False
             continue
         meta = parse_meta_line(line)
         if meta or is_date_line(line):
             facts.take_meta(meta or {"date": parse_meta_line("日期：" + line).get("date", "")})
-            previous_was_title = False
+            if anchored is None and runs:
+                anchored = runs[-1]
+            run_open = False
             continue
         names = byline_authors(line) or signature_authors(line)
         if names:
             if not facts.authors:
                 facts.authors = names
-            previous_was_title = False
+            run_open = False
             continue
-        if not facts.title_lines:
-            facts.title_lines.append(line)
-            previous_was_title = True
-        elif previous_was_title and len(facts.title_lines) == 1:
-            facts.title_lines.append(line)
-            previous_was_title = False
+        if run_open:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+            run_open = True
+    if not runs:
+        return
+    lines = [line for run in runs for line in run]
+    # A `<title>`-like line (`headline_site name`) whose headline is printed again on its own line.
+    titled = next((part for line in lines if len(title_parts(line)) > 1 for part in title_parts(line)
+                   if part in lines and not _SITE_BANNER.match(part)), None)
+    if anchored is None and titled:
+        facts.title_lines = [titled]
+        return
+    chosen = anchored or next((run for run in runs if not (len(run) == 1 and _SITE_BANNER.match(run[0]))), runs[0])
+    facts.title_lines = chosen[:2] if anchored is None or len(chosen) <= 2 else chosen[-2:]
 
 
 def read_lines(raw_lines: list[str]) -> LineFacts:

@@ -1,0 +1,285 @@
+"""Where a page's article is: the page cut into lines, and the main-content element.
+
+`text_lines` cuts an element into lines at block elements (table rows stay one line, cells
+separated by spaces) and counts the link characters of each line. `main_content` scores every
+piece of sentence text (punctuation and Chinese characters) and passes the score to its container,
+readability style; containers lose by their link density, by sitting before the headline
+(sidebars) or after a 评论 / 相关阅读 heading (comments, related articles). `lead_before` finds a
+lead paragraph printed just before the main content, outside it.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+
+from .cleaning import is_article_end, normalise_line
+
+Element = lxml.etree._Element
+_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
+_POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.IGNORECASE)
+_NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
+                       r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
+_PUNCT = re.compile(r"[，。！？；,.!?;：、]")
+
+_CELLS = frozenset(["td", "th"])
+_HARD_BREAK = re.compile(r"[\r\n\x1f]+")
+_DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
+
+
+def text_lines(element: Element, mark: Element | None = None,
+           mark_from: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
+    """The text of an element cut into lines at block elements, each with its count of link characters.
+
+    Table cells do not end a line: a table row becomes one line with its cells separated by
+    spaces, so that a table that is the article keeps its text row by row. Links to documents
+    (attachments: `.docx`, `.pdf`, …) do not count as link text. Returns the lines and the
+    range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
+    the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
+    """
+    lines: list[tuple[str, int]] = []
+    current: list[str] = []
+    linked = [0]
+    span = [0, 0]
+
+    def flush() -> None:
+        if not current:
+            return
+        raw = "".join(current).strip()
+        current.clear()
+        if not raw:
+            linked[0] = 0
+            return
+        if "\n" in raw or "\r" in raw or "\x1f" in raw:
+            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
+            # metadata line ends there (`来源：新京报  举报`).
+            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
+        else:
+            text = normalise_line(raw)
+        if text:
+            lines.append((text, min(linked[0], len(text))))
+        linked[0] = 0
+
+    in_link = 0
+    mark_from = mark if mark_from is None else mark_from
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if tag in _BLOCK or node is mark or node is mark_from:
+                flush()
+                if node is mark_from:
+                    span[0] = len(lines)
+            elif tag in _CELLS:
+                current.append("\x1f")
+            if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+                in_link += 1
+            text = node.text
+            if text:
+                current.append(text)
+                if in_link:
+                    linked[0] += len(text.strip())
+            continue
+        if tag in _BLOCK or node is mark:
+            flush()
+            if node is mark:
+                span[1] = len(lines)
+        elif tag in _CELLS:
+            current.append("\x1f")
+        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
+            in_link -= 1
+        tail = node.tail
+        if tail and node is not element:
+            current.append(tail)
+            if in_link:
+                linked[0] += len(tail.strip())
+    flush()
+    if mark is None or mark is element:
+        return lines, 0, len(lines)
+    return lines, span[0], span[1]
+
+
+def _class_weight(element: Element) -> int:
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    weight = 0
+    if _NEGATIVE.search(names):
+        weight -= 25
+    if _POSITIVE.search(names):
+        weight += 25
+    if (element.get("itemprop") or "").lower() == "articlebody":
+        weight += 50
+    return weight
+
+
+# Elements whose own text is scored, and how far up a paragraph's score is passed.
+_SCORED = ("p", "div", "td", "th", "li", "dd", "section", "article", "span", "font", "pre", "blockquote", "center")
+_INLINE = frozenset(["span", "font", "a", "b", "strong", "em", "i", "u", "sub", "sup", "small", "big", "label"])
+_ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
+
+
+def _container_of(node: Element, own_len: int, breaks: int) -> Element | None:
+    """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
+
+    Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
+    and a list item to its list, so that a table or list is scored as a whole.
+    """
+    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (breaks >= 2 or own_len >= 150):
+        return node
+    while node is not None and node.tag in _INLINE:
+        node = node.getparent()
+    if node is None:
+        return None
+    parent = node.getparent()
+    if node.tag in _CELLS:
+        while parent is not None and parent.tag in _ROW_PARTS:
+            parent = parent.getparent()
+    return parent
+
+
+def lead_before(main: Element) -> Element | None:
+    """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
+
+    Up to two earlier siblings are taken when each is a block of sentences without links.
+    """
+    first = None
+    node = main.getprevious()
+    for _ in range(2):
+        while node is not None and (not isinstance(node.tag, str) or not "".join(node.itertext()).strip()):
+            node = node.getprevious()
+        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
+            break
+        text = "".join(node.itertext()).strip()
+        if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
+            break
+        first = node
+        node = node.getprevious()
+    return first
+
+
+def link_density(holder: Element) -> float:
+    """The share of an element's text that sits inside links (links to documents excepted)."""
+    total = len("".join(holder.itertext()).strip()) or 1
+    links = sum(len("".join(a.itertext()).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
+    return min(links / total, 1.0)
+
+
+def _path_to(element: Element | None) -> dict:
+    """Each ancestor of `element` → its child on the way down to `element` (and `element` → itself)."""
+    if element is None:
+        return {}
+    path = {element: element}
+    child = element
+    for ancestor in element.iterancestors():
+        path[ancestor] = child
+        child = ancestor
+    return path
+
+
+def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
+    """The first short element after the headline that starts a comments or related-articles block."""
+    seen_title = title_el is None
+    for element in body.iter("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt"):
+        if not seen_title:
+            seen_title = element is title_el
+            continue
+        text = element.text
+        if text and len(text) <= 40 and len(element) <= 2 and is_article_end(normalise_line(text)):
+            return element
+    return None
+
+
+def _follows(element: Element, path: dict) -> bool:
+    """Whether `element` comes after the end of the element that `path` leads to and does not contain it."""
+    if element in path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    return node.index(child) > node.index(path[node])
+
+
+def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
+    """Whether `element` comes before the headline in the page and does not contain it."""
+    if element in title_path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in title_path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    other = title_path[node]
+    return node.index(child) < node.index(other)
+
+
+def main_content(body: Element, title_el: Element | None = None) -> Element:
+    """The element holding the article text: the best-scoring container of sentence-bearing text.
+
+    Every piece of text with Chinese sentences in it scores by its punctuation and length and
+    passes the score to its container (and half to the container's parent). A container scores
+    less the more of its text is links, and half when it sits before the headline (a sidebar).
+    """
+    scores: dict[Element, float] = {}
+    for node in body.iter(*_SCORED):
+        tag = node.tag
+        breaks = 0
+        if tag == "p":
+            text = "".join(node.itertext())
+        elif len(node):
+            parts = [node.text or ""]
+            for child in node:
+                if child.tail:
+                    parts.append(child.tail)
+                if child.tag == "br":
+                    breaks += 1
+            text = "".join(parts)
+        else:
+            text = node.text
+            if not text:
+                continue
+        text = text.strip()
+        if len(text) < 4:
+            continue
+        # Characters beyond U+07FF take three bytes in UTF-8: Chinese text and full-width punctuation.
+        cjk = (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
+        if cjk < 2:
+            continue
+        punct = len(_PUNCT.findall(text))
+        if cjk < 6 and not punct and tag not in _CELLS:
+            continue
+        score = 1 + punct + min(cjk / 50, 3)
+        target = _container_of(node, len(text), breaks)
+        for share, holder in ((1.0, target), (0.5, target.getparent() if target is not None else None)):
+            if holder is not None and isinstance(holder.tag, str):
+                if holder not in scores:
+                    scores[holder] = _class_weight(holder)
+                scores[holder] += score * share
+    if not scores:
+        return body
+    # title_path: each ancestor of the headline → its child on the way down to the headline.
+    title_path: dict = {}
+    if title_el is not None:
+        child = title_el
+        for ancestor in title_el.iterancestors():
+            title_path[ancestor] = child
+            child = ancestor
+        title_path[title_el] = title_el
+    heading = _comments_heading(body, title_el)
+    comments_path = _path_to(heading)
+    # A box that opens with that heading (`<div id="comments"><h3>评论</h3>…`) is the block itself.
+    comments_box = heading.getparent() if heading is not None and heading.getprevious() is None else None
+    best, best_score = body, float("-inf")
+    # The final score never exceeds the raw one, so holders are tried best raw score first.
+    for holder, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
+        if score <= best_score:
+            break
+        final = score * (1 - link_density(holder))
+        if title_el is not None and _precedes(holder, title_el, title_path):
+            final *= 0.5
+        if comments_path and (_follows(holder, comments_path) or holder is comments_box):
+            final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
+        if final > best_score:
+            best, best_score = holder, final
+    return best
