@@ -157,22 +157,28 @@ def _meta_line(date, source, authors) -> str:
 
 @cli.command()
 @click.argument("query", required=False, default="")
-@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several).")
-@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several).")
-@click.option("--from", "date_from", default=None, help="From date: 2024-02-05, 2024-02 or 2024.")
-@click.option("--to", "date_to", default=None, help="To date (inclusive).")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
+@click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
+@click.option("--from", "date_from", default=None, help="From date: 2024-02-05, 2024-02, 2024, 2005年6月, 民國94年 ...")
+@click.option("--to", "date_to", default=None, help="To date (inclusive), in the same forms.")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--no-collapse", is_flag=True, help="List every near-duplicate repost instead of one per story.")
+@click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
 @_fmt
 @click.pass_context
-def search(ctx, query, sources, authors, date_from, date_to, sort, page, per_page, fmt):
+def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page, per_page, no_collapse,
+           no_variants, fmt):
     """One page of results with facets."""
     from indexer import store
     from indexer.search import BadRequest, SearchRequest
 
     try:
-        request = SearchRequest.create(query, sources, authors, date_from, date_to, sort, page, per_page)
+        request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
+                                       date_from=date_from, date_to=date_to, sort=sort, page=page,
+                                       per_page=per_page, collapse=not no_collapse, variants=not no_variants)
     except BadRequest as exc:
         raise click.UsageError(str(exc)) from None
     try:
@@ -192,7 +198,7 @@ def search(ctx, query, sources, authors, date_from, date_to, sort, page, per_pag
         click.echo(f"   {meta}" + (f"  [{hit.id}]" if meta else f"   [{hit.id}]"))
         click.echo("   " + _render_html(hit.snippet, color).replace("\n", " "))
     facets = result.facets
-    for name in ("source", "author", "year"):
+    for name in ("source", "author", "column", "year"):
         values = facets.get(name) or []
         if values:
             click.echo("")

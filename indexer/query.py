@@ -1,4 +1,4 @@
-"""The query language of CONTRACT.md "Query syntax": parsing and translation to Whoosh queries.
+"""The query language of the public contract ("Query syntax"): parsing, and which articles match.
 
 The parser is written for Chinese input: full-width spaces, quotes (“…” 「…」 『…』 ＂…＂),
 minus (－) and colon (：) are understood like their ASCII forms. It is a single left-to-right
@@ -8,26 +8,19 @@ alone constrains nothing and is dropped).
 
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
 clauses. `match_docnums` turns it into the set of articles that match (decided by the exact
-representation, read through `indexer.postings`); `rank_words_query` and `rank_bonus` rank
-them (BM25F over jieba words; a bonus for clauses found in the title and for the query's
-parts standing together).
+representation, read through `indexer.postings`, with set algebra); `indexer.ranking` orders
+them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
-from indexer.analysis import Unit, fold, position_terms, query_words, units
+from indexer.analysis import Unit, fold, position_terms, units
 from indexer.postings import ExactPostings
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")
-WORD_FIELDS = ("title", "body")
-TITLE_PHRASE_SCORE = 10.0
-TOGETHER_SCORE = 2.0
-MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 
 _QUOTES = {'"': '"', "＂": "＂", "“": "”", "「": "」", "『": "』", "”": "”"}
 _SPACE = " \t\r\n\f\v\u3000\u00a0"
@@ -149,7 +142,7 @@ def clause_docs(exact: ExactPostings, clause: Clause) -> set[int]:
     return found
 
 
-def _clause_key(clause: Clause) -> tuple:
+def clause_key(clause: Clause) -> tuple:
     return (clause.field, tuple(u.text for u in clause.units))
 
 
@@ -163,7 +156,7 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> set[int] | None:
     cache: dict[tuple, set[int]] = {}
 
     def docs(clause: Clause) -> set[int]:
-        key = _clause_key(clause)
+        key = clause_key(clause)
         found = cache.get(key)
         if found is None:
             found = cache[key] = clause_docs(exact, clause)
@@ -172,7 +165,7 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> set[int] | None:
     result: set[int] | None = None
     groups: dict[frozenset, list[Clause]] = {}
     for g in parsed.groups:
-        members = {_clause_key(c): c for c in g}
+        members = {clause_key(c): c for c in g}
         groups[frozenset(members)] = list(members.values())
     for group in sorted(groups.values(), key=len):
         union: set[int] = set()
@@ -183,40 +176,9 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> set[int] | None:
             return set()
     if parsed.excluded:
         excluded: set[int] = set()
-        for clause in {_clause_key(c): c for c in parsed.excluded}.values():
+        for clause in {clause_key(c): c for c in parsed.excluded}.values():
             excluded |= docs(clause)
         if result is None:
             result = exact.all_docs()
         result -= excluded
     return result
-
-
-# ------------------------------------------------------------------------------- ranking
-
-
-def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
-    """BM25F scoring: the jieba words of the clauses that search titles and bodies."""
-    words: list[str] = []
-    for clause in parsed.positive:
-        if clause.field in (None, "title"):
-            words.extend(query_words(clause.text))
-    words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
-    if not words:
-        return None
-    return Q.Or([Q.Term(f, w) for w in words for f in WORD_FIELDS])
-
-
-def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
-    """Extra score for matched articles: each clause found in the title (even where jieba cut
-    the title differently), and the positive clauses standing together as one phrase."""
-    bonus: dict[int, float] = {}
-    title_clauses = {_clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
-    for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
-        for d in field_docs(exact, "title_x", clause.units) & matched:
-            bonus[d] = bonus.get(d, 0.0) + TITLE_PHRASE_SCORE
-    together = [u for c in parsed.positive if c.field is None for u in c.units]
-    if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
-        for f in DEFAULT_FIELDS:
-            for d in field_docs(exact, f, together) & matched:
-                bonus[d] = bonus.get(d, 0.0) + TOGETHER_SCORE
-    return bonus

@@ -13,8 +13,8 @@ from whoosh import fields, formats
 from whoosh.system import pack_uint
 
 from indexer.analysis import ExactAnalyzer, WordAnalyzer, exact_postings, word_counts
+from indexer.ranking import TITLE_BOOST
 
-TITLE_BOOST = 3.0
 VALUE_GAP = 100_000  # position gap between the values of a multi-valued exact field
 
 

@@ -141,12 +141,13 @@ class SearchView:
     # -- sorting and paging
 
     def sort_links(self) -> list[Link]:
-        """Relevance, newest, oldest; without a query the engine lists newest first, so say so."""
-        current = self.request.sort
+        """Relevance, newest, oldest, with the sort the engine applied (`result.sort`) selected.
+        Where it could not rank by relevance (no query, or one that only excludes) relevance is
+        not offered."""
+        current = self.result.sort
         keys = list(SORT_LABELS)
-        if not self.state.q:
+        if not self.state.q or (self.request.sort == "relevance" and current != "relevance"):
             keys.remove("relevance")
-            current = "newest" if current == "relevance" else current
         return [Link(SORT_LABELS[key], search_url(self.state.with_(sort=key)), selected=key == current)
                 for key in keys]
 

@@ -41,12 +41,16 @@ def test_search_json_has_the_contracts_keys(small_index):
     result = run(small_index, "search", "生态环境", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
+                         "facets_truncated", "variants", "suggestions"}
     assert data["query"] == "生态环境" and data["total"] == 2 and data["page"] == 1 and data["per_page"] == 10
+    assert data["sort"] == "relevance" and data["stories"] == 2
     for hit in data["hits"]:
-        assert {"id", "title", "date", "source", "authors", "url", "column", "score", "snippet"} <= set(hit)
+        assert {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
+                "duplicates"} <= set(hit)
         assert "<mark>生態環境</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"source", "author", "year", "month"}
+    assert set(data["facets"]) == {"source", "author", "column", "year", "month"}
+    assert set(data["facets_truncated"]) == set(data["facets"])
     assert {"value": "生態環境部", "count": 1}.items() <= data["facets"]["source"][0].items() or \
         any(v["value"] == "生態環境部" and v["count"] == 1 for v in data["facets"]["source"])
     assert sorted((v["value"], v["count"]) for v in data["facets"]["year"]) == [("2023", 1), ("2024", 1)]

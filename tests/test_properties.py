@@ -105,18 +105,25 @@ RAW_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), s
 
 
 @settings(max_examples=200, deadline=timedelta(seconds=2))
-@given(q=st.one_of(ANY_QUERY, RAW_VALUES), sources=RAW_VALUES, authors=RAW_VALUES, date_from=RAW_VALUES,
-       date_to=RAW_VALUES, sort=RAW_VALUES, page=RAW_VALUES, per_page=RAW_VALUES)
-def test_search_request_gives_a_request_or_bad_request(q, sources, authors, date_from, date_to, sort, page, per_page):
+@given(q=st.one_of(ANY_QUERY, RAW_VALUES), sources=RAW_VALUES, authors=RAW_VALUES, columns=RAW_VALUES,
+       date_from=RAW_VALUES, date_to=RAW_VALUES, sort=RAW_VALUES, page=RAW_VALUES, per_page=RAW_VALUES,
+       facet_size=RAW_VALUES, collapse=RAW_VALUES, variants=RAW_VALUES, story=RAW_VALUES)
+def test_search_request_gives_a_request_or_bad_request(q, sources, authors, columns, date_from, date_to, sort, page,
+                                                       per_page, facet_size, collapse, variants, story):
     """`create` validates raw parameters "from the CLI or a URL"; BadRequest is its only error."""
     try:
-        req = SearchRequest.create(q, sources, authors, date_from, date_to, sort, page, per_page)
+        req = SearchRequest.create(query=q, sources=sources, authors=authors, columns=columns, date_from=date_from,
+                                   date_to=date_to, sort=sort, page=page, per_page=per_page, facet_size=facet_size,
+                                   collapse=collapse, variants=variants, story=story)
     except BadRequest as exc:
         assert str(exc)
         return
     assert isinstance(req.query, str) and len(req.query) <= MAX_QUERY_CHARS
-    assert 1 <= req.page <= 1_000_000 and 1 <= req.per_page <= 1000
-    assert all(isinstance(v, str) and v for v in req.sources + req.authors)
+    assert 1 <= req.page <= 1_000_000 and 1 <= req.per_page <= 1000 and 1 <= req.facet_size <= 1000
+    assert all(isinstance(v, str) and v for v in req.sources + req.authors + req.columns)
+    assert isinstance(req.collapse, bool) and isinstance(req.variants, bool)
+    assert req.story is None or (isinstance(req.story, str) and req.story)
+    assert req.date_from is None or req.date_to is None or req.date_from <= req.date_to
 
 
 # ------------------------------------------------------------------------------------ web

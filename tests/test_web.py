@@ -16,8 +16,10 @@ from search_web import create_app
 from search_web.engine import get_engine
 from search_web.security import HEADERS
 
-RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets"}
-HIT_KEYS = {"id", "title", "date", "source", "authors", "url", "column", "score", "snippet"}
+RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
+               "facets_truncated", "variants", "suggestions"}
+HIT_KEYS = {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
+            "duplicates"}
 ARTICLE_KEYS = {"sources", "id", "title", "date", "source", "authors", "url", "column", "keywords", "body"}
 ALL_ENV = 24  # articles that mention 环境: 12 生态环境部, 10 新华社, the slash id, the hostile one
 
@@ -83,7 +85,8 @@ def test_api_search_has_the_contract_shape(client):
         assert HIT_KEYS <= set(hit), set(hit)
         assert set(hit) - HIT_KEYS <= {"title_html"}  # the engine's one extension
         assert isinstance(hit["authors"], list)
-    assert set(data["facets"]) == {"source", "author", "year", "month"}
+    assert set(data["facets"]) == {"source", "author", "column", "year", "month"}
+    assert set(data["facets_truncated"]) == set(data["facets"])
     for values in data["facets"].values():
         for v in values:
             assert {"value", "count"} <= set(v) and isinstance(v["count"], int)
@@ -289,6 +292,17 @@ def test_sort_links_change_the_order(client):
     dates = [t.get("datetime") for t in newest.cssselect(".hit-meta time")]
     assert dates == sorted(dates, reverse=True)
     assert newest.cssselect(".sort strong")[0].text == "最新"
+
+
+def test_a_query_that_only_excludes_shows_the_newest_first_sort_it_got(client):
+    doc = page(client, "/?q=-环境")
+    assert doc.cssselect(".sort strong")[0].text == "最新"
+    assert {a.text for a in doc.cssselect(".sort a")} == {"最早"}
+    dates = [t.get("datetime") for t in doc.cssselect(".hit-meta time")]
+    assert dates == sorted(dates, reverse=True)
+    assert api(client, "/api/search?q=-环境")["sort"] == "newest"
+    assert api(client, "/api/search?q=-环境&sort=oldest")["sort"] == "oldest"
+    assert api(client, "/api/search?q=环境")["sort"] == "relevance"
 
 
 def test_no_results_page_offers_ways_out(client):
