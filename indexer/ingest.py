@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import store
+from indexer import dedup, store
 from indexer.article import Article, Skipped
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 from indexer.schema import document_fields
@@ -357,6 +357,9 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
                     w.cancel()
                     raise
                 w.commit()
+            if status:
+                status("finding near-duplicate reposts")
+            dedup.cluster_generation(gen)
             report.articles = catalogue.article_count()
             report.generation = gen.name
             report.seconds = time.monotonic() - t0

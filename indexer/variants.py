@@ -229,3 +229,25 @@ def clause_variants(clauses) -> dict[int, list[str]]:
         if found:
             out[i] = found
     return out
+
+
+def expand(parsed):
+    """(the query with each expandable clause ORed with its variants, the variants added).
+
+    `parsed` is an `indexer.query.ParsedQuery`; the result is a new one (the original is kept
+    for ranking the wording as typed first)."""
+    from indexer.query import Clause, ParsedQuery
+
+    found = clause_variants(parsed.positive)
+    if not found:
+        return parsed, []
+    groups, added, i = [], [], 0
+    for group in parsed.groups:
+        members = list(group)
+        for clause in group:
+            for v in found.get(i, []):
+                members.append(Clause(v, clause.field, False, False))
+                added.append(v)
+            i += 1
+        groups.append(members)
+    return ParsedQuery(groups=groups, excluded=list(parsed.excluded)), list(dict.fromkeys(added))

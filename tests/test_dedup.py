@@ -74,20 +74,41 @@ def test_reposts_are_one_story_and_others_stay_apart(repost_index):
 def test_collapsed_page_shows_one_result_with_its_count_and_expanding_lists_all(repost_index):
     engine, gen, docnum = repost_index
     result = engine.search(SearchRequest.create("政府工作报告", per_page=100))
-    assert result.total == 8
-    ranked = [docnum[h.id] for h in result.hits]
+    assert result.total == 8  # totals count every matching article
+    assert result.stories == 4  # the story and the three others
+    assert len(result.hits) == 4
+    reposts = [h for h in result.hits if h.id.startswith("repost-")]
+    assert len(reposts) == 1 and reposts[0].duplicates == 4  # 另有 4 篇相似报道
+    assert all(h.duplicates == 0 for h in result.hits if h not in reposts)
+    assert sum(f.count for f in result.facets["source"]) >= 8  # facets over every match
+    assert result.to_dict()["stories"] == 4 and result.to_dict()["hits"][0]["duplicates"] in (0, 4)
+
+    # collapse=0 lists every article, in the same order around the kept one
+    every = engine.search(SearchRequest.create("政府工作报告", per_page=100, collapse=False))
+    assert len(every.hits) == 8 and all(h.duplicates == 0 for h in every.hits)
+    ranked = [docnum[h.id] for h in every.hits]
     ids = dedup.read_clusters(gen, len(docnum))
     kept, duplicates, stories = dedup.collapse(ranked, ranked, ids)
-    assert stories == 4  # the story and the three others
-    assert len(kept) == 4
-    reposts = [k for k in kept if str(engine_id(docnum, k)).startswith("repost-")]
-    assert len(reposts) == 1
-    assert duplicates[kept.index(reposts[0])] == 4  # 另有 4 篇相似报道
-    assert all(duplicates[kept.index(k)] == 0 for k in kept if k not in reposts)
-    # the kept repost is the best-ranked of the five, and the order of the rest is kept
-    assert kept == [d for i, d in enumerate(ranked) if ids[d] not in {ids[x] for x in ranked[:i]}]
-    members = dedup.story_members(ids, reposts[0])
-    assert sorted(engine_id(docnum, m) for m in members) == [f"repost-{i}" for i in range(5)]
+    assert [engine_id(docnum, k) for k in kept] == [h.id for h in result.hits]
+    assert duplicates == [h.duplicates for h in result.hits] and stories == 4
+
+    # expanding the story lists all five reposts
+    story = engine.search(SearchRequest.create("政府工作报告", per_page=100, story=reposts[0].id))
+    assert sorted(h.id for h in story.hits) == [f"repost-{i}" for i in range(5)]
+    assert dedup.story_members(ids, docnum[reposts[0].id]) == sorted(docnum[f"repost-{i}"] for i in range(5))
+
+
+def test_paging_counts_stories_not_articles(repost_index):
+    engine, _, _ = repost_index
+    pages = [engine.search(SearchRequest.create("政府工作报告", per_page=2, page=p)) for p in (1, 2, 3)]
+    ids = [h.id for r in pages for h in r.hits]
+    assert len(ids) == 4 == len(set(ids))  # two stories a page, nothing twice, nothing lost
+
+
+def test_related_articles_leave_out_the_articles_reposts(repost_index):
+    engine, _, _ = repost_index
+    found = [h.id for h in engine.related("repost-0", limit=5)]
+    assert found and not any(i.startswith("repost-") for i in found)
 
 
 def test_duplicates_count_only_matching_articles(repost_index):

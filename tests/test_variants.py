@@ -52,3 +52,40 @@ def test_quoted_phrase_stays_exact_and_its_variant_is_suggested(demo_engine):
     assert count('"高品質發展"') == 1
     found = suggestions(parse_query('"高质量发展"'), count)
     assert {"query": '"高品質發展"', "total": 1, "kind": "variant"} in found
+
+
+def test_engine_unquoted_term_finds_the_other_wording_and_says_so(demo_engine):
+    result = demo_engine.search(SearchRequest.create("高质量发展"))
+    assert [h.id for h in result.hits] == ["mee-2024-02-05-party-building.txt"]
+    assert result.variants == ["高品質發展"]
+    assert "<mark>高品質發展</mark>" in result.hits[0].title_html
+    without = demo_engine.search(SearchRequest.create("高质量发展", variants=False))
+    assert without.total == 0 and without.variants == []
+    assert {"query": "高品質發展", "total": 1, "kind": "variant"} in [s.__dict__ for s in without.suggestions]
+
+
+def test_engine_quoted_phrase_is_not_expanded_and_suggests_the_variant(demo_engine):
+    result = demo_engine.search(SearchRequest.create('"高质量发展"'))
+    assert result.total == 0 and result.variants == []
+    suggested = result.to_dict()["suggestions"]
+    assert suggested[0] == {"query": '"高品質發展"', "total": 1, "kind": "variant"}  # 也可搜索「高品質發展」（1 篇）
+    assert {"query": "高质量发展", "total": 1, "kind": "unquoted"} in suggested  # unquoted, it expands
+
+
+def test_engine_ranks_the_wording_as_typed_first(tmp_path):
+    from helpers import write_jsonl
+
+    from indexer.ingest import run_ingest
+    from indexer.search import SearchEngine
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", [
+        {"id": "tw", "title": "軟體產業軟體人才", "date": "2024-05-02", "source": "乙",
+         "content": "軟體產業持續成長，軟體人才需求大增，軟體公司紛紛加薪，政府推動軟體園區。"},
+        {"id": "cn", "title": "产业观察", "date": "2024-05-01", "source": "甲",
+         "content": "今年制造业回暖，其中工业软件企业订单增加，多地出台支持政策，鼓励企业加大研发投入。"},
+    ])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("软件"))
+        assert [h.id for h in result.hits] == ["cn", "tw"] and result.variants == ["軟體"]
+        assert [h.id for h in engine.search(SearchRequest.create("軟體")).hits] == ["tw", "cn"]
