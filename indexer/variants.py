@@ -12,6 +12,12 @@ different words for one thing. This module pairs such words from two sources:
 - `_OWN_PAIRS`: a short reviewed table of common pairs the tables lack.
 
 Pairs are compared in folded form, so script differences alone never make a variant.
+
+Script variants: folding maps each Traditional character to one Simplified character, so where a
+Traditional character stands for two Simplified ones it can miss: 瞭解 folds to 瞭解, not 了解;
+項鍊 to 项炼, not 项链; 睡著 to 睡著, not 睡着. OpenCC's phrase-aware conversion knows these
+(`s2tw` of a Simplified term, `tw2s` of a Traditional one); where its answer folds differently
+from the term, that is a variant too.
 `variants(term)` replaces every paired wording inside the term (longest first) and returns
 the other side's wording, Taiwan wordings written in Traditional characters. Single characters
 are never replaced. Loaded on first use (a few milliseconds), then cached.
@@ -29,6 +35,8 @@ MAX_VARIANTS = 4
 # (mainland, Taiwan) pairs OpenCC's phrase tables lack; reviewed by hand.
 _OWN_PAIRS: tuple[tuple[str, str], ...] = (
     ("质量", "品質"),
+    ("计划", "計畫"),  # Taiwan's standard form; OpenCC writes 計劃, which folds to 计划
+    ("规划", "規畫"),
     ("悉尼", "雪梨"),
     ("特朗普", "川普"),
     ("普京", "普丁"),
@@ -157,6 +165,24 @@ def _to_traditional():
 
 
 @lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("tw2s").convert
+
+
+def script_variants(term: str) -> list[str]:
+    """The term as OpenCC's phrase conversion writes it in the other script, when that folds
+    differently from the term (else [])."""
+    term = term.strip()
+    folded = fold(term)
+    traditional = _to_traditional()(term)
+    # Simplified input has a Traditional form that differs from it; Traditional input does not.
+    other = traditional if folded == term and traditional != term else _to_simplified()(term)
+    return [other] if fold(other) != folded else []
+
+
+@lru_cache(maxsize=1)
 def _max_len() -> int:
     return max(map(len, pairs()), default=0)
 
@@ -187,10 +213,10 @@ def variants(term: str) -> list[str]:
     """
     folded = fold(term.strip())
     found = _matches(folded)
+    out: list[str] = script_variants(term)
     if not found:
-        return []
+        return out
     taiwan = _taiwan_side()
-    out: list[str] = []
     # One variant per choice of partner; the first partner everywhere, then each alternative.
     choices = [[p[0] for _, _, p in found]]
     for k, (_, _, partners) in enumerate(found):
@@ -210,7 +236,7 @@ def variants(term: str) -> list[str]:
         shown = _to_traditional()(text) if to_taiwan else text
         if fold(shown) != text:  # s2tw chose a character that folds elsewhere: keep folded
             shown = text
-        if text != folded and shown not in out:
+        if text != folded and all(fold(o) != text for o in out):
             out.append(shown)
         if len(out) >= MAX_VARIANTS:
             break

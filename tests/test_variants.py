@@ -31,6 +31,13 @@ def test_a_script_difference_alone_is_not_a_variant():
     assert all(fold(v) != fold("網路安全") for v in variants("網路安全"))
 
 
+def test_where_folding_misses_a_character_opencc_phrase_conversion_finds_it():
+    # 瞭 and 著 are Simplified characters too, so folding keeps them: 瞭解 ≠ 了解, 睡著 ≠ 睡着.
+    assert variants("了解") == ["瞭解"] and variants("瞭解") == ["了解"]
+    assert variants("睡着") == ["睡著"]
+    assert variants("计划") == ["計畫"]  # Taiwan's standard form, which folds to 计画
+
+
 def test_words_with_another_meaning_are_not_expanded():
     # 文件 is a mainland "document" (official documents!) and a Taiwan "file"; 访问 an official visit.
     assert variants("文件") == []
