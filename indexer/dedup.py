@@ -172,7 +172,9 @@ def collapse(ranked: Sequence[int], matched: Iterable[int], ids: np.ndarray
     kept: the first-ranked docnum of each story, in ranking order; duplicates[i]: how many
     other matching articles kept[i] stands for; stories: distinct stories among `matched`.
     """
-    matched_ids = ids[np.fromiter(matched, dtype=np.int64)]
+    if not isinstance(matched, np.ndarray):
+        matched = np.fromiter(matched, dtype=np.int64)
+    matched_ids = ids[matched.astype(np.int64, copy=False)]
     if len(matched_ids) == 0:
         return [], [], 0
     stories, counts = np.unique(matched_ids, return_counts=True)

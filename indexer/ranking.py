@@ -22,6 +22,10 @@ TITLE_PHRASE_SCORE = 10.0
 TOGETHER_SCORE = 2.0
 MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
+K1 = 1.2  # BM25 term-frequency saturation
+TITLE_B = 0.75  # BM25 length normalisation of titles
+BODY_B = 0.75  # ... and of bodies
+TITLE_QUERY_BOOST = 1.0  # title words' weight at query time, on top of TITLE_BOOST
 
 
 def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
@@ -33,7 +37,8 @@ def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
     words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
     if not words:
         return None
-    return Q.Or([Q.Term(f, w) for w in words for f in WORD_FIELDS])
+    boost = {"title": TITLE_QUERY_BOOST, "body": 1.0}
+    return Q.Or([Q.Term(f, w, boost=boost[f]) for w in words for f in WORD_FIELDS])
 
 
 def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
@@ -59,7 +64,7 @@ class Ranking(scoring.BM25F):
     use_final = True
 
     def __init__(self, day_numbers: list[int]) -> None:
-        super().__init__(B=0.75, K1=1.2)
+        super().__init__(B=BODY_B, K1=K1, title_B=TITLE_B, body_B=BODY_B)
         self._days = day_numbers
         self.bonus: dict[int, float] = {}
 

@@ -22,6 +22,7 @@ from indexer.query import Clause, ParsedQuery
 from indexer.variants import variants
 
 FEW = 3  # a search with fewer results than this gets suggestions
+MAX_CLAUSES = 8  # a longer query gets only its first distinct clauses tried (each is a count)
 
 
 def clause_text(clause: Clause, text: str | None = None, unquote: bool = False) -> str:
@@ -71,13 +72,17 @@ def suggestions(parsed: ParsedQuery, count: Callable[[str], int], total: int | N
         if n > total and n > 0:
             out.append({"query": query, "total": n, "kind": kind})
 
-    for i, clause in enumerate(positive):
+    first: dict[tuple, int] = {}  # each distinct clause once: (field, text, quoted) → index
+    for i, c in enumerate(positive):
+        first.setdefault((c.field, c.text, c.quoted), i)
+    distinct = list(first.values())[:MAX_CLAUSES]
+    for i in distinct:
+        clause = positive[i]
         if clause.field in (None, "title"):
             for v in variants(clause.text):
                 offer(query_text(parsed, replace={i: v}), "variant")
-    if len(positive) > 1:
-        alone = [(count(clause_text(c)), i) for i, c in enumerate(positive)]
-        rarest = min(alone)[1]
+    if 1 < len(first) <= MAX_CLAUSES:
+        rarest = min((count(clause_text(positive[i])), i) for i in distinct)[1]
         offer(query_text(parsed, drop=rarest), "drop_term")
     if any(c.quoted for c in positive):
         offer(query_text(parsed, unquote=True), "unquoted")
