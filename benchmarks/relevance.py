@@ -9,6 +9,9 @@ the same seed (`make_queries`, below):
 
 - "title": 2–3 words (jieba words of two or more characters, in title order) of an article's title;
 - "body": the 3 most distinctive words of an article's body (tf-idf over the sampled articles);
+- "body-jieba": the 3 keywords `jieba.analyse.extract_tags` gives for the body (tf-idf with
+  jieba's own general-language idf table: words frequent in the article, not only rare ones, so
+  many articles match and the ranking decides);
 - "cross-script": the same for an article written in Traditional characters, typed in Simplified
   (OpenCC `t2s` of each word), as a mainland reader would type what they remember.
 
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from indexer.analysis import fold, is_cjk, word_tokens
 
-KINDS = ("title", "body", "cross-script")
+KINDS = ("title", "body", "body-jieba", "cross-script")
 TOP = 10
 
 
@@ -101,6 +104,12 @@ def make_queries(articles, per_kind: int, seed: int) -> list[KnownItem]:
         best = sorted(scored.values(), key=lambda x: (-x[0], x[1]))[:k]
         return [w for _, w in best]
 
+    import logging
+
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)
     t2s = opencc.OpenCC("t2s").convert
     items: list[KnownItem] = []
     order = list(articles)
@@ -120,6 +129,12 @@ def make_queries(articles, per_kind: int, seed: int) -> list[KnownItem]:
             if len(words) == 3:
                 items.append(KnownItem("body", " ".join(words), a.id))
                 counts["body"] += 1
+                continue
+        if counts["body-jieba"] < per_kind:
+            tags = jieba.analyse.extract_tags(a.body, topK=3)
+            if len(tags) == 3 and all(len(t) >= 2 and all(is_cjk(c) for c in t) for t in tags):
+                items.append(KnownItem("body-jieba", " ".join(tags), a.id))
+                counts["body-jieba"] += 1
                 continue
         if counts["cross-script"] < per_kind and is_traditional(a.title + a.body):
             words = distinctive(a, 3)
@@ -229,6 +244,7 @@ def table(results: dict[str, dict[str, list[int | None]]], items: list[KnownItem
     head = "| queries made from | n | " + " | ".join(f"{n} MRR@10 (success@1)" for n in names) + " |"
     lines = [head, "|---|---:|" + "---:|" * len(names)]
     labels = {"title": "2–3 words of the title", "body": "3 of the body's most distinctive words",
+              "body-jieba": "3 body keywords by jieba's tf-idf (`extract_tags`)",
               "cross-script": "body words of a Traditional article, typed in Simplified"}
     for kind in KINDS:
         cells = [f"{mrr(results[n][kind]):.3f} ({success1(results[n][kind]):.0%})" for n in names]
