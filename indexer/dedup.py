@@ -13,7 +13,8 @@ Written with NumPy rather than a MinHash library: the shingle hashes are compute
 article in a few vector operations (a 2,000-character article takes well under a millisecond),
 the hash is stable across processes, and nothing more than NumPy is needed at run time.
 
-Storage: one `clusters.npy` per index generation (`write_clusters` / `read_clusters`), an int32
+Storage: each segment's signatures (`minhash-<segment>.npy`, reused by later generations) and
+one `clusters.npy` per index generation (`write_clusters` / `read_clusters`), an int32
 array indexed by docnum whose value is the story id: the smallest docnum of the story, so an
 article alone is its own story.
 
@@ -127,14 +128,56 @@ def assign_clusters(items: Iterable[tuple[int, str]], doc_count: int) -> np.ndar
     return cluster_signatures(signatures, judged)
 
 
-def cluster_index(searcher, body_field: str = "body") -> np.ndarray:
-    """Story ids for every article of an open Whoosh searcher, from its stored bodies."""
+def segment_signatures(leaf, body_field: str = "body") -> np.ndarray:
+    """Signatures for every document of one Whoosh segment reader (EMPTY rows: too short)."""
     from indexer.analysis import fold
 
-    n = searcher.doc_count_all()
+    sigs = np.tile(_EMPTY, (leaf.doc_count_all(), 1))
+    for d in leaf.all_doc_ids():
+        folded = fold(leaf.stored_fields(d).get(body_field) or "")
+        if len(_chars(folded)) >= MIN_CHARS:
+            sigs[d] = signature(folded)
+    return sigs
+
+
+def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
+    """Story ids for every article of an open Whoosh searcher, from its stored bodies.
+
+    With `cache_dir`, each segment's signatures are kept there (`minhash-<segment id>.npy`):
+    segments never change, and a new generation starts from hard links to the live one's
+    files, so an incremental ingest computes signatures only for its new segment.
+    """
     reader = searcher.reader()
-    items = ((d, fold(reader.stored_fields(d).get(body_field) or "")) for d in reader.all_doc_ids())
-    return assign_clusters(items, n)
+    n = reader.doc_count_all()
+    signatures = np.tile(_EMPTY, (n, 1))
+    judged = np.zeros(n, dtype=bool)
+    keep: set[str] = set()
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        sigs = None
+        path = None
+        if cache_dir is not None:
+            path = Path(cache_dir) / f"minhash-{leaf.segment().segment_id()}.npy"
+            keep.add(path.name)
+            try:
+                sigs = np.load(path, allow_pickle=False)
+            except (OSError, ValueError):
+                sigs = None
+            if sigs is not None and sigs.shape != (count, NUM_PERM):
+                sigs = None
+        if sigs is None:
+            sigs = segment_signatures(leaf)
+            if path is not None:
+                np.save(path, sigs, allow_pickle=False)
+        signatures[offset:offset + count] = sigs
+        live = np.zeros(count, dtype=bool)
+        live[list(leaf.all_doc_ids())] = True
+        judged[offset:offset + count] = live & (sigs != _EMPTY).any(axis=1)
+    if cache_dir is not None:  # signatures of segments merged away
+        for old in Path(cache_dir).glob("minhash-*.npy"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+    return cluster_signatures(signatures, judged)
 
 
 # ---------------------------------------------------------------------------- storage
@@ -203,6 +246,6 @@ def cluster_generation(generation: Path | str) -> np.ndarray:
 
     ix = store.open_generation(Path(generation))
     with ix.searcher() as searcher:
-        ids = cluster_index(searcher)
+        ids = cluster_index(searcher, cache_dir=Path(generation))
     write_clusters(generation, ids)
     return ids

@@ -135,3 +135,20 @@ def test_signature_estimates_similarity():
 
 def engine_id(docnum: dict[str, int], d: int) -> str:
     return next(k for k, v in docnum.items() if v == d)
+
+
+def test_an_incremental_ingest_joins_a_new_repost_to_its_story(tmp_path):
+    write_jsonl(tmp_path / "in" / "a.jsonl", _records())
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    first = store.current_generation(tmp_path / "ix")
+    kept_signatures = {p.name for p in first.glob("minhash-*.npy")}
+    write_jsonl(tmp_path / "in" / "b.jsonl", [{"id": "repost-5", "title": "人大会议开幕", "date": "2024-03-08",
+                                              "source": "晚报", "content": STORY + "（完）"}])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"])
+    second = store.current_generation(tmp_path / "ix")
+    assert second != first
+    assert kept_signatures <= {p.name for p in second.glob("minhash-*.npy")}  # old segments reused
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("政府工作报告"))
+        assert result.total == 9 and result.stories == 4
+        assert [h.duplicates for h in result.hits if h.id.startswith("repost-")] == [5]
