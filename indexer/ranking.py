@@ -12,7 +12,7 @@ import numpy as np
 from whoosh import collectors, scoring
 from whoosh import query as Q
 
-from indexer.analysis import query_words
+from indexer.analysis import position_terms, query_words, units
 from indexer.postings import ExactPostings
 from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docs
 
@@ -30,6 +30,7 @@ K1 = 2.0  # BM25 term-frequency saturation
 TITLE_B = 0.75  # BM25 length normalisation of titles
 BODY_B = 0.75  # ... and of bodies
 TITLE_QUERY_BOOST = 0.34  # title words' weight at query time, on top of TITLE_BOOST (3 × 0.34 ≈ 1)
+EXACT_WORD_WEIGHT = 0.3  # weight of a query word's character pairs counted in the body's exact terms
 TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
 
 
@@ -43,7 +44,11 @@ def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
     if not words:
         return None
     boost = {"title": TITLE_QUERY_BOOST, "body": 1.0}
-    return Q.Or([Q.Term(f, w, boost=boost[f]) for w in words for f in WORD_FIELDS])
+    terms = [Q.Term(f, w, boost=boost[f]) for w in words for f in WORD_FIELDS]
+    if EXACT_WORD_WEIGHT:
+        pairs = {t.text for w in words for t in position_terms(units(w)) if len(t.text) == 2}
+        terms += [Q.Term("body_x", p, boost=EXACT_WORD_WEIGHT) for p in sorted(pairs)]
+    return Q.Or(terms)
 
 
 def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:

@@ -175,11 +175,21 @@ def script_variants(term: str) -> list[str]:
     """The term as OpenCC's phrase conversion writes it in the other script, when that folds
     differently from the term (else [])."""
     term = term.strip()
+    if not term or "\x00" in term:  # OpenCC reads its input as a C string: a NUL ends it
+        return []
     folded = fold(term)
     traditional = _to_traditional()(term)
     # Simplified input has a Traditional form that differs from it; Traditional input does not.
     other = traditional if folded == term and traditional != term else _to_simplified()(term)
-    return [other] if fold(other) != folded else []
+    if not other or fold(other) == folded or not _has_units(other):
+        return []
+    return [other]
+
+
+def _has_units(text: str) -> bool:
+    from indexer.analysis import units
+
+    return bool(units(fold(text)))
 
 
 @lru_cache(maxsize=1)
