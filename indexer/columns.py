@@ -1,6 +1,7 @@
 """Per-article columns of one index generation as NumPy arrays, for work in bulk on the query
-path: filters become boolean masks, facets `np.bincount` over the matching document numbers,
-date sorts `argpartition`/`argsort`. Nothing here loops over matching articles in Python.
+path: filters are boolean masks over the matching document numbers, facets `np.bincount` over
+them, date sorts `argpartition`/`argsort`. Nothing here loops over matching articles in Python,
+and the work is in proportion to the matches, not to the index.
 
 The values come from the generation's Whoosh columns (`date`, `source`, `authors_col`) and, for
 `column`, which the schema keeps as a stored field only, from the stored fields. They are read
@@ -88,28 +89,34 @@ class Labels:
         np.cumsum(lengths, out=self.ptr[1:])
         index = self.index
         self.ids = np.fromiter((index[v] for vs in per_doc for v in vs), dtype=np.int32, count=int(self.ptr[-1]))
-        self.owner = np.repeat(np.arange(n, dtype=np.int64), lengths)  # the article of each entry
+
+    def _entries(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the positions in `ids` of every entry of `docs`, concatenated; each doc's count)."""
+        starts = self.ptr[docs]
+        lengths = self.ptr[docs + 1] - starts
+        total = int(lengths.sum())
+        # each doc's start repeated once per entry, plus 0, 1, 2... within the doc
+        within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.repeat(starts, lengths) + within, lengths
 
     def counts(self, docs: np.ndarray) -> np.ndarray:
         """How many of `docs` hold each value (indexed by value id)."""
-        starts, ends = self.ptr[docs], self.ptr[docs + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(len(self.names), dtype=np.int64)
-        # the entries of every doc, concatenated: each doc's start, then counting up
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        return np.bincount(self.ids[offsets], minlength=len(self.names))
+        entries, _ = self._entries(docs)
+        return np.bincount(self.ids[entries], minlength=len(self.names))
 
-    def having(self, values: Iterable[str]) -> np.ndarray:
-        """A boolean mask over all articles: those holding any of `values`."""
-        wanted = np.zeros(len(self.names) + 1, dtype=bool)
+    def holds(self, docs: np.ndarray, values: Iterable[str]) -> np.ndarray:
+        """A boolean mask over `docs`: which hold any of `values`."""
+        wanted = np.zeros(len(self.names), dtype=bool)
         for v in values:
             i = self.index.get(v)
             if i is not None:
                 wanted[i] = True
-        mask = np.zeros(len(self.ptr) - 1, dtype=bool)
-        mask[self.owner[wanted[self.ids]]] = True
+        entries, lengths = self._entries(docs)
+        mask = np.zeros(len(docs), dtype=bool)
+        some = lengths > 0
+        if entries.size:
+            first = (np.cumsum(lengths) - lengths)[some]  # where each non-empty doc's entries begin
+            mask[some] = np.logical_or.reduceat(wanted[self.ids[entries]], first)
         return mask
 
 
@@ -143,14 +150,19 @@ class Columns:
         self.source_strings = [s for values, _, _ in segments for s in values.sources]
         self.sources = Labels([split_sources(s) for s in self.source_strings])
         self.authors = Labels([a for values, _, _ in segments for a in values.authors])
-        self.columns = Labels([(c.strip(),) if c and c.strip() else () for values, _, _ in segments
-                               for c in values.columns])
+        self.column = Labels([(c.strip(),) if c and c.strip() else () for values, _, _ in segments
+                              for c in values.columns])  # 栏目 / document type
 
-    def date_mask(self, date_from: str | None, date_to: str | None) -> np.ndarray:
-        """Articles dated within [date_from, date_to] (YYYY-MM-DD, inclusive); undated ones never."""
-        lo = dt.date.fromisoformat(date_from).toordinal() if date_from else 1
-        hi = dt.date.fromisoformat(date_to).toordinal() if date_to else np.iinfo(np.int64).max
-        return (self.days >= lo) & (self.days <= hi)
+    def dated_within(self, docs: np.ndarray, date_from: str | None, date_to: str | None) -> np.ndarray:
+        """A boolean mask over `docs`: dated within [date_from, date_to] (YYYY-MM-DD, inclusive);
+        undated articles never are."""
+        days = self.days[docs]
+        mask = days > 0
+        if date_from:
+            mask &= days >= dt.date.fromisoformat(date_from).toordinal()
+        if date_to:
+            mask &= days <= dt.date.fromisoformat(date_to).toordinal()
+        return mask
 
     def month_counts(self, docs: np.ndarray) -> np.ndarray:
         months = self.months[docs]

@@ -47,7 +47,7 @@ def count_facets(columns: Columns, docs: np.ndarray, *, sources: Sequence[str] =
     facets: dict[str, list[FacetValue]] = {}
     truncated: dict[str, bool] = {}
     for name, labels, selected in (("source", columns.sources, sources), ("author", columns.authors, authors),
-                                   ("column", columns.columns, column_values)):
+                                   ("column", columns.column, column_values)):
         facets[name], truncated[name] = _value_facet(labels, docs, selected, limit)
     month_counts = columns.month_counts(docs)
     months: list[tuple[str, int]] = [(columns.month_names[i], int(month_counts[i]))

@@ -24,11 +24,24 @@ SNIPPET_CHARS = 160
 
 
 def clause_pattern(seq: list[Unit]) -> str:
+    """The units in order, only non-unit characters between them, Latin words whole.
+
+    Word characters are either CJK or Latin (`indexer.analysis` units), so two Latin units are
+    always apart by at least one non-word character, and a Latin unit next to a CJK one is
+    whole on that side already: only the phrase's two ends need the (costly to compile) check
+    that no Latin character touches them.
+    """
     parts = []
-    for u in seq:
+    for i, u in enumerate(seq):
+        if i:
+            parts.append("[\\W_]+?" if not (u.cjk or seq[i - 1].cjk) else "[\\W_]*?")
         chars = "".join(unfolded_class(c) for c in u.text)
-        parts.append(chars if u.cjk else f"(?<!{_LATIN}){chars}(?!{_LATIN})")
-    return "[\\W_]*?".join(parts)
+        if not u.cjk and i == 0:
+            chars = f"(?<!{_LATIN})" + chars
+        if not u.cjk and i == len(seq) - 1:
+            chars += f"(?!{_LATIN})"
+        parts.append(chars)
+    return "".join(parts)
 
 
 def compile_patterns(sequences: Iterable[list[Unit]]) -> re.Pattern | None:

@@ -144,13 +144,7 @@ class SearchEngine:
                   request: SearchRequest, stories) -> np.ndarray:
         """The sorted docnums `parsed` matches within the request's filters (and story)."""
         docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
-        allowed = self._filter_mask(columns, request)
-        if request.story is not None:
-            story = self._story_mask(searcher, columns, request.story, stories)
-            allowed = story if allowed is None else allowed & story
-        if allowed is not None:
-            docs = docs[allowed[docs]]
-        return docs
+        return self._filtered(searcher, columns, request, docs, stories)
 
     def _story_ids(self, gen) -> np.ndarray | None:
         """The generation's story id per docnum (`indexer.dedup`); None when nothing repeats."""
@@ -163,34 +157,27 @@ class SearchEngine:
         return ids
 
     @staticmethod
-    def _filter_mask(columns: Columns, req: SearchRequest) -> np.ndarray | None:
-        """The articles the filters allow (within one filter any value, across filters all), or
-        None when there is no filter. A source value naming several bodies allows each."""
-        masks: list[np.ndarray] = []
-        if req.sources:
-            masks.append(columns.sources.having(v for s in req.sources for v in (split_sources(s) or [s])))
-        if req.authors:
-            masks.append(columns.authors.having(req.authors))
-        if req.columns:
-            masks.append(columns.columns.having(req.columns))
+    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
+        """The `docs` the filters allow: within one filter any value, across filters all. A
+        source value naming several bodies allows each."""
         if req.date_from or req.date_to:
-            masks.append(columns.date_mask(req.date_from, req.date_to))
-        if not masks:
-            return None
-        return np.logical_and.reduce(masks) if len(masks) > 1 else masks[0]
-
-    @staticmethod
-    def _story_mask(searcher, columns: Columns, article_id: str, stories) -> np.ndarray:
-        """The articles of one story: the article's near-duplicate cluster (none for an
-        unknown id)."""
-        mask = np.zeros(columns.count, dtype=bool)
-        docnum = searcher.document_number(id=article_id)
-        if docnum is not None:
-            if stories is None:
-                mask[docnum] = True
+            docs = docs[columns.dated_within(docs, req.date_from, req.date_to)]
+        if req.sources:
+            docs = docs[columns.sources.holds(docs, [v for s in req.sources for v in (split_sources(s) or [s])])]
+        if req.authors:
+            docs = docs[columns.authors.holds(docs, req.authors)]
+        if req.columns:
+            docs = docs[columns.column.holds(docs, req.columns)]
+        if req.story is not None:
+            # The story's near-duplicate cluster (`indexer.dedup`; nothing for an unknown id).
+            docnum = searcher.document_number(id=req.story)
+            if docnum is None:
+                docs = docs[:0]
+            elif stories is None:
+                docs = docs[docs == docnum]
             else:
-                mask[dedup.story_members(stories, docnum)] = True
-        return mask
+                docs = docs[stories[docs] == stories[docnum]]
+        return docs
 
     @staticmethod
     def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:

@@ -65,6 +65,28 @@ def test_search_filters_and_paging_options(small_index):
     assert data["total"] == 2
 
 
+def test_search_column_dates_and_result_options(tmp_path):
+    records = [dict(r, column=c) for r, c in zip(RECORDS, ("公告", "新聞稿", "公告"))]
+    write_jsonl(tmp_path / "articles" / "news.jsonl", records)
+    index = tmp_path / "index"
+    assert run(index, "rebuild", str(tmp_path / "articles")).exit_code == 0
+
+    def ids(*args: str) -> list[str]:
+        result = run(index, "search", *args, "--sort", "oldest", "--format", "json")
+        assert result.exit_code == 0, result.output
+        return [h["id"] for h in json.loads(result.stdout)["hits"]]
+
+    assert ids("", "--column", "公告") == ["r3", "r1"]
+    assert ids("", "--column", "公告", "--column", "新聞稿") == ["r3", "r2", "r1"]
+    assert ids("", "--column", "公告", "--source", "生態環境部") == ["r1"]
+    assert ids("", "--from", "民國112年12月", "--to", "2023年12月") == ["r2"]
+    assert ids("生态环境", "--no-collapse", "--no-variants") == ["r2", "r1"]
+    text = run(index, "search", "")
+    assert "column: 公告 (2), 新聞稿 (1)" in text.stdout
+    bad = run(index, "search", "", "--from", "2020-13-45")
+    assert bad.exit_code == 2 and "起始日期无法识别：2020-13-45" in bad.output
+
+
 def test_search_text_marks_matches_with_brackets_when_not_a_terminal(small_index):
     result = run(small_index, "search", "生态环境部")
     assert result.exit_code == 0

@@ -41,6 +41,20 @@ def test_latin_words_are_marked_only_whole():
     assert highlight("20051 2005年", pattern("2005")) == "20051 <mark>2005</mark>年"
 
 
+def test_a_phrase_of_latin_and_chinese_is_marked_only_where_its_words_stand_whole():
+    p = pattern('"covid 19 疫情"')
+    assert highlight("COVID-19疫情；covid19疫情；xcovid 19疫情；covid 190疫情", p) == \
+        "<mark>COVID-19疫情</mark>；covid19疫情；xcovid 19疫情；covid 190疫情"
+    p = pattern('"新冠 covid"')
+    assert highlight("新冠COVID，新冠 covidx，新冠，COVID", p) == "<mark>新冠COVID</mark>，新冠 covidx，<mark>新冠，COVID</mark>"
+
+
+def test_a_long_latin_phrase_is_marked_whole():
+    query = ("title:" * 400)[:1998]  # one clause of 332 Latin words
+    marked = highlight("title:" * 340, compile_patterns(c.units for c in parse_query(query).positive))
+    assert marked.startswith("<mark>title:") and marked.count("<mark>") == 1
+
+
 def test_everything_else_is_escaped():
     text = '<script>alert("生態")</script> & <b>環境</b>'
     out = highlight(text, pattern("生態 環境"))

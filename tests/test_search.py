@@ -284,6 +284,32 @@ def test_filters_or_within_a_facet_and_across_facets(demo_engine, demo_articles)
     assert ids(demo_engine, "修正", sources=(s1,)) == expected
 
 
+def test_column_filter_or_within_and_with_the_others(demo_engine, demo_articles):
+    columns = Counter(a.column for a in demo_articles.values() if a.column).most_common()
+    assert len(columns) >= 3
+    c1, c2 = columns[0][0], columns[1][0]
+    s1 = Counter(x for a in demo_articles.values() for x in a.sources).most_common()[0][0]
+    for case in (dict(columns=(c1,)), dict(columns=(c1, c2)), dict(columns=(c2,), sources=(s1,)),
+                 dict(columns=(c1, c2), lo="2005-01-01", hi="2005-06-30")):
+        expected = _by_hand(demo_articles, **case)
+        params = {k: v for k, v in case.items() if k not in ("lo", "hi")}
+        if "lo" in case:
+            params.update(date_from=case["lo"], date_to=case["hi"])
+        result = demo_engine.search(SearchRequest.create("", per_page=1000, **params))
+        assert {h.id for h in result.hits} == expected, case
+        assert_facets_match(result, [demo_articles[i] for i in expected])
+
+
+def test_a_joint_document_is_found_by_each_of_its_bodies(demo_engine, demo_articles):
+    joint = [a for a in demo_articles.values() if len(a.sources) > 1]
+    assert joint  # the gazette sample has documents issued by two bodies together
+    for a in joint:
+        for body in a.sources:
+            hits = demo_engine.search(SearchRequest.create("", sources=[body], per_page=1000)).hits
+            assert a.id in {h.id for h in hits}, (a.id, body)
+            assert next(h.sources for h in hits if h.id == a.id) == a.sources
+
+
 @pytest.mark.parametrize("date_from,date_to,lo,hi", [
     ("2005", "2005", "2005-01-01", "2005-12-31"),
     ("2005-06", None, "2005-06-01", None),
@@ -292,6 +318,11 @@ def test_filters_or_within_a_facet_and_across_facets(demo_engine, demo_articles)
     ("2004-12-20", "2005-01-03", "2004-12-20", "2005-01-03"),
     ("2006", None, "2006-01-01", None),
     (None, "2004", None, "2004-12-31"),
+    # the forms ingest reads, ROC years included (民國94年 is 2005)
+    ("民國94年", "民國94年", "2005-01-01", "2005-12-31"),
+    ("中華民國93年12月20日", "民國94年1月3日", "2004-12-20", "2005-01-03"),
+    ("2005年1月", "2005年6月", "2005-01-01", "2005-06-30"),
+    ("2005-1", None, "2005-01-01", None),
 ])
 def test_date_range_is_inclusive_in_every_form(demo_engine, demo_articles, date_from, date_to, lo, hi):
     expected = _by_hand(demo_articles, lo=lo, hi=hi)
@@ -336,6 +367,32 @@ def test_sort_newest_and_oldest_are_ordered_by_date(demo_engine, query):
     assert dates == sorted(dates, reverse=True)
     assert [h.date or "" for h in oldest] == sorted(dates)
     assert {h.id for h in newest} == {h.id for h in oldest}
+
+
+@pytest.mark.parametrize("query, asked, applied", [
+    ("", "relevance", "newest"), ("-委員會", "relevance", "newest"), ("-委員會", "oldest", "oldest"),
+    ("委員會", "relevance", "relevance"), ("委員會", "newest", "newest"), ("source:經濟部", "relevance", "relevance"),
+])
+def test_the_result_says_which_sort_it_applied(demo_engine, query, asked, applied):
+    """Only a query with terms can rank by relevance; an empty or only-excluding one lists the
+    newest first, and says so (the page selects what the result says)."""
+    result = demo_engine.search(SearchRequest.create(query, sort=asked, per_page=1000))
+    assert result.sort == applied and result.to_dict()["sort"] == applied
+    if applied != "relevance":
+        dates = [h.date or "" for h in result.hits]
+        assert dates == sorted(dates, reverse=applied == "newest")
+        assert all(h.score is None for h in result.hits)
+
+
+def test_a_story_restricts_the_results_to_that_articles_reposts(demo_engine, demo_articles):
+    """`story=<id>`: the article's near-duplicate cluster; an article nobody reposted is alone."""
+    story = "mee-2024-02-05-party-building.txt"  # one of a kind in the demo
+    assert story in demo_articles
+    result = demo_engine.search(SearchRequest.create("", story=story, per_page=1000))
+    assert [h.id for h in result.hits] == [story] and result.total == 1
+    assert demo_engine.search(SearchRequest.create("生態環境", story=story)).total == 1
+    assert demo_engine.search(SearchRequest.create("公告及送達", story=story)).total == 0  # the query still holds
+    assert demo_engine.search(SearchRequest.create("", story="no-such-article")).total == 0
 
 
 def test_title_matches_rank_above_body_only_matches(demo_engine, demo_articles, oracle):

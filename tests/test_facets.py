@@ -1,0 +1,110 @@
+"""Facets and filters a user narrows results with (CONTRACT.md "Search result", "Query syntax"):
+a joint document counts for each of its publishing bodies, the column (栏目) facet, several
+values of one filter find either, and every facet says whether its list was cut."""
+from __future__ import annotations
+
+import pytest
+from helpers import write_jsonl
+
+from indexer.ingest import run_ingest
+from indexer.search import SearchEngine, SearchRequest
+
+JOINT = [
+    {"id": "j1", "title": "內政部銓敘部會銜令", "date": "2005-06-01", "source": "內政部;銓敘部", "column": "法規",
+     "body": "內政部與銓敘部會銜發布修正條文。"},
+    {"id": "j2", "title": "內政部公告", "date": "2005-07-01", "source": "內政部", "column": "公告",
+     "body": "內政部公告事項。"},
+    {"id": "j3", "title": "銓敘部令", "date": "2006-01-01", "source": "銓敘部", "column": "法規",
+     "body": "銓敘部修正條文。"},
+    {"id": "j4", "title": "財政部新聞稿", "date": "2006-02-01", "source": "財政部", "body": "財政部說明預算。"},
+]
+# 35 more bodies, body k publishing k % 7 + 1 articles: more sources than one facet list holds
+MANY = [{"id": f"m{k}-{i}", "title": f"機關{k:02d}公告第{i}號", "date": f"2007-{k % 12 + 1:02d}-01",
+         "source": f"機關{k:02d}", "column": "公告", "body": f"機關{k:02d}公告事項第{i}號。"}
+        for k in range(35) for i in range(k % 7 + 1)]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("facets")
+    write_jsonl(folder / "articles" / "joint.jsonl", JOINT)
+    write_jsonl(folder / "articles" / "many.jsonl", MANY)
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def engine(folder):
+    with SearchEngine(folder / "index") as engine:
+        yield engine
+
+
+def search(engine, **params):
+    return engine.search(SearchRequest.create(per_page=1000, **params))
+
+
+def counts(result, facet: str) -> dict[str, int]:
+    return {v.value: v.count for v in result.facets[facet]}
+
+
+def test_a_joint_document_counts_for_each_body_and_either_filter_finds_it(engine):
+    everything = search(engine, facet_size=1000)
+    assert counts(everything, "source")["內政部"] == 2 and counts(everything, "source")["銓敘部"] == 2
+    assert "內政部;銓敘部" not in counts(everything, "source")
+    assert {h.id for h in search(engine, sources=["內政部"]).hits} == {"j1", "j2"}
+    assert {h.id for h in search(engine, sources=["銓敘部"]).hits} == {"j1", "j3"}
+    assert {h.id for h in search(engine, sources=["內政部", "銓敘部"]).hits} == {"j1", "j2", "j3"}  # either
+    joint = search(engine, query="會銜").hits
+    assert [(h.source, h.sources) for h in joint] == [("內政部;銓敘部", ["內政部", "銓敘部"])]
+    assert search(engine, query="會銜").to_dict()["hits"][0]["sources"] == ["內政部", "銓敘部"]
+
+
+def test_the_column_facet_counts_and_its_filter_takes_either_value(engine):
+    result = search(engine, query="修正 OR 公告 OR 預算")
+    assert counts(result, "column") == {"公告": len(MANY) + 1, "法規": 2}  # j4 has no column
+    assert {h.id for h in search(engine, columns=["法規"]).hits} == {"j1", "j3"}
+    assert search(engine, columns=["法規", "公告"]).total == len(MANY) + 3
+    # across filters all must hold: 法規 from 內政部 is j1 alone
+    narrowed = search(engine, columns=["法規"], sources=["內政部"])
+    assert [h.id for h in narrowed.hits] == ["j1"]
+    assert [(v.value, v.count, v.selected) for v in narrowed.facets["column"]] == [("法規", 1, True)]
+    assert search(engine, columns=["沒有這個欄目"]).total == 0
+
+
+def test_facet_size_cuts_the_lists_and_each_facet_says_whether_it_was_cut(engine):
+    default = search(engine)
+    assert len(default.facets["source"]) == 30 and default.facets_truncated["source"] is True
+    assert default.facets_truncated["column"] is False and len(default.facets["column"]) == 2
+    assert default.facets_truncated["year"] is False and default.facets_truncated["month"] is False
+    top = [(v.value, v.count) for v in default.facets["source"]]
+    assert [c for _, c in top] == sorted((c for _, c in top), reverse=True)  # by count
+
+    small = search(engine, facet_size=3)
+    assert [(v.value, v.count) for v in small.facets["source"]] == top[:3]
+    assert small.facets_truncated == {"source": True, "author": False, "column": False, "year": False,
+                                      "month": False}
+    assert small.to_dict()["facets_truncated"]["source"] is True
+
+    whole = search(engine, facet_size=1000)
+    assert len(whole.facets["source"]) == 35 + 3 and whole.facets_truncated["source"] is False
+
+    # a chosen value is listed even when it falls outside the cut, with its count
+    last_value = whole.facets["source"][-1].value
+    chosen = search(engine, facet_size=3, sources=[last_value, top[0][0]])
+    listed = {v.value: (v.count, v.selected) for v in chosen.facets["source"]}
+    assert listed[last_value] == (counts(whole, "source")[last_value], True)
+
+
+def test_facets_and_filters_follow_a_new_generation(folder, engine):
+    before = search(engine, columns=["新聞稿"])
+    assert before.total == 0
+    changed = [dict(r, column="新聞稿") if r["id"] == "j4" else r for r in JOINT]
+    write_jsonl(folder / "articles" / "joint.jsonl", changed)
+    run_ingest(folder / "index", [folder / "articles"])  # an incremental ingest: the file changed
+    after = search(engine, columns=["新聞稿"])
+    assert [h.id for h in after.hits] == ["j4"]
+    assert counts(search(engine), "column")["新聞稿"] == 1
+    assert search(engine).total == len(JOINT) + len(MANY)  # the replaced version is not counted
+    write_jsonl(folder / "articles" / "joint.jsonl", JOINT)
+    run_ingest(folder / "index", [folder / "articles"])
+    assert search(engine, columns=["新聞稿"]).total == 0
