@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer import dedup, store
 from indexer import paths as paths_mod
-from indexer import store
 from indexer.article import Skipped
 from indexer.catalogue import Catalogue
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
@@ -515,6 +515,9 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
         gen = _write_generation(index_dir, None if rebuild else live_before, docs, deletions, procs,
                                 expected=report.articles)
         try:
+            if status:
+                status("finding near-duplicate reposts")
+            dedup.cluster_generation(gen)
             report.generation = gen.name
             report.seconds = time.monotonic() - t0
             store.write_json(gen / store.MANIFEST, catalogue.to_manifest())

@@ -12,7 +12,7 @@ import numpy as np
 from whoosh import collectors, scoring
 from whoosh import query as Q
 
-from indexer.analysis import query_words
+from indexer.analysis import position_terms, query_words, units
 from indexer.postings import ExactPostings
 from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docs
 
@@ -22,6 +22,16 @@ TITLE_PHRASE_SCORE = 10.0
 TOGETHER_SCORE = 2.0
 MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
+# Tuned with `python -m benchmarks.relevance` (docs/benchmarks.md "Relevance"): a lower title
+# weight and a slower saturation stop an article that has a query word in its title outranking
+# the one whose body is about all the words; the title bonus for the query's own clauses, grown
+# with the share of them a title holds, keeps title-word queries finding their article.
+K1 = 2.0  # BM25 term-frequency saturation
+TITLE_B = 0.75  # BM25 length normalisation of titles
+BODY_B = 0.75  # ... and of bodies
+TITLE_QUERY_BOOST = 0.34  # title words' weight at query time, on top of TITLE_BOOST (3 × 0.34 ≈ 1)
+EXACT_WORD_WEIGHT = 0.3  # weight of a query word's character pairs counted in the body's exact terms
+TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
 
 
 def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
@@ -33,17 +43,26 @@ def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
     words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
     if not words:
         return None
-    return Q.Or([Q.Term(f, w) for w in words for f in WORD_FIELDS])
+    boost = {"title": TITLE_QUERY_BOOST, "body": 1.0}
+    terms = [Q.Term(f, w, boost=boost[f]) for w in words for f in WORD_FIELDS]
+    if EXACT_WORD_WEIGHT:
+        pairs = {t.text for w in words for t in position_terms(units(w)) if len(t.text) == 2}
+        terms += [Q.Term("body_x", p, boost=EXACT_WORD_WEIGHT) for p in sorted(pairs)]
+    return Q.Or(terms)
 
 
 def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
     """Extra score for matched articles: each clause found in the title (even where jieba cut
     the title differently), and the positive clauses standing together as one phrase."""
     bonus: dict[int, float] = {}
-    title_clauses = {clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
-    for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
+    title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
+    in_title: dict[int, int] = {}
+    for clause in title_clauses[:MAX_RANK_WORDS]:
         for d in field_docs(exact, "title_x", clause.units) & matched:
-            bonus[d] = bonus.get(d, 0.0) + TITLE_PHRASE_SCORE
+            in_title[d] = in_title.get(d, 0) + 1
+    n = min(len(title_clauses), MAX_RANK_WORDS)
+    for d, k in in_title.items():
+        bonus[d] = TITLE_PHRASE_SCORE * k * (k / n) ** TITLE_COVERAGE_POWER
     together = [u for c in parsed.positive if c.field is None for u in c.units]
     if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
         for f in DEFAULT_FIELDS:
@@ -59,7 +78,7 @@ class Ranking(scoring.BM25F):
     use_final = True
 
     def __init__(self, day_numbers: list[int]) -> None:
-        super().__init__(B=0.75, K1=1.2)
+        super().__init__(B=BODY_B, K1=K1, title_B=TITLE_B, body_B=BODY_B)
         self._days = day_numbers
         self.bonus: dict[int, float] = {}
 

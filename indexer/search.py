@@ -10,6 +10,9 @@ themselves. The engine orchestrates the rooms that do the work:
 - `indexer.facets`: facet counts over every matching article;
 - `indexer.ranking`: the order (BM25F over jieba words, bonuses, date among equals);
 - `indexer.highlight`: what to mark in titles and snippets;
+- `indexer.variants`, `indexer.dedup`, `indexer.suggest`, `indexer.related`: the other strait's
+  wording of unquoted terms (ranked after the wording as typed), near-duplicate reposts collapsed
+  to one hit, suggestions when little is found, related articles;
 - `indexer.generations`: the live generation and the per-thread searchers on it.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer import dedup, variants
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
 from indexer.facets import count_facets, top_values
@@ -29,8 +33,10 @@ from indexer.highlight import mark_article as _mark_article
 from indexer.postings import ExactPostings
 from indexer.query import ParsedQuery, match_docnums, parse_query
 from indexer.ranking import Ranking, by_date, rank
+from indexer.related import related as related_docnums
 from indexer.request import MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, BadRequest, SearchRequest, parse_date_bound
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.suggest import FEW, suggestions
 
 __all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
            "SearchRequest", "SearchResult", "Suggestion", "parse_date_bound"]
@@ -42,6 +48,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path | str) -> None:
         self.index_dir = Path(index_dir)
         self._live = LiveIndex(self.index_dir, lambda gen: Ranking(gen.columns.day_list))
+        self._stories: tuple = (None, None)  # (generation, story id per docnum)
 
     def close(self) -> None:
         """Close every searcher (and so every index file) this engine opened; it may be used
@@ -69,30 +76,88 @@ class SearchEngine:
         columns = gen.columns
         parsed = parse_query(request.query)
         exact = ExactPostings(searcher)
-        docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
-        docs = self._filtered(searcher, columns, request, docs)
-        total = len(docs)
-        facets, truncated = count_facets(columns, docs, sources=request.sources, authors=request.authors,
+        stories = self._story_ids(gen)
+        docs = self._matching(searcher, columns, parsed, exact, request, stories)
+        # The other strait's wording of unquoted terms: found too, ranked after the wording as typed.
+        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
+        extra = docs[:0]
+        if added:
+            extra = np.setdiff1d(self._matching(searcher, columns, expanded, exact, request, stories), docs)
+            if len(extra) == 0:
+                added = []
+        everything = np.union1d(docs, extra) if len(extra) else docs
+        total = len(everything)
+        facets, truncated = count_facets(columns, everything, sources=request.sources, authors=request.authors,
                                          column_values=request.columns, limit=request.facet_size)
         sort = applied_sort(request, parsed)
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
+
+        def order(n: int) -> list[tuple[int, float | None]]:
+            if sort != "relevance":
+                return [(d, None) for d in by_date(everything, columns.days, n, newest=sort == "newest").tolist()]
+            first = rank(searcher, parsed, exact, docs, columns.days, n) if len(docs) else []
+            if len(first) < n and len(extra):
+                first += rank(searcher, expanded, exact, extra, columns.days, n - len(first))
+            return first
+
+        collapse = request.collapse and request.story is None and stories is not None
+        n_stories = total
         if start >= total:
             ranked: list[tuple[int, float | None]] = []
-        elif sort == "relevance":
-            ranked = rank(searcher, parsed, exact, docs, columns.days, stop)[start:stop]
+            duplicates: list[int] = []
+        elif not collapse:
+            ranked = order(stop)[start:]
+            duplicates = [0] * len(ranked)
         else:
-            ranked = [(d, None) for d in by_date(docs, columns.days, stop, newest=sort == "newest")[start:].tolist()]
-        hits = self._hits(searcher, parsed, ranked)
+            n = stop
+            while True:  # rank further until the page has its distinct stories
+                ordered = order(n)
+                kept, dups, n_stories = dedup.collapse([d for d, _ in ordered], everything, stories)
+                if len(kept) >= stop or len(ordered) >= total:
+                    break
+                n *= 4
+            score = dict(ordered)
+            ranked = [(d, score[d]) for d in kept[start:stop]]
+            duplicates = dups[start:stop]
+        hits = self._hits(searcher, parsed if not added else expanded, ranked)
+        for hit, dup in zip(hits, duplicates):
+            hit.duplicates = dup
+        found: list[Suggestion] = []
+        if total < FEW and parsed.positive:
+            def count(q: str) -> int:
+                p = parse_query(q)
+                matched = self._matching(searcher, columns, p, exact, request, stories)
+                if request.variants:
+                    e, more = variants.expand(p)
+                    if more:
+                        matched = np.union1d(matched, self._matching(searcher, columns, e, exact, request, stories))
+                return len(matched)
+            found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
         took = round((time.perf_counter() - t0) * 1000, 2)
-        # Nothing is collapsed, expanded or suggested yet: every article is its own story.
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
-                            sort=sort, stories=total, variants=[], suggestions=[],
+                            sort=sort, stories=n_stories, variants=added, suggestions=found,
                             facets_truncated=truncated, request=request)
 
+    def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+                  request: SearchRequest, stories) -> np.ndarray:
+        """The sorted docnums `parsed` matches within the request's filters (and story)."""
+        docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
+        return self._filtered(searcher, columns, request, docs, stories)
+
+    def _story_ids(self, gen) -> np.ndarray | None:
+        """The generation's story id per docnum (`indexer.dedup`); None when nothing repeats."""
+        cached_gen, ids = self._stories
+        if cached_gen is not gen:
+            ids = dedup.read_clusters(gen.path, gen.columns.count)
+            if not (ids != np.arange(len(ids))).any():
+                ids = None
+            self._stories = (gen, ids)
+        return ids
+
     @staticmethod
-    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray) -> np.ndarray:
+    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
         """The `docs` the filters allow: within one filter any value, across filters all. A
         source value naming several bodies allows each."""
         if req.date_from or req.date_to:
@@ -104,10 +169,14 @@ class SearchEngine:
         if req.columns:
             docs = docs[columns.column.holds(docs, req.columns)]
         if req.story is not None:
-            # The story's near-duplicate cluster. No clusters are detected yet, so a story is
-            # the article alone (nothing for an unknown id).
+            # The story's near-duplicate cluster (`indexer.dedup`; nothing for an unknown id).
             docnum = searcher.document_number(id=req.story)
-            docs = docs[docs == docnum] if docnum is not None else docs[:0]
+            if docnum is None:
+                docs = docs[:0]
+            elif stories is None:
+                docs = docs[docs == docnum]
+            else:
+                docs = docs[stories[docs] == stories[docnum]]
         return docs
 
     @staticmethod
@@ -131,6 +200,18 @@ class SearchEngine:
         if docnum is None:
             return None
         return stored_article(searcher.stored_fields(docnum))
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """相关文章: the articles most similar to one by their distinctive words, other days and
+        sources first, its own reposts left out (`indexer.related`); [] for an unknown id."""
+        gen, searcher = self._live.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stories = self._story_ids(gen)
+        same = dedup.story_members(stories, docnum) if stories is not None else []
+        found = related_docnums(searcher, docnum, limit, exclude=same)
+        return self._hits(searcher, ParsedQuery(), [(d, s) for d, s in found])
 
     @staticmethod
     def mark_article(article: Article, query: str) -> tuple[str, str]:

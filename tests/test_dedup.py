@@ -1,0 +1,154 @@
+"""Reposts: one story in several papers is one result with its count; expanding lists them all."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import write_jsonl
+
+from indexer import dedup, store
+from indexer.analysis import fold
+from indexer.ingest import run_ingest
+from indexer.search import SearchEngine, SearchRequest
+
+STORY = ("新华社北京3月5日电 第十四届全国人民代表大会第二次会议今天上午在人民大会堂开幕，"
+         "国务院总理作政府工作报告。报告提出，今年国内生产总值增长预期目标为百分之五左右，"
+         "城镇新增就业一千二百万人以上，城镇调查失业率百分之五点五左右，居民消费价格涨幅百分之三左右。"
+         "报告强调，要大力推进现代化产业体系建设，加快发展新质生产力，深入实施科教兴国战略，"
+         "着力扩大国内需求，坚定不移深化改革，扩大高水平对外开放，更好统筹发展和安全。")
+OTHERS = [
+    "全国人民代表大会代表在分组讨论中谈到，乡村振兴需要更多人才扎根基层，"
+    "多地探索以县域为单位的职业教育，让农民在家门口学技术、找工作。",
+    "本市今年将新建改建公园二十座，政府工作报告中的民生实事项目已全部分解到各区，"
+    "市民可通过热线反映意见建议，相关部门按月公布进展情况。",
+    "政府工作报告提出加快发展新质生产力之后，多家企业表示将加大研发投入，"
+    "一位工程师说，我们的新产线今年下半年投产，良品率已经超过九成，国内订单增长明显。",
+]
+
+
+def _records() -> list[dict]:
+    papers = ["人民日报", "光明日报", "经济日报", "北京日报", "台湾某报"]
+    records = []
+    for i, paper in enumerate(papers):
+        body = STORY
+        if i == 1:
+            body = "（转载）" + STORY + "责任编辑：王某"
+        if i == 2:
+            body = STORY.replace("今天上午", "5日上午")
+        if i == 4:  # the same wire story in Traditional characters
+            import opencc
+            body = opencc.OpenCC("s2t").convert(STORY)
+        records.append({"id": f"repost-{i}", "title": f"十四届全国人大二次会议开幕（{paper}）",
+                        "date": f"2024-03-0{5 + i % 3}", "source": paper, "content": body})
+    for i, body in enumerate(OTHERS):
+        records.append({"id": f"other-{i}", "title": f"两会观察之{i + 1}", "date": "2024-03-06",
+                        "source": "地方日报", "content": body + "政府工作报告受到关注。"})
+    return records
+
+
+@pytest.fixture(scope="module")
+def repost_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reposts")
+    write_jsonl(folder / "articles" / "reposts.jsonl", _records())
+    index_dir = folder / "index"
+    run_ingest(index_dir, [folder / "articles"], rebuild=True)
+    gen = store.current_generation(index_dir)
+    ix = store.open_generation(gen)
+    with ix.searcher() as searcher:
+        ids = dedup.cluster_index(searcher)
+        docnum = {searcher.stored_fields(d)["id"]: d for d in range(searcher.doc_count_all())}
+    dedup.write_clusters(gen, ids)
+    engine = SearchEngine(index_dir)
+    yield engine, gen, docnum
+    engine.close()
+
+
+def test_reposts_are_one_story_and_others_stay_apart(repost_index):
+    _, gen, docnum = repost_index
+    ids = dedup.read_clusters(gen, len(docnum))
+    story = {ids[docnum[f"repost-{i}"]] for i in range(5)}
+    assert len(story) == 1
+    others = {ids[docnum[f"other-{i}"]] for i in range(3)}
+    assert len(others) == 3 and not others & story
+
+
+def test_collapsed_page_shows_one_result_with_its_count_and_expanding_lists_all(repost_index):
+    engine, gen, docnum = repost_index
+    result = engine.search(SearchRequest.create("政府工作报告", per_page=100))
+    assert result.total == 8  # totals count every matching article
+    assert result.stories == 4  # the story and the three others
+    assert len(result.hits) == 4
+    reposts = [h for h in result.hits if h.id.startswith("repost-")]
+    assert len(reposts) == 1 and reposts[0].duplicates == 4  # 另有 4 篇相似报道
+    assert all(h.duplicates == 0 for h in result.hits if h not in reposts)
+    assert sum(f.count for f in result.facets["source"]) >= 8  # facets over every match
+    assert result.to_dict()["stories"] == 4 and result.to_dict()["hits"][0]["duplicates"] in (0, 4)
+
+    # collapse=0 lists every article, in the same order around the kept one
+    every = engine.search(SearchRequest.create("政府工作报告", per_page=100, collapse=False))
+    assert len(every.hits) == 8 and all(h.duplicates == 0 for h in every.hits)
+    ranked = [docnum[h.id] for h in every.hits]
+    ids = dedup.read_clusters(gen, len(docnum))
+    kept, duplicates, stories = dedup.collapse(ranked, ranked, ids)
+    assert [engine_id(docnum, k) for k in kept] == [h.id for h in result.hits]
+    assert duplicates == [h.duplicates for h in result.hits] and stories == 4
+
+    # expanding the story lists all five reposts
+    story = engine.search(SearchRequest.create("政府工作报告", per_page=100, story=reposts[0].id))
+    assert sorted(h.id for h in story.hits) == [f"repost-{i}" for i in range(5)]
+    assert dedup.story_members(ids, docnum[reposts[0].id]) == sorted(docnum[f"repost-{i}"] for i in range(5))
+
+
+def test_paging_counts_stories_not_articles(repost_index):
+    engine, _, _ = repost_index
+    pages = [engine.search(SearchRequest.create("政府工作报告", per_page=2, page=p)) for p in (1, 2, 3)]
+    ids = [h.id for r in pages for h in r.hits]
+    assert len(ids) == 4 == len(set(ids))  # two stories a page, nothing twice, nothing lost
+
+
+def test_related_articles_leave_out_the_articles_reposts(repost_index):
+    engine, _, _ = repost_index
+    found = [h.id for h in engine.related("repost-0", limit=5)]
+    assert found and not any(i.startswith("repost-") for i in found)
+
+
+def test_duplicates_count_only_matching_articles(repost_index):
+    _, gen, docnum = repost_index
+    ids = dedup.read_clusters(gen, len(docnum))
+    two = [docnum["repost-3"], docnum["repost-0"]]
+    kept, duplicates, stories = dedup.collapse(two, two, ids)
+    assert kept == [docnum["repost-3"]] and duplicates == [1] and stories == 1
+
+
+def test_an_index_without_stored_stories_collapses_nothing(tmp_path):
+    ids = dedup.read_clusters(tmp_path, 5)
+    assert ids.tolist() == [0, 1, 2, 3, 4]
+    dedup.write_clusters(tmp_path, np.array([0, 0, 2], dtype=np.int32))
+    assert dedup.read_clusters(tmp_path, 5).tolist() == [0, 1, 2, 3, 4]  # does not fit: ignored
+    assert dedup.read_clusters(tmp_path, 3).tolist() == [0, 0, 2]
+
+
+def test_signature_estimates_similarity():
+    a = dedup.signature(fold(STORY))
+    assert dedup.similarity(a, dedup.signature(fold(STORY + "责任编辑：王某"))) > 0.85
+    assert dedup.similarity(a, dedup.signature(fold(OTHERS[2]))) < 0.2
+
+
+def engine_id(docnum: dict[str, int], d: int) -> str:
+    return next(k for k, v in docnum.items() if v == d)
+
+
+def test_an_incremental_ingest_joins_a_new_repost_to_its_story(tmp_path):
+    write_jsonl(tmp_path / "in" / "a.jsonl", _records())
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    first = store.current_generation(tmp_path / "ix")
+    kept_signatures = {p.name for p in first.glob("minhash-*.npy")}
+    write_jsonl(tmp_path / "in" / "b.jsonl", [{"id": "repost-5", "title": "人大会议开幕", "date": "2024-03-08",
+                                              "source": "晚报", "content": STORY + "（完）"}])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"])
+    second = store.current_generation(tmp_path / "ix")
+    assert second != first
+    assert kept_signatures <= {p.name for p in second.glob("minhash-*.npy")}  # old segments reused
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("政府工作报告"))
+        assert result.total == 9 and result.stories == 4
+        assert [h.duplicates for h in result.hits if h.id.startswith("repost-")] == [5]

@@ -1,0 +1,98 @@
+"""Cross-strait wording: an unquoted term also finds the other side's word; a phrase stays exact."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import fold
+from indexer.query import parse_query
+from indexer.search import SearchRequest
+from indexer.suggest import suggestions
+from indexer.variants import clause_variants, variants
+
+
+def test_readme_example_finds_the_taiwan_wording():
+    assert "高品質發展" in variants("高质量发展")
+    assert "高质量发展" in variants("高品質發展")
+
+
+@pytest.mark.parametrize("mainland,taiwan", [
+    ("软件", "軟體"), ("信息", "資訊"), ("网络", "網路"), ("数据库", "資料庫"), ("打印", "列印"),
+    ("服务器", "伺服器"), ("视频", "影片"), ("人工智能", "人工智慧"),
+])
+def test_opencc_and_own_pairs_both_ways(mainland, taiwan):
+    assert taiwan in variants(mainland)
+    assert fold(mainland) in map(fold, variants(taiwan))
+
+
+def test_a_script_difference_alone_is_not_a_variant():
+    for term in ("發展", "生態環境", "环境保护", "黨組書記"):
+        assert variants(term) == []
+    # every variant differs from the term in folded form
+    assert all(fold(v) != fold("網路安全") for v in variants("網路安全"))
+
+
+def test_where_folding_misses_a_character_opencc_phrase_conversion_finds_it():
+    # 瞭 and 著 are Simplified characters too, so folding keeps them: 瞭解 ≠ 了解, 睡著 ≠ 睡着.
+    assert variants("了解") == ["瞭解"] and variants("瞭解") == ["了解"]
+    assert variants("睡着") == ["睡著"]
+    assert variants("计划") == ["計畫"]  # Taiwan's standard form, which folds to 计画
+
+
+def test_words_with_another_meaning_are_not_expanded():
+    # 文件 is a mainland "document" (official documents!) and a Taiwan "file"; 访问 an official visit.
+    assert variants("文件") == []
+    assert variants("访问") == []
+
+
+def test_only_unquoted_clauses_are_expanded():
+    parsed = parse_query('高质量发展 "软件" -信息 source:网络')
+    expanded = clause_variants(parsed.positive)
+    assert expanded == {0: ["高品質發展"]}
+    assert clause_variants(parse_query('"高质量发展"').positive) == {}
+
+
+def test_quoted_phrase_stays_exact_and_its_variant_is_suggested(demo_engine):
+    def count(q: str) -> int:
+        return demo_engine.search(SearchRequest.create(q)).total
+
+    assert count('"高质量发展"') == 0  # the demo article says 高品質發展
+    assert count('"高品質發展"') == 1
+    found = suggestions(parse_query('"高质量发展"'), count)
+    assert {"query": '"高品質發展"', "total": 1, "kind": "variant"} in found
+
+
+def test_engine_unquoted_term_finds_the_other_wording_and_says_so(demo_engine):
+    result = demo_engine.search(SearchRequest.create("高质量发展"))
+    assert [h.id for h in result.hits] == ["mee-2024-02-05-party-building.txt"]
+    assert result.variants == ["高品質發展"]
+    assert "<mark>高品質發展</mark>" in result.hits[0].title_html
+    without = demo_engine.search(SearchRequest.create("高质量发展", variants=False))
+    assert without.total == 0 and without.variants == []
+    assert {"query": "高品質發展", "total": 1, "kind": "variant"} in [s.__dict__ for s in without.suggestions]
+
+
+def test_engine_quoted_phrase_is_not_expanded_and_suggests_the_variant(demo_engine):
+    result = demo_engine.search(SearchRequest.create('"高质量发展"'))
+    assert result.total == 0 and result.variants == []
+    suggested = result.to_dict()["suggestions"]
+    assert suggested[0] == {"query": '"高品質發展"', "total": 1, "kind": "variant"}  # 也可搜索「高品質發展」（1 篇）
+    assert {"query": "高质量发展", "total": 1, "kind": "unquoted"} in suggested  # unquoted, it expands
+
+
+def test_engine_ranks_the_wording_as_typed_first(tmp_path):
+    from helpers import write_jsonl
+
+    from indexer.ingest import run_ingest
+    from indexer.search import SearchEngine
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", [
+        {"id": "tw", "title": "軟體產業軟體人才", "date": "2024-05-02", "source": "乙",
+         "content": "軟體產業持續成長，軟體人才需求大增，軟體公司紛紛加薪，政府推動軟體園區。"},
+        {"id": "cn", "title": "产业观察", "date": "2024-05-01", "source": "甲",
+         "content": "今年制造业回暖，其中工业软件企业订单增加，多地出台支持政策，鼓励企业加大研发投入。"},
+    ])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("软件"))
+        assert [h.id for h in result.hits] == ["cn", "tw"] and result.variants == ["軟體"]
+        assert [h.id for h in engine.search(SearchRequest.create("軟體")).hits] == ["tw", "cn"]
