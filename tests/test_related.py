@@ -52,7 +52,8 @@ def test_other_days_and_sources_come_first_and_the_story_is_left_out(tmp_path):
         {"id": "a-repost", "title": "台风海葵登陆福建沿海", "date": "2023-09-05", "source": "乙报",
          "content": text + "（来源：甲报）"},
         {"id": "same", "title": "海葵过后", "date": "2023-09-05", "source": "甲报", "content": follow},
-        {"id": "other", "title": "海葵过后", "date": "2023-09-06", "source": "丙报", "content": follow},
+        {"id": "other", "title": "海葵过后福建恢复", "date": "2023-09-06", "source": "丙报",
+         "content": follow},  # (same title and text as "same" would be stored once)
         {"id": "off-topic", "title": "秋季开学", "date": "2023-09-01", "source": "丙报",
          "content": "秋季学期开学，各地中小学迎来新生，学校做好校园安全检查和开学第一课准备。"},
     ]
