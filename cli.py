@@ -252,13 +252,20 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
         _echo_json(result.to_dict())
         return
     color = sys.stdout.isatty()
-    click.echo(f"{result.total} results ({result.took_ms} ms), page {result.page} of {result.pages}")
+    stories = f", {result.stories} stories" if result.stories != result.total else ""
+    click.echo(f"{result.total} results{stories} ({result.took_ms} ms), page {result.page} of {result.pages}")
+    if result.variants:
+        click.echo("also searched: " + "、".join(result.variants) + "  (--no-variants to leave them out)")
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
         click.echo("")
         click.echo(f"{n}. " + _render_html(hit.title_html, color))
         meta = _meta_line(hit.date, hit.source, hit.authors)
         click.echo(f"   {meta}" + (f"  [{hit.id}]" if meta else f"   [{hit.id}]"))
         click.echo("   " + _render_html(hit.snippet, color).replace("\n", " "))
+        if hit.duplicates:
+            click.echo(f"   + {hit.duplicates} similar reports (--no-collapse lists them)")
+    for s in result.suggestions:
+        click.echo(f"\ntry: {s.query}  ({s.total} results)")
     facets = result.facets
     for name in ("source", "author", "column", "year"):
         values = facets.get(name) or []

@@ -186,3 +186,13 @@ def test_the_real_command_line_process(small_index):
     bad = subprocess.run([sys.executable, "cli.py", "--index", str(small_index), "search", "x", "--from", "soon"],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
+
+
+def test_search_text_says_which_variants_it_searched_and_what_to_try(demo_index):
+    found = run(demo_index, "search", "高质量发展")
+    assert found.exit_code == 0
+    assert "also searched: 高品質發展" in found.output
+    assert "高品質發展" in found.output.split("\n1. ")[1]
+    quoted = run(demo_index, "search", '"高质量发展"')
+    assert quoted.exit_code == 0 and quoted.output.startswith("0 results")
+    assert 'try: "高品質發展"  (1 results)' in quoted.output
