@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from indexer.search import BadRequest, SearchRequest
 from search_web import advanced, chinese
+from search_web.alternatives import facets_with_alternatives
 from search_web.engine import get_engine
 from search_web.params import SearchState, search_request
 from search_web.view import SearchView, export_links
@@ -33,10 +34,12 @@ def search() -> Response | str | tuple[str, int]:
         state = SearchState.raw(request.args)
         return render_template("search.html", result=None, view=None, state=state, error=str(exc),
                                exports=[], home=False), 400
-    result = get_engine().search(req)
+    engine = get_engine()
+    result = engine.search(req)
     state = SearchState.of(request.args, req)
     home = not request.args
-    return render_template("search.html", result=result, state=state, view=SearchView(result, state),
+    view = SearchView(result, state, facets_with_alternatives(engine, result))
+    return render_template("search.html", result=result, state=state, view=view,
                            error=None, exports=export_links(state), home=home)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from indexer.search import SearchRequest, SearchResult
+from indexer.search import FacetValue, SearchRequest, SearchResult
 from search_web.params import PER_PAGE_CHOICES, SearchState
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
@@ -77,9 +77,12 @@ def _bars(values: list[tuple[str, str, int, str | None, bool]]) -> list[Bar]:
 class SearchView:
     """Everything the search template shows besides the hits themselves."""
 
-    def __init__(self, result: SearchResult, state: SearchState) -> None:
+    def __init__(self, result: SearchResult, state: SearchState,
+                 facets: tuple[dict[str, list[FacetValue]], dict[str, bool]] | None = None) -> None:
         self.result = result
         self.state = state
+        self.value_facets, self.truncated = facets or (
+            result.facets, getattr(result, "facets_truncated", None) or {})
         self.request: SearchRequest = result.request
         self.base = url_for("pages.search")
 
@@ -91,11 +94,11 @@ class SearchView:
     def facets(self) -> list[Facet]:
         """Source, author and column facets that have values: a click on a value adds it (several
         values of one facet are either-of), a selected one's link removes it."""
-        truncated_all = getattr(self.result, "facets_truncated", None) or {}
+        truncated_all = self.truncated
         expanded = self.state.facet_size is not None
         out = []
         for name, heading, field in FACETS:
-            values = self.result.facets.get(name) or []
+            values = self.value_facets.get(name) or []
             if not values:
                 continue
             chosen: tuple[str, ...] = getattr(self.state, field)
@@ -205,8 +208,10 @@ class SearchView:
         return "newest" if current == "relevance" and not self.state.q.strip() else current
 
     def sort_links(self) -> list[Link]:
-        """Relevance (when there is a query), newest, oldest; the applied one is marked."""
-        keys = list(SORT_LABELS) if self.state.q.strip() else ["newest", "oldest"]
+        """Relevance, newest, oldest, the applied one marked; relevance is not offered where the
+        engine could not rank by it (no query, or one that only excludes)."""
+        ranked = self.state.q.strip() and not (self.request.sort == "relevance" and self.sort != "relevance")
+        keys = list(SORT_LABELS) if ranked else ["newest", "oldest"]
         return [Link(SORT_LABELS[k], self.url(self.state.with_(sort=k)), selected=k == self.sort) for k in keys]
 
     def per_page_links(self) -> list[Link]:
