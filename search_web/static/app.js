@@ -40,6 +40,7 @@
     var timer = null;
     var pending = null;
     var last = box.value;
+    var pageUrl = form.getAttribute("action") || "/";
 
     var params = function () {
       var p = new URLSearchParams();
@@ -87,7 +88,7 @@
       var full = el("a", null, data.total > data.hits.length
         ? "查看完整结果（共 " + data.total + " 条，含分页、筛选和图表）"
         : "按回车更新筛选和图表");
-      full.href = "/?" + p.toString();
+      full.href = pageUrl + "?" + p.toString();
       note.appendChild(full);
       area.appendChild(note);
       var aside = document.querySelector("aside.facets");
@@ -103,7 +104,7 @@
         .then(function (data) {
           if (!data) return;
           render(data, p);
-          history.replaceState(null, "", "/?" + p.toString());
+          history.replaceState(null, "", pageUrl + "?" + p.toString());
         })
         .catch(function () { /* aborted by newer typing, or offline: the form still works */ });
     };
@@ -166,7 +167,7 @@
           url.searchParams.set("facet_size", "1000");
           url.searchParams.set("per_page", "1");
           url.searchParams.delete("page");
-          fetch("/api/search?" + url.searchParams.toString())
+          fetch((box && box.dataset.live || "/api/search") + "?" + url.searchParams.toString())
             .then(function (r) { return r.ok ? r.json() : null; })
             .then(function (data) { if (data && data.facets) addValues(data.facets[section.dataset.facet] || []); })
             .catch(function () {});
