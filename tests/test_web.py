@@ -103,7 +103,7 @@ def test_api_search_has_the_contract_shape(client):
     assert len(data["hits"]) == 10
     for hit in data["hits"]:
         assert HIT_KEYS <= set(hit), set(hit)
-        assert set(hit) - HIT_KEYS <= {"title_html"}  # the engine's one extension
+        assert set(hit) - HIT_KEYS <= {"title_html", "sources", "duplicates"}  # the engine's extensions
         assert isinstance(hit["authors"], list)
     assert {"source", "author", "year", "month"} <= set(data["facets"]) <= {"source", "author", "column", "year", "month"}
     for values in data["facets"].values():
@@ -322,6 +322,18 @@ def test_sort_links_change_the_order(client):
     dates = [t.get("datetime") for t in newest.cssselect(".hit-meta time")]
     assert dates == sorted(dates, reverse=True)
     assert newest.cssselect(".sort strong")[0].text == "最新"
+
+
+def test_a_query_that_only_excludes_shows_the_newest_first_sort_it_got(client):
+    """Waits for SearchResult.sort (branch i15; the same test is there)."""
+    doc = page(client, "/?q=-环境")
+    assert doc.cssselect(".sort strong")[0].text == "最新"
+    assert {a.text for a in doc.cssselect(".sort a")} == {"最早"}
+    dates = [t.get("datetime") for t in doc.cssselect(".hit-meta time")]
+    assert dates == sorted(dates, reverse=True)
+    assert api(client, "/api/search?q=-环境")["sort"] == "newest"
+    assert api(client, "/api/search?q=-环境&sort=oldest")["sort"] == "oldest"
+    assert api(client, "/api/search?q=环境")["sort"] == "relevance"
 
 
 def test_no_results_page_offers_ways_out(client):
