@@ -18,26 +18,34 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def script_of(text: str) -> str:
-    """'hant' when the text has more Traditional-only than Simplified-only characters, else 'hans'.
+@cache
+def _lean(char: str) -> int:
+    """+1 for a Traditional-only character (converting it to Simplified changes it: 經 → 经),
+    -1 for a Simplified-only one, 0 for one both scripts share (中, 人). Cached per character."""
+    if _converter("t2s").convert(char) != char:
+        return 1
+    if _converter("s2t").convert(char) != char:
+        return -1
+    return 0
 
-    A character is Traditional-only when converting it to Simplified changes it (經 → 经), and
-    Simplified-only the other way round; characters both scripts share (中, 人) count for neither."""
-    chars = sorted({c for c in text[:SAMPLE_CHARS] if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"})
-    if not chars:
-        return "hans"
-    joined = "\n".join(chars)
-    to_hans = _converter("t2s").convert(joined).split("\n")
-    to_hant = _converter("s2t").convert(joined).split("\n")
-    if len(to_hans) != len(chars) or len(to_hant) != len(chars):  # pragma: no cover - OpenCC keeps lines
-        return "hans"
-    trad = sum(a != b for a, b in zip(chars, to_hans, strict=True))
-    simp = sum(a != b for a, b in zip(chars, to_hant, strict=True))
-    return "hant" if trad > simp else "hans"
+
+def _is_cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
+def script_of(text: str) -> str:
+    """'hant' when the text has more Traditional-only than Simplified-only characters, else 'hans'."""
+    lean = sum(_lean(c) for c in set(text[:SAMPLE_CHARS]) if _is_cjk(c))
+    return "hant" if lean > 0 else "hans"
 
 
 def lang_of(script: str) -> str:
     return SCRIPTS[script][1]
+
+
+def lang_of_text(text: str | None) -> str:
+    """The `lang` value for a piece of text: zh-Hant or zh-Hans."""
+    return lang_of(script_of(text or ""))
 
 
 def convert(text: str, script: str) -> str:

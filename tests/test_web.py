@@ -770,6 +770,13 @@ def test_article_lang_follows_its_script(facets_client):
     assert page(facets_client, "/articles/f-10").cssselect("article")[0].get("lang") == "zh-Hans"
 
 
+def test_each_hit_is_marked_with_its_script(facets_client):
+    doc = page(facets_client, "/?q=报告&per_page=100")
+    langs = {li.cssselect(".hit-title a")[0].get("href").split("?")[0]: li.get("lang") for li in doc.cssselect("li.hit")}
+    assert langs.pop(f"/articles/{TRADITIONAL_ID}") == "zh-Hant"
+    assert set(langs.values()) == {"zh-Hans"}
+
+
 def test_article_can_be_read_in_the_other_script(facets_client):
     trad = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=环境")
     choice = {a.text: a.get("href") for a in trad.cssselect(".script-choice a")}
