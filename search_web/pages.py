@@ -33,14 +33,14 @@ def search() -> Response | str | tuple[str, int]:
     except BadRequest as exc:
         state = SearchState.raw(request.args)
         return render_template("search.html", result=None, view=None, state=state, error=str(exc),
-                               exports=[], home=False), 400
+                               exports=[], home=False, advanced_here=True), 400
     engine = get_engine()
     result = engine.search(req)
     state = SearchState.of(request.args, req)
     home = not request.args
     view = SearchView(result, state, facets_with_alternatives(engine, result))
     return render_template("search.html", result=result, state=state, view=view,
-                           error=None, exports=export_links(state), home=home)
+                           error=None, exports=export_links(state), home=home, advanced_here=True)
 
 
 def _advanced_redirect() -> Response:

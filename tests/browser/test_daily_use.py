@@ -191,6 +191,17 @@ def test_advanced_search_writes_the_syntax_into_the_box(page):
     assert total(page) == 12
 
 
+def test_the_header_link_opens_the_advanced_form(page):
+    page.goto("/?q=环境")
+    assert not page.locator("#adv-all").is_visible()
+    page.locator("header .adv-link").click()
+    assert page.locator("#adv-all").is_visible()
+    page.goto("/articles/mee-00")  # elsewhere the link leads to the search page's form
+    page.locator("header .adv-link").click()
+    page.wait_for_url("**/#adv-all")
+    assert page.locator("#adv-all").is_visible()
+
+
 def test_syntax_help_opens_on_the_page(page):
     page.goto("/")
     assert not page.locator("#syntax dl").is_visible()
