@@ -29,9 +29,11 @@ def search() -> Response:
 
 @bp.get("/api/search.csv")
 def search_csv() -> Response:
-    """Every matching article (up to CSV_MAX_ROWS) in the order the page would list them."""
+    """Every matching article (up to CSV_MAX_ROWS) in the order the page would list them: reposts
+    are rows of their own unless the URL asks for `collapse=1`."""
     engine = get_engine()
-    first = engine.search(search_request(request.args, page=1, per_page=CSV_PAGE))  # 400 before any byte
+    every = {} if (request.args.get("collapse") or "").strip() else {"collapse": False}
+    first = engine.search(search_request(request.args, page=1, per_page=CSV_PAGE, **every))  # 400 before any byte
 
     def hits() -> Iterator[Hit]:
         result: SearchResult = first
@@ -44,7 +46,7 @@ def search_csv() -> Response:
                 yield hit
             if len(result.hits) < CSV_PAGE or sent >= min(result.total, CSV_MAX_ROWS):
                 return
-            result = engine.search(search_request(request.args, page=result.page + 1, per_page=CSV_PAGE))
+            result = engine.search(search_request(request.args, page=result.page + 1, per_page=CSV_PAGE, **every))
 
     response = Response(stream_with_context(csv_rows(hits())), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
