@@ -831,3 +831,27 @@ def test_new_routes_never_500(client):
                 "q=\"unbalanced&sort=newest", "all=%00&phrase=%22&none=-", "zh=%00"):
         for base in ("/api/search.csv?", "/feeds/search.atom?", "/?", "/articles/mee-01?"):
             assert client.get(base + raw).status_code in (200, 303, 400), base + raw
+
+
+def test_page_says_what_the_engine_expanded_and_collapsed(client, app, monkeypatch):
+    """The page shows the result's `variants` and `stories` (CONTRACT "Search result") with links
+    that turn each off; the engine's values are stood in for here."""
+    with app.app_context():
+        engine = get_engine()
+    real = type(engine).search
+
+    def search(self, req):
+        result = real(self, req)
+        result.variants, result.stories = ["環境"], result.total - 3
+        return result
+
+    monkeypatch.setattr(type(engine), "search", search)
+    doc = page(client, "/?q=环境")
+    assert doc.get_element_by_id("stories").text == str(ALL_ENV - 3)
+    every = [a.get("href") for a in doc.cssselect("#summary a")][0]
+    assert parse_qs(urlsplit(every).query) == {"q": ["环境"], "collapse": ["0"]}
+    variants = doc.get_element_by_id("variants")
+    assert "環境" in variants.text_content()
+    assert parse_qs(urlsplit(variants.cssselect("a")[0].get("href")).query) == {"q": ["环境"], "variants": ["0"]}
+    chips = [a.text_content().split()[0] for a in page(client, "/?q=环境&collapse=0&variants=0").cssselect(".chips a")]
+    assert chips == ["不合并转载", "不扩展两岸用词"]
