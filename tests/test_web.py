@@ -853,5 +853,11 @@ def test_page_says_what_the_engine_expanded_and_collapsed(client, app, monkeypat
     variants = doc.get_element_by_id("variants")
     assert "環境" in variants.text_content()
     assert parse_qs(urlsplit(variants.cssselect("a")[0].get("href")).query) == {"q": ["环境"], "variants": ["0"]}
-    chips = [a.text_content().split()[0] for a in page(client, "/?q=环境&collapse=0&variants=0").cssselect(".chips a")]
-    assert chips == ["不合并转载", "不扩展两岸用词"]
+
+
+def test_collapse_and_variants_off_are_removable_chips(client):
+    """Waits for the engine's collapse and variants parameters (branch i15)."""
+    doc = page(client, "/?q=环境&collapse=0&variants=0")
+    chips = {a.text_content().split()[0]: a.get("href") for a in doc.cssselect(".chips a")}
+    assert list(chips) == ["不合并转载", "不扩展两岸用词"]
+    assert parse_qs(urlsplit(chips["不合并转载"]).query) == {"q": ["环境"], "variants": ["0"]}
