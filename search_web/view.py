@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import url_for
 
@@ -102,11 +102,15 @@ class SearchView:
             if not values:
                 continue
             chosen: tuple[str, ...] = getattr(self.state, field)
+            # adding a value: the state's URL with one more `name=value` (built once, not per value)
+            adding = self.url(self.state.with_(**{field: chosen}))
+            adding += ("&" if "?" in adding else "?") + name + "="
             links = []
             for i, v in enumerate(values):
                 selected = v.selected or v.value in chosen
-                new = tuple(x for x in chosen if x != v.value) if selected else chosen + (v.value,)
-                links.append(Link(v.value, self.url(self.state.with_(**{field: new})), v.count, selected,
+                url = self.url(self.state.with_(**{field: tuple(x for x in chosen if x != v.value)})) \
+                    if selected else adding + quote_plus(v.value)
+                links.append(Link(v.value, url, v.count, selected,
                                   hidden=not expanded and i >= FACET_SHOWN and not selected))
             truncated = bool(truncated_all.get(name))
             more = None
