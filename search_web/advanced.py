@@ -2,7 +2,8 @@
 
 The form's fields arrive as URL parameters (`all`, `phrase`, `none`, `in_title`, `by_source`,
 `by_author`, with `from`/`to` as usual); `write_query` turns them into one query string, and the
-page redirects to the ordinary search URL, so the search box shows the syntax the form wrote.
+search page answers as if that query had been typed (the box shows the syntax the form wrote;
+the page names the ordinary search URL as canonical, and app.js puts it in the address bar).
 """
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ _SPACE = re.compile(r"[\s\u3000]+")
 
 def is_advanced(args: MultiDict[str, str]) -> bool:
     return any(name in args for name in FIELDS)
+
+
+def as_search(args: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The URL parameters with the form's fields replaced by the query they write (added to any `q`)."""
+    written = write_query(args)
+    q = " ".join(x for x in ((args.get("q") or "").strip(), written) if x)
+    rest = [(k, v) for k, v in args.items(multi=True) if k not in FIELDS and k != "q" and v.strip()]
+    return MultiDict(([("q", q)] if q else []) + rest)
 
 
 def _words(text: str | None) -> list[str]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from indexer.search import BadRequest, SearchRequest
 from search_web import advanced, chinese
@@ -25,36 +25,25 @@ _MARK = re.compile(r"<mark>")
 
 
 @bp.get("/")
-def search() -> Response | str | tuple[str, int]:
-    if advanced.is_advanced(request.args):
-        return _advanced_redirect()
+def search() -> str | tuple[str, int]:
+    args = request.args
+    canonical = None
+    if advanced.is_advanced(args):
+        args = advanced.as_search(args)
+        canonical = url_for("pages.search") + ("?" + urlencode(list(args.items(multi=True))) if args else "")
     try:
-        req = search_request(request.args)
+        req = search_request(args)
     except BadRequest as exc:
-        state = SearchState.raw(request.args)
+        state = SearchState.raw(args)
         return render_template("search.html", result=None, view=None, state=state, error=str(exc),
-                               exports=[], home=False, advanced_here=True), 400
+                               exports=[], home=False, advanced_here=True, canonical=canonical), 400
     engine = get_engine()
     result = engine.search(req)
-    state = SearchState.of(request.args, req)
+    state = SearchState.of(args, req)
     home = not request.args
     view = SearchView(result, state, facets_with_alternatives(engine, result))
-    return render_template("search.html", result=result, state=state, view=view,
+    return render_template("search.html", result=result, state=state, view=view, canonical=canonical,
                            error=None, exports=export_links(state), home=home, advanced_here=True)
-
-
-def _advanced_redirect() -> Response:
-    """The advanced form's fields → the query syntax, as an ordinary search URL."""
-    args: dict[str, str | list[str]] = {}
-    q = advanced.write_query(request.args)
-    if q:
-        args["q"] = q
-    for name in ("from", "to"):
-        value = (request.args.get(name) or "").strip()
-        if value:
-            args[name] = value
-    target = url_for("pages.search")
-    return redirect(target + ("?" + urlencode(args) if args else ""), code=303)
 
 
 def web_url(url: str | None) -> str | None:

@@ -237,7 +237,7 @@ def test_atom_feed_of_hostile_articles_is_well_formed_and_inert(site):
 
 
 def test_hostile_values_in_the_new_page_parts_are_inert(site):
-    """Charts, long-list finders, export links, the advanced form's redirect, 简/繁 display."""
+    """Charts, long-list finders, export links, the advanced form's query, 简/繁 display."""
     client, _, _ = site
     for args in ({"q": MARKER, "facet_size": "1000"}, {"q": MARKER, "from": "2024", "to": "2024"},
                  {"q": MARKER, "column": PAYLOADS[0], "per_page": "50"}):
@@ -247,10 +247,8 @@ def test_hostile_values_in_the_new_page_parts_are_inert(site):
     for payload in PAYLOADS[:6]:
         response = client.get("/", query_string={"all": payload, "phrase": payload, "none": payload,
                                                  "by_source": payload})
-        assert response.status_code == 303
-        followed = client.get(response.headers["Location"])
-        assert followed.status_code in (200, 400)
-        assert_inert(followed.get_data(as_text=True))
+        assert response.status_code in (200, 400)
+        assert_inert(response.get_data(as_text=True))
     for n in range(len(PAYLOADS)):
         for zh in ("hans", "hant"):
             page = client.get(f"/articles/hostile-{n:02d}", query_string={"q": MARKER, "zh": zh})

@@ -10,6 +10,12 @@
 
   var box = document.getElementById("q");
 
+  // The advanced form's answer: show the ordinary search URL (the written query) in the address bar.
+  var canonical = document.querySelector('link[rel="canonical"]');
+  if (canonical && canonical.getAttribute("href").charAt(0) === "/") {
+    history.replaceState(null, "", canonical.getAttribute("href"));
+  }
+
   // "/" anywhere but in a text field focuses the search box.
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || !box) return;

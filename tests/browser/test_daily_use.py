@@ -186,9 +186,10 @@ def test_advanced_search_writes_the_syntax_into_the_box(page):
     page.get_by_label("只在标题中找").check()
     page.get_by_label("从", exact=True).last.fill("2024")
     page.get_by_role("button", name="高级搜索").click()
-    page.wait_for_url("**/?q=*")
+    page.wait_for_url("**/?q=*")  # app.js shows the ordinary search URL of the written query
     assert page.locator("#q").input_value() == 'title:环境 title:"空气质量" -新华社'
     assert total(page) == 12
+    assert args(page) == {"q": ['title:环境 title:"空气质量" -新华社'], "from": ["2024"]}
 
 
 def test_the_header_link_opens_the_advanced_form(page):
@@ -329,7 +330,7 @@ def test_everything_works_without_javascript(nojs_page):
     p.get_by_label("包含全部词语").fill("报告")
     p.get_by_label("不包含词语").fill("城市")
     p.get_by_role("button", name="高级搜索").click()
-    p.wait_for_url("**q=*")
+    p.wait_for_url("**all=*")
     assert p.locator("#q").input_value() == "报告 -城市"
     # an article's matches are reachable by number
     p.goto("/articles/f-10?q=报告")
