@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.search import SearchEngine
-from search_web import api, errors, pages, security
+from search_web import api, chinese, errors, pages, security
 from search_web.engine import ENGINE_KEY, warm_up
 
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.filters["zh_lang"] = chinese.lang_of_text
 
     engine = SearchEngine(app.config["INDEX_DIR"])
     app.extensions[ENGINE_KEY] = engine

@@ -1,4 +1,6 @@
-"""Errors as responses: `{"error": "..."}` on JSON routes, a Chinese HTML page elsewhere.
+"""Errors as responses: `{"error": "..."}` on JSON routes (the API, the feed), a Chinese HTML page
+with the search box (the query kept) elsewhere; a refused search shows on the search page itself
+(`search_web.pages`).
 
 Bad parameters are 400, unknown articles and URLs 404, a missing index 503; anything
 unexpected is logged and answered with a plain 500 that shows no internals.
@@ -10,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.search import BadRequest
 from indexer.store import NoIndex
+from search_web.params import SearchState
 
 TITLES = {400: "请求参数有误", 404: "找不到页面", 405: "不支持这种请求", 503: "暂时无法搜索",
           500: "服务器出错了"}
@@ -20,14 +23,15 @@ DEFAULT_TEXT = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith(("/api/", "/feeds/")) or request.path == "/healthz"
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     if wants_json():
         response = jsonify({"error": message})
     else:
-        html = render_template("error.html", status=status, title=TITLES.get(status, "出错了"), message=message)
+        html = render_template("error.html", status=status, title=TITLES.get(status, "出错了"), message=message,
+                               state=SearchState.raw(request.args), home=False)
         response = Response(html, mimetype="text/html")
     response.status_code = status
     response.headers.update(headers or {})

@@ -9,8 +9,11 @@ source, no frames, objects or `<base>`. The JSON may carry the raw text, but its
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import lxml.html
@@ -200,6 +203,57 @@ def test_unknown_hostile_id_404_page_is_inert(site):
         assert_inert(response.get_data(as_text=True))
         api = client.get("/api/articles/" + quote(payload, safe=""))
         assert api.status_code == 404 and "error" in api.get_json()
+
+
+def test_csv_of_hostile_articles_is_text_with_no_formulas(site):
+    client, _, _ = site
+    response = client.get("/api/search.csv", query_string={"q": MARKER})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in response.headers["Content-Disposition"]  # a download, never a page
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert len(rows) == len(PAYLOADS) + len(HOSTILE_IDS)
+    by_id = {row["id"].lstrip("'"): row for row in rows}
+    assert by_id["hostile-00"]["title"] == f"{PAYLOADS[0]}{MARKER}标题0"  # the text, unchanged
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_atom_feed_of_hostile_articles_is_well_formed_and_inert(site):
+    client, _, _ = site
+    for args in ({"q": MARKER}, {"q": "<script>"}, {}):
+        response = client.get("/feeds/search.atom", query_string=args)
+        assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+        feed = ET.fromstring(response.get_data())  # well formed whatever the articles hold
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        for entry in feed.findall("a:entry", ns):
+            for link in entry.findall("a:link", ns):
+                assert link.get("href").startswith(("http://", "https://")), link.get("href")
+            assert_only_marks(entry.find("a:summary", ns).text or "")
+    titles = [e.text for e in ET.fromstring(client.get("/feeds/search.atom", query_string={"q": MARKER})
+                                            .get_data()).iter("{http://www.w3.org/2005/Atom}title")]
+    assert f"{PAYLOADS[0]}{MARKER}标题0" in titles
+
+
+def test_hostile_values_in_the_new_page_parts_are_inert(site):
+    """Charts, long-list finders, export links, the advanced form's query, 简/繁 display."""
+    client, _, _ = site
+    for args in ({"q": MARKER, "facet_size": "1000"}, {"q": MARKER, "from": "2024", "to": "2024"},
+                 {"q": MARKER, "column": PAYLOADS[0], "per_page": "50"}):
+        response = client.get("/", query_string=args)
+        assert response.status_code == 200, args
+        assert_inert(response.get_data(as_text=True))
+    for payload in PAYLOADS[:6]:
+        response = client.get("/", query_string={"all": payload, "phrase": payload, "none": payload,
+                                                 "by_source": payload})
+        assert response.status_code in (200, 400)
+        assert_inert(response.get_data(as_text=True))
+    for n in range(len(PAYLOADS)):
+        for zh in ("hans", "hant"):
+            page = client.get(f"/articles/hostile-{n:02d}", query_string={"q": MARKER, "zh": zh})
+            assert page.status_code == 200
+            assert_inert(page.get_data(as_text=True))
 
 
 # ------------------------------------------------------------------------------ traversal

@@ -2,19 +2,40 @@
 test client over a small index built from known articles (see web_fixtures)."""
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import lxml.html
 import pytest
 from helpers import HOSTILE_ID, HOSTILE_TITLE, SLASH_ID, build_index, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from web_facets import (
+    AUTHORS,
+    CONTROL_TITLE,
+    FORMULA_TITLES,
+    NAMES,
+    SOURCES,
+    TRADITIONAL_BODY,
+    TRADITIONAL_ID,
+    build_facet_index,
+)
+from werkzeug.datastructures import MultiDict
 
+import search_web.api
+import search_web.exports
 from indexer.search import MAX_QUERY_CHARS, SearchRequest
 from search_web import create_app
+from search_web.advanced import write_query
 from search_web.engine import get_engine
+from search_web.exports import csv_cell
 from search_web.security import HEADERS
+from search_web.view import FACET_SHOWN
 
 RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
                "facets_truncated", "variants", "suggestions"}
@@ -53,8 +74,9 @@ def total_shown(doc) -> int:
 
 
 def facet_link(doc, facet: str, label: str) -> str:
-    for a in doc.cssselect(f"#facet-{facet} + ul a"):
-        if a.cssselect(".value")[0].text_content().strip(" ✓") == label:
+    """The link of one value in a facet list (source, author, column) or a bar of a chart (year, month)."""
+    for a in doc.cssselect(f"#facet-{facet} ul.values a, #facet-{facet} .bars a"):
+        if a.cssselect(".value, .label")[0].text_content().strip(" ✓") == label:
             return a.get("href")
     raise AssertionError(f"no {facet} facet value {label!r}")
 
@@ -139,9 +161,10 @@ def test_api_article_and_ids_with_slashes(client):
 def test_bad_parameters_are_400_with_a_message(client, query):
     data = api(client, "/api/search?" + query, 400)
     assert set(data) == {"error"} and data["error"]
-    if "per_page" not in query:  # the page shows ten a page and ignores per_page
-        doc = page(client, "/?" + query, 400)
-        assert doc.get("lang") == "zh" and doc.cssselect(".error-message")[0].text_content()
+    doc = page(client, "/?" + query, 400)  # the search page itself, with the box, says what is wrong
+    assert doc.get("lang") == "zh-Hans"
+    assert doc.cssselect("#error .error-message")[0].text_content() == data["error"]
+    assert doc.get_element_by_id("q") is not None
 
 
 def test_unknown_things_are_404(client):
@@ -210,7 +233,7 @@ def test_security_headers_on_every_response(client, tmp_path):
 
 def test_search_page_shows_query_count_time_and_hits(client):
     doc = page(client, "/?q=环境")
-    assert doc.get("lang") == "zh"
+    assert doc.get("lang") == "zh-Hans"
     assert doc.get_element_by_id("q").get("value") == "环境"
     assert total_shown(doc) == ALL_ENV
     assert "毫秒" in doc.get_element_by_id("summary").text_content()
@@ -228,9 +251,12 @@ def test_page_viewport_stylesheet_and_no_inline_code(client):
     doc = lxml.html.fromstring(raw)
     assert doc.cssselect('meta[name="viewport"]')
     assert doc.cssselect('link[rel="stylesheet"]')[0].get("href") == "/static/style.css"
-    assert not doc.cssselect("script, style, [style]")
+    assert not doc.cssselect("script:not([src]), style, [style]")  # the CSP forbids inline code
+    assert [e.get("src") for e in doc.cssselect("script")] == ["/static/app.js"]
     with client.get("/static/style.css") as css:
         assert css.mimetype == "text/css"
+    with client.get("/static/app.js") as js:
+        assert js.mimetype in ("application/javascript", "text/javascript")
 
 
 def test_source_facet_narrows_and_its_chip_removes_it(client):
@@ -242,22 +268,29 @@ def test_source_facet_narrows_and_its_chip_removes_it(client):
     further = page(client, facet_link(narrowed, "author", "孙金龙"))
     assert total_shown(further) == 6 and len(further.cssselect(".chips a")) == 2
     assert total_shown(page(client, chips[0].get("href"))) == ALL_ENV
-    selected = narrowed.cssselect("#facet-source + ul li.selected a")
+    selected = narrowed.cssselect("#facet-source ul.values li.selected a")
     assert selected and total_shown(page(client, selected[0].get("href"))) == ALL_ENV
 
 
-def test_year_and_month_facets_set_the_date_range(client):
+def test_year_and_month_charts_set_the_date_range(client):
     doc = page(client, "/?q=环境")
-    year_url = facet_link(doc, "year", "2024")
+    assert not doc.cssselect("#facet-month")  # months once a year is chosen
+    year_url = facet_link(doc, "year", "2024年")
     assert parse_qs(urlsplit(year_url).query) == {"q": ["环境"], "from": ["2024"], "to": ["2024"]}
     in_year = page(client, year_url)
     assert total_shown(in_year) == 12
-    months = [a.cssselect(".value")[0].text_content().strip(" ✓") for a in in_year.cssselect("#facet-month + ul a")]
-    assert months and all(m.startswith("2024年") for m in months)
-    month_url = facet_link(in_year, "month", "2024年2月")
+    assert in_year.cssselect("#facet-year .bars li.selected a")[0].get("aria-current") == "true"
+    months = [e.text_content() for e in in_year.cssselect("#facet-month .bars .label")]
+    assert months == [f"{m}月" for m in range(1, 13)]
+    assert in_year.cssselect("#chart-month")[0].text_content() == "2024年各月"
+    month_url = facet_link(in_year, "month", "2月")
     assert parse_qs(urlsplit(month_url).query)["from"] == ["2024-02"]
-    assert total_shown(page(client, month_url)) == 2
-    assert in_year.cssselect("#facet-year + ul li.selected")
+    in_month = page(client, month_url)
+    assert total_shown(in_month) == 2
+    back = in_month.cssselect("#facet-month .bars li.selected a")[0].get("href")  # the chosen month → its year
+    assert parse_qs(urlsplit(back).query)["from"] == ["2024"] and total_shown(page(client, back)) == 12
+    empty_months = in_year.cssselect("#facet-month .bars .none")  # months without articles: no link
+    assert len(empty_months) == 12 - len(in_year.cssselect("#facet-month .bars a"))
 
 
 def test_date_form_keeps_the_query_and_filters(client):
@@ -295,6 +328,7 @@ def test_sort_links_change_the_order(client):
 
 
 def test_a_query_that_only_excludes_shows_the_newest_first_sort_it_got(client):
+    """Waits for SearchResult.sort (branch i15; the same test is there)."""
     doc = page(client, "/?q=-环境")
     assert doc.cssselect(".sort strong")[0].text == "最新"
     assert {a.text for a in doc.cssselect(".sort a")} == {"最早"}
@@ -315,13 +349,13 @@ def test_no_results_page_offers_ways_out(client):
     assert total_shown(page(client, exits["查看全部文章"])) == len(records())
 
 
-def test_year_chart_is_svg_with_sized_bars(client):
+def test_year_chart_has_one_labelled_bar_per_year_with_articles(client):
     doc = page(client, "/?q=环境")
-    rects = doc.cssselect("figure.chart svg rect")
-    assert len(rects) == 4  # 2021 to 2024
-    heights = [float(r.get("height")) for r in rects]
-    assert heights[-1] == max(heights) and all(h > 0 for h in heights)
-    assert "2024年 12 篇" in doc.cssselect("figure.chart svg")[0].get("aria-label")
+    rows = doc.cssselect("#facet-year .bars li")
+    assert [r.cssselect(".label")[0].text_content() for r in rows] == ["2021年", "2022年", "2023年", "2024年"]
+    assert [int(r.cssselect(".count")[0].text_content().split()[0]) for r in rows] == [1, 5, 6, 12]
+    widths = [float(r.cssselect("rect")[0].get("width")) for r in rows]
+    assert widths[-1] == 100 and 0 < widths[0] < widths[1] < widths[2] < widths[3]
 
 
 def test_empty_query_page_shows_everything(client):
@@ -355,7 +389,9 @@ def test_hit_links_reach_articles_whose_ids_need_quoting(client):
 
 
 def _assert_inert(doc) -> None:
-    assert not doc.cssselect("script, iframe, object, embed, img, style, [style]")
+    """No script but the app's own file, no frames, images, styles or event handlers, no script links."""
+    assert [e.get("src") for e in doc.cssselect("script")] == ["/static/app.js"]
+    assert not doc.cssselect("script:not([src]), iframe, object, embed, img, style, [style], base")
     for el in doc.iter():
         if not isinstance(el.tag, str):
             continue
@@ -411,3 +447,422 @@ def test_demo_articles_in_the_repo_serve(tmp_path):
     doc = page(c, "/?q=生态环境")
     assert total_shown(doc) >= 1
     page(c, doc.cssselect(".hit-title a")[0].get("href"))
+
+
+# ------------------------------------------------------------- errors on the page itself
+
+
+def test_a_bad_date_is_shown_on_the_search_page_with_the_query_kept(client):
+    doc = page(client, "/?q=环境&source=新华社&from=2020-13-45", 400)
+    assert doc.get_element_by_id("q").get("value") == "环境"
+    box = doc.get_element_by_id("error")
+    assert box.get("role") == "alert" and "2020-13-45" in box.text_content()
+    date = doc.get_element_by_id("from")
+    assert date.get("value") == "2020-13-45" and date.get("aria-invalid") == "true"
+    hidden = {(i.get("name"), i.get("value")) for i in doc.cssselect("form.searchform input[type=hidden]")}
+    assert ("source", "新华社") in hidden  # the box searches again with what was asked
+    plain = box.cssselect("a")[0].get("href")  # a way back that keeps the query and drops the filters
+    assert parse_qs(urlsplit(plain).query) == {"q": ["环境"]} and total_shown(page(client, plain)) == ALL_ENV
+
+
+def test_errors_elsewhere_keep_the_search_box_and_query(client):
+    doc = page(client, "/articles/no-such-article?q=环境", 404)
+    assert doc.get_element_by_id("q").get("value") == "环境"
+    assert parse_qs(urlsplit(doc.cssselect(".error a")[0].get("href")).query) == {"q": ["环境"]}
+
+
+def test_bad_date_message_is_chinese_and_names_the_accepted_forms(client):
+    """Waits for the engine's Chinese BadRequest messages (branch i15)."""
+    message = api(client, "/api/search?from=2020-13-45", 400)["error"]
+    doc = page(client, "/?q=环境&from=2020-13-45", 400)
+    assert doc.cssselect("#error .error-message")[0].text_content() == message
+    assert re.search("[\u4e00-\u9fff]", message) and "2020-13-45" in message
+
+
+def test_date_hint_names_every_accepted_form(client):
+    hint = page(client, "/?q=环境").get_element_by_id("date-hint").text_content()
+    for form in ("2024-02-05", "2005年6月", "2005-6", "民國94年"):
+        assert form in hint
+
+
+@pytest.mark.parametrize("date_from, date_to, expected", [
+    ("2024年2月", "2024年2月", 2), ("2024-2", "2024-2", 2), ("民國113年", "民國113年", 12),
+    ("中華民國112年1月1日", "2023年12月31日", 6),
+])
+def test_dates_in_every_form_ingest_reads(client, date_from, date_to, expected):
+    """Waits for the engine's date forms (branch i15)."""
+    query = f"q=环境&from={date_from}&to={date_to}"
+    assert api(client, "/api/search?" + query)["total"] == expected
+    doc = page(client, "/?" + query)
+    assert total_shown(doc) == expected
+    assert doc.get_element_by_id("from").get("value") == date_from  # kept as the user wrote it
+
+
+# ---------------------------------------------------------------------- per page
+
+
+def test_per_page_choice_is_honoured_on_the_page(client):
+    doc = page(client, "/?q=环境&per_page=20")
+    assert len(doc.cssselect("li.hit")) == 20
+    assert doc.cssselect(".per-page strong")[0].text == "20"
+    links = {a.text: a.get("href") for a in doc.cssselect(".per-page a")}
+    assert set(links) == {"10", "50", "100"}
+    assert len(page(client, links["50"]).cssselect("li.hit")) == ALL_ENV
+    second = page(client, doc.cssselect('.pager a[rel="next"]')[0].get("href"))
+    assert len(second.cssselect("li.hit")) == 4 and second.cssselect("ol.hits")[0].get("start") == "21"
+    hidden = {(i.get("name"), i.get("value")) for i in doc.cssselect("form.searchform input[type=hidden]")}
+    assert ("per_page", "20") in hidden
+
+
+# ------------------------------------------------------------------- several values
+
+
+def test_several_values_of_one_facet_are_either_of(client):
+    doc = page(client, "/?q=环境")
+    one = page(client, facet_link(doc, "source", "生态环境部"))
+    both = page(client, facet_link(one, "source", "新华社"))
+    assert total_shown(both) == 23
+    assert parse_qs(urlsplit(facet_link(one, "source", "新华社")).query)["source"] == ["生态环境部", "新华社"]
+    chips = {a.text_content().split()[0]: a.get("href") for a in both.cssselect(".chips a")}
+    assert set(chips) == {"来源：生态环境部", "来源：新华社"}
+    assert total_shown(page(client, chips["来源：生态环境部"])) == 11  # removing one keeps the other
+    assert len(both.cssselect("#facet-source ul.values li.selected")) == 2
+    authors = page(client, "/?q=环境&author=孙金龙&author=黄润秋")
+    assert total_shown(authors) == 12
+
+
+def test_different_facets_must_all_match(client):
+    assert total_shown(page(client, "/?q=环境&source=新华社&author=孙金龙")) == 0
+    assert total_shown(page(client, "/?q=环境&source=新华社&source=生态环境部&author=孙金龙")) == 6
+
+
+@pytest.fixture(scope="module")
+def facets_client(tmp_path_factory):
+    return create_app({"INDEX_DIR": build_facet_index(tmp_path_factory.mktemp("facets"))}).test_client()
+
+
+def test_long_facets_show_the_top_values_then_more(facets_client):
+    doc = page(facets_client, "/")
+    items = doc.cssselect("#facet-source ul.values li")
+    assert len(items) == SOURCES + 1  # + the Traditional article's source
+    visible = [li for li in items if li.get("hidden") is None]
+    assert len(visible) == FACET_SHOWN
+    more = doc.cssselect("#facet-source a[data-more]")[0]
+    assert more.text_content() == "更多来源…"
+    url = urlsplit(more.get("href"))
+    assert parse_qs(url.query) == {"facet_size": ["1000"]} and url.fragment == "facet-source"
+    expanded = page(facets_client, more.get("href"))
+    assert not expanded.cssselect("#facet-source ul.values li[hidden]")
+    assert len(expanded.cssselect("#facet-source ul.values li")) == SOURCES + 1
+    assert expanded.cssselect("#facet-source .more a")[0].text == "收起"
+    # links made from the expanded page keep the longer lists
+    chosen = facet_link(expanded, "source", "测试局03")
+    assert parse_qs(urlsplit(chosen).query)["facet_size"] == ["1000"]
+    assert total_shown(page(facets_client, chosen)) == 3
+
+
+def test_a_chosen_value_stays_visible_beyond_the_top(facets_client):
+    doc = page(facets_client, "/?source=测试局14")
+    chosen = doc.cssselect("#facet-source ul.values li.selected")
+    assert len(chosen) == 1 and chosen[0].get("hidden") is None
+
+
+def test_more_lists_values_beyond_the_engines_default(facets_client):
+    """Waits for facet_size and facets_truncated (branch i15): 41 authors, 30 listed by default."""
+    doc = page(facets_client, "/")
+    section = doc.get_element_by_id("facet-author")
+    assert section.get("data-truncated") == "1"
+    more = section.cssselect("a[data-more]")[0].get("href")
+    expanded = page(facets_client, more)
+    assert len(expanded.cssselect("#facet-author ul.values li")) == AUTHORS + 1
+    assert api(facets_client, "/api/search?facet_size=5")["facets_truncated"]["author"] is True
+
+
+def test_finder_box_adds_a_value_from_a_long_list(facets_client):
+    doc = page(facets_client, "/?q=报告")
+    form = doc.cssselect("#facet-author form.finder")[0]
+    box = form.cssselect("input[type=search]")[0]
+    assert box.get("name") == "author" and box.get("list") == "list-author"
+    options = [o.get("value") for o in doc.cssselect("#list-author option")]
+    assert len(options) >= FACET_SHOWN and NAMES[1] in options
+    hidden = [(i.get("name"), i.get("value")) for i in form.cssselect("input[type=hidden]")]
+    assert hidden == [("q", "报告")]
+    args = hidden + [("author", NAMES[1])]
+    found = page(facets_client, "/?" + urlencode(args))  # what submitting the form asks for
+    assert total_shown(found) == 2 and len(found.cssselect(".chips a")) == 1
+    assert not page(facets_client, "/?q=环境").cssselect("#facet-source form.finder")  # short lists have none
+
+
+def test_column_facet_narrows_and_is_a_chip(facets_client):
+    """Waits for the engine's column facet and filter (branch i15)."""
+    doc = page(facets_client, "/")
+    assert doc.cssselect("#facet-column-heading")[0].text == "栏目"
+    narrowed = page(facets_client, facet_link(doc, "column", "公告"))
+    assert total_shown(narrowed) == 15
+    assert [a.text_content().split()[0] for a in narrowed.cssselect(".chips a")] == ["栏目：公告"]
+    both = page(facets_client, facet_link(narrowed, "column", "通知"))
+    assert total_shown(both) == 29
+    assert api(facets_client, "/api/search?column=公告&column=通知")["total"] == 29
+
+
+def test_no_column_facet_where_articles_have_none(client):
+    assert not page(client, "/?q=空气质量").cssselect("#facet-column")
+
+
+def test_year_chart_skips_years_without_articles(facets_client):
+    doc = page(facets_client, "/")
+    labels = [e.text_content() for e in doc.cssselect("#facet-year .bars .label")]
+    assert labels == ["2004年", "2010年", "2024年"]
+    assert all(a.get("href") for a in doc.cssselect("#facet-year .bars li a"))
+
+
+# ------------------------------------------------------------------------ exports
+
+
+def test_export_links_carry_the_same_search(client):
+    doc = page(client, "/?q=环境&source=生态环境部&sort=newest&page=2&per_page=5")
+    links = {a.text: a.get("href") for a in doc.cssselect(".exports a")}
+    assert set(links) == {"JSON", "CSV", "Atom 订阅"}
+    as_json = api(client, links["JSON"])
+    assert (as_json["total"], as_json["page"], as_json["per_page"]) == (12, 2, 5)
+    assert [h["id"] for h in as_json["hits"]] == [
+        urlsplit(a.get("href")).path.removeprefix("/articles/") for a in doc.cssselect(".hit-title a")]
+    assert parse_qs(urlsplit(links["CSV"]).query) == {"q": ["环境"], "source": ["生态环境部"], "sort": ["newest"]}
+    assert parse_qs(urlsplit(links["Atom 订阅"]).query) == {"q": ["环境"], "source": ["生态环境部"]}
+    feed = doc.cssselect('link[rel="alternate"][type="application/atom+xml"]')[0]
+    assert feed.get("href") == links["Atom 订阅"]
+
+
+def read_csv(client, url: str) -> list[dict]:
+    r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in r.headers["Content-Disposition"]
+    raw = r.get_data()
+    assert raw.startswith(codecs.BOM_UTF8)
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_has_every_matching_article_with_a_header(client):
+    rows = read_csv(client, "/api/search.csv?q=环境&sort=newest")
+    assert len(rows) == ALL_ENV
+    assert list(rows[0])[:4] == ["id", "title", "date", "source"]
+    expected = [h["id"] for h in api(client, "/api/search?q=环境&sort=newest&per_page=100")["hits"]]
+    assert [r["id"] for r in rows] == expected
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["mee-00"]["authors"] == "孙金龙" and by_id["mee-00"]["url"] == "https://www.mee.gov.cn/xxgk/0.html"
+    assert by_id[SLASH_ID]["title"] == "环境报告全文"
+    assert read_csv(client, "/api/search.csv?q=环境&source=新华社&from=2023")[0]["source"] == "新华社"
+
+
+def test_csv_pages_through_the_engine_up_to_the_row_limit(client, monkeypatch):
+    monkeypatch.setattr(search_web.api, "CSV_PAGE", 7)
+    assert len(read_csv(client, "/api/search.csv?q=环境")) == ALL_ENV  # four engine pages of 7
+    monkeypatch.setattr(search_web.api, "CSV_MAX_ROWS", 10)
+    assert len(read_csv(client, "/api/search.csv?q=环境")) == 10
+    assert search_web.exports.CSV_MAX_ROWS == 10_000
+
+
+def test_csv_neutralises_formulas(facets_client):
+    rows = {r["id"]: r for r in read_csv(facets_client, "/api/search.csv")}
+    titles = [rows[f"f-{i:02d}"]["title"] for i in range(len(FORMULA_TITLES))]
+    assert titles == ["'" + t for t in FORMULA_TITLES]
+    assert all(not r[k].startswith(("=", "+", "-", "@")) for r in rows.values() for k in r)
+    assert csv_cell("-3") == "'-3" and csv_cell("＝1+1") == "'＝1+1" and csv_cell(3.5) == "3.5"
+
+
+def test_csv_errors_are_json_400(client):
+    r = client.get("/api/search.csv?from=2024-13")
+    assert r.status_code == 400 and set(r.get_json()) == {"error"}
+
+
+ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def read_feed(client, url: str):
+    r = client.get(url)
+    assert r.status_code == 200 and r.mimetype == "application/atom+xml"
+    return ET.fromstring(r.get_data())
+
+
+def test_atom_feed_lists_the_newest_50_newest_first(client, facets_client):
+    feed = read_feed(client, "/feeds/search.atom?q=环境&sort=oldest&page=3")  # sort and page do not apply
+    entries = feed.findall("a:entry", ATOM_NS)
+    assert len(entries) == ALL_ENV - 0 and feed.find("a:title", ATOM_NS).text == "文搜：环境"
+    dates = [e.find("a:updated", ATOM_NS).text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    first = entries[0]
+    link = first.find("a:link[@rel='alternate']", ATOM_NS).get("href")
+    assert link.startswith("http://localhost/articles/")
+    assert first.find("a:id", ATOM_NS).text == link
+    assert "<mark>" in first.find("a:summary", ATOM_NS).text
+    assert feed.find("a:link[@rel='self']", ATOM_NS).get("href").endswith("/feeds/search.atom?q=%E7%8E%AF%E5%A2%83")
+    many = read_feed(facets_client, "/feeds/search.atom").findall("a:entry", ATOM_NS)
+    assert len(many) == 45 and many[0].find("a:updated", ATOM_NS).text.startswith("2024-12-24")
+    assert len(read_feed(facets_client, "/feeds/search.atom?per_page=5").findall("a:entry", ATOM_NS)) == 45
+
+
+def test_atom_feed_carries_hostile_and_control_text_safely(client, facets_client):
+    feed = read_feed(client, "/feeds/search.atom?q=环境警报")
+    entry = feed.find("a:entry", ATOM_NS)
+    assert entry.find("a:title", ATOM_NS).text == HOSTILE_TITLE  # text, escaped by the XML writer
+    assert entry.find("a:link[@rel='via']", ATOM_NS) is None  # javascript: is not a link
+    summary = lxml.html.fragment_fromstring(entry.find("a:summary", ATOM_NS).text, create_parent="div")
+    assert {e.tag for e in summary.iter()} <= {"div", "mark"}
+    titles = [e.find("a:title", ATOM_NS).text for e in read_feed(facets_client, "/feeds/search.atom").findall("a:entry", ATOM_NS)]
+    assert CONTROL_TITLE.replace("\u0001", "") in titles
+
+
+# ---------------------------------------------------------------- advanced search and help
+
+
+def test_advanced_form_writes_the_query_syntax(client):
+    doc = page(client, "/?" + urlencode({"all": "生态  环境", "phrase": "空气质量", "none": "新华社 广告",
+                                         "in_title": "1", "by_source": "", "from": "2024", "to": ""}))
+    written = 'title:生态 title:环境 title:"空气质量" -新华社 -广告'
+    assert doc.get_element_by_id("q").get("value") == written
+    assert total_shown(doc) == 12
+    canonical = doc.cssselect('link[rel="canonical"]')[0].get("href")
+    assert parse_qs(urlsplit(canonical).query) == {"q": [written], "from": ["2024"]}
+    assert total_shown(page(client, canonical)) == 12  # the ordinary search URL of the same search
+    json_link = {a.text: a.get("href") for a in doc.cssselect(".exports a")}["JSON"]
+    assert parse_qs(urlsplit(json_link).query)["q"] == [written]
+    assert not page(client, "/?q=环境").cssselect('link[rel="canonical"]')
+
+
+def test_advanced_form_quotes_what_the_syntax_would_misread():
+    def q(**fields):
+        return write_query(MultiDict(fields))
+
+    assert q(by_source="生态环境部", by_author="李明") == "source:生态环境部 author:李明"
+    assert q(by_source="New China") == 'source:"New China"'
+    assert q(phrase='他说"好"') == "“他说\"好\"”"
+    assert q(all="OR -x a:b") == '"OR" "-x" "a:b"'
+    assert q(none="广告", all="") == "-广告"
+    assert q() == ""
+
+
+def test_advanced_form_and_syntax_help_are_on_the_page(client):
+    doc = page(client, "/?q=环境")
+    form = doc.cssselect("#advanced form")[0]
+    names = {i.get("name") for i in form.cssselect("input")}
+    assert names == {"all", "phrase", "none", "in_title", "by_source", "by_author", "from", "to"}
+    help_text = doc.get_element_by_id("syntax").text_content()
+    for example in ('"空气质量"', "-广告", "OR", "title:", "source:", "author:"):
+        assert example in help_text
+    assert page(client, "/?q=x&from=2024-13", 400).cssselect("#advanced form")  # also beside an error
+
+
+# ------------------------------------------------------------------------ the article, more
+
+
+def test_article_numbers_its_matches_for_next_and_previous(client):
+    doc = page(client, "/articles/mee-00?q=环境")
+    marks = doc.cssselect(".article-body mark")
+    assert [m.get("id") for m in marks] == [f"m{n}" for n in range(1, len(marks) + 1)] and len(marks) >= 2
+    nav = doc.get_element_by_id("matches")
+    assert nav.get("data-count") == str(len(marks))
+    assert nav.cssselect(".match-next")[0].get("href") == "#m1"
+    assert nav.cssselect(".match-prev")[0].get("href") == f"#m{len(marks)}"
+    assert [a.get("href") for a in nav.cssselect(".match-list a")] == [f"#m{n}" for n in range(1, len(marks) + 1)]
+    assert not page(client, "/articles/mee-00").cssselect("#matches")  # nothing to step through
+
+
+def test_article_lang_follows_its_script(facets_client):
+    trad = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=环境")
+    assert trad.get("lang") == "zh-Hans"  # the page's own words
+    assert trad.cssselect("article")[0].get("lang") == "zh-Hant"
+    assert page(facets_client, "/articles/f-10").cssselect("article")[0].get("lang") == "zh-Hans"
+
+
+def test_each_hit_is_marked_with_its_script(facets_client):
+    doc = page(facets_client, "/?q=报告&per_page=100")
+    langs = {li.cssselect(".hit-title a")[0].get("href").split("?")[0]: li.get("lang") for li in doc.cssselect("li.hit")}
+    assert langs.pop(f"/articles/{TRADITIONAL_ID}") == "zh-Hant"
+    assert set(langs.values()) == {"zh-Hans"}
+
+
+def test_article_can_be_read_in_the_other_script(facets_client):
+    trad = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=环境")
+    choice = {a.text: a.get("href") for a in trad.cssselect(".script-choice a")}
+    assert trad.cssselect(".script-choice strong")[0].text == "繁體" and set(choice) == {"简体"}
+    simp = page(facets_client, choice["简体"])
+    assert parse_qs(urlsplit(choice["简体"]).query) == {"q": ["环境"], "zh": ["hans"]}
+    assert simp.cssselect("article")[0].get("lang") == "zh-Hans"
+    body = simp.cssselect(".article-body")[0].text_content()
+    assert "环境影响评估报告" in body and "環境" not in body
+    assert [m.text for m in simp.cssselect(".article-body mark")][:1] == ["环境"]
+    assert "行政院公共工程委员会令" in simp.cssselect("h1")[0].text_content()
+    assert simp.cssselect("code")[0].text == TRADITIONAL_ID  # the stored article is unchanged
+    assert api(facets_client, f"/api/articles/{TRADITIONAL_ID}")["body"] == TRADITIONAL_BODY
+    back = page(facets_client, f"/articles/{TRADITIONAL_ID}?zh=hant")
+    assert back.cssselect(".script-choice strong")[0].text == "繁體"
+    to_trad = page(facets_client, "/articles/f-10?zh=hant")
+    assert "這是第10號報告" in to_trad.cssselect(".article-body")[0].text_content()
+    assert page(facets_client, "/articles/f-10?zh=klingon").cssselect(".script-choice strong")[0].text == "简体"
+
+
+def test_article_links_to_the_original(facets_client):
+    doc = page(facets_client, f"/articles/{TRADITIONAL_ID}")
+    assert doc.cssselect("a.original-top")[0].get("href") == "http://gazette.nat.gov.tw/eg/1.htm"
+    assert "noopener" in doc.cssselect("a.original-top")[0].get("rel")
+
+
+def test_article_lists_related_articles(client, app):
+    """Waits for SearchEngine.related (branch i15); until then the page shows no 相关文章."""
+    with app.app_context():
+        assert hasattr(get_engine(), "related")
+    doc = page(client, "/articles/mee-00")
+    links = doc.cssselect(".related a")
+    assert doc.cssselect("#related-heading")[0].text == "相关文章" and 1 <= len(links) <= 5
+    assert all(a.get("href").startswith("/articles/") and "mee-00" not in a.get("href") for a in links)
+
+
+def test_without_related_the_page_shows_no_empty_section(client, app, monkeypatch):
+    with app.app_context():
+        engine = get_engine()
+    if hasattr(type(engine), "related"):
+        monkeypatch.delattr(type(engine), "related")
+    assert not page(client, "/articles/mee-00").cssselect(".related")
+
+
+def test_home_page_focuses_the_search_box_and_results_pages_do_not(client):
+    assert page(client, "/").get_element_by_id("q").get("autofocus") is not None
+    assert page(client, "/?q=环境").get_element_by_id("q").get("autofocus") is None
+
+
+def test_new_routes_never_500(client):
+    for raw in ("q=%FF%FE", "q=%00", "from=%00", "per_page=1e3", "collapse=maybe", "facet_size=-1",
+                "q=\"unbalanced&sort=newest", "all=%00&phrase=%22&none=-", "zh=%00"):
+        for base in ("/api/search.csv?", "/feeds/search.atom?", "/?", "/articles/mee-01?"):
+            assert client.get(base + raw).status_code in (200, 400), base + raw
+
+
+def test_page_says_what_the_engine_expanded_and_collapsed(client, app, monkeypatch):
+    """The page shows the result's `variants` and `stories` (CONTRACT "Search result") with links
+    that turn each off; the engine's values are stood in for here."""
+    with app.app_context():
+        engine = get_engine()
+    real = type(engine).search
+
+    def search(self, req):
+        result = real(self, req)
+        result.variants, result.stories = ["環境"], result.total - 3
+        return result
+
+    monkeypatch.setattr(type(engine), "search", search)
+    doc = page(client, "/?q=环境")
+    assert doc.get_element_by_id("stories").text == str(ALL_ENV - 3)
+    every = [a.get("href") for a in doc.cssselect("#summary a")][0]
+    assert parse_qs(urlsplit(every).query) == {"q": ["环境"], "collapse": ["0"]}
+    variants = doc.get_element_by_id("variants")
+    assert "環境" in variants.text_content()
+    assert parse_qs(urlsplit(variants.cssselect("a")[0].get("href")).query) == {"q": ["环境"], "variants": ["0"]}
+
+
+def test_collapse_and_variants_off_are_removable_chips(client):
+    """Waits for the engine's collapse and variants parameters (branch i15)."""
+    doc = page(client, "/?q=环境&collapse=0&variants=0")
+    chips = {a.text_content().split()[0]: a.get("href") for a in doc.cssselect(".chips a")}
+    assert list(chips) == ["不合并转载", "不扩展两岸用词"]
+    assert parse_qs(urlsplit(chips["不合并转载"]).query) == {"q": ["环境"], "variants": ["0"]}

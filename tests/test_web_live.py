@@ -69,3 +69,15 @@ def test_a_rebuilt_index_is_served_without_restart(served):
     assert errors == []
     assert fetch(f"{url}/healthz")[1]["articles"] == len(records()) + 1
     assert fetch(f"{url}/api/search?q={quote('湿地')}")[1]["total"] == 1
+
+
+def test_csv_and_feed_stream_over_the_real_server(served):
+    url, _, _ = served
+    with urllib.request.urlopen(f"{url}/api/search.csv?q={quote('环境')}", timeout=30) as r:
+        assert r.status == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+        body = r.read()
+    assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").count("\r\n") == 24 + 1
+    with urllib.request.urlopen(f"{url}/feeds/search.atom?q={quote('环境')}", timeout=30) as r:
+        assert r.headers["Content-Type"].startswith("application/atom+xml")
+        feed = r.read()
+    assert feed.count(b"<entry>") == 24 and f"{url}/articles/".encode() in feed

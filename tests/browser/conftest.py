@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: helpers
 
 from helpers import build_index, live_server
+from web_facets import build_facet_index
 
 from search_web import create_app
 
@@ -57,6 +58,14 @@ def base_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def facets_url(tmp_path_factory):
+    """A second server: long facet lists, columns, years with gaps, a Traditional article."""
+    app = create_app({"INDEX_DIR": build_facet_index(tmp_path_factory.mktemp("browser-facets"))})
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import (
         sync_playwright,  # here, so its absence fails these tests only
@@ -68,10 +77,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
+def _page(browser, base_url: str, **options):
     """A fresh page that records dialogs, console errors and CSP violations."""
-    context = browser.new_context(base_url=base_url, locale="zh-CN")
+    context = browser.new_context(base_url=base_url, locale="zh-CN", **options)
     pg = context.new_page()
     pg.dialogs = []  # type: ignore[attr-defined]
     pg.errors = []  # type: ignore[attr-defined]
@@ -83,5 +91,35 @@ def page(browser, base_url):
     pg.on("dialog", on_dialog)
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))  # type: ignore[attr-defined]
     pg.on("console", lambda msg: msg.type == "error" and pg.errors.append(msg.text))  # type: ignore[attr-defined]
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context, pg = _page(browser, base_url)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def facets_page(browser, facets_url):
+    """A page on the long-lists server."""
+    context, pg = _page(browser, facets_url)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser, facets_url):
+    """A page on the long-lists server with JavaScript turned off: every feature must still work."""
+    context, pg = _page(browser, facets_url, java_script_enabled=False)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, facets_url):
+    context, pg = _page(browser, facets_url, viewport={"width": 390, "height": 844}, is_mobile=True,
+                        has_touch=True)
     yield pg
     context.close()
