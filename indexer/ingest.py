@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +22,7 @@ from indexer import store
 from indexer.article import Article, Skipped
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 from indexer.schema import document_fields
-from indexer.writer import segment_writer, write_parallel
+from indexer.writer import NewGeneration
 
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = 16.0  # one HTML or text page; larger files are reported, not read
@@ -301,7 +300,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
         if not same_options:  # options changed: every file is read again, its old articles go
             for key in list(catalogue.files):
                 deletions += catalogue.drop(key)
-        docs: list[dict] = []
+        out = NewGeneration(index_dir, live, procs)  # articles stream into it as they are read
         for n, (sf, digest, result) in enumerate(_extracted(sources, opts, old_files, procs), 1):
             if progress:
                 progress(n, len(sources))
@@ -326,7 +325,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
                     report.duplicates.append(Skipped(sf.relpath, why))
                     continue
                 catalogue.add(sf.key, item)
-                docs.append(document_fields(item))
+                out.add(document_fields(item))
                 kept += 1
             n_updated = min(len(replaced), kept)
             report.updated += n_updated
@@ -337,26 +336,13 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
                 gone = catalogue.drop(key)
                 deletions += gone
                 report.removed += len(gone)
-        if rebuild and not docs:
+        if rebuild and not out.count:
             raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
 
         if status:
-            status(f"writing {len(docs)} articles into a new index generation")
-        gen, ix = store.new_generation(index_dir, live)
+            status(f"writing the index of {out.count} articles into a new generation")
         try:
-            if rebuild:
-                write_parallel(ix, docs, procs)
-            else:
-                w = segment_writer(ix)
-                try:
-                    for aid in deletions:
-                        w.delete_by_term("id", aid)
-                    for doc in docs:
-                        w.add_document(**doc)
-                except BaseException:
-                    w.cancel()
-                    raise
-                w.commit()
+            gen = out.commit(deletions)
             report.articles = catalogue.article_count()
             report.generation = gen.name
             report.seconds = time.monotonic() - t0
@@ -364,7 +350,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str], *, rebuild: bool = Fals
             store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
                                                       "previous": live_before.name if live_before else None})
         except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            out.cancel()
             raise
         store.switch_to(index_dir, gen)
         store.remove_stale_generations(index_dir)
