@@ -5,6 +5,9 @@ with only non-unit characters (whitespace, punctuation) between them, Latin word
 pattern matches the original text directly: each folded character of the query stands for
 every character that folds to it (发 → [发發]), so a Simplified query marks Traditional text
 without folding whole articles. A phrase is marked whole; everything else is HTML-escaped.
+
+Which clauses mark what is decided here too (`query_patterns`): `title:` clauses mark titles
+only, `source:`/`author:` clauses and excluded clauses mark nothing.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from collections.abc import Iterable
 from html import escape
 
 from indexer.analysis import _CJK_RANGES, Unit, fold, unfolded_class
+from indexer.article import Article
+from indexer.query import ParsedQuery, parse_query
 
 _LATIN = f"[^\\W_{_CJK_RANGES}]"
 SNIPPET_CHARS = 160
@@ -89,3 +94,20 @@ def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) ->
     end = min(len(text), start + size)
     body = mark(text, spans, start, end).strip()
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+# ------------------------------------------------------------------------ what to mark
+
+
+def query_patterns(parsed: ParsedQuery) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """Highlight patterns (title, body) for a parsed query: `title:` clauses mark titles only;
+    fielded source/author clauses mark neither; excluded clauses mark nothing."""
+    title = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
+    body = compile_patterns(c.units for c in parsed.positive if c.field is None)
+    return title, body
+
+
+def mark_article(article: Article, query: str) -> tuple[str, str]:
+    """(title_html, body_html) with the query's matches marked and everything else escaped."""
+    title_pat, body_pat = query_patterns(parse_query(query))
+    return highlight(article.title, title_pat), highlight(article.body, body_pat)

@@ -1,4 +1,4 @@
-"""The query language of CONTRACT.md "Query syntax": parsing, and the articles a query matches.
+"""The query language of the public contract ("Query syntax"): parsing, and which articles match.
 
 The parser is written for Chinese input: full-width spaces, quotes (“…” 「…」 『…』 ＂…＂),
 minus (－) and colon (：) are understood like their ASCII forms. It is a single left-to-right
@@ -9,9 +9,7 @@ alone constrains nothing and is dropped).
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
 clauses. `match_docnums` turns it into the sorted array of the articles that match (decided by
 the exact layer, read through `indexer.postings`), with set algebra over NumPy arrays; no
-Whoosh query is involved. `rank_words_query` and `rank_bonus` rank
-them (BM25F over jieba words; a bonus for clauses found in the title and for the query's
-parts standing together).
+Whoosh query is involved. `indexer.ranking` orders them.
 """
 from __future__ import annotations
 
@@ -19,18 +17,13 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import query as Q
 
-from indexer.analysis import Unit, fold, query_words, units
+from indexer.analysis import Unit, fold, units
 from indexer.exact import intersect
 from indexer.postings import ExactPostings
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")
-WORD_FIELDS = ("title", "body")
-TITLE_PHRASE_SCORE = 10.0
-TOGETHER_SCORE = 2.0
-MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
 
 _QUOTES = {'"': '"', "＂": "＂", "“": "”", "「": "」", "『": "』", "”": "”"}
 _SPACE = " \t\r\n\f\v\u3000\u00a0"
@@ -134,11 +127,6 @@ def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> np.n
     return exact.phrase(fieldname, seq)
 
 
-def field_docs(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> set[int]:
-    """`field_docnums` as a set."""
-    return set(field_docnums(exact, fieldname, seq).tolist())
-
-
 def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
     """Sorted docnums of the articles matching one clause: its phrase in any of its fields."""
     fields = FIELDS.get(clause.field or "", DEFAULT_FIELDS)
@@ -149,7 +137,7 @@ def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
     return found
 
 
-def _clause_key(clause: Clause) -> tuple:
+def clause_key(clause: Clause) -> tuple:
     return (clause.field, tuple(u.text for u in clause.units))
 
 
@@ -163,7 +151,7 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | Non
     cache: dict[tuple, np.ndarray] = {}
 
     def docs(clause: Clause) -> np.ndarray:
-        key = _clause_key(clause)
+        key = clause_key(clause)
         found = cache.get(key)
         if found is None:
             found = cache[key] = clause_docnums(exact, clause)
@@ -177,7 +165,7 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | Non
 
     groups: dict[frozenset, list[Clause]] = {}
     for g in parsed.groups:
-        members = {_clause_key(c): c for c in g}
+        members = {clause_key(c): c for c in g}
         groups[frozenset(members)] = list(members.values())
     unions = sorted((union(group) for group in groups.values()), key=len)
     result: np.ndarray | None = None
@@ -186,39 +174,8 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | Non
         if not len(result):
             return result
     if parsed.excluded:
-        excluded = union(list({_clause_key(c): c for c in parsed.excluded}.values()))
+        excluded = union(list({clause_key(c): c for c in parsed.excluded}.values()))
         if result is None:
             result = exact.all_docs()
         result = np.setdiff1d(result, excluded, assume_unique=True)
     return result
-
-
-# ------------------------------------------------------------------------------- ranking
-
-
-def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
-    """BM25F scoring: the jieba words of the clauses that search titles and bodies."""
-    words: list[str] = []
-    for clause in parsed.positive:
-        if clause.field in (None, "title"):
-            words.extend(query_words(clause.text))
-    words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
-    if not words:
-        return None
-    return Q.Or([Q.Term(f, w) for w in words for f in WORD_FIELDS])
-
-
-def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
-    """Extra score for matched articles: each clause found in the title (even where jieba cut
-    the title differently), and the positive clauses standing together as one phrase."""
-    bonus: dict[int, float] = {}
-    title_clauses = {_clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
-    for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
-        for d in field_docs(exact, "title_x", clause.units) & matched:
-            bonus[d] = bonus.get(d, 0.0) + TITLE_PHRASE_SCORE
-    together = [u for c in parsed.positive if c.field is None for u in c.units]
-    if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
-        for f in DEFAULT_FIELDS:
-            for d in field_docs(exact, f, together) & matched:
-                bonus[d] = bonus.get(d, 0.0) + TOGETHER_SCORE
-    return bonus

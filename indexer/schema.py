@@ -11,8 +11,7 @@ from __future__ import annotations
 from whoosh import fields, formats
 
 from indexer.analysis import word_counts
-
-TITLE_BOOST = 3.0
+from indexer.ranking import TITLE_BOOST
 
 
 class WordField(fields.FieldType):
@@ -23,6 +22,7 @@ class WordField(fields.FieldType):
     scorable = True
     unique = False
     multitoken_query = "or"
+    bulk_words = True  # the writer adds all of an article's words in one call
 
     def __init__(self, stored: bool = True, field_boost: float = 1.0) -> None:
         self.analyzer = None  # words come from `word_counts`, never from a Whoosh analyzer

@@ -31,12 +31,11 @@ import whoosh
 from whoosh.codec import whoosh3
 from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer import exact
 from indexer.analysis import VALUE_MARK, fold, unit_stream, word_counts
-from indexer.schema import WordField
 
 WRITTEN_FOR = (2, 7, 5)
 if tuple(whoosh.__version__) != WRITTEN_FOR:
@@ -212,7 +211,7 @@ class TermPool:
         term = btext.decode("utf-8")
         entry = terms.get(term)
         if entry is None:
-            terms[term] = [array("I", (docnum,)), array("f", (weight,)), [b""], True]
+            terms[term] = [array("I", (docnum,)), array("f", (weight,)), [value], True]
             return
         ids = entry[0]
         if docnum < ids[-1]:
@@ -267,7 +266,7 @@ class FastSegmentWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    if isinstance(field, WordField):
+                    if getattr(field, "bulk_words", False):
                         counts = word_counts(value, folded.get(value))
                         length = pool.add_frequencies(fieldname, docnum, field.format.field_boost, counts)
                     else:
@@ -384,8 +383,22 @@ def word_postings(leaf, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarr
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
 
+_LENGTH_OF_BYTE = np.array([1] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+
+
 def field_lengths(leaf, fieldname: str) -> np.ndarray:
-    """The (byte-quantised) length of `fieldname` of every article of a segment."""
-    n = leaf.doc_count_all()
-    dfl = leaf.doc_field_length
-    return np.fromiter((dfl(d, fieldname) for d in range(n)), dtype=np.float32, count=n)
+    """The length of `fieldname` of every article of a segment, as Whoosh's scorers see it
+    (byte-quantised; 1 where none was stored), read from the lengths column in one go."""
+    cached = getattr(leaf, "_wensou_lengths", None)
+    if cached is None:
+        cached = leaf._wensou_lengths = {}
+    found = cached.get(fieldname)
+    if found is None:
+        n = leaf.doc_count_all()
+        raw = np.zeros(n, dtype=np.uint8)
+        col = leaf._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if col is not None:
+            count = min(col._count, n)
+            raw[:count] = np.frombuffer(col._dbfile.get(col._basepos, count), dtype=np.uint8)
+        found = cached[fieldname] = _LENGTH_OF_BYTE[raw]
+    return found

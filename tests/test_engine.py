@@ -15,24 +15,20 @@ def _rebuild(index, folder, n: int) -> None:
     run_ingest(index, [folder], rebuild=True)
 
 
-def _open_files(engine: SearchEngine) -> set[str]:
-    return {gen.name for gen, _ in engine._open}
-
-
 def test_an_idle_threads_searcher_on_a_retired_generation_is_closed(tmp_path):
     index, folder = tmp_path / "index", tmp_path / "articles"
     _rebuild(index, folder, 3)
     engine = SearchEngine(index)
-    first = engine._generation().name
+    first = engine.stats()["generation"]
 
     idle = threading.Thread(target=lambda: engine.search(SearchRequest.create("公告")))
     idle.start()
     idle.join()  # this thread searched on the first generation and never searches again
-    assert first in _open_files(engine)
+    assert first in engine.open_generations()
 
     for n in (4, 5):  # two more generations, searched by this thread
         _rebuild(index, folder, n)
         assert engine.search(SearchRequest.create("公告")).total == n
-    assert first not in _open_files(engine)  # two switches old: its files are closed
+    assert first not in engine.open_generations()  # two switches old: its files are closed
     engine.close()
-    assert not engine._open
+    assert not engine.open_generations()

@@ -1,0 +1,155 @@
+"""Ranking, all of it: the order of the articles a query matched.
+
+Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
+ordered: BM25F over jieba words (`rank_words`) with titles weighted `TITLE_BOOST` times bodies,
+plus a bonus (`rank_bonus`) for each clause found in the title and for the query's parts
+standing together, and the publication date breaking ties (newest first among equals).
+
+`rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
+article at once: each word's postings are read as arrays, scores are summed with NumPy, and the
+top of the list is picked with `argpartition`; no article is visited in Python.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from whoosh import scoring
+
+from indexer.analysis import query_words
+from indexer.postings import ExactPostings
+from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
+from indexer.whoosh_internals import field_lengths, word_postings
+
+TITLE_BOOST = 3.0  # the `title` word field's boost in the schema
+WORD_FIELDS = ("title", "body")
+TITLE_PHRASE_SCORE = 10.0
+TOGETHER_SCORE = 2.0
+MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
+DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
+
+
+def rank_words(parsed: ParsedQuery) -> list[str]:
+    """The jieba words of the clauses that search titles and bodies (at most MAX_RANK_WORDS)."""
+    words: list[str] = []
+    for clause in parsed.positive:
+        if clause.field in (None, "title"):
+            words.extend(query_words(clause.text))
+    return list(dict.fromkeys(words))[:MAX_RANK_WORDS]
+
+
+def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
+    """Extra score for each of the `matched` articles (sorted docnums): each clause found in the
+    title (even where jieba cut the title differently), and the positive clauses standing
+    together as one phrase."""
+    bonus = np.zeros(len(matched))
+
+    def add(docs: np.ndarray, score: float) -> None:
+        if len(docs):
+            idx = np.searchsorted(matched, docs)
+            idx[idx == len(matched)] = 0
+            bonus[idx[matched[idx] == docs]] += score
+
+    title_clauses = {clause_key(c): c for c in parsed.positive if c.field in (None, "title")}
+    for clause in list(title_clauses.values())[:MAX_RANK_WORDS]:
+        add(field_docnums(exact, "title_x", clause.units), TITLE_PHRASE_SCORE)
+    together = [u for c in parsed.positive if c.field is None for u in c.units]
+    if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
+        for f in DEFAULT_FIELDS:
+            add(field_docnums(exact, f, together), TOGETHER_SCORE)
+    return bonus
+
+
+class Ranking(scoring.BM25F):
+    """Whoosh's BM25F with the publication date breaking ties (newest first among equals): the
+    weighting of the engine's searchers, whose B and K1 `rank` uses. One per searcher."""
+
+    use_final = True
+
+    def __init__(self, day_numbers) -> None:
+        super().__init__(B=0.75, K1=1.2)
+        self._days = day_numbers
+
+    def final(self, searcher, docnum, score):
+        return score + self._days[docnum] * DAY_WEIGHT
+
+
+def bm25_scores(searcher, words: list[str], matched: np.ndarray) -> np.ndarray:
+    """Whoosh's BM25F score (`scoring.bm25`, the searcher's idf and average field lengths,
+    byte-quantised field lengths) of the Or of `words` in WORD_FIELDS, for each of the
+    `matched` articles (sorted docnums); 0 where none of the words occurs."""
+    weighting = searcher.weighting
+    b, k1 = getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2)
+    scores = np.zeros(len(matched))
+    leaves = searcher.reader().leaf_readers()
+    stats = {(f, w): (searcher.idf(f, w), searcher.avg_field_length(f) or 1) for f in WORD_FIELDS for w in words}
+    for leaf, offset in leaves:
+        lo, hi = np.searchsorted(matched, [offset, offset + leaf.doc_count_all()])
+        if lo == hi:
+            continue
+        local = matched[lo:hi] - offset
+        for f in WORD_FIELDS:
+            lengths = None
+            for w in words:
+                ids, tf = word_postings(leaf, f, w)
+                if not len(ids):
+                    continue
+                pos = np.searchsorted(local, ids)
+                pos[pos == len(local)] = 0
+                hit = local[pos] == ids
+                if not hit.any():
+                    continue
+                if lengths is None:
+                    lengths = field_lengths(leaf, f)
+                idf, avgfl = stats[(f, w)]
+                t = tf[hit].astype(np.float64)
+                fl = lengths[ids[hit]]
+                scores[lo + pos[hit]] += idf * ((t * (k1 + 1)) / (t + k1 * ((1 - b) + b * fl / avgfl)))
+    return scores
+
+
+_DAYS: dict[int, tuple[Sequence[int], np.ndarray]] = {}
+
+
+def _days_array(days: Sequence[int]) -> np.ndarray:
+    """`days` (a generation's list, one per docnum) as an array, converted once per list."""
+    found = _DAYS.get(id(days))
+    if found is None or found[0] is not days:
+        if len(_DAYS) > 8:
+            _DAYS.clear()
+        found = _DAYS[id(days)] = (days, np.asarray(days, dtype=np.int64))
+    return found[1]
+
+
+def _top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest keys, largest first, equal keys by the larger `tie` first: a
+    total order, so consecutive pages never repeat or skip an article."""
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k < len(keys):
+        threshold = keys[np.argpartition(-keys, k - 1)[k - 1]]
+        part = np.flatnonzero(keys >= threshold)  # every article tied at the threshold too
+    else:
+        part = np.arange(len(keys))
+    return part[np.lexsort((-tie[part], -keys[part]))][:k]
+
+
+def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[int],
+         days: Sequence[int], stop: int) -> list[tuple[int, float]]:
+    """The best `stop` of the matched articles, with their scores: BM25F over the query's words
+    plus the bonus plus DAY_WEIGHT per day; then the articles with neither a word nor a bonus
+    (found through the exact layer only), newest first, with score 0."""
+    matched = np.unique(np.asarray(docnums, dtype=np.int64))
+    if not len(matched) or stop <= 0:
+        return []
+    day = _days_array(days)[matched]
+    words = rank_words(parsed)
+    score = bm25_scores(searcher, words, matched) if words else np.zeros(len(matched))
+    score += rank_bonus(parsed, exact, matched)
+    scored = np.flatnonzero(score > 0)
+    final = score[scored] + day[scored] * DAY_WEIGHT
+    ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]
+    if len(ranked) < stop:  # newest first, then the larger docnum
+        rest = np.flatnonzero(score <= 0)
+        ranked += [(int(matched[rest[i]]), 0.0) for i in _top(day[rest], matched[rest], stop - len(ranked))]
+    return ranked
