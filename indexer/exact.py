@@ -170,7 +170,9 @@ class Builder:
         keys, pos = stream_keys(cps)
         ends = np.cumsum([len(s) + 1 for s in batch])
         docs = np.searchsorted(ends, pos, side="right").astype(np.uint64) + np.uint64(first)
-        pairs = np.unique((keys << np.uint64(_DOC_BITS)) | docs)
+        pairs = np.sort((keys << np.uint64(_DOC_BITS)) | docs)  # np.unique hashes: 10x slower
+        if len(pairs) > 1:
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         self._pairs[f].append(pairs)
         self.pairs += len(pairs)
 

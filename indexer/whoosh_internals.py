@@ -143,15 +143,46 @@ class WensouCodec(whoosh3.W3Codec):
 # ---------------------------------------------------------------------------- writing
 
 
-class GroupedPostings:
-    """Postings in (field, term, docnum) order; iterable flat, or by term via `groups()`."""
+class _Words:
+    """The word postings of one field, kept as flat lists (one entry per posting, no object
+    per term) and grouped per word by sorting with NumPy at commit."""
 
-    def __init__(self, fields: dict[str, dict[str, list]]) -> None:
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.wids: list[int] = []
+        self.docs: list[int] = []
+        self.weights: list[float] = []
+
+    def groups(self, fieldname: str):
+        vocab = self.vocab
+        words = sorted(vocab)  # str order is code point order, the UTF-8 byte order Whoosh needs
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[[vocab[w] for w in words]] = np.arange(len(words))
+        keys = rank[np.asarray(self.wids, dtype=np.int64)]
+        docs = np.asarray(self.docs, dtype=np.int64)
+        order = np.lexsort((docs, keys))
+        keys, docs = keys[order], docs[order]
+        weights = np.asarray(self.weights, dtype=np.float64)[order]
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        starts = [0, *bounds.tolist()]
+        ends = [*bounds.tolist(), len(keys)]
+        doc_list, weight_list = docs.tolist(), weights.tolist()
+        for r, a, b in zip(keys[starts].tolist() if len(keys) else [], starts, ends):
+            yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
+
+
+class GroupedPostings:
+    """Postings in (field, term, docnum) order, grouped by term: `groups()`."""
+
+    def __init__(self, fields: dict[str, dict[str, list]], words: dict[str, _Words]) -> None:
         self._fields = fields
+        self._words = words
 
     def groups(self):
-        # str order is code point order, which is the UTF-8 byte order Whoosh needs
-        for fieldname in sorted(self._fields):
+        for fieldname in sorted(set(self._fields) | set(self._words)):
+            if fieldname in self._words:
+                yield from self._words[fieldname].groups(fieldname)
+                continue
             terms = self._fields[fieldname]
             for term in sorted(terms):
                 ids, weights, values, ordered = terms[term]
@@ -166,14 +197,16 @@ class GroupedPostings:
 class TermPool:
     """Drop-in for whoosh.writing.PostingPool that groups postings per field and term in memory.
 
-    Each term holds [docnums, weights, values, in_order]; articles are added in docnum order,
+    Word fields (`add_frequencies`) keep flat lists, grouped at commit (`_Words`). Other fields
+    keep, per term, [docnums, weights, values, in_order]; articles are added in docnum order,
     so the lists stay sorted (a merge that adds out of order is noted and sorted at commit).
     """
 
     def __init__(self) -> None:
         self._fields: dict[str, dict[str, list]] = {}
+        self._words: dict[str, _Words] = {}
         self.fieldnames: set[str] = set()
-        self.postings = 0  # held now: bounds memory (see build_segments)
+        self.postings = 0  # held now: bounds memory (see writer.MAX_SEGMENT_HELD)
 
     def _terms(self, fieldname: str) -> dict[str, list]:
         terms = self._fields.get(fieldname)
@@ -183,29 +216,30 @@ class TermPool:
         return terms
 
     def add_frequencies(self, fieldname: str, docnum: int, boost: float, counts: dict[str, int]) -> int:
-        """One field of one article, as term → frequency; returns the field's length.
+        """One field of one article, as word → frequency; returns the field's length.
 
-        The innermost loop of indexing: one call per article and field, not per posting.
+        The innermost loop of indexing: a few C-level calls per posting, no Python loop.
         """
-        terms = self._terms(fieldname)
-        length = 0
-        for term, n in counts.items():
-            entry = terms.get(term)
-            if entry is None:
-                terms[term] = [array("I", (docnum,)), array("f", (n * boost,)), [b""], True]
-            else:
-                entry[0].append(docnum)
-                entry[1].append(n * boost)
-                entry[2].append(b"")
-            length += n
+        words = self._words.get(fieldname)
+        if words is None:
+            assert fieldname not in self._fields, "a word field takes postings one way only"
+            words = self._words[fieldname] = _Words()
+            self.fieldnames.add(fieldname)
+        vocab = words.vocab
+        setdefault = vocab.setdefault
+        words.wids.extend([setdefault(w, len(vocab)) for w in counts])
+        words.docs.extend([docnum] * len(counts))
+        freqs = list(counts.values())
+        words.weights.extend([f * boost for f in freqs] if boost != 1 else freqs)
         self.postings += len(counts)
-        return length
+        return sum(freqs)
 
     def add(self, item) -> None:
         """Whoosh's interface: one (fieldname, term bytes, docnum, weight, value) posting."""
         fieldname, btext, docnum, weight, value = item
         if docnum < 0:
             return  # spelling words: not used by this schema
+        assert fieldname not in self._words, "a word field takes postings one way only"
         terms = self._terms(fieldname)
         self.postings += 1
         term = btext.decode("utf-8")
@@ -221,10 +255,11 @@ class TermPool:
         entry[2].append(value)
 
     def iter_postings(self) -> GroupedPostings:
-        return GroupedPostings(self._fields)
+        return GroupedPostings(self._fields, self._words)
 
     def cleanup(self) -> None:
         self._fields = {}
+        self._words = {}
         self.postings = 0
 
 
