@@ -50,12 +50,22 @@ def _load_files(files: list[Path], folder: Path) -> tuple[list[Article], list[Sk
 
 
 def load_sources(sources: list[Path]) -> list[Article]:
-    """The articles of every source folder, ids prefixed with the folder's name."""
+    """The articles of every source folder, ids prefixed with the folder's name; an article
+    is left out when it repeats an earlier one's id or URL (ingest would store it once) or
+    does not come back identical from its JSON Lines record, so that every engine and the
+    oracle see exactly the same articles."""
     out: list[Article] = []
+    seen: set[str] = set()
     for src in sources:
         articles, _ = load_articles(src)
         for a in articles:
             a.id = f"{Path(src).name}/{a.id}"
+            if a.id in seen or (a.url and a.url in seen):
+                continue
+            record = (json.dumps(a.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+            if list(extract_file(record, "check.jsonl")) != [a]:
+                continue
+            seen.update(x for x in (a.id, a.url) if x)
             out.append(a)
     return out
 

@@ -62,7 +62,7 @@ class _Searcher:
 
     def search(self, query: str, facets: bool = True):
         cmd = (f"select Docs --match_columns 'title * 3 || body' --query {_escape(_query(query))} "
-               f"--limit {TOP} --output_columns _key --sort_keys -_score,-date")
+               f"--limit {TOP} --output_columns _key --sort_keys -_score,-date --cache no")
         if facets:
             cmd += f" --drilldown source,authors,year,month --drilldown_limit {FACET_LIMIT} --drilldown_sort_keys -_nsubrecs"
         result = self._run(cmd)
@@ -76,7 +76,7 @@ class _Searcher:
 
     def match_ids(self, query: str) -> set[str]:
         result = self._run(f"select Docs --match_columns 'title || body' --query {_escape(_query(query))} "
-                           f"--limit -1 --output_columns _key")
+                           f"--limit -1 --output_columns _key --cache no")
         return {row[0] for row in result[0][2:]}
 
 
