@@ -194,9 +194,9 @@ def _machine() -> dict:
             "modified_indexer_files": git("status", "--porcelain", "--", "indexer").splitlines()}
 
 
-def _prepare(corpora: list[Path], workdir: Path, sizes: list[int], oracle_max: int) -> dict:
-    """Write the articles of each size (JSON Lines folders) and, up to `oracle_max` articles,
-    the oracle's matches for every query of the mix."""
+def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
+    """Write the articles of each size (JSON Lines folders) and the oracle's matches for every
+    query of the mix over them."""
     from benchmarks.corpus import Generator, load_sources, write_corpus
     from benchmarks.oracle import query_phrases, unit_string
 
@@ -211,24 +211,19 @@ def _prepare(corpora: list[Path], workdir: Path, sizes: list[int], oracle_max: i
             import shutil
 
             shutil.rmtree(folder)
-        check = not oracle_max or size <= oracle_max
         matches: dict[str, list[str]] = {q: [] for q in keys}
 
-        def articles(size=size, check=check, matches=matches):
+        def articles(size=size, matches=matches):
             for a in gen(size):
-                if check:
-                    title, body = unit_string(a.title), unit_string(a.body)
-                    for q, ks in keys.items():
-                        if ks and all(k in title or k in body for k in ks):
-                            matches[q].append(a.id)
+                title, body = unit_string(a.title), unit_string(a.body)
+                for q, ks in keys.items():
+                    if ks and all(k in title or k in body for k in ks):
+                        matches[q].append(a.id)
                 yield a
 
         info["text_bytes"][str(size)] = write_corpus(articles(), folder)
-        if check:
-            (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
-                                                         encoding="utf-8")
-        else:
-            (workdir / f"oracle-{size}.json").unlink(missing_ok=True)
+        (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
+                                                     encoding="utf-8")
     return info
 
 
@@ -269,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine: {results['machine']}", flush=True)
         if not args.corpus:
             parser.error("--corpus is required (one or more source corpus folders)")
-        results["corpus"] = _prepare([c.resolve() for c in args.corpus], workdir, sizes, args.exact_max_size)
+        results["corpus"] = _prepare([c.resolve() for c in args.corpus], workdir, sizes)
         print(f"corpus: {results['corpus']}", flush=True)
         for size in sizes:
             for engine in engines:
