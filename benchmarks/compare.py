@@ -221,7 +221,7 @@ def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
                         matches[q].append(a.id)
                 yield a
 
-        info["text_bytes"][str(size)] = write_corpus(articles(), folder)
+        info["text_bytes"][str(size)] = write_corpus(articles(), folder, files=max(64, size // 500))
         (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
                                                      encoding="utf-8")
     return info

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,8 +222,18 @@ def _extracted(sources: list[SourceFile], opts: IngestOptions, old_files: dict, 
             yield (sf, *_read_and_extract(job))
         return
     with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
-        for sf, result in zip(sources, pool.imap(_read_and_extract, jobs, chunksize=8)):
-            yield (sf, *result)
+        # At most a few files ahead of the writer: Pool.imap would read every file while the
+        # (slower) indexing runs, holding all the articles in this process.
+        window = 2 * procs
+        pending: deque = deque()
+        for sf, job in zip(sources, jobs):
+            pending.append((sf, pool.apply_async(_read_and_extract, (job,))))
+            if len(pending) > window:
+                done, result = pending.popleft()
+                yield (done, *result.get())
+        while pending:
+            done, result = pending.popleft()
+            yield (done, *result.get())
 
 
 # ----------------------------------------------------------------------------- ingesting

@@ -149,20 +149,20 @@ class _Words:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
-        self.wids: list[int] = []
-        self.docs: list[int] = []
-        self.weights: list[float] = []
+        self.wids = array("I")  # 12 bytes a posting, not a Python object each
+        self.docs = array("I")
+        self.weights = array("f")
 
     def groups(self, fieldname: str):
         vocab = self.vocab
         words = sorted(vocab)  # str order is code point order, the UTF-8 byte order Whoosh needs
         rank = np.empty(len(words), dtype=np.int64)
         rank[[vocab[w] for w in words]] = np.arange(len(words))
-        keys = rank[np.asarray(self.wids, dtype=np.int64)]
-        docs = np.asarray(self.docs, dtype=np.int64)
+        keys = rank[np.frombuffer(self.wids, dtype=np.uint32)]
+        docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
         order = np.lexsort((docs, keys))
         keys, docs = keys[order], docs[order]
-        weights = np.asarray(self.weights, dtype=np.float64)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float32).astype(np.float64)[order]
         bounds = np.flatnonzero(np.diff(keys)) + 1
         starts = [0, *bounds.tolist()]
         ends = [*bounds.tolist(), len(keys)]

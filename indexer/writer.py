@@ -24,7 +24,7 @@ from indexer import store
 from indexer.store import die_with_parent
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
-MAX_SEGMENT_HELD = 6_000_000  # word postings + exact (key, article) pairs: a few hundred MB
+MAX_SEGMENT_HELD = 10_000_000  # word postings (12 bytes) + exact (key, article) pairs (8 bytes)
 BATCH = 64  # articles handed to a worker at a time
 
 
