@@ -258,7 +258,7 @@ class Segment:
 
     def docs(self, field: str, key: int) -> np.ndarray:
         keys = self._arrays[f"{field}.keys"]
-        i = int(np.searchsorted(keys, key))
+        i = int(keys.searchsorted(np.uint64(key)))  # a Python int would convert all the keys
         if i == len(keys) or int(keys[i]) != key:
             return _EMPTY
         offs = self._arrays[f"{field}.offs"]
@@ -297,6 +297,26 @@ class Segment:
 
 
 _EMPTY = np.empty(0, dtype=np.int64)
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → their sorted union (np.union1d hashes: slower here)."""
+    if not len(a):
+        return b
+    if not len(b):
+        return a
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    return both[np.concatenate(([True], both[1:] != both[:-1]))]
+
+
+def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → the elements of `a` not in `b`."""
+    if not len(a) or not len(b):
+        return a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return a[b[idx] != a]
 
 
 def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.analysis import Unit, fold, units
-from indexer.exact import intersect
+from indexer.exact import difference, intersect, union
 from indexer.postings import ExactPostings
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
@@ -133,7 +133,7 @@ def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
     seq = clause.units
     found = field_docnums(exact, fields[0], seq)
     for f in fields[1:]:
-        found = np.union1d(found, field_docnums(exact, f, seq))
+        found = union(found, field_docnums(exact, f, seq))
     return found
 
 
@@ -157,25 +157,25 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | Non
             found = cache[key] = clause_docnums(exact, clause)
         return found
 
-    def union(clauses: list[Clause]) -> np.ndarray:
+    def any_of(clauses: list[Clause]) -> np.ndarray:
         found = docs(clauses[0])
         for clause in clauses[1:]:
-            found = np.union1d(found, docs(clause))
+            found = union(found, docs(clause))
         return found
 
     groups: dict[frozenset, list[Clause]] = {}
     for g in parsed.groups:
         members = {clause_key(c): c for c in g}
         groups[frozenset(members)] = list(members.values())
-    unions = sorted((union(group) for group in groups.values()), key=len)
+    unions = sorted((any_of(group) for group in groups.values()), key=len)
     result: np.ndarray | None = None
     for found in unions:
         result = found if result is None else intersect(result, found)
         if not len(result):
             return result
     if parsed.excluded:
-        excluded = union(list({clause_key(c): c for c in parsed.excluded}.values()))
+        excluded = any_of(list({clause_key(c): c for c in parsed.excluded}.values()))
         if result is None:
             result = exact.all_docs()
-        result = np.setdiff1d(result, excluded, assume_unique=True)
+        result = difference(result, excluded)
     return result

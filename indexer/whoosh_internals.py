@@ -408,10 +408,19 @@ def word_postings(leaf, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarr
     m = terms._codec.postings_reader(terms._postfile, ti, leaf.schema[fieldname].format)
     ids_parts, weight_parts = [], []
     while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        ids_parts.append(np.asarray(m._ids, dtype=np.int64))
-        weight_parts.append(np.asarray(m._weights, dtype=np.float32))
+        if m._data is None:
+            m._read_data()
+        raw_ids, raw_weights = m._data[0], m._data[1]
+        n = m._blocklength
+        # W3 stores a block's ids as deltas (decoded by a Python generator in Whoosh)
+        ids = np.asarray(raw_ids, dtype=np.int64)
+        ids_parts.append(ids if m._byteids else np.cumsum(ids))
+        if raw_weights is None:
+            weight_parts.append(np.ones(n, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(n, raw_weights, dtype=np.float32))
+        else:
+            weight_parts.append(np.asarray(raw_weights, dtype=np.float32))
         m._next_block()
     if not ids_parts:
         return np.empty(0, np.int64), np.empty(0, np.float32)
