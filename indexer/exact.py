@@ -184,14 +184,17 @@ class Builder:
             pairs = np.concatenate(self._pairs[f]) if self._pairs[f] else np.empty(0, np.uint64)
             self._pairs[f] = []
             pairs.sort()  # batches hold disjoint article ranges, so pairs are already unique
-            keys = pairs >> np.uint64(_DOC_BITS)
             docs = (pairs & np.uint64((1 << _DOC_BITS) - 1)).astype(doc_type)
-            del pairs
-            starts = np.flatnonzero(np.diff(keys)) + 1 if len(keys) else np.empty(0, np.int64)
-            starts = np.concatenate([[0], starts]) if len(keys) else starts
+            pairs >>= np.uint64(_DOC_BITS)  # in place: the keys (memory is the limit here)
+            keys = pairs
+            if len(keys):
+                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+                starts = np.concatenate(([0], starts))
+            else:
+                starts = np.empty(0, np.int64)
             ukeys = keys[starts]
             offs = np.append(starts, len(keys)).astype(np.uint32 if len(keys) < 1 << 32 else np.int64)
-            del keys
+            del keys, pairs, starts
             encoded = [s.encode("utf-16-le") for s in self._streams[f]]
             text_offs = np.zeros(len(encoded) + 1, dtype=np.int64)
             np.cumsum([len(b) for b in encoded], out=text_offs[1:])
