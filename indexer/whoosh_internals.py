@@ -46,6 +46,7 @@ if tuple(whoosh.__version__) != WRITTEN_FOR:
 # ------------------------------------------------------------------------------ codec
 
 INLINE_LIMIT = 16
+BLOCK_LIMIT = 1024  # postings per W3 block: ranking reads whole lists, block by block (Whoosh: 128)
 COMPRESSION = 1
 _TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, doc freq, min/max length, max weight, min/max id
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
@@ -126,7 +127,7 @@ class _FieldWriter(whoosh3.W3FieldWriter):
 
 
 class WensouCodec(whoosh3.W3Codec):
-    def __init__(self, blocklimit: int = 128, compression: int = COMPRESSION,
+    def __init__(self, blocklimit: int = BLOCK_LIMIT, compression: int = COMPRESSION,
                  inlinelimit: int = INLINE_LIMIT) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
