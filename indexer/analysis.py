@@ -28,12 +28,11 @@ import os
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
-
-from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from indexer import paths
 
@@ -147,86 +146,32 @@ def units(folded: str) -> list[Unit]:
     ]
 
 
-class ExactTerm(NamedTuple):
-    text: str
-    pos: int
-    start: int
-    end: int
+# Marks of the unit stream: a Latin unit is written between two LATIN_MARKs; the values of a
+# multi-valued field (and the articles of a batch) are separated by a VALUE_MARK. Neither is a
+# unit, and both are removed from the text before the stream is written.
+LATIN_MARK = "\x01"
+VALUE_MARK = "\x02"
+_MARKS = {ord(LATIN_MARK): " ", ord(VALUE_MARK): " "}
+_NON_UNIT_RE = re.compile(f"(?:[^\\w\x01{_CJK_RANGES}]|_)+")
 
 
-def position_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
-    """One term per unit: the bigram with the next unit when both are CJK, else the unit itself.
+def unit_stream(folded: str) -> str:
+    """The units of folded text as one string: CJK characters as they are, each Latin unit
+    between two LATIN_MARKs, everything else (whitespace, punctuation) removed.
 
-    Term i sits at position i (the unit index), so a phrase's terms are consecutive.
+    A phrase matches where its own stream occurs in the article's stream (CONTRACT "Query
+    syntax"): a CJK character is one character of the stream, and the marks keep a Latin unit
+    from matching inside a longer one. Two regular-expression passes at C speed.
     """
-    out = []
-    last = len(unit_seq) - 1
-    for i, u in enumerate(unit_seq):
-        if u.cjk and i < last and unit_seq[i + 1].cjk:
-            nxt = unit_seq[i + 1]
-            out.append(ExactTerm(u.text + nxt.text, i, u.start, nxt.end))
-        else:
-            out.append(ExactTerm(u.text, i, u.start, u.end))
-    return out
+    if LATIN_MARK in folded or VALUE_MARK in folded:
+        folded = folded.translate(_MARKS)
+    marked = _LATIN_RE.sub(LATIN_MARK + r"\g<0>" + LATIN_MARK, folded)
+    return _NON_UNIT_RE.sub("", marked)
 
 
-def exact_terms(unit_seq: list[Unit]) -> list[ExactTerm]:
-    """The indexed terms: `position_terms`, plus the unigram of a CJK unit that follows a Latin one.
-
-    That unigram lets a phrase ending in Latin + one character (40年, A股) be looked up as
-    exact terms; otherwise the character could be the start of any bigram.
-    """
-    out = []
-    for term in position_terms(unit_seq):
-        out.append(term)
-        i = term.pos
-        u = unit_seq[i]
-        if u.cjk and len(term.text) > 1 and i > 0 and not unit_seq[i - 1].cjk:
-            out.append(ExactTerm(u.text, i, u.start, u.end))
-    return out
-
-
-def exact_postings(text: str, postings: dict[str, list[int]] | None = None,
-                   base: int = 0) -> dict[str, list[int]]:
-    """term → positions for the exact representation of `text` (the indexing fast path).
-
-    The same terms as `exact_terms(units(fold(text)))`, computed in one streaming pass (no
-    list of units: a long page would hold millions of them). With `postings` and `base`, adds
-    to existing postings with positions starting at `base`.
-    """
-    postings = {} if postings is None else postings
-    get = postings.get
-    prev = None
-    prev_cjk = False
-    after_latin = False  # the unit before `prev` was a Latin unit
-    pos = base - 1
-    for m in _UNIT_RE.finditer(fold(text)):
-        unit = m[0]
-        cjk = m.lastindex == 1  # group 1: a CJK character; group 2: a Latin word
-        if prev is not None:
-            bigram = prev_cjk and cjk
-            term = prev + unit if bigram else prev
-            plist = get(term)
-            if plist is None:
-                postings[term] = [pos]
-            else:
-                plist.append(pos)
-            if bigram and after_latin:  # the boundary unigram beside the bigram
-                plist = get(prev)
-                if plist is None:
-                    postings[prev] = [pos]
-                else:
-                    plist.append(pos)
-            after_latin = not prev_cjk
-        prev, prev_cjk = unit, cjk
-        pos += 1
-    if prev is not None:
-        plist = get(prev)
-        if plist is None:
-            postings[prev] = [pos]
-        else:
-            plist.append(pos)
-    return postings
+def units_stream(seq: list[Unit]) -> str:
+    """`unit_stream` of a unit sequence (a parsed query clause)."""
+    return "".join(u.text if u.cjk else LATIN_MARK + u.text + LATIN_MARK for u in seq)
 
 
 # ----------------------------------------------------------------------------- words
@@ -313,79 +258,22 @@ def word_tokens(text: str) -> list[Word]:
     return [Word(w, i, s, s + len(w)) for i, (w, s) in enumerate(_words(fold(text)))]
 
 
-def word_counts(text: str) -> dict[str, int]:
-    """word → frequency for the ranking representation of `text` (the indexing fast path)."""
+def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
+    """word → frequency for the ranking representation of `text` (the indexing fast path).
+
+    The same words as `word_tokens`; each distinct piece the segmenter returns is looked at once.
+    """
+    pieces = Counter(segmenter.cut(fold(text) if folded is None else folded))
     counts: dict[str, int] = {}
-    for w, _ in _words(fold(text)):
-        counts[w] = counts.get(w, 0) + 1
+    for piece, n in pieces.items():
+        if _CJK_CHAR_RE.match(piece):
+            counts[piece] = counts.get(piece, 0) + n
+        elif not piece.isspace():
+            for w in _LATIN_RE.findall(piece):
+                counts[w] = counts.get(w, 0) + n
     return counts
 
 
 @lru_cache(maxsize=4096)
 def query_words(text: str) -> tuple[str, ...]:
     return tuple(w.text for w in word_tokens(text))
-
-
-# ------------------------------------------------------------------ Whoosh components
-
-
-class _TokenizerBase(Tokenizer):
-    def _emit(self, items, positions, chars, start_pos, start_char, mode, **kwargs):
-        t = Token(positions, chars, removestops=True, mode=mode, **kwargs)
-        for item in items:
-            t.text = item.text
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + item.pos
-            if chars:
-                t.startchar = start_char + item.start
-                t.endchar = start_char + item.end
-            yield t
-
-
-class UnitTokenizer(_TokenizerBase):
-    """Yields the units of the folded text (CJK characters, Latin words) with true positions."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        seq = units(fold(value))
-        items = [ExactTerm(u.text, i, u.start, u.end) for i, u in enumerate(seq)]
-        yield from self._emit(items, positions, chars, start_pos, start_char, mode, **kwargs)
-
-
-class CJKBigramFilter(Filter):
-    """Turns a stream of units into the exact terms: CJK bigrams (see `exact_terms`)."""
-
-    def __call__(self, tokens):
-        template = None
-        seq = []
-        for t in tokens:
-            if template is None:
-                template = t.copy()
-            seq.append(Unit(t.text, t.startchar, t.endchar, is_cjk(t.text[0]) and len(t.text) == 1))
-        if template is None:
-            return
-        for term in exact_terms(seq):
-            template.text = term.text
-            template.pos = term.pos
-            template.startchar, template.endchar = term.start, term.end
-            yield template
-
-
-class WordTokenizer(_TokenizerBase):
-    """Yields jieba words of the folded text and whole Latin words, with true positions."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
-        yield from self._emit(word_tokens(value), positions, chars, start_pos, start_char, mode, **kwargs)
-
-
-def ExactAnalyzer() -> Composable:  # noqa: N802 - Whoosh's naming convention for analyzers
-    """The exact representation: units, then CJK bigrams. Decides what matches."""
-    return UnitTokenizer() | CJKBigramFilter()
-
-
-def WordAnalyzer() -> Composable:  # noqa: N802
-    """The ranking representation: jieba words and whole Latin words."""
-    return WordTokenizer()

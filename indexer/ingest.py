@@ -24,9 +24,9 @@ import errno
 import hashlib
 import multiprocessing
 import os
-import shutil
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,7 @@ from indexer.catalogue import Catalogue
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 from indexer.schema import document_fields
 from indexer.sources import ReadOptions, Source, read_sources, write_sources
-from indexer.writer import segment_writer, write_parallel
+from indexer.writer import NewGeneration
 
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = ReadOptions.max_page_mb
@@ -314,8 +314,18 @@ def _extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
             yield (sf, *_read_and_extract(job))
         return
     with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
-        for sf, result in zip(files, pool.imap(_read_and_extract, jobs, chunksize=8)):
-            yield (sf, *result)
+        # At most a few files ahead of the writer: Pool.imap would read every file while the
+        # (slower) indexing runs, holding all the articles in this process.
+        window = 2 * procs
+        pending: deque = deque()
+        for sf, job in zip(files, jobs):
+            pending.append((sf, pool.apply_async(_read_and_extract, (job,))))
+            if len(pending) > window:
+                done, result = pending.popleft()
+                yield (done, *result.get())
+        while pending:
+            done, result = pending.popleft()
+            yield (done, *result.get())
 
 
 # ----------------------------------------------------------------------------- sources
@@ -434,87 +444,94 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
 
         # 3. catalogue
         deletions: list[str] = []
-        docs: list[dict] = []
-        unchanged_ids: set[str] = set()  # read again, and found as they were
-        updated_ids: set[str] = set()  # read again, from a changed file (or with changed options)
-        readable = False
-        for n, (sf, digest, result) in enumerate(_extracted(files, jobs, procs), 1):
-            if progress:
-                progress(n, len(files))
-            if isinstance(result, Skipped):
-                report.skipped.append(SkippedFile(result.path, result.reason, sf.root))
-                report.files_skipped += 1
-                continue
-            if result == _UNCHANGED:
-                readable = True
-                unchanged_ids.update(catalogue.ids_of(sf.key))
-                continue
-            source = by_root[sf.root]
-            deletions += catalogue.drop(sf.key)
-            catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
-            articles = [i for i in result if not isinstance(i, Skipped)]
-            bad = [i for i in result if isinstance(i, Skipped)]
-            for item in bad:
-                report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
-            if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
-                report.files_skipped += 1
-                report.records_skipped += sum(1 for i in bad if i.path != sf.relpath)
-                del catalogue.files[sf.key]
-                continue
-            report.records_skipped += len(bad)
-            readable = True
-            prev = old.files.get(sf.key)
-            same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
-            for item in articles:
-                if not item.source and source.options.source_name:
-                    item.source = source.options.source_name
-                stored, note = catalogue.admit(sf.key, source.name, item)
-                if not stored:
-                    report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
+        # articles stream into the new generation as they are read (created with the first one)
+        out = NewGeneration(index_dir, None if rebuild else live_before, procs)
+        try:
+            unchanged_ids: set[str] = set()  # read again, and found as they were
+            updated_ids: set[str] = set()  # read again, from a changed file (or with changed options)
+            readable = False
+            for n, (sf, digest, result) in enumerate(_extracted(files, jobs, procs), 1):
+                if progress:
+                    progress(n, len(files))
+                if isinstance(result, Skipped):
+                    report.skipped.append(SkippedFile(result.path, result.reason, sf.root))
+                    report.files_skipped += 1
                     continue
-                if note:
-                    report.renamed.append(Skipped(sf.relpath, note))
-                if item.id in before_ids:
-                    (unchanged_ids if same_file else updated_ids).add(item.id)
-                docs.append(document_fields(item))
-        if opts.prune and not rebuild:
-            for key in [k for k in catalogue.files if not os.path.exists(k)]:
-                deletions += catalogue.drop(key)
-        if not readable:
-            raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
+                if result == _UNCHANGED:
+                    readable = True
+                    unchanged_ids.update(catalogue.ids_of(sf.key))
+                    continue
+                source = by_root[sf.root]
+                deletions += catalogue.drop(sf.key)
+                catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
+                articles = [i for i in result if not isinstance(i, Skipped)]
+                bad = [i for i in result if isinstance(i, Skipped)]
+                for item in bad:
+                    report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
+                if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
+                    report.files_skipped += 1
+                    report.records_skipped += sum(1 for i in bad if i.path != sf.relpath)
+                    del catalogue.files[sf.key]
+                    continue
+                report.records_skipped += len(bad)
+                readable = True
+                prev = old.files.get(sf.key)
+                same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
+                for item in articles:
+                    if not item.source and source.options.source_name:
+                        item.source = source.options.source_name
+                    stored, note = catalogue.admit(sf.key, source.name, item)
+                    if not stored:
+                        report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
+                        continue
+                    if note:
+                        report.renamed.append(Skipped(sf.relpath, note))
+                    if item.id in before_ids:
+                        (unchanged_ids if same_file else updated_ids).add(item.id)
+                    out.add(document_fields(item))
+            if opts.prune and not rebuild:
+                for key in [k for k in catalogue.files if not os.path.exists(k)]:
+                    deletions += catalogue.drop(key)
+            if not readable:
+                raise NothingToIngest("no article could be read; the live index is kept", report.skipped)
 
-        # the counts, against what the live generation held
-        after_ids = catalogue.ids()
-        report.articles = len(after_ids)
-        report.added = len(after_ids - before_ids)
-        report.unchanged = len(unchanged_ids & after_ids)
-        report.updated = len(updated_ids & after_ids)  # articles of files not read now are neither
-        gone_ids = before_ids - after_ids
-        report.removed = len(gone_ids)
-        report.removed_articles = _why_removed(gone_ids, old, catalogue, report, rebuild)
-        now = time.time()
-        for s in recorded_after:
-            if s.path in report.sources:
-                s.last_read = now
-        counts = catalogue.per_source()
-        for s in recorded_after:
-            s.articles = counts.get(s.path, 0)
+            # the counts, against what the live generation held
+            after_ids = catalogue.ids()
+            report.articles = len(after_ids)
+            report.added = len(after_ids - before_ids)
+            report.unchanged = len(unchanged_ids & after_ids)
+            report.updated = len(updated_ids & after_ids)  # articles of files not read now are neither
+            gone_ids = before_ids - after_ids
+            report.removed = len(gone_ids)
+            report.removed_articles = _why_removed(gone_ids, old, catalogue, report, rebuild)
+            now = time.time()
+            for s in recorded_after:
+                if s.path in report.sources:
+                    s.last_read = now
+            counts = catalogue.per_source()
+            for s in recorded_after:
+                s.articles = counts.get(s.path, 0)
 
-        if not rebuild and not docs and not deletions:
-            # nothing changed: the live generation stays; only its record of sources is refreshed
-            report.changed = False
-            report.generation = live_before.name if live_before else ""
-            report.seconds = time.monotonic() - t0
-            if live_before is not None:
-                write_sources(live_before, recorded_after)
-            return report
+            if not rebuild and not out.count and not deletions:
+                # nothing changed: the live generation stays; only its record of sources is refreshed
+                report.changed = False
+                report.generation = live_before.name if live_before else ""
+                report.seconds = time.monotonic() - t0
+                if live_before is not None:
+                    write_sources(live_before, recorded_after)
+                return report
+        except BaseException:  # nothing goes live: the half-written generation goes
+            out.cancel()
+            raise
 
         # 4. write the generation
         if status:
-            status(f"writing {len(docs)} articles into a new index generation")
-        gen = _write_generation(index_dir, None if rebuild else live_before, docs, deletions, procs,
-                                expected=report.articles)
+            status(f"writing the index of {out.count} articles into a new generation")
         try:
+            gen = out.commit(deletions)
+            held = store.open_generation(gen).doc_count()
+            if held != report.articles:
+                raise RuntimeError(f"the new generation holds {held} articles, the catalogue {report.articles}")
             if status:
                 status("finding near-duplicate reposts")
             dedup.cluster_generation(gen)
@@ -525,40 +542,11 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
             store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
                                                       "previous": live_before.name if live_before else None})
         except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            out.cancel()
             raise
         store.switch_to(index_dir, gen)
         store.remove_stale_generations(index_dir)
     return report
-
-
-def _write_generation(index_dir: Path, base: Path | None, docs: list[dict], deletions: list[str], procs: int,
-                      *, expected: int) -> Path:
-    """A new generation holding `base`'s articles minus `deletions` plus `docs` (from scratch
-    when `base` is None); checks it holds `expected` articles. Not live yet: the caller adds
-    the manifest, sources and build report, then switches. Removed again on any failure."""
-    gen, ix = store.new_generation(index_dir, base)
-    try:
-        if base is None:
-            write_parallel(ix, docs, procs)
-        else:
-            w = segment_writer(ix)
-            try:
-                for aid in deletions:
-                    w.delete_by_term("id", aid)
-                for doc in docs:
-                    w.add_document(**doc)
-            except BaseException:
-                w.cancel()
-                raise
-            w.commit()
-        held = store.open_generation(gen).doc_count()
-        if held != expected:
-            raise RuntimeError(f"the new generation holds {held} articles, the catalogue {expected}")
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    return gen
 
 
 def _why_removed(gone: set[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:

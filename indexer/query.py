@@ -7,16 +7,19 @@ operators are read as literal text (punctuation carries no units, so a clause of
 alone constrains nothing and is dropped).
 
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
-clauses. `match_docnums` turns it into the set of articles that match (decided by the exact
-representation, read through `indexer.postings`, with set algebra); `indexer.ranking` orders
-them.
+clauses. `match_docnums` turns it into the sorted array of the articles that match (decided by
+the exact layer, read through `indexer.postings`), with set algebra over NumPy arrays; no
+Whoosh query is involved. `indexer.ranking` orders them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis import Unit, fold, position_terms, units
+import numpy as np
+
+from indexer.analysis import Unit, fold, units
+from indexer.exact import difference, intersect, union
 from indexer.postings import ExactPostings
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
@@ -118,27 +121,19 @@ def parse_query(text: str) -> ParsedQuery:
 # ------------------------------------------------------------------------------ matching
 
 
-def field_docs(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> set[int]:
-    """Articles whose `fieldname` holds the units of `seq` consecutively (CONTRACT phrase)."""
-    terms = [t.text for t in position_terms(seq)]
-    last = seq[-1]
-    if len(seq) == 1 and last.cjk:
-        # A single CJK character: in an article it may be followed by another one (indexed as
-        # a bigram starting with it) or not (indexed alone).
-        return exact.prefix_docs(fieldname, last.text)
-    if last.cjk and seq[-2].cjk:
-        terms.pop()  # the last character is already inside the preceding bigram
-    # (after a Latin unit, a last CJK character is indexed as itself too)
-    return exact.phrase_docs(fieldname, terms)
+def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> np.ndarray:
+    """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
+    (CONTRACT phrase)."""
+    return exact.phrase(fieldname, seq)
 
 
-def clause_docs(exact: ExactPostings, clause: Clause) -> set[int]:
-    """Articles matching one clause: its phrase in any of its fields."""
+def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
+    """Sorted docnums of the articles matching one clause: its phrase in any of its fields."""
     fields = FIELDS.get(clause.field or "", DEFAULT_FIELDS)
     seq = clause.units
-    found: set[int] = set()
-    for f in fields:
-        found |= field_docs(exact, f, seq)
+    found = field_docnums(exact, fields[0], seq)
+    for f in fields[1:]:
+        found = union(found, field_docnums(exact, f, seq))
     return found
 
 
@@ -146,39 +141,41 @@ def clause_key(clause: Clause) -> tuple:
     return (clause.field, tuple(u.text for u in clause.units))
 
 
-def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> set[int] | None:
-    """The docnums of every article the query matches; None when it constrains nothing.
+def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | None:
+    """Sorted docnums of every article the query matches; None when it constrains nothing.
 
-    Each distinct clause is evaluated once; AND, OR and exclusion are set algebra. (Whoosh
-    builds a matcher tree as deep as the number of clauses, which a long query — hundreds of
-    repeated words — turned into a RecursionError or minutes of work.)
+    Each distinct clause is evaluated once; AND, OR and exclusion are operations on sorted
+    arrays, the smallest group first. (Whoosh builds a matcher tree as deep as the number of
+    clauses, which a long query — hundreds of repeated words — turned into a RecursionError.)
     """
-    cache: dict[tuple, set[int]] = {}
+    cache: dict[tuple, np.ndarray] = {}
 
-    def docs(clause: Clause) -> set[int]:
+    def docs(clause: Clause) -> np.ndarray:
         key = clause_key(clause)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = clause_docs(exact, clause)
+            found = cache[key] = clause_docnums(exact, clause)
         return found
 
-    result: set[int] | None = None
+    def any_of(clauses: list[Clause]) -> np.ndarray:
+        found = docs(clauses[0])
+        for clause in clauses[1:]:
+            found = union(found, docs(clause))
+        return found
+
     groups: dict[frozenset, list[Clause]] = {}
     for g in parsed.groups:
         members = {clause_key(c): c for c in g}
         groups[frozenset(members)] = list(members.values())
-    for group in sorted(groups.values(), key=len):
-        union: set[int] = set()
-        for clause in group:
-            union |= docs(clause)
-        result = union if result is None else result & union
-        if not result:
-            return set()
+    unions = sorted((any_of(group) for group in groups.values()), key=len)
+    result: np.ndarray | None = None
+    for found in unions:
+        result = found if result is None else intersect(result, found)
+        if not len(result):
+            return result
     if parsed.excluded:
-        excluded: set[int] = set()
-        for clause in {clause_key(c): c for c in parsed.excluded}.values():
-            excluded |= docs(clause)
+        excluded = any_of(list({clause_key(c): c for c in parsed.excluded}.values()))
         if result is None:
             result = exact.all_docs()
-        result -= excluded
+        result = difference(result, excluded)
     return result

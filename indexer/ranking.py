@@ -1,20 +1,26 @@
 """Ranking, all of it: the order of the articles a query matched.
 
 Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
-ordered: BM25F over jieba words (`rank_words_query`) with titles weighted `TITLE_BOOST` times
-bodies, plus a bonus (`rank_bonus`) for each clause found in the title and for the query's parts
+ordered: BM25F over jieba words (`rank_words`) with titles weighted `TITLE_BOOST` times bodies,
+plus a bonus (`rank_bonus`) for each clause found in the title and for the query's parts
 standing together, and the publication date breaking ties (newest first among equals).
 Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
+
+`rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
+article at once: each word's postings are read as arrays, scores are summed with NumPy, and the
+top of the list is picked with `argpartition`; no article is visited in Python.
 """
 from __future__ import annotations
 
-import numpy as np
-from whoosh import collectors, scoring
-from whoosh import query as Q
+from collections.abc import Sequence
 
-from indexer.analysis import position_terms, query_words, units
+import numpy as np
+from whoosh import scoring
+
+from indexer.analysis import query_words, units
 from indexer.postings import ExactPostings
-from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docs
+from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
+from indexer.whoosh_internals import field_lengths, word_postings
 
 TITLE_BOOST = 3.0  # the `title` word field's boost in the schema
 WORD_FIELDS = ("title", "body")
@@ -27,63 +33,145 @@ DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering diff
 # the one whose body is about all the words; the title bonus for the query's own clauses, grown
 # with the share of them a title holds, keeps title-word queries finding their article.
 K1 = 2.0  # BM25 term-frequency saturation
-TITLE_B = 0.75  # BM25 length normalisation of titles
-BODY_B = 0.75  # ... and of bodies
+FIELD_B = {"title": 0.75, "body": 0.75}  # BM25 length normalisation per field
 TITLE_QUERY_BOOST = 0.34  # title words' weight at query time, on top of TITLE_BOOST (3 × 0.34 ≈ 1)
-EXACT_WORD_WEIGHT = 0.3  # weight of a query word's character pairs counted in the body's exact terms
+FIELD_QUERY_BOOST = {"title": TITLE_QUERY_BOOST, "body": 1.0}
+EXACT_WORD_WEIGHT = 0.3  # × idf, for each character pair of a query word found in the body
 TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
 
 
-def rank_words_query(parsed: ParsedQuery) -> Q.Query | None:
-    """BM25F scoring: the jieba words of the clauses that search titles and bodies."""
+def rank_words(parsed: ParsedQuery) -> list[str]:
+    """The jieba words of the clauses that search titles and bodies (at most MAX_RANK_WORDS)."""
     words: list[str] = []
     for clause in parsed.positive:
         if clause.field in (None, "title"):
             words.extend(query_words(clause.text))
-    words = list(dict.fromkeys(words))[:MAX_RANK_WORDS]
-    if not words:
-        return None
-    boost = {"title": TITLE_QUERY_BOOST, "body": 1.0}
-    terms = [Q.Term(f, w, boost=boost[f]) for w in words for f in WORD_FIELDS]
-    if EXACT_WORD_WEIGHT:
-        pairs = {t.text for w in words for t in position_terms(units(w)) if len(t.text) == 2}
-        terms += [Q.Term("body_x", p, boost=EXACT_WORD_WEIGHT) for p in sorted(pairs)]
-    return Q.Or(terms)
+    return list(dict.fromkeys(words))[:MAX_RANK_WORDS]
 
 
-def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: set[int]) -> dict[int, float]:
-    """Extra score for matched articles: each clause found in the title (even where jieba cut
-    the title differently), and the positive clauses standing together as one phrase."""
-    bonus: dict[int, float] = {}
+def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
+    """Extra score for each of the `matched` articles (sorted docnums): each clause found in the
+    title (even where jieba cut the title differently), and the positive clauses standing
+    together as one phrase."""
+    bonus = np.zeros(len(matched))
+
+    def add(docs: np.ndarray, score: float) -> None:
+        if len(docs):
+            idx = np.searchsorted(matched, docs)
+            idx[idx == len(matched)] = 0
+            bonus[idx[matched[idx] == docs]] += score
+
     title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
-    in_title: dict[int, int] = {}
-    for clause in title_clauses[:MAX_RANK_WORDS]:
-        for d in field_docs(exact, "title_x", clause.units) & matched:
-            in_title[d] = in_title.get(d, 0) + 1
-    n = min(len(title_clauses), MAX_RANK_WORDS)
-    for d, k in in_title.items():
-        bonus[d] = TITLE_PHRASE_SCORE * k * (k / n) ** TITLE_COVERAGE_POWER
+    title_clauses = title_clauses[:MAX_RANK_WORDS]
+    in_title = np.zeros(len(matched))  # how many of the clauses each title holds
+    for clause in title_clauses:
+        docs = field_docnums(exact, "title_x", clause.units)
+        if len(docs):
+            idx = np.searchsorted(matched, docs)
+            idx[idx == len(matched)] = 0
+            in_title[idx[matched[idx] == docs]] += 1
+    if title_clauses:
+        bonus += TITLE_PHRASE_SCORE * in_title * (in_title / len(title_clauses)) ** TITLE_COVERAGE_POWER
     together = [u for c in parsed.positive if c.field is None for u in c.units]
     if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
         for f in DEFAULT_FIELDS:
-            for d in field_docs(exact, f, together) & matched:
-                bonus[d] = bonus.get(d, 0.0) + TOGETHER_SCORE
+            add(field_docnums(exact, f, together), TOGETHER_SCORE)
     return bonus
 
 
 class Ranking(scoring.BM25F):
-    """BM25F plus the query's bonus (`rank_bonus`), with the publication date breaking ties
-    (newest first among equals). One per searcher, so one per thread."""
+    """Whoosh's BM25F with the publication date breaking ties (newest first among equals): the
+    weighting of the engine's searchers, whose B and K1 `rank` uses. One per searcher."""
 
     use_final = True
 
-    def __init__(self, day_numbers: list[int]) -> None:
-        super().__init__(B=BODY_B, K1=K1, title_B=TITLE_B, body_B=BODY_B)
+    def __init__(self, day_numbers) -> None:
+        super().__init__(B=FIELD_B["body"], K1=K1, title_B=FIELD_B["title"], body_B=FIELD_B["body"])
         self._days = day_numbers
-        self.bonus: dict[int, float] = {}
 
     def final(self, searcher, docnum, score):
-        return score + self.bonus.get(docnum, 0.0) + self._days[docnum] * DAY_WEIGHT
+        return score + self._days[docnum] * DAY_WEIGHT
+
+
+def bm25_scores(searcher, words: list[str], matched: np.ndarray) -> np.ndarray:
+    """Whoosh's BM25F score (`scoring.bm25`, the searcher's idf and average field lengths,
+    byte-quantised field lengths) of the Or of `words` in WORD_FIELDS, for each of the
+    `matched` articles (sorted docnums); 0 where none of the words occurs."""
+    k1 = K1
+    scores = np.zeros(len(matched))
+    leaves = searcher.reader().leaf_readers()
+    stats = {(f, w): (searcher.idf(f, w), searcher.avg_field_length(f) or 1) for f in WORD_FIELDS for w in words}
+    for leaf, offset in leaves:
+        lo, hi = np.searchsorted(matched, [offset, offset + leaf.doc_count_all()])
+        if lo == hi:
+            continue
+        local = matched[lo:hi] - offset
+        for f in WORD_FIELDS:
+            lengths = None
+            b, qboost = FIELD_B[f], FIELD_QUERY_BOOST[f]
+            for w in words:
+                ids, tf = word_postings(leaf, f, w)
+                if not len(ids):
+                    continue
+                pos = np.searchsorted(local, ids)
+                pos[pos == len(local)] = 0
+                hit = local[pos] == ids
+                if not hit.any():
+                    continue
+                if lengths is None:
+                    lengths = field_lengths(leaf, f)
+                idf, avgfl = stats[(f, w)]
+                t = tf[hit].astype(np.float64)
+                fl = lengths[ids[hit]]
+                scores[lo + pos[hit]] += qboost * idf * ((t * (k1 + 1)) / (t + k1 * ((1 - b) + b * fl / avgfl)))
+    return scores
+
+
+def pair_scores(exact: ExactPostings, words: list[str], matched: np.ndarray, n_docs: int) -> np.ndarray:
+    """EXACT_WORD_WEIGHT × idf for each character pair of a query word that the body holds: a
+    word jieba kept whole in one article (主题教育) still counts there for the query word 主题."""
+    scores = np.zeros(len(matched))
+    if not EXACT_WORD_WEIGHT or not len(matched):
+        return scores
+    pairs = set()
+    for w in words:
+        seq = units(w)
+        pairs.update(a.text + b.text for a, b in zip(seq, seq[1:]) if a.cjk and b.cjk)
+    for pair in sorted(pairs):
+        docs = field_docnums(exact, "body_x", units(pair))
+        if not len(docs):
+            continue
+        idf = np.log(1 + (n_docs - len(docs) + 0.5) / (len(docs) + 0.5))
+        idx = np.searchsorted(matched, docs)
+        idx[idx == len(matched)] = 0
+        scores[idx[matched[idx] == docs]] += EXACT_WORD_WEIGHT * idf
+    return scores
+
+
+_DAYS: dict[int, tuple[Sequence[int], np.ndarray]] = {}
+
+
+def _days_array(days: Sequence[int]) -> np.ndarray:
+    """`days` (a generation's list, one per docnum) as an array, converted once per list."""
+    found = _DAYS.get(id(days))
+    if found is None or found[0] is not days:
+        if len(_DAYS) > 8:
+            _DAYS.clear()
+        found = _DAYS[id(days)] = (days, np.asarray(days, dtype=np.int64))
+    return found[1]
+
+
+def _top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest keys, largest first, equal keys by the larger `tie` first: a
+    total order, so consecutive pages never repeat or skip an article."""
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k < len(keys):
+        threshold = keys[np.argpartition(-keys, k - 1)[k - 1]]
+        part = np.flatnonzero(keys >= threshold)  # every article tied at the threshold too
+    else:
+        part = np.arange(len(keys))
+    return part[np.lexsort((-tie[part], -keys[part]))][:k]
 
 
 def by_date(docs: np.ndarray, days: np.ndarray, stop: int, *, newest: bool) -> np.ndarray:
@@ -99,35 +187,24 @@ def by_date(docs: np.ndarray, days: np.ndarray, stop: int, *, newest: bool) -> n
     return docs[top[np.argsort(-key[top], kind="stable")]]
 
 
-def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docs: np.ndarray,
-         days: np.ndarray, stop: int) -> list[tuple[int, float]]:
-    """The best `stop` of the matched articles `docs`, with their scores: BM25F over the query's
-    words plus the bonus, then articles that hold none of the words (found through the exact
-    representation only) by bonus and date. `searcher` must weigh with a `Ranking`."""
-    matched = set(docs.tolist())
-    bonus = rank_bonus(parsed, exact, matched)
-    ranked: list[tuple[int, float]] = []
-    words_q = rank_words_query(parsed)
-    if words_q is not None:
-        weighting = searcher.weighting
-        weighting.bonus = bonus
-        try:
-            # No block-quality skipping and no matcher replacement: both compare bounds of
-            # the raw BM25F score with the minimum *final* score, and the bonus makes those
-            # differ (Whoosh then drops articles from the top N).
-            top = collectors.TopCollector(limit=stop, usequality=False, replace=0)
-            collector = collectors.FilterCollector(top, allow=matched)
-            searcher.search_with_collector(words_q, collector)
-            ranked = [(r.docnum, float(r.score)) for r in collector.results()]
-        finally:
-            weighting.bonus = {}
-    # An article outside the top `stop` whose bonus alone beats one inside it cannot hold
-    # any of the words (its score would then exceed the bonus): it ranks by its bonus.
-    scored = {d for d, _ in ranked}
-    extra = [(d, b + int(days[d]) * DAY_WEIGHT) for d, b in bonus.items() if d not in scored]
-    ranked = sorted(ranked + extra, key=lambda x: -x[1])[:stop]
-    if len(ranked) < stop:
-        seen = np.fromiter((d for d, _ in ranked), dtype=docs.dtype, count=len(ranked))
-        rest = docs[~np.isin(docs, seen)] if len(seen) else docs
-        ranked += [(d, 0.0) for d in by_date(rest, days, stop - len(ranked), newest=True).tolist()]
+def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[int],
+         days: Sequence[int], stop: int) -> list[tuple[int, float]]:
+    """The best `stop` of the matched articles, with their scores: BM25F over the query's words
+    plus the bonus plus DAY_WEIGHT per day; then the articles with neither a word nor a bonus
+    (found through the exact layer only), newest first, with score 0."""
+    matched = np.unique(np.asarray(docnums, dtype=np.int64))
+    if not len(matched) or stop <= 0:
+        return []
+    day = _days_array(days)[matched]
+    words = rank_words(parsed)
+    score = bm25_scores(searcher, words, matched) if words else np.zeros(len(matched))
+    if words:
+        score += pair_scores(exact, words, matched, searcher.doc_count_all())
+    score += rank_bonus(parsed, exact, matched)
+    scored = np.flatnonzero(score > 0)
+    final = score[scored] + day[scored] * DAY_WEIGHT
+    ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]
+    if len(ranked) < stop:  # newest first, then the larger docnum
+        rest = np.flatnonzero(score <= 0)
+        ranked += [(int(matched[rest[i]]), 0.0) for i in _top(day[rest], matched[rest], stop - len(ranked))]
     return ranked

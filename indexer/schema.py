@@ -1,100 +1,43 @@
 """The Whoosh schema: which representation of an article lives in which field.
 
 - `title`, `body`: jieba words (frequencies only) for BM25F ranking; stored for display.
-- `title_x`, `body_x`, `source_x`, `author_x`: the exact representation (CJK bigrams with unit
-  positions, whole Latin words) that decides what a query matches.
+- `title_x`, `body_x`, `source_x`, `author_x` (in `document_fields`, not in the Whoosh schema):
+  the texts of the exact layer (`indexer.exact`), which decides what a query matches; the
+  writer takes them out of the document and writes them beside the Whoosh segment.
 - `source`, `author`, `date`, `year`, `month`: exact values for filters, sorting and facets.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from whoosh import fields, formats
-from whoosh.system import pack_uint
 
-from indexer.analysis import ExactAnalyzer, WordAnalyzer, exact_postings, word_counts
+from indexer.analysis import word_counts
 from indexer.ranking import TITLE_BOOST
-
-VALUE_GAP = 100_000  # position gap between the values of a multi-valued exact field
-
-
-class ExactField(fields.FieldType):
-    """Exact representation with positions; indexed through `exact_postings` (fast path)."""
-
-    indexed = True
-    scorable = True
-    stored = False
-    unique = False
-    multitoken_query = "phrase"
-
-    def __init__(self, field_boost: float = 1.0) -> None:
-        self.analyzer = ExactAnalyzer()
-        self.format = formats.Positions(field_boost=field_boost)
-        self.column_type = None
-        self.spelling = False
-        self.vector = None
-
-    def positions(self, value) -> dict[str, list[int]]:
-        """term → positions: the indexing fast path."""
-        if isinstance(value, (list, tuple)):  # several values (authors): no phrase spans two
-            postings: dict[str, list[int]] = {}
-            for n, item in enumerate(value):
-                exact_postings(item, postings, base=n * VALUE_GAP)
-            return postings
-        return exact_postings(value)
-
-    def index(self, value, **kwargs):
-        boost = self.format.field_boost
-        for term, poslist in self.positions(value).items():
-            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode_positions(poslist)
 
 
 class WordField(fields.FieldType):
-    """jieba words with frequencies for ranking; indexed through `word_counts` (fast path)."""
+    """jieba words for ranking, each posting weighted by its frequency; indexed through
+    `word_counts`."""
 
     indexed = True
     scorable = True
     unique = False
     multitoken_query = "or"
+    bulk_words = True  # the writer adds all of an article's words in one call
 
     def __init__(self, stored: bool = True, field_boost: float = 1.0) -> None:
-        self.analyzer = WordAnalyzer()
-        self.format = formats.Frequency(field_boost=field_boost)
+        self.analyzer = None  # words come from `word_counts`, never from a Whoosh analyzer
+        # Existence: no per-posting value; the W3 weight (frequency × boost) is all BM25 reads
+        self.format = formats.Existence(field_boost=field_boost)
         self.stored = stored
         self.column_type = None
         self.spelling = False
         self.vector = None
 
-    def frequencies(self, value) -> dict[str, int]:
-        """word → frequency: the indexing fast path."""
-        return word_counts(value)
-
     def index(self, value, **kwargs):
+        """Whoosh's interface; the writer (indexer.whoosh_internals) adds words in bulk instead."""
         boost = self.format.field_boost
-        for term, freq in self.frequencies(value).items():
-            yield term.encode("utf-8"), freq, freq * boost, encoded_frequency(freq)
-
-
-@lru_cache(maxsize=1024)
-def encoded_frequency(freq: int) -> bytes:
-    return pack_uint(freq)
-
-
-_POSITIONS = formats.Positions()
-ONE_POSITION: dict[int, bytes] = {}
-
-
-def encode_positions(poslist: list[int]) -> bytes:
-    """Whoosh's Positions encoding; a lone position (most postings) comes from a cache."""
-    if len(poslist) == 1:
-        p = poslist[0]
-        found = ONE_POSITION.get(p)
-        if found is None:
-            found = _POSITIONS.encode(poslist)
-            if p < 1 << 16:
-                ONE_POSITION[p] = found
-        return found
-    return _POSITIONS.encode(poslist)
+        for term, freq in word_counts(value).items():
+            yield term.encode("utf-8"), freq, freq * boost, b""
 
 
 def build_schema() -> fields.Schema:
@@ -102,10 +45,6 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title=WordField(stored=True, field_boost=TITLE_BOOST),
         body=WordField(stored=True),
-        title_x=ExactField(),
-        body_x=ExactField(),
-        source_x=ExactField(),
-        author_x=ExactField(),
         source=fields.ID(stored=True, sortable=True),
         author=fields.KEYWORD(stored=False, commas=True, lowercase=False, scorable=False),
         authors=fields.STORED(),

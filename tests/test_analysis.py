@@ -1,6 +1,6 @@
-"""Chinese text analysis (indexer/analysis.py): folding, units, exact terms, words, and the Whoosh
-components. Offsets are true offsets into the ORIGINAL text, and the two ways of computing the exact
-representation (Whoosh chain, indexing fast path) never drift apart."""
+"""Chinese text analysis (indexer/analysis.py): folding, units, unit streams and words. Offsets are
+true offsets into the ORIGINAL text, and the indexing fast paths (`unit_stream`, `word_counts`)
+never drift from the unit and word sequences they stand for."""
 from __future__ import annotations
 
 import re
@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import (
-    ExactAnalyzer,
-    WordAnalyzer,
-    exact_postings,
-    exact_terms,
+    LATIN_MARK,
     fold,
     segmenter,
+    unit_stream,
     units,
+    units_stream,
+    word_counts,
     word_tokens,
 )
 
@@ -29,10 +29,6 @@ _TEXTS = st.text(alphabet=st.one_of(
     st.sampled_from("生態環境部黨組書記孫金龍在旗幟雜誌發表的一二三年月日ＡＢＣａｂｃ１２３　，。「」《》、·-_ \n\t"),
     st.characters(codec="utf-8", exclude_categories=("Cs",)),
 ), max_size=200)
-
-
-def _strip_non_units(text: str) -> str:
-    return "".join(u.text for u in units(fold(text)))
 
 
 # ------------------------------------------------------------------------------------ fold
@@ -75,41 +71,33 @@ def test_units_are_cjk_characters_and_whole_latin_words():
     assert [u.text for u in units(text)] == ["2005", "年", "abc", "股", "生", "态", "abc", "def"]
 
 
-def test_exact_terms_are_bigrams_then_a_unigram_before_latin_or_the_end():
-    seq = units(fold("生態環境 A股2005年"))
-    assert [(t.text, t.pos) for t in exact_terms(seq)] == [
-        ("生态", 0), ("态环", 1), ("环境", 2), ("境", 3), ("a", 4), ("股", 5), ("2005", 6), ("年", 7)]
-
-
 @settings(max_examples=300)
 @given(_TEXTS)
-def test_unit_and_term_offsets_point_into_the_original_text(text):
-    folded = fold(text)
-    seq = units(folded)
-    for u in seq:
+def test_unit_offsets_point_into_the_original_text(text):
+    for u in units(fold(text)):
         assert fold(text[u.start:u.end]) == u.text
-    for term in exact_terms(seq):
-        assert _strip_non_units(text[term.start:term.end]) == term.text
 
 
-def _chain_postings(text: str) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for t in ExactAnalyzer()(text, positions=True, chars=True):
-        assert _strip_non_units(text[t.startchar:t.endchar]) == t.text
-        out.setdefault(t.text, []).append(t.pos)
-    return out
-
-
-@settings(max_examples=300)
+@settings(max_examples=500)
 @given(_TEXTS)
-def test_whoosh_exact_chain_equals_the_indexing_fast_path(text):
-    assert _chain_postings(text) == exact_postings(text)
+def test_the_indexed_unit_stream_is_the_unit_sequence(text):
+    """The stream the exact layer indexes (two regex passes) equals the one built unit by unit."""
+    folded = fold(text)
+    assert unit_stream(folded) == units_stream(units(folded))
 
 
-def test_whoosh_exact_chain_equals_the_fast_path_on_every_demo_article(demo_articles):
+def test_unit_stream_marks_latin_units_and_drops_punctuation():
+    assert unit_stream(fold("2005年ＡＢＣ股，生態 abc_def")) == \
+        "\x012005\x01年\x01abc\x01股生态\x01abc\x01\x01def\x01"
+    # marks in the text itself are punctuation, never taken for a Latin unit's marks
+    assert unit_stream("中\x01文\x02ab") == "中文" + LATIN_MARK + "ab" + LATIN_MARK
+
+
+def test_demo_articles_stream_like_their_units(demo_articles):
     for article in demo_articles.values():
         for text in (article.title, article.body, article.source or ""):
-            assert _chain_postings(text) == exact_postings(text), article.id
+            folded = fold(text)
+            assert unit_stream(folded) == units_stream(units(folded)), article.id
 
 
 # ------------------------------------------------------------------------------------ words
@@ -123,8 +111,10 @@ def test_words_carry_true_positions_and_offsets(text):
     assert [w.start for w in words] == sorted(w.start for w in words)
     for w in words:
         assert fold(text[w.start:w.end]) == w.text
-    chain = [(t.text, t.pos, t.startchar, t.endchar) for t in WordAnalyzer()(text, positions=True, chars=True)]
-    assert chain == [(w.text, w.pos, w.start, w.end) for w in words]
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w.text] = counts.get(w.text, 0) + 1
+    assert word_counts(text) == counts
 
 
 def test_words_of_the_seed_sentence():

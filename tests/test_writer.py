@@ -1,19 +1,26 @@
-"""Index writing: however the postings are split into segments, and whichever writer built
-them, searches answer the same, and match what Whoosh's own Phrase query finds."""
+"""Index writing and the exact layer: however the articles are split into segments, streamed
+through worker processes, merged by Whoosh or deleted, searches answer exactly what a brute-force
+scan of the unit streams answers."""
 from __future__ import annotations
 
+import random
+
+import numpy as np
 import pytest
 from helpers import DEMO_ARTICLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 
-from indexer import writer
+from indexer import exact, writer
+from indexer.analysis import fold, unit_stream, units, units_stream
 from indexer.extract import extract_file
 from indexer.postings import ExactPostings
 from indexer.query import match_docnums, parse_query
 from indexer.schema import build_schema, document_fields
 
-QUERIES = ["顧問", '"公共工程委員會"', "委員會 -顧問", "第", "94年", "title:公告", "生態環境部", "行政院 OR 經濟部"]
+QUERIES = ["顧問", '"公共工程委員會"', "委員會 -顧問", "第", "94年", "title:公告", "生態環境部", "行政院 OR 經濟部",
+           "author:郭瑤琪", "source:委員會", "A", "2005"]
 
 
 @pytest.fixture(scope="module")
@@ -30,35 +37,93 @@ def _build(tmp_path, name: str, docs: list[dict], procs: int):
     folder = tmp_path / name
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    writer.write_parallel(ix, docs, procs)
+    writer.write_all(ix, (dict(d) for d in docs), procs)
     return whoosh_index.open_dir(str(folder))
 
 
 def _answers(ix) -> list[list[str]]:
     with ix.searcher() as s:
-        exact = ExactPostings(s)
-        return [sorted(s.stored_fields(d)["id"] for d in (match_docnums(parse_query(q), exact) or ()))
-                for q in QUERIES]
+        exact_ = ExactPostings(s)
+        out = []
+        for q in QUERIES:
+            found = match_docnums(parse_query(q), exact_)
+            assert found is None or list(found) == sorted(set(found.tolist()))  # sorted, unique
+            out.append(sorted(s.stored_fields(int(d))["id"] for d in (() if found is None else found)))
+        return out
 
 
-def test_segments_split_by_the_pool_limit_answer_like_one_segment(tmp_path, demo_docs, monkeypatch):
+def test_segments_split_by_the_size_limit_answer_like_one_segment(tmp_path, demo_docs, monkeypatch):
     one = _build(tmp_path, "one", demo_docs, procs=1)
-    monkeypatch.setattr(writer, "MAX_POOL_POSTINGS", 2_000)  # a new segment every few articles
+    monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 5_000)  # a new segment every few articles
+    monkeypatch.setattr(writer, "BATCH", 3)
     many = _build(tmp_path, "many", demo_docs, procs=2)
     with one.reader() as r1, many.reader() as r2:
         assert len(r1.leaf_readers()) == 1
         assert len(r2.leaf_readers()) > 4
     assert many.doc_count() == one.doc_count() == len(demo_docs)
     assert _answers(many) == _answers(one)
-    assert any(_answers(one))
+    assert all(_answers(one)[i] for i in (0, 1, 3, 4, 5, 6))
 
 
-def test_phrases_from_the_posting_lists_equal_whooshs_phrase_query(tmp_path, demo_docs, monkeypatch):
-    monkeypatch.setattr(writer, "MAX_POOL_POSTINGS", 5_000)
-    ix = _build(tmp_path, "ix", demo_docs, procs=1)
-    with ix.searcher() as s:
-        exact = ExactPostings(s)
-        for terms in (["公共", "共工", "工程"], ["委員", "員會"], ["顧問"], ["中華", "華民", "民國"]):
-            for field in ("title_x", "body_x"):
-                q = Q.Phrase(field, terms) if len(terms) > 1 else Q.Term(field, terms[0])
-                assert exact.phrase_docs(field, terms) == set(s.docs_for_query(q)), (field, terms)
+def test_merged_and_deleted_articles_answer_like_a_fresh_build(tmp_path, demo_docs):
+    """Incremental commits: Whoosh merges small segments (their exact layer comes along) and
+    deleted articles are never found."""
+    folder = tmp_path / "incremental"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    rng = random.Random(5)
+    order = list(demo_docs)
+    rng.shuffle(order)
+    for start in range(0, len(order), 3):
+        w = writer.GenerationWriter(whoosh_index.open_dir(str(folder)))
+        for doc in order[start:start + 3]:
+            w.add(dict(doc))
+        w.commit()
+    gone = [d["id"] for d in order[::4]]
+    w = writer.GenerationWriter(whoosh_index.open_dir(str(folder)))
+    w.commit(deletions=gone)
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as r:
+        assert ix.doc_count() == len(demo_docs) - len(gone)
+        assert len(r.leaf_readers()) < len(order) // 3  # some segments were merged
+    kept = [d for d in demo_docs if d["id"] not in set(gone)]
+    fresh = _build(tmp_path, "fresh", kept, procs=1)
+    assert _answers(ix) == _answers(fresh)
+
+
+# ------------------------------------------------------------------------- the exact layer
+
+_ALPHABET = st.sampled_from(list("生態环境部態黨組中国國中华華人民共和国的一二年月日〇々") +
+                            ["A", "b", "Ａ", "1", "2", "05", "ab", "x9", " ", "，", "。", "_", "-", "\n", "𠀀", "𠀁", "ｱ", "한"])
+_TEXT = st.lists(_ALPHABET, max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=12), st.lists(_TEXT, min_size=1, max_size=8), st.randoms())
+def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, texts, queries, rnd):
+    """The keys, the rarest-first intersection and the confirmation together find exactly the
+    articles whose unit stream holds the phrase's, for phrases cut from the texts and others."""
+    streams = [unit_stream(fold(t)) for t in texts]
+    builder = exact.Builder()
+    for s in streams:
+        builder.add({"body_x": s})
+    path = tmp_path_factory.mktemp("wx") / "seg.wx"
+    builder.write(path)
+    seg = exact.Segment(path)
+    try:
+        phrases = list(queries)
+        for t in texts:  # and pieces of the texts themselves
+            if t:
+                i = rnd.randrange(len(t))
+                phrases.append(t[i:i + rnd.randrange(1, 8)])
+        for phrase in phrases:
+            seq = units(fold(phrase))
+            if not seq:
+                continue
+            needle = units_stream(seq)
+            expected = [i for i, s in enumerate(streams) if needle in s]
+            found = seg.phrase("body_x", exact.Plan(seq))
+            assert found.astype(np.int64).tolist() == expected, (phrase, texts)
+            assert not len(seg.phrase("title_x", exact.Plan(seq)))
+    finally:
+        seg.close()

@@ -1,14 +1,16 @@
-"""wensou itself, through the API the CLI uses: `run_ingest` to build, `SearchEngine` to search.
+"""wensou itself: `cli.py rebuild` to build (a child process, its whole process tree's memory
+sampled), the search API (`SearchEngine`) to search.
 
-The input is the benchmark articles as a JSON Lines file (the contract's record format), so the
-timed build includes reading and extracting those records, as `cli.py rebuild` would.
+The input is the benchmark articles as JSON Lines files (the contract's record format), so the
+timed build includes reading and extracting those records.
 """
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-from indexer.ingest import IngestOptions, run_ingest
+from benchmarks.rebuild import REPO, run_measured
 from indexer.search import SearchEngine, SearchRequest
 
 TOP = 10
@@ -41,8 +43,13 @@ class Wensou:
     def prepare(self, inputs):
         return inputs.jsonl
 
-    def build(self, jsonl: Path, index_dir: Path) -> None:
-        run_ingest(index_dir, [jsonl], rebuild=True, options=IngestOptions(procs=self.procs))
+    def build(self, jsonl: Path, index_dir: Path) -> int:
+        """Returns the peak summed RSS (bytes) of the rebuild's process tree."""
+        _wall, peak, result = run_measured([sys.executable, str(REPO / "cli.py"), "--index", str(index_dir),
+                                            "rebuild", str(jsonl)])
+        if result.returncode:
+            raise RuntimeError(f"cli.py rebuild failed: {result.stderr[-2000:]}")
+        return peak
 
     def open(self, index_dir: Path) -> _Searcher:
         return _Searcher(index_dir)
