@@ -135,6 +135,11 @@ def is_furniture(line: str) -> bool:
     return len(line) <= 60 and bool(_FURNITURE_ANYWHERE.search(line))
 
 
+# Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
+# bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
+_META_MARKS = (":", "：", "号", "號", "[", "【", "源")
+
+
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}.
 
@@ -142,7 +147,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
     """
     found: dict[str, str] = {}
-    if len(line) > 120:
+    if len(line) > 120 or not any(mark in line for mark in _META_MARKS):
         return found
     account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
     if account:
