@@ -68,7 +68,8 @@ def text_lines(element: Element, mark: Element | None = None,
             continue
         if event == "start":
             if tag in _BLOCK or node is mark or node is mark_from:
-                flush()
+                if current:
+                    flush()
                 if node is mark_from:
                     span[0] = len(lines)
             elif tag in _CELLS:
@@ -82,7 +83,8 @@ def text_lines(element: Element, mark: Element | None = None,
                     linked[0] += len(text.strip())
             continue
         if tag in _BLOCK or node is mark:
-            flush()
+            if current:
+                flush()
             if node is mark:
                 span[1] = len(lines)
         elif tag in _CELLS:

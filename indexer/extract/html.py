@@ -43,6 +43,7 @@ _TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _WIDE_SPACE = re.compile(r" {2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SQUEEZE = re.compile(r"\s").sub  # text without its whitespace: _SQUEEZE("", text)
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
 
@@ -153,15 +154,15 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
 
 def _title_element(body: Element, title: str) -> Element | None:
     """The element that prints the headline (a heading first), or None."""
-    key = re.sub(r"\s", "", title)
+    key = _SQUEEZE("", title)
     if len(key) < 4:
         return None
     found = None
     for el in body.iter("h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b", "font"):
-        own = re.sub(r"\s", "", el.text or "")
+        own = _SQUEEZE("", el.text or "")
         if not own or not key.startswith(own[:6]) or len(el) > 4:
             continue
-        if re.sub(r"\s", "", _text(el)) == key:
+        if _SQUEEZE("", _text(el)) == key:
             if el.tag in ("h1", "h2", "h3", "h4"):
                 return el
             found = found if found is not None else el
@@ -178,21 +179,21 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
         if meta.get(key):
             return meta[key], True
     page_title = normalise_line(doc.findtext(".//title") or "")
-    squeezed = re.sub(r"\s", "", page_title)
+    squeezed = _SQUEEZE("", page_title)
     headings = [re.sub(r"^原创\s*", "", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = (re.sub(r"^原创\s*", "", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if (e.get("class") or e.get("id")) and _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
-            key = re.sub(r"\s", "", heading)
+            key = _SQUEEZE("", heading)
             if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
                 return heading, True
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
-        if len(candidate) >= 4 and squeezed.startswith(re.sub(r"\s", "", candidate)):
+        if len(candidate) >= 4 and squeezed.startswith(_SQUEEZE("", candidate)):
             return (strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate), True
     headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
-    if headline and re.sub(r"\s", "", headline) in squeezed:
+    if headline and _SQUEEZE("", headline) in squeezed:
         return headline, True
     if page_title:
         return strip_site_suffix(page_title), False
@@ -324,10 +325,10 @@ def _ld_name(value: object) -> object:
 
 def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
-    key = re.sub(r"\s", "", title)
+    key = _SQUEEZE("", title)
     start = 0
     for i, (line, _) in enumerate(lines):
-        if key and key in re.sub(r"\s", "", line):
+        if key and key in _SQUEEZE("", line):
             start = i
             break
     found: dict[str, str] = {}
@@ -381,12 +382,12 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
 
 
 def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
-    key = re.sub(r"\s", "", title)
+    key = _SQUEEZE("", title)
     body: list[str] = []
     for line, linked in lines:
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
-        if is_furniture(line) or re.sub(r"\s", "", line) == key:
+        if is_furniture(line) or _SQUEEZE("", line) == key:
             continue
         if linked > len(line) * 0.6 and len(line) < 80:
             continue
