@@ -277,3 +277,30 @@ def test_the_sites_own_name_is_the_source_only_when_nothing_else_names_one():
 def test_source_label_without_a_colon_on_its_own_line():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>素材来源 江苏13个设区市党报及官方发布</p></div>")
     assert article.source == "江苏13个设区市党报及官方发布" and "素材来源" not in article.body
+
+
+def test_blog_archive_of_several_dated_posts_gives_the_first_post_not_the_longest():
+    article = one("blog-archive-several-posts.html")
+    assert article.title == "周末去海边看日出 (图)"
+    assert article.date == "2005-06-14"
+    assert article.body.startswith("周末一大早，我们开车去海边看日出")
+    assert "红烧肉" not in article.body and "新年的愿望" not in article.body
+    assert "2005-06-14 03:25:55" not in article.body  # the headline's own date line is not text
+
+
+def test_blog_archive_whose_title_names_a_later_shorter_post_gives_that_post():
+    html = (UNSEEN / "blog-archive-several-posts.html").read_text(encoding="utf-8")
+    html = html.replace("<title>小海 | blog.example.com</title>", "<title>新年的愿望_小海的博客</title>")
+    (article,) = extract_file(html.encode(), "p.html")
+    assert article.title == "新年的愿望"
+    assert article.date == "2005-06-11"  # the post's date, not one under the sidebar that lists it
+    assert article.body.startswith("新的一年到了") and "看日出" not in article.body and "红烧肉" not in article.body
+
+
+def test_article_with_dated_related_rows_is_not_taken_for_several_posts():
+    rows = "".join(f"<tr><td><a href='/n/{i}'>第六届年会专家访谈之{i}，采访录，全文</a>(2006-12-1{i})</td></tr>"
+                   for i in range(5))
+    body = ("<table><tr><td>2004-12-10 阅读10544次</td></tr>"
+            "<tr><td><h1>测试新闻标题在这里</h1>" + STORY * 3 + "</td></tr>" + rows + "</table>")
+    article = page(body)
+    assert article.body.startswith("这是正文的第一段") and "专家访谈" not in article.body

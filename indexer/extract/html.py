@@ -323,14 +323,18 @@ def _ld_name(value: object) -> object:
     return value
 
 
+def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
+    """Whether line `i` is a link in a list of links: mostly link text, like the lines on both sides."""
+    return 0 < i < len(lines) - 1 and all(linked > len(line) * 0.5 for line, linked in lines[i - 1:i + 2])
+
+
 def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = _SQUEEZE("", title)
-    start = 0
-    for i, (line, _) in enumerate(lines):
-        if key and key in _SQUEEZE("", line):
-            start = i
-            break
+    # The headline's line: the first that holds it outside a list of links (a sidebar listing the
+    # article among others), else the first that holds it at all.
+    found_at = [i for i, (line, _) in enumerate(lines) if key in _SQUEEZE("", line)] if key else []
+    start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
     found: dict[str, str] = {}
     for i, (line, _) in enumerate(lines[start:start + 25], start):
         for name, value in parse_meta_line(line).items():
@@ -389,6 +393,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             break  # comments, related articles: the article is over
         if is_furniture(line) or _SQUEEZE("", line) == key:
             continue
+        if title and line.startswith(title) and is_date_line(line[len(title):]):
+            continue  # `学做红烧肉  2005-06-13 15:00:14`: the headline with its date, as a blog prints it
         if linked > len(line) * 0.6 and len(line) < 80:
             continue
         if len(line) <= 80 and parse_meta_line(line):
@@ -455,7 +461,7 @@ def extract_html(text: str, relpath: str) -> Article:
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     title, vouched = _title(doc, meta, ld)
     title_el = _title_element(body_el, title)
-    main = main_content(body_el, title_el)
+    main = main_content(body_el, title_el, title)
     # A page that vouches for its headline is read around the headline and the article only.
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
