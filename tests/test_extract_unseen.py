@@ -304,3 +304,21 @@ def test_article_with_dated_related_rows_is_not_taken_for_several_posts():
             "<tr><td><h1>测试新闻标题在这里</h1>" + STORY * 3 + "</td></tr>" + rows + "</table>")
     article = page(body)
     assert article.body.startswith("这是正文的第一段") and "专家访谈" not in article.body
+
+
+def test_government_record_table_before_the_text_heads_the_body_once():
+    article = one("province-notice-record-table.html")
+    assert article.title == "某省人民政府关于禁止在某河治理工程征地范围内新增建设项目的通告"
+    assert article.date == "2022-01-28" and article.source == "某省人民政府"
+    lines = article.body.splitlines()
+    assert lines[0].startswith("索 引 号：11220000013544357T/2022-00426")
+    assert "发文字号：某政明电〔2022〕1号 发布日期：2022年01月28日" in lines
+    assert article.body.count("索 引 号") == 1  # the nearest copy only (the desktop table is a duplicate)
+    assert lines[-1] == "2022年1月27日" and "主办单位" not in article.body and "分享到" not in article.body
+
+
+def test_a_box_with_fewer_than_three_record_fields_before_the_text_is_not_body():
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'>发布日期：2022年01月28日 发布机构：某市政府</div>"
+                   "<div class='content'>" + STORY + "</div>")
+    assert article.date == "2022-01-28"
+    assert article.body.startswith("这是正文的第一段") and "发布日期" not in article.body

@@ -407,6 +407,36 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     return body
 
 
+# The labels of a government document's record table (政府信息公开: 索引号, 发文机关, 成文日期, …).
+_RECORD_LABEL = re.compile(r"索引号|主题分类|[发發]文机[关關]|[发發]布机[构構]|成文日期|[发發]文字[号號]|[发發]布日期|"
+                           r"公文种[类類]|信息分[类類]|主[题題]词|有效性|生成日期|所属机[构構]|文[号號][:：]")
+
+
+def _record_table(main: Element) -> Element | None:
+    """A government document's record table printed just before its text, outside the main content, or None.
+
+    It is the nearest element before the article (a preceding sibling of the main content or of
+    one of its six nearest ancestors) that is short and names at least three record fields
+    (索引号, 发文机关, 成文日期, 发文字号, 发布日期, …). It is part of the document: the ground
+    truth of such pages keeps it, and readers search by 文号 and 索引号.
+    """
+    node = main
+    for _ in range(7):
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            text = _SQUEEZE("", _text(sibling))
+            if not text:
+                continue
+            if len(text) <= 600 and len(set(_RECORD_LABEL.findall(text))) >= 3:
+                return sibling
+            break  # only the nearest block before the article
+        node = node.getparent()
+        if node is None or node.tag == "body":
+            break
+    return None
+
+
 _EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 
 
@@ -482,6 +512,9 @@ def extract_html(text: str, relpath: str) -> Article:
             if name in ("source", "author") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
     body = _body_lines(main_lines, title)
+    record = _record_table(main) if main is not body_el else None
+    if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
+        body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
     authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(visible.get("author", "")) or names_under_headline
     if not authors:  # a byline at the top of the text, or a signature at its end
