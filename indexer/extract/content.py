@@ -9,6 +9,7 @@ lead paragraph printed just before the main content, outside it.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree
@@ -103,13 +104,14 @@ def text_lines(element: Element, mark: Element | None = None,
     return lines, span[0], span[1]
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names: str) -> int:
+    """The weight of a `class id` string (pages repeat the same few class names many times)."""
+    return (25 if _POSITIVE.search(names) else 0) - (25 if _NEGATIVE.search(names) else 0)
+
+
 def _class_weight(element: Element) -> int:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
-    weight = 0
-    if _NEGATIVE.search(names):
-        weight -= 25
-    if _POSITIVE.search(names):
-        weight += 25
+    weight = _names_weight(f"{element.get('class', '')} {element.get('id', '')}")
     if (element.get("itemprop") or "").lower() == "articlebody":
         weight += 50
     return weight
@@ -315,8 +317,11 @@ def _first_post(best: Element, scores: dict, title_el: Element | None, title: st
         posts = [child for child in parent if isinstance(child.tag, str) and _shape(child) == shape]
         if len(posts) >= 3:
             texts = {post: "".join(post.itertext()) for post in posts}
-            posts = [post for post in posts  # sentences, not a row of links or a date line
-                     if len(_PUNCT.findall(texts[post])) >= 3 and link_density(post) < 0.5]
+            posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences
+            if sum(1 for post in posts if find_date(texts[post][:4000])) < 3:
+                node = parent
+                continue
+            posts = [post for post in posts if link_density(post) < 0.5]  # not a row of links
             dated = [post for post in posts if find_date(texts[post][:4000])]
             if len(dated) >= 3 and len(dated) >= 0.8 * len(posts) and node in dated:
                 key = _SPACE.sub("", title)

@@ -412,6 +412,18 @@ _RECORD_LABEL = re.compile(r"索引号|主题分类|[发發]文机[关關]|[发�
                            r"公文种[类類]|信息分[类類]|主[题題]词|有效性|生成日期|所属机[构構]|文[号號][:：]")
 
 
+def _text_up_to(element: Element, limit: int) -> str | None:
+    """The text inside an element, or None when it is longer than `limit` characters (not read to the end)."""
+    parts: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        parts.append(piece)
+    return "".join(parts)
+
+
 def _record_table(main: Element) -> Element | None:
     """A government document's record table printed just before its text, outside the main content, or None.
 
@@ -425,11 +437,13 @@ def _record_table(main: Element) -> Element | None:
         for sibling in node.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str):
                 continue
-            text = _SQUEEZE("", _text(sibling))
-            if not text:
-                continue
-            if len(text) <= 600 and len(set(_RECORD_LABEL.findall(text))) >= 3:
-                return sibling
+            text = _text_up_to(sibling, 3000)
+            if text is not None:
+                text = _SQUEEZE("", text)
+                if not text:
+                    continue
+                if len(text) <= 600 and len(set(_RECORD_LABEL.findall(text))) >= 3:
+                    return sibling
             break  # only the nearest block before the article
         node = node.getparent()
         if node is None or node.tag == "body":
