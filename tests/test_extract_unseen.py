@@ -277,3 +277,48 @@ def test_the_sites_own_name_is_the_source_only_when_nothing_else_names_one():
 def test_source_label_without_a_colon_on_its_own_line():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>素材来源 江苏13个设区市党报及官方发布</p></div>")
     assert article.source == "江苏13个设区市党报及官方发布" and "素材来源" not in article.body
+
+
+def test_blog_archive_of_several_dated_posts_gives_the_first_post_not_the_longest():
+    article = one("blog-archive-several-posts.html")
+    assert article.title == "周末去海边看日出 (图)"
+    assert article.date == "2005-06-14"
+    assert article.body.startswith("周末一大早，我们开车去海边看日出")
+    assert "红烧肉" not in article.body and "新年的愿望" not in article.body
+    assert "2005-06-14 03:25:55" not in article.body  # the headline's own date line is not text
+
+
+def test_blog_archive_whose_title_names_a_later_shorter_post_gives_that_post():
+    html = (UNSEEN / "blog-archive-several-posts.html").read_text(encoding="utf-8")
+    html = html.replace("<title>小海 | blog.example.com</title>", "<title>新年的愿望_小海的博客</title>")
+    (article,) = extract_file(html.encode(), "p.html")
+    assert article.title == "新年的愿望"
+    assert article.date == "2005-06-11"  # the post's date, not one under the sidebar that lists it
+    assert article.body.startswith("新的一年到了") and "看日出" not in article.body and "红烧肉" not in article.body
+
+
+def test_article_with_dated_related_rows_is_not_taken_for_several_posts():
+    rows = "".join(f"<tr><td><a href='/n/{i}'>第六届年会专家访谈之{i}，采访录，全文</a>(2006-12-1{i})</td></tr>"
+                   for i in range(5))
+    body = ("<table><tr><td>2004-12-10 阅读10544次</td></tr>"
+            "<tr><td><h1>测试新闻标题在这里</h1>" + STORY * 3 + "</td></tr>" + rows + "</table>")
+    article = page(body)
+    assert article.body.startswith("这是正文的第一段") and "专家访谈" not in article.body
+
+
+def test_government_record_table_before_the_text_heads_the_body_once():
+    article = one("province-notice-record-table.html")
+    assert article.title == "某省人民政府关于禁止在某河治理工程征地范围内新增建设项目的通告"
+    assert article.date == "2022-01-28" and article.source == "某省人民政府"
+    lines = article.body.splitlines()
+    assert lines[0].startswith("索 引 号：11220000013544357T/2022-00426")
+    assert "发文字号：某政明电〔2022〕1号 发布日期：2022年01月28日" in lines
+    assert article.body.count("索 引 号") == 1  # the nearest copy only (the desktop table is a duplicate)
+    assert lines[-1] == "2022年1月27日" and "主办单位" not in article.body and "分享到" not in article.body
+
+
+def test_a_box_with_fewer_than_three_record_fields_before_the_text_is_not_body():
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'>发布日期：2022年01月28日 发布机构：某市政府</div>"
+                   "<div class='content'>" + STORY + "</div>")
+    assert article.date == "2022-01-28"
+    assert article.body.startswith("这是正文的第一段") and "发布日期" not in article.body

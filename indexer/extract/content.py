@@ -9,11 +9,13 @@ lead paragraph printed just before the main content, outside it.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree
 
 from .cleaning import is_article_end, normalise_line
+from .dates import find_date
 
 Element = lxml.etree._Element
 _BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
@@ -68,7 +70,8 @@ def text_lines(element: Element, mark: Element | None = None,
             continue
         if event == "start":
             if tag in _BLOCK or node is mark or node is mark_from:
-                flush()
+                if current:
+                    flush()
                 if node is mark_from:
                     span[0] = len(lines)
             elif tag in _CELLS:
@@ -82,7 +85,8 @@ def text_lines(element: Element, mark: Element | None = None,
                     linked[0] += len(text.strip())
             continue
         if tag in _BLOCK or node is mark:
-            flush()
+            if current:
+                flush()
             if node is mark:
                 span[1] = len(lines)
         elif tag in _CELLS:
@@ -100,13 +104,14 @@ def text_lines(element: Element, mark: Element | None = None,
     return lines, span[0], span[1]
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names: str) -> int:
+    """The weight of a `class id` string (pages repeat the same few class names many times)."""
+    return (25 if _POSITIVE.search(names) else 0) - (25 if _NEGATIVE.search(names) else 0)
+
+
 def _class_weight(element: Element) -> int:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
-    weight = 0
-    if _NEGATIVE.search(names):
-        weight -= 25
-    if _POSITIVE.search(names):
-        weight += 25
+    weight = _names_weight(f"{element.get('class', '')} {element.get('id', '')}")
     if (element.get("itemprop") or "").lower() == "articlebody":
         weight += 50
     return weight
@@ -214,7 +219,7 @@ def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
     return node.index(child) < node.index(other)
 
 
-def main_content(body: Element, title_el: Element | None = None) -> Element:
+def main_content(body: Element, title_el: Element | None = None, title: str = "") -> Element:
     """The element holding the article text: the best-scoring container of sentence-bearing text.
 
     Every piece of text with Chinese sentences in it scores by its punctuation and length and
@@ -282,4 +287,52 @@ def main_content(body: Element, title_el: Element | None = None) -> Element:
             final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
         if final > best_score:
             best, best_score = holder, final
+    return _first_post(best, scores, title_el, title)
+
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def _shape(element: Element) -> tuple:
+    """What repeated post containers share: tag, class and id with its digits dropped (`p5189` → `p`)."""
+    return element.tag, element.get("class", ""), _DIGITS.sub("", element.get("id", ""))
+
+
+def _first_post(best: Element, scores: dict, title_el: Element | None, title: str) -> Element:
+    """On a page of several posts (a blog's archive), the post the page leads with.
+
+    Posts are three or more siblings of the same shape (tag, class, id stem) around the best
+    container, holding sentences (not a row of links), nearly all (80%) printing a date of their
+    own; sections of one article do not each carry a date. The post holding the headline (or
+    opening with the page's title) is taken, else the first one; inside it, its own
+    best-scoring container. Any other page keeps `best`.
+    """
+    node = best
+    for _ in range(10):
+        parent = node.getparent()
+        if parent is None or node.tag == "body":
+            break
+        shape = _shape(node)
+        posts = [child for child in parent if isinstance(child.tag, str) and _shape(child) == shape]
+        if len(posts) >= 3:
+            texts = {post: "".join(post.itertext()) for post in posts}
+            posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences
+            if sum(1 for post in posts if find_date(texts[post][:4000])) < 3:
+                node = parent
+                continue
+            posts = [post for post in posts if link_density(post) < 0.5]  # not a row of links
+            dated = [post for post in posts if find_date(texts[post][:4000])]
+            if len(dated) >= 3 and len(dated) >= 0.8 * len(posts) and node in dated:
+                key = _SPACE.sub("", title)
+                chosen = next((post for post in dated if title_el is not None
+                               and (post is title_el or post in title_el.iterancestors())), None)
+                chosen = chosen or next((post for post in dated if len(key) >= 4
+                                         and _SPACE.sub("", texts[post]).startswith(key)), dated[0])
+                if chosen is node:
+                    return best
+                inside = [(score, holder) for holder, score in scores.items()
+                          if holder is chosen or chosen in holder.iterancestors()]
+                return max(inside, key=lambda item: item[0])[1] if inside else chosen
+        node = parent
     return best
