@@ -1,4 +1,4 @@
-"""wensou command line: ingest, rebuild, sources, search, show, stats, serve (CONTRACT.md "CLI").
+"""wensou command line: ingest, rebuild, sources, search, show, stats, serve (docs/interfaces.md "Command line").
 
 A thin shell over `indexer`: it turns options into requests, renders results as readable text
 (matches emphasised on a terminal) or as the contract's JSON, and maps failures to exit codes:

@@ -4,7 +4,7 @@ Written independently of the engine, using only `indexer.analysis.fold`. The uni
 are its CJK characters one by one and its Latin words and numbers whole (after folding); a
 phrase matches an article when the folded title or the folded body holds the phrase's units
 consecutively, with only whitespace or punctuation (anything that is not a unit) between them
-(CONTRACT.md "Query syntax"). An unquoted query of several words needs every word to match.
+(docs/interfaces.md "Query language"). An unquoted query of several words needs every word to match.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Rebuild and incremental-ingest timing on a real corpus, through the real command line.
 
-    python -m benchmarks.rebuild --corpus ../shared/corpus/rmrb-text [--changed 10] [--keep DIR]
+    python -m benchmarks.rebuild --corpus FOLDER [--changed 10] [--keep DIR]
 
 1. `cli.py rebuild CORPUS` into a fresh index: wall time, articles/s, index size, and the peak
    RSS of the child process tree (sampled with psutil; worker processes counted).
@@ -73,7 +73,7 @@ def cli(index: Path, *args: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", required=True, type=Path, help="folder of articles (e.g. ../shared/corpus/rmrb-text)")
+    ap.add_argument("--corpus", required=True, type=Path, help="folder of article files (one article a file, e.g. People's Daily text dumps)")
     ap.add_argument("--changed", type=int, default=10, help="files to change for the incremental ingest")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it (default: a temp dir)")
     args = ap.parse_args(argv)

@@ -10,7 +10,7 @@ query).
   so a phrase folds the same way inside a query and inside any article).
 - Units: every CJK character is one unit, every run of Latin letters or digits is one unit;
   whitespace and punctuation are not units. A phrase matches where its units appear
-  consecutively (CONTRACT.md "Query syntax").
+  consecutively (docs/interfaces.md "Query language").
 - Exact terms (`exact_terms`): over the unit sequence, a CJK unit followed by another CJK
   unit gives the bigram of the two at the unit's position; a CJK unit followed by a Latin
   unit (or by nothing) gives itself as a unigram, and so does one that follows a Latin unit
@@ -159,8 +159,8 @@ def unit_stream(folded: str) -> str:
     """The units of folded text as one string: CJK characters as they are, each Latin unit
     between two LATIN_MARKs, everything else (whitespace, punctuation) removed.
 
-    A phrase matches where its own stream occurs in the article's stream (CONTRACT "Query
-    syntax"): a CJK character is one character of the stream, and the marks keep a Latin unit
+    A phrase matches where its own stream occurs in the article's stream (docs/interfaces.md,
+    "Query language"): a CJK character is one character of the stream, and the marks keep a Latin unit
     from matching inside a longer one. Two regular-expression passes at C speed.
     """
     if LATIN_MARK in folded or VALUE_MARK in folded:

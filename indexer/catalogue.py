@@ -2,7 +2,7 @@
 
 The catalogue maps each file read (by absolute path) to its content hash, the options it was
 read with, the source it came from and the articles it gave (id, URL, content hash). It decides
-whether an arriving article is stored (CONTRACT.md "Article", `id`):
+whether an arriving article is stored (docs/interfaces.md "The article", `id`):
 
 - the same article again (the same title and text, or the same URL) is stored once and reported;
 - an id already taken by a different article *from the same source* is a duplicate (a feed

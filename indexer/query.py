@@ -123,7 +123,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> np.ndarray:
     """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
-    (CONTRACT phrase)."""
+    (docs/interfaces.md "Query language")."""
     return exact.phrase(fieldname, seq)
 
 

@@ -4,7 +4,7 @@ Each generation holds its own record, `sources.json`, written with the generatio
 goes live; a writer reads the live generation's record, changes it and writes it into the
 new generation. So a rebuild killed at any point leaves the live generation and its record
 as they were, and `rebuild` without paths can always read the whole index again from where
-its articles came from (CONTRACT.md "CLI": rebuild, ingest, sources).
+its articles came from (docs/interfaces.md "Command line": rebuild, ingest, sources).
 """
 from __future__ import annotations
 

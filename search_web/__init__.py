@@ -3,7 +3,7 @@
 `create_app(config)` builds a Flask app over one index directory (config key `INDEX_DIR`;
 default `$WENSOU_INDEX`, else `index_data/index`) with one shared, thread-safe `SearchEngine`
 that follows new index generations by itself. The search page and the JSON API are two
-blueprints that only render what the engine returns (CONTRACT.md "Web").
+blueprints that only render what the engine returns (docs/interfaces.md "Web routes").
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The advanced-search form: its fields written as the query syntax (CONTRACT.md "Query syntax").
+"""The advanced-search form: its fields written as the query syntax (docs/interfaces.md "Query language").
 
 The form's fields arrive as URL parameters (`all`, `phrase`, `none`, `in_title`, `by_source`,
 `by_author`, with `from`/`to` as usual); `write_query` turns them into one query string, and the

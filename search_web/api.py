@@ -1,5 +1,5 @@
 """The machine-readable routes: `/api/search` (JSON), `/api/search.csv`, `/feeds/search.atom`,
-`/api/articles/<id>` and `/healthz` (CONTRACT.md "Web").
+`/api/articles/<id>` and `/healthz` (docs/interfaces.md "Web routes").
 
 `/api/search` returns exactly `SearchResult.to_dict()`, the same object as `cli.py search
 --format json`; the CSV and the feed render the same engine search for the same parameters

@@ -2,7 +2,7 @@
 
 Validation (lengths, ranges, dates, sorts, per_page, facet_size) lives in `SearchRequest.create`
 alone; this module only picks the values out of the query string (the same parameters on `/`,
-`/api/search`, `/api/search.csv` and `/feeds/search.atom`, CONTRACT.md "Web"). Repeatable filters
+`/api/search`, `/api/search.csv` and `/feeds/search.atom`, docs/interfaces.md "Web routes"). Repeatable filters
 (`source`, `author`, `column`) are read with getlist; for the single-valued ones the first wins.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line (CONTRACT.md "CLI"): search, show, stats, ingest and rebuild through click's
+"""The command line (docs/interfaces.md "Command line"): search, show, stats, ingest and rebuild through click's
 CliRunner on small indexes of their own; exit codes 0 done, 1 nothing could be done, 2 bad usage."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Facets and filters a user narrows results with (CONTRACT.md "Search result", "Query syntax"):
+"""Facets and filters a user narrows results with (docs/interfaces.md "Search result (JSON)", "Query syntax"):
 a joint document counts for each of its publishing bodies, the column (栏目) facet, several
 values of one filter find either, and every facet says whether its list was cut."""
 from __future__ import annotations

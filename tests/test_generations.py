@@ -1,4 +1,4 @@
-"""Incremental ingest and index generations (CONTRACT.md "CLI": ingest, rebuild).
+"""Incremental ingest and index generations (docs/interfaces.md "Command line": ingest, rebuild).
 
 Unchanged files are skipped by content hash, changed files replace their articles, deleted
 files' articles stay until `--prune` or a rebuild, duplicates are stored once and reported; old

@@ -1,6 +1,6 @@
 """Operations: rebuilds and ingests never interrupt searching and never lose the index.
 
-Every test drives the real command line in child processes (CONTRACT.md "CLI"): a server that
+Every test drives the real command line in child processes (docs/interfaces.md "Command line"): a server that
 keeps answering while the index is rebuilt under it, writers killed with SIGKILL at chosen
 moments, two rebuilds started together, and the reports an operator reads (stats, the rebuild's
 summary line).

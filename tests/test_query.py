@@ -1,4 +1,4 @@
-"""Query syntax (CONTRACT.md "Query syntax"): the parser, and what each operator does to the result
+"""Query syntax (docs/interfaces.md "Query language"): the parser, and what each operator does to the result
 set, checked against the brute-force oracle of test_search.py over the demo articles."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Search parameters as a user writes them (CONTRACT.md "Query syntax": filters and dates):
+"""Search parameters as a user writes them (docs/interfaces.md "Query language": filters and dates):
 `SearchRequest.create` reads every date form ingest reads, and says in Chinese what is wrong."""
 from __future__ import annotations
 

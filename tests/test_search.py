@@ -1,4 +1,4 @@
-"""The search core against a brute-force oracle over the demo articles (CONTRACT.md "Query syntax",
+"""The search core against a brute-force oracle over the demo articles (docs/interfaces.md "Query language",
 "Search result (JSON)").
 
 The oracle is written independently of `indexer`: apart from `fold` (the contract's folding), it

@@ -1,6 +1,6 @@
 """Nothing a user ingested is lost, and nothing that is not an article gets in (issue 12).
 
-Through the real command line (CONTRACT.md "CLI": ingest, rebuild, sources; "Article": id):
+Through the real command line (docs/interfaces.md "Command line": ingest, rebuild, sources; "Article": id):
 the index records the paths it was read from, `rebuild` without PATH reads them all again, a
 recorded source that is gone fails the rebuild unless `--drop-missing`, two sites saved the same
 way keep both articles, junk is skipped with a reason, kicker headlines stay, and the reports'

@@ -1,4 +1,4 @@
-"""The search page and the JSON API (CONTRACT.md "Web", "Search result (JSON)"), through Flask's
+"""The search page and the JSON API (docs/interfaces.md "Web routes", "Search result (JSON)"), through Flask's
 test client over a small index built from known articles (see web_fixtures)."""
 from __future__ import annotations
 
@@ -12,19 +12,23 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import lxml.html
 import pytest
-from helpers import HOSTILE_ID, HOSTILE_TITLE, SLASH_ID, build_index, records
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from web_facets import (
+from helpers import (
     AUTHORS,
     CONTROL_TITLE,
     FORMULA_TITLES,
+    HOSTILE_ID,
+    HOSTILE_TITLE,
     NAMES,
+    SLASH_ID,
     SOURCES,
     TRADITIONAL_BODY,
     TRADITIONAL_ID,
     build_facet_index,
+    build_index,
+    records,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 import search_web.api
@@ -839,7 +843,7 @@ def test_new_routes_never_500(client):
 
 
 def test_page_says_what_the_engine_expanded_and_collapsed(client, app, monkeypatch):
-    """The page shows the result's `variants` and `stories` (CONTRACT "Search result") with links
+    """The page shows the result's `variants` and `stories` (docs/interfaces.md "Search result (JSON)") with links
     that turn each off; the engine's values are stood in for here."""
     with app.app_context():
         engine = get_engine()

@@ -14,8 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: helpers
 
-from helpers import build_index, live_server
-from web_facets import build_facet_index
+from helpers import build_facet_index, build_index, live_server
 
 from search_web import create_app
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from web_facets import AUTHORS, NAMES, SOURCES, TRADITIONAL_ID
+from helpers import AUTHORS, NAMES, SOURCES, TRADITIONAL_ID
 
 ALL_ENV = 24
 
