@@ -211,16 +211,17 @@ def records() -> list[dict]:
     return out
 
 
-def build_index(folder: Path) -> Path:
-    """Write the records as JSON Lines into `folder` and build an index beside them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    articles = folder / "articles"
-    articles.mkdir(exist_ok=True)
-    (articles / "test.jsonl").write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in records()) + "\n", encoding="utf-8")
+def index_of(folder: Path, name: str, recs: list[dict]) -> Path:
+    """Write `recs` as `folder`/articles/`name` (JSON Lines) and build an index beside them."""
+    write_jsonl(folder / "articles" / name, recs)
     index = folder / "index"
-    run_ingest(index, [articles], rebuild=True)
+    run_ingest(index, [folder / "articles"], rebuild=True)
     return index
+
+
+def build_index(folder: Path) -> Path:
+    """The web fixture's records, built into an index in `folder`."""
+    return index_of(folder, "test.jsonl", records())
 
 
 @contextmanager
@@ -290,11 +291,5 @@ def facet_records() -> list[dict]:
 
 
 def build_facet_index(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    articles = folder / "articles"
-    articles.mkdir(exist_ok=True)
-    (articles / "facets.jsonl").write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in facet_records()) + "\n", encoding="utf-8")
-    index = folder / "index"
-    run_ingest(index, [articles], rebuild=True)
-    return index
+    """The long-lists fixture's records, built into an index in `folder`."""
+    return index_of(folder, "facets.jsonl", facet_records())
