@@ -194,16 +194,25 @@ def _machine() -> dict:
             "modified_indexer_files": git("status", "--porcelain", "--", "indexer").splitlines()}
 
 
-def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
+def _prepare(corpora: list[Path], workdir: Path, sizes: list[int], reuse: bool = False) -> dict:
     """Write the articles of each size (JSON Lines folders) and the oracle's matches for every
-    query of the mix over them."""
+    query of the mix over them. With `reuse`, a size whose folder, oracle and record
+    (`corpus-<size>.json`, written with them) are already in `workdir` is kept as it is."""
     from benchmarks.corpus import Generator, load_sources, write_corpus
     from benchmarks.oracle import query_phrases, unit_string
 
+    info: dict = {"corpora": [str(c) for c in corpora], "text_bytes": {}}
+    if reuse:
+        for size in sizes:
+            record = workdir / f"corpus-{size}.json"
+            if record.exists() and (workdir / f"input-{size}").is_dir() and (workdir / f"oracle-{size}.json").exists():
+                info["text_bytes"][str(size)] = json.loads(record.read_text())["text_bytes"]
+        sizes = [s for s in sizes if str(s) not in info["text_bytes"]]
+        if not sizes:
+            return info
     t0 = time.perf_counter()
     gen = Generator(load_sources(corpora))
-    info: dict = {"corpora": [str(c) for c in corpora], "source_articles": len(gen.articles),
-                  "extract_s": round(time.perf_counter() - t0, 1), "text_bytes": {}}
+    info.update(source_articles=len(gen.articles), extract_s=round(time.perf_counter() - t0, 1))
     keys = {q: [unit_string(p) for p in query_phrases(q)] for q, _ in QUERY_MIX}
     for size in sizes:
         folder = workdir / f"input-{size}"
@@ -224,6 +233,7 @@ def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
         info["text_bytes"][str(size)] = write_corpus(articles(), folder, files=max(64, size // 500))
         (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
                                                      encoding="utf-8")
+        (workdir / f"corpus-{size}.json").write_text(json.dumps({"text_bytes": info["text_bytes"][str(size)]}))
     return info
 
 
@@ -240,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exact-max-size", type=int, default=20000,
                         help="check full matched sets only up to this size (0: every size)")
     parser.add_argument("--report-only", action="store_true", help="print tables and plot from results.json")
+    parser.add_argument("--reuse-inputs", action="store_true",
+                        help="keep the articles and oracle of a size already written in --workdir")
     parser.add_argument("--child", choices=("build", "query"), help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -264,7 +276,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine: {results['machine']}", flush=True)
         if not args.corpus:
             parser.error("--corpus is required (one or more source corpus folders)")
-        results["corpus"] = _prepare([c.resolve() for c in args.corpus], workdir, sizes)
+        prepared = _prepare([c.resolve() for c in args.corpus], workdir, sizes, args.reuse_inputs)
+        old_bytes = results.get("corpus", {}).get("text_bytes", {})
+        results["corpus"] = {**prepared, "text_bytes": {**old_bytes, **prepared["text_bytes"]}}
         print(f"corpus: {results['corpus']}", flush=True)
         for size in sizes:
             for engine in engines:
