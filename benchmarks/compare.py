@@ -319,6 +319,16 @@ def _runs(results: dict) -> list[dict]:
     return sorted(results["runs"].values(), key=lambda r: (r["size"], order.get(r["engine"], 9)))
 
 
+def _name(run: dict) -> str:
+    """The engine's name in the tables, with the run's label when it has one (a run merged in
+    from another session: `label`, and `text_bytes` when its articles were other ones)."""
+    return f"{run['engine']} ({run['label']})" if run.get("label") else run["engine"]
+
+
+def _text_bytes(results: dict, run: dict) -> int | None:
+    return run.get("text_bytes") or results.get("corpus", {}).get("text_bytes", {}).get(str(run["size"]))
+
+
 def _ok(run: dict) -> bool:
     return "error" not in run.get("build", {"error": 1}) and "error" not in run.get("query", {"error": 1})
 
@@ -334,15 +344,15 @@ def tables(results: dict) -> str:
         b, q = r.get("build", {}), r.get("query", {})
         load = f"{r.get('load_at_start', 0):.1f} → {r.get('load_at_end', 0):.1f}"
         if "error" in b:
-            lines.append(f"| {r['size']} | {r['engine']} | {b['error']} | | | | | | | {load} |")
+            lines.append(f"| {r['size']} | {_name(r)} | {b['error']} | | | | | | | {load} |")
             continue
         if b.get("tree_peak_mb"):
             rss = f"{b['tree_peak_mb']:.0f} (process tree)"
         else:
             rss = f"{b['peak_rss_mb']:.0f}" + (f"; {b['peak_worker_rss_mb']:.0f}" if b["peak_worker_rss_mb"] > 1 else "")
-        text = results.get("corpus", {}).get("text_bytes", {}).get(str(r["size"]))
+        text = _text_bytes(results, r)
         ratio = f" ({b['index_bytes'] / text:.2f}×)" if text else ""
-        head = (f"| {r['size']} | {r['engine']} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
+        head = (f"| {r['size']} | {_name(r)} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
                 f"| {b['index_bytes'] / 1e6:.1f}{ratio} | {rss} ")
         if "error" in q:
             lines.append(head + f"| {q.get('error', 'not run')} | | | {load} |")
@@ -361,12 +371,12 @@ def tables(results: dict) -> str:
         qs = r["query"]["queries"]
         totals = sum(1 for x in qs if x["total"] == x["oracle"])
         if qs[0]["oracle"] is None:
-            lines.append(f"| {r['size']} | {r['engine']} | (no oracle at this size) | | | | |")
+            lines.append(f"| {r['size']} | {_name(r)} | (no oracle at this size) | | | | |")
             continue
         if "precision" not in qs[0]:
-            lines.append(f"| {r['size']} | {r['engine']} | (sets not checked) | | | | {totals}/{len(qs)} |")
+            lines.append(f"| {r['size']} | {_name(r)} | (sets not checked) | | | | {totals}/{len(qs)} |")
             continue
-        lines.append(f"| {r['size']} | {r['engine']} | {sum(x['exact'] for x in qs)}/{len(qs)} "
+        lines.append(f"| {r['size']} | {_name(r)} | {sum(x['exact'] for x in qs)}/{len(qs)} "
                      f"| {statistics.mean(x['precision'] for x in qs):.3f} "
                      f"| {statistics.mean(x['recall'] for x in qs):.3f} "
                      f"| {sum(1 for x in qs if x['oracle'] and x['recall'] == 0)} | {totals}/{len(qs)} |")
@@ -396,9 +406,12 @@ def tables(results: dict) -> str:
                 cells += ["", ""]
                 continue
             b, q = r.get("build", {}), r.get("query", {})
-            cells.append("skipped" if "error" in b else f"{b['build_s']:.1f}")
-            cells.append("" if "error" in b else ("—" if "error" in q else f"{q['facets']['p95']:.1f}"))
+            mark = "*" if r.get("label") else ""
+            cells.append("skipped" if "error" in b else f"{b['build_s']:.1f}{mark}")
+            cells.append("" if "error" in b else ("—" if "error" in q else f"{q['facets']['p95']:.1f}{mark}"))
         lines.append(f"| {size} | " + " | ".join(cells) + " |")
+    if any(r.get("label") for r in _runs(results)):
+        lines += ["", "\\* a run from another session (its label is in the first table)."]
     lines += ["", "### Issue 10 targets (wensou)", "",
               "| size | articles/s (≥ 600) | × Whoosh+jieba (≥ 3) | index ÷ text (≤ 3) | rebuild peak MB (≤ 1024) "
               "| p50 / p95 ms (≤ 10 / 50) | slowest query with < 100 matches (≤ 5 ms) | 年 / 的 ms (≤ 150) |",
@@ -410,7 +423,7 @@ def tables(results: dict) -> str:
         b, q = w["build"], w["query"]
         speed = (f"{j['build']['build_s'] / b['build_s']:.2f}" if j and "error" not in j.get("build", {"error": 1})
                  else "—")
-        text = results.get("corpus", {}).get("text_bytes", {}).get(str(size))
+        text = _text_bytes(results, w)
         per = q["per_query_facets_ms"]
         few = [(per[x["query"]], x["query"], x["total"]) for x in q["queries"] if x["total"] < 100]
         slow_few = max(few) if few else None
