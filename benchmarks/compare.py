@@ -194,16 +194,25 @@ def _machine() -> dict:
             "modified_indexer_files": git("status", "--porcelain", "--", "indexer").splitlines()}
 
 
-def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
+def _prepare(corpora: list[Path], workdir: Path, sizes: list[int], reuse: bool = False) -> dict:
     """Write the articles of each size (JSON Lines folders) and the oracle's matches for every
-    query of the mix over them."""
+    query of the mix over them. With `reuse`, a size whose folder, oracle and record
+    (`corpus-<size>.json`, written with them) are already in `workdir` is kept as it is."""
     from benchmarks.corpus import Generator, load_sources, write_corpus
     from benchmarks.oracle import query_phrases, unit_string
 
+    info: dict = {"corpora": [str(c) for c in corpora], "text_bytes": {}}
+    if reuse:
+        for size in sizes:
+            record = workdir / f"corpus-{size}.json"
+            if record.exists() and (workdir / f"input-{size}").is_dir() and (workdir / f"oracle-{size}.json").exists():
+                info["text_bytes"][str(size)] = json.loads(record.read_text())["text_bytes"]
+        sizes = [s for s in sizes if str(s) not in info["text_bytes"]]
+        if not sizes:
+            return info
     t0 = time.perf_counter()
     gen = Generator(load_sources(corpora))
-    info: dict = {"corpora": [str(c) for c in corpora], "source_articles": len(gen.articles),
-                  "extract_s": round(time.perf_counter() - t0, 1), "text_bytes": {}}
+    info.update(source_articles=len(gen.articles), extract_s=round(time.perf_counter() - t0, 1))
     keys = {q: [unit_string(p) for p in query_phrases(q)] for q, _ in QUERY_MIX}
     for size in sizes:
         folder = workdir / f"input-{size}"
@@ -224,6 +233,7 @@ def _prepare(corpora: list[Path], workdir: Path, sizes: list[int]) -> dict:
         info["text_bytes"][str(size)] = write_corpus(articles(), folder, files=max(64, size // 500))
         (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
                                                      encoding="utf-8")
+        (workdir / f"corpus-{size}.json").write_text(json.dumps({"text_bytes": info["text_bytes"][str(size)]}))
     return info
 
 
@@ -240,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exact-max-size", type=int, default=20000,
                         help="check full matched sets only up to this size (0: every size)")
     parser.add_argument("--report-only", action="store_true", help="print tables and plot from results.json")
+    parser.add_argument("--reuse-inputs", action="store_true",
+                        help="keep the articles and oracle of a size already written in --workdir")
     parser.add_argument("--child", choices=("build", "query"), help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -264,7 +276,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"machine: {results['machine']}", flush=True)
         if not args.corpus:
             parser.error("--corpus is required (one or more source corpus folders)")
-        results["corpus"] = _prepare([c.resolve() for c in args.corpus], workdir, sizes)
+        prepared = _prepare([c.resolve() for c in args.corpus], workdir, sizes, args.reuse_inputs)
+        old_bytes = results.get("corpus", {}).get("text_bytes", {})
+        results["corpus"] = {**prepared, "text_bytes": {**old_bytes, **prepared["text_bytes"]}}
         print(f"corpus: {results['corpus']}", flush=True)
         for size in sizes:
             for engine in engines:
@@ -305,6 +319,16 @@ def _runs(results: dict) -> list[dict]:
     return sorted(results["runs"].values(), key=lambda r: (r["size"], order.get(r["engine"], 9)))
 
 
+def _name(run: dict) -> str:
+    """The engine's name in the tables, with the run's label when it has one (a run merged in
+    from another session: `label`, and `text_bytes` when its articles were other ones)."""
+    return f"{run['engine']} ({run['label']})" if run.get("label") else run["engine"]
+
+
+def _text_bytes(results: dict, run: dict) -> int | None:
+    return run.get("text_bytes") or results.get("corpus", {}).get("text_bytes", {}).get(str(run["size"]))
+
+
 def _ok(run: dict) -> bool:
     return "error" not in run.get("build", {"error": 1}) and "error" not in run.get("query", {"error": 1})
 
@@ -320,15 +344,15 @@ def tables(results: dict) -> str:
         b, q = r.get("build", {}), r.get("query", {})
         load = f"{r.get('load_at_start', 0):.1f} → {r.get('load_at_end', 0):.1f}"
         if "error" in b:
-            lines.append(f"| {r['size']} | {r['engine']} | {b['error']} | | | | | | | {load} |")
+            lines.append(f"| {r['size']} | {_name(r)} | {b['error']} | | | | | | | {load} |")
             continue
         if b.get("tree_peak_mb"):
             rss = f"{b['tree_peak_mb']:.0f} (process tree)"
         else:
             rss = f"{b['peak_rss_mb']:.0f}" + (f"; {b['peak_worker_rss_mb']:.0f}" if b["peak_worker_rss_mb"] > 1 else "")
-        text = results.get("corpus", {}).get("text_bytes", {}).get(str(r["size"]))
+        text = _text_bytes(results, r)
         ratio = f" ({b['index_bytes'] / text:.2f}×)" if text else ""
-        head = (f"| {r['size']} | {r['engine']} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
+        head = (f"| {r['size']} | {_name(r)} | {b['build_s']:.1f} | {b['articles_per_s']:.0f} "
                 f"| {b['index_bytes'] / 1e6:.1f}{ratio} | {rss} ")
         if "error" in q:
             lines.append(head + f"| {q.get('error', 'not run')} | | | {load} |")
@@ -347,12 +371,12 @@ def tables(results: dict) -> str:
         qs = r["query"]["queries"]
         totals = sum(1 for x in qs if x["total"] == x["oracle"])
         if qs[0]["oracle"] is None:
-            lines.append(f"| {r['size']} | {r['engine']} | (no oracle at this size) | | | | |")
+            lines.append(f"| {r['size']} | {_name(r)} | (no oracle at this size) | | | | |")
             continue
         if "precision" not in qs[0]:
-            lines.append(f"| {r['size']} | {r['engine']} | (sets not checked) | | | | {totals}/{len(qs)} |")
+            lines.append(f"| {r['size']} | {_name(r)} | (sets not checked) | | | | {totals}/{len(qs)} |")
             continue
-        lines.append(f"| {r['size']} | {r['engine']} | {sum(x['exact'] for x in qs)}/{len(qs)} "
+        lines.append(f"| {r['size']} | {_name(r)} | {sum(x['exact'] for x in qs)}/{len(qs)} "
                      f"| {statistics.mean(x['precision'] for x in qs):.3f} "
                      f"| {statistics.mean(x['recall'] for x in qs):.3f} "
                      f"| {sum(1 for x in qs if x['oracle'] and x['recall'] == 0)} | {totals}/{len(qs)} |")
@@ -382,9 +406,12 @@ def tables(results: dict) -> str:
                 cells += ["", ""]
                 continue
             b, q = r.get("build", {}), r.get("query", {})
-            cells.append("skipped" if "error" in b else f"{b['build_s']:.1f}")
-            cells.append("" if "error" in b else ("—" if "error" in q else f"{q['facets']['p95']:.1f}"))
+            mark = "*" if r.get("label") else ""
+            cells.append("skipped" if "error" in b else f"{b['build_s']:.1f}{mark}")
+            cells.append("" if "error" in b else ("—" if "error" in q else f"{q['facets']['p95']:.1f}{mark}"))
         lines.append(f"| {size} | " + " | ".join(cells) + " |")
+    if any(r.get("label") for r in _runs(results)):
+        lines += ["", "\\* a run from another session (its label is in the first table)."]
     lines += ["", "### Issue 10 targets (wensou)", "",
               "| size | articles/s (≥ 600) | × Whoosh+jieba (≥ 3) | index ÷ text (≤ 3) | rebuild peak MB (≤ 1024) "
               "| p50 / p95 ms (≤ 10 / 50) | slowest query with < 100 matches (≤ 5 ms) | 年 / 的 ms (≤ 150) |",
@@ -396,7 +423,7 @@ def tables(results: dict) -> str:
         b, q = w["build"], w["query"]
         speed = (f"{j['build']['build_s'] / b['build_s']:.2f}" if j and "error" not in j.get("build", {"error": 1})
                  else "—")
-        text = results.get("corpus", {}).get("text_bytes", {}).get(str(size))
+        text = _text_bytes(results, w)
         per = q["per_query_facets_ms"]
         few = [(per[x["query"]], x["query"], x["total"]) for x in q["queries"] if x["total"] < 100]
         slow_few = max(few) if few else None

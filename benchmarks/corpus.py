@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.article import Article, Skipped
+from indexer.catalogue import content_hash
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 
 MUTATION_RATE = 0.01  # share of CJK characters replaced in a generated paragraph
@@ -51,7 +52,8 @@ def _load_files(files: list[Path], folder: Path) -> tuple[list[Article], list[Sk
 
 def load_sources(sources: list[Path]) -> list[Article]:
     """The articles of every source folder, ids prefixed with the folder's name; an article
-    is left out when it repeats an earlier one's id or URL (ingest would store it once) or
+    is left out when it repeats an earlier one's id, URL or content (title and body: ingest
+    would store it once) or
     does not come back identical from its JSON Lines record, so that every engine and the
     oracle see exactly the same articles."""
     out: list[Article] = []
@@ -60,12 +62,13 @@ def load_sources(sources: list[Path]) -> list[Article]:
         articles, _ = load_articles(src)
         for a in articles:
             a.id = f"{Path(src).name}/{a.id}"
-            if a.id in seen or (a.url and a.url in seen):
+            same = "content:" + content_hash(a)
+            if a.id in seen or (a.url and a.url in seen) or same in seen:
                 continue
             record = (json.dumps(a.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
             if list(extract_file(record, "check.jsonl")) != [a]:
                 continue
-            seen.update(x for x in (a.id, a.url) if x)
+            seen.update(x for x in (a.id, a.url, same) if x)
             out.append(a)
     return out
 

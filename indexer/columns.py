@@ -3,8 +3,9 @@ path: filters are boolean masks over the matching document numbers, facets `np.b
 them, date sorts `argpartition`/`argsort`. Nothing here loops over matching articles in Python,
 and the work is in proportion to the matches, not to the index.
 
-The values come from the generation's Whoosh columns (`date`, `source`, `authors_col`) and, for
-`column`, which the schema keeps as a stored field only, from the stored fields. They are read
+The values come from the generation's Whoosh columns (`date`, `source`, `authors_col`,
+`column_col`; for segments written before `column_col` existed, the column comes from the stored
+fields, which costs reading every stored article at open). They are read
 segment by segment; segments are immutable and shared between generations (an ingest hard-links
 them), so `SegmentCache` keeps each segment's values and a new generation reads only its new
 segments. Deletions are per generation and applied at open.
@@ -33,8 +34,12 @@ class SegmentValues:
     columns: list[str]
 
 
+def _has_column(leaf, name: str) -> bool:
+    return name in leaf.schema and bool(leaf.has_column(name))  # segments written before a column existed
+
+
 def _column(leaf, name: str, count: int) -> list[str]:
-    if not leaf.has_column(name):
+    if not _has_column(leaf, name):
         return [""] * count
     return [v if isinstance(v, str) else (v.decode("utf-8") if v else "") for v in leaf.column_reader(name)]
 
@@ -48,7 +53,9 @@ def read_segment(leaf) -> SegmentValues:
     count = leaf.doc_count_all()
     authors = [tuple(a.split(AUTHOR_SEPARATOR)) if a else () for a in _column(leaf, "authors_col", count)]
     return SegmentValues(dates=_column(leaf, "date", count), sources=_column(leaf, "source", count),
-                         authors=authors, columns=_stored_column(leaf, "column", count))
+                         authors=authors,
+                         columns=_column(leaf, "column_col", count) if _has_column(leaf, "column_col")
+                         else _stored_column(leaf, "column", count))
 
 
 class SegmentCache:

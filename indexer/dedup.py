@@ -53,7 +53,10 @@ def _chars(folded: str) -> str:
 
 def signature(folded: str) -> np.ndarray:
     """The MinHash signature (NUM_PERM uint32) of folded text's character shingles."""
-    text = _chars(folded)
+    return _chars_signature(_chars(folded))
+
+
+def _chars_signature(text: str) -> np.ndarray:
     if not text:
         return _EMPTY.copy()
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -62,8 +65,10 @@ def signature(folded: str) -> np.ndarray:
     windows = np.lib.stride_tricks.sliding_window_view(cps, SHINGLE)
     with np.errstate(over="ignore"):
         shingles = np.unique((windows * _POW).sum(axis=1, dtype=np.uint64))
-        hashed = shingles[:, None] * _A[None, :] + _B[None, :]  # wraps mod 2**64
-    return (hashed >> np.uint64(32)).min(axis=0).astype(np.uint32)
+        hashed = np.multiply.outer(shingles, _A)  # wraps mod 2**64
+        hashed += _B
+    # the high 32 bits of the smallest hash: the smallest of the high 32 bits (a monotone map)
+    return (hashed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -122,10 +127,19 @@ def assign_clusters(items: Iterable[tuple[int, str]], doc_count: int) -> np.ndar
     signatures = np.tile(_EMPTY, (doc_count, 1))
     judged = np.zeros(doc_count, dtype=bool)
     for docnum, folded in items:
-        if len(_chars(folded)) >= MIN_CHARS:
-            signatures[docnum] = signature(folded)
+        sig = body_signature(folded)
+        if sig is not _EMPTY:
+            signatures[docnum] = sig
             judged[docnum] = True
     return cluster_signatures(signatures, judged)
+
+
+def body_signature(folded: str) -> np.ndarray:
+    """An article's signature from its folded body; EMPTY when too short to judge."""
+    text = _chars(folded)
+    if len(text) < MIN_CHARS:
+        return _EMPTY
+    return _chars_signature(text)
 
 
 def segment_signatures(leaf, body_field: str = "body") -> np.ndarray:
@@ -134,10 +148,20 @@ def segment_signatures(leaf, body_field: str = "body") -> np.ndarray:
 
     sigs = np.tile(_EMPTY, (leaf.doc_count_all(), 1))
     for d in leaf.all_doc_ids():
-        folded = fold(leaf.stored_fields(d).get(body_field) or "")
-        if len(_chars(folded)) >= MIN_CHARS:
-            sigs[d] = signature(folded)
+        sigs[d] = body_signature(fold(leaf.stored_fields(d).get(body_field) or ""))
     return sigs
+
+
+def signatures_path(folder: Path | str, segment_id: str) -> Path:
+    """Where a segment's signatures are kept, beside its files (`cluster_index`'s cache)."""
+    return Path(folder) / f"minhash-{segment_id}.npy"
+
+
+def save_signatures(folder: Path | str, segment_id: str, sigs: np.ndarray) -> None:
+    """Keep a new segment's signatures, computed by the writer as it added the articles, so
+    that `cluster_index` never reads the stored bodies back."""
+    np.save(signatures_path(folder, segment_id), np.asarray(sigs, dtype=np.uint32).reshape(-1, NUM_PERM),
+            allow_pickle=False)
 
 
 def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
@@ -157,7 +181,7 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
         sigs = None
         path = None
         if cache_dir is not None:
-            path = Path(cache_dir) / f"minhash-{leaf.segment().segment_id()}.npy"
+            path = signatures_path(cache_dir, leaf.segment().segment_id())
             keep.add(path.name)
             try:
                 sigs = np.load(path, allow_pickle=False)

@@ -4,7 +4,8 @@
 - `title_x`, `body_x`, `source_x`, `author_x` (in `document_fields`, not in the Whoosh schema):
   the texts of the exact layer (`indexer.exact`), which decides what a query matches; the
   writer takes them out of the document and writes them beside the Whoosh segment.
-- `source`, `author`, `date`, `year`, `month`: exact values for filters, sorting and facets.
+- `source`, `author`, `date`, `authors_col`, `column_col`: exact values for filters, sorting and
+  facets (`authors_col` and `column_col` are read as columns by `indexer.columns`).
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def build_schema() -> fields.Schema:
         date=fields.ID(stored=True, sortable=True),
         url=fields.ID(stored=True),
         column=fields.STORED(),
+        column_col=fields.COLUMN(),  # the column (栏目) as a per-article column: read at open without the stored fields
         keywords=fields.STORED(),
     )
 
@@ -70,6 +72,7 @@ def document_fields(article) -> dict:
         "authors": authors,
         "authors_col": "\x1f".join(authors),
         "column": article.column,
+        "column_col": (article.column or "").encode("utf-8"),
         "keywords": list(article.keywords or []),
     }
     if article.source:

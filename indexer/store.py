@@ -169,7 +169,9 @@ def new_generation(index_dir: Path, base: Path | None):
             if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, SOURCES) and "LOCK" not in item.name.upper() \
                     and not item.name.endswith(".tmp"):
                 os.link(item, gen / item.name)
-        ix = whoosh_index.open_dir(str(gen))
+        # today's schema: the new segments get fields added since `base` was written (its own
+        # segments keep theirs; readers check which columns a segment has)
+        ix = whoosh_index.open_dir(str(gen), schema=build_schema())
     return gen, ix
 
 

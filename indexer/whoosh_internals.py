@@ -20,6 +20,7 @@ reading indexes wrongly.
 """
 from __future__ import annotations
 
+import mmap
 import struct
 from array import array
 from hashlib import md5
@@ -34,7 +35,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer import exact
+from indexer import dedup, exact
 from indexer.analysis import VALUE_MARK, fold, unit_stream, word_counts
 
 WRITTEN_FOR = (2, 7, 5)
@@ -144,6 +145,9 @@ class WensouCodec(whoosh3.W3Codec):
 # ---------------------------------------------------------------------------- writing
 
 
+_GROUP_CHUNK = 1 << 17  # postings turned into Python lists at a time
+
+
 class _Words:
     """The word postings of one field, kept as flat lists (one entry per posting, no object
     per term) and grouped per word by sorting with NumPy at commit."""
@@ -164,12 +168,25 @@ class _Words:
         order = np.lexsort((docs, keys))
         keys, docs = keys[order], docs[order]
         weights = np.frombuffer(self.weights, dtype=np.float32).astype(np.float64)[order]
+        del order
+        if not len(keys):
+            return
         bounds = np.flatnonzero(np.diff(keys)) + 1
-        starts = [0, *bounds.tolist()]
-        ends = [*bounds.tolist(), len(keys)]
-        doc_list, weight_list = docs.tolist(), weights.tolist()
-        for r, a, b in zip(keys[starts].tolist() if len(keys) else [], starts, ends):
-            yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
+        starts = np.concatenate(([0], bounds))
+        ends = np.append(bounds, len(keys))
+        term_keys = keys[starts].tolist()
+        del keys
+        # Whoosh's writer takes Python lists; converting every posting at once would hold ~70
+        # bytes a posting (the largest part of a segment writer's peak), so terms go in chunks
+        i, n_terms = 0, len(starts)
+        while i < n_terms:
+            lo = int(starts[i])
+            j = max(i + 1, int(np.searchsorted(ends, lo + _GROUP_CHUNK, side="right")))
+            hi = int(ends[j - 1])
+            doc_list, weight_list = docs[lo:hi].tolist(), weights[lo:hi].tolist()
+            for r, a, b in zip(term_keys[i:j], (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
+                yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
+            i = j
 
 
 class GroupedPostings:
@@ -275,6 +292,9 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, codec=WensouCodec(), compound=False, **kwargs)
         self.pool = TermPool()
         self.exact = exact.Builder()
+        # near-duplicate signatures of the bodies (indexer.dedup), computed from the folded text
+        # at hand; None once a merge brings in articles without them (cluster_index computes)
+        self.signatures: list | None = []
 
     def add_document(self, **fields) -> None:
         self._check_state()
@@ -318,6 +338,9 @@ class FastSegmentWriter(SegmentWriter):
             perdocwriter.cancel_doc()
             raise
         self.exact.add(streams)
+        if self.signatures is not None:
+            body = fields.get("body") or ""
+            self.signatures.append(dedup.body_signature(folded.get(body) or fold(body)))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
@@ -330,6 +353,7 @@ class FastSegmentWriter(SegmentWriter):
                 self.exact.add(seg.streams(docnum))
         finally:
             seg.close()
+        self.signatures = None
         super().add_reader(reader)
 
     @property
@@ -340,6 +364,9 @@ class FastSegmentWriter(SegmentWriter):
     def _finalize_segment(self):
         self.exact.write(_exact_path(self.storage, self.newsegment))
         self.exact = exact.Builder()
+        if self.signatures is not None and len(self.signatures) == self.docnum:
+            dedup.save_signatures(self.storage.folder, self.newsegment.segment_id(),
+                                  np.array(self.signatures, dtype=np.uint32).reshape(-1, dedup.NUM_PERM))
         return super()._finalize_segment()
 
     def finish_segment(self):
@@ -395,13 +422,55 @@ def exact_leaves(searcher) -> list[tuple[exact.Segment, int, np.ndarray | None]]
     return out
 
 
+_POINTER = struct.Struct("!Iq")  # whoosh.filedb.filetables._pointer: (key hash, item position)
+
+
+def _term_info(terms, fieldname: str, tbytes: bytes):
+    """W3TermsReader.term_info without its layers of generators (HashReader.ranges_for_key,
+    the same probing of the same on-disk hash table): a query looks a word up once per segment
+    and field, so this is paid (segments × fields × words) times per query. None: absent."""
+    fnum = terms._fieldmap.get(fieldname)
+    if fnum is None:
+        return None
+    key = pack_ushort(fnum) + tbytes
+    table = terms._tindex
+    keyhash = table.hashfn(key)
+    tablestart, numslots = table.tables[keyhash & 255]
+    if not numslots:
+        return None
+    if table.startoffset:  # a term table inside a compound file: Whoosh's own lookup
+        try:
+            return terms.term_info(fieldname, tbytes)
+        except TermNotFound:
+            return None
+    mm = getattr(terms, "_wensou_map", None)
+    if mm is None:  # the term file mapped once per segment: a lookup slices it, no seek + read
+        mm = terms._wensou_map = mmap.mmap(table.dbfile.file.fileno(), 0, access=mmap.ACCESS_READ)
+    end = tablestart + numslots * 12
+    slotpos = tablestart + ((keyhash >> 8) % numslots) * 12
+    unpack_ptr, unpack_lens = _POINTER.unpack, _KEY_VALUE_LENGTHS.unpack
+    n_key = len(key)
+    for _ in range(numslots):
+        slothash, itempos = unpack_ptr(mm[slotpos:slotpos + 12])
+        if not itempos:
+            return None
+        if slothash == keyhash:
+            keylen, datalen = unpack_lens(mm[itempos:itempos + 8])
+            start = itempos + 8
+            if keylen == n_key and mm[start:start + keylen] == key:
+                return whoosh3.W3TermInfo.from_bytes(mm[start + keylen:start + keylen + datalen])
+        slotpos += 12
+        if slotpos == end:
+            slotpos = tablestart
+    return None
+
+
 def word_postings(leaf, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(local docnums, weights) of a word in one segment, deleted articles included, read
     block by block from the W3 postings without a matcher per document."""
     terms = leaf._terms
-    try:
-        ti = terms.term_info(fieldname, term.encode("utf-8"))
-    except TermNotFound:
+    ti = _term_info(terms, fieldname, term.encode("utf-8"))
+    if ti is None:
         return np.empty(0, np.int64), np.empty(0, np.float32)
     if ti.is_inlined():
         ids, weights, _values = ti.inlined_postings()

@@ -13,6 +13,8 @@ The Whoosh-specific parts (segment writer, codec, table of contents) are in
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 import shutil
 import traceback
@@ -24,13 +26,25 @@ from indexer import store
 from indexer.store import die_with_parent
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
-MAX_SEGMENT_HELD = 10_000_000  # word postings (12 bytes) + exact (key, article) pairs (8 bytes)
+# word postings (12 bytes) + exact (key, article) pairs (8 bytes): about 26 bytes of a writer's
+# memory each with Python's overheads, so two writers stay near 2 × 150 MB over their base
+MAX_SEGMENT_HELD = 6_000_000
 BATCH = 64  # articles handed to a worker at a time
 
 
 def segment_writer(ix) -> FastSegmentWriter:
     """A writer for one new segment of `ix` (the caller holds the index's lock)."""
     return FastSegmentWriter(ix, _lk=False)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory of a finished segment back to the system (glibc keeps freed heap pages
+    otherwise, and a long rebuild's writers would grow with every segment)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class _SegmentBuilder:
@@ -48,6 +62,7 @@ class _SegmentBuilder:
         if self._w.held >= MAX_SEGMENT_HELD:
             self.segments.append(self._w.finish_segment())
             self._w = None
+            _return_freed_memory()
 
     def finish(self) -> list:
         if self._w is not None:

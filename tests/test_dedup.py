@@ -152,3 +152,30 @@ def test_an_incremental_ingest_joins_a_new_repost_to_its_story(tmp_path):
         result = engine.search(SearchRequest.create("政府工作报告"))
         assert result.total == 9 and result.stories == 4
         assert [h.duplicates for h in result.hits if h.id.startswith("repost-")] == [5]
+
+
+def test_the_writers_signatures_are_those_of_the_stored_bodies(tmp_path, monkeypatch):
+    """The segment writers compute each article's signature as they write it (two writer
+    processes, several segments); they equal what the stored bodies give, so the stories are
+    the same as if every body were read back."""
+    from indexer import writer
+    from indexer.ingest import IngestOptions
+
+    monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 50)  # a segment every article or two
+    records = _records()
+    for i in range(0, len(records), 2):
+        write_jsonl(tmp_path / "in" / f"part-{i:02d}.jsonl", records[i:i + 2])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True, options=IngestOptions(procs=2))
+    gen = store.current_generation(tmp_path / "ix")
+    ix = store.open_generation(gen)
+    with ix.searcher() as searcher:
+        leaves = searcher.reader().leaf_readers()
+        assert len(leaves) > 2
+        for leaf, _ in leaves:
+            written = np.load(dedup.signatures_path(gen, leaf.segment().segment_id()))
+            assert np.array_equal(written, dedup.segment_signatures(leaf))
+        stored = dedup.read_clusters(gen, searcher.doc_count_all())
+        assert np.array_equal(stored, dedup.cluster_index(searcher))  # no cache: from the bodies
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("政府工作报告"))
+        assert result.total == 8 and result.stories == 4

@@ -108,3 +108,42 @@ def test_facets_and_filters_follow_a_new_generation(folder, engine):
     write_jsonl(folder / "articles" / "joint.jsonl", JOINT)
     run_ingest(folder / "index", [folder / "articles"])
     assert search(engine, columns=["新聞稿"]).total == 0
+
+
+def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_path, monkeypatch):
+    """An index whose segments hold the column (栏目) only as a stored field (written before
+    the `column_col` column existed): its facet and filter still work, and an incremental
+    ingest into it adds articles whose column counts with the old ones."""
+    from whoosh import fields
+
+    from indexer import ingest, schema, store
+
+    def old_schema():
+        s = schema.build_schema()
+        s.remove("column_col")
+        return s
+
+    def old_fields(article):
+        doc = schema.document_fields(article)
+        del doc["column_col"]
+        return doc
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "build_schema", old_schema)
+        m.setattr(ingest, "document_fields", old_fields)
+        write_jsonl(tmp_path / "articles" / "joint.jsonl", JOINT)
+        run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    ix = store.open_generation(store.current_generation(tmp_path / "index"))
+    assert "column_col" not in ix.schema.names()
+    with SearchEngine(tmp_path / "index") as engine:
+        assert counts(search(engine, query="修正 OR 公告"), "column") == {"公告": 1, "法規": 2}
+        assert {h.id for h in search(engine, columns=["法規"]).hits} == {"j1", "j3"}
+    write_jsonl(tmp_path / "articles" / "more.jsonl", [
+        {"id": "n1", "title": "新法規", "date": "2008-01-01", "source": "內政部", "column": "法規",
+         "body": "內政部修正條文。"}])
+    run_ingest(tmp_path / "index", [tmp_path / "articles"])
+    ix = store.open_generation(store.current_generation(tmp_path / "index"))
+    assert isinstance(ix.schema["column_col"], fields.COLUMN)  # the new segment has the column
+    with SearchEngine(tmp_path / "index") as engine:
+        assert counts(search(engine, query="修正 OR 公告"), "column") == {"公告": 1, "法規": 3}
+        assert {h.id for h in search(engine, columns=["法規"]).hits} == {"j1", "j3", "n1"}

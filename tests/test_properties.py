@@ -1,17 +1,15 @@
 """Property-based tests: any input to the query parser, to `SearchRequest.create`, to
-`/api/search` and to `/` gives a result or a 400 — never an exception, never a 500 — and
-answers quickly.
+`/api/search` and to `/` gives a result or a 400 — never an exception, never a 500.
 
 Inputs are built from what breaks parsers: full-width spaces, quotes and operators, control
 characters and NULs, lone surrogates-in-waiting (percent-encoded invalid UTF-8), thousands of
 operators, up to 10,000 characters; numbers of every shape for `page`/`per_page`; repeated and
-unknown parameters. Hypothesis deadlines are generous for a loaded 2-core CI machine; the
-explicit timing checks are what the parser's linearity promises.
+unknown parameters. Nothing here is timed (no Hypothesis deadlines, no time bounds): how fast
+the parser and the engine answer is measured by the benchmarks (`docs/benchmarks.md`), not by
+unit tests on a shared machine.
 """
 from __future__ import annotations
 
-import time
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -56,7 +54,7 @@ PARAM = st.one_of(
 )
 PARAMS = st.lists(PARAM, max_size=12)
 
-WEB = settings(max_examples=150, deadline=timedelta(seconds=5),
+WEB = settings(max_examples=150, deadline=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -64,8 +62,6 @@ WEB = settings(max_examples=150, deadline=timedelta(seconds=5),
 def client(tmp_path_factory):
     index = build_index(tmp_path_factory.mktemp("properties"))
     client = create_app({"INDEX_DIR": index}).test_client()
-    # One search first: the segmenter's dictionary loads on first use, which the per-example
-    # deadlines below are not meant to time.
     assert client.get("/api/search?q=环境").status_code == 200
     return client
 
@@ -73,32 +69,28 @@ def client(tmp_path_factory):
 # --------------------------------------------------------------------------------- parser
 
 
-@settings(max_examples=150, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
-@given(ANY_QUERY)
-def test_parser_accepts_any_string_quickly(text):
-    t0 = time.perf_counter()
-    parsed = parse_query(text)
-    elapsed = time.perf_counter() - t0
+def _check_parsed(parsed) -> None:
     assert isinstance(parsed, ParsedQuery)
     for clause in parsed.positive + parsed.excluded:
         assert clause.units, clause  # clauses of punctuation alone are dropped
         assert clause.field in (None, "title", "source", "author")
-    assert elapsed < 1.0, f"{elapsed:.2f} s for {len(text)} characters"  # the strict bound is below
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_QUERY)
+def test_parser_accepts_any_string(text):
+    _check_parsed(parse_query(text))
 
 
 @pytest.mark.parametrize("unit", ['"', "-", "－", "OR ", "title:", '"a" ', "-“", "「」", "\u3000", "\x00", "-\"a ",
                                   "title:\"", "a OR ", "环境 "])
-def test_parser_is_linear_on_10000_characters_of_operators(unit):
-    """Best of three, after a warm-up (the first fold loads the Traditional→Simplified tables),
-    so a busy CI machine's scheduling does not count; ~0.03 s on an idle 2-core machine."""
-    parse_query("环境 生態 title:abc")
+def test_parser_reads_10000_characters_of_operators(unit):
+    """A query of one operator repeated 10,000 times parses (no recursion limit, no error) into
+    well-formed clauses."""
     text = (unit * 10_000)[:10_000]
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        parse_query(text)
-        times.append(time.perf_counter() - t0)
-    assert min(times) < 0.5, times
+    parsed = parse_query(text)
+    _check_parsed(parsed)
+    assert len(parsed.positive) + len(parsed.excluded) <= len(text)
 
 
 # ------------------------------------------------------------------------------- requests
@@ -108,7 +100,7 @@ RAW_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), s
                        st.tuples(st.text(max_size=5)), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 
-@settings(max_examples=200, deadline=timedelta(seconds=2))
+@settings(max_examples=200, deadline=None)
 @given(q=st.one_of(ANY_QUERY, RAW_VALUES), sources=RAW_VALUES, authors=RAW_VALUES, columns=RAW_VALUES,
        date_from=RAW_VALUES, date_to=RAW_VALUES, sort=RAW_VALUES, page=RAW_VALUES, per_page=RAW_VALUES,
        facet_size=RAW_VALUES, collapse=RAW_VALUES, variants=RAW_VALUES, story=RAW_VALUES)
@@ -174,7 +166,7 @@ def test_raw_percent_encoded_bytes_never_500(client, pairs):
     _check_page(client.get("/", query_string=raw), raw)
 
 
-@settings(max_examples=60, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(-10**6, 2 * 10**6), st.integers(-5, 1005))
 def test_any_page_number_is_a_page_or_400(client, page, per_page):
     response = client.get("/api/search", query_string={"q": "环境", "page": page, "per_page": per_page})
@@ -207,19 +199,17 @@ PATHOLOGICAL = [
 
 
 @pytest.mark.parametrize("query", PATHOLOGICAL, ids=lambda q: f"{q[:12]!r}x{len(q)}")
-def test_pathological_2000_char_queries_answer_within_seconds(client, query):
+def test_pathological_2000_char_queries_are_answered(client, query):
     query = query[:MAX_QUERY_CHARS]
     for path in ("/api/search", "/"):
-        t0 = time.perf_counter()
         response = client.get(path, query_string={"q": query})
-        elapsed = time.perf_counter() - t0
         assert response.status_code == 200, (path, response.status_code)
-        assert elapsed < 5.0, f"{path}: {elapsed:.2f} s"  # the slowest, title:×333, takes ~1.3 s idle
+    data = client.get("/api/search", query_string={"q": query}).get_json()
+    assert data["total"] >= len(data["hits"])
 
 
-def test_queries_over_the_limit_are_400_not_slow(client):
+def test_queries_over_the_limit_are_400(client):
     for path in ("/api/search", "/"):
-        t0 = time.perf_counter()
         response = client.get(path, query_string={"q": "环境 OR " * 2000})
         assert response.status_code == 400
-        assert time.perf_counter() - t0 < 1.0
+    assert "error" in client.get("/api/search", query_string={"q": "环境 OR " * 2000}).get_json()

@@ -22,14 +22,19 @@ class _Searcher:
 
     def search(self, query: str, facets: bool = True):
         # wensou always computes facets over every match: there is no cheaper facet-less call.
+        # The request a user makes: reposts collapsed to one hit, the other strait's wording of
+        # unquoted terms found too (so `高质量发展` also counts articles saying 高品質發展).
         r = self.engine.search(SearchRequest.create(query, per_page=TOP))
         return r.total, [h.id for h in r.hits], {k: [(v.value, v.count) for v in vals] for k, vals in r.facets.items()}
 
     def match_ids(self, query: str) -> set[str]:
+        """Every article the query's text matches, as the oracle defines it: no reposts
+        collapsed into their story's hit, no other-strait wording added."""
         ids: set[str] = set()
         page = 1
         while True:
-            r = self.engine.search(SearchRequest.create(query, sort="newest", page=page, per_page=1000))
+            r = self.engine.search(SearchRequest.create(query, sort="newest", page=page, per_page=1000,
+                                                        collapse=False, variants=False))
             ids.update(h.id for h in r.hits)
             if page * 1000 >= r.total:
                 return ids
