@@ -447,9 +447,15 @@ def plot(results: dict, path: Path) -> None:
         runs = [r for r in _runs(results) if r["engine"] == engine and "error" not in r.get("build", {"error": 1})]
         if runs:
             ax1.plot([r["size"] for r in runs], [r["build"]["build_s"] for r in runs], style, label=engine)
+        for r in runs:  # a run from another session: ringed
+            if r.get("label"):
+                ax1.plot([r["size"]], [r["build"]["build_s"]], "o", ms=14, mfc="none", color="grey")
         runs = [r for r in runs if _ok(r)]
         if runs:
             ax2.plot([r["size"] for r in runs], [r["query"]["facets"]["p95"] for r in runs], style, label=engine)
+        for r in runs:
+            if r.get("label"):
+                ax2.plot([r["size"]], [r["query"]["facets"]["p95"]], "o", ms=14, mfc="none", color="grey")
     for ax, title, unit in ((ax1, "Index build time", "seconds"), (ax2, "Query p95, top-10 with facets", "ms")):
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -459,8 +465,9 @@ def plot(results: dict, path: Path) -> None:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
     m = results.get("machine", {})
+    ringed = "; ringed: a run from another session" if any(r.get("label") for r in _runs(results)) else ""
     fig.suptitle(f"wensou vs Groonga vs Whoosh+jieba vs SQLite FTS5 trigram — {m.get('nproc')} cores, "
-                 f"{m.get('cpu', '')}",
+                 f"{m.get('cpu', '')}{ringed}",
                  fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
