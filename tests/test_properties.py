@@ -21,6 +21,8 @@ from indexer.query import ParsedQuery, parse_query
 from indexer.search import MAX_QUERY_CHARS, BadRequest, SearchRequest
 from search_web import create_app
 
+pytestmark = pytest.mark.slow  # Hypothesis explores hundreds of inputs per property
+
 OPERATORS = ['"', "“", "”", "「", "」", "『", "』", "＂", "-", "－", "OR", " OR ", "or", "title:", "source:",
              "author:", "title：", "：", ":", "(", ")", "*", "?", "\\", "'", "AND", "NOT", "+", "~", "^", "|"]
 SPACES = [" ", "\u3000", "\t", "\n", "\r", "\x0b", "\x0c", "\u00a0", "\u2028", "\u200b", "\ufeff"]

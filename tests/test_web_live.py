@@ -14,6 +14,8 @@ from helpers import build_index, live_server, records
 from indexer.ingest import run_ingest
 from search_web import create_app
 
+pytestmark = pytest.mark.slow  # a real waitress server in threads, rebuilds while it serves
+
 
 def fetch(url: str) -> tuple[int, dict]:
     with urllib.request.urlopen(url, timeout=30) as r:
