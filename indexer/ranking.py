@@ -49,33 +49,30 @@ def rank_words(parsed: ParsedQuery) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_RANK_WORDS]
 
 
+def _add_at(scores: np.ndarray, matched: np.ndarray, docs: np.ndarray, amount: float) -> None:
+    """Add `amount` to `scores` (one per `matched` docnum, sorted) for each of `docs` among them."""
+    if len(docs):
+        idx = np.searchsorted(matched, docs)
+        idx[idx == len(matched)] = 0
+        scores[idx[matched[idx] == docs]] += amount
+
+
 def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
     """Extra score for each of the `matched` articles (sorted docnums): each clause found in the
     title (even where jieba cut the title differently), and the positive clauses standing
     together as one phrase."""
     bonus = np.zeros(len(matched))
-
-    def add(docs: np.ndarray, score: float) -> None:
-        if len(docs):
-            idx = np.searchsorted(matched, docs)
-            idx[idx == len(matched)] = 0
-            bonus[idx[matched[idx] == docs]] += score
-
     title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
     title_clauses = title_clauses[:MAX_RANK_WORDS]
     in_title = np.zeros(len(matched))  # how many of the clauses each title holds
     for clause in title_clauses:
-        docs = field_docnums(exact, "title_x", clause.units)
-        if len(docs):
-            idx = np.searchsorted(matched, docs)
-            idx[idx == len(matched)] = 0
-            in_title[idx[matched[idx] == docs]] += 1
+        _add_at(in_title, matched, field_docnums(exact, "title_x", clause.units), 1)
     if title_clauses:
         bonus += TITLE_PHRASE_SCORE * in_title * (in_title / len(title_clauses)) ** TITLE_COVERAGE_POWER
     together = [u for c in parsed.positive if c.field is None for u in c.units]
     if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
         for f in DEFAULT_FIELDS:
-            add(field_docnums(exact, f, together), TOGETHER_SCORE)
+            _add_at(bonus, matched, field_docnums(exact, f, together), TOGETHER_SCORE)
     return bonus
 
 
@@ -142,9 +139,7 @@ def pair_scores(exact: ExactPostings, words: list[str], matched: np.ndarray, n_d
         if not len(docs):
             continue
         idf = np.log(1 + (n_docs - len(docs) + 0.5) / (len(docs) + 0.5))
-        idx = np.searchsorted(matched, docs)
-        idx[idx == len(matched)] = 0
-        scores[idx[matched[idx] == docs]] += EXACT_WORD_WEIGHT * idf
+        _add_at(scores, matched, docs, EXACT_WORD_WEIGHT * idf)
     return scores
 
 
