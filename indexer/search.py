@@ -26,6 +26,7 @@ import numpy as np
 from indexer import dedup, variants
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
+from indexer.exact import difference, union
 from indexer.facets import count_facets, top_values
 from indexer.generations import LiveIndex, stored_article
 from indexer.highlight import highlight, query_patterns, snippet
@@ -77,15 +78,9 @@ class SearchEngine:
         parsed = parse_query(request.query)
         exact = ExactPostings(searcher)
         stories = self._story_ids(gen)
-        docs = self._matching(searcher, columns, parsed, exact, request, stories)
-        # The other strait's wording of unquoted terms: found too, ranked after the wording as typed.
-        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
-        extra = docs[:0]
-        if added:
-            extra = np.setdiff1d(self._matching(searcher, columns, expanded, exact, request, stories), docs)
-            if len(extra) == 0:
-                added = []
-        everything = np.union1d(docs, extra) if len(extra) else docs
+        docs, extra, expanded, added = self._matching_with_variants(searcher, columns, parsed, exact, request,
+                                                                    stories)
+        everything = union(docs, extra)
         total = len(everything)
         facets, truncated = count_facets(columns, everything, sources=request.sources, authors=request.authors,
                                          column_values=request.columns, limit=request.facet_size)
@@ -126,13 +121,9 @@ class SearchEngine:
         found: list[Suggestion] = []
         if total < FEW and parsed.positive:
             def count(q: str) -> int:
-                p = parse_query(q)
-                matched = self._matching(searcher, columns, p, exact, request, stories)
-                if request.variants:
-                    e, more = variants.expand(p)
-                    if more:
-                        matched = np.union1d(matched, self._matching(searcher, columns, e, exact, request, stories))
-                return len(matched)
+                found_docs, found_extra, _, _ = self._matching_with_variants(
+                    searcher, columns, parse_query(q), exact, request, stories)
+                return len(found_docs) + len(found_extra)
             found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
@@ -145,6 +136,20 @@ class SearchEngine:
         """The sorted docnums `parsed` matches within the request's filters (and story)."""
         docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
         return self._filtered(searcher, columns, request, docs, stories)
+
+    def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+                                request: SearchRequest, stories):
+        """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
+        other strait's wording of its unquoted terms finds (ranked after them); the expanded
+        query and the wordings it added (none when they find nothing more, or variants are off)."""
+        docs = self._matching(searcher, columns, parsed, exact, request, stories)
+        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
+        extra = docs[:0]
+        if added:
+            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories), docs)
+            if len(extra) == 0:
+                added = []
+        return docs, extra, expanded, added
 
     def _story_ids(self, gen) -> np.ndarray | None:
         """The generation's story id per docnum (`indexer.dedup`); None when nothing repeats."""
