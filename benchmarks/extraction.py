@@ -32,9 +32,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from indexer.article import Article
+from indexer.dates import parse_date
 from indexer.extract import extract_file
 from indexer.extract.authors import parse_authors
-from indexer.extract.dates import parse_date
 from indexer.extract.encoding import decode
 from indexer.extract.html import extract_html
 

@@ -2,7 +2,7 @@
 URL) in one place and raises `BadRequest` with a message, in Chinese, saying which parameter
 is wrong and what would be right.
 
-Dates in `date_from`/`date_to` take every form ingest reads (`indexer.extract.dates`): 2005,
+Dates in `date_from`/`date_to` take every form ingest reads (`indexer.dates`): 2005,
 2005-06, 2005-6, 2005-06-01, 2005/6/1, 20050601, 2005年6月, 2005年6月1日, 民國94年, 民國94年6月,
 中華民國94年1月3日, in full-width digits too. A year or a month is a period: as a start bound its
 first day, as an end bound its last.
@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from indexer.extract.dates import find_date, normalise_digits
+from indexer.dates import find_date, normalise_digits
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 2000

@@ -20,15 +20,20 @@ Traditional character stands for two Simplified ones it can miss: 瞭解 folds t
 from the term, that is a variant too.
 `variants(term)` replaces every paired wording inside the term (longest first) and returns
 the other side's wording, Taiwan wordings written in Traditional characters. Single characters
-are never replaced. Loaded on first use (a few milliseconds), then cached.
+are never replaced. The pairing is computed from OpenCC once and shipped as `data/variants.json`
+(a test checks it equals what the installed OpenCC gives); it is loaded on first use.
 """
 from __future__ import annotations
 
+import json
 import struct
 from functools import lru_cache
 from pathlib import Path
 
 from indexer.analysis import fold
+from indexer.paths import PACKAGE_DATA
+
+TABLE = PACKAGE_DATA / "variants.json"  # written by `python -m indexer.variants` (build_table)
 
 MAX_VARIANTS = 4
 
@@ -118,9 +123,8 @@ def _opencc_dir() -> Path:
     return Path(opencc.__file__).parent / "clib" / "share" / "opencc"
 
 
-@lru_cache(maxsize=1)
-def pairs() -> dict[str, tuple[str, ...]]:
-    """folded wording → folded wordings of the other side (both directions)."""
+def _build_pairs() -> dict[str, tuple[str, ...]]:
+    """folded wording → folded wordings of the other side (both directions), from OpenCC."""
     import opencc
 
     tw2sp, s2twp = opencc.OpenCC("tw2sp"), opencc.OpenCC("s2twp")
@@ -143,8 +147,7 @@ def pairs() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
-@lru_cache(maxsize=1)
-def _taiwan_side() -> frozenset[str]:
+def _build_taiwan_side() -> frozenset[str]:
     """Folded wordings that are Taiwan's (written in Traditional characters when shown)."""
     import opencc
 
@@ -155,6 +158,36 @@ def _taiwan_side() -> frozenset[str]:
     for values in _ocd2_values(_opencc_dir() / _OPENCC_FILES[1]):
         tw.update(fold(s2twp.convert(fold(v))) for v in values)
     return frozenset(tw)
+
+
+def build_table() -> dict:
+    """The pairing as shipped in `TABLE`: computed from the installed OpenCC's tables (about
+    0.4 s, so it is computed once, by `python -m indexer.variants`, not in every process)."""
+    table = _build_pairs()
+    partners = {p for ps in table.values() for p in ps}
+    return {"pairs": {k: list(v) for k, v in sorted(table.items())},
+            "taiwan": sorted(_build_taiwan_side() & partners)}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    return json.loads(TABLE.read_text(encoding="utf-8"))
+
+
+def pairs() -> dict[str, tuple[str, ...]]:
+    """folded wording → folded wordings of the other side (both directions)."""
+    return _pairs()
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> dict[str, tuple[str, ...]]:
+    return {k: tuple(v) for k, v in _table()["pairs"].items()}
+
+
+@lru_cache(maxsize=1)
+def _taiwan_side() -> frozenset[str]:
+    """Folded wordings of the table that are Taiwan's (written in Traditional characters when shown)."""
+    return frozenset(_table()["taiwan"])
 
 
 @lru_cache(maxsize=1)
@@ -287,3 +320,8 @@ def expand(parsed):
             i += 1
         groups.append(members)
     return ParsedQuery(groups=groups, excluded=list(parsed.excluded)), list(dict.fromkeys(added))
+
+
+if __name__ == "__main__":  # regenerate the shipped table after changing OpenCC or the lists above
+    TABLE.write_text(json.dumps(build_table(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {TABLE}")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.dates import date_from_path, find_date, parse_date
 from indexer.extract.authors import byline_authors, parse_authors
 from indexer.extract.cleaning import is_furniture, parse_meta_line, strip_site_suffix
-from indexer.extract.dates import date_from_path, find_date, parse_date
 from indexer.extract.encoding import decode
 
 

@@ -1,13 +1,15 @@
 """Cross-strait wording: an unquoted term also finds the other side's word; a phrase stays exact."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from indexer.analysis import fold
 from indexer.query import parse_query
 from indexer.search import SearchRequest
 from indexer.suggest import suggestions
-from indexer.variants import clause_variants, variants
+from indexer.variants import TABLE, build_table, clause_variants, variants
 
 
 def test_readme_example_finds_the_taiwan_wording():
@@ -22,6 +24,13 @@ def test_readme_example_finds_the_taiwan_wording():
 def test_opencc_and_own_pairs_both_ways(mainland, taiwan):
     assert taiwan in variants(mainland)
     assert fold(mainland) in map(fold, variants(taiwan))
+
+
+def test_shipped_table_is_what_the_installed_opencc_gives():
+    # the table is computed once and shipped (computing it costs every process ~0.4 s); after an
+    # OpenCC upgrade or an edit of the lists in indexer/variants.py, `python -m indexer.variants`
+    assert json.loads(TABLE.read_text(encoding="utf-8")) == build_table(), \
+        "indexer/data/variants.json is stale: run `python -m indexer.variants`"
 
 
 def test_a_script_difference_alone_is_not_a_variant():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .dates import find_date
+from indexer.dates import find_date
 
 # U+E5E5 is GB18030's reading of the byte pair A3 A0, which browsers show as a full-width space.
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ue5e5]+")

@@ -14,8 +14,9 @@ import re
 
 import lxml.etree
 
+from indexer.dates import find_date
+
 from .cleaning import is_article_end, normalise_line
-from .dates import find_date
 
 Element = lxml.etree._Element
 _BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])

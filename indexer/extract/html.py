@@ -22,6 +22,8 @@ import threading
 
 import lxml.etree
 
+from indexer.dates import date_from_path, find_date, parse_date
+
 from ..article import Article
 from .authors import byline_authors, closing_authors, parse_authors, posted_by
 from .cleaning import (
@@ -33,7 +35,6 @@ from .cleaning import (
     strip_site_suffix,
 )
 from .content import Element, lead_before, main_content, text_lines
-from .dates import date_from_path, find_date, parse_date
 from .text import extract_text
 
 _PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads

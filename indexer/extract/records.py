@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Iterator
 
+from indexer.dates import parse_date
+
 from ..article import Article, Skipped
 from .authors import parse_authors
 from .cleaning import normalise_line
-from .dates import parse_date
 from .html import html_body_text
 
 CRAWLER_NAMES = {

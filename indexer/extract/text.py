@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.dates import date_from_path
+
 from ..article import Article
 from .authors import byline_authors, signature_authors
 from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
-from .dates import date_from_path
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
 _PARAGRAPH_END = re.compile(r"[。！？!?；;…”」』\"]$")

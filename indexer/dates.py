@@ -1,4 +1,7 @@
-"""Read publication dates in the forms Chinese pages write them and return `YYYY-MM-DD`.
+"""Read publication dates in the forms Chinese pages and readers write them and return `YYYY-MM-DD`.
+
+Used by extraction (dates printed on pages, in file names and URLs) and by the search request
+(`date_from`/`date_to` take every form ingest reads).
 
 Handles ISO and slashed/dotted dates, `2024年2月5日`, ROC years (`中華民國94年1月3日`, `民國94年`),
 full-width digits, and dates embedded in file names or URLs (`20200519-07-01.txt`, `/2019-11-25/`).
