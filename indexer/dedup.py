@@ -244,8 +244,7 @@ def collapse(ranked: Sequence[int], matched: Iterable[int], ids: np.ndarray
     matched_ids = ids[matched.astype(np.int64, copy=False)]
     if len(matched_ids) == 0:
         return [], [], 0
-    stories, counts = np.unique(matched_ids, return_counts=True)
-    size = dict(zip(stories.tolist(), counts.tolist()))
+    size = np.bincount(matched_ids, minlength=len(ids))  # story ids are docnums: a count per story
     kept: list[int] = []
     duplicates: list[int] = []
     seen: set[int] = set()
@@ -255,8 +254,8 @@ def collapse(ranked: Sequence[int], matched: Iterable[int], ids: np.ndarray
             continue
         seen.add(story)
         kept.append(int(d))
-        duplicates.append(size.get(story, 1) - 1)
-    return kept, duplicates, len(stories)
+        duplicates.append(max(int(size[story]), 1) - 1)
+    return kept, duplicates, int(np.count_nonzero(size))
 
 
 def story_members(ids: np.ndarray, docnum: int) -> list[int]:

@@ -27,6 +27,7 @@ WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 10.0
 TOGETHER_SCORE = 2.0
 MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
+SKIP_BLOCKS_BELOW = 4096  # matched articles in a segment under which posting blocks holding none are skipped
 DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
 # Tuned with `python -m benchmarks.relevance` (docs/benchmarks.md "Relevance"): a lower title
 # weight and a slower saturation stop an article that has a query word in its title outranking
@@ -107,7 +108,7 @@ def bm25_scores(searcher, words: list[str], matched: np.ndarray) -> np.ndarray:
             lengths = None
             b, qboost = FIELD_B[f], FIELD_QUERY_BOOST[f]
             for w in words:
-                ids, tf = word_postings(leaf, f, w)
+                ids, tf = word_postings(leaf, f, w, local if len(local) < SKIP_BLOCKS_BELOW else None)
                 if not len(ids):
                     continue
                 pos = np.searchsorted(local, ids)
@@ -187,7 +188,9 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     """The best `stop` of the matched articles, with their scores: BM25F over the query's words
     plus the bonus plus DAY_WEIGHT per day; then the articles with neither a word nor a bonus
     (found through the exact layer only), newest first, with score 0."""
-    matched = np.unique(np.asarray(docnums, dtype=np.int64))
+    matched = np.asarray(docnums, dtype=np.int64)
+    if len(matched) > 1 and not (matched[1:] > matched[:-1]).all():  # the engine's are sorted already
+        matched = np.unique(matched)
     if not len(matched) or stop <= 0:
         return []
     day = _days_array(days)[matched]

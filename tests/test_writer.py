@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from indexer import exact, writer
+from indexer import exact, whoosh_internals, writer
 from indexer.analysis import fold, unit_stream, units, units_stream
 from indexer.extract import extract_file
 from indexer.postings import ExactPostings
@@ -127,3 +127,35 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
             assert not len(seg.phrase("title_x", exact.Plan(seq)))
     finally:
         seg.close()
+
+
+def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_nothing(
+        tmp_path, demo_docs, monkeypatch):
+    # small blocks, so that common words span many of them
+    monkeypatch.setattr(whoosh_internals, "BLOCK_LIMIT", 8)
+    ix = _build(tmp_path, "blocks", demo_docs, procs=1)
+    rnd = random.Random(7)
+    with ix.searcher() as s:
+        (leaf, _offset), = s.reader().leaf_readers()
+        n = leaf.doc_count_all()
+        checked = 0
+        for field in ("title", "body"):
+            for term in list(leaf.lexicon(field)):
+                m = leaf.postings(field, term)  # Whoosh's own matcher over what we wrote
+                expected_ids, expected_weights = [], []
+                while m.is_active():
+                    expected_ids.append(m.id())
+                    expected_weights.append(m.weight())
+                    m.next()
+                word = term.decode("utf-8")
+                ids, weights = whoosh_internals.word_postings(leaf, field, word)
+                assert ids.tolist() == expected_ids
+                assert np.allclose(weights, expected_weights)
+                within = np.array(sorted(rnd.sample(range(n), 5)), dtype=np.int64)
+                sub_ids, sub_weights = whoosh_internals.word_postings(leaf, field, word, within)
+                keep = np.isin(ids, within)
+                sub_keep = np.isin(sub_ids, within)
+                assert sub_ids[sub_keep].tolist() == ids[keep].tolist()
+                assert np.allclose(sub_weights[sub_keep], weights[keep])
+                checked += len(expected_ids) > 8
+        assert checked > 50  # many words span several blocks
