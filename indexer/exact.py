@@ -268,11 +268,14 @@ class Segment:
         offs = self._arrays[f"{field}.offs"]
         return self._arrays[f"{field}.docs"][offs[i]:offs[i + 1]]
 
-    def phrase(self, field: str, plan: Plan) -> np.ndarray:
-        """Local numbers (sorted) of the articles whose `field` holds the phrase."""
+    def phrase(self, field: str, plan: Plan, within: np.ndarray | None = None) -> np.ndarray:
+        """Local numbers (sorted) of the articles whose `field` holds the phrase (only those
+        among `within`, sorted local numbers, when given: fewer candidates to confirm)."""
         lists = [self.docs(field, k) for k in plan.keys]
         if not lists or any(len(x) == 0 for x in lists):
             return _EMPTY
+        if within is not None:
+            lists.append(within)
         lists.sort(key=len)
         found = lists[0]
         for other in lists[1:]:

@@ -20,12 +20,19 @@ class ExactPostings:
         self._leaves = exact_leaves(searcher)
         self.doc_count = searcher.doc_count_all()
 
-    def phrase(self, fieldname: str, seq: list[Unit]) -> np.ndarray:
-        """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively."""
+    def phrase(self, fieldname: str, seq: list[Unit], within: np.ndarray | None = None) -> np.ndarray:
+        """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
+        (only those among `within`, sorted docnums, when given)."""
         plan = Plan(seq)
         parts = []
         for seg, offset, live in self._leaves:
-            local = seg.phrase(fieldname, plan)
+            subset = None
+            if within is not None:
+                lo, hi = np.searchsorted(within, (offset, offset + seg.n_docs))
+                if lo == hi:
+                    continue
+                subset = within[lo:hi] - offset
+            local = seg.phrase(fieldname, plan, subset)
             if not len(local):
                 continue
             local = local.astype(np.int64)

@@ -121,10 +121,11 @@ def parse_query(text: str) -> ParsedQuery:
 # ------------------------------------------------------------------------------ matching
 
 
-def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit]) -> np.ndarray:
+def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit],
+                  within: np.ndarray | None = None) -> np.ndarray:
     """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
-    (docs/interfaces.md "Query language")."""
-    return exact.phrase(fieldname, seq)
+    (docs/interfaces.md "Query language"); only those among `within` (sorted) when given."""
+    return exact.phrase(fieldname, seq, within)
 
 
 def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:

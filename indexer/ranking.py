@@ -2,8 +2,9 @@
 
 Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
 ordered: BM25F over jieba words (`rank_words`) with titles weighted `TITLE_BOOST` times bodies,
-plus a bonus (`rank_bonus`) for each clause found in the title and for the query's parts
-standing together, and the publication date breaking ties (newest first among equals).
+plus a bonus for each clause found in the title (`title_bonus`) and for the query's parts
+standing together (`together_bonus`, looked for only where it can change the top of the list),
+and the publication date breaking ties (newest first among equals).
 Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
 
 `rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
@@ -58,10 +59,10 @@ def _add_at(scores: np.ndarray, matched: np.ndarray, docs: np.ndarray, amount: f
         scores[idx[matched[idx] == docs]] += amount
 
 
-def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
-    """Extra score for each of the `matched` articles (sorted docnums): each clause found in the
-    title (even where jieba cut the title differently), and the positive clauses standing
-    together as one phrase."""
+def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
+    """Extra score for each of the `matched` articles (sorted docnums) for each clause found in
+    its title (even where jieba cut the title differently), grown with the share of the
+    query's clauses the title holds."""
     bonus = np.zeros(len(matched))
     title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
     title_clauses = title_clauses[:MAX_RANK_WORDS]
@@ -70,11 +71,36 @@ def rank_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -
         _add_at(in_title, matched, field_docnums(exact, "title_x", clause.units), 1)
     if title_clauses:
         bonus += TITLE_PHRASE_SCORE * in_title * (in_title / len(title_clauses)) ** TITLE_COVERAGE_POWER
-    together = [u for c in parsed.positive if c.field is None for u in c.units]
-    if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS:
-        for f in DEFAULT_FIELDS:
-            _add_at(bonus, matched, field_docnums(exact, f, together), TOGETHER_SCORE)
     return bonus
+
+
+def together_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray,
+                   candidates: np.ndarray | None = None) -> np.ndarray:
+    """TOGETHER_SCORE per field for each of the `matched` articles where the positive clauses
+    stand together as one phrase; looked for only among `candidates` (sorted docnums) when
+    given: the articles this bonus could still bring into the top of the list."""
+    bonus = np.zeros(len(matched))
+    together = together_units(parsed)
+    for f in DEFAULT_FIELDS if together else ():
+        _add_at(bonus, matched, field_docnums(exact, f, together, candidates), TOGETHER_SCORE)
+    return bonus
+
+
+def together_units(parsed: ParsedQuery) -> list:
+    """The units of the positive clauses read as one phrase, when the query has several and
+    the together bonus applies (else [])."""
+    together = [u for c in parsed.positive if c.field is None for u in c.units]
+    return together if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS else []
+
+
+def _could_reach(score: np.ndarray, day: np.ndarray, bound: float, stop: int) -> np.ndarray:
+    """Mask of the articles that adding at most `bound` to their score could bring among the
+    best `stop` (scores only grow, so the `stop`-th best score now is a floor of the final one)."""
+    if stop >= len(score):
+        return np.ones(len(score), dtype=bool)
+    floor = np.partition(score, len(score) - stop)[len(score) - stop]
+    spread = DAY_WEIGHT * float(day.max() - day.min()) + 1e-9  # the date's share of a final score
+    return score + bound + spread >= floor
 
 
 class Ranking(scoring.BM25F):
@@ -198,7 +224,10 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     score = bm25_scores(searcher, words, matched) if words else np.zeros(len(matched))
     if words:
         score += pair_scores(exact, words, matched, searcher.doc_count_all())
-    score += rank_bonus(parsed, exact, matched)
+    score += title_bonus(parsed, exact, matched)
+    if together_units(parsed):  # the together phrase is confirmed only where it can change the top
+        reach = _could_reach(score, day, TOGETHER_SCORE * len(DEFAULT_FIELDS), stop)
+        score += together_bonus(parsed, exact, matched, None if reach.all() else matched[reach])
     scored = np.flatnonzero(score > 0)
     final = score[scored] + day[scored] * DAY_WEIGHT
     ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]

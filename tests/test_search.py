@@ -352,7 +352,10 @@ def test_paging_covers_every_match_exactly_once(demo_engine, query, sort):
     assert seen == [h.id for h in everything.hits]
 
 
-@pytest.mark.parametrize("query", ["第", "委員會", "條"])
+@pytest.mark.parametrize("query", ["第", "委員會", "條",
+                                   # several words: the together bonus is looked for only among the
+                                   # articles it could bring onto the page, and must not change it
+                                   "委員會 公告", "行政 院", "工程 委員會 辦法", "生態 環境", "第 條"])
 def test_the_first_page_holds_the_best_ranked_articles(demo_engine, query):
     everything = demo_engine.search(SearchRequest.create(query, per_page=1000)).hits
     first = demo_engine.search(SearchRequest.create(query, per_page=7)).hits
@@ -429,3 +432,33 @@ def test_newest_first_among_equal_scores(demo_engine):
                 checked += 1
                 assert (a.date or "") >= (b.date or ""), (term, a.id, b.id)
     assert checked
+
+
+def test_the_together_bonus_looked_for_near_the_top_only_never_changes_a_page(tmp_path):
+    """Articles holding 城市 and 发展 apart (more often: higher BM25) and together as 城市发展
+    (the together bonus lifts them): every page of every size equals the same slice of the
+    whole list, where the bonus was looked for in every article."""
+    from helpers import write_jsonl
+
+    from indexer.ingest import run_ingest
+    from indexer.search import SearchEngine
+
+    filler = "今年的工作报告已经公布。"
+    records = []
+    for k in range(1, 13):
+        records.append({"id": f"apart{k}", "title": f"报告{k}",
+                        "body": ("城市建设加快。" + "经济发展稳定。") * (k % 4 + 1) + filler * k, "date": "2020-01-01"})
+        records.append({"id": f"together{k}", "title": f"消息{k}",
+                        "body": "城市发展加快。" + filler * (k % 5), "date": "2020-01-01"})
+    write_jsonl(tmp_path / "a" / "a.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    engine = SearchEngine(tmp_path / "index")
+    everything = engine.search(SearchRequest.create("城市 发展", per_page=1000, collapse=False)).hits
+    order = [h.id for h in everything]
+    assert len(order) == 24
+    assert order[0].startswith("together")  # the bonus changes the order near the top
+    for size in range(1, 9):
+        for page in range(1, 24 // size + 2):
+            hits = engine.search(SearchRequest.create("城市 发展", per_page=size, page=page, collapse=False)).hits
+            assert [h.id for h in hits] == order[(page - 1) * size:page * size], (size, page)
+    engine.close()
