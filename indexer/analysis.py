@@ -24,6 +24,7 @@ query building and highlighting all call the same code.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -90,7 +91,17 @@ def _build_fold_table() -> dict[int, str]:
     return {cp: t for cp, t in table.items() if t != chr(cp)}
 
 
-_FOLD_TABLE = _build_fold_table()
+FOLD_TABLE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis`
+
+
+def _load_fold_table() -> dict[int, str]:
+    """The shipped fold table (building it loads OpenCC: ~60 ms of every process's start);
+    a test keeps it equal to `_build_fold_table()` with the installed OpenCC."""
+    with open(FOLD_TABLE, encoding="utf-8") as f:
+        return {int(cp): ch for cp, ch in json.load(f).items()}
+
+
+_FOLD_TABLE = _load_fold_table()
 
 
 def fold(text: str) -> str:
@@ -276,3 +287,9 @@ def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
 @lru_cache(maxsize=4096)
 def query_words(text: str) -> tuple[str, ...]:
     return tuple(w.text for w in word_tokens(text))
+
+
+if __name__ == "__main__":  # regenerate the shipped fold table after an OpenCC upgrade
+    FOLD_TABLE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
+                                     ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {FOLD_TABLE}")

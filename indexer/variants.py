@@ -166,7 +166,8 @@ def build_table() -> dict:
     table = _build_pairs()
     partners = {p for ps in table.values() for p in ps}
     return {"pairs": {k: list(v) for k, v in sorted(table.items())},
-            "taiwan": sorted(_build_taiwan_side() & partners)}
+            "taiwan": sorted(_build_taiwan_side() & partners),
+            "script_chars": _build_script_chars()}
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +211,52 @@ def script_variants(term: str) -> list[str]:
     term = term.strip()
     if not term or "\x00" in term:  # OpenCC reads its input as a C string: a NUL ends it
         return []
+    chars = _script_chars()
+    if not any(c in chars for c in term + fold(term)):
+        return []  # no character whose conversion can fold differently: OpenCC not needed
+    return _opencc_script_variants(term)
+
+
+@lru_cache(maxsize=1)
+def _script_chars() -> frozenset[str]:
+    return frozenset(_table()["script_chars"])
+
+
+def _build_script_chars() -> str:
+    """Every character whose conversion to the other script (alone, or as OpenCC's phrase
+    tables convert it in context) folds to another character than it: only a term holding
+    one can have a script variant. Checked against jieba's whole dictionary in both scripts."""
+    import opencc
+
+    s2tw, tw2s = opencc.OpenCC("s2tw").convert, opencc.OpenCC("tw2s").convert
+    found: set[str] = set()
+    chars = [chr(c) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0)) for c in range(lo, hi)]
+    for convert in (s2tw, tw2s):
+        for a, b in zip(chars, convert("\n".join(chars)).split("\n")):
+            if fold(a) != fold(b):
+                found.update((a, fold(a)))
+    folder = _opencc_dir()
+    # phrase tables: where a value's character folds otherwise than the other script's
+    # character at its place (the Simplified side of a Traditional value, and back)
+    for name, convert in (("STPhrases.ocd2", tw2s), ("STPhrases_GeneratedFromRegionalPhrases.ocd2", tw2s),
+                          ("TWVariantsPhrases.ocd2", tw2s), ("TWVariantsRevPhrases.ocd2", tw2s),
+                          ("TSPhrases.ocd2", s2tw)):
+        for values in _ocd2_values(folder / name):
+            for v in values:
+                other = convert(v)
+                if len(other) == len(v):
+                    found.update(x for a, b in zip(v, other) if fold(a) != fold(b) for x in (a, b, fold(a), fold(b)))
+    for name in ("STCharacters.ocd2", "TSCharacters.ocd2", "TSCharactersExt.ocd2"):
+        for values in _ocd2_values(folder / name):
+            if len(values) > 1:  # a character with several conversions: context decides
+                found.update(x for t in values for x in (t, fold(t)))
+    for name in ("TWVariants.ocd2", "TWVariantsRev.ocd2", "CJK_Compatibility_Ideographs.ocd2"):
+        for values in _ocd2_values(folder / name):
+            found.update(x for t in values if len(t) == 1 for x in (t, fold(t)))
+    return "".join(sorted(found))
+
+
+def _opencc_script_variants(term: str) -> list[str]:
     folded = fold(term)
     traditional = _to_traditional()(term)
     # Simplified input has a Traditional form that differs from it; Traditional input does not.

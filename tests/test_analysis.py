@@ -147,3 +147,12 @@ def test_rjieba_segments_like_jieba_on_the_seed_article():
               if segmenter.cut(run) != list(reference.cut(run, HMM=True))]
     rate = 1 - len(differ) / len(runs)
     assert not differ, f"identical on {rate:.1%} of {len(runs)} runs; first differences: {differ[:3]}"
+
+
+def test_shipped_fold_table_is_what_the_installed_opencc_gives():
+    # shipped so that no process builds it (OpenCC's load is most of a CLI search's start-up);
+    # after an OpenCC upgrade: `python -m indexer.analysis`
+    from indexer import analysis
+
+    assert analysis._load_fold_table() == analysis._build_fold_table(), \
+        "indexer/data/fold.json is stale: run `python -m indexer.analysis`"

@@ -33,6 +33,23 @@ def test_shipped_table_is_what_the_installed_opencc_gives():
         "indexer/data/variants.json is stale: run `python -m indexer.variants`"
 
 
+def test_skipping_opencc_for_terms_without_a_convertible_character_loses_no_script_variant(demo_articles):
+    # every 1- to 4-character piece of the demo titles and the start of their bodies, both scripts
+    from indexer.variants import _opencc_script_variants, script_variants
+
+    terms = {"了解", "瞭解", "项链", "睡着", "亲昵", "昵称", "暅", "乾隆", "皇后", "头发", "理发"}
+    for article in demo_articles.values():
+        text = (article.title or "") + (article.body or "")[:300]
+        for size in range(1, 5):
+            terms.update(text[i:i + size] for i in range(len(text) - size + 1))
+    checked = 0
+    for term in sorted(terms):
+        if term.strip() and "\x00" not in term:
+            assert script_variants(term) == _opencc_script_variants(term.strip()), term
+            checked += bool(_opencc_script_variants(term.strip()))
+    assert checked >= 5  # some terms do have a script variant
+
+
 def test_a_script_difference_alone_is_not_a_variant():
     for term in ("發展", "生態環境", "环境保护", "黨組書記"):
         assert variants(term) == []
