@@ -2,7 +2,8 @@
 
 Each fixture in tests/fixtures/extract/unseen/ copies the structure of a real layout that went
 wrong: a State Council gazette page, a regulator's penalty-notice table, a municipal notice,
-tech-media boilerplate, metadata only in JSON-LD/meta tags, a government text dump.
+tech-media boilerplate, metadata only in JSON-LD/meta tags, a government text dump, a city
+government's news page whose meta Author is its 责任编辑.
 """
 from __future__ import annotations
 
@@ -143,6 +144,9 @@ def test_old_blog_headline_above_the_text_poster_us_date_and_comments_cut():
     ("<p>推动工业高质量发展。（记者 胡晓蓉）</p>", ["胡晓蓉"]),
     ("<p>推动工业高质量发展。</p><p>记者 刘涛</p>", ["刘涛"]),
     ("<p>推动工业高质量发展，过一个平安、祥和的新春佳节。（常书香 马丹阳 ）</p>", ["常书香", "马丹阳"]),
+    ("<p>经过各位选手激烈的角逐，评委老师根据参赛选手的文稿内容、语言表达、演讲效果进行了综合评分。"
+     "最终，某中学的许老师获中学组一等奖，某小学的徐老师和丁老师获小学组一等奖。（特约通讯员：林兴勇）</p>", ["林兴勇"]),
+    ("<p>其中一名运动员正手反胶，反手长胶，入选省队集训（特殊打法）</p>", []),  # a gloss, not a signature
 ])
 def test_signature_at_the_end_of_the_article_gives_the_authors(ending, names):
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{ending}</div>")
@@ -322,3 +326,44 @@ def test_a_box_with_fewer_than_three_record_fields_before_the_text_is_not_body()
                    "<div class='content'>" + STORY + "</div>")
     assert article.date == "2022-01-28"
     assert article.body.startswith("这是正文的第一段") and "发布日期" not in article.body
+
+
+def test_government_news_page_whose_meta_author_is_its_editor():
+    article = one("city-gov-news-editor-meta.html")
+    assert article.authors == ["王明"]  # the lead 记者王明报道, not the meta Author printed as 责任编辑
+    assert article.source == "某市日报"  # the printed 信息来源, not a ContentSource naming the website
+    assert article.date == "2023-06-12"
+    assert article.body.startswith("记者王明报道") and "责任编辑" not in article.body
+
+
+@pytest.mark.parametrize("printed,authors", [
+    ("<p>编辑:李楠</p>", []), ("<p>（责任编辑：李楠、王五）</p>", []), ("<p>责编 王五 李楠</p>", []),
+    ("", ["李楠"]),  # not printed at all: the tag is all there is
+    ("<p>编辑:王五</p>", ["李楠"]),
+    ("<p>记者 李楠</p><p>编辑:李楠</p>", ["李楠"]),  # also printed as the reporter
+    ("<p>编辑 王五 记者 李楠</p>", ["李楠"]),
+])
+def test_a_meta_author_the_page_prints_only_as_an_editor_is_no_author(printed, authors):
+    head = "<title>测试新闻标题在这里</title><meta name='author' content='李楠'>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{printed}</div>", head).authors == authors
+
+
+def test_a_lead_byline_opening_the_first_paragraph():
+    from indexer.extract.authors import byline_authors
+    assert byline_authors("本报讯 记者 张三 李四 报道：昨日，某市召开会议，总结了去年的工作。") == ["张三", "李四"]
+    assert byline_authors("记者日前报道，某地发生了一件事，引起了大家的关注和讨论，各方都很重视。") == []
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>　　记者梁爽报道　6月10日，某区举行运动会开幕式。</p>{STORY}</div>")
+    assert article.authors == ["梁爽"]
+
+
+def test_a_content_source_naming_the_website_yields_to_the_printed_source():
+    head = "<title>测试新闻标题在这里</title><meta name='ArticleTitle' content='测试新闻标题在这里'><meta name='ContentSource' content='{}'>"
+    printed = f"<h1>测试新闻标题在这里</h1><div class='info'>信息来源：某市日报</div><div class='text'>{STORY}</div>"
+    assert page(printed, head.format("某市网站")).source == "某市日报"
+    assert page(printed, head.format("某市教育局")).source == "某市教育局"  # a publishing body keeps its tag
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head.format("某市网站")).source == "某市网站"
+
+
+def test_an_empty_attachment_label_does_not_end_the_body():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>附件：</p></div>")
+    assert article.body.splitlines()[-1].startswith("这是正文的第二段")

@@ -43,7 +43,15 @@ _BYLINE = re.compile(
 )
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
                                r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
-_SIGNED_AT_END = re.compile(r"[（(]\s*(?:[^（）()\s]{0,8}\s?[记記]者\s*)?([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+# `（记者 胡晓蓉）`, `（特约通讯员：林兴勇）` or, with no role word, `（张巨峰）` closing a paragraph.
+_SIGNED_AT_END = re.compile(r"[（(]\s*(?P<role>[^（）()\s]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)?"
+                            r"(?P<names>[" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+# What precedes a role-less bracketed signature: the end of a sentence (`……起到推动作用。（张巨峰）`);
+# a bracket straight after words is a gloss (`反手长胶（特殊打法）`), not a name.
+_SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
+# A byline opening the first paragraph: `记者梁爽报道　6月10日，……`, `本报讯 记者 张三 李四 报道：……`.
+_LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*)?(?:本[报報])?(?:特约|特約|特派|首席)?[记記]者\s*(?![近今昨前明][日天期]|日前)"
+                          r"((?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?)\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
 _POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
@@ -104,12 +112,15 @@ def byline_authors(line: str) -> list[str]:
     """Names from a byline inside article text, or [] when the line is not a byline.
 
     Recognises `（记者杜一菲）`, `新华社北京9月30日电（记者朱基钗、王琦）`, `本报记者 邵玉姿`,
-    `记者 张三 李四`. A photo credit (`谷一鸣摄`) is not a byline.
+    `记者 张三 李四`, and `记者梁爽报道　6月10日，……` opening a paragraph. A photo credit (`谷一鸣摄`) is not a byline.
     """
     line = normalise_line(line)
     if not line or len(line) > 400:
         return []
     match = _BRACKETED.search(line[:80])
+    if match:
+        return parse_authors(match.group(1))
+    match = _LEAD_BYLINE.match(_join_spaced(line[:60]))
     if match:
         return parse_authors(match.group(1))
     if len(line) <= 40 and not _PHOTO.search(line):
@@ -124,17 +135,37 @@ def byline_authors(line: str) -> list[str]:
 
 
 def closing_authors(line: str) -> list[str]:
-    """Names from a signature at the end of an article: a byline, `（袁源）` or `记者 刘涛`."""
+    """Names from a signature at the end of an article: a byline, `（特约通讯员：林兴勇）`, `（袁源）` or `记者 刘涛`.
+
+    A bracketed name without a role word counts only alone on its line or after a sentence's end.
+    """
     line = normalise_line(line)
-    match = _SIGNED_AT_END.search(line[-40:])
-    if match:
-        return parse_authors(match.group(1))
+    tail = line[-40:]
+    match = _SIGNED_AT_END.search(tail)
+    if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
+                  or _SENTENCE_CLOSED.search(line[:len(line) - len(tail) + match.start()])):
+        return parse_authors(match.group("names"))
     if len(line) > 40:
         return []
     match = _BRACKETED_NAME.match(line)
     if match:
         return parse_authors(match.group(1))
     return byline_authors(line)
+
+
+# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`).
+_EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
+                            r"\s*[:：︱|｜/丨]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
+
+
+def printed_only_as_editor(name: str, text: str) -> bool:
+    """Whether the page text prints `name`, and only after an editor's label (`责任编辑：张家祺`).
+
+    A meta author so printed is the page's editor, and editors are not authors.
+    """
+    text = re.sub(r"\s+", " ", text)
+    found = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(found) and all(_EDITOR_BEFORE.search(text[max(0, at - 24):at]) for at in found)
 
 
 def posted_by(line: str) -> list[str]:

@@ -25,7 +25,7 @@ import lxml.etree
 from indexer.dates import date_from_path, find_date, parse_date
 
 from ..article import Article
-from .authors import byline_authors, closing_authors, parse_authors, posted_by
+from .authors import byline_authors, closing_authors, parse_authors, posted_by, printed_only_as_editor
 from .cleaning import (
     is_article_end,
     is_date_line,
@@ -212,8 +212,10 @@ _DATE_THEN_PUBLISHER = re.compile(
 SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
                   "news-source")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+_SITE_ITSELF = re.compile(r"(?:[网網]站|^本[网網站])$")  # a ContentSource naming a website, not a publisher
 _ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
 _AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([\u3400-\u9fff]{2,4})(?:\s|$)")
+_EMPTY_LABEL = re.compile(r"^[\u3400-\u9fff]{1,6}\s*[:：]$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
@@ -296,6 +298,15 @@ def _source_element(body: Element) -> str | None:
         if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
             return text
     return None
+
+
+def _meta_authors(value: str, body: Element) -> list[str]:
+    """Names from a meta author tag, less those the page prints only as its editor (`责任编辑：张家祺`)."""
+    names = parse_authors(value)
+    if not names:
+        return names
+    text = _text(body)
+    return [name for name in names if not printed_only_as_editor(name, text)]
 
 
 def _first(*values: object) -> str | None:
@@ -405,6 +416,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line))
+    while body and _EMPTY_LABEL.match(body[-1]):
+        body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
     return body
 
 
@@ -530,7 +543,7 @@ def extract_html(text: str, relpath: str) -> Article:
     record = _record_table(main) if main is not body_el else None
     if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
         body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
-    authors = parse_authors(meta.get("author", "")) if "author" in meta and "articletitle" in meta else []
+    authors = _meta_authors(meta.get("author", ""), body_el) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(visible.get("author", "")) or names_under_headline
     if not authors:  # a byline at the top of the text, or a signature at its end
         for line, _ in main_lines[:8]:
@@ -547,9 +560,13 @@ def extract_html(text: str, relpath: str) -> Article:
             authors = posted_by(line)
             if authors:
                 break
-    authors = (authors or next((names for names in (parse_authors(meta.get(key, "")) for key in AUTHOR_META) if names), [])
+    authors = (authors or next((names for names in (_meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
-    source = _first(meta.get("contentsource"), _clean_source(visible.get("source")))
+    printed_source = _clean_source(visible.get("source"))
+    content_source = meta.get("contentsource")
+    if content_source and printed_source and _SITE_ITSELF.search(content_source):
+        content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
+    source = _first(content_source, printed_source)
     source = source or _first(_source_element(body_el),
                               *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                               _ld_name(ld.get("sourceOrganization")), _ld_name(ld.get("publisher")),
