@@ -142,14 +142,17 @@ def clause_key(clause: Clause) -> tuple:
     return (clause.field, tuple(u.text for u in clause.units))
 
 
-def match_docnums(parsed: ParsedQuery, exact: ExactPostings) -> np.ndarray | None:
+def match_docnums(parsed: ParsedQuery, exact: ExactPostings,
+                  cache: dict[tuple, np.ndarray] | None = None) -> np.ndarray | None:
     """Sorted docnums of every article the query matches; None when it constrains nothing.
 
-    Each distinct clause is evaluated once; AND, OR and exclusion are operations on sorted
-    arrays, the smallest group first. (Whoosh builds a matcher tree as deep as the number of
-    clauses, which a long query — hundreds of repeated words — turned into a RecursionError.)
+    Each distinct clause is evaluated once (and not again by a later call given the same
+    `cache`: a query and its variant-expanded form share their clauses); AND, OR and exclusion
+    are operations on sorted arrays, the smallest group first. (Whoosh builds a matcher tree
+    as deep as the number of clauses, which a long query — hundreds of repeated words — turned
+    into a RecursionError.)
     """
-    cache: dict[tuple, np.ndarray] = {}
+    cache = {} if cache is None else cache
 
     def docs(clause: Clause) -> np.ndarray:
         key = clause_key(clause)

@@ -132,9 +132,9 @@ class SearchEngine:
                             facets_truncated=truncated, request=request)
 
     def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
-                  request: SearchRequest, stories) -> np.ndarray:
+                  request: SearchRequest, stories, cache: dict | None = None) -> np.ndarray:
         """The sorted docnums `parsed` matches within the request's filters (and story)."""
-        docs = as_docnums(match_docnums(parsed, exact), columns.live_docs)
+        docs = as_docnums(match_docnums(parsed, exact, cache), columns.live_docs)
         return self._filtered(searcher, columns, request, docs, stories)
 
     def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
@@ -142,11 +142,12 @@ class SearchEngine:
         """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
         other strait's wording of its unquoted terms finds (ranked after them); the expanded
         query and the wordings it added (none when they find nothing more, or variants are off)."""
-        docs = self._matching(searcher, columns, parsed, exact, request, stories)
+        clauses: dict = {}  # the clauses as typed are evaluated once, for both queries
+        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses)
         expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
         extra = docs[:0]
         if added:
-            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories), docs)
+            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses), docs)
             if len(extra) == 0:
                 added = []
         return docs, extra, expanded, added
