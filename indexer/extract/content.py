@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 import lxml.etree
 
@@ -27,6 +28,7 @@ _PUNCT = re.compile(r"[，。！？；,.!?;：、]")
 
 _CELLS = frozenset(["td", "th"])
 _HARD_BREAK = re.compile(r"[\r\n\x1f]+")
+_LINE_END = "\x00"  # never in a tree's text (XML forbids NUL)
 _DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -40,29 +42,15 @@ def text_lines(element: Element, mark: Element | None = None,
     range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
     the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
     """
-    lines: list[tuple[str, int]] = []
-    current: list[str] = []
-    linked = [0]
-    span = [0, 0]
-
-    def flush() -> None:
-        if not current:
-            return
-        raw = "".join(current).strip()
-        current.clear()
-        if not raw:
-            linked[0] = 0
-            return
-        if "\n" in raw or "\r" in raw or "\x1f" in raw:
-            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
-            # metadata line ends there (`来源：新京报  举报`).
-            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
-        else:
-            text = normalise_line(raw)
-        if text:
-            lines.append((text, min(linked[0], len(text))))
-        linked[0] = 0
-
+    # One pass over the tree collects the texts, with _LINE_END wherever a block element starts or
+    # ends (once between two texts) and the link characters of each stretch between two of them;
+    # the stretches become lines after one join and one split.
+    pieces: list[str] = []
+    counts: list[int] = []  # link characters of each stretch
+    linked = 0
+    open_line = False  # a text came since the last _LINE_END
+    links: list[int] = []  # for each open <a>: 1 when its text counts as link text
+    marks = [0, 0]  # the stretch where mark_from starts, the stretch after the end of mark
     in_link = 0
     mark_from = mark if mark_from is None else mark_from
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
@@ -71,38 +59,68 @@ def text_lines(element: Element, mark: Element | None = None,
             continue
         if event == "start":
             if tag in _BLOCK or node is mark or node is mark_from:
-                if current:
-                    flush()
+                if open_line:
+                    pieces.append(_LINE_END)
+                    counts.append(linked)
+                    linked = 0
+                    open_line = False
                 if node is mark_from:
-                    span[0] = len(lines)
+                    marks[0] = len(counts)
             elif tag in _CELLS:
-                current.append("\x1f")
-            if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
-                in_link += 1
+                pieces.append("\x1f")
+                open_line = True
+            if tag == "a":
+                counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
+                links.append(counted)
+                in_link += counted
             text = node.text
             if text:
-                current.append(text)
+                pieces.append(text)
+                open_line = True
                 if in_link:
-                    linked[0] += len(text.strip())
+                    linked += len(text.strip())
             continue
         if tag in _BLOCK or node is mark:
-            if current:
-                flush()
+            if open_line:
+                pieces.append(_LINE_END)
+                counts.append(linked)
+                linked = 0
+                open_line = False
             if node is mark:
-                span[1] = len(lines)
+                marks[1] = len(counts)
         elif tag in _CELLS:
-            current.append("\x1f")
-        if tag == "a" and not _DOCUMENT_LINK.search(node.get("href") or ""):
-            in_link -= 1
+            pieces.append("\x1f")
+            open_line = True
+        if tag == "a":
+            in_link -= links.pop()
         tail = node.tail
         if tail and node is not element:
-            current.append(tail)
+            pieces.append(tail)
+            open_line = True
             if in_link:
-                linked[0] += len(tail.strip())
-    flush()
+                linked += len(tail.strip())
+    if open_line:
+        pieces.append(_LINE_END)
+        counts.append(linked)
+    lines: list[tuple[str, int]] = []
+    lines_before: list[int] = []  # for each stretch, how many lines came before it
+    for raw, link_chars in zip("".join(pieces).split(_LINE_END), counts):
+        lines_before.append(len(lines))
+        raw = raw.strip()
+        if not raw:
+            continue
+        if "\n" in raw or "\r" in raw or "\x1f" in raw:
+            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
+            # metadata line ends there (`来源：新京报  举报`).
+            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
+        else:
+            text = normalise_line(raw)
+        if text:
+            lines.append((text, min(link_chars, len(text))))
+    lines_before.append(len(lines))
     if mark is None or mark is element:
         return lines, 0, len(lines)
-    return lines, span[0], span[1]
+    return lines, lines_before[marks[0]], lines_before[marks[1]]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -124,13 +142,15 @@ _INLINE = frozenset(["span", "font", "a", "b", "strong", "em", "i", "u", "sub", 
 _ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
 
 
-def _container_of(node: Element, own_len: int, breaks: int) -> Element | None:
+def _container_of(node: Element, own_len: int) -> Element | None:
     """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
 
+    A block holds a run of text when its own text is long or broken by two `<br>` or more.
     Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
     and a list item to its list, so that a table or list is scored as a whole.
     """
-    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (breaks >= 2 or own_len >= 150):
+    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (
+            own_len >= 150 or sum(1 for _ in node.iterchildren("br")) >= 2):
         return node
     while node is not None and node.tag in _INLINE:
         node = node.getparent()
@@ -182,13 +202,28 @@ def _path_to(element: Element | None) -> dict:
     return path
 
 
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt")
+
+
+def _after(body: Element, start: Element | None, tags: tuple[str, ...]) -> Iterator[Element]:
+    """The elements of `tags` in `body` after `start` in document order (its descendants first),
+    or all of them when `start` is None; none when `start` is not one of `tags` (it is never met)."""
+    if start is None:
+        yield from body.iter(*tags)
+        return
+    if start.tag not in tags:
+        return
+    yield from start.iterdescendants(*tags)
+    node = start
+    while node is not None and node is not body:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(*tags)
+        node = node.getparent()
+
+
 def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
     """The first short element after the headline that starts a comments or related-articles block."""
-    seen_title = title_el is None
-    for element in body.iter("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt"):
-        if not seen_title:
-            seen_title = element is title_el
-            continue
+    for element in _after(body, title_el, _HEADING_TAGS):
         text = element.text
         if text and len(text) <= 40 and len(element) <= 2 and is_article_end(normalise_line(text)):
             return element
@@ -230,17 +265,10 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
     scores: dict[Element, float] = {}
     for node in body.iter(*_SCORED):
         tag = node.tag
-        breaks = 0
         if tag == "p":
             text = "".join(node.itertext())
-        elif len(node):
-            parts = [node.text or ""]
-            for child in node:
-                if child.tail:
-                    parts.append(child.tail)
-                if child.tag == "br":
-                    breaks += 1
-            text = "".join(parts)
+        elif len(node):  # its own text: its text and its children's tails
+            text = "".join([node.text or "", *[child.tail or "" for child in node]])
         else:
             text = node.text
             if not text:
@@ -256,7 +284,7 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
         if cjk < 6 and not punct and tag not in _CELLS:
             continue
         score = 1 + punct + min(cjk / 50, 3)
-        target = _container_of(node, len(text), breaks)
+        target = _container_of(node, len(text))
         for share, holder in ((1.0, target), (0.5, target.getparent() if target is not None else None)):
             if holder is not None and isinstance(holder.tag, str):
                 if holder not in scores:

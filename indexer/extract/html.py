@@ -160,7 +160,10 @@ def _title_element(body: Element, title: str) -> Element | None:
         return None
     found = None
     for el in body.iter("h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b", "font"):
-        own = _SQUEEZE("", el.text or "")
+        own = el.text
+        if not own:
+            continue
+        own = _SQUEEZE("", own)
         if not own or not key.startswith(own[:6]) or len(el) > 4:
             continue
         if _SQUEEZE("", _text(el)) == key:
@@ -334,7 +337,7 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     key = _SQUEEZE("", title)
     # The headline's line: the first that holds it outside a list of links (a sidebar listing the
     # article among others), else the first that holds it at all.
-    found_at = [i for i, (line, _) in enumerate(lines) if key in _SQUEEZE("", line)] if key else []
+    found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in _SQUEEZE("", line)] if key else []
     start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
     found: dict[str, str] = {}
     for i, (line, _) in enumerate(lines[start:start + 25], start):
@@ -392,7 +395,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     for line, linked in lines:
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
-        if is_furniture(line) or _SQUEEZE("", line) == key:
+        if is_furniture(line) or len(line) >= len(key) and _SQUEEZE("", line) == key:
             continue
         if title and line.startswith(title) and is_date_line(line[len(title):]):
             continue  # `学做红烧肉  2005-06-13 15:00:14`: the headline with its date, as a blog prints it
@@ -463,7 +466,8 @@ def parse_html(text: str) -> Element | None:
     try:
         parser = getattr(_PARSERS, "parser", None)
         if parser is None:
-            parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+            parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                                                collect_ids=False)  # nothing looks up IDs
         doc = lxml.etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         return None
@@ -511,14 +515,18 @@ def extract_html(text: str, relpath: str) -> Article:
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
-    if region is not body_el and not (_visible_meta(page_lines, title).get("date") or _tag_date(meta, ld)):
+    visible = _visible_meta(page_lines, title) if region is not body_el and not _tag_date(meta, ld) else None
+    if visible is not None and not visible.get("date"):
         page_lines, start, end = text_lines(body_el, main, lead)  # the date may sit outside: read it all
+        visible = None
     main_lines = page_lines[start:end]
     names_under_headline: list[str] = []
     if not vouched and not _printed_alone(page_lines[:end], title):
         headline, names_under_headline = _headline_above(page_lines, main_lines)
-        title = headline or title
-    visible = _visible_meta(page_lines, title)
+        if headline and headline != title:
+            title, visible = headline, None
+    if visible is None:
+        visible = _visible_meta(page_lines, title)
     if not visible.get("date"):  # a blog's `发表于2005年09月07日 11:57 AM` under the post
         visible["date"] = next((d for d in (parse_date(line) for line, _ in page_lines[end:end + 6]
                                             if len(line) <= 60 and _POSTED_AT.search(line)) if d), None)
