@@ -129,6 +129,7 @@ def test_unreadable_share_is_counted_exactly_around_its_limit():
     good = "（一）：，。！？“”é·豈" * 70  # 980 non-space characters, none bad
     assert unreadable_reason(good + " \n" * 500) is None
     assert unreadable_reason("正" * 70 + "\ue000" * 30) is None
+    assert unreadable_reason("。、「」" * 17 + "。、" + "\ue000" * 30) is None  # U+3000's lead byte, not spaces
     assert unreadable_reason("正" * 69 + "\ue000" * 31) == ("not text: 31% of its characters are control, "
                                                         "replacement or private-use characters")
     assert unreadable_reason("\ufffd\x85\x01\udc80\U000f0001" * 10 + "\u3000" * 100).startswith("not text: 100%")

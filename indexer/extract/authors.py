@@ -48,6 +48,9 @@ _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + 
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
 _POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
+# Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
+# a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]")
 
 
 def _join_spaced(text: str) -> str:
@@ -107,7 +110,7 @@ def byline_authors(line: str) -> list[str]:
     `记者 张三 李四`. A photo credit (`谷一鸣摄`) is not a byline.
     """
     line = normalise_line(line)
-    if not line or len(line) > 400:
+    if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
     match = _BRACKETED.search(line[:80])
     if match:
