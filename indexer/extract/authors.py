@@ -53,9 +53,12 @@ _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 _BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]")
 
 
+_SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")
+
+
 def _join_spaced(text: str) -> str:
     """`贺  勇` (a two-character name padded to width) → `贺勇`."""
-    return re.sub(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])", r"\1\2", text)
+    return _SPACED_PAIR.sub(r"\1\2", text)
 
 
 def is_person_name(token: str) -> bool:

@@ -140,7 +140,7 @@ def is_furniture(line: str) -> bool:
 
 # Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
 # bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
-_META_MARKS = (":", "：", "号", "號", "[", "【", "源")
+_META_MARKS = re.compile(r"[:：号號\[【源]")
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
@@ -150,7 +150,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
     """
     found: dict[str, str] = {}
-    if len(line) > 120 or not any(mark in line for mark in _META_MARKS):
+    if len(line) > 120 or not _META_MARKS.search(line):
         return found
     account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
     if account:

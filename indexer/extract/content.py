@@ -53,10 +53,8 @@ def text_lines(element: Element, mark: Element | None = None,
     marks = [0, 0]  # the stretch where mark_from starts, the stretch after the end of mark
     in_link = 0
     mark_from = mark if mark_from is None else mark_from
-    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
         tag = node.tag
-        if not isinstance(tag, str):
-            continue
         if event == "start":
             if tag in _BLOCK or node is mark or node is mark_from:
                 if open_line:
@@ -343,7 +341,7 @@ def _first_post(best: Element, scores: dict, title_el: Element | None, title: st
         if parent is None or node.tag == "body":
             break
         shape = _shape(node)
-        posts = [child for child in parent if isinstance(child.tag, str) and _shape(child) == shape]
+        posts = [child for child in parent if child.tag == shape[0] and _shape(child) == shape]
         if len(posts) >= 3:
             texts = {post: "".join(post.itertext()) for post in posts}
             posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences

@@ -110,19 +110,30 @@ DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated
 # Script variables that hold the publication time (`var ct = "1581517074"` on WeChat articles).
 SCRIPT_DATE_KEYS = ("publish_time", "publishTime", "pubtime", "pubTime", "publish_date", "publishDate", "pubDate",
                     "create_time", "createTime", "ct")
-# The word boundary before a key is checked in Python: a pattern that starts with `\b` is tried at
-# every position of the page, one that starts with a letter only where that letter is (≈ 50× faster).
 _SCRIPT_DATE = re.compile(r"(?:" + "|".join(SCRIPT_DATE_KEYS) + r")\b\s*[=:]\s*[\"']?(\d{10}|\d{4}-\d{1,2}-\d{1,2})")
 _WORD_CHAR = re.compile(r"\w")
 
 
 def _script_date(text: str) -> str | None:
-    """A publication time written into a script variable, as a last resort before the URL."""
-    match = next((m for m in _SCRIPT_DATE.finditer(text)
-                  if not m.start() or not _WORD_CHAR.match(text, m.start() - 1)), None)
-    if not match:
+    """A publication time written into a script variable, as a last resort before the URL.
+
+    The first key in the page that starts a word and is followed by a value wins. Each key's
+    occurrences are found with str.find (a pattern tried at every `p` and `c` of a page took
+    1 ms); no key holds another, so no match found this way hides inside another.
+    """
+    found = None
+    for key in SCRIPT_DATE_KEYS:
+        at = text.find(key)
+        while at != -1 and (found is None or at < found.start()):
+            if not at or not _WORD_CHAR.match(text, at - 1):
+                match = _SCRIPT_DATE.match(text, at)
+                if match:
+                    found = match
+                    break
+            at = text.find(key, at + 1)
+    if not found:
         return None
-    value = match.group(1)
+    value = found.group(1)
     return parse_date(int(value)) if value.isdigit() else parse_date(value)
 
 
@@ -173,6 +184,9 @@ def _title_element(body: Element, title: str) -> Element | None:
     return found
 
 
+_ORIGINAL = re.compile(r"^原创\s*")  # `原创` (original content) printed before a headline
+
+
 def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
 
@@ -184,8 +198,8 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
             return meta[key], True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = _SQUEEZE("", page_title)
-    headings = [re.sub(r"^原创\s*", "", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
-    titled = (re.sub(r"^原创\s*", "", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
+    headings = [_ORIGINAL.sub("", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
+    titled = (_ORIGINAL.sub("", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if (e.get("class") or e.get("id")) and _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
