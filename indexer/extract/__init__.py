@@ -34,7 +34,7 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     if suffix not in SUPPORTED_SUFFIXES:
         yield Skipped(relpath, f"unsupported file type {suffix or '(none)'}")
         return
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
         yield Skipped(relpath, "empty file")
         return
     text = decode(data)
@@ -42,7 +42,7 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
         yield Skipped(relpath, "not text (binary or undecodable bytes)")
         return
     text = text.replace("\x00", "")
-    if not text.strip():
+    if not text or text.isspace():
         yield Skipped(relpath, "empty file")
         return
     junk = unreadable_reason(text)
