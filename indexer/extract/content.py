@@ -43,12 +43,13 @@ def text_lines(element: Element, mark: Element | None = None,
     the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
     """
     # One pass over the tree collects the texts, with _LINE_END wherever a block element starts or
-    # ends (once between two texts) and the link characters of each stretch between two of them;
-    # the stretches become lines after one join and one split.
+    # ends after some text that is not whitespace (whitespace alone would make an empty line: it
+    # stays, to be stripped from the next one), and the link characters of each stretch between
+    # two of them; the stretches become lines after one join and one split.
     pieces: list[str] = []
     counts: list[int] = []  # link characters of each stretch
     linked = 0
-    open_line = False  # a text came since the last _LINE_END
+    open_line = False  # a text other than whitespace came since the last _LINE_END
     links: list[int] = []  # for each open <a>: 1 when its text counts as link text
     marks = [0, 0]  # the stretch where mark_from starts, the stretch after the end of mark
     in_link = 0
@@ -66,7 +67,6 @@ def text_lines(element: Element, mark: Element | None = None,
                     marks[0] = len(counts)
             elif tag in _CELLS:
                 pieces.append("\x1f")
-                open_line = True
             if tag == "a":
                 counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
                 links.append(counted)
@@ -74,7 +74,7 @@ def text_lines(element: Element, mark: Element | None = None,
             text = node.text
             if text:
                 pieces.append(text)
-                open_line = True
+                open_line = open_line or not text.isspace()
                 if in_link:
                     linked += len(text.strip())
             continue
@@ -88,23 +88,34 @@ def text_lines(element: Element, mark: Element | None = None,
                 marks[1] = len(counts)
         elif tag in _CELLS:
             pieces.append("\x1f")
-            open_line = True
         if tag == "a":
             in_link -= links.pop()
         tail = node.tail
         if tail and node is not element:
             pieces.append(tail)
-            open_line = True
+            open_line = open_line or not tail.isspace()
             if in_link:
                 linked += len(tail.strip())
-    if open_line:
-        pieces.append(_LINE_END)
-        counts.append(linked)
+    pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
+    counts.append(linked)
+    stretches = "".join(pieces).split(_LINE_END)
     lines: list[tuple[str, int]] = []
-    lines_before: list[int] = []  # for each stretch, how many lines came before it
-    for raw, link_chars in zip("".join(pieces).split(_LINE_END), counts):
-        lines_before.append(len(lines))
-        raw = raw.strip()
+    if mark is None or mark is element:
+        _add_lines(lines, stretches, counts, 0, len(counts))
+        return lines, 0, len(lines)
+    lines_before: dict[int, int] = {}  # stretch → how many lines come before it
+    bounds = sorted({0, *marks, len(counts)})
+    for start, end in zip(bounds, bounds[1:]):
+        lines_before[start] = len(lines)
+        _add_lines(lines, stretches, counts, start, end)
+    lines_before[len(counts)] = len(lines)
+    return lines, lines_before[marks[0]], lines_before[marks[1]]
+
+
+def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:
+    """The lines of stretches `start` to `end` (empty ones give none), each with its link characters."""
+    for i in range(start, end):
+        raw = stretches[i].strip()
         if not raw:
             continue
         if "\n" in raw or "\r" in raw or "\x1f" in raw:
@@ -114,11 +125,7 @@ def text_lines(element: Element, mark: Element | None = None,
         else:
             text = normalise_line(raw)
         if text:
-            lines.append((text, min(link_chars, len(text))))
-    lines_before.append(len(lines))
-    if mark is None or mark is element:
-        return lines, 0, len(lines)
-    return lines, lines_before[marks[0]], lines_before[marks[1]]
+            lines.append((text, min(counts[i], len(text))))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -264,7 +271,9 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
     for node in body.iter(*_SCORED):
         tag = node.tag
         if tag == "p":
-            text = "".join(node.itertext())
+            text = "".join(node.itertext()) if len(node) else node.text
+            if not text:
+                continue
         elif len(node):  # its own text: its text and its children's tails
             text = "".join([node.text or "", *[child.tail or "" for child in node]])
         else:
