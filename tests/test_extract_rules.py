@@ -92,6 +92,22 @@ def test_furniture_patterns_give_the_same_answers_through_their_first_character_
                 assert bool(quick(prepare(line))) == bool(pattern.search(prepare(line))), line
 
 
+def test_date_lines_are_found_in_every_digit_form_nfkc_reads():
+    import re
+    import sys
+    import unicodedata
+
+    from indexer.extract.cleaning import _DIGITS_NFKC, is_date_line
+
+    digit = re.compile(r"\d")
+    missed = [hex(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
+              and digit.search(unicodedata.normalize("NFKC", chr(code))) and not _DIGITS_NFKC.search(chr(code))]
+    assert missed == []  # every character that is, or becomes, a digit is looked at
+    for line in ("2024-02-05 09:30", "２０２４年２月５日", "发布时间：2019年9月7日", "日期：2024.02.05"):
+        assert is_date_line(line), line
+    assert not is_date_line("生態環境部黨組書記") and not is_date_line("2019年女排世界杯")
+
+
 def test_metadata_lines():
     assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
     assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {

@@ -161,13 +161,14 @@ def _first_chars(items: Iterable) -> set[str] | None:
     return None  # it can match nothing at all
 
 
-def _searcher(pattern: re.Pattern) -> Callable[[str], object]:
-    """`pattern.search`, quicker on text that holds none of the characters its unanchored
-    alternatives begin with: such text can only match at its start, so one `match` there tells.
+def _searcher(pattern: re.Pattern) -> Callable[[str], re.Match | None]:
+    """`pattern.search`, tried only where a match can begin: at the start of the text (where the
+    `^`-anchored alternatives match) and where one of the characters its other alternatives begin
+    with is; the first match found is the leftmost, the one `search` gives.
 
     The regex engine tries an alternation of char-class-led branches at every position of a line
-    (most lines of a page are short and get every furniture pattern); one character-class search
-    is much cheaper. Falls back to plain `search` when the first characters cannot be told.
+    (most lines of a page are short and get every furniture pattern); one character-class scan and
+    a `match` or two are much cheaper. Plain `search` when the first characters cannot be told.
     """
     try:
         first = _first_chars(_parser.parse(pattern.pattern, pattern.flags).data)
@@ -175,9 +176,18 @@ def _searcher(pattern: re.Pattern) -> Callable[[str], object]:
         first = None
     if first is None or pattern.flags & (re.IGNORECASE | re.MULTILINE):
         return pattern.search
-    starts = re.compile("[" + "".join(map(re.escape, sorted(first))) + "]").search
-    search, match = pattern.search, pattern.match
-    return lambda text: search(text) if starts(text) else match(text)
+    starts = re.compile("[" + "".join(map(re.escape, sorted(first))) + "]").finditer
+    match = pattern.match
+
+    def search(text: str) -> re.Match | None:
+        found = match(text)  # `^` matches here only: match(text, pos) does not treat pos as the start
+        if not found:
+            for start in starts(text):
+                found = match(text, start.start())
+                if found:
+                    break
+        return found
+    return search
 
 
 _boilerplate_search = _searcher(_BOILERPLATE_ANY)
@@ -231,9 +241,16 @@ def parse_meta_line(line: str) -> dict[str, str]:
     return found
 
 
+# Characters that are digits or hold one after NFKC (², ①, ⒈, ㏡, …): every date has a digit, and
+# `find_date` reads dates after NFKC; most short lines have none, and this scan is cheaper than it.
+_DIGITS_NFKC = re.compile("[\\d\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u215f\u2189"
+                          "\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379\u339f-\u33a6"
+                          "\u33a8\u33af\u33e0-\u33fe\U0001f100-\U0001f10a]")
+
+
 def is_date_line(line: str) -> bool:
     """A short line that holds only a date/time (with maybe a label), such as `2024-02-05 09:30`."""
-    if len(line) > 40 or not find_date(line):
+    if len(line) > 40 or not _DIGITS_NFKC.search(line) or not find_date(line):
         return False
     rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", unicodedata.normalize("NFKC", line))
     return len(rest) <= 2
