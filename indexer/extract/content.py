@@ -229,8 +229,8 @@ def _after(body: Element, start: Element | None, tags: tuple[str, ...]) -> Itera
 def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
     """The first short element after the headline that starts a comments or related-articles block."""
     for element in _after(body, title_el, _HEADING_TAGS):
-        text = element.text
-        if text and len(text) <= 40 and len(element) <= 2 and is_article_end(normalise_line(text)):
+        text = element.text  # (whitespace alone is no heading)
+        if text and len(text) <= 40 and not text.isspace() and len(element) <= 2 and is_article_end(normalise_line(text)):
             return element
     return None
 

@@ -15,6 +15,7 @@ build a tree for fall back to the text-dump reader on the page with its tags str
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import json
 import re
@@ -59,7 +60,7 @@ def _meta(doc: Element) -> dict[str, str]:
         key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
         value = element.get("content")
         if key and value and value.strip():
-            found.setdefault(re.sub(r"\s+", "", key).lower(), normalise_line(_TAG.sub("", _html.unescape(value))))
+            found.setdefault(_SQUEEZE("", key).lower(), normalise_line(_TAG.sub("", _html.unescape(value))))
     return found
 
 
@@ -174,8 +175,11 @@ def _title_element(body: Element, title: str) -> Element | None:
         own = el.text
         if not own:
             continue
+        own = own.lstrip()
+        if not own or own[0] != key[0]:  # (\s and str.lstrip strip the same characters)
+            continue
         own = _SQUEEZE("", own)
-        if not own or not key.startswith(own[:6]) or len(el) > 4:
+        if not key.startswith(own[:6]) or len(el) > 4:
             continue
         if _SQUEEZE("", _text(el)) == key:
             if el.tag in ("h1", "h2", "h3", "h4"):
@@ -302,11 +306,17 @@ def _printed_alone(lines: list[tuple[str, int]], title: str) -> bool:
     return any(line == title and linked < len(line) * 0.5 for line, linked in lines[1:])
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_the_source(names: str) -> bool:
+    """Whether a `class id` string names the source (pages repeat the same few class names)."""
+    return bool(_SOURCE_CLASS.search(names))
+
+
 def _source_element(body: Element) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
     for element in body.iter("a", "span", "em", "div", "p"):
-        names = element.get("class") or element.get("id")
-        if not names or not _SOURCE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        classes, ident = element.get("class"), element.get("id")
+        if not (classes or ident) or not _names_the_source(f"{classes or ''} {ident or ''}"):
             continue
         text = normalise_line("".join(element.itertext()))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
@@ -346,6 +356,9 @@ def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
     return 0 < i < len(lines) - 1 and all(linked > len(line) * 0.5 for line, linked in lines[i - 1:i + 2])
 
 
+_REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
+
+
 def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = _SQUEEZE("", title)
@@ -362,7 +375,7 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 found.setdefault(name, value)
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
-        reporter = re.search(r"(?:本[报報]|特[约約])?[记記]者", line) if "author" not in found and len(line) <= 80 else None
+        reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
             names = byline_authors(line[reporter.start():])
             if names:
