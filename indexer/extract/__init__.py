@@ -29,8 +29,8 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     Skipped(f"{relpath}:{lineno}", reason). A file that is junk, empty or holds no article text
     gives one Skipped(relpath, reason). Never raises for bad content.
     """
-    relpath = PurePath(relpath).as_posix()
-    suffix = PurePath(relpath).suffix.lower()
+    path = PurePath(relpath)
+    relpath, suffix = path.as_posix(), path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Skipped(relpath, f"unsupported file type {suffix or '(none)'}")
         return

@@ -188,6 +188,12 @@ def _title_element(body: Element, title: str) -> Element | None:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_a_title(classes: str | None, ident: str | None) -> bool:
+    """Whether an element's class or id names it a title (pages repeat the same few names)."""
+    return bool((classes or ident) and _TITLE_CLASS.search(f"{classes or ''} {ident or ''}"))
+
+
 _ORIGINAL = re.compile(r"^原创\s*")  # `原创` (original content) printed before a headline
 
 
@@ -204,7 +210,7 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     squeezed = _SQUEEZE("", page_title)
     headings = [_ORIGINAL.sub("", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = (_ORIGINAL.sub("", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
-              if (e.get("class") or e.get("id")) and _TITLE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}") and len(e) <= 3)
+              if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
             key = _SQUEEZE("", heading)
