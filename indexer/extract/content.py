@@ -10,6 +10,7 @@ lead paragraph printed just before the main content, outside it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -354,11 +355,14 @@ def _first_post(best: Element, scores: dict, title_el: Element | None, title: st
         if len(posts) >= 3:
             texts = {post: "".join(post.itertext()) for post in posts}
             posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences
-            if sum(1 for post in posts if find_date(texts[post][:4000])) < 3:
+            # Each post's date read once (after NFKC: ~0.3 ms for 4,000 characters with full-width
+            # punctuation), `node`'s first: nothing is chosen here unless it is one of the dated.
+            date_of = functools.cache(lambda post, texts=texts: find_date(texts[post][:4000]))
+            if node not in posts or not date_of(node) or sum(1 for _ in itertools.islice(filter(date_of, posts), 3)) < 3:
                 node = parent
                 continue
             posts = [post for post in posts if link_density(post) < 0.5]  # not a row of links
-            dated = [post for post in posts if find_date(texts[post][:4000])]
+            dated = [post for post in posts if date_of(post)]
             if len(dated) >= 3 and len(dated) >= 0.8 * len(posts) and node in dated:
                 key = _SPACE.sub("", title)
                 chosen = next((post for post in dated if title_el is not None
