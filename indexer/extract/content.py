@@ -33,6 +33,11 @@ _LINE_END = "\x00"  # never in a tree's text (XML forbids NUL)
 _DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
 
 
+def text_of(element: Element) -> str:
+    """All the text inside an element: `"".join(element.itertext())`, serialised by libxml2 (~5× faster)."""
+    return lxml.etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
 def text_lines(element: Element, mark: Element | None = None,
            mark_from: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
     """The text of an element cut into lines at block elements, each with its count of link characters.
@@ -177,11 +182,11 @@ def lead_before(main: Element) -> Element | None:
     first = None
     node = main.getprevious()
     for _ in range(2):
-        while node is not None and (not isinstance(node.tag, str) or not "".join(node.itertext()).strip()):
+        while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        text = "".join(node.itertext()).strip()
+        text = text_of(node).strip()
         if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
         first = node
@@ -191,8 +196,8 @@ def lead_before(main: Element) -> Element | None:
 
 def link_density(holder: Element) -> float:
     """The share of an element's text that sits inside links (links to documents excepted)."""
-    total = len("".join(holder.itertext()).strip()) or 1
-    links = sum(len("".join(a.itertext()).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
+    total = len(text_of(holder).strip()) or 1
+    links = sum(len(text_of(a).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
     return min(links / total, 1.0)
 
 
@@ -272,11 +277,15 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
     for node in body.iter(*_SCORED):
         tag = node.tag
         if tag == "p":
-            text = "".join(node.itertext()) if len(node) else node.text
+            text = text_of(node) if len(node) else node.text
             if not text:
                 continue
         elif len(node):  # its own text: its text and its children's tails
-            text = "".join([node.text or "", *[child.tail or "" for child in node]])
+            text = node.text or ""
+            for child in node:
+                tail = child.tail
+                if tail:
+                    text += tail
         else:
             text = node.text
             if not text:
@@ -353,7 +362,7 @@ def _first_post(best: Element, scores: dict, title_el: Element | None, title: st
         shape = _shape(node)
         posts = [child for child in parent if child.tag == shape[0] and _shape(child) == shape]
         if len(posts) >= 3:
-            texts = {post: "".join(post.itertext()) for post in posts}
+            texts = {post: text_of(post) for post in posts}
             posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences
             # Each post's date read once (after NFKC: ~0.3 ms for 4,000 characters with full-width
             # punctuation), `node`'s first: nothing is chosen here unless it is one of the dated.

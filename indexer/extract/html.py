@@ -35,7 +35,7 @@ from .cleaning import (
     parse_meta_line,
     strip_site_suffix,
 )
-from .content import Element, lead_before, main_content, text_lines
+from .content import Element, lead_before, main_content, text_lines, text_of
 from .text import extract_text
 
 _PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads
@@ -47,11 +47,6 @@ _WIDE_SPACE = re.compile(r" {2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SQUEEZE = re.compile(r"\s").sub  # text without its whitespace: _SQUEEZE("", text)
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
-
-
-def _text(element: Element) -> str:
-    """All the text inside an element (plain lxml elements have no text_content())."""
-    return "".join(element.itertext())
 
 
 def _meta(doc: Element) -> dict[str, str]:
@@ -95,7 +90,7 @@ def _microdata(doc: Element) -> dict[str, str]:
     found: dict[str, str] = {}
     for element in doc.xpath("//*[@itemprop='datePublished' or @itemprop='author' or @itemprop='publisher']"):
         key = element.get("itemprop").lower()
-        value = element.get("content") or element.get("datetime") or _text(element)
+        value = element.get("content") or element.get("datetime") or text_of(element)
         if value and value.strip():
             found.setdefault(key, normalise_line(value))
     return found
@@ -181,7 +176,7 @@ def _title_element(body: Element, title: str) -> Element | None:
         own = _SQUEEZE("", own)
         if not key.startswith(own[:6]) or len(el) > 4:
             continue
-        if _SQUEEZE("", _text(el)) == key:
+        if _SQUEEZE("", text_of(el)) == key:
             if el.tag in ("h1", "h2", "h3", "h4"):
                 return el
             found = found if found is not None else el
@@ -208,8 +203,8 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
             return meta[key], True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = _SQUEEZE("", page_title)
-    headings = [_ORIGINAL.sub("", normalise_line(_text(h))) for h in doc.iter("h1", "h2", "h3")]
-    titled = (_ORIGINAL.sub("", normalise_line(_text(e))) for e in doc.iter("div", "p", "span", "td", "strong")
+    headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
+    titled = (_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
@@ -324,7 +319,7 @@ def _source_element(body: Element) -> str | None:
         classes, ident = element.get("class"), element.get("id")
         if not (classes or ident) or not _names_the_source(f"{classes or ''} {ident or ''}"):
             continue
-        text = normalise_line("".join(element.itertext()))
+        text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
         if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
             return text
@@ -450,15 +445,9 @@ _RECORD_LABEL = re.compile(r"索引号|主题分类|[发發]文机[关關]|[发�
 
 
 def _text_up_to(element: Element, limit: int) -> str | None:
-    """The text inside an element, or None when it is longer than `limit` characters (not read to the end)."""
-    parts: list[str] = []
-    size = 0
-    for piece in element.itertext():
-        size += len(piece)
-        if size > limit:
-            return None
-        parts.append(piece)
-    return "".join(parts)
+    """The text inside an element, or None when it is longer than `limit` characters."""
+    text = text_of(element)
+    return text if len(text) <= limit else None
 
 
 def _record_table(main: Element) -> Element | None:
