@@ -135,6 +135,19 @@ def test_unreadable_share_is_counted_exactly_around_its_limit():
     assert unreadable_reason("\ufffd\x85\x01\udc80\U000f0001" * 10 + "\u3000" * 100).startswith("not text: 100%")
 
 
+def test_a_closing_body_or_html_tag_in_the_middle_of_a_page_does_not_end_it():
+    import sys
+
+    from indexer.extract.html import _WHITESPACE
+
+    assert _WHITESPACE == "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    for early in ("</body>", "</HTML >", "</Body\u3000>", "</html\n\t\xa0>"):
+        page = (f"<html><body><h1>模板拼接的页面标题</h1><p>第一段正文在这里，内容完整。</p>{early}"
+                "<p>第二段正文在结束标记之后，也要读到。</p></body></html>").encode()
+        article = next(extract_file(page, "glued.html"))
+        assert "第二段正文在结束标记之后" in article.body, early
+
+
 def test_truncated_and_deeply_nested_html_still_read():
     truncated = "<html><body><h1>标题</h1><p>这是一篇被截断的文章，正文还在，只是页面没有写完".encode()
     assert "正文还在" in next(extract_file(truncated, "t.html")).body

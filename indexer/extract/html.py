@@ -477,20 +477,25 @@ def _record_table(main: Element) -> Element | None:
     return None
 
 
-_EARLY_CLOSE = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# The characters str.isspace() is true for (what `\s` matches in a str pattern).
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# `</body>` / `</html>` (any case, any whitespace before `>`) in the page's UTF-8: removing them from
+# the bytes is the same as from the text, and quicker (one byte a character for the markup).
+_EARLY_CLOSE = re.compile(rb"</(?:body|html)(?:" + b"|".join(re.escape(c.encode()) for c in _WHITESPACE) + rb")*>",
+                          re.IGNORECASE)
 
 
 def parse_html(text: str) -> Element | None:
     """The lxml tree of a page, or None when lxml cannot build one."""
     # A `</html>` or `</body>` in the middle of a page (templates glued together, as on gov.cn)
     # makes libxml2 drop everything after it; the parser closes both by itself at the end.
-    text = _EARLY_CLOSE.sub("", text)
+    data = _EARLY_CLOSE.sub(b"", text.encode("utf-8", "replace"))
     try:
         parser = getattr(_PARSERS, "parser", None)
         if parser is None:
             parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                                                 collect_ids=False)  # nothing looks up IDs
-        doc = lxml.etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
+        doc = lxml.etree.fromstring(data, parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         return None
     return doc
