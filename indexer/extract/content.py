@@ -218,7 +218,8 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b"
 
 def _after(body: Element, start: Element | None, tags: tuple[str, ...]) -> Iterator[Element]:
     """The elements of `tags` in `body` after `start` in document order (its descendants first),
-    or all of them when `start` is None; none when `start` is not one of `tags` (it is never met)."""
+    or all of them when `start` is None. None when `start` is not one of `tags`: this walks from
+    `start` only once it has met it among `tags` (an `<h1>` headline is never met)."""
     if start is None:
         yield from body.iter(*tags)
         return

@@ -422,7 +422,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     for line, linked in lines:
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
-        if is_furniture(line) or len(line) >= len(key) and _SQUEEZE("", line) == key:
+        # (a line squeezes to the headline only if it is as long and holds its first character)
+        if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and _SQUEEZE("", line) == key:
             continue
         if title and line.startswith(title) and is_date_line(line[len(title):]):
             continue  # `学做红烧肉  2005-06-13 15:00:14`: the headline with its date, as a blog prints it
@@ -434,7 +435,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
-        body.append(_WIDE_SPACE.sub(" ", line))
+        body.append(_WIDE_SPACE.sub(" ", line) if "  " in line else line)
     return body
 
 
