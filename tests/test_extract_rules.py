@@ -108,6 +108,20 @@ def test_date_lines_are_found_in_every_digit_form_nfkc_reads():
     assert not is_date_line("生態環境部黨組書記") and not is_date_line("2019年女排世界杯")
 
 
+def test_folding_a_text_of_many_lines_at_once_normalises_each_line():
+    import random
+
+    from indexer.extract.cleaning import fold_spaces, normalise_line
+
+    pieces = ["a", "中", "&", "&&", "\u200b", " ", "\t", "\xa0", "\u3000", "\ufeff", "\ue5e5", "\u2002", "\x85"]
+    rng = random.Random(5)
+    for _ in range(5000):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randrange(9))) for _ in range(3)]
+        for separator in ("\x00", "\n", "\x1f"):
+            folded = fold_spaces(separator.join(lines)).split(separator)
+            assert [line.strip() for line in folded] == [normalise_line(line) for line in lines], lines
+
+
 def test_metadata_lines():
     assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
     assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {

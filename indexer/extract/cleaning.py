@@ -96,10 +96,18 @@ _BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\
 _SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
 
 
+def fold_spaces(text: str) -> str:
+    """`text` with runs of spaces folded to one and zero-width characters and stray `&&` removed.
+
+    Neither crosses a line break, so a text of many lines can be folded at once: each of its
+    lines, stripped, is then that line's `normalise_line`.
+    """
+    return _SPACES.sub(" ", text.replace("&&", "").replace("\u200b", ""))
+
+
 def normalise_line(line: str) -> str:
     """One line with spaces folded, zero-width characters and stray `&&` removed."""
-    line = line.replace("&&", "").replace("\u200b", "")
-    return _SPACES.sub(" ", line).strip()
+    return fold_spaces(line).strip()
 
 
 # A line after which the article is over: the comments or related-articles block begins.

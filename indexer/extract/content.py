@@ -18,7 +18,7 @@ import lxml.etree
 
 from indexer.dates import find_date
 
-from .cleaning import is_article_end, normalise_line
+from .cleaning import fold_spaces, is_article_end, normalise_line
 
 Element = lxml.etree._Element
 _BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
@@ -104,7 +104,7 @@ def text_lines(element: Element, mark: Element | None = None,
                 linked += len(tail.strip())
     pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
     counts.append(linked)
-    stretches = "".join(pieces).split(_LINE_END)
+    stretches = fold_spaces("".join(pieces)).split(_LINE_END)  # (NUL is no space, nor part of `&&`)
     lines: list[tuple[str, int]] = []
     if mark is None or mark is element:
         _add_lines(lines, stretches, counts, 0, len(counts))
@@ -119,19 +119,21 @@ def text_lines(element: Element, mark: Element | None = None,
 
 
 def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:
-    """The lines of stretches `start` to `end` (empty ones give none), each with its link characters."""
+    """The lines of stretches `start` to `end` (empty ones give none), each with its link characters.
+
+    The stretches' spaces are folded already (`fold_spaces`): stripping makes them normalised lines.
+    """
     for i in range(start, end):
-        raw = stretches[i].strip()
-        if not raw:
+        text = stretches[i].strip()
+        if not text:
             continue
-        if "\n" in raw or "\r" in raw or "\x1f" in raw:
+        if "\n" in text or "\r" in text or "\x1f" in text:
             # Line breaks in the source and cell boundaries become two spaces, so that a value on a
             # metadata line ends there (`来源：新京报  举报`).
-            text = "  ".join(part for part in (normalise_line(p) for p in _HARD_BREAK.split(raw)) if part)
-        else:
-            text = normalise_line(raw)
-        if text:
-            lines.append((text, min(counts[i], len(text))))
+            text = "  ".join(part for part in (p.strip() for p in _HARD_BREAK.split(text)) if part)
+            if not text:
+                continue
+        lines.append((text, min(counts[i], len(text))))
 
 
 @functools.lru_cache(maxsize=4096)
