@@ -8,6 +8,7 @@ import pytest
 
 from indexer.article import Article, Skipped
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
+from indexer.extract.junk import unreadable_reason
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 FURNITURE = ("手機版", "手机版", "當前位置", "当前位置", "分享到", "列印", "打印", "版權所有", "版权所有",
@@ -119,6 +120,32 @@ def test_bad_html_files_give_one_skipped_with_reason(data, reason):
     results = list(extract_file(data, "bad/page.html"))
     assert len(results) == 1 and isinstance(results[0], Skipped)
     assert results[0].path == "bad/page.html" and reason in results[0].reason
+
+
+def test_unreadable_share_is_counted_exactly_around_its_limit():
+    # 30% of the non-space characters may be private-use/replacement/control; one more is junk.
+    # Full-width punctuation, C1-range-adjacent letters (é, ·) and U+F900 compatibility ideographs
+    # share UTF-8 lead bytes with the bad characters and must never count as bad themselves.
+    good = "（一）：，。！？“”é·豈" * 70  # 980 non-space characters, none bad
+    assert unreadable_reason(good + " \n" * 500) is None
+    assert unreadable_reason("正" * 70 + "\ue000" * 30) is None
+    assert unreadable_reason("。、「」" * 17 + "。、" + "\ue000" * 30) is None  # U+3000's lead byte, not spaces
+    assert unreadable_reason("正" * 69 + "\ue000" * 31) == ("not text: 31% of its characters are control, "
+                                                        "replacement or private-use characters")
+    assert unreadable_reason("\ufffd\x85\x01\udc80\U000f0001" * 10 + "\u3000" * 100).startswith("not text: 100%")
+
+
+def test_a_closing_body_or_html_tag_in_the_middle_of_a_page_does_not_end_it():
+    import sys
+
+    from indexer.extract.html import _WHITESPACE
+
+    assert _WHITESPACE == "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    for early in ("</body>", "</HTML >", "</Body\u3000>", "</html\n\t\xa0>"):
+        page = (f"<html><body><h1>模板拼接的页面标题</h1><p>第一段正文在这里，内容完整。</p>{early}"
+                "<p>第二段正文在结束标记之后，也要读到。</p></body></html>").encode()
+        article = next(extract_file(page, "glued.html"))
+        assert "第二段正文在结束标记之后" in article.body, early
 
 
 def test_truncated_and_deeply_nested_html_still_read():

@@ -68,6 +68,60 @@ def test_article_sentences_are_not_furniture():
     assert not is_furniture("生態環境部黨組堅持以習近平新時代中國特色社會主義思想為指導。")
 
 
+# Boilerplate and furniture at the start, in the middle and at the end of a line, anchored kinds
+# (责编：…, 图片来源…, — 完 —, 首页 > …, 排行榜) and lines that hold only some of their words.
+FURNITURE_PROBES = [
+    "责编：李四", "（图片来源：视觉中国）", "— 完 —", "THE END", "首页 > 新闻", "热门排行榜", "广告", "ad",
+    "本文为39健康网原创内容，未经授权不得转载", "扫码关注我们的公众号", "欢迎关注 公众号 QbitAI", "客服电话：400-161-9995",
+    "下载新闻客户端", "点击播放视频", "Trackback URL", "阅读（123）", "版權所有 © 2024", "Copyright 2024",
+    "技术支持：某公司", "正在读取评论", "返回网站首页", "您的位置：首页", "分辨率 1024", "纠错", "京ICP备05009132号",
+    "建议使用谷歌浏览器", "完", "全文完", "以上为全文完成", "播放", "关于我们的一切", "文章来源于网络", "2024年2月5日",
+    "生態環境部黨組堅持以習近平新時代中國特色社會主義思想為指導。", "记者 张三", "t", "", "　",
+]
+
+
+def test_furniture_patterns_give_the_same_answers_through_their_first_character_check():
+    from indexer.extract import cleaning
+
+    pairs = [(cleaning._boilerplate_search, cleaning._BOILERPLATE_ANY, str.lower),
+             (cleaning._furniture_anywhere_search, cleaning._FURNITURE_ANYWHERE, str)]
+    for quick, pattern, prepare in pairs:
+        assert quick != pattern.search  # the first characters were read: the quick path is in use
+        for probe in FURNITURE_PROBES:
+            for line in (probe, "前文" + probe, probe + "后文", "前文 " + probe + " 后文"):
+                assert bool(quick(prepare(line))) == bool(pattern.search(prepare(line))), line
+
+
+def test_date_lines_are_found_in_every_digit_form_nfkc_reads():
+    import re
+    import sys
+    import unicodedata
+
+    from indexer.extract.cleaning import _DIGITS_NFKC, is_date_line
+
+    digit = re.compile(r"\d")
+    missed = [hex(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF
+              and digit.search(unicodedata.normalize("NFKC", chr(code))) and not _DIGITS_NFKC.search(chr(code))]
+    assert missed == []  # every character that is, or becomes, a digit is looked at
+    for line in ("2024-02-05 09:30", "２０２４年２月５日", "发布时间：2019年9月7日", "日期：2024.02.05"):
+        assert is_date_line(line), line
+    assert not is_date_line("生態環境部黨組書記") and not is_date_line("2019年女排世界杯")
+
+
+def test_folding_a_text_of_many_lines_at_once_normalises_each_line():
+    import random
+
+    from indexer.extract.cleaning import fold_spaces, normalise_line
+
+    pieces = ["a", "中", "&", "&&", "\u200b", " ", "\t", "\xa0", "\u3000", "\ufeff", "\ue5e5", "\u2002", "\x85"]
+    rng = random.Random(5)
+    for _ in range(5000):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randrange(9))) for _ in range(3)]
+        for separator in ("\x00", "\n", "\x1f"):
+            folded = fold_spaces(separator.join(lines)).split(separator)
+            assert [line.strip() for line in folded] == [normalise_line(line) for line in lines], lines
+
+
 def test_metadata_lines():
     assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
     assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {

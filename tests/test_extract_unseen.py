@@ -262,6 +262,10 @@ def test_a_related_link_dated_under_the_headline_gives_no_date_when_the_page_pri
 def test_publication_time_in_a_script_variable_when_the_page_prints_none():
     head = '<title>测试新闻标题在这里</title><script>var nickname = "爱否科技"; var ct = "1581517074";</script>'
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).date == "2020-02-12"
+    # The first key that starts a word wins, whichever key it is (`direct` holds `ct` but is not it).
+    head = ('<title>测试新闻标题在这里</title><script>var direct = "1600000000"; var publishTime = "2019-03-04";'
+            ' var ct = "1581517074";</script>')
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).date == "2019-03-04"
 
 
 def test_a_documents_closing_date_stays_in_the_body():

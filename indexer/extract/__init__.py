@@ -29,12 +29,12 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     Skipped(f"{relpath}:{lineno}", reason). A file that is junk, empty or holds no article text
     gives one Skipped(relpath, reason). Never raises for bad content.
     """
-    relpath = PurePath(relpath).as_posix()
-    suffix = PurePath(relpath).suffix.lower()
+    path = PurePath(relpath)
+    relpath, suffix = path.as_posix(), path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Skipped(relpath, f"unsupported file type {suffix or '(none)'}")
         return
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
         yield Skipped(relpath, "empty file")
         return
     text = decode(data)
@@ -42,7 +42,7 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
         yield Skipped(relpath, "not text (binary or undecodable bytes)")
         return
     text = text.replace("\x00", "")
-    if not text.strip():
+    if not text or text.isspace():
         yield Skipped(relpath, "empty file")
         return
     junk = unreadable_reason(text)

@@ -56,11 +56,17 @@ _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + 
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
 _POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
+# Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
+# a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]")
+
+
+_SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")
 
 
 def _join_spaced(text: str) -> str:
     """`贺  勇` (a two-character name padded to width) → `贺勇`."""
-    return re.sub(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])", r"\1\2", text)
+    return _SPACED_PAIR.sub(r"\1\2", text)
 
 
 def is_person_name(token: str) -> bool:
@@ -115,7 +121,7 @@ def byline_authors(line: str) -> list[str]:
     `记者 张三 李四`, and `记者梁爽报道　6月10日，……` opening a paragraph. A photo credit (`谷一鸣摄`) is not a byline.
     """
     line = normalise_line(line)
-    if not line or len(line) > 400:
+    if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
     match = _BRACKETED.search(line[:80])
     if match:

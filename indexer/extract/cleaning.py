@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from re import _constants as _c  # CPython's own regex parser (3.11+), to read first characters (_searcher)
+from re import _parser
 
 from indexer.dates import find_date
 
@@ -93,10 +96,18 @@ _BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\
 _SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
 
 
+def fold_spaces(text: str) -> str:
+    """`text` with runs of spaces folded to one and zero-width characters and stray `&&` removed.
+
+    Neither crosses a line break, so a text of many lines can be folded at once: each of its
+    lines, stripped, is then that line's `normalise_line`.
+    """
+    return _SPACES.sub(" ", text.replace("&&", "").replace("\u200b", ""))
+
+
 def normalise_line(line: str) -> str:
     """One line with spaces folded, zero-width characters and stray `&&` removed."""
-    line = line.replace("&&", "").replace("\u200b", "")
-    return _SPACES.sub(" ", line).strip()
+    return fold_spaces(line).strip()
 
 
 # A line after which the article is over: the comments or related-articles block begins.
@@ -126,6 +137,71 @@ def _is_link_bar(line: str) -> bool:
     return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
 
 
+def _first_chars(items: Iterable) -> set[str] | None:
+    """The characters a match of parsed pattern `items` can begin with where it is not anchored
+    by `^` (such alternatives add none), or None when that cannot be told (a class like `\\s`)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.AT and av is _c.AT_BEGINNING:
+            return chars  # from here on it matches at the start of the text only
+        if op is _c.LITERAL:
+            return chars | {chr(av)}
+        if op is _c.IN:
+            if not all(kind is _c.LITERAL for kind, _ in av):
+                return None
+            return chars | {chr(code) for _, code in av}
+        if op is _c.BRANCH:
+            alternatives = [_first_chars(alternative) for alternative in av[1]]
+            if any(first is None for first in alternatives):
+                return None
+            chars.update(*alternatives)
+            if min(alternative.getwidth()[0] for alternative in av[1]):
+                return chars
+        elif op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+            first = _first_chars(av[2])
+            if first is None:
+                return None
+            chars |= first
+            if av[0] and av[2].getwidth()[0]:
+                return chars
+        else:
+            return None
+    return None  # it can match nothing at all
+
+
+def _searcher(pattern: re.Pattern) -> Callable[[str], re.Match | None]:
+    """`pattern.search`, tried only where a match can begin: at the start of the text (where the
+    `^`-anchored alternatives match) and where one of the characters its other alternatives begin
+    with is; the first match found is the leftmost, the one `search` gives.
+
+    The regex engine tries an alternation of char-class-led branches at every position of a line
+    (most lines of a page are short and get every furniture pattern); one character-class scan and
+    a `match` or two are much cheaper. Plain `search` when the first characters cannot be told.
+    """
+    try:
+        first = _first_chars(_parser.parse(pattern.pattern, pattern.flags).data)
+    except (re.error, AttributeError, TypeError, ValueError):  # an internal API: when it changes, search plainly
+        first = None
+    if first is None or pattern.flags & (re.IGNORECASE | re.MULTILINE):
+        return pattern.search
+    starts = re.compile("[" + "".join(map(re.escape, sorted(first))) + "]").finditer
+    match = pattern.match
+
+    def search(text: str) -> re.Match | None:
+        found = match(text)  # `^` matches here only: match(text, pos) does not treat pos as the start
+        if not found:
+            for start in starts(text):
+                found = match(text, start.start())
+                if found:
+                    break
+        return found
+    return search
+
+
+_boilerplate_search = _searcher(_BOILERPLATE_ANY)
+_furniture_anywhere_search = _searcher(_FURNITURE_ANYWHERE)
+
+
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
     line = line.strip()
@@ -133,14 +209,14 @@ def is_furniture(line: str) -> bool:
         return True
     if _FURNITURE.match(line):
         return True
-    if len(line) <= _BOILERPLATE_MAX and (_BOILERPLATE_ANY.search(line.lower()) or _is_link_bar(line)):
+    if len(line) <= _BOILERPLATE_MAX and (_boilerplate_search(line.lower()) or _is_link_bar(line)):
         return True
-    return len(line) <= 60 and bool(_FURNITURE_ANYWHERE.search(line))
+    return len(line) <= 60 and bool(_furniture_anywhere_search(line))
 
 
 # Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
 # bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
-_META_MARKS = (":", "：", "号", "號", "[", "【", "源")
+_META_MARKS = re.compile(r"[:：号號\[【源]")
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
@@ -150,7 +226,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
     """
     found: dict[str, str] = {}
-    if len(line) > 120 or not any(mark in line for mark in _META_MARKS):
+    if len(line) > 120 or not _META_MARKS.search(line):
         return found
     account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
     if account:
@@ -173,9 +249,16 @@ def parse_meta_line(line: str) -> dict[str, str]:
     return found
 
 
+# Characters that are digits or hold one after NFKC (², ①, ⒈, ㏡, …): every date has a digit, and
+# `find_date` reads dates after NFKC; most short lines have none, and this scan is cheaper than it.
+_DIGITS_NFKC = re.compile("[\\d\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u215f\u2189"
+                          "\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379\u339f-\u33a6"
+                          "\u33a8\u33af\u33e0-\u33fe\U0001f100-\U0001f10a]")
+
+
 def is_date_line(line: str) -> bool:
     """A short line that holds only a date/time (with maybe a label), such as `2024-02-05 09:30`."""
-    if len(line) > 40 or not find_date(line):
+    if len(line) > 40 or not _DIGITS_NFKC.search(line) or not find_date(line):
         return False
     rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", unicodedata.normalize("NFKC", line))
     return len(rest) <= 2
