@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import mmap
 import struct
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -137,68 +138,157 @@ class Plan:
 # -------------------------------------------------------------------------------- writing
 
 
+class _Run:
+    """The (key, article) pairs of one keyed batch of articles as document-level lists: its
+    unique keys (sorted), their offsets, and the articles counted from `first` (16 bits when
+    the batch allows): about 5 bytes a pair, not 8 as uint64 pairs."""
+
+    __slots__ = ("first", "keys", "offs", "docs")
+
+    def __init__(self, first: int, pairs: np.ndarray, n_docs: int) -> None:
+        """`pairs`: the batch's sorted unique (key << _DOC_BITS | article - first), n_docs
+        articles; taken over (changed in place)."""
+        self.first = first
+        keys = pairs >> np.uint64(_DOC_BITS)
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        self.keys = keys[np.concatenate(([0], starts))]
+        del keys
+        self.offs = np.concatenate(([0], starts, [len(pairs)])).astype(np.uint32)
+        pairs &= np.uint64((1 << _DOC_BITS) - 1)
+        self.docs = pairs.astype(np.uint16 if n_docs <= 1 << 16 else np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def sample(self, step: int) -> np.ndarray:
+        """The keys of every `step`-th pair."""
+        at = np.arange(0, len(self.docs), step)
+        return self.keys[np.searchsorted(self.offs, at, side="right") - 1]
+
+    def pairs(self, lo: np.uint64 | None, hi: np.uint64 | None) -> np.ndarray:
+        """The pairs (key << _DOC_BITS | article) of the keys in [lo, hi) (None: unbounded)."""
+        a = 0 if lo is None else int(self.keys.searchsorted(lo))
+        b = len(self.keys) if hi is None else int(self.keys.searchsorted(hi))
+        if a == b:
+            return np.empty(0, np.uint64)
+        offs = self.offs[a:b + 1].astype(np.int64)
+        out = np.repeat(self.keys[a:b], np.diff(offs))
+        out <<= np.uint64(_DOC_BITS)
+        out |= self.docs[offs[0]:offs[-1]] + np.uint64(self.first)
+        return out
+
+
+_PART_PAIRS = 1 << 20  # about this many pairs sorted at a time when a field's lists are written
+_SAMPLE_STEP = 1 << 12  # pairs of a run between two keys sampled to cut the key range into parts
+
+
+class _FieldBuilder:
+    """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
+    offsets, as the file holds them), those not yet keyed, and the pairs, one run a batch."""
+
+    def __init__(self) -> None:
+        self.text = bytearray()
+        self.toffs = array("q", (0,))
+        self.pending: list[str] = []
+        self.pending_chars = 0
+        self.runs: list[_Run] = []
+
+    def key(self) -> int:
+        """Key the pending streams; returns the number of pairs added."""
+        batch, self.pending, self.pending_chars = self.pending, [], 0
+        if not batch:
+            return 0
+        first = len(self.toffs) - 1
+        text, toffs = self.text, self.toffs
+        for s in batch:
+            text += s.encode("utf-16-le")
+            toffs.append(len(text))
+        ends = np.cumsum([len(s) + 1 for s in batch])
+        cps = _code_points(VALUE_MARK.join(batch) + VALUE_MARK)
+        del batch
+        keys, pos = stream_keys(cps)
+        del cps
+        docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
+        del pos
+        keys <<= np.uint64(_DOC_BITS)
+        keys |= docs
+        del docs
+        keys.sort()  # np.unique hashes: 10x slower
+        if not len(keys):
+            return 0
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        self.runs.append(_Run(first, keys, len(ends)))
+        return len(self.runs[-1])
+
+    def lists(self, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unique keys, offsets, articles) of the whole field, as `write` stores them. Runs hold
+        disjoint article ranges, so their pairs are unique together; they are merged one key
+        range at a time (never all of them as uint64 at once) and freed at the end."""
+        runs, self.runs = self.runs, []
+        total = sum(len(r) for r in runs)
+        docs = np.empty(total, dtype=doc_type)
+        parts = -(-total // _PART_PAIRS)
+        if parts > 1:
+            samples = np.sort(np.concatenate([r.sample(_SAMPLE_STEP) for r in runs]))
+            cuts = np.unique(samples[np.linspace(0, len(samples), parts, endpoint=False).astype(np.int64)[1:]])
+            bounds = [None, *cuts, None]
+        else:
+            bounds = [None, None]
+        key_parts, start_parts = [], []
+        done = 0
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            pieces = [r.pairs(lo, hi) for r in runs]
+            pairs = np.concatenate(pieces) if pieces else np.empty(0, np.uint64)
+            del pieces
+            pairs.sort()
+            n = len(pairs)
+            keys = pairs >> np.uint64(_DOC_BITS)
+            pairs &= np.uint64((1 << _DOC_BITS) - 1)
+            docs[done:done + n] = pairs
+            del pairs
+            if n:
+                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+                starts = np.concatenate(([0], starts))
+                key_parts.append(keys[starts])
+                start_parts.append(starts + done)
+            del keys
+            done += n
+        del runs
+        if key_parts:
+            ukeys = np.concatenate(key_parts)
+            starts = np.concatenate(start_parts)
+        else:
+            ukeys, starts = np.empty(0, np.uint64), np.empty(0, np.int64)
+        offs = np.append(starts, total).astype(np.uint32 if total < 1 << 32 else np.int64)
+        return ukeys, offs, docs
+
+
 class Builder:
     """Collects the unit streams of a segment's articles, in article order, and writes `.wx`."""
 
     def __init__(self) -> None:
         self.n_docs = 0
-        self._streams: dict[str, list[str]] = {f: [] for f in FIELDS}
-        self._pending: dict[str, int] = dict.fromkeys(FIELDS, 0)  # streams not yet keyed
-        self._pending_chars: dict[str, int] = dict.fromkeys(FIELDS, 0)
-        self._pairs: dict[str, list[np.ndarray]] = {f: [] for f in FIELDS}
+        self._fields = {f: _FieldBuilder() for f in FIELDS}
         self.pairs = 0  # (key, article) pairs held: bounds the size of a segment
 
     def add(self, streams: dict[str, str]) -> None:
         """One article: field → unit stream (missing fields are empty)."""
-        for f in FIELDS:
+        for f, fb in self._fields.items():
             s = streams.get(f, "")
-            self._streams[f].append(s)
-            self._pending_chars[f] += len(s) + 1
-            if self._pending_chars[f] >= _FLUSH_CHARS:
-                self._key(f)
+            fb.pending.append(s)
+            fb.pending_chars += len(s) + 1
+            if fb.pending_chars >= _FLUSH_CHARS:
+                self.pairs += fb.key()
         self.n_docs += 1
-
-    def _key(self, f: str) -> None:
-        first = self._pending[f]
-        batch = self._streams[f][first:]
-        self._pending[f] = len(self._streams[f])
-        self._pending_chars[f] = 0
-        if not batch:
-            return
-        joined = VALUE_MARK.join(batch) + VALUE_MARK
-        cps = _code_points(joined)
-        keys, pos = stream_keys(cps)
-        ends = np.cumsum([len(s) + 1 for s in batch])
-        docs = np.searchsorted(ends, pos, side="right").astype(np.uint64) + np.uint64(first)
-        pairs = np.sort((keys << np.uint64(_DOC_BITS)) | docs)  # np.unique hashes: 10x slower
-        if len(pairs) > 1:
-            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        self._pairs[f].append(pairs)
-        self.pairs += len(pairs)
 
     def write(self, path: Path) -> None:
         doc_type = np.uint16 if self.n_docs <= 1 << 16 else np.uint32
         arrays: list[tuple[str, np.ndarray]] = []
-        for f in FIELDS:
-            self._key(f)
-            pairs = np.concatenate(self._pairs[f]) if self._pairs[f] else np.empty(0, np.uint64)
-            self._pairs[f] = []
-            pairs.sort()  # batches hold disjoint article ranges, so pairs are already unique
-            docs = (pairs & np.uint64((1 << _DOC_BITS) - 1)).astype(doc_type)
-            pairs >>= np.uint64(_DOC_BITS)  # in place: the keys (memory is the limit here)
-            keys = pairs
-            if len(keys):
-                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-                starts = np.concatenate(([0], starts))
-            else:
-                starts = np.empty(0, np.int64)
-            ukeys = keys[starts]
-            offs = np.append(starts, len(keys)).astype(np.uint32 if len(keys) < 1 << 32 else np.int64)
-            del keys, pairs, starts
-            encoded = [s.encode("utf-16-le") for s in self._streams[f]]
-            text_offs = np.zeros(len(encoded) + 1, dtype=np.int64)
-            np.cumsum([len(b) for b in encoded], out=text_offs[1:])
-            text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        for f, fb in self._fields.items():
+            fb.key()
+            ukeys, offs, docs = fb.lists(doc_type)
+            text_offs = np.frombuffer(fb.toffs, dtype=np.int64)
+            text = np.frombuffer(fb.text, dtype=np.uint8)
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
                        (f"{f}.toffs", text_offs), (f"{f}.text", text)]
         _write_arrays(path, {"docs": self.n_docs}, arrays)
