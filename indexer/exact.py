@@ -35,7 +35,8 @@ _TAG_SHIFT = 38
 TAG_UNI, TAG_BI, TAG_LATIN = 1 << _TAG_SHIFT, 2 << _TAG_SHIFT, 3 << _TAG_SHIFT
 _PAYLOAD = (1 << _TAG_SHIFT) - 1
 _CP_BITS = 18  # every CJK code point is below 0x40000
-_FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys
+_FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys (a run of pairs)
+_KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
 
 
 def _cjk_bounds() -> np.ndarray:
@@ -194,30 +195,41 @@ class _FieldBuilder:
         self.runs: list[_Run] = []
 
     def key(self) -> int:
-        """Key the pending streams; returns the number of pairs added."""
+        """Key the pending streams into one run; returns the number of pairs added."""
         batch, self.pending, self.pending_chars = self.pending, [], 0
-        if not batch:
-            return 0
         first = len(self.toffs) - 1
         text, toffs = self.text, self.toffs
-        for s in batch:
-            text += s.encode("utf-16-le")
-            toffs.append(len(text))
-        ends = np.cumsum([len(s) + 1 for s in batch])
-        cps = _code_points(VALUE_MARK.join(batch) + VALUE_MARK)
-        del batch
-        keys, pos = stream_keys(cps)
-        del cps
-        docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
-        del pos
-        keys <<= np.uint64(_DOC_BITS)
-        keys |= docs
-        del docs
-        keys.sort()  # np.unique hashes: 10x slower
-        if not len(keys):
+        pieces = []
+        i = 0
+        while i < len(batch):  # stream_keys holds ~80 bytes a character: a few articles at a time
+            j, chars = i, 0
+            while j < len(batch) and chars < _KEY_CHARS:
+                chars += len(batch[j]) + 1
+                j += 1
+            part = batch[i:j]
+            for s in part:
+                text += s.encode("utf-16-le")
+                toffs.append(len(text))
+            ends = np.cumsum([len(s) + 1 for s in part])
+            keys, pos = stream_keys(_code_points(VALUE_MARK.join(part) + VALUE_MARK))
+            del part
+            docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
+            del pos
+            docs += np.uint64(i)
+            keys <<= np.uint64(_DOC_BITS)
+            keys |= docs
+            del docs
+            keys.sort()  # np.unique hashes: 10x slower
+            if len(keys):
+                pieces.append(keys[np.concatenate(([True], keys[1:] != keys[:-1]))])
+            del keys
+            i = j
+        if not pieces:
             return 0
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        self.runs.append(_Run(first, keys, len(ends)))
+        pairs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        del pieces
+        pairs.sort()  # the pieces hold different articles: the pairs are unique
+        self.runs.append(_Run(first, pairs, len(batch)))
         return len(self.runs[-1])
 
     def lists(self, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -158,33 +158,55 @@ class _Words:
         self.docs = array("I")
         self.weights = array("f")
 
-    def groups(self, fieldname: str):
+    def _sorted(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(words in order, postings of each word, docnums, weights in (word, docnum) order),
+        releasing the lists as they were added: the postings are grouped once, at commit."""
         vocab = self.vocab
         words = sorted(vocab)  # str order is code point order, the UTF-8 byte order Whoosh needs
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[[vocab[w] for w in words]] = np.arange(len(words))
-        keys = rank[np.frombuffer(self.wids, dtype=np.uint32)]
-        docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
-        order = np.lexsort((docs, keys))
-        keys, docs = keys[order], docs[order]
-        weights = np.frombuffer(self.weights, dtype=np.float32).astype(np.float64)[order]
-        del order
-        if not len(keys):
+        wid_of_rank = np.fromiter((vocab[w] for w in words), dtype=np.int64, count=len(words))
+        self.vocab = {}
+        del vocab
+        wids = np.frombuffer(self.wids, dtype=np.uint32)
+        n = len(wids)
+        counts = np.bincount(wids, minlength=len(words))[wid_of_rank]
+        rank = np.empty(len(words), dtype=np.uint64)
+        rank[wid_of_rank] = np.arange(len(words), dtype=np.uint64)
+        del wid_of_rank
+        # Postings were added in docnum order, so sorting (word rank << 32 | posting number), one
+        # uint64 a posting sorted in place, orders them by word, then docnum
+        order = rank[wids]
+        del rank, wids
+        order <<= np.uint64(32)
+        for lo in range(0, n, _GROUP_CHUNK):
+            order[lo:lo + _GROUP_CHUNK] |= np.arange(lo, min(n, lo + _GROUP_CHUNK), dtype=np.uint64)
+        order.sort()
+        order &= np.uint64(0xFFFFFFFF)
+        at = order.view(np.int64)
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[at]
+        weights = np.frombuffer(self.weights, dtype=np.float32)[at]
+        del order, at
+        self.wids, self.docs, self.weights = array("I"), array("I"), array("f")
+        return words, counts, docs, weights
+
+    def groups(self, fieldname: str):
+        """(field, word bytes, docnums, weights, values) per word, in word order (once: the
+        postings are released as they are grouped)."""
+        if not len(self.wids):
             return
-        bounds = np.flatnonzero(np.diff(keys)) + 1
-        starts = np.concatenate(([0], bounds))
-        ends = np.append(bounds, len(keys))
-        term_keys = keys[starts].tolist()
-        del keys
+        words, counts, docs, weights = self._sorted()
+        ranks = np.flatnonzero(counts)
+        ends = np.cumsum(counts[ranks])
+        starts = ends - counts[ranks]
+        del counts
         # Whoosh's writer takes Python lists; converting every posting at once would hold ~70
-        # bytes a posting (the largest part of a segment writer's peak), so terms go in chunks
-        i, n_terms = 0, len(starts)
+        # bytes a posting (the largest part of a segment writer's peak), so words go in chunks
+        i, n_terms = 0, len(ranks)
         while i < n_terms:
             lo = int(starts[i])
             j = max(i + 1, int(np.searchsorted(ends, lo + _GROUP_CHUNK, side="right")))
             hi = int(ends[j - 1])
             doc_list, weight_list = docs[lo:hi].tolist(), weights[lo:hi].tolist()
-            for r, a, b in zip(term_keys[i:j], (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
+            for r, a, b in zip(ranks[i:j].tolist(), (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
                 yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
             i = j
 
