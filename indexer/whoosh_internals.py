@@ -152,11 +152,26 @@ class _Words:
     """The word postings of one field, kept as flat lists (one entry per posting, no object
     per term) and grouped per word by sorting with NumPy at commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, boost: float) -> None:
         self.vocab: dict[str, int] = {}
-        self.wids = array("I")  # 12 bytes a posting, not a Python object each
-        self.docs = array("I")
-        self.weights = array("f")
+        self.boost = boost  # a posting's weight is its frequency × the field's boost
+        # 6 bytes a posting (word id, frequency: 32 bits once one needs them), not an object each
+        self.wids = array("I")
+        self.freqs = array("H")
+        self.docnums = array("I")  # each article added, and how many words it has
+        self.doc_words = array("I")
+
+    def add(self, docnum: int, wids: list[int], freqs: list[int]) -> None:
+        self.wids.extend(wids)
+        n = len(self.freqs)
+        try:
+            self.freqs.extend(freqs)
+        except OverflowError:  # a word 65,536 times in one article
+            del self.freqs[n:]
+            self.freqs = array("I", self.freqs)
+            self.freqs.extend(freqs)
+        self.docnums.append(docnum)
+        self.doc_words.append(len(wids))
 
     def _sorted(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
         """(words in order, postings of each word, docnums, weights in (word, docnum) order),
@@ -182,10 +197,15 @@ class _Words:
         order.sort()
         order &= np.uint64(0xFFFFFFFF)
         at = order.view(np.int64)
-        docs = np.frombuffer(self.docs, dtype=np.uint32)[at]
-        weights = np.frombuffer(self.weights, dtype=np.float32)[at]
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32),
+                         np.frombuffer(self.doc_words, dtype=np.uint32))[at]
+        freqs = np.frombuffer(self.freqs, dtype=np.uint16 if self.freqs.typecode == "H" else np.uint32)[at]
         del order, at
-        self.wids, self.docs, self.weights = array("I"), array("I"), array("f")
+        weights = freqs.astype(np.float32)
+        if self.boost != 1:  # as Whoosh's float32 of the product computed in double precision
+            weights = (freqs * np.float64(self.boost)).astype(np.float32)
+        del freqs
+        self.wids, self.freqs, self.docnums, self.doc_words = array("I"), array("H"), array("I"), array("I")
         return words, counts, docs, weights
 
     def groups(self, fieldname: str):
@@ -263,14 +283,13 @@ class TermPool:
         words = self._words.get(fieldname)
         if words is None:
             assert fieldname not in self._fields, "a word field takes postings one way only"
-            words = self._words[fieldname] = _Words()
+            words = self._words[fieldname] = _Words(boost)
             self.fieldnames.add(fieldname)
+        assert boost == words.boost, "a word field has one boost"
         vocab = words.vocab
         setdefault = vocab.setdefault
-        words.wids.extend([setdefault(w, len(vocab)) for w in counts])
-        words.docs.extend([docnum] * len(counts))
         freqs = list(counts.values())
-        words.weights.extend([f * boost for f in freqs] if boost != 1 else freqs)
+        words.add(docnum, [setdefault(w, len(vocab)) for w in counts], freqs)
         self.postings += len(counts)
         return sum(freqs)
 

@@ -48,20 +48,26 @@ def _return_freed_memory() -> None:
 
 
 class _SegmentBuilder:
-    """Adds articles to new segments of `ix`, closing one whenever it holds enough."""
+    """Adds articles to new segments of `ix`, closing one whenever it holds enough.
 
-    def __init__(self, ix) -> None:
+    `first_share`: the first segment closes at this share of MAX_SEGMENT_HELD. Workers fed
+    alternately fill their segments at the same pace; offset by half a segment, they never
+    hold full segments, or write them (their peak), at the same time."""
+
+    def __init__(self, ix, first_share: float = 1.0) -> None:
         self.ix = ix
         self.segments: list = []
         self._w = None
+        self._share = first_share
 
     def add(self, doc: dict) -> None:
         if self._w is None:
             self._w = segment_writer(self.ix)
         self._w.add_document(**doc)
-        if self._w.held >= MAX_SEGMENT_HELD:
+        if self._w.held >= MAX_SEGMENT_HELD * self._share:
             self.segments.append(self._w.finish_segment())
             self._w = None
+            self._share = 1.0
             _return_freed_memory()
 
     def finish(self) -> list:
@@ -76,10 +82,10 @@ class _SegmentBuilder:
             self._w = None
 
 
-def _worker(ix, conn) -> None:
+def _worker(ix, conn, first_share: float) -> None:
     """Worker process: ask for batches, build segments from them, send the segments back."""
     die_with_parent()
-    builder = _SegmentBuilder(ix)
+    builder = _SegmentBuilder(ix, first_share)
     try:
         while True:
             conn.send(("ready", None))
@@ -105,9 +111,9 @@ class _Workers:
     def __init__(self, ix, procs: int) -> None:
         ctx = multiprocessing.get_context("fork")
         self._workers = []
-        for _ in range(procs):
+        for i in range(procs):
             parent_end, child_end = ctx.Pipe(duplex=True)
-            p = ctx.Process(target=_worker, args=(ix, child_end), daemon=True)
+            p = ctx.Process(target=_worker, args=(ix, child_end, (i + 1) / procs), daemon=True)
             p.start()
             child_end.close()
             self._workers.append((p, parent_end))
