@@ -179,7 +179,7 @@ class _Run:
         return out
 
 
-_PART_PAIRS = 1 << 20  # about this many pairs sorted at a time when a field's lists are written
+_PART_PAIRS = 1 << 18  # about this many pairs sorted at a time when a field's lists are written
 _SAMPLE_STEP = 1 << 12  # pairs of a run between two keys sampled to cut the key range into parts
 
 
@@ -282,6 +282,7 @@ class Builder:
         self.n_docs = 0
         self._fields = {f: _FieldBuilder() for f in FIELDS}
         self.pairs = 0  # (key, article) pairs held: bounds the size of a segment
+        self.batches = 0  # batches keyed (each leaves freed memory behind: see writer)
 
     def add(self, streams: dict[str, str]) -> None:
         """One article: field → unit stream (missing fields are empty)."""
@@ -291,6 +292,7 @@ class Builder:
             fb.pending_chars += len(s) + 1
             if fb.pending_chars >= _FLUSH_CHARS:
                 self.pairs += fb.key()
+                self.batches += 1
         self.n_docs += 1
 
     def write(self, path: Path) -> None:

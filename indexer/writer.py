@@ -37,14 +37,20 @@ def segment_writer(ix) -> FastSegmentWriter:
     return FastSegmentWriter(ix, _lk=False)
 
 
-def _return_freed_memory() -> None:
-    """Give the memory of a finished segment back to the system (glibc keeps freed heap pages
-    otherwise, and a long rebuild's writers would grow with every segment)."""
-    gc.collect()
+def _malloc_trim() -> None:
+    """Give freed heap pages back to the system (glibc keeps them otherwise, also free pages
+    between blocks in use)."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+def _return_freed_memory() -> None:
+    """Give the memory of a finished segment back to the system (a long rebuild's writers
+    would grow with every segment otherwise)."""
+    gc.collect()
+    _malloc_trim()
 
 
 class _SegmentBuilder:
@@ -63,12 +69,15 @@ class _SegmentBuilder:
     def add(self, doc: dict) -> None:
         if self._w is None:
             self._w = segment_writer(self.ix)
+        batches = self._w.exact.batches
         self._w.add_document(**doc)
         if self._w.held >= MAX_SEGMENT_HELD * self._share:
             self.segments.append(self._w.finish_segment())
             self._w = None
             self._share = 1.0
             _return_freed_memory()
+        elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
+            _malloc_trim()
 
     def finish(self) -> list:
         if self._w is not None:
