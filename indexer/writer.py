@@ -26,9 +26,11 @@ from indexer import store
 from indexer.store import die_with_parent
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
-# word postings (12 bytes) + exact (key, article) pairs (8 bytes): about 26 bytes of a writer's
-# memory each with Python's overheads, so two writers stay near 2 × 150 MB over their base
-MAX_SEGMENT_HELD = 6_000_000
+# word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the unit streams,
+# vocabulary and Python's overheads a writer holds ~11 bytes each, ~12 at its peak (writing the
+# segment), ~330 MB over its base at this limit. Two writers close their segments half a segment
+# apart, so a rebuild's tree peaks near 870 MB (measured, 100,000 articles: 7 segments)
+MAX_SEGMENT_HELD = 28_000_000
 BATCH = 64  # articles handed to a worker at a time
 
 
