@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import struct
+import tempfile
+import weakref
 from array import array
 from pathlib import Path
 
@@ -183,12 +186,45 @@ _PART_PAIRS = 1 << 18  # about this many pairs sorted at a time when a field's l
 _SAMPLE_STEP = 1 << 12  # pairs of a run between two keys sampled to cut the key range into parts
 
 
-class _FieldBuilder:
-    """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
-    offsets, as the file holds them), those not yet keyed, and the pairs, one run a batch."""
+class _Spill:
+    """Bytes appended to an unnamed temporary file (in the page cache, not in the writer's
+    memory), copied into the segment's file when it is written; closed when dropped."""
+
+    dtype = np.dtype(np.uint8)
 
     def __init__(self) -> None:
-        self.text = bytearray()
+        fd, name = tempfile.mkstemp(prefix="wensou-", suffix=".tmp")
+        os.unlink(name)
+        self._fd = fd
+        self.close = weakref.finalize(self, os.close, fd)
+        self.nbytes = 0
+
+    def __len__(self) -> int:
+        return self.nbytes
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+        self.nbytes += len(data)
+
+    def write_to(self, out, chunk: int = 1 << 20) -> None:
+        pos = 0
+        while pos < self.nbytes:
+            data = os.pread(self._fd, min(chunk, self.nbytes - pos), pos)
+            if not data:
+                raise OSError("a temporary file of the exact layer was cut short")
+            out.write(data)
+            pos += len(data)
+
+
+class _FieldBuilder:
+    """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
+    offsets, as the file holds them, in a temporary file), those not yet keyed, and the pairs,
+    one run a batch."""
+
+    def __init__(self) -> None:
+        self.text: _Spill | None = None
         self.toffs = array("q", (0,))
         self.pending: list[str] = []
         self.pending_chars = 0
@@ -198,7 +234,10 @@ class _FieldBuilder:
         """Key the pending streams into one run; returns the number of pairs added."""
         batch, self.pending, self.pending_chars = self.pending, [], 0
         first = len(self.toffs) - 1
+        if self.text is None:
+            self.text = _Spill()
         text, toffs = self.text, self.toffs
+        size = toffs[-1]
         pieces = []
         i = 0
         while i < len(batch):  # stream_keys holds ~80 bytes a character: a few articles at a time
@@ -207,9 +246,12 @@ class _FieldBuilder:
                 chars += len(batch[j]) + 1
                 j += 1
             part = batch[i:j]
-            for s in part:
-                text += s.encode("utf-16-le")
-                toffs.append(len(text))
+            encoded = [s.encode("utf-16-le") for s in part]
+            for b in encoded:
+                size += len(b)
+                toffs.append(size)
+            text.append(b"".join(encoded))
+            del encoded
             ends = np.cumsum([len(s) + 1 for s in part])
             keys, pos = stream_keys(_code_points(VALUE_MARK.join(part) + VALUE_MARK))
             del part
@@ -297,18 +339,27 @@ class Builder:
 
     def write(self, path: Path) -> None:
         doc_type = np.uint16 if self.n_docs <= 1 << 16 else np.uint32
-        arrays: list[tuple[str, np.ndarray]] = []
+        arrays: list[tuple[str, np.ndarray | _Spill]] = []
         for f, fb in self._fields.items():
             fb.key()
             ukeys, offs, docs = fb.lists(doc_type)
             text_offs = np.frombuffer(fb.toffs, dtype=np.int64)
-            text = np.frombuffer(fb.text, dtype=np.uint8)
+            text = fb.text if fb.text is not None else np.empty(0, np.uint8)
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
                        (f"{f}.toffs", text_offs), (f"{f}.text", text)]
-        _write_arrays(path, {"docs": self.n_docs}, arrays)
+        try:
+            _write_arrays(path, {"docs": self.n_docs}, arrays)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files (also done when the builder is dropped)."""
+        for fb in self._fields.values():
+            if fb.text is not None:
+                fb.text.close()
 
 
-def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray]]) -> None:
+def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray | _Spill]]) -> None:
     table = {}
     offset = 0
     for name, arr in arrays:
@@ -319,7 +370,10 @@ def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray]]) 
     with open(path, "wb") as out:
         out.write(MAGIC + struct.pack("<Q", len(header)) + header.ljust(head_len - len(MAGIC) - 8, b" "))
         for _name, arr in arrays:  # written from the arrays' memory: no copy of each
-            out.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
+            if isinstance(arr, _Spill):
+                arr.write_to(out)
+            else:
+                out.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
             out.write(b"\0" * (-arr.nbytes % 8))
         out.flush()
 

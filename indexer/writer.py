@@ -13,7 +13,6 @@ The Whoosh-specific parts (segment writer, codec, table of contents) are in
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import shutil
@@ -23,7 +22,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from indexer import store
-from indexer.store import die_with_parent
+from indexer.store import die_with_parent, malloc_trim
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the unit streams,
@@ -39,20 +38,11 @@ def segment_writer(ix) -> FastSegmentWriter:
     return FastSegmentWriter(ix, _lk=False)
 
 
-def _malloc_trim() -> None:
-    """Give freed heap pages back to the system (glibc keeps them otherwise, also free pages
-    between blocks in use)."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
 def _return_freed_memory() -> None:
     """Give the memory of a finished segment back to the system (a long rebuild's writers
     would grow with every segment otherwise)."""
     gc.collect()
-    _malloc_trim()
+    malloc_trim()
 
 
 class _SegmentBuilder:
@@ -79,7 +69,7 @@ class _SegmentBuilder:
             self._share = 1.0
             _return_freed_memory()
         elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
-            _malloc_trim()
+            malloc_trim()
 
     def finish(self) -> list:
         if self._w is not None:
