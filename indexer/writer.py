@@ -25,11 +25,11 @@ from indexer import store
 from indexer.store import die_with_parent, malloc_trim
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
-# word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the unit streams,
-# vocabulary and Python's overheads a writer holds ~11 bytes each, ~12 at its peak (writing the
-# segment), ~330 MB over its base at this limit. Two writers close their segments half a segment
-# apart, so a rebuild's tree peaks near 870 MB (measured, 100,000 articles: 7 segments)
-MAX_SEGMENT_HELD = 28_000_000
+# word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
+# offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this
+# limit), ~10 at its peak (writing the segment). Two writers close their segments half a
+# segment apart, so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
+MAX_SEGMENT_HELD = 36_000_000
 BATCH = 64  # articles handed to a worker at a time
 
 
