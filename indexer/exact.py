@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import struct
+import tempfile
+import weakref
+from array import array
 from itertools import repeat
 from pathlib import Path
 
@@ -35,7 +39,8 @@ _TAG_SHIFT = 38
 TAG_UNI, TAG_BI, TAG_LATIN = 1 << _TAG_SHIFT, 2 << _TAG_SHIFT, 3 << _TAG_SHIFT
 _PAYLOAD = (1 << _TAG_SHIFT) - 1
 _CP_BITS = 18  # every CJK code point is below 0x40000
-_FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys
+_FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys (a run of pairs)
+_KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
 
 
 def _cjk_bounds() -> np.ndarray:
@@ -138,73 +143,223 @@ class Plan:
 # -------------------------------------------------------------------------------- writing
 
 
+class _Run:
+    """The (key, article) pairs of one keyed batch of articles as document-level lists: its
+    unique keys (sorted), their offsets, and the articles counted from `first` (16 bits when
+    the batch allows): about 5 bytes a pair, not 8 as uint64 pairs."""
+
+    __slots__ = ("first", "keys", "offs", "docs")
+
+    def __init__(self, first: int, pairs: np.ndarray, n_docs: int) -> None:
+        """`pairs`: the batch's sorted unique (key << _DOC_BITS | article - first), n_docs
+        articles; taken over (changed in place)."""
+        self.first = first
+        keys = pairs >> np.uint64(_DOC_BITS)
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        self.keys = keys[np.concatenate(([0], starts))]
+        del keys
+        self.offs = np.concatenate(([0], starts, [len(pairs)])).astype(np.uint32)
+        pairs &= np.uint64((1 << _DOC_BITS) - 1)
+        self.docs = pairs.astype(np.uint16 if n_docs <= 1 << 16 else np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def sample(self, step: int) -> np.ndarray:
+        """The keys of every `step`-th pair."""
+        at = np.arange(0, len(self.docs), step)
+        return self.keys[np.searchsorted(self.offs, at, side="right") - 1]
+
+    def pairs(self, lo: np.uint64 | None, hi: np.uint64 | None) -> np.ndarray:
+        """The pairs (key << _DOC_BITS | article) of the keys in [lo, hi) (None: unbounded)."""
+        a = 0 if lo is None else int(self.keys.searchsorted(lo))
+        b = len(self.keys) if hi is None else int(self.keys.searchsorted(hi))
+        if a == b:
+            return np.empty(0, np.uint64)
+        offs = self.offs[a:b + 1].astype(np.int64)
+        out = np.repeat(self.keys[a:b], np.diff(offs))
+        out <<= np.uint64(_DOC_BITS)
+        out |= self.docs[offs[0]:offs[-1]] + np.uint64(self.first)
+        return out
+
+
+_PART_PAIRS = 1 << 18  # about this many pairs sorted at a time when a field's lists are written
+_SAMPLE_STEP = 1 << 12  # pairs of a run between two keys sampled to cut the key range into parts
+
+
+class _Spill:
+    """Bytes appended to an unnamed temporary file (in the page cache, not in the writer's
+    memory), copied into the segment's file when it is written; closed when dropped."""
+
+    dtype = np.dtype(np.uint8)
+
+    def __init__(self) -> None:
+        fd, name = tempfile.mkstemp(prefix="wensou-", suffix=".tmp")
+        os.unlink(name)
+        self._fd = fd
+        self.close = weakref.finalize(self, os.close, fd)
+        self.nbytes = 0
+
+    def __len__(self) -> int:
+        return self.nbytes
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+        self.nbytes += len(data)
+
+    def write_to(self, out, chunk: int = 1 << 20) -> None:
+        pos = 0
+        while pos < self.nbytes:
+            data = os.pread(self._fd, min(chunk, self.nbytes - pos), pos)
+            if not data:
+                raise OSError("a temporary file of the exact layer was cut short")
+            out.write(data)
+            pos += len(data)
+
+
+class _FieldBuilder:
+    """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
+    offsets, as the file holds them, in a temporary file), those not yet keyed, and the pairs,
+    one run a batch."""
+
+    def __init__(self) -> None:
+        self.text: _Spill | None = None
+        self.toffs = array("q", (0,))
+        self.pending: list[str] = []
+        self.pending_chars = 0
+        self.runs: list[_Run] = []
+
+    def key(self) -> int:
+        """Key the pending streams into one run; returns the number of pairs added."""
+        batch, self.pending, self.pending_chars = self.pending, [], 0
+        first = len(self.toffs) - 1
+        if self.text is None:
+            self.text = _Spill()
+        text, toffs = self.text, self.toffs
+        size = toffs[-1]
+        pieces = []
+        i = 0
+        while i < len(batch):  # stream_keys holds ~80 bytes a character: a few articles at a time
+            j, chars = i, 0
+            while j < len(batch) and chars < _KEY_CHARS:
+                chars += len(batch[j]) + 1
+                j += 1
+            part = batch[i:j]
+            encoded = [s.encode("utf-16-le") for s in part]
+            for b in encoded:
+                size += len(b)
+                toffs.append(size)
+            text.append(b"".join(encoded))
+            del encoded
+            ends = np.cumsum([len(s) + 1 for s in part])
+            keys, pos = stream_keys(_code_points(VALUE_MARK.join(part) + VALUE_MARK))
+            del part
+            docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
+            del pos
+            docs += np.uint64(i)
+            keys <<= np.uint64(_DOC_BITS)
+            keys |= docs
+            del docs
+            keys.sort()  # np.unique hashes: 10x slower
+            if len(keys):
+                pieces.append(keys[np.concatenate(([True], keys[1:] != keys[:-1]))])
+            del keys
+            i = j
+        if not pieces:
+            return 0
+        pairs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        del pieces
+        pairs.sort()  # the pieces hold different articles: the pairs are unique
+        self.runs.append(_Run(first, pairs, len(batch)))
+        return len(self.runs[-1])
+
+    def lists(self, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unique keys, offsets, articles) of the whole field, as `write` stores them. Runs hold
+        disjoint article ranges, so their pairs are unique together; they are merged one key
+        range at a time (never all of them as uint64 at once) and freed at the end."""
+        runs, self.runs = self.runs, []
+        total = sum(len(r) for r in runs)
+        docs = np.empty(total, dtype=doc_type)
+        parts = -(-total // _PART_PAIRS)
+        if parts > 1:
+            samples = np.sort(np.concatenate([r.sample(_SAMPLE_STEP) for r in runs]))
+            cuts = np.unique(samples[np.linspace(0, len(samples), parts, endpoint=False).astype(np.int64)[1:]])
+            bounds = [None, *cuts, None]
+        else:
+            bounds = [None, None]
+        key_parts, start_parts = [], []
+        done = 0
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            pieces = [r.pairs(lo, hi) for r in runs]
+            pairs = np.concatenate(pieces) if pieces else np.empty(0, np.uint64)
+            del pieces
+            pairs.sort()
+            n = len(pairs)
+            keys = pairs >> np.uint64(_DOC_BITS)
+            pairs &= np.uint64((1 << _DOC_BITS) - 1)
+            docs[done:done + n] = pairs
+            del pairs
+            if n:
+                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+                starts = np.concatenate(([0], starts))
+                key_parts.append(keys[starts])
+                start_parts.append(starts + done)
+            del keys
+            done += n
+        del runs
+        if key_parts:
+            ukeys = np.concatenate(key_parts)
+            starts = np.concatenate(start_parts)
+        else:
+            ukeys, starts = np.empty(0, np.uint64), np.empty(0, np.int64)
+        offs = np.append(starts, total).astype(np.uint32 if total < 1 << 32 else np.int64)
+        return ukeys, offs, docs
+
+
 class Builder:
     """Collects the unit streams of a segment's articles, in article order, and writes `.wx`."""
 
     def __init__(self) -> None:
         self.n_docs = 0
-        self._streams: dict[str, list[str]] = {f: [] for f in FIELDS}
-        self._pending: dict[str, int] = dict.fromkeys(FIELDS, 0)  # streams not yet keyed
-        self._pending_chars: dict[str, int] = dict.fromkeys(FIELDS, 0)
-        self._pairs: dict[str, list[np.ndarray]] = {f: [] for f in FIELDS}
+        self._fields = {f: _FieldBuilder() for f in FIELDS}
         self.pairs = 0  # (key, article) pairs held: bounds the size of a segment
+        self.batches = 0  # batches keyed (each leaves freed memory behind: see writer)
 
     def add(self, streams: dict[str, str]) -> None:
         """One article: field → unit stream (missing fields are empty)."""
-        for f in FIELDS:
+        for f, fb in self._fields.items():
             s = streams.get(f, "")
-            self._streams[f].append(s)
-            self._pending_chars[f] += len(s) + 1
-            if self._pending_chars[f] >= _FLUSH_CHARS:
-                self._key(f)
+            fb.pending.append(s)
+            fb.pending_chars += len(s) + 1
+            if fb.pending_chars >= _FLUSH_CHARS:
+                self.pairs += fb.key()
+                self.batches += 1
         self.n_docs += 1
-
-    def _key(self, f: str) -> None:
-        first = self._pending[f]
-        batch = self._streams[f][first:]
-        self._pending[f] = len(self._streams[f])
-        self._pending_chars[f] = 0
-        if not batch:
-            return
-        joined = VALUE_MARK.join(batch) + VALUE_MARK
-        cps = _code_points(joined)
-        keys, pos = stream_keys(cps)
-        ends = np.cumsum([len(s) + 1 for s in batch])
-        docs = np.searchsorted(ends, pos, side="right").astype(np.uint64) + np.uint64(first)
-        pairs = np.sort((keys << np.uint64(_DOC_BITS)) | docs)  # np.unique hashes: 10x slower
-        if len(pairs) > 1:
-            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-        self._pairs[f].append(pairs)
-        self.pairs += len(pairs)
 
     def write(self, path: Path) -> None:
         doc_type = np.uint16 if self.n_docs <= 1 << 16 else np.uint32
-        arrays: list[tuple[str, np.ndarray]] = []
-        for f in FIELDS:
-            self._key(f)
-            pairs = np.concatenate(self._pairs[f]) if self._pairs[f] else np.empty(0, np.uint64)
-            self._pairs[f] = []
-            pairs.sort()  # batches hold disjoint article ranges, so pairs are already unique
-            docs = (pairs & np.uint64((1 << _DOC_BITS) - 1)).astype(doc_type)
-            pairs >>= np.uint64(_DOC_BITS)  # in place: the keys (memory is the limit here)
-            keys = pairs
-            if len(keys):
-                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-                starts = np.concatenate(([0], starts))
-            else:
-                starts = np.empty(0, np.int64)
-            ukeys = keys[starts]
-            offs = np.append(starts, len(keys)).astype(np.uint32 if len(keys) < 1 << 32 else np.int64)
-            del keys, pairs, starts
-            encoded = [s.encode("utf-16-le") for s in self._streams[f]]
-            text_offs = np.zeros(len(encoded) + 1, dtype=np.int64)
-            np.cumsum([len(b) for b in encoded], out=text_offs[1:])
-            text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays: list[tuple[str, np.ndarray | _Spill]] = []
+        for f, fb in self._fields.items():
+            fb.key()
+            ukeys, offs, docs = fb.lists(doc_type)
             offs, docs, dense, bits = _bitmaps(offs, docs, self.n_docs)
+            text_offs = np.frombuffer(fb.toffs, dtype=np.int64)
+            text = fb.text if fb.text is not None else np.empty(0, np.uint8)
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
                        (f"{f}.dense", dense), (f"{f}.bits", bits),
                        (f"{f}.toffs", text_offs), (f"{f}.text", text)]
-        _write_arrays(path, {"docs": self.n_docs}, arrays)
+        try:
+            _write_arrays(path, {"docs": self.n_docs}, arrays)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files (also done when the builder is dropped)."""
+        for fb in self._fields.values():
+            if fb.text is not None:
+                fb.text.close()
 
 
 def _bitmaps(offs: np.ndarray, docs: np.ndarray, n_docs: int
@@ -238,7 +393,7 @@ def _bitmaps(offs: np.ndarray, docs: np.ndarray, n_docs: int
 _BITMAP_ROWS = 256
 
 
-def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray]]) -> None:
+def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray | _Spill]]) -> None:
     table = {}
     offset = 0
     for name, arr in arrays:
@@ -249,7 +404,10 @@ def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray]]) 
     with open(path, "wb") as out:
         out.write(MAGIC + struct.pack("<Q", len(header)) + header.ljust(head_len - len(MAGIC) - 8, b" "))
         for _name, arr in arrays:  # written from the arrays' memory: no copy of each
-            out.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
+            if isinstance(arr, _Spill):
+                arr.write_to(out)
+            else:
+                out.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
             out.write(b"\0" * (-arr.nbytes % 8))
         out.flush()
 

@@ -118,6 +118,17 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def malloc_trim() -> None:
+    """Give freed heap pages back to the system (glibc keeps them otherwise, also free pages
+    between blocks in use): a segment writer's RSS then follows what it holds."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 @dataclass
 class WriteLock:
     """An exclusive, non-blocking flock on index/write.lock.

@@ -202,39 +202,81 @@ class _Words:
     """The word postings of one field, kept as flat lists (one entry per posting, no object
     per term) and grouped per word by sorting with NumPy at commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, boost: float) -> None:
         self.vocab: dict[str, int] = {}
-        self.wids = array("I")  # 12 bytes a posting, not a Python object each
-        self.docs = array("I")
-        self.weights = array("f")
+        self.boost = boost  # a posting's weight is its frequency × the field's boost
+        # 6 bytes a posting (word id, frequency: 32 bits once one needs them), not an object each
+        self.wids = array("I")
+        self.freqs = array("H")
+        self.docnums = array("I")  # each article added, and how many words it has
+        self.doc_words = array("I")
 
-    def groups(self, fieldname: str):
+    def add(self, docnum: int, wids: list[int], freqs: list[int]) -> None:
+        self.wids.extend(wids)
+        n = len(self.freqs)
+        try:
+            self.freqs.extend(freqs)
+        except OverflowError:  # a word 65,536 times in one article
+            del self.freqs[n:]
+            self.freqs = array("I", self.freqs)
+            self.freqs.extend(freqs)
+        self.docnums.append(docnum)
+        self.doc_words.append(len(wids))
+
+    def _sorted(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(words in order, postings of each word, docnums, weights in (word, docnum) order),
+        releasing the lists as they were added: the postings are grouped once, at commit."""
         vocab = self.vocab
         words = sorted(vocab)  # str order is code point order, the UTF-8 byte order Whoosh needs
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[[vocab[w] for w in words]] = np.arange(len(words))
-        keys = rank[np.frombuffer(self.wids, dtype=np.uint32)]
-        docs = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
-        order = np.lexsort((docs, keys))
-        keys, docs = keys[order], docs[order]
-        weights = np.frombuffer(self.weights, dtype=np.float32).astype(np.float64)[order]
-        del order
-        if not len(keys):
+        wid_of_rank = np.fromiter((vocab[w] for w in words), dtype=np.int64, count=len(words))
+        self.vocab = {}
+        del vocab
+        wids = np.frombuffer(self.wids, dtype=np.uint32)
+        n = len(wids)
+        counts = np.bincount(wids, minlength=len(words))[wid_of_rank]
+        rank = np.empty(len(words), dtype=np.uint64)
+        rank[wid_of_rank] = np.arange(len(words), dtype=np.uint64)
+        del wid_of_rank
+        # Postings were added in docnum order, so sorting (word rank << 32 | posting number), one
+        # uint64 a posting sorted in place, orders them by word, then docnum
+        order = rank[wids]
+        del rank, wids
+        order <<= np.uint64(32)
+        for lo in range(0, n, _GROUP_CHUNK):
+            order[lo:lo + _GROUP_CHUNK] |= np.arange(lo, min(n, lo + _GROUP_CHUNK), dtype=np.uint64)
+        order.sort()
+        order &= np.uint64(0xFFFFFFFF)
+        at = order.view(np.int64)
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32),
+                         np.frombuffer(self.doc_words, dtype=np.uint32))[at]
+        freqs = np.frombuffer(self.freqs, dtype=np.uint16 if self.freqs.typecode == "H" else np.uint32)[at]
+        del order, at
+        weights = freqs.astype(np.float32)
+        if self.boost != 1:  # as Whoosh's float32 of the product computed in double precision
+            weights = (freqs * np.float64(self.boost)).astype(np.float32)
+        del freqs
+        self.wids, self.freqs, self.docnums, self.doc_words = array("I"), array("H"), array("I"), array("I")
+        return words, counts, docs, weights
+
+    def groups(self, fieldname: str):
+        """(field, word bytes, docnums, weights, values) per word, in word order (once: the
+        postings are released as they are grouped)."""
+        if not len(self.wids):
             return
-        bounds = np.flatnonzero(np.diff(keys)) + 1
-        starts = np.concatenate(([0], bounds))
-        ends = np.append(bounds, len(keys))
-        term_keys = keys[starts].tolist()
-        del keys
+        words, counts, docs, weights = self._sorted()
+        ranks = np.flatnonzero(counts)
+        ends = np.cumsum(counts[ranks])
+        starts = ends - counts[ranks]
+        del counts
         # Whoosh's writer takes Python lists; converting every posting at once would hold ~70
-        # bytes a posting (the largest part of a segment writer's peak), so terms go in chunks
-        i, n_terms = 0, len(starts)
+        # bytes a posting (the largest part of a segment writer's peak), so words go in chunks
+        i, n_terms = 0, len(ranks)
         while i < n_terms:
             lo = int(starts[i])
             j = max(i + 1, int(np.searchsorted(ends, lo + _GROUP_CHUNK, side="right")))
             hi = int(ends[j - 1])
             doc_list, weight_list = docs[lo:hi].tolist(), weights[lo:hi].tolist()
-            for r, a, b in zip(term_keys[i:j], (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
+            for r, a, b in zip(ranks[i:j].tolist(), (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
                 yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
             i = j
 
@@ -291,14 +333,13 @@ class TermPool:
         words = self._words.get(fieldname)
         if words is None:
             assert fieldname not in self._fields, "a word field takes postings one way only"
-            words = self._words[fieldname] = _Words()
+            words = self._words[fieldname] = _Words(boost)
             self.fieldnames.add(fieldname)
+        assert boost == words.boost, "a word field has one boost"
         vocab = words.vocab
         setdefault = vocab.setdefault
-        words.wids.extend([setdefault(w, len(vocab)) for w in counts])
-        words.docs.extend([docnum] * len(counts))
         freqs = list(counts.values())
-        words.weights.extend([f * boost for f in freqs] if boost != 1 else freqs)
+        words.add(docnum, [setdefault(w, len(vocab)) for w in counts], freqs)
         self.postings += len(counts)
         return sum(freqs)
 
@@ -412,8 +453,11 @@ class FastSegmentWriter(SegmentWriter):
         return self.pool.postings + self.exact.pairs
 
     def _finalize_segment(self):
+        from indexer.store import malloc_trim  # (store imports this module)
+
         self.exact.write(_exact_path(self.storage, self.newsegment))
         self.exact = exact.Builder()
+        malloc_trim()  # the exact layer's memory, before the word postings are grouped
         if self.signatures is not None and len(self.signatures) == self.docnum:
             dedup.save_signatures(self.storage.folder, self.newsegment.segment_id(),
                                   np.array(self.signatures, dtype=np.uint32).reshape(-1, dedup.NUM_PERM))

@@ -13,7 +13,6 @@ The Whoosh-specific parts (segment writer, codec, table of contents) are in
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import shutil
@@ -23,12 +22,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from indexer import store
-from indexer.store import die_with_parent
+from indexer.store import die_with_parent, malloc_trim
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
-# word postings (12 bytes) + exact (key, article) pairs (8 bytes): about 26 bytes of a writer's
-# memory each with Python's overheads, so two writers stay near 2 × 150 MB over their base
-MAX_SEGMENT_HELD = 6_000_000
+# word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
+# offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this
+# limit), ~10 at its peak (writing the segment). Two writers close their segments half a
+# segment apart, so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
+MAX_SEGMENT_HELD = 36_000_000
 BATCH = 64  # articles handed to a worker at a time
 
 
@@ -38,31 +39,37 @@ def segment_writer(ix) -> FastSegmentWriter:
 
 
 def _return_freed_memory() -> None:
-    """Give the memory of a finished segment back to the system (glibc keeps freed heap pages
-    otherwise, and a long rebuild's writers would grow with every segment)."""
+    """Give the memory of a finished segment back to the system (a long rebuild's writers
+    would grow with every segment otherwise)."""
     gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    malloc_trim()
 
 
 class _SegmentBuilder:
-    """Adds articles to new segments of `ix`, closing one whenever it holds enough."""
+    """Adds articles to new segments of `ix`, closing one whenever it holds enough.
 
-    def __init__(self, ix) -> None:
+    `first_share`: the first segment closes at this share of MAX_SEGMENT_HELD. Workers fed
+    alternately fill their segments at the same pace; offset by half a segment, they never
+    hold full segments, or write them (their peak), at the same time."""
+
+    def __init__(self, ix, first_share: float = 1.0) -> None:
         self.ix = ix
         self.segments: list = []
         self._w = None
+        self._share = first_share
 
     def add(self, doc: dict) -> None:
         if self._w is None:
             self._w = segment_writer(self.ix)
+        batches = self._w.exact.batches
         self._w.add_document(**doc)
-        if self._w.held >= MAX_SEGMENT_HELD:
+        if self._w.held >= MAX_SEGMENT_HELD * self._share:
             self.segments.append(self._w.finish_segment())
             self._w = None
+            self._share = 1.0
             _return_freed_memory()
+        elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
+            malloc_trim()
 
     def finish(self) -> list:
         if self._w is not None:
@@ -76,10 +83,10 @@ class _SegmentBuilder:
             self._w = None
 
 
-def _worker(ix, conn) -> None:
+def _worker(ix, conn, first_share: float) -> None:
     """Worker process: ask for batches, build segments from them, send the segments back."""
     die_with_parent()
-    builder = _SegmentBuilder(ix)
+    builder = _SegmentBuilder(ix, first_share)
     try:
         while True:
             conn.send(("ready", None))
@@ -105,9 +112,9 @@ class _Workers:
     def __init__(self, ix, procs: int) -> None:
         ctx = multiprocessing.get_context("fork")
         self._workers = []
-        for _ in range(procs):
+        for i in range(procs):
             parent_end, child_end = ctx.Pipe(duplex=True)
-            p = ctx.Process(target=_worker, args=(ix, child_end), daemon=True)
+            p = ctx.Process(target=_worker, args=(ix, child_end, (i + 1) / procs), daemon=True)
             p.start()
             child_end.close()
             self._workers.append((p, parent_end))

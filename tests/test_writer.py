@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
 from indexer import exact, whoosh_internals, writer
-from indexer.analysis import fold, unit_stream, units, units_stream
+from indexer.analysis import fold, unit_stream, units, units_stream, word_counts
 from indexer.extract import extract_file
 from indexer.postings import ExactPostings
 from indexer.query import match_docnums, parse_query
+from indexer.ranking import TITLE_BOOST
 from indexer.schema import build_schema, document_fields
+from indexer.whoosh_internals import word_postings
 
 QUERIES = ["顧問", '"公共工程委員會"', "委員會 -顧問", "第", "94年", "title:公告", "生態環境部", "行政院 OR 經濟部",
            "author:郭瑤琪", "source:委員會", "A", "2005"]
@@ -63,6 +65,21 @@ def test_segments_split_by_the_size_limit_answer_like_one_segment(tmp_path, demo
     assert many.doc_count() == one.doc_count() == len(demo_docs)
     assert _answers(many) == _answers(one)
     assert all(_answers(one)[i] for i in (0, 1, 3, 4, 5, 6))
+
+
+def test_word_weights_are_frequency_times_field_boost_even_for_huge_frequencies(tmp_path):
+    """BM25 reads a word's weight in an article: its frequency × the field's boost, also for
+    a word repeated more than 65,535 times."""
+    docs = [{"id": "a", "title": "北京", "body": "北京，" * 70_000 + "上海"},
+            {"id": "b", "title": "上海北京上海", "body": "北京"}]
+    ix = _build(tmp_path, "weights", docs, procs=1)
+    with ix.reader() as r:
+        (leaf, _), = r.leaf_readers()
+        words = [word_counts(d["body"]) for d in docs]
+        ids, weights = word_postings(leaf, "body", "北京")
+        assert ids.tolist() == [0, 1] and weights.tolist() == [words[0]["北京"], words[1]["北京"]] == [70_000, 1]
+        ids, weights = word_postings(leaf, "title", "上海")
+        assert ids.tolist() == [1] and weights.tolist() == [np.float32(word_counts(docs[1]["title"])["上海"] * TITLE_BOOST)]
 
 
 def test_merged_and_deleted_articles_answer_like_a_fresh_build(tmp_path, demo_docs):
