@@ -449,7 +449,7 @@ class FastSegmentWriter(SegmentWriter):
 
     @property
     def held(self) -> int:
-        """Postings and exact-layer pairs held in memory (see writer.build_segments)."""
+        """Postings and exact-layer pairs held in memory (bounds a segment: see writer.MAX_SEGMENT_HELD)."""
         return self.pool.postings + self.exact.pairs
 
     def _finalize_segment(self):
