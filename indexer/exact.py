@@ -451,35 +451,73 @@ class Segment:
             out[f] = self._mm[base + int(offs[doc]):base + int(offs[doc + 1])].decode("utf-16-le")
         return out
 
-    def docs(self, field: str, key: int) -> np.ndarray:
+    def _lookup(self, field: str, key: int) -> np.ndarray | int | None:
+        """A key's sorted article list, or the index of its bitmap (see _bitmaps), or None."""
         keys = self._arrays[f"{field}.keys"]
         i = int(keys.searchsorted(np.uint64(key)))  # a Python int would convert all the keys
         if i == len(keys) or int(keys[i]) != key:
-            return _EMPTY
+            return None
         offs = self._arrays[f"{field}.offs"]
         start, end = offs[i], offs[i + 1]
-        if start == end:  # stored as a bitmap (see _bitmaps)
+        if start == end:  # stored as a bitmap
             dense = self._arrays.get(f"{field}.dense", _EMPTY)
             j = int(dense.searchsorted(i))
-            if j == len(dense) or dense[j] != i:
-                return _EMPTY
-            width = (self.n_docs + 7) // 8
-            flags = np.unpackbits(self._arrays[f"{field}.bits"][j * width:(j + 1) * width])
-            return np.flatnonzero(flags[:self.n_docs])
+            return j if j < len(dense) and dense[j] == i else None
         return self._arrays[f"{field}.docs"][start:end]
+
+    def _bitmap(self, field: str, j: int) -> np.ndarray:
+        width = (self.n_docs + 7) // 8
+        return self._arrays[f"{field}.bits"][j * width:(j + 1) * width]
+
+    def _in_bitmap(self, field: str, j: int, docs: np.ndarray) -> np.ndarray:
+        """The `docs` whose bit is set in bitmap `j`: a test per article, no unpacking."""
+        bits = self._bitmap(field, j)
+        d = docs.astype(np.int64, copy=False)
+        return docs[(bits[d >> 3] >> (7 - (d & 7)).astype(np.uint8)) & 1 == 1]
+
+    def count(self, field: str, key: int) -> int:
+        """How many articles hold `key` (deleted ones included)."""
+        found = self._lookup(field, key)
+        if found is None:
+            return 0
+        if isinstance(found, int):
+            return int(_POPCOUNT[self._bitmap(field, found)].sum())
+        return len(found)
+
+    def docs(self, field: str, key: int) -> np.ndarray:
+        found = self._lookup(field, key)
+        if found is None:
+            return _EMPTY
+        if isinstance(found, int):
+            return np.flatnonzero(np.unpackbits(self._bitmap(field, found))[:self.n_docs])
+        return found
 
     def phrase(self, field: str, plan: Plan, within: np.ndarray | None = None) -> np.ndarray:
         """Local numbers (sorted) of the articles whose `field` holds the phrase (only those
-        among `within`, sorted local numbers, when given: fewer candidates to confirm)."""
-        lists = [self.docs(field, k) for k in plan.keys]
-        if not lists or any(len(x) == 0 for x in lists):
-            return _EMPTY
+        among `within`, sorted local numbers, when given: fewer candidates to confirm).
+
+        The lists are intersected shortest first; a key stored as a bitmap tests the
+        candidates' bits instead (it is unpacked only when every key is a bitmap)."""
+        lists, bitmaps = [], []
+        for k in plan.keys:
+            found = self._lookup(field, k)
+            if found is None or not isinstance(found, int) and not len(found):
+                return _EMPTY
+            (bitmaps if isinstance(found, int) else lists).append(found)
         if within is not None:
             lists.append(within)
+        if not lists:
+            if not bitmaps:
+                return _EMPTY
+            lists.append(np.flatnonzero(np.unpackbits(self._bitmap(field, bitmaps.pop()))[:self.n_docs]))
         lists.sort(key=len)
         found = lists[0]
         for other in lists[1:]:
             found = intersect(found, other)
+            if not len(found):
+                return _EMPTY
+        for j in bitmaps:
+            found = self._in_bitmap(field, j, found)
             if not len(found):
                 return _EMPTY
         if plan.confirm:
@@ -507,6 +545,7 @@ class Segment:
 
 
 _EMPTY = np.empty(0, dtype=np.int64)
+_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int64)
 
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

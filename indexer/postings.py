@@ -41,6 +41,22 @@ class ExactPostings:
             parts.append(local + offset if offset else local)
         return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
+    def count(self, fieldname: str, seq: list[Unit]) -> int:
+        """How many live articles' `fieldname` holds the units of `seq` consecutively (the
+        length of `phrase`, counted from the lists' sizes where that is exact: a phrase one key
+        decides, in a segment without deletions)."""
+        plan = Plan(seq)
+        if plan.confirm or len(plan.keys) != 1:
+            return len(self.phrase(fieldname, seq))
+        total = 0
+        for seg, _offset, live in self._leaves:
+            if live is None:
+                total += seg.count(fieldname, plan.keys[0])
+            else:
+                local = seg.phrase(fieldname, plan)
+                total += int(live[local.astype(np.int64)].sum())
+        return total
+
     def all_docs(self) -> np.ndarray:
         """Sorted docnums of every live article."""
         parts = []

@@ -162,11 +162,12 @@ def pair_scores(exact: ExactPostings, words: list[str], matched: np.ndarray, n_d
         seq = units(w)
         pairs.update(a.text + b.text for a, b in zip(seq, seq[1:]) if a.cjk and b.cjk)
     for pair in sorted(pairs):
-        docs = field_docnums(exact, "body_x", units(pair))
-        if not len(docs):
+        seq = units(pair)
+        df = exact.count("body_x", seq)  # over the whole index: the pair's idf
+        if not df:
             continue
-        idf = np.log(1 + (n_docs - len(docs) + 0.5) / (len(docs) + 0.5))
-        _add_at(scores, matched, docs, EXACT_WORD_WEIGHT * idf)
+        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        _add_at(scores, matched, field_docnums(exact, "body_x", seq, matched), EXACT_WORD_WEIGHT * idf)
     return scores
 
 

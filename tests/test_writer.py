@@ -139,9 +139,16 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
                 continue
             needle = units_stream(seq)
             expected = [i for i, s in enumerate(streams) if needle in s]
-            found = seg.phrase("body_x", exact.Plan(seq))
+            plan = exact.Plan(seq)
+            found = seg.phrase("body_x", plan)
             assert found.astype(np.int64).tolist() == expected, (phrase, texts)
-            assert not len(seg.phrase("title_x", exact.Plan(seq)))
+            assert not len(seg.phrase("title_x", plan))
+            # among given candidates only (lists stored as bitmaps test the candidates' bits)
+            within = sorted(rnd.sample(range(len(streams)), rnd.randrange(len(streams) + 1)))
+            found = seg.phrase("body_x", plan, np.array(within, dtype=np.int64))
+            assert found.astype(np.int64).tolist() == [i for i in expected if i in within], (phrase, within)
+            if not plan.confirm and len(plan.keys) == 1:  # one key decides: its list's size
+                assert seg.count("body_x", plan.keys[0]) == len(expected)
     finally:
         seg.close()
 
