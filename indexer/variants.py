@@ -250,7 +250,8 @@ def _build_script_chars() -> str:
         for values in _ocd2_values(folder / name):
             if len(values) > 1:  # a character with several conversions: context decides
                 found.update(x for t in values for x in (t, fold(t)))
-    for name in ("TWVariants.ocd2", "TWVariantsRev.ocd2", "CJK_Compatibility_Ideographs.ocd2"):
+    # (CJK compatibility ideographs need no entry: every one is converted alone above)
+    for name in ("TWVariants.ocd2", "TWVariantsRev.ocd2"):
         for values in _ocd2_values(folder / name):
             found.update(x for t in values if len(t) == 1 for x in (t, fold(t)))
     return "".join(sorted(found))

@@ -1,0 +1,359 @@
+"""wensou command line: ingest, rebuild, sources, search, show, stats, serve (docs/interfaces.md "Command line").
+
+A thin shell over `indexer`: it turns options into requests, renders results as readable text
+(matches emphasised on a terminal) or as the contract's JSON, and maps failures to exit codes:
+0 done, 1 nothing could be done, 2 bad usage.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import paths as paths_mod
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=lambda: str(paths_mod.default_index_dir()),
+              show_default="index_data/index or $WENSOU_INDEX", help="Index directory.")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path) -> None:
+    """wensou (文搜): search Chinese news and government articles."""
+    ctx.obj = {"index": Path(index_dir)}
+
+
+def _engine(ctx: click.Context):
+    from indexer.search import SearchEngine
+
+    return SearchEngine(ctx.obj["index"])
+
+
+# ---------------------------------------------------------------------------- ingesting
+
+
+def _parse_field_map(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    mapping = {}
+    for pair in value.split(","):
+        if not pair.strip():
+            continue
+        if "=" not in pair:
+            raise click.BadParameter(f"expected THEIRS=OURS pairs, got {pair!r}", param_hint="--field-map")
+        theirs, ours = (s.strip() for s in pair.split("=", 1))
+        if not theirs or not ours:
+            raise click.BadParameter(f"empty name in {pair!r}", param_hint="--field-map")
+        mapping[theirs] = ours
+    return mapping
+
+
+def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
+    from indexer import store
+    from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
+
+    options = IngestOptions(**opts)
+    bar = None
+    if sys.stderr.isatty() and fmt == "text":
+        bar = click.progressbar(length=1, label="reading articles", file=sys.stderr, show_pos=True)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    def status(message: str) -> None:
+        if bar is not None:
+            bar.render_finish()
+            click.echo(f"{message}…", err=True)
+
+    try:
+        report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options,
+                            progress=progress, status=status)
+    except store.IndexBusy as exc:
+        _fail(f"{exc}; try again when it has finished")
+    except (SourceMissing, UnknownSources) as exc:
+        _fail(str(exc))
+    except NothingToIngest as exc:
+        for s in exc.skipped:
+            click.echo(f"skipped {s.path}: {s.reason}", err=True)
+        _fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    for path in report.dropped_sources:
+        click.echo(f"forgot source {path}: missing (--drop-missing)", err=True)
+    for s in report.skipped:
+        click.echo(f"skipped {s.path}: {s.reason}", err=True)
+    for s in report.duplicates:
+        click.echo(f"duplicate {s.path}: {s.reason}", err=True)
+    for s in report.renamed:
+        click.echo(f"renamed {s.path}: {s.reason}", err=True)
+    for r in report.removed_articles:
+        click.echo(f"removed {r.id} ({r.path}): {r.reason}", err=True)
+    if fmt == "json":
+        _echo_json(report.to_dict())
+    else:
+        click.echo(report.summary())
+
+
+_file_mb = click.option("--max-file-mb", "max_page_mb", type=click.FloatRange(min=0.001), default=None,
+                        help="Largest HTML or text page to read; larger ones are skipped.  [default: 16]")
+_data_mb = click.option("--max-data-mb", "max_data_mb", type=click.FloatRange(min=0.001), default=None,
+                        help="Largest JSON or JSON Lines file to read; larger ones are skipped.  [default: 1024]")
+_fmt = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+_source_name = click.option("--source-name", default=None, help="Source for articles that name none.")
+_field_map = click.option("--field-map", default=None, help="Map JSON field names: content=body,pub=date")
+
+
+def _read_opts(source_name, field_map, max_page_mb, max_data_mb) -> dict:
+    from indexer.sources import ReadOptions
+
+    return {"source_name": source_name, "field_map": _parse_field_map(field_map),
+            "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
+            "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_source_name
+@_field_map
+@click.option("--prune", is_flag=True, help="Drop articles whose files are gone.")
+@_file_mb
+@_data_mb
+@_fmt
+@click.pass_context
+def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, fmt):
+    """Add new and changed articles from files and folders; skip unchanged ones.
+
+    Each PATH is recorded as a source of the index, with these options, for later rebuilds."""
+    _run(ctx, paths, False, fmt, prune=prune, **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_source_name
+@_field_map
+@_file_mb
+@_data_mb
+@click.option("--drop-missing", is_flag=True,
+              help="Forget recorded sources that are missing, and their articles, instead of failing.")
+@_fmt
+@click.pass_context
+def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, drop_missing, fmt):
+    """Build a complete new index beside the live one, then switch to it atomically.
+
+    Without PATH: from every recorded source of the index (`sources`), each with the options it
+    was read with (a new index: the demo articles). With PATHs: from those, which replace the
+    recorded sources."""
+    if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None):
+        raise click.UsageError("reading options apply to the PATHs given; without PATH every recorded source is "
+                               "read with its own options (see `sources`)")
+    if paths and drop_missing:
+        raise click.UsageError("--drop-missing applies to a rebuild from the recorded sources (no PATH)")
+    _run(ctx, paths, True, fmt, drop_missing=drop_missing,
+         **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
+
+
+@cli.command("sources")
+@_fmt
+@click.pass_context
+def sources_cmd(ctx, fmt):
+    """The recorded sources of the index: path, options, article count, last read."""
+    from indexer import store
+    from indexer.sources import read_sources
+
+    gen = store.current_generation(ctx.obj["index"])
+    if gen is None:
+        _fail(f"no index at {ctx.obj['index']}; build one with `rebuild`")
+    recorded = read_sources(gen) or []
+    if fmt == "json":
+        _echo_json({"generation": gen.name, "sources": [s.to_dict() for s in recorded]})
+        return
+    if not recorded:
+        click.echo("no sources recorded (the index was built before sources were recorded; "
+                   "`rebuild PATH...` records them)")
+    for s in recorded:
+        when = _iso_time(s.last_read) if s.last_read else "never"
+        state = "" if Path(s.path).exists() else "  (missing)"
+        click.echo(f"{s.path}{state}\n  {s.articles} articles, last read {when}\n  {s.options.describe()}")
+
+
+def _iso_time(ts: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# ----------------------------------------------------------------------------- searching
+
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _render_html(fragment: str, color: bool) -> str:
+    """Snippet HTML as terminal text: marks bold yellow on a terminal, 【】 otherwise."""
+    import html
+
+    def repl(m: re.Match) -> str:
+        inner = m.group(1)
+        return click.style(inner, fg="yellow", bold=True) if color else f"【{inner}】"
+
+    return html.unescape(_MARK_RE.sub(repl, fragment))
+
+
+def _meta_line(date, source, authors) -> str:
+    return " · ".join(x for x in (date, source, "、".join(authors or [])) if x)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
+@click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
+@click.option("--from", "date_from", default=None, help="From date: 2024-02-05, 2024-02, 2024, 2005年6月, 民國94年 ...")
+@click.option("--to", "date_to", default=None, help="To date (inclusive), in the same forms.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--no-collapse", is_flag=True, help="List every near-duplicate repost instead of one per story.")
+@click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
+@_fmt
+@click.pass_context
+def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page, per_page, no_collapse,
+           no_variants, fmt):
+    """One page of results with facets."""
+    from indexer import store
+    from indexer.search import BadRequest, SearchRequest
+
+    try:
+        request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
+                                       date_from=date_from, date_to=date_to, sort=sort, page=page,
+                                       per_page=per_page, collapse=not no_collapse, variants=not no_variants)
+    except BadRequest as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        with _engine(ctx) as engine:
+            result = engine.search(request)
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        _echo_json(result.to_dict())
+        return
+    color = sys.stdout.isatty()
+    stories = f", {result.stories} stories" if result.stories != result.total else ""
+    click.echo(f"{result.total} results{stories} ({result.took_ms} ms), page {result.page} of {result.pages}")
+    if result.variants:
+        click.echo("also searched: " + "、".join(result.variants) + "  (--no-variants to leave them out)")
+    for n, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
+        click.echo("")
+        click.echo(f"{n}. " + _render_html(hit.title_html, color))
+        meta = _meta_line(hit.date, hit.source, hit.authors)
+        click.echo(f"   {meta}" + (f"  [{hit.id}]" if meta else f"   [{hit.id}]"))
+        click.echo("   " + _render_html(hit.snippet, color).replace("\n", " "))
+        if hit.duplicates:
+            click.echo(f"   + {hit.duplicates} similar reports (--no-collapse lists them)")
+    for s in result.suggestions:
+        click.echo(f"\ntry: {s.query}  ({s.total} results)")
+    facets = result.facets
+    for name in ("source", "author", "column", "year"):
+        values = facets.get(name) or []
+        if values:
+            click.echo("")
+            click.echo(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values[:8]))
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--query", "-q", default="", help="Mark this query's matches in the text.")
+@_fmt
+@click.pass_context
+def show(ctx, article_id, query, fmt):
+    """One article."""
+    from indexer import store
+    from indexer.search import SearchEngine
+
+    try:
+        with _engine(ctx) as engine:
+            article = engine.article(article_id)
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    if article is None:
+        _fail(f"no article with id {article_id!r}")
+    if fmt == "json":
+        _echo_json(article.to_dict())
+        return
+    color = sys.stdout.isatty()
+    title_html, body_html = SearchEngine.mark_article(article, query)
+    click.echo(_render_html(title_html, color))
+    click.echo(_meta_line(article.date, article.source, article.authors))
+    for label, value in (("url", article.url), ("column", article.column),
+                         ("keywords", "、".join(article.keywords))):
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo("")
+    click.echo(_render_html(body_html, color))
+
+
+@cli.command()
+@_fmt
+@click.pass_context
+def stats(ctx, fmt):
+    """Article count, date range, top sources and authors, index size, last build."""
+    from indexer import store
+
+    try:
+        with _engine(ctx) as engine:
+            data = engine.stats()
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        _echo_json(data)
+        return
+    b = data["last_build"]
+    rng = data["date_range"]
+    click.echo(f"articles:   {data['articles']}")
+    click.echo(f"dates:      {rng['from'] or '-'} to {rng['to'] or '-'}")
+    click.echo(f"index:      {data['index_size_bytes'] / 1048576:.1f} MB, generation {data['generation']}")
+    click.echo(f"last build: {b['mode']} finished {b['finished']} in {b['seconds']}s from {b['files']} files "
+               f"({b['added']} added, {b['updated']} updated, {b['unchanged']} unchanged, "
+               f"{b['removed']} removed, {b['duplicates']} duplicates, {len(b['skipped'])} skipped)")
+    for s in b["skipped"][:20]:
+        click.echo(f"  skipped {s['path']}: {s['reason']}")
+    for name in ("top_sources", "top_authors"):
+        if data[name]:
+            click.echo(f"{name.replace('_', ' ')}: " + ", ".join(f"{v['value']} ({v['count']})" for v in data[name]))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True)
+@click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True)
+@click.pass_context
+def serve(ctx, host, port, threads):
+    """The search page and JSON API on waitress; picks up rebuilt indexes without a restart."""
+    from search_web import create_app
+    from search_web.server import CannotListen, make_server
+
+    app = create_app({"INDEX_DIR": ctx.obj["index"]})
+    try:
+        server = make_server(app, host=host, port=port, threads=threads)
+    except CannotListen as exc:
+        _fail(str(exc))
+    click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    cli()

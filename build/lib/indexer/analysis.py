@@ -1,0 +1,295 @@
+"""Chinese text analysis shared by indexing, querying and highlighting.
+
+One chain, three uses. Every piece works on the *folded* text, which has exactly as many
+characters as the original, so character offsets found in it are true offsets into the
+original text (that is what lets the highlighter mark Traditional text for a Simplified
+query).
+
+- `fold`: NFKC width folding (only where it maps one character to one character), case
+  folding and Traditional→Simplified folding with OpenCC's character table (context free,
+  so a phrase folds the same way inside a query and inside any article).
+- Units: every CJK character is one unit, every run of Latin letters or digits is one unit;
+  whitespace and punctuation are not units. A phrase matches where its units appear
+  consecutively (docs/interfaces.md "Query language").
+- Exact terms (`exact_terms`): over the unit sequence, a CJK unit followed by another CJK
+  unit gives the bigram of the two at the unit's position; a CJK unit followed by a Latin
+  unit (or by nothing) gives itself as a unigram, and so does one that follows a Latin unit
+  (beside its bigram); a Latin unit gives itself. These decide
+  what matches, independently of any segmenter.
+- Words (`word_tokens`): jieba segmentation (rjieba when available) of the folded CJK runs,
+  plus Latin units; they rank.
+
+The Whoosh `Tokenizer`/`Filter` classes at the bottom wrap these functions, so Whoosh fields,
+query building and highlighting all call the same code.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from indexer import paths
+
+# --------------------------------------------------------------------------- folding
+
+# CJK ideographs (basic, extension A, compatibility, extensions B+), kana and hangul:
+# scripts written without spaces, where each character is a unit.
+_CJK_RANGES = (
+    "\u3005-\u3007"  # 々 〆 〇 (〇 is the zero of Chinese numerals: 二〇〇五年)
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+_UNIT_RE = re.compile(f"([{_CJK_RANGES}])|([^\\W_{_CJK_RANGES}]+)")
+_LATIN_RE = re.compile(f"[^\\W_{_CJK_RANGES}]+")
+_CJK_RUN_RE = re.compile(f"[{_CJK_RANGES}]+")
+_CJK_CHAR_RE = re.compile(f"[{_CJK_RANGES}]")
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Map each character whose NFKC form, case fold or Simplified form is one other character."""
+    table: dict[int, str] = {}
+    # NFKC where it maps one character to exactly one character (full-width forms, the
+    # ideographic space, compatibility ideographs, Kangxi radicals, ...).
+    for lo, hi in ((0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            norm = unicodedata.normalize("NFKC", ch)
+            if norm != ch and len(norm) == 1:
+                table[cp] = norm
+    # Traditional → Simplified, one character at a time: context-free, so folding never
+    # depends on the neighbouring characters and a query folds like the text it is cut from.
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
+    chars += [table.get(cp, chr(cp)) for cp in range(0xF900, 0xFB00)]
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) == len(chars):
+        for original, simple in zip(chars, converted):
+            if len(simple) == 1 and simple != original:
+                table[ord(original)] = simple
+    # Follow chains (compatibility ideograph → NFKC → Simplified; 薴 → 苧 → 苎) to their end, so
+    # folding is idempotent: a query in folded form folds like the text it was taken from.
+    for cp in list(table):
+        seen = {cp}
+        target = table[cp]
+        while ord(target) in table and ord(target) not in seen:
+            seen.add(ord(target))
+            target = table[ord(target)]
+        table[cp] = target
+    return {cp: t for cp, t in table.items() if t != chr(cp)}
+
+
+FOLD_TABLE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis`
+
+
+def _load_fold_table() -> dict[int, str]:
+    """The shipped fold table (building it loads OpenCC: ~60 ms of every process's start);
+    a test keeps it equal to `_build_fold_table()` with the installed OpenCC."""
+    with open(FOLD_TABLE, encoding="utf-8") as f:
+        return {int(cp): ch for cp, ch in json.load(f).items()}
+
+
+_FOLD_TABLE = _load_fold_table()
+
+
+def fold(text: str) -> str:
+    """Fold width, case and script; the result has exactly as many characters as `text`."""
+    folded = text.translate(_FOLD_TABLE)
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+    return lowered
+
+
+@lru_cache(maxsize=1)
+def _unfold_map() -> dict[str, str]:
+    """folded character → every other character that folds to it (built on first use).
+
+    Only characters the fold table maps, or whose case folds (below U+2000), can fold to
+    something else, so only those are looked at.
+    """
+    candidates = set(_FOLD_TABLE) | set(range(0x2000))
+    chars = "".join(chr(cp) for cp in sorted(candidates))
+    inverse: dict[str, list[str]] = {}
+    for original, folded in zip(chars, fold(chars)):
+        if original != folded:
+            inverse.setdefault(folded, []).append(original)
+    return {k: "".join(v) for k, v in inverse.items()}
+
+
+def unfolded_class(ch: str) -> str:
+    """A regex matching any character that folds to the folded character `ch`."""
+    others = _unfold_map().get(ch)
+    return f"[{re.escape(ch + others)}]" if others else re.escape(ch)
+
+
+def is_cjk(ch: str) -> bool:
+    return _CJK_CHAR_RE.match(ch) is not None
+
+
+# ----------------------------------------------------------------------------- units
+
+
+class Unit(NamedTuple):
+    text: str  # folded
+    start: int
+    end: int
+    cjk: bool
+
+
+def units(folded: str) -> list[Unit]:
+    """The unit sequence of folded text: CJK characters one by one, Latin words/numbers whole."""
+    return [
+        Unit(m.group(), m.start(), m.end(), m.group(1) is not None)
+        for m in _UNIT_RE.finditer(folded)
+    ]
+
+
+# Marks of the unit stream: a Latin unit is written between two LATIN_MARKs; the values of a
+# multi-valued field (and the articles of a batch) are separated by a VALUE_MARK. Neither is a
+# unit, and both are removed from the text before the stream is written.
+LATIN_MARK = "\x01"
+VALUE_MARK = "\x02"
+_MARKS = {ord(LATIN_MARK): " ", ord(VALUE_MARK): " "}
+_NON_UNIT_RE = re.compile(f"(?:[^\\w\x01{_CJK_RANGES}]|_)+")
+
+
+def unit_stream(folded: str) -> str:
+    """The units of folded text as one string: CJK characters as they are, each Latin unit
+    between two LATIN_MARKs, everything else (whitespace, punctuation) removed.
+
+    A phrase matches where its own stream occurs in the article's stream (docs/interfaces.md,
+    "Query language"): a CJK character is one character of the stream, and the marks keep a Latin unit
+    from matching inside a longer one. Two regular-expression passes at C speed.
+    """
+    if LATIN_MARK in folded or VALUE_MARK in folded:
+        folded = folded.translate(_MARKS)
+    marked = _LATIN_RE.sub(LATIN_MARK + r"\g<0>" + LATIN_MARK, folded)
+    return _NON_UNIT_RE.sub("", marked)
+
+
+def units_stream(seq: list[Unit]) -> str:
+    """`unit_stream` of a unit sequence (a parsed query clause)."""
+    return "".join(u.text if u.cjk else LATIN_MARK + u.text + LATIN_MARK for u in seq)
+
+
+# ----------------------------------------------------------------------------- words
+
+
+class _Segmenter:
+    """jieba segmentation, through rjieba when installed (same dictionary and algorithm)."""
+
+    def __init__(self) -> None:
+        self._cut = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        entries = list(_user_words())
+        try:
+            import rjieba  # builds its default instance on import (~0.1 s): use that one
+
+            for word, freq, tag in entries:
+                rjieba.add_word(word, freq, tag)
+            return rjieba.cut
+        except ImportError:  # pragma: no cover - the pinned requirements include rjieba
+            import jieba
+
+            jieba.setLogLevel(60)
+            for word, freq, tag in entries:
+                jieba.add_word(word, freq, tag)
+            return lambda s: list(jieba.cut(s))
+
+    def cut(self, text: str) -> list[str]:
+        if self._cut is None:
+            with self._lock:
+                if self._cut is None:
+                    self._cut = self._load()
+        return self._cut(text)
+
+
+USER_DICT = Path(os.environ.get("WENSOU_USER_DICT") or paths.USER_DICT)
+
+
+def _user_words() -> Iterator[tuple[str, int | None, str | None]]:
+    """Domain terms from the user dictionary (jieba's format: word [freq [tag]]), folded."""
+    try:
+        lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else None
+        yield fold(parts[0]), freq, tag
+
+
+segmenter = _Segmenter()
+
+
+class Word(NamedTuple):
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def _words(folded: str) -> Iterator[tuple[str, int]]:
+    """(word, start) for the jieba words of CJK text and the whole Latin words/numbers.
+
+    The whole text goes to the segmenter in one call (a call per CJK run cost 8x more);
+    whatever it returns that is not CJK is split into Latin units, punctuation dropped.
+    """
+    start = 0
+    for piece in segmenter.cut(folded):
+        if _CJK_CHAR_RE.match(piece):
+            yield piece, start
+        elif not piece.isspace():
+            for m in _LATIN_RE.finditer(piece):
+                yield m.group(), start + m.start()
+        start += len(piece)
+
+
+def word_tokens(text: str) -> list[Word]:
+    """jieba words of the CJK runs and whole Latin words/numbers, with true positions."""
+    return [Word(w, i, s, s + len(w)) for i, (w, s) in enumerate(_words(fold(text)))]
+
+
+def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
+    """word → frequency for the ranking representation of `text` (the indexing fast path).
+
+    The same words as `word_tokens`; each distinct piece the segmenter returns is looked at once.
+    """
+    pieces = Counter(segmenter.cut(fold(text) if folded is None else folded))
+    counts: dict[str, int] = {}
+    for piece, n in pieces.items():
+        if _CJK_CHAR_RE.match(piece):
+            counts[piece] = counts.get(piece, 0) + n
+        elif not piece.isspace():
+            for w in _LATIN_RE.findall(piece):
+                counts[w] = counts.get(w, 0) + n
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def query_words(text: str) -> tuple[str, ...]:
+    return tuple(w.text for w in word_tokens(text))
+
+
+if __name__ == "__main__":  # regenerate the shipped fold table after an OpenCC upgrade
+    FOLD_TABLE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
+                                     ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"wrote {FOLD_TABLE}")

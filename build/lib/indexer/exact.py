@@ -1,0 +1,579 @@
+"""The exact layer: which articles hold a phrase, decided in bulk with NumPy.
+
+One file per index segment (`<segment>.wx`, beside Whoosh's files, memory-mapped when read)
+holds, for each exact field (title, body, source, authors):
+
+- the *unit stream* of every article (`indexer.analysis.unit_stream`: folded text, punctuation
+  and whitespace removed, Latin units marked), UTF-16, one after the other, with offsets;
+- document-level lists: for every key, the sorted local numbers of the articles holding it.
+  Keys are integers computed over the UTF-32 code points of a whole batch of articles at
+  once: every CJK character (unigram), every two consecutive CJK units (bigram), and a hash
+  of every Latin unit. The lists are built by sorting (key, article) pairs of the whole batch.
+
+A query phrase is answered the Zoekt / Code Search way: the lists of its keys are intersected,
+rarest first, and where the keys alone do not decide it (more than two units, or a Latin unit,
+whose key is a hash), each candidate is confirmed by finding the phrase's own unit stream in
+the article's. One CJK character or two CJK characters are answered by one list.
+"""
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+import tempfile
+import weakref
+from array import array
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+
+from indexer.analysis import _CJK_RANGES, LATIN_MARK, VALUE_MARK, Unit, units_stream
+
+EXT = ".wx"
+MAGIC = b"WENSOUX2"  # 2: the longest lists as bitmaps
+FIELDS = ("title_x", "body_x", "source_x", "author_x")
+_DOC_BITS = 24
+_TAG_SHIFT = 38
+TAG_UNI, TAG_BI, TAG_LATIN = 1 << _TAG_SHIFT, 2 << _TAG_SHIFT, 3 << _TAG_SHIFT
+_PAYLOAD = (1 << _TAG_SHIFT) - 1
+_CP_BITS = 18  # every CJK code point is below 0x40000
+_FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys (a run of pairs)
+_KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
+
+
+def _cjk_bounds() -> np.ndarray:
+    bounds = []
+    i = 0
+    r = _CJK_RANGES
+    while i < len(r):
+        lo = ord(r[i])
+        if i + 2 < len(r) and r[i + 1] == "-":
+            bounds.append((lo, ord(r[i + 2])))
+            i += 3
+        else:
+            bounds.append((lo, lo))
+            i += 1
+    return np.array(bounds, dtype=np.uint32)
+
+
+_CJK = _cjk_bounds()
+assert int(_CJK[:, 1].max()) < 1 << _CP_BITS
+
+
+def _latin_hash(h: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Mix a polynomial hash of a Latin unit's code points (and its length) into a key."""
+    with np.errstate(over="ignore"):
+        h = h + length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(31)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(29)
+    return (h & np.uint64(_PAYLOAD)) | np.uint64(TAG_LATIN)
+
+
+_POLY = np.uint64(0x100000001B3)
+
+
+def stream_keys(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, positions) of a unit stream given as UTF-32 code points (several streams may be
+    joined by VALUE_MARK). The position of a key is that of its first character."""
+    latin_mark = cps == ord(LATIN_MARK)
+    parity = np.cumsum(latin_mark, dtype=np.int64)
+    in_latin = (parity & 1).astype(bool) & ~latin_mark
+    cjk = ~latin_mark & ~in_latin & (cps != ord(VALUE_MARK))
+    cp64 = cps.astype(np.uint64)
+    uni_pos = np.flatnonzero(cjk)
+    uni = cp64[uni_pos] | np.uint64(TAG_UNI)
+    pair = cjk[:-1] & cjk[1:]
+    bi_pos = np.flatnonzero(pair)
+    bi = (cp64[bi_pos] << np.uint64(_CP_BITS)) | cp64[bi_pos + 1] | np.uint64(TAG_BI)
+    lat_pos = np.flatnonzero(in_latin)
+    if len(lat_pos):
+        opens = np.flatnonzero(latin_mark & (parity & 1).astype(bool))  # a unit's opening mark
+        run = parity[lat_pos] >> 1  # which unit each Latin character belongs to
+        rel = lat_pos - opens[run] - 1
+        powers = np.cumprod(np.full(int(rel.max()) + 1, _POLY, dtype=np.uint64))
+        with np.errstate(over="ignore"):
+            vals = cp64[lat_pos] * powers[rel]
+        starts = np.flatnonzero(rel == 0)
+        h = np.add.reduceat(vals, starts)
+        lengths = np.diff(np.append(starts, len(lat_pos)))
+        lat = _latin_hash(h, lengths)
+        lat_at = opens[run[starts]]
+    else:
+        lat = np.empty(0, np.uint64)
+        lat_at = np.empty(0, np.int64)
+    return (np.concatenate([uni, bi, lat]), np.concatenate([uni_pos, bi_pos, lat_at]))
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+# ------------------------------------------------------------------------------- queries
+
+
+class Plan:
+    """How one phrase (a unit sequence) is looked up: its keys, and whether candidates need
+    their unit stream checked."""
+
+    __slots__ = ("keys", "confirm", "pattern")
+
+    def __init__(self, seq: list[Unit]) -> None:
+        stream = units_stream(seq)
+        keys: list[int] = []
+        last = len(seq) - 1
+        for i, u in enumerate(seq):
+            if not u.cjk:
+                continue
+            if i < last and seq[i + 1].cjk:
+                keys.append(TAG_BI | ord(u.text) << _CP_BITS | ord(seq[i + 1].text))
+            elif i == 0 or not seq[i - 1].cjk:  # a CJK unit in no bigram of the phrase
+                keys.append(TAG_UNI | ord(u.text))
+        latin = [u for u in seq if not u.cjk]
+        if latin:
+            lat_keys, _ = stream_keys(_code_points(units_stream(latin)))
+            keys += lat_keys.tolist()
+        self.keys = list(dict.fromkeys(keys))
+        self.confirm = not (all(u.cjk for u in seq) and len(seq) <= 2)
+        self.pattern = stream.encode("utf-16-le")
+
+
+# -------------------------------------------------------------------------------- writing
+
+
+class _Run:
+    """The (key, article) pairs of one keyed batch of articles as document-level lists: its
+    unique keys (sorted), their offsets, and the articles counted from `first` (16 bits when
+    the batch allows): about 5 bytes a pair, not 8 as uint64 pairs."""
+
+    __slots__ = ("first", "keys", "offs", "docs")
+
+    def __init__(self, first: int, pairs: np.ndarray, n_docs: int) -> None:
+        """`pairs`: the batch's sorted unique (key << _DOC_BITS | article - first), n_docs
+        articles; taken over (changed in place)."""
+        self.first = first
+        keys = pairs >> np.uint64(_DOC_BITS)
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        self.keys = keys[np.concatenate(([0], starts))]
+        del keys
+        self.offs = np.concatenate(([0], starts, [len(pairs)])).astype(np.uint32)
+        pairs &= np.uint64((1 << _DOC_BITS) - 1)
+        self.docs = pairs.astype(np.uint16 if n_docs <= 1 << 16 else np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def sample(self, step: int) -> np.ndarray:
+        """The keys of every `step`-th pair."""
+        at = np.arange(0, len(self.docs), step)
+        return self.keys[np.searchsorted(self.offs, at, side="right") - 1]
+
+    def pairs(self, lo: np.uint64 | None, hi: np.uint64 | None) -> np.ndarray:
+        """The pairs (key << _DOC_BITS | article) of the keys in [lo, hi) (None: unbounded)."""
+        a = 0 if lo is None else int(self.keys.searchsorted(lo))
+        b = len(self.keys) if hi is None else int(self.keys.searchsorted(hi))
+        if a == b:
+            return np.empty(0, np.uint64)
+        offs = self.offs[a:b + 1].astype(np.int64)
+        out = np.repeat(self.keys[a:b], np.diff(offs))
+        out <<= np.uint64(_DOC_BITS)
+        out |= self.docs[offs[0]:offs[-1]] + np.uint64(self.first)
+        return out
+
+
+_PART_PAIRS = 1 << 18  # about this many pairs sorted at a time when a field's lists are written
+_SAMPLE_STEP = 1 << 12  # pairs of a run between two keys sampled to cut the key range into parts
+
+
+class _Spill:
+    """Bytes appended to an unnamed temporary file (in the page cache, not in the writer's
+    memory), copied into the segment's file when it is written; closed when dropped."""
+
+    dtype = np.dtype(np.uint8)
+
+    def __init__(self) -> None:
+        fd, name = tempfile.mkstemp(prefix="wensou-", suffix=".tmp")
+        os.unlink(name)
+        self._fd = fd
+        self.close = weakref.finalize(self, os.close, fd)
+        self.nbytes = 0
+
+    def __len__(self) -> int:
+        return self.nbytes
+
+    def append(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+        self.nbytes += len(data)
+
+    def write_to(self, out, chunk: int = 1 << 20) -> None:
+        pos = 0
+        while pos < self.nbytes:
+            data = os.pread(self._fd, min(chunk, self.nbytes - pos), pos)
+            if not data:
+                raise OSError("a temporary file of the exact layer was cut short")
+            out.write(data)
+            pos += len(data)
+
+
+class _FieldBuilder:
+    """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
+    offsets, as the file holds them, in a temporary file), those not yet keyed, and the pairs,
+    one run a batch."""
+
+    def __init__(self) -> None:
+        self.text: _Spill | None = None
+        self.toffs = array("q", (0,))
+        self.pending: list[str] = []
+        self.pending_chars = 0
+        self.runs: list[_Run] = []
+
+    def key(self) -> int:
+        """Key the pending streams into one run; returns the number of pairs added."""
+        batch, self.pending, self.pending_chars = self.pending, [], 0
+        first = len(self.toffs) - 1
+        if self.text is None:
+            self.text = _Spill()
+        text, toffs = self.text, self.toffs
+        size = toffs[-1]
+        pieces = []
+        i = 0
+        while i < len(batch):  # stream_keys holds ~80 bytes a character: a few articles at a time
+            j, chars = i, 0
+            while j < len(batch) and chars < _KEY_CHARS:
+                chars += len(batch[j]) + 1
+                j += 1
+            part = batch[i:j]
+            encoded = [s.encode("utf-16-le") for s in part]
+            for b in encoded:
+                size += len(b)
+                toffs.append(size)
+            text.append(b"".join(encoded))
+            del encoded
+            ends = np.cumsum([len(s) + 1 for s in part])
+            keys, pos = stream_keys(_code_points(VALUE_MARK.join(part) + VALUE_MARK))
+            del part
+            docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
+            del pos
+            docs += np.uint64(i)
+            keys <<= np.uint64(_DOC_BITS)
+            keys |= docs
+            del docs
+            keys.sort()  # np.unique hashes: 10x slower
+            if len(keys):
+                pieces.append(keys[np.concatenate(([True], keys[1:] != keys[:-1]))])
+            del keys
+            i = j
+        if not pieces:
+            return 0
+        pairs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        del pieces
+        pairs.sort()  # the pieces hold different articles: the pairs are unique
+        self.runs.append(_Run(first, pairs, len(batch)))
+        return len(self.runs[-1])
+
+    def lists(self, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unique keys, offsets, articles) of the whole field, as `write` stores them. Runs hold
+        disjoint article ranges, so their pairs are unique together; they are merged one key
+        range at a time (never all of them as uint64 at once) and freed at the end."""
+        runs, self.runs = self.runs, []
+        total = sum(len(r) for r in runs)
+        docs = np.empty(total, dtype=doc_type)
+        parts = -(-total // _PART_PAIRS)
+        if parts > 1:
+            samples = np.sort(np.concatenate([r.sample(_SAMPLE_STEP) for r in runs]))
+            cuts = np.unique(samples[np.linspace(0, len(samples), parts, endpoint=False).astype(np.int64)[1:]])
+            bounds = [None, *cuts, None]
+        else:
+            bounds = [None, None]
+        key_parts, start_parts = [], []
+        done = 0
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            pieces = [r.pairs(lo, hi) for r in runs]
+            pairs = np.concatenate(pieces) if pieces else np.empty(0, np.uint64)
+            del pieces
+            pairs.sort()
+            n = len(pairs)
+            keys = pairs >> np.uint64(_DOC_BITS)
+            pairs &= np.uint64((1 << _DOC_BITS) - 1)
+            docs[done:done + n] = pairs
+            del pairs
+            if n:
+                starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+                starts = np.concatenate(([0], starts))
+                key_parts.append(keys[starts])
+                start_parts.append(starts + done)
+            del keys
+            done += n
+        del runs
+        if key_parts:
+            ukeys = np.concatenate(key_parts)
+            starts = np.concatenate(start_parts)
+        else:
+            ukeys, starts = np.empty(0, np.uint64), np.empty(0, np.int64)
+        offs = np.append(starts, total).astype(np.uint32 if total < 1 << 32 else np.int64)
+        return ukeys, offs, docs
+
+
+class Builder:
+    """Collects the unit streams of a segment's articles, in article order, and writes `.wx`."""
+
+    def __init__(self) -> None:
+        self.n_docs = 0
+        self._fields = {f: _FieldBuilder() for f in FIELDS}
+        self.pairs = 0  # (key, article) pairs held: bounds the size of a segment
+        self.batches = 0  # batches keyed (each leaves freed memory behind: see writer)
+
+    def add(self, streams: dict[str, str]) -> None:
+        """One article: field → unit stream (missing fields are empty)."""
+        for f, fb in self._fields.items():
+            s = streams.get(f, "")
+            fb.pending.append(s)
+            fb.pending_chars += len(s) + 1
+            if fb.pending_chars >= _FLUSH_CHARS:
+                self.pairs += fb.key()
+                self.batches += 1
+        self.n_docs += 1
+
+    def write(self, path: Path) -> None:
+        doc_type = np.uint16 if self.n_docs <= 1 << 16 else np.uint32
+        arrays: list[tuple[str, np.ndarray | _Spill]] = []
+        for f, fb in self._fields.items():
+            fb.key()
+            ukeys, offs, docs = fb.lists(doc_type)
+            offs, docs, dense, bits = _bitmaps(offs, docs, self.n_docs)
+            text_offs = np.frombuffer(fb.toffs, dtype=np.int64)
+            text = fb.text if fb.text is not None else np.empty(0, np.uint8)
+            arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
+                       (f"{f}.dense", dense), (f"{f}.bits", bits),
+                       (f"{f}.toffs", text_offs), (f"{f}.text", text)]
+        try:
+            _write_arrays(path, {"docs": self.n_docs}, arrays)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files (also done when the builder is dropped)."""
+        for fb in self._fields.values():
+            if fb.text is not None:
+                fb.text.close()
+
+
+def _bitmaps(offs: np.ndarray, docs: np.ndarray, n_docs: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Store each list that takes more bytes than a bitmap of the segment's articles as that
+    bitmap: (offs, docs) without those lists (their offsets repeat: empty), the sorted indices
+    of the keys so stored, and their bitmaps one after the other. A common character or
+    pair (的, 发展) is in most articles; its list would take 2 bytes an article, its bitmap
+    one bit (a quarter of the exact layer's lists at 100,000 articles)."""
+    width = (n_docs + 7) // 8
+    lengths = np.diff(offs.astype(np.int64))
+    is_dense = lengths * docs.itemsize > width
+    dense = np.flatnonzero(is_dense)
+    if not len(dense):
+        return offs, docs, dense.astype(np.uint32), np.empty(0, np.uint8)
+    bits = np.empty(len(dense) * width, dtype=np.uint8)
+    for lo in range(0, len(dense), _BITMAP_ROWS):  # a few rows at a time: bounded memory
+        rows = dense[lo:lo + _BITMAP_ROWS]
+        flags = np.zeros((len(rows), width * 8), dtype=bool)
+        starts, ends = offs[rows].astype(np.int64), offs[rows + 1].astype(np.int64)
+        row_of = np.repeat(np.arange(len(rows)), ends - starts)
+        at = np.concatenate([docs[a:b] for a, b in zip(starts.tolist(), ends.tolist())])
+        flags[row_of, at] = True
+        bits[lo * width:(lo + len(rows)) * width] = np.packbits(flags, axis=1).ravel()
+    kept = np.where(is_dense, 0, lengths)
+    new_offs = np.zeros(len(offs), dtype=offs.dtype)
+    np.cumsum(kept, out=new_offs[1:], dtype=offs.dtype)
+    return new_offs, docs[~np.repeat(is_dense, lengths)], dense.astype(np.uint32), bits
+
+
+_BITMAP_ROWS = 256
+
+
+def _write_arrays(path: Path, meta: dict, arrays: list[tuple[str, np.ndarray | _Spill]]) -> None:
+    table = {}
+    offset = 0
+    for name, arr in arrays:
+        table[name] = [offset, str(arr.dtype), len(arr)]
+        offset += -(-arr.nbytes // 8) * 8
+    header = json.dumps({**meta, "arrays": table}).encode("utf-8")
+    head_len = len(MAGIC) + 8 + -(-len(header) // 8) * 8
+    with open(path, "wb") as out:
+        out.write(MAGIC + struct.pack("<Q", len(header)) + header.ljust(head_len - len(MAGIC) - 8, b" "))
+        for _name, arr in arrays:  # written from the arrays' memory: no copy of each
+            if isinstance(arr, _Spill):
+                arr.write_to(out)
+            else:
+                out.write(memoryview(np.ascontiguousarray(arr)).cast("B"))
+            out.write(b"\0" * (-arr.nbytes % 8))
+        out.flush()
+
+
+# -------------------------------------------------------------------------------- reading
+
+
+class Segment:
+    """One segment's `.wx` file, memory-mapped; answers in local article numbers."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        mm = self._mm
+        if mm[:len(MAGIC)] not in (MAGIC, b"WENSOUX1"):  # 1: no bitmaps
+            raise ValueError(f"{path} is not an exact-layer file")
+        (hlen,) = struct.unpack_from("<Q", mm, len(MAGIC))
+        meta = json.loads(mm[len(MAGIC) + 8:len(MAGIC) + 8 + hlen])
+        base = len(MAGIC) + 8 + -(-hlen // 8) * 8
+        self.n_docs: int = meta["docs"]
+        self._arrays = {}
+        self._text_base = {}
+        for name, (off, dtype, count) in meta["arrays"].items():
+            self._arrays[name] = np.frombuffer(mm, dtype=dtype, count=count, offset=base + off)
+            if name.endswith(".text"):
+                self._text_base[name[:-5]] = base + off
+
+    def close(self) -> None:
+        self._arrays = {}
+        try:
+            self._mm.close()
+        except BufferError:  # arrays handed out still point into it; the GC closes it
+            pass
+
+    def streams(self, doc: int) -> dict[str, str]:
+        """field → unit stream of one article (to carry it into a merged segment)."""
+        out = {}
+        for f in FIELDS:
+            offs = self._arrays[f"{f}.toffs"]
+            base = self._text_base[f]
+            out[f] = self._mm[base + int(offs[doc]):base + int(offs[doc + 1])].decode("utf-16-le")
+        return out
+
+    def _lookup(self, field: str, key: int) -> np.ndarray | int | None:
+        """A key's sorted article list, or the index of its bitmap (see _bitmaps), or None."""
+        keys = self._arrays[f"{field}.keys"]
+        i = int(keys.searchsorted(np.uint64(key)))  # a Python int would convert all the keys
+        if i == len(keys) or int(keys[i]) != key:
+            return None
+        offs = self._arrays[f"{field}.offs"]
+        start, end = offs[i], offs[i + 1]
+        if start == end:  # stored as a bitmap
+            dense = self._arrays.get(f"{field}.dense", _EMPTY)
+            j = int(dense.searchsorted(i))
+            return j if j < len(dense) and dense[j] == i else None
+        return self._arrays[f"{field}.docs"][start:end]
+
+    def _bitmap(self, field: str, j: int) -> np.ndarray:
+        width = (self.n_docs + 7) // 8
+        return self._arrays[f"{field}.bits"][j * width:(j + 1) * width]
+
+    def _in_bitmap(self, field: str, j: int, docs: np.ndarray) -> np.ndarray:
+        """The `docs` whose bit is set in bitmap `j`: a test per article, no unpacking."""
+        bits = self._bitmap(field, j)
+        d = docs.astype(np.int64, copy=False)
+        return docs[(bits[d >> 3] >> (7 - (d & 7)).astype(np.uint8)) & 1 == 1]
+
+    def count(self, field: str, key: int) -> int:
+        """How many articles hold `key` (deleted ones included)."""
+        found = self._lookup(field, key)
+        if found is None:
+            return 0
+        if isinstance(found, int):
+            return int(_POPCOUNT[self._bitmap(field, found)].sum())
+        return len(found)
+
+    def docs(self, field: str, key: int) -> np.ndarray:
+        found = self._lookup(field, key)
+        if found is None:
+            return _EMPTY
+        if isinstance(found, int):
+            return np.flatnonzero(np.unpackbits(self._bitmap(field, found))[:self.n_docs])
+        return found
+
+    def phrase(self, field: str, plan: Plan, within: np.ndarray | None = None) -> np.ndarray:
+        """Local numbers (sorted) of the articles whose `field` holds the phrase (only those
+        among `within`, sorted local numbers, when given: fewer candidates to confirm).
+
+        The lists are intersected shortest first; a key stored as a bitmap tests the
+        candidates' bits instead (it is unpacked only when every key is a bitmap)."""
+        lists, bitmaps = [], []
+        for k in plan.keys:
+            found = self._lookup(field, k)
+            if found is None or not isinstance(found, int) and not len(found):
+                return _EMPTY
+            (bitmaps if isinstance(found, int) else lists).append(found)
+        if within is not None:
+            lists.append(within)
+        if not lists:
+            if not bitmaps:
+                return _EMPTY
+            lists.append(np.flatnonzero(np.unpackbits(self._bitmap(field, bitmaps.pop()))[:self.n_docs]))
+        lists.sort(key=len)
+        found = lists[0]
+        for other in lists[1:]:
+            found = intersect(found, other)
+            if not len(found):
+                return _EMPTY
+        for j in bitmaps:
+            found = self._in_bitmap(field, j, found)
+            if not len(found):
+                return _EMPTY
+        if plan.confirm:
+            found = self._confirm(field, found, plan.pattern)
+        return found
+
+    def _confirm(self, field: str, docs: np.ndarray, pattern: bytes) -> np.ndarray:
+        """The `docs` whose unit stream holds `pattern`: one `find` per candidate, run by `map`
+        in C (no Python step per candidate); a hit at an odd byte offset (inside a UTF-16 code
+        unit) is looked at again from there."""
+        offs = self._arrays[f"{field}.toffs"]
+        base = self._text_base[field]
+        docs = docs.astype(np.int64)
+        starts = offs[docs] + base
+        ends = offs[docs + 1] + base
+        found = np.fromiter(map(self._mm.find, repeat(pattern), starts.tolist(), ends.tolist()),
+                            dtype=np.int64, count=len(docs))
+        keep = found >= 0
+        for i in np.flatnonzero(keep & ((found - starts) & 1 == 1)).tolist():
+            p, e = int(found[i]), int(ends[i])
+            while p != -1 and (p - int(starts[i])) & 1:
+                p = self._mm.find(pattern, p + 1, e)
+            keep[i] = p != -1
+        return docs[keep]
+
+
+_EMPTY = np.empty(0, dtype=np.int64)
+_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int64)
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → their sorted union (np.union1d hashes: slower here)."""
+    if not len(a):
+        return b
+    if not len(b):
+        return a
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    return both[np.concatenate(([True], both[1:] != both[:-1]))]
+
+
+def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → the elements of `a` not in `b`."""
+    if not len(a) or not len(b):
+        return a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return a[b[idx] != a]
+
+
+def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → their intersection; binary search of the smaller in the larger."""
+    if len(small) > len(large):
+        small, large = large, small
+    if not len(small):
+        return small
+    idx = np.searchsorted(large, small)
+    idx[idx == len(large)] = 0
+    return small[large[idx] == small]

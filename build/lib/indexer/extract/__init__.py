@@ -1,0 +1,68 @@
+"""Extraction: raw file bytes in, clean `Article`s (or `Skipped` with a reason) out.
+
+`extract_file` is the one entry point; it never raises for bad content. Modules: `encoding`
+(bytes → text), `dates`, `authors`, `cleaning` (furniture and metadata line rules shared by
+HTML and text), `html`, `text` (text dumps) and `records` (JSON Lines / JSON arrays).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from ..article import Article, Skipped
+from .encoding import decode
+from .html import extract_html
+from .junk import unreadable_reason, unsearchable_reason
+from .records import extract_records
+from .text import extract_text
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".txt", ".jsonl", ".json"})
+_HTML = frozenset({".html", ".htm", ".shtml"})
+
+__all__ = ["SUPPORTED_SUFFIXES", "extract_file"]
+
+
+def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None = None) -> Iterator[Article | Skipped]:
+    """Articles from the bytes of one file; `relpath` (POSIX) is its id and names it in Skipped.
+
+    HTML and text give one Article; JSON Lines and arrays one per record, bad records as
+    Skipped(f"{relpath}:{lineno}", reason). A file that is junk, empty or holds no article text
+    gives one Skipped(relpath, reason). Never raises for bad content.
+    """
+    path = PurePath(relpath)
+    relpath, suffix = path.as_posix(), path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield Skipped(relpath, f"unsupported file type {suffix or '(none)'}")
+        return
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
+        yield Skipped(relpath, "empty file")
+        return
+    text = decode(data)
+    if text is None:
+        yield Skipped(relpath, "not text (binary or undecodable bytes)")
+        return
+    text = text.replace("\x00", "")
+    if not text or text.isspace():
+        yield Skipped(relpath, "empty file")
+        return
+    junk = unreadable_reason(text)
+    if junk:
+        yield Skipped(relpath, junk)
+        return
+    try:
+        if suffix in (".jsonl", ".json"):
+            yield from extract_records(text, relpath, json_array=suffix == ".json" and text.lstrip().startswith("["),
+                                       field_map=field_map)
+            return
+        article = extract_html(text, relpath) if suffix in _HTML else extract_text(text, relpath)
+    except RecursionError:
+        yield Skipped(relpath, "page structure too deep to read")
+        return
+    if not article.body.strip():
+        yield Skipped(relpath, "no article text found")
+        return
+    junk = unreadable_reason(article.title + article.body) or unsearchable_reason(article.title, article.body)
+    if junk:
+        yield Skipped(relpath, junk)
+        return
+    yield article

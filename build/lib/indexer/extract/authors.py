@@ -1,0 +1,195 @@
+"""Person names from author fields and bylines, with job titles and roles removed.
+
+`生態環境部黨組書記 孫金龍` → `孫金龍`; `记者 张三 李四` and `张三、李四` → two names;
+bylines such as `（记者杜一菲）`, `本报记者 邵玉姿` and `新华社北京9月30日电（记者朱基钗）`.
+Editors and photographers are never authors: a page that names only them has no author.
+"""
+from __future__ import annotations
+
+import re
+
+from .cleaning import normalise_line
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff"
+# Words that name a role or a job, never a person (both scripts).
+_ROLE = re.compile(
+    r"^(?:本[报報]|特[约約]|[实實]習生|[实实]习生|通[讯訊]员|通[讯訊][員员]|[记記]者|特派[记記]者|首席[记記]者|"
+    r"作者|撰文|文|[图圖]文?|[编編][辑輯]|[责責]任[编編][辑輯]|[执執]行|[综綜]合|[报報][道导導]|[编編]?[译譯]|"
+    r"[见見]?[习習]生|[来來]源|[评評][论論]员|[专專][栏欄]作家|[网網]友|[摄攝]影?|[本报]+[讯訊]|[综綜]合[报報][导導]|整合|整理|)$"
+)
+# Endings of job titles: a token ending in one of these is a title, not a name.
+_TITLE_END = re.compile(
+    r"(?:[书書][记記]|主任委[员員]|委[员員]|主任|[长長]|部[长長]|局[长長]|院[长長]|[处處][长長]|主席|[总總][理裁监監]|"
+    r"[经經]理|[董][事]|[秘][书書]|[组組][长長]|[厅廳][长長]|署[长長]|市[长長]|[县縣][长長]|[镇鎮][长長]|[省][长長]|"
+    r"[教][授]|[研][究][员員]|[博][士]|[专專]家|[记記]者|[编編][辑輯]|[评評][论論][员員]|[发發]言人|[代][表]|[成][员員]|"
+    r"[大][使]|[领領][事]|[参參][赞贊]|司令[员員]?|政委|[军軍][长長]|[校][长長]|[会會][长長]|[社][长長]|[台][长長]|"
+    r"[负負][责責]人|[顾顧][问問]|[律][师師]|[医醫][师師]|[工][程][师師]|[老][师師]|[分][析][师師]|[学學][者]|"
+    r"通[讯訊][员員]|[实實][习習]生|主[编編]|[总總][编編])$"
+)
+_NOT_NAMES = re.compile(
+    r"^(?:未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin|"
+    r"[编編][辑輯][部]|[综綜]合|[记記]者|[编編][辑輯]|[报報][道導]|[新][闻聞][中][心]|国际中心|.*[网網]$|.*[报報]$|"
+    r".*[社台]$|.*中心$|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
+    r".*[网網][络絡]$|.*科技$|.*公司$|.*集[团團]$|.*[营營班队隊团團版]$|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|[发發][表布]|分享|收藏|"
+    r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*)$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
+_LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
+_BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
+_BYLINE = re.compile(
+    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：]?\s*"
+    r"((?:[" + _CJK + r"·]{1,5}\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
+)
+_NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
+                               r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
+# `（记者 胡晓蓉）`, `（特约通讯员：林兴勇）` or, with no role word, `（张巨峰）` closing a paragraph.
+_SIGNED_AT_END = re.compile(r"[（(]\s*(?P<role>[^（）()\s]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)?"
+                            r"(?P<names>[" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+# What precedes a role-less bracketed signature: the end of a sentence (`……起到推动作用。（张巨峰）`);
+# a bracket straight after words is a gloss (`反手长胶（特殊打法）`), not a name.
+_SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
+# A byline opening the first paragraph: `记者梁爽报道　6月10日，……`, `本报讯 记者 张三 李四 报道：……`.
+_LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*)?(?:本[报報])?(?:特约|特約|特派|首席)?[记記]者\s*(?![近今昨前明][日天期]|日前)"
+                          r"((?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?)\s*[报報][道導]\s*[:：，,\s]")
+_BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
+_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
+_POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
+_PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
+# Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
+# a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]")
+
+
+_SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")
+
+
+def _join_spaced(text: str) -> str:
+    """`贺  勇` (a two-character name padded to width) → `贺勇`."""
+    return _SPACED_PAIR.sub(r"\1\2", text)
+
+
+def is_person_name(token: str) -> bool:
+    """A plausible person name: 2–4 Chinese characters (more with ·), or a Latin name."""
+    if not token or _NOT_NAMES.match(token) or _TITLE_END.search(token) or _ROLE.match(token):
+        return False
+    if re.fullmatch(rf"[{_CJK}]{{2,4}}", token):
+        return True
+    if re.fullmatch(rf"[{_CJK}]{{1,5}}(?:[·・•][{_CJK}]{{1,5}})+", token):  # 史蒂夫·乔布斯
+        return True
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z.\-']*(?: [A-Za-z][A-Za-z.\-']*){0,3}", token))
+
+
+def _strip_role_prefix(token: str) -> str:
+    match = re.match(r"^(?:本[报報])?(?:特约|特派|首席)?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖])\s*[:：]?", token)
+    return token[match.end():] if match and match.end() < len(token) else token
+
+
+def parse_authors(value: object) -> list[str]:
+    """Person names from an author field of any shape (string, list, dict with `name`)."""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@name") or ""
+    if isinstance(value, (list, tuple)):
+        names: list[str] = []
+        for item in value:
+            names.extend(n for n in parse_authors(item) if n not in names)
+        return names
+    if not isinstance(value, str):
+        return []
+    text = normalise_line(value)
+    if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)):
+        return []
+    text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
+    text = re.sub(r"[:：]", " ", text)
+    text = _join_spaced(text)
+    names = []
+    for part in _LIST_SPLIT.split(text):
+        part = part.strip(" .。")
+        # A Latin part is one name (`Joel Spolsky`) or one organisation (`Hans Publishers`), never split.
+        tokens = [part] if part.isascii() and " " in part else _SPLIT.split(part)
+        for token in tokens:
+            token = _strip_role_prefix(token.strip(" .。"))
+            if is_person_name(token) and token not in names:
+                names.append(token)
+    return names
+
+
+def byline_authors(line: str) -> list[str]:
+    """Names from a byline inside article text, or [] when the line is not a byline.
+
+    Recognises `（记者杜一菲）`, `新华社北京9月30日电（记者朱基钗、王琦）`, `本报记者 邵玉姿`,
+    `记者 张三 李四`, and `记者梁爽报道　6月10日，……` opening a paragraph. A photo credit (`谷一鸣摄`) is not a byline.
+    """
+    line = normalise_line(line)
+    if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
+        return []
+    match = _BRACKETED.search(line[:80])
+    if match:
+        return parse_authors(match.group(1))
+    match = _LEAD_BYLINE.match(_join_spaced(line[:60]))
+    if match:
+        return parse_authors(match.group(1))
+    if len(line) <= 40 and not _PHOTO.search(line):
+        short = _join_spaced(line)
+        match = _BYLINE.match(short)
+        if match:
+            return parse_authors(match.group(1))
+        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short)
+        if match:
+            return parse_authors(match.group(1))
+    return []
+
+
+def closing_authors(line: str) -> list[str]:
+    """Names from a signature at the end of an article: a byline, `（特约通讯员：林兴勇）`, `（袁源）` or `记者 刘涛`.
+
+    A bracketed name without a role word counts only alone on its line or after a sentence's end.
+    """
+    line = normalise_line(line)
+    tail = line[-40:]
+    match = _SIGNED_AT_END.search(tail)
+    if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
+                  or _SENTENCE_CLOSED.search(line[:len(line) - len(tail) + match.start()])):
+        return parse_authors(match.group("names"))
+    if len(line) > 40:
+        return []
+    match = _BRACKETED_NAME.match(line)
+    if match:
+        return parse_authors(match.group(1))
+    return byline_authors(line)
+
+
+# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`).
+_EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
+                            r"\s*[:：︱|｜/丨]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
+
+
+def printed_only_as_editor(name: str, text: str) -> bool:
+    """Whether the page text prints `name`, and only after an editor's label (`责任编辑：张家祺`).
+
+    A meta author so printed is the page's editor, and editors are not authors.
+    """
+    text = re.sub(r"\s+", " ", text)
+    found = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(found) and all(_EDITOR_BEFORE.search(text[max(0, at - 24):at]) for at in found)
+
+
+def posted_by(line: str) -> list[str]:
+    """The user name of a blog post's `ggjjzhzz 发表于 2005-9-15 11:46` line (kept as written)."""
+    match = _POSTED_BY.match(normalise_line(line))
+    if not match or _NOT_NAMES.match(match.group(1)):
+        return []
+    return [match.group(1)]
+
+
+def signature_authors(line: str) -> list[str]:
+    """Names from a signature line made only of titles and names (`生態環境部黨組書記 孫金龍`)."""
+    line = normalise_line(line)
+    if not line or len(line) > 40 or " " not in _join_spaced(line):
+        return []
+    tokens = [t for t in _SPLIT.split(_join_spaced(line)) if t]
+    names = [t for t in tokens if is_person_name(t)]
+    others = [t for t in tokens if t not in names]
+    if names and all(_TITLE_END.search(t) or _ROLE.match(_strip_role_prefix(t)) or _ROLE.match(t) for t in others):
+        return names
+    return []

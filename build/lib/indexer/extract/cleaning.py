@@ -1,0 +1,290 @@
+"""Line rules shared by the HTML and text paths: what is page furniture, what is a metadata line.
+
+Page furniture is navigation, breadcrumbs, share/print/font widgets, copyright, ICP and 公网安备
+footers and mobile/desktop switches. Metadata lines are the visible `来源：`, `作者：`, `发布时间：`
+lines. Both scripts (Simplified and Traditional) are written into every pattern.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from re import _constants as _c  # CPython's own regex parser (3.11+), to read first characters (_searcher)
+from re import _parser
+
+from indexer.dates import find_date
+
+# U+E5E5 is GB18030's reading of the byte pair A3 A0, which browsers show as a full-width space.
+_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff\ue5e5]+")
+
+# A line that is furniture as a whole (short lines only: an article sentence may mention 分享).
+_FURNITURE = re.compile(
+    r"^(?:手[机機]版|[电電][脑腦]版|移[动動]版|[触觸]屏版|返回[顶頂]部|[关關]閉?[闭閉]?窗口|打印本?[页頁]?|列印|"
+    r"[首主][页頁]|[上下]一[篇页頁条條].*|[扫掃]一[扫掃].*|[点點][击擊][查看进進入].*|更多.{0,6}|"
+    r"[相热熱][关關門门]?(?:[阅閱][读讀]|新[闻聞]|文章|推荐|推薦|[报報][导導]|[链鏈]接).{0,4}|"
+    r"[(（\[【]?(?:[责責][编編]|(?:[责責]任)?[编編][辑輯])\s*[:：].*|本文来源[:：].*|原[标標]题[:：].*|[纠糾][错錯].*|[举舉][报報].*|"
+    r"[评評][论論]\s*\d*|收藏|[点點]?[赞讚]|[分转轉]享.{0,3}|微信|微博|QQ空[间間]|[登注]?[录錄冊册].{0,3}|"
+    r"[网網]站地[图圖]|[联聯][系繫]我[们們]|[关關]于我[们們]|[网網]站声明|免[责責]声明.*|[隐隱]私.{0,4}|"
+    r"[字]?[号號][:：]?\s*\[?[大中小]\]?.*|【?[大中小]】?(?:\s*【?[大中小]】?)+|[\[【]?[打列]印[\]】]?.*|"
+    r"[\[【]?[关關][闭閉][\]】]?|&&|[|｜/>\-·•]+)$"
+)
+# Furniture wherever it appears in a short line.
+_FURNITURE_ANYWHERE = re.compile(
+    r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|[Cc]opyright|COPYRIGHT|©|ICP|[公網网]+安[备備]|"
+    r"[网網]站[标標][识識]|[主承][办辦]单?位?[:：]|技[术術]支持[:：]|[访訪][问問][量数數]|[浏瀏][览覽][次量][数數]?|"
+    r"字[号號][:：]|[扫掃][码碼]|下[载載]客[户戶][端]|[举舉][报報][电電][话話]|[违違]法和不良信息|"
+    r"^(?:[首主][页頁]|[Hh]ome|HOME)\s*[>＞»›→/]|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
+)  # no IGNORECASE (it makes every line twice as slow to test): Latin words are spelled in both cases
+# Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
+# and "keep reading" text, photo credits, hotline boxes, end marks. Tried on lines of at most
+# `_BOILERPLATE_MAX` characters; each entry is one kind, both scripts.
+_BOILERPLATE_MAX = 90
+_BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # 责编：… 编辑：… 采写：… 出品︱… 摄影/… 监制 统筹 校对 …
+    r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
+    r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
+    r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",
+    # account promos: 量子位 | 公众号 QbitAI, > 关注 少数派…, 扫码关注…
+    r"^.{0,30}公[众眾][号號].{0,24}$|公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)|^[>＞»]\s*[关關]注|"
+    r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])|微信[号號]\s*[:：]|[长長]按.{0,6}(?:二[维維]|[识識]别)",
+    # reprint notices: 39健康网原创内容，未经授权…; 转载请注明…
+    r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)|[禁严嚴]禁[转轉]载|[转轉]载请|[转轉]載請|版[权權][归歸]",
+    # "keep reading" and player text
+    r"[继繼][续續](?:往下)?[阅閱][读讀]|[继繼][续續][浏瀏][览覽]|[视視][频頻].{0,6}失[败敗]|播放失[败敗]|"
+    r"[浏瀏][览覽]器不支持|不支持.{0,10}[视視][频頻]|[点點][击擊](?:播放|[观觀][看])|[展][开開]全文|[阅閱][读讀]全文",
+    # photo credits: 图像来源，Getty Images; 图片来源：…; 图源：…
+    r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",
+    # hotline boxes: …热线：400-161-9995
+    r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
+    # app and newsletter promos, ad labels
+    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
+    # read counters, trackbacks, English date lines of blog software
+    r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+    # end marks: - THE END -, — 完 —, END
+    r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
+))
+# One scan for all kinds. Case is ignored by searching the lower-cased line with the lower-cased
+# pattern (no `\S`-like escapes in it): IGNORECASE would make every character test, Chinese
+# ones included, about twice as slow.
+_BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE).lower())
+_META_LABELS = {
+    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自)",
+    "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
+    "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
+}
+_LABEL_RE = re.compile(
+    "(" + "|".join(f"(?P<{k}>{v})" for k, v in _META_LABELS.items()) + r")\s*[:：]\s*"
+)
+# What ends a value on a metadata line: the next label, a separator, or a widget word.
+_VALUE_END = re.compile(
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+)
+
+
+# `本文来自微信公众号“机器之心”（ID：…），作者：…`: the account is the source.
+_ACCOUNT_SOURCE = re.compile(
+    r"(?:本文|文章|本篇)?(?:[来來]自|[转轉][载載]?自|[来來]源[于於]|[来來]源[:：]?)\s*(?:微信|[头頭]条|[微]博)?"
+    r"(?:公[众眾][号號]|[号號])\s*[:：]?\s*[“\"「『《]?(?P<name>[^”\"」』》（(，,：:\s]{2,30})"
+)
+
+
+# `出自[人民文学出版社]`: a source in brackets instead of after a colon.
+_BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\]】]{2,20}?)\s*[\]】]")
+
+
+# `素材来源 江苏13个设区市党报及官方发布`: a short line that is only a label and a value, no colon.
+_SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
+
+
+def fold_spaces(text: str) -> str:
+    """`text` with runs of spaces folded to one and zero-width characters and stray `&&` removed.
+
+    Neither crosses a line break, so a text of many lines can be folded at once: each of its
+    lines, stripped, is then that line's `normalise_line`.
+    """
+    return _SPACES.sub(" ", text.replace("&&", "").replace("\u200b", ""))
+
+
+def normalise_line(line: str) -> str:
+    """One line with spaces folded, zero-width characters and stray `&&` removed."""
+    return fold_spaces(line).strip()
+
+
+# A line after which the article is over: the comments or related-articles block begins.
+_ARTICLE_END = re.compile(
+    r"^[\[【(（]?\s*(?:[评評][论論](?:\s*[(（]?\d+[)）]?)?|[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
+    r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
+    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_article_end(line: str) -> bool:
+    """True for a heading that starts the comments or related-articles block after an article."""
+    return len(line) <= 40 and bool(_ARTICLE_END.match(line.strip()))
+
+
+_BAR_SEPARATORS = re.compile(r"\s*(?:>>?|»|→|->|＞＞?|[|│｜])\s*")
+
+
+def _is_link_bar(line: str) -> bool:
+    """A breadcrumb or menu bar: three or more short parts between `>`, `»`, `→` or `|` separators."""
+    if line.count(">") + line.count("»") + line.count("→") + line.count("＞") + line.count("|") + line.count("│") \
+            + line.count("｜") < 2:
+        return False
+    parts = [part for part in _BAR_SEPARATORS.split(line) if part]
+    return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
+
+
+def _first_chars(items: Iterable) -> set[str] | None:
+    """The characters a match of parsed pattern `items` can begin with where it is not anchored
+    by `^` (such alternatives add none), or None when that cannot be told (a class like `\\s`)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.AT and av is _c.AT_BEGINNING:
+            return chars  # from here on it matches at the start of the text only
+        if op is _c.LITERAL:
+            return chars | {chr(av)}
+        if op is _c.IN:
+            if not all(kind is _c.LITERAL for kind, _ in av):
+                return None
+            return chars | {chr(code) for _, code in av}
+        if op is _c.BRANCH:
+            alternatives = [_first_chars(alternative) for alternative in av[1]]
+            if any(first is None for first in alternatives):
+                return None
+            chars.update(*alternatives)
+            if min(alternative.getwidth()[0] for alternative in av[1]):
+                return chars
+        elif op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+            first = _first_chars(av[2])
+            if first is None:
+                return None
+            chars |= first
+            if av[0] and av[2].getwidth()[0]:
+                return chars
+        else:
+            return None
+    return None  # it can match nothing at all
+
+
+def _searcher(pattern: re.Pattern) -> Callable[[str], re.Match | None]:
+    """`pattern.search`, tried only where a match can begin: at the start of the text (where the
+    `^`-anchored alternatives match) and where one of the characters its other alternatives begin
+    with is; the first match found is the leftmost, the one `search` gives.
+
+    The regex engine tries an alternation of char-class-led branches at every position of a line
+    (most lines of a page are short and get every furniture pattern); one character-class scan and
+    a `match` or two are much cheaper. Plain `search` when the first characters cannot be told.
+    """
+    try:
+        first = _first_chars(_parser.parse(pattern.pattern, pattern.flags).data)
+    except (re.error, AttributeError, TypeError, ValueError):  # an internal API: when it changes, search plainly
+        first = None
+    if first is None or pattern.flags & (re.IGNORECASE | re.MULTILINE):
+        return pattern.search
+    starts = re.compile("[" + "".join(map(re.escape, sorted(first))) + "]").finditer
+    match = pattern.match
+
+    def search(text: str) -> re.Match | None:
+        found = match(text)  # `^` matches here only: match(text, pos) does not treat pos as the start
+        if not found:
+            for start in starts(text):
+                found = match(text, start.start())
+                if found:
+                    break
+        return found
+    return search
+
+
+_boilerplate_search = _searcher(_BOILERPLATE_ANY)
+_furniture_anywhere_search = _searcher(_FURNITURE_ANYWHERE)
+
+
+def is_furniture(line: str) -> bool:
+    """True for a line that is page furniture, not article text."""
+    line = line.strip()
+    if not line:
+        return True
+    if _FURNITURE.match(line):
+        return True
+    if len(line) <= _BOILERPLATE_MAX and (_boilerplate_search(line.lower()) or _is_link_bar(line)):
+        return True
+    return len(line) <= 60 and bool(_furniture_anywhere_search(line))
+
+
+# Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
+# bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
+_META_MARKS = re.compile(r"[:：号號\[【源]")
+
+
+def parse_meta_line(line: str) -> dict[str, str]:
+    """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}.
+
+    Accepts lines such as `2024-02-05 來源:生態環境部`, `来源：新华网 作者：张三 时间：2019-09-23`.
+    A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
+    """
+    found: dict[str, str] = {}
+    if len(line) > 120 or not _META_MARKS.search(line):
+        return found
+    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
+    if account:
+        found["source"] = account.group("name")
+    for match in _LABEL_RE.finditer(line):
+        kind = next(k for k in _META_LABELS if match.group(k))
+        rest = line[match.end():]
+        end = _VALUE_END.search(rest)
+        value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
+        if kind == "date":
+            date = find_date(rest[:40])
+            if date:
+                found.setdefault("date", date)
+        elif value and kind not in found:
+            found[kind] = value
+    if "date" not in found and found and len(line) <= 80:
+        date = find_date(line)
+        if date:
+            found["date"] = date
+    return found
+
+
+# Characters that are digits or hold one after NFKC (², ①, ⒈, ㏡, …): every date has a digit, and
+# `find_date` reads dates after NFKC; most short lines have none, and this scan is cheaper than it.
+_DIGITS_NFKC = re.compile("[\\d\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u215f\u2189"
+                          "\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379\u339f-\u33a6"
+                          "\u33a8\u33af\u33e0-\u33fe\U0001f100-\U0001f10a]")
+
+
+def is_date_line(line: str) -> bool:
+    """A short line that holds only a date/time (with maybe a label), such as `2024-02-05 09:30`."""
+    if len(line) > 40 or not _DIGITS_NFKC.search(line) or not find_date(line):
+        return False
+    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", unicodedata.normalize("NFKC", line))
+    return len(rest) <= 2
+
+
+_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of a `<title>`-like line split at its site separators (`_`, `|`, ` - `, `——`, …)."""
+    return [part for part in _SUFFIX_SPLIT.split(normalise_line(title)) if part.strip()]
+
+
+def strip_site_suffix(title: str) -> str:
+    """A `<title>` without the site name and channel parts (`_网易财经`, `-新华网`, `|…`).
+
+    The longest part is taken as the headline; a bare `-` splits only when what follows is short.
+    """
+    title = normalise_line(title)
+    parts = [p for p in _SUFFIX_SPLIT.split(title) if p.strip()]
+    if not parts:
+        return title
+    best = max(parts, key=lambda part: len(part) + len(_CJK_CHAR.findall(part)))  # a Chinese character counts twice
+    if "-" in best:
+        head, _, tail = best.rpartition("-")
+        if head and 0 < len(tail) <= 16 and len(head) > len(tail):
+            best = head
+    return best.strip()

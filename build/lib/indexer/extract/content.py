@@ -1,0 +1,390 @@
+"""Where a page's article is: the page cut into lines, and the main-content element.
+
+`text_lines` cuts an element into lines at block elements (table rows stay one line, cells
+separated by spaces) and counts the link characters of each line. `main_content` scores every
+piece of sentence text (punctuation and Chinese characters) and passes the score to its container,
+readability style; containers lose by their link density, by sitting before the headline
+(sidebars) or after a 评论 / 相关阅读 heading (comments, related articles). `lead_before` finds a
+lead paragraph printed just before the main content, outside it.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+
+from indexer.dates import find_date
+
+from .cleaning import fold_spaces, is_article_end, normalise_line
+
+Element = lxml.etree._Element
+_BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
+_POSITIVE = re.compile(r"article|content|body|text|main|detail|post|entry|story|trs_?editor|rich_media|artibody|zoom|news_?txt|con", re.IGNORECASE)
+_NEGATIVE = re.compile(r"comment|foot|nav|sidebar|side|related|recommend|share|breadcrumb|crumb|banner|menu|copyright|"
+                       r"hot|rank|list|login|header|toolbar|widget|promo|ad-|ads|advert|tags?$|bottom|top|right|left", re.IGNORECASE)
+_PUNCT = re.compile(r"[，。！？；,.!?;：、]")
+
+_CELLS = frozenset(["td", "th"])
+_HARD_BREAK = re.compile(r"[\r\n\x1f]+")
+_LINE_END = "\x00"  # never in a tree's text (XML forbids NUL)
+_DOCUMENT_LINK = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|ofd|zip|rar|7z|pptx?|et|txt)(?:[?#].*)?$", re.IGNORECASE)
+
+
+def text_of(element: Element) -> str:
+    """All the text inside an element: `"".join(element.itertext())`, serialised by libxml2 (~5× faster)."""
+    return lxml.etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def text_lines(element: Element, mark: Element | None = None,
+           mark_from: Element | None = None) -> tuple[list[tuple[str, int]], int, int]:
+    """The text of an element cut into lines at block elements, each with its count of link characters.
+
+    Table cells do not end a line: a table row becomes one line with its cells separated by
+    spaces, so that a table that is the article keeps its text row by row. Links to documents
+    (attachments: `.docx`, `.pdf`, …) do not count as link text. Returns the lines and the
+    range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
+    the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
+    """
+    # One pass over the tree collects the texts, with _LINE_END wherever a block element starts or
+    # ends after some text that is not whitespace (whitespace alone would make an empty line: it
+    # stays, to be stripped from the next one), and the link characters of each stretch between
+    # two of them; the stretches become lines after one join and one split.
+    pieces: list[str] = []
+    counts: list[int] = []  # link characters of each stretch
+    linked = 0
+    open_line = False  # a text other than whitespace came since the last _LINE_END
+    links: list[int] = []  # for each open <a>: 1 when its text counts as link text
+    marks = [0, 0]  # the stretch where mark_from starts, the stretch after the end of mark
+    in_link = 0
+    mark_from = mark if mark_from is None else mark_from
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
+        tag = node.tag
+        if event == "start":
+            if tag in _BLOCK or node is mark or node is mark_from:
+                if open_line:
+                    pieces.append(_LINE_END)
+                    counts.append(linked)
+                    linked = 0
+                    open_line = False
+                if node is mark_from:
+                    marks[0] = len(counts)
+            elif tag in _CELLS:
+                pieces.append("\x1f")
+            if tag == "a":
+                counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
+                links.append(counted)
+                in_link += counted
+            text = node.text
+            if text:
+                pieces.append(text)
+                open_line = open_line or not text.isspace()
+                if in_link:
+                    linked += len(text.strip())
+            continue
+        if tag in _BLOCK or node is mark:
+            if open_line:
+                pieces.append(_LINE_END)
+                counts.append(linked)
+                linked = 0
+                open_line = False
+            if node is mark:
+                marks[1] = len(counts)
+        elif tag in _CELLS:
+            pieces.append("\x1f")
+        if tag == "a":
+            in_link -= links.pop()
+        tail = node.tail
+        if tail and node is not element:
+            pieces.append(tail)
+            open_line = open_line or not tail.isspace()
+            if in_link:
+                linked += len(tail.strip())
+    pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
+    counts.append(linked)
+    stretches = fold_spaces("".join(pieces)).split(_LINE_END)  # (NUL is no space, nor part of `&&`)
+    lines: list[tuple[str, int]] = []
+    if mark is None or mark is element:
+        _add_lines(lines, stretches, counts, 0, len(counts))
+        return lines, 0, len(lines)
+    lines_before: dict[int, int] = {}  # stretch → how many lines come before it
+    bounds = sorted({0, *marks, len(counts)})
+    for start, end in zip(bounds, bounds[1:]):
+        lines_before[start] = len(lines)
+        _add_lines(lines, stretches, counts, start, end)
+    lines_before[len(counts)] = len(lines)
+    return lines, lines_before[marks[0]], lines_before[marks[1]]
+
+
+def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:
+    """The lines of stretches `start` to `end` (empty ones give none), each with its link characters.
+
+    The stretches' spaces are folded already (`fold_spaces`): stripping makes them normalised lines.
+    """
+    for i in range(start, end):
+        text = stretches[i].strip()
+        if not text:
+            continue
+        if "\n" in text or "\r" in text or "\x1f" in text:
+            # Line breaks in the source and cell boundaries become two spaces, so that a value on a
+            # metadata line ends there (`来源：新京报  举报`).
+            text = "  ".join(part for part in (p.strip() for p in _HARD_BREAK.split(text)) if part)
+            if not text:
+                continue
+        lines.append((text, min(counts[i], len(text))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names: str) -> int:
+    """The weight of a `class id` string (pages repeat the same few class names many times)."""
+    return (25 if _POSITIVE.search(names) else 0) - (25 if _NEGATIVE.search(names) else 0)
+
+
+def _class_weight(element: Element) -> int:
+    weight = _names_weight(f"{element.get('class', '')} {element.get('id', '')}")
+    if (element.get("itemprop") or "").lower() == "articlebody":
+        weight += 50
+    return weight
+
+
+# Elements whose own text is scored, and how far up a paragraph's score is passed.
+_SCORED = ("p", "div", "td", "th", "li", "dd", "section", "article", "span", "font", "pre", "blockquote", "center")
+_INLINE = frozenset(["span", "font", "a", "b", "strong", "em", "i", "u", "sub", "sup", "small", "big", "label"])
+_ROW_PARTS = frozenset(["tr", "tbody", "thead", "tfoot"])
+
+
+def _container_of(node: Element, own_len: int) -> Element | None:
+    """The element a scored text belongs to: itself when it holds a run of text, else its block parent.
+
+    A block holds a run of text when its own text is long or broken by two `<br>` or more.
+    Inline wrappers (`<span>`, `<font>`) climb to their block; a short cell climbs to its table
+    and a list item to its list, so that a table or list is scored as a whole.
+    """
+    if node.tag in ("div", "td", "th", "section", "article", "pre", "center") and (
+            own_len >= 150 or sum(1 for _ in node.iterchildren("br")) >= 2):
+        return node
+    while node is not None and node.tag in _INLINE:
+        node = node.getparent()
+    if node is None:
+        return None
+    parent = node.getparent()
+    if node.tag in _CELLS:
+        while parent is not None and parent.tag in _ROW_PARTS:
+            parent = parent.getparent()
+    return parent
+
+
+def lead_before(main: Element) -> Element | None:
+    """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
+
+    Up to two earlier siblings are taken when each is a block of sentences without links.
+    """
+    first = None
+    node = main.getprevious()
+    for _ in range(2):
+        while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
+            node = node.getprevious()
+        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
+            break
+        text = text_of(node).strip()
+        if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
+            break
+        first = node
+        node = node.getprevious()
+    return first
+
+
+def link_density(holder: Element) -> float:
+    """The share of an element's text that sits inside links (links to documents excepted)."""
+    total = len(text_of(holder).strip()) or 1
+    links = sum(len(text_of(a).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
+    return min(links / total, 1.0)
+
+
+def _path_to(element: Element | None) -> dict:
+    """Each ancestor of `element` → its child on the way down to `element` (and `element` → itself)."""
+    if element is None:
+        return {}
+    path = {element: element}
+    child = element
+    for ancestor in element.iterancestors():
+        path[ancestor] = child
+        child = ancestor
+    return path
+
+
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "div", "p", "span", "td", "strong", "b", "a", "li", "dt")
+
+
+def _after(body: Element, start: Element | None, tags: tuple[str, ...]) -> Iterator[Element]:
+    """The elements of `tags` in `body` after `start` in document order (its descendants first),
+    or all of them when `start` is None. None when `start` is not one of `tags`: this walks from
+    `start` only once it has met it among `tags` (an `<h1>` headline is never met)."""
+    if start is None:
+        yield from body.iter(*tags)
+        return
+    if start.tag not in tags:
+        return
+    yield from start.iterdescendants(*tags)
+    node = start
+    while node is not None and node is not body:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(*tags)
+        node = node.getparent()
+
+
+def _comments_heading(body: Element, title_el: Element | None) -> Element | None:
+    """The first short element after the headline that starts a comments or related-articles block."""
+    for element in _after(body, title_el, _HEADING_TAGS):
+        text = element.text  # (whitespace alone is no heading)
+        if text and len(text) <= 40 and not text.isspace() and len(element) <= 2 and is_article_end(normalise_line(text)):
+            return element
+    return None
+
+
+def _follows(element: Element, path: dict) -> bool:
+    """Whether `element` comes after the end of the element that `path` leads to and does not contain it."""
+    if element in path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    return node.index(child) > node.index(path[node])
+
+
+def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
+    """Whether `element` comes before the headline in the page and does not contain it."""
+    if element in title_path:
+        return False
+    child, node = element, element.getparent()
+    while node is not None and node not in title_path:
+        child, node = node, node.getparent()
+    if node is None:
+        return False
+    other = title_path[node]
+    return node.index(child) < node.index(other)
+
+
+def main_content(body: Element, title_el: Element | None = None, title: str = "") -> Element:
+    """The element holding the article text: the best-scoring container of sentence-bearing text.
+
+    Every piece of text with Chinese sentences in it scores by its punctuation and length and
+    passes the score to its container (and half to the container's parent). A container scores
+    less the more of its text is links, and half when it sits before the headline (a sidebar).
+    """
+    scores: dict[Element, float] = {}
+    for node in body.iter(*_SCORED):
+        tag = node.tag
+        if tag == "p":
+            text = text_of(node) if len(node) else node.text
+            if not text:
+                continue
+        elif len(node):  # its own text: its text and its children's tails
+            text = node.text or ""
+            for child in node:
+                tail = child.tail
+                if tail:
+                    text += tail
+        else:
+            text = node.text
+            if not text:
+                continue
+        text = text.strip()
+        if len(text) < 4:
+            continue
+        # Characters beyond U+07FF take three bytes in UTF-8: Chinese text and full-width punctuation.
+        cjk = (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2
+        if cjk < 2:
+            continue
+        punct = len(_PUNCT.findall(text))
+        if cjk < 6 and not punct and tag not in _CELLS:
+            continue
+        score = 1 + punct + min(cjk / 50, 3)
+        target = _container_of(node, len(text))
+        for share, holder in ((1.0, target), (0.5, target.getparent() if target is not None else None)):
+            if holder is not None and isinstance(holder.tag, str):
+                if holder not in scores:
+                    scores[holder] = _class_weight(holder)
+                scores[holder] += score * share
+    if not scores:
+        return body
+    # title_path: each ancestor of the headline → its child on the way down to the headline.
+    title_path: dict = {}
+    if title_el is not None:
+        child = title_el
+        for ancestor in title_el.iterancestors():
+            title_path[ancestor] = child
+            child = ancestor
+        title_path[title_el] = title_el
+    heading = _comments_heading(body, title_el)
+    comments_path = _path_to(heading)
+    # A box that opens with that heading (`<div id="comments"><h3>评论</h3>…`) is the block itself.
+    comments_box = heading.getparent() if heading is not None and heading.getprevious() is None else None
+    best, best_score = body, float("-inf")
+    # The final score never exceeds the raw one, so holders are tried best raw score first.
+    for holder, score in sorted(scores.items(), key=lambda item: item[1], reverse=True):
+        if score <= best_score:
+            break
+        final = score * (1 - link_density(holder))
+        if title_el is not None and _precedes(holder, title_el, title_path):
+            final *= 0.5
+        if comments_path and (_follows(holder, comments_path) or holder is comments_box):
+            final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
+        if final > best_score:
+            best, best_score = holder, final
+    return _first_post(best, scores, title_el, title)
+
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def _shape(element: Element) -> tuple:
+    """What repeated post containers share: tag, class and id with its digits dropped (`p5189` → `p`)."""
+    return element.tag, element.get("class", ""), _DIGITS.sub("", element.get("id", ""))
+
+
+def _first_post(best: Element, scores: dict, title_el: Element | None, title: str) -> Element:
+    """On a page of several posts (a blog's archive), the post the page leads with.
+
+    Posts are three or more siblings of the same shape (tag, class, id stem) around the best
+    container, holding sentences (not a row of links), nearly all (80%) printing a date of their
+    own; sections of one article do not each carry a date. The post holding the headline (or
+    opening with the page's title) is taken, else the first one; inside it, its own
+    best-scoring container. Any other page keeps `best`.
+    """
+    node = best
+    for _ in range(10):
+        parent = node.getparent()
+        if parent is None or node.tag == "body":
+            break
+        shape = _shape(node)
+        posts = [child for child in parent if child.tag == shape[0] and _shape(child) == shape]
+        if len(posts) >= 3:
+            texts = {post: text_of(post) for post in posts}
+            posts = [post for post in posts if len(_PUNCT.findall(texts[post])) >= 3]  # sentences
+            # Each post's date read once (after NFKC: ~0.3 ms for 4,000 characters with full-width
+            # punctuation), `node`'s first: nothing is chosen here unless it is one of the dated.
+            date_of = functools.cache(lambda post, texts=texts: find_date(texts[post][:4000]))
+            if node not in posts or not date_of(node) or sum(1 for _ in itertools.islice(filter(date_of, posts), 3)) < 3:
+                node = parent
+                continue
+            posts = [post for post in posts if link_density(post) < 0.5]  # not a row of links
+            dated = [post for post in posts if date_of(post)]
+            if len(dated) >= 3 and len(dated) >= 0.8 * len(posts) and node in dated:
+                key = _SPACE.sub("", title)
+                chosen = next((post for post in dated if title_el is not None
+                               and (post is title_el or post in title_el.iterancestors())), None)
+                chosen = chosen or next((post for post in dated if len(key) >= 4
+                                         and _SPACE.sub("", texts[post]).startswith(key)), dated[0])
+                if chosen is node:
+                    return best
+                inside = [(score, holder) for holder, score in scores.items()
+                          if holder is chosen or chosen in holder.iterancestors()]
+                return max(inside, key=lambda item: item[0])[1] if inside else chosen
+        node = parent
+    return best

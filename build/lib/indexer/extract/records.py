@@ -1,0 +1,152 @@
+"""Articles from JSON Lines (`.jsonl`) and JSON arrays (`.json`) of records.
+
+A record's fields are renamed by the caller's `field_map` first, then by the crawler names we
+know (`content`/`text` → body, `article_id` → id, `pub_date`/`publish_time`/`published_at`/
+`publish_date`/`published_date` → date, `source_name` → source, `tags` → keywords, `category` →
+column). A human-readable `source_name` wins over a `source` code such as `"CNA"`.
+`html` stands for the body and is cleaned like a page; `author` (a string, maybe with a title
+or several names separated by `;`) stands for `authors`. Values of the wrong type are coerced
+where the meaning is clear and dropped otherwise; a record without title and body, or that is a
+listing page rather than an article, is skipped with its line number and the reason.
+"""
+from __future__ import annotations
+
+import html as _html
+import json
+import re
+from collections.abc import Iterator
+
+from indexer.dates import parse_date
+
+from ..article import Article, Skipped
+from .authors import parse_authors
+from .cleaning import normalise_line
+from .html import html_body_text
+
+CRAWLER_NAMES = {
+    "content": "body", "text": "body", "article_id": "id", "pub_date": "date", "publish_time": "date",
+    "published_at": "date", "publish_date": "date", "published_date": "date", "pubdate": "date",
+    "source_name": "source", "tags": "keywords", "category_name": "column", "category": "column",
+    "author": "authors", "headline": "title", "link": "url",
+}
+# Which of several names wins when a record has more than one for a field.
+_PREFERENCE = {"source": ("source_name", "source"), "column": ("column", "category_name", "category")}
+_LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
+# A listing page's title names a list, or is nothing but one or two short section names and
+# the site's name ("生活|TVBS新聞網", "鳳凰颱風穿台｜火線話題｜壹蘋新聞網"). A headline with a
+# kicker ("快讯｜…", "转载｜…", "独家｜…") ends in the headline, not in a site name, and stays.
+_LISTING_TITLE = re.compile(
+    r"文章列表|列表\s*[|｜│]"
+    r"|^(?:[^|｜│]{1,6}\s*[|｜│]\s*){1,2}[^|｜│]{0,10}"
+    r"(?:网|網|网站|網站|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|Online|News|NEWS|\.com|\.cn|\.tw)\s*$")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _keywords(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [k for k in (normalise_line(p) for p in re.split(r"[;；,，、|]", value)) if k]
+    if isinstance(value, (list, tuple)):
+        return [k for k in (normalise_line(_text(v) or "") for v in value) if k]
+    return []
+
+
+def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
+    renamed: dict = {}
+    mapped = dict(field_map or {})
+    for theirs, ours in mapped.items():
+        if theirs in record:
+            renamed[ours] = record[theirs]
+    for field, names in _PREFERENCE.items():
+        if field not in renamed:
+            for name in names:
+                if name not in mapped and record.get(name) not in (None, "", [], {}):
+                    renamed[field] = record[name]
+                    break
+    for key, value in record.items():
+        if key in mapped:
+            continue
+        ours = key if key in Article.__dataclass_fields__ or key == "html" else CRAWLER_NAMES.get(key)
+        if ours and ours not in renamed and value not in (None, ""):
+            renamed[ours] = value
+    return renamed
+
+
+def _body(fields: dict) -> str:
+    body = _text(fields.get("body")) or ""
+    if body and re.search(r"<(?:p|div|br|span|table)\b", body, re.IGNORECASE):
+        return html_body_text(body)
+    if not body and _text(fields.get("html")):
+        return html_body_text(fields["html"])
+    if _ENTITY.search(body):
+        body = _html.unescape(body)
+    return "\n".join(line for line in (normalise_line(x) for x in body.splitlines()) if line)
+
+
+def record_to_article(record: object, default_id: str, field_map: dict[str, str] | None = None) -> Article | str:
+    """An Article from one JSON record, or the reason it is not one."""
+    if not isinstance(record, dict):
+        return f"record is a JSON {type(record).__name__}, not an object"
+    fields = _rename(record, field_map)
+    title = normalise_line(_html.unescape(_text(fields.get("title")) or ""))
+    body = _body(fields)
+    if not title and not body:
+        return "record has neither title nor body"
+    url = _text(fields.get("url"))
+    if (url and _LISTING_URL.search(url.split("?")[0])) or _LISTING_TITLE.search(title):
+        return "record is a listing page, not an article"
+    authors = fields.get("authors")
+    return Article(
+        id=_text(fields.get("id")) or default_id,
+        title=title,
+        date=parse_date(fields.get("date")),
+        source=normalise_line(_text(fields.get("source")) or "") or None,
+        authors=parse_authors(authors) if isinstance(authors, (str, list, tuple, dict)) else [],
+        url=url,
+        column=normalise_line(_text(fields.get("column")) or "") or None,
+        keywords=_keywords(fields.get("keywords")),
+        body=body,
+    )
+
+
+def extract_records(text: str, relpath: str, *, json_array: bool,
+                    field_map: dict[str, str] | None = None) -> Iterator[Article | Skipped]:
+    """Articles from JSON Lines (one record a line) or a JSON array; bad records become Skipped."""
+    if json_array:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            yield Skipped(relpath, f"invalid JSON: {error}")
+            return
+        items = data if isinstance(data, list) else [data]
+        numbered = ((n, n, item) for n, item in enumerate(items, 1))
+    else:
+        numbered = _lines(text)
+    for n, where, item in numbered:
+        if isinstance(item, Skipped):
+            yield Skipped(f"{relpath}:{where}", item.reason)
+            continue
+        result = record_to_article(item, f"{relpath}#{n}", field_map)
+        if isinstance(result, str):
+            yield Skipped(f"{relpath}:{where}", result)
+        else:
+            yield result
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, object]]:
+    n = 0
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        n += 1
+        try:
+            yield n, lineno, json.loads(line)
+        except (ValueError, RecursionError) as error:
+            yield n, lineno, Skipped("", f"invalid JSON: {error}")

@@ -1,0 +1,61 @@
+"""Facet counting: how many of the matching articles have each source, author, column (栏目),
+year and month.
+
+Counts are over every matching article, not just the page shown, and are computed in bulk
+(`np.bincount` over the generation's columns, `indexer.columns`). Sources count each publishing
+body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
+ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
+always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
+Years and months are listed whole, newest first.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from indexer.columns import Columns, Labels
+from indexer.result import FacetValue
+
+VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_size
+PERIOD_FACETS = ("year", "month")  # listed whole, newest first
+
+
+def top_values(names: Sequence[str], counts: np.ndarray, selected: Sequence[str],
+               limit: int) -> tuple[list[FacetValue], bool]:
+    """The `limit` most frequent values (ties by value), then any selected value not among
+    them; and whether values were left out."""
+    present = np.flatnonzero(counts)
+    # names are sorted, so a value's id orders ties by value
+    order = present[np.lexsort((present, -counts[present]))]
+    top = order[:limit]
+    values = [FacetValue(names[i], int(counts[i]), names[i] in selected) for i in top.tolist()]
+    shown = {v.value for v in values}
+    index = {names[i]: i for i in order[limit:].tolist()} if len(order) > limit else {}
+    values += [FacetValue(v, int(counts[index[v]]) if v in index else 0, True) for v in selected if v not in shown]
+    return values, len(order) > limit
+
+
+def _value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int):
+    return top_values(labels.names, labels.counts(docs), selected, limit)
+
+
+def count_facets(columns: Columns, docs: np.ndarray, *, sources: Sequence[str] = (),
+                 authors: Sequence[str] = (), column_values: Sequence[str] = (),
+                 limit: int = 30) -> tuple[dict[str, list[FacetValue]], dict[str, bool]]:
+    """(facets, truncated) over the articles `docs` (global document numbers, NumPy ints)."""
+    facets: dict[str, list[FacetValue]] = {}
+    truncated: dict[str, bool] = {}
+    for name, labels, selected in (("source", columns.sources, sources), ("author", columns.authors, authors),
+                                   ("column", columns.column, column_values)):
+        facets[name], truncated[name] = _value_facet(labels, docs, selected, limit)
+    month_counts = columns.month_counts(docs)
+    months: list[tuple[str, int]] = [(columns.month_names[i], int(month_counts[i]))
+                                     for i in np.flatnonzero(month_counts).tolist()]
+    years: dict[str, int] = {}
+    for m, c in months:
+        years[m[:4]] = years.get(m[:4], 0) + c
+    facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
+    facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
+    truncated["year"] = truncated["month"] = False
+    return facets, truncated

@@ -1,0 +1,134 @@
+"""The live index generation as the search engine sees it, and the searchers open on it.
+
+`LiveIndex` follows an index directory's CURRENT generation: a cheap stat of the pointer on each
+call, and a reopen only when it changed. Each thread gets its own Whoosh searcher (they are not
+thread-safe); the searchers of a generation two switches old are closed even in threads that went
+idle, so the files the writer deleted do not keep their disk space. `Generation` holds one
+opened generation with its per-article columns (`indexer.columns`) for filters, facets and
+sorting; a new generation reads only the segments the previous one did not have.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+from indexer import store
+from indexer.article import Article
+from indexer.columns import Columns, SegmentCache
+
+
+class Generation:
+    """One opened index generation, with its per-article columns (`indexer.columns`)."""
+
+    def __init__(self, path: Path, segments: SegmentCache) -> None:
+        self.path = path
+        self.name = path.name
+        self.ix = store.open_generation(path)
+        self.info = store.read_json(path / store.BUILD_INFO, {})
+        reader = self.ix.reader()
+        try:
+            parts = []
+            self.segment_ids = []
+            for leaf, offset in reader.leaf_readers():
+                deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
+                parts.append((segments.get(leaf), offset, tuple(deleted)))
+                self.segment_ids.append(leaf.segment().segment_id())
+            self.columns = Columns(parts)
+            assert self.columns.count == reader.doc_count_all()
+        finally:
+            reader.close()
+        self.size_bytes = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+def stored_article(f: dict) -> Article:
+    """The Article from an index document's stored fields."""
+    return Article(id=f["id"], title=f.get("title", ""), date=f.get("date"), source=f.get("source"),
+                   authors=list(f.get("authors") or []), url=f.get("url"), column=f.get("column"),
+                   keywords=list(f.get("keywords") or []), body=f.get("body", ""))
+
+
+class LiveIndex:
+    """The live generation of an index directory and one searcher per thread on it; safe to
+    share between threads. `weighting(gen)` makes the scoring object of a new searcher."""
+
+    def __init__(self, index_dir: Path | str, weighting: Callable[[Generation], object]) -> None:
+        self.index_dir = Path(index_dir)
+        self._weighting = weighting
+        self._lock = threading.Lock()
+        self._gen: Generation | None = None
+        self._stamp = None
+        self._local = threading.local()
+        # Every searcher opened here (each holds open files), closed by close() or, at the
+        # latest, when this object is garbage collected.
+        self._open: list = []  # (generation, searcher) pairs
+        self._previous: Generation | None = None
+        self._segments = SegmentCache()
+        self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
+
+    def generation(self) -> Generation:
+        """The live generation, reopened if CURRENT changed; raises store.NoIndex."""
+        stamp = store.pointer_stamp(self.index_dir)
+        gen = self._gen
+        if gen is not None and stamp == self._stamp:
+            return gen
+        with self._lock:
+            if self._gen is None or stamp != self._stamp:
+                path = store.current_generation(self.index_dir)
+                if path is None:
+                    raise store.NoIndex(f"no index at {self.index_dir}: run `cli.py rebuild` first")
+                if self._gen is None or self._gen.path != path:
+                    retired, self._previous = self._previous, self._gen
+                    self._gen = Generation(path, self._segments)
+                    if retired is not None:
+                        self._close_searchers_of(retired)
+                    self._segments.keep_only(
+                        [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
+                self._stamp = stamp
+            return self._gen
+
+    def searcher(self):
+        """(generation, this thread's searcher on it)."""
+        gen = self.generation()
+        local = self._local
+        if getattr(local, "gen", None) is not gen:
+            old = getattr(local, "searcher", None)
+            searcher = gen.ix.searcher(weighting=self._weighting(gen))
+            with self._lock:
+                for i, (_, s) in enumerate(self._open):
+                    if s is old:
+                        del self._open[i]
+                        old.close()
+                        break
+                self._open.append((gen, searcher))
+            local.searcher = searcher
+            local.gen = gen
+        return gen, local.searcher
+
+    def open_generations(self) -> set[str]:
+        """The names of the generations some thread still has a searcher open on."""
+        with self._lock:
+            return {gen.name for gen, _ in self._open}
+
+    def _close_searchers_of(self, gen: Generation) -> None:
+        """Close the searchers still open on a generation two switches old (called with the lock
+        held). A thread that searched on it and has been idle since would otherwise keep its
+        files, deleted by the writer, open and their disk space taken."""
+        keep = [(g, s) for g, s in self._open if g is not gen]
+        for g, s in self._open:
+            if g is gen:
+                s.close()
+        self._open[:] = keep
+
+    def close(self) -> None:
+        """Close every searcher (and so every index file) opened here; usable again afterwards."""
+        _close_all(self._open, self._lock)
+        self._local = threading.local()
+
+
+def _close_all(searchers: list, lock: threading.Lock) -> None:
+    with lock:
+        for _gen, searcher in searchers:
+            searcher.close()
+        searchers.clear()

@@ -1,0 +1,126 @@
+"""Highlighting: where a query's clauses occur in a text, as HTML with `<mark>` around each match.
+
+Matches are found with the same notion of a phrase as the index: the clause's units in order,
+with only non-unit characters (whitespace, punctuation) between them, Latin words whole. The
+pattern matches the original text directly: each folded character of the query stands for
+every character that folds to it (发 → [发發]), so a Simplified query marks Traditional text
+without folding whole articles. A phrase is marked whole; everything else is HTML-escaped.
+
+Which clauses mark what is decided here too (`query_patterns`): `title:` clauses mark titles
+only, `source:`/`author:` clauses and excluded clauses mark nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+
+from indexer.analysis import _CJK_RANGES, Unit, fold, unfolded_class
+from indexer.article import Article
+from indexer.query import ParsedQuery, parse_query
+
+_LATIN = f"[^\\W_{_CJK_RANGES}]"
+SNIPPET_CHARS = 160
+
+
+def clause_pattern(seq: list[Unit]) -> str:
+    """The units in order, only non-unit characters between them, Latin words whole.
+
+    Word characters are either CJK or Latin (`indexer.analysis` units), so two Latin units are
+    always apart by at least one non-word character, and a Latin unit next to a CJK one is
+    whole on that side already: only the phrase's two ends need the (costly to compile) check
+    that no Latin character touches them.
+    """
+    parts = []
+    for i, u in enumerate(seq):
+        if i:
+            parts.append("[\\W_]+?" if not (u.cjk or seq[i - 1].cjk) else "[\\W_]*?")
+        chars = "".join(unfolded_class(c) for c in u.text)
+        if not u.cjk and i == 0:
+            chars = f"(?<!{_LATIN})" + chars
+        if not u.cjk and i == len(seq) - 1:
+            chars += f"(?!{_LATIN})"
+        parts.append(chars)
+    return "".join(parts)
+
+
+def compile_patterns(sequences: Iterable[list[Unit]]) -> re.Pattern | None:
+    pats = sorted({clause_pattern(s) for s in sequences if s}, key=len, reverse=True)
+    return re.compile("|".join(pats)) if pats else None
+
+
+def match_spans(text: str, pattern: re.Pattern | None, limit: int = 10_000) -> list[tuple[int, int]]:
+    if pattern is None or not text:
+        return []
+    spans = []
+    for m in pattern.finditer(text):
+        if m.end() > m.start():
+            spans.append((m.start(), m.end()))
+            if len(spans) >= limit:
+                break
+    return spans
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` as HTML with the spans inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s], quote=False))
+        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end], quote=False))
+    return "".join(out)
+
+
+def highlight(text: str, pattern: re.Pattern | None) -> str:
+    """The whole text as HTML, every match marked."""
+    return mark(text, match_spans(text, pattern))
+
+
+def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) -> str:
+    """A window of about `size` characters around the densest matches, as HTML."""
+    text = text or ""
+    spans = match_spans(text, pattern, limit=2000)
+    if not spans:
+        head = text[:size].strip()
+        return escape(head, quote=False) + ("…" if len(text) > size else "")
+    # the window that starts at a match and covers the most distinct matched strings
+    matched = [fold(text[a:b]) for a, b in spans]
+    best, best_key = 0, (-1, -1)
+    j = 0
+    for i, (s, _) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= s + size:
+            j += 1
+        key = (len(set(matched[i:j])), j - i)
+        if key > best_key:
+            best, best_key = i, key
+    first = spans[best][0]
+    start = max(0, first - size // 4)
+    # start after a sentence break when one is near, so the snippet reads well
+    cut = max(text.rfind(ch, start, first) for ch in "。！？!?\n")
+    if cut != -1 and first - cut < size // 2:
+        start = cut + 1
+    end = min(len(text), start + size)
+    body = mark(text, spans, start, end).strip()
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+# ------------------------------------------------------------------------ what to mark
+
+
+def query_patterns(parsed: ParsedQuery) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """Highlight patterns (title, body) for a parsed query: `title:` clauses mark titles only;
+    fielded source/author clauses mark neither; excluded clauses mark nothing."""
+    title = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
+    body = compile_patterns(c.units for c in parsed.positive if c.field is None)
+    return title, body
+
+
+def mark_article(article: Article, query: str) -> tuple[str, str]:
+    """(title_html, body_html) with the query's matches marked and everything else escaped."""
+    title_pat, body_pat = query_patterns(parse_query(query))
+    return highlight(article.title, title_pat), highlight(article.body, body_pat)

@@ -1,0 +1,238 @@
+"""Ranking, all of it: the order of the articles a query matched.
+
+Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
+ordered: BM25F over jieba words (`rank_words`) with titles weighted `TITLE_BOOST` times bodies,
+plus a bonus for each clause found in the title (`title_bonus`) and for the query's parts
+standing together (`together_bonus`, looked for only where it can change the top of the list),
+and the publication date breaking ties (newest first among equals).
+Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
+
+`rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
+article at once: each word's postings are read as arrays, scores are summed with NumPy, and the
+top of the list is picked with `argpartition`; no article is visited in Python.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from whoosh import scoring
+
+from indexer.analysis import query_words, units
+from indexer.postings import ExactPostings
+from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
+from indexer.whoosh_internals import field_lengths, word_postings
+
+TITLE_BOOST = 3.0  # the `title` word field's boost in the schema
+WORD_FIELDS = ("title", "body")
+TITLE_PHRASE_SCORE = 10.0
+TOGETHER_SCORE = 2.0
+MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
+SKIP_BLOCKS_BELOW = 4096  # matched articles in a segment under which posting blocks holding none are skipped
+DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
+# Tuned with `python -m benchmarks.relevance` (docs/benchmarks.md "Relevance"): a lower title
+# weight and a slower saturation stop an article that has a query word in its title outranking
+# the one whose body is about all the words; the title bonus for the query's own clauses, grown
+# with the share of them a title holds, keeps title-word queries finding their article.
+K1 = 2.0  # BM25 term-frequency saturation
+FIELD_B = {"title": 0.75, "body": 0.75}  # BM25 length normalisation per field
+TITLE_QUERY_BOOST = 0.34  # title words' weight at query time, on top of TITLE_BOOST (3 × 0.34 ≈ 1)
+FIELD_QUERY_BOOST = {"title": TITLE_QUERY_BOOST, "body": 1.0}
+EXACT_WORD_WEIGHT = 0.3  # × idf, for each character pair of a query word found in the body
+TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
+
+
+def rank_words(parsed: ParsedQuery) -> list[str]:
+    """The jieba words of the clauses that search titles and bodies (at most MAX_RANK_WORDS)."""
+    words: list[str] = []
+    for clause in parsed.positive:
+        if clause.field in (None, "title"):
+            words.extend(query_words(clause.text))
+    return list(dict.fromkeys(words))[:MAX_RANK_WORDS]
+
+
+def _add_at(scores: np.ndarray, matched: np.ndarray, docs: np.ndarray, amount: float) -> None:
+    """Add `amount` to `scores` (one per `matched` docnum, sorted) for each of `docs` among them."""
+    if len(docs):
+        idx = np.searchsorted(matched, docs)
+        idx[idx == len(matched)] = 0
+        scores[idx[matched[idx] == docs]] += amount
+
+
+def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) -> np.ndarray:
+    """Extra score for each of the `matched` articles (sorted docnums) for each clause found in
+    its title (even where jieba cut the title differently), grown with the share of the
+    query's clauses the title holds."""
+    bonus = np.zeros(len(matched))
+    title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
+    title_clauses = title_clauses[:MAX_RANK_WORDS]
+    in_title = np.zeros(len(matched))  # how many of the clauses each title holds
+    for clause in title_clauses:
+        _add_at(in_title, matched, field_docnums(exact, "title_x", clause.units), 1)
+    if title_clauses:
+        bonus += TITLE_PHRASE_SCORE * in_title * (in_title / len(title_clauses)) ** TITLE_COVERAGE_POWER
+    return bonus
+
+
+def together_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray,
+                   candidates: np.ndarray | None = None) -> np.ndarray:
+    """TOGETHER_SCORE per field for each of the `matched` articles where the positive clauses
+    stand together as one phrase; looked for only among `candidates` (sorted docnums) when
+    given: the articles this bonus could still bring into the top of the list."""
+    bonus = np.zeros(len(matched))
+    together = together_units(parsed)
+    for f in DEFAULT_FIELDS if together else ():
+        _add_at(bonus, matched, field_docnums(exact, f, together, candidates), TOGETHER_SCORE)
+    return bonus
+
+
+def together_units(parsed: ParsedQuery) -> list:
+    """The units of the positive clauses read as one phrase, when the query has several and
+    the together bonus applies (else [])."""
+    together = [u for c in parsed.positive if c.field is None for u in c.units]
+    return together if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS else []
+
+
+def _could_reach(score: np.ndarray, day: np.ndarray, bound: float, stop: int) -> np.ndarray:
+    """Mask of the articles that adding at most `bound` to their score could bring among the
+    best `stop` (scores only grow, so the `stop`-th best score now is a floor of the final one)."""
+    if stop >= len(score):
+        return np.ones(len(score), dtype=bool)
+    floor = np.partition(score, len(score) - stop)[len(score) - stop]
+    spread = DAY_WEIGHT * float(day.max() - day.min()) + 1e-9  # the date's share of a final score
+    return score + bound + spread >= floor
+
+
+class Ranking(scoring.BM25F):
+    """Whoosh's BM25F with the publication date breaking ties (newest first among equals): the
+    weighting of the engine's searchers, whose B and K1 `rank` uses. One per searcher."""
+
+    use_final = True
+
+    def __init__(self, day_numbers) -> None:
+        super().__init__(B=FIELD_B["body"], K1=K1, title_B=FIELD_B["title"], body_B=FIELD_B["body"])
+        self._days = day_numbers
+
+    def final(self, searcher, docnum, score):
+        return score + self._days[docnum] * DAY_WEIGHT
+
+
+def bm25_scores(searcher, words: list[str], matched: np.ndarray) -> np.ndarray:
+    """Whoosh's BM25F score (`scoring.bm25`, the searcher's idf and average field lengths,
+    byte-quantised field lengths) of the Or of `words` in WORD_FIELDS, for each of the
+    `matched` articles (sorted docnums); 0 where none of the words occurs."""
+    k1 = K1
+    scores = np.zeros(len(matched))
+    leaves = searcher.reader().leaf_readers()
+    stats = {(f, w): (searcher.idf(f, w), searcher.avg_field_length(f) or 1) for f in WORD_FIELDS for w in words}
+    for leaf, offset in leaves:
+        lo, hi = np.searchsorted(matched, [offset, offset + leaf.doc_count_all()])
+        if lo == hi:
+            continue
+        local = matched[lo:hi] - offset
+        for f in WORD_FIELDS:
+            lengths = None
+            b, qboost = FIELD_B[f], FIELD_QUERY_BOOST[f]
+            for w in words:
+                ids, tf = word_postings(leaf, f, w, local if len(local) < SKIP_BLOCKS_BELOW else None)
+                if not len(ids):
+                    continue
+                pos = np.searchsorted(local, ids)
+                pos[pos == len(local)] = 0
+                hit = local[pos] == ids
+                if not hit.any():
+                    continue
+                if lengths is None:
+                    lengths = field_lengths(leaf, f)
+                idf, avgfl = stats[(f, w)]
+                t = tf[hit].astype(np.float64)
+                fl = lengths[ids[hit]]
+                scores[lo + pos[hit]] += qboost * idf * ((t * (k1 + 1)) / (t + k1 * ((1 - b) + b * fl / avgfl)))
+    return scores
+
+
+def pair_scores(exact: ExactPostings, words: list[str], matched: np.ndarray, n_docs: int) -> np.ndarray:
+    """EXACT_WORD_WEIGHT × idf for each character pair of a query word that the body holds: a
+    word jieba kept whole in one article (主题教育) still counts there for the query word 主题."""
+    scores = np.zeros(len(matched))
+    if not EXACT_WORD_WEIGHT or not len(matched):
+        return scores
+    pairs = set()
+    for w in words:
+        seq = units(w)
+        pairs.update(a.text + b.text for a, b in zip(seq, seq[1:]) if a.cjk and b.cjk)
+    for pair in sorted(pairs):
+        seq = units(pair)
+        df = exact.count("body_x", seq)  # over the whole index: the pair's idf
+        if not df:
+            continue
+        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        _add_at(scores, matched, field_docnums(exact, "body_x", seq, matched), EXACT_WORD_WEIGHT * idf)
+    return scores
+
+
+_DAYS: dict[int, tuple[Sequence[int], np.ndarray]] = {}
+
+
+def _days_array(days: Sequence[int]) -> np.ndarray:
+    """`days` (a generation's list, one per docnum) as an array, converted once per list."""
+    found = _DAYS.get(id(days))
+    if found is None or found[0] is not days:
+        if len(_DAYS) > 8:
+            _DAYS.clear()
+        found = _DAYS[id(days)] = (days, np.asarray(days, dtype=np.int64))
+    return found[1]
+
+
+def _top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` largest keys, largest first, equal keys by the larger `tie` first: a
+    total order, so consecutive pages never repeat or skip an article."""
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k < len(keys):
+        threshold = keys[np.argpartition(-keys, k - 1)[k - 1]]
+        part = np.flatnonzero(keys >= threshold)  # every article tied at the threshold too
+    else:
+        part = np.arange(len(keys))
+    return part[np.lexsort((-tie[part], -keys[part]))][:k]
+
+
+def by_date(docs: np.ndarray, days: np.ndarray, stop: int, *, newest: bool) -> np.ndarray:
+    """The first `stop` of `docs` by date: newest first (later document numbers first among
+    the same day), or oldest first (the reverse). Undated articles count as oldest."""
+    if len(docs) == 0 or stop <= 0:
+        return docs[:0]
+    key = days[docs] * (int(docs.max()) + 1) + docs  # one int64 per article: day, then docnum
+    if not newest:
+        key = -key
+    k = min(stop, len(docs))
+    top = np.argpartition(-key, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+    return docs[top[np.argsort(-key[top], kind="stable")]]
+
+
+def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[int],
+         days: Sequence[int], stop: int) -> list[tuple[int, float]]:
+    """The best `stop` of the matched articles, with their scores: BM25F over the query's words
+    plus the bonus plus DAY_WEIGHT per day; then the articles with neither a word nor a bonus
+    (found through the exact layer only), newest first, with score 0."""
+    matched = np.asarray(docnums, dtype=np.int64)
+    if len(matched) > 1 and not (matched[1:] > matched[:-1]).all():  # the engine's are sorted already
+        matched = np.unique(matched)
+    if not len(matched) or stop <= 0:
+        return []
+    day = _days_array(days)[matched]
+    words = rank_words(parsed)
+    score = bm25_scores(searcher, words, matched) if words else np.zeros(len(matched))
+    if words:
+        score += pair_scores(exact, words, matched, searcher.doc_count_all())
+    score += title_bonus(parsed, exact, matched)
+    if together_units(parsed):  # the together phrase is confirmed only where it can change the top
+        reach = _could_reach(score, day, TOGETHER_SCORE * len(DEFAULT_FIELDS), stop)
+        score += together_bonus(parsed, exact, matched, None if reach.all() else matched[reach])
+    scored = np.flatnonzero(score > 0)
+    final = score[scored] + day[scored] * DAY_WEIGHT
+    ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]
+    if len(ranked) < stop:  # newest first, then the larger docnum
+        rest = np.flatnonzero(score <= 0)
+        ranked += [(int(matched[rest[i]]), 0.0) for i in _top(day[rest], matched[rest], stop - len(ranked))]
+    return ranked

@@ -1,0 +1,281 @@
+"""The one search API: `SearchEngine.search(SearchRequest) -> SearchResult`.
+
+The CLI and the web layer build a `SearchRequest` (`indexer.request`, which validates its input
+in one place) and render the `SearchResult` (`indexer.result`); they never compute results
+themselves. The engine orchestrates the rooms that do the work:
+
+- `indexer.query`: which articles match (decided by the exact representation);
+- filters on source, author, column and date: here, as boolean masks over the generation's
+  per-article columns (`indexer.columns`);
+- `indexer.facets`: facet counts over every matching article;
+- `indexer.ranking`: the order (BM25F over jieba words, bonuses, date among equals);
+- `indexer.highlight`: what to mark in titles and snippets;
+- `indexer.variants`, `indexer.dedup`, `indexer.suggest`, `indexer.related`: the other strait's
+  wording of unquoted terms (ranked after the wording as typed), near-duplicate reposts collapsed
+  to one hit, suggestions when little is found, related articles;
+- `indexer.generations`: the live generation and the per-thread searchers on it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import numpy as np
+
+from indexer import dedup, variants
+from indexer.article import Article, split_sources
+from indexer.columns import Columns
+from indexer.exact import difference, union
+from indexer.facets import count_facets, top_values
+from indexer.generations import LiveIndex, stored_article
+from indexer.highlight import highlight, query_patterns, snippet
+from indexer.highlight import mark_article as _mark_article
+from indexer.postings import ExactPostings
+from indexer.query import ParsedQuery, match_docnums, parse_query
+from indexer.ranking import Ranking, by_date, rank
+from indexer.related import related as related_docnums
+from indexer.request import MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, BadRequest, SearchRequest, parse_date_bound
+from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.suggest import FEW, suggestions
+
+__all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
+           "SearchRequest", "SearchResult", "Suggestion", "parse_date_bound"]
+
+
+class SearchEngine:
+    """Searches the live generation of an index directory; safe to share between threads."""
+
+    def __init__(self, index_dir: Path | str) -> None:
+        self.index_dir = Path(index_dir)
+        self._live = LiveIndex(self.index_dir, lambda gen: Ranking(gen.columns.day_list))
+        self._stories: tuple = (None, None)  # (generation, story id per docnum)
+
+    def close(self) -> None:
+        """Close every searcher (and so every index file) this engine opened; it may be used
+        again afterwards (it opens what it needs)."""
+        self._live.close()
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open_generations(self) -> set[str]:
+        """The generations this engine still holds files of (some thread's searcher is open)."""
+        return self._live.open_generations()
+
+    def article_count(self) -> int:
+        return len(self._live.generation().columns.live_docs)
+
+    # -- search
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        t0 = time.perf_counter()
+        gen, searcher = self._live.searcher()
+        columns = gen.columns
+        parsed = parse_query(request.query)
+        exact = ExactPostings(searcher)
+        stories = self._story_ids(gen)
+        docs, extra, expanded, added = self._matching_with_variants(searcher, columns, parsed, exact, request,
+                                                                    stories)
+        everything = union(docs, extra)
+        total = len(everything)
+        facets, truncated = count_facets(columns, everything, sources=request.sources, authors=request.authors,
+                                         column_values=request.columns, limit=request.facet_size)
+        sort = applied_sort(request, parsed)
+        start = (request.page - 1) * request.per_page
+        stop = start + request.per_page
+
+        def order(n: int) -> list[tuple[int, float | None]]:
+            if sort != "relevance":
+                return [(d, None) for d in by_date(everything, columns.days, n, newest=sort == "newest").tolist()]
+            first = rank(searcher, parsed, exact, docs, columns.days, n) if len(docs) else []
+            if len(first) < n and len(extra):
+                first += rank(searcher, expanded, exact, extra, columns.days, n - len(first))
+            return first
+
+        collapse = request.collapse and request.story is None and stories is not None
+        n_stories = total
+        if start >= total:
+            ranked: list[tuple[int, float | None]] = []
+            duplicates: list[int] = []
+        elif not collapse:
+            ranked = order(stop)[start:]
+            duplicates = [0] * len(ranked)
+        else:
+            n = stop
+            while True:  # rank further until the page has its distinct stories
+                ordered = order(n)
+                kept, dups, n_stories = dedup.collapse([d for d, _ in ordered], everything, stories)
+                if len(kept) >= stop or len(ordered) >= total:
+                    break
+                n *= 4
+            score = dict(ordered)
+            ranked = [(d, score[d]) for d in kept[start:stop]]
+            duplicates = dups[start:stop]
+        hits = self._hits(searcher, parsed if not added else expanded, ranked)
+        for hit, dup in zip(hits, duplicates):
+            hit.duplicates = dup
+        found: list[Suggestion] = []
+        if total < FEW and parsed.positive:
+            def count(q: str) -> int:
+                found_docs, found_extra, _, _ = self._matching_with_variants(
+                    searcher, columns, parse_query(q), exact, request, stories)
+                return len(found_docs) + len(found_extra)
+            found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
+        took = round((time.perf_counter() - t0) * 1000, 2)
+        return SearchResult(query=request.query, total=total, page=request.page,
+                            per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
+                            sort=sort, stories=n_stories, variants=added, suggestions=found,
+                            facets_truncated=truncated, request=request)
+
+    def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+                  request: SearchRequest, stories, cache: dict | None = None) -> np.ndarray:
+        """The sorted docnums `parsed` matches within the request's filters (and story)."""
+        docs = as_docnums(match_docnums(parsed, exact, cache), columns.live_docs)
+        return self._filtered(searcher, columns, request, docs, stories)
+
+    def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+                                request: SearchRequest, stories):
+        """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
+        other strait's wording of its unquoted terms finds (ranked after them); the expanded
+        query and the wordings it added (none when they find nothing more, or variants are off)."""
+        clauses: dict = {}  # the clauses as typed are evaluated once, for both queries
+        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses)
+        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
+        extra = docs[:0]
+        if added:
+            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses), docs)
+            if len(extra) == 0:
+                added = []
+        return docs, extra, expanded, added
+
+    def _story_ids(self, gen) -> np.ndarray | None:
+        """The generation's story id per docnum (`indexer.dedup`); None when nothing repeats."""
+        cached_gen, ids = self._stories
+        if cached_gen is not gen:
+            ids = dedup.read_clusters(gen.path, gen.columns.count)
+            if not (ids != np.arange(len(ids))).any():
+                ids = None
+            self._stories = (gen, ids)
+        return ids
+
+    @staticmethod
+    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
+        """The `docs` the filters allow: within one filter any value, across filters all. A
+        source value naming several bodies allows each."""
+        if req.date_from or req.date_to:
+            docs = docs[columns.dated_within(docs, req.date_from, req.date_to)]
+        if req.sources:
+            docs = docs[columns.sources.holds(docs, [v for s in req.sources for v in (split_sources(s) or [s])])]
+        if req.authors:
+            docs = docs[columns.authors.holds(docs, req.authors)]
+        if req.columns:
+            docs = docs[columns.column.holds(docs, req.columns)]
+        if req.story is not None:
+            # The story's near-duplicate cluster (`indexer.dedup`; nothing for an unknown id).
+            docnum = searcher.document_number(id=req.story)
+            if docnum is None:
+                docs = docs[:0]
+            elif stories is None:
+                docs = docs[docs == docnum]
+            else:
+                docs = docs[stories[docs] == stories[docnum]]
+        return docs
+
+    @staticmethod
+    def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:
+        title_pat, body_pat = query_patterns(parsed)
+        hits = []
+        for docnum, score in ranked:
+            a = stored_article(searcher.stored_fields(docnum))
+            hits.append(Hit(
+                id=a.id, title=a.title, date=a.date, source=a.source, sources=a.sources, authors=a.authors,
+                url=a.url, column=a.column, score=None if score is None else round(score, 4),
+                snippet=snippet(a.body, body_pat), title_html=highlight(a.title, title_pat),
+            ))
+        return hits
+
+    # -- articles and stats
+
+    def article(self, article_id: str) -> Article | None:
+        _, searcher = self._live.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        return stored_article(searcher.stored_fields(docnum))
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """相关文章: the articles most similar to one by their distinctive words, other days and
+        sources first, its own reposts left out (`indexer.related`); [] for an unknown id."""
+        gen, searcher = self._live.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stories = self._story_ids(gen)
+        same = dedup.story_members(stories, docnum) if stories is not None else []
+        found = related_docnums(searcher, docnum, limit, exclude=same)
+        return self._hits(searcher, ParsedQuery(), [(d, s) for d, s in found])
+
+    @staticmethod
+    def mark_article(article: Article, query: str) -> tuple[str, str]:
+        """(title_html, body_html) with the query's matches marked (`indexer.highlight`)."""
+        return _mark_article(article, query)
+
+    def stats(self) -> dict:
+        gen = self._live.generation()
+        columns = gen.columns
+        live = columns.live_docs
+        dated = live[columns.days[live] > 0]
+        first, last = (by_date(dated, columns.days, 1, newest=n) for n in (False, True))
+        info = gen.info
+        return {
+            "articles": len(live),
+            "date_range": {"from": columns.dates[first[0]] if len(first) else None,
+                           "to": columns.dates[last[0]] if len(last) else None},
+            "top_sources": _top(columns.sources, live), "top_authors": _top(columns.authors, live),
+            "index_size_bytes": gen.size_bytes,
+            "generation": gen.name,
+            "last_build": {
+                "mode": info.get("mode"),
+                "started": _iso(info.get("started")),
+                "finished": _iso(info.get("finished")),
+                "seconds": info.get("seconds"),
+                "files": info.get("files"),
+                "added": info.get("added"), "updated": info.get("updated"),
+                "unchanged": info.get("unchanged"), "removed": info.get("removed"),
+                "duplicates": len(info.get("duplicates") or []),
+                "skipped": info.get("skipped") or [],
+            },
+        }
+
+
+def _top(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:
+    values, _ = top_values(labels.names, labels.counts(docs), (), limit)
+    return [{"value": v.value, "count": v.count} for v in values]
+
+
+def as_docnums(matched, everything: np.ndarray) -> np.ndarray:
+    """`match_docnums`' answer (a set, a sorted array, or None for "no constraint") as a
+    sorted NumPy array of document numbers."""
+    if matched is None:
+        return everything
+    if isinstance(matched, np.ndarray):
+        return matched.astype(np.int64, copy=False)
+    return np.sort(np.fromiter(matched, dtype=np.int64, count=len(matched)))
+
+
+def applied_sort(request: SearchRequest, parsed: ParsedQuery) -> str:
+    """The sort a search applies: relevance needs positive terms to rank by; without them
+    (an empty or only-excluding query) the newest come first unless the oldest were asked."""
+    if request.sort == "relevance" and not parsed.groups:
+        return "newest"
+    return request.sort
+
+
+def _iso(ts) -> str | None:
+    if not ts:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,266 @@
+"""Writing articles into an index generation as they are read, on one core or several.
+
+`GenerationWriter` takes articles one at a time (never a list of all of them) and writes them
+as new segments: in this process, or in `procs` forked worker processes that each pull
+batches of articles as they are ready. A segment is closed whenever it holds
+MAX_SEGMENT_HELD postings and exact-layer pairs, so memory stays bounded however large the
+corpus. At `commit`, deletions are applied to the generation's existing segments (an
+incremental ingest starts from the live generation's files), Whoosh merges small segments,
+and the table of contents names every segment.
+
+The Whoosh-specific parts (segment writer, codec, table of contents) are in
+`indexer.whoosh_internals`.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import shutil
+import traceback
+from collections.abc import Iterable
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from indexer import store
+from indexer.store import die_with_parent, malloc_trim
+from indexer.whoosh_internals import FastSegmentWriter, commit_existing
+
+# word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
+# offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this
+# limit), ~10 at its peak (writing the segment). Two writers close their segments half a
+# segment apart, so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
+MAX_SEGMENT_HELD = 36_000_000
+BATCH = 64  # articles handed to a worker at a time
+
+
+def segment_writer(ix) -> FastSegmentWriter:
+    """A writer for one new segment of `ix` (the caller holds the index's lock)."""
+    return FastSegmentWriter(ix, _lk=False)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory of a finished segment back to the system (a long rebuild's writers
+    would grow with every segment otherwise)."""
+    gc.collect()
+    malloc_trim()
+
+
+class _SegmentBuilder:
+    """Adds articles to new segments of `ix`, closing one whenever it holds enough.
+
+    `first_share`: the first segment closes at this share of MAX_SEGMENT_HELD. Workers fed
+    alternately fill their segments at the same pace; offset by half a segment, they never
+    hold full segments, or write them (their peak), at the same time."""
+
+    def __init__(self, ix, first_share: float = 1.0) -> None:
+        self.ix = ix
+        self.segments: list = []
+        self._w = None
+        self._share = first_share
+
+    def add(self, doc: dict) -> None:
+        if self._w is None:
+            self._w = segment_writer(self.ix)
+        batches = self._w.exact.batches
+        self._w.add_document(**doc)
+        if self._w.held >= MAX_SEGMENT_HELD * self._share:
+            self.segments.append(self._w.finish_segment())
+            self._w = None
+            self._share = 1.0
+            _return_freed_memory()
+        elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
+            malloc_trim()
+
+    def finish(self) -> list:
+        if self._w is not None:
+            self.segments.append(self._w.finish_segment())
+            self._w = None
+        return self.segments
+
+    def cancel(self) -> None:
+        if self._w is not None:
+            self._w.discard_segment()
+            self._w = None
+
+
+def _worker(ix, conn, first_share: float) -> None:
+    """Worker process: ask for batches, build segments from them, send the segments back."""
+    die_with_parent()
+    builder = _SegmentBuilder(ix, first_share)
+    try:
+        while True:
+            conn.send(("ready", None))
+            batch = conn.recv()
+            if batch is None:
+                break
+            for doc in batch:
+                builder.add(doc)
+        conn.send(("ok", builder.finish()))
+    except BaseException:  # report any failure to the parent, which cancels the build
+        builder.cancel()
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+
+
+class _Workers:
+    """`procs` forked processes building segments from batches of articles."""
+
+    def __init__(self, ix, procs: int) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._workers = []
+        for i in range(procs):
+            parent_end, child_end = ctx.Pipe(duplex=True)
+            p = ctx.Process(target=_worker, args=(ix, child_end, (i + 1) / procs), daemon=True)
+            p.start()
+            child_end.close()
+            self._workers.append((p, parent_end))
+        self._ready: list = []
+        self._batch: list[dict] = []
+
+    def _next_ready(self):
+        while not self._ready:
+            conns = [c for _, c in self._workers]
+            for conn in wait(conns):
+                try:
+                    status, payload = conn.recv()
+                except EOFError:
+                    raise RuntimeError("a worker building segments died") from None
+                if status != "ready":
+                    raise RuntimeError("building a segment failed:\n" + str(payload))
+                self._ready.append(conn)
+        return self._ready.pop()
+
+    def add(self, doc: dict) -> None:
+        self._batch.append(doc)
+        if len(self._batch) >= BATCH:
+            self._next_ready().send(self._batch)
+            self._batch = []
+
+    def finish(self) -> list:
+        if self._batch:
+            self._next_ready().send(self._batch)
+            self._batch = []
+        segments, errors = [], []
+        for p, conn in self._workers:
+            if conn not in self._ready:
+                try:
+                    status, payload = conn.recv()  # its "ready" for more
+                except EOFError:
+                    status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
+                if status == "error":
+                    errors.append(payload)
+                    continue
+            try:
+                conn.send(None)
+                status, payload = conn.recv()
+            except (EOFError, OSError):
+                status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
+            if status == "ok":
+                segments.extend(payload)
+            else:
+                errors.append(payload)
+        self._ready = []
+        self.close()
+        if errors:
+            raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
+        return segments
+
+    def close(self) -> None:
+        for p, conn in self._workers:
+            conn.close()
+            if p.is_alive():
+                p.kill()
+            p.join()
+        self._workers = []
+
+
+class GenerationWriter:
+    """Streams articles into the index `ix` of a new generation; see the module docstring."""
+
+    def __init__(self, ix, procs: int = 1) -> None:
+        self.ix = ix
+        self.count = 0
+        self._lock = ix.lock("WRITELOCK")
+        if not self._lock.acquire():
+            raise RuntimeError("the new generation is locked by another writer")
+        self._out = _Workers(ix, procs) if procs > 1 else _SegmentBuilder(ix)
+        self._done = False
+
+    def add(self, doc: dict) -> None:
+        self._out.add(doc)
+        self.count += 1
+
+    def commit(self, deletions: Iterable[str] = ()) -> None:
+        """Delete the articles with these ids from the existing segments, add the new
+        segments, and write the table of contents."""
+        self._done = True
+        try:
+            segments = self._out.finish()
+            commit_existing(self.ix, segments, deletions)
+        finally:
+            self._lock.release()
+
+    def cancel(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            if isinstance(self._out, _Workers):
+                self._out.close()
+            else:
+                self._out.cancel()
+        finally:
+            self._lock.release()
+
+
+def write_all(ix, docs: Iterable[dict], procs: int = 1) -> None:
+    """Write `docs` into the index `ix` in one go (tests and benchmarks)."""
+    w = GenerationWriter(ix, procs)
+    try:
+        for doc in docs:
+            w.add(doc)
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+
+
+class NewGeneration:
+    """The generation an ingest writes: created (empty for a rebuild, else hard-linked from
+    `base`) when the first article arrives, or at `commit` when none did."""
+
+    def __init__(self, index_dir: Path, base: Path | None, procs: int) -> None:
+        self.index_dir, self.base, self.procs = index_dir, base, procs
+        self.path: Path | None = None
+        self._writer: GenerationWriter | None = None
+
+    @property
+    def count(self) -> int:
+        return self._writer.count if self._writer else 0
+
+    def _start(self) -> GenerationWriter:
+        self.path, ix = store.new_generation(self.index_dir, self.base)
+        self._writer = GenerationWriter(ix, self.procs)
+        return self._writer
+
+    def add(self, doc: dict) -> None:
+        (self._writer or self._start()).add(doc)
+
+    def commit(self, deletions: Iterable[str] = ()) -> Path:
+        """Finish writing; returns the generation's directory (not yet live)."""
+        (self._writer or self._start()).commit(deletions)
+        assert self.path is not None
+        return self.path
+
+    def cancel(self) -> None:
+        """Stop the workers and remove the generation's directory."""
+        try:
+            if self._writer is not None:
+                self._writer.cancel()
+        finally:
+            if self.path is not None:
+                shutil.rmtree(self.path, ignore_errors=True)

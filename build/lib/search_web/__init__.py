@@ -1,0 +1,43 @@
+"""wensou (文搜) on the web: the application factory.
+
+`create_app(config)` builds a Flask app over one index directory (config key `INDEX_DIR`;
+default `$WENSOU_INDEX`, else `index_data/index`) with one shared, thread-safe `SearchEngine`
+that follows new index generations by itself. The search page and the JSON API are two
+blueprints that only render what the engine returns (docs/interfaces.md "Web routes").
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from indexer import paths
+from indexer.search import SearchEngine
+from search_web import api, chinese, errors, pages, security
+from search_web.engine import ENGINE_KEY, warm_up
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """A Flask app serving the search page and the JSON API over config["INDEX_DIR"].
+
+    Config keys: INDEX_DIR (path), WARM_UP (default True: load the text analysis once now,
+    before the server's threads ask for it).
+    """
+    app = Flask(__name__)
+    app.config.update(INDEX_DIR=paths.default_index_dir(), WARM_UP=True)
+    app.config.update(config or {})
+    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.filters["zh_lang"] = chinese.lang_of_text
+
+    engine = SearchEngine(app.config["INDEX_DIR"])
+    app.extensions[ENGINE_KEY] = engine
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    security.register(app)
+    if app.config["WARM_UP"]:
+        warm_up(engine)
+    return app

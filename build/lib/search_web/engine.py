@@ -1,0 +1,25 @@
+"""The app's one SearchEngine: where views find it, and warming it up before serving."""
+from __future__ import annotations
+
+from flask import current_app
+
+from indexer import store
+from indexer.search import SearchEngine, SearchRequest
+
+ENGINE_KEY = "wensou.engine"
+
+
+def get_engine() -> SearchEngine:
+    """The SearchEngine of the current app (shared by all threads; it is thread-safe)."""
+    return current_app.extensions[ENGINE_KEY]
+
+
+def warm_up(engine: SearchEngine) -> None:
+    """Run one small search so the segmenter and the index load once, before any thread needs them.
+
+    Without an index yet there is nothing to load; requests then get a 503 until one is built.
+    """
+    try:
+        engine.search(SearchRequest.create("新闻 公告", per_page=1))
+    except store.NoIndex:
+        pass

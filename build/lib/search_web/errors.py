@@ -1,0 +1,69 @@
+"""Errors as responses: `{"error": "..."}` on JSON routes (the API, the feed), a Chinese HTML page
+with the search box (the query kept) elsewhere; a refused search shows on the search page itself
+(`search_web.pages`).
+
+Bad parameters are 400, unknown articles and URLs 404, a missing index 503; anything
+unexpected is logged and answered with a plain 500 that shows no internals.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.search import BadRequest
+from indexer.store import NoIndex
+from search_web.params import SearchState
+
+TITLES = {400: "请求参数有误", 404: "找不到页面", 405: "不支持这种请求", 503: "暂时无法搜索",
+          500: "服务器出错了"}
+DEFAULT_TEXT = {
+    404: "这个地址没有内容。", 405: "这个地址只能用 GET 方式访问。",
+    503: "索引尚未建立，请先运行 `python cli.py rebuild`。", 500: "处理请求时出了意外，已经记录下来。",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/feeds/")) or request.path == "/healthz"
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json():
+        response = jsonify({"error": message})
+    else:
+        html = render_template("error.html", status=status, title=TITLES.get(status, "出错了"), message=message,
+                               state=SearchState.raw(request.args), home=False)
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _bad_request(exc: BadRequest) -> Response:
+    return error_response(400, str(exc))
+
+
+def _no_index(exc: NoIndex) -> Response:
+    return error_response(503, str(exc) if wants_json() else DEFAULT_TEXT[503],
+                          {"Retry-After": "30"})
+
+
+def _http(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    own = exc.description and exc.description != type(exc).description
+    message = exc.description if own or wants_json() else DEFAULT_TEXT.get(status, exc.description)
+    headers = {k: v for k, v in exc.get_headers() if k == "Allow"}
+    return error_response(status, message or TITLES.get(status, "error"), headers)
+
+
+def _unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):  # pragma: no cover - routed to _http by Flask
+        return _http(exc)
+    current_app.logger.exception("unexpected error on %s", request.full_path)
+    return error_response(500, "internal error" if wants_json() else DEFAULT_TEXT[500])
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(BadRequest, _bad_request)
+    app.register_error_handler(NoIndex, _no_index)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,107 @@
+"""Results as files: CSV for spreadsheets and an Atom feed for feed readers.
+
+Both render `SearchResult`s the engine returned for the same URL parameters as the page.
+CSV: UTF-8 with a BOM (so spreadsheet programs read Chinese right), a header row, every
+matching article up to `CSV_MAX_ROWS`; a text cell that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return, or their full-width forms) is prefixed
+with an apostrophe. Atom: the newest `FEED_SIZE` articles, newest first, text with characters
+XML cannot carry removed, and every value escaped by the XML serialiser.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+
+from indexer.search import Hit
+
+CSV_MAX_ROWS = 10_000
+CSV_COLUMNS = ("id", "title", "date", "source", "authors", "column", "url", "duplicates", "score")
+FEED_SIZE = 50
+ATOM = "http://www.w3.org/2005/Atom"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def csv_cell(value: object) -> str:
+    """One cell's text: lists joined with '; ', None empty, formula-like text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_rows(hits: Iterable[Hit]) -> Iterator[str]:
+    """The CSV text, chunk by chunk: BOM and header first, then one line per hit."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()
+    for n, hit in enumerate(hits, 1):
+        writer.writerow([csv_cell(getattr(hit, name, None)) for name in CSV_COLUMNS])
+        if n % 200 == 0:
+            yield flush()
+    yield flush()
+
+
+def xml_text(value: object) -> str:
+    """Text XML 1.0 can carry: control characters and lone surrogates removed."""
+    return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def _stamp(date: str | None) -> str:
+    return f"{date}T00:00:00Z" if date else "1970-01-01T00:00:00Z"
+
+
+def atom_feed(*, title: str, feed_url: str, page_url: str, hits: list[Hit],
+              article_url: Callable[[str], str]) -> bytes:
+    """An Atom document: one entry per hit (newest first as given), linking to its page here and,
+    where known, to the original; the snippet (HTML, matches marked) as the summary."""
+    ET.register_namespace("", ATOM)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
+        if text is not None:
+            el.text = xml_text(text)
+        return el
+
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    sub(feed, "title", title)
+    sub(feed, "id", feed_url)
+    sub(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
+    sub(feed, "link", rel="alternate", href=page_url, type="text/html")
+    dates = [h.date for h in hits if h.date]
+    sub(feed, "updated", _stamp(max(dates)) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    sub(sub(feed, "author"), "name", "文搜")
+    sub(feed, "generator", "wensou")
+    for hit in hits:
+        entry = sub(feed, "entry")
+        link = article_url(hit.id)
+        sub(entry, "title", hit.title or hit.id)
+        sub(entry, "id", link)
+        sub(entry, "link", rel="alternate", href=link, type="text/html")
+        if hit.url and hit.url.lower().startswith(("http://", "https://")):
+            sub(entry, "link", rel="via", href=hit.url)
+        sub(entry, "updated", _stamp(hit.date))
+        if hit.date:
+            sub(entry, "published", _stamp(hit.date))
+        for name in hit.authors or ([hit.source] if hit.source else []):
+            sub(sub(entry, "author"), "name", name)
+        if hit.column:
+            sub(entry, "category", term=hit.column)
+        sub(entry, "summary", hit.snippet, type="html")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,93 @@
+"""The HTML pages: the search page (`/`) and one article (`/articles/<id>`).
+
+Views read parameters, ask the engine, and render; hit titles, snippets and the marked article
+text are HTML made safe by the engine, everything else is escaped by Jinja. A search the engine
+refuses (a bad date, say) is shown on the search page itself, with the box and the query kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from indexer.search import BadRequest, SearchRequest
+from search_web import advanced, chinese
+from search_web.alternatives import facets_with_alternatives
+from search_web.engine import get_engine
+from search_web.params import SearchState, search_request
+from search_web.view import SearchView, export_links
+
+bp = Blueprint("pages", __name__)
+RELATED = 5
+_MARK = re.compile(r"<mark>")
+
+
+@bp.get("/")
+def search() -> str | tuple[str, int]:
+    args = request.args
+    canonical = None
+    if advanced.is_advanced(args):
+        args = advanced.as_search(args)
+        canonical = url_for("pages.search") + ("?" + urlencode(list(args.items(multi=True))) if args else "")
+    try:
+        req = search_request(args)
+    except BadRequest as exc:
+        state = SearchState.raw(args)
+        return render_template("search.html", result=None, view=None, state=state, error=str(exc),
+                               exports=[], home=False, advanced_here=True, canonical=canonical), 400
+    engine = get_engine()
+    result = engine.search(req)
+    state = SearchState.of(args, req)
+    home = not request.args
+    view = SearchView(result, state, facets_with_alternatives(engine, result))
+    return render_template("search.html", result=result, state=state, view=view, canonical=canonical,
+                           error=None, exports=export_links(state), home=home, advanced_here=True)
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) address a link may point to, else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def number_marks(html: str) -> tuple[str, int]:
+    """The engine's marked HTML with each `<mark>` numbered (`id="m1"`...), and how many there are."""
+    count = 0
+
+    def numbered(_m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<mark id="m{count}">'
+
+    return _MARK.sub(numbered, html), count
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str) -> str:
+    engine = get_engine()
+    found = engine.article(article_id)
+    if found is None:
+        abort(404, description=f"没有编号为「{article_id}」的文章。")
+    q = SearchRequest.create(query=request.args.get("q")).query  # the one place queries are checked
+    written = chinese.script_of(found.title + found.body)
+    shown = request.args.get("zh") if request.args.get("zh") in chinese.SCRIPTS else None
+    display = found
+    if shown and shown != written:
+        display = replace(found, title=chinese.convert(found.title, shown), body=chinese.convert(found.body, shown))
+    title_html, body_html = engine.mark_article(display, q)
+    body_html, marks = number_marks(body_html)
+    related = engine.related(found.id, limit=RELATED) if hasattr(engine, "related") else []
+    scripts = [(key, label, url_for("pages.article", article_id=found.id, q=q or None,
+                                    zh=None if key == written else key), key == (shown or written))
+               for key, (_cfg, _lang, label) in chinese.SCRIPTS.items()]
+    return render_template("article.html", article=found, title_html=title_html, body_html=body_html,
+                           marks=marks, q=q, original_url=web_url(found.url), state=SearchState(q=q),
+                           lang=chinese.lang_of(shown or written), scripts=scripts, converted=display is not found,
+                           related=related)

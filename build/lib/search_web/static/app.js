@@ -1,0 +1,222 @@
+/* wensou (文搜): conveniences where JavaScript runs. Every feature also works without it:
+ * - "/" focuses the search box;
+ * - results update as you type (debounced, over /api/search); Enter still loads the full page;
+ * - "更多…" expands a facet in place, and the finder box filters a facet's list as you type;
+ * - on an article, 上一处 / 下一处 step through the marked matches.
+ * HTML from the API (title_html, snippet) is the engine's escaped text with <mark> only; every
+ * other value is set as text. No inline script: the page's CSP allows this file alone. */
+(function () {
+  "use strict";
+
+  var box = document.getElementById("q");
+
+  // The advanced form's answer: show the ordinary search URL (the written query) in the address bar.
+  var canonical = document.querySelector('link[rel="canonical"]');
+  if (canonical && canonical.getAttribute("href").charAt(0) === "/") {
+    history.replaceState(null, "", canonical.getAttribute("href"));
+  }
+
+  // "/" anywhere but in a text field focuses the search box.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || !box) return;
+    var t = ev.target;
+    var tag = t && t.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+    ev.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function articleHref(id, q) {
+    var path = "/articles/" + id.split("/").map(encodeURIComponent).join("/");
+    return q ? path + "?q=" + encodeURIComponent(q) : path;
+  }
+
+  // ---------------------------------------------------------------- live results
+  var area = document.getElementById("hits-area");
+  var form = box && box.form;
+  if (box && form && area && box.dataset.live) {
+    var timer = null;
+    var pending = null;
+    var last = box.value;
+    var pageUrl = form.getAttribute("action") || "/";
+
+    var params = function () {
+      var p = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (input) {
+        if (input.name && input.type !== "submit" && input.name !== "page") p.append(input.name, input.value);
+      });
+      return p;
+    };
+
+    var render = function (data, p) {
+      var total = document.getElementById("total");
+      if (total) total.textContent = String(data.total);
+      var took = document.getElementById("took");
+      if (took) took.textContent = String(data.took_ms);
+      var sq = document.getElementById("summary-query");
+      if (sq) sq.textContent = data.query ? "「" + data.query + "」" : "全部文章";
+      area.textContent = "";
+      if (!data.hits.length) {
+        var none = el("div", "empty");
+        none.id = "no-results";
+        none.appendChild(el("h2", null, "没有找到相关文章"));
+        none.appendChild(el("p", null, "可以换个说法，或者按回车查看放宽条件的建议。"));
+        area.appendChild(none);
+      } else {
+        var ol = el("ol", "hits");
+        data.hits.forEach(function (hit) {
+          var li = el("li", "hit");
+          var h = el("h2", "hit-title");
+          var a = el("a");
+          a.href = articleHref(hit.id, data.query);
+          a.innerHTML = hit.title_html || "";
+          if (!hit.title_html) a.textContent = hit.title || hit.id;
+          h.appendChild(a);
+          li.appendChild(h);
+          var meta = [hit.date, hit.source, (hit.authors || []).join("、"), hit.column].filter(Boolean);
+          li.appendChild(el("p", "hit-meta", meta.join(" · ")));
+          var sn = el("p", "snippet");
+          sn.innerHTML = hit.snippet || "";
+          li.appendChild(sn);
+          ol.appendChild(li);
+        });
+        area.appendChild(ol);
+      }
+      var note = el("p", "live-note");
+      var full = el("a", null, data.total > data.hits.length
+        ? "查看完整结果（共 " + data.total + " 条，含分页、筛选和图表）"
+        : "按回车更新筛选和图表");
+      full.href = pageUrl + "?" + p.toString();
+      note.appendChild(full);
+      area.appendChild(note);
+      var aside = document.querySelector("aside.facets");
+      if (aside) aside.classList.add("stale");
+    };
+
+    var run = function () {
+      var p = params();
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(box.dataset.live + "?" + p.toString(), { signal: pending.signal, headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          render(data, p);
+          history.replaceState(null, "", pageUrl + "?" + p.toString());
+        })
+        .catch(function () { /* aborted by newer typing, or offline: the form still works */ });
+    };
+
+    box.addEventListener("input", function () {
+      if (box.value === last) return;
+      last = box.value;
+      clearTimeout(timer);
+      timer = setTimeout(run, 250);
+    });
+  }
+
+  // ---------------------------------------------------------------- facets
+  Array.prototype.forEach.call(document.querySelectorAll("section.facet"), function (section) {
+    var list = section.querySelector("ul.values");
+    var more = section.querySelector("a[data-more]");
+    var finder = section.querySelector(".finder input[type=search]");
+    var items = function () { return Array.prototype.slice.call(list.querySelectorAll("li")); };
+    items().forEach(function (li) { if (li.hidden) li.dataset.extra = "1"; });
+    var expanded = false;
+
+    var addValues = function (values) {
+      var have = {};
+      items().forEach(function (li) { have[li.querySelector(".value").textContent.replace(/^✓ /, "")] = true; });
+      var name = section.dataset.facet;
+      values.forEach(function (v) {
+        if (have[v.value]) return;
+        var url = new URL(location.href);
+        url.searchParams.delete("page");
+        url.searchParams.append(name, v.value);
+        url.hash = "";
+        var li = el("li");
+        var a = el("a");
+        a.href = url.pathname + url.search;
+        a.appendChild(el("span", "value", v.value));
+        a.appendChild(document.createTextNode(" "));
+        a.appendChild(el("span", "count", String(v.count)));
+        li.appendChild(a);
+        li.dataset.extra = "1";
+        list.appendChild(li);
+        if (finder) {
+          var opt = document.createElement("option");
+          opt.value = v.value;
+          var dl = document.getElementById(finder.getAttribute("list"));
+          if (dl) dl.appendChild(opt);
+        }
+      });
+    };
+
+    if (more) {
+      more.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        expanded = !expanded;
+        items().forEach(function (li) { if (li.dataset.extra) li.hidden = !expanded; });
+        more.textContent = expanded ? "收起" : "更多" + section.querySelector("h2").textContent + "…";
+        more.setAttribute("aria-expanded", expanded ? "true" : "false");
+        if (expanded && section.dataset.truncated) {
+          section.removeAttribute("data-truncated");
+          var url = new URL(location.href);
+          url.searchParams.set("facet_size", "1000");
+          url.searchParams.set("per_page", "1");
+          url.searchParams.delete("page");
+          fetch((box && box.dataset.live || "/api/search") + "?" + url.searchParams.toString())
+            .then(function (r) { return r.ok ? r.json() : null; })
+            .then(function (data) { if (data && data.facets) addValues(data.facets[section.dataset.facet] || []); })
+            .catch(function () {});
+        }
+      });
+    }
+
+    if (finder) {
+      finder.addEventListener("input", function () {
+        var needle = finder.value.trim().toLowerCase();
+        items().forEach(function (li) {
+          if (!needle) { li.hidden = !!li.dataset.extra && !expanded; return; }
+          li.hidden = li.textContent.toLowerCase().indexOf(needle) < 0;
+        });
+      });
+    }
+  });
+
+  // ---------------------------------------------------------------- matches in an article
+  var nav = document.getElementById("matches");
+  if (nav) {
+    var count = parseInt(nav.dataset.count, 10) || 0;
+    var prev = nav.querySelector(".match-prev");
+    var next = nav.querySelector(".match-next");
+    var label = nav.querySelector(".match-count");
+    var current = 0;
+    var go = function (n) {
+      var old = document.getElementById("m" + current);
+      if (old) old.classList.remove("current");
+      current = ((n - 1 + count) % count) + 1;
+      var m = document.getElementById("m" + current);
+      if (!m) return;
+      m.classList.add("current");
+      m.scrollIntoView({ block: "center" });
+      label.textContent = "第 " + current + " / " + count + " 处匹配";
+      prev.href = "#m" + (((current - 2 + count) % count) + 1);
+      next.href = "#m" + ((current % count) + 1);
+      history.replaceState(null, "", "#m" + current);
+    };
+    prev.addEventListener("click", function (ev) { ev.preventDefault(); go(current ? current - 1 : count); });
+    next.addEventListener("click", function (ev) { ev.preventDefault(); go(current + 1); });
+    Array.prototype.forEach.call(nav.querySelectorAll(".match-list a"), function (a) {
+      a.addEventListener("click", function (ev) { ev.preventDefault(); go(parseInt(a.hash.slice(2), 10)); });
+    });
+  }
+})();

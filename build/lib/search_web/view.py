@@ -1,0 +1,257 @@
+"""The search page's links and layout numbers, made from one SearchResult and the search state.
+
+Nothing here finds or counts articles: facet values and counts come from the engine as they
+are. This module only decides what each link points to (add a filter, remove it, change page,
+sort or page size, export), which facet values show before "更多…", and how long each bar of
+the year and month charts is.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from urllib.parse import quote_plus, urlencode
+
+from flask import url_for
+
+from indexer.search import FacetValue, SearchRequest, SearchResult
+from search_web.params import PER_PAGE_CHOICES, SearchState
+
+SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+FACETS = (("source", "来源", "sources"), ("author", "作者", "authors"), ("column", "栏目", "columns"))
+FACET_SHOWN = 8  # values listed before "更多…"
+FACET_MORE = 1000  # facet_size asked for by "更多…" (the engine's most)
+
+
+def _url(base: str, args: dict[str, str | list[str]], fragment: str = "") -> str:
+    query = urlencode(args, doseq=True)
+    return (f"{base}?{query}" if query else base) + (f"#{fragment}" if fragment else "")
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+    selected: bool = False
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet as listed: its values (the first `FACET_SHOWN` visible), "更多…" and a finder."""
+
+    name: str
+    heading: str
+    links: list[Link]
+    more_url: str | None
+    less_url: str | None
+    truncated: bool
+    finder: bool  # a box to find a value in a long list
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: float
+    url: str | None
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    heading: str
+    bars: list[Bar]
+
+    @property
+    def summary(self) -> str:
+        return "，".join(f"{b.label} {b.count} 篇" for b in self.bars if b.count)
+
+
+def _bars(values: list[tuple[str, str, int, str | None, bool]]) -> list[Bar]:
+    top = max((c for _, _, c, _, _ in values), default=0) or 1
+    return [Bar(label, c, round(100 * c / top, 1) if c else 0.0, url, sel) for _, label, c, url, sel in values]
+
+
+class SearchView:
+    """Everything the search template shows besides the hits themselves."""
+
+    def __init__(self, result: SearchResult, state: SearchState,
+                 facets: tuple[dict[str, list[FacetValue]], dict[str, bool]] | None = None) -> None:
+        self.result = result
+        self.state = state
+        self.value_facets, self.truncated = facets or (
+            result.facets, getattr(result, "facets_truncated", None) or {})
+        self.request: SearchRequest = result.request
+        self.base = url_for("pages.search")
+
+    def url(self, state: SearchState, fragment: str = "") -> str:
+        return _url(self.base, state.query_args(), fragment)
+
+    # -- facets
+
+    def facets(self) -> list[Facet]:
+        """Source, author and column facets that have values: a click on a value adds it (several
+        values of one facet are either-of), a selected one's link removes it."""
+        truncated_all = self.truncated
+        expanded = self.state.facet_size is not None
+        out = []
+        for name, heading, field in FACETS:
+            values = self.value_facets.get(name) or []
+            if not values:
+                continue
+            chosen: tuple[str, ...] = getattr(self.state, field)
+            # adding a value: the state's URL with one more `name=value` (built once, not per value)
+            adding = self.url(self.state.with_(**{field: chosen}))
+            adding += ("&" if "?" in adding else "?") + name + "="
+            links = []
+            for i, v in enumerate(values):
+                selected = v.selected or v.value in chosen
+                url = self.url(self.state.with_(**{field: tuple(x for x in chosen if x != v.value)})) \
+                    if selected else adding + quote_plus(v.value)
+                links.append(Link(v.value, url, v.count, selected,
+                                  hidden=not expanded and i >= FACET_SHOWN and not selected))
+            truncated = bool(truncated_all.get(name))
+            more = None
+            if (not expanded and (len(values) > FACET_SHOWN or truncated)) or (
+                    expanded and truncated and (self.state.facet_size or 0) < FACET_MORE):
+                more = self.url(self.state.with_(facet_size=FACET_MORE), f"facet-{name}")
+            less = self.url(self.state.with_(facet_size=None), f"facet-{name}") if expanded else None
+            out.append(Facet(name, heading, links, more, less, truncated,
+                             finder=len(values) > FACET_SHOWN or truncated))
+        return out
+
+    # -- time charts
+
+    def _range_is(self, first: str, last: str) -> bool:
+        return self.request.date_from == first and self.request.date_to == last
+
+    def year_chart(self) -> Chart | None:
+        """One bar per year that has matching articles, oldest first; a click narrows to that
+        year (the month chart then opens), a click on the chosen year lets go of the dates."""
+        years = sorted((v for v in self.result.facets.get("year") or [] if v.value.isdigit() and v.count),
+                       key=lambda v: v.value)
+        if not years:
+            return None
+        rows = []
+        for v in years:
+            selected = self._range_is(f"{v.value}-01-01", f"{v.value}-12-31")
+            target = self.state.with_(date_from="", date_to="") if selected else \
+                self.state.with_(date_from=v.value, date_to=v.value)
+            rows.append((v.value, f"{v.value}年", v.count, self.url(target), selected))
+        return Chart("year", "年份", _bars(rows))
+
+    def month_year(self) -> str | None:
+        """The year whose months are charted: the one the date range lies in, if it lies in one."""
+        f, t = self.request.date_from, self.request.date_to
+        return f[:4] if f and t and f[:4] == t[:4] else None
+
+    def month_chart(self) -> Chart | None:
+        """Once the dates lie within one year: its twelve months; a click narrows to a month,
+        a click on the chosen month goes back to the whole year."""
+        year = self.month_year()
+        if not year:
+            return None
+        counts = {v.value: v.count for v in self.result.facets.get("month") or []}
+        rows = []
+        for m in range(1, 13):
+            key = f"{year}-{m:02d}"
+            c = counts.get(key, 0)
+            selected = self._range_is(f"{key}-01", f"{key}-{calendar.monthrange(int(year), m)[1]:02d}")
+            target = self.state.with_(date_from=year, date_to=year) if selected else \
+                self.state.with_(date_from=key, date_to=key)
+            rows.append((key, f"{m}月", c, self.url(target) if c or selected else None, selected))
+        return Chart("month", f"{year}年各月", _bars(rows))
+
+    # -- chosen filters
+
+    def chips(self) -> list[Link]:
+        """The filters in force, each with a link that removes it."""
+        s = self.state
+        chips = []
+        for _name, heading, field in FACETS:
+            chosen: tuple[str, ...] = getattr(s, field)
+            chips += [Link(f"{heading}：{v}", self.url(s.with_(**{field: tuple(x for x in chosen if x != v)})))
+                      for v in chosen]
+        if s.date_from or s.date_to:
+            chips.append(Link(f"日期：{self.date_label()}", self.url(s.with_(date_from="", date_to=""))))
+        if s.story:
+            chips.append(Link("同一报道的各篇", self.url(s.with_(story=""))))
+        if not s.collapse:
+            chips.append(Link("不合并转载", self.url(s.with_(collapse=True))))
+        if not s.variants:
+            chips.append(Link("不扩展两岸用词", self.url(s.with_(variants=True))))
+        return chips
+
+    def date_label(self) -> str:
+        f, t = self.state.date_from, self.state.date_to
+        if f and f == t:
+            return f
+        return f"{f or '最早'} 至 {t or '最新'}"
+
+    def exits(self) -> list[Link]:
+        """For an empty result: links that drop the query or one filter, and one that drops all."""
+        s = self.state
+        links = [Link("去掉" + c.label, c.url) for c in self.chips()]
+        if s.q and links:
+            links.insert(0, Link(f"只去掉查询词「{s.q}」", self.url(s.with_(q=""))))
+            links.append(Link(f"只搜索「{s.q}」，不加筛选", self.url(SearchState(q=s.q, sort=s.sort))))
+        links.append(Link("查看全部文章", self.base))
+        return links
+
+    # -- sorting, paging, exports
+
+    @property
+    def sort(self) -> str:
+        """The sort the engine applied (it says so); an older engine: relevance needs a query."""
+        applied = getattr(self.result, "sort", None)
+        if applied:
+            return applied
+        current = self.request.sort
+        return "newest" if current == "relevance" and not self.state.q.strip() else current
+
+    def sort_links(self) -> list[Link]:
+        """Relevance, newest, oldest, the applied one marked; relevance is not offered where the
+        engine could not rank by it (no query, or one that only excludes)."""
+        ranked = self.state.q.strip() and not (self.request.sort == "relevance" and self.sort != "relevance")
+        keys = list(SORT_LABELS) if ranked else ["newest", "oldest"]
+        return [Link(SORT_LABELS[k], self.url(self.state.with_(sort=k)), selected=k == self.sort) for k in keys]
+
+    def per_page_links(self) -> list[Link]:
+        return [Link(str(n), self.url(self.state.with_(per_page=n)), selected=n == self.result.per_page)
+                for n in PER_PAGE_CHOICES]
+
+    def page_url(self, page: int) -> str:
+        return self.url(self.state.with_(page=page))
+
+    def page_numbers(self) -> list[int | None]:
+        """First, last and two either side of the current page; None where pages are left out."""
+        last, cur = self.result.pages, self.result.page
+        wanted = sorted({1, last} | {p for p in range(cur - 2, cur + 3) if 1 <= p <= last})
+        out: list[int | None] = []
+        for p in wanted:
+            if out and p - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(p)
+        return out
+
+    @property
+    def first_number(self) -> int:
+        return (self.result.page - 1) * self.result.per_page + 1
+
+    def exports(self) -> list[Link]:
+        """The same results as JSON (this page), CSV (every match, up to 10,000) and Atom (newest 50)."""
+        return export_links(self.state)
+
+    def story_url(self, hit_id: str) -> str:
+        """Every article of the story a collapsed hit stands for."""
+        return self.url(self.state.with_(story=hit_id, collapse=False))
+
+
+def export_links(state: SearchState) -> list[Link]:
+    return [
+        Link("JSON", _url(url_for("api.search"), state.query_args())),
+        Link("CSV", _url(url_for("api.search_csv"), state.query_args(paging=False))),
+        Link("Atom 订阅", _url(url_for("api.search_feed"), state.query_args(paging=False, sort=False))),
+    ]
