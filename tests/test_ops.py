@@ -49,6 +49,14 @@ def big_corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def long_corpus(tmp_path_factory) -> Path:
+    """The big corpus with ten times the text an article: reading and extracting it lasts long
+    enough to be caught at it (extraction of the short articles takes a few hundredths of a
+    second, shorter than a scan of the process table)."""
+    return write_corpus(tmp_path_factory.mktemp("long") / "articles", BIG_N, "新", body_words=400)
+
+
+@pytest.fixture(scope="module")
 def base_corpus(tmp_path_factory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("base") / "articles", BASE_N, "旧")
 
@@ -251,8 +259,12 @@ def test_a_writer_killed_at_random_moments_never_loses_the_index(base_index, bas
 
 
 KILL_POINTS = {
-    # the writer's worker processes are reading and extracting the files
-    "extracting": lambda index, before, pid: children_of(pid) and not _new_generation(index, before),
+    # the writer's worker processes are reading and extracting the files: a rebuild or ingest
+    # streams, so its new generation's folder exists from the start and the files are read while
+    # segments are written; the first moment with workers alive and the generation unfinished
+    # (most of that time the extraction workers are alive, beside the segment writers)
+    "extracting": lambda index, before, pid: children_of(pid) and not (
+        (g := _new_generation(index, before)) and (g / store.BUILD_INFO).exists()),
     # the new generation's directory exists: its segments and table of contents are being written
     "writing": lambda index, before, pid: _new_generation(index, before),
     # ... and, for a parallel rebuild, the forked segment writers are at work
@@ -267,11 +279,11 @@ KILL_POINTS = {
     ("ingest", "extracting"), ("ingest", "writing"), ("ingest", "finished"),
 ])
 def test_a_writer_killed_during_its_commit_never_loses_the_index(command, moment, base_index, base_corpus,
-                                                                 big_corpus):
+                                                                 big_corpus, long_corpus):
     """Kill while workers read the files, while the new generation is written (the commit), or
     once it is complete but perhaps not yet live."""
     before = live_generation(base_index)
-    proc = _start(base_index, command, big_corpus)
+    proc = _start(base_index, command, long_corpus if moment == "extracting" else big_corpus)
     reached = _wait_for(lambda: KILL_POINTS[moment](base_index, before, proc.pid), proc)
     hit_before_switch = live_generation(base_index) == before
     orphans = _kill(proc)
