@@ -469,6 +469,10 @@ class Segment:
         width = (self.n_docs + 7) // 8
         return self._arrays[f"{field}.bits"][j * width:(j + 1) * width]
 
+    def _bitmap_docs(self, field: str, j: int) -> np.ndarray:
+        """The local numbers (sorted) of the articles set in bitmap `j`."""
+        return np.flatnonzero(np.unpackbits(self._bitmap(field, j))[:self.n_docs])
+
     def _in_bitmap(self, field: str, j: int, docs: np.ndarray) -> np.ndarray:
         """The `docs` whose bit is set in bitmap `j`: a test per article, no unpacking."""
         bits = self._bitmap(field, j)
@@ -489,7 +493,7 @@ class Segment:
         if found is None:
             return _EMPTY
         if isinstance(found, int):
-            return np.flatnonzero(np.unpackbits(self._bitmap(field, found))[:self.n_docs])
+            return self._bitmap_docs(field, found)
         return found
 
     def phrase(self, field: str, plan: Plan, within: np.ndarray | None = None) -> np.ndarray:
@@ -509,7 +513,7 @@ class Segment:
         if not lists:
             if not bitmaps:
                 return _EMPTY
-            lists.append(np.flatnonzero(np.unpackbits(self._bitmap(field, bitmaps.pop()))[:self.n_docs]))
+            lists.append(self._bitmap_docs(field, bitmaps.pop()))
         lists.sort(key=len)
         found = lists[0]
         for other in lists[1:]:

@@ -74,14 +74,14 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray) 
     return bonus
 
 
-def together_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: np.ndarray,
+def together_bonus(together: list, exact: ExactPostings, matched: np.ndarray,
                    candidates: np.ndarray | None = None) -> np.ndarray:
     """TOGETHER_SCORE per field for each of the `matched` articles where the positive clauses
-    stand together as one phrase; looked for only among `candidates` (sorted docnums) when
-    given: the articles this bonus could still bring into the top of the list."""
+    stand together as one phrase (`together`: `together_units` of the query); looked for only
+    among `candidates` (sorted docnums) when given: the articles this bonus could still bring
+    into the top of the list."""
     bonus = np.zeros(len(matched))
-    together = together_units(parsed)
-    for f in DEFAULT_FIELDS if together else ():
+    for f in DEFAULT_FIELDS:
         _add_at(bonus, matched, field_docnums(exact, f, together, candidates), TOGETHER_SCORE)
     return bonus
 
@@ -226,9 +226,10 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     if words:
         score += pair_scores(exact, words, matched, searcher.doc_count_all())
     score += title_bonus(parsed, exact, matched)
-    if together_units(parsed):  # the together phrase is confirmed only where it can change the top
+    together = together_units(parsed)
+    if together:  # the together phrase is confirmed only where it can change the top
         reach = _could_reach(score, day, TOGETHER_SCORE * len(DEFAULT_FIELDS), stop)
-        score += together_bonus(parsed, exact, matched, None if reach.all() else matched[reach])
+        score += together_bonus(together, exact, matched, None if reach.all() else matched[reach])
     scored = np.flatnonzero(score > 0)
     final = score[scored] + day[scored] * DAY_WEIGHT
     ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]

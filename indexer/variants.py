@@ -175,13 +175,9 @@ def _table() -> dict:
     return json.loads(TABLE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
 def pairs() -> dict[str, tuple[str, ...]]:
     """folded wording → folded wordings of the other side (both directions)."""
-    return _pairs()
-
-
-@lru_cache(maxsize=1)
-def _pairs() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in _table()["pairs"].items()}
 
 
@@ -226,9 +222,7 @@ def _build_script_chars() -> str:
     """Every character whose conversion to the other script (alone, or as OpenCC's phrase
     tables convert it in context) folds to another character than it: only a term holding
     one can have a script variant. Checked against jieba's whole dictionary in both scripts."""
-    import opencc
-
-    s2tw, tw2s = opencc.OpenCC("s2tw").convert, opencc.OpenCC("tw2s").convert
+    s2tw, tw2s = _to_traditional(), _to_simplified()
     found: set[str] = set()
     chars = [chr(c) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0)) for c in range(lo, hi)]
     for convert in (s2tw, tw2s):
