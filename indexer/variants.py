@@ -242,7 +242,9 @@ def _build_script_chars() -> str:
                     found.update(x for a, b in zip(v, other) if fold(a) != fold(b) for x in (a, b, fold(a), fold(b)))
     for name in ("STCharacters.ocd2", "TSCharacters.ocd2", "TSCharactersExt.ocd2"):
         for values in _ocd2_values(folder / name):
-            if len(values) > 1:  # a character with several conversions: context decides
+            # a character with several conversions: context decides, which matters only where
+            # they fold apart (发 → 發 or 髮 folds back to 发 either way; 了 → 了 or 瞭 does not)
+            if len(values) > 1 and len({fold(t) for t in values}) > 1:
                 found.update(x for t in values for x in (t, fold(t)))
     # (CJK compatibility ideographs need no entry: every one is converted alone above)
     for name in ("TWVariants.ocd2", "TWVariantsRev.ocd2"):

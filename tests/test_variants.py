@@ -50,6 +50,27 @@ def test_skipping_opencc_for_terms_without_a_convertible_character_loses_no_scri
     assert checked >= 5  # some terms do have a script variant
 
 
+@pytest.mark.slow
+def test_no_dictionary_word_in_either_script_loses_its_script_variant_to_the_shortcut():
+    # jieba's whole dictionary (Simplified) and its OpenCC Traditional forms: wherever OpenCC's
+    # phrase conversion gives a variant, the character shortcut must let the term through
+    import os
+
+    import jieba
+
+    from indexer.variants import _opencc_script_variants, _script_chars, _to_traditional, script_variants
+
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        words = [line.split()[0] for line in f]
+    terms = set(words) | {_to_traditional()(w) for w in words}
+    chars = _script_chars()
+    with_variant = [t for t in terms if _opencc_script_variants(t)]
+    assert len(with_variant) > 1000
+    assert [t for t in with_variant if not any(c in chars for c in t + fold(t))] == []
+    assert script_variants("了解") == ["瞭解"]
+    assert "发" not in chars and "發" not in chars  # 發/髮 both fold to 发: OpenCC not needed for 发展
+
+
 def test_a_script_difference_alone_is_not_a_variant():
     for term in ("發展", "生態環境", "环境保护", "黨組書記"):
         assert variants(term) == []
