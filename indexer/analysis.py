@@ -52,8 +52,8 @@ _CJK_RANGES = (
 )
 _UNIT_RE = re.compile(f"([{_CJK_RANGES}])|([^\\W_{_CJK_RANGES}]+)")
 _LATIN_RE = re.compile(f"[^\\W_{_CJK_RANGES}]+")
-_CJK_RUN_RE = re.compile(f"[{_CJK_RANGES}]+")
-_CJK_CHAR_RE = re.compile(f"[{_CJK_RANGES}]")
+# (each of these classes costs ~2-4 ms to compile, a noticeable part of a command's start-up:
+# the unit pattern also tells whether a piece starts with a CJK character)
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -136,7 +136,12 @@ def unfolded_class(ch: str) -> str:
 
 
 def is_cjk(ch: str) -> bool:
-    return _CJK_CHAR_RE.match(ch) is not None
+    return _starts_cjk(ch)
+
+
+def _starts_cjk(piece: str) -> bool:
+    m = _UNIT_RE.match(piece)
+    return m is not None and m.group(1) is not None
 
 
 # ----------------------------------------------------------------------------- units
@@ -163,7 +168,7 @@ def units(folded: str) -> list[Unit]:
 LATIN_MARK = "\x01"
 VALUE_MARK = "\x02"
 _MARKS = {ord(LATIN_MARK): " ", ord(VALUE_MARK): " "}
-_NON_UNIT_RE = re.compile(f"(?:[^\\w\x01{_CJK_RANGES}]|_)+")
+_NON_UNIT_PATTERN = f"(?:[^\\w\x01{_CJK_RANGES}]|_)+"  # compiled on first use (indexing)
 
 
 def unit_stream(folded: str) -> str:
@@ -177,7 +182,7 @@ def unit_stream(folded: str) -> str:
     if LATIN_MARK in folded or VALUE_MARK in folded:
         folded = folded.translate(_MARKS)
     marked = _LATIN_RE.sub(LATIN_MARK + r"\g<0>" + LATIN_MARK, folded)
-    return _NON_UNIT_RE.sub("", marked)
+    return re.sub(_NON_UNIT_PATTERN, "", marked)
 
 
 def units_stream(seq: list[Unit]) -> str:
@@ -189,11 +194,20 @@ def units_stream(seq: list[Unit]) -> str:
 
 
 class _Segmenter:
-    """jieba segmentation, through rjieba when installed (same dictionary and algorithm)."""
+    """jieba segmentation, through rjieba when installed (same dictionary and algorithm).
+
+    Two instances, one cut. Articles go through jieba's full dictionary (rjieba builds it in
+    ~0.1 s). A query that comes first in a process (a `cli.py search`) is cut by an instance
+    holding only the dictionary words that occur inside it (and inside the user words), looked
+    up in `JIEBA_WORDS`, plus one filler entry that brings the frequency total to the full
+    dictionary's: jieba's cut of a text depends only on the words found inside the text and on
+    that total, so both instances cut alike (a test compares them sentence by sentence).
+    """
 
     def __init__(self) -> None:
         self._cut = None
         self._lock = threading.Lock()
+        self._query_cuts = 0
 
     def _load(self):
         entries = list(_user_words())
@@ -211,12 +225,153 @@ class _Segmenter:
                 jieba.add_word(word, freq, tag)
             return lambda s: list(jieba.cut(s))
 
-    def cut(self, text: str) -> list[str]:
+    def load(self) -> None:
+        """Build the full dictionary now (a server, before its first request)."""
         if self._cut is None:
             with self._lock:
                 if self._cut is None:
                     self._cut = self._load()
+
+    def cut(self, text: str) -> list[str]:
+        if self._cut is None:
+            self.load()
         return self._cut(text)
+
+    def cut_query(self, text: str) -> list[str]:
+        """`cut`, without building the full dictionary for the first few queries of a process
+        (a command-line search cuts one or two): each costs ~0.1 ms per dictionary lookup."""
+        self._query_cuts += 1
+        if self._cut is None and len(text) <= _QUERY_CUT_MAX and self._query_cuts <= _QUERY_CUTS_ALONE:
+            jieba_class = _rjieba_class()
+            if jieba_class is not None:
+                instance = jieba_class.empty()
+                for word, freq, tag in _words_inside(text):
+                    instance.add_word(word, freq, tag)
+                return instance.cut(text)
+        return self.cut(text)
+
+
+_QUERY_CUT_MAX = 200  # longer texts (an article's) are cheaper through the full dictionary
+_QUERY_CUTS_ALONE = 8  # past these, the process is a long-lived one: build the full dictionary
+JIEBA_WORDS = paths.PACKAGE_DATA / "jieba_words.txt"  # written by `python -m indexer.analysis`
+_FILLER = "\ue000\ue001"  # private-use characters: never inside a text jieba cuts
+
+
+def _rjieba_class():
+    """rjieba's `Jieba` class without the package's import, which builds the full dictionary.
+
+    The package module only re-exports the extension module's class and builds a default
+    instance; the extension module is loaded alone and registered under its own name, so a
+    later `import rjieba` (an article to cut) finds it and does not load it twice.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    module = sys.modules.get("rjieba.rjieba")
+    if module is None:
+        spec = importlib.util.find_spec("rjieba")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        found = [p for p in folder.glob("rjieba.*")
+                 if any(p.name.endswith(x) for x in importlib.machinery.EXTENSION_SUFFIXES)]
+        if not found:
+            return None
+        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(found[0]))
+        module_spec = importlib.util.spec_from_file_location("rjieba.rjieba", found[0], loader=loader)
+        module = importlib.util.module_from_spec(module_spec)
+        loader.exec_module(module)
+        sys.modules["rjieba.rjieba"] = module
+    return module.Jieba
+
+
+class _WordFile:
+    """jieba's dictionary as sorted `word frequency` lines after a `#total N` line, searched in
+    place (memory-mapped) so a query reads a few hundred bytes of it, not 4 MB."""
+
+    def __init__(self, path: Path) -> None:
+        import mmap
+
+        with open(path, "rb") as f:
+            self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        first = self._mm.find(b"\n") + 1
+        self.total = int(self._mm[:first].split()[1])
+        self._first = first
+
+    def seek(self, key: bytes) -> tuple[int | None, bool]:
+        """(frequency of `key` or None, whether some word starts with `key`)."""
+        mm = self._mm
+        lo, hi = self._first, len(mm)
+        while lo < hi:  # the first line whose word is >= key
+            mid = (lo + hi) // 2
+            start = max(lo, mm.rfind(b"\n", 0, mid) + 1)
+            if mm[start:mm.find(b" ", start)] < key:
+                lo = mm.find(b"\n", start) + 1
+            else:
+                hi = start
+        if lo >= len(mm):
+            return None, False
+        space = mm.find(b" ", lo)
+        word = mm[lo:space]
+        if word == key:
+            return int(mm[space + 1:mm.find(b"\n", space)]), True
+        return None, word.startswith(key)
+
+
+@lru_cache(maxsize=1)
+def _word_file() -> _WordFile:
+    return _WordFile(JIEBA_WORDS)
+
+
+def _words_inside(text: str) -> list[tuple[str, int | None, str | None]]:
+    """The entries to add to an empty jieba instance so it cuts `text` like the full one: the
+    dictionary words inside `text` and inside each user word, the filler, then the user words
+    in their order (a user word without a frequency is given one from the words inside it)."""
+    users = _user_entries()
+    found = dict(_dictionary_words_inside(tuple(w for w, _, _ in users)))
+    found.update(_dictionary_words_inside((text,)))
+    entries: list[tuple[str, int | None, str | None]] = [(w, f, None) for w, f in found.items()]
+    entries.append((_FILLER, _word_file().total - sum(found.values()), None))
+    return entries + list(users)
+
+
+@lru_cache(maxsize=1)
+def _user_entries() -> tuple[tuple[str, int | None, str | None], ...]:
+    return tuple(_user_words())
+
+
+@lru_cache(maxsize=64)
+def _dictionary_words_inside(pieces: tuple[str, ...]) -> dict[str, int]:
+    """word → frequency for every dictionary word inside the pieces (each start, extended
+    while some dictionary word begins with what is taken)."""
+    words = _word_file()
+    found: dict[str, int] = {}
+    for piece in pieces:
+        for i in range(len(piece)):
+            for j in range(i + 1, len(piece) + 1):
+                freq, longer = words.seek(piece[i:j].encode("utf-8"))
+                if freq is not None:
+                    found[piece[i:j]] = freq
+                if not longer:
+                    break
+    return found
+
+
+def _jieba_words() -> bytes:
+    """The content of `JIEBA_WORDS`, from jieba's dictionary (the one rjieba embeds)."""
+    import jieba
+
+    freqs: dict[str, int] = {}
+    total = 0
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if parts:
+                freqs[parts[0]] = int(parts[1])  # a repeated word keeps its last frequency...
+                total += int(parts[1])  # ...and counts in the total each time (as jieba does)
+    lines = sorted(f"{w} {n}\n".encode() for w, n in freqs.items())
+    return f"#total {total}\n".encode() + b"".join(lines)
 
 
 USER_DICT = Path(os.environ.get("WENSOU_USER_DICT") or paths.USER_DICT)
@@ -247,15 +402,15 @@ class Word(NamedTuple):
     end: int
 
 
-def _words(folded: str) -> Iterator[tuple[str, int]]:
+def _words(folded: str, cut=None) -> Iterator[tuple[str, int]]:
     """(word, start) for the jieba words of CJK text and the whole Latin words/numbers.
 
     The whole text goes to the segmenter in one call (a call per CJK run cost 8x more);
     whatever it returns that is not CJK is split into Latin units, punctuation dropped.
     """
     start = 0
-    for piece in segmenter.cut(folded):
-        if _CJK_CHAR_RE.match(piece):
+    for piece in (cut or segmenter.cut)(folded):
+        if _starts_cjk(piece):
             yield piece, start
         elif not piece.isspace():
             for m in _LATIN_RE.finditer(piece):
@@ -276,7 +431,7 @@ def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
     pieces = Counter(segmenter.cut(fold(text) if folded is None else folded))
     counts: dict[str, int] = {}
     for piece, n in pieces.items():
-        if _CJK_CHAR_RE.match(piece):
+        if _starts_cjk(piece):
             counts[piece] = counts.get(piece, 0) + n
         elif not piece.isspace():
             for w in _LATIN_RE.findall(piece):
@@ -286,10 +441,12 @@ def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
 
 @lru_cache(maxsize=4096)
 def query_words(text: str) -> tuple[str, ...]:
-    return tuple(w.text for w in word_tokens(text))
+    """The words of a query, as `word_tokens` gives them (cut by `_Segmenter.cut_query`)."""
+    return tuple(w for w, _ in _words(fold(text), segmenter.cut_query))
 
 
-if __name__ == "__main__":  # regenerate the shipped fold table after an OpenCC upgrade
+if __name__ == "__main__":  # regenerate the shipped tables after an OpenCC or jieba upgrade
     FOLD_TABLE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
                                      ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"wrote {FOLD_TABLE}")
+    JIEBA_WORDS.write_bytes(_jieba_words())
+    print(f"wrote {FOLD_TABLE} and {JIEBA_WORDS}")

@@ -156,3 +156,42 @@ def test_shipped_fold_table_is_what_the_installed_opencc_gives():
 
     assert analysis._load_fold_table() == analysis._build_fold_table(), \
         "indexer/data/fold.json is stale: run `python -m indexer.analysis`"
+
+
+def test_shipped_jieba_word_list_is_jiebas_dictionary():
+    # the sorted word list a query is cut with before jieba's full dictionary is built;
+    # after a jieba upgrade: `python -m indexer.analysis`
+    from indexer import analysis
+
+    assert analysis.JIEBA_WORDS.read_bytes() == analysis._jieba_words(), \
+        "indexer/data/jieba_words.txt is stale: run `python -m indexer.analysis`"
+
+
+def test_a_query_cut_before_the_full_dictionary_is_built_is_jiebas_cut(demo_articles):
+    # every sentence of the demo articles (both scripts, Latin, digits, the user words among
+    # them) and every user word alone, cut as a query by a fresh segmenter, which builds no
+    # full dictionary for it, and by the full dictionary
+    from indexer.analysis import _Segmenter, _user_words
+
+    sentences = {w for w, _, _ in _user_words()} | {"高质量发展的新时代", "covid-19疫情防控", "行政院公报第30卷"}
+    for article in demo_articles.values():
+        for text in (article.title or "", article.body or ""):
+            sentences.update(s[:60] for s in re.split(r"[。！？\n]", fold(text)) if s.strip())
+    assert len(sentences) > 1000
+    differ = []
+    for sentence in sorted(sentences):
+        fresh = _Segmenter()
+        cut = fresh.cut_query(sentence)
+        assert fresh._cut is None  # cut without the full dictionary
+        if cut != segmenter.cut(sentence):
+            differ.append((sentence, cut, segmenter.cut(sentence)))
+    assert not differ, differ[:3]
+
+
+def test_a_long_lived_process_builds_the_full_dictionary_after_a_few_queries():
+    from indexer.analysis import _Segmenter
+
+    fresh = _Segmenter()
+    cuts = [fresh.cut_query("生态环境部发布公告") for _ in range(20)]
+    assert fresh._cut is not None
+    assert all(cut == segmenter.cut("生态环境部发布公告") for cut in cuts)
