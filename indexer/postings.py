@@ -10,29 +10,41 @@ import numpy as np
 
 from indexer.analysis import Unit
 from indexer.exact import Plan
-from indexer.whoosh_internals import exact_leaves
+from indexer.whoosh_internals import exact_leaves, word_postings
+
+# exact field → the word field indexed from the same text (indexer.schema.document_fields)
+_WORD_FIELD = {"title_x": "title", "body_x": "body"}
 
 
 class ExactPostings:
-    """Phrase lookups over one searcher's segments, in global docnums, deleted articles left out."""
+    """Phrase lookups over one searcher's segments, in global docnums, deleted articles left out.
+
+    A phrase of three or more characters is first narrowed by its character pairs, then each
+    candidate's unit stream is checked (~1.5 µs an article). Where jieba kept the whole phrase
+    as one word (改革开放, 中华人民共和国), the articles whose word postings hold that word are
+    sure matches: only the other candidates are checked.
+    """
 
     def __init__(self, searcher) -> None:
         self._leaves = exact_leaves(searcher)
+        self._readers = [leaf for leaf, _offset in searcher.reader().leaf_readers()]
         self.doc_count = searcher.doc_count_all()
 
     def phrase(self, fieldname: str, seq: list[Unit], within: np.ndarray | None = None) -> np.ndarray:
         """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
         (only those among `within`, sorted docnums, when given)."""
         plan = Plan(seq)
+        word_field = _WORD_FIELD.get(fieldname) if plan.confirm and plan.text else None
         parts = []
-        for seg, offset, live in self._leaves:
+        for (seg, offset, live), leaf in zip(self._leaves, self._readers):
             subset = None
             if within is not None:
                 lo, hi = np.searchsorted(within, (offset, offset + seg.n_docs))
                 if lo == hi:
                     continue
                 subset = within[lo:hi] - offset
-            local = seg.phrase(fieldname, plan, subset)
+            sure = word_postings(leaf, word_field, plan.text, subset)[0] if word_field else None
+            local = seg.phrase(fieldname, plan, subset, sure)
             if not len(local):
                 continue
             local = local.astype(np.int64)

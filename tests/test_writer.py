@@ -121,6 +121,7 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
     """The keys, the rarest-first intersection and the confirmation together find exactly the
     articles whose unit stream holds the phrase's, for phrases cut from the texts and others."""
     streams = [unit_stream(fold(t)) for t in texts]
+    parallel_from = exact.PARALLEL_FROM
     builder = exact.Builder()
     for s in streams:
         builder.add({"body_x": s})
@@ -143,6 +144,11 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
             found = seg.phrase("body_x", plan)
             assert found.astype(np.int64).tolist() == expected, (phrase, texts)
             assert not len(seg.phrase("title_x", plan))
+            # articles already known to hold it (jieba's word postings) skip the check, and the
+            # check split between threads finds the same
+            exact.PARALLEL_FROM = rnd.choice([1, 10**9])
+            sure = np.array(sorted(rnd.sample(expected, rnd.randrange(len(expected) + 1))), dtype=np.int64)
+            assert seg.phrase("body_x", plan, None, sure).astype(np.int64).tolist() == expected
             # among given candidates only (lists stored as bitmaps test the candidates' bits)
             within = sorted(rnd.sample(range(len(streams)), rnd.randrange(len(streams) + 1)))
             found = seg.phrase("body_x", plan, np.array(within, dtype=np.int64))
@@ -150,7 +156,44 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
             if not plan.confirm and len(plan.keys) == 1:  # one key decides: its list's size
                 assert seg.count("body_x", plan.keys[0]) == len(expected)
     finally:
+        exact.PARALLEL_FROM = parallel_from
         seg.close()
+
+
+def test_a_stream_at_the_very_end_of_the_file_is_checked_whole(tmp_path):
+    # NumPy reads the mapped file as one bytes string without its trailing NULs; a stream
+    # ending there (a Latin unit's last UTF-16 byte is 0) is checked by mmap.find instead
+    builder = exact.Builder()
+    for text in ("报告ab", "报告ab报告", "ab"):
+        builder.add({"body_x": unit_stream(fold(text))})
+    builder.write(tmp_path / "seg.wx")
+    seg = exact.Segment(tmp_path / "seg.wx")
+    try:
+        plan = exact.Plan(units("告ab"))
+        assert seg.phrase("body_x", plan).tolist() == [0, 1]
+        seg._as_string()
+        seg._string_end = int(seg._arrays["body_x.toffs"][1]) + seg._text_base["body_x"] - 1
+        assert seg.phrase("body_x", plan).tolist() == [0, 1]
+    finally:
+        seg.close()
+
+
+def test_phrases_that_are_jieba_words_are_found_in_every_article_holding_them(tmp_path, demo_docs):
+    """A phrase jieba keeps as one word: the articles whose word postings hold it are taken
+    unchecked; every other article holding it must still be found, and none without it."""
+    ix = _build(tmp_path, "words", demo_docs, procs=1)
+    streams = {f: [unit_stream(fold(d[f])) for d in demo_docs] for f in ("title", "body")}
+    words = sorted({w for d in demo_docs for w in word_counts(d["body"]) if len(w) >= 3 and units(w)
+                    and all(u.cjk for u in units(w))})
+    assert len(words) > 200
+    with ix.searcher() as s:
+        exact_ = ExactPostings(s)
+        ids = [s.stored_fields(i)["id"] for i in range(s.doc_count_all())]
+        by_id = {d["id"]: i for i, d in enumerate(demo_docs)}
+        for word in words[::3]:
+            for f in ("title", "body"):
+                found = {ids[d] for d in exact_.phrase(f + "_x", units(word)).tolist()}
+                assert found == {d["id"] for d in demo_docs if word in streams[f][by_id[d["id"]]]}, (word, f)
 
 
 def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_nothing(
