@@ -105,7 +105,7 @@ class SearchEngine:
             ranked = order(stop)[start:]
             duplicates = [0] * len(ranked)
         else:
-            n = stop
+            n = 2 * stop  # reposts collapse into one story: rank past the page at once (costs little)
             while True:  # rank further until the page has its distinct stories
                 ordered = order(n)
                 kept, dups, n_stories = dedup.collapse([d for d, _ in ordered], everything, stories)
