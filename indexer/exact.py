@@ -573,6 +573,7 @@ class Segment:
 
 
 PARALLEL_FROM = 512  # candidates from which a check is split between threads
+_WORKERS = min(os.cpu_count() or 1, 4)
 _pool = None
 _pool_lock = threading.Lock()
 
@@ -580,7 +581,7 @@ _pool_lock = threading.Lock()
 def _find(whole: np.ndarray, pattern: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """`whole.find(pattern, start, end)` for each start and end (-1 where absent)."""
     needle = np.array(pattern, dtype=f"S{len(pattern)}")
-    workers = min(os.cpu_count() or 1, 4)
+    workers = _WORKERS
     if len(starts) < PARALLEL_FROM or workers == 1:
         return np.strings.find(whole, needle, starts, ends)
     global _pool

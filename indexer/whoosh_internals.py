@@ -48,7 +48,7 @@ if tuple(whoosh.__version__) != WRITTEN_FOR:
 # ------------------------------------------------------------------------------ codec
 
 INLINE_LIMIT = 16
-BLOCK_LIMIT = 1024  # postings per W3 block: ranking reads whole lists, block by block (Whoosh: 128)
+BLOCK_LIMIT = 4096  # postings per W3 block: ranking reads whole lists, block by block (Whoosh: 128)
 COMPRESSION = 1
 _TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, doc freq, min/max length, max weight, min/max id
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
