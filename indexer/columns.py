@@ -96,6 +96,12 @@ class Labels:
         np.cumsum(lengths, out=self.ptr[1:])
         index = self.index
         self.ids = np.fromiter((index[v] for vs in per_doc for v in vs), dtype=np.int32, count=int(self.ptr[-1]))
+        # most articles hold one value (a source, a column): each article's first value (-1:
+        # none), and the articles holding more, whose further values are counted apart
+        self._first = np.full(n, -1, dtype=np.int32)
+        held = lengths > 0
+        self._first[held] = self.ids[self.ptr[:-1][held]]
+        self._several = np.flatnonzero(lengths > 1)
 
     def _entries(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the positions in `ids` of every entry of `docs`, concatenated; each doc's count)."""
@@ -107,9 +113,25 @@ class Labels:
         return np.repeat(starts, lengths) + within, lengths
 
     def counts(self, docs: np.ndarray) -> np.ndarray:
-        """How many of `docs` hold each value (indexed by value id)."""
-        entries, _ = self._entries(docs)
-        return np.bincount(self.ids[entries], minlength=len(self.names))
+        """How many of `docs` (sorted, unique) hold each value (indexed by value id)."""
+        first = self._first[docs]
+        counts = np.bincount(first[first >= 0], minlength=len(self.names))
+        if len(self._several) and len(docs):
+            several = self._several
+            if len(docs) > len(several):  # which of them are among the docs: a mask is cheaper
+                chosen = np.zeros(len(self._first), dtype=bool)
+                chosen[docs] = True
+                several = several[chosen[several]]
+            else:
+                i = np.searchsorted(docs, several)
+                i[i == len(docs)] = 0
+                several = several[docs[i] == several]
+            if len(several):
+                entries, lengths = self._entries(several)
+                rest = np.ones(len(entries), dtype=bool)
+                rest[np.cumsum(lengths) - lengths] = False  # each article's first: counted above
+                counts += np.bincount(self.ids[entries[rest]], minlength=len(self.names))
+        return counts
 
     def holds(self, docs: np.ndarray, values: Iterable[str]) -> np.ndarray:
         """A boolean mask over `docs`: which hold any of `values`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.analysis import Unit
-from indexer.exact import Plan
+from indexer.exact import Plan, intersect
 from indexer.whoosh_internals import exact_leaves, word_postings
 
 # exact field → the word field indexed from the same text (indexer.schema.document_fields)
@@ -29,10 +29,23 @@ class ExactPostings:
         self._leaves = exact_leaves(searcher)
         self._readers = [leaf for leaf, _offset in searcher.reader().leaf_readers()]
         self.doc_count = searcher.doc_count_all()
+        # one search asks for the same phrase more than once (matching, then the title bonus
+        # and the pair scores of ranking): each answer is kept while this object lives (a search)
+        self._answers: dict[tuple, np.ndarray] = {}
 
     def phrase(self, fieldname: str, seq: list[Unit], within: np.ndarray | None = None) -> np.ndarray:
         """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
         (only those among `within`, sorted docnums, when given)."""
+        key = (fieldname, tuple((u.text, u.cjk) for u in seq))
+        known = self._answers.get(key)
+        if known is not None:
+            return known if within is None else intersect(known, within)
+        found = self._phrase(fieldname, seq, within)
+        if within is None:
+            self._answers[key] = found
+        return found
+
+    def _phrase(self, fieldname: str, seq: list[Unit], within: np.ndarray | None) -> np.ndarray:
         plan = Plan(seq)
         word_field = _WORD_FIELD.get(fieldname) if plan.confirm and plan.text else None
         parts = []

@@ -3,8 +3,11 @@ a joint document counts for each of its publishing bodies, the column (栏目) f
 values of one filter find either, and every facet says whether its list was cut."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.ingest import run_ingest
 from indexer.search import SearchEngine, SearchRequest
@@ -147,3 +150,19 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
     with SearchEngine(tmp_path / "index") as engine:
         assert counts(search(engine, query="修正 OR 公告"), "column") == {"公告": 1, "法規": 3}
         assert {h.id for h in search(engine, columns=["法規"]).hits} == {"j1", "j3", "n1"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["生態環境部", "行政院", "內政部", "銓敘部", "a", "b"]), max_size=4, unique=True),
+                max_size=40), st.randoms())
+def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_doc, rnd):
+    # articles with no value, one value (counted through the first-value column) and several
+    from collections import Counter
+
+    from indexer.columns import Labels
+
+    labels = Labels(per_doc)
+    docs = sorted(rnd.sample(range(len(per_doc)), rnd.randrange(len(per_doc) + 1)))
+    counts = labels.counts(np.array(docs, dtype=np.int64))
+    expected = Counter(v for d in docs for v in per_doc[d])
+    assert {labels.names[i]: int(c) for i, c in enumerate(counts) if c} == dict(expected)
