@@ -10,10 +10,16 @@ holds, for each exact field (title, body, source, authors):
   once: every CJK character (unigram), every two consecutive CJK units (bigram), and a hash
   of every Latin unit. The lists are built by sorting (key, article) pairs of the whole batch.
 
+- lists for the segment's frequent four-character strings (title and body): every run of
+  four CJK characters that occurs often in the segment (一带一路, 脱贫攻坚, 乡村振兴), chosen from
+  an even sample of its articles when the segment is written, gets its own exact list.
+
 A query phrase is answered the Zoekt / Code Search way: the lists of its keys are intersected,
 rarest first, and where the keys alone do not decide it (more than two units, or a Latin unit,
 whose key is a hash), each candidate is confirmed by finding the phrase's own unit stream in
-the article's. One CJK character or two CJK characters are answered by one list.
+the article's. One CJK character or two CJK characters are answered by one list, and so are
+four CJK characters that have a list of their own: the phrases that check the most articles
+otherwise (a frequent phrase has many candidates, nearly all of them true).
 """
 from __future__ import annotations
 
@@ -41,6 +47,13 @@ TAG_UNI, TAG_BI, TAG_LATIN = 1 << _TAG_SHIFT, 2 << _TAG_SHIFT, 3 << _TAG_SHIFT
 _PAYLOAD = (1 << _TAG_SHIFT) - 1
 _CP_BITS = 18  # every CJK code point is below 0x40000
 _FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys (a run of pairs)
+GRAM = 4  # characters of the frequent strings given lists of their own
+GRAM_FIELDS = ("title_x", "body_x")
+_GRAM_SAMPLE_UNITS = 1 << 21  # stream characters sampled (evenly over the articles) to choose them
+_GRAM_MIN_SHARE = 1 / 100  # chosen when found at least this often per sampled article...
+_GRAM_MIN_COUNT = 8  # ...and at least this many times in the sample
+_GRAM_MAX = 4096  # at most this many per field and segment (the most frequent)
+_GRAM_CHUNK_UNITS = 1 << 20  # stream characters turned into strings at a time
 _KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
 
 
@@ -112,6 +125,46 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+def _gram_key(text: str) -> int | None:
+    """The key of a four-character CJK string: its UTF-16 code units, 16 bits each."""
+    if any(ord(c) > 0xFFFF for c in text):
+        return None
+    key = 0
+    for c in text:
+        key = key << 16 | ord(c)
+    return key
+
+
+def _cjk_units() -> np.ndarray:
+    """Which UTF-16 code units are CJK characters (a unit stream holds nothing else there)."""
+    table = np.zeros(1 << 16, dtype=bool)
+    for lo, hi in _CJK.tolist():
+        if lo <= 0xFFFF:
+            table[lo:min(hi, 0xFFFF) + 1] = True
+    table[0xD800:0xE000] = False  # surrogates: halves of characters beyond the BMP
+    return table
+
+
+_CJK_UNITS = _cjk_units()
+
+
+def _grams(units: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, article) of every four consecutive CJK code units within one article's stream;
+    `units` is several streams one after the other, `docs` the article of each unit."""
+    if len(units) < GRAM:
+        return np.empty(0, np.uint64), np.empty(0, docs.dtype)
+    ok = _CJK_UNITS[units]
+    n = len(units) - GRAM + 1
+    start = ok[:n] & ok[1:n + 1] & ok[2:n + 2] & ok[3:n + 3] & (docs[:n] == docs[GRAM - 1:])
+    at = np.flatnonzero(start)
+    u = units.astype(np.uint64)
+    keys = u[at] << np.uint64(48)
+    keys |= u[at + 1] << np.uint64(32)
+    keys |= u[at + 2] << np.uint64(16)
+    keys |= u[at + 3]
+    return keys, docs[at]
+
+
 # ------------------------------------------------------------------------------- queries
 
 
@@ -119,7 +172,7 @@ class Plan:
     """How one phrase (a unit sequence) is looked up: its keys, and whether candidates need
     their unit stream checked."""
 
-    __slots__ = ("keys", "confirm", "pattern", "text")
+    __slots__ = ("keys", "confirm", "pattern", "text", "gram")
 
     def __init__(self, seq: list[Unit]) -> None:
         stream = units_stream(seq)
@@ -141,6 +194,8 @@ class Plan:
         self.pattern = stream.encode("utf-16-le")
         # the phrase as one word (CJK only): an article whose words hold it holds the phrase
         self.text = "".join(u.text for u in seq) if all(u.cjk for u in seq) else None
+        # four CJK characters of the Basic Multilingual Plane: maybe a frequent string's key
+        self.gram = _gram_key(self.text) if self.text and len(self.text) == GRAM else None
 
 
 # -------------------------------------------------------------------------------- writing
@@ -321,6 +376,81 @@ class _FieldBuilder:
         return ukeys, offs, docs
 
 
+    def _units(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """(UTF-16 code units, article of each) of articles lo..hi-1, read back from the file."""
+        toffs = np.frombuffer(self.toffs, dtype=np.int64)
+        start, end = int(toffs[lo]), int(toffs[hi])
+        data = os.pread(self.text._fd, end - start, start) if end > start else b""
+        units = np.frombuffer(data, dtype="<u2")
+        lengths = np.diff(toffs[lo:hi + 1]) // 2
+        return units, np.repeat(np.arange(lo, hi, dtype=np.int32), lengths)
+
+    def gram_lists(self, n_docs: int, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(keys, offsets, articles) of the field's frequent four-character strings: those found
+        at least _GRAM_MIN_SHARE times per article in an even sample of the articles (and
+        _GRAM_MIN_COUNT times), the _GRAM_MAX most frequent; then every article holding them."""
+        empty = (np.empty(0, np.uint64), np.zeros(1, np.uint32), np.empty(0, doc_type))
+        if self.text is None or not n_docs:
+            return empty
+        toffs = np.frombuffer(self.toffs, dtype=np.int64)
+        total_units = int(toffs[-1]) // 2
+        # the sample: the first articles of each of 16 even stretches of the segment
+        picks, lo_hi = 0, []
+        for k in range(16):
+            lo, hi = n_docs * k // 16, n_docs * (k + 1) // 16
+            if lo == hi:
+                continue
+            budget = int(toffs[lo]) // 2 + _GRAM_SAMPLE_UNITS // 16
+            end = max(lo + 1, int(np.searchsorted(toffs, budget * 2, side="right")) - 1)
+            lo_hi.append((lo, min(hi, end)))
+            picks += min(hi, end) - lo
+        if total_units <= _GRAM_SAMPLE_UNITS:
+            lo_hi, picks = [(0, n_docs)], n_docs
+        seen, times = [], []  # each stretch's strings counted apart: little memory at a time
+        for lo, hi in lo_hi:
+            k, c = np.unique(self._grams_of(lo, hi)[0], return_counts=True)
+            seen.append(k)
+            times.append(c)
+        keys, where = np.unique(np.concatenate(seen), return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate(times), minlength=len(keys))
+        del seen, times, where
+        if not len(keys):
+            return empty
+        frequent = counts >= max(_GRAM_MIN_COUNT, _GRAM_MIN_SHARE * picks)
+        keys, counts = keys[frequent], counts[frequent]
+        if len(keys) > _GRAM_MAX:
+            keys = np.sort(keys[np.argsort(-counts, kind="stable")[:_GRAM_MAX]])
+        if not len(keys):
+            return empty
+        # every article holding each chosen string, a stretch of articles at a time
+        pairs = []
+        lo = 0
+        while lo < n_docs:
+            hi = max(lo + 1, int(np.searchsorted(toffs, int(toffs[lo]) + 2 * _GRAM_CHUNK_UNITS, side="right")) - 1)
+            hi = min(hi, n_docs)
+            grams, docs = self._grams_of(lo, hi)
+            idx = np.searchsorted(keys, grams)
+            idx[idx == len(keys)] = 0
+            hit = keys[idx] == grams
+            found = (idx[hit].astype(np.uint64) << np.uint64(_DOC_BITS)) | docs[hit].astype(np.uint64)
+            found.sort()
+            if len(found):
+                pairs.append(found[np.concatenate(([True], found[1:] != found[:-1]))])
+            lo = hi
+        found = np.concatenate(pairs) if pairs else np.empty(0, np.uint64)
+        found.sort()  # stretches hold different articles: unique already
+        which = (found >> np.uint64(_DOC_BITS)).astype(np.int64)
+        docs = (found & np.uint64((1 << _DOC_BITS) - 1)).astype(doc_type)
+        counts = np.bincount(which, minlength=len(keys))
+        offs = np.zeros(len(keys) + 1, dtype=np.uint32)
+        np.cumsum(counts, out=offs[1:])
+        return keys, offs, docs
+
+    def _grams_of(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        units, docs = self._units(lo, hi)
+        return _grams(units, docs)
+
+
 class Builder:
     """Collects the unit streams of a segment's articles, in article order, and writes `.wx`."""
 
@@ -353,6 +483,12 @@ class Builder:
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
                        (f"{f}.dense", dense), (f"{f}.bits", bits),
                        (f"{f}.toffs", text_offs), (f"{f}.text", text)]
+            if f in GRAM_FIELDS:
+                g = f"{f}#{GRAM}"
+                gkeys, goffs, gdocs = fb.gram_lists(self.n_docs, doc_type)
+                goffs, gdocs, gdense, gbits = _bitmaps(goffs, gdocs, self.n_docs)
+                arrays += [(f"{g}.keys", gkeys), (f"{g}.offs", goffs), (f"{g}.docs", gdocs),
+                           (f"{g}.dense", gdense), (f"{g}.bits", gbits)]
         try:
             _write_arrays(path, {"docs": self.n_docs}, arrays)
         finally:
@@ -508,6 +644,13 @@ class Segment:
         candidates' bits instead (it is unpacked only when every key is a bitmap). `sure`
         (sorted local numbers) are articles known to hold the phrase: candidates among them
         need no check of their unit stream."""
+        if plan.gram is not None and f"{field}#{GRAM}.keys" in self._arrays:
+            found = self._lookup(f"{field}#{GRAM}", plan.gram)
+            if found is not None:  # a frequent string: its own list decides, nothing to check
+                if within is not None:
+                    return self._in_bitmap(f"{field}#{GRAM}", found, within) if isinstance(found, int) \
+                        else intersect(within, found)
+                return self._bitmap_docs(f"{field}#{GRAM}", found) if isinstance(found, int) else found
         lists, bitmaps = [], []
         for k in plan.keys:
             found = self._lookup(field, k)

@@ -122,11 +122,19 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
     articles whose unit stream holds the phrase's, for phrases cut from the texts and others."""
     streams = [unit_stream(fold(t)) for t in texts]
     parallel_from = exact.PARALLEL_FROM
+    limits = exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS
+    # frequent four-character strings: every one (sampled from stretches, read in small
+    # chunks), or only those met often enough
+    exact._GRAM_MIN_COUNT = rnd.choice([1, 2, 8])
+    exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = rnd.choice([(1 << 22, 1 << 20), (64, 8)])
     builder = exact.Builder()
     for s in streams:
         builder.add({"body_x": s})
     path = tmp_path_factory.mktemp("wx") / "seg.wx"
-    builder.write(path)
+    try:
+        builder.write(path)
+    finally:
+        exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = limits
     seg = exact.Segment(path)
     try:
         phrases = list(queries)
@@ -134,6 +142,7 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
             if t:
                 i = rnd.randrange(len(t))
                 phrases.append(t[i:i + rnd.randrange(1, 8)])
+                phrases.append(t[i:i + 4])
         for phrase in phrases:
             seq = units(fold(phrase))
             if not seq:
@@ -157,6 +166,44 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
                 assert seg.count("body_x", plan.keys[0]) == len(expected)
     finally:
         exact.PARALLEL_FROM = parallel_from
+        seg.close()
+
+
+def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
+    # 一带一路 in a third of the articles, in both scripts, with punctuation inside (a phrase
+    # ignores it), and split across two articles (never a match)
+    rng = random.Random(7)
+    filler = "经济发展改革开放国家政策合作交流建设推进"
+    texts = []
+    for i in range(600):
+        body = "".join(rng.choice(filler) for _ in range(rng.randrange(20, 80)))
+        if i % 3 == 0:
+            body += rng.choice(["一带一路", "一帶一路", "一带，一路", "“一带一路”倡议"]) + body[:5]
+        elif i % 3 == 1:
+            body += "一带"  # and the next article starts with 一路
+        else:
+            body = "一路" + body
+        texts.append(body)
+    streams = [unit_stream(fold(t)) for t in texts]
+    builder = exact.Builder()
+    for st_ in streams:
+        builder.add({"body_x": st_})
+    builder.write(tmp_path / "seg.wx")
+    seg = exact.Segment(tmp_path / "seg.wx")
+    try:
+        plan = exact.Plan(units("一带一路"))
+        assert plan.gram in seg._arrays["body_x#4.keys"].tolist()  # decided by its own list
+        expected = [i for i, st_ in enumerate(streams) if "一带一路" in st_]
+        assert len(expected) == 200
+        assert seg.phrase("body_x", plan).astype(np.int64).tolist() == expected
+        within = np.arange(0, 600, 2, dtype=np.int64)
+        assert seg.phrase("body_x", plan, within).astype(np.int64).tolist() == [i for i in expected if i % 2 == 0]
+        # a rare four-character string has no list of its own and is still found exactly
+        rare = exact.Plan(units("路经济发"))
+        assert rare.gram not in seg._arrays["body_x#4.keys"].tolist()
+        assert seg.phrase("body_x", rare).astype(np.int64).tolist() == \
+            [i for i, st_ in enumerate(streams) if "路经济发" in st_]
+    finally:
         seg.close()
 
 
