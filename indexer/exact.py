@@ -31,7 +31,6 @@ import tempfile
 import threading
 import weakref
 from array import array
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -731,6 +730,8 @@ def _find(whole: np.ndarray, pattern: bytes, starts: np.ndarray, ends: np.ndarra
     if _pool is None:
         with _pool_lock:
             if _pool is None:
+                from concurrent.futures import ThreadPoolExecutor  # 10 ms to import: when needed
+
                 _pool = ThreadPoolExecutor(workers, thread_name_prefix="wensou-confirm")
     bounds = np.linspace(0, len(starts), workers + 1).astype(np.int64)
     parts = _pool.map(lambda lo, hi: np.strings.find(whole, needle, starts[lo:hi], ends[lo:hi]),
