@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> None:
                                             "--workdir", str(workdir)], args.max_build_seconds)
                 entry["build"] = build or {"error": err}
                 if build:
+                    os.sync()  # the queries start once the build's writes are on disk, for every engine
                     exact = int(not args.exact_max_size or size <= args.exact_max_size)
                     query, err, spawned = _run_child(
                         ["--child", "query", "--engine", engine, "--size", str(size), "--workdir", str(workdir),
