@@ -324,6 +324,11 @@ def _word_file() -> _WordFile:
     return _WordFile(JIEBA_WORDS)
 
 
+def is_dictionary_word(word: str) -> bool:
+    """Whether `word` is in jieba's dictionary (looked up in the shipped word list)."""
+    return _word_file().seek(word.encode("utf-8"))[0] is not None
+
+
 def _words_inside(text: str) -> list[tuple[str, int | None, str | None]]:
     """The entries to add to an empty jieba instance so it cuts `text` like the full one: the
     dictionary words inside `text` and inside each user word, the filler, then the user words

@@ -33,6 +33,13 @@ def test_shipped_table_is_what_the_installed_opencc_gives():
         "indexer/data/variants.json is stale: run `python -m indexer.variants`"
 
 
+def test_shipped_traditional_tables_are_what_opencc_and_jieba_give():
+    from indexer.variants import TRADITIONAL, build_traditional
+
+    assert json.loads(TRADITIONAL.read_text(encoding="utf-8")) == build_traditional(), \
+        "indexer/data/traditional.json is stale: run `python -m indexer.variants`"
+
+
 def test_skipping_opencc_for_terms_without_a_convertible_character_loses_no_script_variant(demo_articles):
     # every 1- to 4-character piece of the demo titles and the start of their bodies, both scripts
     from indexer.variants import _opencc_script_variants, script_variants
@@ -69,6 +76,39 @@ def test_no_dictionary_word_in_either_script_loses_its_script_variant_to_the_sho
     assert [t for t in with_variant if not any(c in chars for c in t + fold(t))] == []
     assert script_variants("了解") == ["瞭解"]
     assert "发" not in chars and "發" not in chars  # 發/髮 both fold to 发: OpenCC not needed for 发展
+
+
+def test_taiwan_wordings_are_written_like_opencc_writes_them_without_loading_it(demo_articles):
+    # every Taiwan wording of the table, alone and inside other words, and pieces of the demo
+    # articles in Simplified form: the shipped tables give OpenCC's s2tw wherever they decide
+    from indexer.analysis import fold
+    from indexer.variants import _table, _to_traditional, _traditional
+
+    texts = set()
+    for t in _table()["taiwan"]:
+        texts.update((t, "推动" + t + "发展", "高" + t, t + "头发"))
+    for article in demo_articles.values():
+        text = fold(article.title or "") + fold((article.body or "")[:200])
+        texts.update(text[i:i + 6] for i in range(0, len(text), 3))
+    convert = _to_traditional()
+    differ = [(t, _traditional(t), convert(t)) for t in sorted(texts) if _traditional(t) != convert(t)]
+    assert len(texts) > 5000
+    # where they differ, OpenCC matched a phrase across two of jieba's words (推动执行长发展 →
+    # 推動執行長髮展, from 长发 "long hair"); the same characters either way, written otherwise
+    assert all(fold(ours) == fold(theirs) == t for t, ours, theirs in differ), differ[:5]
+    assert len(differ) <= len(texts) // 100, differ[:5]
+    assert _traditional("高品质发展") == "高品質發展" and _traditional("理发店") == convert("理发店")
+
+
+def test_a_taiwan_variant_is_shown_without_loading_opencc():
+    import subprocess
+    import sys
+
+    code = ("import sys; from indexer.variants import variants; "
+            "print(variants('高质量发展'), 'opencc' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(TABLE.parents[2])).stdout
+    assert out.strip() == "['高品質發展'] False"
 
 
 def test_a_script_difference_alone_is_not_a_variant():
