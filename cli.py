@@ -7,11 +7,16 @@ A thin shell over `indexer`: it turns options into requests, renders results as 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
-import click
+# NumPy's BLAS starts a thread per core when imported; wensou does no linear algebra, and the
+# threads cost a command-line search CPU time it shares with everything else on the machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from indexer import paths as paths_mod
 
