@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,9 +40,16 @@ MIN_CHARS = 60
 MAX_REPS = 8  # per LSH bucket: a story repeated 10,000 times is compared with a few, not all
 FILENAME = "clusters.npy"
 
-_rng = np.random.default_rng(20240205)  # fixed: signatures are comparable across processes
-_A = (_rng.integers(1, 2**63 - 1, NUM_PERM, dtype=np.uint64) | np.uint64(1))
-_B = _rng.integers(0, 2**63 - 1, NUM_PERM, dtype=np.uint64)
+
+@lru_cache(maxsize=1)
+def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    """The hash functions' (a, b), from a fixed seed: signatures are comparable across processes.
+    Drawn on first use (importing numpy.random costs a search's start-up ~12 ms)."""
+    rng = np.random.default_rng(20240205)
+    a = rng.integers(1, 2**63 - 1, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+    return a, rng.integers(0, 2**63 - 1, NUM_PERM, dtype=np.uint64)
+
+
 _POW = np.array([pow(1_000_003, SHINGLE - 1 - j, 2**64) for j in range(SHINGLE)], dtype=np.uint64)
 _NOT_TEXT = re.compile(r"[\W_]+")
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
@@ -65,8 +73,9 @@ def _chars_signature(text: str) -> np.ndarray:
     windows = np.lib.stride_tricks.sliding_window_view(cps, SHINGLE)
     with np.errstate(over="ignore"):
         shingles = np.unique((windows * _POW).sum(axis=1, dtype=np.uint64))
-        hashed = np.multiply.outer(shingles, _A)  # wraps mod 2**64
-        hashed += _B
+        a, b = _coefficients()
+        hashed = np.multiply.outer(shingles, a)  # wraps mod 2**64
+        hashed += b
     # the high 32 bits of the smallest hash: the smallest of the high 32 bits (a monotone map)
     return (hashed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
 
