@@ -720,6 +720,15 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start a new pool there if needed."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _find(whole: np.ndarray, pattern: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """`whole.find(pattern, start, end)` for each start and end (-1 where absent)."""
     needle = np.array(pattern, dtype=f"S{len(pattern)}")

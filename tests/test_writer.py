@@ -273,3 +273,29 @@ def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_not
                 assert np.allclose(sub_weights[sub_keep], weights[keep])
                 checked += len(expected_ids) > 8
         assert checked > 50  # many words span several blocks
+
+
+def test_a_forked_process_checks_phrases_after_its_parent_did(monkeypatch):
+    # the parent's check threads do not exist in a child made by fork: the child starts its own
+    import multiprocessing
+
+    monkeypatch.setattr(exact, "PARALLEL_FROM", 1)
+    whole = np.frombuffer("报告ab报告".encode("utf-16-le") * 50, dtype="S600", count=1)
+    starts = np.arange(0, 600, 12, dtype=np.int64)
+    ends = starts + 12
+    expected = exact._find(whole, "ab".encode("utf-16-le"), starts, ends).tolist()
+    assert expected[:2] == [4, 16]
+
+    def child(queue):
+        queue.put(exact._find(whole, "ab".encode("utf-16-le"), starts, ends).tolist())
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=child, args=(queue,))
+    proc.start()
+    try:
+        assert queue.get(timeout=20) == expected
+    finally:
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
