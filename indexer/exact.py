@@ -392,19 +392,17 @@ class _FieldBuilder:
         if self.text is None or not n_docs:
             return empty
         toffs = np.frombuffer(self.toffs, dtype=np.int64)
-        total_units = int(toffs[-1]) // 2
-        # the sample: the first articles of each of 16 even stretches of the segment
-        picks, lo_hi = 0, []
-        for k in range(16):
-            lo, hi = n_docs * k // 16, n_docs * (k + 1) // 16
-            if lo == hi:
-                continue
-            budget = int(toffs[lo]) // 2 + _GRAM_SAMPLE_UNITS // 16
-            end = max(lo + 1, int(np.searchsorted(toffs, budget * 2, side="right")) - 1)
-            lo_hi.append((lo, min(hi, end)))
-            picks += min(hi, end) - lo
-        if total_units <= _GRAM_SAMPLE_UNITS:
-            lo_hi, picks = [(0, n_docs)], n_docs
+        # the sample: every article, or the first articles of each of 16 even stretches
+        lo_hi = [(0, n_docs)]
+        if int(toffs[-1]) // 2 > _GRAM_SAMPLE_UNITS:
+            lo_hi = []
+            for k in range(16):
+                lo, hi = n_docs * k // 16, n_docs * (k + 1) // 16
+                if lo < hi:
+                    budget = int(toffs[lo]) + 2 * (_GRAM_SAMPLE_UNITS // 16)  # bytes: 2 a unit
+                    end = max(lo + 1, int(np.searchsorted(toffs, budget, side="right")) - 1)
+                    lo_hi.append((lo, min(hi, end)))
+        picks = sum(hi - lo for lo, hi in lo_hi)
         seen, times = [], []  # each stretch's strings counted apart: little memory at a time
         for lo, hi in lo_hi:
             k, c = np.unique(self._grams_of(lo, hi)[0], return_counts=True)
@@ -572,6 +570,10 @@ class Segment:
             self._arrays[name] = np.frombuffer(mm, dtype=dtype, count=count, offset=base + off)
             if name.endswith(".text"):
                 self._text_base[name[:-5]] = base + off
+        # the whole file as one NumPy bytes string (a view, for the phrase check), which NumPy
+        # reads without its trailing NULs: where that string ends
+        self._string = np.frombuffer(mm, dtype=f"S{len(mm)}", count=1)
+        self._string_end = int(np.strings.str_len(self._string)[0])
 
     def close(self) -> None:
         self._arrays = {}
@@ -628,11 +630,14 @@ class Segment:
 
     def docs(self, field: str, key: int) -> np.ndarray:
         found = self._lookup(field, key)
-        if found is None:
-            return _EMPTY
-        if isinstance(found, int):
-            return self._bitmap_docs(field, found)
-        return found
+        return _EMPTY if found is None else self._found_docs(field, found)
+
+    def _found_docs(self, field: str, found: np.ndarray | int, within: np.ndarray | None = None) -> np.ndarray:
+        """The articles of what `_lookup` found (a list, or a bitmap's index), only those among
+        `within` (sorted) when given."""
+        if within is not None:
+            return self._in_bitmap(field, found, within) if isinstance(found, int) else intersect(within, found)
+        return self._bitmap_docs(field, found) if isinstance(found, int) else found
 
     def phrase(self, field: str, plan: Plan, within: np.ndarray | None = None,
                sure: np.ndarray | None = None) -> np.ndarray:
@@ -646,10 +651,7 @@ class Segment:
         if plan.gram is not None and f"{field}#{GRAM}.keys" in self._arrays:
             found = self._lookup(f"{field}#{GRAM}", plan.gram)
             if found is not None:  # a frequent string: its own list decides, nothing to check
-                if within is not None:
-                    return self._in_bitmap(f"{field}#{GRAM}", found, within) if isinstance(found, int) \
-                        else intersect(within, found)
-                return self._bitmap_docs(f"{field}#{GRAM}", found) if isinstance(found, int) else found
+                return self._found_docs(f"{field}#{GRAM}", found, within)
         lists, bitmaps = [], []
         for k in plan.keys:
             found = self._lookup(field, k)
@@ -690,7 +692,7 @@ class Segment:
         docs = docs.astype(np.int64)
         starts = offs[docs] + base
         ends = offs[docs + 1] + base
-        found = _find(self._as_string(), pattern, starts, ends)
+        found = _find(self._string, pattern, starts, ends)
         # NumPy reads a bytes string without its trailing NULs: a stream ending the file there
         for i in np.flatnonzero(ends > self._string_end).tolist():
             found[i] = self._mm.find(pattern, int(starts[i]), int(ends[i]))
@@ -701,17 +703,6 @@ class Segment:
                 p = self._mm.find(pattern, p + 1, e)
             keep[i] = p != -1
         return docs[keep]
-
-    def _as_string(self) -> np.ndarray:
-        """The whole mapped file as one NumPy bytes string (a view: nothing is copied)."""
-        whole = getattr(self, "_whole", None)
-        if whole is None:
-            end = len(self._mm)
-            while end and self._mm[end - 1] == 0:
-                end -= 1
-            self._string_end = end
-            whole = self._whole = np.frombuffer(self._mm, dtype=f"S{len(self._mm)}", count=1)
-        return whole
 
 
 PARALLEL_FROM = 512  # candidates from which a check is split between threads

@@ -218,7 +218,6 @@ def test_a_stream_at_the_very_end_of_the_file_is_checked_whole(tmp_path):
     try:
         plan = exact.Plan(units("告ab"))
         assert seg.phrase("body_x", plan).tolist() == [0, 1]
-        seg._as_string()
         seg._string_end = int(seg._arrays["body_x.toffs"][1]) + seg._text_base["body_x"] - 1
         assert seg.phrase("body_x", plan).tolist() == [0, 1]
     finally:
