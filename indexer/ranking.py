@@ -60,17 +60,17 @@ class Matched:
         self.docs = docs
         self._slot = None
         if len(docs) * 16 >= doc_count:
-            self._slot = np.full(max(doc_count, int(docs[-1]) + 1), -1, dtype=np.int32)
+            self._slot = np.full(doc_count, -1, dtype=np.int32)
             self._slot[docs] = np.arange(len(docs), dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def slots(self, docs: np.ndarray) -> np.ndarray:
-        """Each of `docs`' index among the matched articles, -1 where it is not one of them."""
+        """Each of `docs`' (docnums of the index) index among the matched articles, -1 where it
+        is not one of them."""
         if self._slot is not None:
-            inside = docs < len(self._slot)
-            return self._slot[docs] if inside.all() else np.where(inside, self._slot[np.where(inside, docs, 0)], -1)
+            return self._slot[docs]
         idx = np.searchsorted(self.docs, docs)
         idx[idx == len(self.docs)] = 0
         return np.where(self.docs[idx] == docs, idx, -1) if len(self.docs) else np.full(len(docs), -1)
