@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.article import split_sources
+from indexer.exact import intersect
 
 AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.schema)
 
@@ -123,9 +124,7 @@ class Labels:
                 chosen[docs] = True
                 several = several[chosen[several]]
             else:
-                i = np.searchsorted(docs, several)
-                i[i == len(docs)] = 0
-                several = several[docs[i] == several]
+                several = intersect(several, docs)
             if len(several):
                 entries, lengths = self._entries(several)
                 rest = np.ones(len(entries), dtype=bool)
