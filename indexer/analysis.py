@@ -363,8 +363,9 @@ def _dictionary_words_inside(pieces: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
-def _jieba_words() -> bytes:
-    """The content of `JIEBA_WORDS`, from jieba's dictionary (the one rjieba embeds)."""
+def jieba_dictionary() -> tuple[dict[str, int], int]:
+    """(word → frequency, frequency total) of jieba's dictionary (the one rjieba embeds), read
+    from the installed jieba package."""
     import jieba
 
     freqs: dict[str, int] = {}
@@ -375,6 +376,12 @@ def _jieba_words() -> bytes:
             if parts:
                 freqs[parts[0]] = int(parts[1])  # a repeated word keeps its last frequency...
                 total += int(parts[1])  # ...and counts in the total each time (as jieba does)
+    return freqs, total
+
+
+def _jieba_words() -> bytes:
+    """The content of `JIEBA_WORDS`, from jieba's dictionary."""
+    freqs, total = jieba_dictionary()
     lines = sorted(f"{w} {n}\n".encode() for w, n in freqs.items())
     return f"#total {total}\n".encode() + b"".join(lines)
 

@@ -30,7 +30,7 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.analysis import fold
+from indexer.analysis import fold, is_dictionary_word, jieba_dictionary, segmenter
 from indexer.paths import PACKAGE_DATA
 
 TABLE = PACKAGE_DATA / "variants.json"  # written by `python -m indexer.variants` (build_table)
@@ -176,13 +176,10 @@ def build_traditional() -> dict:
     `_traditional`): each character's own conversion where it changes; the characters some
     dictionary word converts otherwise (发 in 头发); and those words of jieba's dictionary whose
     conversion is not their characters' own."""
-    import jieba
-
     s2tw = _to_traditional()
     chars = [chr(c) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00)) for c in range(lo, hi)]
     own = {a: b for a, b in zip(chars, s2tw("\n".join(chars)).split("\n")) if a != b and len(b) == 1}
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
-        words = sorted({fold(line.split()[0]) for line in f if line.strip()})
+    words = sorted({fold(w) for w in jieba_dictionary()[0]})
     ambiguous: set[str] = set()
     exceptions: dict[str, str] = {}
     for word, converted in zip(words, s2tw("\n".join(words)).split("\n")):
@@ -236,8 +233,6 @@ def _traditional(text: str) -> str:
     own, ambiguous, words = _traditional_tables()
     if not any(c in ambiguous for c in text):
         return text.translate(own)
-    from indexer.analysis import is_dictionary_word, segmenter
-
     out = []
     for piece in segmenter.cut_query(text):
         if piece in words:
