@@ -8,8 +8,10 @@
    (`SourceMissing`) unless `drop_missing` says to forget it.
 2. *Read*: walk the sources, read and extract each file (in worker processes for large runs);
    an incremental ingest skips files whose content hash and options are unchanged.
-3. *Catalogue*: decide which articles are stored (`indexer.catalogue`: duplicates stored once,
-   colliding ids from another source prefixed), and count what was added, updated, unchanged
+3. *Catalogue*: decide which articles are stored and under which id (`indexer.catalogue`: ids
+   are identity, so identical content under two ids is two articles, counted as kept reposts
+   and collapsed at search time; an id repeated within one source is reported; colliding ids
+   from another source prefixed), and count what was added, updated, unchanged
    and removed against the live generation, so the counts always add up to what it holds.
 4. *Write*: a new generation (see `indexer.store`), from scratch for a rebuild or from hard
    links to the live one for an ingest, with its manifest, sources and build report; then the
@@ -122,6 +124,7 @@ class IngestReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    reposts: int = 0  # articles stored whose title and text equal an earlier article's
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[Skipped] = field(default_factory=list)
     renamed: list[Skipped] = field(default_factory=list)
@@ -137,6 +140,7 @@ class IngestReport:
         records = (f", {self.records_skipped} bad record{'s' if self.records_skipped != 1 else ''}"
                    if self.records_skipped else "")
         renamed = f", {len(self.renamed)} renamed" if self.renamed else ""
+        renamed += f", {self.reposts} kept as reposts" if self.reposts else ""
         head = (f"{self.mode}: {self.articles} articles in {self.generation}" if self.changed else
                 f"{self.mode}: nothing changed, {self.articles} articles in {self.generation} stay live")
         return (f"{head} ({self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
@@ -149,7 +153,7 @@ class IngestReport:
             "mode": self.mode, "generation": self.generation, "changed": self.changed, "files": self.files,
             "files_skipped": self.files_skipped, "records_skipped": self.records_skipped,
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "removed": self.removed, "articles": self.articles, "previous_articles": self.previous_articles,
+            "removed": self.removed, "reposts": self.reposts, "articles": self.articles, "previous_articles": self.previous_articles,
             "duplicates": [str(s) for s in self.duplicates],
             "renamed": [{"path": s.path, "reason": s.reason} for s in self.renamed],
             "removed_articles": [{"id": r.id, "path": r.path, "reason": r.reason} for r in self.removed_articles],
@@ -486,6 +490,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
                         continue
                     if note:
                         report.renamed.append(Skipped(sf.relpath, note))
+                    if catalogue.repost_of(item.id):
+                        report.reposts += 1
                     if item.id in before_ids:
                         (unchanged_ids if same_file else updated_ids).add(item.id)
                     out.add(document_fields(item))

@@ -105,7 +105,7 @@ def test_a_deleted_files_articles_stay_until_prune_and_go_with_a_rebuild(tmp_pat
     assert total(index, '"文库测试文章第3号"') == 0
 
 
-def test_the_same_article_twice_is_stored_once_and_reported(tmp_path):
+def test_an_id_repeated_is_stored_once_and_a_new_id_with_the_same_url_is_kept(tmp_path):
     folder = tmp_path / "articles"
     body = "这是一篇关于城市交通治理的报道，介绍了地铁线路建设和公交优化的进展情况。"
     write_jsonl(folder / "one.jsonl", [
@@ -114,17 +114,18 @@ def test_the_same_article_twice_is_stored_once_and_reported(tmp_path):
     write_jsonl(folder / "two.jsonl", [
         {"id": "x-1", "title": "交通治理新进展（转载）", "date": "2024-01-02", "body": body},  # same id
         {"id": "y-9", "title": "交通治理新进展", "date": "2024-01-02", "url": "http://example.cn/a/1.html",
-         "body": body},  # same URL under another id
+         "body": body},  # same URL under another id: ids are identity, so an article of its own
     ])
     index = tmp_path / "index"
     report, err = _report(index, "rebuild", folder)
-    assert report["articles"] == 1 and len(report["duplicates"]) == 2
-    assert stats(index)["articles"] == 1 and total(index, "交通治理") == 1
-    assert "same id" in err and "same URL" in err and "two.jsonl" in err
+    assert report["articles"] == 2 and len(report["duplicates"]) == 1 and report["reposts"] == 1
+    assert stats(index)["articles"] == 2 and total(index, "交通治理") == 2
+    assert "same id" in err and "two.jsonl" in err
+    assert json.loads(ok(index, "show", "y-9", "--format", "json").stdout)["url"] == "http://example.cn/a/1.html"
 
     # an incremental ingest of the same folder changes nothing and keeps the first copy
     report, _ = _report(index, "ingest", folder)
-    assert report["articles"] == 1
+    assert report["articles"] == 2
     assert json.loads(ok(index, "show", "x-1", "--format", "json").stdout)["title"] == "交通治理新进展"
 
 

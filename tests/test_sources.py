@@ -148,14 +148,16 @@ def test_two_folders_with_the_same_relative_paths_keep_both_articles(tmp_path):
     assert json.loads(ok(index, "show", "1.html", "--format", "json").stdout)["title"] == "甲站的报道"
     assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
 
-    # the same page saved a third time is the same article: stored once
+    # the same page saved a third time under its own id is an article of its own: kept, counted
+    # as a repost, and collapsed with the first copy in results
     shutil.copytree(b.parent, tmp_path / "site-c")
     rep, err = report(index, "ingest", tmp_path / "site-c")
-    assert rep["articles"] == 2 and len(rep["duplicates"]) == 1 and "same content" in err
+    assert rep["articles"] == 3 and rep["duplicates"] == [] and rep["reposts"] == 1 and "site-c/1.html" in err
 
     rep, _ = report(index, "rebuild")  # the same ids again, in the order the sources were recorded
-    assert rep["articles"] == 2 and rep["removed"] == 0
-    assert total(index, "记号乙站") == 1
+    assert rep["articles"] == 3 and rep["removed"] == 0
+    assert total(index, "记号乙站") == 2
+    assert json.loads(ok(index, "show", "site-c/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
     assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
 
 
@@ -215,7 +217,7 @@ def test_report_counts_equal_what_the_index_holds(tmp_path):
     ])
     (folder / "dddd.html").write_text("D" * 20000, encoding="ascii")
     rep, err = report(index, "rebuild", folder)
-    assert rep["articles"] == 7 and len(rep["duplicates"]) == 2
+    assert rep["articles"] == 8 and len(rep["duplicates"]) == 1  # y-2 has an id of its own: kept
     assert (rep["files"], rep["files_skipped"], rep["records_skipped"]) == (8, 1, 1)
     assert rep["added"] + rep["updated"] + rep["unchanged"] == rep["articles"]
     assert_adds_up(rep, index)
@@ -224,10 +226,10 @@ def test_report_counts_equal_what_the_index_holds(tmp_path):
     (folder / "a00004.txt").unlink()
     write_article(folder / "new" / "b.txt", "新增", "新增的报道，介绍城市发展的最新情况和下一步的工作安排。")
     rep, _ = report(index, "ingest", "--prune", folder)
-    assert (rep["added"], rep["updated"], rep["removed"], rep["unchanged"]) == (1, 1, 1, 5)
+    assert (rep["added"], rep["updated"], rep["removed"], rep["unchanged"]) == (1, 1, 1, 6)
     assert_adds_up(rep, index)
     rep, _ = report(index, "rebuild")
-    assert (rep["added"], rep["removed"], rep["articles"]) == (0, 0, 7)
+    assert (rep["added"], rep["removed"], rep["articles"]) == (0, 0, 8)
     assert_adds_up(rep, index)
 
 

@@ -141,8 +141,14 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, object]]:
+    """(record number, line number, record or Skipped) for each non-blank line.
+
+    JSON Lines separates records by `\n` alone (a `\r` before it is part of the line ending):
+    U+2028, U+2029, NEL, VT and FF are ordinary characters inside a record's strings, so
+    `str.splitlines()`, which splits on them too, must not be used here."""
     n = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         n += 1

@@ -1,0 +1,73 @@
+"""Every record kept: JSON Lines read by `\\n` alone, and ids as identity.
+
+A JSON Lines export is read record by record on `\\n`: characters such as U+2028 (LINE
+SEPARATOR), U+2029, NEL, VT and FF are ordinary characters inside a record's strings. Two
+records with ids of their own are two articles even when their text is identical (the same
+story printed on two pages): both are findable by id, and a search collapses them into one hit.
+"""
+from __future__ import annotations
+
+import json
+
+from helpers import cli, ok
+
+ODD = "\u2028\u2029\x85\x0b\x0c"
+
+
+def test_a_jsonl_file_with_line_separators_inside_strings_is_read_whole(tmp_path):
+    records = [
+        {"id": f"hk-{i}", "title": f"立法會會議第{i}次{ODD[i]}紀要", "date": "2024-05-0" + str(i + 1),
+         "body": f"立法會今日舉行會議。{ODD[i]}議員就房屋政策提出質詢，記號甲{i}。"}
+        for i in range(len(ODD))
+    ]
+    feed = tmp_path / "feed" / "hk.jsonl"
+    feed.parent.mkdir()
+    # json.dumps(ensure_ascii=False) writes U+2028 etc. raw, as crawlers' exports do
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert "\u2028" in feed.read_text(encoding="utf-8")
+    index = tmp_path / "index"
+    result = cli(index, "rebuild", str(feed.parent), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["records_skipped"] == 0 and report["skipped"] == [] and report["articles"] == len(ODD)
+    for i in range(len(ODD)):
+        shown = json.loads(ok(index, "show", f"hk-{i}", "--format", "json").stdout)
+        assert f"記號甲{i}" in shown["body"] or f"记号甲{i}" in shown["body"]
+    # a line that is not JSON is still reported with its own line number
+    feed.write_text(feed.read_text(encoding="utf-8") + "{\"id\": \"broken\n", encoding="utf-8")
+    result = cli(index, "rebuild", "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["records_skipped"] == 1 and report["articles"] == len(ODD)
+    assert [s["path"] for s in report["skipped"]] == [f"hk.jsonl:{len(ODD) + 1}"]
+
+
+def test_records_with_their_own_ids_and_identical_text_are_both_kept_and_collapse(tmp_path):
+    text = {"title": "全国人大常委会举行第十次会议", "date": "2020-05-14",
+            "body": "全国人大常委会今日在京举行第十次会议，审议民法典草案。会议听取了关于草案修改情况的汇报，"
+                    "委员们分组审议后认为草案已经比较成熟，建议提请大会审议。记号重印。"}
+    records = [{"id": "rmrb-20200514-04-07", **text}, {"id": "rmrb-20200514-01-02", **text},
+               {"id": "rmrb-20200514-02-01", "title": "另一篇报道", "date": "2020-05-14",
+                "body": "各地推进复工复产。"}]
+    feed = tmp_path / "feed" / "rmrb.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
+    assert report["articles"] == 3 and report["duplicates"] == [] and report["reposts"] == 1
+    for rid in ("rmrb-20200514-04-07", "rmrb-20200514-01-02"):
+        assert json.loads(ok(index, "show", rid, "--format", "json").stdout)["title"] == text["title"]
+    collapsed = json.loads(ok(index, "search", "记号重印", "--format", "json").stdout)
+    assert collapsed["total"] == 2 and len(collapsed["hits"]) == 1 and collapsed["hits"][0]["duplicates"] == 1
+    every = json.loads(ok(index, "search", "记号重印", "--no-collapse", "--format", "json").stdout)
+    assert {h["id"] for h in every["hits"]} == {"rmrb-20200514-04-07", "rmrb-20200514-01-02"}
+
+
+def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path):
+    feed = tmp_path / "feed" / "a.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "x1", "title": "第一篇", "body": "内容甲。"}, {"id": "x1", "title": "第一篇改", "body": "内容乙。"}]),
+        encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
+    assert report["articles"] == 1 and len(report["duplicates"]) == 1 and "x1" in report["duplicates"][0]
