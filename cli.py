@@ -65,6 +65,19 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
     return mapping
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(name: str) -> str:
+    """A file name or id as one line of a report: control characters, line and paragraph
+    separators and bidirectional overrides escaped as Python would (`'a\\nb'`), so a name cannot
+    fake a report line or reorder it on screen; ordinary names are printed as they are."""
+    name = str(name)
+    if not _UNPRINTABLE.search(name):
+        return name
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
+
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     from indexer import store
     from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
@@ -93,21 +106,21 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         _fail(str(exc))
     except NothingToIngest as exc:
         for s in exc.skipped:
-            click.echo(f"skipped {s.path}: {s.reason}", err=True)
+            click.echo(f"skipped {_shown(s.path)}: {_shown(s.reason)}", err=True)
         _fail(str(exc))
     finally:
         if bar is not None:
             bar.render_finish()
     for path in report.dropped_sources:
-        click.echo(f"forgot source {path}: missing (--drop-missing)", err=True)
+        click.echo(f"forgot source {_shown(path)}: missing (--drop-missing)", err=True)
     for s in report.skipped:
-        click.echo(f"skipped {s.path}: {s.reason}", err=True)
+        click.echo(f"skipped {_shown(s.path)}: {_shown(s.reason)}", err=True)
     for s in report.duplicates:
-        click.echo(f"duplicate {s.path}: {s.reason}", err=True)
+        click.echo(f"duplicate {_shown(s.path)}: {_shown(s.reason)}", err=True)
     for s in report.renamed:
-        click.echo(f"renamed {s.path}: {s.reason}", err=True)
+        click.echo(f"renamed {_shown(s.path)}: {_shown(s.reason)}", err=True)
     for r in report.removed_articles:
-        click.echo(f"removed {r.id} ({r.path}): {r.reason}", err=True)
+        click.echo(f"removed {_shown(r.id)} ({_shown(r.path)}): {_shown(r.reason)}", err=True)
     if fmt == "json":
         _echo_json(report.to_dict())
     else:
@@ -335,7 +348,9 @@ def stats(ctx, fmt):
                f"({b['added']} added, {b['updated']} updated, {b['unchanged']} unchanged, "
                f"{b['removed']} removed, {b['duplicates']} duplicates, {len(b['skipped'])} skipped)")
     for s in b["skipped"][:20]:
-        click.echo(f"  skipped {s['path']}: {s['reason']}")
+        click.echo(f"  skipped {_shown(s['path'])}: {_shown(s['reason'])}")
+    if len(b["skipped"]) > 20:
+        click.echo(f"  … and {len(b['skipped']) - 20} more (stats --format json lists them all)")
     for name in ("top_sources", "top_authors"):
         if data[name]:
             click.echo(f"{name.replace('_', ' ')}: " + ", ".join(f"{v['value']} ({v['count']})" for v in data[name]))

@@ -297,3 +297,16 @@ def test_big_text_page_memory_is_bounded(tmp_path):
     assert done.returncode == 0, done.stderr
     assert SearchEngine(index).article("long.html") is not None
     assert rss_mb < 200 + 25 * size_mb, f"peak RSS {rss_mb:.0f} MB for a {size_mb} MB page of text"
+
+
+def test_a_file_name_with_a_newline_cannot_fake_a_report_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(json.dumps({"id": "g1", "title": "城市交通治理新进展", "body": "地铁线路建设稳步推进。"},
+                                                  ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "bad\nskipped fake.html: all clear.html").write_bytes(b"\x00" * 10)
+    proc = subprocess.run([sys.executable, str(REPO / "cli.py"), "--index", str(tmp_path / "index"), "ingest",
+                           str(folder)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("skipped")]
+    assert lines == [line for line in lines if "bad\\nskipped fake.html" in line] and len(lines) == 1
