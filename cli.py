@@ -102,8 +102,12 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
                             progress=progress, status=status)
     except store.IndexBusy as exc:
         _fail(f"{exc}; try again when it has finished")
-    except (SourceMissing, UnknownSources) as exc:
+    except (SourceMissing, UnknownSources, store.IndexDamaged) as exc:
         _fail(str(exc))
+    except OSError as exc:  # the disk is full (store.NotEnoughSpace); the live index is kept
+        if not store.is_no_space(exc):
+            raise
+        _fail(str(store.no_space(exc, ctx.obj["index"])))
     except NothingToIngest as exc:
         for s in exc.skipped:
             click.echo(f"skipped {_shown(s.path)}: {_shown(s.reason)}", err=True)
@@ -373,6 +377,47 @@ def serve(ctx, host, port, threads):
         _fail(str(exc))
     click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
     server.run()
+
+
+# ----------------------------------------------------------------------- trust: check, export
+
+
+@cli.command()
+@_fmt
+@click.pass_context
+def check(ctx, fmt):
+    """Verify every byte of every file of the live generation against its checksums.
+
+    Lists the damaged files and the articles each holds; exit 1 when anything is damaged (or
+    cannot be verified), 0 when all is intact."""
+    from indexer import integrity, store
+
+    gen = store.current_generation(ctx.obj["index"])
+    if gen is None:
+        _fail(f"no index at {ctx.obj['index']}; build one with `rebuild`")
+    try:
+        report = integrity.verify_full(gen)
+    except integrity.FormatError as exc:
+        _fail(str(exc))
+    if report.format == 1:
+        _fail(f"{gen.name} was written before checksums were recorded (index format 1): nothing to verify "
+              "it against; `wensou rebuild` writes it with checksums")
+    damaged = integrity.affected(gen, report.damaged)
+    if fmt == "json":
+        _echo_json({"generation": gen.name, "format": report.format, "ok": report.ok, "files": report.files,
+                    "bytes": report.bytes, "seconds": round(report.seconds, 3), "damaged": damaged})
+    else:
+        state = "all intact" if report.ok else f"{len(damaged)} damaged"
+        click.echo(f"{gen.name}: {report.files} files, {report.bytes / 1048576:.1f} MB verified in "
+                   f"{report.seconds:.2f}s: {state}")
+        for d in damaged:
+            count = "" if d["articles"] is None else f", {d['articles']} articles"
+            ids = d["ids"] or []
+            listed = (": " + ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
+            click.echo(f"damaged {d['file']} ({d['reason']}): {d['holds']}{count}{listed}")
+        if not report.ok:
+            click.echo("the live generation cannot be trusted: `wensou rebuild` writes it again", err=True)
+    sys.exit(0 if report.ok else 1)
 
 
 if __name__ == "__main__":

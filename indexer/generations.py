@@ -6,9 +6,16 @@ thread-safe); the searchers of a generation two switches old are closed even in 
 idle, so the files the writer deleted do not keep their disk space. `Generation` holds one
 opened generation with its per-article columns (`indexer.columns`) for filters, facets and
 sorting; a new generation reads only the segments the previous one did not have.
+
+A generation is verified whenever it is opened (`indexer.integrity`: sizes, the first and last
+bytes, and every byte of a file written to since). A damaged live generation is refused: the
+engine keeps serving the generation it had open, or the previous one on disk when it is
+intact, and says so (`LiveIndex.degraded`); with neither, every search fails with
+`store.IndexDamaged`, one line, never with results read from damaged files.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable
@@ -25,6 +32,17 @@ class Generation:
     def __init__(self, path: Path, segments: SegmentCache) -> None:
         self.path = path
         self.name = path.name
+        store.verify_generation(path)  # raises store.IndexDamaged
+        try:
+            self._open(segments)
+        except Exception as exc:  # verified files that still cannot be read (format 1: unverified)
+            raise store.IndexDamaged(f"index generation {path.name} cannot be read ({type(exc).__name__}: "
+                                     f"{exc}); `wensou check` verifies it, `wensou rebuild` writes it again",
+                                     path.name) from exc
+        self.size_bytes = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+    def _open(self, segments: SegmentCache) -> None:
+        path = self.path
         self.ix = store.open_generation(path)
         self.info = store.read_json(path / store.BUILD_INFO, {})
         reader = self.ix.reader()
@@ -36,10 +54,13 @@ class Generation:
                 parts.append((segments.get(leaf), offset, tuple(deleted)))
                 self.segment_ids.append(leaf.segment().segment_id())
             self.columns = Columns(parts)
-            assert self.columns.count == reader.doc_count_all()
+            if self.columns.count != reader.doc_count_all():
+                raise ValueError(f"{self.columns.count} articles in the columns, {reader.doc_count_all()} in the index")
         finally:
             reader.close()
-        self.size_bytes = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+
+
+_log = logging.getLogger("wensou")
 
 
 def stored_article(f: dict) -> Article:
@@ -65,6 +86,8 @@ class LiveIndex:
         self._open: list = []  # (generation, searcher) pairs
         self._previous: Generation | None = None
         self._segments = SegmentCache()
+        # why the generation served is not the live one (it is damaged), or None
+        self.degraded: str | None = None
         self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     def generation(self) -> Generation:
@@ -78,15 +101,42 @@ class LiveIndex:
                 path = store.current_generation(self.index_dir)
                 if path is None:
                     raise store.NoIndex(f"no index at {self.index_dir}: run `cli.py rebuild` first")
-                if self._gen is None or self._gen.path != path:
-                    retired, self._previous = self._previous, self._gen
-                    self._gen = Generation(path, self._segments)
-                    if retired is not None:
-                        self._close_searchers_of(retired)
-                    self._segments.keep_only(
-                        [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
+                if self._gen is None or self._gen.path != path or self.degraded:
+                    try:
+                        new = Generation(path, self._segments)
+                        self.degraded = None
+                    except store.IndexDamaged as exc:
+                        new = self._fallback(path, exc)
+                    if new is not self._gen:
+                        retired, self._previous = self._previous, self._gen
+                        self._gen = new
+                        if retired is not None:
+                            self._close_searchers_of(retired)
+                        self._segments.keep_only(
+                            [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
                 self._stamp = stamp
             return self._gen
+
+    def _fallback(self, damaged: Path, exc: store.IndexDamaged) -> Generation:
+        """The generation to serve instead of the damaged live one: the one already open, else
+        the newest intact finished one on disk (the previous one); raises `exc` when none is."""
+        found = self._gen if self._gen is not None and self._gen.path != damaged else None
+        if found is None:
+            candidates = sorted((g for g in self.index_dir.iterdir()
+                                 if g.name.startswith(store.GEN_PREFIX) and g != damaged
+                                 and (g / store.BUILD_INFO).exists()), reverse=True)  # newest first
+            for g in candidates[:store.KEEP_GENERATIONS]:
+                try:
+                    found = Generation(g, self._segments)
+                    break
+                except store.IndexDamaged:
+                    continue
+        if found is None:
+            self.degraded = None
+            raise exc
+        self.degraded = f"{exc}; serving the previous generation {found.name}"
+        _log.warning("warning: %s", self.degraded)
+        return found
 
     def searcher(self):
         """(generation, this thread's searcher on it)."""

@@ -435,6 +435,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
         if not files:
             raise NothingToIngest("no article files found in the given paths; the live index is kept",
                                   report.skipped)
+        store.check_space(index_dir, live_before, files, rebuild)  # refuse what cannot fit (NotEnoughSpace)
         procs = opts.procs or (min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_MIN_FILES else 1)
 
         # 2. read

@@ -10,10 +10,15 @@ Layout of an index directory::
 
 A writer builds a new generation beside the live one (a full rebuild starts empty; an
 incremental ingest starts from hard links to the live generation's files, which Whoosh never
-modifies in place), then switches CURRENT to it. A generation that was being written when the
-process died is never named by CURRENT, so it is simply removed by the next writer. Old
-generations are removed once superseded, keeping the previous good one (named in the live
-one's build.json) for readers that are still finishing on it.
+modifies in place), then records every file's checksum (`indexer.integrity`), verifies the
+generation and switches CURRENT to it. A generation that was being written when the process
+died is never named by CURRENT, so it is simply removed by the next writer. Old generations
+are removed once superseded, keeping the previous good one (named in the live one's
+build.json) for readers that are still finishing on it.
+
+The write lock is an flock on the index folder itself (and, for older wensou versions, on
+write.lock): deleting write.lock cannot let a second writer in. A writer also holds an flock on
+the generation it is writing, so cleanup never removes a generation a live writer is writing.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from indexer import integrity
 from indexer.schema import build_schema
 
 CURRENT = "CURRENT"
@@ -46,6 +52,43 @@ class IndexBusy(RuntimeError):
 
 class NoIndex(RuntimeError):
     """There is no built index at this location yet."""
+
+
+class IndexDamaged(NoIndex):
+    """A generation's files are not as written (or it is in a format this code does not read);
+    the message is one line naming the generation, the files and the fix."""
+
+    def __init__(self, message: str, generation: str = "", damaged: list | None = None) -> None:
+        super().__init__(message)
+        self.generation = generation
+        self.damaged = damaged or []
+
+
+class NotEnoughSpace(OSError):
+    """Not enough free disk space for a write (estimated before it starts, or ENOSPC during it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(errno.ENOSPC, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def verify_generation(gen: Path, full: bool = False) -> integrity.Report:
+    """Verify `gen` (`indexer.integrity`: cheap at open, every byte with `full`); raises
+    IndexDamaged with one line when a file is damaged or the format is not this code's."""
+    try:
+        report = integrity.verify_full(gen) if full else integrity.verify_open(gen)
+    except integrity.FormatError as exc:
+        raise IndexDamaged(str(exc), gen.name) from None
+    if report.damaged:
+        shown = ", ".join(map(str, report.damaged[:3]))
+        more = f" and {len(report.damaged) - 3} more" if len(report.damaged) > 3 else ""
+        raise IndexDamaged(f"index generation {gen.name} is damaged: {shown}{more}; "
+                           "`wensou check` lists what it holds, `wensou rebuild` writes it again",
+                           gen.name, report.damaged)
+    return report
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -72,19 +115,38 @@ def open_generation(gen: Path):
 
 
 def read_json(path: Path, default):
+    """A JSON file's data; `default` when it is missing, not JSON, or (in a generation with
+    checksums) not as written: damaged metadata is never trusted."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        raw = integrity.verified_bytes(path)
+        return default if raw is None else json.loads(raw.decode("utf-8"))
     except (FileNotFoundError, ValueError):
         return default
 
 
 def write_json(path: Path, data) -> None:
+    """Write atomically; in a finished generation (one with checksums), record the new content."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        if is_no_space(exc):
+            raise no_space(exc, path) from exc
+        raise
+    if (path.parent / integrity.CHECKSUMS).exists():
+        integrity.update(path.parent, path.name)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 _held_lock_fds: set[int] = set()
@@ -131,32 +193,42 @@ def malloc_trim() -> None:
 
 @dataclass
 class WriteLock:
-    """An exclusive, non-blocking flock on index/write.lock.
+    """An exclusive, non-blocking flock on the index folder itself, and on index/write.lock.
 
     The kernel releases a flock when its process dies, however it dies, so a lock left by a
-    killed rebuild is free again at once: there is no stale-pid guessing to get wrong.
+    killed rebuild is free again at once: there is no stale-pid guessing to get wrong. The
+    folder's lock is the one that excludes: deleting write.lock (which holds the writer's pid,
+    for messages, and is locked too for wensou versions that lock only it) lets nobody in.
     """
 
     index_dir: Path
     _fd: int | None = None
+    _dir_fd: int | None = None
 
     def __enter__(self) -> WriteLock:
         self.index_dir.mkdir(parents=True, exist_ok=True)
+        dir_fd = os.open(self.index_dir, os.O_RDONLY | os.O_DIRECTORY)
+        if not _try_flock(dir_fd):
+            os.close(dir_fd)
+            raise self._busy()
         fd = os.open(self.index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+        if not _try_flock(fd):  # an older wensou, which locks only write.lock, is writing
             os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                who = f" (pid {holder})" if holder else ""
-                raise IndexBusy(f"another rebuild or ingest is writing {self.index_dir}{who}") from None
-            raise
+            os.close(dir_fd)
+            raise self._busy()
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        self._fd = fd
-        _held_lock_fds.add(fd)
+        self._fd, self._dir_fd = fd, dir_fd
+        _held_lock_fds.update((fd, dir_fd))
         return self
+
+    def _busy(self) -> IndexBusy:
+        try:
+            holder = (self.index_dir / LOCK).read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            holder = ""
+        who = f" (pid {holder})" if holder.isdigit() else ""
+        return IndexBusy(f"another rebuild or ingest is writing {self.index_dir}{who}")
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
@@ -165,42 +237,135 @@ class WriteLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        if self._dir_fd is not None:
+            _held_lock_fds.discard(self._dir_fd)
+            fcntl.flock(self._dir_fd, fcntl.LOCK_UN)
+            os.close(self._dir_fd)
+            self._dir_fd = None
+
+
+def _try_flock(fd: int) -> bool:
+    """Take an exclusive flock without waiting; False when another open file holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True
+
+
+# --------------------------------------------------------------------- generations being written
+
+_writing: dict[str, int] = {}  # generation path -> fd of its folder, flock()ed while this process writes it
+
+
+def _hold_generation(gen: Path) -> None:
+    fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # just created by this process: nobody else holds it
+    _writing[str(gen)] = fd
+    _held_lock_fds.add(fd)
+
+
+def release_generation(gen: Path) -> None:
+    """This process no longer writes `gen` (it went live, or was removed)."""
+    fd = _writing.pop(str(gen), None)
+    if fd is not None:
+        _held_lock_fds.discard(fd)
+        os.close(fd)
+
+
+def being_written(gen: Path) -> bool:
+    """Whether a live process (this one or another) holds `gen` as the generation it writes."""
+    if str(gen) in _writing:
+        return True
+    try:
+        fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        return not _try_flock(fd)
+    finally:
+        os.close(fd)  # closing drops the flock this test may have taken
+
+
+def checkpoint(name: str) -> None:
+    """A named moment of a writer's work where tests can hold it: with WENSOU_PAUSE_AT=name and
+    WENSOU_PAUSE_FILE=path, the writer creates `path` (holding its pid) and waits until the
+    test removes it. Nothing happens without both variables."""
+    if os.environ.get("WENSOU_PAUSE_AT") != name or not os.environ.get("WENSOU_PAUSE_FILE"):
+        return
+    flag = Path(os.environ["WENSOU_PAUSE_FILE"])
+    flag.write_text(str(os.getpid()), encoding="ascii")
+    while flag.exists():
+        time.sleep(0.01)
 
 
 def new_generation(index_dir: Path, base: Path | None):
-    """Create a new generation directory (empty, or hard-linked from `base`); return (dir, index)."""
+    """Create a new generation directory (empty, or hard-linked from `base`); return (dir, index).
+
+    `base` is verified first (IndexDamaged): an ingest never builds on damaged files."""
+    if base is not None:
+        verify_generation(base)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
-    if base is None:
-        gen.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(gen), build_schema())
-    else:
-        gen.mkdir(parents=True)
-        for item in base.iterdir():  # Whoosh's files only: build.json marks a finished generation
-            if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, SOURCES) and "LOCK" not in item.name.upper() \
-                    and not item.name.endswith(".tmp"):
-                os.link(item, gen / item.name)
-        # today's schema: the new segments get fields added since `base` was written (its own
-        # segments keep theirs; readers check which columns a segment has)
-        ix = whoosh_index.open_dir(str(gen), schema=build_schema())
+    gen.mkdir(parents=True)
+    _hold_generation(gen)
+    try:
+        if base is None:
+            ix = whoosh_index.create_in(str(gen), build_schema())
+        else:
+            for item in base.iterdir():  # Whoosh's files only: build.json marks a finished generation
+                if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, SOURCES, integrity.CHECKSUMS) \
+                        and "LOCK" not in item.name.upper() and not item.name.endswith(".tmp"):
+                    os.link(item, gen / item.name)
+            # today's schema: the new segments get fields added since `base` was written (its own
+            # segments keep theirs; readers check which columns a segment has)
+            ix = whoosh_index.open_dir(str(gen), schema=build_schema())
+    except BaseException as exc:
+        release_generation(gen)
+        shutil.rmtree(gen, ignore_errors=True)
+        if isinstance(exc, OSError) and is_no_space(exc):
+            raise no_space(exc, gen) from exc
+        raise
+    checkpoint("new-generation")
     return gen, ix
 
 
 def switch_to(index_dir: Path, gen: Path) -> None:
-    """Make `gen` live, atomically; readers opening CURRENT see either the old or the new one."""
-    for f in gen.iterdir():  # everything the generation holds reaches the disk before it goes live
-        if f.is_file():
-            fd = os.open(f, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    tmp = index_dir / (CURRENT + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(gen.name + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    """Record `gen`'s checksums, verify it, and make it live, atomically; readers opening
+    CURRENT see either the old or the new one. A generation that fails is removed (raises
+    IndexDamaged, or NotEnoughSpace when the disk filled up), and the live one stays."""
+    try:
+        info = read_json(gen / BUILD_INFO, {})
+        previous = info.get("previous")
+        measured = {}
+        input_bytes = _last_input_bytes.pop(str(index_dir), None)
+        if info.get("mode") == "rebuild" and input_bytes:  # for the next estimate of the space needed
+            measured["index_per_input_byte"] = round(generation_bytes(gen) / input_bytes, 4)
+        integrity.record(gen, index_dir / previous if previous else None, measured)
+        checkpoint("before-switch")
+        verify_generation(gen)  # what goes live is what was written
+        for f in gen.iterdir():  # everything the generation holds reaches the disk before it goes live
+            if f.is_file():
+                fd = os.open(f, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        tmp = index_dir / (CURRENT + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(gen.name + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException as exc:
+        release_generation(gen)
+        shutil.rmtree(gen, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, NotEnoughSpace) and is_no_space(exc):
+            raise no_space(exc, gen) from exc
+        raise
     os.replace(tmp, index_dir / CURRENT)
+    release_generation(gen)
     dfd = os.open(index_dir, os.O_RDONLY)
     try:
         os.fsync(dfd)
@@ -211,16 +376,105 @@ def switch_to(index_dir: Path, gen: Path) -> None:
 def remove_stale_generations(index_dir: Path) -> None:
     """Remove every generation but the live one and the one that was live before it.
 
-    Only called while holding the write lock, so no generation here is being written: one
-    without build.json was left by a writer that died, and goes too.
+    Called while holding the write lock. A generation without build.json was left by a writer
+    that died, and goes too, unless a live process holds it as the one it is writing (an
+    flock the kernel drops when that process dies): that one is never touched.
     """
     live = current_generation(index_dir)
     keep = set()
     if live is not None:
         keep.add(live.name)
+        if (live / BUILD_INFO).exists() and read_json(live / BUILD_INFO, None) is None:
+            # the live build.json is damaged: which generation was live before is unknown, so
+            # every finished one stays
+            keep.update(g.name for g in index_dir.iterdir() if (g / BUILD_INFO).exists())
         previous = read_json(live / BUILD_INFO, {}).get("previous")
         if previous:
             keep.add(previous)
     for g in index_dir.iterdir():
-        if g.is_dir() and g.name.startswith(GEN_PREFIX) and g.name not in keep:
+        if g.is_dir() and g.name.startswith(GEN_PREFIX) and g.name not in keep and not being_written(g):
             shutil.rmtree(g, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------- disk space
+
+NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+# index bytes per byte of input files when no generation has measured it: plain text and JSON
+# give about 2.7 (docs/benchmarks.md), HTML pages much less (their markup is not indexed)
+DEFAULT_INDEX_PER_INPUT_BYTE = 3.0
+HEADROOM = 1.25  # Whoosh merges small segments at commit: their copies exist for a moment
+MIN_FREE = 16 << 20
+
+
+def is_no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
+
+
+def no_space(exc: OSError, where: Path) -> NotEnoughSpace:
+    """ENOSPC while writing, as one line naming where; the caller removes what it wrote."""
+    if isinstance(exc, NotEnoughSpace):
+        return exc
+    name = exc.filename or where
+    return NotEnoughSpace(f"no space left on the device while writing {name} ({free_bytes(Path(where)) >> 20} MB "
+                          "free); the unfinished generation was removed and the live index is kept")
+
+
+def free_bytes(path: Path) -> int:
+    """Bytes an unprivileged writer may still use on the file system holding `path`."""
+    p = Path(path)
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    st = os.statvfs(p)
+    return st.f_bavail * st.f_frsize
+
+
+def generation_bytes(gen: Path) -> int:
+    return sum(f.stat().st_size for f in gen.iterdir() if f.is_file())
+
+
+def estimate_bytes(index_dir: Path, live: Path | None, input_bytes: int, rebuild: bool,
+                   new_input_bytes: int | None = None) -> int:
+    """The disk space a rebuild (a whole new generation) or an ingest (new segments, the live
+    one's files being hard links) of `input_bytes` of files needs, from what the live
+    generation measured (its size per byte of the files it was read from), else the default."""
+    ratio = DEFAULT_INDEX_PER_INPUT_BYTE
+    if live is not None:
+        try:
+            measured = (integrity.load(live) or {}).get("index_per_input_byte")
+        except (integrity.FormatError, ValueError, OSError):
+            measured = None
+        if isinstance(measured, (int, float)) and measured > 0:
+            ratio = max(0.5, float(measured))
+    todo = input_bytes if rebuild or new_input_bytes is None else new_input_bytes
+    return int(todo * ratio * HEADROOM) + MIN_FREE
+
+
+def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool) -> int:
+    """Refuse to start a write that cannot fit (NotEnoughSpace, one line: needed, free,
+    where); returns the input bytes. `files`: the SourceFiles to be read (`.path`)."""
+    sizes = {}
+    for f in files:
+        try:
+            sizes[str(f.path)] = os.stat(f.path).st_size
+        except OSError:
+            pass
+    total = sum(sizes.values())
+    new = None
+    if not rebuild and live is not None:
+        known = read_json(live / MANIFEST, {}).get("files", {})
+        new = sum(n for k, n in sizes.items() if k not in known)  # changed files: in the headroom
+    need = estimate_bytes(index_dir, live, total, rebuild, new)
+    free = free_bytes(index_dir)
+    if free < need:
+        verb = "rebuild" if rebuild else "ingest"
+        raise NotEnoughSpace(f"not enough disk space to {verb}: about {_mb(need)} needed, {_mb(free)} free "
+                             f"in {Path(index_dir).absolute()}; the live index is kept")
+    _last_input_bytes[str(index_dir)] = total
+    return total
+
+
+_last_input_bytes: dict[str, int] = {}
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1048576:,.0f} MB" if n >= 10 << 20 else f"{n / 1048576:.1f} MB"

@@ -13,6 +13,7 @@ The Whoosh-specific parts (segment writer, codec, table of contents) are in
 """
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing
 import shutil
@@ -96,10 +97,13 @@ def _worker(ix, conn, first_share: float) -> None:
             for doc in batch:
                 builder.add(doc)
         conn.send(("ok", builder.finish()))
-    except BaseException:  # report any failure to the parent, which cancels the build
+    except BaseException as exc:  # report any failure to the parent, which cancels the build
         builder.cancel()
         try:
-            conn.send(("error", traceback.format_exc()))
+            if store.is_no_space(exc):  # the disk is full: one line, not a traceback
+                conn.send(("nospace", f"{exc.strerror}: {exc.filename or ix.storage.folder}"))
+            else:
+                conn.send(("error", traceback.format_exc()))
         except OSError:
             pass
     finally:
@@ -111,6 +115,7 @@ class _Workers:
 
     def __init__(self, ix, procs: int) -> None:
         ctx = multiprocessing.get_context("fork")
+        self._folder = ix.storage.folder
         self._workers = []
         for i in range(procs):
             parent_end, child_end = ctx.Pipe(duplex=True)
@@ -129,6 +134,8 @@ class _Workers:
                     status, payload = conn.recv()
                 except EOFError:
                     raise RuntimeError("a worker building segments died") from None
+                if status == "nospace":
+                    raise store.no_space(OSError(errno.ENOSPC, str(payload)), Path(self._folder))
                 if status != "ready":
                     raise RuntimeError("building a segment failed:\n" + str(payload))
                 self._ready.append(conn)
@@ -145,14 +152,18 @@ class _Workers:
             self._next_ready().send(self._batch)
             self._batch = []
         segments, errors = [], []
+        nospace = None
         for p, conn in self._workers:
             if conn not in self._ready:
                 try:
                     status, payload = conn.recv()  # its "ready" for more
                 except EOFError:
                     status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
-                if status == "error":
-                    errors.append(payload)
+                if status in ("error", "nospace"):
+                    if status == "nospace":
+                        nospace = payload
+                    else:
+                        errors.append(payload)
                     continue
             try:
                 conn.send(None)
@@ -161,10 +172,14 @@ class _Workers:
                 status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
             if status == "ok":
                 segments.extend(payload)
+            elif status == "nospace":
+                nospace = payload
             else:
                 errors.append(payload)
         self._ready = []
         self.close()
+        if nospace is not None:
+            raise store.no_space(OSError(errno.ENOSPC, str(nospace)), Path(self._folder))
         if errors:
             raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
         return segments
@@ -248,11 +263,21 @@ class NewGeneration:
         return self._writer
 
     def add(self, doc: dict) -> None:
-        (self._writer or self._start()).add(doc)
+        try:
+            (self._writer or self._start()).add(doc)
+        except OSError as exc:
+            if store.is_no_space(exc):
+                raise store.no_space(exc, self.path or self.index_dir) from exc
+            raise
 
     def commit(self, deletions: Iterable[str] = ()) -> Path:
         """Finish writing; returns the generation's directory (not yet live)."""
-        (self._writer or self._start()).commit(deletions)
+        try:
+            (self._writer or self._start()).commit(deletions)
+        except OSError as exc:
+            if store.is_no_space(exc):
+                raise store.no_space(exc, self.path or self.index_dir) from exc
+            raise
         assert self.path is not None
         return self.path
 
@@ -263,4 +288,5 @@ class NewGeneration:
                 self._writer.cancel()
         finally:
             if self.path is not None:
+                store.release_generation(self.path)
                 shutil.rmtree(self.path, ignore_errors=True)

@@ -172,6 +172,7 @@ def test_an_unfinished_rebuild_generation_is_removed_by_the_next_writer(tmp_path
     gen, ix = store.new_generation(index, None)
     ix.close()
     (gen / "MAIN_half.seg").write_bytes(b"\0" * 100)
+    store.release_generation(gen)  # its writer died: the kernel dropped its hold on the generation
     assert stats(index)["articles"] == 3  # readers never see it
     ok(index, "ingest", articles)
     assert not gen.exists()
@@ -190,6 +191,7 @@ def test_an_unfinished_ingest_generation_is_removed_by_the_next_writer(tmp_path)
     gen, ix = store.new_generation(index, index / live)
     ix.close()
     (gen / "MAIN_half.seg").write_bytes(b"\0" * 100)
+    store.release_generation(gen)  # its writer died: the kernel dropped its hold on the generation
     assert stats(index)["articles"] == 4
     write_article(articles / "extra2.txt", "文库再追加", "再追加的报道，介绍乡村发展的最新情况和下一步的工作安排。")
     ok(index, "ingest", articles)
