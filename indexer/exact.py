@@ -591,6 +591,12 @@ class Segment:
             out[f] = self._mm[base + int(offs[doc]):base + int(offs[doc + 1])].decode("utf-16-le")
         return out
 
+    def stream(self, field: str, doc: int) -> str:
+        """One article's unit stream of one field (for the proximity check)."""
+        offs = self._arrays[f"{field}.toffs"]
+        base = self._text_base[field]
+        return self._mm[base + int(offs[doc]):base + int(offs[doc + 1])].decode("utf-16-le")
+
     def _lookup(self, field: str, key: int) -> np.ndarray | int | None:
         """A key's sorted article list, or the index of its bitmap (see _bitmaps), or None."""
         keys = self._arrays[f"{field}.keys"]

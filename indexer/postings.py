@@ -82,6 +82,15 @@ class ExactPostings:
                 total += int(live[local.astype(np.int64)].sum())
         return total
 
+    def unit_streams(self, fieldname: str, docs: np.ndarray) -> list[str]:
+        """The unit streams (`indexer.analysis.unit_stream`) of `fieldname` of the articles
+        `docs` (sorted docnums), in that order."""
+        out: list[str] = []
+        for seg, offset, _live in self._leaves:
+            lo, hi = np.searchsorted(docs, (offset, offset + seg.n_docs))
+            out += [seg.stream(fieldname, d - offset) for d in docs[lo:hi].tolist()]
+        return out
+
     def all_docs(self) -> np.ndarray:
         """Sorted docnums of every live article."""
         parts = []

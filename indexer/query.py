@@ -6,6 +6,15 @@ scan, linear in the length of the query, and it never fails: unbalanced quotes a
 operators are read as literal text (punctuation carries no units, so a clause of punctuation
 alone constrains nothing and is dropped).
 
+Proximity: `A NEAR/N B` finds both with at most N characters between them, in either order
+(`NEAR` alone: `DEFAULT_NEAR`); `"A B"~N` finds the phrase's parts (its whitespace-separated
+words) in order, with at most N characters between them in all. Characters are counted in the
+unit stream, as phrases count them: punctuation and whitespace do not count, a Latin word or
+number counts its letters. Only upper-case `NEAR` is the operator (`near/5` is two words); a
+`NEAR` without operands on both sides is read literally; `A NEAR/5 B NEAR/5 C` is
+(A NEAR/5 B) AND (B NEAR/5 C). A proximity clause is one `Clause` with `near` set
+(`indexer.proximity` decides it).
+
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
 clauses. `match_docnums` turns it into the sorted array of the articles that match (decided by
 the exact layer, read through `indexer.postings`), with set algebra over NumPy arrays; no
@@ -14,6 +23,7 @@ Whoosh query is involved. `indexer.ranking` orders them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +31,7 @@ import numpy as np
 from indexer.analysis import Unit, fold, units
 from indexer.exact import difference, intersect, union
 from indexer.postings import ExactPostings
+from indexer.proximity import near_docnums
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")
@@ -31,16 +42,75 @@ _MINUS = "-－"
 _FIELD_RE = re.compile(r"(title|source|author)[:：]", re.IGNORECASE)
 
 
+DEFAULT_NEAR = 10  # characters between the parts of `A NEAR B` written without /N
+MAX_NEAR = 100_000
+_NEAR_RE = re.compile(r"NEAR(?:[/／]([0-9０-９]{1,7}))?")
+_SLOP_RE = re.compile(r"[~～]([0-9０-９]{0,7})(?=[\s\u3000]|$)")
+
+
+def _number(digits: str | None) -> int:
+    if not digits:
+        return DEFAULT_NEAR
+    return min(int(digits.translate({c: ord("0") + c - 0xFF10 for c in range(0xFF10, 0xFF1A)})), MAX_NEAR)
+
+
+@dataclass(frozen=True)
+class Near:
+    """A proximity clause's parts (query text each), the most characters allowed between them
+    and whether they must come in order (`"A B"~N`) or may come in either (`A NEAR/N B`)."""
+
+    parts: tuple[str, ...]
+    distance: int
+    ordered: bool
+
+    def syntax(self) -> str:
+        """The clause written back as query syntax."""
+        if self.ordered:
+            return _quoted(" ".join(self.parts)) + f"~{self.distance}"
+        return f"{_operand(self.parts[0])} NEAR/{self.distance} {_operand(self.parts[1])}"
+
+
+def _operand(text: str) -> str:
+    """A NEAR operand as query syntax: bare when it reads back as the same one word."""
+    bare = (text and not any(ch in _SPACE or ch in _QUOTES or ch in "”」』" for ch in text)
+            and text[0] not in _MINUS and text != "OR" and not _NEAR_RE.fullmatch(text)
+            and not _FIELD_RE.match(text))
+    return text if bare else _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    for left, right in (('"', '"'), ("「", "」"), ("“", "”"), ("『", "』")):
+        if left not in text and right not in text:
+            return left + text + right
+    return text
+
+
 @dataclass(frozen=True)
 class Clause:
     text: str
     field: str | None = None  # "title", "source", "author" or None for title + body
     quoted: bool = False
     negated: bool = False
+    near: Near | None = None  # a proximity clause: `text` is its parts, space-separated
 
     @property
     def units(self) -> list[Unit]:
         return units(fold(self.text))
+
+    @property
+    def sequences(self) -> list[list[Unit]]:
+        """The unit sequences the clause looks for: its parts for a proximity clause, else its
+        one phrase (what highlighting marks)."""
+        if self.near is None:
+            return [self.units]
+        return [units(fold(p)) for p in self.near.parts]
+
+    @property
+    def syntax(self) -> str:
+        """The clause as query syntax (without its field prefix and minus)."""
+        if self.near is not None:
+            return self.near.syntax()
+        return _quoted(self.text) if self.quoted or any(ch in _SPACE for ch in self.text) else self.text
 
 
 @dataclass
@@ -57,9 +127,9 @@ class ParsedQuery:
         return not self.groups and not self.excluded
 
 
-def _scan(text: str) -> list[tuple[str, Clause | None]]:
-    """Split into ('clause', Clause) and ('or', None) items."""
-    items: list[tuple[str, Clause | None]] = []
+def _scan(text: str) -> list[tuple[str, object]]:
+    """Split into ('clause', Clause), ('or', None) and ('near', (distance, as written)) items."""
+    items: list[tuple[str, object]] = []
     i, n = 0, len(text)
     while i < n:
         if text[i] in _SPACE:
@@ -77,33 +147,93 @@ def _scan(text: str) -> list[tuple[str, Clause | None]]:
         if text[i] in _QUOTES:
             close = text.find(_QUOTES[text[i]], i + 1)
             if close != -1:
-                items.append(("clause", Clause(text[i + 1:close], fieldname, True, negated)))
+                phrase = text[i + 1:close]
+                near = None
+                slop = _SLOP_RE.match(text, close + 1)
                 i = close + 1
+                if slop:
+                    i = slop.end()
+                    parts = tuple(p for p in phrase.split() if units(fold(p)))
+                    if len(parts) > 1:
+                        near = Near(parts, _number(slop.group(1)), True)
+                items.append(("clause", Clause(phrase, fieldname, True, negated, near)))
                 continue
         j = i
         while j < n and text[j] not in _SPACE:
             j += 1
         word = text[i:j]
+        near_op = _NEAR_RE.fullmatch(word) if not negated and fieldname is None else None
         if word == "OR" and not negated and fieldname is None:
             items.append(("or", None))
+        elif near_op:
+            items.append(("near", (_number(near_op.group(1)), word)))
         else:
             items.append(("clause", Clause(word, fieldname, False, negated)))
         i = j
     return items
 
 
+def _near(left: Clause, right: Clause, distance: int) -> Clause | None:
+    """`left NEAR/distance right` as one clause; None where the operator cannot apply (it is then
+    read literally): an operand that is itself a proximity clause, has no units, is excluded on
+    the right, or names another field than the other."""
+    if left.near or right.near or right.negated or not left.units or not right.units:
+        return None
+    if left.field and right.field and left.field != right.field:
+        return None
+    return Clause(f"{left.text} {right.text}", left.field or right.field, True, left.negated,
+                  Near((left.text, right.text), distance, False))
+
+
+def _combine(items: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Turn `A NEAR/N B` runs of items into proximity clauses (a chain into one clause per
+    neighbouring pair, ANDed); a NEAR that cannot apply becomes a literal word."""
+    out: list[tuple[str, object]] = []
+    i = 0
+    while i < len(items):
+        kind, value = items[i]
+        if kind == "near":
+            out.append(("clause", Clause(value[1])))  # no left operand: literal
+            i += 1
+            continue
+        if kind != "clause":
+            out.append((kind, value))
+            i += 1
+            continue
+        left = value
+        first = True
+        while (i + 2 < len(items) and items[i + 1][0] == "near" and items[i + 2][0] == "clause"):
+            right = items[i + 2][1]
+            combined = _near(left, right, items[i + 1][1][0])
+            if combined is None:
+                break
+            if not first:
+                out.append(("and", None))
+            out.append(("clause", combined))
+            first = False
+            left = right
+            i += 2
+        if first:
+            out.append(("clause", left))
+        i += 1
+    return out
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse any string into a query; never raises."""
     parsed = ParsedQuery()
     pending_or = False
-    for kind, clause in _scan(text or ""):
+    for kind, clause in _combine(_scan(text or "")):
+        if kind == "and":  # between the clauses of a NEAR chain: a new group
+            pending_or = False
+            continue
         if kind == "or":
             pending_or = bool(parsed.groups)  # a leading OR is read literally below
             if not pending_or:
                 clause = Clause("OR")
             else:
                 continue
-        assert clause is not None
+        assert isinstance(clause, Clause)
         if not clause.units:
             continue  # punctuation only: matches nothing, constrains nothing
         if clause.negated:
@@ -128,9 +258,17 @@ def field_docnums(exact: ExactPostings, fieldname: str, seq: list[Unit],
     return exact.phrase(fieldname, seq, within)
 
 
-def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
-    """Sorted docnums of the articles matching one clause: its phrase in any of its fields."""
+def clause_docnums(exact: ExactPostings, clause: Clause,
+                   check: Callable[[], None] | None = None) -> np.ndarray:
+    """Sorted docnums of the articles matching one clause: its phrase (or, for a proximity
+    clause, its parts near each other) in any of its fields."""
     fields = FIELDS.get(clause.field or "", DEFAULT_FIELDS)
+    if clause.near is not None:
+        seqs, near = clause.sequences, clause.near
+        found = near_docnums(exact, fields[0], seqs, near.distance, near.ordered, check)
+        for f in fields[1:]:
+            found = union(found, near_docnums(exact, f, seqs, near.distance, near.ordered, check))
+        return found
     seq = clause.units
     found = field_docnums(exact, fields[0], seq)
     for f in fields[1:]:
@@ -139,18 +277,24 @@ def clause_docnums(exact: ExactPostings, clause: Clause) -> np.ndarray:
 
 
 def clause_key(clause: Clause) -> tuple:
-    return (clause.field, tuple(u.text for u in clause.units))
+    key = (clause.field, tuple(u.text for u in clause.units))
+    if clause.near is not None:
+        key += (tuple(tuple(u.text for u in s) for s in clause.sequences), clause.near.distance,
+                clause.near.ordered)
+    return key
 
 
 def match_docnums(parsed: ParsedQuery, exact: ExactPostings,
-                  cache: dict[tuple, np.ndarray] | None = None) -> np.ndarray | None:
+                  cache: dict[tuple, np.ndarray] | None = None,
+                  check: Callable[[], None] | None = None) -> np.ndarray | None:
     """Sorted docnums of every article the query matches; None when it constrains nothing.
 
     Each distinct clause is evaluated once (and not again by a later call given the same
     `cache`: a query and its variant-expanded form share their clauses); AND, OR and exclusion
     are operations on sorted arrays, the smallest group first. (Whoosh builds a matcher tree
     as deep as the number of clauses, which a long query — hundreds of repeated words — turned
-    into a RecursionError.)
+    into a RecursionError.) `check`, when given, is called before each clause is looked up
+    (the search's deadline: it raises to stop).
     """
     cache = {} if cache is None else cache
 
@@ -158,7 +302,9 @@ def match_docnums(parsed: ParsedQuery, exact: ExactPostings,
         key = clause_key(clause)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = clause_docnums(exact, clause)
+            if check is not None:
+                check()
+            found = cache[key] = clause_docnums(exact, clause, check)
         return found
 
     def any_of(clauses: list[Clause]) -> np.ndarray:

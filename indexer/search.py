@@ -29,14 +29,14 @@ from indexer.columns import Columns
 from indexer.exact import difference, union
 from indexer.facets import count_facets, top_values
 from indexer.generations import LiveIndex, stored_article
-from indexer.highlight import highlight, query_patterns, snippet
-from indexer.highlight import mark_article as _mark_article
+from indexer.highlight import highlight, snippet
 from indexer.postings import ExactPostings
 from indexer.query import ParsedQuery, match_docnums, parse_query
 from indexer.ranking import Ranking, by_date, rank
 from indexer.related import related as related_docnums
 from indexer.request import MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, BadRequest, SearchRequest, parse_date_bound
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.spans import query_matchers
 from indexer.suggest import FEW, suggestions
 
 __all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
@@ -187,7 +187,7 @@ class SearchEngine:
 
     @staticmethod
     def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:
-        title_pat, body_pat = query_patterns(parsed)
+        title_pat, body_pat = query_matchers(parsed)
         hits = []
         for docnum, score in ranked:
             a = stored_article(searcher.stored_fields(docnum))
@@ -221,8 +221,10 @@ class SearchEngine:
 
     @staticmethod
     def mark_article(article: Article, query: str) -> tuple[str, str]:
-        """(title_html, body_html) with the query's matches marked (`indexer.highlight`)."""
-        return _mark_article(article, query)
+        """(title_html, body_html) with the query's matches marked (`indexer.highlight`; a
+        proximity clause marks each of its parts)."""
+        title_pat, body_pat = query_matchers(parse_query(query))
+        return highlight(article.title, title_pat), highlight(article.body, body_pat)
 
     def stats(self) -> dict:
         gen = self._live.generation()

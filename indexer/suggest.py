@@ -28,8 +28,11 @@ MAX_CLAUSES = 8  # a longer query gets only its first distinct clauses tried (ea
 def clause_text(clause: Clause, text: str | None = None, unquote: bool = False) -> str:
     """A clause written back as query syntax (its text replaced by `text` when given; a phrase
     written without its quotes with `unquote`, so its words become separate terms)."""
+    near = getattr(clause, "near", None)  # a proximity clause (A NEAR/5 B) keeps its operator
     body = clause.text if text is None else text
-    if not unquote and (clause.quoted or any(ch.isspace() for ch in body)):
+    if near is not None and text is None and not unquote:
+        body = near.syntax()
+    elif not unquote and (clause.quoted or any(ch.isspace() for ch in body)):
         body = f'"{body}"'
     prefix = ("-" if clause.negated else "") + (f"{clause.field}:" if clause.field else "")
     return prefix + body

@@ -1,0 +1,131 @@
+"""Proximity: which articles hold a query's parts near each other (`A NEAR/N B`, `"A B"~N`).
+
+Distances are counted as phrases count them (docs/interfaces.md "Query syntax"): in the unit
+stream, where whitespace and punctuation are gone and a Latin word or number counts its letters.
+Every occurrence of a part is a (start, length) in those coordinates.
+
+- `A NEAR/N B`: an occurrence of A and one of B with at most N characters between them, in
+  either order. Occurrences may overlap (nothing stands between them); for A NEAR A they must be
+  two different occurrences.
+- `"A B C"~N`: occurrences of A, B and C in that order, none overlapping the next, with at most
+  N characters between them in all (N = 0 is the exact phrase).
+
+`near_mask` decides this for many articles at once over NumPy arrays of occurrences: for each
+occurrence of the first part, the nearest occurrence of the other part on each side (NEAR), or
+the earliest possible chain of the following parts (~N, where the earliest chain is also the
+shortest). `near_docnums` applies it to the candidates of the exact layer, reading their unit
+streams a batch at a time.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from indexer.analysis import LATIN_MARK, VALUE_MARK, Unit, units_stream
+from indexer.postings import ExactPostings
+
+BATCH_DOCS = 2048  # candidates whose streams are read and checked at a time
+
+
+def near_mask(docs: Sequence[np.ndarray], starts: Sequence[np.ndarray], lengths: Sequence[int],
+              distance: int, ordered: bool) -> np.ndarray:
+    """Which occurrences of the first part begin a match.
+
+    Part i occurs at `starts[i]` (sorted, increasing; in one coordinate space for all the
+    articles, article after article) in the articles `docs[i]` (same length), each occurrence
+    `lengths[i]` characters long. Unordered (NEAR) takes exactly two parts."""
+    d0, s0 = docs[0], starts[0]
+    if not len(s0):
+        return np.zeros(0, dtype=bool)
+    if ordered:
+        valid = np.ones(len(s0), dtype=bool)
+        end = s0 + lengths[0]
+        for d, s, length in zip(docs[1:], starts[1:], lengths[1:]):
+            if not len(s):
+                return np.zeros(len(s0), dtype=bool)
+            idx = np.searchsorted(s, end, side="left")  # the earliest occurrence not overlapping
+            found = idx < len(s)
+            idx = np.minimum(idx, len(s) - 1)
+            valid &= found & (d[idx] == d0)
+            end = s[idx] + length
+        between = (end - s0) - sum(lengths)  # characters between the parts, in all
+        return valid & (between <= distance)
+    d1, s1 = docs[1], starts[1]
+    len0, len1 = lengths[0], lengths[1]
+    if not len(s1):
+        return np.zeros(len(s0), dtype=bool)
+    if len(s0) == len(s1) and np.array_equal(s0, s1) and len0 == len1:  # A NEAR A: two occurrences
+        close = (d0[1:] == d0[:-1]) & (s0[1:] - s0[:-1] <= distance + len0)
+        valid = np.zeros(len(s0), dtype=bool)
+        valid[:-1] |= close
+        valid[1:] |= close
+        return valid
+    # B at or after A's start: at most `distance` characters after A's end (or overlapping it)
+    after = np.searchsorted(s1, s0, side="left")
+    ok_after = after < len(s1)
+    after = np.minimum(after, len(s1) - 1)
+    ok_after &= (d1[after] == d0) & (s1[after] - s0 <= distance + len0)
+    # B before A's start
+    before = np.searchsorted(s1, s0, side="right") - 1
+    ok_before = before >= 0
+    before = np.maximum(before, 0)
+    ok_before &= (d1[before] == d0) & (s0 - s1[before] <= distance + len1)
+    return ok_after | ok_before
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def find_all(cps: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """Every start (overlapping ones too) of `pattern` in `cps` (both arrays of code points)."""
+    m = len(pattern)
+    if not m or m > len(cps):
+        return np.empty(0, dtype=np.int64)
+    at = np.flatnonzero(cps[:len(cps) - m + 1] == pattern[0])
+    for j in range(1, m):
+        if not len(at):
+            break
+        at = at[cps[at + j] == pattern[j]]
+    return at.astype(np.int64)
+
+
+def stream_matches(streams: list[str], seqs: Sequence[list[Unit]], distance: int, ordered: bool) -> np.ndarray:
+    """Indices (sorted) of the `streams` (unit streams) where the parts `seqs` stand near each other."""
+    if not streams:
+        return np.empty(0, dtype=np.int64)
+    cps = _code_points(VALUE_MARK.join(streams))
+    marks = np.flatnonzero((cps == ord(LATIN_MARK)) | (cps == ord(VALUE_MARK)))
+    bounds = np.cumsum([0] + [len(s) + 1 for s in streams[:-1]])
+    docs, starts, lengths = [], [], []
+    for seq in seqs:
+        pattern = units_stream(seq)
+        at = find_all(cps, _code_points(pattern))
+        docs.append(np.searchsorted(bounds, at, side="right") - 1)
+        starts.append(at - np.searchsorted(marks, at, side="left"))  # marks don't count
+        lengths.append(len(pattern) - pattern.count(LATIN_MARK))
+    mask = near_mask(docs, starts, lengths, distance, ordered)
+    return np.unique(docs[0][mask])
+
+
+def near_docnums(exact: ExactPostings, fieldname: str, seqs: Sequence[list[Unit]], distance: int,
+                 ordered: bool, check: Callable[[], None] | None = None) -> np.ndarray:
+    """Sorted docnums of the articles whose `fieldname` holds the parts `seqs` near each other:
+    the articles holding every part (the exact layer's lists) are the candidates, and their unit
+    streams are checked `BATCH_DOCS` at a time (`check`, when given, is called before each
+    batch: the search's deadline)."""
+    candidates = None
+    for seq in sorted({tuple(s): s for s in seqs}.values(), key=len, reverse=True):
+        candidates = exact.phrase(fieldname, seq, candidates)
+        if not len(candidates):
+            return candidates
+    assert candidates is not None
+    found = []
+    for lo in range(0, len(candidates), BATCH_DOCS):
+        if check is not None:
+            check()
+        batch = candidates[lo:lo + BATCH_DOCS]
+        hit = stream_matches(exact.unit_streams(fieldname, batch), seqs, distance, ordered)
+        found.append(batch[hit])
+    return np.concatenate(found) if found else candidates[:0]

@@ -1,0 +1,186 @@
+"""Proximity operators (docs/interfaces.md "Query syntax"): `A NEAR/N B` and `"A B"~N`, against a
+brute-force oracle over folded texts.
+
+The oracle is written independently of `indexer` (apart from `fold`, the contract's folding): it
+cuts a text into units (`oracle_units` of test_search.py), gives each unit its offset in counted
+characters (a CJK character counts one, a Latin word or number its letters; whitespace and
+punctuation nothing), finds every occurrence of each part as a run of units, and tries every
+pair (NEAR) or every chain in order (~N).
+"""
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search import oracle_units
+
+from indexer.analysis import fold, unit_stream, units
+from indexer.ingest import run_ingest
+from indexer.proximity import stream_matches
+from indexer.query import DEFAULT_NEAR, Clause, Near, parse_query
+from indexer.search import SearchEngine, SearchRequest
+
+# ----------------------------------------------------------------------------------- oracle
+
+
+def occurrences(text: str, part: str) -> list[tuple[int, int]]:
+    """(start, end) in counted characters of every occurrence of `part`'s units in `text`."""
+    have, want = oracle_units(text), oracle_units(part)
+    offsets = list(itertools.accumulate((len(u) for u in have), initial=0))
+    k = len(want)
+    return [(offsets[i], offsets[i + k]) for i in range(len(have) - k + 1) if have[i:i + k] == want]
+
+
+def oracle_near(text: str, a: str, b: str, n: int) -> bool:
+    for x in occurrences(text, a):
+        for y in occurrences(text, b):
+            if x != y and max(x[0], y[0]) - min(x[1], y[1]) <= n:
+                return True
+    return False
+
+
+def oracle_ordered(text: str, parts: list[str], n: int) -> bool:
+    found = [occurrences(text, p) for p in parts]
+    for chain in itertools.product(*found):
+        if all(chain[i + 1][0] >= chain[i][1] for i in range(len(chain) - 1)):
+            if sum(chain[i + 1][0] - chain[i][1] for i in range(len(chain) - 1)) <= n:
+                return True
+    return False
+
+
+# ------------------------------------------------------------------------ texts and parts
+
+_PIECES = ["生", "态", "環", "境", "保", "護", "生態", "环境", "保护", "ab", "AB", "ｃｄ", "12", "x",
+           " ", "，", "。", "「", "」", "\u3000", "-", "_"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+_PART = st.lists(st.sampled_from(["生", "态", "環", "境", "保", "护", "ab", "cd", "12", "x", " "]),
+                 min_size=1, max_size=3).map("".join).filter(lambda p: bool(oracle_units(p)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=5), _PART, _PART, st.integers(0, 12))
+def test_near_in_unit_streams_agrees_with_the_oracle(texts, a, b, n):
+    streams = [unit_stream(fold(t)) for t in texts]
+    found = stream_matches(streams, [units(fold(a)), units(fold(b))], n, ordered=False).tolist()
+    assert found == [i for i, t in enumerate(texts) if oracle_near(t, a, b, n)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=5), st.lists(_PART, min_size=2, max_size=3), st.integers(0, 12))
+def test_ordered_parts_in_unit_streams_agree_with_the_oracle(texts, parts, n):
+    streams = [unit_stream(fold(t)) for t in texts]
+    found = stream_matches(streams, [units(fold(p)) for p in parts], n, ordered=True).tolist()
+    assert found == [i for i, t in enumerate(texts) if oracle_ordered(t, parts, n)]
+
+
+# ------------------------------------------------------------------ the query language
+
+
+def test_near_with_a_distance_is_one_proximity_clause():
+    parsed = parse_query("生态 NEAR/5 保护")
+    assert parsed.groups == [[Clause("生态 保护", None, True, False, Near(("生态", "保护"), 5, False))]]
+
+
+def test_near_without_a_distance_uses_the_default():
+    assert parse_query("生态 NEAR 保护").positive[0].near == Near(("生态", "保护"), DEFAULT_NEAR, False)
+
+
+def test_a_phrase_with_a_tilde_keeps_its_parts_in_order():
+    assert parse_query('"生态 保护"~3').positive[0].near == Near(("生态", "保护"), 3, True)
+    assert parse_query("「生态 保护」～３").positive[0].near == Near(("生态", "保护"), 3, True)
+    assert parse_query('"生态保护"~3').positive[0] == Clause("生态保护", quoted=True)  # one part: the phrase
+
+
+@pytest.mark.parametrize("text", ["near/5 生态", "生态 near/5 保护", "NEAR/5 生态", "生态 NEAR/5", "生态 NEAR/x 保护"])
+def test_lower_case_or_missing_operands_are_read_literally(text):
+    assert all(c.near is None for c in parse_query(text).positive)
+
+
+def test_a_chain_is_each_neighbouring_pair():
+    parsed = parse_query("生态 NEAR/2 环境 NEAR/3 保护")
+    assert [c.near for g in parsed.groups for c in g] == [Near(("生态", "环境"), 2, False),
+                                                         Near(("环境", "保护"), 3, False)]
+
+
+def test_the_clause_writes_back_as_query_syntax():
+    for text in ("生态 NEAR/5 保护", '"生态 保护"~3', "「生态 环境」 NEAR/2 保护"):
+        clause = parse_query(text).positive[0]
+        assert parse_query(clause.syntax).positive[0] == clause
+
+
+# ------------------------------------------------------------------------- the engine
+
+
+def _corpus(seed: int, n: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [{"id": f"n{i:03d}", "title": "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 6))) or "题",
+             "date": f"2020-01-{i % 28 + 1:02d}",
+             "body": "".join(rng.choice(_PIECES) for _ in range(rng.randint(5, 60)))} for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def near_index(tmp_path_factory):
+    from helpers import write_jsonl
+
+    folder = tmp_path_factory.mktemp("near")
+    records = _corpus(11, 120)
+    write_jsonl(folder / "articles" / "near.jsonl", records)
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    engine = SearchEngine(folder / "index")
+    yield engine, {r["id"]: r for r in records}
+    engine.close()
+
+
+def _found(engine, query: str) -> set[str]:
+    result = engine.search(SearchRequest.create(query, per_page=1000, collapse=False, variants=False))
+    return {h.id for h in result.hits}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_PART, _PART, st.integers(0, 8), st.booleans())
+def test_near_queries_find_exactly_the_articles_the_oracle_finds(near_index, a, b, n, ordered):
+    engine, records = near_index
+    a, b = a.strip(), b.strip()
+    if " " in a or " " in b or not a or not b:
+        return
+    query = f'"{a} {b}"~{n}' if ordered else f"{a} NEAR/{n} {b}"
+    check = (lambda t: oracle_ordered(t, [a, b], n)) if ordered else (lambda t: oracle_near(t, a, b, n))
+    expected = {i for i, r in records.items() if check(r["title"]) or check(r["body"])}
+    assert _found(engine, query) == expected, query
+
+
+def test_near_is_folded_like_phrases(near_index):
+    engine, _ = near_index
+    assert _found(engine, "生態 NEAR/3 保護") == _found(engine, "生态 NEAR/3 保护") == _found(engine, "生态 NEAR/3 保護")
+    assert _found(engine, "AB NEAR/2 cd") == _found(engine, "ａｂ NEAR/2 CD")
+
+
+def test_a_larger_distance_never_finds_less(near_index):
+    engine, _ = near_index
+    found = [_found(engine, f"生 NEAR/{n} 护") for n in (0, 2, 5, 20)]
+    assert all(x <= y for x, y in zip(found, found[1:]))
+    assert found[-1] and found[0] != found[-1]
+
+
+def test_excluding_a_near_clause(near_index):
+    engine, records = near_index
+    everything = set(records)
+    assert _found(engine, "-生态 NEAR/2 保护") == everything - _found(engine, "生态 NEAR/2 保护")
+
+
+def test_snippets_mark_both_parts(near_index):
+    engine, _ = near_index
+    result = engine.search(SearchRequest.create("生态 NEAR/4 保护", per_page=50, variants=False))
+    assert result.hits
+    for hit in result.hits:
+        marked = {fold(m) for m in _marks(hit.snippet + hit.title_html)}
+        assert {"生态", "保护"} <= {"".join(oracle_units(m)) for m in marked}, hit.snippet
+
+
+def _marks(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<mark>(.*?)</mark>", html)
