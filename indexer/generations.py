@@ -86,8 +86,6 @@ class LiveIndex:
         self._open: list = []  # (generation, searcher) pairs
         self._previous: Generation | None = None
         self._segments = SegmentCache()
-        # why the generation served is not the live one (it is damaged), or None
-        self.degraded: str | None = None
         self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     def generation(self) -> Generation:
@@ -138,6 +136,18 @@ class LiveIndex:
         _log.warning("warning: %s", self.degraded)
         return found
 
+    @property
+    def degraded(self) -> str | None:
+        return _degraded.get(str(self.index_dir.absolute()))
+
+    @degraded.setter
+    def degraded(self, reason: str | None) -> None:
+        key = str(self.index_dir.absolute())
+        if reason:
+            _degraded[key] = reason
+        else:
+            _degraded.pop(key, None)
+
     def searcher(self):
         """(generation, this thread's searcher on it)."""
         gen = self.generation()
@@ -182,3 +192,12 @@ def _close_all(searchers: list, lock: threading.Lock) -> None:
         for _gen, searcher in searchers:
             searcher.close()
         searchers.clear()
+
+
+_degraded: dict[str, str] = {}  # index folder -> why the generation served there is not the live one
+
+
+def degraded(index_dir: Path | str) -> str | None:
+    """Why this process serves another generation than the live one of `index_dir` (the live
+    one is damaged: `LiveIndex`), or None. For health checks."""
+    return _degraded.get(str(Path(index_dir).absolute()))

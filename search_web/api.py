@@ -82,4 +82,11 @@ def article(article_id: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return jsonify({"status": "ok", "articles": get_engine().article_count()})
+    from flask import current_app
+
+    from indexer.generations import degraded
+
+    count = get_engine().article_count()
+    reason = degraded(current_app.config["INDEX_DIR"])  # the live generation is damaged: serving the previous one
+    return jsonify({"status": "degraded", "articles": count, "reason": reason} if reason else
+                   {"status": "ok", "articles": count})
