@@ -98,7 +98,10 @@ def _worker(ix, conn, first_share: float) -> None:
                 builder.add(doc)
         conn.send(("ok", builder.finish()))
     except BaseException as exc:  # report any failure to the parent, which cancels the build
-        builder.cancel()
+        try:
+            builder.cancel()
+        except Exception:  # noqa: BLE001 - cancelling can fail as the work did (a full disk): the parent removes it all
+            pass
         try:
             if store.is_no_space(exc):  # the disk is full: one line, not a traceback
                 conn.send(("nospace", f"{exc.strerror}: {exc.filename or ix.storage.folder}"))
@@ -228,6 +231,8 @@ class GenerationWriter:
                 self._out.close()
             else:
                 self._out.cancel()
+        except OSError:  # a full disk fails the cleanup of a segment too: the generation goes anyway
+            pass
         finally:
             self._lock.release()
 

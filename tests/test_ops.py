@@ -391,3 +391,112 @@ def test_stats_json_is_valid_json_on_stdout_only(tmp_path):
     ok(index, "rebuild", write_corpus(tmp_path / "articles", 3, "甲"))
     proc = ok(index, "stats", "--format", "json")
     assert json.loads(proc.stdout)["articles"] == 3
+
+
+# ------------------------------------------------------------------- the lock and the disk
+
+
+def _paused(index: Path, point: str, flag: Path, *args) -> subprocess.Popen:
+    """Start a command that holds still at the writer's checkpoint `point` (`store.checkpoint`)
+    until `flag`, which it creates there, is removed."""
+    env = {**os.environ, "WENSOU_PAUSE_AT": point, "WENSOU_PAUSE_FILE": str(flag)}
+    return subprocess.Popen(cli_args(index, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=REPO, env=env, text=True)
+
+
+def _wait_paused(proc: subprocess.Popen, flag: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        assert proc.poll() is None, f"the writer ended before its checkpoint: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the writer never reached its checkpoint"
+        time.sleep(0.01)
+
+
+def test_deleting_the_lock_file_lets_no_second_writer_in(base_index, base_corpus, big_corpus, tmp_path):
+    before = live_generation(base_index)
+    flag = tmp_path / "paused"
+    first = _paused(base_index, "new-generation", flag, "rebuild", big_corpus)
+    try:
+        _wait_paused(first, flag)
+        unfinished = _new_generation(base_index, before)
+        assert unfinished is not None and not (unfinished / store.BUILD_INFO).exists()
+        (base_index / store.LOCK).unlink()  # what an operator "cleaning a stale lock" does
+        for command in ("rebuild", "ingest"):
+            second = cli(base_index, command, base_corpus)
+            assert second.returncode == 1, second.stderr
+            assert "another rebuild or ingest is writing" in second.stderr
+        # and a cleanup that runs anyway leaves the generation a live writer holds
+        store.remove_stale_generations(base_index)
+        assert unfinished.exists() and live_generation(base_index) == before
+    finally:
+        flag.unlink(missing_ok=True)
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert f"{BIG_N} articles in {unfinished.name}" in out
+    assert live_generation(base_index) == unfinished.name
+    assert stats(base_index)["articles"] == BIG_N
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 48 MB file system of its own (tmpfs), to be filled up."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mnt)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"mounting a small tmpfs is not permitted here: {proc.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill the file system but `leave` bytes."""
+    st = os.statvfs(disk)
+    filler = disk / "filler"
+    with open(filler, "ab") as f:
+        f.write(b"\0" * max(0, st.f_bavail * st.f_frsize - leave))
+    return filler
+
+
+def _one_error_line(proc) -> str:
+    err = proc.stderr
+    assert proc.returncode == 1, (proc.returncode, err)
+    assert "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_a_rebuild_that_cannot_fit_is_refused_before_it_starts(small_disk, tmp_path):
+    index = small_disk / "index"
+    articles = write_corpus(tmp_path / "articles", 200, "甲")
+    ok(index, "rebuild", articles)
+    live = live_generation(index)
+    _fill(small_disk, 2 << 20)
+    err = _one_error_line(cli(index, "rebuild", articles))
+    assert "not enough disk space to rebuild" in err and "needed" in err and "free in" in err
+    assert str(index) in err
+    assert generations(index) == [live] and total(index, "记号甲") == 200
+
+
+def test_a_disk_filling_up_during_a_rebuild_leaves_the_live_index_and_no_partial_generation(small_disk, tmp_path):
+    index = small_disk / "index"
+    articles = write_corpus(tmp_path / "articles", 200, "甲")
+    ok(index, "rebuild", articles)
+    live = live_generation(index)
+    flag = tmp_path / "paused"
+    writer = _paused(index, "new-generation", flag, "rebuild", articles)  # procs: 2 segment writers
+    try:
+        _wait_paused(writer, flag)
+        filler = _fill(small_disk, 64 << 10)
+    finally:
+        flag.unlink(missing_ok=True)
+    out, err = writer.communicate(timeout=300)
+    proc = subprocess.CompletedProcess(writer.args, writer.returncode, out, err)
+    line = _one_error_line(proc)
+    assert "no space left on the device" in line and "live index is kept" in line
+    assert generations(index) == [live]
+    filler.unlink()
+    assert total(index, "记号甲") == 200
+    ok(index, "check")
