@@ -251,10 +251,12 @@ def _meta_line(date, source, authors) -> str:
 @click.option("--per-page", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--no-collapse", is_flag=True, help="List every near-duplicate repost instead of one per story.")
 @click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
+@click.option("--within", "within", multiple=True,
+              help="Search within results: only articles also matching this query (repeatable).")
 @_fmt
 @click.pass_context
 def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page, per_page, no_collapse,
-           no_variants, fmt):
+           no_variants, within, fmt):
     """One page of results with facets."""
     from indexer import store
     from indexer.search import BadRequest, SearchRequest
@@ -262,7 +264,8 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
     try:
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
                                        date_from=date_from, date_to=date_to, sort=sort, page=page,
-                                       per_page=per_page, collapse=not no_collapse, variants=not no_variants)
+                                       per_page=per_page, collapse=not no_collapse, variants=not no_variants,
+                                       within=within)
     except BadRequest as exc:
         raise click.UsageError(str(exc)) from None
     try:
@@ -418,6 +421,62 @@ def check(ctx, fmt):
         if not report.ok:
             click.echo("the live generation cannot be trusted: `wensou rebuild` writes it again", err=True)
     sys.exit(0 if report.ok else 1)
+
+
+@cli.command("concordance")
+@click.argument("query")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
+@click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
+@click.option("--from", "date_from", default=None, help="From date: 2024-02-05, 2024-02, 2024, 2005年6月, 民國94年 ...")
+@click.option("--to", "date_to", default=None, help="To date (inclusive), in the same forms.")
+@click.option("--within", "within", multiple=True, help="Only articles also matching this query (repeatable).")
+@click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
+@click.option("--width", default="30", show_default=True, help="Characters of context on each side (1-200).")
+@click.option("--sort", "line_sort", type=click.Choice(["date", "source", "left", "right"]), default="date",
+              show_default=True, help="Order of the lines (left: by the reversed left context).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@click.pass_context
+def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, within, no_variants, width,
+                    line_sort, fmt):
+    """Every occurrence of the query in the matching articles, with context (KWIC)."""
+    from indexer import store
+    from indexer.concordance import concordance, options
+    from indexer.search import BadRequest, SearchRequest
+
+    try:
+        width_n, _ = options(width, line_sort)
+        request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
+                                       date_from=date_from, date_to=date_to, variants=not no_variants,
+                                       within=within)
+    except BadRequest as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        with _engine(ctx) as engine:
+            conc = concordance(engine, request, width=width_n, sort=line_sort)
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        _echo_json(conc.to_dict())
+        return
+    if fmt == "csv":
+        out = sys.stdout.buffer
+        for chunk in conc.csv_chunks():
+            out.write(chunk.encode("utf-8"))
+        out.flush()
+        return
+    color = sys.stdout.isatty()
+    click.echo(f"{conc.total} occurrences in {conc.articles_read} of {conc.articles} articles ({conc.took_ms} ms)")
+    if conc.note:
+        click.echo(f"note: {conc.note}")
+    pad = "\u3000"  # the left context right-aligned (Chinese text: full-width padding)
+    for x in conc.lines:
+        match = click.style(x.match, fg="yellow", bold=True) if color else f"【{x.match}】"
+        left = x.left.rjust(conc.width, pad)
+        click.echo(f"{x.date or '----------'}  {left}{match}{x.right}  [{x.id}]")
+    if conc.per_year:
+        click.echo("")
+        click.echo("per year: " + ", ".join(f"{y or 'undated'} ({c})" for y, c in conc.per_year))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100  # the years ingest accepts in a date
 DATE_HINT = "可写 2024-02-05、2005年6月、民國94年"
 _LABELS = {"from": "起始日期", "to": "结束日期", "source": "来源", "author": "作者", "column": "栏目",
            "page": "页码", "per_page": "每页条数", "facet_size": "分面条数", "collapse": "collapse",
-           "variants": "variants", "story": "story"}
+           "variants": "variants", "story": "story", "within": "在结果中搜索（within）"}
 
 
 class BadRequest(ValueError):
@@ -152,6 +152,15 @@ def _values(given, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in given if v.strip()))
 
 
+def _within(given) -> tuple[str, ...]:
+    """The within-queries: each a query string, as long as a query may be."""
+    values = _values(given, "within")
+    for v in values:
+        if len(v) > MAX_QUERY_CHARS:
+            raise BadRequest(f"在结果中搜索的查询过长：{len(v)} 个字符，最多 {MAX_QUERY_CHARS} 个")
+    return values
+
+
 def _story(value) -> str | None:
     if value is None:
         return None
@@ -180,11 +189,12 @@ class SearchRequest:
     collapse: bool = True  # near-duplicate reposts shown as one hit
     variants: bool = True  # unquoted terms also find the other strait's wording
     story: str | None = None  # an article id: only its near-duplicate cluster
+    within: tuple[str, ...] = ()  # queries the results must also match (search within results)
 
     @classmethod
     def create(cls, query=None, sources=(), authors=(), columns=(), date_from=None, date_to=None,
                sort=None, page=None, per_page=None, facet_size=None, collapse=None, variants=None,
-               story=None) -> SearchRequest:
+               story=None, within=()) -> SearchRequest:
         """Validate raw parameters (from the CLI or a URL); raises BadRequest."""
         q = "" if query is None else query
         if not isinstance(q, str):
@@ -206,4 +216,5 @@ class SearchRequest:
                    per_page=_int_param(per_page, "per_page", 10, 1, MAX_PER_PAGE),
                    facet_size=_int_param(facet_size, "facet_size", DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
                    collapse=_bool_param(collapse, "collapse", True),
-                   variants=_bool_param(variants, "variants", True), story=_story(story))
+                   variants=_bool_param(variants, "variants", True), story=_story(story),
+                   within=_within(within))

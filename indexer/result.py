@@ -77,4 +77,5 @@ class SearchResult:
             "facets_truncated": dict(self.facets_truncated),
             "variants": list(self.variants),
             "suggestions": [asdict(s) for s in self.suggestions],
+            "within": list(self.request.within),
         }

@@ -26,7 +26,7 @@ import numpy as np
 from indexer import dedup, variants
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
-from indexer.exact import difference, union
+from indexer.exact import difference, intersect, union
 from indexer.facets import count_facets, top_values
 from indexer.generations import LiveIndex, stored_article
 from indexer.highlight import highlight, snippet
@@ -71,30 +71,30 @@ class SearchEngine:
 
     # -- search
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        t0 = time.perf_counter()
+    def matching(self, request: SearchRequest) -> Matching:
+        """The articles a request matches, and their order (`Matching.order`): what a search
+        page, an export or the concordance (`indexer.concordance`) goes through."""
         gen, searcher = self._live.searcher()
-        columns = gen.columns
         parsed = parse_query(request.query)
         exact = ExactPostings(searcher)
         stories = self._story_ids(gen)
-        docs, extra, expanded, added = self._matching_with_variants(searcher, columns, parsed, exact, request,
-                                                                    stories)
-        everything = union(docs, extra)
+        narrow = self._within(gen.columns, exact, request)
+        docs, extra, expanded, added = self._matching_with_variants(searcher, gen.columns, parsed, exact, request,
+                                                                    stories, narrow)
+        return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        t0 = time.perf_counter()
+        m = self.matching(request)
+        searcher, columns, parsed, exact, stories = m.searcher, m.gen.columns, m.parsed, m.exact, m.stories
+        everything, added = m.everything, m.added
         total = len(everything)
         facets, truncated = count_facets(columns, everything, sources=request.sources, authors=request.authors,
                                          column_values=request.columns, limit=request.facet_size)
-        sort = applied_sort(request, parsed)
+        sort = m.sort
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
-
-        def order(n: int) -> list[tuple[int, float | None]]:
-            if sort != "relevance":
-                return [(d, None) for d in by_date(everything, columns.days, n, newest=sort == "newest").tolist()]
-            first = rank(searcher, parsed, exact, docs, columns.days, n) if len(docs) else []
-            if len(first) < n and len(extra):
-                first += rank(searcher, expanded, exact, extra, columns.days, n - len(first))
-            return first
+        order = m.order
 
         collapse = request.collapse and request.story is None and stories is not None
         n_stories = total
@@ -115,14 +115,14 @@ class SearchEngine:
             score = dict(ordered)
             ranked = [(d, score[d]) for d in kept[start:stop]]
             duplicates = dups[start:stop]
-        hits = self._hits(searcher, parsed if not added else expanded, ranked)
+        hits = self._hits(searcher, m.marking, ranked)
         for hit, dup in zip(hits, duplicates):
             hit.duplicates = dup
         found: list[Suggestion] = []
         if total < FEW and parsed.positive:
             def count(q: str) -> int:
                 found_docs, found_extra, _, _ = self._matching_with_variants(
-                    searcher, columns, parse_query(q), exact, request, stories)
+                    searcher, columns, parse_query(q), exact, request, stories, m.within)
                 return len(found_docs) + len(found_extra)
             found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
         took = round((time.perf_counter() - t0) * 1000, 2)
@@ -131,23 +131,45 @@ class SearchEngine:
                             sort=sort, stories=n_stories, variants=added, suggestions=found,
                             facets_truncated=truncated, request=request)
 
+    def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest) -> np.ndarray | None:
+        """The sorted docnums every within-query of the request matches (each with the other
+        strait's wording of its unquoted terms, like a search); None when there is none, or
+        none constrains anything."""
+        narrow = None
+        for text in request.within:
+            parsed = parse_query(text)
+            if request.variants:
+                parsed, _ = variants.expand(parsed)
+            found = match_docnums(parsed, exact)
+            if found is None:
+                continue
+            found = as_docnums(found, columns.live_docs)
+            narrow = found if narrow is None else intersect(narrow, found)
+        return narrow
+
     def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
-                  request: SearchRequest, stories, cache: dict | None = None) -> np.ndarray:
-        """The sorted docnums `parsed` matches within the request's filters (and story)."""
+                  request: SearchRequest, stories, cache: dict | None = None,
+                  narrow: np.ndarray | None = None) -> np.ndarray:
+        """The sorted docnums `parsed` matches within the request's filters (and story), and
+        among `narrow` (sorted docnums: the within-queries' articles) when given."""
         docs = as_docnums(match_docnums(parsed, exact, cache), columns.live_docs)
+        if narrow is not None:
+            docs = intersect(docs, narrow)
         return self._filtered(searcher, columns, request, docs, stories)
 
     def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
-                                request: SearchRequest, stories):
+                                request: SearchRequest, stories, narrow: np.ndarray | None = None):
         """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
         other strait's wording of its unquoted terms finds (ranked after them); the expanded
-        query and the wordings it added (none when they find nothing more, or variants are off)."""
+        query and the wordings it added (none when they find nothing more, or variants are off).
+        Only among `narrow` when given."""
         clauses: dict = {}  # the clauses as typed are evaluated once, for both queries
-        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses)
+        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses, narrow)
         expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
         extra = docs[:0]
         if added:
-            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses), docs)
+            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses,
+                                              narrow), docs)
             if len(extra) == 0:
                 added = []
         return docs, extra, expanded, added
@@ -252,6 +274,37 @@ class SearchEngine:
                 "skipped": info.get("skipped") or [],
             },
         }
+
+
+class Matching:
+    """The articles one request matches (`SearchEngine.matching`): `docs` as typed, `extra` only
+    through the other strait's wording (`added`, in the `expanded` query), both sorted docnums."""
+
+    def __init__(self, gen, searcher, exact: ExactPostings, stories, request: SearchRequest,
+                 parsed: ParsedQuery, docs: np.ndarray, extra: np.ndarray, expanded: ParsedQuery,
+                 added: list[str], within: np.ndarray | None = None) -> None:
+        self.gen, self.searcher, self.exact, self.stories = gen, searcher, exact, stories
+        self.within = within  # the articles the within-queries match (None: no narrowing)
+        self.request, self.parsed, self.docs, self.extra = request, parsed, docs, extra
+        self.expanded, self.added = expanded, added
+        self.everything = union(docs, extra)
+        self.sort = applied_sort(request, parsed)
+
+    @property
+    def marking(self) -> ParsedQuery:
+        """The query whose phrases mark the results (with the wordings added, if any)."""
+        return self.expanded if self.added else self.parsed
+
+    def order(self, n: int) -> list[tuple[int, float | None]]:
+        """The first `n` matching articles in the applied sort, each with its score (None when
+        sorted by date)."""
+        days = self.gen.columns.days
+        if self.sort != "relevance":
+            return [(d, None) for d in by_date(self.everything, days, n, newest=self.sort == "newest").tolist()]
+        first = rank(self.searcher, self.parsed, self.exact, self.docs, days, n) if len(self.docs) else []
+        if len(first) < n and len(self.extra):
+            first += rank(self.searcher, self.expanded, self.exact, self.extra, days, n - len(first))
+        return first
 
 
 def _top(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:

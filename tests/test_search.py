@@ -17,7 +17,7 @@ import opencc
 import pytest
 
 from indexer.analysis import fold
-from indexer.search import SearchRequest
+from indexer.search import BadRequest, SearchRequest
 
 # ----------------------------------------------------------------------------------- oracle
 
@@ -462,3 +462,34 @@ def test_the_together_bonus_looked_for_near_the_top_only_never_changes_a_page(tm
             hits = engine.search(SearchRequest.create("城市 发展", per_page=size, page=page, collapse=False)).hits
             assert [h.id for h in hits] == order[(page - 1) * size:page * size], (size, page)
     engine.close()
+
+
+# ------------------------------------------------------------------ search within results
+
+
+def test_within_narrows_to_articles_also_matching_each_query(demo_engine, oracle):
+    base = oracle.having("委員會")
+    assert ids(demo_engine, "委員會", within=["修正"]) == base & oracle.having("修正")
+    assert ids(demo_engine, "委員會", within=["修正", "採購"]) == base & oracle.having("修正") & oracle.having("採購")
+    assert ids(demo_engine, "委員會", within=["修正 OR 採購"]) == base & (oracle.having("修正") | oracle.having("採購"))
+    assert ids(demo_engine, "委員會", within=["-修正"]) == base - oracle.having("修正")
+
+
+def test_within_counts_facets_over_the_narrowed_results(demo_engine):
+    narrowed = demo_engine.search(SearchRequest.create("委員會", within=["修正"]))
+    same = demo_engine.search(SearchRequest.create("委員會 修正"))
+    assert narrowed.total == same.total < demo_engine.search(SearchRequest.create("委員會")).total
+    assert narrowed.facets == same.facets
+    assert narrowed.to_dict()["within"] == ["修正"]
+
+
+def test_within_without_anything_searchable_narrows_nothing(demo_engine):
+    assert ids(demo_engine, "委員會", within=["，。", ""]) == ids(demo_engine, "委員會")
+
+
+def test_within_is_validated_like_a_query():
+    with pytest.raises(BadRequest):
+        SearchRequest.create("a", within=["x" * 2001])
+    with pytest.raises(BadRequest):
+        SearchRequest.create("a", within=[3])
+    assert SearchRequest.create("a", within="修正").within == ("修正",)
