@@ -2,30 +2,42 @@
 
     python -m benchmarks.relevance CORPUS_DIR [CORPUS_DIR ...] [--articles 3000] [--seed 13]
         [--per-kind 50] [--workdir /tmp/wensou-relevance] [--engines wensou,whoosh-jieba]
+        [--split held|train|all] [--tune MODULE.NAME=V1,V2,... ...] [--reuse]
 
-The articles of the given folders (read through `indexer.extract`, as ingest reads them) are
-sampled (`--articles`, with `--seed`), and a known-item query set is generated from them with
-the same seed (`make_queries`, below):
+Each CORPUS_DIR is one archive, indexed on its own: its articles (read through `indexer.extract`,
+as ingest reads them; `--articles` of them sampled with `--seed`) go into wensou (`run_ingest`
+from a JSON Lines file, `SearchEngine`) and into the plain jieba + Whoosh recipe
+(`benchmarks/peers/whoosh_jieba.py`: BM25F over title and content, queries through
+`MultifieldParser` as typed). Known-item queries are generated from each archive with the same
+seed (`make_queries`, below), on different principles:
 
 - "title": 2–3 words (jieba words of two or more characters, in title order) of an article's title;
-- "body": the 3 most distinctive words of an article's body (tf-idf over the sampled articles);
+- "body": the 3 most distinctive words of an article's body ((1 + log tf) × idf over the archive:
+  rare words, which few other articles hold);
+- "body-tfidf": 2–4 words drawn at random from the 8 with the highest tf × idf (raw term count
+  against the archive): words the article holds many times, so a long article about them is
+  the answer and shorter ones mentioning them compete;
 - "body-jieba": the 3 keywords `jieba.analyse.extract_tags` gives for the body (tf-idf with
-  jieba's own general-language idf table: words frequent in the article, not only rare ones, so
-  many articles match and the ranking decides);
-- "cross-script": the same for an article written in Traditional characters, typed in Simplified
-  (OpenCC `t2s` of each word), as a mainland reader would type what they remember.
+  jieba's own general-language idf table: words frequent in the article, not only rare ones);
+- "cross-script": the body words of an article written in Traditional characters, typed in
+  Simplified (OpenCC `t2s` of each word), as a mainland reader would type what they remember.
 
 Words are cut by jieba from the folded text and taken from the article as written (folding keeps
-offsets), so a query is in the article's own script unless the kind says otherwise. The same
-articles are indexed into wensou (`run_ingest` from a JSON Lines file, `SearchEngine`) and into
-the plain jieba + Whoosh recipe (`benchmarks/peers/whoosh_jieba.py`: BM25F over title and
-content, queries through `MultifieldParser` as typed). A query's answer counts when the article,
-or one with the same title (a repost), is among the top 10. Printed: MRR@10 and success@1
-(answer ranked first) per query kind and overall, for each engine, as a Markdown table.
+offsets), so a query is in the article's own script unless the kind says otherwise; no query is
+quoted. A query's answer counts when the article, or one with the same title (a repost), is
+among the top 10.
+
+Split: a query belongs to the held-back half when the SHA-256 of its answer's folded title and
+body says so (`held_back`); the split is fixed by the articles, not by the seed. Tuning
+(`--tune`: coordinate ascent over the values given for each setting, on the training half only)
+never sees the held-back queries. Printed per archive and query kind, and pooled: MRR@10,
+success@1 and success@10 of each engine, and the difference wensou − recipe with its paired
+bootstrap 95% confidence interval (`BOOTSTRAP` resamples of the queries).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import random
 import sys
@@ -34,10 +46,20 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from indexer.analysis import fold, is_cjk, word_tokens
 
-KINDS = ("title", "body", "body-jieba", "cross-script")
+KINDS = ("title", "body", "body-tfidf", "body-jieba", "cross-script")
+LABELS = {"title": "2–3 words of the title", "body": "3 of the body's rarest distinctive words",
+          "body-tfidf": "2–4 of the body's top tf×idf words",
+          "body-jieba": "3 body keywords by jieba's tf-idf (`extract_tags`)",
+          "cross-script": "body words of a Traditional article, typed in Simplified"}
 TOP = 10
+HELD_BACK_SHARE = 0.5  # of the articles (by hash) whose queries tuning never sees
+BOOTSTRAP = 2000
+LONG_CHARS = 2000  # answers at least this long are also reported on their own
+RECIPE = "whoosh-jieba"
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,15 @@ class KnownItem:
     kind: str
     query: str
     answer: str  # article id
+    corpus: str = ""
+    held: bool = False  # in the held-back half
+    long: bool = False  # the answer's body has at least LONG_CHARS characters
+
+
+def held_back(title: str, body: str) -> bool:
+    """Whether an article's queries are held back from tuning: fixed by its folded text."""
+    digest = hashlib.sha256(fold(title + "\n" + body).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < HELD_BACK_SHARE
 
 
 # ----------------------------------------------------------------------------- articles
@@ -82,8 +113,9 @@ def _words(text: str) -> list[str]:
 # ------------------------------------------------------------------------------ queries
 
 
-def make_queries(articles, per_kind: int, seed: int) -> list[KnownItem]:
-    """The known-item set: `per_kind` queries of each kind from randomly chosen articles."""
+def make_queries(articles, per_kind: int, seed: int, corpus: str = "") -> list[KnownItem]:
+    """The known-item set: `per_kind` queries of each kind from randomly chosen articles (one
+    query per article)."""
     import opencc
 
     rng = random.Random(seed * 7919 + 1)
@@ -93,16 +125,18 @@ def make_queries(articles, per_kind: int, seed: int) -> list[KnownItem]:
         df.update({fold(w) for w in words})
     n = len(articles)
 
-    def distinctive(a, k: int) -> list[str]:
+    def scored_words(a, tf_weight) -> list[str]:
         tf = Counter(body_words[a.id])
         scored = {}
         for w, c in tf.items():
             key = fold(w)
-            score = (1 + math.log(c)) * math.log(n / df[key])
+            score = tf_weight(c) * math.log(n / df[key])
             if key not in scored or score > scored[key][0]:
                 scored[key] = (score, w)
-        best = sorted(scored.values(), key=lambda x: (-x[0], x[1]))[:k]
-        return [w for _, w in best]
+        return [w for s, w in sorted(scored.values(), key=lambda x: (-x[0], x[1])) if s > 0]
+
+    def distinctive(a, k: int) -> list[str]:
+        return scored_words(a, lambda c: 1 + math.log(c))[:k]
 
     import logging
 
@@ -115,33 +149,41 @@ def make_queries(articles, per_kind: int, seed: int) -> list[KnownItem]:
     order = list(articles)
     rng.shuffle(order)
     counts = dict.fromkeys(KINDS, 0)
+
+    def add(kind: str, words: list[str], a) -> None:
+        items.append(KnownItem(kind, " ".join(words), a.id, corpus, held_back(a.title, a.body),
+                               len(a.body) >= LONG_CHARS))
+        counts[kind] += 1
+
     for a in order:
         if counts["title"] < per_kind:
             words = list(dict.fromkeys(_words(a.title)))
             if len(words) >= 2:
                 k = min(len(words), rng.choice((2, 3)))
                 picked = sorted(rng.sample(range(len(words)), k))
-                items.append(KnownItem("title", " ".join(words[i] for i in picked), a.id))
-                counts["title"] += 1
+                add("title", [words[i] for i in picked], a)
                 continue
         if counts["body"] < per_kind:
             words = distinctive(a, 3)
             if len(words) == 3:
-                items.append(KnownItem("body", " ".join(words), a.id))
-                counts["body"] += 1
+                add("body", words, a)
+                continue
+        if counts["body-tfidf"] < per_kind:
+            top = scored_words(a, float)[:8]
+            k = rng.choice((2, 3, 4))
+            if len(top) >= k:
+                add("body-tfidf", [top[i] for i in sorted(rng.sample(range(len(top)), k))], a)
                 continue
         if counts["body-jieba"] < per_kind:
             tags = jieba.analyse.extract_tags(a.body, topK=3)
             if len(tags) == 3 and all(len(t) >= 2 and all(is_cjk(c) for c in t) for t in tags):
-                items.append(KnownItem("body-jieba", " ".join(tags), a.id))
-                counts["body-jieba"] += 1
+                add("body-jieba", tags, a)
                 continue
         if counts["cross-script"] < per_kind and is_traditional(a.title + a.body):
             words = distinctive(a, 3)
             simplified = [t2s(w) for w in words]
             if len(words) == 3 and simplified != words:
-                items.append(KnownItem("cross-script", " ".join(simplified), a.id))
-                counts["cross-script"] += 1
+                add("cross-script", simplified, a)
                 continue
         if all(c >= per_kind for c in counts.values()):
             break
@@ -156,8 +198,6 @@ def build_engines(articles, workdir: Path, names: list[str], reuse: bool = False
 
     With `reuse`, indexes left in `workdir` by a run over the same articles are searched again
     instead of rebuilt (for trying query-time settings)."""
-    import hashlib
-
     from benchmarks.corpus import write_jsonl
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -180,21 +220,21 @@ def build_engines(articles, workdir: Path, names: list[str], reuse: bool = False
         run_ingest(workdir / "wensou", [jsonl], rebuild=True)
         print(f"wensou built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         engines["wensou"] = _Wensou(SearchEngine(workdir / "wensou"))
-    if "whoosh-jieba" in names and reuse:
+    if RECIPE in names and reuse:
         from benchmarks.peers.whoosh_jieba import ENGINE
 
-        engines["whoosh-jieba"] = ENGINE.open(workdir / "whoosh-jieba")
-    elif "whoosh-jieba" in names:
+        engines[RECIPE] = ENGINE.open(workdir / RECIPE)
+    elif RECIPE in names:
         import shutil
 
         from benchmarks.peers.whoosh_jieba import ENGINE
 
-        target = workdir / "whoosh-jieba"
+        target = workdir / RECIPE
         shutil.rmtree(target, ignore_errors=True)
         t = time.perf_counter()
         ENGINE.build(articles, target)
-        print(f"whoosh-jieba built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-        engines["whoosh-jieba"] = ENGINE.open(target)
+        print(f"{RECIPE} built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        engines[RECIPE] = ENGINE.open(target)
     stamp_file.write_text(stamp)
     return engines
 
@@ -222,39 +262,91 @@ def rank_of(ids: list[str], item: KnownItem, title_of: dict[str, str]) -> int | 
     return None
 
 
-def evaluate(engine, items: list[KnownItem], title_of: dict[str, str]) -> dict[str, list[int | None]]:
-    ranks: dict[str, list[int | None]] = {k: [] for k in KINDS}
-    for item in items:
-        _, ids, _ = engine.search(item.query, facets=False)
-        ranks[item.kind].append(rank_of(ids, item, title_of))
-    return ranks
+def evaluate(engine, items: list[KnownItem], title_of: dict[str, str]) -> list[int | None]:
+    """The answer's rank (None: not in the top 10) for each of `items`."""
+    return [rank_of(engine.search(item.query, facets=False)[1], item, title_of) for item in items]
 
 
-def mrr(ranks: list[int | None]) -> float:
-    return sum(1 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+def reciprocal(ranks) -> np.ndarray:
+    return np.array([1 / r if r else 0.0 for r in ranks])
 
 
-def success1(ranks: list[int | None]) -> float:
-    return sum(r == 1 for r in ranks) / len(ranks) if ranks else 0.0
+def at(ranks, k: int) -> np.ndarray:
+    return np.array([1.0 if r and r <= k else 0.0 for r in ranks])
 
 
-def table(results: dict[str, dict[str, list[int | None]]], items: list[KnownItem]) -> str:
+METRICS = {"MRR@10": reciprocal, "S@1": lambda r: at(r, 1), "S@10": lambda r: at(r, TOP)}
+
+
+def mrr(ranks) -> float:
+    return float(reciprocal(ranks).mean()) if len(ranks) else 0.0
+
+
+def success1(ranks) -> float:
+    return float(at(ranks, 1).mean()) if len(ranks) else 0.0
+
+
+def difference_ci(a: np.ndarray, b: np.ndarray, seed: int = 0) -> tuple[float, float, float]:
+    """Mean of a − b (paired per query) and its bootstrap 95% confidence interval."""
+    d = a - b
+    if not len(d):
+        return 0.0, 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(BOOTSTRAP, len(d)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(d.mean()), float(lo), float(hi)
+
+
+def groups(items: list[KnownItem]) -> list[tuple[str, str, list[int]]]:
+    """(archive, kind, indices of its items) per archive and kind, then pooled per kind
+    (archive "all"), then answers of at least LONG_CHARS, then everything."""
+    out = []
+    corpora = list(dict.fromkeys(i.corpus for i in items))
+    for c in corpora:
+        for k in KINDS:
+            idx = [j for j, i in enumerate(items) if i.corpus == c and i.kind == k]
+            if idx:
+                out.append((c, k, idx))
+    if len(corpora) > 1:
+        for k in KINDS:
+            idx = [j for j, i in enumerate(items) if i.kind == k]
+            if idx:
+                out.append(("all", k, idx))
+    long = [j for j, i in enumerate(items) if i.long]
+    if long:
+        out.append(("all", f"answers ≥ {LONG_CHARS:,} chars", long))
+    out.append(("all", "all", list(range(len(items)))))
+    return out
+
+
+def table(results: dict[str, list[int | None]], items: list[KnownItem]) -> str:
+    """One Markdown row per archive and kind: each engine's MRR@10 / S@1 / S@10, and wensou −
+    recipe with its 95% confidence interval (when both engines ran)."""
     names = list(results)
-    counts = Counter(i.kind for i in items)
-    head = "| queries made from | n | " + " | ".join(f"{n} MRR@10 (success@1)" for n in names) + " |"
-    lines = [head, "|---|---:|" + "---:|" * len(names)]
-    labels = {"title": "2–3 words of the title", "body": "3 of the body's most distinctive words",
-              "body-jieba": "3 body keywords by jieba's tf-idf (`extract_tags`)",
-              "cross-script": "body words of a Traditional article, typed in Simplified"}
-    for kind in KINDS:
-        cells = [f"{mrr(results[n][kind]):.3f} ({success1(results[n][kind]):.0%})" for n in names]
-        lines.append(f"| {labels[kind]} | {counts[kind]} | " + " | ".join(cells) + " |")
-    cells = []
-    for n in names:
-        every = [r for k in KINDS for r in results[n][k]]
-        cells.append(f"**{mrr(every):.3f}** ({success1(every):.0%})")
-    lines.append(f"| all | {len(items)} | " + " | ".join(cells) + " |")
+    compare = "wensou" in results and RECIPE in results
+    head = "| archive | queries | n | " + " | ".join(f"{n} MRR@10 (S@1, S@10)" for n in names)
+    if compare:
+        head += " | Δ MRR@10 [95% CI] | Δ S@1 [95% CI] | Δ S@10 [95% CI]"
+    cols = len(names) + (3 if compare else 0)
+    lines = [head + " |", "|---|---|---:|" + "---:|" * cols]
+    for corpus, kind, idx in groups(items):
+        cells = []
+        for n in names:
+            r = [results[n][j] for j in idx]
+            cells.append(f"{mrr(r):.3f} ({success1(r):.0%}, {at(r, TOP).mean():.0%})")
+        if compare:
+            for f in METRICS.values():
+                a = f([results["wensou"][j] for j in idx])
+                b = f([results[RECIPE][j] for j in idx])
+                mean, lo, hi = difference_ci(a, b)
+                cells.append(f"{mean:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+        label = LABELS.get(kind, kind)
+        bold = "**" if kind == "all" else ""
+        lines.append(f"| {corpus} | {bold}{label}{bold} | {len(idx)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- tuning
 
 
 def apply_setting(setting: str) -> None:
@@ -269,38 +361,114 @@ def apply_setting(setting: str) -> None:
     setattr(mod, name, float(value))
 
 
+def objective(ranks: list[int | None], recipe: list[int | None], items: list[KnownItem]) -> float:
+    """What tuning maximises: the mean MRR@10 over (archive, kind) groups, less each group's
+    shortfall against the recipe (a kind behind the recipe costs twice)."""
+    total, n = 0.0, 0
+    for corpus, _kind, idx in groups(items):
+        if corpus == "all":
+            continue
+        ours = mrr([ranks[j] for j in idx])
+        theirs = mrr([recipe[j] for j in idx]) if recipe else ours
+        total += ours - max(0.0, theirs - ours)
+        n += 1
+    return total / max(n, 1)
+
+
+def tune(grid: dict[str, list[str]], score, rounds: int = 2) -> dict[str, str]:
+    """Coordinate ascent: each setting in turn takes the value of its list that scores best with
+    the others fixed (ties keep the current value), for `rounds` passes; returns the choice."""
+    current = {name: values[0] for name, values in grid.items()}
+    for name, value in current.items():
+        apply_setting(f"{name}={value}")
+    best = score()
+    print(f"start {current}: {best:.4f}", file=sys.stderr)
+    for _ in range(rounds):
+        changed = False
+        for name, values in grid.items():
+            for value in values:
+                if value == current[name]:
+                    continue
+                apply_setting(f"{name}={value}")
+                s = score()
+                print(f"  {name}={value}: {s:.4f}", file=sys.stderr)
+                if s > best + 1e-9:
+                    best, current[name], changed = s, value, True
+            apply_setting(f"{name}={current[name]}")
+        print(f"pass: {current}: {best:.4f}", file=sys.stderr)
+        if not changed:
+            break
+    return current
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("corpus", nargs="+", type=Path, help="folders of articles (any format ingest reads)")
-    p.add_argument("--articles", type=int, default=3000)
+    p.add_argument("corpus", nargs="+", type=Path, help="folders of articles (any format ingest reads), one archive each")
+    p.add_argument("--articles", type=int, default=3000, help="articles sampled from each archive")
     p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--per-kind", type=int, default=50)
+    p.add_argument("--per-kind", type=int, default=50, help="queries of each kind per archive")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/wensou-relevance"))
-    p.add_argument("--engines", default="wensou,whoosh-jieba")
+    p.add_argument("--engines", default=f"wensou,{RECIPE}")
+    p.add_argument("--split", choices=("held", "train", "all"), default="held",
+                   help="which queries the table reports (tuning uses only train)")
     p.add_argument("--reuse", action="store_true", help="search indexes of the same articles left in --workdir")
     p.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                   help="try a ranking setting, e.g. indexer.query.TITLE_PHRASE_SCORE=5 (repeatable)")
+                   help="try a ranking setting, e.g. indexer.ranking.K1=1.2 (repeatable)")
+    p.add_argument("--tune", action="append", default=[], metavar="MODULE.NAME=V1,V2,...",
+                   help="a setting and the values coordinate ascent tries on the training half "
+                        "(first value: the start); repeatable")
+    p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--show-misses", action="store_true", help="print each query wensou ranks below 1")
     args = p.parse_args(argv)
-    articles = load(args.corpus, args.articles, args.seed)
-    items = make_queries(articles, args.per_kind, args.seed)
-    title_of = {a.id: a.title for a in articles}
-    engines = build_engines(articles, args.workdir, args.engines.split(","), reuse=args.reuse)
+    items: list[KnownItem] = []
+    title_of: dict[str, str] = {}
+    engines: dict[str, dict] = {}  # archive → engine name → engine
+    for folder in args.corpus:
+        name = folder.name
+        articles = load([folder], args.articles, args.seed)
+        items += make_queries(articles, args.per_kind, args.seed, name)
+        title_of.update({(name, a.id): a.title for a in articles})
+        engines[name] = build_engines(articles, args.workdir / name, args.engines.split(","), reuse=args.reuse)
+        print(f"{name}: {len(articles)} articles", file=sys.stderr)
     for setting in args.set:
         apply_setting(setting)
-    results = {name: evaluate(engine, items, title_of) for name, engine in engines.items()}
-    print(f"{len(articles)} articles from {', '.join(f.name for f in args.corpus)}; seed {args.seed}; "
-          f"{len(items)} known-item queries\n")
-    print(table(results, items))
-    if args.show_misses:
-        for name, engine in engines.items():
-            for item in items:
-                _, ids, _ = engine.search(item.query, facets=False)
-                r = rank_of(ids, item, title_of)
-                if r != 1:
-                    print(f"{name}\t{item.kind}\t{item.query}\t{r}\t{title_of[item.answer][:30]}"
-                          f"\t{[title_of.get(i, '')[:20] for i in ids[:2]]}")
+
+    def run(name: str, chosen: list[KnownItem]) -> list[int | None]:
+        ranks = []
+        for item in chosen:
+            ids = engines[item.corpus][name].search(item.query, facets=False)[1]
+            ranks.append(_rank(ids, item, title_of))
+        return ranks
+
+    names = [n for n in args.engines.split(",") if n]
+    train = [i for i in items if not i.held]
+    if args.tune:
+        grid = {}
+        for spec in args.tune:
+            target, values = spec.split("=", 1)
+            grid[target] = values.split(",")
+        recipe_train = run(RECIPE, train) if RECIPE in names else []
+        chosen = tune(grid, lambda: objective(run("wensou", train), recipe_train, train), args.rounds)
+        print("chosen: " + " ".join(f"--set {k}={v}" for k, v in chosen.items()))
+    shown = {"held": [i for i in items if i.held], "train": train, "all": items}[args.split]
+    results = {name: run(name, shown) for name in names}
+    print(f"{', '.join(f'{f.name}' for f in args.corpus)}: up to {args.articles} articles each; seed {args.seed}; "
+          f"{len(shown)} known-item queries ({args.split} split of {len(items)})\n")
+    print(table(results, shown))
+    if args.show_misses and "wensou" in results:
+        for item, r in zip(shown, results["wensou"]):
+            if r != 1:
+                ids = engines[item.corpus]["wensou"].search(item.query, facets=False)[1]
+                other = results[RECIPE][shown.index(item)] if RECIPE in results else None
+                print(f"{item.corpus}\t{item.kind}\t{item.query}\twensou {r}\trecipe {other}\t"
+                      f"{title_of[(item.corpus, item.answer)][:30]}"
+                      f"\t{[title_of.get((item.corpus, i), '')[:20] for i in ids[:2]]}")
     return 0
+
+
+def _rank(ids: list[str], item: KnownItem, title_of: dict[tuple[str, str], str]) -> int | None:
+    return rank_of(ids, item, {aid: title_of[(item.corpus, aid)] for aid in ids[:TOP] + [item.answer]
+                               if (item.corpus, aid) in title_of})
 
 
 if __name__ == "__main__":
