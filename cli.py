@@ -423,6 +423,42 @@ def check(ctx, fmt):
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
+@click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
+@click.option("--from", "date_from", default=None, help="From date, in the forms `search` takes.")
+@click.option("--to", "date_to", default=None, help="To date (inclusive).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.pass_context
+def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
+    """Every article (or those QUERY and the filters match) as JSON Lines records, streamed.
+
+    One record per line with the article's fields (id, title, date, source, sources, authors,
+    url, column, keywords, body): what `rebuild` reads back, so `export > all.jsonl` then
+    `rebuild all.jsonl` gives the same index."""
+    from indexer import store
+    from indexer.export import export_records, jsonl_line
+    from indexer.search import BadRequest, SearchRequest
+
+    try:
+        request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
+                                       date_from=date_from, date_to=date_to)
+    except BadRequest as exc:
+        raise click.UsageError(str(exc)) from None
+    out = sys.stdout
+    try:
+        for record in export_records(ctx.obj["index"], request):
+            out.write(jsonl_line(record))
+        out.flush()
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    except BrokenPipeError:  # `export | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
 @cli.command("concordance")
 @click.argument("query")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
