@@ -1,0 +1,122 @@
+"""Learning a site's boilerplate from the archive itself: what most of its pages print alike.
+
+The general rules of `cleaning` know the common kinds of furniture and boilerplate; every site
+adds its own (`欢迎访问××融媒体`, a fixed disclaimer, a subscription box), and no list of
+patterns can know them. An archive holds many pages of each site, and what the site's template
+adds to a body is the same on many of them, while the article text differs on every page. So:
+group the articles by site (`site_of`), count the lines near the start and the end of each
+distinct body (`EDGE` lines each side), and drop from every body of the site the lines that
+open or close at least `share` of its pages (and at least `min_count` of them, from `min_pages`
+pages on). Lines compare with digits, width and spaces folded (`阅读 1234 次` repeats).
+
+Two forms: `clean_by_site(articles)` for a list in memory, and `SiteLearner` for a stream
+(`learn` each article of a sample, then `clean` every article); only per-site line counts are
+held, at most `sample` pages of each site are counted, and repeated bodies (reposts) count once.
+A body is never emptied: when every line of it would go, it is kept as it was.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from ..article import Article
+
+EDGE = 8  # lines looked at at each end of a body
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def site_of(article: Article, source: str = "") -> str:
+    """The site an article comes from: the host of its URL (without `www.`), else `source` (the
+    folder it was read from) with the top folder of its path, else that folder alone."""
+    if article.url:
+        try:
+            host = (urlsplit(article.url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        if host:
+            return host.removeprefix("www.")
+    top = article.id.split("/", 1)[0] if "/" in article.id else ""
+    return f"{source}/{top}" if top else source
+
+
+def line_key(line: str) -> str:
+    """How lines compare across pages: NFKC, no whitespace, every number as 0."""
+    return _DIGITS.sub("0", _SPACE.sub("", unicodedata.normalize("NFKC", line)))[:200]
+
+
+@dataclasses.dataclass
+class _Counts:
+    pages: int = 0
+    bodies: set[int] = dataclasses.field(default_factory=set)
+    head: Counter = dataclasses.field(default_factory=Counter)
+    tail: Counter = dataclasses.field(default_factory=Counter)
+    learned: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+class SiteLearner:
+    """Per-site counts of the lines that open and close bodies, and the cleaning they imply.
+
+    `learn(article, site)` counts one article (up to `sample` distinct bodies a site);
+    `clean(article, site)` returns it without its site's boilerplate lines (the same object
+    when nothing is removed). `site` defaults to `site_of(article)`."""
+
+    def __init__(self, *, share: float = 0.3, min_pages: int = 5, min_count: int = 3, sample: int = 1000,
+                 edge: int = EDGE) -> None:
+        self.share, self.min_pages, self.min_count, self.sample, self.edge = share, min_pages, min_count, sample, edge
+        self._sites: dict[str, _Counts] = {}
+
+    def learn(self, article: Article, site: str | None = None) -> None:
+        counts = self._sites.setdefault(site_of(article) if site is None else site, _Counts())
+        if counts.pages >= self.sample:
+            return
+        digest = zlib.crc32(article.body.encode("utf-8", "surrogatepass"))
+        if digest in counts.bodies:
+            return  # a repost or a repeated record counts once
+        counts.bodies.add(digest)
+        lines = [line for line in article.body.split("\n") if line.strip()]
+        counts.pages += 1
+        counts.head.update({line_key(line) for line in lines[:self.edge]})
+        counts.tail.update({line_key(line) for line in lines[-self.edge:]})
+        counts.learned = None
+
+    def boilerplate(self, site: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The line keys taken for the site's boilerplate: (near the start, near the end)."""
+        counts = self._sites.get(site)
+        if counts is None or counts.pages < self.min_pages:
+            return frozenset(), frozenset()
+        if counts.learned is None:
+            least = max(self.min_count, self.share * counts.pages)
+            counts.learned = (frozenset(k for k, n in counts.head.items() if n >= least and k),
+                              frozenset(k for k, n in counts.tail.items() if n >= least and k))
+        return counts.learned
+
+    def clean(self, article: Article, site: str | None = None) -> Article:
+        head, tail = self.boilerplate(site_of(article) if site is None else site)
+        if not head and not tail:
+            return article
+        lines = [line for line in article.body.split("\n") if line.strip()]
+        n = len(lines)
+        keep = [not (i < self.edge and line_key(line) in head or i >= n - self.edge and line_key(line) in tail)
+                for i, line in enumerate(lines)]
+        if all(keep) or not any(keep):
+            return article
+        return dataclasses.replace(article, body="\n".join(line for line, kept in zip(lines, keep) if kept))
+
+
+def clean_by_site(articles: Iterable[Article], *, source: str = "", **options) -> list[Article]:
+    """The articles without the lines their site prints on many of its pages (see the module's text).
+
+    `source` names the folder the articles were read from (sites of articles without a URL are
+    told apart by it and their path's top folder); `options` go to `SiteLearner`."""
+    articles = list(articles)
+    learner = SiteLearner(**options)
+    sites = [site_of(article, source) for article in articles]
+    for article, site in zip(articles, sites):
+        learner.learn(article, site)
+    return [learner.clean(article, site) for article, site in zip(articles, sites)]

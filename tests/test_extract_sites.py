@@ -1,0 +1,105 @@
+"""Site boilerplate learned from the archive: a site's template lines go, its articles' text stays."""
+from __future__ import annotations
+
+import random
+
+from indexer.article import Article
+from indexer.extract import extract_file
+from indexer.extract.sites import SiteLearner, clean_by_site, line_key, site_of
+
+_PLACES = ["青山县", "石桥镇", "河口村", "东城区", "西坪乡", "南湖街道", "北岭社区", "新港开发区"]
+_DOINGS = ["新建农村公路", "改造老旧小区", "新增义务教育学位", "种植高山茶叶", "建成污水处理站", "培训基层医生",
+           "修复河道堤防", "开通公交线路"]
+_ENDS = ["，预计年底前全部完工。", "，惠及周边群众。", "，资金由县财政统筹安排。", "，当地群众拍手称好。",
+         "，相关负责人表示将加快推进。", "，比去年同期明显增加。"]
+
+# What the site's template prints inside the article box, on every page; the general rules
+# know none of it (no 版权, 责任编辑, 公众号 or hotline words).
+_OPENING = "欢迎关注青山融媒，了解家乡的新鲜事儿"
+_CLOSING = ["青山融媒中心出品，内容仅供参考", "本栏目每周一至周五与您见面"]
+
+
+def _sentence(rng: random.Random) -> str:
+    return f"{rng.choice(_PLACES)}今年{rng.choice(_DOINGS)}{rng.randint(2, 980)}处{rng.choice(_ENDS)}"
+
+
+def _page(i: int, rng: random.Random) -> tuple[bytes, list[str]]:
+    paragraphs = [_sentence(rng) for _ in range(rng.randint(3, 6))]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    closing = "".join(f"<p>{line}</p>" for line in _CLOSING)
+    html = (f'<html><head><meta charset="utf-8"><title>青山新闻第{i}期_青山融媒</title></head><body>'
+            f'<div class="top">青山融媒</div><h1>青山新闻第{i}期</h1>'
+            f'<div class="info">2024-05-{i % 28 + 1:02d} 来源：青山融媒</div>'
+            f'<div class="article"><p>{_OPENING}</p>{body}{closing}</div></body></html>')
+    return html.encode("utf-8"), paragraphs
+
+
+def _site(pages: int, seed: int = 7) -> tuple[list[Article], list[list[str]]]:
+    rng = random.Random(seed)
+    articles, texts = [], []
+    for i in range(pages):
+        raw, paragraphs = _page(i, rng)
+        [article] = extract_file(raw, f"qingshan/{i}.html")
+        articles.append(article)
+        texts.append(paragraphs)
+    return articles, texts
+
+
+def _clean_share(articles: list[Article], texts: list[list[str]]) -> float:
+    return sum(a.body.split("\n") == t for a, t in zip(articles, texts)) / len(articles)
+
+
+def test_a_sites_template_lines_are_removed_where_the_general_rules_keep_them():
+    articles, texts = _site(40)
+    assert _clean_share(articles, texts) == 0  # the general rules alone keep the template's lines
+    cleaned = clean_by_site(articles, source="corpus")
+    assert _clean_share(cleaned, texts) >= 0.97
+    assert all(c.title == a.title and c.date == a.date and c.source == a.source for c, a in zip(cleaned, articles))
+
+
+def test_learning_from_a_sample_then_cleaning_a_stream():
+    articles, texts = _site(60, seed=3)
+    learner = SiteLearner()
+    for article in articles[:20]:  # the first pages of the stream teach the template
+        learner.learn(article)
+    cleaned = [learner.clean(article) for article in articles]
+    assert _clean_share(cleaned, texts) >= 0.97
+
+
+def test_too_few_pages_of_a_site_change_nothing():
+    articles, _ = _site(4)
+    assert [a.body for a in clean_by_site(articles)] == [a.body for a in articles]
+
+
+def test_sites_are_learned_apart():
+    articles, texts = _site(30)
+    other = [Article(id=f"other/{i}.html", title="t", body=f"{_OPENING}\n另一个网站的第{i}篇文章的正文内容。")
+             for i in range(3)]
+    cleaned = clean_by_site(articles + other, source="corpus")
+    assert _clean_share(cleaned[:30], texts) >= 0.97
+    assert [a.body for a in cleaned[30:]] == [a.body for a in other]  # another site's opening line stays
+
+
+def test_reposts_count_once_and_a_body_is_never_emptied():
+    text = "青山县今年新建农村公路120处，预计年底前全部完工。\n当地群众拍手称好。"
+    reposts = [Article(id=f"s/{i}.html", body=text) for i in range(10)]
+    assert [a.body for a in clean_by_site(reposts)] == [text] * 10
+    same = [Article(id=f"s/{i}.html", body=f"本站提示\n第{i}号") for i in range(10)]  # numbers fold alike
+    assert [a.body for a in clean_by_site(same)] == [a.body for a in same]
+
+
+def test_lines_that_repeat_only_inside_the_body_stay():
+    rng = random.Random(5)
+    articles = []
+    for i in range(20):
+        middle = [_sentence(rng) for _ in range(20)]
+        middle[10] = "一、总体要求"  # a heading many documents share, far from both ends
+        articles.append(Article(id=f"gov/{i}.html", body="\n".join(middle)))
+    assert all("一、总体要求" in a.body for a in clean_by_site(articles))
+
+
+def test_site_of_prefers_the_urls_host():
+    assert site_of(Article(id="x/1.html", url="https://www.example.cn/a/1.html")) == "example.cn"
+    assert site_of(Article(id="people/1.html"), "news") == "news/people"
+    assert site_of(Article(id="1.html"), "news") == "news"
+    assert line_key("阅读 1,234 次") == line_key("阅读 98,765 次")
