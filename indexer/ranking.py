@@ -18,8 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 from whoosh import scoring
 
-from indexer.analysis import query_words, units
+from indexer.analysis import VALUE_MARK, query_words, units, units_stream
 from indexer.postings import ExactPostings
+from indexer.proximity import find_all
 from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
 from indexer.whoosh_internals import field_lengths, word_postings
 
@@ -34,10 +35,13 @@ DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering diff
 # weight and a slower saturation stop an article that has a query word in its title outranking
 # the one whose body is about all the words; the title bonus for the query's own clauses, grown
 # with the share of them a title holds, keeps title-word queries finding their article.
-K1 = 2.0  # BM25 term-frequency saturation
-FIELD_B = {"title": 0.75, "body": 0.75}  # BM25 length normalisation per field
+K1 = 2.0  # BM25 term-frequency saturation of body words (and of the searchers' weighting)
+K1_TITLE = 2.0  # the same for title words
+B_TITLE = 0.75  # BM25 length normalisation of the title field
+B_BODY = 0.75  # and of the body field
 TITLE_QUERY_BOOST = 0.34  # title words' weight at query time, on top of TITLE_BOOST (3 × 0.34 ≈ 1)
-FIELD_QUERY_BOOST = {"title": TITLE_QUERY_BOOST, "body": 1.0}
+PROXIMITY_SCORE = 0.0  # at most this much for the query's words standing close together in the body
+PROXIMITY_WINDOW = 20.0  # characters between two words at which their closeness counts half
 EXACT_WORD_WEIGHT = 0.3  # × idf, for each character pair of a query word found in the body
 TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
 
@@ -117,6 +121,68 @@ def together_units(parsed: ParsedQuery) -> list:
     return together if len(parsed.positive) > 1 and 1 < len(together) <= MAX_RANK_WORDS else []
 
 
+def proximity_units(parsed: ParsedQuery) -> list:
+    """The unit sequences of the query's distinct plain clauses searching titles and bodies
+    (at most MAX_RANK_WORDS), whose closeness in a body `proximity_bonus` measures; [] when
+    fewer than two."""
+    seqs = {clause_key(c): c.units for c in parsed.positive if c.field is None and c.near is None}
+    found = [s for s in seqs.values() if s][:MAX_RANK_WORDS]
+    return found if len(found) > 1 else []
+
+
+def closeness(streams: list[str], seqs: list) -> np.ndarray:
+    """For each unit stream, how close the parts `seqs` stand: the mean over pairs of parts of
+    PROXIMITY_WINDOW / (PROXIMITY_WINDOW + the fewest characters between an occurrence of one
+    and one of the other), 0 for a pair not both in the stream. 1 where every pair touches."""
+    out = np.zeros(len(streams))
+    if not streams or len(seqs) < 2:
+        return out
+    joined = VALUE_MARK.join(streams)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    bounds = np.cumsum([0] + [len(s) + 1 for s in streams[:-1]])
+    occurrences = []
+    for seq in seqs:
+        pattern = units_stream(seq)
+        at = find_all(cps, np.frombuffer(pattern.encode("utf-32-le"), dtype=np.uint32))
+        occurrences.append((np.searchsorted(bounds, at, side="right") - 1, at, len(pattern)))
+    pairs = 0
+    for i in range(len(seqs)):
+        for j in range(i + 1, len(seqs)):
+            pairs += 1
+            (da, sa, la), (db, sb, lb) = occurrences[i], occurrences[j]
+            if not len(sa) or not len(sb):
+                continue
+            gap = np.full(len(sa), np.inf)
+            after = np.searchsorted(sb, sa, side="left")  # the first of B starting at or after A
+            ok = after < len(sb)
+            k = np.minimum(after, len(sb) - 1)
+            ok &= db[k] == da
+            gap[ok] = np.maximum(sb[k] - (sa + la), 0)[ok]
+            before = after - 1  # the last of B starting before A
+            ok = before >= 0
+            k = np.maximum(before, 0)
+            ok &= db[k] == da
+            gap[ok] = np.minimum(gap, np.maximum(sa - (sb[k] + lb), 0))[ok]
+            best = np.full(len(streams), np.inf)
+            np.minimum.at(best, da, gap)
+            out += PROXIMITY_WINDOW / (PROXIMITY_WINDOW + best)
+    return out / pairs
+
+
+def proximity_bonus(seqs: list, exact: ExactPostings, matched: Matched,
+                    candidates: np.ndarray | None = None) -> np.ndarray:
+    """PROXIMITY_SCORE × `closeness` of the query's parts (`proximity_units`) in each of the
+    `matched` articles' bodies; computed only among `candidates` (sorted docnums) when given:
+    the articles this bonus could still bring into the top of the list."""
+    bonus = np.zeros(len(matched))
+    docs = matched.docs if candidates is None else candidates
+    if not PROXIMITY_SCORE or not len(seqs) or not len(docs):
+        return bonus
+    idx = matched.slots(docs)
+    bonus[idx] = PROXIMITY_SCORE * closeness(exact.unit_streams("body_x", docs), seqs)
+    return bonus
+
+
 def _could_reach(score: np.ndarray, day: np.ndarray, bound: float, stop: int) -> np.ndarray:
     """Mask of the articles that adding at most `bound` to their score could bring among the
     best `stop` (scores only grow, so the `stop`-th best score now is a floor of the final one)."""
@@ -134,7 +200,7 @@ class Ranking(scoring.BM25F):
     use_final = True
 
     def __init__(self, day_numbers) -> None:
-        super().__init__(B=FIELD_B["body"], K1=K1, title_B=FIELD_B["title"], body_B=FIELD_B["body"])
+        super().__init__(B=B_BODY, K1=K1, title_B=B_TITLE, body_B=B_BODY)
         self._days = day_numbers
 
     def final(self, searcher, docnum, score):
@@ -145,7 +211,7 @@ def bm25_scores(searcher, words: list[str], matched: Matched) -> np.ndarray:
     """Whoosh's BM25F score (`scoring.bm25`, the searcher's idf and average field lengths,
     byte-quantised field lengths) of the Or of `words` in WORD_FIELDS, for each of the
     `matched` articles; 0 where none of the words occurs."""
-    k1 = K1
+    params = {"title": (K1_TITLE, B_TITLE, TITLE_QUERY_BOOST), "body": (K1, B_BODY, 1.0)}
     scores = np.zeros(len(matched))
     docs = matched.docs
     leaves = searcher.reader().leaf_readers()
@@ -157,7 +223,7 @@ def bm25_scores(searcher, words: list[str], matched: Matched) -> np.ndarray:
         local = docs[lo:hi] - offset
         for f in WORD_FIELDS:
             lengths = None
-            b, qboost = FIELD_B[f], FIELD_QUERY_BOOST[f]
+            k1, b, qboost = params[f]
             for w in words:
                 ids, tf = word_postings(leaf, f, w, local if len(local) < SKIP_BLOCKS_BELOW else None)
                 if not len(ids):
@@ -257,6 +323,10 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     if together:  # the together phrase is confirmed only where it can change the top
         reach = _could_reach(score, day, TOGETHER_SCORE * len(DEFAULT_FIELDS), stop)
         score += together_bonus(together, exact, slots, None if reach.all() else matched[reach])
+    near = proximity_units(parsed) if PROXIMITY_SCORE else []
+    if near:  # closeness is measured only where it can change the top
+        reach = _could_reach(score, day, PROXIMITY_SCORE, stop)
+        score += proximity_bonus(near, exact, slots, None if reach.all() else matched[reach])
     scored = np.flatnonzero(score > 0)
     final = score[scored] + day[scored] * DAY_WEIGHT
     ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]
