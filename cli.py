@@ -279,6 +279,8 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
     color = sys.stdout.isatty()
     stories = f", {result.stories} stories" if result.stories != result.total else ""
     click.echo(f"{result.total} results{stories} ({result.took_ms} ms), page {result.page} of {result.pages}")
+    if result.notice:
+        click.echo(f"note: {result.notice}")
     if result.variants:
         click.echo("also searched: " + "、".join(result.variants) + "  (--no-variants to leave them out)")
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):

@@ -57,6 +57,7 @@ class SearchResult:
     suggestions: list[Suggestion] = field(default_factory=list)
     facets_truncated: dict[str, bool] = field(default_factory=dict)  # was a facet's list cut?
     request: SearchRequest = field(repr=False, default_factory=SearchRequest)
+    notice: str | None = None  # why nothing was searched (a query of punctuation only), in Chinese
 
     def __post_init__(self) -> None:
         if self.stories is None:
@@ -64,7 +65,8 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        """Pages of hits: reposts collapsed, a page lists stories, so stories are counted."""
+        return max(1, -(-self.stories // self.per_page))
 
     def to_dict(self) -> dict:
         """The contract's JSON object."""
@@ -78,4 +80,6 @@ class SearchResult:
             "variants": list(self.variants),
             "suggestions": [asdict(s) for s in self.suggestions],
             "within": list(self.request.within),
+            "pages": self.pages,
+            "notice": self.notice,
         }

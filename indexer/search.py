@@ -79,6 +79,8 @@ class SearchEngine:
         exact = ExactPostings(searcher)
         stories = self._story_ids(gen)
         narrow = self._within(gen.columns, exact, request)
+        if nothing_searchable(request.query, parsed):  # only punctuation: finds nothing (notice says why)
+            narrow = gen.columns.live_docs[:0]
         docs, extra, expanded, added = self._matching_with_variants(searcher, gen.columns, parsed, exact, request,
                                                                     stories, narrow)
         return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow)
@@ -98,7 +100,9 @@ class SearchEngine:
 
         collapse = request.collapse and request.story is None and stories is not None
         n_stories = total
-        if start >= total:
+        if collapse:  # pages count stories: the number of distinct stories among the articles
+            n_stories = dedup.collapse([], everything, stories)[2]
+        if start >= n_stories:
             ranked: list[tuple[int, float | None]] = []
             duplicates: list[int] = []
         elif not collapse:
@@ -113,7 +117,8 @@ class SearchEngine:
                     break
                 n *= 4
             score = dict(ordered)
-            ranked = [(d, score[d]) for d in kept[start:stop]]
+            kept = dated_representatives(kept[start:stop], ordered, everything, stories, columns.days)
+            ranked = [(d, score.get(d, score.get(s))) for d, s in kept]
             duplicates = dups[start:stop]
         hits = self._hits(searcher, m.marking, ranked)
         for hit, dup in zip(hits, duplicates):
@@ -129,7 +134,9 @@ class SearchEngine:
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
                             sort=sort, stories=n_stories, variants=added, suggestions=found,
-                            facets_truncated=truncated, request=request)
+                            facets_truncated=truncated, request=request,
+                            notice=unsearchable_notice(request.query) if nothing_searchable(request.query, parsed)
+                            else None)
 
     def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest) -> np.ndarray | None:
         """The sorted docnums every within-query of the request matches (each with the other
@@ -300,11 +307,56 @@ class Matching:
         sorted by date)."""
         days = self.gen.columns.days
         if self.sort != "relevance":
-            return [(d, None) for d in by_date(self.everything, days, n, newest=self.sort == "newest").tolist()]
+            return [(d, None) for d in date_order(self.everything, days, n, newest=self.sort == "newest").tolist()]
         first = rank(self.searcher, self.parsed, self.exact, self.docs, days, n) if len(self.docs) else []
         if len(first) < n and len(self.extra):
             first += rank(self.searcher, self.expanded, self.exact, self.extra, days, n - len(first))
         return first
+
+
+def date_order(docs: np.ndarray, days, n: int, *, newest: bool) -> np.ndarray:
+    """The first `n` of `docs` (sorted docnums) by date, newest or oldest first; undated
+    articles last either way (later docnums first with `newest`, earlier with oldest)."""
+    dated = np.asarray(days)[docs] > 0
+    first = by_date(docs[dated], days, n, newest=newest)
+    if len(first) < n:
+        undated = docs[~dated]
+        first = np.concatenate((first, (undated[::-1] if newest else undated)[:n - len(first)]))
+    return first
+
+
+def dated_representatives(kept: list[int], ordered: list[tuple[int, float | None]], everything: np.ndarray,
+                          stories: np.ndarray, days) -> list[tuple[int, int]]:
+    """(shown, kept) for each story kept for a page: the story's best-ranked article, or, when
+    that one is undated, its best-ranked dated matching copy (else any dated one, the newest)."""
+    days = np.asarray(days)
+    out = []
+    rank_of = None
+    for d in kept:
+        if days[d] > 0:
+            out.append((d, d))
+            continue
+        members = everything[stories[everything] == stories[d]]
+        dated = members[days[members] > 0]
+        if not len(dated):
+            out.append((d, d))
+            continue
+        if rank_of is None:
+            rank_of = {doc: i for i, (doc, _) in enumerate(ordered)}
+        best = min(dated.tolist(), key=lambda m: (rank_of.get(m, len(rank_of)), -int(days[m]), m))
+        out.append((best, d))
+    return out
+
+
+def nothing_searchable(query: str, parsed: ParsedQuery) -> bool:
+    """Whether a query has text but nothing to search in it (only punctuation or symbols);
+    an empty query lists everything."""
+    return bool(query.strip(" \t\r\n\f\v\u3000\u00a0")) and parsed.is_empty
+
+
+def unsearchable_notice(query: str) -> str:
+    shown = query if len(query) <= 40 else query[:40] + "…"
+    return f"查询「{shown}」中没有可以搜索的文字（只有标点、符号或空白），因此没有结果；请输入汉字、字母或数字。"
 
 
 def _top(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:

@@ -493,3 +493,101 @@ def test_within_is_validated_like_a_query():
     with pytest.raises(BadRequest):
         SearchRequest.create("a", within=[3])
     assert SearchRequest.create("a", within="修正").within == ("修正",)
+
+
+# ------------------------------------------- nothing searchable, story pages, undated last
+
+_STORY = ("新华社北京3月5日电 第十四届全国人民代表大会第二次会议今天上午在人民大会堂开幕，"
+          "国务院总理作政府工作报告。报告提出，今年国内生产总值增长预期目标为百分之五左右，"
+          "城镇新增就业一千二百万人以上，城镇调查失业率百分之五点五左右，居民消费价格涨幅百分之三左右。")
+
+
+_BODIES = [_STORY,
+           "全国人民代表大会代表在分组讨论中谈到，乡村振兴需要更多人才扎根基层，多地探索以县域为单位的职业教育，"
+           "让农民在家门口学技术、找工作。",
+           "本市今年将新建改建公园二十座，政府工作报告中的民生实事项目已全部分解到各区，市民可通过热线反映意见建议，"
+           "相关部门按月公布进展情况。",
+           "一位工程师说，我们的新产线今年下半年投产，良品率已经超过九成，国内订单增长明显，企业表示将加大研发投入，"
+           "并在沿海城市设立新的研究中心。"]
+
+
+def _story_records() -> list[dict]:
+    """Four stories reposted three times each (one copy undated and titled best for 开幕) and
+    six distinct articles, two of them undated."""
+    out = []
+    for s in range(4):
+        body = "大会开幕。" + _BODIES[s] * 2
+        for copy in range(3):
+            rec = {"id": f"story{s}-{copy}", "title": ("开幕开幕" if copy == 0 else "会议") + f"报道{s}",
+                   "source": f"报{copy}", "body": body + f"（{copy}）"}
+            if copy:
+                rec["date"] = f"2024-03-0{copy + s}"
+            out.append(rec)
+    for i in range(6):
+        rec = {"id": f"single-{i}", "title": f"开幕单篇{i}", "body": f"开幕消息第{i}则，内容各不相同{i * 7}。"}
+        if i % 3:
+            rec["date"] = f"2023-0{i + 1}-01"
+        out.append(rec)
+    return out
+
+
+@pytest.fixture(scope="module")
+def story_engine(tmp_path_factory):
+    from helpers import write_jsonl
+
+    from indexer.ingest import run_ingest
+    from indexer.search import SearchEngine
+
+    folder = tmp_path_factory.mktemp("stories")
+    write_jsonl(folder / "articles" / "s.jsonl", _story_records())
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    engine = SearchEngine(folder / "index")
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("query", ["，。！？", "!!!", "“”", "「」", " - ", "……", "\"", "＃＠"])
+def test_a_query_of_punctuation_finds_nothing_and_says_why(demo_engine, query):
+    result = demo_engine.search(SearchRequest.create(query))
+    assert result.total == 0 and not result.hits
+    data = result.to_dict()
+    assert data["query"] == query  # the user's characters, not folded (，not ,)
+    assert data["notice"] and "没有可以搜索的文字" in data["notice"]
+    assert {"query", "total", "hits", "facets", "stories", "page", "per_page"} <= set(data)
+
+
+def test_an_empty_query_still_lists_everything_without_a_notice(demo_engine):
+    result = demo_engine.search(SearchRequest.create("", sources=[]))
+    assert result.total == demo_engine.article_count() and result.notice is None
+    assert demo_engine.search(SearchRequest.create("委員會")).notice is None
+
+
+def test_with_reposts_collapsed_pages_count_stories_and_none_is_empty(story_engine):
+    first = story_engine.search(SearchRequest.create("开幕", per_page=3))
+    assert first.total == 18 and first.stories == 10
+    assert first.pages == 4 and first.to_dict()["pages"] == 4
+    seen = []
+    for page in range(1, first.pages + 1):
+        result = story_engine.search(SearchRequest.create("开幕", per_page=3, page=page))
+        assert result.hits, page
+        seen += [h.id for h in result.hits]
+    assert len(seen) == len(set(seen)) == 10
+    flat = story_engine.search(SearchRequest.create("开幕", per_page=3, collapse=False))
+    assert flat.pages == 6
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_undated_articles_come_last_by_date(story_engine, sort):
+    result = story_engine.search(SearchRequest.create("", sort=sort, per_page=100, collapse=False))
+    dates = [h.date for h in result.hits]
+    dated = [d for d in dates if d]
+    assert dates[:len(dated)] == dated and len(dated) < len(dates)
+    assert dated == sorted(dated, reverse=sort == "newest")
+
+
+@pytest.mark.parametrize("sort", ["relevance", "oldest", "newest"])
+def test_a_merged_story_is_shown_by_a_dated_copy(story_engine, sort):
+    result = story_engine.search(SearchRequest.create("开幕", sort=sort, per_page=100))
+    stories = [h for h in result.hits if h.id.startswith("story")]
+    assert len(stories) == 4
+    assert all(h.date for h in stories) and all(h.duplicates == 2 for h in stories)
