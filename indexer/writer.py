@@ -219,6 +219,9 @@ class GenerationWriter:
         try:
             segments = self._out.finish()
             commit_existing(self.ix, segments, deletions)
+        except BaseException:
+            self._discard()  # the segment being written keeps files open otherwise
+            raise
         finally:
             self._lock.release()
 
@@ -227,14 +230,18 @@ class GenerationWriter:
             return
         self._done = True
         try:
+            self._discard()
+        finally:
+            self._lock.release()
+
+    def _discard(self) -> None:
+        try:
             if isinstance(self._out, _Workers):
                 self._out.close()
             else:
                 self._out.cancel()
         except OSError:  # a full disk fails the cleanup of a segment too: the generation goes anyway
             pass
-        finally:
-            self._lock.release()
 
 
 def write_all(ix, docs: Iterable[dict], procs: int = 1) -> None:

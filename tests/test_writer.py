@@ -298,3 +298,56 @@ def test_a_forked_process_checks_phrases_after_its_parent_did(monkeypatch):
         proc.join(5)
         if proc.is_alive():
             proc.kill()
+
+
+# ------------------------------------------------------------------------- a disk filling up
+
+
+def _demo_index(tmp_path):
+    from indexer.ingest import run_ingest
+
+    index = tmp_path / "index"
+    run_ingest(index, [DEMO_ARTICLES], rebuild=True)
+    return index, (index / "CURRENT").read_text().strip()
+
+
+def _gens(index) -> list[str]:
+    return sorted(p.name for p in index.iterdir() if p.is_dir())
+
+
+def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path, monkeypatch):
+    from indexer import store
+    from indexer.ingest import run_ingest
+
+    index, live = _demo_index(tmp_path)
+    monkeypatch.setattr(store, "free_bytes", lambda path: 5 << 20)  # as statvfs would say of a full disk
+    with pytest.raises(store.NotEnoughSpace) as caught:
+        run_ingest(index, [DEMO_ARTICLES], rebuild=True)
+    message = str(caught.value)
+    assert message.startswith("not enough disk space to rebuild: about ") and "\n" not in message
+    assert "needed, 5.0 MB free in " + str(index) in message
+    assert _gens(index) == [live]
+    # the estimate is the last rebuild's measured index bytes per input byte, with headroom
+    need = store.estimate_bytes(index, index / live, 1 << 20, rebuild=True)
+    assert store.MIN_FREE < need < store.MIN_FREE + 2 * (1 << 20)
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path, monkeypatch, procs):
+    import errno
+
+    from indexer import store
+    from indexer.ingest import IngestOptions, run_ingest
+
+    index, live = _demo_index(tmp_path)
+
+    def full(path, meta, arrays):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(exact, "_write_arrays", full)  # forked segment writers inherit it
+    with pytest.raises(store.NotEnoughSpace) as caught:
+        run_ingest(index, [DEMO_ARTICLES], rebuild=True, options=IngestOptions(procs=procs))
+    assert "no space left on the device while writing" in str(caught.value)
+    assert "live index is kept" in str(caught.value)
+    assert _gens(index) == [live]
+    assert (index / "CURRENT").read_text().strip() == live
