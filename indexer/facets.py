@@ -10,14 +10,58 @@ Years and months are listed whole, newest first.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from indexer.analysis import fold
 from indexer.columns import Columns, Labels
 from indexer.result import FacetValue
 
 VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_size
+MAX_HINTS = 10  # values offered for a filter value that names none
+_FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → folded name → names
+
+
+def _folded_names(labels: Labels) -> dict[str, list[str]]:
+    found = _FOLDED.get(labels)
+    if found is None:
+        found = {}
+        for name in labels.names:
+            found.setdefault(fold(name).strip(), []).append(name)
+        _FOLDED[labels] = found
+    return found
+
+
+def resolve(labels: Labels, values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the index's values each of `values` names, the `values` that name none). A filter value
+    names every value equal to it once folded like a query (Traditional/Simplified, width,
+    case): 生态环境部 names 生態環境部. Whole values only: 央视 does not name 央视网."""
+    folded = _folded_names(labels)
+    names: list[str] = []
+    unknown: list[str] = []
+    for v in values:
+        found = folded.get(fold(v).strip())
+        if found:
+            names += found
+        else:
+            unknown.append(v)
+    return list(dict.fromkeys(names)), unknown
+
+
+def containing(labels: Labels, value: str, docs: np.ndarray, limit: int = MAX_HINTS) -> list[FacetValue]:
+    """The values that contain `value` (folded), with their counts among `docs`, most frequent
+    first: what a filter value that names no value may have meant (央视 → 央视网)."""
+    key = fold(value).strip()
+    if not key:
+        return []
+    ids = [i for i, name in enumerate(labels.names) if key in fold(name)]
+    if not ids:
+        return []
+    counts = labels.counts(docs)
+    order = sorted(ids, key=lambda i: (-int(counts[i]), labels.names[i]))
+    return [FacetValue(labels.names[i], int(counts[i])) for i in order[:limit]]
 PERIOD_FACETS = ("year", "month")  # listed whole, newest first
 
 

@@ -58,6 +58,8 @@ class SearchResult:
     facets_truncated: dict[str, bool] = field(default_factory=dict)  # was a facet's list cut?
     request: SearchRequest = field(repr=False, default_factory=SearchRequest)
     notice: str | None = None  # why nothing was searched (a query of punctuation only), in Chinese
+    # facet name → index values containing a filter value that names none (央视 → 央视网)
+    filter_hints: dict[str, list[FacetValue]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.stories is None:
@@ -82,4 +84,5 @@ class SearchResult:
             "within": list(self.request.within),
             "pages": self.pages,
             "notice": self.notice,
+            "filter_hints": {name: [asdict(v) for v in values] for name, values in self.filter_hints.items()},
         }

@@ -27,7 +27,7 @@ from indexer import dedup, variants
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
 from indexer.exact import difference, intersect, union
-from indexer.facets import count_facets, top_values
+from indexer.facets import containing, count_facets, resolve, top_values
 from indexer.generations import LiveIndex, stored_article
 from indexer.highlight import highlight, snippet
 from indexer.postings import ExactPostings
@@ -91,8 +91,9 @@ class SearchEngine:
         searcher, columns, parsed, exact, stories = m.searcher, m.gen.columns, m.parsed, m.exact, m.stories
         everything, added = m.everything, m.added
         total = len(everything)
-        facets, truncated = count_facets(columns, everything, sources=request.sources, authors=request.authors,
-                                         column_values=request.columns, limit=request.facet_size)
+        chosen, hints = chosen_values(columns, request)
+        facets, truncated = count_facets(columns, everything, sources=chosen["source"], authors=chosen["author"],
+                                         column_values=chosen["column"], limit=request.facet_size)
         sort = m.sort
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
@@ -135,8 +136,10 @@ class SearchEngine:
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
                             sort=sort, stories=n_stories, variants=added, suggestions=found,
                             facets_truncated=truncated, request=request,
-                            notice=unsearchable_notice(request.query) if nothing_searchable(request.query, parsed)
-                            else None)
+                            notice=" ".join(n for n in (
+                                unsearchable_notice(request.query) if nothing_searchable(request.query, parsed)
+                                else None, filter_notice(hints)) if n) or None,
+                            filter_hints=hints)
 
     def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest) -> np.ndarray | None:
         """The sorted docnums every within-query of the request matches (each with the other
@@ -194,15 +197,12 @@ class SearchEngine:
     @staticmethod
     def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
         """The `docs` the filters allow: within one filter any value, across filters all. A
-        source value naming several bodies allows each."""
+        source value naming several bodies allows each. Values are folded like queries
+        (`indexer.facets.resolve`: 生态环境部 allows 生態環境部), whole values only."""
         if req.date_from or req.date_to:
             docs = docs[columns.dated_within(docs, req.date_from, req.date_to)]
-        if req.sources:
-            docs = docs[columns.sources.holds(docs, [v for s in req.sources for v in (split_sources(s) or [s])])]
-        if req.authors:
-            docs = docs[columns.authors.holds(docs, req.authors)]
-        if req.columns:
-            docs = docs[columns.column.holds(docs, req.columns)]
+        for values, labels in filter_values(columns, req):
+            docs = docs[labels.holds(docs, resolve(labels, values)[0])]
         if req.story is not None:
             # The story's near-duplicate cluster (`indexer.dedup`; nothing for an unknown id).
             docnum = searcher.document_number(id=req.story)
@@ -346,6 +346,52 @@ def dated_representatives(kept: list[int], ordered: list[tuple[int, float | None
         best = min(dated.tolist(), key=lambda m: (rank_of.get(m, len(rank_of)), -int(days[m]), m))
         out.append((best, d))
     return out
+
+
+_FILTER_LABELS = {"source": "来源", "author": "作者", "column": "栏目"}
+
+
+def filter_values(columns: Columns, req: SearchRequest) -> list[tuple[list[str], object]]:
+    """(values, labels) of each value filter the request sets (source values split into the
+    publishing bodies they name)."""
+    out = []
+    if req.sources:
+        out.append(([v for s in req.sources for v in (split_sources(s) or [s])], columns.sources))
+    if req.authors:
+        out.append((list(req.authors), columns.authors))
+    if req.columns:
+        out.append((list(req.columns), columns.column))
+    return out
+
+
+def chosen_values(columns: Columns, req: SearchRequest) -> tuple[dict[str, list[str]], dict[str, list[FacetValue]]]:
+    """(facet name → the index's values the request's filters select, shown as selected in the
+    facets, with any value naming none as typed; facet name → values that contain a filter
+    value naming none, with their article counts in the index)."""
+    chosen: dict[str, list[str]] = {"source": [], "author": [], "column": []}
+    hints: dict[str, list[FacetValue]] = {}
+    for name, values, labels in (("source", [v for s in req.sources for v in (split_sources(s) or [s])],
+                                  columns.sources),
+                                 ("author", list(req.authors), columns.authors),
+                                 ("column", list(req.columns), columns.column)):
+        if not values:
+            continue
+        names, unknown = resolve(labels, values)
+        chosen[name] = names + unknown
+        for v in unknown:
+            found = containing(labels, v, columns.live_docs)
+            if found:
+                hints.setdefault(name, []).extend(found)
+    return chosen, hints
+
+
+def filter_notice(hints: dict[str, list[FacetValue]]) -> str | None:
+    """A sentence offering the values that contain a filter value naming none."""
+    parts = []
+    for name, values in hints.items():
+        offered = "、".join(f"{v.value}（{v.count} 篇）" for v in values)
+        parts.append(f"{_FILTER_LABELS[name]}按完整名称筛选；包含所填文字的{_FILTER_LABELS[name]}有：{offered}")
+    return "。".join(parts) + "。" if parts else None
 
 
 def nothing_searchable(query: str, parsed: ParsedQuery) -> bool:

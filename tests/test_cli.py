@@ -42,7 +42,8 @@ def test_search_json_has_the_contracts_keys(small_index):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert set(data) == {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
-                         "facets_truncated", "variants", "suggestions", "within", "pages", "notice"}
+                         "facets_truncated", "variants", "suggestions", "within", "pages", "notice",
+                         "filter_hints"}
     assert data["query"] == "生态环境" and data["total"] == 2 and data["page"] == 1 and data["per_page"] == 10
     assert data["sort"] == "relevance" and data["stories"] == 2
     for hit in data["hits"]:

@@ -166,3 +166,37 @@ def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_do
     counts = labels.counts(np.array(docs, dtype=np.int64))
     expected = Counter(v for d in docs for v in per_doc[d])
     assert {labels.names[i]: int(c) for i, c in enumerate(counts) if c} == dict(expected)
+
+
+# ------------------------------------------------- filters folded like queries, whole values
+
+
+def test_a_filter_value_in_the_other_script_or_width_finds_the_same_articles(engine):
+    traditional = {h.id for h in search(engine, sources=["內政部"]).hits}
+    assert traditional == {"j1", "j2"}
+    for value in ("内政部", " 內政部 ", "内政部;铨叙部"):
+        assert {h.id for h in search(engine, sources=[value]).hits} >= traditional, value
+    assert {h.id for h in search(engine, sources=["铨叙部"]).hits} == {"j1", "j3"}
+    assert {h.id for h in search(engine, columns=["法规"]).hits} == {"j1", "j3"}
+    chosen = search(engine, sources=["内政部"])
+    assert [(v.value, v.selected) for v in chosen.facets["source"] if v.selected] == [("內政部", True)]
+    assert chosen.notice is None and chosen.filter_hints == {}
+
+
+def test_a_filter_value_naming_no_value_offers_those_containing_it(engine):
+    result = search(engine, sources=["机关0"])  # 機關00 … 機關09: whole values only, so none matches
+    assert result.total == 0
+    offered = [v.value for v in result.filter_hints["source"]]
+    assert offered and all(v.startswith("機關0") for v in offered)
+    assert result.notice and "機關0" in result.notice
+    assert result.to_dict()["filter_hints"]["source"][0]["value"] == offered[0]
+    nothing = search(engine, sources=["沒有這個機關"])
+    assert nothing.total == 0 and nothing.filter_hints == {}
+
+
+def test_author_filters_fold_too(tmp_path):
+    write_jsonl(tmp_path / "a" / "a.jsonl", [{"id": "x", "title": "公告", "body": "公告事項。", "author": "郭瑤琪"}])
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as e:
+        assert [h.id for h in search(e, authors=["郭瑶琪"]).hits] == ["x"]
+        assert search(e, authors=["郭瑶"]).filter_hints["author"][0].value == "郭瑤琪"

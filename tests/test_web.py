@@ -42,7 +42,8 @@ from search_web.security import HEADERS
 from search_web.view import FACET_SHOWN
 
 RESULT_KEYS = {"query", "total", "page", "per_page", "took_ms", "sort", "stories", "hits", "facets",
-               "facets_truncated", "variants", "suggestions", "within", "pages", "notice"}
+               "facets_truncated", "variants", "suggestions", "within", "pages", "notice",
+               "filter_hints"}
 HIT_KEYS = {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
             "duplicates"}
 ARTICLE_KEYS = {"sources", "id", "title", "date", "source", "authors", "url", "column", "keywords", "body"}
