@@ -30,6 +30,7 @@ _NOT_NAMES = re.compile(
     r"^(?:未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin|"
     r"[编編][辑輯][部]|[综綜]合|[记記]者|[编編][辑輯]|[报報][道導]|[新][闻聞][中][心]|国际中心|.*[网網]$|.*[报報]$|"
     r".*[社台]$|.*中心$|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
+    r"查看.*|更多.*|[关關]注.*|[订訂][阅閱].*|[进進]入.*|[详詳]情.*|"
     r".*[网網][络絡]$|.*科技$|.*公司$|.*集[团團]$|.*[营營班队隊团團版]$|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|[发發][表布]|分享|收藏|"
     r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*)$",
     re.IGNORECASE,
@@ -53,12 +54,15 @@ _SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
 _LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*)?(?:本[报報])?(?:特约|特約|特派|首席)?[记記]者\s*(?![近今昨前明][日天期]|日前)"
                           r"((?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?)\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
-_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿)\s*[:：]?\s*([" + _CJK + r"]{2,4})$")
+_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s*[:：/／|｜丨︱]?\s*"
+                     r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})$")
+# `赵六 发自 北京`, `张三、李四 发自华盛顿`: a correspondent's byline names the place it was sent from.
+_SENT_FROM = re.compile(r"^((?:[" + _CJK + r"·]{2,5}(?:\s*[、，,]\s*|\s+)){0,3}[" + _CJK + r"·]{2,5})\s*[发發]自\s*[" + _CJK + r"]{2,10}$")
 _POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
-_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]")
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰发發]")
 
 
 _SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")
@@ -134,7 +138,7 @@ def byline_authors(line: str) -> list[str]:
         match = _BYLINE.match(short)
         if match:
             return parse_authors(match.group(1))
-        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short)
+        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
         if match:
             return parse_authors(match.group(1))
     return []

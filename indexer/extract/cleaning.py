@@ -48,18 +48,27 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^.{0,30}公[众眾][号號].{0,24}$|公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)|^[>＞»]\s*[关關]注|"
     r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])|微信[号號]\s*[:：]|[长長]按.{0,6}(?:二[维維]|[识識]别)",
     # reprint notices: 39健康网原创内容，未经授权…; 转载请注明…
-    r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)|[禁严嚴]禁[转轉]载|[转轉]载请|[转轉]載請|版[权權][归歸]",
+    r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)|[禁严嚴]禁[转轉]载|[转轉]载请|[转轉]載請|版[权權][归歸]|"
+    # 转载时务请注明…, 如需转载…, 本文系…授权…刊载, 版权与免责声明
+    r"[转轉][载載][时時]?[务務]?[须需必]?[请請]|如需[转轉][载載]|^本文系.{0,30}授[权權]|授[权權].{0,16}刊[载載發发]|"
+    r"版[权權](?:与|和|及)?免[责責]|^[(（\[【]?免[责責][声聲]明",
     # "keep reading" and player text
     r"[继繼][续續](?:往下)?[阅閱][读讀]|[继繼][续續][浏瀏][览覽]|[视視][频頻].{0,6}失[败敗]|播放失[败敗]|"
-    r"[浏瀏][览覽]器不支持|不支持.{0,10}[视視][频頻]|[点點][击擊](?:播放|[观觀][看])|[展][开開]全文|[阅閱][读讀]全文",
+    r"[浏瀏][览覽]器不支持|不支持.{0,10}[视視][频頻]|[点點][击擊](?:播放|[观觀][看])|[展][开開]全文|[阅閱][读讀]全文|"
+    r"切[换換]到?(?:高清|[标標]清|超清)|^正在(?:为[您你])?(?:加[载載]|[缓緩]冲|切[换換])",
     # photo credits: 图像来源，Getty Images; 图片来源：…; 图源：…
     r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",
     # hotline boxes: …热线：400-161-9995
-    r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
+    r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}|"
+    r"^.{0,12}(?:投稿|爆料|新[闻聞]?线索|[举舉][报報]|[联聯][系繫]).{0,6}(?:[邮郵]箱|[电電][话話]|[热熱][线線]|微信).{0,4}[:：]",
     # app and newsletter promos, ad labels
-    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
+    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|"
+    r"打[开開].{0,10}(?:APP|客[户戶]端).{0,20}$|(?:APP|客[户戶]端)内?(?:[阅閱][读讀]|[查观觀]看)(?:全文|更多|原文)|"
+    r"[阅閱][读讀]更多.{0,4}精彩|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
     # read counters, trackbacks, English date lines of blog software
     r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+    # print-edition credits: 《光明日报》（2024年05月20日 03版）, 人民日报（2024年5月20日第 4 版）
+    r"^[(（]?《?[\u3400-\u9fff]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",
     # end marks: - THE END -, — 完 —, END
     r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
 ))
@@ -68,12 +77,12 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
 # ones included, about twice as slow.
 _BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE).lower())
 _META_LABELS = {
-    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自)",
+    "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
     "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
 }
 _LABEL_RE = re.compile(
-    "(" + "|".join(f"(?P<{k}>{v})" for k, v in _META_LABELS.items()) + r")\s*[:：]\s*"
+    "(" + "|".join(f"(?P<{k}>{v})" for k, v in _META_LABELS.items()) + r")(?:\s*[:：]\s*|\s?[|｜丨︱]\s*(?=[^\s|｜丨︱]))"
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END = re.compile(
@@ -86,6 +95,14 @@ _ACCOUNT_SOURCE = re.compile(
     r"(?:本文|文章|本篇)?(?:[来來]自|[转轉][载載]?自|[来來]源[于於]|[来來]源[:：]?)\s*(?:微信|[头頭]条|[微]博)?"
     r"(?:公[众眾][号號]|[号號])\s*[:：]?\s*[“\"「『《]?(?P<name>[^”\"」』》（(，,：:\s]{2,30})"
 )
+
+
+# `本文来自“腾讯科技”`, `转自光明日报`: a short line that is only that, without a colon.
+_FROM_SOURCE = re.compile(r"^(?:(?:本文|本篇|文章|此文)(?:[来來]自|[来來]源[于於])|(?:本文|本篇|文章|此文)?(?:[转轉][载載]?自|摘自))\s*[“\"「『《]?"
+                          r"(?P<name>[^“”\"「」『』《》（(，,。:：\s]{2,20})[”\"」』》]?\s*[。.]?$")
+# `《光明日报》（2024年05月20日 03版）`: a print edition's credit names the paper.
+_PRINT_CREDIT = re.compile(r"^[(（]?《?(?P<name>[\u3400-\u9fff]{2,12})》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                           r"\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$")
 
 
 # `出自[人民文学出版社]`: a source in brackets instead of after a colon.
@@ -114,7 +131,8 @@ def normalise_line(line: str) -> str:
 _ARTICLE_END = re.compile(
     r"^[\[【(（]?\s*(?:[评評][论論](?:\s*[(（]?\d+[)）]?)?|[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
     r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
-    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦|[链鏈]接)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"[关關][联聯][阅閱][读讀]|[关關][联聯]新[闻聞]|往期回[顾顧]|往期精彩|更多精彩|"
     r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
     re.IGNORECASE,
 )
@@ -216,11 +234,12 @@ def is_furniture(line: str) -> bool:
 
 # Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
 # bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
-_META_MARKS = re.compile(r"[:：号號\[【源]")
+_META_MARKS = re.compile(r"[:：号號\[【源自|｜丨︱》]")
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
-    """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}.
+    """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
+    'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`).
 
     Accepts lines such as `2024-02-05 來源:生態環境部`, `来源：新华网 作者：张三 时间：2019-09-23`.
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
@@ -228,9 +247,14 @@ def parse_meta_line(line: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if len(line) > 120 or not _META_MARKS.search(line):
         return found
-    account = _ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
+    account = (_ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
+               or _FROM_SOURCE.match(line))
     if account:
         found["source"] = account.group("name")
+    elif "》" in line or "（" in line or "(" in line:
+        credit = _PRINT_CREDIT.match(line)
+        if credit:  # weaker than a printed 来源 (the page may carry the paper's website's version)
+            found["credit"] = credit.group("name")
     for match in _LABEL_RE.finditer(line):
         kind = next(k for k in _META_LABELS if match.group(k))
         rest = line[match.end():]

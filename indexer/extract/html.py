@@ -572,7 +572,7 @@ def extract_html(text: str, relpath: str) -> Article:
                                             if len(line) <= 60 and _POSTED_AT.search(line)) if d), None)
     for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
-            if name in ("source", "author") and value:
+            if name in ("source", "author", "credit") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
     body = _body_lines(main_lines, title)
     record = _record_table(main) if main is not body_el else None
@@ -597,7 +597,7 @@ def extract_html(text: str, relpath: str) -> Article:
                 break
     authors = (authors or next((names for names in (_meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
-    printed_source = _clean_source(visible.get("source"))
+    printed_source = _clean_source(visible.get("source") or visible.get("credit"))
     content_source = meta.get("contentsource")
     if content_source and printed_source and _SITE_ITSELF.search(content_source):
         content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher

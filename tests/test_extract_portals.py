@@ -1,0 +1,105 @@
+"""Kinds of failure met on sites the rules were not written against (issue 21): a portal's page
+names the paper it carries, bylines in several shapes, editors and widget words are not
+authors, and the boilerplate sites put after an article."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.extract import extract_file
+from indexer.extract.authors import byline_authors, parse_authors
+from indexer.extract.cleaning import is_article_end, is_furniture, parse_meta_line
+
+_TEXT = ["市政府昨天召开新闻发布会，介绍今年城市更新工作的进展情况和下一步安排。",
+         "据介绍，全市今年计划改造老旧小区一百二十个，目前已开工九十个，惠及居民三万多户。",
+         "发布会上，市住建局负责人回答了记者提问，表示将加快推进剩余项目的审批和施工。"]
+
+
+def _page(*, info: str = "2024-05-20 10:00", before: list[str] = (), after: list[str] = (), meta: str = "",
+          title: str = "城市更新今年改造老旧小区一百二十个") -> bytes:
+    paragraphs = "".join(f"<p>{line}</p>" for line in [*before, *_TEXT, *after])
+    return (f'<html><head><meta charset="utf-8"><title>{title}_门户网</title>{meta}</head><body>'
+            f'<div class="nav">首页 &gt; 新闻</div><h1>{title}</h1><div class="info">{info}</div>'
+            f'<div class="article">{paragraphs}</div></body></html>').encode("utf-8")
+
+
+def _article(raw: bytes):
+    [article] = extract_file(raw, "portal/1.html")
+    return article
+
+
+_PORTAL = '<meta property="og:site_name" content="门户网"><meta name="source" content="门户网">'
+
+
+@pytest.mark.parametrize("page,source", [
+    (_page(info="2024-05-20 10:00 来源：新华社", meta=_PORTAL), "新华社"),
+    (_page(before=["本文来自“腾讯科技”"], meta=_PORTAL), "腾讯科技"),
+    (_page(after=["转自：光明日报"], meta=_PORTAL), "光明日报"),
+    (_page(after=["《光明日报》（2024年05月20日 03版）"], meta=_PORTAL), "光明日报"),
+    (_page(info="2024-05-20 10:00 来源｜新京报", meta=_PORTAL), "新京报"),
+])
+def test_the_source_the_page_prints_wins_over_the_portals_own_name(page, source):
+    article = _article(page)
+    assert article.source == source
+    assert article.body.split("\n") == _TEXT  # the line naming it is not article text
+
+
+def test_a_printed_source_above_wins_over_a_print_credit_below():
+    article = _article(_page(info="2024-05-20 10:00 来源：光明网", after=["《光明日报》（2024年05月20日 03版）"]))
+    assert article.source == "光明网"
+
+
+def test_a_line_that_only_begins_with_laizi_is_no_source():
+    assert "source" not in parse_meta_line("来自瓦尔特故乡的塞尔维亚铜管六重奏音乐会")
+
+
+@pytest.mark.parametrize("info,before,authors", [
+    ("2024-05-20 作者｜张三", [], ["张三"]),
+    ("2024-05-20", ["文/李四"], ["李四"]),
+    ("2024-05-20", ["文｜李四 王五"], ["李四", "王五"]),
+    ("2024-05-20", ["本报记者 王五 报道"], ["王五"]),
+    ("2024-05-20", ["赵六 发自 北京"], ["赵六"]),
+    ("2024-05-20", ["张三、李四 发自华盛顿"], ["张三", "李四"]),
+    ("2024-05-20 作者：张三、李四 王五", [], ["张三", "李四", "王五"]),
+])
+def test_bylines_of_every_shape_name_the_authors(info, before, authors):
+    article = _article(_page(info=info, before=before))
+    assert article.authors == authors
+    assert article.body.split("\n") == _TEXT
+
+
+@pytest.mark.parametrize("info", ["2024-05-20 编辑：张三 审核：李四", "2024-05-20 责任编辑：张三", "2024-05-20 作者：查看更多"])
+def test_editors_and_widget_words_are_never_authors(info):
+    assert _article(_page(info=info)).authors == []
+
+
+def test_widget_words_are_not_names():
+    assert parse_authors("查看更多") == [] and parse_authors("关注") == []
+    assert byline_authors("他发自内心地感到高兴") == []  # a sentence, not a byline
+
+
+@pytest.mark.parametrize("line", [
+    "版权与免责声明：本网所有内容均来自网络", "本文系作者授权本站刊载", "转载时务请注明出处", "如需转载请与本网联系",
+    "《光明日报》（2024年05月20日 03版）", "人民日报（2024年5月20日第 4 版）", "正在为您切换到高清", "切换到高清",
+    "打开APP阅读更多精彩内容", "新闻线索报料邮箱：tips@example.cn", "投稿邮箱：news@example.cn",
+])
+def test_trailing_boilerplate_is_not_article_text(line):
+    assert is_furniture(line)
+    assert _article(_page(after=[line])).body.split("\n") == _TEXT
+
+
+@pytest.mark.parametrize("heading", ["关联阅读：", "相关链接", "往期回顾", "更多精彩："])
+def test_a_related_reading_block_ends_the_article(heading):
+    assert is_article_end(heading)
+    article = _article(_page(after=[heading, "另一篇文章的标题一", "另一篇文章的标题二"]))
+    assert article.body.split("\n") == _TEXT
+
+
+@pytest.mark.parametrize("line", ["他说，转载时的注明出处是对作者劳动的尊重，也是法律的要求，希望大家都能做到这一点，共同营造良好的网络环境。",
+                                  "未来三年，全市将在高清视频产业上投入更多资金。"])
+def test_article_sentences_about_the_same_words_stay(line):
+    assert not is_furniture(line)
+
+
+def test_titles_keep_the_pages_curly_quotes():
+    article = _article(_page(title="他说“不要走”：一位老人的坚守"))
+    assert article.title == "他说“不要走”：一位老人的坚守"
