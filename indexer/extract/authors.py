@@ -62,7 +62,7 @@ _POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
-_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰发發]")
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]|[发發]自")
 
 
 _SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")

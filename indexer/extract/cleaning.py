@@ -234,7 +234,15 @@ def is_furniture(line: str) -> bool:
 
 # Every metadata pattern needs one of these characters (a label's colon, 公众号's 号, 出自[…]'s
 # bracket, a bare 来源): a line without any is not tried against them (most lines of a page).
-_META_MARKS = re.compile(r"[:：号號\[【源自|｜丨︱》]")
+_META_MARKS = re.compile(r"[:：号號\[【源]")
+# ... or a label and a bar (`作者｜张三`), or `本文来自…`/`转自…` opening the line, or a closing bracket
+# ending it (a print credit); lines with bars are tried against this only when they hold one.
+_LABEL_BAR = re.compile(r"(?:[源处處构構关關自者文期间間])\s?[|｜丨︱]")
+
+
+def _may_hold_meta(line: str) -> bool:
+    return bool(_META_MARKS.search(line) or "自" in line[:8] or line.endswith(("）", ")"))
+                or ("|" in line or "｜" in line or "丨" in line or "︱" in line) and _LABEL_BAR.search(line))
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
@@ -245,13 +253,13 @@ def parse_meta_line(line: str) -> dict[str, str]:
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
     """
     found: dict[str, str] = {}
-    if len(line) > 120 or not _META_MARKS.search(line):
+    if len(line) > 120 or not _may_hold_meta(line):
         return found
     account = (_ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
                or _FROM_SOURCE.match(line))
     if account:
         found["source"] = account.group("name")
-    elif "》" in line or "（" in line or "(" in line:
+    elif line.endswith(("）", ")")):
         credit = _PRINT_CREDIT.match(line)
         if credit:  # weaker than a printed 来源 (the page may carry the paper's website's version)
             found["credit"] = credit.group("name")
