@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,7 @@ class Generation:
 
 
 _log = logging.getLogger("wensou")
+RECHECK_SECONDS = 10.0
 
 
 def stored_article(f: dict) -> Article:
@@ -86,13 +88,17 @@ class LiveIndex:
         self._open: list = []  # (generation, searcher) pairs
         self._previous: Generation | None = None
         self._segments = SegmentCache()
+        self._recheck_at = 0.0  # when the generation open is next verified again
         self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
 
     def generation(self) -> Generation:
-        """The live generation, reopened if CURRENT changed; raises store.NoIndex."""
+        """The live generation, reopened if CURRENT changed; raises store.NoIndex (and
+        store.IndexDamaged). The generation open is verified again every RECHECK_SECONDS
+        (cheaply: `indexer.integrity.verify_open`), so a file written to under a running server
+        is refused within seconds."""
         stamp = store.pointer_stamp(self.index_dir)
         gen = self._gen
-        if gen is not None and stamp == self._stamp:
+        if gen is not None and stamp == self._stamp and time.monotonic() < self._recheck_at:
             return gen
         with self._lock:
             if self._gen is None or stamp != self._stamp:
@@ -105,15 +111,26 @@ class LiveIndex:
                         self.degraded = None
                     except store.IndexDamaged as exc:
                         new = self._fallback(path, exc)
-                    if new is not self._gen:
-                        retired, self._previous = self._previous, self._gen
-                        self._gen = new
-                        if retired is not None:
-                            self._close_searchers_of(retired)
-                        self._segments.keep_only(
-                            [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
+                    self._serve(new)
                 self._stamp = stamp
+            elif time.monotonic() >= self._recheck_at and not self.degraded:
+                try:
+                    store.verify_generation(self._gen.path)
+                except store.IndexDamaged as exc:
+                    self._serve(self._fallback(self._gen.path, exc))
+            self._recheck_at = time.monotonic() + RECHECK_SECONDS
             return self._gen
+
+    def _serve(self, new: Generation) -> None:
+        """Make `new` the generation searched (called with the lock held)."""
+        if new is self._gen:
+            return
+        retired, self._previous = self._previous, self._gen
+        self._gen = new
+        if retired is not None:
+            self._close_searchers_of(retired)
+        self._segments.keep_only(
+            [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
 
     def _fallback(self, damaged: Path, exc: store.IndexDamaged) -> Generation:
         """The generation to serve instead of the damaged live one: the one already open, else

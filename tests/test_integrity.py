@@ -284,3 +284,16 @@ def test_an_ingest_reuses_the_checksums_of_the_files_it_links(tmp_path, monkeypa
               and (new / f.name).stat().st_ino == f.stat().st_ino}
     assert linked and not linked & set(read)
     assert integrity.verify_full(new).ok
+
+
+def test_a_file_written_to_under_a_running_engine_is_refused_at_the_next_check(built, tmp_path, monkeypatch):
+    from indexer import generations
+
+    base, expected = built
+    index, gen = _copy(base, tmp_path)
+    monkeypatch.setattr(generations, "RECHECK_SECONDS", 0.0)  # a server's next check, without the wait
+    with SearchEngine(index) as engine:
+        assert engine.search(SearchRequest.create(QUERY)).total == expected
+        _flip(_file(gen, "._stored.col"))
+        with pytest.raises(store.IndexDamaged):
+            engine.search(SearchRequest.create(QUERY))
