@@ -1,12 +1,15 @@
 """Where a query's phrases occur in a text: spans in the original text, found in time linear in
-the text for each phrase (no regular-expression alternation, whose cost grows with the number
-of phrases at every character: 330 phrases over a page of 1,000 snippets took 12 s).
+the text (no regular-expression alternation, whose cost grows with the number of phrases at
+every character: 330 phrases over a page of 1,000 snippets took 12 s).
 
 The text is folded (`indexer.analysis.fold`: same length, so offsets are true offsets into the
 original) and *projected*: every run of non-unit characters (whitespace, punctuation) removed,
 except that a run between two Latin characters becomes one space, so Latin words stay apart. A
 phrase matches where its units, written the same way, occur in the projection with no Latin
-character touching either end — the contract's phrase (docs/interfaces.md "Query syntax").
+character touching either end — the contract's phrase (docs/interfaces.md "Query syntax"). The
+projection is computed with NumPy over the text's code points (a table classifies each one as
+CJK, Latin or neither, as `indexer.analysis` does); phrases are found all at once per length,
+by hashing every window of the projection and looking the hashes up among the phrases'.
 
 `Matcher` is what the engine gives `indexer.highlight` in place of a compiled pattern (it has
 the `finditer` that highlighting calls); `Projection` also serves the concordance and the
@@ -14,18 +17,82 @@ proximity of parts in a text (`indexer.concordance`).
 """
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
-from indexer.analysis import _CJK_RANGES, Unit, fold
+import numpy as np
+
+from indexer.analysis import Unit, fold
+
+_NONE, _CJK_CLASS, _LATIN_CLASS = 0, 1, 2
+_CJK_BEYOND_BMP = (0x20000, 0x3134F)  # the CJK extensions beyond the Basic Multilingual Plane
+_HASH_BASE = np.uint64(0x100000001B3)
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
-    """(runs of non-unit characters, one CJK character): compiled on first use."""
-    return re.compile(f"(?:[^\\w{_CJK_RANGES}]|_)+"), re.compile(f"[{_CJK_RANGES}]")
+def _class_table() -> np.ndarray:
+    """For every code point of the Basic Multilingual Plane: CJK unit, Latin unit character
+    (a word character: `str.isalnum`, as the regular expressions' \\w less `_`) or neither."""
+    from indexer.exact import _CJK
+
+    table = np.fromiter((c.isalnum() for c in map(chr, range(0x10000))), dtype=bool, count=0x10000)
+    table = table.astype(np.uint8) * _LATIN_CLASS
+    for lo, hi in _CJK.tolist():
+        if lo <= 0xFFFF:
+            table[lo:min(hi, 0xFFFF) + 1] = _CJK_CLASS
+    return table
+
+
+def _classes(cps: np.ndarray) -> np.ndarray:
+    cls = _class_table()[np.minimum(cps, 0xFFFF)]
+    for i in np.flatnonzero(cps > 0xFFFF).tolist():
+        cp = int(cps[i])
+        cls[i] = (_CJK_CLASS if _CJK_BEYOND_BMP[0] <= cp <= _CJK_BEYOND_BMP[1]
+                  else _LATIN_CLASS if chr(cp).isalnum() else _NONE)
+    return cls
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> np.ndarray:
+    """`fold` of every code point of the Basic Multilingual Plane, one character each (fold keeps
+    lengths): the table's mappings, then lower case where it is one character."""
+    from indexer.analysis import _FOLD_TABLE
+
+    table = np.arange(0x10000, dtype=np.uint32)
+    for cp in range(0x10000):
+        c = chr(cp)
+        low = c.lower()
+        if low != c and len(low) == 1:
+            table[cp] = ord(low)
+    for cp in _FOLD_TABLE:
+        if cp <= 0xFFFF:
+            table[cp] = ord(fold(chr(cp)))
+    return table
+
+
+_FINAL_SIGMA = 0x3A3  # Σ lower-cases by its context (σ or ς): such texts are folded whole
+
+
+_TABLE_AFTER = 200_000  # characters folded by `fold` before the table (~25 ms to build) pays
+_folded_chars = 0
+
+
+def folded_code_points(text: str) -> np.ndarray:
+    """The code points of `fold(text)`: through a table once a process has folded enough text
+    (`fold` itself costs ~0.2 µs a character; a command-line search folds little)."""
+    global _folded_chars
+    cps = _code_points(text)
+    if _folded_chars < _TABLE_AFTER or (len(cps) and (cps == _FINAL_SIGMA).any()):
+        _folded_chars += len(text)
+        return _code_points(fold(text))
+    out = _fold_table()[np.minimum(cps, 0xFFFF)]
+    for i in np.flatnonzero(cps > 0xFFFF).tolist():
+        out[i] = ord(fold(chr(int(cps[i]))))
+    return out
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def phrase_text(seq: Sequence[Unit]) -> str:
@@ -38,69 +105,112 @@ def phrase_text(seq: Sequence[Unit]) -> str:
     return "".join(out)
 
 
+def _window_hashes(cps: np.ndarray, length: int) -> np.ndarray:
+    """A polynomial hash of every `length` consecutive code points of `cps`."""
+    n = len(cps) - length + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(length):
+            h *= _HASH_BASE
+            h += cps[j:j + n].astype(np.uint64)
+    return h
+
+
+_MASK = (1 << 64) - 1
+
+
+class Needles:
+    """Phrases (as `phrase_text` writes them) grouped by length, with the hash
+    `_window_hashes` gives each: computed once for a query, looked for in every text."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        groups: dict[int, set[str]] = {}
+        for needle in needles:
+            if needle:
+                groups.setdefault(len(needle), set()).add(needle)
+        self.by_length: dict[int, tuple[np.ndarray, set[str]]] = {}
+        base = int(_HASH_BASE)
+        for length, group in groups.items():
+            hashes = set()
+            for needle in group:
+                h = 0
+                for ch in needle:
+                    h = (h * base + ord(ch)) & _MASK
+                hashes.add(h)
+            self.by_length[length] = (np.array(sorted(hashes), dtype=np.uint64), group)
+
+
 class Projection:
     """A text's units as one string (see the module's docstring), mapped back to the text."""
 
-    __slots__ = ("text", "_proj_at", "_orig_at", "_spaces")
+    __slots__ = ("text", "_cps", "_cls", "_orig", "_seps")
 
     def __init__(self, original: str) -> None:
-        folded = fold(original)
-        non_unit, cjk = _patterns()
-        pieces: list[str] = []
-        proj_at: list[int] = []  # where each kept piece starts in the projection...
-        orig_at: list[int] = []  # ...and in the original text
-        spaces: list[int] = []  # projection positions of the spaces put between Latin words
-        pos = length = 0
-        n = len(folded)
-        for m in non_unit.finditer(folded):
-            s, e = m.span()
-            if s > pos:
-                pieces.append(folded[pos:s])
-                proj_at.append(length)
-                orig_at.append(pos)
-                length += s - pos
-            if 0 < s and e < n and not cjk.match(folded, s - 1) and not cjk.match(folded, e):
-                pieces.append(" ")
-                proj_at.append(length)
-                orig_at.append(s)
-                spaces.append(length)
-                length += 1
-            pos = e
-        if pos < n:
-            pieces.append(folded[pos:])
-            proj_at.append(length)
-            orig_at.append(pos)
-        self.text = "".join(pieces)
-        self._proj_at, self._orig_at, self._spaces = proj_at, orig_at, spaces
+        cps = folded_code_points(original)
+        cls = _classes(cps)
+        unit = cls != _NONE
+        # runs of non-unit characters: those between two Latin characters become one space
+        starts = np.flatnonzero(~unit & np.concatenate(([True], unit[:-1])))
+        units_at = np.flatnonzero(unit)
+        nxt = np.searchsorted(units_at, starts)
+        inside = (starts > 0) & (nxt < len(units_at))
+        starts, nxt = starts[inside], nxt[inside]
+        sep = starts[(cls[starts - 1] == _LATIN_CLASS) & (cls[units_at[nxt]] == _LATIN_CLASS)]
+        keep = unit.copy()
+        keep[sep] = True
+        out = cps.copy()
+        out[sep] = ord(" ")
+        out_cls = cls.copy()
+        out_cls[sep] = _NONE
+        self._orig = np.flatnonzero(keep)  # projection position → original position
+        self._cps = out[keep]
+        self._cls = out_cls[keep]
+        self._seps = np.searchsorted(self._orig, sep)  # projection positions of the spaces put in
+        self.text = self._cps.tobytes().decode("utf-32-le", "surrogatepass")
 
     def original(self, p: int) -> int:
         """The original offset of the projection's character `p` (a unit character)."""
-        k = bisect.bisect_right(self._proj_at, p) - 1
-        return self._orig_at[k] + p - self._proj_at[k]
+        return int(self._orig[p])
 
     def counted(self, p: int) -> int:
         """`p` in counted characters: the spaces put between Latin words don't count."""
-        return p - bisect.bisect_left(self._spaces, p)
+        return p - int(np.searchsorted(self._seps, p))
+
+    def _whole(self, at: np.ndarray, length: int) -> np.ndarray:
+        """Of the occurrences starting at `at`, `length` long, those no Latin character
+        touches: a Latin unit is matched whole."""
+        cls, n = self._cls, len(self._cls)
+        if not len(at):
+            return at
+        first_latin = cls[at] == _LATIN_CLASS
+        before = np.where(at > 0, cls[np.maximum(at - 1, 0)], _NONE)
+        last = at + length - 1
+        last_latin = cls[last] == _LATIN_CLASS
+        after = np.where(last + 1 < n, cls[np.minimum(last + 1, n - 1)], _NONE)
+        return at[~(first_latin & (before == _LATIN_CLASS)) & ~(last_latin & (after == _LATIN_CLASS))]
+
+    def find_all(self, needles: Needles | Iterable[str]) -> list[tuple[int, int]]:
+        """(start, length) in the projection of every occurrence (overlapping ones too) of each
+        of `needles` (phrases as `phrase_text` writes them), by start."""
+        if not isinstance(needles, Needles):
+            needles = Needles(needles)
+        found: list[tuple[int, int]] = []
+        cps, text = self._cps, self.text
+        for length, (hashes, group) in needles.by_length.items():
+            if length > len(cps):
+                continue
+            windows = _window_hashes(cps, length)
+            idx = np.minimum(np.searchsorted(hashes, windows), len(hashes) - 1)
+            at = np.flatnonzero(hashes[idx] == windows)
+            at = self._whole(at, length)
+            found += [(p, length) for p in at.tolist() if text[p:p + length] in group]
+        found.sort()
+        return found
 
     def find(self, seq: Sequence[Unit], limit: int | None = None) -> list[int]:
         """Projection starts of every occurrence (overlapping ones too) of the phrase `seq`."""
-        needle = phrase_text(seq)
-        if not needle:
-            return []
-        text = self.text
-        check_start, check_end = not seq[0].cjk, not seq[-1].cjk
-        _, cjk = _patterns()
-        found: list[int] = []
-        p = text.find(needle)
-        while p != -1:
-            e = p + len(needle)
-            if (not check_start or p == 0 or text[p - 1] == " " or cjk.match(text, p - 1)) and \
-                    (not check_end or e == len(text) or text[e] == " " or cjk.match(text, e)):
-                found.append(p)
-                if limit is not None and len(found) >= limit:
-                    break
-            p = text.find(needle, p + 1)
-        return found
+        starts = [p for p, _ in self.find_all([phrase_text(seq)])]
+        return starts[:limit] if limit is not None else starts
 
     def span(self, p: int, seq: Sequence[Unit]) -> tuple[int, int]:
         """The original (start, end) of the occurrence of `seq` at projection position `p`."""
@@ -130,6 +240,7 @@ class Matcher:
     def __init__(self, sequences: Iterable[Sequence[Unit]]) -> None:
         unique = {tuple(u.text for u in s): list(s) for s in sequences if s}
         self.sequences = list(unique.values())
+        self._needles = Needles(phrase_text(s) for s in self.sequences)
 
     def __bool__(self) -> bool:
         return bool(self.sequences)
@@ -138,20 +249,20 @@ class Matcher:
         if not text or not self.sequences:
             return []
         proj = Projection(text)
-        found = []
-        for seq in self.sequences:
-            n = len(phrase_text(seq))
-            found += [(p, p + n) for p in proj.find(seq, limit=4 * limit)]
-        found.sort(key=lambda s: (s[0], -s[1]))
         out: list[tuple[int, int]] = []
         end = -1
-        for s, e in found:
-            if s >= end:
-                out.append((proj.original(s), proj.original(e - 1) + 1))
-                end = e
+        for p, length in sorted(proj.find_all(self._needles), key=lambda o: (o[0], -o[1])):
+            if p >= end:
+                out.append((p, p + length))
+                end = p + length
                 if len(out) >= limit:
                     break
-        return out
+        if not out:
+            return out
+        bounds = np.array(out, dtype=np.int64)
+        starts = proj._orig[bounds[:, 0]]
+        ends = proj._orig[bounds[:, 1] - 1] + 1
+        return list(zip(starts.tolist(), ends.tolist()))
 
     def finditer(self, text: str) -> Iterator[_Match]:
         """The spans as match objects (`start()`, `end()`): what `indexer.highlight` reads."""

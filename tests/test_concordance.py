@@ -177,7 +177,7 @@ def test_counts_per_year(conc_index):
         key = x.date[:4] if x.date else None
         expected[key] = expected.get(key, 0) + 1
     assert dict(conc.per_year) == expected and sum(expected.values()) == conc.total
-    assert [y for y, _ in conc.per_year] == sorted((y for y in expected if y)) + ([None] if None in expected else [])
+    assert [y for y, _ in conc.per_year] == sorted(y for y in expected if y) + ([None] if None in expected else [])
 
 
 def test_filters_narrow_the_lines_like_the_search(conc_index):

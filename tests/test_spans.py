@@ -1,0 +1,89 @@
+"""Where a query's phrases are marked (snippets, titles, the article page): the linear-time
+matcher of `indexer.spans` marks exactly what the phrase pattern of `indexer.highlight` marks,
+for one phrase or hundreds, in any script, width or case."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_concordance import units_at
+from test_search import oracle_units
+
+from indexer import spans
+from indexer.analysis import fold, units
+from indexer.highlight import compile_patterns, match_spans, snippet
+from indexer.spans import Matcher, Projection
+
+_PIECES = ["生", "态", "環", "境", "保", "護", "生態", "环境", "ab", "AB", "ｃｄ", "12", "x", "İ", "ς",
+           " ", "，", "。", "\n", "「", "」", "\u3000", "-", "_", "・", "ア", "𠀀", "⼀", "一"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+_PHRASE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map("".join).filter(
+    lambda p: bool(units(fold(p))))
+
+
+def oracle_spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each phrase as a run of units (test_concordance's `units_at`), then
+    from left to right the longest of those starting together, skipping any that overlaps."""
+    have = units_at(text)
+    texts = [u for u, _, _ in have]
+    found = set()
+    for p in phrases:
+        want = oracle_units(p)
+        for i in range(len(have) - len(want) + 1):
+            if texts[i:i + len(want)] == want:
+                found.add((have[i][1], have[i + len(want) - 1][2]))
+    out, end = [], -1
+    for s, e in sorted(found, key=lambda x: (x[0], -x[1])):
+        if s >= end:
+            out.append((s, e))
+            end = e
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT, st.lists(_PHRASE, min_size=1, max_size=6))
+def test_the_matcher_marks_every_occurrence_leftmost_longest_first(text, phrases):
+    seqs = [units(fold(p)) for p in phrases]
+    assert Matcher(seqs).spans(text) == oracle_spans(text, phrases)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.lists(_PHRASE, min_size=1, max_size=6))
+def test_the_matcher_marks_the_same_characters_as_the_phrase_pattern_where_it_can_choose_only_one(text, phrases):
+    seqs = [units(fold(p)) for p in phrases]
+    if len({tuple(u.text for u in s) for s in seqs}) == 1:
+        assert Matcher(seqs).spans(text) == match_spans(text, compile_patterns(seqs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, st.lists(_PHRASE, min_size=1, max_size=4))
+def test_snippets_are_the_same_through_either(text, phrases):
+    seqs = [units(fold(phrases[0]))]
+    assert snippet(text, Matcher(seqs), size=20) == snippet(text, compile_patterns(seqs), size=20)
+
+
+def test_hundreds_of_phrases_at_once():
+    words = [a + b for a in "生态环境保护发展经济社会" for b in "生态环境保护发展经济社会"]
+    text = "经济社会发展，生态环境保护。" * 50
+    seqs = [units(w) for w in words]
+    assert Matcher(seqs).spans(text) == match_spans(text, compile_patterns(seqs))
+
+
+def test_a_final_sigma_is_marked_as_the_search_folds_it():
+    # fold lower-cases Σ by its context (ΑΣ → ας), as the index does; the phrase pattern of one
+    # character class per character cannot, so this is where the matcher and it differ
+    assert Matcher([units(fold("ΑΣ"))]).spans("ΑΣ ας") == [(0, 2), (3, 5)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["ΑΣ", "Σ"]), max_size=60).map("".join))
+def test_the_folding_table_folds_like_fold(text):
+    spans.folded_code_points("x" * spans._TABLE_AFTER)  # past the threshold: the table is used
+    assert spans.folded_code_points(text).tobytes().decode("utf-32-le", "surrogatepass") == fold(text)
+
+
+def test_the_projection_maps_back_to_the_original_text():
+    proj = Projection("生態， 環境 AB，cd。12")
+    assert proj.text == "生态环境ab cd 12"
+    assert [proj.original(p) for p in range(len(proj.text)) if proj.text[p] != " "] == \
+        [0, 1, 4, 5, 7, 8, 10, 11, 13, 14]
+    assert proj.counted(proj.text.index("c")) == 6  # the space between ab and cd does not count
