@@ -517,5 +517,68 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
         click.echo("per year: " + ", ".join(f"{y or 'undated'} ({c})" for y, c in conc.per_year))
 
 
+
+# ----------------------------------------------------------------------- cluster: a local OpenSearch cluster
+
+_cluster_data = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+                             help="Folder for the nodes' data, logs and state.  [default: index_data/cluster]")
+
+
+@cli.group("cluster")
+def cluster_group():
+    """A local OpenSearch cluster on 127.0.0.1 for the cluster backend (--index opensearch://...)."""
+
+
+@cluster_group.command("start")
+@click.option("--nodes", type=click.IntRange(1, 9), default=3, show_default=True)
+@click.option("--port", "http_port", type=click.IntRange(1024, 65000), default=9200, show_default=True,
+              help="HTTP port of the first node (the others follow; transport ports from PORT+100).")
+@_cluster_data
+def cluster_start(nodes, http_port, data):
+    """Start NODES nodes (one JVM each) and wait for the cluster; print its --index URL prefix."""
+    from indexer import cluster
+
+    click.echo(f"starting {nodes} OpenSearch node(s)…", err=True)
+    try:
+        state = cluster.start(nodes, data, http_port=http_port, transport_port=http_port + 100)
+    except cluster.ClusterError as exc:
+        _fail(str(exc))
+    for n in state["nodes"]:
+        click.echo(f"{n['name']}: http 127.0.0.1:{n['http']} pid {n['pid']} log {n['log']}", err=True)
+    click.echo(cluster.url_of(state))
+
+
+@cluster_group.command("status")
+@_fmt
+@_cluster_data
+def cluster_status(fmt, data):
+    """The nodes of the local cluster and whether each is up."""
+    from indexer import cluster
+
+    try:
+        info = cluster.status(data)
+    except cluster.ClusterError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        _echo_json(info)
+        return
+    click.echo(f"{info['url']}  health: {info['health'] or 'unreachable'}")
+    for n in info["nodes"]:
+        click.echo(f"  {n['name']}  http {n['http']}  pid {n['pid']}  {'up' if n['up'] else 'down'}")
+
+
+@cluster_group.command("stop")
+@_cluster_data
+def cluster_stop(data):
+    """Stop every node of the local cluster (its data is kept)."""
+    from indexer import cluster
+
+    try:
+        stopped = cluster.stop(data)
+    except cluster.ClusterError as exc:
+        _fail(str(exc))
+    click.echo(f"stopped {len(stopped)} node(s)" + (": " + ", ".join(stopped) if stopped else ""))
+
+
 if __name__ == "__main__":
     cli()
