@@ -518,6 +518,95 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
 
 
 
+# ------------------------------------------------------------- the archivist's desk: saved, alerts, variants
+
+
+@cli.group("saved")
+def saved_group():
+    """Saved searches, stored with the index (rebuilds keep them)."""
+
+
+@saved_group.command("add")
+@click.argument("name")
+@click.argument("query", required=False, default="")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
+@click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
+@click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
+@click.option("--from", "date_from", default=None, help="From date, in the forms `search` takes.")
+@click.option("--to", "date_to", default=None, help="To date (inclusive).")
+@click.option("--replace", is_flag=True, help="Replace a saved search of that name.")
+@click.pass_context
+def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, replace):
+    """Save QUERY (and filters) as NAME."""
+    from indexer import saved
+
+    try:
+        search = saved.make(name, query, sources, authors, columns, date_from, date_to)
+        replaced = saved.add(ctx.obj["index"], search, replace=replace)
+    except saved.BadSaved as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{'replaced' if replaced else 'saved'} {_shown(search.name)}: {_shown(search.query) or '(every article)'}")
+
+
+@saved_group.command("list")
+@_fmt
+@click.pass_context
+def saved_list(ctx, fmt):
+    """The saved searches, in the order they were saved."""
+    from indexer import saved
+
+    found = saved.load(ctx.obj["index"])
+    if fmt == "json":
+        _echo_json([s.to_dict() for s in found])
+        return
+    if not found:
+        click.echo("no saved searches (`saved add NAME QUERY` saves one)")
+    for s in found:
+        filters = s.describe()
+        click.echo(f"{_shown(s.name)}: {_shown(s.query) or '(every article)'}" + (f"  [{_shown(filters)}]" if filters else ""))
+
+
+@saved_group.command("remove")
+@click.argument("name")
+@click.pass_context
+def saved_remove(ctx, name):
+    """Forget the saved search NAME."""
+    from indexer import saved
+
+    try:
+        saved.remove(ctx.obj["index"], name)
+    except saved.BadSaved as exc:
+        _fail(str(exc))
+    click.echo(f"removed {_shown(name)}")
+
+
+@cli.command("alerts")
+@_fmt
+@click.pass_context
+def alerts_cmd(ctx, fmt):
+    """Per saved search, the articles new since the last `alerts` run (run it after each ingest
+    or rebuild; the first run only sets the mark)."""
+    from indexer import saved, store
+
+    try:
+        found = saved.run_alerts(ctx.obj["index"])
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        _echo_json([a.to_dict() for a in found])
+        return
+    if not found:
+        click.echo("no saved searches (`saved add NAME QUERY` saves one)")
+    for a in found:
+        if a.first:
+            click.echo(f"{_shown(a.name)}: marked; new articles are listed from the next run")
+            continue
+        more = f" (and {a.more} more)" if a.more else ""
+        click.echo(f"{_shown(a.name)}: {len(a.new) + a.more} new{more}")
+        for n in a.new:
+            click.echo(f"  {n['date'] or '----------'}  {_shown(n['title'])}  [{_shown(n['id'])}]")
+
+
 # ----------------------------------------------------------------------- cluster: a local OpenSearch cluster
 
 _cluster_data = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,

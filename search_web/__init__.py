@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.search import SearchEngine
-from search_web import api, chinese, errors, pages, security
+from search_web import api, chinese, errors, pages, saved, security
 from search_web.engine import ENGINE_KEY, warm_up
 
 
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[ENGINE_KEY] = engine
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(saved.bp)  # saved searches and their feeds
     errors.register(app)
     security.register(app)
     if app.config["WARM_UP"]:

@@ -1,0 +1,342 @@
+"""Saved searches and their alerts, kept with the index (the archivist's desk).
+
+Files in the index folder, beside CURRENT and outside every generation, so rebuilds and
+ingests keep them:
+
+- `saved.json`: `{"searches": [{"name", "query", "sources", "authors", "columns", "from", "to",
+  "created"}]}`, in the order they were saved; filters and dates as the user wrote them
+  (validated by `SearchRequest.create`, the one place searches are checked).
+- `alerts.json`: `{"at", "generation", "marked": [names]}`: when `alerts` last ran and which saved
+  searches it marked then; `alerts-ids.bin`: the index's article ids at that mark, as a sorted
+  array of 64-bit hashes (8 bytes an article: 0.8 MB for 100,000).
+
+An article is *new* for a saved search when it matches the search now and its id was not in the
+index at the mark: an article re-ingested (changed or not) keeps its id and is not new; one
+added by an ingest or a rebuild is. A saved search the last run did not mark (saved since) only
+gets marked: its first run reports nothing.
+
+Every file here is written whole to a temporary file and renamed over the old one, and every
+read-modify-write holds an flock on `saved.lock` in the folder: two `saved add` at once both
+land, and a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from indexer.request import BadRequest, SearchRequest
+
+SAVED = "saved.json"
+ALERTS = "alerts.json"
+ALERT_IDS = "alerts-ids.bin"
+LOCK = "saved.lock"
+MAX_NAME = 100
+MAX_SAVED = 1000
+MAX_NEW = 100  # articles listed per saved search and run (newest first); the mark moves past all
+
+
+# ------------------------------------------------------------------- files beside the index
+
+
+@contextlib.contextmanager
+def locked(index_dir: Path, name: str = LOCK) -> Iterator[None]:
+    """An exclusive flock on `index_dir/name` for a read-modify-write of the files here (the
+    kernel releases it when the process dies)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / name, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace `path` with `data` at once: readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_json(path: Path, default):
+    """A JSON file's data; `default` when it is missing or not JSON (a file damaged by hand is
+    not trusted, and is replaced by the next write)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return default
+
+
+def write_json(path: Path, data, *, durable: bool = True) -> None:
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), durable=durable)
+
+
+# ------------------------------------------------------------------------- saved searches
+
+
+class BadSaved(ValueError):
+    """A saved search that cannot be saved (a bad name, a bad filter) or found; one line for the user."""
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    name: str
+    query: str = ""
+    sources: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    created: float = field(default=0.0, compare=False)
+
+    def request(self, **overrides) -> SearchRequest:
+        """The search it stands for (raises BadRequest only if the rules changed since it was saved)."""
+        args = dict(query=self.query, sources=self.sources, authors=self.authors, columns=self.columns,
+                    date_from=self.date_from or None, date_to=self.date_to or None)
+        args.update(overrides)
+        return SearchRequest.create(**args)
+
+    def filters(self) -> list[tuple[str, str]]:
+        """(parameter, value) pairs of its filters, as the search page's URL names them."""
+        out = [("source", v) for v in self.sources] + [("author", v) for v in self.authors]
+        out += [("column", v) for v in self.columns]
+        out += [(k, v) for k, v in (("from", self.date_from), ("to", self.date_to)) if v]
+        return out
+
+    def describe(self) -> str:
+        """Its filters in one line (empty without filters)."""
+        labels = {"source": "source", "author": "author", "column": "column", "from": "from", "to": "to"}
+        return ", ".join(f"{labels[k]} {v}" for k, v in self.filters())
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "query": self.query, "sources": list(self.sources),
+                "authors": list(self.authors), "columns": list(self.columns),
+                "from": self.date_from or None, "to": self.date_to or None, "created": _iso(self.created)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SavedSearch | None:
+        try:
+            return cls(name=str(d["name"]), query=str(d.get("query") or ""),
+                       sources=tuple(map(str, d.get("sources") or ())), authors=tuple(map(str, d.get("authors") or ())),
+                       columns=tuple(map(str, d.get("columns") or ())), date_from=str(d.get("from") or ""),
+                       date_to=str(d.get("to") or ""), created=float(d.get("created_ts") or 0.0))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _stored(self) -> dict:
+        d = self.to_dict()
+        d["created_ts"] = self.created
+        return d
+
+
+def check_name(name: object) -> str:
+    """The name, trimmed; raises BadSaved when it is empty, too long, holds a control character
+    or a slash (it names the saved search's feed, /feeds/saved/<name>.atom)."""
+    text = unicodedata.normalize("NFC", str(name or "")).strip()
+    if not text:
+        raise BadSaved("a saved search needs a name")
+    if len(text) > MAX_NAME:
+        raise BadSaved(f"a name is at most {MAX_NAME} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text) or "/" in text or "\\" in text:
+        raise BadSaved("a name cannot hold control characters or slashes")
+    return text
+
+
+def make(name: object, query: object = "", sources=(), authors=(), columns=(), date_from=None,
+         date_to=None) -> SavedSearch:
+    """A validated saved search: the filters go through `SearchRequest.create` (raises BadSaved
+    with its message); dates are kept as written (`2005年6月` stays so)."""
+    name = check_name(name)
+    try:
+        req = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
+                                   date_from=date_from, date_to=date_to)
+    except BadRequest as exc:
+        raise BadSaved(str(exc)) from None
+    return SavedSearch(name=name, query=req.query, sources=req.sources, authors=req.authors,
+                       columns=tuple(req.columns), date_from=str(date_from or "").strip() if req.date_from else "",
+                       date_to=str(date_to or "").strip() if req.date_to else "", created=time.time())
+
+
+def load(index_dir: Path) -> list[SavedSearch]:
+    """The saved searches of the index, in the order they were saved."""
+    data = read_json(Path(index_dir) / SAVED, {})
+    found = [SavedSearch.from_dict(d) for d in (data.get("searches") if isinstance(data, dict) else None) or []
+             if isinstance(d, dict)]
+    return [s for s in found if s is not None]
+
+
+def get(index_dir: Path, name: str) -> SavedSearch | None:
+    name = unicodedata.normalize("NFC", str(name)).strip()
+    return next((s for s in load(index_dir) if s.name == name), None)
+
+
+def _store(index_dir: Path, searches: list[SavedSearch]) -> None:
+    write_json(Path(index_dir) / SAVED, {"searches": [s._stored() for s in searches]})
+
+
+def add(index_dir: Path, search: SavedSearch, *, replace: bool = False) -> bool:
+    """Save `search`; a search of that name is replaced when `replace`, else BadSaved. Returns
+    whether one was replaced."""
+    index_dir = Path(index_dir)
+    with locked(index_dir):
+        searches = load(index_dir)
+        existing = [s for s in searches if s.name == search.name]
+        if existing and not replace:
+            raise BadSaved(f"a saved search named {search.name!r} exists already (remove it first)")
+        if not existing and len(searches) >= MAX_SAVED:
+            raise BadSaved(f"at most {MAX_SAVED} saved searches")
+        searches = [search if s.name == search.name else s for s in searches] if existing else searches + [search]
+        _store(index_dir, searches)
+        return bool(existing)
+
+
+def remove(index_dir: Path, name: str) -> None:
+    """Forget a saved search (BadSaved when there is none of that name)."""
+    index_dir = Path(index_dir)
+    name = unicodedata.normalize("NFC", str(name)).strip()
+    with locked(index_dir):
+        searches = load(index_dir)
+        kept = [s for s in searches if s.name != name]
+        if len(kept) == len(searches):
+            raise BadSaved(f"no saved search named {name!r}")
+        _store(index_dir, kept)
+
+
+# --------------------------------------------------------------------------------- alerts
+
+
+def id_hashes(ids) -> np.ndarray:
+    """64-bit hashes of article ids, in their order (blake2b: the same in every process)."""
+    return np.fromiter((int.from_bytes(hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                       "little") for i in ids), dtype=np.uint64, count=len(ids))
+
+
+def _read_mark(index_dir: Path) -> tuple[dict, np.ndarray | None]:
+    info = read_json(index_dir / ALERTS, {})
+    if not isinstance(info, dict):
+        info = {}
+    try:
+        raw = (index_dir / ALERT_IDS).read_bytes()
+    except FileNotFoundError:
+        return info, None
+    if len(raw) % 8:
+        return {}, None  # damaged: treated as no mark (the next run sets one)
+    return info, np.frombuffer(raw, dtype="<u8").astype(np.uint64)
+
+
+@dataclass
+class Alert:
+    name: str
+    query: str
+    new: list[dict]  # {"id", "title", "date"}, newest first
+    first: bool = False  # this run only set the mark
+    more: int = 0  # new articles beyond those listed
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "query": self.query, "new": self.new}
+
+
+def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None = None) -> list[Alert]:
+    """Per saved search, the articles new since the last run (see the module docstring), then
+    move the mark to now. Raises store.NoIndex when there is no index."""
+    from indexer.generations import LiveIndex
+    from indexer.search import SearchEngine
+
+    index_dir = Path(index_dir)
+    with locked(index_dir):
+        searches = load(index_dir)
+        info, before = _read_mark(index_dir)
+        marked = set(info.get("marked") or ()) if before is not None else set()
+        live = LiveIndex(index_dir, lambda gen: None)
+        try:
+            gen = live.generation()
+            ids = index_ids(gen)
+        finally:
+            live.close()
+        hashes = id_hashes(ids)
+        fresh = [] if before is None else [ids[i] for i in np.flatnonzero(~np.isin(hashes, before)).tolist()]
+        out = []
+        with (engine_factory or SearchEngine)(index_dir) as engine:
+            for s in searches:
+                if s.name not in marked:
+                    out.append(Alert(s.name, s.query, [], first=True))
+                    continue
+                new, more = _new_matching(engine, s, fresh) if fresh else ([], 0)
+                out.append(Alert(s.name, s.query, new, more=more))
+        write_atomic(index_dir / ALERT_IDS, np.unique(hashes).astype("<u8").tobytes())
+        write_json(index_dir / ALERTS, {"at": time.time(), "generation": gen.name,
+                                        "marked": [s.name for s in searches]})
+    return out
+
+
+def _new_matching(engine, search: SavedSearch, fresh: list[str]) -> tuple[list[dict], int]:
+    """({"id", "title", "date"} of the `fresh` ids `search` matches, newest first, at most
+    MAX_NEW; how many more there are). Ids are looked up in the generation the search ran on."""
+    try:
+        m = engine.matching(search.request())
+    except BadRequest:  # saved under rules that have changed since: it finds nothing
+        return [], 0
+    docnums = [d for d in (m.searcher.document_number(id=i) for i in fresh) if d is not None]
+    if not docnums:
+        return [], 0
+    found = np.asarray(sorted(docnums), dtype=np.int64)
+    found = found[np.isin(found, m.everything)]
+    days = m.gen.columns.days
+    ordered = sorted(found.tolist(), key=lambda d: (-int(days[d]), d))
+    new = []
+    for d in ordered[:MAX_NEW]:
+        f = m.searcher.stored_fields(d)
+        new.append({"id": f["id"], "title": f.get("title") or "", "date": f.get("date")})
+    return new, max(0, len(ordered) - MAX_NEW)
+
+
+def index_ids(gen) -> list[str]:
+    """The ids of the generation's live articles (from the `id` field's terms: no stored field
+    is read). Ids of deleted articles that a segment still lists are left out."""
+    reader = gen.ix.reader()
+    try:
+        out = []
+        has_deletions = reader.has_deletions()
+        for term in reader.lexicon("id"):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if has_deletions and not any(True for _ in _live_postings(reader, term)):
+                continue
+            out.append(text)
+        return out
+    finally:
+        reader.close()
+
+
+def _live_postings(reader, term):
+    m = reader.postings("id", term)  # skips deleted documents
+    while m.is_active():
+        yield m.id()
+        m.next()
+
+
+def _iso(ts: float) -> str | None:
+    if not ts:
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")

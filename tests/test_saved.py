@@ -1,0 +1,188 @@
+"""Saved searches, alerts and the zero-hit log, kept with the index (docs/interfaces.md "Command
+line", "Web routes"): through the command line (click's CliRunner) and the Flask test client."""
+from __future__ import annotations
+
+import json
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import write_jsonl
+
+from cli import cli
+from indexer import saved
+from search_web import create_app
+
+FIRST = [
+    {"id": "a1", "title": "生态环境部通报空气质量", "date": "2024-02-05", "source": "生态环境部",
+     "body": "生态环境部今日通报全国空气质量，生态环境持续改善。"},
+    {"id": "a2", "title": "财政部新闻稿", "date": "2023-12-01", "source": "财政部",
+     "body": "财政部说明预算执行情况，并提到生态环境支出。"},
+    {"id": "a3", "title": "教育部通知", "date": "2024-01-10", "source": "教育部",
+     "body": "教育部要求各地做好开学准备，保障师生安全。"},
+]
+LATER = [
+    {"id": "b1", "title": "生态环境部发布新规", "date": "2024-03-01", "source": "生态环境部",
+     "body": "生态环境部发布新规，加强生态环境保护。"},
+    {"id": "b2", "title": "教育部再发通知", "date": "2024-03-02", "source": "教育部",
+     "body": "教育部再次发布通知，部署春季学期工作。"},
+]
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def run(index: Path, *args: str, code: int = 0):
+    result = CliRunner().invoke(cli, ["--index", str(index), *args], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def alerts(index: Path) -> list[dict]:
+    return json.loads(run(index, "alerts", "--format", "json").output)
+
+
+@pytest.fixture()
+def index(tmp_path) -> Path:
+    write_jsonl(tmp_path / "first" / "news.jsonl", FIRST)
+    ix = tmp_path / "index"
+    run(ix, "rebuild", str(tmp_path / "first"))
+    return ix
+
+
+def test_saved_searches_are_added_listed_and_removed_and_survive_a_rebuild(index):
+    run(index, "saved", "add", "环保", "生态环境", "--source", "生态环境部", "--from", "2024年1月")
+    run(index, "saved", "add", "教育", "教育部")
+    listed = json.loads(run(index, "saved", "list", "--format", "json").output)
+    assert [(s["name"], s["query"], s["sources"], s["from"]) for s in listed] == [
+        ("环保", "生态环境", ["生态环境部"], "2024年1月"), ("教育", "教育部", [], None)]
+    assert "环保: 生态环境  [source 生态环境部, from 2024年1月]" in run(index, "saved", "list").output
+    run(index, "rebuild")
+    assert [s["name"] for s in json.loads(run(index, "saved", "list", "--format", "json").output)] == ["环保", "教育"]
+    run(index, "saved", "remove", "教育")
+    assert [s["name"] for s in json.loads(run(index, "saved", "list", "--format", "json").output)] == ["环保"]
+    assert "no saved search named '教育'" in run(index, "saved", "remove", "教育", code=1).output
+
+
+def test_bad_saved_searches_are_refused_as_bad_usage(index):
+    assert "起始日期无法识别" in run(index, "saved", "add", "坏日期", "x", "--from", "2024-13", code=2).output
+    assert "needs a name" in run(index, "saved", "add", "  ", "x", code=2).output
+    assert "slashes" in run(index, "saved", "add", "a/b", "x", code=2).output
+    run(index, "saved", "add", "同名", "x")
+    assert "exists already" in run(index, "saved", "add", "同名", "y", code=2).output
+    run(index, "saved", "add", "同名", "y", "--replace")
+    assert [s.query for s in saved.load(index)] == ["y"]
+
+
+def test_concurrent_writers_lose_no_saved_search(index):
+    def save(k: int) -> None:
+        for i in range(10):
+            saved.add(index, saved.make(f"s{k}-{i}", f"查询{i}"))
+
+    threads = [threading.Thread(target=save, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(saved.load(index)) == 40
+    assert not [p for p in index.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuilds(index, tmp_path):
+    run(index, "saved", "add", "环保", "生态环境", "--source", "生态环境部")
+    run(index, "saved", "add", "全部")
+    # the first run only sets the mark
+    assert "环保: marked" in run(index, "alerts").output
+    assert alerts(index) == [{"name": "环保", "query": "生态环境", "new": []}, {"name": "全部", "query": "", "new": []}]
+
+    write_jsonl(tmp_path / "later" / "news.jsonl", LATER)
+    run(index, "ingest", str(tmp_path / "later"))
+    found = alerts(index)
+    assert found[0] == {"name": "环保", "query": "生态环境",
+                        "new": [{"id": "b1", "title": "生态环境部发布新规", "date": "2024-03-01"}]}
+    assert [n["id"] for n in found[1]["new"]] == ["b2", "b1"]  # newest first
+    assert [a["new"] for a in alerts(index)] == [[], []]  # nothing since
+
+    # a rebuild re-reads every article unchanged: nothing is new
+    run(index, "rebuild")
+    assert [a["new"] for a in alerts(index)] == [[], []]
+
+    # an article changed in place keeps its id: not new; one added by a rebuild is
+    changed = [dict(FIRST[0], body=FIRST[0]["body"] + "补充说明。")] + FIRST[1:]
+    write_jsonl(tmp_path / "first" / "news.jsonl", changed + [
+        {"id": "c1", "title": "生态环境部答记者问", "date": "2024-04-01", "source": "生态环境部",
+         "body": "生态环境部新闻发言人回答记者提问。"}])
+    run(index, "rebuild")
+    text = run(index, "alerts").output
+    assert "环保: 1 new\n  2024-04-01  生态环境部答记者问  [c1]\n全部: 1 new" in text
+    assert [a["new"] for a in alerts(index)] == [[], []]
+
+
+def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_path):
+    run(index, "saved", "add", "全部")
+    alerts(index)
+    write_jsonl(tmp_path / "later" / "news.jsonl", LATER)
+    run(index, "ingest", str(tmp_path / "later"))
+    run(index, "saved", "add", "教育", "教育部")
+    text = run(index, "alerts").output
+    assert "全部: 2 new" in text and "教育: marked" in text
+    assert alerts(index)[1] == {"name": "教育", "query": "教育部", "new": []}
+
+
+def test_alerts_without_an_index_fail(tmp_path):
+    assert "no index" in run(tmp_path / "none", "alerts", code=1).output
+
+
+# ------------------------------------------------------------------------------------- web
+
+
+@pytest.fixture()
+def client(index):
+    return create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
+
+
+def test_saving_a_search_on_the_web_lists_it_with_links_to_run_it_and_its_feed(client, index):
+    page = client.get("/saved?q=生态环境&source=生态环境部")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'value="生态环境"' in html and 'value="生态环境部"' in html  # the form holds the search to save
+    r = client.post("/saved", data={"name": "环保", "q": "生态环境", "source": ["生态环境部", ""], "from": "2024"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/saved")
+    assert [(s.name, s.query, s.sources, s.date_from) for s in saved.load(index)] == [
+        ("环保", "生态环境", ("生态环境部",), "2024")]
+    html = client.get("/saved").get_data(as_text=True)
+    assert "/?q=%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83&amp;source=%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E9%83%A8&amp;from=2024" in html
+    assert "/feeds/saved/%E7%8E%AF%E4%BF%9D.atom" in html
+    # the CLI sees what the web saved
+    assert "环保" in run(index, "saved", "list").output
+
+
+def test_bad_input_to_the_save_form_is_a_400_with_the_values_kept(client, index):
+    r = client.post("/saved", data={"name": "坏", "q": "生态环境", "from": "2024-13"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "起始日期无法识别" in html and 'value="生态环境"' in html
+    assert client.post("/saved", data={"name": "", "q": "x"}).status_code == 400
+    assert client.post("/saved", data={"name": "x" * 101, "q": "x"}).status_code == 400
+    assert saved.load(index) == []
+
+
+def test_a_cross_site_post_cannot_save(client, index):
+    r = client.post("/saved", data={"name": "坏", "q": "x"}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+    r = client.post("/saved", data={"name": "坏", "q": "x"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    assert saved.load(index) == []
+    r = client.post("/saved", data={"name": "好", "q": "x"}, headers={"Origin": "http://localhost",
+                                                                    "Sec-Fetch-Site": "same-origin"})
+    assert r.status_code == 303 and [s.name for s in saved.load(index)] == ["好"]
+
+
+def test_a_saved_searchs_feed_lists_its_newest_matching_articles(client, index):
+    run(index, "saved", "add", "环保", "生态环境", "--source", "生态环境部")
+    r = client.get("/feeds/saved/环保.atom")
+    assert r.status_code == 200 and r.mimetype == "application/atom+xml"
+    feed = ET.fromstring(r.data)
+    assert feed.find(f"{ATOM}title").text == "文搜：环保"
+    assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == ["生态环境部通报空气质量"]
+    assert client.get("/feeds/saved/没有.atom").status_code == 404
