@@ -8,6 +8,10 @@ without folding whole articles. A phrase is marked whole; everything else is HTM
 
 Which clauses mark what is decided here too (`query_patterns`): `title:` clauses mark titles
 only, `source:`/`author:` clauses and excluded clauses mark nothing.
+
+`mark_article` marks one whole article (the article page, `show -q`): with the other strait's
+wording of unquoted terms as the search finds them (`高质量发展` marks 高品質發展), through the
+engine's linear-time matchers (`indexer.spans`).
 """
 from __future__ import annotations
 
@@ -120,7 +124,21 @@ def query_patterns(parsed: ParsedQuery) -> tuple[re.Pattern | None, re.Pattern |
     return title, body
 
 
-def mark_article(article: Article, query: str) -> tuple[str, str]:
-    """(title_html, body_html) with the query's matches marked and everything else escaped."""
-    title_pat, body_pat = query_patterns(parse_query(query))
+def article_matchers(query: str, *, variants: bool = True):
+    """(title, body) matchers for marking a whole article: the query's phrases and, unless
+    `variants` is off, the other strait's wording of its unquoted terms (as the search finds
+    articles by them: 高质量发展 also marks 高品質發展), proximity clauses part by part."""
+    from indexer.spans import query_matchers
+    from indexer.variants import expand
+
+    parsed = parse_query(query)
+    if variants:
+        parsed, _ = expand(parsed)
+    return query_matchers(parsed)
+
+
+def mark_article(article: Article, query: str, *, variants: bool = True) -> tuple[str, str]:
+    """(title_html, body_html) with the query's matches marked and everything else escaped;
+    `variants` as in `article_matchers`."""
+    title_pat, body_pat = article_matchers(query, variants=variants)
     return highlight(article.title, title_pat), highlight(article.body, body_pat)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,23 +32,35 @@ from indexer.facets import containing, count_facets, resolve, top_values
 from indexer.generations import LiveIndex, stored_article
 from indexer.highlight import highlight, snippet
 from indexer.postings import ExactPostings
-from indexer.query import ParsedQuery, match_docnums, parse_query
+from indexer.query import ParsedQuery, clause_key, match_docnums, parse_query
 from indexer.ranking import Ranking, by_date, rank
 from indexer.related import related as related_docnums
-from indexer.request import MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, BadRequest, SearchRequest, parse_date_bound
+from indexer.request import (
+    DEFAULT_DEADLINE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    SORTS,
+    BadRequest,
+    SearchRequest,
+    SearchTooCostly,
+    parse_date_bound,
+)
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
 from indexer.spans import query_matchers
 from indexer.suggest import FEW, suggestions
 
 __all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
-           "SearchRequest", "SearchResult", "Suggestion", "parse_date_bound"]
+           "SearchRequest", "SearchResult", "SearchTooCostly", "Suggestion", "parse_date_bound"]
 
 
 class SearchEngine:
     """Searches the live generation of an index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, deadline: float = DEFAULT_DEADLINE) -> None:
+        """`deadline`: the seconds a search may take unless its request says otherwise; past it
+        the search stops and raises `SearchTooCostly`."""
         self.index_dir = Path(index_dir)
+        self.deadline = deadline
         self._live = LiveIndex(self.index_dir, lambda gen: Ranking(gen.columns.day_list))
         self._stories: tuple = (None, None)  # (generation, story id per docnum)
 
@@ -74,16 +87,21 @@ class SearchEngine:
     def matching(self, request: SearchRequest) -> Matching:
         """The articles a request matches, and their order (`Matching.order`): what a search
         page, an export or the concordance (`indexer.concordance`) goes through."""
-        gen, searcher = self._live.searcher()
+        deadline = Deadline(request.query, request.deadline or self.deadline)
         parsed = parse_query(request.query)
+        within_clauses = sum(len(parse_query(w).positive) for w in request.within)
+        check_budget(request, len({clause_key(c) for c in parsed.positive}) + within_clauses)
+        gen, searcher = self._live.searcher()
         exact = ExactPostings(searcher)
+        exact.check = deadline.check  # every phrase lookup, segment by segment
         stories = self._story_ids(gen)
-        narrow = self._within(gen.columns, exact, request)
+        narrow = self._within(gen.columns, exact, request, deadline.check)
         if nothing_searchable(request.query, parsed):  # only punctuation: finds nothing (notice says why)
             narrow = gen.columns.live_docs[:0]
         docs, extra, expanded, added = self._matching_with_variants(searcher, gen.columns, parsed, exact, request,
-                                                                    stories, narrow)
-        return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow)
+                                                                    stories, narrow, deadline.check)
+        return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow,
+                        deadline)
 
     def search(self, request: SearchRequest) -> SearchResult:
         t0 = time.perf_counter()
@@ -112,6 +130,7 @@ class SearchEngine:
         else:
             n = 2 * stop  # reposts collapse into one story: rank past the page at once (costs little)
             while True:  # rank further until the page has its distinct stories
+                m.deadline.check()
                 ordered = order(n)
                 kept, dups, n_stories = dedup.collapse([d for d, _ in ordered], everything, stories)
                 if len(kept) >= stop or len(ordered) >= total:
@@ -121,14 +140,14 @@ class SearchEngine:
             kept = dated_representatives(kept[start:stop], ordered, everything, stories, columns.days)
             ranked = [(d, score.get(d, score.get(s))) for d, s in kept]
             duplicates = dups[start:stop]
-        hits = self._hits(searcher, m.marking, ranked)
+        hits = self._hits(searcher, m.marking, ranked, m.deadline.check)
         for hit, dup in zip(hits, duplicates):
             hit.duplicates = dup
         found: list[Suggestion] = []
         if total < FEW and parsed.positive:
             def count(q: str) -> int:
                 found_docs, found_extra, _, _ = self._matching_with_variants(
-                    searcher, columns, parse_query(q), exact, request, stories, m.within)
+                    searcher, columns, parse_query(q), exact, request, stories, m.within, m.deadline.check)
                 return len(found_docs) + len(found_extra)
             found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
         took = round((time.perf_counter() - t0) * 1000, 2)
@@ -141,7 +160,8 @@ class SearchEngine:
                                 else None, filter_notice(hints)) if n) or None,
                             filter_hints=hints)
 
-    def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest) -> np.ndarray | None:
+    def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest,
+                check: Callable[[], None] | None = None) -> np.ndarray | None:
         """The sorted docnums every within-query of the request matches (each with the other
         strait's wording of its unquoted terms, like a search); None when there is none, or
         none constrains anything."""
@@ -149,8 +169,8 @@ class SearchEngine:
         for text in request.within:
             parsed = parse_query(text)
             if request.variants:
-                parsed, _ = variants.expand(parsed)
-            found = match_docnums(parsed, exact)
+                parsed, _ = variants.expand(parsed, self.index_dir)
+            found = match_docnums(parsed, exact, check=check)
             if found is None:
                 continue
             found = as_docnums(found, columns.live_docs)
@@ -159,27 +179,28 @@ class SearchEngine:
 
     def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
                   request: SearchRequest, stories, cache: dict | None = None,
-                  narrow: np.ndarray | None = None) -> np.ndarray:
+                  narrow: np.ndarray | None = None, check: Callable[[], None] | None = None) -> np.ndarray:
         """The sorted docnums `parsed` matches within the request's filters (and story), and
         among `narrow` (sorted docnums: the within-queries' articles) when given."""
-        docs = as_docnums(match_docnums(parsed, exact, cache), columns.live_docs)
+        docs = as_docnums(match_docnums(parsed, exact, cache, check), columns.live_docs)
         if narrow is not None:
             docs = intersect(docs, narrow)
         return self._filtered(searcher, columns, request, docs, stories)
 
     def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
-                                request: SearchRequest, stories, narrow: np.ndarray | None = None):
+                                request: SearchRequest, stories, narrow: np.ndarray | None = None,
+                                check: Callable[[], None] | None = None):
         """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
         other strait's wording of its unquoted terms finds (ranked after them); the expanded
         query and the wordings it added (none when they find nothing more, or variants are off).
         Only among `narrow` when given."""
         clauses: dict = {}  # the clauses as typed are evaluated once, for both queries
-        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses, narrow)
-        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
+        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses, narrow, check)
+        expanded, added = variants.expand(parsed, self.index_dir) if request.variants else (parsed, [])
         extra = docs[:0]
         if added:
             extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses,
-                                              narrow), docs)
+                                              narrow, check), docs)
             if len(extra) == 0:
                 added = []
         return docs, extra, expanded, added
@@ -215,10 +236,13 @@ class SearchEngine:
         return docs
 
     @staticmethod
-    def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]) -> list[Hit]:
+    def _hits(searcher, parsed: ParsedQuery, ranked: list[tuple[int, float | None]],
+              check: Callable[[], None] | None = None) -> list[Hit]:
         title_pat, body_pat = query_matchers(parsed)
         hits = []
         for docnum, score in ranked:
+            if check is not None:
+                check()
             a = stored_article(searcher.stored_fields(docnum))
             hits.append(Hit(
                 id=a.id, title=a.title, date=a.date, source=a.source, sources=a.sources, authors=a.authors,
@@ -251,9 +275,11 @@ class SearchEngine:
     @staticmethod
     def mark_article(article: Article, query: str) -> tuple[str, str]:
         """(title_html, body_html) with the query's matches marked (`indexer.highlight`; a
-        proximity clause marks each of its parts)."""
-        title_pat, body_pat = query_matchers(parse_query(query))
-        return highlight(article.title, title_pat), highlight(article.body, body_pat)
+        proximity clause marks each of its parts, and the other strait's wording of unquoted
+        terms is marked as the search finds it)."""
+        from indexer.highlight import mark_article
+
+        return mark_article(article, query)
 
     def stats(self) -> dict:
         gen = self._live.generation()
@@ -283,15 +309,40 @@ class SearchEngine:
         }
 
 
+MAX_CLAUSES_BY_PAGE = 100_000  # distinct positive clauses × page size a search may ask for
+
+
+def check_budget(request: SearchRequest, clauses: int) -> None:
+    """Refuse before starting a search whose size alone makes it too costly: each of its
+    clauses is looked for in every article of its page (matching, ranking, marking)."""
+    if clauses * request.per_page > MAX_CLAUSES_BY_PAGE:
+        raise SearchTooCostly(request.query, f"{clauses} 个词语 × 每页 {request.per_page} 条超过了 "
+                                             f"{MAX_CLAUSES_BY_PAGE:,} 的上限")
+
+
+class Deadline:
+    """The moment a search must stop by: `check` raises `SearchTooCostly` once it has passed
+    (None: no deadline). Called in the loops whose work grows with the query and the index."""
+
+    def __init__(self, query: str, seconds: float | None) -> None:
+        self.query, self.seconds = query, seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise SearchTooCostly(self.query, f"超过了 {self.seconds:g} 秒的时限")
+
+
 class Matching:
     """The articles one request matches (`SearchEngine.matching`): `docs` as typed, `extra` only
     through the other strait's wording (`added`, in the `expanded` query), both sorted docnums."""
 
     def __init__(self, gen, searcher, exact: ExactPostings, stories, request: SearchRequest,
                  parsed: ParsedQuery, docs: np.ndarray, extra: np.ndarray, expanded: ParsedQuery,
-                 added: list[str], within: np.ndarray | None = None) -> None:
+                 added: list[str], within: np.ndarray | None = None, deadline: Deadline | None = None) -> None:
         self.gen, self.searcher, self.exact, self.stories = gen, searcher, exact, stories
         self.within = within  # the articles the within-queries match (None: no narrowing)
+        self.deadline = deadline or Deadline(request.query, None)
         self.request, self.parsed, self.docs, self.extra = request, parsed, docs, extra
         self.expanded, self.added = expanded, added
         self.everything = union(docs, extra)
@@ -308,9 +359,12 @@ class Matching:
         days = self.gen.columns.days
         if self.sort != "relevance":
             return [(d, None) for d in date_order(self.everything, days, n, newest=self.sort == "newest").tolist()]
+        self.deadline.check()
         first = rank(self.searcher, self.parsed, self.exact, self.docs, days, n) if len(self.docs) else []
         if len(first) < n and len(self.extra):
+            self.deadline.check()
             first += rank(self.searcher, self.expanded, self.exact, self.extra, days, n - len(first))
+        self.deadline.check()
         return first
 
 

@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.search import SearchEngine
-from search_web import api, chinese, errors, pages, saved, security
+from search_web import api, chinese, errors, pages, saved, security, view
 from search_web.engine import ENGINE_KEY, warm_up
 
 
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.filters["zh_lang"] = chinese.lang_of_text
+    app.jinja_env.filters["shorten"] = view.shorten
 
     engine = SearchEngine(app.config["INDEX_DIR"])
     app.extensions[ENGINE_KEY] = engine

@@ -17,6 +17,7 @@ from indexer.search import Hit, SearchResult
 from search_web.engine import get_engine
 from search_web.exports import CSV_MAX_ROWS, FEED_SIZE, atom_feed, csv_rows
 from search_web.params import SearchState, search_request
+from search_web.view import shorten
 
 bp = Blueprint("api", __name__)
 CSV_PAGE = 1000  # rows asked of the engine at a time (its per_page limit)
@@ -76,7 +77,7 @@ def search_feed() -> Response:
 def article(article_id: str) -> Response:
     found = get_engine().article(article_id)
     if found is None:
-        abort(404, description=f"没有编号为「{article_id}」的文章")
+        abort(404, description=f"没有编号为「{shorten(article_id)}」的文章")
     return jsonify(found.to_dict())
 
 

@@ -12,12 +12,13 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from indexer.highlight import mark_article
 from indexer.search import BadRequest, SearchRequest
 from search_web import advanced, chinese
 from search_web.alternatives import facets_with_alternatives
 from search_web.engine import get_engine
 from search_web.params import SearchState, search_request
-from search_web.view import SearchView, export_links
+from search_web.view import SearchView, article_url, export_links, search_url, shorten
 
 bp = Blueprint("pages", __name__)
 RELATED = 5
@@ -74,20 +75,36 @@ def article(article_id: str) -> str:
     engine = get_engine()
     found = engine.article(article_id)
     if found is None:
-        abort(404, description=f"没有编号为「{article_id}」的文章。")
+        abort(404, description=f"没有编号为「{shorten(article_id)}」的文章。")
     q = SearchRequest.create(query=request.args.get("q")).query  # the one place queries are checked
+    back = search_state(request.args, q)
     written = chinese.script_of(found.title + found.body)
     shown = request.args.get("zh") if request.args.get("zh") in chinese.SCRIPTS else None
     display = found
     if shown and shown != written:
         display = replace(found, title=chinese.convert(found.title, shown), body=chinese.convert(found.body, shown))
-    title_html, body_html = engine.mark_article(display, q)
+    title_html, body_html = mark_article(display, q, variants=back.variants)
     body_html, marks = number_marks(body_html)
     related = engine.related(found.id, limit=RELATED) if hasattr(engine, "related") else []
-    scripts = [(key, label, url_for("pages.article", article_id=found.id, q=q or None,
-                                    zh=None if key == written else key), key == (shown or written))
+    scripts = [(key, label, article_url(found.id, back, **({} if key == written else {"zh": key})),
+                key == (shown or written))
                for key, (_cfg, _lang, label) in chinese.SCRIPTS.items()]
-    return render_template("article.html", article=found, title_html=title_html, body_html=body_html,
-                           marks=marks, q=q, original_url=web_url(found.url), state=SearchState(q=q),
+    def show(text: str | None) -> str:
+        """A metadata value (source, author, column, keyword) in the script chosen for display."""
+        return chinese.convert(text, shown) if text and display is not found else (text or "")
+
+    return render_template("article.html", article=found, show=show, title_html=title_html,
+                           body_html=body_html, marks=marks, q=q, original_url=web_url(found.url),
+                           state=SearchState(q=q), back_url=search_url(back),
                            lang=chinese.lang_of(shown or written), scripts=scripts, converted=display is not found,
                            related=related)
+
+
+def search_state(args, q: str) -> SearchState:
+    """The search an article was reached from (its link carries the search's parameters), so
+    返回搜索结果 goes back to the same filters, sort and page; parameters the engine would
+    refuse are dropped (only the query is kept)."""
+    try:
+        return SearchState.of(args, search_request(args))
+    except BadRequest:
+        return SearchState(q=q)

@@ -12,10 +12,11 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import SearchRequest
+from indexer.search import MAX_QUERY_CHARS, SearchRequest
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 10
+DATE_CHARS = 40  # a date bound shown again after an error: no date is longer
 
 
 def search_request(args: MultiDict[str, str], **overrides: Any) -> SearchRequest:
@@ -37,6 +38,7 @@ def search_request(args: MultiDict[str, str], **overrides: Any) -> SearchRequest
         collapse=args.get("collapse"),
         variants=args.get("variants"),
         story=(args.get("story") or "").strip() or None,
+        within=args.getlist("within"),
     )
     kwargs.update(overrides)
     return SearchRequest.create(**kwargs)
@@ -66,6 +68,8 @@ class SearchState:
     collapse: bool = True
     variants: bool = True
     story: str = ""
+    within: tuple[str, ...] = ()  # search within results: queries the results must also match
+    q_cut: bool = False  # the query as typed was longer than a query may be (only its start is kept)
 
     @classmethod
     def of(cls, args: MultiDict[str, str], request: SearchRequest) -> SearchState:
@@ -78,24 +82,27 @@ class SearchState:
                    if (args.get("facet_size") or "").strip() else None,
                    collapse=getattr(request, "collapse", True) is not False,
                    variants=getattr(request, "variants", True) is not False,
-                   story=getattr(request, "story", None) or "")
+                   story=getattr(request, "story", None) or "",
+                   within=tuple(getattr(request, "within", ()) or ()))
 
     @classmethod
     def raw(cls, args: MultiDict[str, str]) -> SearchState:
         """The state of a request the engine refused: everything kept as typed, so the page can
-        show it again (bad numbers fall back to their defaults)."""
+        show it again (bad numbers fall back to their defaults). Texts longer than a query may be
+        are cut to that length, so a page answering a huge request stays small."""
         def values(name: str) -> tuple[str, ...]:
-            return tuple(dict.fromkeys(v.strip() for v in args.getlist(name)[:50] if v.strip()))
+            return tuple(dict.fromkeys(v.strip()[:MAX_QUERY_CHARS] for v in args.getlist(name)[:50] if v.strip()))
 
         sort = (args.get("sort") or "relevance").strip()
-        return cls(q=args.get("q") or "", sources=values("source"), authors=values("author"),
-                   columns=values("column"), date_from=(args.get("from") or "").strip(),
-                   date_to=(args.get("to") or "").strip(),
+        q = args.get("q") or ""
+        return cls(q=q[:MAX_QUERY_CHARS], q_cut=len(q) > MAX_QUERY_CHARS, sources=values("source"), authors=values("author"),
+                   columns=values("column"), date_from=(args.get("from") or "").strip()[:DATE_CHARS],
+                   date_to=(args.get("to") or "").strip()[:DATE_CHARS],
                    sort=sort if sort in ("relevance", "newest", "oldest") else "relevance",
                    page=1, per_page=_int(args.get("per_page"), None) or DEFAULT_PER_PAGE,
                    collapse=(args.get("collapse") or "").strip() != "0",
                    variants=(args.get("variants") or "").strip() != "0",
-                   story=(args.get("story") or "").strip())
+                   story=(args.get("story") or "").strip()[:MAX_QUERY_CHARS], within=values("within"))
 
     def with_(self, **changes: Any) -> SearchState:
         """A copy with changes; any change other than the page or facet_size goes back to page 1."""
@@ -127,6 +134,8 @@ class SearchState:
             args["variants"] = "0"
         if self.story:
             args["story"] = self.story
+        if self.within:
+            args["within"] = list(self.within)
         if paging:
             if self.page != 1:
                 args["page"] = str(self.page)
@@ -137,10 +146,11 @@ class SearchState:
         return args
 
     def hidden_fields(self, *skip: str) -> list[tuple[str, str]]:
-        """(name, value) pairs for a form's hidden inputs carrying this state (page excluded)."""
+        """(name, value) pairs for a form's hidden inputs carrying this state (page excluded; a
+        query cut for being too long is left to the box alone)."""
         out: list[tuple[str, str]] = []
         for name, value in self.query_args().items():
-            if name in skip or name == "page":
+            if name in skip or name == "page" or (name == "q" and self.q_cut):
                 continue
             out.extend((name, v) for v in (value if isinstance(value, list) else [value]))
         return out

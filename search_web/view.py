@@ -22,6 +22,15 @@ FACET_SHOWN = 8  # values listed before "更多…"
 FACET_MORE = 1000  # facet_size asked for by "更多…" (the engine's most)
 
 
+SHORT_CHARS = 40  # a query named in a title, a link or a sentence
+
+
+def shorten(text: str | None, limit: int = SHORT_CHARS) -> str:
+    """The text cut to `limit` characters, with … when cut (titles and sentences naming a query)."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _url(base: str, args: dict[str, str | list[str]], fragment: str = "") -> str:
     query = urlencode(args, doseq=True)
     return (f"{base}?{query}" if query else base) + (f"#{fragment}" if fragment else "")
@@ -244,6 +253,10 @@ class SearchView:
         """The same results as JSON (this page), CSV (every match, up to 10,000) and Atom (newest 50)."""
         return export_links(self.state)
 
+    def article_url(self, hit_id: str) -> str:
+        """A hit's article page, carrying the search (its 返回搜索结果 link comes back here)."""
+        return article_url(hit_id, self.state)
+
     def story_url(self, hit_id: str) -> str:
         """Every article of the story a collapsed hit stands for."""
         return self.url(self.state.with_(story=hit_id, collapse=False))
@@ -255,3 +268,15 @@ def export_links(state: SearchState) -> list[Link]:
         Link("CSV", _url(url_for("api.search_csv"), state.query_args(paging=False))),
         Link("Atom 订阅", _url(url_for("api.search_feed"), state.query_args(paging=False, sort=False))),
     ]
+
+
+def article_url(article_id: str, state: SearchState, **extra: str) -> str:
+    """The article page with the search state it was reached from (query, filters, sort, page)."""
+    args = state.query_args()
+    args.update(extra)
+    return _url(url_for("pages.article", article_id=article_id), args)
+
+
+def search_url(state: SearchState) -> str:
+    """The search page of a state, on the page it was on."""
+    return _url(url_for("pages.search"), state.query_args())

@@ -111,3 +111,16 @@ def test_article_text_with_markup_comes_out_escaped(hostile_engine):
     title_html, body_html = hostile_engine.mark_article(article, "生态环境")
     assert plain(title_html) == article.title and plain(body_html) == article.body
     assert re.sub(r"</?mark>", "", body_html).count("<") == 0
+
+
+def test_a_whole_article_marks_the_other_sides_wording_as_the_search_finds_it():
+    from indexer.article import Article
+    from indexer.highlight import mark_article
+
+    article = Article(id="t", title="推動高品質發展", body="推动高质量发展，也就是高品質發展。")
+    title_html, body_html = mark_article(article, "高质量发展")
+    assert title_html == "推動<mark>高品質發展</mark>"
+    assert _MARK.findall(body_html) == ["高质量发展", "高品質發展"]
+    assert SearchEngine.mark_article(article, "高质量发展") == (title_html, body_html)  # `show -q` renders this
+    assert _MARK.findall(mark_article(article, "高质量发展", variants=False)[1]) == ["高质量发展"]
+    assert _MARK.findall(mark_article(article, '"高质量发展"')[1]) == ["高质量发展"]  # quoted: as typed only

@@ -871,3 +871,58 @@ def test_collapse_and_variants_off_are_removable_chips(client):
     chips = {a.text_content().split()[0]: a.get("href") for a in doc.cssselect(".chips a")}
     assert list(chips) == ["不合并转载", "不扩展两岸用词"]
     assert parse_qs(urlsplit(chips["不合并转载"]).query) == {"q": ["环境"], "variants": ["0"]}
+
+
+# ------------------------------------------------------------- back to the results, marks, long queries
+
+
+def test_article_back_link_returns_to_the_same_filters_sort_and_page(client):
+    search = "/?q=环境&source=生态环境部&sort=newest&page=2&per_page=5"
+    doc = page(client, search)
+    href = doc.cssselect(".hit-title a")[0].get("href")
+    art = page(client, href)
+    back = art.cssselect(".back a")[0].get("href")
+    assert parse_qs(urlsplit(back).query) == parse_qs(urlsplit(search).query)
+    again = page(client, back)
+    assert again.cssselect(".pager .current")[0].text == "2" and total_shown(again) == 12
+    other = {a.text: a.get("href") for a in art.cssselect(".script-choice a")}["繁體"]
+    assert parse_qs(urlsplit(other).query)["sort"] == ["newest"]  # the other script keeps the way back
+    bad = page(client, "/articles/mee-00?q=环境&from=2024-13")  # a search the engine refuses: the query alone
+    assert parse_qs(urlsplit(bad.cssselect(".back a")[0].get("href")).query) == {"q": ["环境"]}
+
+
+def test_article_marks_the_other_sides_wording_the_search_found_it_by(facets_client):
+    hits = api(facets_client, "/api/search?q=环境质量")["hits"]
+    assert TRADITIONAL_ID in [h["id"] for h in hits]  # found through 環境品質
+    doc = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=环境质量")
+    assert [m.text for m in doc.cssselect(".article-body mark")] == ["環境品質"]
+    assert "文中 1 处匹配" in doc.get_element_by_id("matches").text_content()
+    plain = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=环境质量&variants=0")
+    assert not plain.cssselect(".article-body mark")  # only the wording as typed
+    quoted = page(facets_client, f"/articles/{TRADITIONAL_ID}?q=%22环境质量%22")
+    assert not quoted.cssselect(".article-body mark")  # a quoted phrase never expands
+
+
+def test_simplified_display_converts_source_author_and_title_too(facets_client):
+    doc = page(facets_client, f"/articles/{TRADITIONAL_ID}?zh=hans")
+    meta = doc.cssselect(".article-meta")[0].text_content()
+    assert "公共工程委员会" in meta and "郭瑶琪" in meta and "委員會" not in meta
+    assert doc.findtext(".//title").startswith("行政院公共工程委员会令")
+    link = doc.cssselect(".article-meta a[href*='source=']")[0].get("href")
+    assert total_shown(page(facets_client, link)) == 1  # the filter still finds the article
+
+
+def test_a_huge_query_gets_a_small_error_page(client):
+    huge = "环境" * 50_000  # 100,000 characters
+    r = client.get("/?" + urlencode({"q": huge}))
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert len(html.encode()) < 20_000  # the box holds the part a query may have, nothing repeats it
+    doc = lxml.html.fromstring(html)
+    assert len(doc.findtext(".//title")) < 80 and "环境环境" in doc.findtext(".//title")
+    assert f"{len(huge)} 个字符" in doc.cssselect(".error-message")[0].text
+    for a in doc.cssselect("a[href]"):
+        assert len(a.get("href")) < 1000, a.get("href")[:80]
+    assert len(doc.get_element_by_id("q").get("value")) == MAX_QUERY_CHARS
+    long_id = client.get("/articles/" + "x" * 100_000)
+    assert long_id.status_code == 404 and len(long_id.get_data()) < 20_000

@@ -34,10 +34,33 @@
     return e;
   }
 
-  function articleHref(id, q) {
-    var path = "/articles/" + id.split("/").map(encodeURIComponent).join("/");
-    return q ? path + "?q=" + encodeURIComponent(q) : path;
+  // An article's page, carrying the search it was found by (its 返回搜索结果 link comes back).
+  function articleHref(base, id, p) {
+    var path = base + id.split("/").map(encodeURIComponent).join("/");
+    var query = p.toString();
+    return query ? path + "?" + query : path;
   }
+
+  // `p` with `name` set to `value`, or left out when that is the default.
+  function withParam(p, name, value, dflt) {
+    var c = new URLSearchParams(p);
+    c.delete(name);
+    if (value !== dflt && value !== "" && value !== null && value !== undefined) c.set(name, String(value));
+    return c;
+  }
+
+  function without(p, names) {
+    var c = new URLSearchParams(p);
+    names.forEach(function (n) { c.delete(n); });
+    return c;
+  }
+
+  function withQuery(base, p) {
+    var query = p.toString();
+    return query ? base + "?" + query : base;
+  }
+
+  var SORTS = [["relevance", "相关度"], ["newest", "最新"], ["oldest", "最早"]];
 
   // ---------------------------------------------------------------- live results
   var area = document.getElementById("hits-area");
@@ -47,6 +70,8 @@
     var pending = null;
     var last = box.value;
     var pageUrl = form.getAttribute("action") || "/";
+    var bar0 = document.getElementById("toolbar");
+    var articleBase = (bar0 && bar0.dataset.article) || "/articles/";
 
     var params = function () {
       var p = new URLSearchParams();
@@ -56,13 +81,69 @@
       return p;
     };
 
+    // The toolbar (sort, page size, exports) for the new query, as the page would draw it.
+    var toolbar = function (data, p) {
+      var bar = document.getElementById("toolbar");
+      if (!bar) return;
+      bar.hidden = !data.total;
+      var sortNav = bar.querySelector("nav.sort");
+      if (sortNav) {
+        var asked = p.get("sort") || "relevance";
+        var ranked = data.query.trim() && !(asked === "relevance" && data.sort !== "relevance");
+        sortNav.textContent = "排序：";
+        SORTS.filter(function (s) { return ranked || s[0] !== "relevance"; }).forEach(function (s, i, all) {
+          if (s[0] === data.sort) {
+            var cur = el("strong", null, s[1]);
+            cur.setAttribute("aria-current", "true");
+            sortNav.appendChild(cur);
+          } else {
+            var a = el("a", null, s[1]);
+            a.href = withQuery(pageUrl, withParam(p, "sort", s[0], "relevance"));
+            sortNav.appendChild(a);
+          }
+          if (i < all.length - 1) sortNav.appendChild(document.createTextNode(" · "));
+        });
+      }
+      var perNav = bar.querySelector("nav.per-page");
+      if (perNav) {
+        var sizes = Array.prototype.map.call(perNav.querySelectorAll("a, strong"), function (x) { return x.textContent.trim(); });
+        perNav.textContent = "每页：";
+        sizes.forEach(function (n, i) {
+          if (String(data.per_page) === n) {
+            var cur = el("strong", null, n);
+            cur.setAttribute("aria-current", "true");
+            perNav.appendChild(cur);
+          } else {
+            var a = el("a", null, n);
+            a.href = withQuery(pageUrl, withParam(p, "per_page", n, "10"));
+            a.setAttribute("aria-label", "每页 " + n + " 条");
+            perNav.appendChild(a);
+          }
+          if (i < sizes.length - 1) perNav.appendChild(document.createTextNode(" · "));
+        });
+      }
+      var json = bar.querySelector("a.export-json");
+      if (json) json.href = withQuery(box.dataset.live, p);
+      var csvLink = bar.querySelector("a.export-csv");
+      if (csvLink) csvLink.href = withQuery(bar.dataset.csv, without(p, ["per_page", "facet_size", "page"]));
+      var atom = withQuery(bar.dataset.atom, without(p, ["per_page", "facet_size", "page", "sort"]));
+      var atomLink = bar.querySelector("a.export-atom");
+      if (atomLink) atomLink.href = atom;
+      var feed = document.querySelector('head link[type="application/atom+xml"]');
+      if (feed) feed.setAttribute("href", atom);
+    };
+
     var render = function (data, p) {
       var total = document.getElementById("total");
       if (total) total.textContent = String(data.total);
+      var pages = document.getElementById("pages-line");
+      if (pages) pages.textContent = data.total ? "，第 " + data.page + " / " + data.pages + " 页" : "";
+      toolbar(data, p);
       var took = document.getElementById("took");
       if (took) took.textContent = String(data.took_ms);
       var sq = document.getElementById("summary-query");
-      if (sq) sq.textContent = data.query ? "「" + data.query + "」" : "全部文章";
+      var shown = data.query.length > 40 ? data.query.slice(0, 40) + "…" : data.query;
+      if (sq) sq.textContent = data.query ? "「" + shown + "」" : "全部文章";
       area.textContent = "";
       if (!data.hits.length) {
         var none = el("div", "empty");
@@ -76,7 +157,7 @@
           var li = el("li", "hit");
           var h = el("h2", "hit-title");
           var a = el("a");
-          a.href = articleHref(hit.id, data.query);
+          a.href = articleHref(articleBase, hit.id, p);
           a.innerHTML = hit.title_html || "";
           if (!hit.title_html) a.textContent = hit.title || hit.id;
           h.appendChild(a);

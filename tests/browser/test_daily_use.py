@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import AUTHORS, NAMES, SOURCES, TRADITIONAL_ID
+from playwright.sync_api import expect
 
 ALL_ENV = 24
 
@@ -359,3 +360,57 @@ def test_axe_finds_no_serious_or_critical_violation(page, path, status):
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+# ------------------------------------------------------------------------ typing, then using the page
+
+
+def test_typing_on_the_home_page_updates_count_pages_sort_and_exports(page):
+    page.goto("/")
+    assert page.locator(".sort strong").inner_text() == "最新"  # no query: nothing to rank by
+    page.locator("#q").fill("环境")
+    expect(page.locator("#total")).to_have_text("24")
+    assert "第 1 / 3 页" in page.locator("#summary").inner_text()
+    assert page.locator(".sort strong").inner_text() == "相关度"
+    assert [a.inner_text() for a in page.locator(".sort a").all()] == ["最新", "最早"]
+    links = {name: page.get_by_role("link", name=name, exact=True).get_attribute("href")
+             for name in ("JSON", "CSV", "Atom 订阅")}
+    for href in links.values():
+        assert args_of(href)["q"] == ["环境"]
+    assert page.request.get(links["JSON"]).json()["total"] == 24
+    assert len(list(csv.DictReader(io.StringIO(page.request.get(links["CSV"]).body().decode("utf-8-sig"))))) == 24
+    feed = ET.fromstring(page.request.get(links["Atom 订阅"]).body())
+    assert feed.find("{http://www.w3.org/2005/Atom}title").text == "文搜：环境"
+    page.locator(".sort a", has_text="最早").click()
+    page.wait_for_url("**sort=oldest*")
+    assert args(page)["q"] == ["环境"] and total(page) == 24
+    page.locator("#q").fill("空气质量")
+    expect(page.locator("#total")).to_have_text("12")
+    assert args_of(page.get_by_role("link", name="每页 20 条").get_attribute("href")) == {
+        "q": ["空气质量"], "sort": ["oldest"], "per_page": ["20"]}
+    page.get_by_role("link", name="每页 20 条").click()
+    page.wait_for_url("**per_page=20*")
+    assert page.locator("li.hit").count() == 12 and page.locator(".sort strong").inner_text() == "最早"
+    assert page.errors == []
+
+
+def test_back_to_the_results_keeps_filters_sort_and_page_after_live_typing(page):
+    page.goto("/?source=生态环境部&sort=newest&per_page=5")
+    page.locator("#q").fill("环境")
+    expect(page.locator("#total")).to_have_text("12")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url("**/articles/**")
+    page.locator(".back a").click()
+    page.wait_for_url("**/?*")
+    assert args(page) == {"q": ["环境"], "source": ["生态环境部"], "sort": ["newest"], "per_page": ["5"]}
+    page.get_by_role("link", name="下一页").click()
+    page.wait_for_url("**page=2*")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url("**/articles/**")
+    page.locator(".back a").click()
+    page.wait_for_url("**page=2*")
+    assert page.locator(".pager .current").inner_text() == "2" and total(page) == 12
+
+
+def args_of(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
