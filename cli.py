@@ -607,6 +607,60 @@ def alerts_cmd(ctx, fmt):
             click.echo(f"  {n['date'] or '----------'}  {_shown(n['title'])}  [{_shown(n['id'])}]")
 
 
+@cli.group("variants")
+def variants_group():
+    """The index's own wording pairs (质量 / 品質), merged with the shipped tables and used by
+    the next search, without a rebuild."""
+
+
+@variants_group.command("add")
+@click.argument("a")
+@click.argument("b")
+@click.pass_context
+def variants_add(ctx, a, b):
+    """Pair wording A with wording B: an unquoted A also finds B (ranked below A), and B finds A."""
+    from indexer import variants
+
+    try:
+        added = variants.add_index_pair(ctx.obj["index"], a, b)
+    except variants.BadPair as exc:
+        raise click.UsageError(str(exc)) from None
+    shipped = "  (the shipped tables pair them already)" if variants.is_shipped(a, b) else ""
+    click.echo(f"{'added' if added else 'already paired'}: {_shown(a.strip())} / {_shown(b.strip())}{shipped}")
+
+
+@variants_group.command("list")
+@_fmt
+@click.pass_context
+def variants_list(ctx, fmt):
+    """The index's own pairs, in the order they were added."""
+    from indexer import variants
+
+    own = variants.index_pairs(ctx.obj["index"])
+    if fmt == "json":
+        _echo_json([{"a": a, "b": b} for a, b in own])
+        return
+    if not own:
+        click.echo("no pairs of this index's own (`variants add A B` adds one)")
+    for a, b in own:
+        click.echo(f"{_shown(a)} / {_shown(b)}")
+
+
+@variants_group.command("remove")
+@click.argument("a")
+@click.argument("b")
+@click.pass_context
+def variants_remove(ctx, a, b):
+    """Remove the pair A / B (either order) from the index's own."""
+    from indexer import variants
+
+    try:
+        variants.remove_index_pair(ctx.obj["index"], a, b)
+    except variants.BadPair as exc:
+        _fail(str(exc))
+    click.echo(f"removed: {_shown(a.strip())} / {_shown(b.strip())}")
+
+
 # ----------------------------------------------------------------------- cluster: a local OpenSearch cluster
 
 _cluster_data = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -22,11 +22,19 @@ from the term, that is a variant too.
 the other side's wording, Taiwan wordings written in Traditional characters. Single characters
 are never replaced. The pairing is computed from OpenCC once and shipped as `data/variants.json`
 (a test checks it equals what the installed OpenCC gives); it is loaded on first use.
+
+An index may add its own pairs (`variants add A B`: an editor's wording, e.g. a local name):
+`variants.json` in the index folder, beside CURRENT, so rebuilds keep it, merged with the
+shipped tables (`index_wording`). The engine passes its index folder to `expand`, which stats
+the file on each search (one `stat`, microseconds) and reads it again only when it changed: a
+new pair applies to the next search, without a rebuild or a restart.
 """
 from __future__ import annotations
 
 import json
+import os
 import struct
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -324,9 +332,9 @@ def _max_len() -> int:
     return max(map(len, pairs()), default=0)
 
 
-def _matches(folded: str) -> list[tuple[int, int, tuple[str, ...]]]:
+def _matches(folded: str, wording: Wording | None = None) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, partners) for paired wordings in `folded`, longest match first, no overlap."""
-    table, longest = pairs(), _max_len()
+    table, longest = (pairs(), _max_len()) if wording is None else (wording.table, wording.longest)
     out = []
     i, n = 0, len(folded)
     while i < n:
@@ -341,19 +349,144 @@ def _matches(folded: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return out
 
 
+# ------------------------------------------------------------------ an index's own pairs
+
+INDEX_FILE = "variants.json"  # in the index folder: {"pairs": [[A, B], ...]} as the editor wrote them
+
+
+class BadPair(ValueError):
+    """A pair that cannot be added or removed; one line for the user."""
+
+
+class Wording:
+    """The shipped pairing merged with an index's own pairs (compared by identity: one object
+    per version of the file, so the per-term cache keys on it)."""
+
+    def __init__(self, own: list[tuple[str, str]]) -> None:
+        self.own = own
+        table = dict(pairs())
+        taiwan = set(_taiwan_side())
+        for a, b in own:
+            fa, fb = fold(a), fold(b)
+            table[fa] = tuple(dict.fromkeys(table.get(fa, ()) + (fb,)))
+            table[fb] = tuple(dict.fromkeys(table.get(fb, ()) + (fa,)))
+            taiwan.update(fold(w) for w in (a, b) if fold(w) != w)  # written in Traditional: shown so
+        self.table = table
+        self.taiwan = frozenset(taiwan)
+        self.longest = max(map(len, table), default=0)
+
+
+_index_cache: dict[Path, tuple[tuple, Wording | None]] = {}
+_index_lock = threading.Lock()
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def index_pairs(index_dir: Path | str) -> list[tuple[str, str]]:
+    """The index's own pairs, as written, in the order they were added ([] without a file; a
+    file that is not the JSON written here counts as none)."""
+    try:
+        data = json.loads((Path(index_dir) / INDEX_FILE).read_text(encoding="utf-8"))
+        return [(str(a), str(b)) for a, b in data["pairs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def index_wording(index_dir: Path | str | None) -> Wording | None:
+    """The pairing a search over `index_dir` uses: None (the shipped tables alone) when the index
+    has no pairs of its own; re-read only when the file changed (inode, mtime, size)."""
+    if index_dir is None:
+        return None
+    path = Path(index_dir) / INDEX_FILE
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    cached = _index_cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _index_lock:
+        own = index_pairs(index_dir)
+        wording = Wording(own) if own else None
+        _index_cache[path] = (stamp, wording)
+        return wording
+
+
+def check_pair(a: str, b: str) -> tuple[str, str]:
+    """The pair trimmed; raises BadPair when a side is not at least two characters to search,
+    or both sides are one wording once folded (script and width differences are folded anyway)."""
+    from indexer.analysis import units
+
+    a, b = str(a).strip(), str(b).strip()
+    for w in (a, b):
+        if len(fold(w)) < 2 or not units(fold(w)) or len(w) > 50:
+            raise BadPair(f"{w!r}: a wording is 2 to 50 characters, with something to search")
+        if any(not c.isprintable() or c.isspace() for c in w):
+            raise BadPair(f"{w!r}: a wording holds no spaces or control characters")
+    if fold(a) == fold(b):
+        raise BadPair(f"{a} and {b} are one wording once folded (simplified/traditional, width, case): "
+                      "they find each other already")
+    return a, b
+
+
+def _same(p: tuple[str, str], q: tuple[str, str]) -> bool:
+    return {fold(p[0]), fold(p[1])} == {fold(q[0]), fold(q[1])}
+
+
+def add_index_pair(index_dir: Path | str, a: str, b: str) -> bool:
+    """Add the pair to the index's own (BadPair when invalid). Returns False when it was there."""
+    from indexer.saved import locked, write_json
+
+    pair = check_pair(a, b)
+    index_dir = Path(index_dir)
+    with locked(index_dir):
+        own = index_pairs(index_dir)
+        if any(_same(pair, p) for p in own):
+            return False
+        write_json(index_dir / INDEX_FILE, {"pairs": [list(p) for p in own + [pair]]})
+    return True
+
+
+def remove_index_pair(index_dir: Path | str, a: str, b: str) -> None:
+    """Remove the pair (either order) from the index's own; BadPair when it is not one of them
+    (the shipped pairs cannot be removed)."""
+    from indexer.saved import locked, write_json
+
+    pair = (str(a).strip(), str(b).strip())
+    index_dir = Path(index_dir)
+    with locked(index_dir):
+        own = index_pairs(index_dir)
+        kept = [p for p in own if not _same(pair, p)]
+        if len(kept) == len(own):
+            raise BadPair(f"{pair[0]} / {pair[1]} is not one of this index's pairs"
+                          + (" (it is a shipped pair)" if is_shipped(*pair) else ""))
+        write_json(index_dir / INDEX_FILE, {"pairs": [list(p) for p in kept]})
+
+
+def is_shipped(a: str, b: str) -> bool:
+    """Whether the shipped tables pair the two wordings already."""
+    return fold(b.strip()) in pairs().get(fold(a.strip()), ())
+
+
 @lru_cache(maxsize=4096)
-def variants(term: str) -> list[str]:
-    """The other side's wordings of `term` (at most MAX_VARIANTS; [] when it has none).
+def variants(term: str, wording: Wording | None = None) -> list[str]:
+    """The other side's wordings of `term` (at most MAX_VARIANTS; [] when it has none); with
+    `wording`, an index's own pairs too (`index_wording`).
 
     >>> variants("高质量发展")
     ['高品質發展']
     """
     folded = fold(term.strip())
-    found = _matches(folded)
+    found = _matches(folded, wording)
     out: list[str] = script_variants(term)
     if not found:
         return out
-    taiwan = _taiwan_side()
+    taiwan = _taiwan_side() if wording is None else wording.taiwan
     # One variant per choice of partner; the first partner everywhere, then each alternative.
     choices = [[p[0] for _, _, p in found]]
     for k, (_, _, partners) in enumerate(found):
@@ -380,7 +513,7 @@ def variants(term: str) -> list[str]:
     return out
 
 
-def clause_variants(clauses) -> dict[int, list[str]]:
+def clause_variants(clauses, wording: Wording | None = None) -> dict[int, list[str]]:
     """index → variants for each clause (an `indexer.query.Clause`) the search expands: unquoted,
     searching titles and bodies (not source:/author:), not excluded. A quoted phrase stays
     exact (script folding only); its variant is offered as a suggestion instead."""
@@ -388,20 +521,20 @@ def clause_variants(clauses) -> dict[int, list[str]]:
     for i, clause in enumerate(clauses):
         if clause.quoted or clause.negated or clause.field not in (None, "title"):
             continue
-        found = variants(clause.text)
+        found = variants(clause.text, wording)
         if found:
             out[i] = found
     return out
 
 
-def expand(parsed):
+def expand(parsed, index_dir: Path | str | None = None):
     """(the query with each expandable clause ORed with its variants, the variants added).
 
     `parsed` is an `indexer.query.ParsedQuery`; the result is a new one (the original is kept
-    for ranking the wording as typed first)."""
+    for ranking the wording as typed first). With `index_dir`, the index's own pairs count too."""
     from indexer.query import Clause, ParsedQuery
 
-    found = clause_variants(parsed.positive)
+    found = clause_variants(parsed.positive, index_wording(index_dir))
     if not found:
         return parsed, []
     groups, added, i = [], [], 0

@@ -183,3 +183,70 @@ def test_engine_ranks_the_wording_as_typed_first(tmp_path):
         result = engine.search(SearchRequest.create("软件"))
         assert [h.id for h in result.hits] == ["cn", "tw"] and result.variants == ["軟體"]
         assert [h.id for h in engine.search(SearchRequest.create("軟體")).hits] == ["tw", "cn"]
+
+
+# ---------------------------------------------------------------- an index's own pairs (editors)
+
+def test_an_editors_pair_applies_to_the_next_search_without_a_rebuild(tmp_path):
+    from click.testing import CliRunner
+    from helpers import write_jsonl
+
+    from cli import cli
+    from indexer.search import SearchEngine
+    from search_web import create_app
+
+    def run(*args: str, code: int = 0):
+        result = CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), *args], catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", [
+        {"id": "tw", "title": "馬鈴薯豐收", "date": "2024-05-02", "source": "乙",
+         "content": "今年馬鈴薯豐收，馬鈴薯價格回落，農民忙著採收馬鈴薯。"},
+        {"id": "cn", "title": "土豆上市", "date": "2024-05-01", "source": "甲",
+         "content": "新一季土豆大量上市，市场上土豆供应充足，价格平稳。"},
+    ])
+    run("rebuild", str(tmp_path / "in"))
+    engine = SearchEngine(tmp_path / "ix")  # one engine throughout, as a server keeps it
+    client = create_app({"INDEX_DIR": tmp_path / "ix", "WARM_UP": False}).test_client()
+
+    def found(q: str) -> tuple[list[str], list[str]]:
+        r = engine.search(SearchRequest.create(q))
+        return [h.id for h in r.hits], r.variants
+
+    assert found("土豆") == (["cn"], [])
+    assert run("variants", "add", "土豆", "馬鈴薯").startswith("added")
+    assert found("土豆") == (["cn", "tw"], ["馬鈴薯"])  # the wording as typed first; shown as written
+    assert found("马铃薯") == (["tw", "cn"], ["土豆"])
+    assert found("新一季土豆") == (["cn"], [])  # a longer term: its variant finds nothing more
+    assert found('"土豆"') == (["cn"], [])  # a quoted phrase stays exact
+    assert client.get("/api/search?q=土豆").get_json()["variants"] == ["馬鈴薯"]
+    assert [h.id for h in engine.search(SearchRequest.create("土豆", variants=False)).hits] == ["cn"]
+
+    assert json.loads(run("variants", "list", "--format", "json")) == [{"a": "土豆", "b": "馬鈴薯"}]
+    assert run("variants", "list") == "土豆 / 馬鈴薯\n"
+    assert run("variants", "add", "马铃薯", "土豆").startswith("already paired")  # either order, folded
+    run("rebuild")  # the pairs live beside the generations
+    assert found("土豆") == (["cn", "tw"], ["馬鈴薯"])
+
+    run("variants", "remove", "馬鈴薯", "土豆")
+    assert found("土豆") == (["cn"], [])
+    assert client.get("/api/search?q=土豆").get_json()["variants"] == []
+    assert json.loads(run("variants", "list", "--format", "json")) == []
+    engine.close()
+
+
+def test_bad_pairs_are_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), *args], catch_exceptions=False)
+
+    assert run("variants", "add", "土", "马铃薯").exit_code == 2  # single characters are never replaced
+    assert run("variants", "add", "发展", "發展").exit_code == 2  # folding joins them already
+    assert run("variants", "add", "土豆", "。。").exit_code == 2  # nothing to search
+    removed = run("variants", "remove", "质量", "品質")
+    assert removed.exit_code == 1 and "shipped pair" in removed.output
+    assert run("variants", "add", "质量", "品質").output.endswith("(the shipped tables pair them already)\n")
