@@ -18,7 +18,9 @@ articles are exactly those the search finds. What counts as an occurrence:
 Bounded: the matching articles are read in the search's order (relevance, newest or oldest, as
 `request.sort` says), at most `max_articles` of them, and at most `max_lines` lines are kept (the
 first found), then sorted; `total` and `per_year` count every occurrence in the articles read.
-When anything was left out, `truncated` is true and `note` says what, in Chinese.
+Reading stops when the request's deadline (`SearchRequest.deadline`, else the engine's) has
+passed, with what was read so far (finding the articles past it raises `SearchTooCostly`, as a
+search does). When anything was left out, `truncated` is true and `note` says what, in Chinese.
 """
 from __future__ import annotations
 
@@ -184,7 +186,12 @@ def concordance(engine, request: SearchRequest, width: int = DEFAULT_WIDTH, sort
     years: Counter = Counter()
     total = 0
     searcher = matching.searcher
-    for docnum in ordered:
+    stopped = False
+    deadline = matching.deadline.at
+    for read, docnum in enumerate(ordered):
+        if deadline is not None and time.monotonic() > deadline:
+            ordered, stopped = ordered[:read], True  # the deadline passed: what was read so far
+            break
         found = article_lines(stored_article(searcher.stored_fields(docnum)), parsed, width)
         total += len(found)
         for x in found:
@@ -193,7 +200,8 @@ def concordance(engine, request: SearchRequest, width: int = DEFAULT_WIDTH, sort
     lines.sort(key=_sort_key(sort))
     notes = []
     if parsed.positive and len(ordered) < n_articles:
-        notes.append(f"匹配的 {n_articles} 篇文章中只读取了排在前面的 {len(ordered)} 篇")
+        why = f"（{matching.deadline.seconds:g} 秒的时限已到）" if stopped else ""
+        notes.append(f"匹配的 {n_articles} 篇文章中只读取了排在前面的 {len(ordered)} 篇{why}")
     if total > len(lines):
         notes.append(f"共 {total} 处，只列出先找到的 {len(lines)} 处")
     if not parsed.positive and n_articles:

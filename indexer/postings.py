@@ -32,6 +32,8 @@ class ExactPostings:
         # one search asks for the same phrase more than once (matching, then the title bonus
         # and the pair scores of ranking): each answer is kept while this object lives (a search)
         self._answers: dict[tuple, np.ndarray] = {}
+        # called before each segment's lookup when set (a search's deadline: it raises to stop)
+        self.check = None
 
     def phrase(self, fieldname: str, seq: list[Unit], within: np.ndarray | None = None) -> np.ndarray:
         """Sorted docnums of the articles whose `fieldname` holds the units of `seq` consecutively
@@ -50,6 +52,8 @@ class ExactPostings:
         word_field = _WORD_FIELD.get(fieldname) if plan.confirm and plan.text else None
         parts = []
         for (seg, offset, live), leaf in zip(self._leaves, self._readers):
+            if self.check is not None:
+                self.check()
             subset = None
             if within is not None:
                 lo, hi = np.searchsorted(within, (offset, offset + seg.n_docs))

@@ -35,6 +35,21 @@ class BadRequest(ValueError):
     """A search parameter that cannot be used; the message says which and why."""
 
 
+DEFAULT_DEADLINE = 2.0  # seconds a search may take before it stops (SearchTooCostly)
+MAX_DEADLINE = 600.0
+
+
+class SearchTooCostly(BadRequest):
+    """A search stopped because it would cost too much: its deadline passed, or its size
+    (clauses × page size) is over the budget before starting. The message, in Chinese, names the
+    query. A `BadRequest`, so every caller that reports bad parameters reports this too."""
+
+    def __init__(self, query: str, reason: str) -> None:
+        self.query = query
+        shown = query if len(query) <= 40 else query[:40] + "…"
+        super().__init__(f"查询「{shown}」代价过高，已停止：{reason}。请减少用 OR 连接的词语、缩小筛选范围或减少每页条数")
+
+
 _SEP = r"(?:\s*[-/.]\s*|\s*年\s*)"  # between year and month
 _SEP2 = r"(?:\s*[-/.]\s*|\s*月\s*)"  # between month and day
 _FORMS = (  # year, month or day; matched whole against the digit-normalised, stripped text
@@ -161,6 +176,22 @@ def _within(given) -> tuple[str, ...]:
     return values
 
 
+def _deadline(value) -> float | None:
+    """Seconds (a number above 0, at most MAX_DEADLINE), or None for the engine's default."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    wrong = BadRequest(f"时限（deadline）必须是大于 0、不超过 {MAX_DEADLINE:g} 的秒数")
+    if isinstance(value, bool):
+        raise wrong
+    try:
+        seconds = float(normalise_digits(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise wrong from None
+    if not 0 < seconds <= MAX_DEADLINE:  # also NaN
+        raise wrong
+    return seconds
+
+
 def _story(value) -> str | None:
     if value is None:
         return None
@@ -190,11 +221,12 @@ class SearchRequest:
     variants: bool = True  # unquoted terms also find the other strait's wording
     story: str | None = None  # an article id: only its near-duplicate cluster
     within: tuple[str, ...] = ()  # queries the results must also match (search within results)
+    deadline: float | None = None  # seconds before the search stops (None: the engine's default)
 
     @classmethod
     def create(cls, query=None, sources=(), authors=(), columns=(), date_from=None, date_to=None,
                sort=None, page=None, per_page=None, facet_size=None, collapse=None, variants=None,
-               story=None, within=()) -> SearchRequest:
+               story=None, within=(), deadline=None) -> SearchRequest:
         """Validate raw parameters (from the CLI or a URL); raises BadRequest."""
         q = "" if query is None else query
         if not isinstance(q, str):
@@ -217,4 +249,4 @@ class SearchRequest:
                    facet_size=_int_param(facet_size, "facet_size", DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
                    collapse=_bool_param(collapse, "collapse", True),
                    variants=_bool_param(variants, "variants", True), story=_story(story),
-                   within=_within(within))
+                   within=_within(within), deadline=_deadline(deadline))

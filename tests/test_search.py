@@ -591,3 +591,65 @@ def test_a_merged_story_is_shown_by_a_dated_copy(story_engine, sort):
     stories = [h for h in result.hits if h.id.startswith("story")]
     assert len(stories) == 4
     assert all(h.date for h in stories) and all(h.duplicates == 2 for h in stories)
+
+
+# ------------------------------------------------------------------------ a deadline for all
+
+
+def test_a_search_past_its_deadline_stops_with_a_message_naming_the_query(demo_engine):
+    from indexer.search import SearchTooCostly
+
+    for query in ("委員會 OR 修正 OR 採購", "委員會 NEAR/5 修正", '"委員會 修正"~3', "委員會"):
+        with pytest.raises(SearchTooCostly) as caught:
+            demo_engine.search(SearchRequest.create(query, deadline=1e-9))
+        assert query[:10] in str(caught.value) and "代价过高" in str(caught.value)
+        assert isinstance(caught.value, BadRequest)  # reported like any bad parameter (web: 400)
+    assert demo_engine.search(SearchRequest.create("委員會")).total  # the default leaves room
+
+
+def test_the_engine_has_a_default_deadline_a_request_can_change(demo_index):
+    from indexer.search import SearchEngine, SearchTooCostly
+
+    with SearchEngine(demo_index, deadline=1e-9) as hurried:
+        with pytest.raises(SearchTooCostly):
+            hurried.search(SearchRequest.create("委員會"))
+        assert hurried.search(SearchRequest.create("委員會", deadline=60)).total
+
+
+def test_a_concordance_past_its_deadline_stops_too(demo_engine):
+    from indexer.concordance import concordance
+    from indexer.search import SearchTooCostly
+
+    with pytest.raises(SearchTooCostly):
+        concordance(demo_engine, SearchRequest.create("委員會", deadline=1e-9))
+
+
+def test_a_search_too_large_to_start_is_refused_before_it_starts(demo_engine, demo_articles):
+    from indexer.search import SearchTooCostly
+
+    chars = sorted({fold(ch) for a in demo_articles.values() for ch in a.body if "\u4e00" <= ch <= "\u9fff"})
+    query = " OR ".join(chars[:330])
+    with pytest.raises(SearchTooCostly) as caught:
+        demo_engine.search(SearchRequest.create(query, per_page=1000, deadline=600))
+    assert "330" in str(caught.value)
+    assert demo_engine.search(SearchRequest.create(query, per_page=10)).total  # a page of 10 is fine
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "601", "nan"])
+def test_a_deadline_must_be_a_positive_number_of_seconds(value):
+    with pytest.raises(BadRequest):
+        SearchRequest.create("a", deadline=value)
+    assert SearchRequest.create("a", deadline="1.5").deadline == 1.5
+
+
+def test_the_command_line_takes_a_deadline_and_says_when_it_passed(demo_index):
+    import subprocess
+
+    from helpers import cli_args
+
+    out = subprocess.run(cli_args(demo_index, "search", "委員會", "--deadline", "0.000000001"),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "代价过高" in out.stderr and "委員會" in out.stderr
+    out = subprocess.run(cli_args(demo_index, "search", "委員會", "--deadline", "30"),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "results" in out.stdout
