@@ -38,12 +38,13 @@ def _fail(message: str, code: int = 1):
 def cli(ctx: click.Context, index_dir: Path) -> None:
     """wensou (文搜): search Chinese news and government articles."""
     ctx.obj = {"index": Path(index_dir)}
+    _cluster_guard(ctx, index_dir)
 
 
 def _engine(ctx: click.Context):
-    from indexer.search import SearchEngine
+    from indexer.backends import open_engine
 
-    return SearchEngine(ctx.obj["index"])
+    return open_engine(ctx.obj["index"])
 
 
 # ---------------------------------------------------------------------------- ingesting
@@ -98,8 +99,11 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
             click.echo(f"{message}…", err=True)
 
     try:
-        report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options,
-                            progress=progress, status=status)
+        if str(ctx.obj["index"]).startswith("opensearch:"):
+            report = _cluster_ingest(ctx, paths, rebuild, options, progress, status)
+        else:
+            report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options,
+                                progress=progress, status=status)
     except store.IndexBusy as exc:
         _fail(f"{exc}; try again when it has finished")
     except (SourceMissing, UnknownSources, store.IndexDamaged) as exc:
@@ -662,6 +666,38 @@ def variants_remove(ctx, a, b):
 
 
 # ----------------------------------------------------------------------- cluster: a local OpenSearch cluster
+
+# commands that work on an index folder only: on an opensearch:// index they say so (exit 1)
+_FOLDER_ONLY = {"sources", "check", "export", "concordance", "saved", "alerts", "variants"}
+
+
+def _cluster_guard(ctx: click.Context, index) -> None:
+    """An opensearch:// --index must be well formed, and the command must have a cluster form."""
+    if not str(index).startswith("opensearch:"):
+        return
+    from indexer.backends.opensearch import parse_spec
+
+    try:
+        parse_spec(str(index))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--index") from None
+    if ctx.invoked_subcommand in _FOLDER_ONLY:
+        _fail(f"`{ctx.invoked_subcommand}` works on an index folder; it is not available on an OpenSearch index")
+
+
+def _cluster_ingest(ctx: click.Context, paths, rebuild: bool, options, progress, status):
+    """`ingest`/`rebuild` on an opensearch:// index (`indexer.backends.opensearch`)."""
+    from indexer.backends import open_engine
+    from indexer.backends.opensearch import OpenSearchError
+
+    engine = open_engine(ctx.obj["index"])
+    try:
+        if rebuild:
+            return engine.rebuild(list(paths), options, progress=progress, status=status)
+        return engine.ingest(list(paths), options, progress=progress, status=status)
+    except OpenSearchError as exc:
+        _fail(str(exc))
+
 
 _cluster_data = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
                              help="Folder for the nodes' data, logs and state.  [default: index_data/cluster]")

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from indexer import paths
-from indexer.search import SearchEngine
+from indexer.backends import open_engine
 from search_web import api, chinese, errors, pages, saved, security, view
 from search_web.engine import ENGINE_KEY, warm_up
 
@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["zh_lang"] = chinese.lang_of_text
     app.jinja_env.filters["shorten"] = view.shorten
 
-    engine = SearchEngine(app.config["INDEX_DIR"])
+    engine = open_engine(app.config["INDEX_DIR"])  # a folder, or an opensearch:// index
     app.extensions[ENGINE_KEY] = engine
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

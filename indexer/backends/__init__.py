@@ -1,0 +1,30 @@
+"""Where an index lives: the embedded Whoosh index in a folder (the default) or an OpenSearch
+cluster (`opensearch://HOST:PORT[,HOST:PORT…]/NAME`, docs/interfaces.md "Backends").
+
+`open_engine(spec)` gives the engine for either; both have the methods the CLI and the web
+layer use (`search`, `article`, `related`, `mark_article`, `stats`, `article_count`, `close`)
+and return the same result objects (`indexer.result`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+SCHEME = "opensearch:"
+
+
+def is_cluster(spec: Path | str | None) -> bool:
+    """Whether an --index value names an OpenSearch index. A URL that went through pathlib has
+    lost one slash of `//` (`opensearch:/host:9200/name`); both forms are understood."""
+    return spec is not None and str(spec).startswith(SCHEME)
+
+
+def open_engine(spec: Path | str):
+    """The engine for an --index value: `indexer.search.SearchEngine` on a folder, or
+    `indexer.backends.opensearch.OpenSearchEngine` on an opensearch:// URL."""
+    if is_cluster(spec):
+        from indexer.backends.opensearch import OpenSearchEngine
+
+        return OpenSearchEngine(str(spec))
+    from indexer.search import SearchEngine
+
+    return SearchEngine(spec)

@@ -1,0 +1,753 @@
+"""The OpenSearch backend: the same search on a cluster (docs/interfaces.md "Backends").
+
+`--index opensearch://HOST:PORT[,HOST:PORT…]/NAME`: NAME is an alias over one physical index
+`NAME-<timestamp>`; a rebuild loads a new one and switches the alias atomically.
+
+What decides a match is wensou's own, as in the embedded engine:
+- every text is folded (`indexer.analysis.fold`: width, case, Traditional → Simplified) and
+  written as its unit sequence (CJK characters one by one, Latin words and numbers whole),
+  space-separated, into a field analysed on whitespace (`title_u`, `body_u`, `source_u`,
+  `author_u`): a phrase is a `match_phrase` of the query's units, so "consecutive, ignoring
+  whitespace and punctuation" holds exactly as in `indexer.exact`. Multi-valued fields keep a
+  position gap between values, so no phrase spans two authors;
+- the query language is parsed by `indexer.query.parse_query` and turned into the DSL here
+  (AND of ORs, exclusions, field restrictions, NEAR as span queries), the other strait's
+  wording by `indexer.variants` (typed wording ranked first);
+- ranking is BM25 over jieba words of the folded text (`title_w`, `body_w`);
+- filters use folded keyword values (`sources_f`, …: 生态环境部 selects 生態環境部), facets
+  are aggregations over the raw values, totals exact (`track_total_hits`);
+- titles and snippets are marked by `indexer.highlight` on the stored text;
+- reposts are collapsed on a story id computed at load time by `indexer.dedup`.
+
+Articles are read by the embedded ingest itself into a scratch index (every input format,
+id rule and skipped-file report is the same), then bulk-loaded. HTTP goes through the standard
+library; the hosts of the URL are tried in turn, so a search survives a node going down.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from indexer import store, variants
+from indexer.analysis import fold, query_words, units, word_counts
+from indexer.article import Article, split_sources
+from indexer.request import SearchRequest
+from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+
+BULK_DOCS = 500  # articles a bulk request
+MAX_ID_BYTES = 512  # OpenSearch's limit for a document _id
+FACET_SHARD_SIZE = 10_000  # per-shard terms looked at: facet counts exact below this many values
+TIMEOUT = 60.0
+
+
+class OpenSearchError(RuntimeError):
+    """The cluster answered with an error, or no host of the URL answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_spec(spec: str) -> tuple[list[str], str]:
+    """(["host:port", …], NAME) of an opensearch:// URL (or its pathlib form with one slash)."""
+    rest = spec[len("opensearch:"):].lstrip("/")
+    hosts, _, name = rest.partition("/")
+    name = name.strip("/")
+    host_list = [h.strip() for h in hosts.split(",") if h.strip()]
+    if not host_list or not name:
+        raise ValueError(f"expected opensearch://HOST:PORT[,HOST:PORT…]/NAME, got {spec!r}")
+    if not all(c.isalnum() or c in "-_." for c in name) or name[0] in "-_." or name.lower() != name:
+        raise ValueError(f"index name {name!r}: lower-case letters, digits, '-', '_' and '.' only")
+    return host_list, name
+
+
+class Client:
+    """JSON over HTTP to the first host of the list that answers (then that one first)."""
+
+    def __init__(self, hosts: list[str], timeout: float = TIMEOUT) -> None:
+        self.hosts = list(hosts)
+        self.timeout = timeout
+        self._first = 0
+        self._lock = threading.Lock()
+
+    def request(self, method: str, path: str, body=None, *, params: dict | None = None,
+                ndjson: str | None = None, ok404: bool = False):
+        if params:
+            path += "?" + urllib.parse.urlencode(params)
+        data, ctype = None, "application/json"
+        if ndjson is not None:
+            data, ctype = ndjson.encode("utf-8"), "application/x-ndjson"
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        errors = []
+        n = len(self.hosts)
+        start = self._first
+        for k in range(n):
+            i = (start + k) % n
+            req = urllib.request.Request(f"http://{self.hosts[i]}{path}", data=data, method=method,
+                                         headers={"Content-Type": ctype})
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as response:
+                    raw = response.read()
+            except urllib.error.HTTPError as exc:
+                text = exc.read().decode("utf-8", "replace")
+                if exc.code == 404 and ok404:
+                    return None
+                if exc.code in (502, 503) and k + 1 < n:  # that node cannot serve now: the next
+                    errors.append(f"{self.hosts[i]}: {exc.code}")
+                    continue
+                raise OpenSearchError(f"{method} {path}: {exc.code} {text[:2000]}", exc.code) from None
+            except (OSError, urllib.error.URLError) as exc:
+                errors.append(f"{self.hosts[i]}: {getattr(exc, 'reason', exc)}")
+                continue
+            with self._lock:
+                self._first = i
+            return json.loads(raw) if raw else None
+        raise OpenSearchError("no node of the cluster answered (" + "; ".join(errors) + ")")
+
+
+# ------------------------------------------------------------------------------ documents
+
+
+def unit_text(text: str) -> str:
+    """Folded text as its units, space-separated: what a `*_u` field indexes."""
+    return " ".join(u.text for u in units(fold(text or "")))
+
+
+def word_text(text: str) -> str:
+    """Folded text as its jieba words (and Latin words), space-separated, for ranking."""
+    return " ".join(w for w, n in word_counts(text or "").items() for _ in range(n))
+
+
+def doc_id(article_id: str) -> str:
+    """The _id of an article: its id, or a hash of it where the id is longer than _id allows."""
+    if len(article_id.encode("utf-8")) <= MAX_ID_BYTES:
+        return article_id
+    return "sha256:" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
+
+
+def content_hash(article: Article) -> str:
+    return hashlib.sha256(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)
+                          .encode("utf-8")).hexdigest()
+
+
+def document(article: Article, story: str, seq: int) -> dict:
+    """The indexed document of one article."""
+    sources = article.sources
+    date = article.date
+    return {
+        "id": article.id, "title": article.title, "date": date, "source": article.source,
+        "sources": sources, "authors": list(article.authors), "url": article.url, "column": article.column,
+        "keywords": list(article.keywords), "body": article.body,
+        "title_u": unit_text(article.title), "body_u": unit_text(article.body),
+        "source_u": [unit_text(s) for s in sources], "author_u": [unit_text(a) for a in article.authors],
+        "title_w": word_text(article.title), "body_w": word_text(article.body),
+        "sources_f": [fold(s).strip() for s in sources], "authors_f": [fold(a).strip() for a in article.authors],
+        "column_f": fold(article.column).strip() if article.column else None,
+        "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
+        "story": story, "hash": content_hash(article), "seq": seq,
+    }
+
+
+_UNITS = {"type": "text", "analyzer": "whitespace", "position_increment_gap": 100, "norms": False}
+_WORDS = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
+_KEYWORD = {"type": "keyword"}
+_STORED = {"type": "keyword", "index": False, "doc_values": False}
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD, "title": {"type": "text", "index": False}, "date": _STORED,
+        "source": {"type": "text", "index": False}, "sources": _KEYWORD, "authors": _KEYWORD,
+        "url": _STORED, "column": _KEYWORD, "keywords": _STORED, "body": {"type": "text", "index": False},
+        "title_u": _UNITS, "body_u": _UNITS, "source_u": _UNITS, "author_u": _UNITS,
+        "title_w": _WORDS, "body_w": _WORDS,
+        "sources_f": _KEYWORD, "authors_f": _KEYWORD, "column_f": _KEYWORD,
+        "day": {"type": "date", "format": "yyyy-MM-dd"}, "year": _KEYWORD, "month": _KEYWORD,
+        "story": _KEYWORD, "hash": _KEYWORD, "seq": {"type": "long"},
+    },
+}
+SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
+UNIT_FIELDS = {None: ("title_u", "body_u"), "title": ("title_u",), "source": ("source_u",), "author": ("author_u",)}
+
+
+def stored(src: dict) -> Article:
+    return Article(id=src["id"], title=src.get("title") or "", date=src.get("date"), source=src.get("source"),
+                   authors=list(src.get("authors") or []), url=src.get("url"), column=src.get("column"),
+                   keywords=list(src.get("keywords") or []), body=src.get("body") or "")
+
+
+# ------------------------------------------------------------------------------ query → DSL
+
+
+def _span(fieldname: str, seq) -> dict:
+    terms = [{"span_term": {fieldname: u.text}} for u in seq]
+    if len(terms) == 1:
+        return terms[0]
+    return {"span_near": {"clauses": terms, "slop": 0, "in_order": True}}
+
+
+def clause_dsl(clause) -> dict:
+    """One clause: its units consecutive (a phrase) in any of its fields; a proximity clause:
+    its parts within the distance (span queries; a Latin word counts as one position here)."""
+    fields = UNIT_FIELDS.get(clause.field, UNIT_FIELDS[None])
+    if clause.near is not None:
+        seqs, near = clause.sequences, clause.near
+        per_field = [{"span_near": {"clauses": [_span(f, s) for s in seqs], "slop": near.distance,
+                                    "in_order": near.ordered}} for f in fields]
+    else:
+        text = " ".join(u.text for u in clause.units)
+        per_field = [{"match_phrase": {f: {"query": text, "analyzer": "whitespace", "slop": 0}}} for f in fields]
+    return per_field[0] if len(per_field) == 1 else {"bool": {"should": per_field, "minimum_should_match": 1}}
+
+
+def query_dsl(parsed) -> dict:
+    """The articles a parsed query matches (no scoring): AND of ORs, minus the exclusions."""
+    must = []
+    for group in parsed.groups:
+        parts = [clause_dsl(c) for c in group]
+        must.append(parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}})
+    must_not = [clause_dsl(c) for c in parsed.excluded]
+    if not must and not must_not:
+        return {"match_all": {}}
+    out: dict = {}
+    if must:
+        out["filter"] = must
+    if must_not:
+        out["must_not"] = must_not
+    return {"bool": out}
+
+
+def ranking_dsl(parsed) -> list[dict]:
+    """Scoring clauses: BM25 over the jieba words of the positive clauses, title words weighted up."""
+    words = [w for c in parsed.positive if c.field in (None, "title") for w in query_words(c.text)]
+    if not words:
+        return []
+    text = " ".join(dict.fromkeys(words))
+    return [{"match": {"body_w": {"query": text, "analyzer": "whitespace"}}},
+            {"match": {"title_w": {"query": text, "analyzer": "whitespace", "boost": 2.0}}}]
+
+
+# ------------------------------------------------------------------------------ engine
+
+
+class OpenSearchEngine:
+    """`SearchEngine`'s methods over an OpenSearch alias; safe to share between threads."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        hosts, self.name = parse_spec(spec)
+        self.client = Client(hosts)
+        self.index_dir = spec  # what the web layer and messages show
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> OpenSearchEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- plumbing
+
+    def _search(self, body: dict) -> dict:
+        try:
+            return self.client.request("POST", f"/{self.name}/_search", body)
+        except OpenSearchError as exc:
+            if exc.status == 404:
+                raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first") from None
+            raise
+
+    def live_index(self) -> str | None:
+        """The physical index the alias points to (None: no index yet)."""
+        found = self.client.request("GET", f"/_alias/{self.name}", ok404=True)
+        if not found:
+            return None
+        return sorted(found)[-1]
+
+    def _filters(self, request: SearchRequest) -> list[dict]:
+        out: list[dict] = []
+        if request.date_from or request.date_to:
+            rng = {}
+            if request.date_from:
+                rng["gte"] = request.date_from
+            if request.date_to:
+                rng["lte"] = request.date_to
+            out.append({"range": {"day": rng}})
+        for fieldname, values in (("sources_f", [v for s in request.sources for v in (split_sources(s) or [s])]),
+                                  ("authors_f", list(request.authors)), ("column_f", list(request.columns))):
+            if values:
+                out.append({"terms": {fieldname: [fold(v).strip() for v in values]}})
+        if request.story is not None:
+            story = self._story_of(request.story)
+            out.append({"term": {"story": story}} if story is not None else {"match_none": {}})
+        for text in request.within:
+            from indexer.query import parse_query
+
+            parsed = parse_query(text)
+            if request.variants:
+                parsed, _ = variants.expand(parsed)
+            if parsed.groups or parsed.excluded:
+                out.append(query_dsl(parsed))
+        return out
+
+    def _story_of(self, article_id: str) -> str | None:
+        found = self._search({"size": 1, "query": {"term": {"id": article_id}}, "_source": ["story"]})
+        hits = found["hits"]["hits"]
+        return hits[0]["_source"].get("story") if hits else None
+
+    # -- search
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        from indexer.query import parse_query
+        from indexer.search import applied_sort, filter_notice, nothing_searchable, unsearchable_notice
+        from indexer.spans import query_matchers
+        from indexer.suggest import FEW, suggestions
+
+        t0 = time.perf_counter()
+        parsed = parse_query(request.query)
+        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
+        filters = self._filters(request)
+        unsearchable = nothing_searchable(request.query, parsed)
+        if unsearchable:
+            filters.append({"match_none": {}})
+        typed = query_dsl(parsed)
+        matching = query_dsl(expanded) if added else typed
+        sort = applied_sort(request, parsed)
+        should = []
+        if sort == "relevance":
+            if added:
+                should.append({"constant_score": {"filter": typed, "boost": 1000.0}})
+            should += ranking_dsl(parsed)
+        query = {"bool": {"filter": [matching, *filters], **({"should": should} if should else {})}}
+        facet_size = request.facet_size
+        aggs = {
+            "source": {"terms": {"field": "sources", "size": facet_size + 1, "shard_size": FACET_SHARD_SIZE,
+                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+            "author": {"terms": {"field": "authors", "size": facet_size + 1, "shard_size": FACET_SHARD_SIZE,
+                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+            "column": {"terms": {"field": "column", "size": facet_size + 1, "shard_size": FACET_SHARD_SIZE,
+                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+            "month": {"terms": {"field": "month", "size": 100_000, "order": {"_key": "desc"}}},
+            "stories": {"cardinality": {"field": "story", "precision_threshold": 40000}},
+        }
+        chosen, unknown = self._chosen(request)
+        for name, names in chosen.items():
+            if names:
+                fieldname = {"source": "sources", "author": "authors", "column": "column"}[name]
+                aggs[f"selected_{name}"] = {"terms": {"field": fieldname, "include": names, "size": len(names)}}
+        if added:
+            aggs["typed"] = {"filter": typed}
+        collapse = request.collapse and request.story is None
+        start = (request.page - 1) * request.per_page
+        body: dict = {"query": query, "track_total_hits": True, "aggs": aggs, "from": start,
+                      "size": request.per_page, "_source": SOURCE_FIELDS + ["story"], "sort": _sort(sort)}
+        if collapse:
+            body["collapse"] = {"field": "story"}
+        if start + request.per_page > 10_000:  # past the window: count only
+            body["size"], body["from"] = 0, 0
+        found = self._search(body)
+        total = found["hits"]["total"]["value"]
+        a = found["aggregations"]
+        if added and a["typed"]["doc_count"] == total:
+            added = []
+        n_stories = min(total, a["stories"]["value"]) if collapse else total
+        if collapse and n_stories == total:
+            n_stories = total
+        marking = expanded if added else parsed
+        title_pat, body_pat = query_matchers(marking)
+        hits = []
+        for h in found["hits"]["hits"]:
+            art = stored(h["_source"])
+            score = h.get("_score") if sort == "relevance" else None
+            hits.append(Hit(id=art.id, title=art.title, date=art.date, source=art.source, sources=art.sources,
+                            authors=art.authors, url=art.url, column=art.column,
+                            score=None if score is None else round(score, 4),
+                            snippet=_snippet(art.body, body_pat), title_html=_highlight(art.title, title_pat)))
+        if collapse and hits:
+            stories = [h["_source"]["story"] for h in found["hits"]["hits"]]
+            counted = self._search({"size": 0, "track_total_hits": False,
+                                    "query": {"bool": {"filter": [matching, *filters, {"terms": {"story": stories}}]}},
+                                    "aggs": {"s": {"terms": {"field": "story", "size": len(stories)}}}})
+            sizes = {b["key"]: b["doc_count"] for b in counted["aggregations"]["s"]["buckets"]}
+            for hit, story in zip(hits, stories):
+                hit.duplicates = max(sizes.get(story, 1), 1) - 1
+        facets, truncated = {}, {}
+        for name in ("source", "author", "column"):
+            buckets = a[name]["buckets"]
+            selected = chosen.get(name) or []
+            values = [FacetValue(b["key"], b["doc_count"], b["key"] in selected) for b in buckets[:facet_size]]
+            shown = {v.value for v in values}
+            counts = {b["key"]: b["doc_count"] for b in a.get(f"selected_{name}", {}).get("buckets", [])}
+            values += [FacetValue(v, counts.get(v, 0), True) for v in selected if v not in shown]
+            facets[name], truncated[name] = values, len(buckets) > facet_size
+        months = [(b["key"], b["doc_count"]) for b in a["month"]["buckets"]]
+        years: dict[str, int] = {}
+        for m, c in months:
+            years[m[:4]] = years.get(m[:4], 0) + c
+        facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
+        facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
+        truncated["year"] = truncated["month"] = False
+        hints = _hints(unknown)
+        found_suggestions: list[Suggestion] = []
+        if total < FEW and parsed.positive:
+            def count(q: str) -> int:
+                p = parse_query(q)
+                e, more = variants.expand(p) if request.variants else (p, [])
+                got = self.client.request("POST", f"/{self.name}/_count",
+                                          {"query": {"bool": {"filter": [query_dsl(e if more else p), *filters]}}})
+                return got["count"]
+            found_suggestions = [Suggestion(**s) for s in suggestions(parsed, count, total)]
+        took = round((time.perf_counter() - t0) * 1000, 2)
+        return SearchResult(query=request.query, total=total, page=request.page, per_page=request.per_page,
+                            took_ms=took, hits=hits, facets=facets, sort=sort, stories=n_stories,
+                            variants=added, suggestions=found_suggestions, facets_truncated=truncated,
+                            request=request,
+                            notice=" ".join(n for n in (unsearchable_notice(request.query) if unsearchable else None,
+                                                        filter_notice(hints)) if n) or None,
+                            filter_hints=hints)
+
+    def _values(self, fieldname: str) -> dict[str, int]:
+        """Every value of a keyword field with its article count (for filter values)."""
+        found = self._search({"size": 0, "aggs": {"v": {"terms": {"field": fieldname, "size": 100_000}}}})
+        return {b["key"]: b["doc_count"] for b in found["aggregations"]["v"]["buckets"]}
+
+    def _chosen(self, request: SearchRequest) -> tuple[dict[str, list[str]], dict]:
+        """(facet name → the index's values the filters select (folded match), and values
+        naming none as typed; facet name → (those values, every value of the field with its
+        count), for `_hints`)."""
+        chosen: dict[str, list[str]] = {}
+        unknown_values: dict[str, tuple[list[str], dict[str, int]]] = {}
+        for name, fieldname, values in (
+                ("source", "sources", [v for s in request.sources for v in (split_sources(s) or [s])]),
+                ("author", "authors", list(request.authors)), ("column", "column", list(request.columns))):
+            if not values:
+                continue
+            every = self._values(fieldname)
+            by_fold: dict[str, list[str]] = {}
+            for v in sorted(every):
+                by_fold.setdefault(fold(v).strip(), []).append(v)
+            names, unknown = [], []
+            for v in values:
+                hit = by_fold.get(fold(v).strip())
+                if hit:
+                    names += hit
+                else:
+                    unknown.append(v)
+            chosen[name] = list(dict.fromkeys(names)) + unknown
+            if unknown:
+                unknown_values[name] = (unknown, every)
+        return chosen, unknown_values
+
+    # -- articles and stats
+
+    def article(self, article_id: str) -> Article | None:
+        found = self._search({"size": 1, "query": {"term": {"id": article_id}}, "_source": SOURCE_FIELDS})
+        hits = found["hits"]["hits"]
+        return stored(hits[0]["_source"]) if hits else None
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Related articles by shared distinctive words (more_like_this over the jieba words),
+        the article's own story left out."""
+        found = self._search({"size": 1, "query": {"term": {"id": article_id}}, "_source": ["story"]})
+        hits = found["hits"]["hits"]
+        if not hits:
+            return []
+        doc = {"_index": hits[0]["_index"], "_id": hits[0]["_id"]}
+        got = self._search({"size": limit, "_source": SOURCE_FIELDS, "query": {"bool": {
+            "must": [{"more_like_this": {"fields": ["body_w"], "like": [doc], "min_term_freq": 1,
+                                         "max_query_terms": 25, "min_doc_freq": 1}}],
+            "must_not": [{"term": {"story": hits[0]["_source"]["story"]}}]}}})
+        out = []
+        for h in got["hits"]["hits"]:
+            art = stored(h["_source"])
+            out.append(Hit(id=art.id, title=art.title, date=art.date, source=art.source, sources=art.sources,
+                           authors=art.authors, url=art.url, column=art.column, score=round(h["_score"], 4),
+                           snippet=_snippet(art.body, None), title_html=_highlight(art.title, None)))
+        return out
+
+    @staticmethod
+    def mark_article(article: Article, query: str) -> tuple[str, str]:
+        from indexer.search import SearchEngine
+
+        return SearchEngine.mark_article(article, query)
+
+    def article_count(self) -> int:
+        try:
+            return self.client.request("POST", f"/{self.name}/_count", {"query": {"match_all": {}}})["count"]
+        except OpenSearchError as exc:
+            if exc.status == 404:
+                raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first") from None
+            raise
+
+    def stats(self) -> dict:
+        order = [{"_count": "desc"}, {"_key": "asc"}]
+        found = self._search({"size": 0, "track_total_hits": True, "aggs": {
+            "first": {"min": {"field": "day", "format": "yyyy-MM-dd"}},
+            "last": {"max": {"field": "day", "format": "yyyy-MM-dd"}},
+            "sources": {"terms": {"field": "sources", "size": 10, "order": order, "shard_size": FACET_SHARD_SIZE}},
+            "authors": {"terms": {"field": "authors", "size": 10, "order": order, "shard_size": FACET_SHARD_SIZE}}}})
+        a = found["aggregations"]
+        physical = self.live_index()
+        size = self.client.request("GET", f"/{self.name}/_stats/store")["_all"]["total"]["store"]["size_in_bytes"]
+        meta = (self.client.request("GET", f"/{physical}/_mapping")[physical]["mappings"].get("_meta") or {}
+                if physical else {})
+        info = meta.get("last_build") or {}
+        return {
+            "articles": found["hits"]["total"]["value"],
+            "date_range": {"from": a["first"].get("value_as_string"), "to": a["last"].get("value_as_string")},
+            "top_sources": [{"value": b["key"], "count": b["doc_count"]} for b in a["sources"]["buckets"]],
+            "top_authors": [{"value": b["key"], "count": b["doc_count"]} for b in a["authors"]["buckets"]],
+            "index_size_bytes": size,
+            "generation": physical,
+            "last_build": {
+                "mode": info.get("mode"), "started": _iso(info.get("started")), "finished": _iso(info.get("finished")),
+                "seconds": info.get("seconds"), "files": info.get("files"), "added": info.get("added"),
+                "updated": info.get("updated"), "unchanged": info.get("unchanged"), "removed": info.get("removed"),
+                "duplicates": info.get("duplicates", 0), "skipped": info.get("skipped") or [],
+            },
+        }
+
+    # -- loading
+
+    def _create(self, physical: str, shards: int, meta: dict) -> None:
+        self.client.request("PUT", f"/{physical}", {
+            "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1",
+                         "max_result_window": 10_000},
+            "mappings": {**MAPPING, "_meta": meta}})
+
+    def _bulk(self, physical: str, docs: list[dict]) -> None:
+        lines = []
+        for d in docs:
+            lines.append(json.dumps({"index": {"_index": physical, "_id": doc_id(d["id"])}}))
+            lines.append(json.dumps(d, ensure_ascii=False))
+        got = self.client.request("POST", "/_bulk", ndjson="\n".join(lines) + "\n")
+        if got.get("errors"):
+            bad = [i for i in got["items"] if i.get("index", {}).get("error")]
+            raise OpenSearchError(f"{len(bad)} article(s) were refused: {json.dumps(bad[0], ensure_ascii=False)[:1000]}")
+
+    def _data_nodes(self) -> int:
+        health = self.client.request("GET", "/_cluster/health")
+        return max(1, int(health.get("number_of_data_nodes", 1)))
+
+    def rebuild(self, paths, options=None, *, progress=None, status=None, shards: int | None = None,
+                replicas: int | None = None):
+        """Read `paths` (None: the sources recorded with the live index; a new index: the demo
+        articles) into a new physical index, then switch the alias to it atomically and drop
+        the old one. Returns the IngestReport (`indexer.ingest`)."""
+        from indexer.ingest import IngestOptions
+
+        opts = options or IngestOptions()
+        old = self.live_index()
+        recorded = self._meta(old).get("sources") if old else None
+        if not paths and recorded:
+            paths = recorded
+        lock = f"{self.name}-rebuilding"
+        try:
+            self.client.request("PUT", f"/{lock}", {"settings": {"number_of_shards": 1, "number_of_replicas": 0}})
+        except OpenSearchError as exc:
+            if exc.status == 400 and "already_exists" in str(exc):
+                raise store.IndexBusy(f"another rebuild of {self.name!r} is running (if none is, delete the "
+                                      f"index {lock!r})") from None
+            raise
+        try:
+            with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
+                report, articles = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+                nodes = self._data_nodes()
+                shards = shards or min(nodes, 3)
+                replicas = (1 if nodes > 1 else 0) if replicas is None else replicas
+                physical = f"{self.name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S%f')}"
+                if status:
+                    status(f"loading {len(articles)} articles into {physical}")
+                t_load = time.monotonic()
+                self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources]})
+                try:
+                    batch: list[dict] = []
+                    for seq, (article, story) in enumerate(articles):
+                        batch.append(document(article, story, seq))
+                        if len(batch) >= BULK_DOCS:
+                            self._bulk(physical, batch)
+                            batch = []
+                    if batch:
+                        self._bulk(physical, batch)
+                    self.client.request("PUT", f"/{physical}/_settings", {"index": {
+                        "number_of_replicas": replicas, "refresh_interval": "1s"}})
+                    self.client.request("POST", f"/{physical}/_refresh")
+                    self.client.request("GET", f"/_cluster/health/{physical}",
+                                        params={"wait_for_status": "green" if replicas < nodes else "yellow",
+                                                "timeout": "120s"})
+                    previous = self.article_count() if old else 0
+                    report.previous_articles = previous
+                    report.articles = len(articles)
+                    report.generation = physical
+                    report.seconds = time.time() - report.started
+                    self._put_meta(physical, report, load_seconds=time.monotonic() - t_load)
+                    actions: list[dict] = [{"add": {"index": physical, "alias": self.name}}]
+                    if old:
+                        actions.insert(0, {"remove": {"index": old, "alias": self.name}})
+                    self.client.request("POST", "/_aliases", {"actions": actions})
+                except BaseException:
+                    self.client.request("DELETE", f"/{physical}", ok404=True)
+                    raise
+            self._drop_others(physical)
+            return report
+        finally:
+            self.client.request("DELETE", f"/{lock}", ok404=True)
+
+    def ingest(self, paths, options=None, *, progress=None, status=None):
+        """Add new and changed articles of `paths` (upsert by id, compared by content hash);
+        unchanged ones are skipped. A new index is made by `rebuild`."""
+        from indexer.ingest import IngestOptions
+
+        opts = options or IngestOptions()
+        physical = self.live_index()
+        if physical is None:
+            return self.rebuild(paths, opts, progress=progress, status=status)
+        with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
+            report, articles = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+        report.mode = "ingest"
+        report.previous_articles = self.article_count()
+        known: dict[str, str] = {}
+        ids = [a.id for a, _ in articles]
+        for i in range(0, len(ids), BULK_DOCS):
+            got = self.client.request("POST", f"/{self.name}/_mget", {"ids": [doc_id(x) for x in ids[i:i + BULK_DOCS]]},
+                                      params={"_source": "id,hash"})
+            for d in got["docs"]:
+                if d.get("found"):
+                    known[d["_source"]["id"]] = d["_source"]["hash"]
+        top = self._search({"size": 0, "aggs": {"m": {"max": {"field": "seq"}}}})["aggregations"]["m"]["value"] or 0
+        batch: list[dict] = []
+        report.added = report.updated = report.unchanged = 0
+        for n, (article, story) in enumerate(articles):
+            h = content_hash(article)
+            if known.get(article.id) == h:
+                report.unchanged += 1
+                continue
+            if article.id in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            batch.append(document(article, story, int(top) + 1 + n))
+            if len(batch) >= BULK_DOCS:
+                self._bulk(physical, batch)
+                batch = []
+        if batch:
+            self._bulk(physical, batch)
+        self.client.request("POST", f"/{physical}/_refresh")
+        report.changed = bool(report.added or report.updated)
+        report.articles = self.article_count()
+        report.generation = physical
+        report.seconds = time.time() - report.started
+        meta = self._meta(physical)
+        recorded = list(dict.fromkeys([*(meta.get("sources") or []), *(str(Path(p).resolve()) for p in report.sources)]))
+        self._put_meta(physical, report, sources=recorded)
+        return report
+
+    def _meta(self, physical: str) -> dict:
+        got = self.client.request("GET", f"/{physical}/_mapping", ok404=True) or {}
+        return (got.get(physical, {}).get("mappings", {}).get("_meta")) or {}
+
+    def _put_meta(self, physical: str, report, *, sources: list[str] | None = None, load_seconds=None) -> None:
+        meta = self._meta(physical)
+        if sources is not None:
+            meta["sources"] = sources
+        meta["last_build"] = {
+            "mode": report.mode, "started": report.started, "finished": time.time(), "seconds": round(report.seconds, 3),
+            "load_seconds": None if load_seconds is None else round(load_seconds, 3),
+            "files": report.files, "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
+            "removed": report.removed, "duplicates": len(report.duplicates),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped[:1000]],
+        }
+        self.client.request("PUT", f"/{physical}/_mapping", {"_meta": meta})
+
+    def _drop_others(self, keep: str) -> None:
+        """Delete the physical indexes of this name the alias no longer points to."""
+        found = self.client.request("GET", f"/_cat/indices/{self.name}-*", params={"format": "json", "h": "index"},
+                                    ok404=True) or []
+        for row in found:
+            name = row["index"]
+            suffix = name[len(self.name) + 1:]
+            if name != keep and suffix.isdigit():
+                self.client.request("DELETE", f"/{name}", ok404=True)
+
+
+def _read_articles(scratch: Path, paths, opts, progress, status):
+    """(IngestReport, [(Article, story id)]) for `paths`, read by the embedded ingest into the
+    scratch index (same formats, ids, reports); the story id is the id of the story's first
+    article (`indexer.dedup`)."""
+    from indexer import dedup
+    from indexer.generations import LiveIndex, stored_article
+    from indexer.ingest import run_ingest
+
+    report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
+                        progress=progress, status=status)
+    live = LiveIndex(scratch, lambda gen: None)
+    try:
+        gen = live.generation()
+        reader = gen.ix.reader()
+        try:
+            docs = gen.columns.live_docs.tolist()
+            clusters = dedup.read_clusters(gen.path, gen.columns.count)
+            ids: dict[int, str] = {}
+            out = []
+            for d in docs:
+                article = stored_article(reader.stored_fields(d))
+                ids[d] = article.id
+                out.append((d, article))
+            articles = [(a, ids.get(int(clusters[d]), a.id)) for d, a in out]
+        finally:
+            reader.close()
+    finally:
+        live.close()
+    report.mode = "rebuild"
+    return report, articles
+
+
+def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:
+    """facet name → the values containing a filter value that names none (央视 → 央视网)."""
+    from indexer.facets import MAX_HINTS
+
+    hints: dict[str, list[FacetValue]] = {}
+    for name, (unknown, every) in unknown_values.items():
+        for v in unknown:
+            key = fold(v).strip()
+            if not key:
+                continue
+            found = sorted((n for n in every if key in fold(n)), key=lambda n: (-every[n], n))[:MAX_HINTS]
+            if found:
+                hints.setdefault(name, []).extend(FacetValue(n, every[n]) for n in found)
+    return hints
+
+
+def _sort(sort: str) -> list:
+    if sort == "newest":
+        return [{"day": {"order": "desc", "missing": "_last"}}, {"seq": "desc"}]
+    if sort == "oldest":
+        return [{"day": {"order": "asc", "missing": "_last"}}, {"seq": "asc"}]
+    return ["_score", {"day": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
+
+
+def _snippet(body: str, pattern) -> str:
+    from indexer.highlight import snippet
+
+    return snippet(body, pattern)
+
+
+def _highlight(text: str, pattern) -> str:
+    from indexer.highlight import highlight
+
+    return highlight(text, pattern)
+
+
+def _iso(ts) -> str | None:
+    if not ts:
+        return None
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat(timespec="seconds")
