@@ -257,25 +257,26 @@ def _meta_line(date, source, authors) -> str:
 @click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
 @click.option("--within", "within", multiple=True,
               help="Search within results: only articles also matching this query (repeatable).")
+@click.option("--deadline", default=None, help="Seconds the search may take before it stops as too costly.  [default: 2]")
 @_fmt
 @click.pass_context
 def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page, per_page, no_collapse,
-           no_variants, within, fmt):
+           no_variants, within, deadline, fmt):
     """One page of results with facets."""
     from indexer import store
-    from indexer.search import BadRequest, SearchRequest
+    from indexer.search import BadRequest, SearchRequest, SearchTooCostly
 
     try:
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
                                        date_from=date_from, date_to=date_to, sort=sort, page=page,
                                        per_page=per_page, collapse=not no_collapse, variants=not no_variants,
-                                       within=within)
+                                       within=within, deadline=deadline)
     except BadRequest as exc:
         raise click.UsageError(str(exc)) from None
     try:
         with _engine(ctx) as engine:
             result = engine.search(request)
-    except store.NoIndex as exc:
+    except (store.NoIndex, SearchTooCostly) as exc:
         _fail(str(exc))
     if fmt == "json":
         _echo_json(result.to_dict())
@@ -484,7 +485,7 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
     """Every occurrence of the query in the matching articles, with context (KWIC)."""
     from indexer import store
     from indexer.concordance import concordance, options
-    from indexer.search import BadRequest, SearchRequest
+    from indexer.search import BadRequest, SearchRequest, SearchTooCostly
 
     try:
         width_n, _ = options(width, line_sort)
@@ -496,7 +497,7 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
     try:
         with _engine(ctx) as engine:
             conc = concordance(engine, request, width=width_n, sort=line_sort)
-    except store.NoIndex as exc:
+    except (store.NoIndex, SearchTooCostly) as exc:
         _fail(str(exc))
     if fmt == "json":
         _echo_json(conc.to_dict())
