@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     timing["rules, decode + extract_html only"] = [best, len(html_pages)]
     pages = len(html_pages)
     print(f"{len(sites)} sites; HTML pages timed: {pages}")
-    buckets = ("all", "government", "news", "other", "dev", "later", "named", "unnamed")
+    buckets = ("all", "government", "news", "other", "dev", "later", "new", "named", "unnamed")
     print(f"{'field':8}{'extractor':13}" + "".join(f"{b:>17}" for b in buckets))
     for field in FIELDS:
         for extractor in extractors:

@@ -103,3 +103,43 @@ def test_article_sentences_about_the_same_words_stay(line):
 def test_titles_keep_the_pages_curly_quotes():
     article = _article(_page(title="他说“不要走”：一位老人的坚守"))
     assert article.title == "他说“不要走”：一位老人的坚守"
+
+
+@pytest.mark.parametrize("info,after,source", [
+    ("2005-04-28 11:13更新 来源：转载文章", ["来源：南方都市报"], "南方都市报"),  # a placeholder, then the real one
+    ("2015-11-05 阅读：8169 来源:转载", [], None),
+    ("http://biz.163.com 2005-04-25 08:24:06 来源: 第一财经日报 网友评论 0 条", [], "第一财经日报"),
+    ("http://www.sina.net 2005年03月21日 11:21 《理财周刊》", [], "理财周刊"),
+    ("AUTO.SOHU.COM 2003年11月12日16:36 金羊网—新快报", [], "金羊网—新快报"),
+    ("BUSINESS.SOHU.COM 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]", [], "国际金融报"),
+])
+def test_sources_printed_around_old_portal_templates(info, after, source):
+    article = _article(_page(info=info, after=after))
+    assert article.source == source
+    assert article.date is not None  # the line still gives its date
+    assert all(line in _TEXT for line in article.body.split("\n"))  # the metadata lines are not text
+
+
+def test_a_bracketed_name_before_the_source_label_is_the_author():
+    assert _article(_page(info="2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]")).authors == ["黄宇"]
+
+
+def test_a_place_reported_from_is_no_name():
+    assert _article(_page(after=["（姚峰 上海报道）"])).authors == ["姚峰"]
+
+
+def test_characters_printed_one_a_line_are_a_label_not_text():
+    article = _article(_page(before=["今", "日", "推", "荐"]))
+    assert article.body.split("\n") == _TEXT
+
+
+def test_a_legacy_sites_own_glyphs_do_not_end_a_title_or_source():
+    raw = _page(title="投身外交(3)\ue004", info="2024-05-20 来源：[ 人民网 ]\ue5c2")
+    article = _article(raw)
+    assert article.title == "投身外交(3)" and article.source == "人民网"
+
+
+def test_the_publisher_under_the_headline_beats_a_source_label_closing_the_article():
+    more = [f"第{n}段：市里还将组织专家对改造效果进行评估，评估结果向社会公开，接受群众监督。" for n in range(8)]
+    article = _article(_page(info="http://www.sina.net 2005年03月21日 11:21 《理财周刊》", after=[*more, "来源: 尹娟"]))
+    assert article.source == "理财周刊"

@@ -86,7 +86,7 @@ _LABEL_RE = re.compile(
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END = re.compile(
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
 
 
@@ -99,10 +99,17 @@ _ACCOUNT_SOURCE = re.compile(
 
 # `本文来自“腾讯科技”`, `转自光明日报`: a short line that is only that, without a colon.
 _FROM_SOURCE = re.compile(r"^(?:(?:本文|本篇|文章|此文)(?:[来來]自|[来來]源[于於])|(?:本文|本篇|文章|此文)?(?:[转轉][载載]?自|摘自))\s*[“\"「『《]?"
-                          r"(?P<name>[^“”\"「」『』《》（(，,。:：\s]{2,20})[”\"」』》]?\s*[。.]?$")
+                          r"(?P<name>[^“”\"「」『』《》（(，,。:：\s\[【]{2,20})[”\"」』》]?\s*[。.]?(?:\s*[\[【(（][^\]】)）]*[\]】)）])?$")
+# Words a site prints in the source's place when it names none: no publisher.
+PLACEHOLDER_SOURCE = re.compile(r"^(?:[转轉][载載](?:文章|稿件)?|[网網][络絡]|互[联聯][网網]|[网網][络絡][转轉][载載]|本站|本[网網]|原创|未知|"
+                                r"[综綜]合|[网網]友(?:投稿|上[传傳])?|投稿|其他|其它|不详|不詳)$")
 # `《光明日报》（2024年05月20日 03版）`: a print edition's credit names the paper.
 _PRINT_CREDIT = re.compile(r"^[(（]?《?(?P<name>[\u3400-\u9fff]{2,12})》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
                            r"\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$")
+
+
+# `[ 黄宇 ] 来源：[ 国际金融报 ]`: a bracketed name just before the source label.
+_NAME_BEFORE = re.compile(r"^.{0,24}?[\[【]\s*(?P<name>[\u3400-\u9fff·]{2,5}(?:\s+[\u3400-\u9fff·]{2,5}){0,2})\s*[\]】]\s*$")
 
 
 # `出自[人民文学出版社]`: a source in brackets instead of after a colon.
@@ -131,7 +138,7 @@ def normalise_line(line: str) -> str:
 _ARTICLE_END = re.compile(
     r"^[\[【(（]?\s*(?:[评評][论論](?:\s*[(（]?\d+[)）]?)?|[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
     r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
-    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導]|推荐|推薦|[链鏈]接)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
+    r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導道]|推荐|推薦|[链鏈]接)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
     r"[关關][联聯][阅閱][读讀]|[关關][联聯]新[闻聞]|往期回[顾顧]|往期精彩|更多精彩|"
     r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
     re.IGNORECASE,
@@ -247,7 +254,8 @@ def _may_hold_meta(line: str) -> bool:
 
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
-    'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`).
+    'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`) and 'placeholder'
+    for a source label followed by words that name no publisher (`来源：转载文章`).
 
     Accepts lines such as `2024-02-05 來源:生態環境部`, `来源：新华网 作者：张三 时间：2019-09-23`.
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
@@ -259,6 +267,8 @@ def parse_meta_line(line: str) -> dict[str, str]:
                or _FROM_SOURCE.match(line))
     if account:
         found["source"] = account.group("name")
+        if PLACEHOLDER_SOURCE.match(found["source"]):
+            found["placeholder"] = found.pop("source")
     elif line.endswith(("）", ")")):
         credit = _PRINT_CREDIT.match(line)
         if credit:  # weaker than a printed 来源 (the page may carry the paper's website's version)
@@ -272,8 +282,14 @@ def parse_meta_line(line: str) -> dict[str, str]:
             date = find_date(rest[:40])
             if date:
                 found.setdefault("date", date)
+        elif value and kind == "source" and PLACEHOLDER_SOURCE.match(value.strip("[]【】 ")):
+            found.setdefault("placeholder", value)  # `来源：转载文章` names no publisher, yet is a metadata line
         elif value and kind not in found:
             found[kind] = value
+            if kind == "source" and match.start() > 0 and "author" not in found:
+                named = _NAME_BEFORE.match(line[:match.start()])
+                if named:
+                    found["author"] = named.group("name")
     if "date" not in found and found and len(line) <= 80:
         date = find_date(line)
         if date:

@@ -30,6 +30,7 @@ from .authors import byline_authors, closing_authors, parse_authors, posted_by, 
 from .cleaning import (
     is_article_end,
     is_date_line,
+    PLACEHOLDER_SOURCE,
     is_furniture,
     normalise_line,
     parse_meta_line,
@@ -227,8 +228,8 @@ _URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[、.．]\s*\S)")
 _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
 _DATE_THEN_PUBLISHER = re.compile(
-    r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
-    r"([\u3400-\u9fff]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志))$")
+    r"^(?:(?:https?://)?[A-Za-z0-9.-]+\.(?:com|cn|net|org|COM|CN|NET|ORG)\S*\s+)?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
+    r"《?([\u3400-\u9fff]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][\u3400-\u9fff]{2,8}[报報网網])?)》?$")
 # Class or id names that mark the element printing the source, tried as whole words.
 SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
                   "news-source")
@@ -343,13 +344,17 @@ def _first(*values: object) -> str | None:
     return None
 
 
+# Private-use characters: what a legacy encoding's unmapped bytes (site-made glyphs) decode to.
+_PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
+
+
 def _clean_source(value: str | None) -> str | None:
     """A source value without trailing separators (`新京报 ⋅`); None when it is markup debris
     (`size="20"`) or another label's value (`发布时间：…`)."""
     if not value:
         return None
-    value = value.strip(" ⋅·•|｜-—_")
-    if not value or re.search(r"[=\"<>:：]", value):
+    value = value.strip(" ⋅·•|｜-—_[]【】" + _PRIVATE_USE)
+    if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value):
         return None
     return value
 
@@ -378,12 +383,14 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in _SQUEEZE("", line)] if key else []
     start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
     found: dict[str, str] = {}
+    source_at = 0
     for i, (line, _) in enumerate(lines[start:start + 25], start):
         for name, value in parse_meta_line(line).items():
             if name == "author":
                 value = ", ".join(parse_authors(value))
-            if value:
-                found.setdefault(name, value)
+            if value and name not in found:
+                found[name] = value
+                source_at = i if name == "source" else source_at
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
         reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
@@ -398,8 +405,9 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             names = byline_authors(line)
             if names:
                 found["author"] = ", ".join(names)
-    if "source" not in found:
+    if "source" not in found or source_at >= start + 6:
         # `2019-09-26 10:56:28  证券时报网`: an unlabelled publisher after the date under the headline
+        # (before a 来源 line further down, which may close the article or name a person)
         for line, _ in lines[start:start + 6]:
             match = _DATE_THEN_PUBLISHER.match(line)
             if match:
@@ -444,9 +452,14 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if is_date_line(line) and not (body and _SIGNATURE_DATE.match(line)):
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
+        if len(line) <= 60 and _DATE_THEN_PUBLISHER.match(line):
+            continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line) if "  " in line else line)
+    if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
+        body = [line for i, line in enumerate(body) if len(line) > 1
+                or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
     while body and _EMPTY_LABEL.match(body[-1]):
         body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
     return body
@@ -621,7 +634,7 @@ def extract_html(text: str, relpath: str) -> Article:
     keywords = list(dict.fromkeys(k for k in _KEYWORD_SPLIT.split(str(keywords_raw)) if k and "<" not in k))
     return Article(
         id=relpath,
-        title=title,
+        title=title.strip(_PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
         date=date,
         source=source,
         authors=authors,
