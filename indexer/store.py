@@ -161,6 +161,7 @@ def _close_held_locks_in_child() -> None:
         except OSError:
             pass
     _held_lock_fds.clear()
+    _writing.clear()  # their descriptors were among those closed
 
 
 os.register_at_fork(after_in_child=_close_held_locks_in_child)
