@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.backends import open_engine
-from search_web import api, chinese, errors, pages, saved, security, view
+from search_web import api, chinese, errors, pages, saved, security, urls, view
 from search_web.engine import ENGINE_KEY, warm_up
 
 
@@ -22,7 +22,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A Flask app serving the search page and the JSON API over config["INDEX_DIR"].
 
     Config keys: INDEX_DIR (path), WARM_UP (default True: load the text analysis once now,
-    before the server's threads ask for it).
+    before the server's threads ask for it), BASE_URL (the public address absolute URLs and
+    redirects are built from, never the request's Host header; `search_web.urls`) and BOUND_URL
+    (what `serve` listens on: the Atom feed's links when no BASE_URL is set).
     """
     app = Flask(__name__)
     app.config.update(INDEX_DIR=paths.default_index_dir(), WARM_UP=True)
@@ -40,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(saved.bp)  # saved searches and their feeds
     errors.register(app)
     security.register(app)
+    urls.register(app)
     if app.config["WARM_UP"]:
         warm_up(engine)
     return app

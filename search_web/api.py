@@ -8,51 +8,102 @@
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
 
+from indexer.generations import stored_article
 from indexer.search import Hit, SearchResult
 from search_web.engine import get_engine
-from search_web.exports import CSV_MAX_ROWS, FEED_SIZE, atom_feed, csv_rows
+from search_web.exports import FEED_SIZE, atom_feed, csv_rows
 from search_web.params import SearchState, search_request
+from search_web.urls import absolute
 from search_web.view import shorten
 
 bp = Blueprint("api", __name__)
-CSV_PAGE = 1000  # rows asked of the engine at a time (its per_page limit)
+CSV_PAGE = 1000  # stories asked of the engine at a time when the CSV collapses reposts (its per_page limit)
+NAME_QUERY_CHARS = 40  # of the query in an export's file name
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_SPACES = re.compile(r"\s+")
 
 
 @bp.get("/api/search")
 def search() -> Response:
-    return jsonify(get_engine().search(search_request(request.args)).to_dict())
+    result = get_engine().search(search_request(request.args))
+    response = jsonify(result.to_dict())
+    response.headers["Content-Disposition"] = content_disposition("inline", result.query, "json")
+    return response
 
 
 @bp.get("/api/search.csv")
 def search_csv() -> Response:
-    """Every matching article (up to CSV_MAX_ROWS) in the order the page would list them: reposts
-    are rows of their own unless the URL asks for `collapse=1`."""
+    """Every matching article, however many, in the order the page would list them, streamed:
+    reposts are rows of their own unless the URL asks for `collapse=1` (then one row per story)."""
     engine = get_engine()
-    every = {} if (request.args.get("collapse") or "").strip() else {"collapse": False}
-    first = engine.search(search_request(request.args, page=1, per_page=CSV_PAGE, **every))  # 400 before any byte
-
-    def hits() -> Iterator[Hit]:
-        result: SearchResult = first
-        sent = 0
-        while True:
-            for hit in result.hits:
-                if sent == CSV_MAX_ROWS:
-                    return
-                sent += 1
-                yield hit
-            if len(result.hits) < CSV_PAGE or sent >= min(result.total, CSV_MAX_ROWS):
-                return
-            result = engine.search(search_request(request.args, page=result.page + 1, per_page=CSV_PAGE, **every))
-
-    response = Response(stream_with_context(csv_rows(hits())), mimetype="text/csv")
+    collapse = (request.args.get("collapse") or "").strip()
+    req = search_request(request.args, page=1, per_page=CSV_PAGE, **({} if collapse else {"collapse": False}))
+    if req.collapse:
+        rows = _story_rows(engine, req)
+    else:
+        matching = engine.matching(req)  # a bad parameter is a 400 before any byte is sent
+        rows = _article_rows(matching)
+    response = Response(stream_with_context(csv_rows(rows)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = "attachment; filename=wensou-search.csv"
+    response.headers["Content-Disposition"] = content_disposition("attachment", req.query, "csv")
     return response
+
+
+@dataclass
+class Row:
+    """One CSV row: an article's fields as a hit has them."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    authors: list[str]
+    column: str | None
+    url: str | None
+    duplicates: int
+    score: float | None
+
+
+def _article_rows(matching) -> Iterator[Row]:
+    """Every article a search matches, in its order, read from the stored fields one at a time."""
+    searcher = matching.searcher
+    for docnum, score in matching.order(len(matching.everything)):
+        a = stored_article(searcher.stored_fields(docnum))
+        yield Row(a.id, a.title, a.date, a.source, a.authors, a.column, a.url, 0,
+                  None if score is None else round(score, 4))
+
+
+def _story_rows(engine, req) -> Iterator[Hit]:
+    """One row per story (reposts collapsed), page by page of the engine's results."""
+    result: SearchResult = engine.search(req)
+    while True:
+        yield from result.hits
+        if len(result.hits) < req.per_page:
+            return
+        result = engine.search(replace(req, page=result.page + 1))
+
+
+def export_name(query: str, ext: str, today: dt.date | None = None) -> str:
+    """An export's file name: 文搜-<the query, shortened, made safe for file names>-<date>.<ext>."""
+    cleaned = _UNSAFE_IN_NAMES.sub("", query or "")
+    cleaned = _SPACES.sub("_", cleaned.strip())[:NAME_QUERY_CHARS].strip("._") or "全部文章"
+    return f"文搜-{cleaned}-{(today or dt.date.today()).isoformat()}.{ext}"
+
+
+def content_disposition(kind: str, query: str, ext: str) -> str:
+    """`attachment` or `inline` with the export's name: UTF-8 in filename*, an ASCII stand-in
+    in filename for clients that read only that."""
+    today = dt.date.today()
+    name, ascii_name = export_name(query, ext, today), f"wensou-{today.isoformat()}.{ext}"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @bp.get("/feeds/search.atom")
@@ -65,12 +116,14 @@ def search_feed() -> Response:
     title = f"文搜：{state.q}" if state.q else "文搜：最新文章"
     body = atom_feed(
         title=title,
-        feed_url=url_for("api.search_feed", _external=True) + query,
-        page_url=url_for("pages.search", _external=True) + (query + ("&" if query else "?") + "sort=newest"),
+        feed_url=absolute(url_for("api.search_feed") + query),
+        page_url=absolute(url_for("pages.search") + (query + ("&" if query else "?") + "sort=newest")),
         hits=result.hits,
-        article_url=lambda article_id: url_for("pages.article", article_id=article_id, _external=True),
+        article_url=lambda article_id: absolute(url_for("pages.article", article_id=article_id)),
     )
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    response.headers["Content-Disposition"] = content_disposition("inline", state.q, "atom")
+    return response
 
 
 @bp.get("/api/articles/<path:article_id>")

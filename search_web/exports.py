@@ -2,7 +2,7 @@
 
 Both render `SearchResult`s the engine returned for the same URL parameters as the page.
 CSV: UTF-8 with a BOM (so spreadsheet programs read Chinese right), a header row, every
-matching article up to `CSV_MAX_ROWS`; a text cell that a spreadsheet would run as a formula
+matching article (streamed, no limit); a text cell that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return, or their full-width forms) is prefixed
 with an apostrophe. Atom: the newest `FEED_SIZE` articles, newest first, text with characters
 XML cannot carry removed, and every value escaped by the XML serialiser.
@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from indexer.search import Hit
 
-CSV_MAX_ROWS = 10_000
 CSV_COLUMNS = ("id", "title", "date", "source", "authors", "column", "url", "duplicates", "score")
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"

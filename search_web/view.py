@@ -250,7 +250,7 @@ class SearchView:
         return (self.result.page - 1) * self.result.per_page + 1
 
     def exports(self) -> list[Link]:
-        """The same results as JSON (this page), CSV (every match, up to 10,000) and Atom (newest 50)."""
+        """The same results as JSON (this page), CSV (every match) and Atom (newest 50)."""
         return export_links(self.state)
 
     def article_url(self, hit_id: str) -> str:

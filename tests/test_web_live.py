@@ -79,7 +79,25 @@ def test_csv_and_feed_stream_over_the_real_server(served):
         assert r.status == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
         body = r.read()
     assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").count("\r\n") == 24 + 1
-    with urllib.request.urlopen(f"{url}/feeds/search.atom?q={quote('环境')}", timeout=30) as r:
+    feed_url = f"{url}/feeds/search.atom?q={quote('环境')}"
+    with urllib.request.urlopen(urllib.request.Request(feed_url, headers={"Host": "evil.example"}), timeout=30) as r:
         assert r.headers["Content-Type"].startswith("application/atom+xml")
         feed = r.read()
-    assert feed.count(b"<entry>") == 24 and f"{url}/articles/".encode() in feed
+    assert feed.count(b"<entry>") == 24 and b"http://localhost/articles/" in feed and b"evil" not in feed
+
+
+def test_csv_streams_every_article_past_ten_thousand(tmp_path):
+    n = 10_050
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    with (folder / "many.jsonl").open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps({"id": f"n{i}", "title": f"通知{i}", "date": "2024-01-01", "body": f"公告第{i}号"},
+                               ensure_ascii=False) + "\n")
+    index = tmp_path / "index"
+    run_ingest(index, [folder], rebuild=True)
+    with live_server(create_app({"INDEX_DIR": index}), threads=2) as url:
+        with urllib.request.urlopen(f"{url}/api/search.csv?q={quote('公告')}", timeout=120) as r:
+            rows = r.read().decode("utf-8-sig").split("\r\n")
+    assert rows[0].startswith("id,title") and rows[-1] == ""
+    assert len(rows) - 2 == n and len({row.split(",")[0] for row in rows[1:-1]}) == n

@@ -1,0 +1,73 @@
+"""Absolute URLs, from configuration only: never from the request's Host header.
+
+A client chooses the Host header, so a URL built from it (a redirect's Location, the links of an
+Atom feed a reader keeps) can be made to point anywhere (`Host: evil.example`). Absolute URLs
+are built from the app's `BASE_URL` (`serve --base-url https://news.example.org`), else from
+`BOUND_URL` (what `serve` listens on, `http://127.0.0.1:8000`), else `DEFAULT_BASE_URL`.
+Redirects without a configured `BASE_URL` are relative (`Location: /?q=...`), which every browser
+resolves against the address it asked.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, Response, current_app
+
+DEFAULT_BASE_URL = "http://localhost"
+
+
+def check_base_url(value: str | None) -> str | None:
+    """A base URL as configured: http(s), a host, an optional path, no query or fragment;
+    returned without its trailing slash. Raises ValueError naming what is wrong."""
+    if value is None or not str(value).strip():
+        return None
+    text = str(value).strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError as exc:
+        raise ValueError(f"base URL {text!r} is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base URL {text!r} must start with http:// or https:// and name a host")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"base URL {text!r} must have no query, fragment or user name")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def bound_url(host: str, port: int) -> str:
+    """The URL of a server bound to host:port (a wildcard address is reached as localhost)."""
+    if host in ("", "0.0.0.0", "::", "*"):
+        host = "localhost"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def base_url() -> str:
+    """The configured base for absolute URLs: BASE_URL, else BOUND_URL, else DEFAULT_BASE_URL."""
+    config = current_app.config
+    return (config.get("BASE_URL") or config.get("BOUND_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def absolute(path: str) -> str:
+    """`path` (an app path such as url_for gives, with its query) as an absolute URL."""
+    return base_url() + "/" + path.lstrip("/")
+
+
+def _redirect_location(response: Response) -> Response:
+    """Redirects the app or the router makes (`//` → `/`) point at BASE_URL, or stay relative."""
+    location = response.headers.get("Location")
+    if not (300 <= response.status_code < 400 and location):
+        return response
+    parts = urlsplit(location)
+    if not (parts.scheme or parts.netloc):
+        return response
+    path = urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, parts.fragment))
+    configured = current_app.config.get("BASE_URL")
+    response.headers["Location"] = configured.rstrip("/") + path if configured else path
+    return response
+
+
+def register(app: Flask) -> None:
+    app.config["BASE_URL"] = check_base_url(app.config.get("BASE_URL"))
+    app.after_request(_redirect_location)
