@@ -6,7 +6,7 @@ Counts are over every matching article, not just the page shown, and are compute
 body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
 ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
 always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
-Years and months are listed whole, newest first.
+Decades (`2020s`: 2020-2029), years and months are listed whole, newest first.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def containing(labels: Labels, value: str, docs: np.ndarray, limit: int = MAX_HI
     counts = labels.counts(docs)
     order = sorted(ids, key=lambda i: (-int(counts[i]), labels.names[i]))
     return [FacetValue(labels.names[i], int(counts[i])) for i in order[:limit]]
-PERIOD_FACETS = ("year", "month")  # listed whole, newest first
+PERIOD_FACETS = ("decade", "year", "month")  # listed whole, newest first
 
 
 def top_values(names: Sequence[str], counts: np.ndarray, selected: Sequence[str],
@@ -99,7 +99,11 @@ def count_facets(columns: Columns, docs: np.ndarray, *, sources: Sequence[str] =
     years: dict[str, int] = {}
     for m, c in months:
         years[m[:4]] = years.get(m[:4], 0) + c
+    decades: dict[str, int] = {}
+    for y, c in years.items():
+        decades[y[:3] + "0s"] = decades.get(y[:3] + "0s", 0) + c
+    facets["decade"] = [FacetValue(d, c) for d, c in sorted(decades.items(), reverse=True)]
     facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
     facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
-    truncated["year"] = truncated["month"] = False
+    truncated["decade"] = truncated["year"] = truncated["month"] = False
     return facets, truncated

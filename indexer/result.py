@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from indexer.request import SearchRequest
 
-FACET_NAMES = ("source", "author", "column", "year", "month")
+FACET_NAMES = ("source", "author", "column", "decade", "year", "month")
 
 
 @dataclass

@@ -50,7 +50,7 @@ def test_search_json_has_the_contracts_keys(small_index):
         assert {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
                 "duplicates"} <= set(hit)
         assert "<mark>生態環境</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"source", "author", "column", "year", "month"}
+    assert set(data["facets"]) == {"source", "author", "column", "decade", "year", "month"}
     assert set(data["facets_truncated"]) == set(data["facets"])
     assert {"value": "生態環境部", "count": 1}.items() <= data["facets"]["source"][0].items() or \
         any(v["value"] == "生態環境部" and v["count"] == 1 for v in data["facets"]["source"])

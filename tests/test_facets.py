@@ -84,8 +84,8 @@ def test_facet_size_cuts_the_lists_and_each_facet_says_whether_it_was_cut(engine
 
     small = search(engine, facet_size=3)
     assert [(v.value, v.count) for v in small.facets["source"]] == top[:3]
-    assert small.facets_truncated == {"source": True, "author": False, "column": False, "year": False,
-                                      "month": False}
+    assert small.facets_truncated == {"source": True, "author": False, "column": False, "decade": False,
+                                      "year": False, "month": False}
     assert small.to_dict()["facets_truncated"]["source"] is True
 
     whole = search(engine, facet_size=1000)
@@ -200,3 +200,25 @@ def test_author_filters_fold_too(tmp_path):
     with SearchEngine(tmp_path / "index") as e:
         assert [h.id for h in search(e, authors=["郭瑶琪"]).hits] == ["x"]
         assert search(e, authors=["郭瑶"]).filter_hints["author"][0].value == "郭瑤琪"
+
+
+def test_the_date_facet_has_decades_years_and_months(engine):
+    result = search(engine)
+    years = counts(result, "year")
+    decades = counts(result, "decade")
+    assert decades == {"2000s": sum(years.values())}
+    assert [v.value for v in result.facets["decade"]] == sorted(decades, reverse=True)
+    assert sum(counts(result, "month").values()) == sum(years.values()) == sum(decades.values())
+    assert set(result.to_dict()["facets"]) >= {"decade", "year", "month"}
+    narrowed = search(engine, date_from="2006", date_to="2006")
+    assert counts(narrowed, "decade") == {"2000s": counts(narrowed, "year")["2006"]}
+
+
+def test_decades_split_at_the_turn_of_each(tmp_path):
+    records = [{"id": f"d{i}", "title": "公告", "body": "公告事項。", "date": d}
+               for i, d in enumerate(["1999-12-31", "2000-01-01", "2009-06-01", "2010-01-01", "2011-02-03"])]
+    write_jsonl(tmp_path / "a" / "d.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as e:
+        result = search(e)
+        assert [(v.value, v.count) for v in result.facets["decade"]] == [("2010s", 2), ("2000s", 2), ("1990s", 1)]
