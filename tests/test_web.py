@@ -8,7 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import lxml.html
 import pytest
@@ -660,12 +660,30 @@ def test_csv_has_every_matching_article_with_a_header(client):
     assert read_csv(client, "/api/search.csv?q=环境&source=新华社&from=2023")[0]["source"] == "新华社"
 
 
-def test_csv_pages_through_the_engine_up_to_the_row_limit(client, monkeypatch):
+def test_csv_with_reposts_collapsed_pages_through_every_story(client, monkeypatch):
     monkeypatch.setattr(search_web.api, "CSV_PAGE", 7)
-    assert len(read_csv(client, "/api/search.csv?q=环境")) == ALL_ENV  # four engine pages of 7
-    monkeypatch.setattr(search_web.api, "CSV_MAX_ROWS", 10)
-    assert len(read_csv(client, "/api/search.csv?q=环境")) == 10
-    assert search_web.exports.CSV_MAX_ROWS == 10_000
+    stories = api(client, "/api/search?q=环境")["stories"]
+    rows = read_csv(client, "/api/search.csv?q=环境&collapse=1")  # four engine pages of 7
+    assert len(rows) == stories and len({r["id"] for r in rows}) == stories
+
+
+def test_exports_are_named_after_the_query_and_the_day(client):
+    from urllib.parse import unquote
+
+    today = __import__("datetime").date.today().isoformat()
+    for url, kind, ext in (("/api/search.csv?q=环境 保护&source=x", "attachment", "csv"),
+                           ("/api/search?q=环境 保护", "inline", "json"),
+                           ("/feeds/search.atom?q=环境 保护", "inline", "atom")):
+        header = client.get(url).headers["Content-Disposition"]
+        assert header.startswith(kind + ";"), header
+        encoded = header.split("filename*=UTF-8''")[1]
+        assert unquote(encoded) == f"文搜-环境_保护-{today}.{ext}"
+        assert f'filename="wensou-{today}.{ext}"' in header  # for clients that read only the ASCII name
+        header.encode("latin-1")  # an HTTP header carries no raw UTF-8
+    header = client.get("/api/search.csv?q=" + quote('a/b\\c:"*?<>|' + "长" * 100)).headers["Content-Disposition"]
+    name = unquote(header.split("filename*=UTF-8''")[1])
+    assert name == f"文搜-abc{'长' * 37}-{today}.csv"
+    assert unquote(client.get("/api/search.csv").headers["Content-Disposition"].split("''")[1]).startswith("文搜-全部文章-")
 
 
 def test_csv_neutralises_formulas(facets_client):
@@ -926,3 +944,42 @@ def test_a_huge_query_gets_a_small_error_page(client):
     assert len(doc.get_element_by_id("q").get("value")) == MAX_QUERY_CHARS
     long_id = client.get("/articles/" + "x" * 100_000)
     assert long_id.status_code == 404 and len(long_id.get_data()) < 20_000
+
+
+# ------------------------------------------------------------- absolute URLs come from configuration
+
+
+def test_redirects_and_feed_links_never_follow_the_host_header(client):
+    evil = {"Host": "evil.example"}
+    r = client.get("//?q=环境", headers=evil)
+    assert r.status_code in (301, 308) and r.headers["Location"] == "/?q=%E7%8E%AF%E5%A2%83"  # relative
+    r = client.get("/articles//mee-00", headers=evil)
+    assert r.headers["Location"] == "/articles/mee-00"
+    feed = client.get("/feeds/search.atom?q=环境", headers=evil).get_data(as_text=True)
+    assert "evil.example" not in feed and "http://localhost/articles/mee-" in feed  # the documented default
+
+
+def test_a_configured_base_url_makes_every_absolute_url(tmp_path):
+    app = create_app({"INDEX_DIR": build_index(tmp_path), "WARM_UP": False,
+                      "BASE_URL": "https://news.example.org/wensou/"})
+    client = app.test_client()
+    evil = {"Host": "evil.example"}
+    assert client.get("//?q=x", headers=evil).headers["Location"] == "https://news.example.org/wensou/?q=x"
+    feed = ET.fromstring(client.get("/feeds/search.atom?q=环境", headers=evil).get_data())
+    hrefs = [e.get("href") for e in feed.iter("{http://www.w3.org/2005/Atom}link") if e.get("rel") != "via"]
+    assert len(hrefs) == 2 + ALL_ENV and all(h.startswith("https://news.example.org/wensou/") for h in hrefs)
+    assert feed.find("a:id", ATOM_NS).text.startswith("https://news.example.org/wensou/feeds/search.atom?q=")
+    app.config["BOUND_URL"] = "http://127.0.0.1:8123"  # what serve listens on: used only without BASE_URL
+    assert "https://news.example.org/wensou/articles/" in client.get("/feeds/search.atom").get_data(as_text=True)
+    for bad in ("javascript:alert(1)", "ftp://x.example", "https://", "https://x.example/?a=1", "http://u@x.example"):
+        with pytest.raises(ValueError):
+            create_app({"INDEX_DIR": tmp_path, "WARM_UP": False, "BASE_URL": bad})
+
+
+def test_serve_refuses_a_base_url_that_is_not_one(tmp_path):
+    from click.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.cli, ["--index", str(tmp_path), "serve", "--base-url", "ftp://x.example"])
+    assert result.exit_code == 2 and "--base-url" in result.output
