@@ -343,13 +343,14 @@ def show(ctx, article_id, query, fmt):
 @click.pass_context
 def stats(ctx, fmt):
     """Article count, date range, top sources and authors, index size, last build."""
-    from indexer import store
+    from indexer import store, zerohits
 
     try:
         with _engine(ctx) as engine:
             data = engine.stats()
     except store.NoIndex as exc:
         _fail(str(exc))
+    data["zero_hits"] = zerohits.top(ctx.obj["index"])  # the queries that found nothing, most frequent first
     if fmt == "json":
         _echo_json(data)
         return
@@ -368,6 +369,8 @@ def stats(ctx, fmt):
     for name in ("top_sources", "top_authors"):
         if data[name]:
             click.echo(f"{name.replace('_', ' ')}: " + ", ".join(f"{v['value']} ({v['count']})" for v in data[name]))
+    if data["zero_hits"]:
+        click.echo("zero hits: " + ", ".join(f"{_shown(v['query'])} ({v['count']})" for v in data["zero_hits"]))
 
 
 @cli.command()

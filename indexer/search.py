@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import dedup, variants
+from indexer import dedup, variants, zerohits
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
 from indexer.exact import difference, intersect, union
@@ -150,6 +150,7 @@ class SearchEngine:
                     searcher, columns, parse_query(q), exact, request, stories, m.within, m.deadline.check)
                 return len(found_docs) + len(found_extra)
             found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
+        zerohits.record(self.index_dir, request, total)  # counts a query that found nothing; never raises
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from indexer import store
+from indexer import store, zerohits
 from indexer.analysis import segmenter
 from indexer.search import SearchEngine, SearchRequest
 
@@ -22,6 +22,7 @@ def warm_up(engine: SearchEngine) -> None:
     """
     segmenter.load()  # jieba's full dictionary: each query then cuts in microseconds, no lookups
     try:
-        engine.search(SearchRequest.create("新闻 公告", per_page=1))
+        with zerohits.not_recorded():  # no one's search: not in the zero-hit log
+            engine.search(SearchRequest.create("新闻 公告", per_page=1))
     except store.NoIndex:
         pass

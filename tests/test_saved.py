@@ -186,3 +186,41 @@ def test_a_saved_searchs_feed_lists_its_newest_matching_articles(client, index):
     assert feed.find(f"{ATOM}title").text == "文搜：环保"
     assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == ["生态环境部通报空气质量"]
     assert client.get("/feeds/saved/没有.atom").status_code == 404
+
+
+# ---------------------------------------------------------------------------- zero-hit log
+
+
+def test_queries_that_found_nothing_are_counted_in_stats(index):
+    for q in ("没有的词", "没有的词", "  没有的词 ", "另一个没有的", "生态环境"):
+        run(index, "search", q)
+    run(index, "search", "生态环境 没有的词", "--page", "2")  # a later page is no new search
+    data = json.loads(run(index, "stats", "--format", "json").output)
+    assert data["zero_hits"] == [{"query": "没有的词", "count": 3}, {"query": "另一个没有的", "count": 1}]
+    assert "zero hits: 没有的词 (3), 另一个没有的 (1)" in run(index, "stats").output
+    run(index, "rebuild")  # kept with the index
+    assert json.loads(run(index, "stats", "--format", "json").output)["zero_hits"][0]["count"] == 3
+
+
+def test_the_web_counts_zero_hit_searches_but_not_its_warm_up(index):
+    client = create_app({"INDEX_DIR": index}).test_client()  # warms up with a search this index has no hit for
+    assert json.loads(run(index, "stats", "--format", "json").output)["zero_hits"] == []
+    assert client.get("/api/search?q=火星基地").get_json()["total"] == 0
+    assert client.get("/?q=火星基地").status_code == 200
+    assert json.loads(run(index, "stats", "--format", "json").output)["zero_hits"] == [{"query": "火星基地", "count": 2}]
+
+
+def test_the_log_is_bounded_and_never_fails_a_search(index, monkeypatch):
+    from indexer import zerohits
+    from indexer.search import SearchEngine, SearchRequest
+
+    monkeypatch.setattr(zerohits, "MAX_QUERIES", 3)
+    with SearchEngine(index) as engine:
+        for q in ("甲乙", "甲乙", "丙丁", "戊己", "庚辛", "壬癸"):
+            assert engine.search(SearchRequest.create(q)).total == 0
+        assert [v["query"] for v in zerohits.top(index)] == ["甲乙", "壬癸", "庚辛"]
+        (index / zerohits.FILE).unlink()
+        (index / zerohits.FILE).mkdir()  # unwritable: the search goes on, nothing is left behind
+        assert engine.search(SearchRequest.create("甲乙")).total == 0
+        assert zerohits.top(index) == []
+        assert not [p for p in index.iterdir() if p.name.endswith(".tmp")]
