@@ -5,7 +5,7 @@ import random
 
 from indexer.article import Article
 from indexer.extract import extract_file
-from indexer.extract.sites import SiteLearner, clean_by_site, line_key, site_of
+from indexer.extract.sites import EDGE, SiteLearner, clean_by_site, line_key, site_of
 
 _PLACES = ["青山县", "石桥镇", "河口村", "东城区", "西坪乡", "南湖街道", "北岭社区", "新港开发区"]
 _DOINGS = ["新建农村公路", "改造老旧小区", "新增义务教育学位", "种植高山茶叶", "建成污水处理站", "培训基层医生",
@@ -103,3 +103,21 @@ def test_site_of_prefers_the_urls_host():
     assert site_of(Article(id="people/1.html"), "news") == "news/people"
     assert site_of(Article(id="1.html"), "news") == "news"
     assert line_key("阅读 1,234 次") == line_key("阅读 98,765 次")
+
+
+def test_one_pass_over_a_stream_cleans_all_but_the_first_pages():
+    articles, texts = _site(60, seed=11)
+    learner = SiteLearner()
+    cleaned = [learner.feed(article) for article in articles]
+    assert _clean_share(cleaned[10:], texts[10:]) >= 0.97
+
+
+def test_a_long_stream_holds_counts_for_the_repeated_lines_only():
+    rng = random.Random(2)
+    learner = SiteLearner(sample=10_000)
+    for i in range(1000):
+        body = "\n".join([_OPENING, *(_sentence(rng) + chr(0x5000 + 8 * i + k) for k in range(8)), _CLOSING[0]])
+        learner.learn(Article(id=f"qingshan/{i}.html", body=body))
+    counts = learner._sites["qingshan"]
+    assert len(counts.head) + len(counts.tail) < 2 * 100 * EDGE  # not the 16,000 lines seen
+    assert line_key(_OPENING) in learner.boilerplate("qingshan")[0]

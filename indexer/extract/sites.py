@@ -10,8 +10,10 @@ open or close at least `share` of its pages (and at least `min_count` of them, f
 pages on). Lines compare with digits, width and spaces folded (`阅读 1234 次` repeats).
 
 Two forms: `clean_by_site(articles)` for a list in memory, and `SiteLearner` for a stream
-(`learn` each article of a sample, then `clean` every article); only per-site line counts are
-held, at most `sample` pages of each site are counted, and repeated bodies (reposts) count once.
+(`learn` each article of a sample, then `clean` every article; or `feed` each article once, which
+learns and cleans as it goes); only per-site line counts are held (lines seen once are forgotten
+every hundred pages of a site), at most `sample` pages of each site are counted, and repeated
+bodies (reposts) count once.
 A body is never emptied: when every line of it would go, it is kept as it was.
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ from urllib.parse import urlsplit
 from ..article import Article
 
 EDGE = 8  # lines looked at at each end of a body
+_PRUNE_EVERY = 100  # pages of a site between two prunings of its once-seen lines
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
@@ -42,7 +45,7 @@ def site_of(article: Article, source: str = "") -> str:
         if host:
             return host.removeprefix("www.")
     top = article.id.split("/", 1)[0] if "/" in article.id else ""
-    return f"{source}/{top}" if top else source
+    return f"{source}/{top}" if source and top else top or source
 
 
 def line_key(line: str) -> str:
@@ -84,6 +87,17 @@ class SiteLearner:
         counts.head.update({line_key(line) for line in lines[:self.edge]})
         counts.tail.update({line_key(line) for line in lines[-self.edge:]})
         counts.learned = None
+        if counts.pages % _PRUNE_EVERY == 0:  # lines seen once in a hundred pages are article text: forget them
+            for counter in (counts.head, counts.tail):
+                for key in [key for key, n in counter.items() if n == 1]:
+                    del counter[key]
+
+    def feed(self, article: Article, site: str | None = None) -> Article:
+        """Learn from `article`, then clean it by what its site's pages so far print alike: the
+        one-pass form for a stream (a site's first pages, before `min_pages`, stay as they are)."""
+        site = site_of(article) if site is None else site
+        self.learn(article, site)
+        return self.clean(article, site)
 
     def boilerplate(self, site: str) -> tuple[frozenset[str], frozenset[str]]:
         """The line keys taken for the site's boilerplate: (near the start, near the end)."""
