@@ -185,6 +185,8 @@ class SearchView:
                       for v in chosen]
         if s.date_from or s.date_to:
             chips.append(Link(f"日期：{self.date_label()}", self.url(s.with_(date_from="", date_to=""))))
+        chips += [Link(f"在结果中：{shorten(w)}", self.url(s.with_(within=tuple(x for x in s.within if x != w))))
+                  for w in s.within]
         if s.story:
             chips.append(Link("同一报道的各篇", self.url(s.with_(story=""))))
         if not s.collapse:

@@ -983,3 +983,30 @@ def test_serve_refuses_a_base_url_that_is_not_one(tmp_path):
 
     result = CliRunner().invoke(cli.cli, ["--index", str(tmp_path), "serve", "--base-url", "ftp://x.example"])
     assert result.exit_code == 2 and "--base-url" in result.output
+
+
+# ------------------------------------------------------------------ search within results (二次检索)
+
+
+def test_search_within_results_narrows_and_stays_in_every_link(client):
+    doc = page(client, "/?q=环境")
+    form = doc.cssselect("form.within")[0]
+    assert [i.get("name") for i in form.cssselect("input[type=hidden]")] == ["q"]
+    assert form.cssselect("input#within-box")[0].get("name") == "within"
+    narrowed = page(client, "/?q=环境&within=空气质量")
+    expected = api(client, "/api/search?q=环境&within=空气质量")
+    assert expected["within"] == ["空气质量"] and total_shown(narrowed) == expected["total"] < ALL_ENV
+    assert expected["total"] == api(client, "/api/search?q=环境 空气质量")["total"]
+    chip = [a for a in narrowed.cssselect(".chips a") if "在结果中" in a.text_content()][0]
+    assert parse_qs(urlsplit(chip.get("href")).query) == {"q": ["环境"]}
+    again = narrowed.cssselect("form.within input[type=hidden]")
+    assert [(i.get("name"), i.get("value")) for i in again] == [("q", "环境"), ("within", "空气质量")]
+    links = {a.text: a.get("href") for a in narrowed.cssselect(".exports a")}
+    assert len(read_csv(client, links["CSV"])) == expected["total"]
+    assert len(read_feed(client, links["Atom 订阅"]).findall("a:entry", ATOM_NS)) == expected["total"]
+    for a in narrowed.cssselect(".sort a, .per-page a, .hit-title a"):
+        assert parse_qs(urlsplit(a.get("href")).query)["within"] == ["空气质量"]
+    back = page(client, narrowed.cssselect(".hit-title a")[0].get("href")).cssselect(".back a")[0].get("href")
+    assert parse_qs(urlsplit(back).query)["within"] == ["空气质量"]
+    twice = api(client, "/api/search?q=环境&within=空气质量&within=-新华社")
+    assert twice["within"] == ["空气质量", "-新华社"] and twice["total"] <= expected["total"]

@@ -351,6 +351,7 @@ def test_everything_works_without_javascript(nojs_page):
 @pytest.mark.parametrize("path, status", [
     ("/", 200), ("/?q=环境&source=生态环境部&from=2024&to=2024", 200), ("/articles/mee-00?q=环境", 200),
     ("/?q=环境&from=2020-13-45", 400), ("/articles/no-such-article", 404),
+    ("/?q=环境&within=空气质量", 200),
 ])
 def test_axe_finds_no_serious_or_critical_violation(page, path, status):
     response = page.goto(path)
@@ -414,3 +415,18 @@ def test_back_to_the_results_keeps_filters_sort_and_page_after_live_typing(page)
 
 def args_of(href: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(href).query)
+
+
+@pytest.mark.parametrize("which", ["facets_page", "nojs_page"])
+def test_search_within_results_with_and_without_javascript(which, request):
+    p = request.getfixturevalue(which)
+    p.goto("/?q=报告")
+    assert total(p) == 45
+    p.get_by_role("searchbox", name="在结果中搜索").fill("城市")
+    p.get_by_role("button", name="在结果中搜索").click()
+    p.wait_for_url("**within=*")
+    assert args(p) == {"q": ["报告"], "within": ["城市"]} and total(p) == 44  # the Traditional one has no 城市
+    assert p.locator("#q").input_value() == "报告"
+    p.locator(".chips a", has_text="在结果中").click()
+    p.wait_for_url(lambda url: "within" not in url)
+    assert total(p) == 45
