@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.backends import open_engine
-from search_web import api, chinese, errors, pages, saved, security, urls, view
+from search_web import api, chinese, errors, kwic, pages, saved, security, urls, view
 from search_web.engine import ENGINE_KEY, warm_up
 
 
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions[ENGINE_KEY] = engine
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(kwic.bp)  # the concordance (语境索引)
     app.register_blueprint(saved.bp)  # saved searches and their feeds
     errors.register(app)
     security.register(app)

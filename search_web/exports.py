@@ -37,6 +37,21 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def csv_table(rows: Iterable[list]) -> Iterator[str]:
+    """Any table as CSV text, chunk by chunk: BOM, then the rows (the first is the header), each
+    cell through `csv_cell` (formula-like text neutralised)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    yield "\ufeff"
+    for n, row in enumerate(rows, 1):
+        writer.writerow([csv_cell(v) for v in row])
+        if n % 200 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
 def csv_rows(hits: Iterable[Hit]) -> Iterator[str]:
     """The CSV text, chunk by chunk: BOM and header first, then one line per hit."""
     buf = io.StringIO()

@@ -259,6 +259,10 @@ class SearchView:
         """A hit's article page, carrying the search (its 返回搜索结果 link comes back here)."""
         return article_url(hit_id, self.state)
 
+    def concordance_url(self) -> str:
+        """The concordance (语境索引) of the same search: every occurrence in its context."""
+        return _url(url_for("kwic.page"), self.state.query_args(paging=False, sort=False))
+
     def story_url(self, hit_id: str) -> str:
         """Every article of the story a collapsed hit stands for."""
         return self.url(self.state.with_(story=hit_id, collapse=False))

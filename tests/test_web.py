@@ -1010,3 +1010,49 @@ def test_search_within_results_narrows_and_stays_in_every_link(client):
     assert parse_qs(urlsplit(back).query)["within"] == ["空气质量"]
     twice = api(client, "/api/search?q=环境&within=空气质量&within=-新华社")
     assert twice["within"] == ["空气质量", "-新华社"] and twice["total"] <= expected["total"]
+
+
+# ------------------------------------------------------------------------ the concordance (语境索引)
+
+
+def test_concordance_page_lists_every_occurrence_with_a_chart_per_year(client):
+    doc = page(client, "/?q=环境&source=生态环境部")
+    link = doc.cssselect("a.kwic-link")[0].get("href")
+    assert urlsplit(link).path == "/concordance"
+    assert parse_qs(urlsplit(link).query) == {"q": ["环境"], "source": ["生态环境部"]}
+    kwic = page(client, link + "&width=8&sort=left")
+    data = api(client, "/api/concordance?q=环境&source=生态环境部&width=8&sort=left")
+    rows = kwic.cssselect("table.kwic tbody tr")
+    assert len(rows) == data["total"] == len(data["lines"]) > 12 and data["articles"] == 12
+    assert {r.cssselect("td.match mark")[0].text for r in rows} == {"环境"}
+    assert [r.cssselect("td.left")[0].text or "" for r in rows] == [x["left"] for x in data["lines"]]
+    assert all(len(x["left"]) <= 8 for x in data["lines"])
+    assert kwic.get_element_by_id("kwic-total").text == str(data["total"])
+    bars = kwic.cssselect("#facet-kwic-year .bars li")
+    counts = [int(b.cssselect(".count")[0].text) for b in bars]
+    assert counts == [y["count"] for y in data["per_year"]] and sum(counts) == data["total"]
+    year_link = kwic.cssselect("#facet-kwic-year .bars a")[0].get("href")
+    assert parse_qs(urlsplit(year_link).query)["from"] == [data["per_year"][0]["year"]]
+    article = rows[0].cssselect("td.where a")[0].get("href")
+    assert parse_qs(urlsplit(article).query)["source"] == ["生态环境部"]
+    back = [a.get("href") for a in kwic.cssselect(".kwic-links a") if "回到" in a.text][0]
+    assert total_shown(page(client, back)) == 12
+
+
+def test_concordance_csv_has_every_line_and_is_safe_in_spreadsheets(client, facets_client):
+    data = api(client, "/api/concordance?q=环境")
+    r = client.get("/api/concordance.csv?q=环境")
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8" and "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    assert len(rows) == data["total"]
+    assert list(rows[0]) == ["id", "date", "source", "title", "field", "position", "left", "match", "right"]
+    formula = list(csv.DictReader(io.StringIO(
+        facets_client.get("/api/concordance.csv?q=报告").get_data().decode("utf-8-sig"))))
+    assert formula and all(not row[k].startswith(("=", "+", "-", "@")) for row in formula for k in row)
+
+
+def test_concordance_refuses_bad_parameters_in_chinese(client):
+    doc = page(client, "/concordance?q=环境&width=999", 400)
+    assert "1 到 200" in doc.cssselect(".error-message")[0].text
+    assert "date" in api(client, "/api/concordance.csv?q=环境&sort=x", 400)["error"]
+    assert api(client, "/api/concordance?from=2024-13", 400)["error"]

@@ -129,6 +129,8 @@
       var atom = withQuery(bar.dataset.atom, without(p, ["per_page", "facet_size", "page", "sort"]));
       var atomLink = bar.querySelector("a.export-atom");
       if (atomLink) atomLink.href = atom;
+      var kwic = bar.querySelector("a.kwic-link");
+      if (kwic) kwic.href = withQuery(bar.dataset.kwic, without(p, ["per_page", "facet_size", "page", "sort"]));
       var feed = document.querySelector('head link[type="application/atom+xml"]');
       if (feed) feed.setAttribute("href", atom);
     };

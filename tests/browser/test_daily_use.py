@@ -351,7 +351,7 @@ def test_everything_works_without_javascript(nojs_page):
 @pytest.mark.parametrize("path, status", [
     ("/", 200), ("/?q=环境&source=生态环境部&from=2024&to=2024", 200), ("/articles/mee-00?q=环境", 200),
     ("/?q=环境&from=2020-13-45", 400), ("/articles/no-such-article", 404),
-    ("/?q=环境&within=空气质量", 200),
+    ("/?q=环境&within=空气质量", 200), ("/concordance?q=环境&source=生态环境部", 200),
 ])
 def test_axe_finds_no_serious_or_critical_violation(page, path, status):
     response = page.goto(path)
@@ -430,3 +430,20 @@ def test_search_within_results_with_and_without_javascript(which, request):
     p.locator(".chips a", has_text="在结果中").click()
     p.wait_for_url(lambda url: "within" not in url)
     assert total(p) == 45
+
+
+def test_concordance_from_the_results_without_javascript(nojs_page):
+    p = nojs_page
+    p.goto("/?q=报告&column=法规")
+    p.get_by_role("link", name="语境索引").click()
+    p.wait_for_url("**/concordance?*")
+    assert args(p) == {"q": ["报告"], "column": ["法规"]}
+    first = int(p.locator("#kwic-total").inner_text())
+    assert first == p.locator("table.kwic tbody tr").count() > 0
+    p.get_by_label("两侧字数").fill("5")
+    p.get_by_label("排序").select_option("right")
+    p.get_by_role("button", name="列出").click()
+    p.wait_for_url("**width=5*")
+    assert args(p)["column"] == ["法规"] and args(p)["sort"] == ["right"]
+    assert int(p.locator("#kwic-total").inner_text()) == first
+    assert p.locator("#facet-kwic-year .bars li").count() >= 1
