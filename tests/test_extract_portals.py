@@ -143,3 +143,8 @@ def test_the_publisher_under_the_headline_beats_a_source_label_closing_the_artic
     more = [f"第{n}段：市里还将组织专家对改造效果进行评估，评估结果向社会公开，接受群众监督。" for n in range(8)]
     article = _article(_page(info="http://www.sina.net 2005年03月21日 11:21 《理财周刊》", after=[*more, "来源: 尹娟"]))
     assert article.source == "理财周刊"
+
+
+def test_the_last_name_of_a_byline_list_loses_its_baodao():
+    assert parse_authors("赵贝佳、陆娅楠、贺勇报道") == ["赵贝佳", "陆娅楠", "贺勇"]
+    assert parse_authors("姚峰 上海报道") == ["姚峰"]

@@ -113,6 +113,8 @@ def parse_authors(value: object) -> list[str]:
         tokens = [part] if part.isascii() and " " in part else _SPLIT.split(part)
         for token in tokens:
             token = _strip_role_prefix(token.strip(" .。"))
+            if len(tokens) == 1 and len(token) >= 4 and token.endswith(("报道", "報導", "報道")):
+                token = token[:-2]  # `…、付文报道`: the list's last name with the byline's 报道 (a place has a space: `姚峰 上海报道`)
             if is_person_name(token) and token not in names:
                 names.append(token)
     return names
