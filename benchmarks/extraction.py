@@ -23,8 +23,9 @@ that other load on the machine skews it less; also for decoding and the HTML rul
 (`extract_html`, without `extract_file`'s junk checks around it).
 
 Honest figures. Besides the site families, each field is reported for pages of sets the rules
-were written against (`dev`: their misses were read while the rules were written) and of sets
-labelled after the rules (`later`; `_tuning` in the labels file says which set is which), and
+were written against (`dev`: their misses were read while the rules were written), of sets
+labelled after the first rules and then used to tune them (`later`) and of sets labelled before
+any rule was changed for them (`new`; `_tuning` in the labels file says which set is which), and
 for pages whose markup one of the rules' CMS-specific class names matches (`named`: `TRS_Editor`,
 `rich_media`, `artibody`, `zoom`, `news_txt`) and the others (`unnamed`). `--generic-only`
 scores every page with those names taken out of the rules, so no page is helped by a name
