@@ -14,8 +14,10 @@ from flask import Flask
 
 from indexer import paths
 from indexer.backends import open_engine
+from indexer.request import DEFAULT_DEADLINE
 from search_web import api, chinese, errors, kwic, pages, saved, security, urls, view
 from search_web.engine import ENGINE_KEY, warm_up
+from search_web.limits import LIMITS_KEY, Limits
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -24,10 +26,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Config keys: INDEX_DIR (path), WARM_UP (default True: load the text analysis once now,
     before the server's threads ask for it), BASE_URL (the public address absolute URLs and
     redirects are built from, never the request's Host header; `search_web.urls`) and BOUND_URL
-    (what `serve` listens on: the Atom feed's links when no BASE_URL is set).
+    (what `serve` listens on: the Atom feed's links when no BASE_URL is set), DEADLINE (seconds a
+    search may take before it stops with a 503; default 2) and HEAVY_SLOTS (how many heavy
+    requests, exports and the concordance, may run at once; `search_web.limits`).
     """
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=paths.default_index_dir(), WARM_UP=True)
+    app.config.update(INDEX_DIR=paths.default_index_dir(), WARM_UP=True, DEADLINE=DEFAULT_DEADLINE, HEAVY_SLOTS=2)
     app.config.update(config or {})
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -37,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     engine = open_engine(app.config["INDEX_DIR"])  # a folder, or an opensearch:// index
     app.extensions[ENGINE_KEY] = engine
+    app.extensions[LIMITS_KEY] = Limits(app.config["HEAVY_SLOTS"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(kwic.bp)  # the concordance (语境索引)
@@ -46,4 +51,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     urls.register(app)
     if app.config["WARM_UP"]:
         warm_up(engine)
+    if hasattr(engine, "deadline"):  # after the warm-up, which loads what the first search needs
+        engine.deadline = float(app.config["DEADLINE"])  # a search past it stops: 503
     return app

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
 
 from indexer.generations import stored_article
+from indexer.request import MAX_DEADLINE
 from indexer.search import Hit, SearchResult
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
+from search_web.limits import get_limits, run_search
 from search_web.params import SearchState, search_request
 from search_web.urls import absolute
 from search_web.view import shorten
@@ -33,7 +35,7 @@ _SPACES = re.compile(r"\s+")
 
 @bp.get("/api/search")
 def search() -> Response:
-    result = get_engine().search(search_request(request.args))
+    result = run_search(get_engine(), search_request(request.args))
     response = jsonify(result.to_dict())
     response.headers["Content-Disposition"] = content_disposition("inline", result.query, "json")
     return response
@@ -45,13 +47,20 @@ def search_csv() -> Response:
     reposts are rows of their own unless the URL asks for `collapse=1` (then one row per story)."""
     engine = get_engine()
     collapse = (request.args.get("collapse") or "").strip()
-    req = search_request(request.args, page=1, per_page=CSV_PAGE, **({} if collapse else {"collapse": False}))
-    if req.collapse:
-        rows = _story_rows(engine, req)
-    else:
-        matching = engine.matching(req)  # a bad parameter is a 400 before any byte is sent
-        rows = _article_rows(matching)
-    response = Response(stream_with_context(csv_rows(rows)), mimetype="text/csv")
+    req = search_request(request.args, page=1, per_page=CSV_PAGE, deadline=export_deadline(),
+                         **({} if collapse else {"collapse": False}))
+    release = get_limits().take()  # exports run in a heavy slot, held until the last byte is sent
+    try:
+        if req.collapse or not hasattr(engine, "matching"):
+            rows = _story_rows(engine, req)
+        else:  # matched and ordered before any byte is sent: a bad parameter is a 400, a costly one a 503
+            matching = engine.matching(req)
+            rows = _article_rows(matching.searcher, matching.order(len(matching.everything)))
+        response = Response(stream_with_context(csv_rows(rows)), mimetype="text/csv")
+    except BaseException:
+        release()
+        raise
+    response.call_on_close(release)
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = content_disposition("attachment", req.query, "csv")
     return response
@@ -72,10 +81,14 @@ class Row:
     score: float | None
 
 
-def _article_rows(matching) -> Iterator[Row]:
+def export_deadline() -> float:
+    """The seconds an export's search may take: ten times a page's, as it reads every match."""
+    return min(MAX_DEADLINE, 10 * float(current_app.config["DEADLINE"]))
+
+
+def _article_rows(searcher, ordered) -> Iterator[Row]:
     """Every article a search matches, in its order, read from the stored fields one at a time."""
-    searcher = matching.searcher
-    for docnum, score in matching.order(len(matching.everything)):
+    for docnum, score in ordered:
         a = stored_article(searcher.stored_fields(docnum))
         yield Row(a.id, a.title, a.date, a.source, a.authors, a.column, a.url, 0,
                   None if score is None else round(score, 4))
@@ -109,7 +122,7 @@ def content_disposition(kind: str, query: str, ext: str) -> str:
 @bp.get("/feeds/search.atom")
 def search_feed() -> Response:
     """The newest FEED_SIZE matching articles, newest first, whatever sort or page was asked."""
-    result = get_engine().search(search_request(request.args, sort="newest", page=1, per_page=FEED_SIZE))
+    result = run_search(get_engine(), search_request(request.args, sort="newest", page=1, per_page=FEED_SIZE))
     state = SearchState.of(request.args, result.request)
     args = state.query_args(paging=False, sort=False)
     query = "?" + urlencode(args, doseq=True) if args else ""

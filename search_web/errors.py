@@ -2,7 +2,8 @@
 with the search box (the query kept) elsewhere; a refused search shows on the search page itself
 (`search_web.pages`).
 
-Bad parameters are 400, unknown articles and URLs 404, a missing index 503; anything
+Bad parameters are 400, unknown articles and URLs 404, a missing index, a search that ran out of
+time (`SearchTooCostly`) and heavy work with every slot taken (`search_web.limits.Busy`) 503; anything
 unexpected is logged and answered with a plain 500 that shows no internals.
 """
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadRequest
+from indexer.search import BadRequest, SearchTooCostly
 from indexer.store import NoIndex
+from search_web.limits import RETRY_AFTER, Busy
 from search_web.params import SearchState
 
 TITLES = {400: "请求参数有误", 404: "找不到页面", 405: "不支持这种请求", 503: "暂时无法搜索",
@@ -42,6 +44,14 @@ def _bad_request(exc: BadRequest) -> Response:
     return error_response(400, str(exc))
 
 
+def _too_costly(exc: SearchTooCostly) -> Response:
+    return error_response(503, str(exc))
+
+
+def _busy(exc: Busy) -> Response:
+    return error_response(503, exc.message, {"Retry-After": str(RETRY_AFTER)})
+
+
 def _no_index(exc: NoIndex) -> Response:
     return error_response(503, str(exc) if wants_json() else DEFAULT_TEXT[503],
                           {"Retry-After": "30"})
@@ -64,6 +74,8 @@ def _unexpected(exc: Exception) -> Response:
 
 def register(app: Flask) -> None:
     app.register_error_handler(BadRequest, _bad_request)
+    app.register_error_handler(SearchTooCostly, _too_costly)
+    app.register_error_handler(Busy, _busy)
     app.register_error_handler(NoIndex, _no_index)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
 
 from indexer.concordance import SORTS, concordance, options
-from search_web.api import content_disposition
+from search_web.api import content_disposition, export_deadline
 from search_web.engine import get_engine
 from search_web.exports import csv_table
+from search_web.limits import get_limits
 from search_web.params import SearchState, search_request
 from search_web.view import Chart, _bars, _url, article_url, search_url
 
@@ -27,8 +28,12 @@ SORT_LABELS = {"date": "日期", "source": "来源", "left": "左侧上下文", 
 def _concordance():
     """(the Concordance, the search state) for the URL's parameters; raises BadRequest."""
     width, sort = options(request.args.get("width"), request.args.get("sort"))
-    req = search_request(request.args, sort=None, page=None, per_page=None)
-    return concordance(get_engine(), req, width=width, sort=sort), SearchState.of(request.args, req)
+    req = search_request(request.args, sort=None, page=None, per_page=None, deadline=export_deadline())
+    release = get_limits().take()  # the concordance reads up to thousands of articles: a heavy slot
+    try:
+        return concordance(get_engine(), req, width=width, sort=sort), SearchState.of(request.args, req)
+    finally:
+        release()
 
 
 def concordance_args(state: SearchState, width: int | None = None, sort: str | None = None) -> dict:

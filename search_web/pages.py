@@ -17,6 +17,7 @@ from indexer.search import BadRequest, SearchRequest
 from search_web import advanced, chinese
 from search_web.alternatives import facets_with_alternatives
 from search_web.engine import get_engine
+from search_web.limits import run_search
 from search_web.params import SearchState, search_request
 from search_web.view import SearchView, article_url, export_links, search_url, shorten
 
@@ -39,7 +40,7 @@ def search() -> str | tuple[str, int]:
         return render_template("search.html", result=None, view=None, state=state, error=str(exc),
                                exports=[], home=False, advanced_here=True, canonical=canonical), 400
     engine = get_engine()
-    result = engine.search(req)
+    result = run_search(engine, req)
     state = SearchState.of(args, req)
     home = not request.args
     view = SearchView(result, state, facets_with_alternatives(engine, result))

@@ -1056,3 +1056,29 @@ def test_concordance_refuses_bad_parameters_in_chinese(client):
     assert "1 到 200" in doc.cssselect(".error-message")[0].text
     assert "date" in api(client, "/api/concordance.csv?q=环境&sort=x", 400)["error"]
     assert api(client, "/api/concordance?from=2024-13", 400)["error"]
+
+
+# ------------------------------------------------------------------------ costly searches
+
+
+def test_a_too_costly_search_is_a_503_in_chinese(client):
+    costly = " OR ".join(f"词{i}" for i in range(120))  # 120 clauses on pages of 1,000: over the budget
+    r = client.get("/api/search?" + urlencode({"q": costly, "per_page": 1000}))
+    assert r.status_code == 503 and set(r.get_json()) == {"error"}
+    assert "代价过高" in r.get_json()["error"]
+    r = client.get("/?" + urlencode({"q": costly, "per_page": 1000}))
+    assert r.status_code == 503 and r.mimetype == "text/html"
+    doc = lxml.html.fromstring(r.get_data(as_text=True))
+    assert "代价过高" in doc.cssselect(".error-message")[0].text and doc.get_element_by_id("q").get("value") == costly
+    assert client.get("/api/search?q=环境").status_code == 200  # the next search is served as ever
+
+
+def test_the_deadline_is_the_servers_to_set(tmp_path):
+    app = create_app({"INDEX_DIR": build_index(tmp_path), "DEADLINE": 1e-9})  # every search runs out of time
+    client = app.test_client()
+    for url in ("/api/search?q=环境", "/api/search.csv?q=环境", "/feeds/search.atom?q=环境"):
+        r = client.get(url)
+        assert r.status_code == 503 and "秒的时限" in r.get_json()["error"], url
+    assert "秒的时限" in client.get("/?q=环境").get_data(as_text=True)
+    relaxed = create_app({"INDEX_DIR": tmp_path / "index", "DEADLINE": 30}).test_client()
+    assert relaxed.get("/api/search?q=环境&deadline=0.000001").status_code == 200  # not a URL parameter

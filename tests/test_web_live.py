@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
@@ -101,3 +102,49 @@ def test_csv_streams_every_article_past_ten_thousand(tmp_path):
             rows = r.read().decode("utf-8-sig").split("\r\n")
     assert rows[0].startswith("id,title") and rows[-1] == ""
     assert len(rows) - 2 == n and len({row.split(",")[0] for row in rows[1:-1]}) == n
+
+
+def test_cheap_searches_are_answered_while_heavy_exports_run(tmp_path, monkeypatch):
+    """Fair service (search_web.limits): with one heavy slot, one slow export streams, the other
+    exports are told at once to come back later, and ordinary searches are all answered while
+    the export is still streaming. Ordering, not timing, is asserted: the exports here sleep."""
+    import time
+
+    import search_web.api
+
+    real_rows = search_web.api._article_rows
+
+    def slow_rows(searcher, ordered):
+        for row in real_rows(searcher, ordered):
+            time.sleep(0.4)  # 24 rows: about ten seconds of a thread held, no CPU used
+            yield row
+
+    monkeypatch.setattr(search_web.api, "_article_rows", slow_rows)
+    app = create_app({"INDEX_DIR": build_index(tmp_path), "HEAVY_SLOTS": 1})
+    heavy: list[tuple[int, float, str]] = []
+
+    def export() -> None:
+        try:
+            with urllib.request.urlopen(f"{url}/api/search.csv?q={quote('环境')}", timeout=120) as r:
+                body = r.read()
+                heavy.append((r.status, time.monotonic(), body.decode("utf-8-sig")))
+        except urllib.error.HTTPError as exc:
+            heavy.append((exc.code, time.monotonic(), exc.headers.get("Retry-After") or ""))
+
+    with live_server(app, threads=4) as url:
+        exports = [threading.Thread(target=export) for _ in range(5)]
+        for t in exports:
+            t.start()
+        time.sleep(1.5)  # the exports have arrived: one streams, the others were refused
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            light = list(pool.map(lambda q: fetch(f"{url}/api/search?q={quote(q)}")[0], ["环境", "空气质量", "报告"] * 5))
+        light_done = time.monotonic()
+        for t in exports:
+            t.join(timeout=120)
+    assert light == [200] * 15
+    done = [(when, body) for status, when, body in heavy if status == 200]
+    refused = [retry for status, _, retry in heavy if status == 503]
+    assert len(done) >= 1 and len(refused) >= 1 and len(done) + len(refused) == 5
+    assert all(retry.isdigit() for retry in refused)  # Retry-After: come back shortly
+    assert all(body.count("\r\n") == 24 + 1 for _, body in done)  # the export that ran is whole
+    assert light_done < min(when for when, _ in done)  # every cheap search answered while it streamed
