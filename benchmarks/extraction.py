@@ -74,7 +74,11 @@ def _by_site(folder: Path, name: str) -> dict[str, Article]:
         if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.suffix.lower() not in (".json", ".jsonl"):
             rel = path.relative_to(folder).as_posix()
             articles += [a for a in extract_file(path.read_bytes(), rel) if isinstance(a, Article)]
-    return {a.id: a for a in clean_by_site(articles, source=name)}
+    cleaned = clean_by_site(articles, source=name)
+    lines = sum(a.body.count("\n") - c.body.count("\n") for a, c in zip(articles, cleaned))
+    changed = sum(a is not c for a, c in zip(articles, cleaned))
+    print(f"{name}: site learning removed {lines} lines from {changed} of {len(articles)} articles")
+    return {a.id: a for a in cleaned}
 
 
 def _norm(text: str | None) -> str:
