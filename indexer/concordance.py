@@ -187,9 +187,8 @@ def concordance(engine, request: SearchRequest, width: int = DEFAULT_WIDTH, sort
     total = 0
     searcher = matching.searcher
     stopped = False
-    deadline = matching.deadline.at
     for read, docnum in enumerate(ordered):
-        if deadline is not None and time.monotonic() > deadline:
+        if matching.deadline.passed():
             ordered, stopped = ordered[:read], True  # the deadline passed: what was read so far
             break
         found = article_lines(stored_article(searcher.stored_fields(docnum)), parsed, width)

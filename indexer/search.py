@@ -87,14 +87,15 @@ class SearchEngine:
     def matching(self, request: SearchRequest) -> Matching:
         """The articles a request matches, and their order (`Matching.order`): what a search
         page, an export or the concordance (`indexer.concordance`) goes through."""
-        deadline = Deadline(request.query, request.deadline or self.deadline)
         parsed = parse_query(request.query)
         within_clauses = sum(len(parse_query(w).positive) for w in request.within)
         check_budget(request, len({clause_key(c) for c in parsed.positive}) + within_clauses)
         gen, searcher = self._live.searcher()
+        stories = self._story_ids(gen)
+        # the clock starts once the index is open: opening a new generation is not the query's cost
+        deadline = Deadline(request.query, request.deadline or self.deadline)
         exact = ExactPostings(searcher)
         exact.check = deadline.check  # every phrase lookup, segment by segment
-        stories = self._story_ids(gen)
         narrow = self._within(gen.columns, exact, request, deadline.check)
         if nothing_searchable(request.query, parsed):  # only punctuation: finds nothing (notice says why)
             narrow = gen.columns.live_docs[:0]
@@ -322,15 +323,21 @@ def check_budget(request: SearchRequest, clauses: int) -> None:
 
 
 class Deadline:
-    """The moment a search must stop by: `check` raises `SearchTooCostly` once it has passed
-    (None: no deadline). Called in the loops whose work grows with the query and the index."""
+    """How long a search may compute: `check` raises `SearchTooCostly` once the thread running
+    it has spent `seconds` of processor time since it began (None: no limit). Processor time,
+    not the wall clock: a query is too costly by the work it takes, not because the machine is
+    busy with other things (or this thread waited for others). Called in the loops whose work
+    grows with the query and the index."""
 
     def __init__(self, query: str, seconds: float | None) -> None:
         self.query, self.seconds = query, seconds
-        self.at = None if seconds is None else time.monotonic() + seconds
+        self.at = None if seconds is None else time.thread_time() + seconds
+
+    def passed(self) -> bool:
+        return self.at is not None and time.thread_time() > self.at
 
     def check(self) -> None:
-        if self.at is not None and time.monotonic() > self.at:
+        if self.passed():
             raise SearchTooCostly(self.query, f"超过了 {self.seconds:g} 秒的时限")
 
 
