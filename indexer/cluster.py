@@ -30,6 +30,7 @@ HTTP_PORT, TRANSPORT_PORT = 9200, 9300
 HEAP = ("-Xms256m", "-Xmx512m")  # per node: the machine is small and shared
 START_TIMEOUT = 300.0  # seconds for every node to join (first JIT-cold start on a busy 2-core box)
 STOP_TIMEOUT = 60.0
+_CHILDREN: dict[int, subprocess.Popen] = {}  # nodes this process started, reaped when stopped
 
 
 class ClusterError(RuntimeError):
@@ -175,6 +176,7 @@ def start(nodes: int = 3, data: Path | str | None = None, *, http_port: int = HT
         with open(home / "node.log", "ab") as log:
             proc = subprocess.Popen(command, cwd=home, stdin=subprocess.DEVNULL, stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
+        _CHILDREN[proc.pid] = proc
         state["nodes"].append({"name": name, "http": http_port + i, "transport": transport_port + i,
                                "pid": proc.pid, "log": str(home / "node.log")})
     _write_state(data, state)
@@ -244,14 +246,18 @@ def stop_node(pid: int, timeout: float = STOP_TIMEOUT) -> None:
             return
         except PermissionError:
             os.kill(pid, sig)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+        proc = _CHILDREN.get(pid)
+        if proc is not None:
             try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    return
-            except ChildProcessError:  # not our child: poll
-                if not _alive(pid):
-                    return
+                proc.wait(wait)
+                del _CHILDREN[pid]
+                return
+            except subprocess.TimeoutExpired:
+                continue
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:  # started by another process: poll
+            if not _alive(pid):
+                return
             time.sleep(0.2)
 
 

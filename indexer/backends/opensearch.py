@@ -25,6 +25,7 @@ library; the hosts of the URL are tried in turn, so a search survives a node goi
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -36,7 +37,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from indexer import store, variants
+import numpy as np
+
+from indexer import dedup, store, variants
 from indexer.analysis import fold, query_words, units, word_counts
 from indexer.article import Article, split_sources
 from indexer.request import SearchRequest
@@ -46,6 +49,7 @@ BULK_DOCS = 500  # articles a bulk request
 MAX_ID_BYTES = 512  # OpenSearch's limit for a document _id
 FACET_SHARD_SIZE = 10_000  # per-shard terms looked at: facet counts exact below this many values
 TIMEOUT = 60.0
+SHARD_RETRIES = 5  # a search missing shards is asked again this often
 
 
 class OpenSearchError(RuntimeError):
@@ -139,10 +143,22 @@ def content_hash(article: Article) -> str:
                           .encode("utf-8")).hexdigest()
 
 
+def signature(article: Article) -> np.ndarray | None:
+    """The article's near-duplicate signature (`indexer.dedup`); None when too short to judge."""
+    sig = dedup.body_signature(fold(article.body))
+    return None if (sig == np.iinfo(np.uint32).max).all() else sig
+
+
+def bands(sig: np.ndarray) -> list[str]:
+    """The signature's LSH band keys: articles sharing one are compared (`indexer.dedup`)."""
+    return [f"{b}:{sig[b * dedup.ROWS:(b + 1) * dedup.ROWS].tobytes().hex()}" for b in range(dedup.BANDS)]
+
+
 def document(article: Article, story: str, seq: int) -> dict:
     """The indexed document of one article."""
     sources = article.sources
     date = article.date
+    sig = signature(article)
     return {
         "id": article.id, "title": article.title, "date": date, "source": article.source,
         "sources": sources, "authors": list(article.authors), "url": article.url, "column": article.column,
@@ -154,6 +170,8 @@ def document(article: Article, story: str, seq: int) -> dict:
         "column_f": fold(article.column).strip() if article.column else None,
         "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
         "story": story, "hash": content_hash(article), "seq": seq,
+        "sig": None if sig is None else base64.b64encode(sig.tobytes()).decode("ascii"),
+        "bands": [] if sig is None else bands(sig),
     }
 
 
@@ -172,6 +190,7 @@ MAPPING = {
         "sources_f": _KEYWORD, "authors_f": _KEYWORD, "column_f": _KEYWORD,
         "day": {"type": "date", "format": "yyyy-MM-dd"}, "year": _KEYWORD, "month": _KEYWORD,
         "story": _KEYWORD, "hash": _KEYWORD, "seq": {"type": "long"},
+        "sig": {"type": "binary"}, "bands": _KEYWORD,
     },
 }
 SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
@@ -259,12 +278,20 @@ class OpenSearchEngine:
     # -- plumbing
 
     def _search(self, body: dict) -> dict:
-        try:
-            return self.client.request("POST", f"/{self.name}/_search", body)
-        except OpenSearchError as exc:
-            if exc.status == 404:
-                raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first") from None
-            raise
+        """One search request; a partial answer (a shard copy lost mid-search, as when a node
+        goes down) is asked again, never returned: totals must be whole."""
+        for attempt in range(SHARD_RETRIES + 1):
+            try:
+                found = self.client.request("POST", f"/{self.name}/_search", body)
+            except OpenSearchError as exc:
+                if exc.status == 404:
+                    raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first") from None
+                raise
+            shards = found.get("_shards") or {}
+            if not shards.get("failed") and shards.get("successful", 0) == shards.get("total", 0):
+                return found
+            time.sleep(0.2 * (attempt + 1))
+        raise OpenSearchError(f"only {shards.get('successful')} of {shards.get('total')} shards answered")
 
     def live_index(self) -> str | None:
         """The physical index the alias points to (None: no index yet)."""
@@ -393,9 +420,13 @@ class OpenSearchEngine:
         years: dict[str, int] = {}
         for m, c in months:
             years[m[:4]] = years.get(m[:4], 0) + c
+        decades: dict[str, int] = {}
+        for y, c in years.items():
+            decades[y[:3] + "0s"] = decades.get(y[:3] + "0s", 0) + c
+        facets["decade"] = [FacetValue(d, c) for d, c in sorted(decades.items(), reverse=True)]
         facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
         facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
-        truncated["year"] = truncated["month"] = False
+        truncated["decade"] = truncated["year"] = truncated["month"] = False
         hints = _hints(unknown)
         found_suggestions: list[Suggestion] = []
         if total < FEW and parsed.positive:
@@ -626,11 +657,14 @@ class OpenSearchEngine:
         top = self._search({"size": 0, "aggs": {"m": {"max": {"field": "seq"}}}})["aggregations"]["m"]["value"] or 0
         batch: list[dict] = []
         report.added = report.updated = report.unchanged = 0
+        changed = [(a, s) for a, s in articles if known.get(a.id) != content_hash(a)]
+        stories = self._existing_stories(changed)
         for n, (article, story) in enumerate(articles):
             h = content_hash(article)
             if known.get(article.id) == h:
                 report.unchanged += 1
                 continue
+            story = stories.get(story, story)
             if article.id in known:
                 report.updated += 1
             else:
@@ -650,6 +684,29 @@ class OpenSearchEngine:
         recorded = list(dict.fromkeys([*(meta.get("sources") or []), *(str(Path(p).resolve()) for p in report.sources)]))
         self._put_meta(physical, report, sources=recorded)
         return report
+
+    def _existing_stories(self, changed: list[tuple[Article, str]]) -> dict[str, str]:
+        """batch story → the story of an indexed article it repeats (its near-duplicate by
+        `indexer.dedup`'s signature and threshold, found through the LSH band keys)."""
+        groups: dict[str, list[np.ndarray]] = {}
+        for article, story in changed:
+            sig = signature(article)
+            if sig is not None:
+                groups.setdefault(story, []).append(sig)
+        out: dict[str, str] = {}
+        for story, sigs in groups.items():
+            keys = list(dict.fromkeys(k for sig in sigs for k in bands(sig)))
+            found = self._search({"size": 50, "_source": ["sig", "story"], "query": {"terms": {"bands": keys}},
+                                  "sort": [{"seq": "asc"}]})
+            for h in found["hits"]["hits"]:
+                raw = h["_source"].get("sig")
+                if not raw:
+                    continue
+                other = np.frombuffer(base64.b64decode(raw), dtype=np.uint32)
+                if any(dedup.similarity(other, sig) >= dedup.THRESHOLD for sig in sigs):
+                    out[story] = h["_source"]["story"]
+                    break
+        return out
 
     def _meta(self, physical: str) -> dict:
         got = self.client.request("GET", f"/{physical}/_mapping", ok404=True) or {}

@@ -1,0 +1,300 @@
+"""The OpenSearch backend against the embedded index, on a real 3-node local cluster.
+
+A session fixture starts the cluster with `indexer.cluster.start` (Java 17 and Maven are needed:
+the first run resolves OpenSearch from Maven Central); without them the fixture FAILS, it does not
+skip. Every search below runs on both backends over the demo articles and must agree: totals,
+stories, the very set of matching articles, facet counts, pages. The last test stops a node under
+search load and checks no search is lost or wrong.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from helpers import DEMO_ARTICLES
+
+from indexer import cluster
+from indexer.backends import open_engine
+from indexer.backends.opensearch import OpenSearchEngine
+from indexer.search import SearchEngine, SearchRequest
+
+NODES = 3
+
+
+@pytest.fixture(scope="session")
+def local_cluster(tmp_path_factory):
+    """A 3-node cluster on free local ports, stopped at the end: its state (`cluster.start`)."""
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"the cluster tests need {' and '.join(missing)} (Debian: openjdk-17-jdk-headless maven)")
+    data = tmp_path_factory.mktemp("cluster")
+    http, transport = cluster.free_ports(NODES)
+    state = cluster.start(NODES, data, http_port=http, transport_port=transport)
+    yield state
+    cluster.stop(data)
+
+
+@pytest.fixture(scope="session")
+def cluster_url(local_cluster) -> str:
+    return cluster.url_of(local_cluster)
+
+
+@pytest.fixture(scope="session")
+def engines(cluster_url, demo_index):
+    """{"embedded": SearchEngine, "opensearch": OpenSearchEngine} over the same demo articles."""
+    remote = open_engine(f"{cluster_url}/oracle")
+    assert isinstance(remote, OpenSearchEngine)
+    report = remote.rebuild([DEMO_ARTICLES])
+    assert report.articles > 80
+    return {"embedded": SearchEngine(demo_index), "opensearch": remote}
+
+
+def both(engines, **params):
+    request = SearchRequest.create(**params)
+    return engines["embedded"].search(request), engines["opensearch"].search(request)
+
+
+def every_id(engine, **params) -> list[str]:
+    result = engine.search(SearchRequest.create(per_page=1000, collapse=False, **params))
+    assert len(result.hits) == result.total
+    return sorted(h.id for h in result.hits)
+
+
+def facet_counts(result) -> dict:
+    return {name: sorted((v.value, v.count, v.selected) for v in values) for name, values in result.facets.items()}
+
+
+QUERIES = [
+    "",  # everything
+    "生态环境",  # Simplified query, Traditional text
+    "生態環境部",
+    '"生态环境部"',
+    "「環境保護」",
+    "行政院",
+    "行政院 -公告",
+    "title:环境",
+    "author:龚照胜",
+    "source:金融监督管理委员会",
+    "保险 OR 工程",
+    "信息",  # the other strait's wording (資訊) is found too
+    '"環境 保護"',  # whitespace inside a phrase does not count
+    "环境保护 工作",
+    "OECD",  # Latin words, case folded, whole
+    "oecd",
+    "dioxin",
+    "dibenzo",  # a whole word: not inside dibenzofuran
+    "0910027650",  # digits
+    "gov.tw",
+    '"中華民國94年"',
+    "台湾",
+    "臺灣",
+    "不存在的词语组合",
+    "!!!",  # nothing searchable
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_articles_found_by_both_backends(engines, query):
+    embedded, remote = both(engines, query=query, per_page=1000, collapse=False)
+    assert remote.total == embedded.total
+    assert sorted(h.id for h in remote.hits) == sorted(h.id for h in embedded.hits)
+    assert facet_counts(remote) == facet_counts(embedded)
+    assert remote.variants == embedded.variants
+    assert remote.notice == embedded.notice
+
+
+def test_traditional_and_simplified_find_the_same_articles(engines):
+    remote = engines["opensearch"]
+    simplified = every_id(remote, query='"生态环境部"')
+    assert simplified and simplified == every_id(remote, query='"生態環境部"')
+    assert every_id(remote, query="台湾") == every_id(remote, query="臺灣")
+
+
+def test_phrases_are_exact(engines):
+    remote = engines["opensearch"]
+    # consecutive characters, whatever punctuation or spaces stand between them
+    assert every_id(remote, query='"環境 保護"') == every_id(remote, query='"环境保护"')
+    # characters present but apart are no phrase
+    for engine in engines.values():
+        assert every_id(engine, query='"部生態"') == []
+
+
+@pytest.mark.parametrize("params", [
+    {"sources": ["生态环境部"]},  # a Simplified filter value selects the Traditional one
+    {"sources": ["公共工程委員會", "經濟部"]},
+    {"authors": ["郭瑤琪"]},
+    {"columns": ["處分"]},
+    {"date_from": "2005-01", "date_to": "2005-06"},
+    {"date_from": "民國94年"},
+    {"query": "行政院", "sources": ["公共工程委員會"], "date_to": "2005"},
+    {"sources": ["央视"]},  # names no value: hints and a notice
+])
+def test_filters_agree(engines, params):
+    embedded, remote = both(engines, per_page=1000, collapse=False, **params)
+    assert remote.total == embedded.total
+    assert sorted(h.id for h in remote.hits) == sorted(h.id for h in embedded.hits)
+    assert facet_counts(remote) == facet_counts(embedded)
+    assert remote.notice == embedded.notice
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_pages_and_totals_agree(engines, sort):
+    seen: list[str] = []
+    for page in (1, 2, 3, 10):
+        embedded, remote = both(engines, query="行政院", sort=sort, page=page, per_page=10)
+        assert (remote.total, remote.stories, remote.pages) == (embedded.total, embedded.stories, embedded.pages)
+        assert len(remote.hits) == len(embedded.hits)
+        seen += [h.id for h in remote.hits]
+        if sort != "relevance":  # by date: the same order (ties by load order)
+            assert [h.date for h in remote.hits] == [h.date for h in embedded.hits]
+    assert len(seen) == len(set(seen))  # no article on two pages
+
+
+def test_hits_are_marked_like_the_embedded_engine(engines):
+    embedded, remote = both(engines, query='"生態環境部"')
+    assert remote.hits[0].id == embedded.hits[0].id
+    assert "<mark>" in remote.hits[0].snippet
+    assert remote.hits[0].snippet == embedded.hits[0].snippet
+    assert remote.hits[0].title_html == embedded.hits[0].title_html
+
+
+def test_show_and_stats_agree(engines):
+    embedded, remote = engines["embedded"], engines["opensearch"]
+    ids = every_id(embedded, query="")
+    for article_id in (ids[0], ids[len(ids) // 2], ids[-1]):
+        assert remote.article(article_id) == embedded.article(article_id)
+    assert remote.article("no-such-article") is None
+    e, r = embedded.stats(), remote.stats()
+    assert r["articles"] == e["articles"]
+    assert r["date_range"] == e["date_range"]
+    assert r["top_sources"] == e["top_sources"]
+    assert r["top_authors"] == e["top_authors"]
+
+
+def test_cli_on_the_cluster(cluster_url, engines, tmp_path):
+    from cli import cli
+
+    runner = CliRunner()
+    url = f"{cluster_url}/oracle"
+    out = runner.invoke(cli, ["--index", url, "search", "生态环境", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["total"] == engines["embedded"].search(SearchRequest.create("生态环境")).total
+    shown = runner.invoke(cli, ["--index", url, "show", "mee-2024-02-05-party-building.txt", "--format", "json"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["source"] == "生態環境部"
+    status = runner.invoke(cli, ["cluster", "status", "--format", "json", "--data", str(tmp_path)])
+    assert status.exit_code == 1  # no cluster was started from that folder
+    refused = runner.invoke(cli, ["--index", url, "export"])
+    assert refused.exit_code == 1 and "OpenSearch" in refused.output
+
+
+def test_cluster_status_lists_every_node(local_cluster):
+    info = cluster.status(local_cluster["data"])
+    assert info["url"] == cluster.url_of(local_cluster)
+    assert [n["up"] for n in info["nodes"]] == [True] * NODES
+    assert info["health"] == "green"
+
+
+def test_rebuild_switches_the_alias_and_drops_the_old_index(cluster_url, tmp_path, write_jsonl_file):
+    engine = open_engine(f"{cluster_url}/switch")
+    first = engine.rebuild([write_jsonl_file(tmp_path / "a", 3)])
+    assert engine.live_index() == first.generation and engine.article_count() == 3
+    second = engine.rebuild([write_jsonl_file(tmp_path / "b", 5)])
+    assert engine.live_index() == second.generation != first.generation
+    assert engine.article_count() == 5
+    indices = engine.client.request("GET", "/_cat/indices/switch-*", params={"format": "json"})
+    assert [row["index"] for row in indices] == [second.generation]
+
+
+def test_ingest_adds_new_and_skips_unchanged(cluster_url, tmp_path, write_jsonl_file):
+    engine = open_engine(f"{cluster_url}/upsert")
+    engine.rebuild([write_jsonl_file(tmp_path / "a", 3)])
+    report = engine.ingest([write_jsonl_file(tmp_path / "b", 4)])
+    assert (report.added, report.unchanged) == (1, 3)
+    assert engine.article_count() == 4
+    changed = write_jsonl_file(tmp_path / "c", 4, body="改写后的正文")
+    report = engine.ingest([changed])
+    assert (report.added, report.updated) == (0, 4)
+    assert engine.search(SearchRequest.create('"改写后的正文"')).total == 4
+
+
+@pytest.fixture
+def write_jsonl_file():
+    def write(folder, n, body="正文内容"):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "articles.jsonl"
+        with open(path, "w", encoding="utf-8") as f:
+            for i in range(n):
+                f.write(json.dumps({"id": f"a{i}", "title": f"标题{i}", "date": f"2024-01-{i + 1:02d}",
+                                    "source": "测试社", "body": f"{body}第{i}篇。"}, ensure_ascii=False) + "\n")
+        return folder
+    return write
+
+
+def test_reposts_collapse_like_the_embedded_index(cluster_url, tmp_path):
+    """A repost ingested later joins the story of the article it repeats, on both backends."""
+    import random
+
+    from indexer.ingest import run_ingest
+
+    rng = random.Random(5)
+    chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
+    bodies = ["".join(rng.choice(chars) for _ in range(300)) for _ in range(3)]
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    with open(first / "a.jsonl", "w", encoding="utf-8") as f:
+        for i, body in enumerate(bodies):
+            f.write(json.dumps({"id": f"r{i}", "title": f"原文{i}", "date": "2024-03-0" + str(i + 1),
+                                "body": body}, ensure_ascii=False) + "\n")
+    with open(later / "b.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "repost", "title": "转载", "date": "2024-03-09", "body": bodies[0]},
+                           ensure_ascii=False) + "\n")
+    remote = open_engine(f"{cluster_url}/reposts")
+    remote.rebuild([first])
+    remote.ingest([later])
+    folder = tmp_path / "embedded"
+    run_ingest(folder, [first], rebuild=True)
+    run_ingest(folder, [later])
+    with SearchEngine(folder) as embedded:
+        for engine in (embedded, remote):
+            result = engine.search(SearchRequest.create("", sort="oldest"))
+            assert (result.total, result.stories) == (4, 3)
+            assert [h.duplicates for h in result.hits] == [1, 0, 0]
+            assert engine.search(SearchRequest.create("", story="repost")).total == 2
+
+
+def test_searches_survive_a_node_going_down(local_cluster, engines):
+    """Last: stops one node. Every index has one replica on 3 nodes, so each search under load,
+    while the node goes down and after, gives the full answer from the remaining copies."""
+    remote = engines["opensearch"]
+    expected = remote.search(SearchRequest.create("行政院", per_page=5)).total
+    results: list[int] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def load():
+        deadline = time.monotonic() + 120
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                results.append(remote.search(SearchRequest.create("行政院", per_page=5)).total)
+            except Exception as exc:  # noqa: BLE001 (the test reports any failure)
+                errors.append(repr(exc))
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    time.sleep(1.0)
+    victim = local_cluster["nodes"][-1]
+    cluster.stop_node(victim["pid"])
+    time.sleep(3.0)
+    stop.set()
+    thread.join()
+    assert not errors
+    assert results and set(results) == {expected}
+    after = cluster.status(local_cluster["data"])
+    assert [n["up"] for n in after["nodes"]] == [True] * (NODES - 1) + [False]
+    assert remote.search(SearchRequest.create("行政院", per_page=5)).total == expected
