@@ -377,17 +377,29 @@ def stats(ctx, fmt):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=click.IntRange(0, 65535), show_default=True)
 @click.option("--threads", default=8, type=click.IntRange(1, 64), show_default=True)
+@click.option("--base-url", default=None, metavar="URL",
+              help="The public address (https://news.example.org) that redirects and feed links use; "
+                   "without it redirects are relative and feeds link to the address served on.")
+@click.option("--deadline", default=2.0, show_default=True, type=click.FloatRange(0, 600, min_open=True),
+              metavar="SECONDS", help="Seconds a search may take; a costlier one stops with a 503 saying so.")
 @click.pass_context
-def serve(ctx, host, port, threads):
+def serve(ctx, host, port, threads, base_url, deadline):
     """The search page and JSON API on waitress; picks up rebuilt indexes without a restart."""
     from search_web import create_app
     from search_web.server import CannotListen, make_server
+    from search_web.urls import bound_url, check_base_url
 
-    app = create_app({"INDEX_DIR": ctx.obj["index"]})
+    try:
+        base_url = check_base_url(base_url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    app = create_app({"INDEX_DIR": ctx.obj["index"], "BASE_URL": base_url, "DEADLINE": deadline,
+                      "HEAVY_SLOTS": max(1, threads // 4)})  # exports and concordances leave threads free
     try:
         server = make_server(app, host=host, port=port, threads=threads)
     except CannotListen as exc:
         _fail(str(exc))
+    app.config["BOUND_URL"] = bound_url(host, getattr(server, "effective_port", port))
     click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
     server.run()
 
@@ -523,7 +535,6 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
     if conc.per_year:
         click.echo("")
         click.echo("per year: " + ", ".join(f"{y or 'undated'} ({c})" for y, c in conc.per_year))
-
 
 
 # ------------------------------------------------------------- the archivist's desk: saved, alerts, variants

@@ -117,11 +117,12 @@ def search_url(base: str, query: str, **params) -> str:
 
 
 @contextlib.contextmanager
-def served(index: Path, log: Path):
-    """`cli.py serve` on a free port, until /healthz answers; yields the base URL; stops it after."""
+def served(index: Path, log: Path, *options: str):
+    """`cli.py serve` on a free port (with more `options`), until /healthz answers; yields the base
+    URL; stops it after."""
     port = free_port()
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cli_args(index, "serve", "--host", "127.0.0.1", "--port", str(port)),
+        proc = subprocess.Popen(cli_args(index, "serve", "--host", "127.0.0.1", "--port", str(port), *options),
                                 stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from helpers import REPO, cli_args, get_json, ok, served, write_jsonl
+from helpers import REPO, cli, cli_args, get_json, ok, served, write_jsonl
 
 from search_web.server import percent_encode_request_line
 
@@ -83,3 +83,33 @@ def test_a_taken_port_is_one_line_and_exit_1(index):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error: cannot listen on 127.0.0.1:") and "in use" in lines[0]
+
+
+def test_feed_links_and_redirects_come_from_the_base_url_never_the_host_header(index, tmp_path):
+    def raw(base: str, target: bytes) -> tuple[bytes, bytes]:
+        host = urlsplit(base)
+        with socket.create_connection((host.hostname, host.port), timeout=30) as s:
+            s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        return head, body
+
+    with served(index, tmp_path / "serve.log") as base:
+        head, body = raw(base, b"/feeds/search.atom?q=" + quote("行政院").encode())
+        assert b"evil" not in body and f"{base}/articles/".encode() in body  # the address it serves on
+        head, _ = raw(base, b"/articles//r2?q=x")
+        assert b"\r\nLocation: /articles/r2?q=x\r\n" in head  # relative
+    with served(index, tmp_path / "serve2.log", "--base-url", "https://news.example.org/wensou") as base:
+        head, body = raw(base, b"/feeds/search.atom?q=" + quote("行政院").encode())
+        assert b"evil" not in body and b"https://news.example.org/wensou/articles/" in body
+        head, _ = raw(base, b"/articles//r2?q=x")
+        assert b"\r\nLocation: https://news.example.org/wensou/articles/r2?q=x\r\n" in head
+
+
+def test_serve_takes_a_deadline_and_refuses_a_meaningless_one(index, tmp_path):
+    assert cli(index, "serve", "--deadline", "0").returncode == 2
+    assert cli(index, "serve", "--base-url", "javascript:alert(1)").returncode == 2
+    with served(index, tmp_path / "serve.log", "--deadline", "30") as base:
+        assert get_json(f"{base}/api/search?q={quote('行政院')}")[1]["total"] == 1
