@@ -293,7 +293,10 @@ def affected(gen: Path, damaged: list[Damage]) -> list[dict]:
     """For each damaged file, which articles it holds: a segment's file holds that segment's
     articles (their ids, when the segment's stored fields or id terms can still be read), the
     table of contents every article, the metadata what `_WHOLE` says."""
-    segments = _segments(gen)
+    if not damaged:
+        return []
+    wanted = {segment_of(d.file) for d in damaged}
+    segments = _segments(gen, wanted)
     out = []
     for d in damaged:
         entry: dict = {"file": d.file, "reason": d.reason, "segment": None, "articles": None, "ids": None}
@@ -313,8 +316,9 @@ def affected(gen: Path, damaged: list[Damage]) -> list[dict]:
     return out
 
 
-def _segments(gen: Path) -> dict[str, tuple[int, list[str] | None]]:
-    """Segment id -> (live articles, their ids or None when unreadable), as far as readable."""
+def _segments(gen: Path, wanted: set) -> dict[str, tuple[int, list[str] | None]]:
+    """Segment id -> (live articles, their ids or None when unreadable, or not `wanted`), as
+    far as readable."""
     try:
         from whoosh import index as whoosh_index
         from whoosh.reading import SegmentReader
@@ -327,6 +331,9 @@ def _segments(gen: Path) -> dict[str, tuple[int, list[str] | None]]:
     for seg in toc.segments:
         n = seg.doc_count()
         ids = None
+        if seg.segment_id() not in wanted:
+            found[seg.segment_id()] = (n, None)
+            continue
         try:
             reader = SegmentReader(ix.storage, toc.schema, seg)
             try:
