@@ -148,3 +148,10 @@ def test_the_publisher_under_the_headline_beats_a_source_label_closing_the_artic
 def test_the_last_name_of_a_byline_list_loses_its_baodao():
     assert parse_authors("赵贝佳、陆娅楠、贺勇报道") == ["赵贝佳", "陆娅楠", "贺勇"]
     assert parse_authors("姚峰 上海报道") == ["姚峰"]
+
+
+def test_a_meta_title_typed_with_straight_quotes_takes_the_printed_curly_ones():
+    raw = _page(title="他说“不要走”：一位老人的坚守", meta='<meta name="ArticleTitle" content="他说&quot;不要走&quot;：一位老人的坚守">')
+    assert _article(raw).title == "他说“不要走”：一位老人的坚守"
+    raw = _page(title="另一件事", meta='<meta name="ArticleTitle" content="他说&quot;不要走&quot;">')
+    assert _article(raw).title == '他说"不要走"'  # printed nowhere: the meta's own form

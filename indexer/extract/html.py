@@ -190,6 +190,18 @@ def _names_a_title(classes: str | None, ident: str | None) -> bool:
 
 
 _ORIGINAL = re.compile(r"^原创\s*")  # `原创` (original content) printed before a headline
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
+
+
+def _printed_quotes(doc: Element, title: str) -> str:
+    """`title` (a meta tag's, typed with straight quotes) as the page prints it, with its curly
+    quotes (`他说“不要走”`), when a heading or the `<title>` prints it so; else as it is."""
+    if '"' not in title and "'" not in title:
+        return title
+    key = _SQUEEZE("", title)
+    page_title = normalise_line(doc.findtext(".//title") or "")
+    printed = [normalise_line(text_of(h)) for h in doc.iter("h1", "h2", "h3")] + [strip_site_suffix(page_title), page_title]
+    return next((p for p in printed if p != title and _SQUEEZE("", p).translate(_STRAIGHT) == key), title)
 
 
 def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
@@ -200,7 +212,7 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     """
     for key in TITLE_META:
         if meta.get(key):
-            return meta[key], True
+            return _printed_quotes(doc, meta[key]), True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = _SQUEEZE("", page_title)
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
