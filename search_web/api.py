@@ -56,11 +56,11 @@ def search_csv() -> Response:
         else:  # matched and ordered before any byte is sent: a bad parameter is a 400, a costly one a 503
             matching = engine.matching(req)
             rows = _article_rows(matching.searcher, matching.order(len(matching.everything)))
-        response = Response(stream_with_context(csv_rows(rows)), mimetype="text/csv")
+        response = Response(stream_with_context(_releasing(csv_rows(rows), release)), mimetype="text/csv")
     except BaseException:
         release()
         raise
-    response.call_on_close(release)
+    response.call_on_close(release)  # a client gone before the first byte
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = content_disposition("attachment", req.query, "csv")
     return response
@@ -79,6 +79,14 @@ class Row:
     url: str | None
     duplicates: int
     score: float | None
+
+
+def _releasing(chunks: Iterator[str], release) -> Iterator[str]:
+    """The chunks, then the heavy slot given back (also when the stream is closed midway)."""
+    try:
+        yield from chunks
+    finally:
+        release()
 
 
 def export_deadline() -> float:

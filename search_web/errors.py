@@ -21,6 +21,7 @@ TITLES = {400: "请求参数有误", 404: "找不到页面", 405: "不支持这�
 DEFAULT_TEXT = {
     404: "这个地址没有内容。", 405: "这个地址只能用 GET 方式访问。",
     503: "索引尚未建立，请先运行 `python cli.py rebuild`。", 500: "处理请求时出了意外，已经记录下来。",
+    400: "请求有误。", 413: "请求太大。", 414: "地址太长。", 431: "请求头太大。",
 }
 
 
@@ -60,7 +61,7 @@ def _no_index(exc: NoIndex) -> Response:
 def _http(exc: HTTPException) -> Response:
     status = exc.code or 500
     own = exc.description and exc.description != type(exc).description
-    message = exc.description if own or wants_json() else DEFAULT_TEXT.get(status, exc.description)
+    message = exc.description if own else DEFAULT_TEXT.get(status, exc.description)  # Chinese on every route
     headers = {k: v for k, v in exc.get_headers() if k == "Allow"}
     return error_response(status, message or TITLES.get(status, "error"), headers)
 
@@ -69,7 +70,7 @@ def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):  # pragma: no cover - routed to _http by Flask
         return _http(exc)
     current_app.logger.exception("unexpected error on %s", request.full_path)
-    return error_response(500, "internal error" if wants_json() else DEFAULT_TEXT[500])
+    return error_response(500, DEFAULT_TEXT[500])
 
 
 def register(app: Flask) -> None:

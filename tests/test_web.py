@@ -182,7 +182,9 @@ def test_unknown_things_are_404(client):
 def test_wrong_method_is_405_with_allow(client):
     r = client.post("/api/search")
     assert r.status_code == 405 and "GET" in r.headers["Allow"] and set(r.get_json()) == {"error"}
+    assert r.get_json()["error"] == "这个地址只能用 GET 方式访问。"  # Chinese, as on every page
     assert client.post("/").status_code == 405
+    assert client.get("/api/no-such-route").get_json() == {"error": "这个地址没有内容。"}
 
 
 def test_no_index_is_503_with_a_clear_message(tmp_path):
