@@ -597,6 +597,21 @@ class Segment:
         base = self._text_base[field]
         return self._mm[base + int(offs[doc]):base + int(offs[doc + 1])].decode("utf-16-le")
 
+    def stream_codes(self, field: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(UTF-16 code units, starts): the unit streams of the articles `docs` (local numbers)
+        one after the other, each followed by a VALUE_MARK, gathered in bulk from the mapped
+        file; starts[i] is where article docs[i]'s stream begins."""
+        units = self._arrays[f"{field}.text"].view("<u2")
+        offs = self._arrays[f"{field}.toffs"]
+        docs = docs.astype(np.int64, copy=False)
+        begin = offs[docs] // 2
+        lengths = offs[docs + 1] // 2 - begin
+        out_starts = np.cumsum(lengths + 1) - (lengths + 1)
+        codes = np.full(int((lengths + 1).sum()), ord(VALUE_MARK), dtype=np.uint16)
+        for o, b, n in zip(out_starts.tolist(), begin.tolist(), lengths.tolist()):  # a copy each
+            codes[o:o + n] = units[b:b + n]
+        return codes, out_starts
+
     def _lookup(self, field: str, key: int) -> np.ndarray | int | None:
         """A key's sorted article list, or the index of its bitmap (see _bitmaps), or None."""
         keys = self._arrays[f"{field}.keys"]

@@ -95,6 +95,22 @@ class ExactPostings:
             out += [seg.stream(fieldname, d - offset) for d in docs[lo:hi].tolist()]
         return out
 
+    def stream_codes(self, fieldname: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(UTF-16 code units, starts) of the unit streams of `docs` (sorted docnums), each
+        followed by a VALUE_MARK (`indexer.exact.Segment.stream_codes`), in that order."""
+        parts, starts, at = [], [], 0
+        for seg, offset, _live in self._leaves:
+            lo, hi = np.searchsorted(docs, (offset, offset + seg.n_docs))
+            if lo == hi:
+                continue
+            codes, begin = seg.stream_codes(fieldname, docs[lo:hi] - offset)
+            parts.append(codes)
+            starts.append(begin + at)
+            at += len(codes)
+        if not parts:
+            return np.empty(0, np.uint16), np.empty(0, np.int64)
+        return np.concatenate(parts), np.concatenate(starts)
+
     def all_docs(self) -> np.ndarray:
         """Sorted docnums of every live article."""
         parts = []

@@ -13,8 +13,8 @@ Every occurrence of a part is a (start, length) in those coordinates.
 `near_mask` decides this for many articles at once over NumPy arrays of occurrences: for each
 occurrence of the first part, the nearest occurrence of the other part on each side (NEAR), or
 the earliest possible chain of the following parts (~N, where the earliest chain is also the
-shortest). `near_docnums` applies it to the candidates of the exact layer, reading their unit
-streams a batch at a time.
+shortest). `near_docnums` applies it to the candidates of the exact layer, gathering their unit
+streams (UTF-16, straight from the mapped file) a batch at a time.
 """
 from __future__ import annotations
 
@@ -74,12 +74,17 @@ def near_mask(docs: Sequence[np.ndarray], starts: Sequence[np.ndarray], lengths:
     return ok_after | ok_before
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+_UNCOUNTED = np.zeros(1 << 16, dtype=bool)  # code units that are no character of the text
+_UNCOUNTED[[ord(LATIN_MARK), ord(VALUE_MARK)]] = True
+_UNCOUNTED[0xDC00:0xE000] = True  # the second half of a surrogate pair
+
+
+def _utf16(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
 
 
 def find_all(cps: np.ndarray, pattern: np.ndarray) -> np.ndarray:
-    """Every start (overlapping ones too) of `pattern` in `cps` (both arrays of code points)."""
+    """Every start (overlapping ones too) of `pattern` in `cps` (both arrays of code units)."""
     m = len(pattern)
     if not m or m > len(cps):
         return np.empty(0, dtype=np.int64)
@@ -91,22 +96,34 @@ def find_all(cps: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     return at.astype(np.int64)
 
 
-def stream_matches(streams: list[str], seqs: Sequence[list[Unit]], distance: int, ordered: bool) -> np.ndarray:
-    """Indices (sorted) of the `streams` (unit streams) where the parts `seqs` stand near each other."""
-    if not streams:
+def code_matches(codes: np.ndarray, starts: np.ndarray, seqs: Sequence[list[Unit]], distance: int,
+                 ordered: bool) -> np.ndarray:
+    """Indices (sorted) of the unit streams where the parts `seqs` stand near each other. The
+    streams are `codes` (UTF-16 code units), each followed by a VALUE_MARK, stream i beginning
+    at starts[i]. Marks and the second halves of surrogate pairs are not counted: distances are
+    in characters."""
+    if not len(starts):
         return np.empty(0, dtype=np.int64)
-    cps = _code_points(VALUE_MARK.join(streams))
-    marks = np.flatnonzero((cps == ord(LATIN_MARK)) | (cps == ord(VALUE_MARK)))
-    bounds = np.cumsum([0] + [len(s) + 1 for s in streams[:-1]])
-    docs, starts, lengths = [], [], []
+    uncounted = np.flatnonzero(_UNCOUNTED[codes])
+    docs, positions, lengths = [], [], []
     for seq in seqs:
         pattern = units_stream(seq)
-        at = find_all(cps, _code_points(pattern))
-        docs.append(np.searchsorted(bounds, at, side="right") - 1)
-        starts.append(at - np.searchsorted(marks, at, side="left"))  # marks don't count
+        at = find_all(codes, _utf16(pattern))
+        docs.append(np.searchsorted(starts, at, side="right") - 1)
+        positions.append(at - np.searchsorted(uncounted, at, side="left"))
         lengths.append(len(pattern) - pattern.count(LATIN_MARK))
-    mask = near_mask(docs, starts, lengths, distance, ordered)
+    mask = near_mask(docs, positions, lengths, distance, ordered)
     return np.unique(docs[0][mask])
+
+
+def stream_matches(streams: list[str], seqs: Sequence[list[Unit]], distance: int, ordered: bool) -> np.ndarray:
+    """Indices (sorted) of the `streams` (unit streams, as strings) where the parts `seqs` stand
+    near each other (`code_matches`)."""
+    if not streams:
+        return np.empty(0, dtype=np.int64)
+    encoded = [_utf16(s + VALUE_MARK) for s in streams]
+    starts = np.cumsum([0] + [len(e) for e in encoded[:-1]])
+    return code_matches(np.concatenate(encoded), starts, seqs, distance, ordered)
 
 
 def near_docnums(exact: ExactPostings, fieldname: str, seqs: Sequence[list[Unit]], distance: int,
@@ -126,6 +143,6 @@ def near_docnums(exact: ExactPostings, fieldname: str, seqs: Sequence[list[Unit]
         if check is not None:
             check()
         batch = candidates[lo:lo + BATCH_DOCS]
-        hit = stream_matches(exact.unit_streams(fieldname, batch), seqs, distance, ordered)
-        found.append(batch[hit])
+        codes, starts = exact.stream_codes(fieldname, batch)
+        found.append(batch[code_matches(codes, starts, seqs, distance, ordered)])
     return np.concatenate(found) if found else candidates[:0]

@@ -54,9 +54,9 @@ def oracle_ordered(text: str, parts: list[str], n: int) -> bool:
 # ------------------------------------------------------------------------ texts and parts
 
 _PIECES = ["生", "态", "環", "境", "保", "護", "生態", "环境", "保护", "ab", "AB", "ｃｄ", "12", "x",
-           " ", "，", "。", "「", "」", "\u3000", "-", "_"]
+           " ", "，", "。", "「", "」", "\u3000", "-", "_", "𠀀", "𠀀生"]  # 𠀀: beyond the BMP
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
-_PART = st.lists(st.sampled_from(["生", "态", "環", "境", "保", "护", "ab", "cd", "12", "x", " "]),
+_PART = st.lists(st.sampled_from(["生", "态", "環", "境", "保", "护", "ab", "cd", "12", "x", " ", "𠀀"]),
                  min_size=1, max_size=3).map("".join).filter(lambda p: bool(oracle_units(p)))
 
 
