@@ -150,7 +150,10 @@ class SearchEngine:
                 found_docs, found_extra, _, _ = self._matching_with_variants(
                     searcher, columns, parse_query(q), exact, request, stories, m.within, m.deadline.check)
                 return len(found_docs) + len(found_extra)
-            found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
+            try:
+                found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
+            except SearchTooCostly:  # out of time for suggestions: the results stand without them
+                found = []
         zerohits.record(self.index_dir, request, total)  # counts a query that found nothing; never raises
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
