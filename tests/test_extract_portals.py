@@ -155,3 +155,10 @@ def test_a_meta_title_typed_with_straight_quotes_takes_the_printed_curly_ones():
     assert _article(raw).title == "他说“不要走”：一位老人的坚守"
     raw = _page(title="另一件事", meta='<meta name="ArticleTitle" content="他说&quot;不要走&quot;">')
     assert _article(raw).title == '他说"不要走"'  # printed nowhere: the meta's own form
+
+
+def test_a_placeholder_under_the_headline_sends_for_the_source_printed_with_the_text():
+    raw = _page(info="2005-04-28 11:13更新 来源：转载文章", after=["转自《北京科技报》"])
+    assert _article(raw).source == "北京科技报"
+    raw = _page(info="2005-04-28 11:13更新 来源：转载文章", after=["数据来源：国家统计局"])
+    assert _article(raw).source is None  # a chart's data source is no publisher

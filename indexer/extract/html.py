@@ -358,6 +358,7 @@ def _first(*values: object) -> str | None:
 
 # Private-use characters: what a legacy encoding's unmapped bytes (site-made glyphs) decode to.
 _PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
+_DATA_SOURCE = re.compile(r"^\s*[(（\[【]?\s*(?:数据|數據|資料|资料|[图圖]片?|[图圖]表|[视視][频頻])")
 
 
 def _clean_source(value: str | None) -> str | None:
@@ -400,6 +401,8 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         for name, value in parse_meta_line(line).items():
             if name == "author":
                 value = ", ".join(parse_authors(value))
+            elif name == "source" and _DATA_SOURCE.match(line):
+                continue  # `数据来源：国家统计局` under a chart
             if value and name not in found:
                 found[name] = value
                 source_at = i if name == "source" else source_at
@@ -596,7 +599,7 @@ def extract_html(text: str, relpath: str) -> Article:
         visible["date"] = next((d for d in (parse_date(line) for line, _ in page_lines[end:end + 6]
                                             if len(line) <= 60 and _POSTED_AT.search(line)) if d), None)
     for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
-        for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
+        for name, value in parse_meta_line(line).items() if len(line) <= 80 and not _DATA_SOURCE.match(line) else ():
             if name in ("source", "author", "credit") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
     body = _body_lines(main_lines, title)
@@ -623,6 +626,12 @@ def extract_html(text: str, relpath: str) -> Article:
     authors = (authors or next((names for names in (_meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
                or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
     printed_source = _clean_source(visible.get("source") or visible.get("credit"))
+    if not printed_source and visible.get("placeholder"):
+        # `来源：转载文章` under the headline: the page names the real source with the text,
+        # on a short line of its own (the last one; a chart's `数据来源：` is no publisher)
+        printed_source = next((_clean_source(meta_line.get("source")) for meta_line in
+                               (parse_meta_line(line) for line, _ in main_lines[::-1] if len(line) <= 40
+                                and not _DATA_SOURCE.match(line)) if meta_line.get("source")), None)
     content_source = meta.get("contentsource")
     if content_source and printed_source and _SITE_ITSELF.search(content_source):
         content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
