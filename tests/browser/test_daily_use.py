@@ -447,3 +447,17 @@ def test_concordance_from_the_results_without_javascript(nojs_page):
     assert args(p)["column"] == ["法规"] and args(p)["sort"] == ["right"]
     assert int(p.locator("#kwic-total").inner_text()) == first
     assert p.locator("#facet-kwic-year .bars li").count() >= 1
+
+
+def test_advanced_form_labels_stand_next_to_their_inputs_on_a_desktop(page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/?q=环境")
+    page.locator("#advanced summary").click()
+    for name in ("adv-all", "adv-phrase", "adv-none", "adv-source", "adv-author", "adv-from", "adv-to"):
+        text = page.locator(f'label[for="{name}"]').evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
+            " return {right: b.right, middle: b.top + b.height / 2}; }")  # where the label's words end
+        box = page.locator(f"#{name}").bounding_box()
+        gap = box["x"] - text["right"]
+        assert 0 <= gap < 60, (name, gap)  # beside it, not across the page
+        assert abs(text["middle"] - (box["y"] + box["height"] / 2)) < 10
