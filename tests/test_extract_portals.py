@@ -122,6 +122,9 @@ def test_sources_printed_around_old_portal_templates(info, after, source):
 
 def test_a_bracketed_name_before_the_source_label_is_the_author():
     assert _article(_page(info="2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]")).authors == ["黄宇"]
+    # as an old portal prints it: a host before the date, a site-made glyph after each bracket
+    info = "BUSINESS.SOHU.COM 2004年7月16日08:19  [ 黄宇 ]\ue5c2 来源：[ 国际金融报 ]\ue5c2"
+    assert _article(_page(info=info)).authors == ["黄宇"]
 
 
 def test_a_place_reported_from_is_no_name():

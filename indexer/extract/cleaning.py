@@ -109,7 +109,7 @@ _PRINT_CREDIT = re.compile(r"^[(（]?《?(?P<name>[\u3400-\u9fff]{2,12})》?\s*[
 
 
 # `[ 黄宇 ] 来源：[ 国际金融报 ]`: a bracketed name just before the source label.
-_NAME_BEFORE = re.compile(r"^.{0,24}?[\[【]\s*(?P<name>[\u3400-\u9fff·]{2,5}(?:\s+[\u3400-\u9fff·]{2,5}){0,2})\s*[\]】]\s*$")
+_NAME_BEFORE = re.compile(r"^.{0,48}?[\[【]\s*(?P<name>[\u3400-\u9fff·]{2,5}(?:\s+[\u3400-\u9fff·]{2,5}){0,2})\s*[\]】][\s\ue000-\uf8ff]*$")
 
 
 # `出自[人民文学出版社]`: a source in brackets instead of after a colon.
