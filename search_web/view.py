@@ -136,6 +136,23 @@ class SearchView:
     def _range_is(self, first: str, last: str) -> bool:
         return self.request.date_from == first and self.request.date_to == last
 
+    def decade_chart(self) -> Chart | None:
+        """One bar per decade that has matching articles, oldest first, once they span more than
+        one decade (or one is chosen); a click narrows to that decade (its years then chart), a
+        click on the chosen decade lets go of the dates."""
+        decades = sorted((v for v in self.result.facets.get("decade") or []
+                          if v.value[:4].isdigit() and v.count), key=lambda v: v.value)
+        rows = []
+        for v in decades:
+            first, last = v.value[:4], str(int(v.value[:4]) + 9)
+            selected = self._range_is(f"{first}-01-01", f"{last}-12-31")
+            target = self.state.with_(date_from="", date_to="") if selected else \
+                self.state.with_(date_from=first, date_to=last)
+            rows.append((v.value, f"{first}年代", v.count, self.url(target), selected))
+        if len(rows) < 2 and not any(r[4] for r in rows):
+            return None
+        return Chart("decade", "年代", _bars(rows))
+
     def year_chart(self) -> Chart | None:
         """One bar per year that has matching articles, oldest first; a click narrows to that
         year (the month chart then opens), a click on the chosen year lets go of the dates."""

@@ -1084,3 +1084,16 @@ def test_the_deadline_is_the_servers_to_set(tmp_path):
     assert "秒的时限" in client.get("/?q=环境").get_data(as_text=True)
     relaxed = create_app({"INDEX_DIR": tmp_path / "index", "DEADLINE": 30}).test_client()
     assert relaxed.get("/api/search?q=环境&deadline=0.000001").status_code == 200  # not a URL parameter
+
+
+def test_decade_chart_narrows_to_a_decade_then_its_years(facets_client):
+    doc = page(facets_client, "/?q=报告")
+    labels = [b.cssselect(".label")[0].text for b in doc.cssselect("#facet-decade .bars li")]
+    counts = [int(b.cssselect(".count")[0].text) for b in doc.cssselect("#facet-decade .bars li")]
+    assert labels == ["2000年代", "2010年代", "2020年代"] and counts == [5, 10, 30]
+    decade = page(facets_client, facet_link(doc, "decade", "2000年代"))
+    assert total_shown(decade) == 5
+    assert [b.cssselect(".label")[0].text for b in decade.cssselect("#facet-year .bars li")] == ["2004年"]
+    chosen = decade.cssselect("#facet-decade .bars li.selected a")[0].get("href")
+    assert "from" not in parse_qs(urlsplit(chosen).query)  # a click on the chosen decade lets go
+    assert not page(facets_client, "/?q=报告&from=2024&to=2024").cssselect("#facet-decade")  # one decade: no chart
