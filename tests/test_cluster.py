@@ -191,11 +191,33 @@ def test_cli_on_the_cluster(cluster_url, engines, tmp_path):
     assert refused.exit_code == 1 and "OpenSearch" in refused.output
 
 
+def test_web_on_the_cluster(cluster_url, engines):
+    from search_web import create_app
+
+    client = create_app({"INDEX_DIR": f"{cluster_url}/oracle", "TESTING": True}).test_client()
+    expected = engines["embedded"].search(SearchRequest.create("行政院", sources=["公共工程委员会"]))
+    got = client.get("/api/search?q=行政院&source=公共工程委员会")
+    assert got.status_code == 200
+    assert (got.json["total"], got.json["facets"]["year"]) == (
+        expected.total, [{"value": v.value, "count": v.count, "selected": v.selected}
+                         for v in expected.facets["year"]])
+    assert client.get("/api/articles/mee-2024-02-05-party-building.txt").json["source"] == "生態環境部"
+    assert client.get("/healthz").json["articles"] == engines["embedded"].article_count()
+    assert client.get("/api/concordance.csv?q=行政院").status_code == 503  # folder only: said, not a 500
+
+
 def test_cluster_status_lists_every_node(local_cluster):
     info = cluster.status(local_cluster["data"])
     assert info["url"] == cluster.url_of(local_cluster)
     assert [n["up"] for n in info["nodes"]] == [True] * NODES
     assert info["health"] == "green"
+    from cli import cli
+
+    shown = CliRunner().invoke(cli, ["cluster", "status", "--format", "json", "--data", local_cluster["data"]])
+    assert shown.exit_code == 0
+    assert json.loads(shown.output)["nodes"] == info["nodes"]
+    again = CliRunner().invoke(cli, ["cluster", "start", "--data", local_cluster["data"]])
+    assert again.exit_code == 1 and "already running" in again.output
 
 
 def test_rebuild_switches_the_alias_and_drops_the_old_index(cluster_url, tmp_path, write_jsonl_file):

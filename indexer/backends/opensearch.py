@@ -52,8 +52,9 @@ TIMEOUT = 60.0
 SHARD_RETRIES = 5  # a search missing shards is asked again this often
 
 
-class OpenSearchError(RuntimeError):
-    """The cluster answered with an error, or no host of the URL answered."""
+class OpenSearchError(store.NoIndex):
+    """The cluster answered with an error, or no host of the URL answered: like a missing
+    index, nothing can be searched (the CLI exits 1 with the message, the web answers 503)."""
 
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
@@ -477,6 +478,11 @@ class OpenSearchEngine:
             if unknown:
                 unknown_values[name] = (unknown, every)
         return chosen, unknown_values
+
+    def matching(self, request: SearchRequest):
+        """The concordance and the filtered export read the embedded index's own matching
+        (`indexer.search.Matching`); on a cluster they are not available (a 503, not a 500)."""
+        raise OpenSearchError("这项功能（语境索引、按条件导出）只适用于本地索引目录，OpenSearch 索引上不可用")
 
     # -- articles and stats
 
