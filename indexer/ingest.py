@@ -38,6 +38,8 @@ from indexer import paths as paths_mod
 from indexer.article import Skipped
 from indexer.catalogue import Catalogue
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
+from indexer.extract.encoding import decode
+from indexer.extract.records import extract_records
 from indexer.schema import document_fields
 from indexer.sources import ReadOptions, Source, read_sources, write_sources
 from indexer.writer import NewGeneration
@@ -45,7 +47,8 @@ from indexer.writer import NewGeneration
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = ReadOptions.max_page_mb
 DEFAULT_MAX_DATA_MB = ReadOptions.max_data_mb
-PARALLEL_MIN_FILES = 64  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 64  # below this (and PARALLEL_MIN_BYTES), worker processes cost more than they save
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
 
 class NothingToIngest(RuntimeError):
@@ -311,25 +314,196 @@ def _job(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
     return sf.path, sf.relpath, previous_hash, limit, flag, opts.field_map
 
 
+# ------------------------------------------------------------ large JSON Lines files in parts
+
+PART_BYTES = 4 * 1024 * 1024  # a JSON Lines file over twice this is read in parts of about this size
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: a `\n` byte is not a line end there
+
+
+@dataclass
+class _Parts:
+    """A large JSON Lines file cut at line ends into byte ranges that workers read and extract
+    on their own: (start, end, first line number, first record number) each."""
+
+    digest: str
+    ranges: list[tuple[int, int, int, int]]
+
+
+def _in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
+    """The parts of a JSON Lines file large enough to be read in parallel (None: read it whole).
+
+    One pass over the file, PART_BYTES at a time: its content hash (the same as a whole read's,
+    so an unchanged file is recognised either way), and for each part its first line and
+    record number (records are the lines that are not blank, as `extract_records` counts them)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # read_source reports it
+    if path.suffix.lower() != ".jsonl" or size <= 2 * PART_BYTES or size > limit_mb * 1024 * 1024:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        with open(path, "rb") as f:
+            if f.read(4).startswith(_WIDE_BOMS):
+                return None
+            f.seek(0)
+            start, line, record, carry = 0, 1, 1, b""
+            while True:
+                block = f.read(PART_BYTES)
+                h.update(block)
+                data = carry + block
+                if not data:
+                    break
+                cut = data.rfind(b"\n") + 1 if block else len(data)
+                if cut == 0:  # one line longer than a part: keep reading
+                    carry = data
+                    continue
+                piece, carry = data[:cut], data[cut:]
+                if piece:
+                    ranges.append((start, start + len(piece), line, record))
+                    lines = piece.split(b"\n")
+                    if piece.endswith(b"\n"):
+                        lines.pop()
+                    line += piece.count(b"\n")
+                    record += sum(1 for x in lines if x.strip())
+                    start += len(piece)
+                if not block:
+                    break
+    except OSError as exc:
+        return Skipped(relpath, _os_reason(exc))
+    if start > limit_mb * 1024 * 1024:
+        return Skipped(relpath, f"file grew while read, over the {limit_mb:g} MB limit (raise it with {flag})")
+    return _Parts(h.hexdigest(), ranges)
+
+
+def _extract_part(job: tuple) -> list:
+    """Read and extract one part of a large JSON Lines file (in a worker process)."""
+    path, relpath, (start, end, first_line, first_record), field_map = job
+    try:
+        with open(path, "rb") as f:
+            data = os.pread(f.fileno(), end - start, start)
+    except OSError as exc:
+        return [Skipped(f"{relpath}:{first_line}", _os_reason(exc))]
+    text = decode(data)
+    if text is None:
+        last = first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+        return [Skipped(f"{relpath}:{first_line}-{last}", "not text (binary or undecodable bytes)")]
+    try:
+        return list(extract_records(text.replace("\x00", ""), relpath, json_array=False, field_map=field_map,
+                                    first_line=first_line, first_record=first_record))
+    except Exception as exc:  # a bug on one odd record must not stop the run: report it
+        return [Skipped(f"{relpath}:{first_line}", f"could not be read: {type(exc).__name__}: {exc}")]
+
+
+def _worth_parallel(files: list[SourceFile]) -> bool:
+    """Many files, or much text however few files hold it (one export per source)."""
+    if len(files) >= PARALLEL_MIN_FILES:
+        return True
+    total = 0
+    for sf in files:
+        try:
+            total += sf.path.stat().st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
+def _plan(sf: SourceFile, job: tuple) -> tuple:
+    """What reading one file takes: ("whole", job), ("parts", digest, [part jobs]) or a result
+    known without a worker: ("done", digest, unchanged | Skipped)."""
+    path, relpath, previous_hash, limit, flag, field_map = job
+    parts = _in_parts(path, relpath, limit, flag)
+    if parts is None:
+        return ("whole", job)
+    if isinstance(parts, Skipped):
+        return ("done", None, parts)
+    if parts.digest == previous_hash:
+        return ("done", parts.digest, _UNCHANGED)
+    return ("parts", parts.digest, [(path, relpath, r, field_map) for r in parts.ranges])
+
+
 def _extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
-    """(SourceFile, digest, unchanged | Skipped | items) for each file, in order."""
+    """(SourceFile, digest, unchanged | Skipped | items) for each file, in order.
+
+    Files are read and extracted in `procs` worker processes, a large JSON Lines file in parts
+    spread over all of them, so one export of 100,000 records is read on every core like a
+    folder of many small files. Only a few jobs are in flight ahead of the writer (Pool.imap
+    would read everything while the slower indexing runs, holding all the articles here), and a
+    large file's articles arrive part by part: memory does not grow with the largest file."""
     if procs <= 1:
         for sf, job in zip(files, jobs):
-            yield (sf, *_read_and_extract(job))
+            plan = _plan(sf, job)
+            if plan[0] == "whole":
+                yield (sf, *_read_and_extract(job))
+            elif plan[0] == "done":
+                yield (sf, plan[1], plan[2])
+            else:
+                yield (sf, plan[1], (item for part in plan[2] for item in _extract_part(part)))
         return
     with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
-        # At most a few files ahead of the writer: Pool.imap would read every file while the
-        # (slower) indexing runs, holding all the articles in this process.
         window = 2 * procs
-        pending: deque = deque()
-        for sf, job in zip(files, jobs):
-            pending.append((sf, pool.apply_async(_read_and_extract, (job,))))
-            if len(pending) > window:
-                done, result = pending.popleft()
-                yield (done, *result.get())
-        while pending:
-            done, result = pending.popleft()
-            yield (done, *result.get())
+        pending: deque = deque()  # (kind, async result) in the order they are to be handed out
+
+        def submit():
+            for sf, job in zip(files, jobs):
+                plan = _plan(sf, job)
+                if plan[0] == "whole":
+                    yield sf, "whole", pool.apply_async(_read_and_extract, (job,)), None
+                elif plan[0] == "done":
+                    yield sf, "done", plan, None
+                else:
+                    for k, part in enumerate(plan[2]):
+                        yield sf, "part", pool.apply_async(_extract_part, (part,)), (plan[1], k, len(plan[2]))
+
+        def results():
+            """(sf, kind, value, part info) in order, at most `window` jobs ahead."""
+            for item in submit():
+                pending.append(item)
+                while len(pending) > window:
+                    yield _resolve(pending.popleft())
+            while pending:
+                yield _resolve(pending.popleft())
+
+        stream = results()
+        for sf, kind, value, info in stream:
+            if kind == "whole":
+                yield (sf, *value)
+            elif kind == "done":
+                yield (sf, value[1], value[2])
+            else:
+                digest, k, n = info
+                parts = _PartItems(value, stream, n - 1)
+                yield (sf, digest, parts)
+                if not parts.done:
+                    raise RuntimeError("a file's items must be consumed before the next file is asked for")
+
+
+def _resolve(item: tuple) -> tuple:
+    sf, kind, value, info = item
+    return (sf, kind, value.get() if kind in ("whole", "part") else value, info)
+
+
+class _PartItems:
+    """The items of a file read in parts: the first part's, then the next `more` parts' taken
+    from `stream`, which they share with the files after it: iterate it to the end before
+    asking for the next file."""
+
+    def __init__(self, first: list, stream, more: int) -> None:
+        self._first, self._stream, self._more = first, stream, more
+        self.done = False
+
+    def __iter__(self):
+        yield from self._first
+        self._first = []
+        while self._more:
+            self._more -= 1
+            _, kind, items, _info = next(self._stream)
+            assert kind == "part"
+            yield from items
+        self.done = True
 
 
 # ----------------------------------------------------------------------------- sources
@@ -436,7 +610,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
             raise NothingToIngest("no article files found in the given paths; the live index is kept",
                                   report.skipped)
         store.check_space(index_dir, live_before, files, rebuild)  # refuse what cannot fit (NotEnoughSpace)
-        procs = opts.procs or (min(2, os.cpu_count() or 1) if len(files) >= PARALLEL_MIN_FILES else 1)
+        procs = opts.procs or (min(2, os.cpu_count() or 1) if _worth_parallel(files) else 1)
 
         # 2. read
         catalogue = Catalogue({} if rebuild else old_manifest.get("files", {}), old_manifest.get("options"))
@@ -469,20 +643,15 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
                 source = by_root[sf.root]
                 deletions += catalogue.drop(sf.key)
                 catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
-                articles = [i for i in result if not isinstance(i, Skipped)]
-                bad = [i for i in result if isinstance(i, Skipped)]
-                for item in bad:
-                    report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
-                if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
-                    report.files_skipped += 1
-                    report.records_skipped += sum(1 for i in bad if i.path != sf.relpath)
-                    del catalogue.files[sf.key]
-                    continue
-                report.records_skipped += len(bad)
-                readable = True
                 prev = old.files.get(sf.key)
                 same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
-                for item in articles:
+                articles = bad_records = 0
+                for item in result:  # streamed: a large file's articles are never all held at once
+                    if isinstance(item, Skipped):
+                        report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
+                        bad_records += item.path != sf.relpath  # a record, not the file as a whole
+                        continue
+                    articles += 1
                     if not item.source and source.options.source_name:
                         item.source = source.options.source_name
                     stored, note = catalogue.admit(sf.key, source.name, item)
@@ -496,6 +665,12 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
                     if item.id in before_ids:
                         (unchanged_ids if same_file else updated_ids).add(item.id)
                     out.add(document_fields(item))
+                report.records_skipped += bad_records
+                if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
+                    report.files_skipped += 1
+                    del catalogue.files[sf.key]
+                    continue
+                readable = True
             if opts.prune and not rebuild:
                 for key in [k for k in catalogue.files if not os.path.exists(k)]:
                     deletions += catalogue.drop(key)

@@ -117,8 +117,13 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
 
 
 def extract_records(text: str, relpath: str, *, json_array: bool,
-                    field_map: dict[str, str] | None = None) -> Iterator[Article | Skipped]:
-    """Articles from JSON Lines (one record a line) or a JSON array; bad records become Skipped."""
+                    field_map: dict[str, str] | None = None,
+                    first_line: int = 1, first_record: int = 1) -> Iterator[Article | Skipped]:
+    """Articles from JSON Lines (one record a line) or a JSON array; bad records become Skipped.
+
+    `first_line`, `first_record`: where `text` starts in its file when it is one piece of a
+    large JSON Lines file read in parts (line numbers in reports and default ids
+    `relpath#record` are the whole file's)."""
     if json_array:
         try:
             data = json.loads(text)
@@ -128,7 +133,7 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
         items = data if isinstance(data, list) else [data]
         numbered = ((n, n, item) for n, item in enumerate(items, 1))
     else:
-        numbered = _lines(text)
+        numbered = _lines(text, first_line, first_record)
     for n, where, item in numbered:
         if isinstance(item, Skipped):
             yield Skipped(f"{relpath}:{where}", item.reason)
@@ -140,16 +145,21 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
             yield result
 
 
-def _lines(text: str) -> Iterator[tuple[int, int, object]]:
+# A blank line holds only ASCII whitespace (the same test as `bytes.strip()`, so a reader that
+# counts records in raw bytes agrees); any other line is a record or a bad record.
+BLANK = " \t\n\r\x0b\x0c"
+
+
+def _lines(text: str, first_line: int = 1, first_record: int = 1) -> Iterator[tuple[int, int, object]]:
     """(record number, line number, record or Skipped) for each non-blank line.
 
     JSON Lines separates records by `\n` alone (a `\r` before it is part of the line ending):
     U+2028, U+2029, NEL, VT and FF are ordinary characters inside a record's strings, so
     `str.splitlines()`, which splits on them too, must not be used here."""
-    n = 0
-    for lineno, line in enumerate(text.split("\n"), 1):
+    n = first_record - 1
+    for lineno, line in enumerate(text.split("\n"), first_line):
         line = line.removesuffix("\r")
-        if not line.strip():
+        if not line.strip(BLANK):
             continue
         n += 1
         try:

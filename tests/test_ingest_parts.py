@@ -1,0 +1,85 @@
+"""A large JSON Lines file is read in parts on every core, and gives exactly what reading it
+whole gives: the same articles with the same ids (default ids `file#record` included), the same
+bad records with the same line numbers, the same content hash (so an unchanged file is
+recognised either way), and an index that holds every record."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from indexer import ingest
+from indexer.article import Article, Skipped
+from indexer.extract import extract_file
+from indexer.ingest import IngestOptions, SourceFile, _extracted, _job, run_ingest
+from indexer.search import SearchEngine, SearchRequest
+from indexer.sources import ReadOptions
+
+
+def _export(path, n: int, seed: int = 7) -> list[str]:
+    """n records with blank lines, CRLF endings, bad lines, records without ids and U+2028."""
+    rng = random.Random(seed)
+    lines = []
+    for i in range(n):
+        rec = {"title": f"第{i}号公告{rng.choice(['', chr(0x2028)])}", "date": f"2024-01-{i % 28 + 1:02d}",
+               "body": f"关于城市发展的公告，编号记号{i:05d}。" + "内容" * rng.randrange(1, 200)}
+        if i % 5:
+            rec["id"] = f"n{i}"
+        lines.append(json.dumps(rec, ensure_ascii=False))
+        if i % 97 == 0:
+            lines.append("")  # blank: not a record
+        if i % 131 == 0:
+            lines.append('{"id": "broken", ')  # bad record, reported by line number
+    text = "".join(line + ("\r\n" if k % 3 == 0 else "\n") for k, line in enumerate(lines))
+    path.write_text(text, encoding="utf-8")
+    return lines
+
+
+def _key(item):
+    if isinstance(item, Skipped):
+        return ("skipped", item.path, item.reason)
+    return ("article", item.id, item.title, item.body)
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_file_read_in_parts_gives_what_a_whole_read_gives(tmp_path, monkeypatch, procs):
+    path = tmp_path / "export.jsonl"
+    _export(path, 1500)
+    monkeypatch.setattr(ingest, "PART_BYTES", 16 * 1024)  # the file is ~40 parts
+    sf = SourceFile(path, "export.jsonl", str(tmp_path))
+    whole = list(extract_file(path.read_bytes(), "export.jsonl"))
+    files = _extracted([sf], [_job(sf, ReadOptions(), None)], procs)
+    _, digest, parts = next(files)
+    items = list(parts)  # a file's items are consumed before the next file is asked for
+    assert list(files) == []
+    assert len(ingest._in_parts(path, "export.jsonl", 1024, "").ranges) > 30
+    assert [_key(i) for i in items] == [_key(i) for i in whole]
+    assert sum(isinstance(i, Article) for i in items) == 1500
+    assert any(isinstance(i, Skipped) and i.path.startswith("export.jsonl:") for i in items)
+    [(_, whole_digest, _)] = list(_extracted([sf], [_job(sf, ReadOptions(max_data_mb=1024), None)], 1))
+    monkeypatch.setattr(ingest, "PART_BYTES", 1 << 30)  # read whole
+    [(_, digest_whole_read, _)] = list(_extracted([sf], [_job(sf, ReadOptions(), None)], 1))
+    assert digest == whole_digest == digest_whole_read
+    # unchanged: recognised from the parts' hash without extracting anything
+    monkeypatch.setattr(ingest, "PART_BYTES", 16 * 1024)
+    [(_, _, unchanged)] = list(_extracted([sf], [_job(sf, ReadOptions(), digest)], procs))
+    assert unchanged == ingest._UNCHANGED
+
+
+def test_an_index_built_from_one_large_export_holds_every_record(tmp_path, monkeypatch):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    _export(feed / "a.jsonl", 1200, seed=1)
+    monkeypatch.setattr(ingest, "PART_BYTES", 32 * 1024)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
+    report = run_ingest(tmp_path / "index", [feed], rebuild=True, options=IngestOptions())
+    assert report.articles == 1200 and report.records_skipped == len(range(0, 1200, 131))
+    assert report.skipped[0].path == "a.jsonl:3"  # record 1, a blank line, then the broken one
+    default_ids = [a.id for a in extract_file((feed / "a.jsonl").read_bytes(), "a.jsonl")
+                   if isinstance(a, Article) and "#" in a.id]
+    assert len(default_ids) == 240
+    with SearchEngine(tmp_path / "index") as engine:
+        assert engine.search(SearchRequest.create("公告")).total == 1200
+        assert engine.search(SearchRequest.create('"记号01199"')).total == 1
+        assert all(engine.article(aid) is not None for aid in default_ids)
