@@ -58,10 +58,22 @@ FIRST_QUERY = "经济"
 # ------------------------------------------------------------------------------ children
 
 
+# The shapes in which users bring an archive; wensou is built from each, the peers (which
+# read the articles themselves) once.
+SHAPES = {
+    "sources": "one JSON Lines export per source (3 files)",
+    "parts": "many JSON Lines part files",
+    "html": "a folder tree of HTML pages, one article a page",
+}
+SOURCE_FILES = 3
+NIGHTLY = 500  # new articles ingested into the built index, as a nightly job would
+
+
 class _Inputs:
-    def __init__(self, workdir: Path, size: int) -> None:
+    def __init__(self, workdir: Path, size: int, shape: str = "parts") -> None:
         self.workdir, self.size = workdir, size
-        self.jsonl = workdir / f"input-{size}"  # a folder of JSON Lines files
+        self.jsonl = workdir / f"input-{size}"  # a folder of JSON Lines part files: every peer reads these
+        self.shaped = _shape_folder(workdir, size, shape)  # the same articles in the shape wensou reads
 
     def articles(self):
         from benchmarks.corpus import read_corpus
@@ -77,12 +89,64 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _child_build(engine_name: str, size: int, workdir: Path) -> dict:
+def _shape_folder(workdir: Path, size: int, shape: str) -> Path:
+    return workdir / (f"input-{size}" if shape == "parts" else f"input-{size}-{shape}")
+
+
+_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}_新闻中心</title>
+<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{date}">
+<meta name="ContentSource" content="{source}"></head>
+<body><div class="nav"><a href="/">首页</a> | <a href="/news/">新闻</a> | <a href="/gov/">政务</a></div>
+<div class="article"><h1>{title}</h1><div class="info">来源：{source}　发布时间：{date}</div>
+<div class="content">{paragraphs}</div></div>
+<div class="share">分享到：微信 微博</div><div class="footer">版权所有 © 新闻中心　京ICP备00000000号</div>
+</body></html>
+"""
+
+
+def _write_shapes(workdir: Path, size: int, shapes: list[str]) -> None:
+    """The articles of `input-<size>` written again in each shape the user brings (not timed)."""
+    import hashlib
+    import html as html_mod
+    import shutil
+
+    from benchmarks.corpus import read_corpus
+
+    for shape in shapes:
+        folder = _shape_folder(workdir, size, shape)
+        if shape == "parts" or folder.exists():
+            continue
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if shape == "sources":  # records of one source together, as a CMS or crawler exports them
+            outs = [open(tmp / f"source-{k}.jsonl", "w", encoding="utf-8") for k in range(SOURCE_FILES)]
+            try:
+                for a in read_corpus(_shape_folder(workdir, size, "parts")):
+                    k = hashlib.blake2b((a.source or "").encode(), digest_size=2).digest()[0] % SOURCE_FILES
+                    outs[k].write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+            finally:
+                for f in outs:
+                    f.close()
+        else:  # a saved site: pages in year/month folders, navigation and footer around the article
+            esc = html_mod.escape
+            for a in read_corpus(_shape_folder(workdir, size, "parts")):
+                year, month = (a.date or "0000-00").split("-")[:2]
+                path = tmp / year / month / f"{a.id}.html"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                paragraphs = "".join(f"<p>{esc(p)}</p>" for p in a.body.split("\n"))
+                path.write_text(_PAGE.format(title=esc(a.title), date=esc(a.date or ""), source=esc(a.source or ""),
+                                             paragraphs=paragraphs), encoding="utf-8")
+        tmp.rename(folder)
+
+
+def _child_build(engine_name: str, size: int, workdir: Path, shape: str = "parts") -> dict:
     from benchmarks import peers
 
     engine = peers.load(engine_name)
     index_dir = workdir / f"{engine_name}-{size}"
-    prepared = engine.prepare(_Inputs(workdir, size))
+    prepared = engine.prepare(_Inputs(workdir, size, shape))
     rss_before = _rss_mb(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     tree_peak = engine.build(prepared, index_dir)  # engines that run a command: its tree's peak bytes
@@ -233,6 +297,9 @@ def _prepare(corpora: list[Path], workdir: Path, sizes: list[int], reuse: bool =
         info["text_bytes"][str(size)] = write_corpus(articles(), folder, files=max(64, size // 500))
         (workdir / f"oracle-{size}.json").write_text(json.dumps({"matches": matches}, ensure_ascii=False),
                                                      encoding="utf-8")
+        with open(workdir / f"nightly-{size}.jsonl", "w", encoding="utf-8") as f:  # new articles for a nightly ingest
+            for k in range(size, size + NIGHTLY):
+                f.write(json.dumps(gen.article(k).to_dict(), ensure_ascii=False) + "\n")
         (workdir / f"corpus-{size}.json").write_text(json.dumps({"text_bytes": info["text_bytes"][str(size)]}))
     return info
 
@@ -242,6 +309,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, action="append", help="source corpus (repeat for several)")
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--shapes", default="sources",
+                        help=f"input shapes wensou is built from, comma-separated: {', '.join(SHAPES)} "
+                             "(the peers are built once)")
     parser.add_argument("--out", type=Path, default=_REPO / "docs")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/wensou-bench"))
     parser.add_argument("--max-build-seconds", type=float, default=900)
@@ -255,12 +325,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--child", choices=("build", "query"), help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--shape", default="parts", help=argparse.SUPPRESS)
     parser.add_argument("--exact", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     workdir = args.workdir.resolve()
 
     if args.child == "build":
-        print(json.dumps(_child_build(args.engine, args.size, workdir)))
+        print(json.dumps(_child_build(args.engine, args.size, workdir, args.shape)))
         return
     if args.child == "query":
         print(json.dumps(_child_query(args.engine, args.size, workdir, args.reps, bool(args.exact))))
@@ -280,17 +351,24 @@ def main(argv: list[str] | None = None) -> None:
         old_bytes = results.get("corpus", {}).get("text_bytes", {})
         results["corpus"] = {**prepared, "text_bytes": {**old_bytes, **prepared["text_bytes"]}}
         print(f"corpus: {results['corpus']}", flush=True)
+        shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+        if unknown := [s for s in shapes if s not in SHAPES]:
+            parser.error(f"unknown shape {unknown[0]!r}; choose from {', '.join(SHAPES)}")
         for size in sizes:
-            for engine in engines:
-                key = f"{engine}@{size}"
+            _write_shapes(workdir, size, shapes)
+            runs = [(e, sh) for e in engines for sh in (shapes if e == "wensou" else shapes[:1])]
+            for engine, shape in runs:
+                key = f"{engine}@{size}" if engine != "wensou" else f"{engine}[{shape}]@{size}"
                 entry: dict = {"engine": engine, "size": size, "load_at_start": os.getloadavg()[0],
                                "commit": results["machine"]["commit"],
                                "modified_indexer_files": results["machine"]["modified_indexer_files"]}
+                if engine == "wensou":
+                    entry["shape"] = shape
                 import shutil
 
                 shutil.rmtree(workdir / f"{engine}-{size}", ignore_errors=True)
                 build, err, _ = _run_child(["--child", "build", "--engine", engine, "--size", str(size),
-                                            "--workdir", str(workdir)], args.max_build_seconds)
+                                            "--workdir", str(workdir), "--shape", shape], args.max_build_seconds)
                 entry["build"] = build or {"error": err}
                 if build:
                     os.sync()  # the queries start once the build's writes are on disk, for every engine
@@ -301,6 +379,8 @@ def main(argv: list[str] | None = None) -> None:
                     if query:
                         query["cold_ms"] = (query.pop("first_answer_at") - spawned) * 1000
                     entry["query"] = query or {"error": err}
+                    if engine == "wensou" and shape == "sources":
+                        entry["nightly"] = _nightly_ingest(workdir, size)
                 entry["load_at_end"] = os.getloadavg()[0]
                 results["runs"][key] = entry
                 results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1))
@@ -310,6 +390,21 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     plot(results, args.out / "scale.png")
     print(f"plot: {args.out / 'scale.png'}")
+
+
+def _nightly_ingest(workdir: Path, size: int) -> dict:
+    """`cli.py ingest` of NIGHTLY new articles (one JSON Lines file) into the index just built."""
+    from benchmarks.rebuild import run_measured
+
+    new = workdir / f"nightly-{size}.jsonl"
+    if not new.exists():
+        return {"error": f"{new.name} missing (rerun without --reuse-inputs)"}
+    wall, peak, result = run_measured([sys.executable, str(_REPO / "cli.py"), "--index", str(workdir / f"wensou-{size}"),
+                                       "ingest", str(new), "--format", "json"], pss=True)
+    if result.returncode:
+        return {"error": result.stderr.strip()[-300:]}
+    report = json.loads(result.stdout)
+    return {"seconds": wall, "added": report["added"], "articles": report["articles"], "tree_peak_mb": peak / 2**20}
 
 
 # ------------------------------------------------------------------------------ report
@@ -323,7 +418,8 @@ def _runs(results: dict) -> list[dict]:
 def _name(run: dict) -> str:
     """The engine's name in the tables, with the run's label when it has one (a run merged in
     from another session: `label`, and `text_bytes` when its articles were other ones)."""
-    return f"{run['engine']} ({run['label']})" if run.get("label") else run["engine"]
+    name = f"{run['engine']} ({run['label']})" if run.get("label") else run["engine"]
+    return f"{name}, {SHAPES[run['shape']]}" if run.get("shape") else name
 
 
 def _text_bytes(results: dict, run: dict) -> int | None:
@@ -477,7 +573,7 @@ def plot(results: dict, path: Path) -> None:
 
 def _one_line(entry: dict) -> str:
     b, q = entry.get("build", {}), entry.get("query", {})
-    head = f"{entry['engine']:>13} @ {entry['size']:>6}:"
+    head = f"{entry['engine']:>13}{'[' + entry['shape'] + ']' if entry.get('shape') else ''} @ {entry['size']:>6}:"
     if "error" in b:
         return f"{head} build {b['error']}"
     s = f"{head} build {b['build_s']:.1f}s ({b['articles_per_s']:.0f}/s) {b['index_bytes'] / 1e6:.0f} MB"
@@ -488,8 +584,13 @@ def _one_line(entry: dict) -> str:
         exact = f"exact {sum(1 for r in q['queries'] if r['exact'])}/{n}"
     else:
         exact = f"sets not checked, totals = oracle {sum(1 for r in q['queries'] if r['total'] == r['oracle'])}/{n}"
-    return (f"{s}; open {q['open_ms']:.0f} ms; p95 facets {q['facets']['p95']:.1f} ms, "
-            f"no facets {q['nofacets']['p95']:.1f} ms; {exact}")
+    nightly = entry.get("nightly")
+    if nightly:
+        nightly = ("; nightly ingest " + (nightly["error"] if "error" in nightly else
+                   f"of {nightly['added']} in {nightly['seconds']:.1f} s (tree PSS {nightly['tree_peak_mb']:.0f} MB)"))
+    return (f"{s}, tree {'PSS' if entry.get('shape') else 'RSS'} {b.get('tree_peak_mb') or 0:.0f} MB; "
+            f"open {q['open_ms']:.0f} ms; p50/p95 facets {q['facets']['p50']:.1f}/{q['facets']['p95']:.1f} ms, "
+            f"no facets p95 {q['nofacets']['p95']:.1f} ms; {exact}{nightly or ''}")
 
 
 if __name__ == "__main__":

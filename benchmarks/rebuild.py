@@ -26,8 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 INGEST_TARGET_S = 5.0
 
 
-def run_measured(args: list[str]) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Run a command; return (wall seconds, peak summed RSS of it and its children, result)."""
+def run_measured(args: list[str], pss: bool = False) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run a command; return (wall seconds, peak summed memory of it and its children, result).
+
+    The memory is RSS, or with `pss` the proportional set size (each shared page divided among
+    the processes that map it: forked workers' shared pages are not counted twice). PSS is read
+    from /proc/<pid>/smaps_rollup, slower to sample than RSS, so it is sampled every 0.2 s."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO)
@@ -36,16 +40,16 @@ def run_measured(args: list[str]) -> tuple[float, int, subprocess.CompletedProce
         while proc.poll() is None:
             try:
                 procs = [ps, *ps.children(recursive=True)]
-                rss = 0
+                used = 0
                 for p in procs:
                     try:
-                        rss += p.memory_info().rss
+                        used += p.memory_full_info().pss if pss else p.memory_info().rss
                     except psutil.Error:
                         pass
-                peak = max(peak, rss)
+                peak = max(peak, used)
             except psutil.Error:
                 pass
-            time.sleep(0.02)
+            time.sleep(0.2 if pss else 0.02)
         wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)

@@ -25,7 +25,15 @@ class _Searcher:
         # The request a user makes: reposts collapsed to one hit, the other strait's wording of
         # unquoted terms found too (so `高质量发展` also counts articles saying 高品質發展).
         r = self.engine.search(SearchRequest.create(query, per_page=TOP))
-        return r.total, [h.id for h in r.hits], {k: [(v.value, v.count) for v in vals] for k, vals in r.facets.items()}
+        return r.total, self.ids(r.hits), {k: [(v.value, v.count) for v in vals] for k, vals in r.facets.items()}
+
+    def ids(self, hits) -> list[str]:
+        return [self.id_of(h.id) for h in hits]
+
+    @staticmethod
+    def id_of(article_id: str) -> str:
+        """The benchmark's record id of an article (a page of the HTML tree is `YYYY/MM/<id>.html`)."""
+        return article_id.split("/", 2)[2][:-5] if article_id.endswith(".html") else article_id
 
     def match_ids(self, query: str) -> set[str]:
         """Every article the query's text matches, as the oracle defines it: no reposts
@@ -35,7 +43,7 @@ class _Searcher:
         while True:
             r = self.engine.search(SearchRequest.create(query, sort="newest", page=page, per_page=1000,
                                                         collapse=False, variants=False))
-            ids.update(h.id for h in r.hits)
+            ids.update(self.ids(r.hits))
             if page * 1000 >= r.total:
                 return ids
             page += 1
@@ -49,9 +57,9 @@ class Wensou:
         return inputs.jsonl
 
     def build(self, jsonl: Path, index_dir: Path) -> int:
-        """Returns the peak summed RSS (bytes) of the rebuild's process tree."""
+        """Returns the peak summed PSS (bytes) of the rebuild's process tree."""
         _wall, peak, result = run_measured([sys.executable, str(REPO / "cli.py"), "--index", str(index_dir),
-                                            "rebuild", str(jsonl)])
+                                            "rebuild", str(jsonl)], pss=True)
         if result.returncode:
             raise RuntimeError(f"cli.py rebuild failed: {result.stderr[-2000:]}")
         return peak
