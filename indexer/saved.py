@@ -66,6 +66,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace `path` with `data` at once: readers see the old file or the new one, never a part."""
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)  # readable by a server running as another user, like the index
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             if durable:
@@ -259,7 +260,7 @@ class Alert:
 def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None = None) -> list[Alert]:
     """Per saved search, the articles new since the last run (see the module docstring), then
     move the mark to now. Raises store.NoIndex when there is no index."""
-    from indexer.generations import LiveIndex
+    from indexer import store
     from indexer.search import SearchEngine
 
     index_dir = Path(index_dir)
@@ -267,12 +268,10 @@ def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None 
         searches = load(index_dir)
         info, before = _read_mark(index_dir)
         marked = set(info.get("marked") or ()) if before is not None else set()
-        live = LiveIndex(index_dir, lambda gen: None)
-        try:
-            gen = live.generation()
-            ids = index_ids(gen)
-        finally:
-            live.close()
+        gen = store.current_generation(index_dir)
+        if gen is None:
+            raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
+        ids = index_ids(gen)
         hashes = id_hashes(ids)
         fresh = [] if before is None else [ids[i] for i in np.flatnonzero(~np.isin(hashes, before)).tolist()]
         out = []
@@ -310,28 +309,26 @@ def _new_matching(engine, search: SavedSearch, fresh: list[str]) -> tuple[list[d
     return new, max(0, len(ordered) - MAX_NEW)
 
 
-def index_ids(gen) -> list[str]:
-    """The ids of the generation's live articles (from the `id` field's terms: no stored field
-    is read). Ids of deleted articles that a segment still lists are left out."""
-    reader = gen.ix.reader()
+def index_ids(gen_path: Path) -> list[str]:
+    """The ids of a generation's live articles, from each segment's terms of the `id` field (no
+    column or stored field is read, but a deleted article's id). An id an ingest replaced is
+    deleted in one segment and live in another: it counts."""
+    from indexer import store
+
+    ix = store.open_generation(gen_path)
+    reader = ix.reader()
     try:
-        out = []
-        has_deletions = reader.has_deletions()
-        for term in reader.lexicon("id"):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            if has_deletions and not any(True for _ in _live_postings(reader, term)):
-                continue
-            out.append(text)
-        return out
+        ids: set[str] = set()
+        for leaf, _ in reader.leaf_readers():
+            gone = {leaf.stored_fields(d).get("id") for d in leaf.deleted_docs_set} if leaf.has_deletions() else set()
+            for term in leaf.lexicon("id"):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                if text not in gone:
+                    ids.add(text)
+        return sorted(ids)
     finally:
         reader.close()
-
-
-def _live_postings(reader, term):
-    m = reader.postings("id", term)  # skips deleted documents
-    while m.is_active():
-        yield m.id()
-        m.next()
+        ix.close()
 
 
 def _iso(ts: float) -> str | None:

@@ -103,6 +103,11 @@ def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuil
     assert [n["id"] for n in found[1]["new"]] == ["b2", "b1"]  # newest first
     assert [a["new"] for a in alerts(index)] == [[], []]  # nothing since
 
+    # an ingest that updates an article in place (its old copy deleted in an older segment): not new
+    write_jsonl(tmp_path / "later" / "news.jsonl", [dict(LATER[0], body=LATER[0]["body"] + "另有更新。"), LATER[1]])
+    assert "0 added, 2 updated" in run(index, "ingest", str(tmp_path / "later")).output
+    assert [a["new"] for a in alerts(index)] == [[], []]
+
     # a rebuild re-reads every article unchanged: nothing is new
     run(index, "rebuild")
     assert [a["new"] for a in alerts(index)] == [[], []]
@@ -186,6 +191,13 @@ def test_a_saved_searchs_feed_lists_its_newest_matching_articles(client, index):
     assert feed.find(f"{ATOM}title").text == "文搜：环保"
     assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == ["生态环境部通报空气质量"]
     assert client.get("/feeds/saved/没有.atom").status_code == 404
+
+
+def test_a_saved_searchs_name_and_query_stay_inert_on_the_page(client, index):
+    run(index, "saved", "add", "<b onmouseover=alert(1)>x", "<script>alert(2)</script>")
+    html = client.get("/saved").get_data(as_text=True)
+    assert "<b onmouseover" not in html and "<script>alert(2)" not in html
+    assert "&lt;b onmouseover=alert(1)&gt;x" in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
 
 
 # ---------------------------------------------------------------------------- zero-hit log
