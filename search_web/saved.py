@@ -22,6 +22,7 @@ from indexer import saved
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed
 from search_web.params import SearchState
+from search_web.urls import absolute
 
 bp = Blueprint("saved", __name__)
 
@@ -94,9 +95,9 @@ def feed(name: str) -> Response:
     result = get_engine().search(found.request(sort="newest", page=1, per_page=FEED_SIZE))
     body = atom_feed(
         title=f"文搜：{found.name}",
-        feed_url=url_for("saved.feed", name=found.name, _external=True),
-        page_url=request.host_url.rstrip("/") + _search_url(found, sort="newest"),
+        feed_url=absolute(url_for("saved.feed", name=found.name)),  # from the base URL, not the Host header
+        page_url=absolute(_search_url(found, sort="newest")),
         hits=result.hits,
-        article_url=lambda article_id: url_for("pages.article", article_id=article_id, _external=True),
+        article_url=lambda article_id: absolute(url_for("pages.article", article_id=article_id)),
     )
     return Response(body, mimetype="application/atom+xml")

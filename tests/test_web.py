@@ -1097,3 +1097,13 @@ def test_decade_chart_narrows_to_a_decade_then_its_years(facets_client):
     chosen = decade.cssselect("#facet-decade .bars li.selected a")[0].get("href")
     assert "from" not in parse_qs(urlsplit(chosen).query)  # a click on the chosen decade lets go
     assert not page(facets_client, "/?q=报告&from=2024&to=2024").cssselect("#facet-decade")  # one decade: no chart
+
+
+def test_saved_search_feeds_take_their_links_from_configuration_too(tmp_path):
+    from indexer import saved
+
+    index = build_index(tmp_path)
+    saved.add(index, saved.make("环境动态", "环境"))
+    client = create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
+    feed = client.get("/feeds/saved/环境动态.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in feed and "http://localhost/articles/" in feed
