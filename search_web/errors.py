@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from indexer.search import BadRequest, SearchTooCostly
-from indexer.store import NoIndex
+from indexer.store import IndexDamaged, NoIndex
 from search_web.limits import RETRY_AFTER, Busy
 from search_web.params import SearchState
 
@@ -54,8 +54,13 @@ def _busy(exc: Busy) -> Response:
 
 
 def _no_index(exc: NoIndex) -> Response:
-    return error_response(503, str(exc) if wants_json() else DEFAULT_TEXT[503],
+    page = DAMAGED_TEXT if isinstance(exc, IndexDamaged) else DEFAULT_TEXT[503]
+    return error_response(503, str(exc) if wants_json() else page,
                           {"Retry-After": "30"})
+
+
+# the live index is damaged and no intact generation can be served (indexer.store.IndexDamaged)
+DAMAGED_TEXT = "索引文件已损坏，暂时无法搜索。请运行 `python cli.py check` 查看，再运行 `python cli.py rebuild` 重建。"
 
 
 def _http(exc: HTTPException) -> Response:

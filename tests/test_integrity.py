@@ -203,7 +203,8 @@ def test_with_no_intact_generation_the_web_answers_503_with_the_reason(built, tm
     client = create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
     response = client.get("/api/search", query_string={"q": QUERY})
     assert response.status_code == 503 and "damaged" in response.get_json()["error"]
-    assert client.get("/", query_string={"q": QUERY}).status_code == 503
+    page = client.get("/", query_string={"q": QUERY})
+    assert page.status_code == 503 and "索引文件已损坏" in page.get_data(as_text=True)
 
 
 def test_a_new_generation_damaged_before_the_switch_never_goes_live(built, tmp_path, monkeypatch):
