@@ -45,11 +45,9 @@ from pathlib import Path
 
 from indexer.article import Article
 from indexer.dates import parse_date
-from indexer.extract import extract_file
+from indexer.extract import SUPPORTED_SUFFIXES, content, extract_file
 from indexer.extract.authors import parse_authors
 from indexer.extract.encoding import decode
-from indexer.extract import content
-from indexer.extract import SUPPORTED_SUFFIXES
 from indexer.extract.html import extract_html
 from indexer.extract.sites import clean_by_site
 

@@ -19,7 +19,7 @@ def _page(*, info: str = "2024-05-20 10:00", before: list[str] = (), after: list
     paragraphs = "".join(f"<p>{line}</p>" for line in [*before, *_TEXT, *after])
     return (f'<html><head><meta charset="utf-8"><title>{title}_门户网</title>{meta}</head><body>'
             f'<div class="nav">首页 &gt; 新闻</div><h1>{title}</h1><div class="info">{info}</div>'
-            f'<div class="article">{paragraphs}</div></body></html>').encode("utf-8")
+            f'<div class="article">{paragraphs}</div></body></html>').encode()
 
 
 def _article(raw: bytes):

@@ -248,7 +248,8 @@ _LABEL_BAR = re.compile(r"(?:[源处處构構关關自者文期间間])\s?[|｜�
 
 
 def _may_hold_meta(line: str) -> bool:
-    return bool(_META_MARKS.search(line) or "自" in line[:8] or line.endswith(("）", ")"))
+    return bool(_META_MARKS.search(line) or "自" in line[:8]
+                or line.endswith(("）", ")")) and "日" in line and len(line) <= 60
                 or ("|" in line or "｜" in line or "丨" in line or "︱" in line) and _LABEL_BAR.search(line))
 
 

@@ -28,9 +28,9 @@ from indexer.dates import date_from_path, find_date, parse_date
 from ..article import Article
 from .authors import byline_authors, closing_authors, parse_authors, posted_by, printed_only_as_editor
 from .cleaning import (
+    PLACEHOLDER_SOURCE,
     is_article_end,
     is_date_line,
-    PLACEHOLDER_SOURCE,
     is_furniture,
     normalise_line,
     parse_meta_line,
@@ -467,7 +467,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
             continue
         if is_date_line(line) and not (body and _SIGNATURE_DATE.match(line)):
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
-        if len(line) <= 60 and _DATE_THEN_PUBLISHER.match(line):
+        if len(line) <= 60 and line[0].isascii() and _DATE_THEN_PUBLISHER.match(line):
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
