@@ -620,6 +620,9 @@ def alerts_cmd(ctx, fmt):
         if a.first:
             click.echo(f"{_shown(a.name)}: marked; new articles are listed from the next run")
             continue
+        if a.too_costly:
+            click.echo(f"{_shown(a.name)}: not checked: the search takes longer than a search may")
+            continue
         more = f" (and {a.more} more)" if a.more else ""
         click.echo(f"{_shown(a.name)}: {len(a.new) + a.more} new{more}")
         for n in a.new:

@@ -252,6 +252,7 @@ class Alert:
     new: list[dict]  # {"id", "title", "date"}, newest first
     first: bool = False  # this run only set the mark
     more: int = 0  # new articles beyond those listed
+    too_costly: bool = False  # the search took longer than the engine allows: not checked this time
 
     def to_dict(self) -> dict:
         return {"name": self.name, "query": self.query, "new": self.new}
@@ -264,6 +265,8 @@ def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None 
     from indexer.search import SearchEngine
 
     index_dir = Path(index_dir)
+    if store.current_generation(index_dir) is None:
+        raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
     with locked(index_dir):
         searches = load(index_dir)
         info, before = _read_mark(index_dir)
@@ -275,30 +278,39 @@ def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None 
         hashes = id_hashes(ids)
         fresh = [] if before is None else [ids[i] for i in np.flatnonzero(~np.isin(hashes, before)).tolist()]
         out = []
+        docnums: dict = {}  # generation → the fresh articles' docnums in it, looked up once
         with (engine_factory or SearchEngine)(index_dir) as engine:
             for s in searches:
                 if s.name not in marked:
                     out.append(Alert(s.name, s.query, [], first=True))
                     continue
-                new, more = _new_matching(engine, s, fresh) if fresh else ([], 0)
-                out.append(Alert(s.name, s.query, new, more=more))
+                new, more = _new_matching(engine, s, fresh, docnums) if fresh else ([], 0)
+                out.append(Alert(s.name, s.query, new, more=max(more, 0), too_costly=more < 0))
         write_atomic(index_dir / ALERT_IDS, np.unique(hashes).astype("<u8").tobytes())
         write_json(index_dir / ALERTS, {"at": time.time(), "generation": gen.name,
                                         "marked": [s.name for s in searches]})
     return out
 
 
-def _new_matching(engine, search: SavedSearch, fresh: list[str]) -> tuple[list[dict], int]:
+def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict) -> tuple[list[dict], int]:
     """({"id", "title", "date"} of the `fresh` ids `search` matches, newest first, at most
-    MAX_NEW; how many more there are). Ids are looked up in the generation the search ran on."""
+    MAX_NEW; how many more there are, -1 when the search was too costly to run). Ids are looked
+    up in the generation the search ran on (`docnums` caches them per generation)."""
+    from indexer import search as search_module
+
+    too_costly = getattr(search_module, "SearchTooCostly", ())  # a search past the engine's time limit
     try:
         m = engine.matching(search.request())
     except BadRequest:  # saved under rules that have changed since: it finds nothing
         return [], 0
-    docnums = [d for d in (m.searcher.document_number(id=i) for i in fresh) if d is not None]
-    if not docnums:
+    except too_costly:  # type: ignore[misc]
+        return [], -1
+    if m.gen.name not in docnums:
+        looked_up = (m.searcher.document_number(id=i) for i in fresh)
+        docnums[m.gen.name] = np.asarray(sorted(d for d in looked_up if d is not None), dtype=np.int64)
+    found = docnums[m.gen.name]
+    if not len(found):
         return [], 0
-    found = np.asarray(sorted(docnums), dtype=np.int64)
     found = found[np.isin(found, m.everything)]
     days = m.gen.columns.days
     ordered = sorted(found.tolist(), key=lambda d: (-int(days[d]), d))
