@@ -1,0 +1,119 @@
+"""The OpenSearch backend against the embedded index on the same articles: build rate and query
+latency, and whether both find the same number of articles for every query.
+
+    python cli.py cluster start --nodes 3            # prints the URL prefix
+    python -m benchmarks.cluster CORPUS --url opensearch://127.0.0.1:9200,127.0.0.1:9201,127.0.0.1:9202
+
+CORPUS is a folder of articles (any format `rebuild` reads; e.g. one written by
+`python -m benchmarks.corpus`). The embedded index is built in a scratch folder (skip it with
+--no-embedded). Queries are drawn from the corpus's own titles (deterministic for a seed): words,
+quoted phrases, a word with a date filter, and the newest articles; each runs --repeat times
+after a warm-up pass, one at a time. Prints one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from indexer.backends import open_engine
+from indexer.ingest import run_ingest
+from indexer.search import SearchEngine, SearchRequest
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def query_mix(engine, n: int, seed: int) -> list[dict]:
+    """`n` search parameter sets drawn from the titles of the index's articles."""
+    rng = random.Random(seed)
+    result = engine.search(SearchRequest.create("", per_page=1000, sort="oldest", collapse=False))
+    runs = [r for h in result.hits for r in _CJK_RUN.findall(h.title)]
+    out: list[dict] = []
+    while len(out) < n and runs:
+        run = rng.choice(runs)
+        kind = len(out) % 5
+        if kind == 0:
+            out.append({"query": run[:2]})
+        elif kind == 1:
+            out.append({"query": f'"{run[:4]}"'})
+        elif kind == 2:
+            other = rng.choice(runs)
+            out.append({"query": f"{run[:2]} {other[:2]}"})
+        elif kind == 3:
+            out.append({"query": run[:2], "date_from": "2019-10"})
+        else:
+            out.append({"query": "", "sort": "newest"})
+    return out
+
+
+def timed(engine, params: list[dict], repeat: int) -> tuple[list[float], list[int]]:
+    for p in params:  # warm-up
+        engine.search(SearchRequest.create(**p))
+    times, totals = [], []
+    for _ in range(repeat):
+        for p in params:
+            t0 = time.perf_counter()
+            r = engine.search(SearchRequest.create(**p))
+            times.append((time.perf_counter() - t0) * 1000)
+            totals.append(r.total)
+    return times, totals
+
+
+def percentiles(times: list[float]) -> dict:
+    q = statistics.quantiles(times, n=20)
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(q[18], 1), "n": len(times)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--url", required=True, help="opensearch://HOST:PORT,... (the index name is added)")
+    ap.add_argument("--name", default="bench")
+    ap.add_argument("--queries", type=int, default=40)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-embedded", action="store_true")
+    args = ap.parse_args(argv)
+
+    out: dict = {"corpus": str(args.corpus), "url": args.url}
+    remote = open_engine(f"{args.url.rstrip('/')}/{args.name}")
+    health = remote.client.request("GET", "/_cluster/health")
+    out["nodes"] = health["number_of_nodes"]
+    with tempfile.TemporaryDirectory(prefix="wensou-bench-") as tmp:
+        embedded = None
+        if not args.no_embedded:
+            t0 = time.perf_counter()
+            report = run_ingest(Path(tmp) / "index", [args.corpus], rebuild=True)
+            seconds = time.perf_counter() - t0
+            out["embedded_build"] = {"articles": report.articles, "seconds": round(seconds, 1),
+                                     "articles_per_s": round(report.articles / seconds, 1)}
+            embedded = SearchEngine(Path(tmp) / "index")
+        t0 = time.perf_counter()
+        report = remote.rebuild([args.corpus])
+        seconds = time.perf_counter() - t0
+        load = remote._meta(report.generation).get("last_build", {}).get("load_seconds")
+        out["opensearch_build"] = {"articles": report.articles, "seconds": round(seconds, 1),
+                                   "articles_per_s": round(report.articles / seconds, 1),
+                                   "load_seconds": load,
+                                   "load_articles_per_s": round(report.articles / load, 1) if load else None}
+        params = query_mix(embedded or remote, args.queries, args.seed)
+        times, totals = timed(remote, params, args.repeat)
+        out["opensearch_query"] = percentiles(times)
+        if embedded is not None:
+            e_times, e_totals = timed(embedded, params, args.repeat)
+            out["embedded_query"] = percentiles(e_times)
+            out["queries_with_different_totals"] = sum(a != b for a, b in zip(totals, e_totals)) // args.repeat
+            embedded.close()
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
