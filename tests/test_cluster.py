@@ -227,8 +227,12 @@ def test_rebuild_switches_the_alias_and_drops_the_old_index(cluster_url, tmp_pat
     second = engine.rebuild([write_jsonl_file(tmp_path / "b", 5)])
     assert engine.live_index() == second.generation != first.generation
     assert engine.article_count() == 5
+    assert (second.added, second.unchanged, second.removed) == (2, 3, 0)
     indices = engine.client.request("GET", "/_cat/indices/switch-*", params={"format": "json"})
     assert [row["index"] for row in indices] == [second.generation]
+    third = engine.rebuild([write_jsonl_file(tmp_path / "c", 2)])  # fewer articles: the rest counted
+    assert (third.unchanged, third.removed) == (2, 3)
+    assert [r.id for r in third.removed_articles] == ["a2", "a3", "a4"]
 
 
 def test_ingest_adds_new_and_skips_unchanged(cluster_url, tmp_path, write_jsonl_file):

@@ -621,8 +621,8 @@ class OpenSearchEngine:
                     self.client.request("GET", f"/_cluster/health/{physical}",
                                         params={"wait_for_status": "green" if replicas < nodes else "yellow",
                                                 "timeout": "120s"})
-                    previous = self.article_count() if old else 0
-                    report.previous_articles = previous
+                    before = dict(self._hashes(old)) if old else {}
+                    _compare(report, before, articles)
                     report.articles = len(articles)
                     report.generation = physical
                     report.seconds = time.time() - report.started
@@ -714,6 +714,19 @@ class OpenSearchEngine:
                     break
         return out
 
+    def _hashes(self, physical: str):
+        """(id, content hash) of every article of a physical index, scrolled."""
+        found = self.client.request("POST", f"/{physical}/_search", {"size": 1000, "_source": ["id", "hash"],
+                                                                     "sort": ["_doc"]}, params={"scroll": "2m"})
+        try:
+            while found["hits"]["hits"]:
+                for h in found["hits"]["hits"]:
+                    yield h["_source"]["id"], h["_source"].get("hash")
+                found = self.client.request("POST", "/_search/scroll",
+                                            {"scroll": "2m", "scroll_id": found["_scroll_id"]})
+        finally:
+            self.client.request("DELETE", "/_search/scroll", {"scroll_id": found["_scroll_id"]}, ok404=True)
+
     def _meta(self, physical: str) -> dict:
         got = self.client.request("GET", f"/{physical}/_mapping", ok404=True) or {}
         return (got.get(physical, {}).get("mappings", {}).get("_meta")) or {}
@@ -740,6 +753,28 @@ class OpenSearchEngine:
             suffix = name[len(self.name) + 1:]
             if name != keep and suffix.isdigit():
                 self.client.request("DELETE", f"/{name}", ok404=True)
+
+
+def _compare(report, before: dict[str, str], articles: list[tuple[Article, str]]) -> None:
+    """Count a rebuild's articles against the index it replaces: added, updated, unchanged, and
+    every article no longer there counted and listed as removed."""
+    from indexer.ingest import Removed
+
+    report.previous_articles = len(before)
+    report.added = report.updated = report.unchanged = 0
+    now = set()
+    for article, _ in articles:
+        now.add(article.id)
+        old = before.get(article.id)
+        if old is None:
+            report.added += 1
+        elif old == content_hash(article):
+            report.unchanged += 1
+        else:
+            report.updated += 1
+    gone = sorted(set(before) - now)
+    report.removed = len(gone)
+    report.removed_articles = [Removed(i, "", "not in the sources read by this rebuild") for i in gone]
 
 
 def _read_articles(scratch: Path, paths, opts, progress, status):
