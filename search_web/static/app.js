@@ -138,6 +138,8 @@
     var render = function (data, p) {
       var total = document.getElementById("total");
       if (total) total.textContent = String(data.total);
+      var withinHint = document.getElementById("within-hint");
+      if (withinHint) withinHint.textContent = "只保留这 " + data.total + " 条中也符合所填词语的（二次检索）";
       var pages = document.getElementById("pages-line");
       if (pages) pages.textContent = data.total ? "，第 " + data.page + " / " + data.pages + " 页" : "";
       toolbar(data, p);

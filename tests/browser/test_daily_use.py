@@ -387,6 +387,7 @@ def test_typing_on_the_home_page_updates_count_pages_sort_and_exports(page):
     assert args(page)["q"] == ["环境"] and total(page) == 24
     page.locator("#q").fill("空气质量")
     expect(page.locator("#total")).to_have_text("12")
+    assert "这 12 条" in page.locator("#within-hint").inner_text()  # the narrowing box counts the new results
     assert args_of(page.get_by_role("link", name="每页 20 条").get_attribute("href")) == {
         "q": ["空气质量"], "sort": ["oldest"], "per_page": ["20"]}
     page.get_by_role("link", name="每页 20 条").click()
