@@ -127,6 +127,8 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         click.echo(f"duplicate {_shown(s.path)}: {_shown(s.reason)}", err=True)
     for s in report.renamed:
         click.echo(f"renamed {_shown(s.path)}: {_shown(s.reason)}", err=True)
+    for s in report.cut:
+        click.echo(f"cut {_shown(s.path)}: {_shown(s.reason)}", err=True)
     for r in report.removed_articles:
         click.echo(f"removed {_shown(r.id)} ({_shown(r.path)}): {_shown(r.reason)}", err=True)
     if fmt == "json":
@@ -139,17 +141,21 @@ _file_mb = click.option("--max-file-mb", "max_page_mb", type=click.FloatRange(mi
                         help="Largest HTML or text page to read; larger ones are skipped.  [default: 16]")
 _data_mb = click.option("--max-data-mb", "max_data_mb", type=click.FloatRange(min=0.001), default=None,
                         help="Largest JSON or JSON Lines file to read; larger ones are skipped.  [default: 1024]")
+_body_chars = click.option("--max-body-chars", type=click.IntRange(min=1000), default=None,
+                           help="Index and show an article's body up to this many characters; longer ones are "
+                                "cut and reported.  [default: 500000]")
 _fmt = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _source_name = click.option("--source-name", default=None, help="Source for articles that name none.")
 _field_map = click.option("--field-map", default=None, help="Map JSON field names: content=body,pub=date")
 
 
-def _read_opts(source_name, field_map, max_page_mb, max_data_mb) -> dict:
+def _read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars=None) -> dict:
     from indexer.sources import ReadOptions
 
     return {"source_name": source_name, "field_map": _parse_field_map(field_map),
             "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
-            "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb}
+            "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb,
+            "max_body_chars": ReadOptions.max_body_chars if max_body_chars is None else max_body_chars}
 
 
 @cli.command()
@@ -159,13 +165,15 @@ def _read_opts(source_name, field_map, max_page_mb, max_data_mb) -> dict:
 @click.option("--prune", is_flag=True, help="Drop articles whose files are gone.")
 @_file_mb
 @_data_mb
+@_body_chars
 @_fmt
 @click.pass_context
-def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, fmt):
+def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, max_body_chars, fmt):
     """Add new and changed articles from files and folders; skip unchanged ones.
 
     Each PATH is recorded as a source of the index, with these options, for later rebuilds."""
-    _run(ctx, paths, False, fmt, prune=prune, **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
+    _run(ctx, paths, False, fmt, prune=prune,
+         **_read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars))
 
 
 @cli.command()
@@ -174,23 +182,25 @@ def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, 
 @_field_map
 @_file_mb
 @_data_mb
+@_body_chars
 @click.option("--drop-missing", is_flag=True,
               help="Forget recorded sources that are missing, and their articles, instead of failing.")
 @_fmt
 @click.pass_context
-def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, drop_missing, fmt):
+def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, max_body_chars, drop_missing, fmt):
     """Build a complete new index beside the live one, then switch to it atomically.
 
     Without PATH: from every recorded source of the index (`sources`), each with the options it
     was read with (a new index: the demo articles). With PATHs: from those, which replace the
     recorded sources."""
-    if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None):
+    if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None
+                      or max_body_chars is not None):
         raise click.UsageError("reading options apply to the PATHs given; without PATH every recorded source is "
                                "read with its own options (see `sources`)")
     if paths and drop_missing:
         raise click.UsageError("--drop-missing applies to a rebuild from the recorded sources (no PATH)")
     _run(ctx, paths, True, fmt, drop_missing=drop_missing,
-         **_read_opts(source_name, field_map, max_page_mb, max_data_mb))
+         **_read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars))
 
 
 @cli.command("sources")

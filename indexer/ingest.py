@@ -47,6 +47,7 @@ from indexer.writer import NewGeneration
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 DEFAULT_MAX_PAGE_MB = ReadOptions.max_page_mb
 DEFAULT_MAX_DATA_MB = ReadOptions.max_data_mb
+DEFAULT_MAX_BODY_CHARS = ReadOptions.max_body_chars
 PARALLEL_MIN_FILES = 64  # below this (and PARALLEL_MIN_BYTES), worker processes cost more than they save
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
@@ -90,13 +91,15 @@ class IngestOptions:
     field_map: dict[str, str] | None = None
     max_page_mb: float = DEFAULT_MAX_PAGE_MB
     max_data_mb: float = DEFAULT_MAX_DATA_MB
+    max_body_chars: int = DEFAULT_MAX_BODY_CHARS
     prune: bool = False
     drop_missing: bool = False  # rebuild without paths: forget recorded sources that are gone
     procs: int | None = None  # None: decide from the amount of work
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(source_name=self.source_name, field_map=dict(self.field_map) if self.field_map else None,
-                           max_page_mb=self.max_page_mb, max_data_mb=self.max_data_mb)
+                           max_page_mb=self.max_page_mb, max_data_mb=self.max_data_mb,
+                           max_body_chars=self.max_body_chars)
 
     def fingerprint(self) -> str:
         """Options that change what a file yields; a changed fingerprint re-reads every file."""
@@ -129,6 +132,7 @@ class IngestReport:
     removed: int = 0
     reposts: int = 0  # articles stored whose title and text equal an earlier article's
     skipped: list[Skipped] = field(default_factory=list)
+    cut: list[Skipped] = field(default_factory=list)  # articles whose body was longer than the bound
     duplicates: list[Skipped] = field(default_factory=list)
     renamed: list[Skipped] = field(default_factory=list)
     removed_articles: list[Removed] = field(default_factory=list)
@@ -162,9 +166,33 @@ class IngestReport:
             "removed_articles": [{"id": r.id, "path": r.path, "reason": r.reason} for r in self.removed_articles],
             "skipped": [{"path": s.path, "reason": s.reason, **({"source": s.source} if getattr(s, "source", "") else {})}
                         for s in self.skipped],
+            "cut": [{"path": s.path, "reason": s.reason} for s in self.cut],
             "sources": self.sources, "dropped_sources": self.dropped_sources,
             "started": self.started, "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass
+class Cut(Skipped):
+    """Not a skip: an article kept, whose body was cut to the bound (`--max-body-chars`)."""
+
+
+def _bounded(items: list, limit: int) -> list:
+    """The items with every article's body cut to `limit` characters (at a line end where one is
+    near), each cut followed by a Cut naming it. Runs where the articles are extracted, so a
+    record of 70 million characters never travels to the writers whole: memory and the article
+    page stay bounded by the limit, not by the largest record."""
+    out = []
+    for item in items:
+        out.append(item)
+        if isinstance(item, Skipped) or len(item.body) <= limit:
+            continue
+        full = len(item.body)
+        end = item.body.rfind("\n", limit - limit // 10, limit)
+        item.body = item.body[:end if end > 0 else limit]
+        out.append(Cut(item.id, f"body of {full:,} characters indexed and shown up to {len(item.body):,} "
+                                f"(raise it with --max-body-chars)"))
+    return out
 
 
 @dataclass
@@ -293,7 +321,7 @@ def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
 
     Runs in worker processes for large runs, so it takes and returns plain picklable values.
     """
-    path, relpath, previous_hash, limit_mb, flag, field_map = job
+    path, relpath, previous_hash, limit_mb, flag, field_map, max_body = job
     data = read_source(path, relpath, limit_mb, flag)
     if isinstance(data, Skipped):
         return None, data
@@ -301,7 +329,7 @@ def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
     if digest == previous_hash:
         return digest, _UNCHANGED
     try:
-        return digest, list(extract_file(data, relpath, field_map=field_map))
+        return digest, _bounded(extract_file(data, relpath, field_map=field_map), max_body)
     except Exception as exc:  # a bug on one odd file must not stop the run: report it
         return digest, Skipped(relpath, f"could not be read: {type(exc).__name__}: {exc}")
 
@@ -311,7 +339,7 @@ def _job(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
         limit, flag = opts.max_data_mb, "--max-data-mb"
     else:
         limit, flag = opts.max_page_mb, "--max-file-mb"
-    return sf.path, sf.relpath, previous_hash, limit, flag, opts.field_map
+    return sf.path, sf.relpath, previous_hash, limit, flag, opts.field_map, opts.max_body_chars
 
 
 # ------------------------------------------------------------ large JSON Lines files in parts
@@ -379,7 +407,7 @@ def _in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | 
 
 def _extract_part(job: tuple) -> list:
     """Read and extract one part of a large JSON Lines file (in a worker process)."""
-    path, relpath, (start, end, first_line, first_record), field_map = job
+    path, relpath, (start, end, first_line, first_record), field_map, max_body = job
     try:
         with open(path, "rb") as f:
             data = os.pread(f.fileno(), end - start, start)
@@ -389,9 +417,12 @@ def _extract_part(job: tuple) -> list:
     if text is None:
         last = first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
         return [Skipped(f"{relpath}:{first_line}-{last}", "not text (binary or undecodable bytes)")]
+    del data  # a part that is one huge record: hold its text once, not its bytes too
     try:
-        return list(extract_records(text.replace("\x00", ""), relpath, json_array=False, field_map=field_map,
-                                    first_line=first_line, first_record=first_record))
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        return _bounded(extract_records(text, relpath, json_array=False, field_map=field_map,
+                                        first_line=first_line, first_record=first_record), max_body)
     except Exception as exc:  # a bug on one odd record must not stop the run: report it
         return [Skipped(f"{relpath}:{first_line}", f"could not be read: {type(exc).__name__}: {exc}")]
 
@@ -414,7 +445,7 @@ def _worth_parallel(files: list[SourceFile]) -> bool:
 def _plan(sf: SourceFile, job: tuple) -> tuple:
     """What reading one file takes: ("whole", job), ("parts", digest, [part jobs]) or a result
     known without a worker: ("done", digest, unchanged | Skipped)."""
-    path, relpath, previous_hash, limit, flag, field_map = job
+    path, relpath, previous_hash, limit, flag, field_map, max_body = job
     parts = _in_parts(path, relpath, limit, flag)
     if parts is None:
         return ("whole", job)
@@ -422,7 +453,7 @@ def _plan(sf: SourceFile, job: tuple) -> tuple:
         return ("done", None, parts)
     if parts.digest == previous_hash:
         return ("done", parts.digest, _UNCHANGED)
-    return ("parts", parts.digest, [(path, relpath, r, field_map) for r in parts.ranges])
+    return ("parts", parts.digest, [(path, relpath, r, field_map, max_body) for r in parts.ranges])
 
 
 def _extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
@@ -647,6 +678,9 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
                 same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
                 articles = bad_records = 0
                 for item in result:  # streamed: a large file's articles are never all held at once
+                    if isinstance(item, Cut):
+                        report.cut.append(Cut(f"{sf.relpath} ({item.path})", item.reason))
+                        continue
                     if isinstance(item, Skipped):
                         report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
                         bad_records += item.path != sf.relpath  # a record, not the file as a whole

@@ -25,11 +25,13 @@ class ReadOptions:
     field_map: dict[str, str] | None = None
     max_page_mb: float = 16.0  # one HTML or text page; larger files are reported, not read
     max_data_mb: float = 1024.0  # one JSON / JSON Lines export
+    max_body_chars: int = 500_000  # an article's body is indexed and shown up to this many characters
 
     def fingerprint(self) -> str:
         """What changes the articles a file yields; files read with another are read again."""
         fm = ",".join(f"{k}={v}" for k, v in sorted((self.field_map or {}).items()))
-        return f"source={self.source_name or ''};map={fm}"
+        bound = "" if self.max_body_chars == ReadOptions.max_body_chars else f";body={self.max_body_chars}"
+        return f"source={self.source_name or ''};map={fm}{bound}"
 
     def describe(self) -> str:
         parts = []
@@ -39,6 +41,8 @@ class ReadOptions:
             parts.append("--field-map " + ",".join(f"{k}={v}" for k, v in self.field_map.items()))
         parts.append(f"--max-file-mb {self.max_page_mb:g}")
         parts.append(f"--max-data-mb {self.max_data_mb:g}")
+        if self.max_body_chars != ReadOptions.max_body_chars:
+            parts.append(f"--max-body-chars {self.max_body_chars}")
         return " ".join(parts)
 
 

@@ -310,3 +310,28 @@ def test_a_file_name_with_a_newline_cannot_fake_a_report_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("skipped")]
     assert lines == [line for line in lines if "bad\\nskipped fake.html" in line] and len(lines) == 1
+
+
+def test_a_huge_record_is_cut_to_the_bound_reported_and_memory_stays_bounded(tmp_path):
+    """A JSON Lines record with a 15-million-character body (45 MB): kept as an article whose
+    body is indexed and shown up to --max-body-chars, reported as cut, without the ingest's
+    memory growing with the record (a whole-body ingest peaked at ~85x the record)."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    paragraph = "立法會今日繼續審議條例草案，議員就多項修訂進行辯論。" * 40 + "\n"
+    body = "開頭記號甲。" + paragraph * (15_000_000 // len(paragraph)) + "結尾記號乙。"
+    with open(feed / "big.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "small", "title": "小記錄", "body": "一般內容。"}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"id": "huge", "title": "超長記錄", "body": body}, ensure_ascii=False) + "\n")
+    index = tmp_path / "index"
+    done, rss_mb = peak_rss_mb("--index", str(index), "rebuild", str(feed), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["articles"] == 2 and [c["path"] for c in report["cut"]] == ["big.jsonl (huge)"]
+    assert "cut big.jsonl (huge): body of 14,999,781 characters indexed and shown up to" in done.stderr
+    with SearchEngine(index) as engine:
+        shown = engine.article("huge")
+        assert 450_000 <= len(shown.body) <= 500_000 and shown.body.startswith("開頭記號甲")
+        assert engine.search(SearchRequest.create("開頭記號甲")).total == 1
+        assert engine.search(SearchRequest.create("結尾記號乙")).total == 0  # past the bound: not indexed
+    assert rss_mb < 1024, f"peak RSS {rss_mb:.0f} MB for a 45 MB record"
