@@ -41,3 +41,16 @@ def test_query_text_keeps_operators():
     assert query_text(parsed) == 'a OR b title:"c d" -e'
     assert query_text(parsed, drop=0) == 'b title:"c d" -e'
     assert query_text(parsed, replace={1: "x"}) == 'a OR x title:"c d" -e'
+
+
+def test_closeness_ranks_words_standing_together_above_scattered_ones():
+    """The proximity measure of ranking: the query's words side by side score 1, a few
+    characters apart less, far apart less still, and an article missing one of them 0."""
+    from indexer.analysis import fold, units
+    from indexer.ranking import closeness
+
+    words = [units(fold("生态")), units(fold("环境"))]
+    together, near, far, missing = closeness(
+        ["保护生态环境", "生态保护和环境治理", "生态" + "很长的一段别的文字" * 10 + "环境", "只有生态"], words)
+    assert together == 1.0
+    assert 1.0 > near > far > missing == 0.0
