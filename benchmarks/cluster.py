@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-embedded", action="store_true")
+    ap.add_argument("--no-build", action="store_true",
+                    help="query the index NAME already on the cluster (built by an earlier run) instead of rebuilding")
     args = ap.parse_args(argv)
 
     out: dict = {"corpus": str(args.corpus), "url": args.url}
@@ -94,14 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             out["embedded_build"] = {"articles": report.articles, "seconds": round(seconds, 1),
                                      "articles_per_s": round(report.articles / seconds, 1)}
             embedded = SearchEngine(Path(tmp) / "index")
-        t0 = time.perf_counter()
-        report = remote.rebuild([args.corpus])
-        seconds = time.perf_counter() - t0
-        load = remote._meta(report.generation).get("last_build", {}).get("load_seconds")
-        out["opensearch_build"] = {"articles": report.articles, "seconds": round(seconds, 1),
-                                   "articles_per_s": round(report.articles / seconds, 1),
-                                   "load_seconds": load,
-                                   "load_articles_per_s": round(report.articles / load, 1) if load else None}
+        if not args.no_build:
+            t0 = time.perf_counter()
+            report = remote.rebuild([args.corpus])
+            seconds = time.perf_counter() - t0
+            load = remote._meta(report.generation).get("last_build", {}).get("load_seconds")
+            out["opensearch_build"] = {"articles": report.articles, "seconds": round(seconds, 1),
+                                       "articles_per_s": round(report.articles / seconds, 1),
+                                       "load_seconds": load,
+                                       "load_articles_per_s": round(report.articles / load, 1) if load else None}
         params = query_mix(embedded or remote, args.queries, args.seed)
         times, totals = timed(remote, params, args.repeat)
         out["opensearch_query"] = percentiles(times)
