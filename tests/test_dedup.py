@@ -133,6 +133,35 @@ def test_signature_estimates_similarity():
     assert dedup.similarity(a, dedup.signature(fold(OTHERS[2]))) < 0.2
 
 
+def _text(rng, n: int) -> str:
+    """`n` CJK characters drawn with `rng`: text no other article shares."""
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))
+
+
+def test_rare_values_join_reposts_with_own_leads_and_keep_a_template_series_apart(monkeypatch):
+    """With the rare-value comparison on: two outlets carry one story, each with its own lead and closing (about as long as the
+    shared text): one story. Six notices of one template (the same long wording, different
+    names and numbers, as 委员长会议 or 开除党籍 notices are) stay six stories, though any two
+    of them share most of their text."""
+    import random
+
+    monkeypatch.setattr(dedup, "RARE_MAX", 2)
+    monkeypatch.setattr(dedup, "RARE_THRESHOLD", 0.3)
+    rng = random.Random(7)
+    shared = _text(rng, 400)
+    bodies = [_text(rng, 200) + shared + _text(rng, 150), _text(rng, 180) + shared + _text(rng, 170)]
+    template = [_text(rng, 120) for _ in range(3)]
+    for _ in range(6):
+        bodies.append(template[0] + _text(rng, 40) + template[1] + _text(rng, 40) + template[2])
+    for _ in range(3):
+        bodies.append(_text(rng, 500))  # unrelated articles
+    a, b = dedup.signature(bodies[0]), dedup.signature(bodies[1])
+    assert dedup.similarity(a, b) < dedup.THRESHOLD  # the outlets' own text hides it from a plain comparison
+    ids = dedup.assign_clusters(enumerate(bodies), len(bodies)).tolist()
+    assert ids[0] == ids[1]
+    assert len(set(ids[2:])) == len(bodies) - 2
+
+
 def engine_id(docnum: dict[str, int], d: int) -> str:
     return next(k for k, v in docnum.items() if v == d)
 
