@@ -1,0 +1,121 @@
+"""The user's path, measured end to end: an archive's folder through `cli.py rebuild`, the
+search mix through the HTTP API of `cli.py serve`, a nightly `cli.py ingest`, and `cli.py check`.
+
+    python -m benchmarks.user_path --input FOLDER --index DIR [--nightly FILE] [--reps 3]
+
+`FOLDER` is the archive as a user brings it (for instance `input-<size>-sources/`, one JSON Lines
+export per source, written by `benchmarks.compare --shapes sources`). Prints one JSON object:
+- `build`: wall seconds, articles/s and the peak PSS of the rebuild's whole process tree;
+- `http`: p50 / p95 / max ms of the 46-query mix (`benchmarks.compare.QUERY_MIX`, top 10 with
+  facets, reposts collapsed: what the search page asks for) over `--reps` timed passes after a
+  warm-up pass, on a server started for it on a free loopback port; per-query medians, and the
+  queries with fewer than 100 matches;
+- `nightly`: wall seconds of `cli.py ingest FILE` into the built index;
+- `check`: wall seconds of `cli.py check` (every byte of the live generation verified).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from benchmarks.compare import QUERY_MIX
+from benchmarks.rebuild import REPO, run_measured
+
+
+def _cli(index: Path, *args: str) -> list[str]:
+    return [sys.executable, str(REPO / "cli.py"), "--index", str(index), *args]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+def http_mix(index: Path, reps: int) -> dict:
+    port = _free_port()
+    server = subprocess.Popen(_cli(index, "serve", "--port", str(port)), cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        conn = None
+        for _ in range(600):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert conn is not None
+
+        def ask(query: str) -> tuple[float, int]:
+            t = time.perf_counter()
+            conn.request("GET", "/api/search?" + urlencode({"q": query}))
+            response = conn.getresponse()
+            body = response.read()
+            ms = (time.perf_counter() - t) * 1000
+            if response.status != 200:
+                raise RuntimeError(f"{query}: HTTP {response.status} {body[:200]!r}")
+            return ms, json.loads(body)["total"]
+
+        totals = {q: ask(q)[1] for q, _ in QUERY_MIX}  # the warm-up pass
+        samples: dict[str, list[float]] = {q: [] for q, _ in QUERY_MIX}
+        for _ in range(reps):
+            for q, _ in QUERY_MIX:
+                samples[q].append(ask(q)[0])
+        every = [ms for values in samples.values() for ms in values]
+        few = [ms for q, values in samples.items() if totals[q] < 100 for ms in values]
+        return {"p50": _pct(every, 50), "p95": _pct(every, 95), "max": max(every), "n": len(every),
+                "few_matches_max": max(few) if few else None,
+                "per_query_median_ms": {q: round(statistics.median(v), 1) for q, v in samples.items()},
+                "totals": totals}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--input", type=Path, required=True, help="the archive's folder (or file) as the user has it")
+    ap.add_argument("--index", type=Path, required=True, help="where to build (replaced)")
+    ap.add_argument("--nightly", type=Path, help="a JSON Lines file of new articles to ingest afterwards")
+    ap.add_argument("--reps", type=int, default=3)
+    args = ap.parse_args(argv)
+    import shutil
+
+    shutil.rmtree(args.index, ignore_errors=True)
+    out: dict = {"input": args.input.name}
+    wall, peak, res = run_measured(_cli(args.index, "rebuild", str(args.input), "--format", "json"), pss=True)
+    if res.returncode:
+        raise SystemExit(f"rebuild failed: {res.stderr[-2000:]}")
+    report = json.loads(res.stdout)
+    out["build"] = {"seconds": round(wall, 1), "articles": report["articles"],
+                    "articles_per_s": round(report["articles"] / wall), "tree_peak_pss_mb": round(peak / 2**20)}
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+    subprocess.run(["sync"], check=False)
+    out["http"] = http_mix(args.index, args.reps)
+    t = time.perf_counter()
+    res = subprocess.run(_cli(args.index, "check"), cwd=REPO, capture_output=True, text=True)
+    out["check"] = {"seconds": round(time.perf_counter() - t, 2), "exit": res.returncode}
+    if args.nightly:
+        wall, peak, res = run_measured(_cli(args.index, "ingest", str(args.nightly), "--format", "json"), pss=True)
+        out["nightly"] = {"seconds": round(wall, 2), "exit": res.returncode, "tree_peak_pss_mb": round(peak / 2**20),
+                          "added": json.loads(res.stdout)["added"] if res.returncode == 0 else None}
+    print(json.dumps(out, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
