@@ -110,7 +110,9 @@ def test_more_fetches_values_the_engine_left_out(facets_page):
     """Waits for facet_size and facets_truncated (branch i15): 41 authors, 30 listed by default."""
     facets_page.goto("/")
     facets_page.get_by_role("link", name="更多作者…").click()
-    facets_page.wait_for_function(f"document.querySelectorAll('#facet-author ul.values li').length == {AUTHORS + 1}")
+    # a locator wait, not wait_for_function: a string predicate is evaluated in the page, which
+    # the pages' CSP (no 'unsafe-eval') refuses whenever the first check is not already true
+    expect(facets_page.locator("#facet-author ul.values li")).to_have_count(AUTHORS + 1)
 
 
 def test_finder_filters_a_long_list_as_you_type(facets_page):
@@ -254,7 +256,7 @@ def test_results_update_as_you_type_over_the_api(page):
     with page.expect_response(lambda r: "/api/search?" in r.url and "q=%E7%A9%BA" in r.url) as answer:
         box.fill("空气质量")
     assert answer.value.status == 200
-    page.wait_for_function("document.getElementById('total').textContent === '12'")
+    expect(page.locator("#total")).to_have_text("12")
     assert page.locator("li.hit .hit-title mark").first.inner_text() == "空气质量"
     assert args(page)["q"] == ["空气质量"]  # the address follows, so reload and share work
     page.reload()
