@@ -96,14 +96,20 @@ def count_facets(columns: Columns, docs: np.ndarray, *, sources: Sequence[str] =
     month_counts = columns.month_counts(docs)
     months: list[tuple[str, int]] = [(columns.month_names[i], int(month_counts[i]))
                                      for i in np.flatnonzero(month_counts).tolist()]
+    facets.update(date_facets(months))
+    truncated["decade"] = truncated["year"] = truncated["month"] = False
+    return facets, truncated
+
+
+def date_facets(months: Iterable[tuple[str, int]]) -> dict[str, list[FacetValue]]:
+    """The decade, year and month facets (newest first) from (YYYY-MM, count) pairs."""
+    months = list(months)
     years: dict[str, int] = {}
     for m, c in months:
         years[m[:4]] = years.get(m[:4], 0) + c
     decades: dict[str, int] = {}
     for y, c in years.items():
         decades[y[:3] + "0s"] = decades.get(y[:3] + "0s", 0) + c
-    facets["decade"] = [FacetValue(d, c) for d, c in sorted(decades.items(), reverse=True)]
-    facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
-    facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
-    truncated["decade"] = truncated["year"] = truncated["month"] = False
-    return facets, truncated
+    return {"decade": [FacetValue(d, c) for d, c in sorted(decades.items(), reverse=True)],
+            "year": [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)],
+            "month": [FacetValue(m, c) for m, c in sorted(months, reverse=True)]}

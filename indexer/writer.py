@@ -19,6 +19,7 @@ import multiprocessing
 import shutil
 import traceback
 from collections.abc import Iterable
+from contextlib import contextmanager
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -274,22 +275,24 @@ class NewGeneration:
         self._writer = GenerationWriter(ix, self.procs)
         return self._writer
 
-    def add(self, doc: dict) -> None:
+    @contextmanager
+    def _full_disk_named(self):
+        """A full disk while writing becomes store's one-line error naming where it happened."""
         try:
-            (self._writer or self._start()).add(doc)
+            yield
         except OSError as exc:
             if store.is_no_space(exc):
                 raise store.no_space(exc, self.path or self.index_dir) from exc
             raise
 
+    def add(self, doc: dict) -> None:
+        with self._full_disk_named():
+            (self._writer or self._start()).add(doc)
+
     def commit(self, deletions: Iterable[str] = ()) -> Path:
         """Finish writing; returns the generation's directory (not yet live)."""
-        try:
+        with self._full_disk_named():
             (self._writer or self._start()).commit(deletions)
-        except OSError as exc:
-            if store.is_no_space(exc):
-                raise store.no_space(exc, self.path or self.index_dir) from exc
-            raise
         assert self.path is not None
         return self.path
 

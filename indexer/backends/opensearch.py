@@ -42,6 +42,7 @@ import numpy as np
 from indexer import dedup, store, variants
 from indexer.analysis import fold, query_words, units, word_counts
 from indexer.article import Article, split_sources
+from indexer.facets import date_facets
 from indexer.request import SearchRequest
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
 
@@ -417,16 +418,7 @@ class OpenSearchEngine:
             counts = {b["key"]: b["doc_count"] for b in a.get(f"selected_{name}", {}).get("buckets", [])}
             values += [FacetValue(v, counts.get(v, 0), True) for v in selected if v not in shown]
             facets[name], truncated[name] = values, len(buckets) > facet_size
-        months = [(b["key"], b["doc_count"]) for b in a["month"]["buckets"]]
-        years: dict[str, int] = {}
-        for m, c in months:
-            years[m[:4]] = years.get(m[:4], 0) + c
-        decades: dict[str, int] = {}
-        for y, c in years.items():
-            decades[y[:3] + "0s"] = decades.get(y[:3] + "0s", 0) + c
-        facets["decade"] = [FacetValue(d, c) for d, c in sorted(decades.items(), reverse=True)]
-        facets["year"] = [FacetValue(y, c) for y, c in sorted(years.items(), reverse=True)]
-        facets["month"] = [FacetValue(m, c) for m, c in sorted(months, reverse=True)]
+        facets.update(date_facets((b["key"], b["doc_count"]) for b in a["month"]["buckets"]))
         truncated["decade"] = truncated["year"] = truncated["month"] = False
         hints = _hints(unknown)
         found_suggestions: list[Suggestion] = []
