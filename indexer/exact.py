@@ -54,6 +54,10 @@ _GRAM_MIN_COUNT = 8  # ...and at least this many times in the sample
 _GRAM_MAX = 4096  # at most this many per field and segment (the most frequent)
 _GRAM_CHUNK_UNITS = 1 << 20  # stream characters turned into strings at a time
 _KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
+BLOCK = 2048  # UTF-16 units of a long article's stream a block list entry stands for...
+OVERLAP = 64  # ...plus this many of the next block's: a phrase of up to OVERLAP + 1 units lies in one
+LONG = 2 * BLOCK  # articles whose stream is longer than this get block lists too
+BLOCKS = "@"  # suffix of a field's block arrays in the file
 
 
 def _cjk_bounds() -> np.ndarray:
@@ -287,6 +291,12 @@ class _FieldBuilder:
         self.pending: list[str] = []
         self.pending_chars = 0
         self.runs: list[_Run] = []
+        # blocks of the long articles: the first block of every article (n_docs + 1 entries
+        # when written), and the (key, block) lists one run a batch, as for articles
+        self.bfirst = array("q", (0,))
+        self.block_runs: list[_Run] = []
+        self._pending_blocks: list = []
+        self._run_block = 0  # the first block of the batch being keyed
 
     def key(self) -> int:
         """Key the pending streams into one run; returns the number of pairs added."""
@@ -305,16 +315,19 @@ class _FieldBuilder:
                 j += 1
             part = batch[i:j]
             encoded = [s.encode("utf-16-le") for s in part]
+            units = np.array([len(b) // 2 for b in encoded], dtype=np.int64)
             for b in encoded:
                 size += len(b)
                 toffs.append(size)
             text.append(b"".join(encoded))
             del encoded
             ends = np.cumsum([len(s) + 1 for s in part])
-            keys, pos = stream_keys(_code_points(VALUE_MARK.join(part) + VALUE_MARK))
+            cps = _code_points(VALUE_MARK.join(part) + VALUE_MARK)
+            keys, pos = stream_keys(cps)
             del part
             docs = np.searchsorted(ends, pos, side="right").astype(np.uint64)
-            del pos
+            self._block_pairs(cps, ends, units, keys, pos, docs)
+            del pos, cps
             docs += np.uint64(i)
             keys <<= np.uint64(_DOC_BITS)
             keys |= docs
@@ -324,19 +337,75 @@ class _FieldBuilder:
                 pieces.append(keys[np.concatenate(([True], keys[1:] != keys[:-1]))])
             del keys
             i = j
+        blocks = self._block_run()
         if not pieces:
-            return 0
+            return blocks
         pairs = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
         del pieces
         pairs.sort()  # the pieces hold different articles: the pairs are unique
         self.runs.append(_Run(first, pairs, len(batch)))
-        return len(self.runs[-1])
+        return len(self.runs[-1]) + blocks
 
-    def lists(self, doc_type: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(unique keys, offsets, articles) of the whole field, as `write` stores them. Runs hold
-        disjoint article ranges, so their pairs are unique together; they are merged one key
-        range at a time (never all of them as uint64 at once) and freed at the end."""
-        runs, self.runs = self.runs, []
+    def _block_pairs(self, cps: np.ndarray, ends: np.ndarray, units: np.ndarray, keys: np.ndarray,
+                     pos: np.ndarray, docs: np.ndarray) -> None:
+        """Note the (key, block) pairs of the long articles among a few keyed ones: `cps` their
+        streams joined (code points), `ends` where each ends there, `units` each one's length in
+        UTF-16 units, `keys`/`pos` their keys and positions, `docs` the article (0-based) of each.
+
+        Block b of an article covers its UTF-16 units [b*BLOCK, (b+1)*BLOCK + OVERLAP): a key
+        is listed for the block it starts in and, within the first OVERLAP units of a block,
+        for the one before too."""
+        long = units > LONG
+        counts = np.where(long, -(-units // BLOCK), 0)
+        firsts = self.bfirst[-1] + np.cumsum(counts) - counts
+        self.bfirst.extend((firsts + counts).tolist())
+        if not long.any():
+            return
+        d = docs.astype(np.int64)
+        sel = np.flatnonzero(long[d])
+        d = d[sel]
+        astral = cps > 0xFFFF  # two UTF-16 units each: positions counted in units
+        before = np.cumsum(astral) - astral if astral.any() else None
+        p = pos[sel]
+        start = np.append(0, ends[:-1])  # each stream's first code point
+        if before is not None:
+            p = p + before[p]
+            start = start + before[start]
+        rel = p - start[d]
+        block = firsts[d] + rel // BLOCK
+        k = keys[sel]
+        prev = np.flatnonzero((rel % BLOCK < OVERLAP) & (rel >= BLOCK))
+        k = np.concatenate((k, k[prev]))
+        block = np.concatenate((block, block[prev] - 1))
+        self._pending_blocks.append((k, block))
+
+    def _block_run(self) -> int:
+        """Turn the block pairs noted since the last batch into one run; returns its pairs."""
+        pending, self._pending_blocks = self._pending_blocks, []
+        first = self._run_block
+        self._run_block = self.bfirst[-1]
+        if not pending:
+            return 0
+        keys = np.concatenate([k for k, _ in pending])
+        blocks = np.concatenate([b for _, b in pending]).astype(np.uint64)
+        del pending
+        keys <<= np.uint64(_DOC_BITS)
+        keys |= blocks - np.uint64(first)
+        del blocks
+        keys.sort()
+        pairs = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        self.block_runs.append(_Run(first, pairs, self.bfirst[-1] - first))
+        return len(pairs)
+
+    def lists(self, doc_type: type, blocks: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unique keys, offsets, articles) of the whole field, as `write` stores them (of its
+        blocks when `blocks`: then the numbers are blocks'). Runs hold disjoint article ranges,
+        so their pairs are unique together; they are merged one key range at a time (never all
+        of them as uint64 at once) and freed at the end."""
+        if blocks:
+            runs, self.block_runs = self.block_runs, []
+        else:
+            runs, self.runs = self.runs, []
         total = sum(len(r) for r in runs)
         docs = np.empty(total, dtype=doc_type)
         parts = -(-total // _PART_PAIRS)
@@ -480,6 +549,12 @@ class Builder:
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
                        (f"{f}.dense", dense), (f"{f}.bits", bits),
                        (f"{f}.toffs", text_offs), (f"{f}.text", text)]
+            bfirst = np.frombuffer(fb.bfirst, dtype=np.int64)
+            if bfirst[-1]:  # the segment has long articles: their block lists
+                block_type = np.uint16 if bfirst[-1] <= 1 << 16 else np.uint32
+                bkeys, boffs, bdocs = fb.lists(block_type, blocks=True)
+                arrays += [(f"{f}{BLOCKS}.first", bfirst.astype(np.uint32)), (f"{f}{BLOCKS}.keys", bkeys),
+                           (f"{f}{BLOCKS}.offs", boffs), (f"{f}{BLOCKS}.docs", bdocs)]
             if f in GRAM_FIELDS:
                 g = f"{f}#{GRAM}"
                 gkeys, goffs, gdocs = fb.gram_lists(self.n_docs, doc_type)
@@ -487,7 +562,7 @@ class Builder:
                 arrays += [(f"{g}.keys", gkeys), (f"{g}.offs", goffs), (f"{g}.docs", gdocs),
                            (f"{g}.dense", gdense), (f"{g}.bits", gbits)]
         try:
-            _write_arrays(path, {"docs": self.n_docs}, arrays)
+            _write_arrays(path, {"docs": self.n_docs, "block": BLOCK, "overlap": OVERLAP}, arrays)
         finally:
             self.close()
 
@@ -564,6 +639,7 @@ class Segment:
         meta = json.loads(mm[len(MAGIC) + 8:len(MAGIC) + 8 + hlen])
         base = len(MAGIC) + 8 + -(-hlen // 8) * 8
         self.n_docs: int = meta["docs"]
+        self.block, self.overlap = meta.get("block", BLOCK), meta.get("overlap", OVERLAP)  # as written
         self._arrays = {}
         self._text_base = {}
         for name, (off, dtype, count) in meta["arrays"].items():
@@ -699,20 +775,56 @@ class Segment:
             if sure is not None and len(sure):
                 certain = intersect(found, sure)
                 rest = difference(found, certain)
-                return union(certain, self._confirm(field, rest, plan.pattern)) if len(rest) else certain
-            found = self._confirm(field, found, plan.pattern)
+                return union(certain, self._confirm(field, rest, plan)) if len(rest) else certain
+            found = self._confirm(field, found, plan)
         return found
 
-    def _confirm(self, field: str, docs: np.ndarray, pattern: bytes) -> np.ndarray:
-        """The `docs` whose unit stream holds `pattern`: one search per candidate, all run by one
-        NumPy string `find` over the mapped file (in C, without the GIL: large candidate sets
-        are split between threads, one per core); a hit at an odd byte offset (inside a UTF-16
-        code unit) is looked at again from there."""
+    def _confirm(self, field: str, docs: np.ndarray, plan: Plan) -> np.ndarray:
+        """The `docs` whose unit stream holds the phrase. A long article (one with block lists)
+        is searched only in its blocks that hold every key of the phrase, when the phrase is
+        short enough to lie within one block's stretch: a few kilobytes, not its whole text."""
+        first = self._arrays.get(f"{field}{BLOCKS}.first")
+        units = len(plan.pattern) // 2
+        if first is None or units > self.overlap + 1 or not len(docs):
+            return self._holding(field, docs, plan.pattern)
+        d = docs.astype(np.int64)
+        counts = first[d + 1].astype(np.int64) - first[d]
+        is_long = counts > 0
+        if not is_long.any():
+            return self._holding(field, docs, plan.pattern)
+        short = self._holding(field, docs[~is_long], plan.pattern)
+        long, counts = d[is_long], counts[is_long]
+        blocks = np.repeat(first[long].astype(np.int64) - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+        lists = []
+        for k in plan.keys:
+            found = self._lookup(f"{field}{BLOCKS}", k)
+            if found is None or not len(found):
+                return short
+            lists.append(found)
+        for other in sorted(lists, key=len):
+            blocks = intersect(blocks, other)
+            if not len(blocks):
+                return short
+        owner = np.searchsorted(first, blocks, side="right") - 1
+        offs = self._arrays[f"{field}.toffs"]
+        base = self._text_base[field]
+        starts = base + offs[owner] + 2 * self.block * (blocks - first[owner].astype(np.int64))
+        ends = np.minimum(base + offs[owner + 1], starts + 2 * (self.block + units - 1))
+        held = np.unique(owner[self._finds(plan.pattern, starts, ends)])
+        return union(short, held)
+
+    def _holding(self, field: str, docs: np.ndarray, pattern: bytes) -> np.ndarray:
+        """The `docs` whose whole unit stream holds `pattern`."""
         offs = self._arrays[f"{field}.toffs"]
         base = self._text_base[field]
         docs = docs.astype(np.int64)
-        starts = offs[docs] + base
-        ends = offs[docs + 1] + base
+        return docs[self._finds(pattern, offs[docs] + base, offs[docs + 1] + base)]
+
+    def _finds(self, pattern: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Whether `pattern` is in each stretch [start, end) of the file (byte offsets of UTF-16
+        code units): one search per stretch, all run by one NumPy string `find` over the mapped
+        file (in C, without the GIL: many stretches are split between threads, one per core); a
+        hit at an odd byte offset (inside a UTF-16 code unit) is looked at again from there."""
         found = _find(self._string, pattern, starts, ends)
         # NumPy reads a bytes string without its trailing NULs: a stream ending the file there
         for i in np.flatnonzero(ends > self._string_end).tolist():
@@ -723,7 +835,7 @@ class Segment:
             while p != -1 and (p - int(starts[i])) & 1:
                 p = self._mm.find(pattern, p + 1, e)
             keep[i] = p != -1
-        return docs[keep]
+        return keep
 
 
 PARALLEL_FROM = 512  # candidates from which a check is split between threads

@@ -123,10 +123,14 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
     streams = [unit_stream(fold(t)) for t in texts]
     parallel_from = exact.PARALLEL_FROM
     limits = exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS
+    blocks = exact.BLOCK, exact.OVERLAP, exact.LONG
     # frequent four-character strings: every one (sampled from stretches, read in small
     # chunks), or only those met often enough
     exact._GRAM_MIN_COUNT = rnd.choice([1, 2, 8])
     exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = rnd.choice([(1 << 22, 1 << 20), (64, 8)])
+    # long articles checked block by block: blocks of a few units here, so that phrases
+    # cross their edges and overlaps, and some phrases are too long for one block's stretch
+    exact.BLOCK, exact.OVERLAP, exact.LONG = rnd.choice([blocks, (4, 2, 4), (5, 1, 0), (3, 3, 6), (8, 4, 0)])
     builder = exact.Builder()
     for s in streams:
         builder.add({"body_x": s})
@@ -135,6 +139,7 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
         builder.write(path)
     finally:
         exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = limits
+        exact.BLOCK, exact.OVERLAP, exact.LONG = blocks  # the file says which it was built with
     seg = exact.Segment(path)
     try:
         phrases = list(queries)
