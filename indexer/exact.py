@@ -43,6 +43,7 @@ FIELDS = ("title_x", "body_x", "source_x", "author_x")
 _DOC_BITS = 24
 _TAG_SHIFT = 38
 TAG_UNI, TAG_BI, TAG_LATIN = 1 << _TAG_SHIFT, 2 << _TAG_SHIFT, 3 << _TAG_SHIFT
+_TAG_MASK = 3 << _TAG_SHIFT
 _PAYLOAD = (1 << _TAG_SHIFT) - 1
 _CP_BITS = 18  # every CJK code point is below 0x40000
 _FLUSH_CHARS = 1 << 20  # unit-stream characters per batch turned into keys (a run of pairs)
@@ -54,9 +55,10 @@ _GRAM_MIN_COUNT = 8  # ...and at least this many times in the sample
 _GRAM_MAX = 4096  # at most this many per field and segment (the most frequent)
 _GRAM_CHUNK_UNITS = 1 << 20  # stream characters turned into strings at a time
 _KEY_CHARS = 1 << 17  # characters given to stream_keys at a time
-BLOCK = 2048  # UTF-16 units of a long article's stream a block list entry stands for...
+BLOCK = 4096  # UTF-16 units of a long article's stream a block list entry stands for...
 OVERLAP = 64  # ...plus this many of the next block's: a phrase of up to OVERLAP + 1 units lies in one
-LONG = 2 * BLOCK  # articles whose stream is longer than this get block lists too
+LONG = 2 * BLOCK  # articles whose stream is longer than this get block lists too (of pairs and
+# Latin units: single characters would add a third to them and narrow little)
 BLOCKS = "@"  # suffix of a field's block arrays in the file
 
 
@@ -362,7 +364,9 @@ class _FieldBuilder:
         if not long.any():
             return
         d = docs.astype(np.int64)
-        sel = np.flatnonzero(long[d])
+        sel = np.flatnonzero(long[d] & (keys & np.uint64(_TAG_MASK) != np.uint64(TAG_UNI)))
+        if not len(sel):
+            return
         d = d[sel]
         astral = cps > 0xFFFF  # two UTF-16 units each: positions counted in units
         before = np.cumsum(astral) - astral if astral.any() else None
@@ -785,7 +789,8 @@ class Segment:
         short enough to lie within one block's stretch: a few kilobytes, not its whole text."""
         first = self._arrays.get(f"{field}{BLOCKS}.first")
         units = len(plan.pattern) // 2
-        if first is None or units > self.overlap + 1 or not len(docs):
+        if first is None or units > self.overlap + 1 or not len(docs) \
+                or all(k & _TAG_MASK == TAG_UNI for k in plan.keys):
             return self._holding(field, docs, plan.pattern)
         d = docs.astype(np.int64)
         counts = first[d + 1].astype(np.int64) - first[d]
@@ -797,6 +802,8 @@ class Segment:
         blocks = np.repeat(first[long].astype(np.int64) - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
         lists = []
         for k in plan.keys:
+            if k & _TAG_MASK == TAG_UNI:  # not in block lists
+                continue
             found = self._lookup(f"{field}{BLOCKS}", k)
             if found is None or not len(found):
                 return short
