@@ -1,7 +1,7 @@
 """Load benchmark: concurrent clients against `cli.py serve` on loopback, for the JSON API and
 for the search page.
 
-    python -m benchmarks.load [--index DIR] [--clients 4] [--duration 30] [--threads 8]
+    python -m benchmarks.load [--index DIR] [--clients 4] [--duration 30] [--threads 8] [--heavy 8]
 
 Starts `python cli.py --index DIR serve` on a free 127.0.0.1 port (the production waitress
 server, in its own process so the clients do not share its interpreter), waits for /healthz,
@@ -9,7 +9,11 @@ then runs each target in turn: N client threads with keep-alive connections send
 query mix for the given duration. The mix is built from the index itself: two-character
 words, quoted phrases, source / author / year filters from the facets, later pages and the
 date sorts. Prints requests per second, p50 / p95 / max latency and errors for each target.
-Only loopback traffic.
+With `--heavy N`, N further clients send worst-case requests the whole time (about 330 frequent
+two-character words joined by OR with 300 results a page, as many as the cost budget allows,
+and their CSV export): the plain
+clients' latency is then what users see while someone hammers the server, and each heavy
+request's status and time show whether any ran past the deadline. Only loopback traffic.
 """
 from __future__ import annotations
 
@@ -119,7 +123,30 @@ def query_mix(port: int, seed: int = 7) -> list[dict[str, str]]:
     return mix
 
 
-def run_target(port: int, path: str, mix: list[dict[str, str]], clients: int, duration: float) -> tuple[Stats, float]:
+def heavy_mix(port: int, words: int = 330) -> list[tuple[str, dict[str, str]]]:
+    """Worst-case requests: the index's most frequent two-character words (counted in the
+    titles and snippets of its first results) joined by OR, 300 results a page, and the
+    same query's CSV export."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    counts: dict[str, int] = {}
+    for q in ("的", "年", "发展", "中国"):
+        _, body = get(conn, "/api/search?" + urlencode({"q": q, "per_page": 100}))
+        for hit in json.loads(body)["hits"]:
+            text = "".join(ch for ch in (hit.get("title", "") + hit.get("snippet", "")) if "\u4e00" <= ch <= "\u9fff")
+            for a, b in zip(text, text[1:]):
+                counts[a + b] = counts.get(a + b, 0) + 1
+    conn.close()
+    chosen, query = sorted(counts, key=counts.get, reverse=True), ""
+    for w in chosen[:words]:
+        if len(query) + len(w) + 4 > 1990:  # the query cap is 2,000 characters
+            break
+        query = f"{query} OR {w}" if query else w
+    return [("/api/search", {"q": query, "per_page": "300"}), ("/api/search.csv", {"q": query})]
+
+
+def run_target(port: int, path: str, mix: list[dict[str, str]], clients: int, duration: float,
+               heavy: list[tuple[str, dict[str, str]]] | None = None, heavy_clients: int = 0,
+               heavy_stats: dict | None = None) -> tuple[Stats, float]:
     stats = Stats()
     stop_at = time.monotonic() + duration
 
@@ -139,7 +166,23 @@ def run_target(port: int, path: str, mix: list[dict[str, str]], clients: int, du
             stats.add(time.perf_counter() - t0, ok)
         conn.close()
 
+    def hammer(n: int) -> None:  # answered (200, possibly partial) or refused (503, 429): both fine
+        conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        while time.monotonic() < stop_at:
+            where, params = heavy[n % len(heavy)]
+            t0 = time.perf_counter()
+            try:
+                status, _ = get(conn, where + "?" + urlencode(params))
+            except (OSError, http.client.HTTPException):
+                status = "dropped"
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=120)
+            with stats.lock:
+                heavy_stats.setdefault(status, []).append(time.perf_counter() - t0)
+        conn.close()
+
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads += [threading.Thread(target=hammer, args=(n,)) for n in range(heavy_clients if heavy else 0)]
     t0 = time.monotonic()
     for t in threads:
         t.start()
@@ -165,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per target (default 30)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (cli.py serve's default)")
+    parser.add_argument("--heavy", type=int, default=0, help="further clients sending worst-case requests")
     args = parser.parse_args(argv)
 
     proc = start_server(args.index.resolve(), free_port(), args.threads)
@@ -173,10 +217,17 @@ def main(argv: list[str] | None = None) -> int:
         mix = query_mix(port)
         print(f"{args.clients} clients, {args.duration:g} s per target, {len(mix)} queries in the mix, "
               f"{os.cpu_count()} CPUs", flush=True)
+        heavy = heavy_mix(port) if args.heavy else None
+        if heavy:
+            print(f"{args.heavy} heavy clients: {heavy[0][1]['q'].count(' OR ') + 1} words joined by OR, "
+                  f"{len(heavy[0][1]['q'])} characters, per_page 300, and its CSV export", flush=True)
         errors = 0
         for name, path in (("/api/search", "/api/search"), ("/ (page)", "/")):
-            stats, elapsed = run_target(port, path, mix, args.clients, args.duration)
+            heavy_stats: dict = {}
+            stats, elapsed = run_target(port, path, mix, args.clients, args.duration, heavy, args.heavy, heavy_stats)
             print(report(name, stats, elapsed), flush=True)
+            for status, times in sorted(heavy_stats.items(), key=str):
+                print(f"  heavy: {len(times)} answered {status}, max {max(times) * 1000:.0f} ms", flush=True)
             errors += stats.errors
     finally:
         proc.terminate()

@@ -88,8 +88,7 @@ class SearchEngine:
         """The articles a request matches, and their order (`Matching.order`): what a search
         page, an export or the concordance (`indexer.concordance`) goes through."""
         parsed = parse_query(request.query)
-        within_clauses = sum(len(parse_query(w).positive) for w in request.within)
-        check_budget(request, len({clause_key(c) for c in parsed.positive}) + within_clauses)
+        check_budget(request, clause_count(request, parsed))
         gen, searcher = self._live.searcher()
         stories = self._story_ids(gen)
         # the clock starts once the index is open: opening a new generation is not the query's cost
@@ -315,6 +314,22 @@ class SearchEngine:
 
 
 MAX_CLAUSES_BY_PAGE = 100_000  # distinct positive clauses × page size a search may ask for
+HEAVY_CLAUSES = 32  # a search with more clauses than this, or...
+HEAVY_CLAUSES_BY_PAGE = 2_000  # ...more clauses × page size, is heavy by nature (see is_heavy)
+
+
+def clause_count(request: SearchRequest, parsed: ParsedQuery | None = None) -> int:
+    """The distinct positive clauses a search looks for (its within-queries' included)."""
+    parsed = parsed or parse_query(request.query)
+    within = sum(len(parse_query(w).positive) for w in request.within)
+    return len({clause_key(c) for c in parsed.positive}) + within
+
+
+def is_heavy(request: SearchRequest) -> bool:
+    """Whether a search is costly by its shape alone (hundreds of words, or many words on a
+    long page), before it runs: servers run such searches apart from ordinary ones."""
+    clauses = clause_count(request)
+    return clauses > HEAVY_CLAUSES or clauses * request.per_page > HEAVY_CLAUSES_BY_PAGE
 
 
 def check_budget(request: SearchRequest, clauses: int) -> None:
@@ -325,12 +340,16 @@ def check_budget(request: SearchRequest, clauses: int) -> None:
                                              f"{MAX_CLAUSES_BY_PAGE:,} 的上限")
 
 
+WALL_SLACK = 2  # a search stops after this many times its deadline on the wall clock
+
+
 class Deadline:
     """How long a search may compute: `check` raises `SearchTooCostly` once the thread running
-    it has spent `seconds` of processor time since it began (None: no limit). Processor time,
-    not the wall clock: a query is too costly by the work it takes, not because the machine is
-    busy with other things (or this thread waited for others). Called in the loops whose work
-    grows with the query and the index."""
+    it has spent `seconds` of processor time since it began (None: no limit), or WALL_SLACK
+    times that on the wall clock. Processor time first: a query is too costly by the work it
+    takes, not because the machine is busy with other things (or this thread waited for
+    others); the wall clock bounds what a client waits when the machine is very busy. Called
+    in the loops whose work grows with the query and the index."""
 
     def __init__(self, query: str, seconds: float | None) -> None:
         self.query, self.seconds = query, seconds
@@ -338,10 +357,16 @@ class Deadline:
         # a thread's processor time grows no faster than the wall clock, which is far cheaper
         # to read (reading the thread's time took up to 2 ms a call on a busy machine): the
         # processor time is read only once the wall clock says the limit may be reached
-        self.wall_at = None if seconds is None else time.perf_counter() + seconds
+        now = time.perf_counter()
+        self.wall_at = None if seconds is None else now + seconds
+        # and however busy the machine, nobody waits more than WALL_SLACK times the limit
+        self.wall_end = None if seconds is None else now + seconds * WALL_SLACK
 
     def passed(self) -> bool:
-        return self.at is not None and time.perf_counter() > self.wall_at and time.thread_time() > self.at
+        if self.at is None:
+            return False
+        now = time.perf_counter()
+        return now > self.wall_at and (now > self.wall_end or time.thread_time() > self.at)
 
     def check(self) -> None:
         if self.passed():

@@ -3,8 +3,9 @@
 Every search runs under the engine's deadline (`serve --deadline`, 2 s by default): past it the
 engine stops and the client gets a 503 saying so (`SearchTooCostly`). On top of that, work that
 is heavy by nature runs only in a few *heavy slots* (`HEAVY_SLOTS`, by default a quarter of the
-server's threads, at least 1): CSV exports, the concordance and its exports, and any search
-whose query already ran out of time once (remembered, a bounded list). A heavy request that finds
+server's threads, at least 1): CSV exports, the concordance and its exports, any search heavy by
+its shape (more than 32 words, or words × page size over 2,000), and any search whose query
+already ran out of time once (remembered, a bounded list). A heavy request that finds
 every slot taken is answered at once with a 503 and `Retry-After` instead of waiting in a thread,
 so the other threads stay free for ordinary searches.
 """
@@ -15,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app
+
+from indexer.search import SearchTooCostly, is_heavy
 
 LIMITS_KEY = "wensou.limits"
 REMEMBERED = 1000  # costly queries remembered
@@ -69,13 +72,12 @@ def query_key(request) -> tuple:
 
 
 def run_search(engine, request):
-    """`engine.search(request)`, in a heavy slot when this query ran out of time before;
-    a query that runs out of time now is remembered as costly."""
-    from indexer.search import SearchTooCostly
-
+    """`engine.search(request)`, in a heavy slot when its shape makes it heavy (hundreds of
+    words, many words on a long page: `indexer.search.is_heavy`) or this query ran out of time
+    before; a query that runs out of time now is remembered as costly."""
     limits = get_limits()
     key = query_key(request)
-    release = limits.take() if limits.is_costly(key) else None
+    release = limits.take() if limits.is_costly(key) or is_heavy(request) else None
     try:
         return engine.search(request)
     except SearchTooCostly:

@@ -1107,3 +1107,24 @@ def test_saved_search_feeds_take_their_links_from_configuration_too(tmp_path):
     client = create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
     feed = client.get("/feeds/saved/环境动态.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "evil.example" not in feed and "http://localhost/articles/" in feed
+
+
+def test_a_search_heavy_by_its_shape_waits_for_a_heavy_slot_and_ordinary_ones_do_not(app, client):
+    """Hundreds of words (or many words on a long page) run only in a heavy slot: with every
+    slot taken such a search is refused at once with Retry-After, never queued on a thread that
+    ordinary searches need; an ordinary search is answered as before."""
+    from search_web.limits import LIMITS_KEY
+
+    many = " OR ".join(f"{a}{b}" for a in "环境生态报告" for b in "部局厅委会司")  # 36 words
+    limits = app.extensions[LIMITS_KEY]
+    taken = [limits.take() for _ in range(limits.slots)]
+    try:
+        refused = client.get("/api/search", query_string={"q": many})
+        assert refused.status_code == 503 and refused.headers["Retry-After"].isdigit()
+        long_page = client.get("/api/search", query_string={"q": "环境 生态 报告", "per_page": 1000})
+        assert long_page.status_code == 503  # 3 words × 1,000 a page: heavy too
+        assert client.get("/api/search", query_string={"q": "环境 生态 报告"}).status_code == 200
+    finally:
+        for release in taken:
+            release()
+    assert client.get("/api/search", query_string={"q": many}).status_code == 200
