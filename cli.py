@@ -404,7 +404,8 @@ def serve(ctx, host, port, threads, base_url, deadline):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--base-url") from None
     app = create_app({"INDEX_DIR": ctx.obj["index"], "BASE_URL": base_url, "DEADLINE": deadline,
-                      "HEAVY_SLOTS": max(1, threads // 4)})  # exports and concordances leave threads free
+                      # exports, concordances and heavy searches leave threads and half the cores free
+                      "HEAVY_SLOTS": max(1, min(threads // 4, (os.cpu_count() or 2) // 2))})
     try:
         server = make_server(app, host=host, port=port, threads=threads)
     except CannotListen as exc:

@@ -328,6 +328,9 @@ def clause_count(request: SearchRequest, parsed: ParsedQuery | None = None) -> i
 def is_heavy(request: SearchRequest) -> bool:
     """Whether a search is costly by its shape alone (hundreds of words, or many words on a
     long page), before it runs: servers run such searches apart from ordinary ones."""
+    words = sum(1 for w in request.query.split() if w not in ("OR", "AND", "NOT"))
+    if words > 4 * HEAVY_CLAUSES:  # told without parsing (refusing it must cost little)
+        return True
     clauses = clause_count(request)
     return clauses > HEAVY_CLAUSES or clauses * request.per_page > HEAVY_CLAUSES_BY_PAGE
 
