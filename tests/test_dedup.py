@@ -208,3 +208,19 @@ def test_the_writers_signatures_are_those_of_the_stored_bodies(tmp_path, monkeyp
     with SearchEngine(tmp_path / "ix") as engine:
         result = engine.search(SearchRequest.create("政府工作报告"))
         assert result.total == 8 and result.stories == 4
+
+
+def test_a_long_bodys_signature_is_the_minimum_over_all_its_shingles():
+    """The signature of a text longer than one block of hashing is each hash function's minimum
+    over every distinct shingle, as if all were hashed at once (a volume of the gazette and its
+    repost must get the same signature however it is computed)."""
+    import random
+
+    rng = random.Random(3)
+    text = "".join(rng.choice("经济发展改革开放国家政策合作交流建设推进生态环境部") for _ in range(3 * dedup._HASHED_AT_ONCE + 17))
+    cps = [ord(c) for c in text]
+    shingles = {sum(c * pow(1_000_003, dedup.SHINGLE - 1 - j, 2**64) for j, c in enumerate(cps[i:i + dedup.SHINGLE])) % 2**64
+                for i in range(len(cps) - dedup.SHINGLE + 1)}
+    a, b = dedup._coefficients()
+    expected = [min((s * int(ai) + int(bi)) % 2**64 for s in shingles) >> 32 for ai, bi in zip(a, b)]
+    assert dedup.signature(text).tolist() == expected
