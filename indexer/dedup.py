@@ -141,23 +141,29 @@ def cluster_signatures(signatures: np.ndarray, judged: np.ndarray | None = None)
     """
     n = len(signatures)
     uf = _UnionFind(n)
-    buckets: dict[bytes, list[int]] = {}
-    for d in range(n):
-        if judged is not None and not judged[d]:
-            continue
-        sig = signatures[d]
-        for band in range(BANDS):
-            key = band.to_bytes(1, "little") + sig[band * ROWS:(band + 1) * ROWS].tobytes()
-            reps = buckets.setdefault(key, [])
-            joined = False
-            for r in reps:
-                if similarity(signatures[r], sig) >= THRESHOLD:
-                    uf.union(r, d)
-                    joined = True
-                    break
-            if not joined and len(reps) < MAX_REPS:
-                reps.append(d)
     ids = np.arange(n) if judged is None else np.flatnonzero(judged)
+    # LSH: the articles whose signatures agree on a whole band share its bucket; only buckets of
+    # two or more are looked at (sorted by band value: no Python work for the lone ones). In a
+    # bucket, articles in docnum order join the first of its representatives they are similar to,
+    # or become one (up to MAX_REPS): which unions happen does not depend on the order of buckets
+    for band in range(BANDS):
+        block = np.ascontiguousarray(signatures[ids, band * ROWS:(band + 1) * ROWS])
+        keys = block.view(np.dtype((np.void, block.itemsize * ROWS))).ravel()
+        order = np.argsort(keys, kind="stable")  # stable: docnum order within a bucket
+        same = keys[order[1:]] == keys[order[:-1]]
+        starts = np.flatnonzero(np.r_[True, ~same])
+        sizes = np.diff(np.r_[starts, len(order)])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            reps: list[int] = []
+            for d in ids[order[start:start + size]].tolist():
+                sig = signatures[d]
+                for r in reps:
+                    if similarity(signatures[r], sig) >= THRESHOLD:
+                        uf.union(r, d)
+                        break
+                else:
+                    if len(reps) < MAX_REPS:
+                        reps.append(d)
     if RARE_MAX >= 2 and len(ids) > 1:
         rows, first = np.unique(np.ascontiguousarray(signatures[ids]), axis=0, return_index=True)
         reps = ids[first]  # one docnum per distinct signature (identical ones joined above)
