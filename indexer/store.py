@@ -129,7 +129,7 @@ def write_json(path: Path, data) -> None:
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
+            f.write(json.dumps(data, ensure_ascii=False))  # dumps runs in C; dump to a file does not
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
