@@ -343,33 +343,19 @@ def check_budget(request: SearchRequest, clauses: int) -> None:
                                              f"{MAX_CLAUSES_BY_PAGE:,} 的上限")
 
 
-WALL_SLACK = 2  # a search stops after this many times its deadline on the wall clock
-
-
 class Deadline:
-    """How long a search may compute: `check` raises `SearchTooCostly` once the thread running
-    it has spent `seconds` of processor time since it began (None: no limit), or WALL_SLACK
-    times that on the wall clock. Processor time first: a query is too costly by the work it
-    takes, not because the machine is busy with other things (or this thread waited for
-    others); the wall clock bounds what a client waits when the machine is very busy. Called
-    in the loops whose work grows with the query and the index."""
+    """How long a search may run: `check` raises `SearchTooCostly` once `seconds` have passed on
+    the wall clock since it began (None: no limit) — what the person waiting sees. (Counting the
+    thread's processor time instead let a search on a busy machine run for many times its
+    deadline: 21 s under eight worst-case clients; and reading it cost up to 2 ms a call.)
+    Called in the loops whose work grows with the query and the index."""
 
     def __init__(self, query: str, seconds: float | None) -> None:
         self.query, self.seconds = query, seconds
-        self.at = None if seconds is None else time.thread_time() + seconds
-        # a thread's processor time grows no faster than the wall clock, which is far cheaper
-        # to read (reading the thread's time took up to 2 ms a call on a busy machine): the
-        # processor time is read only once the wall clock says the limit may be reached
-        now = time.perf_counter()
-        self.wall_at = None if seconds is None else now + seconds
-        # and however busy the machine, nobody waits more than WALL_SLACK times the limit
-        self.wall_end = None if seconds is None else now + seconds * WALL_SLACK
+        self.at = None if seconds is None else time.perf_counter() + seconds
 
     def passed(self) -> bool:
-        if self.at is None:
-            return False
-        now = time.perf_counter()
-        return now > self.wall_at and (now > self.wall_end or time.thread_time() > self.at)
+        return self.at is not None and time.perf_counter() > self.at
 
     def check(self) -> None:
         if self.passed():
