@@ -71,6 +71,27 @@ def number_marks(html: str) -> tuple[str, int]:
     return _MARK.sub(numbered, html), count
 
 
+PART_CHARS = 50_000  # a long body is shown in parts of about this many characters
+
+
+def body_parts(body: str, size: int = PART_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of each part a body is shown in: cut at the last line end before `size`
+    characters (or at `size` in a line longer than that), so a page stays small however long
+    the article (the index holds up to --max-body-chars of it)."""
+    parts, start = [], 0
+    while len(body) - start > size:
+        end = body.rfind("\n", start + size // 2, start + size)
+        end = start + size if end < 0 else end + 1
+        parts.append((start, end))
+        start = end
+    parts.append((start, len(body)))
+    return parts
+
+
+def _int_arg(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
+
+
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str) -> str:
     engine = get_engine()
@@ -84,7 +105,10 @@ def article(article_id: str) -> str:
     display = found
     if shown and shown != written:
         display = replace(found, title=chinese.convert(found.title, shown), body=chinese.convert(found.body, shown))
-    title_html, body_html = mark_article(display, q, variants=back.variants)
+    parts = body_parts(display.body)
+    part = min(max(1, _int_arg(request.args.get("part"))), len(parts))
+    in_part = replace(display, body=display.body[parts[part - 1][0]:parts[part - 1][1]])
+    title_html, body_html = mark_article(in_part, q, variants=back.variants)
     body_html, marks = number_marks(body_html)
     related = engine.related(found.id, limit=RELATED) if hasattr(engine, "related") else []
     scripts = [(key, label, article_url(found.id, back, **({} if key == written else {"zh": key})),
@@ -98,7 +122,9 @@ def article(article_id: str) -> str:
                            body_html=body_html, marks=marks, q=q, original_url=web_url(found.url),
                            state=SearchState(q=q), back_url=search_url(back),
                            lang=chinese.lang_of(shown or written), scripts=scripts, converted=display is not found,
-                           related=related)
+                           related=related, part=part, parts=len(parts),
+                           part_url=lambda n: article_url(found.id, back, **({"zh": shown} if shown else {}),
+                                                          **({"part": str(n)} if n > 1 else {})))
 
 
 def search_state(args, q: str) -> SearchState:

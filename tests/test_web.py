@@ -1128,3 +1128,32 @@ def test_a_search_heavy_by_its_shape_waits_for_a_heavy_slot_and_ordinary_ones_do
         for release in taken:
             release()
     assert client.get("/api/search", query_string={"q": many}).status_code == 200
+
+
+def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
+    """An article of 130,000 characters is shown in parts of about 50,000, cut at line ends:
+    each page holds one part with links to the others, the query is marked in the part that
+    holds it, and no text is lost or repeated between the parts."""
+    from helpers import index_of
+
+    lines = [f"第{i}段，经济社会发展情况的说明，各地区各部门认真落实。" for i in range(4000)]
+    lines[3000] = "这一段提到了一个很少见的词语：蓝鲸计划。"
+    body = "\n".join(lines)
+    index = index_of(tmp_path, "long.jsonl", [{"id": "long-1", "title": "很长的公报", "date": "2024-01-02",
+                                                "source": "统计局", "body": body}])
+    client = create_app({"INDEX_DIR": index}).test_client()
+    texts = []
+    for n in (1, 2, 3):
+        r = client.get(f"/articles/long-1?q=%E8%93%9D%E9%B2%B8%E8%AE%A1%E5%88%92&part={n}")
+        assert r.status_code == 200
+        doc = lxml.html.fromstring(r.get_data(as_text=True))
+        assert f"第 {n} / 3 段" in doc.text_content()
+        texts.append(doc.cssselect(".article-body")[0].text_content())
+        rels = {a.get("rel") for a in doc.cssselect("nav.body-parts a")}
+        assert rels == ({"next"} if n == 1 else {"prev", "next"} if n == 2 else {"prev"})
+        marks = doc.cssselect(".article-body mark")
+        assert [m.text_content() for m in marks] == (["蓝鲸计划"] if "蓝鲸计划" in texts[-1] else [])
+        assert all(len(t) <= 50_000 + 2 for t in texts)
+    assert sum("蓝鲸计划" in t for t in texts) == 1
+    assert "".join(t.strip("\n") + "\n" for t in texts).split() == body.split()
+    assert client.get("/articles/long-1?part=99").status_code == 200  # the last part
