@@ -3,7 +3,7 @@
 layer only render these."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from indexer.request import SearchRequest
 
@@ -76,13 +76,20 @@ class SearchResult:
             "query": self.query, "total": self.total, "page": self.page,
             "per_page": self.per_page, "took_ms": self.took_ms, "sort": self.sort,
             "stories": self.stories,
-            "hits": [asdict(h) for h in self.hits],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+            "hits": [_plain(h) for h in self.hits],
+            "facets": {name: [_plain(v) for v in values] for name, values in self.facets.items()},
             "facets_truncated": dict(self.facets_truncated),
             "variants": list(self.variants),
-            "suggestions": [asdict(s) for s in self.suggestions],
+            "suggestions": [_plain(s) for s in self.suggestions],
             "within": list(self.request.within),
             "pages": self.pages,
             "notice": self.notice,
-            "filter_hints": {name: [asdict(v) for v in values] for name, values in self.filter_hints.items()},
+            "filter_hints": {name: [_plain(v) for v in values] for name, values in self.filter_hints.items()},
         }
+
+
+def _plain(item) -> dict:
+    """A flat dataclass (a hit, a facet value, a suggestion) as a dict, its lists copied:
+    `dataclasses.asdict` deep-copies every value and took a third of a JSON search's time (the
+    date facets of a 70-year archive hold hundreds of values)."""
+    return {f.name: (list(v) if isinstance(v := getattr(item, f.name), list) else v) for f in fields(item)}
