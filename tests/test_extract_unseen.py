@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from indexer.article import Article
+from indexer.article import Article, Skipped
 from indexer.extract import extract_file
 from tests.test_extract_files import FIXTURES
 
@@ -371,3 +371,24 @@ def test_a_content_source_naming_the_website_yields_to_the_printed_source():
 def test_an_empty_attachment_label_does_not_end_the_body():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>附件：</p></div>")
     assert article.body.splitlines()[-1].startswith("这是正文的第二段")
+
+
+def test_a_page_that_is_only_a_list_of_links_is_skipped_not_indexed():
+    (result,) = extract_file((UNSEEN / "gov-policy-document-list.html").read_bytes(), "zcwj/index.html")
+    assert isinstance(result, Skipped) and result.reason == "a list of links, not an article"
+
+
+RELATED = "".join(f"<li><a href='/n/{i}.html'>相关新闻标题第{i}条在这里写得稍微长一些</a></li>" for i in range(15))
+
+
+def test_an_article_with_a_box_of_related_links_is_still_an_article():
+    article = page(f"<div class='main'><h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>"
+                   f"<div class='related'><h3>相关新闻</h3><ul>{RELATED}</ul></div></div>")
+    assert "这是正文的第一段" in article.body
+
+
+def test_a_photo_page_with_one_long_caption_among_many_links_is_still_an_article():
+    caption = ("<p>当全世界绝大部分国家都在为能够吸引游客而绞尽脑汁的时候，只有这么一个国家一脸淡定，"
+               "一副你们爱来不来的样子，这个国家便是位于中国与俄罗斯两国中间的、世界第二大内陆国的蒙古国。</p>")
+    article = page(f"<div><h1>测试新闻标题在这里</h1>{caption}<ul>{RELATED}{RELATED}</ul></div>")
+    assert "世界第二大内陆国" in article.body

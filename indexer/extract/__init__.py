@@ -58,6 +58,9 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     except RecursionError:
         yield Skipped(relpath, "page structure too deep to read")
         return
+    if isinstance(article, Skipped):
+        yield article
+        return
     if not article.body.strip():
         yield Skipped(relpath, "no article text found")
         return

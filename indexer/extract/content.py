@@ -203,6 +203,31 @@ def link_density(holder: Element) -> float:
     return min(links / total, 1.0)
 
 
+_SENTENCE_PUNCT = re.compile(r"[，。！？；]")
+LINK_LIST_MIN_LINKS = 10  # fewer link lines are a related-articles box at most
+
+
+def is_link_list(lines: list[tuple[str, int]]) -> bool:
+    """Whether lines of main content (from `text_lines`) are a list of links rather than an article.
+
+    A list page (`政策文件列表`: forty dated links under a heading) has many lines that are mostly
+    link text, most of its text inside links, and next to no prose: a line of unlinked text with
+    sentence punctuation. An article keeps its paragraphs, however many related links follow them,
+    and a photo gallery its one long caption (a paragraph of 80 characters or more).
+    """
+    link_lines = link_chars = total = prose = longest = 0
+    for line, linked in lines:
+        total += len(line)
+        link_chars += linked
+        if linked * 2 >= len(line):
+            link_lines += 1
+        elif len(line) - linked >= 30 and len(_SENTENCE_PUNCT.findall(line)) >= 2:
+            prose += len(line) - linked
+            longest = max(longest, len(line) - linked)
+    return (link_lines >= LINK_LIST_MIN_LINKS and link_chars * 2 >= total
+            and longest < 80 and prose * 6 < link_chars)
+
+
 def _path_to(element: Element | None) -> dict:
     """Each ancestor of `element` → its child on the way down to `element` (and `element` → itself)."""
     if element is None:

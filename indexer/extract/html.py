@@ -25,7 +25,7 @@ import lxml.etree
 
 from indexer.dates import date_from_path, find_date, parse_date
 
-from ..article import Article
+from ..article import Article, Skipped
 from .authors import byline_authors, closing_authors, parse_authors, posted_by, printed_only_as_editor
 from .cleaning import (
     PLACEHOLDER_SOURCE,
@@ -36,7 +36,7 @@ from .cleaning import (
     parse_meta_line,
     strip_site_suffix,
 )
-from .content import Element, lead_before, main_content, text_lines, text_of
+from .content import Element, is_link_list, lead_before, main_content, text_lines, text_of
 from .text import extract_text
 
 _PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads
@@ -562,8 +562,12 @@ def _strip_tags(text: str) -> str:
     return _html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
-def extract_html(text: str, relpath: str) -> Article:
-    """One Article from the text of an HTML page; the body may come out empty."""
+LINK_LIST = "a list of links, not an article"
+
+
+def extract_html(text: str, relpath: str) -> Article | Skipped:
+    """One Article from the text of an HTML page (the body may come out empty), or Skipped with
+    `LINK_LIST` when the page's main content is a list of links (a section's index page)."""
     doc = parse_html(text)
     body_el = None if doc is None else doc.find("body")
     if doc is None or body_el is None or not any(normalise_line(piece) for piece in body_el.itertext()):
@@ -588,6 +592,8 @@ def extract_html(text: str, relpath: str) -> Article:
         page_lines, start, end = text_lines(body_el, main, lead)  # the date may sit outside: read it all
         visible = None
     main_lines = page_lines[start:end]
+    if is_link_list(main_lines):
+        return Skipped(relpath, LINK_LIST)
     names_under_headline: list[str] = []
     if not vouched and not _printed_alone(page_lines[:end], title):
         headline, names_under_headline = _headline_above(page_lines, main_lines)
