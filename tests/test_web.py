@@ -1157,3 +1157,42 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     assert sum("蓝鲸计划" in t for t in texts) == 1
     assert "".join(t.strip("\n") + "\n" for t in texts).split() == body.split()
     assert client.get("/articles/long-1?part=99").status_code == 200  # the last part
+
+
+def test_a_heavy_search_is_answered_at_its_deadline_and_holds_its_slot_until_it_stops(app):
+    """A heavy search is computed by a slot's own thread: its client gets the 503 when the
+    deadline passes, even if the work reaches its next deadline check later, and the slot is
+    given back only when the work has stopped (so no more heavy work runs at once)."""
+    import threading
+    import time
+
+    from indexer.search import SearchTooCostly
+    from search_web.limits import LIMITS_KEY, Busy, run_search
+
+    stop = threading.Event()
+
+    class Slow:
+        deadline = 0.2
+
+        def search(self, request):
+            stop.wait(10)  # computing, past the deadline, until the test lets it stop
+            raise SearchTooCostly(request.query, "stopped")
+
+    heavy = SearchRequest.create(" OR ".join(f"词{i:03d}" for i in range(200)))
+    limits = app.extensions[LIMITS_KEY]
+    with app.app_context():
+        with pytest.raises(SearchTooCostly):  # answered while the work still runs (it waits for `stop`)
+            run_search(Slow(), heavy)
+        taken = [limits.take() for _ in range(limits.slots - 1)]  # every other slot
+        with pytest.raises(Busy):  # the first search's slot is still held: it still computes
+            run_search(Slow(), heavy)
+        stop.set()
+        for _ in range(100):
+            try:
+                taken.append(limits.take())
+                break
+            except Busy:
+                time.sleep(0.05)
+        assert len(taken) == limits.slots  # given back once the work stopped
+        for release in taken:
+            release()
