@@ -19,6 +19,16 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click  # noqa: E402
 
 from indexer import paths as paths_mod
+from indexer.messages import Messages, choose_language
+
+
+def _say() -> Messages:
+    """The texts in the reader's language (`--lang`, `WENSOU_LANG`, the locale: indexer.messages)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict) and "say" in obj:
+        return obj["say"]
+    return Messages(choose_language())
 
 
 def _echo_json(data) -> None:
@@ -26,7 +36,7 @@ def _echo_json(data) -> None:
 
 
 def _fail(message: str, code: int = 1):
-    click.echo(f"error: {message}", err=True)
+    click.echo(_say().say("error", message=message), err=True)
     sys.exit(code)
 
 
@@ -34,10 +44,13 @@ def _fail(message: str, code: int = 1):
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               default=lambda: str(paths_mod.default_index_dir()),
               show_default="index_data/index or $WENSOU_INDEX", help="Index directory.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of what is printed for people (JSON is the same in both).  "
+                   "[default: zh; $WENSOU_LANG, or en when the locale is English]")
 @click.pass_context
-def cli(ctx: click.Context, index_dir: Path) -> None:
+def cli(ctx: click.Context, index_dir: Path, lang: str | None) -> None:
     """wensou (文搜): search Chinese news and government articles."""
-    ctx.obj = {"index": Path(index_dir)}
+    ctx.obj = {"index": Path(index_dir), "say": Messages(choose_language(lang))}
     _cluster_guard(ctx, index_dir)
 
 
@@ -84,9 +97,10 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
 
     options = IngestOptions(**opts)
+    say = _say()
     bar = None
     if sys.stderr.isatty() and fmt == "text":
-        bar = click.progressbar(length=1, label="reading articles", file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=1, label=say.say("reading"), file=sys.stderr, show_pos=True)
 
     def progress(done: int, total: int) -> None:
         if bar is not None:
@@ -96,7 +110,7 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     def status(message: str) -> None:
         if bar is not None:
             bar.render_finish()
-            click.echo(f"{message}…", err=True)
+            click.echo(say.say("status", message=say.status(message)), err=True)
 
     try:
         if str(ctx.obj["index"]).startswith("opensearch:"):
@@ -105,7 +119,7 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
             report = run_ingest(ctx.obj["index"], list(paths), rebuild=rebuild, options=options,
                                 progress=progress, status=status)
     except store.IndexBusy as exc:
-        _fail(f"{exc}; try again when it has finished")
+        _fail(say.say("busy", message=exc))
     except (SourceMissing, UnknownSources, store.IndexDamaged) as exc:
         _fail(str(exc))
     except OSError as exc:  # the disk is full (store.NotEnoughSpace); the live index is kept
@@ -114,27 +128,23 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         _fail(str(store.no_space(exc, ctx.obj["index"])))
     except NothingToIngest as exc:
         for s in exc.skipped:
-            click.echo(f"skipped {_shown(s.path)}: {_shown(s.reason)}", err=True)
+            click.echo(say.say("skipped", path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
         _fail(str(exc))
     finally:
         if bar is not None:
             bar.render_finish()
     for path in report.dropped_sources:
-        click.echo(f"forgot source {_shown(path)}: missing (--drop-missing)", err=True)
-    for s in report.skipped:
-        click.echo(f"skipped {_shown(s.path)}: {_shown(s.reason)}", err=True)
-    for s in report.duplicates:
-        click.echo(f"duplicate {_shown(s.path)}: {_shown(s.reason)}", err=True)
-    for s in report.renamed:
-        click.echo(f"renamed {_shown(s.path)}: {_shown(s.reason)}", err=True)
-    for s in report.cut:
-        click.echo(f"cut {_shown(s.path)}: {_shown(s.reason)}", err=True)
+        click.echo(say.say("forgot", path=_shown(path)), err=True)
+    for kind, items in (("skipped", report.skipped), ("duplicate", report.duplicates),
+                        ("renamed", report.renamed), ("cut", report.cut)):
+        for s in items:
+            click.echo(say.say(kind, path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
     for r in report.removed_articles:
-        click.echo(f"removed {_shown(r.id)} ({_shown(r.path)}): {_shown(r.reason)}", err=True)
+        click.echo(say.say("removed", id=_shown(r.id), path=_shown(r.path), reason=_shown(say.reason(r.reason))), err=True)
     if fmt == "json":
         _echo_json(report.to_dict())
     else:
-        click.echo(report.summary())
+        click.echo(say.summary(report))
 
 
 _file_mb = click.option("--max-file-mb", "max_page_mb", type=click.FloatRange(min=0.001), default=None,
@@ -213,18 +223,19 @@ def sources_cmd(ctx, fmt):
 
     gen = store.current_generation(ctx.obj["index"])
     if gen is None:
-        _fail(f"no index at {ctx.obj['index']}; build one with `rebuild`")
+        _fail(_say().say("no_index", index=ctx.obj["index"]))
     recorded = read_sources(gen) or []
     if fmt == "json":
         _echo_json({"generation": gen.name, "sources": [s.to_dict() for s in recorded]})
         return
     if not recorded:
-        click.echo("no sources recorded (the index was built before sources were recorded; "
-                   "`rebuild PATH...` records them)")
+        click.echo(_say().say("sources.none"))
+    say = _say()
     for s in recorded:
-        when = _iso_time(s.last_read) if s.last_read else "never"
-        state = "" if Path(s.path).exists() else "  (missing)"
-        click.echo(f"{s.path}{state}\n  {s.articles} articles, last read {when}\n  {s.options.describe()}")
+        when = _iso_time(s.last_read) if s.last_read else say.say("sources.never")
+        state = "" if Path(s.path).exists() else say.say("sources.missing")
+        click.echo(f"{s.path}{state}\n  " + say.say("sources.line", n=s.articles, when=when)
+                   + f"\n  {s.options.describe()}")
 
 
 def _iso_time(ts: float) -> str:
@@ -239,12 +250,13 @@ _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def _render_html(fragment: str, color: bool) -> str:
-    """Snippet HTML as terminal text: marks bold yellow on a terminal, 【】 otherwise."""
+    """Snippet HTML as terminal text: marks bold yellow on a terminal, unmarked otherwise (piped
+    text is the text itself: brackets such as 【】 are printed in real headlines)."""
     import html
 
     def repl(m: re.Match) -> str:
         inner = m.group(1)
-        return click.style(inner, fg="yellow", bold=True) if color else f"【{inner}】"
+        return click.style(inner, fg="yellow", bold=True) if color else inner
 
     return html.unescape(_MARK_RE.sub(repl, fragment))
 
@@ -292,12 +304,14 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
         _echo_json(result.to_dict())
         return
     color = sys.stdout.isatty()
-    stories = f", {result.stories} stories" if result.stories != result.total else ""
-    click.echo(f"{result.total} results{stories} ({result.took_ms} ms), page {result.page} of {result.pages}")
+    say = _say()
+    stories = say.say("stories", n=result.stories) if result.stories != result.total else ""
+    click.echo(say.say("results", total=result.total, stories=stories, ms=result.took_ms, page=result.page,
+                       pages=result.pages))
     if result.notice:
-        click.echo(f"note: {result.notice}")
+        click.echo(say.say("note", text=result.notice))
     if result.variants:
-        click.echo("also searched: " + "、".join(result.variants) + "  (--no-variants to leave them out)")
+        click.echo(say.say("also_searched", terms="、".join(result.variants)))
     for n, hit in enumerate(result.hits, start=(result.page - 1) * result.per_page + 1):
         click.echo("")
         click.echo(f"{n}. " + _render_html(hit.title_html, color))
@@ -305,15 +319,16 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
         click.echo(f"   {meta}" + (f"  [{hit.id}]" if meta else f"   [{hit.id}]"))
         click.echo("   " + _render_html(hit.snippet, color).replace("\n", " "))
         if hit.duplicates:
-            click.echo(f"   + {hit.duplicates} similar reports (--no-collapse lists them)")
+            click.echo(say.say("similar", n=hit.duplicates))
     for s in result.suggestions:
-        click.echo(f"\ntry: {s.query}  ({s.total} results)")
+        click.echo("\n" + say.say("try", query=s.query, total=s.total))
     facets = result.facets
     for name in ("source", "author", "column", "year"):
         values = facets.get(name) or []
         if values:
             click.echo("")
-            click.echo(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values[:8]))
+            click.echo(say.say("labelled", label=say.say("facet." + name),
+                               values=", ".join(f"{v.value} ({v.count})" for v in values[:8])))
 
 
 @cli.command()
@@ -332,7 +347,7 @@ def show(ctx, article_id, query, fmt):
     except store.NoIndex as exc:
         _fail(str(exc))
     if article is None:
-        _fail(f"no article with id {article_id!r}")
+        _fail(_say().say("no_article", id=repr(article_id)))
     if fmt == "json":
         _echo_json(article.to_dict())
         return
@@ -366,21 +381,24 @@ def stats(ctx, fmt):
         return
     b = data["last_build"]
     rng = data["date_range"]
-    click.echo(f"articles:   {data['articles']}")
-    click.echo(f"dates:      {rng['from'] or '-'} to {rng['to'] or '-'}")
-    click.echo(f"index:      {data['index_size_bytes'] / 1048576:.1f} MB, generation {data['generation']}")
-    click.echo(f"last build: {b['mode']} finished {b['finished']} in {b['seconds']}s from {b['files']} files "
-               f"({b['added']} added, {b['updated']} updated, {b['unchanged']} unchanged, "
-               f"{b['removed']} removed, {b['duplicates']} duplicates, {len(b['skipped'])} skipped)")
+    say = _say()
+    click.echo(say.say("stats.articles", n=data["articles"]))
+    click.echo(say.say("stats.dates", start=rng["from"] or "-", end=rng["to"] or "-"))
+    click.echo(say.say("stats.index", mb=data["index_size_bytes"] / 1048576, generation=data["generation"]))
+    click.echo(say.say("stats.build", mode=say.mode(b["mode"]), finished=b["finished"], seconds=b["seconds"],
+                       files=b["files"], added=b["added"], updated=b["updated"], unchanged=b["unchanged"],
+                       removed=b["removed"], duplicates=b["duplicates"], skipped=len(b["skipped"])))
     for s in b["skipped"][:20]:
-        click.echo(f"  skipped {_shown(s['path'])}: {_shown(s['reason'])}")
+        click.echo("  " + say.say("skipped", path=_shown(s["path"]), reason=_shown(say.reason(s["reason"]))))
     if len(b["skipped"]) > 20:
-        click.echo(f"  … and {len(b['skipped']) - 20} more (stats --format json lists them all)")
+        click.echo(say.say("stats.more", n=len(b["skipped"]) - 20))
     for name in ("top_sources", "top_authors"):
         if data[name]:
-            click.echo(f"{name.replace('_', ' ')}: " + ", ".join(f"{v['value']} ({v['count']})" for v in data[name]))
+            click.echo(say.say("labelled", label=say.say("stats." + name),
+                               values=", ".join(f"{v['value']} ({v['count']})" for v in data[name])))
     if data["zero_hits"]:
-        click.echo("zero hits: " + ", ".join(f"{_shown(v['query'])} ({v['count']})" for v in data["zero_hits"]))
+        click.echo(say.say("stats.zero_hits", list=", ".join(f"{_shown(v['query'])} ({v['count']})"
+                                                               for v in data["zero_hits"])))
 
 
 @cli.command()
@@ -411,7 +429,8 @@ def serve(ctx, host, port, threads, base_url, deadline):
     except CannotListen as exc:
         _fail(str(exc))
     app.config["BOUND_URL"] = bound_url(host, getattr(server, "effective_port", port))
-    click.echo(f"wensou serving {ctx.obj['index']} on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
+    click.echo(_say().say("serving", index=ctx.obj["index"],
+                          url=f"http://{host}:{getattr(server, 'effective_port', port)}/"), err=True)
     server.run()
 
 
@@ -430,29 +449,30 @@ def check(ctx, fmt):
 
     gen = store.current_generation(ctx.obj["index"])
     if gen is None:
-        _fail(f"no index at {ctx.obj['index']}; build one with `rebuild`")
+        _fail(_say().say("no_index", index=ctx.obj["index"]))
     try:
         report = integrity.verify_full(gen)
     except integrity.FormatError as exc:
         _fail(str(exc))
     if report.format == 1:
-        _fail(f"{gen.name} was written before checksums were recorded (index format 1): nothing to verify "
-              "it against; `wensou rebuild` writes it with checksums")
+        _fail(_say().say("check.format1", generation=gen.name))
     damaged = integrity.affected(gen, report.damaged)
     if fmt == "json":
         _echo_json({"generation": gen.name, "format": report.format, "ok": report.ok, "files": report.files,
                     "bytes": report.bytes, "seconds": round(report.seconds, 3), "damaged": damaged})
     else:
-        state = "all intact" if report.ok else f"{len(damaged)} damaged"
-        click.echo(f"{gen.name}: {report.files} files, {report.bytes / 1048576:.1f} MB verified in "
-                   f"{report.seconds:.2f}s: {state}")
+        say = _say()
+        state = say.say("check.intact") if report.ok else say.say("check.damaged_count", n=len(damaged))
+        click.echo(say.say("check.verified", generation=gen.name, files=report.files, mb=report.bytes / 1048576,
+                           seconds=report.seconds, state=state))
         for d in damaged:
             count = "" if d["articles"] is None else f", {d['articles']} articles"
             ids = d["ids"] or []
             listed = (": " + ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
-            click.echo(f"damaged {d['file']} ({d['reason']}): {d['holds']}{count}{listed}")
+            click.echo(say.say("check.damaged", file=d["file"], reason=d["reason"], holds=d["holds"], count=count,
+                               listed=listed))
         if not report.ok:
-            click.echo("the live generation cannot be trusted: `wensou rebuild` writes it again", err=True)
+            click.echo(say.say("check.untrusted"), err=True)
     sys.exit(0 if report.ok else 1)
 
 
@@ -535,17 +555,20 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
         out.flush()
         return
     color = sys.stdout.isatty()
-    click.echo(f"{conc.total} occurrences in {conc.articles_read} of {conc.articles} articles ({conc.took_ms} ms)")
+    say = _say()
+    click.echo(say.say("concordance", total=conc.total, read=conc.articles_read, articles=conc.articles,
+                       ms=conc.took_ms))
     if conc.note:
-        click.echo(f"note: {conc.note}")
+        click.echo(say.say("note", text=conc.note))
     pad = "\u3000"  # the left context right-aligned (Chinese text: full-width padding)
     for x in conc.lines:
-        match = click.style(x.match, fg="yellow", bold=True) if color else f"【{x.match}】"
+        # piped, the match is unmarked: it starts at the same column on every line
+        match = click.style(x.match, fg="yellow", bold=True) if color else x.match
         left = x.left.rjust(conc.width, pad)
         click.echo(f"{x.date or '----------'}  {left}{match}{x.right}  [{x.id}]")
     if conc.per_year:
         click.echo("")
-        click.echo("per year: " + ", ".join(f"{y or 'undated'} ({c})" for y, c in conc.per_year))
+        click.echo(say.say("per_year", list=", ".join(f"{y or say.say('undated')} ({c})" for y, c in conc.per_year)))
 
 
 # ------------------------------------------------------------- the archivist's desk: saved, alerts, variants
@@ -575,7 +598,9 @@ def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, r
         replaced = saved.add(ctx.obj["index"], search, replace=replace)
     except saved.BadSaved as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"{'replaced' if replaced else 'saved'} {_shown(search.name)}: {_shown(search.query) or '(every article)'}")
+    say = _say()
+    click.echo(say.say("saved.replaced" if replaced else "saved.saved", name=_shown(search.name),
+                       query=_shown(search.query) or say.say("every_article")))
 
 
 @saved_group.command("list")
@@ -590,10 +615,11 @@ def saved_list(ctx, fmt):
         _echo_json([s.to_dict() for s in found])
         return
     if not found:
-        click.echo("no saved searches (`saved add NAME QUERY` saves one)")
+        click.echo(_say().say("saved.none"))
     for s in found:
         filters = s.describe()
-        click.echo(f"{_shown(s.name)}: {_shown(s.query) or '(every article)'}" + (f"  [{_shown(filters)}]" if filters else ""))
+        click.echo(f"{_shown(s.name)}: {_shown(s.query) or _say().say('every_article')}"
+                   + (f"  [{_shown(filters)}]" if filters else ""))
 
 
 @saved_group.command("remove")
@@ -607,7 +633,7 @@ def saved_remove(ctx, name):
         saved.remove(ctx.obj["index"], name)
     except saved.BadSaved as exc:
         _fail(str(exc))
-    click.echo(f"removed {_shown(name)}")
+    click.echo(_say().say("saved.removed", name=_shown(name)))
 
 
 @cli.command("alerts")
@@ -626,16 +652,16 @@ def alerts_cmd(ctx, fmt):
         _echo_json([a.to_dict() for a in found])
         return
     if not found:
-        click.echo("no saved searches (`saved add NAME QUERY` saves one)")
+        click.echo(_say().say("saved.none"))
     for a in found:
         if a.first:
-            click.echo(f"{_shown(a.name)}: marked; new articles are listed from the next run")
+            click.echo(_say().say("alerts.marked", name=_shown(a.name)))
             continue
         if a.too_costly:
-            click.echo(f"{_shown(a.name)}: not checked: the search takes longer than a search may")
+            click.echo(_say().say("alerts.costly", name=_shown(a.name)))
             continue
-        more = f" (and {a.more} more)" if a.more else ""
-        click.echo(f"{_shown(a.name)}: {len(a.new) + a.more} new{more}")
+        more = _say().say("alerts.more", n=a.more) if a.more else ""
+        click.echo(_say().say("alerts.new", name=_shown(a.name), n=len(a.new) + a.more, more=more))
         for n in a.new:
             click.echo(f"  {n['date'] or '----------'}  {_shown(n['title'])}  [{_shown(n['id'])}]")
 
@@ -658,8 +684,10 @@ def variants_add(ctx, a, b):
         added = variants.add_index_pair(ctx.obj["index"], a, b)
     except variants.BadPair as exc:
         raise click.UsageError(str(exc)) from None
-    shipped = "  (the shipped tables pair them already)" if variants.is_shipped(a, b) else ""
-    click.echo(f"{'added' if added else 'already paired'}: {_shown(a.strip())} / {_shown(b.strip())}{shipped}")
+    say = _say()
+    shipped = say.say("variants.shipped") if variants.is_shipped(a, b) else ""
+    click.echo(say.say("variants.added" if added else "variants.already", a=_shown(a.strip()), b=_shown(b.strip()),
+                       shipped=shipped))
 
 
 @variants_group.command("list")
@@ -674,7 +702,7 @@ def variants_list(ctx, fmt):
         _echo_json([{"a": a, "b": b} for a, b in own])
         return
     if not own:
-        click.echo("no pairs of this index's own (`variants add A B` adds one)")
+        click.echo(_say().say("variants.none"))
     for a, b in own:
         click.echo(f"{_shown(a)} / {_shown(b)}")
 
@@ -691,7 +719,7 @@ def variants_remove(ctx, a, b):
         variants.remove_index_pair(ctx.obj["index"], a, b)
     except variants.BadPair as exc:
         _fail(str(exc))
-    click.echo(f"removed: {_shown(a.strip())} / {_shown(b.strip())}")
+    click.echo(_say().say("variants.removed", a=_shown(a.strip()), b=_shown(b.strip())))
 
 
 # ----------------------------------------------------------------------- cluster: a local OpenSearch cluster

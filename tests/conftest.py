@@ -32,3 +32,12 @@ def demo_articles(demo_engine) -> dict:
     articles = {hit.id: demo_engine.article(hit.id) for hit in result.hits}
     assert len(articles) == result.total > 80
     return articles
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(monkeypatch) -> None:
+    """The CLI's language follows --lang, WENSOU_LANG and the locale: every test starts from a
+    machine that sets none of them (as C.UTF-8 does), whatever the developer's own locale."""
+    for name in ("WENSOU_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

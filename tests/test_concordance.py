@@ -231,6 +231,9 @@ def test_the_command_line_gives_text_csv_and_json(demo_index):
     assert out.returncode == 0 and out.stdout.startswith("\ufeff".encode())
     assert out.stdout.decode("utf-8").splitlines()[0] == "\ufeff" + ",".join(CSV_HEADER)
     out = run("委員會", "--width", "8")
-    assert out.returncode == 0 and "【委員會】" in out.stdout.decode("utf-8")
+    text = out.stdout.decode("utf-8")
+    assert out.returncode == 0 and "【" not in text and "\x1b[" not in text  # piped: the match unmarked,
+    lines = [line for line in text.splitlines() if "  [" in line]  # in the same column on every line
+    assert lines and len({line.index("委員會") for line in lines}) == 1
     assert run("委員會", "--width", "0").returncode == 2
     assert sys.executable

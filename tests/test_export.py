@@ -87,5 +87,5 @@ def test_a_record_is_one_line_whatever_its_text_holds():
 
 def test_export_without_an_index_is_one_error_line(tmp_path):
     proc = cli(tmp_path / "none", "export")
-    assert proc.returncode == 1 and proc.stdout == "" and proc.stderr.startswith("error: ")
+    assert proc.returncode == 1 and proc.stdout == "" and proc.stderr.startswith("错误：")
     assert proc.stderr.count("\n") == 1

@@ -45,30 +45,30 @@ GOOD = {
 
 # a name on stderr -> words its reason must contain (any one of them)
 BAD = {
-    "binary-junk.html": ["binary", "not text"],
-    "png-renamed.html": ["binary", "not text"],
-    "all-nuls.html": ["binary", "not text"],
-    "dddd.html": ["no title and no searchable text"],
-    "private-use.txt": ["control, replacement or private-use"],
-    "empty.html": ["empty"],
-    "whitespace-only.txt": ["empty"],
-    "mixed-lines.jsonl:2": ["invalid JSON"],
-    "mixed-lines.jsonl:3": ["invalid JSON"],
-    "mixed-lines.jsonl:5": ["not an object"],
-    "mixed-lines.jsonl:6": ["not an object"],
-    "mixed-lines.jsonl:7": ["not an object"],
-    "mixed-lines.jsonl:8": ["not an object"],
-    "mixed-lines.jsonl:9": ["neither title nor body"],
-    "mixed-lines.jsonl:10": ["invalid JSON"],
-    "mixed-lines.jsonl:11": ["invalid JSON"],
-    "mixed-lines.jsonl:12": ["invalid JSON"],
-    "wrong-types.jsonl:3": ["neither title nor body"],
-    "wrong-types.jsonl:5": ["neither title nor body"],
-    "big.html": ["50.0 MB", "16 MB limit", "--max-file-mb"],
-    "unreadable.html": ["cannot read"],
-    "dangling.html": ["broken symlink"],
-    "loop": ["symlink loop"],
-    "no-such-folder": ["no such file"],
+    "binary-junk.html": ["二进制", "不是文本"],
+    "png-renamed.html": ["二进制", "不是文本"],
+    "all-nuls.html": ["二进制", "不是文本"],
+    "dddd.html": ["没有标题，也没有可搜索的文字"],
+    "private-use.txt": ["不是文本", "control, replacement or private-use"],
+    "empty.html": ["空文件"],
+    "whitespace-only.txt": ["空文件"],
+    "mixed-lines.jsonl:2": ["JSON 无效"],
+    "mixed-lines.jsonl:3": ["JSON 无效"],
+    "mixed-lines.jsonl:5": ["不是对象"],
+    "mixed-lines.jsonl:6": ["不是对象"],
+    "mixed-lines.jsonl:7": ["不是对象"],
+    "mixed-lines.jsonl:8": ["不是对象"],
+    "mixed-lines.jsonl:9": ["既没有标题也没有正文"],
+    "mixed-lines.jsonl:10": ["JSON 无效"],
+    "mixed-lines.jsonl:11": ["JSON 无效"],
+    "mixed-lines.jsonl:12": ["JSON 无效"],
+    "wrong-types.jsonl:3": ["既没有标题也没有正文"],
+    "wrong-types.jsonl:5": ["既没有标题也没有正文"],
+    "big.html": ["50.0 MB", "16 MB 的上限", "--max-file-mb"],
+    "unreadable.html": ["无法读取"],
+    "dangling.html": ["符号链接指向不存在"],
+    "loop": ["符号链接成环"],
+    "no-such-folder": ["没有这个文件"],
 }
 
 
@@ -94,7 +94,7 @@ def peak_rss_mb(*args: str, timeout: float = 300) -> tuple[subprocess.CompletedP
 
 
 def skipped_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("skipped ")]
+    return [line for line in stderr.splitlines() if line.startswith("跳过 ")]
 
 
 def data_uri_page(path: Path, size: int) -> None:
@@ -146,25 +146,25 @@ def test_ingest_of_hostile_files_exits_0(hostile_run):
     done, _ = hostile_run
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert "articles in gen-" in done.stdout
+    assert "中共" in done.stdout and "篇文章" in done.stdout
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_each_bad_file_is_reported_with_its_path_and_reason(hostile_run, name):
     done, _ = hostile_run
     lines = [line for line in skipped_lines(done.stderr)
-             if line.split(": ", 1)[0].removeprefix("skipped ").endswith(name)]
+             if line.split("：", 1)[0].removeprefix("跳过 ").endswith(name)]
     assert len(lines) == 1, f"{name} not reported exactly once:\n{done.stderr}"
-    reason = lines[0].split(": ", 1)[1]
+    reason = lines[0].split("：", 1)[1]
     assert any(word in reason for word in BAD[name]), lines[0]
 
 
 def test_nothing_else_is_reported(hostile_run):
     done, _ = hostile_run
     others = [line for line in skipped_lines(done.stderr)
-              if not any(line.split(": ", 1)[0].endswith(name) for name in BAD)]
+              if not any(line.split("：", 1)[0].endswith(name) for name in BAD)]
     assert others == []
-    assert "duplicate" not in done.stderr
+    assert "重复" not in done.stderr
 
 
 @pytest.mark.parametrize("marker", sorted(GOOD))
@@ -229,7 +229,7 @@ def test_a_later_rebuild_of_the_same_files_still_works(hostile_run, generated):
     assert engine.article("big.html") is None  # over the default limit again: reported, not indexed
     again = cli_run("--index", str(index), "ingest", str(HOSTILE), str(generated))  # unchanged files
     assert again.returncode == 0, again.stderr
-    assert "(0 added, 0 updated, 14 unchanged" in again.stdout
+    assert "（新增 0，更新 0，未变 14" in again.stdout
 
 
 # ---------------------------------------------------------------- known bugs (BUGS-hostile.md)
@@ -308,7 +308,7 @@ def test_a_file_name_with_a_newline_cannot_fake_a_report_line(tmp_path):
     proc = subprocess.run([sys.executable, str(REPO / "cli.py"), "--index", str(tmp_path / "index"), "ingest",
                            str(folder)], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("skipped")]
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("跳过")]
     assert lines == [line for line in lines if "bad\\nskipped fake.html" in line] and len(lines) == 1
 
 
@@ -328,7 +328,7 @@ def test_a_huge_record_is_cut_to_the_bound_reported_and_memory_stays_bounded(tmp
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["articles"] == 2 and [c["path"] for c in report["cut"]] == ["big.jsonl (huge)"]
-    assert "cut big.jsonl (huge): body of 14,999,781 characters indexed and shown up to" in done.stderr
+    assert "截断 big.jsonl (huge)：正文有 14,999,781 字，只索引和显示前" in done.stderr
     with SearchEngine(index) as engine:
         shown = engine.article("huge")
         assert 450_000 <= len(shown.body) <= 500_000 and shown.body.startswith("開頭記號甲")

@@ -153,13 +153,13 @@ def test_check_lists_the_articles_a_damaged_segment_file_holds(built, tmp_path):
 
     text = cli(index, "check")
     assert text.returncode == 1
-    assert f"damaged {wx.name} (checksum mismatch): segment" in text.stdout
+    assert f"已损坏 {wx.name}（checksum mismatch）：segment" in text.stdout
     assert "Traceback" not in text.stderr
 
     # the command line's search: one line on stderr, exit 1
     found = cli(index, "search", QUERY)
     assert found.returncode == 1 and found.stdout == ""
-    assert found.stderr.startswith("error: index generation") and found.stderr.count("\n") == 1, found.stderr
+    assert found.stderr.startswith("错误：index generation") and found.stderr.count("\n") == 1, found.stderr
     assert wx.name in found.stderr
 
 
@@ -167,7 +167,7 @@ def test_check_of_an_intact_index_exits_0(built, tmp_path):
     base, _ = built
     index, gen = _copy(base, tmp_path)
     proc = ok(index, "check")
-    assert proc.stdout.startswith(f"{gen.name}: ") and proc.stdout.rstrip().endswith("all intact")
+    assert proc.stdout.startswith(f"{gen.name}：") and proc.stdout.rstrip().endswith("全部完好")
     data = json.loads(ok(index, "check", "--format", "json").stdout)
     assert data["ok"] is True and data["damaged"] == [] and data["files"] >= 10
 
@@ -266,7 +266,7 @@ def test_a_generation_written_before_checksums_opens_and_check_says_it_cannot_vo
     (gen / integrity.CHECKSUMS).unlink()
     assert _search(index) == expected
     proc = cli(index, "check")
-    assert proc.returncode == 1 and "before checksums were recorded" in proc.stderr
+    assert proc.returncode == 1 and "写于记录校验和之前" in proc.stderr
 
 
 def test_an_ingest_reuses_the_checksums_of_the_files_it_links(tmp_path, monkeypatch):

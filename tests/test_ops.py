@@ -295,11 +295,11 @@ def test_a_writer_killed_during_its_commit_never_loses_the_index(command, moment
         _check_after_kill(base_index, before, command)
         _recover(base_index, base_corpus, orphans)
         if moment == "writing":  # and the next full rebuild goes live
-            assert f"{BIG_N} articles" in ok(base_index, "rebuild", big_corpus).stdout
+            assert f"共 {BIG_N} 篇文章" in ok(base_index, "rebuild", big_corpus).stdout
             assert stats(base_index)["articles"] == BIG_N
         if command == "rebuild" and live_generation(base_index) == before:
             # the previous index and its recorded sources are intact: a rebuild from them works
-            assert f"{BASE_N} articles" in ok(base_index, "rebuild").stdout
+            assert f"共 {BASE_N} 篇文章" in ok(base_index, "rebuild").stdout
     finally:
         _reap(orphans)
 
@@ -320,7 +320,7 @@ def test_two_rebuilds_at_once_one_wins_the_other_exits_1(base_index, big_corpus,
     loser = next(r for r in results if r[0] == 1)
     assert "another rebuild" in loser[2], loser
     assert loser[1] == ""
-    assert f"{BIG_N} articles" in winner[1]
+    assert f"共 {BIG_N} 篇文章" in winner[1]
     # consistent: the winner's generation is live, the loser left nothing behind
     added = set(generations(base_index)) - before
     assert added == {live_generation(base_index)}
@@ -353,8 +353,8 @@ def test_rebuild_prints_one_summary_line_for_cron_mail(tmp_path):
     proc = ok(tmp_path / "index", "rebuild", articles)
     lines = proc.stdout.splitlines()
     assert len(lines) == 1, proc.stdout
-    assert lines[0].startswith("rebuild: 5 articles in gen-")
-    assert "1 skipped" in lines[0] and "from 6 files" in lines[0]
+    assert lines[0].startswith("重建：gen-") and "中共 5 篇文章" in lines[0]
+    assert "读了 6 个文件，跳过 1 个" in lines[0]
     assert "broken.json" in proc.stderr and "broken.json" not in proc.stdout
 
 
@@ -382,8 +382,8 @@ def test_stats_reports_generation_build_time_counts_and_skipped_files(tmp_path):
         ("ingest", 5, 0, 1, 4, [])
 
     text = ok(index, "stats").stdout
-    assert f"generation {live_generation(index)}" in text
-    assert "last build: ingest finished" in text and "1 updated" in text and "4 unchanged" in text
+    assert f"第 {live_generation(index)} 代" in text
+    assert "上次建索引：导入，完成于" in text and "更新 1" in text and "未变 4" in text
 
 
 def test_stats_json_is_valid_json_on_stdout_only(tmp_path):
@@ -464,7 +464,7 @@ def _fill(disk: Path, leave: int) -> Path:
 def _one_error_line(proc) -> str:
     err = proc.stderr
     assert proc.returncode == 1, (proc.returncode, err)
-    assert "Traceback" not in err and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and err.startswith("错误：") and err.count("\n") == 1, err
     return err
 
 

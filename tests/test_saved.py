@@ -92,7 +92,7 @@ def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuil
     run(index, "saved", "add", "环保", "生态环境", "--source", "生态环境部")
     run(index, "saved", "add", "全部")
     # the first run only sets the mark
-    assert "环保: marked" in run(index, "alerts").output
+    assert "环保：已标记" in run(index, "alerts").output
     assert alerts(index) == [{"name": "环保", "query": "生态环境", "new": []}, {"name": "全部", "query": "", "new": []}]
 
     write_jsonl(tmp_path / "later" / "news.jsonl", LATER)
@@ -105,7 +105,7 @@ def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuil
 
     # an ingest that updates an article in place (its old copy deleted in an older segment): not new
     write_jsonl(tmp_path / "later" / "news.jsonl", [dict(LATER[0], body=LATER[0]["body"] + "另有更新。"), LATER[1]])
-    assert "0 added, 2 updated" in run(index, "ingest", str(tmp_path / "later")).output
+    assert "新增 0，更新 2" in run(index, "ingest", str(tmp_path / "later")).output
     assert [a["new"] for a in alerts(index)] == [[], []]
 
     # a rebuild re-reads every article unchanged: nothing is new
@@ -119,7 +119,7 @@ def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuil
          "body": "生态环境部新闻发言人回答记者提问。"}])
     run(index, "rebuild")
     text = run(index, "alerts").output
-    assert "环保: 1 new\n  2024-04-01  生态环境部答记者问  [c1]\n全部: 1 new" in text
+    assert "环保：1 篇新文章\n  2024-04-01  生态环境部答记者问  [c1]\n全部：1 篇新文章" in text
     assert [a["new"] for a in alerts(index)] == [[], []]
 
 
@@ -130,7 +130,7 @@ def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_pat
     run(index, "ingest", str(tmp_path / "later"))
     run(index, "saved", "add", "教育", "教育部")
     text = run(index, "alerts").output
-    assert "全部: 2 new" in text and "教育: marked" in text
+    assert "全部：2 篇新文章" in text and "教育：已标记" in text
     assert alerts(index)[1] == {"name": "教育", "query": "教育部", "new": []}
 
 
@@ -209,7 +209,7 @@ def test_queries_that_found_nothing_are_counted_in_stats(index):
     run(index, "search", "生态环境 没有的词", "--page", "2")  # a later page is no new search
     data = json.loads(run(index, "stats", "--format", "json").output)
     assert data["zero_hits"] == [{"query": "没有的词", "count": 3}, {"query": "另一个没有的", "count": 1}]
-    assert "zero hits: 没有的词 (3), 另一个没有的 (1)" in run(index, "stats").output
+    assert "没有结果的搜索：没有的词 (3), 另一个没有的 (1)" in run(index, "stats").output
     run(index, "rebuild")  # kept with the index
     assert json.loads(run(index, "stats", "--format", "json").output)["zero_hits"][0]["count"] == 3
 

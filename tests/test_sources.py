@@ -75,7 +75,7 @@ def test_ingest_then_rebuild_keeps_every_article(tmp_path):
     assert [s["articles"] for s in listed] == [demo_count(), 4]
     assert listed[1]["options"]["source_name"] == "我的来源" and listed[1]["last_read"]
     text = ok(index, "sources").stdout
-    assert str(mine) in text and "4 articles" in text and "--source-name 我的来源" in text
+    assert str(mine) in text and "4 篇文章" in text and "--source-name 我的来源" in text
 
 
 def test_rebuild_with_paths_replaces_the_recorded_sources(tmp_path):
@@ -86,7 +86,7 @@ def test_rebuild_with_paths_replaces_the_recorded_sources(tmp_path):
     ok(index, "ingest", b)
     rep, err = report(index, "rebuild", b)
     assert rep["articles"] == 2 and rep["removed"] == 3
-    assert err.count("removed ") == 3 and "source is no longer read" in err
+    assert err.count("移除 ") == 3 and "它的来源不再读取" in err
     assert [s["path"] for s in sources(index)] == [str(b)]
     assert report(index, "rebuild")[0]["articles"] == 2
 
@@ -115,7 +115,7 @@ def test_a_missing_source_fails_the_rebuild_and_drop_missing_forgets_it(tmp_path
 
     rep, err = report(index, "rebuild", "--drop-missing")
     assert rep["articles"] == 3 and rep["removed"] == 5 and rep["dropped_sources"] == [str(disk)]
-    assert err.count("removed ") == 5 and "forgotten" in err and f"forgot source {disk}" in err
+    assert err.count("移除 ") == 5 and "它的来源已不再记录" in err and f"不再记录来源 {disk}" in err
     assert total(index, "记号盘") == 0 and total(index, "记号本") == 3
     assert [s["path"] for s in sources(index)] == [str(local)]
     assert_adds_up(rep, index)
@@ -130,7 +130,7 @@ def test_files_gone_from_a_present_source_are_removed_counted_and_listed(tmp_pat
     rep, err = report(index, "rebuild")
     assert rep["removed"] == 2 and rep["articles"] == 3
     assert sorted(r["id"] for r in rep["removed_articles"]) == ["a00001.txt", "a00003.txt"]
-    assert "removed a00001.txt (a00001.txt): its file is gone" in err
+    assert "移除 a00001.txt（a00001.txt）：它的文件已不存在" in err
     assert_adds_up(rep, index)
 
 
@@ -144,7 +144,7 @@ def test_two_folders_with_the_same_relative_paths_keep_both_articles(tmp_path):
     ok(index, "ingest", a.parent)
     rep, err = report(index, "ingest", b.parent)
     assert rep["added"] == 1 and rep["articles"] == 2 and rep["duplicates"] == []
-    assert "renamed 1.html" in err and "site-b/1.html" in err
+    assert "改名 1.html" in err and "site-b/1.html" in err
     assert json.loads(ok(index, "show", "1.html", "--format", "json").stdout)["title"] == "甲站的报道"
     assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
 
@@ -178,7 +178,7 @@ def test_junk_is_skipped_with_reasons_and_the_gbk_page_beside_it_kept(tmp_path):
     assert "no title and no searchable text" in reasons["dddd.html"]
     assert "private-use" in reasons["private-use.txt"]
     for name in reasons:
-        assert f"skipped {name}: " in err  # relative to the folder given, as in the JSON
+        assert f"跳过 {name}：" in err  # relative to the folder given, as in the JSON
     assert rep["articles"] == 1 and rep["files"] == 6 and rep["files_skipped"] == 5
     assert json.loads(ok(index, "show", "declared-utf8-is-gbk.html", "--format", "json").stdout)["title"] == \
         "交通运输部推进冷链物流发展"
@@ -196,7 +196,7 @@ def test_kicker_headlines_are_indexed_and_listing_pages_are_not(tmp_path):
     index = tmp_path / "index"
     rep, err = report(index, "ingest", feed.parent)
     assert rep["articles"] == 4 and rep["records_skipped"] == 2
-    assert "feed.jsonl:5: record is a listing page" in err and "feed.jsonl:6: record is a listing page" in err
+    assert "feed.jsonl:5：这条记录是列表页" in err and "feed.jsonl:6：这条记录是列表页" in err
     for aid in ("k1", "k2", "k3", "k4"):
         assert ok(index, "show", aid).returncode == 0
     assert total(index, "以家国情怀守护人民健康") == 1
@@ -240,8 +240,8 @@ def test_an_ingest_that_changes_nothing_leaves_the_live_generation(tmp_path):
     before = live_generation(index)
     proc = ok(index, "ingest", folder)
     assert live_generation(index) == before
-    assert proc.stdout.startswith(f"ingest: nothing changed, 3 articles in {before} stay live")
-    assert "(0 added, 0 updated, 3 unchanged, 0 removed" in proc.stdout
+    assert proc.stdout.startswith(f"导入：没有变化，{before} 中的 3 篇文章继续使用")
+    assert "（新增 0，更新 0，未变 3，移除 0" in proc.stdout
 
 
 def test_an_ingest_of_nothing_readable_exits_1_and_keeps_the_index(tmp_path):
@@ -254,7 +254,7 @@ def test_an_ingest_of_nothing_readable_exits_1_and_keeps_the_index(tmp_path):
     write_jsonl(junk / "sub" / "bad.jsonl", [{"id": "only", "title": ""}])
     proc = cli(index, "ingest", junk)
     assert proc.returncode == 1
-    assert "skipped dddd.html: " in proc.stderr and "skipped sub/bad.jsonl:1: " in proc.stderr
+    assert "跳过 dddd.html：" in proc.stderr and "跳过 sub/bad.jsonl:1：" in proc.stderr
     assert "no article could be read" in proc.stderr
     assert live_generation(index) == before and stats(index)["articles"] == 2
     assert [s["path"] for s in sources(index)] == [str(tmp_path / "articles")]
@@ -267,7 +267,7 @@ def test_a_json_file_over_its_limit_names_the_flag_that_raises_it(tmp_path):
     write_article(folder / "page.txt", "一页", "一页正文，介绍城市发展的最新情况。")
     proc = cli(index, "ingest", folder, "--max-data-mb", "0.001")
     assert proc.returncode == 0, proc.stderr
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("skipped big.jsonl"))
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("跳过 big.jsonl"))
     assert "--max-data-mb" in line and "--max-file-mb" not in line
     assert cli(index, "ingest", folder, "--max-data-mb", "1").returncode == 0
     assert total(index, "记录3") == 1
@@ -292,6 +292,6 @@ def test_an_index_without_a_record_of_sources_is_not_rebuilt_from_a_guess(tmp_pa
     proc = cli(index, "rebuild")
     assert proc.returncode == 1 and "rebuild PATH" in proc.stderr
     assert live_generation(index) == before and stats(index)["articles"] == 3
-    assert "no sources recorded" in ok(index, "sources").stdout
+    assert "没有记录来源" in ok(index, "sources").stdout
     ok(index, "rebuild", folder)
     assert report(index, "rebuild")[0]["articles"] == 3

@@ -215,7 +215,7 @@ def test_an_editors_pair_applies_to_the_next_search_without_a_rebuild(tmp_path):
         return [h.id for h in r.hits], r.variants
 
     assert found("土豆") == (["cn"], [])
-    assert run("variants", "add", "土豆", "馬鈴薯").startswith("added")
+    assert run("variants", "add", "土豆", "馬鈴薯").startswith("已添加")
     assert found("土豆") == (["cn", "tw"], ["馬鈴薯"])  # the wording as typed first; shown as written
     assert found("马铃薯") == (["tw", "cn"], ["土豆"])
     assert found("新一季土豆") == (["cn"], [])  # a longer term: its variant finds nothing more
@@ -225,7 +225,7 @@ def test_an_editors_pair_applies_to_the_next_search_without_a_rebuild(tmp_path):
 
     assert json.loads(run("variants", "list", "--format", "json")) == [{"a": "土豆", "b": "馬鈴薯"}]
     assert run("variants", "list") == "土豆 / 馬鈴薯\n"
-    assert run("variants", "add", "马铃薯", "土豆").startswith("already paired")  # either order, folded
+    assert run("variants", "add", "马铃薯", "土豆").startswith("已经配对")  # either order, folded
     run("rebuild")  # the pairs live beside the generations
     assert found("土豆") == (["cn", "tw"], ["馬鈴薯"])
 
@@ -249,4 +249,4 @@ def test_bad_pairs_are_refused(tmp_path):
     assert run("variants", "add", "土豆", "。。").exit_code == 2  # nothing to search
     removed = run("variants", "remove", "质量", "品質")
     assert removed.exit_code == 1 and "shipped pair" in removed.output
-    assert run("variants", "add", "质量", "品質").output.endswith("(the shipped tables pair them already)\n")
+    assert run("variants", "add", "质量", "品質").output.endswith("（自带的词表已经配对）\n")

@@ -1,0 +1,218 @@
+"""What wensou says to people, in Chinese (the default) or English: the one catalogue of CLI texts.
+
+Data keeps its stable English texts (a skip reason in a report, the JSON a command prints); they
+are put into the reader's language only when shown, by `Messages.reason`. The language is
+chosen once, by `choose_language`:
+
+1. `--lang zh|en` on the command line;
+2. `WENSOU_LANG=zh|en` in the environment;
+3. the locale: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG` in English (`en`, `en_US.UTF-8`)
+   gives English; any other (`zh_CN.UTF-8`, `C.UTF-8`, `POSIX`, unset) gives Chinese.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+LANGUAGES = ("zh", "en")
+DEFAULT = "zh"
+
+
+def choose_language(option: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """`zh` or `en` by the rule in this module's docstring."""
+    env = os.environ if environ is None else environ
+    for wanted in (option, env.get("WENSOU_LANG")):
+        if wanted:
+            wanted = wanted.strip().lower()[:2]
+            if wanted in LANGUAGES:
+                return wanted
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "en" if value.lower().startswith("en") and value[2:3] in ("", "_", ".", "@") else DEFAULT
+    return DEFAULT
+
+
+# key: (Chinese, English); English with a singular form as (one, many) where a count decides.
+CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
+    "error": ("错误：{message}", "error: {message}"),
+    "busy": ("{message}；请等它完成后再试", "{message}; try again when it has finished"),
+    "reading": ("读取文章", "reading articles"),
+    "status": ("{message}…", "{message}…"),
+    "status.writing": ("正在把 {n} 篇文章写入新的一代索引", "writing the index of {n} articles into a new generation"),
+    "status.reposts": ("正在查找相似的转载", "finding near-duplicate reposts"),
+    "forgot": ("不再记录来源 {path}：已不存在（--drop-missing）", "forgot source {path}: missing (--drop-missing)"),
+    "skipped": ("跳过 {path}：{reason}", "skipped {path}: {reason}"),
+    "duplicate": ("重复 {path}：{reason}", "duplicate {path}: {reason}"),
+    "renamed": ("改名 {path}：{reason}", "renamed {path}: {reason}"),
+    "cut": ("截断 {path}：{reason}", "cut {path}: {reason}"),
+    "removed": ("移除 {id}（{path}）：{reason}", "removed {id} ({path}): {reason}"),
+    "summary.changed": ("{mode}：{generation} 中共 {articles} 篇文章", "{mode}: {articles} articles in {generation}"),
+    "summary.unchanged": ("{mode}：没有变化，{generation} 中的 {articles} 篇文章继续使用",
+                          "{mode}: nothing changed, {articles} articles in {generation} stay live"),
+    "summary": ("{head}（新增 {added}，更新 {updated}，未变 {unchanged}，移除 {removed}，重复 {duplicates}{extra}），"
+                "读了 {files} 个文件，跳过 {skipped} 个{records}，用时 {seconds:.1f} 秒",
+                "{head} ({added} added, {updated} updated, {unchanged} unchanged, {removed} removed, "
+                "{duplicates} duplicates{extra}) from {files} {files_word}, {skipped} skipped{records} in {seconds:.1f}s"),
+    "summary.renamed": ("，改名 {n}", ", {n} renamed"),
+    "summary.reposts": ("，{n} 篇作为转载保留", ", {n} kept as reposts"),
+    "summary.records": ("，坏记录 {n} 条", (", {n} bad record", ", {n} bad records")),
+    "mode.ingest": ("导入", "ingest"),
+    "mode.rebuild": ("重建", "rebuild"),
+    "results": ("共 {total} 条结果{stories}（{ms} 毫秒），第 {page} 页，共 {pages} 页",
+                ("{total} result{stories} ({ms} ms), page {page} of {pages}",
+                 "{total} results{stories} ({ms} ms), page {page} of {pages}")),
+    "stories": ("，{n} 个报道", (", {n} story", ", {n} stories")),
+    "note": ("提示：{text}", "note: {text}"),
+    "also_searched": ("同时搜索了：{terms}（用 --no-variants 不搜这些）", "also searched: {terms}  (--no-variants to leave them out)"),
+    "similar": ("   另有 {n} 篇相似报道（--no-collapse 全部列出）",
+                ("   + {n} similar report (--no-collapse lists them)", "   + {n} similar reports (--no-collapse lists them)")),
+    "try": ("试试：{query}（{total} 条结果）", ("try: {query}  ({total} result)", "try: {query}  ({total} results)")),
+    "labelled": ("{label}：{values}", "{label}: {values}"),
+    "facet.source": ("来源", "source"),
+    "facet.author": ("作者", "author"),
+    "facet.column": ("栏目", "column"),
+    "facet.year": ("年份", "year"),
+    "no_article": ("没有编号为 {id} 的文章", "no article with id {id}"),
+    "no_index": ("{index} 还没有索引；用 `rebuild` 建一个", "no index at {index}; build one with `rebuild`"),
+    "serving": ("wensou 在 {url} 提供 {index} 的搜索", "wensou serving {index} on {url}"),
+    "stats.articles": ("文章：    {n}", "articles:   {n}"),
+    "stats.dates": ("日期：    {start} 至 {end}", "dates:      {start} to {end}"),
+    "stats.index": ("索引：    {mb:.1f} MB，第 {generation} 代", "index:      {mb:.1f} MB, generation {generation}"),
+    "stats.build": ("上次建索引：{mode}，完成于 {finished}，用时 {seconds} 秒，读了 {files} 个文件（新增 {added}，"
+                    "更新 {updated}，未变 {unchanged}，移除 {removed}，重复 {duplicates}，跳过 {skipped}）",
+                    "last build: {mode} finished {finished} in {seconds}s from {files} files ({added} added, "
+                    "{updated} updated, {unchanged} unchanged, {removed} removed, {duplicates} duplicates, "
+                    "{skipped} skipped)"),
+    "stats.more": ("  … 另有 {n} 个（stats --format json 全部列出）", "  … and {n} more (stats --format json lists them all)"),
+    "stats.top_sources": ("主要来源", "top sources"),
+    "stats.top_authors": ("主要作者", "top authors"),
+    "stats.zero_hits": ("没有结果的搜索：{list}", "zero hits: {list}"),
+    "check.verified": ("{generation}：已校验 {files} 个文件，{mb:.1f} MB，用时 {seconds:.2f} 秒：{state}",
+                       "{generation}: {files} files, {mb:.1f} MB verified in {seconds:.2f}s: {state}"),
+    "check.intact": ("全部完好", "all intact"),
+    "check.damaged_count": ("{n} 个已损坏", "{n} damaged"),
+    "check.damaged": ("已损坏 {file}（{reason}）：{holds}{count}{listed}", "damaged {file} ({reason}): {holds}{count}{listed}"),
+    "check.untrusted": ("当前使用的这一代索引不可信：`wensou rebuild` 会重新写出",
+                        "the live generation cannot be trusted: `wensou rebuild` writes it again"),
+    "check.format1": ("{generation} 写于记录校验和之前（索引格式 1）：无从校验；`wensou rebuild` 会带校验和重写",
+                      "{generation} was written before checksums were recorded (index format 1): nothing to verify "
+                      "it against; `wensou rebuild` writes it with checksums"),
+    "sources.none": ("没有记录来源（索引建于记录来源之前；`rebuild PATH...` 会记录）",
+                     "no sources recorded (the index was built before sources were recorded; "
+                     "`rebuild PATH...` records them)"),
+    "sources.never": ("从未", "never"),
+    "sources.missing": ("  （已不存在）", "  (missing)"),
+    "sources.line": ("{n} 篇文章，上次读取 {when}", ("{n} article, last read {when}", "{n} articles, last read {when}")),
+    "every_article": ("（所有文章）", "(every article)"),
+    "saved.saved": ("已保存 {name}：{query}", "saved {name}: {query}"),
+    "saved.replaced": ("已替换 {name}：{query}", "replaced {name}: {query}"),
+    "saved.none": ("没有保存的搜索（`saved add NAME QUERY` 保存一个）", "no saved searches (`saved add NAME QUERY` saves one)"),
+    "saved.removed": ("已删除 {name}", "removed {name}"),
+    "alerts.marked": ("{name}：已标记；下次运行起列出新文章", "{name}: marked; new articles are listed from the next run"),
+    "alerts.costly": ("{name}：没有检查：这个搜索用时超过允许的时限", "{name}: not checked: the search takes longer than a search may"),
+    "alerts.new": ("{name}：{n} 篇新文章{more}", "{name}: {n} new{more}"),
+    "alerts.more": ("（另有 {n} 篇）", " (and {n} more)"),
+    "variants.added": ("已添加：{a} / {b}{shipped}", "added: {a} / {b}{shipped}"),
+    "variants.already": ("已经配对：{a} / {b}{shipped}", "already paired: {a} / {b}{shipped}"),
+    "variants.none": ("这个索引还没有自己的词对（`variants add A B` 添加一对）", "no pairs of this index's own (`variants add A B` adds one)"),
+    "variants.shipped": ("（自带的词表已经配对）", "  (the shipped tables pair them already)"),
+    "variants.removed": ("已删除：{a} / {b}", "removed: {a} / {b}"),
+    "concordance": ("{total} 处，出自 {read} / {articles} 篇文章（{ms} 毫秒）",
+                    "{total} occurrences in {read} of {articles} articles ({ms} ms)"),
+    "per_year": ("按年：{list}", "per year: {list}"),
+    "undated": ("无日期", "undated"),
+}
+
+# Reasons kept in English in the data (reports, JSON), shown in Chinese: pattern → Chinese text.
+REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
+    (r"^a list of links, not an article$", "只是一串链接，不是文章"),
+    (r"^empty file$", "空文件"),
+    (r"^not text \(binary or undecodable bytes\)$", "不是文本（二进制或无法解码的字节）"),
+    (r"^not text: (\d+)% of its characters are (.*)$", r"不是文本：\1% 的字符是乱码（\2）"),
+    (r"^unsupported file type (.*)$", r"不支持的文件类型 \1"),
+    (r"^page structure too deep to read$", "网页结构太深，无法读取"),
+    (r"^no article text found$", "没有找到正文"),
+    (r"^no title and no searchable text.*$", "没有标题，也没有可搜索的文字"),
+    (r"^record is a listing page, not an article$", "这条记录是列表页，不是文章"),
+    (r"^record has neither title nor body$", "这条记录既没有标题也没有正文"),
+    (r"^record is a JSON (\w+), not an object$", r"这条记录是 JSON \1，不是对象"),
+    (r"^invalid JSON: (.*)$", r"JSON 无效：\1"),
+    (r"^not a regular file \(a device, FIFO or socket\)$", "不是普通文件（设备、管道或套接字）"),
+    (r"^file is ([\d.]+) MB, over the ([\d.]+) MB limit \(raise it with (\S+)\)$",
+     r"文件有 \1 MB，超过 \2 MB 的上限（用 \3 调高）"),
+    (r"^file grew while read, over the ([\d.]+) MB limit \(raise it with (\S+)\)$",
+     r"读取时文件变大，超过 \1 MB 的上限（用 \2 调高）"),
+    (r"^could not be read: (.*)$", r"无法读取：\1"),
+    (r"^cannot read: permission denied$", "无法读取：没有权限"),
+    (r"^cannot read: (.*)$", r"无法读取：\1"),
+    (r"^no such file or folder$", "没有这个文件或文件夹"),
+    (r"^symlink loop: this folder was already read$", "符号链接成环：这个文件夹已经读过"),
+    (r"^symlink loop$", "符号链接成环"),
+    (r"^broken symlink$", "符号链接指向不存在的文件"),
+    (r"^body of ([\d,]+) characters indexed and shown up to ([\d,]+) \(raise it with (\S+)\)$",
+     r"正文有 \1 字，只索引和显示前 \2 字（用 \3 调高）"),
+    (r"^duplicate of article (.*) \(same id\)$", r"与文章 \1 重复（编号相同）"),
+    (r"^duplicate$", "重复"),
+    (r"^its source was forgotten \(--drop-missing\)$", "它的来源已不再记录（--drop-missing）"),
+    (r"^its file is gone$", "它的文件已不存在"),
+    (r"^its file was skipped: (.*)$", "它的文件被跳过：{}"),
+    (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
+    (r"^no longer in its file$", "它已不在文件中"),
+))
+
+
+class Messages:
+    """The texts of one language: `say(key, **values)`, `reason(english_reason)`."""
+
+    def __init__(self, language: str = DEFAULT) -> None:
+        self.language = language if language in LANGUAGES else DEFAULT
+
+    def say(self, key: str, n: int | None = None, **values: object) -> str:
+        zh, en = CATALOGUE[key]
+        if self.language == "zh":
+            template = zh
+        elif isinstance(en, tuple):
+            count = n if n is not None else values.get("total")
+            template = en[0] if count == 1 else en[1]
+        else:
+            template = en
+        return template.format(n=n, **values)
+
+    def reason(self, text: str) -> str:
+        """A reason from the data (English) in this language; one not in the catalogue as it is."""
+        if self.language == "en":
+            return text
+        for pattern, zh in REASONS:
+            m = pattern.match(text)
+            if m:
+                if "{}" in zh:  # a nested reason, itself translated
+                    return zh.format(self.reason(m.group(1)))
+                return m.expand(zh)
+        return text
+
+    def status(self, message: str) -> str:
+        """A progress line of the ingest (English from `indexer.ingest`) in this language."""
+        if self.language == "en":
+            return message
+        m = re.match(r"writing the index of (\d+) articles into a new generation$", message)
+        if m:
+            return self.say("status.writing", n=int(m.group(1)))
+        return self.say("status.reposts") if message == "finding near-duplicate reposts" else message
+
+    def mode(self, mode: str) -> str:
+        """`ingest` / `rebuild` in this language."""
+        return self.say("mode." + mode) if ("mode." + mode) in CATALOGUE else mode
+
+    def summary(self, report) -> str:
+        """The one line that closes an ingest or rebuild (`indexer.ingest.IngestReport`)."""
+        extra = self.say("summary.renamed", n=len(report.renamed)) if report.renamed else ""
+        extra += self.say("summary.reposts", n=report.reposts) if report.reposts else ""
+        records = self.say("summary.records", n=report.records_skipped) if report.records_skipped else ""
+        head = self.say("summary.changed" if report.changed else "summary.unchanged", mode=self.mode(report.mode),
+                        articles=report.articles, generation=report.generation)
+        return self.say("summary", head=head, added=report.added, updated=report.updated, unchanged=report.unchanged,
+                        removed=report.removed, duplicates=len(report.duplicates), extra=extra, files=report.files,
+                        files_word="file" if report.files == 1 else "files", skipped=report.files_skipped,
+                        records=records, seconds=report.seconds)

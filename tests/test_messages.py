@@ -1,0 +1,110 @@
+"""What the command line says to people: Chinese by default, English on request, JSON the same in both."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from indexer.messages import Messages, choose_language
+from tests.helpers import write_jsonl
+
+RECORDS = [
+    {"id": "m1", "title": "生态环境部发布公告", "body": "生态环境部今日发布公告，推进生态环境保护工作。", "date": "2024-02-05",
+     "source": "生态环境部"},
+    {"id": "m2", "title": "【独家】财政部发布数据", "body": "财政部今日发布数据，谈到财政收入。", "date": "2024-03-01",
+     "source": "财政部"},
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("messages")
+    write_jsonl(folder / "articles" / "a.jsonl", RECORDS)
+    (folder / "articles" / "scan.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    result = CliRunner().invoke(cli, ["--index", str(folder / "index"), "rebuild", str(folder / "articles")])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.mark.parametrize(("option", "env", "expected"), [
+    (None, {}, "zh"),
+    (None, {"LANG": "C.UTF-8"}, "zh"),
+    (None, {"LANG": "POSIX"}, "zh"),
+    (None, {"LANG": "zh_CN.UTF-8"}, "zh"),
+    (None, {"LANG": "en_US.UTF-8"}, "en"),
+    (None, {"LANG": "en"}, "en"),
+    (None, {"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),  # LC_ALL wins, as in POSIX
+    (None, {"LANG": "english-like"}, "zh"),
+    (None, {"LANG": "en_US.UTF-8", "WENSOU_LANG": "zh"}, "zh"),
+    (None, {"WENSOU_LANG": "en"}, "en"),
+    ("en", {"WENSOU_LANG": "zh"}, "en"),
+    ("zh", {"LANG": "en_US.UTF-8"}, "zh"),
+])
+def test_the_language_is_chinese_unless_english_is_asked_for(option, env, expected):
+    assert choose_language(option, env) == expected
+
+
+def test_search_speaks_chinese_by_default_and_english_with_lang_en(index):
+    zh = run("--index", str(index / "index"), "search", "生态环境部")
+    assert zh.exit_code == 0 and zh.stdout.startswith("共 1 条结果（") and "第 1 页，共 1 页" in zh.stdout
+    assert "来源：生态环境部 (1)" in zh.stdout
+    en = run("--lang", "en", "--index", str(index / "index"), "search", "生态环境部")
+    assert en.stdout.startswith("1 result (") and "1 results" not in en.stdout and ", page 1 of 1" in en.stdout
+    assert "source: 生态环境部 (1)" in en.stdout
+    both = run("--index", str(index / "index"), "search", "发布")
+    assert run("--lang", "en", "--index", str(index / "index"), "search", "发布").stdout.startswith("2 results (")
+    assert both.stdout.startswith("共 2 条结果")
+
+
+def test_english_from_the_environment_and_the_locale(index):
+    for env in ({"WENSOU_LANG": "en"}, {"LANG": "en_US.UTF-8"}):
+        assert run("--index", str(index / "index"), "search", "生态环境部", env=env).stdout.startswith("1 result (")
+    assert run("--index", str(index / "index"), "search", "生态环境部",
+               env={"LANG": "C.UTF-8"}).stdout.startswith("共 1 条结果")
+
+
+def test_json_is_the_same_in_both_languages(index):
+    zh = run("--index", str(index / "index"), "search", "发布", "--format", "json")
+    en = run("--lang", "en", "--index", str(index / "index"), "search", "发布", "--format", "json")
+    a, b = json.loads(zh.stdout), json.loads(en.stdout)
+    a.pop("took_ms"), b.pop("took_ms")
+    assert a == b
+
+
+def test_skip_reasons_are_shown_in_the_readers_language_and_kept_in_english_in_json(index):
+    target = index / "index2"
+    zh = run("--index", str(target), "rebuild", str(index / "articles"))
+    assert "跳过 scan.html：不是文本" in zh.stderr and "not text" not in zh.stderr
+    assert zh.stdout.startswith("重建：") and "读了 2 个文件，跳过 1 个" in zh.stdout
+    en = run("--lang", "en", "--index", str(target), "rebuild", str(index / "articles"))
+    assert "skipped scan.html: not text" in en.stderr and en.stdout.startswith("rebuild: ")
+    data = json.loads(run("--index", str(target), "rebuild", str(index / "articles"), "--format", "json").stdout)
+    assert data["skipped"][0]["reason"].startswith("not text")
+
+
+def test_errors_speak_the_same_language_as_the_rest(index):
+    zh = run("--index", str(index / "index"), "show", "no-such-id")
+    assert zh.exit_code == 1 and zh.stderr.startswith("错误：没有编号为 'no-such-id' 的文章")
+    en = run("--lang", "en", "--index", str(index / "index"), "show", "no-such-id")
+    assert en.stderr.startswith("error: no article with id 'no-such-id'")
+
+
+def test_a_headline_with_brackets_is_printed_as_it_is_when_piped(index):
+    out = run("--index", str(index / "index"), "search", "财政部").stdout
+    assert "1. 【独家】财政部发布数据\n" in out and "\x1b[" not in out
+
+
+def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept():
+    zh = Messages("zh")
+    assert zh.reason("a list of links, not an article") == "只是一串链接，不是文章"
+    assert zh.reason("file is 50.0 MB, over the 16 MB limit (raise it with --max-file-mb)") == \
+        "文件有 50.0 MB，超过 16 MB 的上限（用 --max-file-mb 调高）"
+    assert zh.reason("its file was skipped: empty file") == "它的文件被跳过：空文件"
+    assert zh.reason("something new") == "something new"
+    assert Messages("en").reason("empty file") == "empty file"
