@@ -355,10 +355,11 @@ def show(ctx, article_id, query, fmt):
     title_html, body_html = SearchEngine.mark_article(article, query)
     click.echo(_render_html(title_html, color))
     click.echo(_meta_line(article.date, article.source, article.authors))
+    say = _say()
     for label, value in (("url", article.url), ("column", article.column),
                          ("keywords", "、".join(article.keywords))):
         if value:
-            click.echo(f"{label}: {value}")
+            click.echo(say.say("labelled", label=say.say("show." + label), values=value))
     click.echo("")
     click.echo(_render_html(body_html, color))
 

@@ -108,3 +108,13 @@ def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept(
     assert zh.reason("its file was skipped: empty file") == "它的文件被跳过：空文件"
     assert zh.reason("something new") == "something new"
     assert Messages("en").reason("empty file") == "empty file"
+
+
+def test_show_labels_the_article_fields_in_the_readers_language(tmp_path):
+    write_jsonl(tmp_path / "a" / "a.jsonl", [dict(RECORDS[0], url="https://example.gov.cn/a.html", column="公告")])
+    index = str(tmp_path / "index")
+    assert run("--index", index, "rebuild", str(tmp_path / "a")).exit_code == 0
+    zh = run("--index", index, "show", "m1").stdout
+    assert "网址：https://example.gov.cn/a.html\n" in zh and "栏目：公告\n" in zh
+    en = run("--lang", "en", "--index", index, "show", "m1").stdout
+    assert "url: https://example.gov.cn/a.html\n" in en and "column: 公告\n" in en
