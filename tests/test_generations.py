@@ -120,7 +120,7 @@ def test_an_id_repeated_is_stored_once_and_a_new_id_with_the_same_url_is_kept(tm
     report, err = _report(index, "rebuild", folder)
     assert report["articles"] == 2 and len(report["duplicates"]) == 1 and report["reposts"] == 1
     assert stats(index)["articles"] == 2 and total(index, "交通治理") == 2
-    assert "same id" in err and "two.jsonl" in err
+    assert "编号相同" in err and "two.jsonl" in err
     assert json.loads(ok(index, "show", "y-9", "--format", "json").stdout)["url"] == "http://example.cn/a/1.html"
 
     # an incremental ingest of the same folder changes nothing and keeps the first copy

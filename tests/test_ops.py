@@ -432,7 +432,7 @@ def test_deleting_the_lock_file_lets_no_second_writer_in(base_index, base_corpus
         flag.unlink(missing_ok=True)
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    assert f"{BIG_N} articles in {unfinished.name}" in out
+    assert unfinished.name in out and f"共 {BIG_N} 篇文章" in out
     assert live_generation(base_index) == unfinished.name
     assert stats(base_index)["articles"] == BIG_N
 

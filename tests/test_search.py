@@ -652,7 +652,7 @@ def test_the_command_line_takes_a_deadline_and_says_when_it_passed(demo_index):
     assert out.returncode == 1 and "代价过高" in out.stderr and "委員會" in out.stderr
     out = subprocess.run(cli_args(demo_index, "search", "委員會", "--deadline", "30"),
                          capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0 and "results" in out.stdout
+    assert out.returncode == 0 and "条结果" in out.stdout
 
 
 def test_the_deadline_is_the_time_the_person_waits(monkeypatch):
