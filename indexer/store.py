@@ -44,6 +44,7 @@ MANIFEST = "manifest.json"
 SOURCES = "sources.json"  # see indexer.sources
 GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and the one live before it (see remove_stale_generations)
+ORPHANED_LOCK_WAIT = 3.0  # seconds a lock whose writer is dead may still be held by its dying children
 
 
 class IndexBusy(RuntimeError):
@@ -207,6 +208,35 @@ class WriteLock:
     _dir_fd: int | None = None
 
     def __enter__(self) -> WriteLock:
+        # A writer killed (kill -9, the OOM killer) while it forked a worker leaves that child
+        # holding a copy of the lock for the moment before its fork hook closes it (and before
+        # it dies with its parent): when the pid in write.lock is gone, wait that moment out.
+        give_up = time.monotonic() + ORPHANED_LOCK_WAIT
+        while True:
+            try:
+                return self._take()
+            except IndexBusy:
+                if self._holder_alive() or time.monotonic() > give_up:
+                    raise
+                time.sleep(0.01)
+
+    def _holder_alive(self) -> bool:
+        """False only when write.lock names a process that no longer exists (on this machine)."""
+        try:
+            holder = (self.index_dir / LOCK).read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            return True
+        if not holder.isdigit():
+            return True
+        try:
+            os.kill(int(holder), 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # it exists but is not ours to signal
+            return True
+        return True
+
+    def _take(self) -> WriteLock:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         dir_fd = os.open(self.index_dir, os.O_RDONLY | os.O_DIRECTORY)
         if not _try_flock(dir_fd):

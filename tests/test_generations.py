@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,51 @@ def test_an_unfinished_ingest_generation_is_removed_by_the_next_writer(tmp_path)
     # and the generation that was live before this ingest is the one kept beside the new one
     assert set(generations(index)) == {live, live_generation(index)}
     assert stats(index)["articles"] == 5
+
+
+_HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_writer_waits_out_a_killed_writers_dying_children(tmp_path):
+    """kill -9 of a writer while it forks a worker: the child holds a copy of the lock for a
+    moment; the next writer waits for it instead of refusing with "another rebuild is writing"."""
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / store.LOCK).write_text(str(_dead_pid()), encoding="ascii")  # the killed writer's pid
+    child = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(index), "0.5"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "held"
+        with store.WriteLock(index):
+            assert child.poll() is not None  # taken only once the orphan let go
+    finally:
+        child.kill()
+        child.communicate()
+
+
+def test_a_live_writer_is_refused_at_once(tmp_path):
+    index = tmp_path / "index"
+    index.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(index), "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        (index / store.LOCK).write_text(str(holder.pid), encoding="ascii")
+        started = time.monotonic()
+        with pytest.raises(store.IndexBusy, match=f"another rebuild or ingest is writing .*pid {holder.pid}"):
+            with store.WriteLock(index):
+                pass
+        assert time.monotonic() - started < store.ORPHANED_LOCK_WAIT  # no waiting on a writer at work
+    finally:
+        holder.kill()
+        holder.communicate()
