@@ -60,6 +60,19 @@ def _engine(ctx: click.Context):
     return open_engine(ctx.obj["index"])
 
 
+def _desk(ctx: click.Context) -> Path:
+    """The folder of the index's saved searches, alert marks and own variant pairs."""
+    from indexer.backends import desk_dir
+
+    return desk_dir(ctx.obj["index"])
+
+
+def _on_cluster(ctx: click.Context) -> bool:
+    from indexer.backends import is_cluster
+
+    return is_cluster(ctx.obj["index"])
+
+
 # ---------------------------------------------------------------------------- ingesting
 
 
@@ -221,12 +234,19 @@ def sources_cmd(ctx, fmt):
     from indexer import store
     from indexer.sources import read_sources
 
-    gen = store.current_generation(ctx.obj["index"])
-    if gen is None:
-        _fail(_say().say("no_index", index=ctx.obj["index"]))
-    recorded = read_sources(gen) or []
+    if _on_cluster(ctx):
+        try:
+            with _engine(ctx) as engine:
+                generation, recorded = engine.recorded_sources()
+        except store.NoIndex as exc:
+            _fail(str(exc))
+    else:
+        gen = store.current_generation(ctx.obj["index"])
+        if gen is None:
+            _fail(_say().say("no_index", index=ctx.obj["index"]))
+        generation, recorded = gen.name, read_sources(gen) or []
     if fmt == "json":
-        _echo_json({"generation": gen.name, "sources": [s.to_dict() for s in recorded]})
+        _echo_json({"generation": generation, "sources": [s.to_dict() for s in recorded]})
         return
     if not recorded:
         click.echo(_say().say("sources.none"))
@@ -446,6 +466,33 @@ def check(ctx, fmt):
 
     Lists the damaged files and the articles each holds; exit 1 when anything is damaged (or
     cannot be verified), 0 when all is intact."""
+    from indexer import store
+
+    try:
+        checked = _check_cluster(ctx) if _on_cluster(ctx) else _check_folder(ctx)
+    except store.NoIndex as exc:
+        _fail(str(exc))
+    damaged = checked["damaged"]
+    if fmt == "json":
+        _echo_json(checked)
+    else:
+        say = _say()
+        state = say.say("check.intact") if checked["ok"] else say.say("check.damaged_count", n=len(damaged))
+        click.echo(say.say("check.verified", generation=checked["generation"], files=checked["files"],
+                           mb=checked["bytes"] / 1048576, seconds=checked["seconds"], state=state))
+        for d in damaged:
+            count = "" if d["articles"] is None else f", {d['articles']} articles"
+            ids = d["ids"] or []
+            listed = (": " + ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
+            click.echo(say.say("check.damaged", file=d["file"], reason=d["reason"], holds=d["holds"], count=count,
+                               listed=listed))
+        if not checked["ok"]:
+            click.echo(say.say("check.untrusted"), err=True)
+    sys.exit(0 if checked["ok"] else 1)
+
+
+def _check_folder(ctx: click.Context) -> dict:
+    """Every byte of the live generation against its checksums (`indexer.integrity`)."""
     from indexer import integrity, store
 
     gen = store.current_generation(ctx.obj["index"])
@@ -457,24 +504,15 @@ def check(ctx, fmt):
         _fail(str(exc))
     if report.format == 1:
         _fail(_say().say("check.format1", generation=gen.name))
-    damaged = integrity.affected(gen, report.damaged)
-    if fmt == "json":
-        _echo_json({"generation": gen.name, "format": report.format, "ok": report.ok, "files": report.files,
-                    "bytes": report.bytes, "seconds": round(report.seconds, 3), "damaged": damaged})
-    else:
-        say = _say()
-        state = say.say("check.intact") if report.ok else say.say("check.damaged_count", n=len(damaged))
-        click.echo(say.say("check.verified", generation=gen.name, files=report.files, mb=report.bytes / 1048576,
-                           seconds=report.seconds, state=state))
-        for d in damaged:
-            count = "" if d["articles"] is None else f", {d['articles']} articles"
-            ids = d["ids"] or []
-            listed = (": " + ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
-            click.echo(say.say("check.damaged", file=d["file"], reason=d["reason"], holds=d["holds"], count=count,
-                               listed=listed))
-        if not report.ok:
-            click.echo(say.say("check.untrusted"), err=True)
-    sys.exit(0 if report.ok else 1)
+    return {"generation": gen.name, "format": report.format, "ok": report.ok, "files": report.files,
+            "bytes": report.bytes, "seconds": round(report.seconds, 3),
+            "damaged": integrity.affected(gen, report.damaged)}
+
+
+def _check_cluster(ctx: click.Context) -> dict:
+    """The cluster's shard copies of the live index and its article count (`ClusterReading.check`)."""
+    with _engine(ctx) as engine:
+        return engine.check()
 
 
 @cli.command()
@@ -596,7 +634,7 @@ def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, r
 
     try:
         search = saved.make(name, query, sources, authors, columns, date_from, date_to)
-        replaced = saved.add(ctx.obj["index"], search, replace=replace)
+        replaced = saved.add(_desk(ctx), search, replace=replace)
     except saved.BadSaved as exc:
         raise click.UsageError(str(exc)) from None
     say = _say()
@@ -611,7 +649,7 @@ def saved_list(ctx, fmt):
     """The saved searches, in the order they were saved."""
     from indexer import saved
 
-    found = saved.load(ctx.obj["index"])
+    found = saved.load(_desk(ctx))
     if fmt == "json":
         _echo_json([s.to_dict() for s in found])
         return
@@ -631,7 +669,7 @@ def saved_remove(ctx, name):
     from indexer import saved
 
     try:
-        saved.remove(ctx.obj["index"], name)
+        saved.remove(_desk(ctx), name)
     except saved.BadSaved as exc:
         _fail(str(exc))
     click.echo(_say().say("saved.removed", name=_shown(name)))
@@ -682,7 +720,7 @@ def variants_add(ctx, a, b):
     from indexer import variants
 
     try:
-        added = variants.add_index_pair(ctx.obj["index"], a, b)
+        added = variants.add_index_pair(_desk(ctx), a, b)
     except variants.BadPair as exc:
         raise click.UsageError(str(exc)) from None
     say = _say()
@@ -698,7 +736,7 @@ def variants_list(ctx, fmt):
     """The index's own pairs, in the order they were added."""
     from indexer import variants
 
-    own = variants.index_pairs(ctx.obj["index"])
+    own = variants.index_pairs(_desk(ctx))
     if fmt == "json":
         _echo_json([{"a": a, "b": b} for a, b in own])
         return
@@ -717,7 +755,7 @@ def variants_remove(ctx, a, b):
     from indexer import variants
 
     try:
-        variants.remove_index_pair(ctx.obj["index"], a, b)
+        variants.remove_index_pair(_desk(ctx), a, b)
     except variants.BadPair as exc:
         _fail(str(exc))
     click.echo(_say().say("variants.removed", a=_shown(a.strip()), b=_shown(b.strip())))
@@ -725,22 +763,16 @@ def variants_remove(ctx, a, b):
 
 # ----------------------------------------------------------------------- cluster: a local OpenSearch cluster
 
-# commands that work on an index folder only: on an opensearch:// index they say so (exit 1)
-_FOLDER_ONLY = {"sources", "check", "export", "concordance", "saved", "alerts", "variants"}
-
-
 def _cluster_guard(ctx: click.Context, index) -> None:
-    """An opensearch:// --index must be well formed, and the command must have a cluster form."""
+    """An opensearch:// --index must be well formed (every command works on both backends)."""
     if not str(index).startswith("opensearch:"):
         return
-    from indexer.backends.opensearch import parse_spec
+    from indexer.backends import parse_spec
 
     try:
         parse_spec(str(index))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--index") from None
-    if ctx.invoked_subcommand in _FOLDER_ONLY:
-        _fail(f"`{ctx.invoked_subcommand}` works on an index folder; it is not available on an OpenSearch index")
 
 
 def _cluster_ingest(ctx: click.Context, paths, rebuild: bool, options, progress, status):

@@ -13,25 +13,46 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+from indexer.backends import is_cluster, open_engine
+from indexer.generations import stored_article
 from indexer.search import SearchEngine, SearchRequest
 
 PAGE = 1000  # articles asked of the engine at a time when a query or filters choose them
 
 
 def export_records(index_dir: Path | str, request: SearchRequest | None = None) -> Iterator[dict]:
-    """The records of every article `request` matches (None, or an empty request: every article)."""
+    """The records of every article `request` matches (None, or an empty request: every article),
+    from an index folder or an OpenSearch index (`indexer.backends`)."""
+    everything = request is None or not (request.query.strip() or request.sources or request.authors
+                                         or request.columns or request.date_from or request.date_to
+                                         or getattr(request, "within", ()))
+    if is_cluster(index_dir):
+        with open_engine(index_dir) as engine:
+            yield from _from_cluster(engine, None if everything else request)
+        return
     with SearchEngine(index_dir) as engine:
-        if request is None or not (request.query.strip() or request.sources or request.authors or request.columns
-                                   or request.date_from or request.date_to or getattr(request, "within", ())):
+        if everything:
             yield from _everything(engine)
         else:
             yield from _matching(engine, request)
 
 
+def _from_cluster(engine, request: SearchRequest | None) -> Iterator[dict]:
+    """Every article in load order, or those `request` matches, oldest first, read a batch at a time."""
+    if request is None:
+        for fields in engine.every_article():
+            yield stored_article(fields).to_dict()
+        return
+    matching = engine.matching(replace(request, sort="oldest", collapse=False))
+    for i, _ in matching.order(len(matching.everything)):
+        yield stored_article(matching.searcher.stored_fields(i)).to_dict()
+
+
 def _everything(engine: SearchEngine) -> Iterator[dict]:
-    from indexer.generations import LiveIndex, stored_article
+    from indexer.generations import LiveIndex
 
     live = LiveIndex(engine.index_dir, lambda gen: None)
     try:

@@ -25,6 +25,12 @@ def default_index_dir() -> Path:
     return Path(os.environ.get("WENSOU_INDEX") or data_root() / "index")
 
 
+def desk_root() -> Path:
+    """Where the desks of cluster indexes are kept (see `indexer.backends.desk_dir`):
+    `$WENSOU_DESK`, else `index_data/desk`."""
+    return Path(os.environ.get("WENSOU_DESK") or data_root() / "desk")
+
+
 def default_articles_dir() -> Path:
     """What a new index is built from: the bundled demo articles."""
     return data_root() / "articles"

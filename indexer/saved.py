@@ -258,37 +258,66 @@ class Alert:
         return {"name": self.name, "query": self.query, "new": self.new}
 
 
-def run_alerts(index_dir: Path, engine_factory: Callable[[Path], object] | None = None) -> list[Alert]:
+def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] | None = None) -> list[Alert]:
     """Per saved search, the articles new since the last run (see the module docstring), then
-    move the mark to now. Raises store.NoIndex when there is no index."""
+    move the mark to now. `index_dir` is an index folder or an OpenSearch index (whose desk
+    folder holds the searches and the mark: `indexer.backends.desk_dir`). Raises store.NoIndex
+    when there is no index."""
+    from indexer import store
+    from indexer.backends import desk_dir, is_cluster, open_engine
+
+    if is_cluster(index_dir):
+        with open_engine(index_dir) as engine:
+            generation = engine.live_index()
+            if generation is None:
+                raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
+            ids = engine.article_ids()
+
+            def new_matching(search: SavedSearch, fresh: list[str]) -> tuple[list[dict], int]:
+                try:
+                    return engine.fresh_matches(search.request(), fresh, MAX_NEW)
+                except BadRequest:  # saved under rules that have changed since: it finds nothing
+                    return [], 0
+
+            return _mark(desk_dir(index_dir), generation, ids, new_matching)
+    return _run_on_folder(Path(index_dir), engine_factory)
+
+
+def _run_on_folder(index_dir: Path, engine_factory) -> list[Alert]:
     from indexer import store
     from indexer.search import SearchEngine
 
-    index_dir = Path(index_dir)
     if store.current_generation(index_dir) is None:
         raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
-    with locked(index_dir):
-        searches = load(index_dir)
-        info, before = _read_mark(index_dir)
-        marked = set(info.get("marked") or ()) if before is not None else set()
+    with locked(index_dir):  # the generation is read under the lock the mark is written under
         gen = store.current_generation(index_dir)
         if gen is None:
             raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
         ids = index_ids(gen)
+    docnums: dict = {}  # generation → the fresh articles' docnums in it, looked up once
+    with (engine_factory or SearchEngine)(index_dir) as engine:
+        return _mark(index_dir, gen.name, ids,
+                     lambda search, fresh: _new_matching(engine, search, fresh, docnums))
+
+
+def _mark(desk: Path, generation: str, ids: list[str], new_matching) -> list[Alert]:
+    """The alerts of the saved searches in `desk` against the index's `ids` now (`new_matching`
+    lists what one search finds among the fresh ids), then the mark moved to `ids`."""
+    with locked(desk):
+        searches = load(desk)
+        info, before = _read_mark(desk)
+        marked = set(info.get("marked") or ()) if before is not None else set()
         hashes = id_hashes(ids)
         fresh = [] if before is None else [ids[i] for i in np.flatnonzero(~np.isin(hashes, before)).tolist()]
         out = []
-        docnums: dict = {}  # generation → the fresh articles' docnums in it, looked up once
-        with (engine_factory or SearchEngine)(index_dir) as engine:
-            for s in searches:
-                if s.name not in marked:
-                    out.append(Alert(s.name, s.query, [], first=True))
-                    continue
-                new, more = _new_matching(engine, s, fresh, docnums) if fresh else ([], 0)
-                out.append(Alert(s.name, s.query, new, more=max(more, 0), too_costly=more < 0))
-        write_atomic(index_dir / ALERT_IDS, np.unique(hashes).astype("<u8").tobytes())
-        write_json(index_dir / ALERTS, {"at": time.time(), "generation": gen.name,
-                                        "marked": [s.name for s in searches]})
+        for s in searches:
+            if s.name not in marked:
+                out.append(Alert(s.name, s.query, [], first=True))
+                continue
+            new, more = new_matching(s, fresh) if fresh else ([], 0)
+            out.append(Alert(s.name, s.query, new, more=max(more, 0), too_costly=more < 0))
+        write_atomic(desk / ALERT_IDS, np.unique(hashes).astype("<u8").tobytes())
+        write_json(desk / ALERTS, {"at": time.time(), "generation": generation, "marked": [s.name for s in searches]})
     return out
 
 

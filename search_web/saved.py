@@ -19,6 +19,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from indexer import saved
+from indexer.backends import desk_dir
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed
 from search_web.params import SearchState
@@ -27,8 +28,9 @@ from search_web.urls import absolute
 bp = Blueprint("saved", __name__)
 
 
-def _index_dir():
-    return current_app.config["INDEX_DIR"]
+def _desk():
+    """The folder of the index's saved searches (the index folder, or a cluster index's desk)."""
+    return desk_dir(current_app.config["INDEX_DIR"])
 
 
 def _search_url(s: saved.SavedSearch, **extra: str) -> str:
@@ -46,7 +48,7 @@ def _form_values(source) -> dict:
 
 
 def _page(form: dict, error: str | None = None, status: int = 200):
-    searches = saved.load(_index_dir())
+    searches = saved.load(_desk())
     rows = [{"s": s, "run": _search_url(s), "newest": _search_url(s, sort="newest"),
              "feed": url_for("saved.feed", name=s.name), "filters": s.describe()} for s in searches]
     return render_template("saved.html", rows=rows, form=form, error=error, home=False,
@@ -80,7 +82,7 @@ def save():
     try:
         search = saved.make(form["name"], form["q"], form["source"], form["author"], form["column"],
                             form["from"] or None, form["to"] or None)
-        saved.add(_index_dir(), search, replace=(request.form.get("replace") or "") == "1")
+        saved.add(_desk(), search, replace=(request.form.get("replace") or "") == "1")
     except saved.BadSaved as exc:
         return _page(form, str(exc), 400)
     return redirect(url_for("saved.list_saved"), code=303)
@@ -89,7 +91,7 @@ def save():
 @bp.get("/feeds/saved/<name>.atom")
 def feed(name: str) -> Response:
     """The saved search's newest FEED_SIZE matching articles, newest first."""
-    found = saved.get(_index_dir(), name)
+    found = saved.get(_desk(), name)
     if found is None:
         abort(404, description=f"没有名为「{name}」的保存的搜索")
     result = get_engine().search(found.request(sort="newest", page=1, per_page=FEED_SIZE))

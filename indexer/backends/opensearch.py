@@ -42,6 +42,8 @@ import numpy as np
 from indexer import dedup, store, variants
 from indexer.analysis import fold, query_words, units, word_counts
 from indexer.article import Article, split_sources
+from indexer.backends import desk_dir, parse_spec
+from indexer.backends.opensearch_reading import ClusterQuery, ClusterReading
 from indexer.facets import date_facets
 from indexer.request import SearchRequest
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
@@ -60,19 +62,6 @@ class OpenSearchError(store.NoIndex):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
-
-
-def parse_spec(spec: str) -> tuple[list[str], str]:
-    """(["host:port", …], NAME) of an opensearch:// URL (or its pathlib form with one slash)."""
-    rest = spec[len("opensearch:"):].lstrip("/")
-    hosts, _, name = rest.partition("/")
-    name = name.strip("/")
-    host_list = [h.strip() for h in hosts.split(",") if h.strip()]
-    if not host_list or not name:
-        raise ValueError(f"expected opensearch://HOST:PORT[,HOST:PORT…]/NAME, got {spec!r}")
-    if not all(c.isalnum() or c in "-_." for c in name) or name[0] in "-_." or name.lower() != name:
-        raise ValueError(f"index name {name!r}: lower-case letters, digits, '-', '_' and '.' only")
-    return host_list, name
 
 
 class Client:
@@ -259,7 +248,7 @@ def ranking_dsl(parsed) -> list[dict]:
 # ------------------------------------------------------------------------------ engine
 
 
-class OpenSearchEngine:
+class OpenSearchEngine(ClusterReading):
     """`SearchEngine`'s methods over an OpenSearch alias; safe to share between threads."""
 
     def __init__(self, spec: str) -> None:
@@ -267,6 +256,7 @@ class OpenSearchEngine:
         hosts, self.name = parse_spec(spec)
         self.client = Client(hosts)
         self.index_dir = spec  # what the web layer and messages show
+        self.desk = desk_dir(spec)  # saved searches, alert marks, the index's own variant pairs
 
     def close(self) -> None:
         pass
@@ -323,7 +313,7 @@ class OpenSearchEngine:
 
             parsed = parse_query(text)
             if request.variants:
-                parsed, _ = variants.expand(parsed)
+                parsed, _ = variants.expand(parsed, self.desk)
             if parsed.groups or parsed.excluded:
                 out.append(query_dsl(parsed))
         return out
@@ -337,26 +327,15 @@ class OpenSearchEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         from indexer.query import parse_query
-        from indexer.search import applied_sort, filter_notice, nothing_searchable, unsearchable_notice
+        from indexer.search import filter_notice, unsearchable_notice
         from indexer.spans import query_matchers
         from indexer.suggest import FEW, suggestions
 
         t0 = time.perf_counter()
-        parsed = parse_query(request.query)
-        expanded, added = variants.expand(parsed) if request.variants else (parsed, [])
-        filters = self._filters(request)
-        unsearchable = nothing_searchable(request.query, parsed)
-        if unsearchable:
-            filters.append({"match_none": {}})
-        typed = query_dsl(parsed)
-        matching = query_dsl(expanded) if added else typed
-        sort = applied_sort(request, parsed)
-        should = []
-        if sort == "relevance":
-            if added:
-                should.append({"constant_score": {"filter": typed, "boost": 1000.0}})
-            should += ranking_dsl(parsed)
-        query = {"bool": {"filter": [matching, *filters], **({"should": should} if should else {})}}
+        q = self.query_of(request)
+        parsed, expanded, added, filters, typed, matching, sort, query = (
+            q.parsed, q.expanded, q.added, q.filters, q.typed, q.matching, q.sort, q.query)
+        unsearchable = q.unsearchable
         facet_size = request.facet_size
         aggs = {
             "source": {"terms": {"field": "sources", "size": facet_size + 1, "shard_size": FACET_SHARD_SIZE,
@@ -425,7 +404,7 @@ class OpenSearchEngine:
         if total < FEW and parsed.positive:
             def count(q: str) -> int:
                 p = parse_query(q)
-                e, more = variants.expand(p) if request.variants else (p, [])
+                e, more = variants.expand(p, self.desk) if request.variants else (p, [])
                 got = self.client.request("POST", f"/{self.name}/_count",
                                           {"query": {"bool": {"filter": [query_dsl(e if more else p), *filters]}}})
                 return got["count"]
@@ -438,6 +417,29 @@ class OpenSearchEngine:
                             notice=" ".join(n for n in (unsearchable_notice(request.query) if unsearchable else None,
                                                         filter_notice(hints)) if n) or None,
                             filter_hints=hints)
+
+    def query_of(self, request: SearchRequest) -> ClusterQuery:
+        """The DSL of a request: what it matches (typed wording and the other strait's), its
+        filters, its order, and the query that ranks (`search`, `matching`)."""
+        from indexer.query import parse_query
+        from indexer.search import applied_sort, nothing_searchable
+
+        parsed = parse_query(request.query)
+        expanded, added = variants.expand(parsed, self.desk) if request.variants else (parsed, [])
+        filters = self._filters(request)
+        unsearchable = nothing_searchable(request.query, parsed)
+        if unsearchable:
+            filters.append({"match_none": {}})
+        typed = query_dsl(parsed)
+        matching = query_dsl(expanded) if added else typed
+        sort = applied_sort(request, parsed)
+        should = []
+        if sort == "relevance":
+            if added:
+                should.append({"constant_score": {"filter": typed, "boost": 1000.0}})
+            should += ranking_dsl(parsed)
+        query = {"bool": {"filter": [matching, *filters], **({"should": should} if should else {})}}
+        return ClusterQuery(parsed, expanded, added, filters, typed, matching, sort, query, unsearchable)
 
     def _values(self, fieldname: str) -> dict[str, int]:
         """Every value of a keyword field with its article count (for filter values)."""
@@ -470,11 +472,6 @@ class OpenSearchEngine:
             if unknown:
                 unknown_values[name] = (unknown, every)
         return chosen, unknown_values
-
-    def matching(self, request: SearchRequest):
-        """The concordance and the filtered export read the embedded index's own matching
-        (`indexer.search.Matching`); on a cluster they are not available (a 503, not a 500)."""
-        raise OpenSearchError("这项功能（语境索引、按条件导出）只适用于本地索引目录，OpenSearch 索引上不可用")
 
     # -- articles and stats
 
@@ -589,7 +586,7 @@ class OpenSearchEngine:
             raise
         try:
             with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
-                report, articles = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+                report, articles, records = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
                 nodes = self._data_nodes()
                 shards = shards or min(nodes, 3)
                 replicas = (1 if nodes > 1 else 0) if replicas is None else replicas
@@ -597,7 +594,8 @@ class OpenSearchEngine:
                 if status:
                     status(f"loading {len(articles)} articles into {physical}")
                 t_load = time.monotonic()
-                self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources]})
+                self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources],
+                                                "source_records": records})
                 try:
                     batch: list[dict] = []
                     for seq, (article, story) in enumerate(articles):
@@ -641,7 +639,7 @@ class OpenSearchEngine:
         if physical is None:
             return self.rebuild(paths, opts, progress=progress, status=status)
         with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
-            report, articles = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+            report, articles, records = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
         report.mode = "ingest"
         report.previous_articles = self.article_count()
         known: dict[str, str] = {}
@@ -680,7 +678,9 @@ class OpenSearchEngine:
         report.seconds = time.time() - report.started
         meta = self._meta(physical)
         recorded = list(dict.fromkeys([*(meta.get("sources") or []), *(str(Path(p).resolve()) for p in report.sources)]))
-        self._put_meta(physical, report, sources=recorded)
+        read_now = {r["path"] for r in records}
+        kept = [r for r in meta.get("source_records") or [] if isinstance(r, dict) and r.get("path") not in read_now]
+        self._put_meta(physical, report, sources=recorded, records=kept + records)
         return report
 
     def _existing_stories(self, changed: list[tuple[Article, str]]) -> dict[str, str]:
@@ -723,11 +723,15 @@ class OpenSearchEngine:
         got = self.client.request("GET", f"/{physical}/_mapping", ok404=True) or {}
         return (got.get(physical, {}).get("mappings", {}).get("_meta")) or {}
 
-    def _put_meta(self, physical: str, report, *, sources: list[str] | None = None, load_seconds=None) -> None:
+    def _put_meta(self, physical: str, report, *, sources: list[str] | None = None, records: list[dict] | None = None,
+                  load_seconds=None) -> None:
         meta = self._meta(physical)
         if sources is not None:
             meta["sources"] = sources
+        if records is not None:
+            meta["source_records"] = records
         meta["last_build"] = {
+            "articles": report.articles,
             "mode": report.mode, "started": report.started, "finished": time.time(), "seconds": round(report.seconds, 3),
             "load_seconds": None if load_seconds is None else round(load_seconds, 3),
             "files": report.files, "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
@@ -770,12 +774,13 @@ def _compare(report, before: dict[str, str], articles: list[tuple[Article, str]]
 
 
 def _read_articles(scratch: Path, paths, opts, progress, status):
-    """(IngestReport, [(Article, story id)]) for `paths`, read by the embedded ingest into the
-    scratch index (same formats, ids, reports); the story id is the id of the story's first
-    article (`indexer.dedup`)."""
+    """(IngestReport, [(Article, story id)], the recorded sources as dicts) for `paths`, read by
+    the embedded ingest into the scratch index (same formats, ids, reports, source records); the
+    story id is the id of the story's first article (`indexer.dedup`)."""
     from indexer import dedup
     from indexer.generations import LiveIndex, stored_article
     from indexer.ingest import run_ingest
+    from indexer.sources import read_sources
 
     report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
                         progress=progress, status=status)
@@ -798,7 +803,7 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
     finally:
         live.close()
     report.mode = "rebuild"
-    return report, articles
+    return report, articles, [r.to_dict() for r in read_sources(gen.path) or []]
 
 
 def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:
