@@ -29,6 +29,7 @@ import base64
 import contextlib
 import datetime as dt
 import hashlib
+import http.client
 import json
 import multiprocessing
 import os
@@ -37,9 +38,8 @@ import re
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -71,13 +71,22 @@ class OpenSearchError(store.NoIndex):
 
 
 class Client:
-    """JSON over HTTP to the first host of the list that answers (then that one first)."""
+    """JSON over HTTP to the first host of the list that answers (then that one first), on
+    connections kept open per thread and host (a new TCP connection per request cost about
+    3 ms of a 20 ms search)."""
 
     def __init__(self, hosts: list[str], timeout: float = TIMEOUT) -> None:
         self.hosts = list(hosts)
         self.timeout = timeout
         self._first = 0
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._open: list[http.client.HTTPConnection] = []  # every thread's, closed by close()
+        self._finalizer = weakref.finalize(self, _close_connections, self._open, self._lock)
+
+    def close(self) -> None:
+        """Close every connection of every thread (they reopen when needed)."""
+        _close_connections(self._open, self._lock)
 
     def request(self, method: str, path: str, body=None, *, params: dict | None = None,
                 ndjson: str | None = None, ok404: bool = False):
@@ -93,26 +102,57 @@ class Client:
         start = self._first
         for k in range(n):
             i = (start + k) % n
-            req = urllib.request.Request(f"http://{self.hosts[i]}{path}", data=data, method=method,
-                                         headers={"Content-Type": ctype})
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as response:
-                    raw = response.read()
-            except urllib.error.HTTPError as exc:
-                text = exc.read().decode("utf-8", "replace")
-                if exc.code == 404 and ok404:
-                    return None
-                if exc.code in (502, 503) and k + 1 < n:  # that node cannot serve now: the next
-                    errors.append(f"{self.hosts[i]}: {exc.code}")
-                    continue
-                raise OpenSearchError(f"{method} {path}: {exc.code} {text[:2000]}", exc.code) from None
-            except (OSError, urllib.error.URLError) as exc:
-                errors.append(f"{self.hosts[i]}: {getattr(exc, 'reason', exc)}")
+                status, raw = self._send(i, method, path, data, ctype)
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(f"{self.hosts[i]}: {exc or type(exc).__name__}")
                 continue
+            if status >= 400:
+                text = raw.decode("utf-8", "replace")
+                if status == 404 and ok404:
+                    return None
+                if status in (502, 503) and k + 1 < n:  # that node cannot serve now: the next
+                    errors.append(f"{self.hosts[i]}: {status}")
+                    continue
+                raise OpenSearchError(f"{method} {path}: {status} {text[:2000]}", status)
             with self._lock:
                 self._first = i
             return json.loads(raw) if raw else None
         raise OpenSearchError("no node of the cluster answered (" + "; ".join(errors) + ")")
+
+    def _send(self, i: int, method: str, path: str, data: bytes | None, ctype: str) -> tuple[int, bytes]:
+        """(status, body) of one request to host i, on this thread's open connection to it. A
+        kept connection the node has closed meanwhile fails before the request is read: that
+        one is sent once more, on a new connection."""
+        conns = self._local.__dict__.setdefault("conns", {})
+        for attempt in range(2):
+            conn = conns.get(i)
+            reused = conn is not None
+            if conn is None:
+                conn = conns[i] = http.client.HTTPConnection(self.hosts[i], timeout=self.timeout)
+                with self._lock:
+                    self._open.append(conn)
+            try:
+                conn.request(method, path, body=data, headers={"Content-Type": ctype})
+                response = conn.getresponse()
+                return response.status, response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conns.pop(i, None)
+                with self._lock:
+                    if conn in self._open:
+                        self._open.remove(conn)
+                stale = isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+                if not (reused and stale) or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _close_connections(conns: list, lock: threading.Lock) -> None:
+    with lock:
+        for conn in conns:
+            conn.close()
+        conns.clear()
 
 
 # ------------------------------------------------------------------------------ documents
@@ -299,7 +339,7 @@ class OpenSearchEngine(ClusterReading):
         self.desk = desk_dir(spec)  # saved searches, alert marks, the index's own variant pairs
 
     def close(self) -> None:
-        pass
+        self.client.close()
 
     def __enter__(self) -> OpenSearchEngine:
         return self
