@@ -8,7 +8,9 @@ CORPUS is a folder of articles (any format `rebuild` reads; e.g. one written by
 `python -m benchmarks.corpus`). The embedded index is built in a scratch folder (skip it with
 --no-embedded). Queries are drawn from the corpus's own titles (deterministic for a seed): words,
 quoted phrases, a word with a date filter, and the newest articles; each runs --repeat times
-after a warm-up pass, one at a time. Prints one JSON object.
+after a warm-up pass, one at a time. With --mix, also the 46-query mix of `benchmarks.compare`: its
+latency, and for every query whether the cluster matches exactly the articles the embedded index
+matches (which is exact against the oracle). Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -65,6 +67,33 @@ def timed(engine, params: list[dict], repeat: int) -> tuple[list[float], list[in
     return times, totals
 
 
+def matched_ids(engine, query: str) -> set[str]:
+    """The ids of every article a query matches (the request a user makes: top 10 with facets,
+    variants on), through the engine's matching: docnums → stored ids (embedded) or the
+    cluster's ids in order (`ClusterMatching`)."""
+    m = engine.matching(SearchRequest.create(query))
+    if hasattr(m, "gen"):  # the embedded Matching
+        return {m.searcher.stored_fields(int(d))["id"] for d in m.everything}
+    m.order(len(m.everything))
+    return set(m.searcher.ids)
+
+
+def mix_check(remote, embedded, repeat: int) -> dict:
+    """The 46-query mix of `benchmarks.compare` on the cluster: latency (one query at a time, top
+    10 with facets, after a warm-up pass) and, beside the embedded index, whether every query
+    matches exactly the same articles (the embedded index is exact against the oracle)."""
+    from benchmarks.compare import QUERY_MIX
+
+    params = [{"query": q} for q, _ in QUERY_MIX]
+    times, _ = timed(remote, params, repeat)
+    out = {"queries": len(params), **percentiles(times)}
+    if embedded is not None:
+        differ = [q for q, _ in QUERY_MIX if matched_ids(remote, q) != matched_ids(embedded, q)]
+        out["same_articles"] = len(params) - len(differ)
+        out["differ"] = differ
+    return out
+
+
 def percentiles(times: list[float]) -> dict:
     q = statistics.quantiles(times, n=20)
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(q[18], 1), "n": len(times)}
@@ -79,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-embedded", action="store_true")
+    ap.add_argument("--mix", action="store_true",
+                    help="also run the 46-query mix of benchmarks.compare: latency, and the matched articles "
+                         "compared with the embedded index's, query by query")
     ap.add_argument("--no-build", action="store_true",
                     help="query the index NAME already on the cluster (built by an earlier run) instead of rebuilding")
     args = ap.parse_args(argv)
@@ -112,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
             e_times, e_totals = timed(embedded, params, args.repeat)
             out["embedded_query"] = percentiles(e_times)
             out["queries_with_different_totals"] = sum(a != b for a, b in zip(totals, e_totals)) // args.repeat
+        if args.mix:
+            out["mix"] = mix_check(remote, embedded, args.repeat)
+        if embedded is not None:
             embedded.close()
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     print()
