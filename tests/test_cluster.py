@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import DEMO_ARTICLES
+from helpers import DEMO_ARTICLES, children_of, cli_args, wait_gone
 
 from indexer import cluster
 from indexer.backends import open_engine
@@ -334,6 +335,53 @@ def write_jsonl_file():
                                     "source": "测试社", "body": f"{body}第{i}篇。"}, ensure_ascii=False) + "\n")
         return folder
     return write
+
+
+def test_a_rebuild_killed_while_loading_leaves_the_old_index_and_no_lock(cluster_url, tmp_path, write_jsonl_file):
+    """kill -9 of `rebuild` once its new physical index is being loaded: the alias still serves
+    the whole old index, and the next rebuild (right away: the dead holder's lock is stale) goes
+    live and drops the half-loaded index."""
+    url = f"{cluster_url}/killed"
+    engine = open_engine(url)
+    old = engine.rebuild([write_jsonl_file(tmp_path / "a", 3)]).generation
+    big = tmp_path / "big"
+    big.mkdir()
+    with open(big / "many.jsonl", "w", encoding="utf-8") as f:
+        for i in range(4000):
+            f.write(json.dumps({"id": f"m{i}", "title": f"长文{i}", "date": "2024-02-01",
+                                "body": f"第{i}篇正文。" + "城市发展与乡村振兴的报道内容。" * 40}, ensure_ascii=False) + "\n")
+    proc = subprocess.Popen(cli_args(url, "rebuild", big), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def loading() -> bool:
+        rows = engine.client.request("GET", "/_cat/indices/killed-*", params={"format": "json"}) or []
+        return any(r["index"] != old for r in rows)
+
+    deadline = time.monotonic() + 300
+    while not loading():
+        assert proc.poll() is None, "the rebuild ended before it began loading"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    kids = children_of(proc.pid)
+    proc.kill()
+    proc.wait()
+    wait_gone(kids)
+    assert engine.live_index() == old and engine.article_count() == 3
+    assert engine.search(SearchRequest.create('"正文内容"')).total == 3
+    report = engine.rebuild([write_jsonl_file(tmp_path / "c", 4)])
+    assert engine.live_index() == report.generation != old and engine.article_count() == 4
+    rows = engine.client.request("GET", "/_cat/indices/killed-*", params={"format": "json"})
+    assert [r["index"] for r in rows] == [report.generation]
+
+
+def test_a_second_rebuild_at_the_same_time_is_refused(cluster_url, tmp_path, write_jsonl_file):
+    from indexer import store
+    from indexer.backends.cluster_lock import RebuildLock
+
+    engine = open_engine(f"{cluster_url}/busy")
+    with RebuildLock(engine.client, "busy"):  # a rebuild at work (this process: alive)
+        with pytest.raises(store.IndexBusy, match="another rebuild of 'busy' is running"):
+            engine.rebuild([write_jsonl_file(tmp_path / "a", 2)])
+    assert engine.rebuild([write_jsonl_file(tmp_path / "a", 2)]).articles == 2
 
 
 def test_reposts_collapse_like_the_embedded_index(cluster_url, tmp_path):

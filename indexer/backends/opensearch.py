@@ -49,6 +49,7 @@ from indexer import dedup, store, variants
 from indexer.analysis import LATIN_MARK, fold, query_words, unit_stream, word_counts
 from indexer.article import Article, split_sources
 from indexer.backends import desk_dir, parse_spec
+from indexer.backends.cluster_lock import RebuildLock
 from indexer.backends.opensearch_reading import ClusterQuery, ClusterReading
 from indexer.facets import date_facets
 from indexer.request import SearchRequest
@@ -89,7 +90,9 @@ class Client:
         _close_connections(self._open, self._lock)
 
     def request(self, method: str, path: str, body=None, *, params: dict | None = None,
-                ndjson: str | None = None, ok404: bool = False):
+                ndjson: str | None = None, ok404: bool = False, ok: tuple[int, ...] = ()):
+        """The answer's JSON; None for a 404 with `ok404`, and for a status in `ok` (409: a
+        version conflict; 400: the index exists already)."""
         if params:
             path += "?" + urllib.parse.urlencode(params)
         data, ctype = None, "application/json"
@@ -109,7 +112,7 @@ class Client:
                 continue
             if status >= 400:
                 text = raw.decode("utf-8", "replace")
-                if status == 404 and ok404:
+                if (status == 404 and ok404) or status in ok:
                     return None
                 if status in (502, 503) and k + 1 < n:  # that node cannot serve now: the next
                     errors.append(f"{self.hosts[i]}: {status}")
@@ -690,53 +693,43 @@ class OpenSearchEngine(ClusterReading):
         recorded = self._meta(old).get("sources") if old else None
         if not paths and recorded:
             paths = recorded
-        lock = f"{self.name}-rebuilding"
-        try:
-            self.client.request("PUT", f"/{lock}", {"settings": {"number_of_shards": 1, "number_of_replicas": 0}})
-        except OpenSearchError as exc:
-            if exc.status == 400 and "already_exists" in str(exc):
-                raise store.IndexBusy(f"another rebuild of {self.name!r} is running (if none is, delete the "
-                                      f"index {lock!r})") from None
-            raise
-        try:
-            with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
-                report, articles, records, sigs = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
-                nodes = self._data_nodes()
-                shards = shards or min(nodes, 3)
-                replicas = (1 if nodes > 1 else 0) if replicas is None else replicas
-                physical = f"{self.name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S%f')}"
-                if status:
-                    status(f"loading {len(articles)} articles into {physical}")
-                t_load = time.monotonic()
-                self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources],
-                                                "source_records": records})
-                try:
-                    with documents_built(len(articles)) as build:
-                        self._load(physical, build((article, story, seq, sigs.get(article.id, _UNKNOWN))
-                                                   for seq, (article, story) in enumerate(articles)))
-                    self.client.request("PUT", f"/{physical}/_settings", {"index": {
-                        "number_of_replicas": replicas, "refresh_interval": "1s"}})
-                    self.client.request("POST", f"/{physical}/_refresh")
-                    self.client.request("GET", f"/_cluster/health/{physical}",
-                                        params={"wait_for_status": "green" if replicas < nodes else "yellow",
-                                                "timeout": "120s"})
-                    before = dict(self._hashes(old)) if old else {}
-                    _compare(report, before, articles)
-                    report.articles = len(articles)
-                    report.generation = physical
-                    report.seconds = time.time() - report.started
-                    self._put_meta(physical, report, load_seconds=time.monotonic() - t_load)
-                    actions: list[dict] = [{"add": {"index": physical, "alias": self.name}}]
-                    if old:
-                        actions.insert(0, {"remove": {"index": old, "alias": self.name}})
-                    self.client.request("POST", "/_aliases", {"actions": actions})
-                except BaseException:
-                    self.client.request("DELETE", f"/{physical}", ok404=True)
-                    raise
-            self._drop_others(physical)
-            return report
-        finally:
-            self.client.request("DELETE", f"/{lock}", ok404=True)
+        with RebuildLock(self.client, self.name) as lock, tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
+            report, articles, records, sigs = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+            nodes = self._data_nodes()
+            shards = shards or min(nodes, 3)
+            replicas = (1 if nodes > 1 else 0) if replicas is None else replicas
+            physical = f"{self.name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S%f')}"
+            if status:
+                status(f"loading {len(articles)} articles into {physical}")
+            t_load = time.monotonic()
+            self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources],
+                                            "source_records": records})
+            try:
+                with documents_built(len(articles)) as build:
+                    self._load(physical, build((article, story, seq, sigs.get(article.id, _UNKNOWN))
+                                               for seq, (article, story) in enumerate(articles)))
+                self.client.request("PUT", f"/{physical}/_settings", {"index": {
+                    "number_of_replicas": replicas, "refresh_interval": "1s"}})
+                self.client.request("POST", f"/{physical}/_refresh")
+                self.client.request("GET", f"/_cluster/health/{physical}",
+                                    params={"wait_for_status": "green" if replicas < nodes else "yellow",
+                                            "timeout": "120s"})
+                before = dict(self._hashes(old)) if old else {}
+                _compare(report, before, articles)
+                report.articles = len(articles)
+                report.generation = physical
+                report.seconds = time.time() - report.started
+                self._put_meta(physical, report, load_seconds=time.monotonic() - t_load)
+                lock.check()  # taken over by another rebuild (this one's heartbeat stalled): it goes live, not this
+                actions: list[dict] = [{"add": {"index": physical, "alias": self.name}}]
+                if old:
+                    actions.insert(0, {"remove": {"index": old, "alias": self.name}})
+                self.client.request("POST", "/_aliases", {"actions": actions})
+            except BaseException:
+                self.client.request("DELETE", f"/{physical}", ok404=True)
+                raise
+            self._drop_others(physical)  # under the lock: never another rebuild's new index
+        return report
 
     def ingest(self, paths, options=None, *, progress=None, status=None):
         """Add new and changed articles of `paths` (upsert by id, compared by content hash);
