@@ -417,9 +417,14 @@ def test_reposts_collapse_like_the_embedded_index(cluster_url, tmp_path):
             assert engine.search(SearchRequest.create("", story="repost")).total == 2
 
 
-def test_searches_survive_a_node_going_down(local_cluster, engines):
-    """Last: stops one node. Every index has one replica on 3 nodes, so each search under load,
-    while the node goes down and after, gives the full answer from the remaining copies."""
+def test_a_node_killed_under_search_load_and_during_a_rebuild(local_cluster, engines, tmp_path, write_jsonl_file):
+    """Last: kills one node (kill -9) while searches run and while a rebuild loads. Every index
+    has one replica on 3 nodes, so each search, while the node goes down and after, gives the full
+    answer from the remaining copies; the rebuild either fails and leaves its alias on the whole
+    old index, or completes; the next rebuild succeeds on the nodes left."""
+    import os
+    import signal
+
     remote = engines["opensearch"]
     expected = remote.search(SearchRequest.create("行政院", per_page=5)).total
     results: list[int] = []
@@ -427,7 +432,7 @@ def test_searches_survive_a_node_going_down(local_cluster, engines):
     stop = threading.Event()
 
     def load():
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while not stop.is_set() and time.monotonic() < deadline:
             try:
                 results.append(remote.search(SearchRequest.create("行政院", per_page=5)).total)
@@ -435,16 +440,45 @@ def test_searches_survive_a_node_going_down(local_cluster, engines):
                 errors.append(repr(exc))
             time.sleep(0.05)
 
-    thread = threading.Thread(target=load)
-    thread.start()
-    time.sleep(1.0)
+    url = f"{cluster.url_of(local_cluster)}/nodekill"
+    rebuilt = open_engine(url)
+    old = rebuilt.rebuild([write_jsonl_file(tmp_path / "old", 5)]).generation
+    big = tmp_path / "big"
+    big.mkdir()
+    with open(big / "many.jsonl", "w", encoding="utf-8") as f:
+        for i in range(4000):
+            f.write(json.dumps({"id": f"m{i}", "title": f"长文{i}", "date": "2024-02-01",
+                                "body": f"第{i}篇正文。" + "城市发展与乡村振兴的报道内容。" * 40}, ensure_ascii=False) + "\n")
+    outcome: list = []
+
+    def rebuild():
+        try:
+            outcome.append(open_engine(url).rebuild([big]))
+        except Exception as exc:  # noqa: BLE001 (either outcome is checked below)
+            outcome.append(exc)
+
+    searching, rebuilding = threading.Thread(target=load), threading.Thread(target=rebuild)
+    searching.start()
+    rebuilding.start()
+    deadline = time.monotonic() + 300
+    while not any(r["index"] != old for r in rebuilt.client.request("GET", "/_cat/indices/nodekill-*",
+                                                                     params={"format": "json"}) or []):
+        assert rebuilding.is_alive() and time.monotonic() < deadline, "the rebuild never began loading"
+        time.sleep(0.05)
     victim = local_cluster["nodes"][-1]
-    cluster.stop_node(victim["pid"])
+    os.kill(victim["pid"], signal.SIGKILL)
+    rebuilding.join()
     time.sleep(3.0)
     stop.set()
-    thread.join()
+    searching.join()
     assert not errors
     assert results and set(results) == {expected}
     after = cluster.status(local_cluster["data"])
     assert [n["up"] for n in after["nodes"]] == [True] * (NODES - 1) + [False]
     assert remote.search(SearchRequest.create("行政院", per_page=5)).total == expected
+    if isinstance(outcome[0], Exception):  # the alias still serves the whole old index
+        assert rebuilt.live_index() == old and rebuilt.article_count() == 5
+    else:
+        assert rebuilt.live_index() == outcome[0].generation and rebuilt.article_count() == 4000
+    again = rebuilt.rebuild([write_jsonl_file(tmp_path / "again", 6)])
+    assert rebuilt.live_index() == again.generation and rebuilt.article_count() == 6

@@ -56,6 +56,7 @@ from indexer.request import SearchRequest
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
 
 BULK_DOCS = 500  # articles a bulk request
+BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)
 MAX_ID_BYTES = 512  # OpenSearch's limit for a document _id
 FACET_SHARD_SIZE = 10_000  # per-shard terms looked at: facet counts exact below this many values
 TIMEOUT = 60.0
@@ -672,7 +673,8 @@ class OpenSearchEngine(ClusterReading):
         for d in docs:
             lines.append(json.dumps({"index": {"_index": physical, "_id": doc_id(d["id"])}}))
             lines.append(json.dumps(d, ensure_ascii=False))
-        got = self.client.request("POST", "/_bulk", ndjson="\n".join(lines) + "\n")
+        # a shard without a started primary (its node gone) refuses after BULK_WAIT: the rebuild fails
+        got = self.client.request("POST", "/_bulk", ndjson="\n".join(lines) + "\n", params={"timeout": BULK_WAIT})
         if got.get("errors"):
             bad = [i for i in got["items"] if i.get("index", {}).get("error")]
             raise OpenSearchError(f"{len(bad)} article(s) were refused: {json.dumps(bad[0], ensure_ascii=False)[:1000]}")
