@@ -348,14 +348,3 @@ def collapse(ranked: Sequence[int], matched: Iterable[int], ids: np.ndarray
 def story_members(ids: np.ndarray, docnum: int) -> list[int]:
     """Every docnum in `docnum`'s story (itself included), in docnum order."""
     return np.flatnonzero(ids == ids[docnum]).tolist()
-
-
-def cluster_generation(generation: Path | str) -> np.ndarray:
-    """Detect the stories of a written index generation and store them beside it."""
-    from indexer import store
-
-    ix = store.open_generation(Path(generation))
-    with ix.searcher() as searcher:
-        ids = cluster_index(searcher, cache_dir=Path(generation))
-    write_clusters(generation, ids)
-    return ids

@@ -28,13 +28,13 @@ import mmap
 import os
 import struct
 import tempfile
-import threading
 import weakref
 from array import array
 from pathlib import Path
 
 import numpy as np
 
+from indexer import processes
 from indexer.analysis import _CJK_RANGES, LATIN_MARK, VALUE_MARK, Unit, units_stream
 
 EXT = ".wx"
@@ -846,35 +846,16 @@ class Segment:
 
 
 PARALLEL_FROM = 512  # candidates from which a check is split between threads
-_WORKERS = min(os.cpu_count() or 1, 4)
-_pool = None
-_pool_lock = threading.Lock()
-
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads do not exist: start a new pool there if needed."""
-    global _pool, _pool_lock
-    _pool, _pool_lock = None, threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _find(whole: np.ndarray, pattern: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """`whole.find(pattern, start, end)` for each start and end (-1 where absent)."""
     needle = np.array(pattern, dtype=f"S{len(pattern)}")
-    workers = _WORKERS
+    workers = processes.WORKERS
     if len(starts) < PARALLEL_FROM or workers == 1:
         return np.strings.find(whole, needle, starts, ends)
-    global _pool
-    if _pool is None:
-        with _pool_lock:
-            if _pool is None:
-                from concurrent.futures import ThreadPoolExecutor  # 10 ms to import: when needed
-
-                _pool = ThreadPoolExecutor(workers, thread_name_prefix="wensou-confirm")
     bounds = np.linspace(0, len(starts), workers + 1).astype(np.int64)
-    parts = _pool.map(lambda lo, hi: np.strings.find(whole, needle, starts[lo:hi], ends[lo:hi]),
+    parts = processes.thread_pool().map(lambda lo, hi: np.strings.find(whole, needle, starts[lo:hi], ends[lo:hi]),
                       bounds[:-1].tolist(), bounds[1:].tolist())
     return np.concatenate(list(parts))
 

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import dedup, store
+from indexer import dedup, processes, store
 from indexer import paths as paths_mod
 from indexer.article import Skipped
 from indexer.catalogue import Catalogue
@@ -474,7 +474,7 @@ def _extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
             else:
                 yield (sf, plan[1], (item for part in plan[2] for item in _extract_part(part)))
         return
-    with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
+    with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
         window = 2 * procs
         pending: deque = deque()  # (kind, async result) in the order they are to be handed out
 
@@ -750,7 +750,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
                 raise RuntimeError(f"the new generation holds {held} articles, the catalogue {report.articles}")
             if status:
                 status("finding near-duplicate reposts")
-            dedup.cluster_generation(gen)
+            _cluster_generation(gen)
             report.generation = gen.name
             report.seconds = time.monotonic() - t0
             store.write_json(gen / store.MANIFEST, catalogue.to_manifest())
@@ -787,3 +787,11 @@ def _why_removed(gone: set[str], old: Catalogue, new: Catalogue, report: IngestR
             reason = "no longer in its file"
         out.append(Removed(aid, rel, reason))
     return out
+
+
+def _cluster_generation(generation: Path) -> None:
+    """Detect the stories of a written generation (`indexer.dedup`) and store them beside it."""
+    ix = store.open_generation(generation)
+    with ix.searcher() as searcher:
+        ids = dedup.cluster_index(searcher, cache_dir=generation)
+    dedup.write_clusters(generation, ids)

@@ -1,7 +1,7 @@
 """Ranking, all of it: the order of the articles a query matched.
 
 Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
-ordered: BM25F over jieba words (`rank_words`) with titles weighted `TITLE_BOOST` times bodies,
+ordered: BM25F over jieba words (`rank_words`) with titles weighted `schema.TITLE_BOOST` times bodies,
 plus a bonus for each clause found in the title (`title_bonus`) and for the query's parts
 standing together (`together_bonus`, looked for only where it can change the top of the list),
 and the publication date breaking ties (newest first among equals).
@@ -24,7 +24,6 @@ from indexer.proximity import find_all
 from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
 from indexer.whoosh_internals import field_lengths, word_postings
 
-TITLE_BOOST = 3.0  # the `title` word field's boost in the schema
 WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 7.0
 TOGETHER_SCORE = 2.0

@@ -27,7 +27,6 @@ import fcntl
 import json
 import os
 import shutil
-import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,31 +165,6 @@ def _close_held_locks_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_close_held_locks_in_child)
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to kill this (worker) process when its parent dies (Linux)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
-
-
-def malloc_trim() -> None:
-    """Give freed heap pages back to the system (glibc keeps them otherwise, also free pages
-    between blocks in use): a segment writer's RSS then follows what it holds."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 @dataclass

@@ -36,7 +36,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer import dedup, exact
+from indexer import dedup, exact, processes
 from indexer.analysis import VALUE_MARK, fold, unit_stream, word_counts
 
 WRITTEN_FOR = (2, 7, 5)
@@ -453,11 +453,9 @@ class FastSegmentWriter(SegmentWriter):
         return self.pool.postings + self.exact.pairs
 
     def _finalize_segment(self):
-        from indexer.store import malloc_trim  # (store imports this module)
-
         self.exact.write(_exact_path(self.storage, self.newsegment))
         self.exact = exact.Builder()
-        malloc_trim()  # the exact layer's memory, before the word postings are grouped
+        processes.malloc_trim()  # the exact layer's memory, before the word postings are grouped
         if self.signatures is not None and len(self.signatures) == self.docnum:
             dedup.save_signatures(self.storage.folder, self.newsegment.segment_id(),
                                   np.array(self.signatures, dtype=np.uint32).reshape(-1, dedup.NUM_PERM))

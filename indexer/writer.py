@@ -24,7 +24,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from indexer import store
-from indexer.store import die_with_parent, malloc_trim
+from indexer.processes import die_with_parent, malloc_trim
 from indexer.whoosh_internals import FastSegmentWriter, commit_existing
 
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,

@@ -17,7 +17,7 @@ from indexer.analysis import fold, unit_stream, units, units_stream, word_counts
 from indexer.extract import extract_file
 from indexer.postings import ExactPostings
 from indexer.query import match_docnums, parse_query
-from indexer.ranking import TITLE_BOOST
+from indexer.schema import TITLE_BOOST
 from indexer.schema import build_schema, document_fields
 from indexer.whoosh_internals import word_postings
 

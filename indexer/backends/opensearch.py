@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import dedup, store, variants
+from indexer import dedup, processes, store, variants
 from indexer.analysis import LATIN_MARK, fold, query_words, unit_stream, word_counts
 from indexer.article import Article, split_sources
 from indexer.backends import desk_dir, parse_spec
@@ -219,7 +219,7 @@ def documents_built(count: int):
     if count < PARALLEL_FROM or procs < 2:
         yield lambda items: (_document_of(item) for item in items)
         return
-    with multiprocessing.get_context("fork").Pool(procs, initializer=store.die_with_parent) as pool:
+    with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
         yield lambda items: pool.imap(_document_of, items, chunksize=32)
 
 
