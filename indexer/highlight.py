@@ -22,6 +22,8 @@ from html import escape
 from indexer.analysis import _CJK_RANGES, Unit, fold, unfolded_class
 from indexer.article import Article
 from indexer.query import ParsedQuery, parse_query
+from indexer.spans import Matcher
+from indexer.variants import expand
 
 _LATIN = f"[^\\W_{_CJK_RANGES}]"
 SNIPPET_CHARS = 160
@@ -124,13 +126,31 @@ def query_patterns(parsed: ParsedQuery) -> tuple[re.Pattern | None, re.Pattern |
     return title, body
 
 
+FEW_PHRASES = 8  # up to this many phrases, one regular expression of them is cheaper than a Matcher
+
+
+def query_matchers(parsed) -> tuple:
+    """(title, body) matchers of a parsed query (`indexer.query.ParsedQuery`): `title:` clauses
+    mark titles only, `source:`/`author:` and excluded clauses nothing, a proximity clause each
+    of its parts (as `query_patterns` decides for patterns). Up to
+    FEW_PHRASES phrases, one compiled pattern of them (fast for a few; its cost grows with
+    their number), else an `indexer.spans.Matcher` (linear in the text whatever their number).
+    None where nothing is marked."""
+    def matcher(seqs: list) -> object:
+        distinct = list({tuple(u.text for u in s): s for s in seqs if s}.values())
+        if not distinct:
+            return None
+        return compile_patterns(distinct) if len(distinct) <= FEW_PHRASES else Matcher(distinct)
+
+    title = matcher([s for c in parsed.positive if c.field in (None, "title") for s in c.sequences])
+    body = matcher([s for c in parsed.positive if c.field is None for s in c.sequences])
+    return title, body
+
+
 def article_matchers(query: str, *, variants: bool = True):
     """(title, body) matchers for marking a whole article: the query's phrases and, unless
     `variants` is off, the other strait's wording of its unquoted terms (as the search finds
     articles by them: 高质量发展 also marks 高品質發展), proximity clauses part by part."""
-    from indexer.spans import query_matchers
-    from indexer.variants import expand
-
     parsed = parse_query(query)
     if variants:
         parsed, _ = expand(parsed)

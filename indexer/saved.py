@@ -21,75 +21,30 @@ land, and a reader never sees half a file.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
-import json
-import os
-import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from indexer import store
+from indexer.backends import desk_dir, is_cluster, open_engine
+from indexer.deskfiles import locked, read_json, write_atomic, write_json
 from indexer.request import BadRequest, SearchRequest
+from indexer.search import SearchEngine, SearchTooCostly
 
 SAVED = "saved.json"
 ALERTS = "alerts.json"
 ALERT_IDS = "alerts-ids.bin"
-LOCK = "saved.lock"
 MAX_NAME = 100
 MAX_SAVED = 1000
 MAX_NEW = 100  # articles listed per saved search and run (newest first); the mark moves past all
 
 
 # ------------------------------------------------------------------- files beside the index
-
-
-@contextlib.contextmanager
-def locked(index_dir: Path, name: str = LOCK) -> Iterator[None]:
-    """An exclusive flock on `index_dir/name` for a read-modify-write of the files here (the
-    kernel releases it when the process dies)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / name, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace `path` with `data` at once: readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # readable by a server running as another user, like the index
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def read_json(path: Path, default):
-    """A JSON file's data; `default` when it is missing or not JSON (a file damaged by hand is
-    not trusted, and is replaced by the next write)."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
-        return default
-
-
-def write_json(path: Path, data, *, durable: bool = True) -> None:
-    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), durable=durable)
 
 
 # ------------------------------------------------------------------------- saved searches
@@ -263,9 +218,6 @@ def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] |
     move the mark to now. `index_dir` is an index folder or an OpenSearch index (whose desk
     folder holds the searches and the mark: `indexer.backends.desk_dir`). Raises store.NoIndex
     when there is no index."""
-    from indexer import store
-    from indexer.backends import desk_dir, is_cluster, open_engine
-
     if is_cluster(index_dir):
         with open_engine(index_dir) as engine:
             generation = engine.live_index()
@@ -284,9 +236,6 @@ def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] |
 
 
 def _run_on_folder(index_dir: Path, engine_factory) -> list[Alert]:
-    from indexer import store
-    from indexer.search import SearchEngine
-
     if store.current_generation(index_dir) is None:
         raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
     with locked(index_dir):  # the generation is read under the lock the mark is written under
@@ -325,14 +274,11 @@ def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict) 
     """({"id", "title", "date"} of the `fresh` ids `search` matches, newest first, at most
     MAX_NEW; how many more there are, -1 when the search was too costly to run). Ids are looked
     up in the generation the search ran on (`docnums` caches them per generation)."""
-    from indexer import search as search_module
-
-    too_costly = getattr(search_module, "SearchTooCostly", ())  # a search past the engine's time limit
     try:
         m = engine.matching(search.request())
     except BadRequest:  # saved under rules that have changed since: it finds nothing
         return [], 0
-    except too_costly:  # type: ignore[misc]
+    except SearchTooCostly:  # past the engine's time limit: not checked this time
         return [], -1
     if m.gen.name not in docnums:
         looked_up = (m.searcher.document_number(id=i) for i in fresh)
@@ -354,8 +300,6 @@ def index_ids(gen_path: Path) -> list[str]:
     """The ids of a generation's live articles, from each segment's terms of the `id` field (no
     column or stored field is read, but a deleted article's id). An id an ingest replaced is
     deleted in one segment and live in another: it counts."""
-    from indexer import store
-
     ix = store.open_generation(gen_path)
     reader = ix.reader()
     try:

@@ -30,7 +30,7 @@ from indexer.columns import Columns
 from indexer.exact import difference, intersect, union
 from indexer.facets import containing, count_facets, resolve, top_values
 from indexer.generations import LiveIndex, stored_article
-from indexer.highlight import highlight, snippet
+from indexer.highlight import highlight, mark_article, query_matchers, snippet
 from indexer.postings import ExactPostings
 from indexer.query import ParsedQuery, clause_key, match_docnums, parse_query
 from indexer.ranking import Ranking, by_date, rank
@@ -46,7 +46,6 @@ from indexer.request import (
     parse_date_bound,
 )
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
-from indexer.spans import query_matchers
 from indexer.suggest import FEW, suggestions
 
 __all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
@@ -281,8 +280,6 @@ class SearchEngine:
         """(title_html, body_html) with the query's matches marked (`indexer.highlight`; a
         proximity clause marks each of its parts, and the other strait's wording of unquoted
         terms is marked as the search finds it)."""
-        from indexer.highlight import mark_article
-
         return mark_article(article, query)
 
     def stats(self) -> dict:

@@ -267,26 +267,3 @@ class Matcher:
     def finditer(self, text: str) -> Iterator[_Match]:
         """The spans as match objects (`start()`, `end()`): what `indexer.highlight` reads."""
         return (_Match(s) for s in self.spans(text))
-
-
-FEW_PHRASES = 8  # up to this many, one regular expression of them is cheaper (`indexer.highlight`)
-
-
-def query_matchers(parsed) -> tuple:
-    """(title, body) matchers of a parsed query (`indexer.query.ParsedQuery`): `title:` clauses
-    mark titles only, `source:`/`author:` and excluded clauses nothing, a proximity clause each
-    of its parts (as `indexer.highlight.query_patterns` decides for patterns). Up to
-    FEW_PHRASES phrases, `indexer.highlight`'s compiled pattern of them (fast for a few; its
-    cost grows with their number), else a `Matcher` (linear in the text whatever their number).
-    None where nothing is marked."""
-    from indexer.highlight import compile_patterns
-
-    def matcher(seqs: list) -> object:
-        distinct = list({tuple(u.text for u in s): s for s in seqs if s}.values())
-        if not distinct:
-            return None
-        return compile_patterns(distinct) if len(distinct) <= FEW_PHRASES else Matcher(distinct)
-
-    title = matcher([s for c in parsed.positive if c.field in (None, "title") for s in c.sequences])
-    body = matcher([s for c in parsed.positive if c.field is None for s in c.sequences])
-    return title, body

@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.analysis import fold, is_dictionary_word, jieba_dictionary, segmenter
+from indexer.deskfiles import locked, write_json
 from indexer.paths import PACKAGE_DATA
 
 TABLE = PACKAGE_DATA / "variants.json"  # written by `python -m indexer.variants` (build_table)
@@ -440,8 +441,6 @@ def _same(p: tuple[str, str], q: tuple[str, str]) -> bool:
 
 def add_index_pair(index_dir: Path | str, a: str, b: str) -> bool:
     """Add the pair to the index's own (BadPair when invalid). Returns False when it was there."""
-    from indexer.saved import locked, write_json
-
     pair = check_pair(a, b)
     index_dir = Path(index_dir)
     with locked(index_dir):
@@ -455,8 +454,6 @@ def add_index_pair(index_dir: Path | str, a: str, b: str) -> bool:
 def remove_index_pair(index_dir: Path | str, a: str, b: str) -> None:
     """Remove the pair (either order) from the index's own; BadPair when it is not one of them
     (the shipped pairs cannot be removed)."""
-    from indexer.saved import locked, write_json
-
     pair = (str(a).strip(), str(b).strip())
     index_dir = Path(index_dir)
     with locked(index_dir):

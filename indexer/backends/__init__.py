@@ -7,31 +7,11 @@ and return the same result objects (`indexer.result`).
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from indexer import paths
+from indexer.backends.spec import SCHEME, desk_dir, is_cluster, parse_spec
 
-SCHEME = "opensearch:"
-
-
-def is_cluster(spec: Path | str | None) -> bool:
-    """Whether an --index value names an OpenSearch index. A URL that went through pathlib has
-    lost one slash of `//` (`opensearch:/host:9200/name`); both forms are understood."""
-    return spec is not None and str(spec).startswith(SCHEME)
-
-
-def parse_spec(spec: str) -> tuple[list[str], str]:
-    """(["host:port", …], NAME) of an opensearch:// URL (or its pathlib form with one slash)."""
-    rest = spec[len("opensearch:"):].lstrip("/")
-    hosts, _, name = rest.partition("/")
-    name = name.strip("/")
-    host_list = [h.strip() for h in hosts.split(",") if h.strip()]
-    if not host_list or not name:
-        raise ValueError(f"expected opensearch://HOST:PORT[,HOST:PORT…]/NAME, got {spec!r}")
-    if not all(c.isalnum() or c in "-_." for c in name) or name[0] in "-_." or name.lower() != name:
-        raise ValueError(f"index name {name!r}: lower-case letters, digits, '-', '_' and '.' only")
-    return host_list, name
+__all__ = ["SCHEME", "desk_dir", "is_cluster", "open_engine", "parse_spec"]
 
 
 def open_engine(spec: Path | str):
@@ -44,15 +24,3 @@ def open_engine(spec: Path | str):
     from indexer.search import SearchEngine
 
     return SearchEngine(spec)
-
-
-def desk_dir(spec: Path | str) -> Path:
-    """The folder of an index's desk: its saved searches, alert marks and own variant pairs
-    (`indexer.saved`, `indexer.variants`). An index folder is its own desk; an OpenSearch index
-    has one under `paths.desk_root()`, named after its hosts and alias, on the machine that runs
-    the command or the server (the cluster holds the articles and their recorded sources)."""
-    if not is_cluster(spec):
-        return Path(spec)
-    hosts, name = parse_spec(str(spec))
-    where = re.sub(r"[^0-9A-Za-z._-]+", "_", min(hosts))  # the same desk whatever order the hosts are listed in
-    return paths.desk_root() / f"{where}-{name}"

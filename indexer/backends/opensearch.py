@@ -48,16 +48,22 @@ import numpy as np
 from indexer import dedup, processes, store, variants
 from indexer.analysis import LATIN_MARK, fold, query_words, unit_stream, word_counts
 from indexer.article import Article, split_sources
-from indexer.backends import desk_dir, parse_spec
 from indexer.backends.cluster_lock import RebuildLock
-from indexer.backends.opensearch_reading import ClusterQuery, ClusterReading
-from indexer.facets import date_facets
+from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, ClusterReading, doc_id, sort_dsl
+from indexer.backends.spec import desk_dir, parse_spec
+from indexer.facets import MAX_HINTS, date_facets
+from indexer.generations import LiveIndex, stored_article
+from indexer.highlight import highlight, query_matchers, snippet
+from indexer.ingest import IngestOptions, Removed, run_ingest
+from indexer.query import parse_query
 from indexer.request import SearchRequest
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.search import SearchEngine, applied_sort, filter_notice, nothing_searchable, unsearchable_notice
+from indexer.sources import read_sources
+from indexer.suggest import FEW, suggestions
 
 BULK_DOCS = 500  # articles a bulk request
 BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)
-MAX_ID_BYTES = 512  # OpenSearch's limit for a document _id
 FACET_SHARD_SIZE = 10_000  # per-shard terms looked at: facet counts exact below this many values
 TIMEOUT = 60.0
 SHARD_RETRIES = 5  # a search missing shards is asked again this often
@@ -183,13 +189,6 @@ def word_text(text: str) -> str:
     return " ".join(w for w, n in word_counts(text or "").items() for _ in range(n))
 
 
-def doc_id(article_id: str) -> str:
-    """The _id of an article: its id, or a hash of it where the id is longer than _id allows."""
-    if len(article_id.encode("utf-8")) <= MAX_ID_BYTES:
-        return article_id
-    return "sha256:" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
-
-
 def content_hash(article: Article) -> str:
     return hashlib.sha256(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)
                           .encode("utf-8")).hexdigest()
@@ -268,7 +267,6 @@ MAPPING = {
         "sig": {"type": "binary"}, "bands": _KEYWORD,
     },
 }
-SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
 UNIT_FIELDS = {None: ("title_u", "body_u"), "title": ("title_u",), "source": ("source_u",), "author": ("author_u",)}
 
 
@@ -393,7 +391,6 @@ class OpenSearchEngine(ClusterReading):
             story = self._story_of(request.story)
             out.append({"term": {"story": story}} if story is not None else {"match_none": {}})
         for text in request.within:
-            from indexer.query import parse_query
 
             parsed = parse_query(text)
             if request.variants:
@@ -410,11 +407,6 @@ class OpenSearchEngine(ClusterReading):
     # -- search
 
     def search(self, request: SearchRequest) -> SearchResult:
-        from indexer.query import parse_query
-        from indexer.search import filter_notice, unsearchable_notice
-        from indexer.spans import query_matchers
-        from indexer.suggest import FEW, suggestions
-
         t0 = time.perf_counter()
         q = self.query_of(request)
         parsed, expanded, added, filters, typed, matching, sort, query = (
@@ -441,7 +433,7 @@ class OpenSearchEngine(ClusterReading):
         collapse = request.collapse and request.story is None
         start = (request.page - 1) * request.per_page
         body: dict = {"query": query, "track_total_hits": True, "aggs": aggs, "from": start,
-                      "size": request.per_page, "_source": SOURCE_FIELDS + ["story"], "sort": _sort(sort)}
+                      "size": request.per_page, "_source": SOURCE_FIELDS + ["story"], "sort": sort_dsl(sort)}
         if collapse:
             body["collapse"] = {"field": "story"}
         if start + request.per_page > 10_000:  # past the window: count only
@@ -463,7 +455,7 @@ class OpenSearchEngine(ClusterReading):
             hits.append(Hit(id=art.id, title=art.title, date=art.date, source=art.source, sources=art.sources,
                             authors=art.authors, url=art.url, column=art.column,
                             score=None if score is None else round(score, 4),
-                            snippet=_snippet(art.body, body_pat), title_html=_highlight(art.title, title_pat)))
+                            snippet=snippet(art.body, body_pat), title_html=highlight(art.title, title_pat)))
         if collapse and hits:
             stories = [h["_source"]["story"] for h in found["hits"]["hits"]]
             counted = self._search({"size": 0, "track_total_hits": False,
@@ -505,8 +497,6 @@ class OpenSearchEngine(ClusterReading):
     def query_of(self, request: SearchRequest) -> ClusterQuery:
         """The DSL of a request: what it matches (typed wording and the other strait's), its
         filters, its order, and the query that ranks (`search`, `matching`)."""
-        from indexer.query import parse_query
-        from indexer.search import applied_sort, nothing_searchable
 
         parsed = parse_query(request.query)
         expanded, added = variants.expand(parsed, self.desk) if request.variants else (parsed, [])
@@ -581,13 +571,11 @@ class OpenSearchEngine(ClusterReading):
             art = stored(h["_source"])
             out.append(Hit(id=art.id, title=art.title, date=art.date, source=art.source, sources=art.sources,
                            authors=art.authors, url=art.url, column=art.column, score=round(h["_score"], 4),
-                           snippet=_snippet(art.body, None), title_html=_highlight(art.title, None)))
+                           snippet=snippet(art.body, None), title_html=highlight(art.title, None)))
         return out
 
     @staticmethod
     def mark_article(article: Article, query: str) -> tuple[str, str]:
-        from indexer.search import SearchEngine
-
         return SearchEngine.mark_article(article, query)
 
     def article_count(self) -> int:
@@ -688,7 +676,6 @@ class OpenSearchEngine(ClusterReading):
         """Read `paths` (None: the sources recorded with the live index; a new index: the demo
         articles) into a new physical index, then switch the alias to it atomically and drop
         the old one. Returns the IngestReport (`indexer.ingest`)."""
-        from indexer.ingest import IngestOptions
 
         opts = options or IngestOptions()
         old = self.live_index()
@@ -736,7 +723,6 @@ class OpenSearchEngine(ClusterReading):
     def ingest(self, paths, options=None, *, progress=None, status=None):
         """Add new and changed articles of `paths` (upsert by id, compared by content hash);
         unchanged ones are skipped. A new index is made by `rebuild`."""
-        from indexer.ingest import IngestOptions
 
         opts = options or IngestOptions()
         physical = self.live_index()
@@ -857,7 +843,6 @@ class OpenSearchEngine(ClusterReading):
 def _compare(report, before: dict[str, str], articles: list[tuple[Article, str]]) -> None:
     """Count a rebuild's articles against the index it replaces: added, updated, unchanged, and
     every article no longer there counted and listed as removed."""
-    from indexer.ingest import Removed
 
     report.previous_articles = len(before)
     report.added = report.updated = report.unchanged = 0
@@ -881,10 +866,6 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
     signature) for `paths`, read by the embedded ingest into the scratch index (same formats,
     ids, reports, source records; the signatures its writers computed, not computed again); the
     story id is the id of the story's first article (`indexer.dedup`)."""
-    from indexer import dedup
-    from indexer.generations import LiveIndex, stored_article
-    from indexer.ingest import run_ingest
-    from indexer.sources import read_sources
 
     report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
                         progress=progress, status=status)
@@ -918,7 +899,6 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
 def _kept_signatures(reader, generation: Path) -> np.ndarray | None:
     """The signatures the scratch index's writers kept beside its segments, by docnum (None when
     a segment has none)."""
-    from indexer import dedup
 
     parts = []
     for leaf, _ in reader.leaf_readers():
@@ -934,7 +914,6 @@ def _kept_signatures(reader, generation: Path) -> np.ndarray | None:
 
 def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:
     """facet name → the values containing a filter value that names none (央视 → 央视网)."""
-    from indexer.facets import MAX_HINTS
 
     hints: dict[str, list[FacetValue]] = {}
     for name, (unknown, every) in unknown_values.items():
@@ -946,26 +925,6 @@ def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:
             if found:
                 hints.setdefault(name, []).extend(FacetValue(n, every[n]) for n in found)
     return hints
-
-
-def _sort(sort: str) -> list:
-    if sort == "newest":
-        return [{"day": {"order": "desc", "missing": "_last"}}, {"seq": "desc"}]
-    if sort == "oldest":
-        return [{"day": {"order": "asc", "missing": "_last"}}, {"seq": "asc"}]
-    return ["_score", {"day": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
-
-
-def _snippet(body: str, pattern) -> str:
-    from indexer.highlight import snippet
-
-    return snippet(body, pattern)
-
-
-def _highlight(text: str, pattern) -> str:
-    from indexer.highlight import highlight
-
-    return highlight(text, pattern)
 
 
 def _iso(ts) -> str | None:

@@ -12,15 +12,37 @@ embedded index gives them, so those commands and routes are the same on both bac
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer import store
 from indexer.request import DEFAULT_DEADLINE, SearchRequest
+from indexer.search import Deadline
 
+SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
+MAX_ID_BYTES = 512  # OpenSearch's limit on an _id
 PAGE = 1000  # ids asked of the cluster at a time (its result window is 10,000 from one query)
 FETCH = 100  # articles fetched at a time as they are read
+
+
+def doc_id(article_id: str) -> str:
+    """The _id of an article: its id, or a hash of it where the id is longer than _id allows."""
+    if len(article_id.encode("utf-8")) <= MAX_ID_BYTES:
+        return article_id
+    return "sha256:" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()
+
+
+
+def sort_dsl(sort: str) -> list:
+    """The DSL sort of an order (relevance, newest, oldest); `seq` makes it total (`search_after`)."""
+    if sort == "newest":
+        return [{"day": {"order": "desc", "missing": "_last"}}, {"seq": "desc"}]
+    if sort == "oldest":
+        return [{"day": {"order": "asc", "missing": "_last"}}, {"seq": "asc"}]
+    return ["_score", {"day": {"order": "desc", "missing": "_last"}}, {"seq": "asc"}]
+
 
 
 @dataclass
@@ -58,8 +80,6 @@ class ClusterMatching:
     """The articles one request matches on a cluster, in its order (see the module docstring)."""
 
     def __init__(self, engine, request: SearchRequest) -> None:
-        from indexer.search import Deadline
-
         q = engine.query_of(request)
         self.request, self.sort = request, q.sort
         self.marking = q.expanded if q.added else q.parsed
@@ -70,12 +90,10 @@ class ClusterMatching:
         self.searcher = _Fetcher(engine)
 
     def order(self, n: int) -> list[tuple[int, float | None]]:
-        from indexer.backends.opensearch import _sort
-
         fetcher, out, after = self.searcher, [], None
         fetcher.ids.clear()
         while len(out) < n:
-            body = {"size": min(PAGE, n - len(out)), "query": self._query, "sort": _sort(self.sort),
+            body = {"size": min(PAGE, n - len(out)), "query": self._query, "sort": sort_dsl(self.sort),
                     "_source": ["id"], "track_total_hits": False}
             if after is not None:
                 body["search_after"] = after
@@ -101,16 +119,12 @@ class ClusterReading:
 
     def sources_of(self, ids: list[str]) -> dict[str, dict]:
         """id → the stored fields of those articles (the ones still there)."""
-        from indexer.backends.opensearch import SOURCE_FIELDS, doc_id
-
         got = self.client.request("POST", f"/{self.name}/_mget", {"ids": [doc_id(i) for i in ids]},
                                   params={"_source": ",".join(SOURCE_FIELDS)})
         return {d["_source"]["id"]: d["_source"] for d in got["docs"] if d.get("found")}
 
     def every_article(self, fields: list[str] | None = None) -> Iterator[dict]:
         """The stored fields of every article, in the order they were loaded."""
-        from indexer.backends.opensearch import SOURCE_FIELDS
-
         after = None
         while True:
             body = {"size": PAGE, "query": {"match_all": {}}, "sort": [{"seq": "asc"}, {"id": "asc"}],
