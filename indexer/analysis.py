@@ -36,22 +36,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from indexer import paths
+from indexer.cjk import UNIT_RANGES
 
 # --------------------------------------------------------------------------- folding
 
-# CJK ideographs (basic, extension A, compatibility, extensions B+), kana and hangul:
-# scripts written without spaces, where each character is a unit.
-_CJK_RANGES = (
-    "\u3005-\u3007"  # 々 〆 〇 (〇 is the zero of Chinese numerals: 二〇〇五年)
-    "\u3040-\u30ff"  # hiragana, katakana
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uac00-\ud7af"  # hangul syllables
-    "\uf900-\ufaff"  # CJK compatibility ideographs
-    "\U00020000-\U0003134f"  # CJK extensions B-G
-)
-_UNIT_RE = re.compile(f"([{_CJK_RANGES}])|([^\\W_{_CJK_RANGES}]+)")
-_LATIN_RE = re.compile(f"[^\\W_{_CJK_RANGES}]+")
+
+_UNIT_RE = re.compile(f"([{UNIT_RANGES}])|([^\\W_{UNIT_RANGES}]+)")
+_LATIN_RE = re.compile(f"[^\\W_{UNIT_RANGES}]+")
 # No pattern of its own for "a CJK character": a class of these ranges costs 2-4 ms to compile
 # at every start-up, and the unit pattern's first group already tells (see `_starts_cjk`).
 
@@ -91,22 +82,22 @@ def _build_fold_table() -> dict[int, str]:
     return {cp: t for cp, t in table.items() if t != chr(cp)}
 
 
-FOLD_TABLE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis`
+FOLD_TABLE_FILE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis`
 
 
 def _load_fold_table() -> dict[int, str]:
     """The shipped fold table (building it loads OpenCC: ~60 ms of every process's start);
     a test keeps it equal to `_build_fold_table()` with the installed OpenCC."""
-    with open(FOLD_TABLE, encoding="utf-8") as f:
+    with open(FOLD_TABLE_FILE, encoding="utf-8") as f:
         return {int(cp): ch for cp, ch in json.load(f).items()}
 
 
-_FOLD_TABLE = _load_fold_table()
+FOLD_TABLE = _load_fold_table()  # code point -> its folded character (read by indexer.spans too)
 
 
 def fold(text: str) -> str:
     """Fold width, case and script; the result has exactly as many characters as `text`."""
-    folded = text.translate(_FOLD_TABLE)
+    folded = text.translate(FOLD_TABLE)
     lowered = folded.lower()
     if len(lowered) != len(folded):  # e.g. 'İ'.lower() has two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
@@ -120,7 +111,7 @@ def _unfold_map() -> dict[str, str]:
     Only characters the fold table maps, or whose case folds (below U+2000), can fold to
     something else, so only those are looked at.
     """
-    candidates = set(_FOLD_TABLE) | set(range(0x2000))
+    candidates = set(FOLD_TABLE) | set(range(0x2000))
     chars = "".join(chr(cp) for cp in sorted(candidates))
     inverse: dict[str, list[str]] = {}
     for original, folded in zip(chars, fold(chars)):
@@ -168,7 +159,7 @@ def units(folded: str) -> list[Unit]:
 LATIN_MARK = "\x01"
 VALUE_MARK = "\x02"
 _MARKS = {ord(LATIN_MARK): " ", ord(VALUE_MARK): " "}
-_NON_UNIT_PATTERN = f"(?:[^\\w\x01{_CJK_RANGES}]|_)+"  # compiled on first use (indexing)
+_NON_UNIT_PATTERN = f"(?:[^\\w\x01{UNIT_RANGES}]|_)+"  # compiled on first use (indexing)
 
 
 def unit_stream(folded: str) -> str:
@@ -458,7 +449,7 @@ def query_words(text: str) -> tuple[str, ...]:
 
 
 if __name__ == "__main__":  # regenerate the shipped tables after an OpenCC or jieba upgrade
-    FOLD_TABLE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
+    FOLD_TABLE_FILE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
                                      ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     JIEBA_WORDS.write_bytes(_jieba_words())
-    print(f"wrote {FOLD_TABLE} and {JIEBA_WORDS}")
+    print(f"wrote {FOLD_TABLE_FILE} and {JIEBA_WORDS}")

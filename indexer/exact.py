@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from indexer import processes
-from indexer.analysis import _CJK_RANGES, LATIN_MARK, VALUE_MARK, Unit, units_stream
+from indexer.analysis import LATIN_MARK, VALUE_MARK, Unit, units_stream
+from indexer.cjk import UNIT_BOUNDS
 
 EXT = ".wx"
 MAGIC = b"WENSOUX2"  # 2: the longest lists as bitmaps
@@ -62,22 +63,7 @@ LONG = 2 * BLOCK  # articles whose stream is longer than this get block lists to
 BLOCKS = "@"  # suffix of a field's block arrays in the file
 
 
-def _cjk_bounds() -> np.ndarray:
-    bounds = []
-    i = 0
-    r = _CJK_RANGES
-    while i < len(r):
-        lo = ord(r[i])
-        if i + 2 < len(r) and r[i + 1] == "-":
-            bounds.append((lo, ord(r[i + 2])))
-            i += 3
-        else:
-            bounds.append((lo, lo))
-            i += 1
-    return np.array(bounds, dtype=np.uint32)
-
-
-_CJK = _cjk_bounds()
+_CJK = np.array(UNIT_BOUNDS, dtype=np.uint32)  # (first, last) code point of each range of units
 assert int(_CJK[:, 1].max()) < 1 << _CP_BITS
 
 

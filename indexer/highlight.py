@@ -19,13 +19,14 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from indexer.analysis import _CJK_RANGES, Unit, fold, unfolded_class
+from indexer.analysis import Unit, fold, unfolded_class
 from indexer.article import Article
+from indexer.cjk import UNIT_RANGES
 from indexer.query import ParsedQuery, parse_query
 from indexer.spans import Matcher
 from indexer.variants import expand
 
-_LATIN = f"[^\\W_{_CJK_RANGES}]"
+_LATIN = f"[^\\W_{UNIT_RANGES}]"
 SNIPPET_CHARS = 160
 
 

@@ -22,10 +22,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from indexer.analysis import Unit, fold
+from indexer.analysis import FOLD_TABLE, Unit, fold
+from indexer.cjk import UNIT_BOUNDS
 
 _NONE, _CJK_CLASS, _LATIN_CLASS = 0, 1, 2
-_CJK_BEYOND_BMP = (0x20000, 0x3134F)  # the CJK extensions beyond the Basic Multilingual Plane
+_CJK_BEYOND_BMP = next(b for b in UNIT_BOUNDS if b[0] > 0xFFFF)  # the CJK extensions beyond the BMP
 _HASH_BASE = np.uint64(0x100000001B3)
 
 
@@ -33,11 +34,9 @@ _HASH_BASE = np.uint64(0x100000001B3)
 def _class_table() -> np.ndarray:
     """For every code point of the Basic Multilingual Plane: CJK unit, Latin unit character
     (a word character: `str.isalnum`, as the regular expressions' \\w less `_`) or neither."""
-    from indexer.exact import _CJK
-
     table = np.fromiter((c.isalnum() for c in map(chr, range(0x10000))), dtype=bool, count=0x10000)
     table = table.astype(np.uint8) * _LATIN_CLASS
-    for lo, hi in _CJK.tolist():
+    for lo, hi in UNIT_BOUNDS:
         if lo <= 0xFFFF:
             table[lo:min(hi, 0xFFFF) + 1] = _CJK_CLASS
     return table
@@ -56,15 +55,13 @@ def _classes(cps: np.ndarray) -> np.ndarray:
 def _fold_table() -> np.ndarray:
     """`fold` of every code point of the Basic Multilingual Plane, one character each (fold keeps
     lengths): the table's mappings, then lower case where it is one character."""
-    from indexer.analysis import _FOLD_TABLE
-
     table = np.arange(0x10000, dtype=np.uint32)
     for cp in range(0x10000):
         c = chr(cp)
         low = c.lower()
         if low != c and len(low) == 1:
             table[cp] = ord(low)
-    for cp in _FOLD_TABLE:
+    for cp in FOLD_TABLE:
         if cp <= 0xFFFF:
             table[cp] = ord(fold(chr(cp)))
     return table

@@ -9,6 +9,8 @@ from functools import cache
 
 import opencc
 
+from indexer.cjk import is_han
+
 SCRIPTS = {"hans": ("t2s", "zh-Hans", "简体"), "hant": ("s2t", "zh-Hant", "繁體")}
 SAMPLE_CHARS = 4000
 
@@ -29,13 +31,9 @@ def _lean(char: str) -> int:
     return 0
 
 
-def _is_cjk(c: str) -> bool:
-    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
-
-
 def script_of(text: str) -> str:
     """'hant' when the text has more Traditional-only than Simplified-only characters, else 'hans'."""
-    lean = sum(_lean(c) for c in set(text[:SAMPLE_CHARS]) if _is_cjk(c))
+    lean = sum(_lean(c) for c in set(text[:SAMPLE_CHARS]) if is_han(c))
     return "hant" if lean > 0 else "hans"
 
 

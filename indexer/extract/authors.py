@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from indexer.cjk import HAN, PRIVATE_USE
+
 from .cleaning import normalise_line
 
-_CJK = r"\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff"
+_CJK = HAN + PRIVATE_USE  # names: Chinese characters, and legacy encodings' glyphs
 # Words that name a role or a job, never a person (both scripts).
 _ROLE = re.compile(
     r"^(?:本[报報]|特[约約]|[实實]習生|[实实]习生|通[讯訊]员|通[讯訊][員员]|[记記]者|特派[记記]者|首席[记記]者|"
@@ -58,7 +60,7 @@ _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s
                      r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})$")
 # `赵六 发自 北京`, `张三、李四 发自华盛顿`: a correspondent's byline names the place it was sent from.
 _SENT_FROM = re.compile(r"^((?:[" + _CJK + r"·]{2,5}(?:\s*[、，,]\s*|\s+)){0,3}[" + _CJK + r"·]{2,5})\s*[发發]自\s*[" + _CJK + r"]{2,10}$")
-_POSTED_BY = re.compile(r"^([\w\u3400-\u9fff][\w\u3400-\u9fff.·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
+_POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.

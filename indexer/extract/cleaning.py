@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from re import _constants as _c  # CPython's own regex parser (3.11+), to read first characters (_searcher)
 from re import _parser
 
+from indexer.cjk import HAN
 from indexer.dates import find_date
 
 # U+E5E5 is GB18030's reading of the byte pair A3 A0, which browsers show as a full-width space.
@@ -68,7 +69,7 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # read counters, trackbacks, English date lines of blog software
     r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
     # print-edition credits: 《光明日报》（2024年05月20日 03版）, 人民日报（2024年5月20日第 4 版）
-    r"^[(（]?《?[\u3400-\u9fff]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",
+    r"^[(（]?《?[" + HAN + r"]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",
     # end marks: - THE END -, — 完 —, END
     r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
 ))
@@ -104,12 +105,12 @@ _FROM_SOURCE = re.compile(r"^(?:(?:本文|本篇|文章|此文)(?:[来來]自|[�
 PLACEHOLDER_SOURCE = re.compile(r"^(?:[转轉][载載](?:文章|稿件)?|[网網][络絡]|互[联聯][网網]|[网網][络絡][转轉][载載]|本站|本[网網]|原创|未知|"
                                 r"[综綜]合|[网網]友(?:投稿|上[传傳])?|投稿|其他|其它|不详|不詳)$")
 # `《光明日报》（2024年05月20日 03版）`: a print edition's credit names the paper.
-_PRINT_CREDIT = re.compile(r"^[(（]?《?(?P<name>[\u3400-\u9fff]{2,12})》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+_PRINT_CREDIT = re.compile(r"^[(（]?《?(?P<name>[" + HAN + r"]{2,12})》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
                            r"\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$")
 
 
 # `[ 黄宇 ] 来源：[ 国际金融报 ]`: a bracketed name just before the source label.
-_NAME_BEFORE = re.compile(r"^.{0,48}?[\[【]\s*(?P<name>[\u3400-\u9fff·]{2,5}(?:\s+[\u3400-\u9fff·]{2,5}){0,2})\s*[\]】][\s\ue000-\uf8ff]*$")
+_NAME_BEFORE = re.compile(r"^.{0,48}?[\[【]\s*(?P<name>[" + HAN + r"·]{2,5}(?:\s+[" + HAN + r"·]{2,5}){0,2})\s*[\]】][\s\ue000-\uf8ff]*$")
 
 
 # `出自[人民文学出版社]`: a source in brackets instead of after a colon.
@@ -314,7 +315,7 @@ def is_date_line(line: str) -> bool:
 
 
 _SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_CHAR = re.compile(f"[{HAN}]")
 
 
 def title_parts(title: str) -> list[str]:

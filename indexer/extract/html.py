@@ -23,6 +23,7 @@ import threading
 
 import lxml.etree
 
+from indexer.cjk import HAN
 from indexer.dates import date_from_path, find_date, parse_date
 
 from ..article import Article, Skipped
@@ -45,7 +46,7 @@ _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button"
 _TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _WIDE_SPACE = re.compile(r" {2,}")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{HAN}]")
 _SQUEEZE = re.compile(r"\s").sub  # text without its whitespace: _SQUEEZE("", text)
 _KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
 
@@ -241,15 +242,15 @@ _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[
 _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
 _DATE_THEN_PUBLISHER = re.compile(
     r"^(?:(?:https?://)?[A-Za-z0-9.-]+\.(?:com|cn|net|org|COM|CN|NET|ORG)\S*\s+)?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
-    r"《?([\u3400-\u9fff]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][\u3400-\u9fff]{2,8}[报報网網])?)》?$")
+    r"《?([" + HAN + r"]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][" + HAN + r"]{2,8}[报報网網])?)》?$")
 # Class or id names that mark the element printing the source, tried as whole words.
 SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
                   "news-source")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
 _SITE_ITSELF = re.compile(r"(?:[网網]站|^本[网網站])$")  # a ContentSource naming a website, not a publisher
 _ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
-_AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([\u3400-\u9fff]{2,4})(?:\s|$)")
-_EMPTY_LABEL = re.compile(r"^[\u3400-\u9fff]{1,6}\s*[:：]$")
+_AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([" + HAN + r"]{2,4})(?:\s|$)")
+_EMPTY_LABEL = re.compile(r"^[" + HAN + r"]{1,6}\s*[:：]$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")

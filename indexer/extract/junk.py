@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
+from indexer.cjk import UNIT_RANGES
+
 UNREADABLE_SHARE = 0.3  # above this share of non-space characters, the text is junk
 MAX_WORD = 40  # longer runs of letters or digits are not words anyone types into a search box
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+_CJK = re.compile(f"[{UNIT_RANGES}]")
 _WORD = re.compile(rf"(?<![^\W_])[^\W_]{{1,{MAX_WORD}}}(?![^\W_])")
 # What `unreadable_reason` counts as bad: controls that are not whitespace, surrogates,
 # private-use characters and U+FFFD (a character-class pattern, scanned in C).
