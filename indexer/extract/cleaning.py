@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from re import _constants as _c  # CPython's own regex parser (3.11+), to read first characters (_searcher)
-from re import _parser
 
 from indexer.cjk import HAN
 from indexer.dates import find_date
@@ -163,69 +160,8 @@ def _is_link_bar(line: str) -> bool:
     return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
 
 
-def _first_chars(items: Iterable) -> set[str] | None:
-    """The characters a match of parsed pattern `items` can begin with where it is not anchored
-    by `^` (such alternatives add none), or None when that cannot be told (a class like `\\s`)."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _c.AT and av is _c.AT_BEGINNING:
-            return chars  # from here on it matches at the start of the text only
-        if op is _c.LITERAL:
-            return chars | {chr(av)}
-        if op is _c.IN:
-            if not all(kind is _c.LITERAL for kind, _ in av):
-                return None
-            return chars | {chr(code) for _, code in av}
-        if op is _c.BRANCH:
-            alternatives = [_first_chars(alternative) for alternative in av[1]]
-            if any(first is None for first in alternatives):
-                return None
-            chars.update(*alternatives)
-            if min(alternative.getwidth()[0] for alternative in av[1]):
-                return chars
-        elif op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
-            first = _first_chars(av[2])
-            if first is None:
-                return None
-            chars |= first
-            if av[0] and av[2].getwidth()[0]:
-                return chars
-        else:
-            return None
-    return None  # it can match nothing at all
-
-
-def _searcher(pattern: re.Pattern) -> Callable[[str], re.Match | None]:
-    """`pattern.search`, tried only where a match can begin: at the start of the text (where the
-    `^`-anchored alternatives match) and where one of the characters its other alternatives begin
-    with is; the first match found is the leftmost, the one `search` gives.
-
-    The regex engine tries an alternation of char-class-led branches at every position of a line
-    (most lines of a page are short and get every furniture pattern); one character-class scan and
-    a `match` or two are much cheaper. Plain `search` when the first characters cannot be told.
-    """
-    try:
-        first = _first_chars(_parser.parse(pattern.pattern, pattern.flags).data)
-    except (re.error, AttributeError, TypeError, ValueError):  # an internal API: when it changes, search plainly
-        first = None
-    if first is None or pattern.flags & (re.IGNORECASE | re.MULTILINE):
-        return pattern.search
-    starts = re.compile("[" + "".join(map(re.escape, sorted(first))) + "]").finditer
-    match = pattern.match
-
-    def search(text: str) -> re.Match | None:
-        found = match(text)  # `^` matches here only: match(text, pos) does not treat pos as the start
-        if not found:
-            for start in starts(text):
-                found = match(text, start.start())
-                if found:
-                    break
-        return found
-    return search
-
-
-_boilerplate_search = _searcher(_BOILERPLATE_ANY)
-_furniture_anywhere_search = _searcher(_FURNITURE_ANYWHERE)
+_boilerplate_search = _BOILERPLATE_ANY.search
+_furniture_anywhere_search = _FURNITURE_ANYWHERE.search
 
 
 def is_furniture(line: str) -> bool:
