@@ -68,30 +68,6 @@ def test_article_sentences_are_not_furniture():
     assert not is_furniture("生態環境部黨組堅持以習近平新時代中國特色社會主義思想為指導。")
 
 
-# Boilerplate and furniture at the start, in the middle and at the end of a line, anchored kinds
-# (责编：…, 图片来源…, — 完 —, 首页 > …, 排行榜) and lines that hold only some of their words.
-FURNITURE_PROBES = [
-    "责编：李四", "（图片来源：视觉中国）", "— 完 —", "THE END", "首页 > 新闻", "热门排行榜", "广告", "ad",
-    "本文为39健康网原创内容，未经授权不得转载", "扫码关注我们的公众号", "欢迎关注 公众号 QbitAI", "客服电话：400-161-9995",
-    "下载新闻客户端", "点击播放视频", "Trackback URL", "阅读（123）", "版權所有 © 2024", "Copyright 2024",
-    "技术支持：某公司", "正在读取评论", "返回网站首页", "您的位置：首页", "分辨率 1024", "纠错", "京ICP备05009132号",
-    "建议使用谷歌浏览器", "完", "全文完", "以上为全文完成", "播放", "关于我们的一切", "文章来源于网络", "2024年2月5日",
-    "生態環境部黨組堅持以習近平新時代中國特色社會主義思想為指導。", "记者 张三", "t", "", "　",
-]
-
-
-def test_furniture_patterns_give_the_same_answers_through_their_first_character_check():
-    from indexer.extract import cleaning
-
-    pairs = [(cleaning._boilerplate_search, cleaning._BOILERPLATE_ANY, str.lower),
-             (cleaning._furniture_anywhere_search, cleaning._FURNITURE_ANYWHERE, str)]
-    for quick, pattern, prepare in pairs:
-        assert quick != pattern.search  # the first characters were read: the quick path is in use
-        for probe in FURNITURE_PROBES:
-            for line in (probe, "前文" + probe, probe + "后文", "前文 " + probe + " 后文"):
-                assert bool(quick(prepare(line))) == bool(pattern.search(prepare(line))), line
-
-
 def test_date_lines_are_found_in_every_digit_form_nfkc_reads():
     import re
     import sys
