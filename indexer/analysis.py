@@ -11,16 +11,15 @@ query).
 - Units: every CJK character is one unit, every run of Latin letters or digits is one unit;
   whitespace and punctuation are not units. A phrase matches where its units appear
   consecutively (docs/interfaces.md "Query language").
-- Exact terms (`exact_terms`): over the unit sequence, a CJK unit followed by another CJK
-  unit gives the bigram of the two at the unit's position; a CJK unit followed by a Latin
-  unit (or by nothing) gives itself as a unigram, and so does one that follows a Latin unit
-  (beside its bigram); a Latin unit gives itself. These decide
-  what matches, independently of any segmenter.
-- Words (`word_tokens`): jieba segmentation (rjieba when available) of the folded CJK runs,
-  plus Latin units; they rank.
+- The unit stream (`unit_stream`): the units of a text as one string, CJK characters as they
+  are and each Latin unit between two marks; the exact layer (`indexer.exact`) keys it by
+  characters and character pairs and finds phrases in it. This decides what matches,
+  independently of any segmenter.
+- Words (`word_tokens`, `word_counts`): jieba segmentation (rjieba when available) of the
+  folded CJK runs, plus Latin units; they rank. `query_words` cuts a query the same way.
 
-The Whoosh `Tokenizer`/`Filter` classes at the bottom wrap these functions, so Whoosh fields,
-query building and highlighting all call the same code.
+What counts as a unit's script is `indexer.cjk`'s; the Whoosh schema's word field calls
+`word_counts` (`indexer.schema`), and highlighting uses `units` and `unfolded_class`.
 """
 from __future__ import annotations
 

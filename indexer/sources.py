@@ -85,8 +85,3 @@ def read_sources(gen: Path | None) -> list[Source] | None:
 
 def write_sources(gen: Path, sources: list[Source]) -> None:
     store.write_json(gen / SOURCES, {"sources": [s.to_dict() for s in sources], "written": time.time()})
-
-
-def live_sources(index_dir: Path) -> list[Source]:
-    """The live generation's recorded sources (empty when there is no index or no record)."""
-    return read_sources(store.current_generation(Path(index_dir))) or []

@@ -110,7 +110,7 @@ def article(article_id: str) -> str:
     in_part = replace(display, body=display.body[parts[part - 1][0]:parts[part - 1][1]])
     title_html, body_html = mark_article(in_part, q, variants=back.variants)
     body_html, marks = number_marks(body_html)
-    related = engine.related(found.id, limit=RELATED) if hasattr(engine, "related") else []
+    related = engine.related(found.id, limit=RELATED)
     scripts = [(key, label, article_url(found.id, back, **({} if key == written else {"zh": key})),
                 key == (shown or written))
                for key, (_cfg, _lang, label) in chinese.SCRIPTS.items()]

@@ -833,21 +833,17 @@ def test_article_links_to_the_original(facets_client):
     assert "noopener" in doc.cssselect("a.original-top")[0].get("rel")
 
 
-def test_article_lists_related_articles(client, app):
-    """Waits for SearchEngine.related (branch i15); until then the page shows no 相关文章."""
-    with app.app_context():
-        assert hasattr(get_engine(), "related")
+def test_article_lists_related_articles(client):
     doc = page(client, "/articles/mee-00")
     links = doc.cssselect(".related a")
     assert doc.cssselect("#related-heading")[0].text == "相关文章" and 1 <= len(links) <= 5
     assert all(a.get("href").startswith("/articles/") and "mee-00" not in a.get("href") for a in links)
 
 
-def test_without_related_the_page_shows_no_empty_section(client, app, monkeypatch):
+def test_without_related_articles_the_page_shows_no_empty_section(client, app, monkeypatch):
     with app.app_context():
         engine = get_engine()
-    if hasattr(type(engine), "related"):
-        monkeypatch.delattr(type(engine), "related")
+    monkeypatch.setattr(engine, "related", lambda article_id, limit=5: [])
     assert not page(client, "/articles/mee-00").cssselect(".related")
 
 
