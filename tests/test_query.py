@@ -2,9 +2,6 @@
 set, checked against the brute-force oracle of test_search.py over the demo articles."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,12 +64,11 @@ def test_field_prefixes_with_ascii_and_full_width_colon(prefix, field):
 ])
 def test_stray_operators_are_read_literally(text, expected_texts):
     parsed = parse_query(text)
-    assert [c.text for c in parsed.positive] + [c.text for c in parsed.excluded] == expected_texts \
-        or [c.text for c in parsed.positive] == [t for t in expected_texts if oracle_units(t)]
+    assert ([c.text for c in parsed.positive], parsed.excluded) == (expected_texts, [])
 
 
 def test_punctuation_alone_constrains_nothing():
-    assert parse_query("「」 - ， OR").groups in ([], [[Clause("OR")]])
+    assert parse_query("「」 - ， OR").groups == [[Clause("OR")]]  # the stray OR is a word; the rest is nothing
     assert parse_query("").is_empty and parse_query("   \u3000").is_empty
 
 
@@ -102,28 +98,25 @@ _PATHOLOGICAL = ['"' * 2000, "「" * 2000, "-" * 2000, "OR " * 666, "title:" * 3
                  "a " * 1000, "的 " * 1000, "委員會 " * 500, '"a' * 1000, "a OR " * 400, "\x00" * 2000]
 
 
-@pytest.mark.parametrize("text", _PATHOLOGICAL, ids=lambda t: repr(t[:8]) + f"x{len(t)}")
-def test_the_parser_is_fast_on_pathological_queries(text):
-    t0 = time.perf_counter()
-    parse_query(text)
-    assert time.perf_counter() - t0 < 2.0
+# each pathological query, and what it must find: nothing searchable, its one repeated word, or
+# (where its last word is a stray OR or an unclosed quote's run) nothing the demo articles hold
+_PATHOLOGICAL_FINDS = [
+    ('"' * 2000, None), ("「" * 2000, None), ("-" * 2000, None), ("-「" * 1000, None), ("\x00" * 2000, None),
+    ("title:" * 333, None), ('"a' * 1000, None), ("OR " * 666, "OR"), ("a OR " * 400, "OR"),
+    ("a " * 1000, "a"), ("的 " * 1000, "的"), ("委員會 " * 500, "委員會"), ("的 " * 400, "的"),
+]
 
 
-@pytest.mark.parametrize("text", ["a " * 1000, "的 " * 400, "委員會 " * 300, "-的 " * 600, "「" * 2000],
-                         ids=["latin-x1000", "char-x400", "word-x300", "excluded-x600", "quotes"])
-def test_pathological_queries_return_quickly(demo_index, text):
-    """A 2,000-character query is allowed, so it must neither fail nor tie up the server."""
-    code = ("import sys\nfrom indexer.search import SearchEngine, SearchRequest\n"
-            "e = SearchEngine(sys.argv[1])\ne.search(SearchRequest.create(''))\n"
-            "import time\nt = time.perf_counter()\nr = e.search(SearchRequest.create(sys.argv[2]))\n"
-            "print(r.total, round(time.perf_counter() - t, 2))\n")
-    try:
-        out = subprocess.run([sys.executable, "-c", code, str(demo_index), text], cwd=REPO, timeout=10,
-                             capture_output=True, text=True)
-    except subprocess.TimeoutExpired:
-        pytest.fail("still searching after 10 s (including start-up)")
-    assert out.returncode == 0, out.stderr[-600:]
-    assert float(out.stdout.split()[1]) < 3.0, out.stdout
+@pytest.mark.parametrize(("text", "word"), _PATHOLOGICAL_FINDS, ids=lambda t: repr(t[:8]) + f"x{len(t)}"
+                         if isinstance(t, str) and len(t) > 50 else str(t))
+def test_pathological_queries_find_what_they_say(demo_engine, oracle, text, word):
+    """A 2,000-character query is allowed: it neither fails nor finds what it does not say. (How
+    long such queries take is measured by `python -m benchmarks.pathological`, not in a test.)"""
+    assert ids(demo_engine, text) == (set() if word is None else oracle.having(word))
+
+
+def test_excluding_one_word_a_thousand_times_is_excluding_it_once(demo_engine, oracle):
+    assert ids(demo_engine, "-的 " * 600) == ids(demo_engine, "") - oracle.having("的")
 
 
 # ------------------------------------------------------------------ what the operators match
