@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import threading
@@ -238,24 +237,6 @@ def _recover(index: Path, base_corpus: Path, orphans: list[int]) -> None:
     assert len(gens) <= store.KEEP_GENERATIONS, gens
     for g in gens:
         assert (index / g / store.BUILD_INFO).exists(), f"{g} is unfinished and was not removed"
-
-
-def test_a_writer_killed_at_random_moments_never_loses_the_index(base_index, base_corpus, big_corpus):
-    rnd = random.Random("kill")
-    runs = [("rebuild", rnd.uniform(0.05, 0.8)), ("ingest", rnd.uniform(0.05, 1.6)), ("rebuild", rnd.uniform(0.8, 1.6))]
-    for command, delay in runs:
-        before = live_generation(base_index)
-        proc = _start(base_index, command, big_corpus)
-        time.sleep(delay)
-        orphans = _kill(proc)
-        try:
-            _lock_is_free(base_index, orphans)
-            _check_after_kill(base_index, before, command)
-            if live_generation(base_index) != before:  # it finished first: start again from the base
-                ok(base_index, "rebuild", base_corpus)
-            _recover(base_index, base_corpus, orphans)
-        finally:
-            _reap(orphans)
 
 
 KILL_POINTS = {
