@@ -657,6 +657,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
         # articles stream into the new generation as they are read (created with the first one)
         out = NewGeneration(index_dir, None if rebuild else live_before, procs)
         try:
+            if procs > 1:  # the writers are forked before the reading pool and its threads exist
+                out.start()
             unchanged_ids: set[str] = set()  # read again, and found as they were
             updated_ids: set[str] = set()  # read again, from a changed file (or with changed options)
             readable = False
@@ -730,6 +732,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
 
             if not rebuild and not out.count and not deletions:
                 # nothing changed: the live generation stays; only its record of sources is refreshed
+                out.cancel()  # the writers started for a large read, and their empty generation
                 report.changed = False
                 report.generation = live_before.name if live_before else ""
                 report.seconds = time.monotonic() - t0

@@ -259,7 +259,7 @@ def write_all(ix, docs: Iterable[dict], procs: int = 1) -> None:
 
 class NewGeneration:
     """The generation an ingest writes: created (empty for a rebuild, else hard-linked from
-    `base`) when the first article arrives, or at `commit` when none did."""
+    `base`) by `start`, or when the first article arrives, or at `commit` when none did."""
 
     def __init__(self, index_dir: Path, base: Path | None, procs: int) -> None:
         self.index_dir, self.base, self.procs = index_dir, base, procs
@@ -269,6 +269,14 @@ class NewGeneration:
     @property
     def count(self) -> int:
         return self._writer.count if self._writer else 0
+
+    def start(self) -> None:
+        """Create the generation and fork its segment writers now, before the caller starts any
+        reading pool or thread: forking a process whose threads are alive can deadlock the child
+        (a lock held by a thread that does not exist there), which Python 3.12 warns about."""
+        with self._full_disk_named():
+            if self._writer is None:
+                self._start()
 
     def _start(self) -> GenerationWriter:
         self.path, ix = store.new_generation(self.index_dir, self.base)
