@@ -337,6 +337,16 @@ def write_jsonl_file():
     return write
 
 
+def _many_long_articles(folder):
+    """4,000 articles of about 600 characters: a load of several seconds, to kill something during."""
+    folder.mkdir()
+    with open(folder / "many.jsonl", "w", encoding="utf-8") as f:
+        for i in range(4000):
+            f.write(json.dumps({"id": f"m{i}", "title": f"长文{i}", "date": "2024-02-01",
+                                "body": f"第{i}篇正文。" + "城市发展与乡村振兴的报道内容。" * 40}, ensure_ascii=False) + "\n")
+    return folder
+
+
 def test_a_rebuild_killed_while_loading_leaves_the_old_index_and_no_lock(cluster_url, tmp_path, write_jsonl_file):
     """kill -9 of `rebuild` once its new physical index is being loaded: the alias still serves
     the whole old index, and the next rebuild (right away: the dead holder's lock is stale) goes
@@ -344,12 +354,7 @@ def test_a_rebuild_killed_while_loading_leaves_the_old_index_and_no_lock(cluster
     url = f"{cluster_url}/killed"
     engine = open_engine(url)
     old = engine.rebuild([write_jsonl_file(tmp_path / "a", 3)]).generation
-    big = tmp_path / "big"
-    big.mkdir()
-    with open(big / "many.jsonl", "w", encoding="utf-8") as f:
-        for i in range(4000):
-            f.write(json.dumps({"id": f"m{i}", "title": f"长文{i}", "date": "2024-02-01",
-                                "body": f"第{i}篇正文。" + "城市发展与乡村振兴的报道内容。" * 40}, ensure_ascii=False) + "\n")
+    big = _many_long_articles(tmp_path / "big")
     proc = subprocess.Popen(cli_args(url, "rebuild", big), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def loading() -> bool:
@@ -443,12 +448,7 @@ def test_a_node_killed_under_search_load_and_during_a_rebuild(local_cluster, eng
     url = f"{cluster.url_of(local_cluster)}/nodekill"
     rebuilt = open_engine(url)
     old = rebuilt.rebuild([write_jsonl_file(tmp_path / "old", 5)]).generation
-    big = tmp_path / "big"
-    big.mkdir()
-    with open(big / "many.jsonl", "w", encoding="utf-8") as f:
-        for i in range(4000):
-            f.write(json.dumps({"id": f"m{i}", "title": f"长文{i}", "date": "2024-02-01",
-                                "body": f"第{i}篇正文。" + "城市发展与乡村振兴的报道内容。" * 40}, ensure_ascii=False) + "\n")
+    big = _many_long_articles(tmp_path / "big")
     outcome: list = []
 
     def rebuild():
