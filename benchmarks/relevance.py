@@ -252,13 +252,13 @@ class _Wensou:
     def ranked(self, query: str) -> list[str]:
         """The ids of the top 10 as `search` orders them (reposts collapsed), without its
         facets, snippets and marking: what tuning compares, many times over."""
-        from indexer import dedup
+        from indexer import stories
         from indexer.search import SearchRequest
 
         m = self.engine.matching(SearchRequest.create(query, per_page=TOP))
         docs = [d for d, _ in m.order(4 * TOP)]
         if m.stories is not None:
-            docs = dedup.collapse(docs, m.everything, m.stories)[0]
+            docs = stories.collapse(docs, m.everything, m.stories)[0]
         return [m.searcher.stored_fields(d)["id"] for d in docs[:TOP]]
 
 

@@ -1,15 +1,15 @@
-"""Repost collapse on real reposts: does `indexer.dedup` join the stories several outlets carried,
+"""Repost collapse on real reposts: does `indexer.stories` join the stories several outlets carried,
 and only those?
 
     python -m benchmarks.reposts CORPUS_DIR [CORPUS_DIR ...] [--labels benchmarks/reposts.json]
-        [--set indexer.dedup.THRESHOLD=0.5 ...] [--sweep indexer.dedup.THRESHOLD=0.3,0.5,0.8] [--show]
+        [--set indexer.stories.THRESHOLD=0.5 ...] [--sweep indexer.stories.THRESHOLD=0.3,0.5,0.8] [--show]
 
 The labels (`benchmarks/reposts.json`, article ids only) were made by reading the articles of
 each archive, named by its folder: "reposts" are clusters of one story carried by several
 outlets (or pages), each copy with its own headline, lead or closing but sharing the story's
 text; "distinct" are pairs that look alike and are NOT one story (template notices such as two
 sessions' 委员长会议 reports, a speech and the news report quoting it, two write-ups of one
-event). Every article of the given folders is clustered by `dedup.assign_clusters`, exactly as
+event). Every article of the given folders is clustered by `stories.assign_clusters`, exactly as
 an index generation is, and the labelled pairs are checked:
 
 - recall: the share of the labelled repost pairs that end in one story;
@@ -50,16 +50,16 @@ def load(folder: Path, cache: Path | None = None) -> list:
 
 def clusters(articles) -> list[int]:
     """Story id per article, as an index generation computes them."""
-    from indexer import dedup
+    from indexer import stories
     from indexer.analysis import fold
 
-    return dedup.assign_clusters(((i, fold(a.body or "")) for i, a in enumerate(articles)), len(articles)).tolist()
+    return stories.assign_clusters(((i, fold(a.body or "")) for i, a in enumerate(articles)), len(articles)).tolist()
 
 
 def measure(archives: dict[str, list], labels: dict) -> dict:
     """Recall over labelled repost pairs, the false merges, and the other merges (pairs)."""
-    from indexer import dedup
     from indexer.analysis import fold
+    from indexer.segment import signatures
 
     found = missed = 0
     false_merges: list[tuple[str, str, str]] = []
@@ -92,7 +92,7 @@ def measure(archives: dict[str, list], labels: dict) -> dict:
                                                      and cluster_of[a] != cluster_of[b]):
                     false_merges.append((name, a, b))
                 elif not (a in cluster_of and b in cluster_of):
-                    ta, tb = (dedup._chars(fold(x.body or "")) for x in (articles[i], articles[j]))
+                    ta, tb = (signatures._chars(fold(x.body or "")) for x in (articles[i], articles[j]))
                     if ta != tb:
                         other.append((name, a, b))
     pairs = found + missed

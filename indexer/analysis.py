@@ -12,7 +12,7 @@ query).
   whitespace and punctuation are not units. A phrase matches where its units appear
   consecutively (docs/interfaces.md "Query language").
 - The unit stream (`unit_stream`): the units of a text as one string, CJK characters as they
-  are and each Latin unit between two marks; the exact layer (`indexer.exact`) keys it by
+  are and each Latin unit between two marks; the exact layer (`indexer.segment`) keys it by
   characters and character pairs and finds phrases in it. This decides what matches,
   independently of any segmenter.
 - Words (`word_tokens`, `word_counts`): jieba segmentation (rjieba when available) of the

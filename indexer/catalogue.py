@@ -7,7 +7,7 @@ whether an arriving article is stored, and under which id (docs/interfaces.md "T
 
 - an article with an id of its own is stored, even when its title and text equal another
   article's (the same story printed on two pages): identical content is a repost, collapsed
-  at search time (`indexer.dedup`), never a reason to drop an id. Such articles are counted
+  at search time (`indexer.stories`), never a reason to drop an id. Such articles are counted
   as kept reposts;
 - an id already taken by another article *from the same source* is a duplicate (a feed that
   repeats an id): the first is kept, the repeat reported;

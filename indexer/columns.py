@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.article import split_sources
-from indexer.exact import intersect
+from indexer.segment.sortedsets import intersect
 
 AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.schema)
 

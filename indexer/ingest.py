@@ -33,14 +33,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import dedup, processes, store
 from indexer import paths as paths_mod
+from indexer import processes, store, stories
 from indexer.article import Skipped
 from indexer.catalogue import Catalogue
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
 from indexer.extract.encoding import decode
 from indexer.extract.records import extract_records
-from indexer.schema import document_fields
+from indexer.segment.schema import document_fields
 from indexer.sources import ReadOptions, Source, read_sources, write_sources
 from indexer.writer import NewGeneration
 
@@ -793,8 +793,8 @@ def _why_removed(gone: set[str], old: Catalogue, new: Catalogue, report: IngestR
 
 
 def _cluster_generation(generation: Path) -> None:
-    """Detect the stories of a written generation (`indexer.dedup`) and store them beside it."""
+    """Detect the stories of a written generation (`indexer.stories`) and store them beside it."""
     ix = store.open_generation(generation)
     with ix.searcher() as searcher:
-        ids = dedup.cluster_index(searcher, cache_dir=generation)
-    dedup.write_clusters(generation, ids)
+        ids = stories.cluster_index(searcher, cache_dir=generation)
+    stories.write_clusters(generation, ids)

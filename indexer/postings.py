@@ -1,6 +1,6 @@
 """Exact matching over one searcher: the articles (global docnums) whose fields hold a phrase.
 
-Each segment's exact layer (`indexer.exact`) answers in local article numbers; here they are
+Each segment's exact layer (`indexer.segment`) answers in local article numbers; here they are
 shifted by the segment's offset, deleted articles are left out, and the segments' answers are
 joined into one sorted NumPy array.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.analysis import Unit
-from indexer.exact import Plan, intersect
-from indexer.whoosh_internals import exact_leaves, word_postings
+from indexer.segment.keys import Plan
+from indexer.segment.sortedsets import intersect
+from indexer.segment.words import exact_leaves, word_postings
 
 # exact field → the word field indexed from the same text (indexer.schema.document_fields)
 _WORD_FIELD = {"title_x": "title", "body_x": "body"}
@@ -97,7 +98,7 @@ class ExactPostings:
 
     def stream_codes(self, fieldname: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(UTF-16 code units, starts) of the unit streams of `docs` (sorted docnums), each
-        followed by a VALUE_MARK (`indexer.exact.Segment.stream_codes`), in that order."""
+        followed by a VALUE_MARK (`indexer.segment.reader.Segment.stream_codes`), in that order."""
         parts, starts, at = [], [], 0
         for seg, offset, _live in self._leaves:
             lo, hi = np.searchsorted(docs, (offset, offset + seg.n_docs))

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.analysis import Unit, fold, units
-from indexer.exact import difference, intersect, union
 from indexer.postings import ExactPostings
 from indexer.proximity import near_docnums
+from indexer.segment.sortedsets import difference, intersect, union
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}
 DEFAULT_FIELDS = ("title_x", "body_x")

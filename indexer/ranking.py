@@ -22,7 +22,7 @@ from indexer.analysis import VALUE_MARK, query_words, units, units_stream
 from indexer.postings import ExactPostings
 from indexer.proximity import find_all
 from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
-from indexer.whoosh_internals import field_lengths, word_postings
+from indexer.segment.words import field_lengths, word_postings
 
 WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 7.0

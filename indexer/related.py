@@ -8,7 +8,7 @@ fields (Whoosh BM25F through the searcher's own weighting). Among the candidates
 from the same day *and* the same source (the same page of the same paper, usually) are
 scored down by SAME_BOTH, from the same day or the same source by SAME_ONE, so other days and
 sources come first unless the match is much closer; the article's own near-duplicates (its
-story, `indexer.dedup`) are left out: they are the same story, not a related one.
+story, `indexer.stories`) are left out: they are the same story, not a related one.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ themselves. The engine orchestrates the rooms that do the work:
 - `indexer.facets`: facet counts over every matching article;
 - `indexer.ranking`: the order (BM25F over jieba words, bonuses, date among equals);
 - `indexer.highlight`: what to mark in titles and snippets;
-- `indexer.variants`, `indexer.dedup`, `indexer.suggest`, `indexer.related`: the other strait's
+- `indexer.variants`, `indexer.stories`, `indexer.suggest`, `indexer.related`: the other strait's
   wording of unquoted terms (ranked after the wording as typed), near-duplicate reposts collapsed
   to one hit, suggestions when little is found, related articles;
 - `indexer.generations`: the live generation and the per-thread searchers on it.
@@ -24,10 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import dedup, variants, zerohits
+from indexer import variants, zerohits
 from indexer.article import Article, split_sources
 from indexer.columns import Columns
-from indexer.exact import difference, intersect, union
 from indexer.facets import containing, count_facets, resolve, top_values
 from indexer.generations import LiveIndex, stored_article
 from indexer.highlight import highlight, mark_article, query_matchers, snippet
@@ -46,6 +45,8 @@ from indexer.request import (
     parse_date_bound,
 )
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.segment.sortedsets import difference, intersect, union
+from indexer.stories import collapse, read_clusters, story_members
 from indexer.suggest import FEW, suggestions
 
 __all__ = ["MAX_PER_PAGE", "MAX_QUERY_CHARS", "SORTS", "BadRequest", "FacetValue", "Hit", "SearchEngine",
@@ -116,14 +117,14 @@ class SearchEngine:
         stop = start + request.per_page
         order = m.order
 
-        collapse = request.collapse and request.story is None and stories is not None
+        collapsing = request.collapse and request.story is None and stories is not None
         n_stories = total
-        if collapse:  # pages count stories: the number of distinct stories among the articles
-            n_stories = dedup.collapse([], everything, stories)[2]
+        if collapsing:  # pages count stories: the number of distinct stories among the articles
+            n_stories = collapse([], everything, stories)[2]
         if start >= n_stories:
             ranked: list[tuple[int, float | None]] = []
             duplicates: list[int] = []
-        elif not collapse:
+        elif not collapsing:
             ranked = order(stop)[start:]
             duplicates = [0] * len(ranked)
         else:
@@ -131,7 +132,7 @@ class SearchEngine:
             while True:  # rank further until the page has its distinct stories
                 m.deadline.check()
                 ordered = order(n)
-                kept, dups, n_stories = dedup.collapse([d for d, _ in ordered], everything, stories)
+                kept, dups, n_stories = collapse([d for d, _ in ordered], everything, stories)
                 if len(kept) >= stop or len(ordered) >= total:
                     break
                 n *= 4
@@ -209,10 +210,10 @@ class SearchEngine:
         return docs, extra, expanded, added
 
     def _story_ids(self, gen) -> np.ndarray | None:
-        """The generation's story id per docnum (`indexer.dedup`); None when nothing repeats."""
+        """The generation's story id per docnum (`indexer.stories`); None when nothing repeats."""
         cached_gen, ids = self._stories
         if cached_gen is not gen:
-            ids = dedup.read_clusters(gen.path, gen.columns.count)
+            ids = read_clusters(gen.path, gen.columns.count)
             if not (ids != np.arange(len(ids))).any():
                 ids = None
             self._stories = (gen, ids)
@@ -228,7 +229,7 @@ class SearchEngine:
         for values, labels in filter_values(columns, req):
             docs = docs[labels.holds(docs, resolve(labels, values)[0])]
         if req.story is not None:
-            # The story's near-duplicate cluster (`indexer.dedup`; nothing for an unknown id).
+            # The story's near-duplicate cluster (`indexer.stories`; nothing for an unknown id).
             docnum = searcher.document_number(id=req.story)
             if docnum is None:
                 docs = docs[:0]
@@ -271,7 +272,7 @@ class SearchEngine:
         if docnum is None:
             return []
         stories = self._story_ids(gen)
-        same = dedup.story_members(stories, docnum) if stories is not None else []
+        same = story_members(stories, docnum) if stories is not None else []
         found = related_docnums(searcher, docnum, limit, exclude=same)
         return self._hits(searcher, ParsedQuery(), [(d, s) for d, s in found])
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer import integrity
-from indexer.schema import build_schema
+from indexer.segment.schema import build_schema
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"

@@ -9,7 +9,7 @@ incremental ingest starts from the live generation's files), Whoosh merges small
 and the table of contents names every segment.
 
 The Whoosh-specific parts (segment writer, codec, table of contents) are in
-`indexer.whoosh_internals`.
+`indexer.segment.segment_writer`.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from indexer import store
 from indexer.processes import die_with_parent, malloc_trim
-from indexer.whoosh_internals import FastSegmentWriter, commit_existing
+from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
 # offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this

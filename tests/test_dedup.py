@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 from helpers import write_jsonl
 
-from indexer import dedup, store
+from indexer import store, stories
 from indexer.analysis import fold
 from indexer.ingest import run_ingest
 from indexer.search import SearchEngine, SearchRequest
+from indexer.segment import signatures
 
 STORY = ("新华社北京3月5日电 第十四届全国人民代表大会第二次会议今天上午在人民大会堂开幕，"
          "国务院总理作政府工作报告。报告提出，今年国内生产总值增长预期目标为百分之五左右，"
@@ -54,9 +55,9 @@ def repost_index(tmp_path_factory):
     gen = store.current_generation(index_dir)
     ix = store.open_generation(gen)
     with ix.searcher() as searcher:
-        ids = dedup.cluster_index(searcher)
+        ids = stories.cluster_index(searcher)
         docnum = {searcher.stored_fields(d)["id"]: d for d in range(searcher.doc_count_all())}
-    dedup.write_clusters(gen, ids)
+    stories.write_clusters(gen, ids)
     engine = SearchEngine(index_dir)
     yield engine, gen, docnum
     engine.close()
@@ -64,7 +65,7 @@ def repost_index(tmp_path_factory):
 
 def test_reposts_are_one_story_and_others_stay_apart(repost_index):
     _, gen, docnum = repost_index
-    ids = dedup.read_clusters(gen, len(docnum))
+    ids = stories.read_clusters(gen, len(docnum))
     story = {ids[docnum[f"repost-{i}"]] for i in range(5)}
     assert len(story) == 1
     others = {ids[docnum[f"other-{i}"]] for i in range(3)}
@@ -87,15 +88,15 @@ def test_collapsed_page_shows_one_result_with_its_count_and_expanding_lists_all(
     every = engine.search(SearchRequest.create("政府工作报告", per_page=100, collapse=False))
     assert len(every.hits) == 8 and all(h.duplicates == 0 for h in every.hits)
     ranked = [docnum[h.id] for h in every.hits]
-    ids = dedup.read_clusters(gen, len(docnum))
-    kept, duplicates, stories = dedup.collapse(ranked, ranked, ids)
+    ids = stories.read_clusters(gen, len(docnum))
+    kept, duplicates, n_stories = stories.collapse(ranked, ranked, ids)
     assert [engine_id(docnum, k) for k in kept] == [h.id for h in result.hits]
-    assert duplicates == [h.duplicates for h in result.hits] and stories == 4
+    assert duplicates == [h.duplicates for h in result.hits] and n_stories == 4
 
     # expanding the story lists all five reposts
     story = engine.search(SearchRequest.create("政府工作报告", per_page=100, story=reposts[0].id))
     assert sorted(h.id for h in story.hits) == [f"repost-{i}" for i in range(5)]
-    assert dedup.story_members(ids, docnum[reposts[0].id]) == sorted(docnum[f"repost-{i}"] for i in range(5))
+    assert stories.story_members(ids, docnum[reposts[0].id]) == sorted(docnum[f"repost-{i}"] for i in range(5))
 
 
 def test_paging_counts_stories_not_articles(repost_index):
@@ -113,24 +114,24 @@ def test_related_articles_leave_out_the_articles_reposts(repost_index):
 
 def test_duplicates_count_only_matching_articles(repost_index):
     _, gen, docnum = repost_index
-    ids = dedup.read_clusters(gen, len(docnum))
+    ids = stories.read_clusters(gen, len(docnum))
     two = [docnum["repost-3"], docnum["repost-0"]]
-    kept, duplicates, stories = dedup.collapse(two, two, ids)
-    assert kept == [docnum["repost-3"]] and duplicates == [1] and stories == 1
+    kept, duplicates, n_stories = stories.collapse(two, two, ids)
+    assert kept == [docnum["repost-3"]] and duplicates == [1] and n_stories == 1
 
 
 def test_an_index_without_stored_stories_collapses_nothing(tmp_path):
-    ids = dedup.read_clusters(tmp_path, 5)
+    ids = stories.read_clusters(tmp_path, 5)
     assert ids.tolist() == [0, 1, 2, 3, 4]
-    dedup.write_clusters(tmp_path, np.array([0, 0, 2], dtype=np.int32))
-    assert dedup.read_clusters(tmp_path, 5).tolist() == [0, 1, 2, 3, 4]  # does not fit: ignored
-    assert dedup.read_clusters(tmp_path, 3).tolist() == [0, 0, 2]
+    stories.write_clusters(tmp_path, np.array([0, 0, 2], dtype=np.int32))
+    assert stories.read_clusters(tmp_path, 5).tolist() == [0, 1, 2, 3, 4]  # does not fit: ignored
+    assert stories.read_clusters(tmp_path, 3).tolist() == [0, 0, 2]
 
 
 def test_signature_estimates_similarity():
-    a = dedup.signature(fold(STORY))
-    assert dedup.similarity(a, dedup.signature(fold(STORY + "责任编辑：王某"))) > 0.85
-    assert dedup.similarity(a, dedup.signature(fold(OTHERS[2]))) < 0.2
+    a = signatures.signature(fold(STORY))
+    assert signatures.similarity(a, signatures.signature(fold(STORY + "责任编辑：王某"))) > 0.85
+    assert signatures.similarity(a, signatures.signature(fold(OTHERS[2]))) < 0.2
 
 
 def _text(rng, n: int) -> str:
@@ -145,8 +146,8 @@ def test_rare_values_join_reposts_with_own_leads_and_keep_a_template_series_apar
     of them share most of their text."""
     import random
 
-    monkeypatch.setattr(dedup, "RARE_MAX", 2)
-    monkeypatch.setattr(dedup, "RARE_THRESHOLD", 0.3)
+    monkeypatch.setattr(stories, "RARE_MAX", 2)
+    monkeypatch.setattr(stories, "RARE_THRESHOLD", 0.3)
     rng = random.Random(7)
     shared = _text(rng, 400)
     bodies = [_text(rng, 200) + shared + _text(rng, 150), _text(rng, 180) + shared + _text(rng, 170)]
@@ -155,9 +156,9 @@ def test_rare_values_join_reposts_with_own_leads_and_keep_a_template_series_apar
         bodies.append(template[0] + _text(rng, 40) + template[1] + _text(rng, 40) + template[2])
     for _ in range(3):
         bodies.append(_text(rng, 500))  # unrelated articles
-    a, b = dedup.signature(bodies[0]), dedup.signature(bodies[1])
-    assert dedup.similarity(a, b) < dedup.THRESHOLD  # the outlets' own text hides it from a plain comparison
-    ids = dedup.assign_clusters(enumerate(bodies), len(bodies)).tolist()
+    a, b = signatures.signature(bodies[0]), signatures.signature(bodies[1])
+    assert signatures.similarity(a, b) < stories.THRESHOLD  # the outlets' own text hides it from a plain comparison
+    ids = stories.assign_clusters(enumerate(bodies), len(bodies)).tolist()
     assert ids[0] == ids[1]
     assert len(set(ids[2:])) == len(bodies) - 2
 
@@ -201,10 +202,10 @@ def test_the_writers_signatures_are_those_of_the_stored_bodies(tmp_path, monkeyp
         leaves = searcher.reader().leaf_readers()
         assert len(leaves) > 2
         for leaf, _ in leaves:
-            written = np.load(dedup.signatures_path(gen, leaf.segment().segment_id()))
-            assert np.array_equal(written, dedup.segment_signatures(leaf))
-        stored = dedup.read_clusters(gen, searcher.doc_count_all())
-        assert np.array_equal(stored, dedup.cluster_index(searcher))  # no cache: from the bodies
+            written = np.load(signatures.signatures_path(gen, leaf.segment().segment_id()))
+            assert np.array_equal(written, signatures.segment_signatures(leaf))
+        stored = stories.read_clusters(gen, searcher.doc_count_all())
+        assert np.array_equal(stored, stories.cluster_index(searcher))  # no cache: from the bodies
     with SearchEngine(tmp_path / "ix") as engine:
         result = engine.search(SearchRequest.create("政府工作报告"))
         assert result.total == 8 and result.stories == 4
@@ -217,10 +218,10 @@ def test_a_long_bodys_signature_is_the_minimum_over_all_its_shingles():
     import random
 
     rng = random.Random(3)
-    text = "".join(rng.choice("经济发展改革开放国家政策合作交流建设推进生态环境部") for _ in range(3 * dedup._HASHED_AT_ONCE + 17))
+    text = "".join(rng.choice("经济发展改革开放国家政策合作交流建设推进生态环境部") for _ in range(3 * signatures._HASHED_AT_ONCE + 17))
     cps = [ord(c) for c in text]
-    shingles = {sum(c * pow(1_000_003, dedup.SHINGLE - 1 - j, 2**64) for j, c in enumerate(cps[i:i + dedup.SHINGLE])) % 2**64
-                for i in range(len(cps) - dedup.SHINGLE + 1)}
-    a, b = dedup._coefficients()
+    shingles = {sum(c * pow(1_000_003, signatures.SHINGLE - 1 - j, 2**64) for j, c in enumerate(cps[i:i + signatures.SHINGLE])) % 2**64
+                for i in range(len(cps) - signatures.SHINGLE + 1)}
+    a, b = signatures._coefficients()
     expected = [min((s * int(ai) + int(bi)) % 2**64 for s in shingles) >> 32 for ai, bi in zip(a, b)]
-    assert dedup.signature(text).tolist() == expected
+    assert signatures.signature(text).tolist() == expected

@@ -119,7 +119,8 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
     ingest into it adds articles whose column counts with the old ones."""
     from whoosh import fields
 
-    from indexer import ingest, schema, store
+    from indexer import ingest, store
+    from indexer.segment import schema
 
     def old_schema():
         s = schema.build_schema()

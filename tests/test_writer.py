@@ -12,14 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from indexer import exact, whoosh_internals, writer
+from indexer import writer
 from indexer.analysis import fold, unit_stream, units, units_stream, word_counts
 from indexer.extract import extract_file
 from indexer.postings import ExactPostings
 from indexer.query import match_docnums, parse_query
-from indexer.schema import TITLE_BOOST
-from indexer.schema import build_schema, document_fields
-from indexer.whoosh_internals import word_postings
+from indexer.segment import builder, codec, reader
+from indexer.segment.builder import Builder, Settings
+from indexer.segment.keys import Plan
+from indexer.segment.reader import Segment, find_all
+from indexer.segment.schema import TITLE_BOOST, build_schema, document_fields
+from indexer.segment.words import word_postings
 
 QUERIES = ["顧問", '"公共工程委員會"', "委員會 -顧問", "第", "94年", "title:公告", "生態環境部", "行政院 OR 經濟部",
            "author:郭瑤琪", "source:委員會", "A", "2005"]
@@ -121,26 +124,20 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
     """The keys, the rarest-first intersection and the confirmation together find exactly the
     articles whose unit stream holds the phrase's, for phrases cut from the texts and others."""
     streams = [unit_stream(fold(t)) for t in texts]
-    parallel_from = exact.PARALLEL_FROM
-    limits = exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS
-    blocks = exact.BLOCK, exact.OVERLAP, exact.LONG
+    parallel_from = reader.PARALLEL_FROM
     # frequent four-character strings: every one (sampled from stretches, read in small
     # chunks), or only those met often enough
-    exact._GRAM_MIN_COUNT = rnd.choice([1, 2, 8])
-    exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = rnd.choice([(1 << 22, 1 << 20), (64, 8)])
+    sample, chunk = rnd.choice([(1 << 22, 1 << 20), (64, 8)])
     # long articles checked block by block: blocks of a few units here, so that phrases
     # cross their edges and overlaps, and some phrases are too long for one block's stretch
-    exact.BLOCK, exact.OVERLAP, exact.LONG = rnd.choice([blocks, (4, 2, 4), (5, 1, 0), (3, 3, 6), (8, 4, 0)])
-    builder = exact.Builder()
+    block, overlap, long = rnd.choice([(4096, 64, 8192), (4, 2, 4), (5, 1, 0), (3, 3, 6), (8, 4, 0)])
+    built = Builder(Settings(block=block, overlap=overlap, long=long, gram_min_count=rnd.choice([1, 2, 8]),
+                             gram_sample_units=sample, gram_chunk_units=chunk))
     for s in streams:
-        builder.add({"body_x": s})
+        built.add({"body_x": s})
     path = tmp_path_factory.mktemp("wx") / "seg.wx"
-    try:
-        builder.write(path)
-    finally:
-        exact._GRAM_MIN_COUNT, exact._GRAM_SAMPLE_UNITS, exact._GRAM_CHUNK_UNITS = limits
-        exact.BLOCK, exact.OVERLAP, exact.LONG = blocks  # the file says which it was built with
-    seg = exact.Segment(path)
+    built.write(path)  # the file says which block length it was built with
+    seg = Segment(path)
     try:
         phrases = list(queries)
         for t in texts:  # and pieces of the texts themselves
@@ -154,13 +151,13 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
                 continue
             needle = units_stream(seq)
             expected = [i for i, s in enumerate(streams) if needle in s]
-            plan = exact.Plan(seq)
+            plan = Plan(seq)
             found = seg.phrase("body_x", plan)
             assert found.astype(np.int64).tolist() == expected, (phrase, texts)
             assert not len(seg.phrase("title_x", plan))
             # articles already known to hold it (jieba's word postings) skip the check, and the
             # check split between threads finds the same
-            exact.PARALLEL_FROM = rnd.choice([1, 10**9])
+            reader.PARALLEL_FROM = rnd.choice([1, 10**9])
             sure = np.array(sorted(rnd.sample(expected, rnd.randrange(len(expected) + 1))), dtype=np.int64)
             assert seg.phrase("body_x", plan, None, sure).astype(np.int64).tolist() == expected
             # among given candidates only (lists stored as bitmaps test the candidates' bits)
@@ -170,7 +167,7 @@ def test_segment_phrases_equal_a_scan_of_the_unit_streams(tmp_path_factory, text
             if not plan.confirm and len(plan.keys) == 1:  # one key decides: its list's size
                 assert seg.count("body_x", plan.keys[0]) == len(expected)
     finally:
-        exact.PARALLEL_FROM = parallel_from
+        reader.PARALLEL_FROM = parallel_from
         seg.close()
 
 
@@ -190,13 +187,13 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
             body = "一路" + body
         texts.append(body)
     streams = [unit_stream(fold(t)) for t in texts]
-    builder = exact.Builder()
+    built = Builder()
     for st_ in streams:
-        builder.add({"body_x": st_})
-    builder.write(tmp_path / "seg.wx")
-    seg = exact.Segment(tmp_path / "seg.wx")
+        built.add({"body_x": st_})
+    built.write(tmp_path / "seg.wx")
+    seg = Segment(tmp_path / "seg.wx")
     try:
-        plan = exact.Plan(units("一带一路"))
+        plan = Plan(units("一带一路"))
         assert plan.gram in seg._arrays["body_x#4.keys"].tolist()  # decided by its own list
         expected = [i for i, st_ in enumerate(streams) if "一带一路" in st_]
         assert len(expected) == 200
@@ -204,7 +201,7 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
         within = np.arange(0, 600, 2, dtype=np.int64)
         assert seg.phrase("body_x", plan, within).astype(np.int64).tolist() == [i for i in expected if i % 2 == 0]
         # a rare four-character string has no list of its own and is still found exactly
-        rare = exact.Plan(units("路经济发"))
+        rare = Plan(units("路经济发"))
         assert rare.gram not in seg._arrays["body_x#4.keys"].tolist()
         assert seg.phrase("body_x", rare).astype(np.int64).tolist() == \
             [i for i, st_ in enumerate(streams) if "路经济发" in st_]
@@ -215,13 +212,13 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
 def test_a_stream_at_the_very_end_of_the_file_is_checked_whole(tmp_path):
     # NumPy reads the mapped file as one bytes string without its trailing NULs; a stream
     # ending there (a Latin unit's last UTF-16 byte is 0) is checked by mmap.find instead
-    builder = exact.Builder()
+    built = Builder()
     for text in ("报告ab", "报告ab报告", "ab"):
-        builder.add({"body_x": unit_stream(fold(text))})
-    builder.write(tmp_path / "seg.wx")
-    seg = exact.Segment(tmp_path / "seg.wx")
+        built.add({"body_x": unit_stream(fold(text))})
+    built.write(tmp_path / "seg.wx")
+    seg = Segment(tmp_path / "seg.wx")
     try:
-        plan = exact.Plan(units("告ab"))
+        plan = Plan(units("告ab"))
         assert seg.phrase("body_x", plan).tolist() == [0, 1]
         seg._string_end = int(seg._arrays["body_x.toffs"][1]) + seg._text_base["body_x"] - 1
         assert seg.phrase("body_x", plan).tolist() == [0, 1]
@@ -250,7 +247,7 @@ def test_phrases_that_are_jieba_words_are_found_in_every_article_holding_them(tm
 def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_nothing(
         tmp_path, demo_docs, monkeypatch):
     # small blocks, so that common words span many of them
-    monkeypatch.setattr(whoosh_internals, "BLOCK_LIMIT", 8)
+    monkeypatch.setattr(codec, "BLOCK_LIMIT", 8)
     ix = _build(tmp_path, "blocks", demo_docs, procs=1)
     rnd = random.Random(7)
     with ix.searcher() as s:
@@ -266,11 +263,11 @@ def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_not
                     expected_weights.append(m.weight())
                     m.next()
                 word = term.decode("utf-8")
-                ids, weights = whoosh_internals.word_postings(leaf, field, word)
+                ids, weights = word_postings(leaf, field, word)
                 assert ids.tolist() == expected_ids
                 assert np.allclose(weights, expected_weights)
                 within = np.array(sorted(rnd.sample(range(n), 5)), dtype=np.int64)
-                sub_ids, sub_weights = whoosh_internals.word_postings(leaf, field, word, within)
+                sub_ids, sub_weights = word_postings(leaf, field, word, within)
                 keep = np.isin(ids, within)
                 sub_keep = np.isin(sub_ids, within)
                 assert sub_ids[sub_keep].tolist() == ids[keep].tolist()
@@ -283,15 +280,15 @@ def test_a_forked_process_checks_phrases_after_its_parent_did(monkeypatch):
     # the parent's check threads do not exist in a child made by fork: the child starts its own
     import multiprocessing
 
-    monkeypatch.setattr(exact, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 1)
     whole = np.frombuffer("报告ab报告".encode("utf-16-le") * 50, dtype="S600", count=1)
     starts = np.arange(0, 600, 12, dtype=np.int64)
     ends = starts + 12
-    expected = exact._find(whole, "ab".encode("utf-16-le"), starts, ends).tolist()
+    expected = find_all(whole, "ab".encode("utf-16-le"), starts, ends).tolist()
     assert expected[:2] == [4, 16]
 
     def child(queue):
-        queue.put(exact._find(whole, "ab".encode("utf-16-le"), starts, ends).tolist())
+        queue.put(find_all(whole, "ab".encode("utf-16-le"), starts, ends).tolist())
 
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
@@ -349,7 +346,7 @@ def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path
     def full(path, meta, arrays):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(exact, "_write_arrays", full)  # forked segment writers inherit it
+    monkeypatch.setattr(builder, "write_arrays", full)  # forked segment writers inherit it
     with pytest.raises(store.NotEnoughSpace) as caught:
         run_ingest(index, [DEMO_ARTICLES], rebuild=True, options=IngestOptions(procs=procs))
     assert "no space left on the device while writing" in str(caught.value)

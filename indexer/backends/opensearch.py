@@ -8,7 +8,7 @@ What decides a match is wensou's own, as in the embedded engine:
   written as its unit sequence (CJK characters one by one, Latin words and numbers whole),
   space-separated, into a field analysed on whitespace (`title_u`, `body_u`, `source_u`,
   `author_u`): a phrase is a `match_phrase` of the query's units, so "consecutive, ignoring
-  whitespace and punctuation" holds exactly as in `indexer.exact`. Multi-valued fields keep a
+  whitespace and punctuation" holds exactly as in `indexer.segment`. Multi-valued fields keep a
   position gap between values, so no phrase spans two authors;
 - the query language is parsed by `indexer.query.parse_query` and turned into the DSL here
   (AND of ORs, exclusions, field restrictions, NEAR as span queries), the other strait's
@@ -17,7 +17,7 @@ What decides a match is wensou's own, as in the embedded engine:
 - filters use folded keyword values (`sources_f`, …: 生态环境部 selects 生態環境部), facets
   are aggregations over the raw values, totals exact (`track_total_hits`);
 - titles and snippets are marked by `indexer.highlight` on the stored text;
-- reposts are collapsed on a story id computed at load time by `indexer.dedup`.
+- reposts are collapsed on a story id computed at load time by `indexer.stories`.
 
 Articles are read by the embedded ingest itself into a scratch index (every input format,
 id rule and skipped-file report is the same), then bulk-loaded. HTTP goes through the standard
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import dedup, processes, store, variants
+from indexer import processes, store, stories, variants
 from indexer.analysis import LATIN_MARK, fold, query_words, unit_stream, word_counts
 from indexer.article import Article, split_sources
 from indexer.backends.cluster_lock import RebuildLock
@@ -59,6 +59,7 @@ from indexer.query import parse_query
 from indexer.request import SearchRequest
 from indexer.result import FacetValue, Hit, SearchResult, Suggestion
 from indexer.search import SearchEngine, applied_sort, filter_notice, nothing_searchable, unsearchable_notice
+from indexer.segment import signatures
 from indexer.sources import read_sources
 from indexer.suggest import FEW, suggestions
 
@@ -195,14 +196,14 @@ def content_hash(article: Article) -> str:
 
 
 def signature(article: Article) -> np.ndarray | None:
-    """The article's near-duplicate signature (`indexer.dedup`); None when too short to judge."""
-    sig = dedup.body_signature(fold(article.body))
+    """The article's near-duplicate signature (`indexer.segment.signatures`); None when too short to judge."""
+    sig = signatures.body_signature(fold(article.body))
     return None if (sig == np.iinfo(np.uint32).max).all() else sig
 
 
 def bands(sig: np.ndarray) -> list[str]:
-    """The signature's LSH band keys: articles sharing one are compared (`indexer.dedup`)."""
-    return [f"{b}:{sig[b * dedup.ROWS:(b + 1) * dedup.ROWS].tobytes().hex()}" for b in range(dedup.BANDS)]
+    """The signature's LSH band keys: articles sharing one are compared (`indexer.stories`)."""
+    return [f"{b}:{sig[b * stories.ROWS:(b + 1) * stories.ROWS].tobytes().hex()}" for b in range(stories.BANDS)]
 
 
 _UNKNOWN = "compute"  # no signature given: compute it (a string: it crosses to worker processes as itself)
@@ -771,7 +772,7 @@ class OpenSearchEngine(ClusterReading):
 
     def _existing_stories(self, changed: list[tuple[Article, str]], known: dict) -> dict[str, str]:
         """batch story → the story of an indexed article it repeats (its near-duplicate by
-        `indexer.dedup`'s signature and threshold, found through the LSH band keys); `known`:
+        `indexer.segment.signatures` and `indexer.stories`' threshold, found through the LSH band keys); `known`:
         id → signature where already computed."""
         groups: dict[str, list[np.ndarray]] = {}
         for article, story in changed:
@@ -790,7 +791,7 @@ class OpenSearchEngine(ClusterReading):
                 if not raw:
                     continue
                 other = np.frombuffer(base64.b64decode(raw), dtype=np.uint32)
-                if any(dedup.similarity(other, sig) >= dedup.THRESHOLD for sig in sigs):
+                if any(signatures.similarity(other, sig) >= stories.THRESHOLD for sig in sigs):
                     out[story] = h["_source"]["story"]
                     break
         return out
@@ -865,7 +866,7 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
     """(IngestReport, [(Article, story id)], the recorded sources as dicts, id → near-duplicate
     signature) for `paths`, read by the embedded ingest into the scratch index (same formats,
     ids, reports, source records; the signatures its writers computed, not computed again); the
-    story id is the id of the story's first article (`indexer.dedup`)."""
+    story id is the id of the story's first article (`indexer.stories`)."""
 
     report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
                         progress=progress, status=status)
@@ -875,7 +876,7 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
         reader = gen.ix.reader()
         try:
             docs = gen.columns.live_docs.tolist()
-            clusters = dedup.read_clusters(gen.path, gen.columns.count)
+            clusters = stories.read_clusters(gen.path, gen.columns.count)
             kept = _kept_signatures(reader, gen.path)
             ids: dict[int, str] = {}
             out = []
@@ -903,10 +904,10 @@ def _kept_signatures(reader, generation: Path) -> np.ndarray | None:
     parts = []
     for leaf, _ in reader.leaf_readers():
         try:
-            sigs = np.load(dedup.signatures_path(generation, leaf.segment().segment_id()), allow_pickle=False)
+            sigs = np.load(signatures.signatures_path(generation, leaf.segment().segment_id()), allow_pickle=False)
         except (OSError, ValueError):
             return None
-        if sigs.shape != (leaf.doc_count_all(), dedup.NUM_PERM):
+        if sigs.shape != (leaf.doc_count_all(), signatures.NUM_PERM):
             return None
         parts.append(sigs)
     return np.concatenate(parts) if parts else None

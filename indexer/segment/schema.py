@@ -2,7 +2,7 @@
 
 - `title`, `body`: jieba words (frequencies only) for BM25F ranking; stored for display.
 - `title_x`, `body_x`, `source_x`, `author_x` (in `document_fields`, not in the Whoosh schema):
-  the texts of the exact layer (`indexer.exact`), which decides what a query matches; the
+  the texts of the exact layer (`indexer.segment`), which decides what a query matches; the
   writer takes them out of the document and writes them beside the Whoosh segment.
 - `source`, `author`, `date`, `authors_col`, `column_col`: exact values for filters, sorting and
   facets (`authors_col` and `column_col` are read as columns by `indexer.columns`).
@@ -36,7 +36,7 @@ class WordField(fields.FieldType):
         self.vector = None
 
     def index(self, value, **kwargs):
-        """Whoosh's interface; the writer (indexer.whoosh_internals) adds words in bulk instead."""
+        """Whoosh's interface; the writer (indexer.segment.segment_writer) adds words in bulk instead."""
         boost = self.format.field_boost
         for term, freq in word_counts(value).items():
             yield term.encode("utf-8"), freq, freq * boost, b""

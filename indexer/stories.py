@@ -1,13 +1,9 @@
-"""Near-duplicate articles (one story reposted by many papers): detected at index time, collapsed
-in results.
+"""Stories: one story reposted by many papers, found at index time, collapsed in results.
 
-Detection: each article's folded body (`indexer.analysis.fold`, so a Traditional repost of a
-Simplified story is the same text) without whitespace and punctuation is cut into overlapping
-5-character shingles; a MinHash signature of NUM_PERM values estimates the Jaccard similarity
-of two articles' shingle sets, and locality-sensitive hashing (BANDS bands of ROWS values)
-finds the candidate pairs without comparing every pair. Two articles are one story when their
-estimated similarity is at least THRESHOLD; stories are the connected groups. Bodies shorter
-than MIN_CHARS characters are too short to judge and stay alone.
+Locality-sensitive hashing (BANDS bands of ROWS values) of the bodies' MinHash signatures
+(`indexer.segment.signatures`) finds the candidate pairs without comparing every pair. Two
+articles are one story when their estimated similarity is at least THRESHOLD; stories are the
+connected groups.
 
 Measured with `python -m benchmarks.reposts` on labelled real reposts (docs/benchmarks.md
 "Reposts"): outlets put their own headline, lead and closing around a shared story, so real
@@ -17,14 +13,9 @@ signature values rare in the collection (`rare_similarity`): a series' boilerpla
 a repost's shared text is not. It finds 88% of the labelled pairs against 56%, with no false
 merge in large archives, but in a small index a template with two members looks rare too.
 
-Written with NumPy rather than a MinHash library: the shingle hashes are computed for a whole
-article in a few vector operations (a 2,000-character article takes well under a millisecond),
-the hash is stable across processes, and nothing more than NumPy is needed at run time.
-
-Storage: each segment's signatures (`minhash-<segment>.npy`, reused by later generations) and
-one `clusters.npy` per index generation (`write_clusters` / `read_clusters`), an int32
-array indexed by docnum whose value is the story id: the smallest docnum of the story, so an
-article alone is its own story.
+Storage: one `clusters.npy` per index generation (`write_clusters` / `read_clusters`), an
+int32 array indexed by docnum whose value is the story id: the smallest docnum of the story,
+so an article alone is its own story.
 
 Results: `collapse` keeps the best-ranked article of each story on the page and counts the
 other matching articles it stands for; totals and facets stay over every match (the engine's
@@ -33,81 +24,19 @@ job); `story_members` lists a story's articles (the `story=<id>` expansion).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-SHINGLE = 5
-NUM_PERM = 64
+from indexer.segment.signatures import EMPTY, NUM_PERM, body_signature, segment_signatures, signatures_path, similarity
+
 BANDS, ROWS = 8, 8  # NUM_PERM = BANDS * ROWS; similar pairs found from Jaccard ~0.75 up
 THRESHOLD = 0.8
-MIN_CHARS = 60
 RARE_MAX = 0  # > 1: a value held by more distinct texts than this is boilerplate (`rare_similarity`); 0: off
 RARE_THRESHOLD = 0.3  # similarity over rare values from which two articles are one story (when on)
 MAX_REPS = 8  # per LSH bucket: a story repeated 10,000 times is compared with a few, not all
 FILENAME = "clusters.npy"
-
-
-@lru_cache(maxsize=1)
-def _coefficients() -> tuple[np.ndarray, np.ndarray]:
-    """The hash functions' (a, b), from a fixed seed: signatures are comparable across processes.
-    Drawn on first use (importing numpy.random costs a search's start-up ~12 ms)."""
-    rng = np.random.default_rng(20240205)
-    a = rng.integers(1, 2**63 - 1, NUM_PERM, dtype=np.uint64) | np.uint64(1)
-    return a, rng.integers(0, 2**63 - 1, NUM_PERM, dtype=np.uint64)
-
-
-
-
-@lru_cache(maxsize=2)
-def _powers(size: int) -> np.ndarray:
-    """The multipliers that hash a shingle of `size` code points into one uint64."""
-    return np.array([pow(1_000_003, size - 1 - j, 2**64) for j in range(size)], dtype=np.uint64)
-
-_NOT_TEXT = re.compile(r"[\W_]+")
-_EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-
-
-def _chars(folded: str) -> str:
-    return _NOT_TEXT.sub("", folded)
-
-
-def signature(folded: str) -> np.ndarray:
-    """The MinHash signature (NUM_PERM uint32) of folded text's character shingles."""
-    return _chars_signature(_chars(folded))
-
-
-def _chars_signature(text: str) -> np.ndarray:
-    if not text:
-        return _EMPTY.copy()
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(cps) < SHINGLE:
-        cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)])
-    windows = np.lib.stride_tricks.sliding_window_view(cps, SHINGLE)
-    a, b = _coefficients()
-    with np.errstate(over="ignore"):
-        shingles = (windows * _powers(SHINGLE)).sum(axis=1, dtype=np.uint64)
-        shingles.sort()  # unique by sorting: np.unique hashes, several times slower here
-        shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]
-        smallest = None
-        for i in range(0, len(shingles), _HASHED_AT_ONCE):  # a block that stays in the CPU's cache
-            hashed = np.multiply.outer(shingles[i:i + _HASHED_AT_ONCE], a)  # wraps mod 2**64
-            hashed += b
-            least = hashed.min(axis=0)
-            smallest = least if smallest is None else np.minimum(smallest, least)
-    # the high 32 bits of the smallest hash: the smallest of the high 32 bits (a monotone map)
-    return (smallest >> np.uint64(32)).astype(np.uint32)
-
-
-_HASHED_AT_ONCE = 2048  # shingles hashed by every function at a time (1 MB of hashes)
-
-
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures."""
-    return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
 class _UnionFind:
@@ -211,44 +140,15 @@ def rare_similarity(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def assign_clusters(items: Iterable[tuple[int, str]], doc_count: int) -> np.ndarray:
     """Story ids for an index: `items` gives (docnum, folded body) for its articles; docnums not
     given (deleted articles) are their own story. Returns an int32 array of `doc_count`."""
-    signatures = np.tile(_EMPTY, (doc_count, 1))
+    signatures = np.tile(EMPTY, (doc_count, 1))
     judged = np.zeros(doc_count, dtype=bool)
     for docnum, folded in items:
         sig = body_signature(folded)
-        if sig is not _EMPTY:
+        if sig is not EMPTY:
             signatures[docnum] = sig
             judged[docnum] = True
     return cluster_signatures(signatures, judged)
 
-
-def body_signature(folded: str) -> np.ndarray:
-    """An article's signature from its folded body; EMPTY when too short to judge."""
-    text = _chars(folded)
-    if len(text) < MIN_CHARS:
-        return _EMPTY
-    return _chars_signature(text)
-
-
-def segment_signatures(leaf, body_field: str = "body") -> np.ndarray:
-    """Signatures for every document of one Whoosh segment reader (EMPTY rows: too short)."""
-    from indexer.analysis import fold
-
-    sigs = np.tile(_EMPTY, (leaf.doc_count_all(), 1))
-    for d in leaf.all_doc_ids():
-        sigs[d] = body_signature(fold(leaf.stored_fields(d).get(body_field) or ""))
-    return sigs
-
-
-def signatures_path(folder: Path | str, segment_id: str) -> Path:
-    """Where a segment's signatures are kept, beside its files (`cluster_index`'s cache)."""
-    return Path(folder) / f"minhash-{segment_id}.npy"
-
-
-def save_signatures(folder: Path | str, segment_id: str, sigs: np.ndarray) -> None:
-    """Keep a new segment's signatures, computed by the writer as it added the articles, so
-    that `cluster_index` never reads the stored bodies back."""
-    np.save(signatures_path(folder, segment_id), np.asarray(sigs, dtype=np.uint32).reshape(-1, NUM_PERM),
-            allow_pickle=False)
 
 
 def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
@@ -260,7 +160,7 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
     """
     reader = searcher.reader()
     n = reader.doc_count_all()
-    signatures = np.tile(_EMPTY, (n, 1))
+    signatures = np.tile(EMPTY, (n, 1))
     judged = np.zeros(n, dtype=bool)
     keep: set[str] = set()
     for leaf, offset in reader.leaf_readers():
@@ -283,7 +183,7 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
         signatures[offset:offset + count] = sigs
         live = np.zeros(count, dtype=bool)
         live[list(leaf.all_doc_ids())] = True
-        judged[offset:offset + count] = live & (sigs != _EMPTY).any(axis=1)
+        judged[offset:offset + count] = live & (sigs != EMPTY).any(axis=1)
     if cache_dir is not None:  # signatures of segments merged away
         for old in Path(cache_dir).glob("minhash-*.npy"):
             if old.name not in keep:

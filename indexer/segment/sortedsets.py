@@ -1,0 +1,38 @@
+"""Sets of article numbers as sorted unique NumPy arrays: the algebra of matching (AND, OR,
+NOT of phrases, filters), used by every layer above the segment."""
+from __future__ import annotations
+
+import numpy as np
+
+EMPTY = np.empty(0, dtype=np.int64)
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → their sorted union (np.union1d hashes: slower here)."""
+    if not len(a):
+        return b
+    if not len(b):
+        return a
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    return both[np.concatenate(([True], both[1:] != both[:-1]))]
+
+
+def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → the elements of `a` not in `b`."""
+    if not len(a) or not len(b):
+        return a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return a[b[idx] != a]
+
+
+def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    """Sorted unique arrays → their intersection; binary search of the smaller in the larger."""
+    if len(small) > len(large):
+        small, large = large, small
+    if not len(small):
+        return small
+    idx = np.searchsorted(large, small)
+    idx[idx == len(large)] = 0
+    return small[large[idx] == small]

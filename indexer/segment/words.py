@@ -1,0 +1,156 @@
+"""Reading a segment's words and exact layer for matching and ranking: the exact layer and
+the live articles of each segment of a searcher, a word's postings as arrays (ranking computes
+BM25F for every matched article at once) and the field lengths, from Whoosh's W3 files without
+a matcher per document."""
+from __future__ import annotations
+
+import mmap
+import struct
+from array import array
+
+import numpy as np
+from whoosh.codec import whoosh3
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length
+
+from indexer.segment.codec import ARRAY_DTYPE
+from indexer.segment.reader import Segment
+from indexer.segment.segment_writer import exact_path
+
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
+
+
+def exact_leaves(searcher) -> list[tuple[Segment, int, np.ndarray | None]]:
+    """(exact layer, docnum offset, live mask or None) of each segment of a searcher; opened
+    once per segment reader."""
+    out = []
+    for leaf, offset in searcher.reader().leaf_readers():
+        cached = getattr(leaf, "_wensou_exact", None)
+        if cached is None:
+            seg = Segment(exact_path(leaf.storage(), leaf.segment()))
+            live = None
+            if leaf.has_deletions():
+                live = np.ones(leaf.doc_count_all(), dtype=bool)
+                live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False
+            cached = leaf._wensou_exact = (seg, live)
+        out.append((cached[0], offset, cached[1]))
+    return out
+
+
+_POINTER = struct.Struct("!Iq")  # whoosh.filedb.filetables._pointer: (key hash, item position)
+
+
+def _term_info(terms, fieldname: str, tbytes: bytes):
+    """W3TermsReader.term_info without its layers of generators (HashReader.ranges_for_key,
+    the same probing of the same on-disk hash table): a query looks a word up once per segment
+    and field, so this is paid (segments × fields × words) times per query. None: absent."""
+    fnum = terms._fieldmap.get(fieldname)
+    if fnum is None:
+        return None
+    key = pack_ushort(fnum) + tbytes
+    table = terms._tindex
+    keyhash = table.hashfn(key)
+    tablestart, numslots = table.tables[keyhash & 255]
+    if not numslots:
+        return None
+    if table.startoffset:  # a term table inside a compound file: Whoosh's own lookup
+        try:
+            return terms.term_info(fieldname, tbytes)
+        except TermNotFound:
+            return None
+    mm = getattr(terms, "_wensou_map", None)
+    if mm is None:  # the term file mapped once per segment: a lookup slices it, no seek + read
+        mm = terms._wensou_map = mmap.mmap(table.dbfile.file.fileno(), 0, access=mmap.ACCESS_READ)
+    end = tablestart + numslots * 12
+    slotpos = tablestart + ((keyhash >> 8) % numslots) * 12
+    unpack_ptr, unpack_lens = _POINTER.unpack, _KEY_VALUE_LENGTHS.unpack
+    n_key = len(key)
+    for _ in range(numslots):
+        slothash, itempos = unpack_ptr(mm[slotpos:slotpos + 12])
+        if not itempos:
+            return None
+        if slothash == keyhash:
+            keylen, datalen = unpack_lens(mm[itempos:itempos + 8])
+            start = itempos + 8
+            if keylen == n_key and mm[start:start + keylen] == key:
+                return whoosh3.W3TermInfo.from_bytes(mm[start + keylen:start + keylen + datalen])
+        slotpos += 12
+        if slotpos == end:
+            slotpos = tablestart
+    return None
+
+
+def _as_array(values, dtype) -> np.ndarray:
+    if isinstance(values, array):  # written by _BlockWriter: no Python number per posting
+        return np.frombuffer(values, dtype=ARRAY_DTYPE[values.typecode]).astype(dtype)
+    return np.asarray(values, dtype=dtype)  # tuples: blocks written by Whoosh's own writer
+
+
+def word_postings(leaf, fieldname: str, term: str, within: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(local docnums, weights) of a word in one segment, deleted articles included, read
+    block by block from the W3 postings without a matcher per document.
+
+    With `within` (sorted local docnums), blocks that hold none of them are skipped unread
+    (each block's header gives its last docnum): a selective query reads few blocks of a
+    common word's list. The result may then hold docnums outside `within` too."""
+    terms = leaf._terms
+    ti = _term_info(terms, fieldname, term.encode("utf-8"))
+    if ti is None:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    if ti.is_inlined():
+        ids, weights, _values = ti.inlined_postings()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
+    m = terms._codec.postings_reader(terms._postfile, ti, leaf.schema[fieldname].format)
+    ids_parts, weight_parts = [], []
+    first = 0  # the smallest docnum the current block can hold
+    while m.is_active():
+        last = m._maxid
+        if within is not None:
+            i = int(np.searchsorted(within, first))
+            if i == len(within):
+                break
+            if within[i] > last:  # none of `within` in this block
+                first = last + 1
+                m._next_block()
+                continue
+        first = last + 1
+        if m._data is None:
+            m._read_data()
+        raw_ids, raw_weights = m._data[0], m._data[1]
+        n = m._blocklength
+        # W3 stores a block's ids as deltas (decoded by a Python generator in Whoosh)
+        ids = _as_array(raw_ids, np.int64)
+        ids_parts.append(ids if m._byteids else np.cumsum(ids))
+        if raw_weights is None:
+            weight_parts.append(np.ones(n, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(n, raw_weights, dtype=np.float32))
+        else:
+            weight_parts.append(_as_array(raw_weights, np.float32))
+        m._next_block()
+    if not ids_parts:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    return np.concatenate(ids_parts), np.concatenate(weight_parts)
+
+
+_LENGTH_OF_BYTE = np.array([1] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+
+
+def field_lengths(leaf, fieldname: str) -> np.ndarray:
+    """The length of `fieldname` of every article of a segment, as Whoosh's scorers see it
+    (byte-quantised; 1 where none was stored), read from the lengths column in one go."""
+    cached = getattr(leaf, "_wensou_lengths", None)
+    if cached is None:
+        cached = leaf._wensou_lengths = {}
+    found = cached.get(fieldname)
+    if found is None:
+        n = leaf.doc_count_all()
+        raw = np.zeros(n, dtype=np.uint8)
+        col = leaf._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if col is not None:
+            count = min(col._count, n)
+            raw[:count] = np.frombuffer(col._dbfile.get(col._basepos, count), dtype=np.uint8)
+        found = cached[fieldname] = _LENGTH_OF_BYTE[raw]
+    return found
