@@ -306,7 +306,7 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
            no_variants, within, deadline, fmt):
     """One page of results with facets."""
     from indexer import store
-    from indexer.search import BadRequest, SearchRequest, SearchTooCostly
+    from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
 
     try:
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
@@ -359,7 +359,7 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
 def show(ctx, article_id, query, fmt):
     """One article."""
     from indexer import store
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
 
     try:
         with _engine(ctx) as engine:
@@ -389,7 +389,8 @@ def show(ctx, article_id, query, fmt):
 @click.pass_context
 def stats(ctx, fmt):
     """Article count, date range, top sources and authors, index size, last build."""
-    from indexer import store, zerohits
+    from indexer import store
+    from indexer.search import zerohits
 
     try:
         with _engine(ctx) as engine:
@@ -531,8 +532,8 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
     url, column, keywords, body): what `rebuild` reads back, so `export > all.jsonl` then
     `rebuild all.jsonl` gives the same index."""
     from indexer import store
-    from indexer.export import export_records, jsonl_line
-    from indexer.search import BadRequest, SearchRequest
+    from indexer.search.export import export_records, jsonl_line
+    from indexer.search.request import BadRequest, SearchRequest
 
     try:
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
@@ -569,8 +570,8 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
                     line_sort, fmt):
     """Every occurrence of the query in the matching articles, with context (KWIC)."""
     from indexer import store
-    from indexer.concordance import concordance, options
-    from indexer.search import BadRequest, SearchRequest, SearchTooCostly
+    from indexer.search.concordance import concordance, options
+    from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
 
     try:
         width_n, _ = options(width, line_sort)
@@ -717,14 +718,14 @@ def variants_group():
 @click.pass_context
 def variants_add(ctx, a, b):
     """Pair wording A with wording B: an unquoted A also finds B (ranked below A), and B finds A."""
-    from indexer import variants
+    from indexer import variant_pairs
 
     try:
-        added = variants.add_index_pair(_desk(ctx), a, b)
-    except variants.BadPair as exc:
+        added = variant_pairs.add_index_pair(_desk(ctx), a, b)
+    except variant_pairs.BadPair as exc:
         raise click.UsageError(str(exc)) from None
     say = _say()
-    shipped = say.say("variants.shipped") if variants.is_shipped(a, b) else ""
+    shipped = say.say("variants.shipped") if variant_pairs.is_shipped(a, b) else ""
     click.echo(say.say("variants.added" if added else "variants.already", a=_shown(a.strip()), b=_shown(b.strip()),
                        shipped=shipped))
 
@@ -734,7 +735,7 @@ def variants_add(ctx, a, b):
 @click.pass_context
 def variants_list(ctx, fmt):
     """The index's own pairs, in the order they were added."""
-    from indexer import variants
+    from indexer.search import variants
 
     own = variants.index_pairs(_desk(ctx))
     if fmt == "json":
@@ -752,11 +753,11 @@ def variants_list(ctx, fmt):
 @click.pass_context
 def variants_remove(ctx, a, b):
     """Remove the pair A / B (either order) from the index's own."""
-    from indexer import variants
+    from indexer import variant_pairs
 
     try:
-        variants.remove_index_pair(_desk(ctx), a, b)
-    except variants.BadPair as exc:
+        variant_pairs.remove_index_pair(_desk(ctx), a, b)
+    except variant_pairs.BadPair as exc:
         _fail(str(exc))
     click.echo(_say().say("variants.removed", a=_shown(a.strip()), b=_shown(b.strip())))
 

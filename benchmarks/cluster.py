@@ -26,7 +26,8 @@ from pathlib import Path
 
 from indexer.backends import open_engine
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from indexer.query import parse_query
-from indexer.search import SearchEngine, SearchRequest, SearchTooCostly
+from indexer.search.engine import SearchEngine
+from indexer.search.query import parse_query
+from indexer.search.request import SearchRequest, SearchTooCostly
 
 QUERIES = ['"' * 2000, "「" * 2000, "-" * 2000, "OR " * 666, "title:" * 333, "-「" * 1000,
            "a " * 1000, "的 " * 1000, "委員會 " * 500, '"a' * 1000, "a OR " * 400, "\x00" * 2000,

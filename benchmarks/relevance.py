@@ -207,12 +207,12 @@ def build_engines(articles, workdir: Path, names: list[str], reuse: bool = False
     stamp_file.unlink(missing_ok=True)
     engines = {}
     if "wensou" in names and reuse:
-        from indexer.search import SearchEngine
+        from indexer.search.engine import SearchEngine
 
         engines["wensou"] = _Wensou(SearchEngine(workdir / "wensou"))
     elif "wensou" in names:
         from indexer.ingest import run_ingest
-        from indexer.search import SearchEngine
+        from indexer.search.engine import SearchEngine
 
         jsonl = workdir / "articles.jsonl"
         write_jsonl(articles, jsonl)
@@ -244,7 +244,7 @@ class _Wensou:
         self.engine = engine
 
     def search(self, query: str, facets: bool = False):
-        from indexer.search import SearchRequest
+        from indexer.search.request import SearchRequest
 
         r = self.engine.search(SearchRequest.create(query, per_page=TOP))
         return r.total, [h.id for h in r.hits], {}
@@ -253,7 +253,7 @@ class _Wensou:
         """The ids of the top 10 as `search` orders them (reposts collapsed), without its
         facets, snippets and marking: what tuning compares, many times over."""
         from indexer import stories
-        from indexer.search import SearchRequest
+        from indexer.search.request import SearchRequest
 
         m = self.engine.matching(SearchRequest.create(query, per_page=TOP))
         docs = [d for d, _ in m.order(4 * TOP)]
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="which queries the table reports (tuning uses only train)")
     p.add_argument("--reuse", action="store_true", help="search indexes of the same articles left in --workdir")
     p.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                   help="try a ranking setting, e.g. indexer.ranking.K1=1.2 (repeatable)")
+                   help="try a ranking setting, e.g. indexer.search.ranking.K1=1.2 (repeatable)")
     p.add_argument("--tune", action="append", default=[], metavar="MODULE.NAME=V1,V2,...",
                    help="a setting and the values coordinate ascent tries on the training half "
                         "(first value: the start); repeatable")

@@ -19,7 +19,7 @@ query).
   folded CJK runs, plus Latin units; they rank. `query_words` cuts a query the same way.
 
 What counts as a unit's script is `indexer.cjk`'s; the Whoosh schema's word field calls
-`word_counts` (`indexer.schema`), and highlighting uses `units` and `unfolded_class`.
+`word_counts` (`indexer.segment.schema`), and highlighting uses `units` and `unfolded_class`.
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def _load_fold_table() -> dict[int, str]:
         return {int(cp): ch for cp, ch in json.load(f).items()}
 
 
-FOLD_TABLE = _load_fold_table()  # code point -> its folded character (read by indexer.spans too)
+FOLD_TABLE = _load_fold_table()  # code point -> its folded character (read by indexer.search.spans too)
 
 
 def fold(text: str) -> str:

@@ -3,7 +3,7 @@ the index's generations, read and written whole.
 
 Every file is written to a temporary file and renamed over the old one, so a reader never sees
 half a file; a read-modify-write holds an flock on `saved.lock` in the folder, so two writers at
-once both land (`indexer.saved`, `indexer.variants`).
+once both land (`indexer.saved`, `indexer.search.variants`).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 call, and a reopen only when it changed. Each thread gets its own Whoosh searcher (they are not
 thread-safe); the searchers of a generation two switches old are closed even in threads that went
 idle, so the files the writer deleted do not keep their disk space. `Generation` holds one
-opened generation with its per-article columns (`indexer.columns`) for filters, facets and
+opened generation with its per-article columns (`indexer.search.columns`) for filters, facets and
 sorting; a new generation reads only the segments the previous one did not have.
 
 A generation is verified whenever it is opened (`indexer.integrity`: sizes, the first and last
@@ -24,11 +24,11 @@ from pathlib import Path
 
 from indexer import store
 from indexer.article import Article
-from indexer.columns import Columns, SegmentCache
+from indexer.search.columns import Columns, SegmentCache
 
 
 class Generation:
-    """One opened index generation, with its per-article columns (`indexer.columns`)."""
+    """One opened index generation, with its per-article columns (`indexer.search.columns`)."""
 
     def __init__(self, path: Path, segments: SegmentCache) -> None:
         self.path = path

@@ -33,8 +33,8 @@ import numpy as np
 from indexer import store
 from indexer.backends import desk_dir, is_cluster, open_engine
 from indexer.deskfiles import locked, read_json, write_atomic, write_json
-from indexer.request import BadRequest, SearchRequest
-from indexer.search import SearchEngine, SearchTooCostly
+from indexer.search.engine import SearchEngine
+from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
 
 SAVED = "saved.json"
 ALERTS = "alerts.json"

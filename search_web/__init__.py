@@ -14,7 +14,7 @@ from flask import Flask
 
 from indexer import paths
 from indexer.backends import open_engine
-from indexer.request import DEFAULT_DEADLINE
+from indexer.search.request import DEFAULT_DEADLINE
 from search_web import api, chinese, errors, kwic, pages, saved, security, urls, view
 from search_web.engine import ENGINE_KEY, warm_up
 from search_web.limits import LIMITS_KEY, Limits

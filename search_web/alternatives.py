@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.search import FacetValue, SearchEngine, SearchRequest, SearchResult
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
+from indexer.search.result import FacetValue, SearchResult
 
 FIELDS = {"source": "sources", "author": "authors", "column": "columns"}
 

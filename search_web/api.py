@@ -17,8 +17,8 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
 
 from indexer.generations import stored_article
-from indexer.request import MAX_DEADLINE
-from indexer.search import Hit, SearchResult
+from indexer.search.request import MAX_DEADLINE
+from indexer.search.result import Hit, SearchResult
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
 from search_web.limits import get_limits, run_search

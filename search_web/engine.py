@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from indexer import store, zerohits
+from indexer import store
 from indexer.analysis import segmenter
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search import zerohits
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 ENGINE_KEY = "wensou.engine"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadRequest, SearchTooCostly
+from indexer.search.request import BadRequest, SearchTooCostly
 from indexer.store import IndexDamaged, NoIndex
 from search_web.limits import RETRY_AFTER, Busy
 from search_web.params import SearchState

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
-from indexer.search import Hit
+from indexer.search.result import Hit
 
 CSV_COLUMNS = ("id", "title", "date", "source", "authors", "column", "url", "duplicates", "score")
 FEED_SIZE = 50

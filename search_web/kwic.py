@@ -2,7 +2,7 @@
 and `/api/concordance.csv`, for the search parameters of `/` plus `width` and `sort`
 (docs/interfaces.md "Concordance", "Web routes").
 
-The lines come from `indexer.concordance.concordance` over the search's own request (query,
+The lines come from `indexer.search.concordance.concordance` over the search's own request (query,
 filters, `within`, variants): these views only read parameters and render. `sort` here is the
 concordance's (date, source, left, right); the articles are read in relevance order. The page
 lists the first `PAGE_LINES` lines and says so when there are more (the CSV has them all), with
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context, url_for
 
-from indexer.concordance import SORTS, concordance, options
+from indexer.search.concordance import SORTS, concordance, options
 from search_web.api import content_disposition, export_deadline
 from search_web.engine import get_engine
 from search_web.exports import csv_table

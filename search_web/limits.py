@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
-from indexer.search import SearchTooCostly, is_heavy
+from indexer.search.budget import is_heavy
+from indexer.search.request import SearchTooCostly
 
 LIMITS_KEY = "wensou.limits"
 REMEMBERED = 1000  # costly queries remembered

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from indexer.highlight import mark_article
-from indexer.search import BadRequest, SearchRequest
+from indexer.search.highlight import mark_article
+from indexer.search.request import BadRequest, SearchRequest
 from search_web import advanced, chinese
 from search_web.alternatives import facets_with_alternatives
 from search_web.engine import get_engine

@@ -12,7 +12,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import MAX_QUERY_CHARS, SearchRequest
+from indexer.search.request import MAX_QUERY_CHARS, SearchRequest
 
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 10

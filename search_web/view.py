@@ -13,7 +13,8 @@ from urllib.parse import quote_plus, urlencode
 
 from flask import url_for
 
-from indexer.search import FacetValue, SearchRequest, SearchResult
+from indexer.search.request import SearchRequest
+from indexer.search.result import FacetValue, SearchResult
 from search_web.params import PER_PAGE_CHOICES, SearchState
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}

@@ -7,7 +7,7 @@ import pytest
 from helpers import DEMO_ARTICLES, FIXTURES, REPO, write_jsonl  # noqa: F401 (re-exported)
 
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine
+from indexer.search.engine import SearchEngine
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ def demo_engine(demo_index) -> SearchEngine:
 @pytest.fixture(scope="session")
 def demo_articles(demo_engine) -> dict:
     """Every stored demo article by id, read back through the engine (the articles as indexed)."""
-    from indexer.search import SearchRequest
+    from indexer.search.request import SearchRequest
 
     result = demo_engine.search(SearchRequest.create("", per_page=1000))
     articles = {hit.id: demo_engine.article(hit.id) for hit in result.hits}

@@ -22,7 +22,8 @@ from helpers import DEMO_ARTICLES, children_of, cli_args, wait_gone
 from indexer import cluster
 from indexer.backends import open_engine
 from indexer.backends.opensearch import OpenSearchEngine
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 NODES = 3
 

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from test_search import _is_cjk, oracle_units
 
 from indexer.analysis import fold
-from indexer.concordance import CSV_HEADER, concordance
 from indexer.ingest import run_ingest
-from indexer.search import BadRequest, SearchEngine, SearchRequest
+from indexer.search.concordance import CSV_HEADER, concordance
+from indexer.search.engine import SearchEngine
+from indexer.search.request import BadRequest, SearchRequest
 
 
 def units_at(text: str) -> list[tuple[str, int, int]]:

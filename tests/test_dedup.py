@@ -8,7 +8,8 @@ from helpers import write_jsonl
 from indexer import store, stories
 from indexer.analysis import fold
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 from indexer.segment import signatures
 
 STORY = ("新华社北京3月5日电 第十四届全国人民代表大会第二次会议今天上午在人民大会堂开幕，"

@@ -7,7 +7,8 @@ import time
 from helpers import write_jsonl
 
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 
 def _rebuild(index, folder, n: int) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_ARTICLES, cli, ok
 
-from indexer.export import export_records, jsonl_line
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.export import export_records, jsonl_line
+from indexer.search.request import SearchRequest
 
 FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body", "sources"]
 QUERIES = ["", "行政院", '"中華民國"', "環境 保護", "生态环境部", "法規 -修正", "title:辦法", "source:內政部",
@@ -68,7 +69,7 @@ def test_a_query_and_filters_export_exactly_the_articles_search_finds(demo):
 
 
 def test_every_page_of_a_large_result_is_exported_once(demo, monkeypatch):
-    import indexer.export as export_mod
+    from indexer.search import export as export_mod
 
     monkeypatch.setattr(export_mod, "PAGE", 7)  # pages of 7: the boundaries are crossed many times
     ids = [r["id"] for r in export_records(demo, SearchRequest.create("行政院"))]

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 JOINT = [
     {"id": "j1", "title": "內政部銓敘部會銜令", "date": "2005-06-01", "source": "內政部;銓敘部", "column": "法規",
@@ -160,7 +161,7 @@ def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_do
     # articles with no value, one value (counted through the first-value column) and several
     from collections import Counter
 
-    from indexer.columns import Labels
+    from indexer.search.columns import Labels
 
     labels = Labels(per_doc)
     docs = sorted(rnd.sample(range(len(per_doc)), rnd.randrange(len(per_doc) + 1)))

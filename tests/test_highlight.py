@@ -9,10 +9,11 @@ import pytest
 from helpers import write_jsonl
 
 from indexer.analysis import fold
-from indexer.highlight import compile_patterns, highlight, snippet
 from indexer.ingest import run_ingest
-from indexer.query import parse_query
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.highlight import compile_patterns, highlight, snippet
+from indexer.search.query import parse_query
+from indexer.search.request import SearchRequest
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -115,7 +116,7 @@ def test_article_text_with_markup_comes_out_escaped(hostile_engine):
 
 def test_a_whole_article_marks_the_other_sides_wording_as_the_search_finds_it():
     from indexer.article import Article
-    from indexer.highlight import mark_article
+    from indexer.search.highlight import mark_article
 
     article = Article(id="t", title="推動高品質發展", body="推动高质量发展，也就是高品質發展。")
     title_html, body_html = mark_article(article, "高质量发展")

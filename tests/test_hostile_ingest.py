@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 pytestmark = pytest.mark.slow
 

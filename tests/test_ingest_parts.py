@@ -13,7 +13,8 @@ from indexer import ingest
 from indexer.article import Article, Skipped
 from indexer.extract import extract_file
 from indexer.ingest import IngestOptions, SourceFile, _extracted, _job, run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 from indexer.sources import ReadOptions
 
 

@@ -17,7 +17,8 @@ from helpers import DEMO_ARTICLES, cli, live_generation, ok, write_article
 
 from indexer import integrity, store
 from indexer.ingest import run_ingest
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 QUERY = "行政院"
 

@@ -19,9 +19,10 @@ from test_search import oracle_units
 
 from indexer.analysis import fold, unit_stream, units
 from indexer.ingest import run_ingest
-from indexer.proximity import stream_matches
-from indexer.query import DEFAULT_NEAR, Clause, Near, parse_query
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.proximity import stream_matches
+from indexer.search.query import DEFAULT_NEAR, Clause, Near, parse_query
+from indexer.search.request import SearchRequest
 
 # ----------------------------------------------------------------------------------- oracle
 

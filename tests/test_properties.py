@@ -17,8 +17,8 @@ from helpers import build_index
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.query import ParsedQuery, parse_query
-from indexer.search import MAX_QUERY_CHARS, BadRequest, SearchRequest
+from indexer.search.query import ParsedQuery, parse_query
+from indexer.search.request import MAX_QUERY_CHARS, BadRequest, SearchRequest
 from search_web import create_app
 
 pytestmark = pytest.mark.slow  # Hypothesis explores hundreds of inputs per property

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_search import Oracle, ids, oracle_units
 
-from indexer.query import Clause, parse_query
-from indexer.search import SearchRequest
+from indexer.search.query import Clause, parse_query
+from indexer.search.request import SearchRequest
 
 REPO = Path(__file__).resolve().parent.parent
 

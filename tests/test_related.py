@@ -6,7 +6,7 @@ from helpers import write_jsonl
 
 from indexer import store
 from indexer.ingest import run_ingest
-from indexer.related import distinctive_words, related
+from indexer.search.related import distinctive_words, related
 
 
 @pytest.fixture(scope="module")

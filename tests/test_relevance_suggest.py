@@ -1,9 +1,9 @@
 """Suggestions for a search that finds nothing or little: each one is checked to find something."""
 from __future__ import annotations
 
-from indexer.query import parse_query
-from indexer.search import SearchRequest
-from indexer.suggest import query_text, suggestions
+from indexer.search.query import parse_query
+from indexer.search.request import SearchRequest
+from indexer.search.suggest import query_text, suggestions
 
 
 def _counter(engine):
@@ -47,7 +47,7 @@ def test_closeness_ranks_words_standing_together_above_scattered_ones():
     """The proximity measure of ranking: the query's words side by side score 1, a few
     characters apart less, far apart less still, and an article missing one of them 0."""
     from indexer.analysis import fold, units
-    from indexer.ranking import closeness
+    from indexer.search.ranking import closeness
 
     words = [units(fold("生态")), units(fold("环境"))]
     together, near, far, missing = closeness(

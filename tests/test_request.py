@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.request import BadRequest, SearchRequest
+from indexer.search.request import BadRequest, SearchRequest
 
 
 @pytest.mark.parametrize("written, first, last", [

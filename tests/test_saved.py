@@ -223,8 +223,9 @@ def test_the_web_counts_zero_hit_searches_but_not_its_warm_up(index):
 
 
 def test_the_log_is_bounded_and_never_fails_a_search(index, monkeypatch):
-    from indexer import zerohits
-    from indexer.search import SearchEngine, SearchRequest
+    from indexer.search import zerohits
+    from indexer.search.engine import SearchEngine
+    from indexer.search.request import SearchRequest
 
     monkeypatch.setattr(zerohits, "MAX_QUERIES", 3)
     with SearchEngine(index) as engine:

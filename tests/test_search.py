@@ -17,7 +17,7 @@ import opencc
 import pytest
 
 from indexer.analysis import fold
-from indexer.search import BadRequest, SearchRequest
+from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
 
 # ----------------------------------------------------------------------------------- oracle
 
@@ -441,7 +441,7 @@ def test_the_together_bonus_looked_for_near_the_top_only_never_changes_a_page(tm
     from helpers import write_jsonl
 
     from indexer.ingest import run_ingest
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
 
     filler = "今年的工作报告已经公布。"
     records = []
@@ -536,7 +536,7 @@ def story_engine(tmp_path_factory):
     from helpers import write_jsonl
 
     from indexer.ingest import run_ingest
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
 
     folder = tmp_path_factory.mktemp("stories")
     write_jsonl(folder / "articles" / "s.jsonl", _story_records())
@@ -597,7 +597,7 @@ def test_a_merged_story_is_shown_by_a_dated_copy(story_engine, sort):
 
 
 def test_a_search_past_its_deadline_stops_with_a_message_naming_the_query(demo_engine):
-    from indexer.search import SearchTooCostly
+    from indexer.search.request import SearchTooCostly
 
     for query in ("委員會 OR 修正 OR 採購", "委員會 NEAR/5 修正", '"委員會 修正"~3', "委員會"):
         with pytest.raises(SearchTooCostly) as caught:
@@ -608,7 +608,8 @@ def test_a_search_past_its_deadline_stops_with_a_message_naming_the_query(demo_e
 
 
 def test_the_engine_has_a_default_deadline_a_request_can_change(demo_index):
-    from indexer.search import SearchEngine, SearchTooCostly
+    from indexer.search.engine import SearchEngine
+    from indexer.search.request import SearchTooCostly
 
     with SearchEngine(demo_index, deadline=1e-9) as hurried:
         with pytest.raises(SearchTooCostly):
@@ -617,15 +618,15 @@ def test_the_engine_has_a_default_deadline_a_request_can_change(demo_index):
 
 
 def test_a_concordance_past_its_deadline_stops_too(demo_engine):
-    from indexer.concordance import concordance
-    from indexer.search import SearchTooCostly
+    from indexer.search.concordance import concordance
+    from indexer.search.request import SearchTooCostly
 
     with pytest.raises(SearchTooCostly):
         concordance(demo_engine, SearchRequest.create("委員會", deadline=1e-9))
 
 
 def test_a_search_too_large_to_start_is_refused_before_it_starts(demo_engine, demo_articles):
-    from indexer.search import SearchTooCostly
+    from indexer.search.request import SearchTooCostly
 
     chars = sorted({fold(ch) for a in demo_articles.values() for ch in a.body if "\u4e00" <= ch <= "\u9fff"})
     query = " OR ".join(chars[:330])
@@ -658,16 +659,16 @@ def test_the_command_line_takes_a_deadline_and_says_when_it_passed(demo_index):
 def test_the_deadline_is_the_time_the_person_waits(monkeypatch):
     """A search is stopped once its deadline has passed on the wall clock, however little of
     that time it computed (a busy machine): nobody waits longer than the deadline."""
-    import indexer.search as search
+    from indexer.search import budget
 
     clock = {"wall": 100.0}
-    monkeypatch.setattr(search.time, "perf_counter", lambda: clock["wall"])
-    waiting = search.Deadline("环境", 2.0)
+    monkeypatch.setattr(budget.time, "perf_counter", lambda: clock["wall"])
+    waiting = budget.Deadline("环境", 2.0)
     clock["wall"] = 101.9
     assert not waiting.passed()
     waiting.check()
     clock["wall"] = 102.1
     assert waiting.passed()
-    with pytest.raises(search.SearchTooCostly):
+    with pytest.raises(SearchTooCostly):
         waiting.check()
-    assert not search.Deadline("环境", None).passed()
+    assert not budget.Deadline("环境", None).passed()

@@ -1,5 +1,5 @@
 """Where a query's phrases are marked (snippets, titles, the article page): the linear-time
-matcher of `indexer.spans` marks exactly what the phrase pattern of `indexer.highlight` marks,
+matcher of `indexer.search.spans` marks exactly what the phrase pattern of `indexer.search.highlight` marks,
 for one phrase or hundreds, in any script, width or case."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from test_concordance import units_at
 from test_search import oracle_units
 
-from indexer import spans
 from indexer.analysis import fold, units
-from indexer.highlight import compile_patterns, match_spans, snippet
-from indexer.spans import Matcher, Projection
+from indexer.search import spans
+from indexer.search.highlight import compile_patterns, match_spans, snippet
+from indexer.search.spans import Matcher, Projection
 
 _PIECES = ["生", "态", "環", "境", "保", "護", "生態", "环境", "ab", "AB", "ｃｄ", "12", "x", "İ", "ς",
            " ", "，", "。", "\n", "「", "」", "\u3000", "-", "_", "・", "ア", "𠀀", "⼀", "一"]

@@ -6,10 +6,11 @@ import json
 import pytest
 
 from indexer.analysis import fold
-from indexer.query import parse_query
-from indexer.search import SearchRequest
-from indexer.suggest import suggestions
-from indexer.variants import TABLE, build_table, clause_variants, variants
+from indexer.search.query import parse_query
+from indexer.search.request import SearchRequest
+from indexer.search.suggest import suggestions
+from indexer.search.variant_tables import build_table
+from indexer.search.variants import TABLE, clause_variants, variants
 
 
 def test_readme_example_finds_the_taiwan_wording():
@@ -28,21 +29,22 @@ def test_opencc_and_own_pairs_both_ways(mainland, taiwan):
 
 def test_shipped_table_is_what_the_installed_opencc_gives():
     # the table is computed once and shipped (computing it costs every process ~0.4 s); after an
-    # OpenCC upgrade or an edit of the lists in indexer/variants.py, `python -m indexer.variants`
+    # OpenCC upgrade or an edit of the lists in indexer/search/variant_tables.py, `python -m indexer.search.variant_tables`
     assert json.loads(TABLE.read_text(encoding="utf-8")) == build_table(), \
-        "indexer/data/variants.json is stale: run `python -m indexer.variants`"
+        "indexer/data/variants.json is stale: run `python -m indexer.search.variant_tables`"
 
 
 def test_shipped_traditional_tables_are_what_opencc_and_jieba_give():
-    from indexer.variants import TRADITIONAL, build_traditional
+    from indexer.search.variant_tables import build_traditional
+    from indexer.search.variants import TRADITIONAL
 
     assert json.loads(TRADITIONAL.read_text(encoding="utf-8")) == build_traditional(), \
-        "indexer/data/traditional.json is stale: run `python -m indexer.variants`"
+        "indexer/data/traditional.json is stale: run `python -m indexer.search.variant_tables`"
 
 
 def test_skipping_opencc_for_terms_without_a_convertible_character_loses_no_script_variant(demo_articles):
     # every 1- to 4-character piece of the demo titles and the start of their bodies, both scripts
-    from indexer.variants import _opencc_script_variants, script_variants
+    from indexer.search.variants import _opencc_script_variants, script_variants
 
     terms = {"了解", "瞭解", "项链", "睡着", "亲昵", "昵称", "暅", "乾隆", "皇后", "头发", "理发"}
     for article in demo_articles.values():
@@ -65,7 +67,7 @@ def test_no_dictionary_word_in_either_script_loses_its_script_variant_to_the_sho
 
     import jieba
 
-    from indexer.variants import _opencc_script_variants, _script_chars, _to_traditional, script_variants
+    from indexer.search.variants import _opencc_script_variants, _script_chars, _to_traditional, script_variants
 
     with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
         words = [line.split()[0] for line in f]
@@ -82,7 +84,7 @@ def test_taiwan_wordings_are_written_like_opencc_writes_them_without_loading_it(
     # every Taiwan wording of the table, alone and inside other words, and pieces of the demo
     # articles in Simplified form: the shipped tables give OpenCC's s2tw wherever they decide
     from indexer.analysis import fold
-    from indexer.variants import _table, _to_traditional, _traditional
+    from indexer.search.variants import _table, _to_traditional, _traditional
 
     texts = set()
     for t in _table()["taiwan"]:
@@ -104,7 +106,7 @@ def test_a_taiwan_variant_is_shown_without_loading_opencc():
     import subprocess
     import sys
 
-    code = ("import sys; from indexer.variants import variants; "
+    code = ("import sys; from indexer.search.variants import variants; "
             "print(variants('高质量发展'), 'opencc' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(TABLE.parents[2])).stdout
@@ -170,7 +172,7 @@ def test_engine_ranks_the_wording_as_typed_first(tmp_path):
     from helpers import write_jsonl
 
     from indexer.ingest import run_ingest
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
 
     write_jsonl(tmp_path / "in" / "a.jsonl", [
         {"id": "tw", "title": "軟體產業軟體人才", "date": "2024-05-02", "source": "乙",
@@ -192,7 +194,7 @@ def test_an_editors_pair_applies_to_the_next_search_without_a_rebuild(tmp_path):
     from helpers import write_jsonl
 
     from cli import cli
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
     from search_web import create_app
 
     def run(*args: str, code: int = 0):

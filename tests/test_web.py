@@ -33,7 +33,7 @@ from werkzeug.datastructures import MultiDict
 
 import search_web.api
 import search_web.exports
-from indexer.search import MAX_QUERY_CHARS, SearchRequest
+from indexer.search.request import MAX_QUERY_CHARS, SearchRequest
 from search_web import create_app
 from search_web.advanced import write_query
 from search_web.engine import get_engine
@@ -1162,7 +1162,7 @@ def test_a_heavy_search_is_answered_at_its_deadline_and_holds_its_slot_until_it_
     import threading
     import time
 
-    from indexer.search import SearchTooCostly
+    from indexer.search.request import SearchTooCostly
     from search_web.limits import LIMITS_KEY, Busy, run_search
 
     stop = threading.Event()

@@ -15,8 +15,8 @@ from whoosh import index as whoosh_index
 from indexer import writer
 from indexer.analysis import fold, unit_stream, units, units_stream, word_counts
 from indexer.extract import extract_file
-from indexer.postings import ExactPostings
-from indexer.query import match_docnums, parse_query
+from indexer.search.postings import ExactPostings
+from indexer.search.query import match_docnums, parse_query
 from indexer.segment import builder, codec, reader
 from indexer.segment.builder import Builder, Settings
 from indexer.segment.keys import Plan

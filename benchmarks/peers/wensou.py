@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from benchmarks.rebuild import REPO, run_measured
-from indexer.search import SearchEngine, SearchRequest
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 TOP = 10
 

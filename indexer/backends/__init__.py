@@ -3,7 +3,7 @@ cluster (`opensearch://HOST:PORT[,HOST:PORT…]/NAME`, docs/interfaces.md "Backe
 
 `open_engine(spec)` gives the engine for either; both have the methods the CLI and the web
 layer use (`search`, `article`, `related`, `mark_article`, `stats`, `article_count`, `close`)
-and return the same result objects (`indexer.result`).
+and return the same result objects (`indexer.search.result`).
 """
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ __all__ = ["SCHEME", "desk_dir", "is_cluster", "open_engine", "parse_spec"]
 
 def open_engine(spec: Path | str):
     """The engine for an --index value: `indexer.search.SearchEngine` on a folder, or
-    `indexer.backends.opensearch.OpenSearchEngine` on an opensearch:// URL."""
+    `indexer.backends.opensearch.OpenSearchEngine` on an opensearch:// URL. Each is imported
+    when first asked for (not a way round an import circle: there is none), so a command on a
+    folder never loads the cluster client and `cluster start` never loads the engine."""
     if is_cluster(spec):
         from indexer.backends.opensearch import OpenSearchEngine
 
         return OpenSearchEngine(str(spec))
-    from indexer.search import SearchEngine
+    from indexer.search.engine import SearchEngine
 
     return SearchEngine(spec)

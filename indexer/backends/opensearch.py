@@ -10,13 +10,13 @@ What decides a match is wensou's own, as in the embedded engine:
   `author_u`): a phrase is a `match_phrase` of the query's units, so "consecutive, ignoring
   whitespace and punctuation" holds exactly as in `indexer.segment`. Multi-valued fields keep a
   position gap between values, so no phrase spans two authors;
-- the query language is parsed by `indexer.query.parse_query` and turned into the DSL here
+- the query language is parsed by `indexer.search.query.parse_query` and turned into the DSL here
   (AND of ORs, exclusions, field restrictions, NEAR as span queries), the other strait's
-  wording by `indexer.variants` (typed wording ranked first);
+  wording by `indexer.search.variants` (typed wording ranked first);
 - ranking is BM25 over jieba words of the folded text (`title_w`, `body_w`);
 - filters use folded keyword values (`sources_f`, …: 生态环境部 selects 生態環境部), facets
   are aggregations over the raw values, totals exact (`track_total_hits`);
-- titles and snippets are marked by `indexer.highlight` on the stored text;
+- titles and snippets are marked by `indexer.search.highlight` on the stored text;
 - reposts are collapsed on a story id computed at load time by `indexer.stories`.
 
 Articles are read by the embedded ingest itself into a scratch index (every input format,
@@ -45,23 +45,26 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import processes, store, stories, variants
+from indexer import processes, store, stories
 from indexer.analysis import LATIN_MARK, fold, query_words, unit_stream, word_counts
 from indexer.article import Article, split_sources
 from indexer.backends.cluster_lock import RebuildLock
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, ClusterReading, doc_id, sort_dsl
 from indexer.backends.spec import desk_dir, parse_spec
-from indexer.facets import MAX_HINTS, date_facets
 from indexer.generations import LiveIndex, stored_article
-from indexer.highlight import highlight, query_matchers, snippet
 from indexer.ingest import IngestOptions, Removed, run_ingest
-from indexer.query import parse_query
-from indexer.request import SearchRequest
-from indexer.result import FacetValue, Hit, SearchResult, Suggestion
-from indexer.search import SearchEngine, applied_sort, filter_notice, nothing_searchable, unsearchable_notice
+from indexer.search import variants
+from indexer.search.engine import SearchEngine
+from indexer.search.facets import MAX_HINTS, date_facets
+from indexer.search.filters import filter_notice, nothing_searchable, unsearchable_notice
+from indexer.search.highlight import highlight, query_matchers, snippet
+from indexer.search.matching import applied_sort
+from indexer.search.query import parse_query
+from indexer.search.request import SearchRequest
+from indexer.search.result import FacetValue, Hit, SearchResult, Suggestion
+from indexer.search.suggest import FEW, suggestions
 from indexer.segment import signatures
 from indexer.sources import read_sources
-from indexer.suggest import FEW, suggestions
 
 BULK_DOCS = 500  # articles a bulk request
 BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)

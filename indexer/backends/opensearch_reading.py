@@ -2,7 +2,7 @@
 `sources` and `check` need of `indexer.backends.opensearch.OpenSearchEngine`, in the shapes the
 embedded index gives them, so those commands and routes are the same on both backends.
 
-- `ClusterMatching` has the interface of `indexer.search.Matching` that the concordance and the
+- `ClusterMatching` has the interface of `indexer.search.matching.Matching` that the concordance and the
   filtered CSV read: `marking` (the query whose phrases mark), `everything` (as many as match),
   `order(n)` (the first n in the search's order: relevance, newest or oldest, paged with
   `search_after`, ids only) and `searcher.stored_fields(i)` (the articles' fields, fetched a
@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer import store
-from indexer.request import DEFAULT_DEADLINE, SearchRequest
-from indexer.search import Deadline
+from indexer.search.budget import Deadline
+from indexer.search.request import DEFAULT_DEADLINE, SearchRequest
+from indexer.sources import ReadOptions, Source
 
 SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
 MAX_ID_BYTES = 512  # OpenSearch's limit on an _id
@@ -160,8 +161,6 @@ class ClusterReading:
 
     def recorded_sources(self) -> tuple[str, list]:
         """(the live physical index, its recorded sources as `indexer.sources.Source`s)."""
-        from indexer.sources import ReadOptions, Source
-
         physical = self.live_index()
         if physical is None:
             raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first")

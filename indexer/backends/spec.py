@@ -31,7 +31,7 @@ def parse_spec(spec: str) -> tuple[list[str], str]:
 
 def desk_dir(spec: Path | str) -> Path:
     """The folder of an index's desk: its saved searches, alert marks and own variant pairs
-    (`indexer.saved`, `indexer.variants`). An index folder is its own desk; an OpenSearch index
+    (`indexer.saved`, `indexer.search.variants`). An index folder is its own desk; an OpenSearch index
     has one under `paths.desk_root()`, named after its hosts and alias, on the machine that runs
     the command or the server (the cluster holds the articles and their recorded sources)."""
     if not is_cluster(spec):

@@ -2,7 +2,7 @@
 year and month.
 
 Counts are over every matching article, not just the page shown, and are computed in bulk
-(`np.bincount` over the generation's columns, `indexer.columns`). Sources count each publishing
+(`np.bincount` over the generation's columns, `indexer.search.columns`). Sources count each publishing
 body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
 ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
 always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from indexer.analysis import fold
-from indexer.columns import Columns, Labels
-from indexer.result import FacetValue
+from indexer.search.columns import Columns, Labels
+from indexer.search.result import FacetValue
 
 VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_size
 MAX_HINTS = 10  # values offered for a filter value that names none

@@ -35,10 +35,10 @@ import numpy as np
 
 from indexer.analysis import fold
 from indexer.generations import stored_article
-from indexer.proximity import near_mask
-from indexer.query import ParsedQuery
-from indexer.request import BadRequest, SearchRequest
-from indexer.spans import Projection, phrase_text
+from indexer.search.proximity import near_mask
+from indexer.search.query import ParsedQuery
+from indexer.search.request import BadRequest, SearchRequest
+from indexer.search.spans import Projection, phrase_text
 
 SORTS = ("date", "source", "left", "right")
 DEFAULT_WIDTH = 30

@@ -13,7 +13,7 @@ from indexer.segment.keys import Plan
 from indexer.segment.sortedsets import intersect
 from indexer.segment.words import exact_leaves, word_postings
 
-# exact field → the word field indexed from the same text (indexer.schema.document_fields)
+# exact field → the word field indexed from the same text (indexer.segment.schema.document_fields)
 _WORD_FIELD = {"title_x": "title", "body_x": "body"}
 
 

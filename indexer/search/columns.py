@@ -22,7 +22,7 @@ import numpy as np
 from indexer.article import split_sources
 from indexer.segment.sortedsets import intersect
 
-AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.schema)
+AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.segment.schema)
 
 
 @dataclass(frozen=True)

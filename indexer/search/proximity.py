@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from indexer.analysis import LATIN_MARK, VALUE_MARK, Unit, units_stream
-from indexer.postings import ExactPostings
+from indexer.search.postings import ExactPostings
 
 BATCH_DOCS = 2048  # candidates whose streams are read and checked at a time
 

@@ -11,9 +11,9 @@ projection is computed with NumPy over the text's code points (a table classifie
 CJK, Latin or neither, as `indexer.analysis` does); phrases are found all at once per length,
 by hashing every window of the projection and looking the hashes up among the phrases'.
 
-`Matcher` is what the engine gives `indexer.highlight` in place of a compiled pattern (it has
+`Matcher` is what the engine gives `indexer.search.highlight` in place of a compiled pattern (it has
 the `finditer` that highlighting calls); `Projection` also serves the concordance and the
-proximity of parts in a text (`indexer.concordance`).
+proximity of parts in a text (`indexer.search.concordance`).
 """
 from __future__ import annotations
 
@@ -262,5 +262,5 @@ class Matcher:
         return list(zip(starts.tolist(), ends.tolist()))
 
     def finditer(self, text: str) -> Iterator[_Match]:
-        """The spans as match objects (`start()`, `end()`): what `indexer.highlight` reads."""
+        """The spans as match objects (`start()`, `end()`): what `indexer.search.highlight` reads."""
         return (_Match(s) for s in self.spans(text))

@@ -1,6 +1,6 @@
 """Ranking, all of it: the order of the articles a query matched.
 
-Which articles match is decided elsewhere (`indexer.query.match_docnums`, exact); here they are
+Which articles match is decided elsewhere (`indexer.search.query.match_docnums`, exact); here they are
 ordered: BM25F over jieba words (`rank_words`) with titles weighted `schema.TITLE_BOOST` times bodies,
 plus a bonus for each clause found in the title (`title_bonus`) and for the query's parts
 standing together (`together_bonus`, looked for only where it can change the top of the list),
@@ -19,9 +19,9 @@ import numpy as np
 from whoosh import scoring
 
 from indexer.analysis import VALUE_MARK, query_words, units, units_stream
-from indexer.postings import ExactPostings
-from indexer.proximity import find_all
-from indexer.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
+from indexer.search.postings import ExactPostings
+from indexer.search.proximity import find_all
+from indexer.search.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
 from indexer.segment.words import field_lengths, word_postings
 
 WORD_FIELDS = ("title", "body")

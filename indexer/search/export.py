@@ -17,8 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from indexer.backends import is_cluster, open_engine
-from indexer.generations import stored_article
-from indexer.search import SearchEngine, SearchRequest
+from indexer.generations import LiveIndex, stored_article
+from indexer.search.engine import SearchEngine
+from indexer.search.request import SearchRequest
 
 PAGE = 1000  # articles asked of the engine at a time when a query or filters choose them
 
@@ -52,8 +53,6 @@ def _from_cluster(engine, request: SearchRequest | None) -> Iterator[dict]:
 
 
 def _everything(engine: SearchEngine) -> Iterator[dict]:
-    from indexer.generations import LiveIndex
-
     live = LiveIndex(engine.index_dir, lambda gen: None)
     try:
         gen = live.generation()

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from indexer.query import Clause, ParsedQuery
-from indexer.variants import variants
+from indexer.search.query import Clause, ParsedQuery
+from indexer.search.variants import variants
 
 FEW = 3  # a search with fewer results than this gets suggestions
 MAX_CLAUSES = 8  # a longer query gets only its first distinct clauses tried (each is a count)

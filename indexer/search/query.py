@@ -13,12 +13,12 @@ unit stream, as phrases count them: punctuation and whitespace do not count, a L
 number counts its letters. Only upper-case `NEAR` is the operator (`near/5` is two words); a
 `NEAR` without operands on both sides is read literally; `A NEAR/5 B NEAR/5 C` is
 (A NEAR/5 B) AND (B NEAR/5 C). A proximity clause is one `Clause` with `near` set
-(`indexer.proximity` decides it).
+(`indexer.search.proximity` decides it).
 
 A parsed query is a list of `Clause`s: AND between groups, OR inside a group, and excluded
 clauses. `match_docnums` turns it into the sorted array of the articles that match (decided by
-the exact layer, read through `indexer.postings`), with set algebra over NumPy arrays; no
-Whoosh query is involved. `indexer.ranking` orders them.
+the exact layer, read through `indexer.search.postings`), with set algebra over NumPy arrays; no
+Whoosh query is involved. `indexer.search.ranking` orders them.
 """
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.analysis import Unit, fold, units
-from indexer.postings import ExactPostings
-from indexer.proximity import near_docnums
+from indexer.search.postings import ExactPostings
+from indexer.search.proximity import near_docnums
 from indexer.segment.sortedsets import difference, intersect, union
 
 FIELDS = {"title": ("title_x",), "source": ("source_x",), "author": ("author_x",)}

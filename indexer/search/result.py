@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.request import SearchRequest
+from indexer.search.request import SearchRequest
 
 FACET_NAMES = ("source", "author", "column", "decade", "year", "month")
 

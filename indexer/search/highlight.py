@@ -11,7 +11,7 @@ only, `source:`/`author:` clauses and excluded clauses mark nothing.
 
 `mark_article` marks one whole article (the article page, `show -q`): with the other strait's
 wording of unquoted terms as the search finds them (`高质量发展` marks 高品質發展), through the
-engine's linear-time matchers (`indexer.spans`).
+engine's linear-time matchers (`indexer.search.spans`).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from html import escape
 from indexer.analysis import Unit, fold, unfolded_class
 from indexer.article import Article
 from indexer.cjk import UNIT_RANGES
-from indexer.query import ParsedQuery, parse_query
-from indexer.spans import Matcher
-from indexer.variants import expand
+from indexer.search.query import ParsedQuery, parse_query
+from indexer.search.spans import Matcher
+from indexer.search.variants import expand
 
 _LATIN = f"[^\\W_{UNIT_RANGES}]"
 SNIPPET_CHARS = 160
@@ -131,11 +131,11 @@ FEW_PHRASES = 8  # up to this many phrases, one regular expression of them is ch
 
 
 def query_matchers(parsed) -> tuple:
-    """(title, body) matchers of a parsed query (`indexer.query.ParsedQuery`): `title:` clauses
+    """(title, body) matchers of a parsed query (`indexer.search.query.ParsedQuery`): `title:` clauses
     mark titles only, `source:`/`author:` and excluded clauses nothing, a proximity clause each
     of its parts (as `query_patterns` decides for patterns). Up to
     FEW_PHRASES phrases, one compiled pattern of them (fast for a few; its cost grows with
-    their number), else an `indexer.spans.Matcher` (linear in the text whatever their number).
+    their number), else an `indexer.search.spans.Matcher` (linear in the text whatever their number).
     None where nothing is marked."""
     def matcher(seqs: list) -> object:
         distinct = list({tuple(u.text for u in s): s for s in seqs if s}.values())

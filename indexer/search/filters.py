@@ -1,0 +1,76 @@
+"""Filters on source, author and column as the engine applies them, the values they chose, and
+the notices a result carries about them (a filter value unknown to the index, a query with
+nothing searchable)."""
+from __future__ import annotations
+
+import numpy as np
+
+from indexer.article import split_sources
+from indexer.search.columns import Columns
+from indexer.search.facets import containing, resolve, top_values
+from indexer.search.query import ParsedQuery
+from indexer.search.request import (
+    SearchRequest,
+)
+from indexer.search.result import FacetValue
+
+_FILTER_LABELS = {"source": "来源", "author": "作者", "column": "栏目"}
+
+
+def filter_values(columns: Columns, req: SearchRequest) -> list[tuple[list[str], object]]:
+    """(values, labels) of each value filter the request sets (source values split into the
+    publishing bodies they name)."""
+    out = []
+    if req.sources:
+        out.append(([v for s in req.sources for v in (split_sources(s) or [s])], columns.sources))
+    if req.authors:
+        out.append((list(req.authors), columns.authors))
+    if req.columns:
+        out.append((list(req.columns), columns.column))
+    return out
+
+
+def chosen_values(columns: Columns, req: SearchRequest) -> tuple[dict[str, list[str]], dict[str, list[FacetValue]]]:
+    """(facet name → the index's values the request's filters select, shown as selected in the
+    facets, with any value naming none as typed; facet name → values that contain a filter
+    value naming none, with their article counts in the index)."""
+    chosen: dict[str, list[str]] = {"source": [], "author": [], "column": []}
+    hints: dict[str, list[FacetValue]] = {}
+    for name, values, labels in (("source", [v for s in req.sources for v in (split_sources(s) or [s])],
+                                  columns.sources),
+                                 ("author", list(req.authors), columns.authors),
+                                 ("column", list(req.columns), columns.column)):
+        if not values:
+            continue
+        names, unknown = resolve(labels, values)
+        chosen[name] = names + unknown
+        for v in unknown:
+            found = containing(labels, v, columns.live_docs)
+            if found:
+                hints.setdefault(name, []).extend(found)
+    return chosen, hints
+
+
+def filter_notice(hints: dict[str, list[FacetValue]]) -> str | None:
+    """A sentence offering the values that contain a filter value naming none."""
+    parts = []
+    for name, values in hints.items():
+        offered = "、".join(f"{v.value}（{v.count} 篇）" for v in values)
+        parts.append(f"{_FILTER_LABELS[name]}按完整名称筛选；包含所填文字的{_FILTER_LABELS[name]}有：{offered}")
+    return "。".join(parts) + "。" if parts else None
+
+
+def nothing_searchable(query: str, parsed: ParsedQuery) -> bool:
+    """Whether a query has text but nothing to search in it (only punctuation or symbols);
+    an empty query lists everything."""
+    return bool(query.strip(" \t\r\n\f\v\u3000\u00a0")) and parsed.is_empty
+
+
+def unsearchable_notice(query: str) -> str:
+    shown = query if len(query) <= 40 else query[:40] + "…"
+    return f"查询「{shown}」中没有可以搜索的文字（只有标点、符号或空白），因此没有结果；请输入汉字、字母或数字。"
+
+
+def top_values_of(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:
+    values, _ = top_values(labels.names, labels.counts(docs), (), limit)
+    return [{"value": v.value, "count": v.count} for v in values]
