@@ -107,7 +107,8 @@ def _shown(name: str) -> str:
 
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     from indexer import store
-    from indexer.ingest import IngestOptions, NothingToIngest, SourceMissing, UnknownSources, run_ingest
+    from indexer.ingest.report import IngestOptions, NothingToIngest, SourceMissing, UnknownSources
+    from indexer.ingest.run import run_ingest
 
     options = IngestOptions(**opts)
     say = _say()
@@ -173,7 +174,7 @@ _field_map = click.option("--field-map", default=None, help="Map JSON field name
 
 
 def _read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars=None) -> dict:
-    from indexer.sources import ReadOptions
+    from indexer.ingest.sources import ReadOptions
 
     return {"source_name": source_name, "field_map": _parse_field_map(field_map),
             "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
@@ -232,7 +233,7 @@ def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, max_bo
 def sources_cmd(ctx, fmt):
     """The recorded sources of the index: path, options, article count, last read."""
     from indexer import store
-    from indexer.sources import read_sources
+    from indexer.ingest.sources import read_sources
 
     if _on_cluster(ctx):
         try:

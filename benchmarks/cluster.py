@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from indexer.backends import open_engine
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer.article import Article, Skipped
-from indexer.catalogue import content_hash
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
+from indexer.ingest.catalogue import content_hash
 
 MUTATION_RATE = 0.01  # share of CJK characters replaced in a generated paragraph
 _DIGITS = re.compile(r"[0-9]+")

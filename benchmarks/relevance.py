@@ -211,7 +211,7 @@ def build_engines(articles, workdir: Path, names: list[str], reuse: bool = False
 
         engines["wensou"] = _Wensou(SearchEngine(workdir / "wensou"))
     elif "wensou" in names:
-        from indexer.ingest import run_ingest
+        from indexer.ingest.run import run_ingest
         from indexer.search.engine import SearchEngine
 
         jsonl = workdir / "articles.jsonl"

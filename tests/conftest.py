@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_ARTICLES, FIXTURES, REPO, write_jsonl  # noqa: F401 (re-exported)
 
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 
 

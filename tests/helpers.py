@@ -31,7 +31,7 @@ from urllib.parse import quote
 import waitress
 from flask import Flask
 
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_ARTICLES = REPO / "index_data" / "articles"

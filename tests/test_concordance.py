@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from test_search import _is_cjk, oracle_units
 
 from indexer.analysis import fold
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.concordance import CSV_HEADER, concordance
 from indexer.search.engine import SearchEngine
 from indexer.search.request import BadRequest, SearchRequest

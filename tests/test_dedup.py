@@ -7,7 +7,7 @@ from helpers import write_jsonl
 
 from indexer import store, stories
 from indexer.analysis import fold
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 from indexer.segment import signatures
@@ -189,8 +189,8 @@ def test_the_writers_signatures_are_those_of_the_stored_bodies(tmp_path, monkeyp
     """The segment writers compute each article's signature as they write it (two writer
     processes, several segments); they equal what the stored bodies give, so the stories are
     the same as if every body were read back."""
-    from indexer import writer
-    from indexer.ingest import IngestOptions
+    from indexer.ingest import writer
+    from indexer.ingest.report import IngestOptions
 
     monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 50)  # a segment every article or two
     records = _records()

@@ -6,7 +6,7 @@ import time
 
 from helpers import write_jsonl
 
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_ARTICLES, cli, ok
 
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.export import export_records, jsonl_line
 from indexer.search.request import SearchRequest

@@ -9,7 +9,8 @@ from helpers import write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.ingest import run_ingest
+from indexer.ingest import run
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 
@@ -120,7 +121,7 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
     ingest into it adds articles whose column counts with the old ones."""
     from whoosh import fields
 
-    from indexer import ingest, store
+    from indexer import store
     from indexer.segment import schema
 
     def old_schema():
@@ -135,7 +136,7 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
 
     with monkeypatch.context() as m:
         m.setattr(store, "build_schema", old_schema)
-        m.setattr(ingest, "document_fields", old_fields)
+        m.setattr(run, "document_fields", old_fields)
         write_jsonl(tmp_path / "articles" / "joint.jsonl", JOINT)
         run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
     ix = store.open_generation(store.current_generation(tmp_path / "index"))

@@ -9,7 +9,7 @@ import pytest
 from helpers import write_jsonl
 
 from indexer.analysis import fold
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.highlight import compile_patterns, highlight, snippet
 from indexer.search.query import parse_query

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from search_web import create_app
 
 MARKER = "恶意测试"

@@ -9,13 +9,16 @@ import random
 
 import pytest
 
-from indexer import ingest
 from indexer.article import Article, Skipped
 from indexer.extract import extract_file
-from indexer.ingest import IngestOptions, SourceFile, _extracted, _job, run_ingest
+from indexer.ingest import reading
+from indexer.ingest.files import SourceFile
+from indexer.ingest.reading import extracted, job_for
+from indexer.ingest.report import IngestOptions
+from indexer.ingest.run import run_ingest
+from indexer.ingest.sources import ReadOptions
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
-from indexer.sources import ReadOptions
 
 
 def _export(path, n: int, seed: int = 7) -> list[str]:
@@ -47,33 +50,33 @@ def _key(item):
 def test_a_file_read_in_parts_gives_what_a_whole_read_gives(tmp_path, monkeypatch, procs):
     path = tmp_path / "export.jsonl"
     _export(path, 1500)
-    monkeypatch.setattr(ingest, "PART_BYTES", 16 * 1024)  # the file is ~40 parts
+    monkeypatch.setattr(reading, "PART_BYTES", 16 * 1024)  # the file is ~40 parts
     sf = SourceFile(path, "export.jsonl", str(tmp_path))
     whole = list(extract_file(path.read_bytes(), "export.jsonl"))
-    files = _extracted([sf], [_job(sf, ReadOptions(), None)], procs)
+    files = extracted([sf], [job_for(sf, ReadOptions(), None)], procs)
     _, digest, parts = next(files)
     items = list(parts)  # a file's items are consumed before the next file is asked for
     assert list(files) == []
-    assert len(ingest._in_parts(path, "export.jsonl", 1024, "").ranges) > 30
+    assert len(reading._in_parts(path, "export.jsonl", 1024, "").ranges) > 30
     assert [_key(i) for i in items] == [_key(i) for i in whole]
     assert sum(isinstance(i, Article) for i in items) == 1500
     assert any(isinstance(i, Skipped) and i.path.startswith("export.jsonl:") for i in items)
-    [(_, whole_digest, _)] = list(_extracted([sf], [_job(sf, ReadOptions(max_data_mb=1024), None)], 1))
-    monkeypatch.setattr(ingest, "PART_BYTES", 1 << 30)  # read whole
-    [(_, digest_whole_read, _)] = list(_extracted([sf], [_job(sf, ReadOptions(), None)], 1))
+    [(_, whole_digest, _)] = list(extracted([sf], [job_for(sf, ReadOptions(max_data_mb=1024), None)], 1))
+    monkeypatch.setattr(reading, "PART_BYTES", 1 << 30)  # read whole
+    [(_, digest_whole_read, _)] = list(extracted([sf], [job_for(sf, ReadOptions(), None)], 1))
     assert digest == whole_digest == digest_whole_read
     # unchanged: recognised from the parts' hash without extracting anything
-    monkeypatch.setattr(ingest, "PART_BYTES", 16 * 1024)
-    [(_, _, unchanged)] = list(_extracted([sf], [_job(sf, ReadOptions(), digest)], procs))
-    assert unchanged == ingest._UNCHANGED
+    monkeypatch.setattr(reading, "PART_BYTES", 16 * 1024)
+    [(_, _, unchanged)] = list(extracted([sf], [job_for(sf, ReadOptions(), digest)], procs))
+    assert unchanged == reading.UNCHANGED
 
 
 def test_an_index_built_from_one_large_export_holds_every_record(tmp_path, monkeypatch):
     feed = tmp_path / "feed"
     feed.mkdir()
     _export(feed / "a.jsonl", 1200, seed=1)
-    monkeypatch.setattr(ingest, "PART_BYTES", 32 * 1024)
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(reading, "PART_BYTES", 32 * 1024)
+    monkeypatch.setattr(reading, "PARALLEL_MIN_BYTES", 1)
     report = run_ingest(tmp_path / "index", [feed], rebuild=True, options=IngestOptions())
     assert report.articles == 1200 and report.records_skipped == len(range(0, 1200, 131))
     assert report.skipped[0].path == "a.jsonl:3"  # record 1, a blank line, then the broken one

@@ -16,7 +16,7 @@ import pytest
 from helpers import DEMO_ARTICLES, cli, live_generation, ok, write_article
 
 from indexer import integrity, store
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 
@@ -100,7 +100,7 @@ def test_damaged_recorded_sources_leave_searching_right_and_are_named_by_check(b
     assert [d.file for d in integrity.verify_full(gen).damaged] == [store.SOURCES]
     assert _search(index) == expected  # search never reads them
     # and a rebuild from the recorded sources does not trust them
-    from indexer.sources import read_sources
+    from indexer.ingest.sources import read_sources
     assert read_sources(gen) is None
 
 

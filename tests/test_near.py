@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_search import oracle_units
 
 from indexer.analysis import fold, unit_stream, units
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.proximity import stream_matches
 from indexer.search.query import DEFAULT_NEAR, Clause, Near, parse_query

@@ -5,7 +5,7 @@ import pytest
 from helpers import write_jsonl
 
 from indexer import store
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from indexer.search.related import distinctive_words, related
 
 

@@ -440,7 +440,7 @@ def test_the_together_bonus_looked_for_near_the_top_only_never_changes_a_page(tm
     whole list, where the bonus was looked for in every article."""
     from helpers import write_jsonl
 
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
     from indexer.search.engine import SearchEngine
 
     filler = "今年的工作报告已经公布。"
@@ -535,7 +535,7 @@ def _story_records() -> list[dict]:
 def story_engine(tmp_path_factory):
     from helpers import write_jsonl
 
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
     from indexer.search.engine import SearchEngine
 
     folder = tmp_path_factory.mktemp("stories")

@@ -171,7 +171,7 @@ def test_engine_quoted_phrase_is_not_expanded_and_suggests_the_variant(demo_engi
 def test_engine_ranks_the_wording_as_typed_first(tmp_path):
     from helpers import write_jsonl
 
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
     from indexer.search.engine import SearchEngine
 
     write_jsonl(tmp_path / "in" / "a.jsonl", [

@@ -445,7 +445,7 @@ def test_hostile_article_json_is_data_not_html(client):
 
 def test_demo_articles_in_the_repo_serve(tmp_path):
     """The demo articles shipped in index_data/articles build and serve (a fresh machine has them)."""
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
 
     demo = Path(__file__).resolve().parent.parent / "index_data" / "articles"
     run_ingest(tmp_path / "index", [demo], rebuild=True)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from helpers import build_index, live_server, records
 
-from indexer.ingest import run_ingest
+from indexer.ingest.run import run_ingest
 from search_web import create_app
 
 pytestmark = pytest.mark.slow  # a real waitress server in threads, rebuilds while it serves

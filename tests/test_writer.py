@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
-from indexer import writer
 from indexer.analysis import fold, unit_stream, units, units_stream, word_counts
 from indexer.extract import extract_file
+from indexer.ingest import writer
 from indexer.search.postings import ExactPostings
 from indexer.search.query import match_docnums, parse_query
 from indexer.segment import builder, codec, reader
@@ -306,7 +306,7 @@ def test_a_forked_process_checks_phrases_after_its_parent_did(monkeypatch):
 
 
 def _demo_index(tmp_path):
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
 
     index = tmp_path / "index"
     run_ingest(index, [DEMO_ARTICLES], rebuild=True)
@@ -319,7 +319,7 @@ def _gens(index) -> list[str]:
 
 def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path, monkeypatch):
     from indexer import store
-    from indexer.ingest import run_ingest
+    from indexer.ingest.run import run_ingest
 
     index, live = _demo_index(tmp_path)
     monkeypatch.setattr(store, "free_bytes", lambda path: 5 << 20)  # as statvfs would say of a full disk
@@ -339,7 +339,8 @@ def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path
     import errno
 
     from indexer import store
-    from indexer.ingest import IngestOptions, run_ingest
+    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.run import run_ingest
 
     index, live = _demo_index(tmp_path)
 

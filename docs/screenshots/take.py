@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.ingest import run_ingest  # noqa: E402
+from indexer.ingest.run import run_ingest  # noqa: E402
 from search_web import create_app  # noqa: E402
 
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}

@@ -52,7 +52,9 @@ from indexer.backends.cluster_lock import RebuildLock
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, ClusterReading, doc_id, sort_dsl
 from indexer.backends.spec import desk_dir, parse_spec
 from indexer.generations import LiveIndex, stored_article
-from indexer.ingest import IngestOptions, Removed, run_ingest
+from indexer.ingest.report import IngestOptions, Removed
+from indexer.ingest.run import run_ingest
+from indexer.ingest.sources import read_sources
 from indexer.search import variants
 from indexer.search.engine import SearchEngine
 from indexer.search.facets import MAX_HINTS, date_facets
@@ -64,7 +66,6 @@ from indexer.search.request import SearchRequest
 from indexer.search.result import FacetValue, Hit, SearchResult, Suggestion
 from indexer.search.suggest import FEW, suggestions
 from indexer.segment import signatures
-from indexer.sources import read_sources
 
 BULK_DOCS = 500  # articles a bulk request
 BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)

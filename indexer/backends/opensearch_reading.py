@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer import store
+from indexer.ingest.sources import ReadOptions, Source
 from indexer.search.budget import Deadline
 from indexer.search.request import DEFAULT_DEADLINE, SearchRequest
-from indexer.sources import ReadOptions, Source
 
 SOURCE_FIELDS = ["id", "title", "date", "source", "authors", "url", "column", "keywords", "body"]
 MAX_ID_BYTES = 512  # OpenSearch's limit on an _id
@@ -160,7 +160,7 @@ class ClusterReading:
             max(0, total - limit)
 
     def recorded_sources(self) -> tuple[str, list]:
-        """(the live physical index, its recorded sources as `indexer.sources.Source`s)."""
+        """(the live physical index, its recorded sources as `indexer.ingest.sources.Source`s)."""
         physical = self.live_index()
         if physical is None:
             raise store.NoIndex(f"no index {self.name!r} on the cluster yet: run `rebuild` first")

@@ -29,6 +29,7 @@ from indexer.segment.wxfile import (
     OVERLAP,
     TAG_MASK,
     TAG_UNI,
+    as_bitmaps,
     write_arrays,
 )
 
@@ -398,7 +399,7 @@ class Builder:
         for f, fb in self._fields.items():
             fb.key()
             ukeys, offs, docs = fb.lists(doc_type)
-            offs, docs, dense, bits = _bitmaps(offs, docs, self.n_docs)
+            offs, docs, dense, bits = as_bitmaps(offs, docs, self.n_docs)
             text_offs = np.frombuffer(fb.toffs, dtype=np.int64)
             text = fb.text if fb.text is not None else np.empty(0, np.uint8)
             arrays += [(f"{f}.keys", ukeys), (f"{f}.offs", offs), (f"{f}.docs", docs),
@@ -413,7 +414,7 @@ class Builder:
             if f in GRAM_FIELDS:
                 g = f"{f}#{GRAM}"
                 gkeys, goffs, gdocs = fb.gram_lists(self.n_docs, doc_type)
-                goffs, gdocs, gdense, gbits = _bitmaps(goffs, gdocs, self.n_docs)
+                goffs, gdocs, gdense, gbits = as_bitmaps(goffs, gdocs, self.n_docs)
                 arrays += [(f"{g}.keys", gkeys), (f"{g}.offs", goffs), (f"{g}.docs", gdocs),
                            (f"{g}.dense", gdense), (f"{g}.bits", gbits)]
         try:
@@ -426,34 +427,3 @@ class Builder:
         for fb in self._fields.values():
             if fb.text is not None:
                 fb.text.close()
-
-
-def _bitmaps(offs: np.ndarray, docs: np.ndarray, n_docs: int
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Store each list that takes more bytes than a bitmap of the segment's articles as that
-    bitmap: (offs, docs) without those lists (their offsets repeat: empty), the sorted indices
-    of the keys so stored, and their bitmaps one after the other. A common character or
-    pair (的, 发展) is in most articles; its list would take 2 bytes an article, its bitmap
-    one bit (a quarter of the exact layer's lists at 100,000 articles)."""
-    width = (n_docs + 7) // 8
-    lengths = np.diff(offs.astype(np.int64))
-    is_dense = lengths * docs.itemsize > width
-    dense = np.flatnonzero(is_dense)
-    if not len(dense):
-        return offs, docs, dense.astype(np.uint32), np.empty(0, np.uint8)
-    bits = np.empty(len(dense) * width, dtype=np.uint8)
-    for lo in range(0, len(dense), _BITMAP_ROWS):  # a few rows at a time: bounded memory
-        rows = dense[lo:lo + _BITMAP_ROWS]
-        flags = np.zeros((len(rows), width * 8), dtype=bool)
-        starts, ends = offs[rows].astype(np.int64), offs[rows + 1].astype(np.int64)
-        row_of = np.repeat(np.arange(len(rows)), ends - starts)
-        at = np.concatenate([docs[a:b] for a, b in zip(starts.tolist(), ends.tolist())])
-        flags[row_of, at] = True
-        bits[lo * width:(lo + len(rows)) * width] = np.packbits(flags, axis=1).ravel()
-    kept = np.where(is_dense, 0, lengths)
-    new_offs = np.zeros(len(offs), dtype=offs.dtype)
-    np.cumsum(kept, out=new_offs[1:], dtype=offs.dtype)
-    return new_offs, docs[~np.repeat(is_dense, lengths)], dense.astype(np.uint32), bits
-
-
-_BITMAP_ROWS = 256

@@ -1,0 +1,133 @@
+"""Finding the article files under the paths given (recursively, following symlinks but never
+looping) and reading one within its size bound, every problem a `Skipped` with its reason."""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.article import Skipped
+from indexer.extract import SUPPORTED_SUFFIXES
+from indexer.ingest.report import SkippedFile
+
+JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+
+
+@dataclass
+class SourceFile:
+    path: Path  # as found (absolute)
+    relpath: str  # relative to the folder given, POSIX separators: the article id of pages
+    root: str = ""  # the source (path given) it was found under, absolute
+
+    @property
+    def key(self) -> str:
+        return str(self.path)
+
+
+def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skipped]:
+    """Every article file under `paths` (recursively, following symlinks but never looping).
+
+    Paths in SourceFile and Skipped are relative to the path given (a path given that cannot be
+    read is named as given); a file reached twice (through two paths given) is yielded once."""
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+    for given in paths:
+        p = Path(os.path.normpath(Path(given).absolute()))
+        root = str(p)
+        try:
+            st = p.stat()
+        except OSError as exc:
+            yield SkippedFile(str(given), os_reason(exc), root)  # named as given
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            for item in _walk(p, p, seen_dirs):
+                if isinstance(item, SourceFile):
+                    if item.key in seen_files:
+                        continue
+                    seen_files.add(item.key)
+                yield item
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
+            if root not in seen_files:
+                seen_files.add(root)
+                yield SourceFile(p, p.name, root)
+        else:
+            yield SkippedFile(str(given), f"not an article file (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})",
+                              root)
+
+
+def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Skipped]:
+    rel = folder.relative_to(root).as_posix()
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        yield SkippedFile(rel, os_reason(exc), str(root))
+        return
+    if (st.st_dev, st.st_ino) in seen:
+        yield SkippedFile(rel, "symlink loop: this folder was already read", str(root))
+        return
+    seen.add((st.st_dev, st.st_ino))
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield SkippedFile(rel, os_reason(exc), str(root))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        relpath = path.relative_to(root).as_posix()
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+        except OSError as exc:
+            yield SkippedFile(relpath, os_reason(exc), str(root))
+            continue
+        if is_dir:
+            yield from _walk(root, path, seen)
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            if entry.is_symlink() and not path.exists():
+                yield SkippedFile(relpath, "broken symlink", str(root))
+                continue
+            yield SourceFile(path, relpath, str(root))
+
+
+def os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "cannot read: permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_source(path: Path, relpath: str, limit_mb: float, flag: str = "--max-file-mb") -> bytes | Skipped:
+    """The bytes of a regular file of at most `limit_mb`; anything else is Skipped with a reason
+    (naming `flag`, the option that raises the limit).
+
+    FIFOs and devices are refused (reading them could block forever or never end), and at most
+    one byte past the limit is ever read, whatever size the file claims.
+    """
+    limit = int(limit_mb * 1024 * 1024)
+    too_big = f"over the {limit_mb:g} MB limit (raise it with {flag})"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return Skipped(relpath, os_reason(exc))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return Skipped(relpath, "not a regular file (a device, FIFO or socket)")
+        if st.st_size > limit:
+            return Skipped(relpath, f"file is {st.st_size / 1048576:.1f} MB, {too_big}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            return Skipped(relpath, f"file grew while read, {too_big}")
+        return data
+    except OSError as exc:
+        return Skipped(relpath, os_reason(exc))
+    finally:
+        os.close(fd)

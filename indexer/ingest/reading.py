@@ -1,0 +1,265 @@
+"""Reading and extracting files, in worker processes for large runs: at most two files each
+ahead, a large JSON Lines file cut at line ends into parts read on every core, every body cut
+to its bound where it is extracted; results come back in the order of the files."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer import processes
+from indexer.article import Skipped
+from indexer.extract import extract_file
+from indexer.extract.encoding import decode
+from indexer.extract.records import extract_records
+from indexer.ingest.files import JSON_SUFFIXES, SourceFile, os_reason, read_source
+from indexer.ingest.report import Cut
+from indexer.ingest.sources import ReadOptions
+
+PARALLEL_MIN_FILES = 64  # below this (and PARALLEL_MIN_BYTES), worker processes cost more than they save
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+
+
+def _bounded(items: list, limit: int) -> list:
+    """The items with every article's body cut to `limit` characters (at a line end where one is
+    near), each cut followed by a Cut naming it. Runs where the articles are extracted, so a
+    record of 70 million characters never travels to the writers whole: memory and the article
+    page stay bounded by the limit, not by the largest record."""
+    out = []
+    for item in items:
+        out.append(item)
+        if isinstance(item, Skipped) or len(item.body) <= limit:
+            continue
+        full = len(item.body)
+        end = item.body.rfind("\n", limit - limit // 10, limit)
+        item.body = item.body[:end if end > 0 else limit]
+        out.append(Cut(item.id, f"body of {full:,} characters indexed and shown up to {len(item.body):,} "
+                                f"(raise it with --max-body-chars)"))
+    return out
+
+
+UNCHANGED = "unchanged"
+
+
+def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
+    """Read one file, hash it, and extract it unless its hash is the one already indexed.
+
+    Runs in worker processes for large runs, so it takes and returns plain picklable values.
+    """
+    path, relpath, previous_hash, limit_mb, flag, field_map, max_body = job
+    data = read_source(path, relpath, limit_mb, flag)
+    if isinstance(data, Skipped):
+        return None, data
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == previous_hash:
+        return digest, UNCHANGED
+    try:
+        return digest, _bounded(extract_file(data, relpath, field_map=field_map), max_body)
+    except Exception as exc:  # a bug on one odd file must not stop the run: report it
+        return digest, Skipped(relpath, f"could not be read: {type(exc).__name__}: {exc}")
+
+
+def job_for(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
+    if sf.path.suffix.lower() in JSON_SUFFIXES:
+        limit, flag = opts.max_data_mb, "--max-data-mb"
+    else:
+        limit, flag = opts.max_page_mb, "--max-file-mb"
+    return sf.path, sf.relpath, previous_hash, limit, flag, opts.field_map, opts.max_body_chars
+
+
+# ------------------------------------------------------------ large JSON Lines files in parts
+
+PART_BYTES = 4 * 1024 * 1024  # a JSON Lines file over twice this is read in parts of about this size
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: a `\n` byte is not a line end there
+
+
+@dataclass
+class _Parts:
+    """A large JSON Lines file cut at line ends into byte ranges that workers read and extract
+    on their own: (start, end, first line number, first record number) each."""
+
+    digest: str
+    ranges: list[tuple[int, int, int, int]]
+
+
+def _in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
+    """The parts of a JSON Lines file large enough to be read in parallel (None: read it whole).
+
+    One pass over the file, PART_BYTES at a time: its content hash (the same as a whole read's,
+    so an unchanged file is recognised either way), and for each part its first line and
+    record number (records are the lines that are not blank, as `extract_records` counts them)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # read_source reports it
+    if path.suffix.lower() != ".jsonl" or size <= 2 * PART_BYTES or size > limit_mb * 1024 * 1024:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        with open(path, "rb") as f:
+            if f.read(4).startswith(_WIDE_BOMS):
+                return None
+            f.seek(0)
+            start, line, record, carry = 0, 1, 1, b""
+            while True:
+                block = f.read(PART_BYTES)
+                h.update(block)
+                data = carry + block
+                if not data:
+                    break
+                cut = data.rfind(b"\n") + 1 if block else len(data)
+                if cut == 0:  # one line longer than a part: keep reading
+                    carry = data
+                    continue
+                piece, carry = data[:cut], data[cut:]
+                if piece:
+                    ranges.append((start, start + len(piece), line, record))
+                    lines = piece.split(b"\n")
+                    if piece.endswith(b"\n"):
+                        lines.pop()
+                    line += piece.count(b"\n")
+                    record += sum(1 for x in lines if x.strip())
+                    start += len(piece)
+                if not block:
+                    break
+    except OSError as exc:
+        return Skipped(relpath, os_reason(exc))
+    if start > limit_mb * 1024 * 1024:
+        return Skipped(relpath, f"file grew while read, over the {limit_mb:g} MB limit (raise it with {flag})")
+    return _Parts(h.hexdigest(), ranges)
+
+
+def _extract_part(job: tuple) -> list:
+    """Read and extract one part of a large JSON Lines file (in a worker process)."""
+    path, relpath, (start, end, first_line, first_record), field_map, max_body = job
+    try:
+        with open(path, "rb") as f:
+            data = os.pread(f.fileno(), end - start, start)
+    except OSError as exc:
+        return [Skipped(f"{relpath}:{first_line}", os_reason(exc))]
+    text = decode(data)
+    if text is None:
+        last = first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
+        return [Skipped(f"{relpath}:{first_line}-{last}", "not text (binary or undecodable bytes)")]
+    del data  # a part that is one huge record: hold its text once, not its bytes too
+    try:
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        return _bounded(extract_records(text, relpath, json_array=False, field_map=field_map,
+                                        first_line=first_line, first_record=first_record), max_body)
+    except Exception as exc:  # a bug on one odd record must not stop the run: report it
+        return [Skipped(f"{relpath}:{first_line}", f"could not be read: {type(exc).__name__}: {exc}")]
+
+
+def worth_parallel(files: list[SourceFile]) -> bool:
+    """Many files, or much text however few files hold it (one export per source)."""
+    if len(files) >= PARALLEL_MIN_FILES:
+        return True
+    total = 0
+    for sf in files:
+        try:
+            total += sf.path.stat().st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
+def _plan(sf: SourceFile, job: tuple) -> tuple:
+    """What reading one file takes: ("whole", job), ("parts", digest, [part jobs]) or a result
+    known without a worker: ("done", digest, unchanged | Skipped)."""
+    path, relpath, previous_hash, limit, flag, field_map, max_body = job
+    parts = _in_parts(path, relpath, limit, flag)
+    if parts is None:
+        return ("whole", job)
+    if isinstance(parts, Skipped):
+        return ("done", None, parts)
+    if parts.digest == previous_hash:
+        return ("done", parts.digest, UNCHANGED)
+    return ("parts", parts.digest, [(path, relpath, r, field_map, max_body) for r in parts.ranges])
+
+
+def extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
+    """(SourceFile, digest, unchanged | Skipped | items) for each file, in order.
+
+    Files are read and extracted in `procs` worker processes, a large JSON Lines file in parts
+    spread over all of them, so one export of 100,000 records is read on every core like a
+    folder of many small files. Only a few jobs are in flight ahead of the writer (Pool.imap
+    would read everything while the slower indexing runs, holding all the articles here), and a
+    large file's articles arrive part by part: memory does not grow with the largest file."""
+    if procs <= 1:
+        for sf, job in zip(files, jobs):
+            plan = _plan(sf, job)
+            if plan[0] == "whole":
+                yield (sf, *_read_and_extract(job))
+            elif plan[0] == "done":
+                yield (sf, plan[1], plan[2])
+            else:
+                yield (sf, plan[1], (item for part in plan[2] for item in _extract_part(part)))
+        return
+    with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
+        window = 2 * procs
+        pending: deque = deque()  # (kind, async result) in the order they are to be handed out
+
+        def submit():
+            for sf, job in zip(files, jobs):
+                plan = _plan(sf, job)
+                if plan[0] == "whole":
+                    yield sf, "whole", pool.apply_async(_read_and_extract, (job,)), None
+                elif plan[0] == "done":
+                    yield sf, "done", plan, None
+                else:
+                    for k, part in enumerate(plan[2]):
+                        yield sf, "part", pool.apply_async(_extract_part, (part,)), (plan[1], k, len(plan[2]))
+
+        def results():
+            """(sf, kind, value, part info) in order, at most `window` jobs ahead."""
+            for item in submit():
+                pending.append(item)
+                while len(pending) > window:
+                    yield _resolve(pending.popleft())
+            while pending:
+                yield _resolve(pending.popleft())
+
+        stream = results()
+        for sf, kind, value, info in stream:
+            if kind == "whole":
+                yield (sf, *value)
+            elif kind == "done":
+                yield (sf, value[1], value[2])
+            else:
+                digest, k, n = info
+                parts = _PartItems(value, stream, n - 1)
+                yield (sf, digest, parts)
+                if not parts.done:
+                    raise RuntimeError("a file's items must be consumed before the next file is asked for")
+
+
+def _resolve(item: tuple) -> tuple:
+    sf, kind, value, info = item
+    return (sf, kind, value.get() if kind in ("whole", "part") else value, info)
+
+
+class _PartItems:
+    """The items of a file read in parts: the first part's, then the next `more` parts' taken
+    from `stream`, which they share with the files after it: iterate it to the end before
+    asking for the next file."""
+
+    def __init__(self, first: list, stream, more: int) -> None:
+        self._first, self._stream, self._more = first, stream, more
+        self.done = False
+
+    def __iter__(self):
+        yield from self._first
+        self._first = []
+        while self._more:
+            self._more -= 1
+            _, kind, items, _info = next(self._stream)
+            assert kind == "part"
+            yield from items
+        self.done = True

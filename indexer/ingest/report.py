@@ -1,0 +1,134 @@
+"""What an ingest is asked (`IngestOptions`) and what it tells (`IngestReport`): counts that add
+up to what the index holds, every file or record skipped with its path and reason, every
+article removed with why; and the errors that stop a run with the live index kept."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.article import Skipped
+from indexer.ingest.sources import ReadOptions
+
+DEFAULT_MAX_PAGE_MB = ReadOptions.max_page_mb
+DEFAULT_MAX_DATA_MB = ReadOptions.max_data_mb
+DEFAULT_MAX_BODY_CHARS = ReadOptions.max_body_chars
+
+
+class NothingToIngest(RuntimeError):
+    """No article could be read from the given paths; the live index is left as it was."""
+
+    def __init__(self, message: str, skipped: list[Skipped]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+class SourceMissing(RuntimeError):
+    """A recorded source is gone as a whole (unmounted, moved); the live index is left as it was."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            "recorded source" + ("s" if len(missing) > 1 else "") + " missing: " + ", ".join(missing)
+            + "; the live index is kept. Mount or restore it, or run `rebuild --drop-missing` to forget it")
+        self.missing = missing
+
+
+class UnknownSources(RuntimeError):
+    """A rebuild without paths of an index that does not record where its articles came from."""
+
+
+@dataclass
+class IngestOptions:
+    source_name: str | None = None
+    field_map: dict[str, str] | None = None
+    max_page_mb: float = DEFAULT_MAX_PAGE_MB
+    max_data_mb: float = DEFAULT_MAX_DATA_MB
+    max_body_chars: int = DEFAULT_MAX_BODY_CHARS
+    prune: bool = False
+    drop_missing: bool = False  # rebuild without paths: forget recorded sources that are gone
+    procs: int | None = None  # None: decide from the amount of work
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(source_name=self.source_name, field_map=dict(self.field_map) if self.field_map else None,
+                           max_page_mb=self.max_page_mb, max_data_mb=self.max_data_mb,
+                           max_body_chars=self.max_body_chars)
+
+    def fingerprint(self) -> str:
+        """Options that change what a file yields; a changed fingerprint re-reads every file."""
+        return self.read_options().fingerprint()
+
+
+@dataclass
+class Removed:
+    """An article that was in the index before the run and is not after it."""
+
+    id: str
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.path}): {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    mode: str
+    generation: str = ""
+    changed: bool = True  # False: nothing changed, the live generation stays as it was
+    files: int = 0  # files found (read or skipped)
+    files_skipped: int = 0  # files (and paths given) that gave no article
+    records_skipped: int = 0  # bad records in JSON and JSON Lines files
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    reposts: int = 0  # articles stored whose title and text equal an earlier article's
+    skipped: list[Skipped] = field(default_factory=list)
+    cut: list[Skipped] = field(default_factory=list)  # articles whose body was longer than the bound
+    duplicates: list[Skipped] = field(default_factory=list)
+    renamed: list[Skipped] = field(default_factory=list)
+    removed_articles: list[Removed] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the sources read in this run
+    dropped_sources: list[str] = field(default_factory=list)
+    articles: int = 0  # in the index after the run
+    previous_articles: int = 0  # in the index before it
+    started: float = 0.0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        records = (f", {self.records_skipped} bad record{'s' if self.records_skipped != 1 else ''}"
+                   if self.records_skipped else "")
+        renamed = f", {len(self.renamed)} renamed" if self.renamed else ""
+        renamed += f", {self.reposts} kept as reposts" if self.reposts else ""
+        head = (f"{self.mode}: {self.articles} articles in {self.generation}" if self.changed else
+                f"{self.mode}: nothing changed, {self.articles} articles in {self.generation} stay live")
+        return (f"{head} ({self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.removed} removed, {len(self.duplicates)} duplicates{renamed}) "
+                f"from {self.files} file{'s' if self.files != 1 else ''}, {self.files_skipped} skipped{records} "
+                f"in {self.seconds:.1f}s")
+
+    def to_dict(self) -> dict:
+        return {
+            "mode": self.mode, "generation": self.generation, "changed": self.changed, "files": self.files,
+            "files_skipped": self.files_skipped, "records_skipped": self.records_skipped,
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "removed": self.removed, "reposts": self.reposts, "articles": self.articles, "previous_articles": self.previous_articles,
+            "duplicates": [str(s) for s in self.duplicates],
+            "renamed": [{"path": s.path, "reason": s.reason} for s in self.renamed],
+            "removed_articles": [{"id": r.id, "path": r.path, "reason": r.reason} for r in self.removed_articles],
+            "skipped": [{"path": s.path, "reason": s.reason, **({"source": s.source} if getattr(s, "source", "") else {})}
+                        for s in self.skipped],
+            "cut": [{"path": s.path, "reason": s.reason} for s in self.cut],
+            "sources": self.sources, "dropped_sources": self.dropped_sources,
+            "started": self.started, "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class Cut(Skipped):
+    """Not a skip: an article kept, whose body was cut to the bound (`--max-body-chars`)."""
+
+
+@dataclass
+class SkippedFile(Skipped):
+    """A Skipped that also names the source (path given) it was found under."""
+
+    source: str = ""

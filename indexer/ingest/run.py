@@ -1,0 +1,340 @@
+"""Ingest and rebuild: files and folders in, a new live index generation out.
+
+`run_ingest` works in four steps, each a method of `_Ingest`:
+
+1. *Which sources* (`which_files`): the paths given (each becomes a recorded source of the
+   index, with the options it is read with: `indexer.ingest.sources`), or for a rebuild
+   without paths every recorded source, each with its own options. A recorded source missing
+   as a whole stops a rebuild (`SourceMissing`) unless `drop_missing` says to forget it.
+2. *Read* (`read`): the segment writers are started (forked before any reading process or
+   thread exists), then the files are read and extracted (`indexer.ingest.reading`, in worker
+   processes for large runs); an incremental ingest skips files whose content hash and
+   options are unchanged.
+3. *Catalogue* (`admit`, `count`): decide which articles are stored and under which id
+   (`indexer.ingest.catalogue`: ids are identity, so identical content under two ids is two
+   articles, counted as kept reposts and collapsed at search time; an id repeated within one
+   source is reported; colliding ids from another source prefixed), stream them to the
+   writers, and count what was added, updated, unchanged and removed against the live
+   generation, so the counts always add up to what it holds.
+4. *Write* (`write`): the new generation (from scratch for a rebuild, from hard links to the
+   live one for an ingest) committed and checked, its stories, manifest, sources and build
+   report written; then the atomic switch (`indexer.store`). An ingest that changes nothing
+   writes no generation.
+
+Bad files are reported with their path (relative to the path given) and reason and never stop
+the run; `NothingToIngest` is raised, and the live index kept, when no article could be read.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from indexer import paths as paths_mod
+from indexer import store, stories
+from indexer.article import Skipped
+from indexer.ingest.catalogue import Catalogue
+from indexer.ingest.files import SourceFile, iter_source_files
+from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
+from indexer.ingest.report import (
+    Cut,
+    IngestOptions,
+    IngestReport,
+    NothingToIngest,
+    Removed,
+    SkippedFile,
+    SourceMissing,
+    UnknownSources,
+)
+from indexer.ingest.sources import ReadOptions, Source, read_sources, write_sources
+from indexer.ingest.writer import NewGeneration
+from indexer.segment.schema import document_fields
+
+
+def _same_path(a: str, b: str) -> bool:
+    return os.path.normpath(a) == os.path.normpath(b)
+
+
+def _plan_sources(live: Path | None, paths: list[Path | str] | None, rebuild: bool,
+                  opts: IngestOptions) -> tuple[list[Source], list[Source], bool]:
+    """(sources to read now, the index's recorded sources after the run, whether the sources
+    read now are recorded ones, to be checked for being missing)."""
+    recorded = read_sources(live) or []
+    if paths:
+        now: list[Source] = []
+        for p in paths:  # one record per path, however it was spelled
+            s = Source(os.path.normpath(Path(p).absolute()), opts.read_options())
+            if not any(_same_path(s.path, o.path) for o in now):
+                now.append(s)
+        if rebuild:
+            return now, now, False
+        # a path read again keeps its place: the order decides which source keeps a contested id
+        merged = [next((s for s in now if _same_path(s.path, o.path)), o) for o in recorded]
+        merged += [s for s in now if not any(_same_path(s.path, o.path) for o in recorded)]
+        return now, merged, False
+    if not rebuild:
+        raise ValueError("ingest needs at least one path")
+    if recorded:
+        return recorded, recorded, True
+    demo = [Source(os.path.normpath(paths_mod.default_articles_dir().absolute()), ReadOptions())]
+    old_files = store.read_json(live / store.MANIFEST, {}).get("files", {}) if live else {}
+    if any(not _same_path(os.path.commonpath([k, demo[0].path]), demo[0].path) for k in old_files):
+        # an index built before sources were recorded, from other paths: do not guess them
+        raise UnknownSources("this index was built before its sources were recorded, not from "
+                             f"{demo[0].path}; run `rebuild PATH...` once with its article folders")
+    return demo, demo, False  # a new index (or an old one built from the demo folder)
+
+
+def _missing_sources(sources: list[Source], found: dict[str, int]) -> list[Source]:
+    """Recorded sources gone as a whole: the path is not there, or a folder that gave articles
+    before holds no article file now (an unmounted disk leaves an empty mount point)."""
+    missing = []
+    for s in sources:
+        if not os.path.exists(s.path):
+            missing.append(s)
+        elif os.path.isdir(s.path) and not found.get(s.path) and s.articles > 0:
+            missing.append(s)
+    return missing
+
+
+# ----------------------------------------------------------------------------- ingesting
+
+
+def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool = False,
+               options: IngestOptions | None = None,
+               progress: Callable[[int, int], None] | None = None,
+               status: Callable[[str], None] | None = None) -> IngestReport:
+    """Read `paths` (for a rebuild, None or []: the recorded sources) into a new live generation.
+
+    Raises store.IndexBusy, NothingToIngest or SourceMissing; in each case the live index is
+    left as it was. `progress(done, total)` follows the reading of files; `status(message)`
+    names the later phases (writing the index), which have no per-file steps.
+    """
+    run = _Ingest(Path(index_dir), paths, rebuild, options or IngestOptions(), progress, status)
+    with store.WriteLock(run.index_dir):
+        store.remove_stale_generations(run.index_dir)
+        run.open_live()
+        files = run.which_files()
+        store.check_space(run.index_dir, run.live, files, rebuild)  # refuse what cannot fit (NotEnoughSpace)
+        procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
+        # articles stream into the new generation as they are read
+        out = NewGeneration(run.index_dir, None if rebuild else run.live, procs)
+        try:
+            if procs > 1:  # the writers are forked before the reading pool and its threads exist
+                out.start()
+            run.read(files, procs, out)
+            run.count()
+            if not rebuild and not out.count and not run.deletions:
+                out.cancel()  # the writers started for a large read, and their empty generation
+                return run.unchanged()
+            gen = run.write(out)
+        except BaseException:  # nothing goes live: the half-written generation goes
+            out.cancel()
+            raise
+        store.switch_to(run.index_dir, gen)
+        store.remove_stale_generations(run.index_dir)
+    return run.report
+
+
+class _Ingest:
+    """One run of `run_ingest`: what it reads, what the live generation held, what it found."""
+
+    def __init__(self, index_dir: Path, paths, rebuild: bool, opts: IngestOptions,
+                 progress: Callable[[int, int], None] | None, status: Callable[[str], None] | None) -> None:
+        self.index_dir, self.paths, self.rebuild, self.opts = index_dir, paths, rebuild, opts
+        self.progress, self.status = progress, status
+        self.report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
+        self.t0 = time.monotonic()
+        self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
+        self.unchanged_ids: set[str] = set()  # read again, and found as they were
+        self.updated_ids: set[str] = set()  # read again, from a changed file (or with changed options)
+
+    def open_live(self) -> None:
+        """What the live generation holds: its catalogue of files and the ids it stores."""
+        self.live = store.current_generation(self.index_dir)
+        manifest = store.read_json(self.live / store.MANIFEST, {}) if self.live else {}
+        self.old = Catalogue(manifest.get("files", {}), manifest.get("options"))
+        self.catalogue = Catalogue({} if self.rebuild else manifest.get("files", {}), manifest.get("options"))
+        self.before_ids = self.old.ids()
+        self.report.previous_articles = len(self.before_ids)
+
+    def which_files(self) -> list[SourceFile]:
+        """Step 1: the sources read now and the index's recorded sources after the run; the
+        article files found under them (NothingToIngest when there are none)."""
+        report, opts = self.report, self.opts
+        reading, self.recorded_after, check_missing = _plan_sources(self.live, self.paths, self.rebuild, opts)
+        files: list[SourceFile] = []
+        found: dict[str, int] = {}
+        for item in iter_source_files(list(self.paths) if self.paths else [s.path for s in reading]):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+            else:
+                files.append(item)
+                found[item.root] = found.get(item.root, 0) + 1
+        if check_missing:
+            missing = _missing_sources(reading, found)
+            if missing and not opts.drop_missing:
+                raise SourceMissing([s.path for s in missing])
+            gone = {s.path for s in missing}
+            report.dropped_sources = [s.path for s in missing]
+            reading = [s for s in reading if s.path not in gone]
+            self.recorded_after = [s for s in self.recorded_after if s.path not in gone]
+            report.skipped = [s for s in report.skipped if getattr(s, "source", "") not in gone]
+        report.files_skipped = len(report.skipped)
+        # a path given that is not there is reported as skipped, and not recorded
+        absent = {s.path for s in reading if not os.path.exists(s.path)}
+        self.recorded_after = [s for s in self.recorded_after if s.path not in absent]
+        report.sources = [s.path for s in reading if s.path not in absent]
+        report.files = len(files) + report.files_skipped
+        if not files:
+            raise NothingToIngest("no article files found in the given paths; the live index is kept",
+                                  report.skipped)
+        self.by_root = {s.path: s for s in reading}
+        return files
+
+    def read(self, files: list[SourceFile], procs: int, out: NewGeneration) -> None:
+        """Steps 2 and 3: read every file (unchanged ones only hashed) and admit its articles
+        into the catalogue and the writers, file by file as the readers return them."""
+        jobs = []
+        for sf in files:
+            ro = self.by_root[sf.root].options
+            prev = self.old.files.get(sf.key)
+            same = not self.rebuild and prev is not None and prev.get("opts") == ro.fingerprint()
+            jobs.append(job_for(sf, ro, prev["hash"] if same else None))
+        readable = False
+        for n, (sf, digest, result) in enumerate(extracted(files, jobs, procs), 1):
+            if self.progress:
+                self.progress(n, len(files))
+            if isinstance(result, Skipped):
+                self.report.skipped.append(SkippedFile(result.path, result.reason, sf.root))
+                self.report.files_skipped += 1
+            elif result == UNCHANGED:
+                readable = True
+                self.unchanged_ids.update(self.catalogue.ids_of(sf.key))
+            else:
+                readable = self.admit(sf, digest, result, out) or readable
+        if self.opts.prune and not self.rebuild:
+            for key in [k for k in self.catalogue.files if not os.path.exists(k)]:
+                self.deletions += self.catalogue.drop(key)
+        if not readable:
+            raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
+
+    def admit(self, sf: SourceFile, digest: str, result, out: NewGeneration) -> bool:
+        """One file's articles (streamed: a large file's are never all held at once) into the
+        catalogue and the writers; False when the file gave none (one skipped file)."""
+        report, catalogue = self.report, self.catalogue
+        source = self.by_root[sf.root]
+        self.deletions += catalogue.drop(sf.key)
+        catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
+        prev = self.old.files.get(sf.key)
+        same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
+        articles = bad_records = 0
+        for item in result:
+            if isinstance(item, Cut):
+                report.cut.append(Cut(f"{sf.relpath} ({item.path})", item.reason))
+                continue
+            if isinstance(item, Skipped):
+                report.skipped.append(SkippedFile(item.path, item.reason, sf.root))
+                bad_records += item.path != sf.relpath  # a record, not the file as a whole
+                continue
+            articles += 1
+            if not item.source and source.options.source_name:
+                item.source = source.options.source_name
+            stored, note = catalogue.admit(sf.key, source.name, item)
+            if not stored:
+                report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
+                continue
+            if note:
+                report.renamed.append(Skipped(sf.relpath, note))
+            if catalogue.repost_of(item.id):
+                report.reposts += 1
+            if item.id in self.before_ids:
+                (self.unchanged_ids if same_file else self.updated_ids).add(item.id)
+            out.add(document_fields(item))
+        report.records_skipped += bad_records
+        if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
+            report.files_skipped += 1
+            del catalogue.files[sf.key]
+        return bool(articles)
+
+    def count(self) -> None:
+        """The report's counts, against what the live generation held, and each recorded
+        source's article count and time of reading."""
+        report = self.report
+        after_ids = self.catalogue.ids()
+        report.articles = len(after_ids)
+        report.added = len(after_ids - self.before_ids)
+        report.unchanged = len(self.unchanged_ids & after_ids)
+        report.updated = len(self.updated_ids & after_ids)  # articles of files not read now are neither
+        gone_ids = self.before_ids - after_ids
+        report.removed = len(gone_ids)
+        report.removed_articles = _why_removed(gone_ids, self.old, self.catalogue, report, self.rebuild)
+        now = time.time()
+        counts = self.catalogue.per_source()
+        for s in self.recorded_after:
+            if s.path in report.sources:
+                s.last_read = now
+            s.articles = counts.get(s.path, 0)
+
+    def unchanged(self) -> IngestReport:
+        """Nothing changed: the live generation stays; only its record of sources is refreshed."""
+        self.report.changed = False
+        self.report.generation = self.live.name if self.live else ""
+        self.report.seconds = time.monotonic() - self.t0
+        if self.live is not None:
+            write_sources(self.live, self.recorded_after)
+        return self.report
+
+    def write(self, out: NewGeneration) -> Path:
+        """Step 4: commit the new generation, check it holds what the catalogue says, find its
+        stories and write its manifest, sources and build report (not yet live)."""
+        report, status = self.report, self.status
+        if status:
+            status(f"writing the index of {out.count} articles into a new generation")
+        gen = out.commit(self.deletions)
+        held = store.open_generation(gen).doc_count()
+        if held != report.articles:
+            raise RuntimeError(f"the new generation holds {held} articles, the catalogue {report.articles}")
+        if status:
+            status("finding near-duplicate reposts")
+        _cluster_generation(gen)
+        report.generation = gen.name
+        report.seconds = time.monotonic() - self.t0
+        store.write_json(gen / store.MANIFEST, self.catalogue.to_manifest())
+        write_sources(gen, self.recorded_after)
+        store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
+                                                  "previous": self.live.name if self.live else None})
+        return gen
+
+
+def _why_removed(gone: set[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
+    """Each article that left the index, with the file it came from and why."""
+    dropped = set(report.dropped_sources)
+    skipped = {(getattr(s, "source", ""), s.path.split(":", 1)[0]): s.reason for s in report.skipped}
+    out = []
+    for aid in sorted(gone):
+        key = old.id_owner.get(aid, "")
+        rec = old.files.get(key, {})
+        root = rec.get("source") or ""
+        rel = os.path.relpath(key, root) if root and key.startswith(root.rstrip("/") + "/") else key
+        if root in dropped:
+            reason = "its source was forgotten (--drop-missing)"
+        elif not os.path.exists(key):
+            reason = "its file is gone"
+        elif key not in new.files and (root, rel) in skipped:
+            reason = f"its file was skipped: {skipped[(root, rel)]}"
+        elif rebuild and root and root not in report.sources:
+            reason = "its source is no longer read (rebuild with other paths)"
+        else:
+            reason = "no longer in its file"
+        out.append(Removed(aid, rel, reason))
+    return out
+
+
+def _cluster_generation(generation: Path) -> None:
+    """Detect the stories of a written generation (`indexer.stories`) and store them beside it."""
+    ix = store.open_generation(generation)
+    with ix.searcher() as searcher:
+        ids = stories.cluster_index(searcher, cache_dir=generation)
+    stories.write_clusters(generation, ids)
