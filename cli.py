@@ -106,7 +106,7 @@ def _shown(name: str) -> str:
 
 
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
-    from indexer import store
+    from indexer import space, store
     from indexer.ingest.report import IngestOptions, NothingToIngest, SourceMissing, UnknownSources
     from indexer.ingest.run import run_ingest
 
@@ -136,10 +136,10 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         _fail(say.say("busy", message=exc))
     except (SourceMissing, UnknownSources, store.IndexDamaged) as exc:
         _fail(str(exc))
-    except OSError as exc:  # the disk is full (store.NotEnoughSpace); the live index is kept
-        if not store.is_no_space(exc):
+    except OSError as exc:  # the disk is full (space.NotEnoughSpace); the live index is kept
+        if not space.is_no_space(exc):
             raise
-        _fail(str(store.no_space(exc, ctx.obj["index"])))
+        _fail(str(space.no_space(exc, ctx.obj["index"])))
     except NothingToIngest as exc:
         for s in exc.skipped:
             click.echo(say.say("skipped", path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)

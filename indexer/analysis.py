@@ -27,7 +27,6 @@ import json
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -46,47 +45,12 @@ _LATIN_RE = re.compile(f"[^\\W_{UNIT_RANGES}]+")
 # at every start-up, and the unit pattern's first group already tells (see `_starts_cjk`).
 
 
-def _build_fold_table() -> dict[int, str]:
-    """Map each character whose NFKC form, case fold or Simplified form is one other character."""
-    table: dict[int, str] = {}
-    # NFKC where it maps one character to exactly one character (full-width forms, the
-    # ideographic space, compatibility ideographs, Kangxi radicals, ...).
-    for lo, hi in ((0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            norm = unicodedata.normalize("NFKC", ch)
-            if norm != ch and len(norm) == 1:
-                table[cp] = norm
-    # Traditional → Simplified, one character at a time: context-free, so folding never
-    # depends on the neighbouring characters and a query folds like the text it is cut from.
-    import opencc
-
-    converter = opencc.OpenCC("t2s")
-    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
-    chars += [table.get(cp, chr(cp)) for cp in range(0xF900, 0xFB00)]
-    converted = converter.convert("\n".join(chars)).split("\n")
-    if len(converted) == len(chars):
-        for original, simple in zip(chars, converted):
-            if len(simple) == 1 and simple != original:
-                table[ord(original)] = simple
-    # Follow chains (compatibility ideograph → NFKC → Simplified; 薴 → 苧 → 苎) to their end, so
-    # folding is idempotent: a query in folded form folds like the text it was taken from.
-    for cp in list(table):
-        seen = {cp}
-        target = table[cp]
-        while ord(target) in table and ord(target) not in seen:
-            seen.add(ord(target))
-            target = table[ord(target)]
-        table[cp] = target
-    return {cp: t for cp, t in table.items() if t != chr(cp)}
-
-
-FOLD_TABLE_FILE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis`
+FOLD_TABLE_FILE = paths.PACKAGE_DATA / "fold.json"  # written by `python -m indexer.analysis_tables`
 
 
 def _load_fold_table() -> dict[int, str]:
     """The shipped fold table (building it loads OpenCC: ~60 ms of every process's start);
-    a test keeps it equal to `_build_fold_table()` with the installed OpenCC."""
+    a test keeps it equal to `indexer.analysis_tables.build_fold_table()` with the installed OpenCC."""
     with open(FOLD_TABLE_FILE, encoding="utf-8") as f:
         return {int(cp): ch for cp, ch in json.load(f).items()}
 
@@ -243,7 +207,7 @@ class _Segmenter:
 
 _QUERY_CUT_MAX = 200  # longer texts (an article's) are cheaper through the full dictionary
 _QUERY_CUTS_ALONE = 8  # past these, the process is a long-lived one: build the full dictionary
-JIEBA_WORDS = paths.PACKAGE_DATA / "jieba_words.txt"  # written by `python -m indexer.analysis`
+JIEBA_WORDS = paths.PACKAGE_DATA / "jieba_words.txt"  # written by `python -m indexer.analysis_tables`
 _FILLER = "\ue000\ue001"  # private-use characters: never inside a text jieba cuts
 
 
@@ -369,13 +333,6 @@ def jieba_dictionary() -> tuple[dict[str, int], int]:
     return freqs, total
 
 
-def _jieba_words() -> bytes:
-    """The content of `JIEBA_WORDS`, from jieba's dictionary."""
-    freqs, total = jieba_dictionary()
-    lines = sorted(f"{w} {n}\n".encode() for w, n in freqs.items())
-    return f"#total {total}\n".encode() + b"".join(lines)
-
-
 USER_DICT = Path(os.environ.get("WENSOU_USER_DICT") or paths.USER_DICT)
 
 
@@ -445,10 +402,3 @@ def word_counts(text: str, folded: str | None = None) -> dict[str, int]:
 def query_words(text: str) -> tuple[str, ...]:
     """The words of a query, as `word_tokens` gives them (cut by `_Segmenter.cut_query`)."""
     return tuple(w for w, _ in _words(fold(text), segmenter.cut_query))
-
-
-if __name__ == "__main__":  # regenerate the shipped tables after an OpenCC or jieba upgrade
-    FOLD_TABLE_FILE.write_text(json.dumps({str(cp): ch for cp, ch in sorted(_build_fold_table().items())},
-                                     ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    JIEBA_WORDS.write_bytes(_jieba_words())
-    print(f"wrote {FOLD_TABLE_FILE} and {JIEBA_WORDS}")

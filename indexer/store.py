@@ -33,8 +33,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer import integrity
+from indexer import integrity, space
 from indexer.segment.schema import build_schema
+from indexer.space import NotEnoughSpace, estimate_bytes, generation_bytes, is_no_space, mb, no_space
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"
@@ -62,17 +63,6 @@ class IndexDamaged(NoIndex):
         super().__init__(message)
         self.generation = generation
         self.damaged = damaged or []
-
-
-class NotEnoughSpace(OSError):
-    """Not enough free disk space for a write (estimated before it starts, or ENOSPC during it)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(errno.ENOSPC, message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def verify_generation(gen: Path, full: bool = False) -> integrity.Report:
@@ -403,59 +393,6 @@ def remove_stale_generations(index_dir: Path) -> None:
             shutil.rmtree(g, ignore_errors=True)
 
 
-# ----------------------------------------------------------------------------------- disk space
-
-NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
-# index bytes per byte of input files when no generation has measured it: plain text and JSON
-# give about 2.7 (docs/benchmarks.md), HTML pages much less (their markup is not indexed)
-DEFAULT_INDEX_PER_INPUT_BYTE = 3.0
-HEADROOM = 1.25  # Whoosh merges small segments at commit: their copies exist for a moment
-MIN_FREE = 16 << 20
-
-
-def is_no_space(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
-
-
-def no_space(exc: OSError, where: Path) -> NotEnoughSpace:
-    """ENOSPC while writing, as one line naming where; the caller removes what it wrote."""
-    if isinstance(exc, NotEnoughSpace):
-        return exc
-    name = exc.filename or where
-    return NotEnoughSpace(f"no space left on the device while writing {name} ({free_bytes(Path(where)) >> 20} MB "
-                          "free); the unfinished generation was removed and the live index is kept")
-
-
-def free_bytes(path: Path) -> int:
-    """Bytes an unprivileged writer may still use on the file system holding `path`."""
-    p = Path(path)
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    st = os.statvfs(p)
-    return st.f_bavail * st.f_frsize
-
-
-def generation_bytes(gen: Path) -> int:
-    return sum(f.stat().st_size for f in gen.iterdir() if f.is_file())
-
-
-def estimate_bytes(index_dir: Path, live: Path | None, input_bytes: int, rebuild: bool,
-                   new_input_bytes: int | None = None) -> int:
-    """The disk space a rebuild (a whole new generation) or an ingest (new segments, the live
-    one's files being hard links) of `input_bytes` of files needs, from what the live
-    generation measured (its size per byte of the files it was read from), else the default."""
-    ratio = DEFAULT_INDEX_PER_INPUT_BYTE
-    if live is not None:
-        try:
-            measured = (integrity.load(live) or {}).get("index_per_input_byte")
-        except (integrity.FormatError, ValueError, OSError):
-            measured = None
-        if isinstance(measured, (int, float)) and measured > 0:
-            ratio = max(0.5, float(measured))
-    todo = input_bytes if rebuild or new_input_bytes is None else new_input_bytes
-    return int(todo * ratio * HEADROOM) + MIN_FREE
-
-
 def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool) -> int:
     """Refuse to start a write that cannot fit (NotEnoughSpace, one line: needed, free,
     where); returns the input bytes. `files`: the SourceFiles to be read (`.path`)."""
@@ -471,17 +408,13 @@ def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool) 
         known = read_json(live / MANIFEST, {}).get("files", {})
         new = sum(n for k, n in sizes.items() if k not in known)  # changed files: in the headroom
     need = estimate_bytes(index_dir, live, total, rebuild, new)
-    free = free_bytes(index_dir)
+    free = space.free_bytes(index_dir)
     if free < need:
         verb = "rebuild" if rebuild else "ingest"
-        raise NotEnoughSpace(f"not enough disk space to {verb}: about {_mb(need)} needed, {_mb(free)} free "
+        raise NotEnoughSpace(f"not enough disk space to {verb}: about {mb(need)} needed, {mb(free)} free "
                              f"in {Path(index_dir).absolute()}; the live index is kept")
     _last_input_bytes[str(index_dir)] = total
     return total
 
 
 _last_input_bytes: dict[str, int] = {}
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1048576:,.0f} MB" if n >= 10 << 20 else f"{n / 1048576:.1f} MB"

@@ -151,20 +151,20 @@ def test_rjieba_segments_like_jieba_on_the_seed_article():
 
 def test_shipped_fold_table_is_what_the_installed_opencc_gives():
     # shipped so that no process builds it (OpenCC's load is most of a CLI search's start-up);
-    # after an OpenCC upgrade: `python -m indexer.analysis`
-    from indexer import analysis
+    # after an OpenCC upgrade: `python -m indexer.analysis_tables`
+    from indexer import analysis, analysis_tables
 
-    assert analysis._load_fold_table() == analysis._build_fold_table(), \
-        "indexer/data/fold.json is stale: run `python -m indexer.analysis`"
+    assert analysis.FOLD_TABLE == analysis_tables.build_fold_table(), \
+        "indexer/data/fold.json is stale: run `python -m indexer.analysis_tables`"
 
 
 def test_shipped_jieba_word_list_is_jiebas_dictionary():
     # the sorted word list a query is cut with before jieba's full dictionary is built;
-    # after a jieba upgrade: `python -m indexer.analysis`
-    from indexer import analysis
+    # after a jieba upgrade: `python -m indexer.analysis_tables`
+    from indexer import analysis, analysis_tables
 
-    assert analysis.JIEBA_WORDS.read_bytes() == analysis._jieba_words(), \
-        "indexer/data/jieba_words.txt is stale: run `python -m indexer.analysis`"
+    assert analysis.JIEBA_WORDS.read_bytes() == analysis_tables.jieba_words(), \
+        "indexer/data/jieba_words.txt is stale: run `python -m indexer.analysis_tables`"
 
 
 def test_a_query_cut_before_the_full_dictionary_is_built_is_jiebas_cut(demo_articles):

@@ -318,19 +318,19 @@ def _gens(index) -> list[str]:
 
 
 def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path, monkeypatch):
-    from indexer import store
+    from indexer import space, store
     from indexer.ingest.run import run_ingest
 
     index, live = _demo_index(tmp_path)
-    monkeypatch.setattr(store, "free_bytes", lambda path: 5 << 20)  # as statvfs would say of a full disk
-    with pytest.raises(store.NotEnoughSpace) as caught:
+    monkeypatch.setattr(space, "free_bytes", lambda path: 5 << 20)  # as statvfs would say of a full disk
+    with pytest.raises(space.NotEnoughSpace) as caught:
         run_ingest(index, [DEMO_ARTICLES], rebuild=True)
     message = str(caught.value)
     assert message.startswith("not enough disk space to rebuild: about ") and "\n" not in message
     assert "needed, 5.0 MB free in " + str(index) in message
     assert _gens(index) == [live]
     # the estimate is the last rebuild's measured index bytes per input byte, with headroom
-    need = store.estimate_bytes(index, index / live, 1 << 20, rebuild=True)
+    need = space.estimate_bytes(index, index / live, 1 << 20, rebuild=True)
     assert store.MIN_FREE < need < store.MIN_FREE + 2 * (1 << 20)
 
 
@@ -338,7 +338,7 @@ def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path,
 def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path, monkeypatch, procs):
     import errno
 
-    from indexer import store
+    from indexer import space
     from indexer.ingest.report import IngestOptions
     from indexer.ingest.run import run_ingest
 
@@ -348,7 +348,7 @@ def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(builder, "write_arrays", full)  # forked segment writers inherit it
-    with pytest.raises(store.NotEnoughSpace) as caught:
+    with pytest.raises(space.NotEnoughSpace) as caught:
         run_ingest(index, [DEMO_ARTICLES], rebuild=True, options=IngestOptions(procs=procs))
     assert "no space left on the device while writing" in str(caught.value)
     assert "live index is kept" in str(caught.value)

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from indexer import store
+from indexer import space, store
 from indexer.processes import die_with_parent, malloc_trim
 from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 
@@ -104,7 +104,7 @@ def _worker(ix, conn, first_share: float) -> None:
         except Exception:  # noqa: BLE001 - cancelling can fail as the work did (a full disk): the parent removes it all
             pass
         try:
-            if store.is_no_space(exc):  # the disk is full: one line, not a traceback
+            if space.is_no_space(exc):  # the disk is full: one line, not a traceback
                 conn.send(("nospace", f"{exc.strerror}: {exc.filename or ix.storage.folder}"))
             else:
                 conn.send(("error", traceback.format_exc()))
@@ -139,7 +139,7 @@ class _Workers:
                 except EOFError:
                     raise RuntimeError("a worker building segments died") from None
                 if status == "nospace":
-                    raise store.no_space(OSError(errno.ENOSPC, str(payload)), Path(self._folder))
+                    raise space.no_space(OSError(errno.ENOSPC, str(payload)), Path(self._folder))
                 if status != "ready":
                     raise RuntimeError("building a segment failed:\n" + str(payload))
                 self._ready.append(conn)
@@ -183,7 +183,7 @@ class _Workers:
         self._ready = []
         self.close()
         if nospace is not None:
-            raise store.no_space(OSError(errno.ENOSPC, str(nospace)), Path(self._folder))
+            raise space.no_space(OSError(errno.ENOSPC, str(nospace)), Path(self._folder))
         if errors:
             raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
         return segments
@@ -289,8 +289,8 @@ class NewGeneration:
         try:
             yield
         except OSError as exc:
-            if store.is_no_space(exc):
-                raise store.no_space(exc, self.path or self.index_dir) from exc
+            if space.is_no_space(exc):
+                raise space.no_space(exc, self.path or self.index_dir) from exc
             raise
 
     def add(self, doc: dict) -> None:
