@@ -780,7 +780,7 @@ def _cluster_guard(ctx: click.Context, index) -> None:
 def _cluster_ingest(ctx: click.Context, paths, rebuild: bool, options, progress, status):
     """`ingest`/`rebuild` on an opensearch:// index (`indexer.backends.opensearch`)."""
     from indexer.backends import open_engine
-    from indexer.backends.opensearch import OpenSearchError
+    from indexer.backends.opensearch_client import OpenSearchError
 
     engine = open_engine(ctx.obj["index"])
     try:

@@ -1,4 +1,4 @@
-"""Highlighting (indexer/highlight.py and the hits of SearchEngine.search): every match in <mark>,
+"""Highlighting (indexer/search/highlight.py and the hits of SearchEngine.search): every match in <mark>,
 a phrase marked whole, Traditional text marked for a Simplified query, everything else escaped."""
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import html as _html
-import json
 import re
 import threading
 
@@ -38,113 +37,30 @@ from .cleaning import (
     strip_site_suffix,
 )
 from .content import Element, is_link_list, lead_before, main_content, text_lines, text_of
+from .pagemeta import (
+    AUTHOR_META,
+    DATE_META,
+    DATE_META_WEAK,
+    KEYWORD_SPLIT,
+    SOURCE_META,
+    SQUEEZE,
+    TITLE_META,
+    first,
+    json_ld,
+    ld_name,
+    microdata,
+    page_meta,
+    script_date,
+    tag_date,
+)
 from .text import extract_text
 
 _PARSERS = threading.local()  # one parser per thread: lxml parsers are not shared safely across threads
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button", "textarea",
               "input", "nav", "aside", "footer", "template", "object", "embed", "canvas", "video", "audio")
 _TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
 _WIDE_SPACE = re.compile(r" {2,}")
 _CJK = re.compile(f"[{HAN}]")
-_SQUEEZE = re.compile(r"\s").sub  # text without its whitespace: _SQUEEZE("", text)
-_KEYWORD_SPLIT = re.compile(r"[,;，；、|｜\s]+")
-
-
-def _meta(doc: Element) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for element in doc.iter("meta"):
-        key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
-        value = element.get("content")
-        if key and value and value.strip():
-            found.setdefault(_SQUEEZE("", key).lower(), normalise_line(_TAG.sub("", _html.unescape(value))))
-    return found
-
-
-def _ld_items(data: object, depth: int = 0) -> list[dict]:
-    """Every object in a JSON-LD value: lists, `@graph`s and lists of lists flattened."""
-    if depth > 4:
-        return []
-    if isinstance(data, list):
-        return [item for value in data for item in _ld_items(value, depth + 1)]
-    if isinstance(data, dict):
-        return [data, *_ld_items(data.get("@graph"), depth + 1)] if "@graph" in data else [data]
-    return []
-
-
-def _json_ld(doc: Element) -> dict:
-    """The page's article object from JSON-LD (the first with a headline or a publication date)."""
-    for script in doc.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text, strict=False)  # raw newlines inside strings are common
-        except (ValueError, RecursionError):
-            continue
-        for item in _ld_items(data):
-            if item.get("headline") or item.get("datePublished"):
-                return item
-    return {}
-
-
-def _microdata(doc: Element) -> dict[str, str]:
-    """`itemprop` values on elements other than `<meta>` (`<time itemprop="datePublished" datetime=…>`)."""
-    found: dict[str, str] = {}
-    for element in doc.xpath("//*[@itemprop='datePublished' or @itemprop='author' or @itemprop='publisher']"):
-        key = element.get("itemprop").lower()
-        value = element.get("content") or element.get("datetime") or text_of(element)
-        if value and value.strip():
-            found.setdefault(key, normalise_line(value))
-    return found
-
-
-# Where a page states its publication date, in order of trust: meta names (lower-cased), then
-# JSON-LD / microdata, then the visible line under the headline, then weaker meta, then the URL.
-DATE_META = ("pubdate", "publishdate", "article:published_time", "og:article:published_time", "firstpublishedtime",
-             "og:time", "apub:time", "og:release_date", "datepublished", "article:published", "publish-date",
-             "publish_date", "weibo:article:create_at", "publish_time", "pubtime", "dc.date.issued", "dc.date",
-             "sailthru.date", "parsely-pub-date", "date")
-DATE_META_WEAK = ("dateupdate", "maketime", "article:modified_time", "og:updated_time", "lastmodified")
-# Script variables that hold the publication time (`var ct = "1581517074"` on WeChat articles).
-SCRIPT_DATE_KEYS = ("publish_time", "publishTime", "pubtime", "pubTime", "publish_date", "publishDate", "pubDate",
-                    "create_time", "createTime", "ct")
-_SCRIPT_VALUE = r"\b\s*[=:]\s*[\"']?(\d{10}|\d{4}-\d{1,2}-\d{1,2})"
-# One pattern per first letter of the keys, so that each starts with a literal prefix the regex
-# engine skips to (`pub`, `c`); one pattern for all keys was tried at every p and c of the page.
-_SCRIPT_DATES = tuple(re.compile("(?:" + "|".join(key for key in SCRIPT_DATE_KEYS if key[0] == first) + ")" + _SCRIPT_VALUE)
-                      for first in sorted({key[0] for key in SCRIPT_DATE_KEYS}))
-_WORD_CHAR = re.compile(r"\w")
-
-
-def _script_date(text: str) -> str | None:
-    """A publication time written into a script variable, as a last resort before the URL.
-
-    The first key in the page that starts a word and is followed by a value wins (no key holds
-    another, so the patterns' matches never overlap and the earliest of their first is it).
-    """
-    found = None
-    for pattern in _SCRIPT_DATES:
-        match = next((m for m in pattern.finditer(text) if not m.start() or not _WORD_CHAR.match(text, m.start() - 1)),
-                     None)
-        if match and (found is None or match.start() < found.start()):
-            found = match
-    if not found:
-        return None
-    value = found.group(1)
-    return parse_date(int(value)) if value.isdigit() else parse_date(value)
-
-
-# Meta tags that give the headline itself (government pages, academic journals).
-TITLE_META = ("articletitle", "citation_title")
-# Meta tags naming the author, tried in order after the visible byline.
-AUTHOR_META = ("author", "article:author", "citation_author", "citation_authors", "dc.creator", "byl")
-# Where it names its publishing body when no visible 来源 line does (after ContentSource and the visible line).
-SOURCE_META = ("source", "mediaid", "article:source", "og:article:source")
-
-
-def _tag_date(meta: dict[str, str], ld: dict) -> str | None:
-    """The publication date from meta tags and JSON-LD, or None."""
-    return next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None) or parse_date(ld.get("datePublished"))
 
 
 def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
@@ -163,7 +79,7 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
 
 def _title_element(body: Element, title: str) -> Element | None:
     """The element that prints the headline (a heading first), or None."""
-    key = _SQUEEZE("", title)
+    key = SQUEEZE("", title)
     if len(key) < 4:
         return None
     found = None
@@ -174,10 +90,10 @@ def _title_element(body: Element, title: str) -> Element | None:
         own = own.lstrip()
         if not own or own[0] != key[0]:  # (\s and str.lstrip strip the same characters)
             continue
-        own = _SQUEEZE("", own)
+        own = SQUEEZE("", own)
         if not key.startswith(own[:6]) or len(el) > 4:
             continue
-        if _SQUEEZE("", text_of(el)) == key:
+        if SQUEEZE("", text_of(el)) == key:
             if el.tag in ("h1", "h2", "h3", "h4"):
                 return el
             found = found if found is not None else el
@@ -199,10 +115,10 @@ def _printed_quotes(doc: Element, title: str) -> str:
     quotes (`他说“不要走”`), when a heading or the `<title>` prints it so; else as it is."""
     if '"' not in title and "'" not in title:
         return title
-    key = _SQUEEZE("", title)
+    key = SQUEEZE("", title)
     page_title = normalise_line(doc.findtext(".//title") or "")
     printed = [normalise_line(text_of(h)) for h in doc.iter("h1", "h2", "h3")] + [strip_site_suffix(page_title), page_title]
-    return next((p for p in printed if p != title and _SQUEEZE("", p).translate(_STRAIGHT) == key), title)
+    return next((p for p in printed if p != title and SQUEEZE("", p).translate(_STRAIGHT) == key), title)
 
 
 def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
@@ -215,21 +131,21 @@ def _title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
         if meta.get(key):
             return _printed_quotes(doc, meta[key]), True
     page_title = normalise_line(doc.findtext(".//title") or "")
-    squeezed = _SQUEEZE("", page_title)
+    squeezed = SQUEEZE("", page_title)
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = (_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3)
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
-            key = _SQUEEZE("", heading)
+            key = SQUEEZE("", heading)
             if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
                 return heading, True
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
-        if len(candidate) >= 4 and squeezed.startswith(_SQUEEZE("", candidate)):
+        if len(candidate) >= 4 and squeezed.startswith(SQUEEZE("", candidate)):
             return (strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate), True
     headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
-    if headline and _SQUEEZE("", headline) in squeezed:
+    if headline and SQUEEZE("", headline) in squeezed:
         return headline, True
     if page_title:
         return strip_site_suffix(page_title), False
@@ -350,13 +266,6 @@ def _meta_authors(value: str, body: Element) -> list[str]:
     return [name for name in names if not printed_only_as_editor(name, text)]
 
 
-def _first(*values: object) -> str | None:
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            return normalise_line(value)
-    return None
-
-
 # Private-use characters: what a legacy encoding's unmapped bytes (site-made glyphs) decode to.
 _PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
 _DATA_SOURCE = re.compile(r"^\s*[(（\[【]?\s*(?:数据|數據|資料|资料|[图圖]片?|[图圖]表|[视視][频頻])")
@@ -373,14 +282,6 @@ def _clean_source(value: str | None) -> str | None:
     return value
 
 
-def _ld_name(value: object) -> object:
-    if isinstance(value, list):
-        return [_ld_name(v) for v in value]
-    if isinstance(value, dict):
-        return value.get("name")
-    return value
-
-
 def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
     """Whether line `i` is a link in a list of links: mostly link text, like the lines on both sides."""
     return 0 < i < len(lines) - 1 and all(linked > len(line) * 0.5 for line, linked in lines[i - 1:i + 2])
@@ -391,10 +292,10 @@ _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 
 def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
-    key = _SQUEEZE("", title)
+    key = SQUEEZE("", title)
     # The headline's line: the first that holds it outside a list of links (a sidebar listing the
     # article among others), else the first that holds it at all.
-    found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in _SQUEEZE("", line)] if key else []
+    found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in SQUEEZE("", line)] if key else []
     start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
     found: dict[str, str] = {}
     source_at = 0
@@ -452,13 +353,13 @@ def _visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
 
 
 def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
-    key = _SQUEEZE("", title)
+    key = SQUEEZE("", title)
     body: list[str] = []
     for line, linked in lines:
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
         # (a line squeezes to the headline only if it is as long and holds its first character)
-        if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and _SQUEEZE("", line) == key:
+        if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and SQUEEZE("", line) == key:
             continue
         if title and line.startswith(title) and is_date_line(line[len(title):]):
             continue  # `学做红烧肉  2005-06-13 15:00:14`: the headline with its date, as a blog prints it
@@ -507,7 +408,7 @@ def _record_table(main: Element) -> Element | None:
                 continue
             text = _text_up_to(sibling, 3000)
             if text is not None:
-                text = _SQUEEZE("", text)
+                text = SQUEEZE("", text)
                 if not text:
                     continue
                 if len(text) <= 600 and len(set(_RECORD_LABEL.findall(text))) >= 3:
@@ -573,9 +474,9 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     body_el = None if doc is None else doc.find("body")
     if doc is None or body_el is None or not any(normalise_line(piece) for piece in body_el.itertext()):
         return extract_text(_strip_tags(text), relpath)
-    meta = _meta(doc)
-    ld = _json_ld(doc)
-    micro = _microdata(doc) if "itemprop" in text else {}
+    meta = page_meta(doc)
+    ld = json_ld(doc)
+    micro = microdata(doc) if "itemprop" in text else {}
     canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     for aside in body_el.iter("aside", "nav"):  # some mobile templates put the headline and date in an <aside>
         if aside.find(".//h1") is not None:
@@ -588,7 +489,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
-    visible = _visible_meta(page_lines, title) if region is not body_el and not _tag_date(meta, ld) else None
+    visible = _visible_meta(page_lines, title) if region is not body_el and not tag_date(meta, ld) else None
     if visible is not None and not visible.get("date"):
         page_lines, start, end = text_lines(body_el, main, lead)  # the date may sit outside: read it all
         visible = None
@@ -631,7 +532,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
             if authors:
                 break
     authors = (authors or next((names for names in (_meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
-               or parse_authors(_ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
+               or parse_authors(ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
     printed_source = _clean_source(visible.get("source") or visible.get("credit"))
     if not printed_source and visible.get("placeholder"):
         # `来源：转载文章` under the headline: the page names the real source with the text,
@@ -642,24 +543,24 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     content_source = meta.get("contentsource")
     if content_source and printed_source and _SITE_ITSELF.search(content_source):
         content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
-    source = _first(content_source, printed_source)
-    source = source or _first(_source_element(body_el),
+    source = first(content_source, printed_source)
+    source = source or first(_source_element(body_el),
                               *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                              _ld_name(ld.get("sourceOrganization")), _ld_name(ld.get("publisher")),
+                              ld_name(ld.get("sourceOrganization")), ld_name(ld.get("publisher")),
                               meta.get("og:site_name"))  # the site itself, when nothing names another publisher
     source = _clean_source(source)
     date = (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
             or parse_date(ld.get("datePublished")) or parse_date(micro.get("datepublished")) or visible.get("date")
             or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
             or parse_date(ld.get("dateModified"))
-            or _script_date(text)
+            or script_date(text)
             or date_from_path(meta.get("og:url", "") or canonical or "") or date_from_path(relpath))
     url = next((u for u in (meta.get("url"), meta.get("og:url"), canonical, ld.get("url") if isinstance(ld.get("url"), str) else None)
                 if u and u.startswith(("http://", "https://"))), None)
     keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
     if isinstance(keywords_raw, list):
         keywords_raw = ",".join(str(k) for k in keywords_raw)
-    keywords = list(dict.fromkeys(k for k in _KEYWORD_SPLIT.split(str(keywords_raw)) if k and "<" not in k))
+    keywords = list(dict.fromkeys(k for k in KEYWORD_SPLIT.split(str(keywords_raw)) if k and "<" not in k))
     return Article(
         id=relpath,
         title=title.strip(_PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
@@ -667,7 +568,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
         source=source,
         authors=authors,
         url=url,
-        column=_first(meta.get("columnname"), meta.get("og:category"), meta.get("article:section"), ld.get("articleSection")),
+        column=first(meta.get("columnname"), meta.get("og:category"), meta.get("article:section"), ld.get("articleSection")),
         keywords=keywords,
         body="\n".join(body),
     )

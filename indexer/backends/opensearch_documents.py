@@ -1,0 +1,126 @@
+"""What an article becomes in a cluster index: its folded unit and word texts, content hash,
+near-duplicate signature and band keys (`document`, built in worker processes for large
+loads), the index's mapping, and the article read back from a hit (`stored`)."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+
+import numpy as np
+
+from indexer import processes, stories
+from indexer.analysis import LATIN_MARK, fold, unit_stream, word_counts
+from indexer.article import Article
+from indexer.segment import signatures
+
+
+def unit_text(text: str) -> str:
+    """Folded text as its units, space-separated: what a `*_u` field indexes. Built from the
+    exact layer's unit stream (`indexer.analysis.unit_stream`, C-speed regular expressions): every
+    character spaced, then each marked Latin unit joined again (4× faster than a Python object
+    per unit, and the very units the embedded index matches)."""
+    spaced = " ".join(unit_stream(fold(text or "")))
+    return _SPACED_LATIN.sub(_joined, spaced) if LATIN_MARK in spaced else spaced
+
+
+_SPACED_LATIN = re.compile(LATIN_MARK + " (.*?) " + LATIN_MARK)
+
+
+def _joined(m: re.Match) -> str:
+    return m.group(1).replace(" ", "")
+
+
+def word_text(text: str) -> str:
+    """Folded text as its jieba words (and Latin words), space-separated, for ranking."""
+    return " ".join(w for w, n in word_counts(text or "").items() for _ in range(n))
+
+
+def content_hash(article: Article) -> str:
+    return hashlib.sha256(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)
+                          .encode("utf-8")).hexdigest()
+
+
+def signature(article: Article) -> np.ndarray | None:
+    """The article's near-duplicate signature (`indexer.segment.signatures`); None when too short to judge."""
+    sig = signatures.body_signature(fold(article.body))
+    return None if (sig == np.iinfo(np.uint32).max).all() else sig
+
+
+def bands(sig: np.ndarray) -> list[str]:
+    """The signature's LSH band keys: articles sharing one are compared (`indexer.stories`)."""
+    return [f"{b}:{sig[b * stories.ROWS:(b + 1) * stories.ROWS].tobytes().hex()}" for b in range(stories.BANDS)]
+
+
+UNKNOWN = "compute"  # no signature given: compute it (a string: it crosses to worker processes as itself)
+PARALLEL_FROM = 2000  # articles from which documents are built by worker processes
+
+
+@contextlib.contextmanager
+def documents_built(count: int):
+    """A function from (article, story, seq, signature) items to their documents, in order: in
+    this process, or for a large load in worker processes forked now, before the bulk sender's
+    thread exists (the jieba words and units of an article are most of a load's Python time)."""
+    procs = min(2, os.cpu_count() or 1)
+    if count < PARALLEL_FROM or procs < 2:
+        yield lambda items: (_document_of(item) for item in items)
+        return
+    with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
+        yield lambda items: pool.imap(_document_of, items, chunksize=32)
+
+
+def _document_of(item) -> dict:
+    article, story, seq, sig = item
+    return document(article, story, seq, sig)
+
+
+def document(article: Article, story: str, seq: int, sig=UNKNOWN) -> dict:
+    """The indexed document of one article (`sig`: its signature when already computed)."""
+    sources = article.sources
+    date = article.date
+    if isinstance(sig, str):
+        sig = signature(article)
+    return {
+        "id": article.id, "title": article.title, "date": date, "source": article.source,
+        "sources": sources, "authors": list(article.authors), "url": article.url, "column": article.column,
+        "keywords": list(article.keywords), "body": article.body,
+        "title_u": unit_text(article.title), "body_u": unit_text(article.body),
+        "source_u": [unit_text(s) for s in sources], "author_u": [unit_text(a) for a in article.authors],
+        "title_w": word_text(article.title), "body_w": word_text(article.body),
+        "sources_f": [fold(s).strip() for s in sources], "authors_f": [fold(a).strip() for a in article.authors],
+        "column_f": fold(article.column).strip() if article.column else None,
+        "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
+        "story": story, "hash": content_hash(article), "seq": seq,
+        "sig": None if sig is None else base64.b64encode(sig.tobytes()).decode("ascii"),
+        "bands": [] if sig is None else bands(sig),
+    }
+
+
+_UNITS = {"type": "text", "analyzer": "whitespace", "position_increment_gap": 100, "norms": False}
+_WORDS = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
+_KEYWORD = {"type": "keyword"}
+_STORED = {"type": "keyword", "index": False, "doc_values": False}
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD, "title": {"type": "text", "index": False}, "date": _STORED,
+        "source": {"type": "text", "index": False}, "sources": _KEYWORD, "authors": _KEYWORD,
+        "url": _STORED, "column": _KEYWORD, "keywords": _STORED, "body": {"type": "text", "index": False},
+        "title_u": _UNITS, "body_u": _UNITS, "source_u": _UNITS, "author_u": _UNITS,
+        "title_w": _WORDS, "body_w": _WORDS,
+        "sources_f": _KEYWORD, "authors_f": _KEYWORD, "column_f": _KEYWORD,
+        "day": {"type": "date", "format": "yyyy-MM-dd"}, "year": _KEYWORD, "month": _KEYWORD,
+        "story": _KEYWORD, "hash": _KEYWORD, "seq": {"type": "long"},
+        "sig": {"type": "binary"}, "bands": _KEYWORD,
+    },
+}
+
+
+def stored(src: dict) -> Article:
+    return Article(id=src["id"], title=src.get("title") or "", date=src.get("date"), source=src.get("source"),
+                   authors=list(src.get("authors") or []), url=src.get("url"), column=src.get("column"),
+                   keywords=list(src.get("keywords") or []), body=src.get("body") or "")
