@@ -251,7 +251,7 @@ def is_date_line(line: str) -> bool:
 
 
 _SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
-_CJK_CHAR = re.compile(f"[{HAN}]")
+HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def title_parts(title: str) -> list[str]:
@@ -268,7 +268,7 @@ def strip_site_suffix(title: str) -> str:
     parts = [p for p in _SUFFIX_SPLIT.split(title) if p.strip()]
     if not parts:
         return title
-    best = max(parts, key=lambda part: len(part) + len(_CJK_CHAR.findall(part)))  # a Chinese character counts twice
+    best = max(parts, key=lambda part: len(part) + len(HAN_CHAR.findall(part)))  # a Chinese character counts twice
     if "-" in best:
         head, _, tail = best.rpartition("-")
         if head and 0 < len(tail) <= 16 and len(head) > len(tail):

@@ -1,0 +1,177 @@
+"""The headline of an HTML page: the meta title, a heading matching the `<title>`, or — when
+the page does not vouch for its `<title>` — the headline printed above the first paragraph
+(with the names printed under it), and the element that holds it."""
+from __future__ import annotations
+
+import functools
+import re
+
+from .authors import byline_authors, parse_authors
+from .cleaning import (
+    HAN_CHAR,
+    is_date_line,
+    is_furniture,
+    normalise_line,
+    parse_meta_line,
+    strip_site_suffix,
+)
+from .content import Element, text_of
+from .pagemeta import (
+    SQUEEZE,
+    TITLE_META,
+)
+
+_TITLE_CLASS = re.compile(r"title|headline|biaoti", re.IGNORECASE)
+
+
+def title_element(body: Element, title: str) -> Element | None:
+    """The element that prints the headline (a heading first), or None."""
+    key = SQUEEZE("", title)
+    if len(key) < 4:
+        return None
+    found = None
+    for el in body.iter("h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b", "font"):
+        own = el.text
+        if not own:
+            continue
+        own = own.lstrip()
+        if not own or own[0] != key[0]:  # (\s and str.lstrip strip the same characters)
+            continue
+        own = SQUEEZE("", own)
+        if not key.startswith(own[:6]) or len(el) > 4:
+            continue
+        if SQUEEZE("", text_of(el)) == key:
+            if el.tag in ("h1", "h2", "h3", "h4"):
+                return el
+            found = found if found is not None else el
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_a_title(classes: str | None, ident: str | None) -> bool:
+    """Whether an element's class or id names it a title (pages repeat the same few names)."""
+    return bool((classes or ident) and _TITLE_CLASS.search(f"{classes or ''} {ident or ''}"))
+
+
+_ORIGINAL = re.compile(r"^原创\s*")  # `原创` (original content) printed before a headline
+_STRAIGHT = str.maketrans("“”‘’", "\"\"''")
+
+
+def _printed_quotes(doc: Element, title: str) -> str:
+    """`title` (a meta tag's, typed with straight quotes) as the page prints it, with its curly
+    quotes (`他说“不要走”`), when a heading or the `<title>` prints it so; else as it is."""
+    if '"' not in title and "'" not in title:
+        return title
+    key = SQUEEZE("", title)
+    page_title = normalise_line(doc.findtext(".//title") or "")
+    printed = [normalise_line(text_of(h)) for h in doc.iter("h1", "h2", "h3")] + [strip_site_suffix(page_title), page_title]
+    return next((p for p in printed if p != title and SQUEEZE("", p).translate(_STRAIGHT) == key), title)
+
+
+def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
+    """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
+
+    An unvouched title is the `<title>` without its site suffix, checked later against the lines
+    above the article text.
+    """
+    for key in TITLE_META:
+        if meta.get(key):
+            return _printed_quotes(doc, meta[key]), True
+    page_title = normalise_line(doc.findtext(".//title") or "")
+    squeezed = SQUEEZE("", page_title)
+    headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
+    titled = (_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
+              if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3)
+    for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
+        for heading in sorted(group, key=len, reverse=True):
+            key = SQUEEZE("", heading)
+            if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
+                return heading, True
+    for key in ("og:title", "twitter:title"):
+        candidate = meta.get(key, "")
+        if len(candidate) >= 4 and squeezed.startswith(SQUEEZE("", candidate)):
+            return (strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate), True
+    headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
+    if headline and SQUEEZE("", headline) in squeezed:
+        return headline, True
+    if page_title:
+        return strip_site_suffix(page_title), False
+    return headline or meta.get("og:title", "") or (headings[0] if headings else ""), False
+
+
+_CLAUSE = re.compile(r"[，。；！？]")
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[、.．]\s*\S)")
+_CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
+
+
+_ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
+
+
+_PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
+_YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
+_TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
+_SENTENCE_END = re.compile(r"(?:[。；;，,：:．]|…+|\.{3,})$")
+_TRAILING_DATE = re.compile(r"\s*(?:[发發][表布][于於]?\s*)?(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}).*$")
+_POSTED = re.compile(r"[发發][表布]|[时時][间間]|日期|作者|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|posted", re.IGNORECASE)
+_SUBTITLE = re.compile(r"^[—─－-]{1,2}")
+
+
+def _is_paragraph(line: str) -> bool:
+    return (len(line) >= 40 or (len(line) >= 15 and bool(_PARAGRAPH_END.search(line)))
+            or (len(line) >= 20 and len(_CLAUSE.findall(line)) >= 2))
+
+
+def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]]) -> tuple[str, list[str]]:
+    """The headline printed just above the article's first paragraph (with its subtitle), and a name-only line under it.
+
+    Walks up from the first paragraph of the main content over date, source and byline lines;
+    the first short line that is not a sentence and not furniture is the headline (a blog's
+    headline is often a link to itself, so links count).
+    """
+    first_line = next((line for line, _ in main_lines if not is_furniture(line)), None)
+    paragraph = next((line for line, linked in main_lines if _is_paragraph(line) and linked < len(line) * 0.5), None)
+    if first_line is None or paragraph is None:
+        return "", []
+    start = next((i for i, (line, _) in enumerate(page_lines) if line == first_line), 0)
+    at = next((i for i in range(start, len(page_lines)) if page_lines[i][0] == paragraph), None)
+    if at is None:
+        return "", []
+    subtitle: list[str] = []
+    names: list[str] = []
+    for line, linked in reversed(page_lines[max(0, at - 12):at]):
+        if is_furniture(line) or is_date_line(line) or _YEAR_MONTH.match(line) or (len(line) <= 80 and parse_meta_line(line)):
+            continue
+        dated = _TRAILING_DATE.search(line)
+        if dated and len(line) <= 90:  # `湘菜粤菜 兵分两路 (图) 2005-06-14 03:25:55`: headline and date on one line
+            line = line[:dated.start()].strip()
+            if len(line) < 3 or _POSTED.search(line):
+                continue
+        if _URL_LINE.match(line) or _SECTION_HEADING.match(line):
+            continue
+        if (len(line) <= 12 and parse_authors(line) == [line.strip()]) or (len(line) <= 40 and (
+                byline_authors(line) or _CREDIT.search(line))):
+            names = names or parse_authors(line) if len(line) <= 12 else names or byline_authors(line)
+            continue
+        if not subtitle and 6 <= len(line) <= 30 and line.endswith("。") and "，" in line:
+            subtitle = [line]  # a one-sentence deck under the headline
+            continue
+        if not subtitle and line.endswith(("，", ",")) and len(line) >= 10:
+            continue  # the start of the first paragraph, wrapped by the page
+        if _ORG_SIGNATURE.search(line) and len(line) <= 30:
+            continue  # a report's authoring body under its title
+        if len(line) < 3 or len(line) > 60 or _SENTENCE_END.search(line) or linked > len(line) * 0.5 and subtitle:
+            break
+        if _SUBTITLE.match(line) and not subtitle:
+            subtitle = [line]
+            continue
+        return " ".join([_TRAILING_JUNK.sub("", line), *subtitle]), names
+    return "", []
+
+
+def printed_alone(lines: list[tuple[str, int]], title: str) -> bool:
+    """Whether the page prints `title` as a line of its own, not as a link and not as its first
+    line (old saved pages echo the `<title>` there); only titles with some Chinese in them count."""
+    if len(HAN_CHAR.findall(title)) < 4:
+        return False
+    return any(line == title and linked < len(line) * 0.5 for line, linked in lines[1:])

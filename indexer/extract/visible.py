@@ -1,0 +1,152 @@
+"""What a page prints about its article around the headline and at the end of the text:
+`来源：`, `作者：`, `发布时间：` lines, bylines, an element classed as the source; the
+source names cleaned of the site's own name and of chart credits."""
+from __future__ import annotations
+
+import functools
+import re
+
+from indexer.cjk import HAN
+from indexer.dates import find_date, parse_date
+
+from .authors import byline_authors, parse_authors, printed_only_as_editor
+from .cleaning import (
+    HAN_CHAR,
+    PLACEHOLDER_SOURCE,
+    is_date_line,
+    normalise_line,
+    parse_meta_line,
+)
+from .content import Element, text_of
+from .pagemeta import (
+    SQUEEZE,
+)
+
+DATE_THEN_PUBLISHER = re.compile(
+    r"^(?:(?:https?://)?[A-Za-z0-9.-]+\.(?:com|cn|net|org|COM|CN|NET|ORG)\S*\s+)?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
+    r"《?([" + HAN + r"]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][" + HAN + r"]{2,8}[报報网網])?)》?$")
+# Class or id names that mark the element printing the source, tried as whole words.
+SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
+                  "news-source")
+_SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+SITE_ITSELF = re.compile(r"(?:[网網]站|^本[网網站])$")  # a ContentSource naming a website, not a publisher
+
+
+_AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([" + HAN + r"]{2,4})(?:\s|$)")
+
+
+POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_the_source(names: str) -> bool:
+    """Whether a `class id` string names the source (pages repeat the same few class names)."""
+    return bool(_SOURCE_CLASS.search(names))
+
+
+def source_element(body: Element) -> str | None:
+    """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
+    for element in body.iter("a", "span", "em", "div", "p"):
+        classes, ident = element.get("class"), element.get("id")
+        if not (classes or ident) or not _names_the_source(f"{classes or ''} {ident or ''}"):
+            continue
+        text = normalise_line(text_of(element))
+        text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
+        if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
+            return text
+    return None
+
+
+def meta_authors(value: str, body: Element) -> list[str]:
+    """Names from a meta author tag, less those the page prints only as its editor (`责任编辑：张家祺`)."""
+    names = parse_authors(value)
+    if not names:
+        return names
+    text = text_of(body)
+    return [name for name in names if not printed_only_as_editor(name, text)]
+
+
+# Private-use characters: what a legacy encoding's unmapped bytes (site-made glyphs) decode to.
+PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
+DATA_SOURCE = re.compile(r"^\s*[(（\[【]?\s*(?:数据|數據|資料|资料|[图圖]片?|[图圖]表|[视視][频頻])")
+
+
+def clean_source(value: str | None) -> str | None:
+    """A source value without trailing separators (`新京报 ⋅`); None when it is markup debris
+    (`size="20"`) or another label's value (`发布时间：…`)."""
+    if not value:
+        return None
+    value = value.strip(" ⋅·•|｜-—_[]【】" + PRIVATE_USE)
+    if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value):
+        return None
+    return value
+
+
+def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
+    """Whether line `i` is a link in a list of links: mostly link text, like the lines on both sides."""
+    return 0 < i < len(lines) - 1 and all(linked > len(line) * 0.5 for line, linked in lines[i - 1:i + 2])
+
+
+_REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
+
+
+def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
+    """Metadata from the lines right under the headline (or the top of the page)."""
+    key = SQUEEZE("", title)
+    # The headline's line: the first that holds it outside a list of links (a sidebar listing the
+    # article among others), else the first that holds it at all.
+    found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in SQUEEZE("", line)] if key else []
+    start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
+    found: dict[str, str] = {}
+    source_at = 0
+    for i, (line, _) in enumerate(lines[start:start + 25], start):
+        for name, value in parse_meta_line(line).items():
+            if name == "author":
+                value = ", ".join(parse_authors(value))
+            elif name == "source" and DATA_SOURCE.match(line):
+                continue  # `数据来源：国家统计局` under a chart
+            if value and name not in found:
+                found[name] = value
+                source_at = i if name == "source" else source_at
+        if "date" not in found and is_date_line(line):
+            found["date"] = parse_date(line) or ""
+        reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
+        if reporter and reporter.start() > 0:
+            names = byline_authors(line[reporter.start():])
+            if names:
+                found["author"] = ", ".join(names)
+        unlabelled = _AUTHOR_NO_COLON.search(line) if "author" not in found and len(line) <= 60 else None
+        if unlabelled:  # `0 条评论 | 作者魏星`
+            found["author"] = ", ".join(parse_authors(unlabelled.group(1)))
+        if "author" not in found and len(line) <= 40 and i < start + 8:
+            names = byline_authors(line)
+            if names:
+                found["author"] = ", ".join(names)
+    if "source" not in found or source_at >= start + 6:
+        # `2019-09-26 10:56:28  证券时报网`: an unlabelled publisher after the date under the headline
+        # (before a 来源 line further down, which may close the article or name a person)
+        for line, _ in lines[start:start + 6]:
+            match = DATE_THEN_PUBLISHER.match(line)
+            if match:
+                found["source"] = match.group(1)
+                break
+    if not found.get("date"):
+        # A date printed just under the headline is the publication date.
+        for line, linked in lines[start:start + 8]:
+            if linked > len(line) * 0.5 and len(HAN_CHAR.findall(line)) >= 6:
+                continue  # a related article's linked headline with its date
+            date = parse_date(line[line.find(key[-6:]) + 6 if key and key[-6:] in line else 0:][:120])
+            if date:
+                found["date"] = date
+                break
+    for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]` printed just above the headline
+        for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
+            if name in ("source", "author") and value:
+                found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
+    if not found.get("date") and start > 0:
+        # An e-paper prints the issue date just above the headline.
+        for line, _ in lines[max(0, start - 3):start][::-1]:
+            if is_date_line(line):
+                found["date"] = parse_date(line) or ""
+                break
+    return {k: v for k, v in found.items() if v}
