@@ -48,63 +48,7 @@ def text_lines(element: Element, mark: Element | None = None,
     range of lines `[start, end)` that lie inside `mark` (an element inside `element`), or from
     the start of `mark_from` (an earlier sibling of `mark`) to the end of `mark`.
     """
-    # One pass over the tree collects the texts, with _LINE_END wherever a block element starts or
-    # ends after some text that is not whitespace (whitespace alone would make an empty line: it
-    # stays, to be stripped from the next one), and the link characters of each stretch between
-    # two of them; the stretches become lines after one join and one split.
-    pieces: list[str] = []
-    counts: list[int] = []  # link characters of each stretch
-    linked = 0
-    open_line = False  # a text other than whitespace came since the last _LINE_END
-    links: list[int] = []  # for each open <a>: 1 when its text counts as link text
-    marks = [0, 0]  # the stretch where mark_from starts, the stretch after the end of mark
-    in_link = 0
-    mark_from = mark if mark_from is None else mark_from
-    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
-        tag = node.tag
-        if event == "start":
-            if tag in _BLOCK or node is mark or node is mark_from:
-                if open_line:
-                    pieces.append(_LINE_END)
-                    counts.append(linked)
-                    linked = 0
-                    open_line = False
-                if node is mark_from:
-                    marks[0] = len(counts)
-            elif tag in _CELLS:
-                pieces.append("\x1f")
-            if tag == "a":
-                counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
-                links.append(counted)
-                in_link += counted
-            text = node.text
-            if text:
-                pieces.append(text)
-                open_line = open_line or not text.isspace()
-                if in_link:
-                    linked += len(text.strip())
-            continue
-        if tag in _BLOCK or node is mark:
-            if open_line:
-                pieces.append(_LINE_END)
-                counts.append(linked)
-                linked = 0
-                open_line = False
-            if node is mark:
-                marks[1] = len(counts)
-        elif tag in _CELLS:
-            pieces.append("\x1f")
-        if tag == "a":
-            in_link -= links.pop()
-        tail = node.tail
-        if tail and node is not element:
-            pieces.append(tail)
-            open_line = open_line or not tail.isspace()
-            if in_link:
-                linked += len(tail.strip())
-    pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
-    counts.append(linked)
-    stretches = fold_spaces("".join(pieces)).split(_LINE_END)  # (NUL is no space, nor part of `&&`)
+    stretches, counts, marks = _stretches(element, mark, mark if mark_from is None else mark_from)
     lines: list[tuple[str, int]] = []
     if mark is None or mark is element:
         _add_lines(lines, stretches, counts, 0, len(counts))
@@ -116,6 +60,52 @@ def text_lines(element: Element, mark: Element | None = None,
         _add_lines(lines, stretches, counts, start, end)
     lines_before[len(counts)] = len(lines)
     return lines, lines_before[marks[0]], lines_before[marks[1]]
+
+
+def _stretches(element: Element, mark: Element | None, mark_from: Element | None
+               ) -> tuple[list[str], list[int], list[int]]:
+    """The texts of an element in one pass over its tree, as stretches between block boundaries
+    (a _LINE_END wherever a block element starts or ends after some text that is not whitespace;
+    whitespace alone would make an empty line: it stays, to be stripped from the next one),
+    the link characters of each, and the stretch where `mark_from` starts and the one after the
+    end of `mark`; the stretches are cut after one join."""
+    pieces: list[str] = []
+    counts: list[int] = []  # link characters of each stretch
+    linked = in_link = 0
+    open_line = False  # a text other than whitespace came since the last _LINE_END
+    links: list[int] = []  # for each open <a>: 1 when its text counts as link text
+    marks = [0, 0]
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
+        tag, start = node.tag, event == "start"
+        if tag in _BLOCK or node is mark or start and node is mark_from:
+            if open_line:
+                pieces.append(_LINE_END)
+                counts.append(linked)
+                linked, open_line = 0, False
+            if start and node is mark_from:
+                marks[0] = len(counts)
+            elif not start and node is mark:
+                marks[1] = len(counts)
+        elif tag in _CELLS:
+            pieces.append("\x1f")
+        if start:
+            if tag == "a":
+                counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
+                links.append(counted)
+                in_link += counted
+            text = node.text
+        else:
+            if tag == "a":
+                in_link -= links.pop()
+            text = node.tail if node is not element else None
+        if text:
+            pieces.append(text)
+            open_line = open_line or not text.isspace()
+            if in_link:
+                linked += len(text.strip())
+    pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
+    counts.append(linked)
+    return fold_spaces("".join(pieces)).split(_LINE_END), counts, marks  # (NUL is no space, nor part of `&&`)
 
 
 def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:
@@ -294,13 +284,8 @@ def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
     return node.index(child) < node.index(other)
 
 
-def main_content(body: Element, title_el: Element | None = None, title: str = "") -> Element:
-    """The element holding the article text: the best-scoring container of sentence-bearing text.
-
-    Every piece of text with Chinese sentences in it scores by its punctuation and length and
-    passes the score to its container (and half to the container's parent). A container scores
-    less the more of its text is links, and half when it sits before the headline (a sidebar).
-    """
+def _scores(body: Element) -> dict[Element, float]:
+    """Each container's score: the sentence-bearing text it holds (and half its children's)."""
     scores: dict[Element, float] = {}
     for node in body.iter(*_SCORED):
         tag = node.tag
@@ -335,6 +320,17 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
                 if holder not in scores:
                     scores[holder] = _class_weight(holder)
                 scores[holder] += score * share
+    return scores
+
+
+def main_content(body: Element, title_el: Element | None = None, title: str = "") -> Element:
+    """The element holding the article text: the best-scoring container of sentence-bearing text.
+
+    Every piece of text with Chinese sentences in it scores by its punctuation and length and
+    passes the score to its container (and half to the container's parent). A container scores
+    less the more of its text is links, and half when it sits before the headline (a sidebar).
+    """
+    scores = _scores(body)
     if not scores:
         return body
     # title_path: each ancestor of the headline → its child on the way down to the headline.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html as _html
 import re
 import threading
+from dataclasses import dataclass
 
 import lxml.etree
 
@@ -204,6 +205,34 @@ def _strip_tags(text: str) -> str:
 LINK_LIST = "a list of links, not an article"
 
 
+@dataclass
+class _Markup:
+    """What the page's markup says apart from its text."""
+
+    meta: dict[str, str]
+    ld: dict
+    micro: dict[str, str]
+    canonical: str | None
+
+
+@dataclass
+class _Layout:
+    """The page read as lines: its headline, the main content's lines (`page_lines[start:end]`)
+    and what is printed around them (`visible`)."""
+
+    title: str
+    main: Element
+    page_lines: list[tuple[str, int]]
+    start: int
+    end: int
+    visible: dict[str, str]
+    names_under_headline: list[str]
+
+    @property
+    def main_lines(self) -> list[tuple[str, int]]:
+        return self.page_lines[self.start:self.end]
+
+
 def extract_html(text: str, relpath: str) -> Article | Skipped:
     """One Article from the text of an HTML page (the body may come out empty), or Skipped with
     `LINK_LIST` when the page's main content is a list of links (a section's index page)."""
@@ -211,28 +240,55 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     body_el = None if doc is None else doc.find("body")
     if doc is None or body_el is None or not any(normalise_line(piece) for piece in body_el.itertext()):
         return extract_text(_strip_tags(text), relpath)
-    meta = page_meta(doc)
-    ld = json_ld(doc)
-    micro = microdata(doc) if "itemprop" in text else {}
-    canonical = next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
+    markup = _Markup(page_meta(doc), json_ld(doc), microdata(doc) if "itemprop" in text else {},
+                     next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None))
+    layout = _layout(doc, body_el, markup)
+    if layout is None:
+        return Skipped(relpath, LINK_LIST)
+    meta, ld = markup.meta, markup.ld
+    body = _body_lines(layout.main_lines, layout.title)
+    record = _record_table(layout.main) if layout.main is not body_el else None
+    if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
+        body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
+    keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
+    if isinstance(keywords_raw, list):
+        keywords_raw = ",".join(str(k) for k in keywords_raw)
+    title = layout.title
+    return Article(
+        id=relpath,
+        title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
+        date=_date(text, relpath, markup, layout.visible),
+        source=_source(body_el, markup, layout),
+        authors=_authors(body_el, markup, layout),
+        url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
+                              ld.get("url") if isinstance(ld.get("url"), str) else None)
+                  if u and u.startswith(("http://", "https://"))), None),
+        column=first(meta.get("columnname"), meta.get("og:category"), meta.get("article:section"), ld.get("articleSection")),
+        keywords=list(dict.fromkeys(k for k in KEYWORD_SPLIT.split(str(keywords_raw)) if k and "<" not in k)),
+        body="\n".join(body),
+    )
+
+
+def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
+    """The headline, the main content and the lines around them; None for a list of links.
+    A page that vouches for its headline is read around the headline and the article only."""
     for aside in body_el.iter("aside", "nav"):  # some mobile templates put the headline and date in an <aside>
         if aside.find(".//h1") is not None:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
-    title, vouched = choose_title(doc, meta, ld)
+    title, vouched = choose_title(doc, markup.meta, markup.ld)
     title_el = title_element(body_el, title)
     main = main_content(body_el, title_el, title)
-    # A page that vouches for its headline is read around the headline and the article only.
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
-    visible = visible_meta(page_lines, title) if region is not body_el and not tag_date(meta, ld) else None
+    visible = visible_meta(page_lines, title) if region is not body_el and not tag_date(markup.meta, markup.ld) else None
     if visible is not None and not visible.get("date"):
         page_lines, start, end = text_lines(body_el, main, lead)  # the date may sit outside: read it all
         visible = None
     main_lines = page_lines[start:end]
     if is_link_list(main_lines):
-        return Skipped(relpath, LINK_LIST)
+        return None
     names_under_headline: list[str] = []
     if not vouched and not printed_alone(page_lines[:end], title):
         headline, names_under_headline = headline_above(page_lines, main_lines)
@@ -247,65 +303,54 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
         for name, value in parse_meta_line(line).items() if len(line) <= 80 and not DATA_SOURCE.match(line) else ():
             if name in ("source", "author", "credit") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
-    body = _body_lines(main_lines, title)
-    record = _record_table(main) if main is not body_el else None
-    if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
-        body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
+    return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
+
+
+def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
+    """The authors: the page's own author tag, the printed `作者：` line, names under the
+    headline, a byline at the top of the text or a signature at its end, a `posted by`, then
+    the other meta tags, JSON-LD and microdata."""
+    meta = markup.meta
     authors = meta_authors(meta.get("author", ""), body_el) if "author" in meta and "articletitle" in meta else []
-    authors = authors or parse_authors(visible.get("author", "")) or names_under_headline
-    if not authors:  # a byline at the top of the text, or a signature at its end
-        for line, _ in main_lines[:8]:
-            authors = byline_authors(line)
-            if authors:
-                break
-    if not authors:
-        for line, _ in main_lines[-4:][::-1]:
-            authors = closing_authors(line)
-            if authors:
-                break
-    if not authors:
-        for line, _ in page_lines[max(0, start - 12):start + 4]:
-            authors = posted_by(line)
-            if authors:
-                break
-    authors = (authors or next((names for names in (meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
-               or parse_authors(ld_name(ld.get("author"))) or parse_authors(micro.get("author", "")))
+    authors = authors or parse_authors(layout.visible.get("author", "")) or layout.names_under_headline
+    main_lines, page_lines, start = layout.main_lines, layout.page_lines, layout.start
+    found = (authors
+             or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
+             or next((a for a in map(closing_authors, (line for line, _ in main_lines[-4:][::-1])) if a), [])
+             or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), []))
+    return (found or next((names for names in (meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
+            or parse_authors(ld_name(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+
+
+def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
+    """The publishing body: a government page's ContentSource, the printed `来源：`, a source
+    element, the source meta tags, JSON-LD, and the site itself when nothing names another."""
+    meta, visible = markup.meta, layout.visible
     printed_source = clean_source(visible.get("source") or visible.get("credit"))
     if not printed_source and visible.get("placeholder"):
         # `来源：转载文章` under the headline: the page names the real source with the text,
         # on a short line of its own (the last one; a chart's `数据来源：` is no publisher)
         printed_source = next((clean_source(meta_line.get("source")) for meta_line in
-                               (parse_meta_line(line) for line, _ in main_lines[::-1] if len(line) <= 40
+                               (parse_meta_line(line) for line, _ in layout.main_lines[::-1] if len(line) <= 40
                                 and not DATA_SOURCE.match(line)) if meta_line.get("source")), None)
     content_source = meta.get("contentsource")
     if content_source and printed_source and SITE_ITSELF.search(content_source):
         content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el),
-                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                              ld_name(ld.get("sourceOrganization")), ld_name(ld.get("publisher")),
-                              meta.get("og:site_name"))  # the site itself, when nothing names another publisher
-    source = clean_source(source)
-    date = (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
-            or parse_date(ld.get("datePublished")) or parse_date(micro.get("datepublished")) or visible.get("date")
+                             *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
+                             ld_name(markup.ld.get("sourceOrganization")), ld_name(markup.ld.get("publisher")),
+                             meta.get("og:site_name"))  # the site itself, when nothing names another publisher
+    return clean_source(source)
+
+
+def _date(text: str, relpath: str, markup: _Markup, visible: dict[str, str]) -> str | None:
+    """The publication date: date meta tags, JSON-LD, microdata, the printed date, weaker tags,
+    a date in a script, then the URL's or the file's path."""
+    meta, ld = markup.meta, markup.ld
+    return (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
+            or parse_date(ld.get("datePublished")) or parse_date(markup.micro.get("datepublished")) or visible.get("date")
             or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
             or parse_date(ld.get("dateModified"))
             or script_date(text)
-            or date_from_path(meta.get("og:url", "") or canonical or "") or date_from_path(relpath))
-    url = next((u for u in (meta.get("url"), meta.get("og:url"), canonical, ld.get("url") if isinstance(ld.get("url"), str) else None)
-                if u and u.startswith(("http://", "https://"))), None)
-    keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
-    if isinstance(keywords_raw, list):
-        keywords_raw = ",".join(str(k) for k in keywords_raw)
-    keywords = list(dict.fromkeys(k for k in KEYWORD_SPLIT.split(str(keywords_raw)) if k and "<" not in k))
-    return Article(
-        id=relpath,
-        title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
-        date=date,
-        source=source,
-        authors=authors,
-        url=url,
-        column=first(meta.get("columnname"), meta.get("og:category"), meta.get("article:section"), ld.get("articleSection")),
-        keywords=keywords,
-        body="\n".join(body),
-    )
+            or date_from_path(meta.get("og:url", "") or markup.canonical or "") or date_from_path(relpath))

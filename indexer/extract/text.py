@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from indexer.dates import date_from_path
 
 from ..article import Article
-from .authors import byline_authors, signature_authors
+from .authors import byline_authors, parse_authors, signature_authors
 from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
@@ -35,8 +35,6 @@ class LineFacts:
 
     def take_meta(self, meta: dict[str, str]) -> None:
         """Fill date/source/authors from a parsed metadata line, first value wins."""
-        from .authors import parse_authors
-
         if meta.get("date") and not self.date:
             self.date = meta["date"]
         if meta.get("source") and not self.source:
