@@ -40,7 +40,7 @@ from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, Clu
 from indexer.backends.spec import desk_dir, parse_spec
 from indexer.search import variants
 from indexer.search.engine import SearchEngine
-from indexer.search.facets import MAX_HINTS, date_facets
+from indexer.search.facets import MAX_HINTS, date_facets, fold_names, named
 from indexer.search.filters import filter_notice, nothing_searchable, unsearchable_notice
 from indexer.search.highlight import highlight, query_matchers, snippet
 from indexer.search.matching import applied_sort
@@ -226,17 +226,8 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
             if not values:
                 continue
             every = self._values(fieldname)
-            by_fold: dict[str, list[str]] = {}
-            for v in sorted(every):
-                by_fold.setdefault(fold(v).strip(), []).append(v)
-            names, unknown = [], []
-            for v in values:
-                hit = by_fold.get(fold(v).strip())
-                if hit:
-                    names += hit
-                else:
-                    unknown.append(v)
-            chosen[name] = list(dict.fromkeys(names)) + unknown
+            names, unknown = named(fold_names(sorted(every)), values)
+            chosen[name] = names + unknown
             if unknown:
                 unknown_values[name] = (unknown, every)
         return chosen, unknown_values

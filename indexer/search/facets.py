@@ -24,13 +24,18 @@ MAX_HINTS = 10  # values offered for a filter value that names none
 _FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → folded name → names
 
 
+def fold_names(names: Iterable[str]) -> dict[str, list[str]]:
+    """Each folded name → the names that fold to it (in the order given)."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        found.setdefault(fold(name).strip(), []).append(name)
+    return found
+
+
 def _folded_names(labels: Labels) -> dict[str, list[str]]:
     found = _FOLDED.get(labels)
     if found is None:
-        found = {}
-        for name in labels.names:
-            found.setdefault(fold(name).strip(), []).append(name)
-        _FOLDED[labels] = found
+        found = _FOLDED[labels] = fold_names(labels.names)
     return found
 
 
@@ -38,7 +43,11 @@ def resolve(labels: Labels, values: Iterable[str]) -> tuple[list[str], list[str]
     """(the index's values each of `values` names, the `values` that name none). A filter value
     names every value equal to it once folded like a query (Traditional/Simplified, width,
     case): 生态环境部 names 生態環境部. Whole values only: 央视 does not name 央视网."""
-    folded = _folded_names(labels)
+    return named(_folded_names(labels), values)
+
+
+def named(folded: dict[str, list[str]], values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the names of `folded` (`fold_names`) that `values` name, the values that name none)."""
     names: list[str] = []
     unknown: list[str] = []
     for v in values:
