@@ -57,7 +57,7 @@ def test_a_file_read_in_parts_gives_what_a_whole_read_gives(tmp_path, monkeypatc
     _, digest, parts = next(files)
     items = list(parts)  # a file's items are consumed before the next file is asked for
     assert list(files) == []
-    assert len(reading._in_parts(path, "export.jsonl", 1024, "").ranges) > 30
+    assert len(reading.in_parts(path, "export.jsonl", 1024, "").ranges) > 30
     assert [_key(i) for i in items] == [_key(i) for i in whole]
     assert sum(isinstance(i, Article) for i in items) == 1500
     assert any(isinstance(i, Skipped) and i.path.startswith("export.jsonl:") for i in items)

@@ -194,7 +194,7 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
     seg = Segment(tmp_path / "seg.wx")
     try:
         plan = Plan(units("一带一路"))
-        assert plan.gram in seg._arrays["body_x#4.keys"].tolist()  # decided by its own list
+        assert seg.count("body_x#4", plan.gram) == 200  # decided by its own list
         expected = [i for i, st_ in enumerate(streams) if "一带一路" in st_]
         assert len(expected) == 200
         assert seg.phrase("body_x", plan).astype(np.int64).tolist() == expected
@@ -202,7 +202,7 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
         assert seg.phrase("body_x", plan, within).astype(np.int64).tolist() == [i for i in expected if i % 2 == 0]
         # a rare four-character string has no list of its own and is still found exactly
         rare = Plan(units("路经济发"))
-        assert rare.gram not in seg._arrays["body_x#4.keys"].tolist()
+        assert not seg.count("body_x#4", rare.gram)
         assert seg.phrase("body_x", rare).astype(np.int64).tolist() == \
             [i for i, st_ in enumerate(streams) if "路经济发" in st_]
     finally:
@@ -211,17 +211,19 @@ def test_a_frequent_four_character_string_gets_its_own_exact_list(tmp_path):
 
 def test_a_stream_at_the_very_end_of_the_file_is_checked_whole(tmp_path):
     # NumPy reads the mapped file as one bytes string without its trailing NULs; a stream
-    # ending there (a Latin unit's last UTF-16 byte is 0) is checked by mmap.find instead
+    # ending there (a Latin unit's last UTF-16 byte is 0) must still be found. The authors'
+    # texts are the last array of a segment's file: the last article's stream ends it.
     built = Builder()
-    for text in ("报告ab", "报告ab报告", "ab"):
-        built.add({"body_x": unit_stream(fold(text))})
-    built.write(tmp_path / "seg.wx")
-    seg = Segment(tmp_path / "seg.wx")
+    for text in ("报告ab", "ab", "报告ab报告", "报告ab"):
+        built.add({"author_x": unit_stream(fold(text))})
+    path = tmp_path / "seg.wx"
+    built.write(path)
+    last = unit_stream(fold("报告ab")).encode("utf-16-le")
+    assert last.endswith(b"\0") and path.read_bytes().rstrip(b"\0").endswith(last[:-1])  # what NumPy cuts
+    seg = Segment(path)
     try:
-        plan = Plan(units("告ab"))
-        assert seg.phrase("body_x", plan).tolist() == [0, 1]
-        seg._string_end = int(seg._arrays["body_x.toffs"][1]) + seg._text_base["body_x"] - 1
-        assert seg.phrase("body_x", plan).tolist() == [0, 1]
+        assert seg.phrase("author_x", Plan(units("告ab"))).tolist() == [0, 2, 3]
+        assert seg.phrase("author_x", Plan(units("ab"))).tolist() == [0, 1, 2, 3]
     finally:
         seg.close()
 

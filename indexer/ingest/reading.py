@@ -85,7 +85,7 @@ class _Parts:
     ranges: list[tuple[int, int, int, int]]
 
 
-def _in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
+def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
     """The parts of a JSON Lines file large enough to be read in parallel (None: read it whole).
 
     One pass over the file, PART_BYTES at a time: its content hash (the same as a whole read's,
@@ -174,7 +174,7 @@ def _plan(sf: SourceFile, job: tuple) -> tuple:
     """What reading one file takes: ("whole", job), ("parts", digest, [part jobs]) or a result
     known without a worker: ("done", digest, unchanged | Skipped)."""
     path, relpath, previous_hash, limit, flag, field_map, max_body = job
-    parts = _in_parts(path, relpath, limit, flag)
+    parts = in_parts(path, relpath, limit, flag)
     if parts is None:
         return ("whole", job)
     if isinstance(parts, Skipped):
