@@ -320,7 +320,7 @@ def _gens(index) -> list[str]:
 
 
 def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path, monkeypatch):
-    from indexer import space, store
+    from indexer import space
     from indexer.ingest.run import run_ingest
 
     index, live = _demo_index(tmp_path)
@@ -333,7 +333,7 @@ def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path,
     assert _gens(index) == [live]
     # the estimate is the last rebuild's measured index bytes per input byte, with headroom
     need = space.estimate_bytes(index, index / live, 1 << 20, rebuild=True)
-    assert store.MIN_FREE < need < store.MIN_FREE + 2 * (1 << 20)
+    assert space.MIN_FREE < need < space.MIN_FREE + 2 * (1 << 20)
 
 
 @pytest.mark.parametrize("procs", [1, 2])
