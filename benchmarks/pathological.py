@@ -38,10 +38,10 @@ def main(argv: list[str] | None = None) -> None:
         engine.search(SearchRequest.create(""))  # warm
         print(f"{'query':24} {'parse ms':>9} {'search ms':>10} {'total':>7}")
         for q in QUERIES:
-            parse = best_ms(lambda: parse_query(q), args.reps)
+            parse = best_ms(lambda q=q: parse_query(q), args.reps)
             found: list = []
 
-            def search():
+            def search(q=q, found=found):
                 try:
                     found.append(engine.search(SearchRequest.create(q)).total)
                 except SearchTooCostly:
