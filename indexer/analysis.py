@@ -56,6 +56,12 @@ def _load_fold_table() -> dict[int, str]:
 
 
 FOLD_TABLE = _load_fold_table()  # code point -> its folded character (read by indexer.search.spans too)
+_GAP = re.compile(r"[\W_]")
+# Whether a character parts two units is decided by its folded form: these are no word
+# characters but fold to one (Ⓐ → a, ⼀ → 一: inside a unit once folded), and word characters
+# that fold to none (ﾞ → ゙: a gap once folded). Patterns over the original text use them.
+FOLDS_INTO_WORD = "".join(sorted(chr(cp) for cp, ch in FOLD_TABLE.items() if _GAP.match(chr(cp)) and not _GAP.match(ch)))
+FOLDS_INTO_GAP = "".join(sorted(chr(cp) for cp, ch in FOLD_TABLE.items() if not _GAP.match(chr(cp)) and _GAP.match(ch)))
 
 
 def fold(text: str) -> str:

@@ -83,7 +83,7 @@ def test_search_hits_mark_traditional_text_for_the_query(demo_engine, demo_artic
         marked = _MARK.findall(hit.snippet) + _MARK.findall(hit.title_html)
         assert marked, hit.id
         for m in marked:
-            assert pat.fullmatch(fold(html.unescape(m))), m  # each mark is one whole match
+            assert pat.pattern.fullmatch(fold(html.unescape(m))), m  # each mark is one whole match
         assert plain(hit.snippet).strip("…") in article.body
         assert plain(hit.title_html) == article.title
 
@@ -125,3 +125,12 @@ def test_a_whole_article_marks_the_other_sides_wording_as_the_search_finds_it():
     assert SearchEngine.mark_article(article, "高质量发展") == (title_html, body_html)  # `show -q` renders this
     assert _MARK.findall(mark_article(article, "高质量发展", variants=False)[1]) == ["高质量发展"]
     assert _MARK.findall(mark_article(article, '"高质量发展"')[1]) == ["高质量发展"]  # quoted: as typed only
+
+
+def test_characters_that_fold_into_a_unit_are_marked_as_what_they_fold_to():
+    # ⼀ (the Kangxi radical) folds to 一 and Ⓐ to a: in the folded text they are units, not the
+    # punctuation they are as typed, so the phrase is marked where the index finds it
+    assert highlight("⼀⼀生", pattern("一生")) == "⼀<mark>⼀生</mark>"
+    assert highlight("一⼀生", pattern('"⼀生"')) == "一<mark>⼀生</mark>"
+    assert highlight("Ⓐb 和 b", pattern("b")) == "Ⓐb 和 <mark>b</mark>"  # Ⓐb is the word ab
+    assert highlight("Ⓐb 和 ab", pattern("ab")) == "<mark>Ⓐb</mark> 和 <mark>ab</mark>"

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from indexer.analysis import Unit, fold, unfolded_class
+from indexer.analysis import FOLDS_INTO_GAP, FOLDS_INTO_WORD, Unit, fold, unfolded_class
 from indexer.article import Article
 from indexer.cjk import UNIT_RANGES
 from indexer.search.query import ParsedQuery, parse_query
@@ -51,12 +51,36 @@ def clause_pattern(seq: list[Unit]) -> str:
     return "".join(parts)
 
 
-def compile_patterns(sequences: Iterable[list[Unit]]) -> re.Pattern | None:
-    pats = sorted({clause_pattern(s) for s in sequences if s}, key=len, reverse=True)
-    return re.compile("|".join(pats)) if pats else None
+# Characters whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙):
+# a pattern over the original text would count them as they are, so a text holding one is
+# marked by a Matcher, which reads the folded text (such characters are rare in articles, and a
+# pattern that knew them would cost milliseconds more to compile for every query).
+_FOLDS_ODDLY = re.compile(f"[{re.escape(FOLDS_INTO_WORD + FOLDS_INTO_GAP)}]")
 
 
-def match_spans(text: str, pattern: re.Pattern | None, limit: int = 10_000) -> list[tuple[int, int]]:
+class Patterns:
+    """A few phrases as one compiled pattern (`finditer` like `re.Pattern`'s)."""
+
+    def __init__(self, sequences: list[list[Unit]]) -> None:
+        self.sequences = sequences
+        pats = sorted({clause_pattern(s) for s in sequences}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(pats))
+        self._matcher: Matcher | None = None
+
+    def finditer(self, text: str):
+        if _FOLDS_ODDLY.search(text) is None:
+            return self.pattern.finditer(text)
+        if self._matcher is None:
+            self._matcher = Matcher(self.sequences)
+        return self._matcher.finditer(text)
+
+
+def compile_patterns(sequences: Iterable[list[Unit]]) -> Patterns | None:
+    seqs = [s for s in sequences if s]
+    return Patterns(seqs) if seqs else None
+
+
+def match_spans(text: str, pattern: Patterns | Matcher | None, limit: int = 10_000) -> list[tuple[int, int]]:
     if pattern is None or not text:
         return []
     spans = []
@@ -83,12 +107,12 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return "".join(out)
 
 
-def highlight(text: str, pattern: re.Pattern | None) -> str:
+def highlight(text: str, pattern: Patterns | Matcher | None) -> str:
     """The whole text as HTML, every match marked."""
     return mark(text, match_spans(text, pattern))
 
 
-def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, pattern: Patterns | Matcher | None, size: int = SNIPPET_CHARS) -> str:
     """A window of about `size` characters around the densest matches, as HTML."""
     text = text or ""
     spans = match_spans(text, pattern, limit=2000)
@@ -119,7 +143,7 @@ def snippet(text: str, pattern: re.Pattern | None, size: int = SNIPPET_CHARS) ->
 # ------------------------------------------------------------------------ what to mark
 
 
-def query_patterns(parsed: ParsedQuery) -> tuple[re.Pattern | None, re.Pattern | None]:
+def query_patterns(parsed: ParsedQuery) -> tuple[Patterns | Matcher | None, Patterns | Matcher | None]:
     """Highlight patterns (title, body) for a parsed query: `title:` clauses mark titles only;
     fielded source/author clauses mark neither; excluded clauses mark nothing."""
     title = compile_patterns(c.units for c in parsed.positive if c.field in (None, "title"))
