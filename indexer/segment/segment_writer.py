@@ -9,7 +9,6 @@ commit): postings are grouped per term as they arrive, in docnum order.
 from __future__ import annotations
 
 from array import array
-from pathlib import Path
 
 import numpy as np
 from whoosh.writing import SegmentWriter
@@ -20,7 +19,7 @@ from indexer.segment import signatures
 from indexer.segment.builder import Builder
 from indexer.segment.codec import WensouCodec
 from indexer.segment.reader import Segment
-from indexer.segment.wxfile import EXT, FIELDS
+from indexer.segment.wxfile import FIELDS, exact_path
 
 _GROUP_CHUNK = 1 << 17  # postings turned into Python lists at a time
 
@@ -315,8 +314,3 @@ def commit_existing(ix, new_segments: list, deletions) -> None:
         w._finish()
         raise
     w._finish()
-
-
-def exact_path(storage, segment) -> Path:
-    return Path(storage.folder) / segment.make_filename(EXT)
-

@@ -16,7 +16,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.segment.codec import ARRAY_DTYPE
 from indexer.segment.reader import Segment
-from indexer.segment.segment_writer import exact_path
+from indexer.segment.wxfile import exact_path
 
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
 

@@ -85,6 +85,11 @@ CP_BITS = 18  # every CJK code point is below 0x40000
 _LENGTH = struct.Struct("<Q")
 
 
+def exact_path(storage, segment) -> Path:
+    """Where a Whoosh segment's exact-layer file is: beside its own files."""
+    return Path(storage.folder) / segment.make_filename(EXT)
+
+
 def write_arrays(path: Path, meta: dict, arrays: list) -> None:
     """Write a `.wx` file: `meta` (the header's keys besides "arrays") and the named arrays,
     each a NumPy array or a spilled byte buffer (anything with `nbytes`, `dtype` and
