@@ -19,7 +19,6 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from pathlib import Path
 
 from indexer import store
@@ -74,11 +73,11 @@ def stored_article(f: dict) -> Article:
 
 class LiveIndex:
     """The live generation of an index directory and one searcher per thread on it; safe to
-    share between threads. `weighting(gen)` makes the scoring object of a new searcher."""
+    share between threads. Searchers keep Whoosh's default weighting: its idf is the one
+    ranking reads (`indexer.search.ranking`); they never score a search themselves."""
 
-    def __init__(self, index_dir: Path | str, weighting: Callable[[Generation], object]) -> None:
+    def __init__(self, index_dir: Path | str) -> None:
         self.index_dir = Path(index_dir)
-        self._weighting = weighting
         self._lock = threading.Lock()
         self._gen: Generation | None = None
         self._stamp = None
@@ -171,7 +170,7 @@ class LiveIndex:
         local = self._local
         if getattr(local, "gen", None) is not gen:
             old = getattr(local, "searcher", None)
-            searcher = gen.ix.searcher(weighting=self._weighting(gen))
+            searcher = gen.ix.searcher()
             with self._lock:
                 for i, (_, s) in enumerate(self._open):
                     if s is old:

@@ -69,7 +69,7 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
 
     report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
                         progress=progress, status=status)
-    live = LiveIndex(scratch, lambda gen: None)
+    live = LiveIndex(scratch)
     try:
         gen = live.generation()
         reader = gen.ix.reader()

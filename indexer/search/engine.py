@@ -44,7 +44,7 @@ from indexer.search.highlight import highlight, mark_article, query_matchers, sn
 from indexer.search.matching import Matching, as_docnums, dated_representatives
 from indexer.search.postings import ExactPostings
 from indexer.search.query import ParsedQuery, match_docnums, parse_query
-from indexer.search.ranking import Ranking, by_date
+from indexer.search.ranking import by_date
 from indexer.search.related import related as related_docnums
 from indexer.search.request import (
     DEFAULT_DEADLINE,
@@ -65,7 +65,7 @@ class SearchEngine:
         the search stops and raises `SearchTooCostly`."""
         self.index_dir = Path(index_dir)
         self.deadline = deadline
-        self._live = LiveIndex(self.index_dir, lambda gen: Ranking(gen.columns.day_list))
+        self._live = LiveIndex(self.index_dir)
         self._stories: tuple = (None, None)  # (generation, story id per docnum)
 
     def close(self) -> None:

@@ -53,7 +53,7 @@ def _from_cluster(engine, request: SearchRequest | None) -> Iterator[dict]:
 
 
 def _everything(engine: SearchEngine) -> Iterator[dict]:
-    live = LiveIndex(engine.index_dir, lambda gen: None)
+    live = LiveIndex(engine.index_dir)
     try:
         gen = live.generation()
         reader = gen.ix.reader()

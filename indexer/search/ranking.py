@@ -9,14 +9,14 @@ Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over Nu
 
 `rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
 article at once: each word's postings are read as arrays, scores are summed with NumPy, and the
-top of the list is picked with `argpartition`; no article is visited in Python.
+top of the list is picked with `argpartition`; no article is visited in Python. It is the one
+scoring path: related articles (`indexer.search.related`) score their candidates with it too.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from whoosh import scoring
 
 from indexer.analysis import VALUE_MARK, query_words, units, units_stream
 from indexer.search.postings import ExactPostings
@@ -38,7 +38,7 @@ DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering diff
 # (K1_TITLE, TITLE_QUERY_BOOST), and the title bonus stays large enough that a title match
 # ranks above a body-only match with no more occurrences. The proximity bonus measured
 # neutral on these known-item queries (±1 query in 870) and is off.
-K1 = 3.0  # BM25 term-frequency saturation of body words (and of the searchers' weighting)
+K1 = 3.0  # BM25 term-frequency saturation of body words
 K1_TITLE = 1.0  # the same for title words
 B_TITLE = 0.4  # BM25 length normalisation of the title field
 B_BODY = 0.5  # and of the body field
@@ -196,25 +196,16 @@ def _could_reach(score: np.ndarray, day: np.ndarray, bound: float, stop: int) ->
     return score + bound + spread >= floor
 
 
-class Ranking(scoring.BM25F):
-    """Whoosh's BM25F with the publication date breaking ties (newest first among equals): the
-    weighting of the engine's searchers, whose B and K1 `rank` uses. One per searcher."""
-
-    use_final = True
-
-    def __init__(self, day_numbers) -> None:
-        super().__init__(B=B_BODY, K1=K1, title_B=B_TITLE, body_B=B_BODY)
-        self._days = day_numbers
-
-    def final(self, searcher, docnum, score):
-        return score + self._days[docnum] * DAY_WEIGHT
-
-
-def bm25_scores(searcher, words: list[str], matched: Matched) -> np.ndarray:
+def bm25_scores(searcher, words: Sequence[str], matched: Matched,
+                weights: Sequence[float] | None = None, title_boost: float = TITLE_QUERY_BOOST) -> np.ndarray:
     """Whoosh's BM25F score (`scoring.bm25`, the searcher's idf and average field lengths,
     byte-quantised field lengths) of the Or of `words` in WORD_FIELDS, for each of the
-    `matched` articles; 0 where none of the words occurs."""
-    params = {"title": (K1_TITLE, B_TITLE, TITLE_QUERY_BOOST), "body": (K1, B_BODY, 1.0)}
+    `matched` articles; 0 where none of the words occurs. `weights`: one per word (a query
+    word counts 1; related articles weigh an article's words by how distinctive they are).
+    `title_boost`: title words' weight against body words' (a search adds its title bonus on
+    top; related articles, with no query, weigh titles more)."""
+    params = {"title": (K1_TITLE, B_TITLE, title_boost), "body": (K1, B_BODY, 1.0)}
+    weights = [1.0] * len(words) if weights is None else list(weights)
     scores = np.zeros(len(matched))
     docs = matched.docs
     leaves = searcher.reader().leaf_readers()
@@ -227,7 +218,7 @@ def bm25_scores(searcher, words: list[str], matched: Matched) -> np.ndarray:
         for f in WORD_FIELDS:
             lengths = None
             k1, b, qboost = params[f]
-            for w in words:
+            for w, weight in zip(words, weights):
                 ids, tf = word_postings(leaf, f, w, local if len(local) < SKIP_BLOCKS_BELOW else None)
                 if not len(ids):
                     continue
@@ -242,8 +233,21 @@ def bm25_scores(searcher, words: list[str], matched: Matched) -> np.ndarray:
                 idf, avgfl = stats[(f, w)]
                 t = tf.astype(np.float64)
                 fl = lengths[ids]
-                scores[pos] += qboost * idf * ((t * (k1 + 1)) / (t + k1 * ((1 - b) + b * fl / avgfl)))
+                scores[pos] += weight * qboost * idf * ((t * (k1 + 1)) / (t + k1 * ((1 - b) + b * fl / avgfl)))
     return scores
+
+
+def holding_any(searcher, words: Sequence[str]) -> np.ndarray:
+    """The docnums (sorted, deleted articles left out) of the articles whose title or body
+    holds at least one of `words`: the candidates of a query that is an Or of words."""
+    parts = []
+    for leaf, offset in searcher.reader().leaf_readers():
+        found = [word_postings(leaf, f, w)[0] for f in WORD_FIELDS for w in words]
+        local = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+        if leaf.has_deletions():
+            local = local[~np.isin(local, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))]
+        parts.append(local + offset)
+    return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
 
 def pair_scores(exact: ExactPostings, words: list[str], matched: Matched, n_docs: int) -> np.ndarray:
@@ -279,7 +283,7 @@ def _days_array(days: Sequence[int]) -> np.ndarray:
     return found[1]
 
 
-def _top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
+def top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
     """Indices of the `k` largest keys, largest first, equal keys by the larger `tie` first: a
     total order, so consecutive pages never repeat or skip an article."""
     if k <= 0:
@@ -301,8 +305,8 @@ def by_date(docs: np.ndarray, days: np.ndarray, stop: int, *, newest: bool) -> n
     if not newest:
         key = -key
     k = min(stop, len(docs))
-    top = np.argpartition(-key, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
-    return docs[top[np.argsort(-key[top], kind="stable")]]
+    first = np.argpartition(-key, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+    return docs[first[np.argsort(-key[first], kind="stable")]]
 
 
 def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[int],
@@ -332,8 +336,8 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
         score += proximity_bonus(near, exact, slots, None if reach.all() else matched[reach])
     scored = np.flatnonzero(score > 0)
     final = score[scored] + day[scored] * DAY_WEIGHT
-    ranked = [(int(matched[scored[i]]), float(final[i])) for i in _top(final, matched[scored], stop)]
+    ranked = [(int(matched[scored[i]]), float(final[i])) for i in top(final, matched[scored], stop)]
     if len(ranked) < stop:  # newest first, then the larger docnum
         rest = np.flatnonzero(score <= 0)
-        ranked += [(int(matched[rest[i]]), 0.0) for i in _top(day[rest], matched[rest], stop - len(ranked))]
+        ranked += [(int(matched[rest[i]]), 0.0) for i in top(day[rest], matched[rest], stop - len(ranked))]
     return ranked

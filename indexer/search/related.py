@@ -3,8 +3,9 @@
 An article's distinctive words are the jieba words of its title and body (title words count
 TITLE_WEIGHT times) weighed by tf-idf against the index's document frequencies of the `body`
 word field; words found in no other article, single characters and numbers are skipped. The
-top KEY_WORDS of them, each boosted by its weight, are searched in the `title` and `body` word
-fields (Whoosh BM25F through the searcher's own weighting). Among the candidates, articles
+top KEY_WORDS of them, each weighed by its tf-idf, are scored in the `title` and `body` word
+fields by the engine's one BM25F (`ranking.bm25_scores`, the weights a search uses). Among the
+candidates, articles
 from the same day *and* the same source (the same page of the same paper, usually) are
 scored down by SAME_BOTH, from the same day or the same source by SAME_ONE, so other days and
 sources come first unless the match is much closer; the article's own near-duplicates (its
@@ -15,14 +16,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from whoosh import query as Q
+import numpy as np
 
 from indexer.analysis import word_counts
+from indexer.search.ranking import Matched, bm25_scores, holding_any, top
 
 KEY_WORDS = 12
 TITLE_WEIGHT = 3
 SAME_BOTH = 0.6
 SAME_ONE = 0.8
+TITLE_BOOST = 1.0  # title words' weight against body words' (a search's is lower: it has a title bonus)
 CANDIDATES = 8  # candidates fetched per related article asked for
 
 
@@ -45,8 +48,7 @@ def distinctive_words(searcher, title: str, body: str, limit: int = KEY_WORDS,
     return scored[:limit]
 
 
-def related(searcher, docnum: int, limit: int = 5, exclude: Sequence[int] = (),
-            fields: Sequence[str] = ("title", "body")) -> list[tuple[int, float]]:
+def related(searcher, docnum: int, limit: int = 5, exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
     """(docnum, score) of the articles most related to `docnum`, best first.
 
     `exclude`: docnums to leave out besides the article itself (its near-duplicates).
@@ -55,19 +57,20 @@ def related(searcher, docnum: int, limit: int = 5, exclude: Sequence[int] = (),
     words = distinctive_words(searcher, stored.get("title", ""), stored.get("body", ""))
     if not words:
         return []
-    top = words[0][1]
-    q = Q.Or([Q.Term(f, w, boost=weight / top) for w, weight in words for f in fields])
-    skip = {docnum, *exclude}
-    results = searcher.search(q, limit=limit * CANDIDATES + len(skip))
+    best = words[0][1]
+    terms = [w for w, _ in words]
+    candidates = holding_any(searcher, terms)
+    candidates = candidates[~np.isin(candidates, [docnum, *exclude])]
+    if not len(candidates):
+        return []
+    matched = Matched(candidates, searcher.doc_count_all())
+    scores = bm25_scores(searcher, terms, matched, [weight / best for _, weight in words], TITLE_BOOST)
     date, source = stored.get("date"), stored.get("source")
     scored = []
-    for hit in results:
-        d = hit.docnum
-        if d in skip:
-            continue
+    for i in top(scores, candidates, limit * CANDIDATES):
+        d = int(candidates[i])
         other = searcher.stored_fields(d)
         same = (date is not None and other.get("date") == date) + (source is not None and other.get("source") == source)
-        factor = (1.0, SAME_ONE, SAME_BOTH)[same]
-        scored.append((d, hit.score * factor))
+        scored.append((d, float(scores[i]) * (1.0, SAME_ONE, SAME_BOTH)[same]))
     scored.sort(key=lambda x: -x[1])
     return scored[:limit]
