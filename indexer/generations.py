@@ -4,7 +4,7 @@
 call, and a reopen only when it changed. Each thread gets its own Whoosh searcher (they are not
 thread-safe); the searchers of a generation two switches old are closed even in threads that went
 idle, so the files the writer deleted do not keep their disk space. `Generation` holds one
-opened generation with its per-article columns (`indexer.search.columns`) for filters, facets and
+opened generation with its per-article values (`indexer.search.docvalues`) for filters, facets and
 sorting; a new generation reads only the segments the previous one did not have.
 
 A generation is verified whenever it is opened (`indexer.integrity`: sizes, the first and last
@@ -23,11 +23,11 @@ from pathlib import Path
 
 from indexer import store
 from indexer.article import Article
-from indexer.search.columns import Columns, SegmentCache
+from indexer.search.docvalues import DocValues, SegmentCache
 
 
 class Generation:
-    """One opened index generation, with its per-article columns (`indexer.search.columns`)."""
+    """One opened index generation, with its per-article values (`indexer.search.docvalues`)."""
 
     def __init__(self, path: Path, segments: SegmentCache) -> None:
         self.path = path
@@ -53,9 +53,9 @@ class Generation:
                 deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
                 parts.append((segments.get(leaf), offset, tuple(deleted)))
                 self.segment_ids.append(leaf.segment().segment_id())
-            self.columns = Columns(parts)
-            if self.columns.count != reader.doc_count_all():
-                raise ValueError(f"{self.columns.count} articles in the columns, {reader.doc_count_all()} in the index")
+            self.docvalues = DocValues(parts)
+            if self.docvalues.count != reader.doc_count_all():
+                raise ValueError(f"{self.docvalues.count} articles in the doc values, {reader.doc_count_all()} in the index")
         finally:
             reader.close()
 

@@ -287,7 +287,7 @@ def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict) 
     if not len(found):
         return [], 0
     found = found[np.isin(found, m.everything)]
-    days = m.gen.columns.days
+    days = m.gen.docvalues.days
     ordered = sorted(found.tolist(), key=lambda d: (-int(days[d]), d))
     new = []
     for d in ordered[:MAX_NEW]:

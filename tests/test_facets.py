@@ -162,7 +162,7 @@ def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_do
     # articles with no value, one value (counted through the first-value column) and several
     from collections import Counter
 
-    from indexer.search.columns import Labels
+    from indexer.search.docvalues import Labels
 
     labels = Labels(per_doc)
     docs = sorted(rnd.sample(range(len(per_doc)), rnd.randrange(len(per_doc) + 1)))

@@ -74,8 +74,8 @@ def _read_articles(scratch: Path, paths, opts, progress, status):
         gen = live.generation()
         reader = gen.ix.reader()
         try:
-            docs = gen.columns.live_docs.tolist()
-            clusters = stories.read_clusters(gen.path, gen.columns.count)
+            docs = gen.docvalues.live_docs.tolist()
+            clusters = stories.read_clusters(gen.path, gen.docvalues.count)
             kept = _kept_signatures(reader, gen.path)
             ids: dict[int, str] = {}
             out = []

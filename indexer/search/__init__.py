@@ -3,7 +3,7 @@
 The one API is `SearchEngine.search(SearchRequest) -> SearchResult` (`engine`); the request
 validates its input in one place (`request`) and the result serialises itself (`result`).
 Below the engine: the query language (`query`, `proximity`, `spans`), which articles match
-(`postings` over the segments' exact layers, `matching`), filters and facets (`columns`,
+(`postings` over the segments' exact layers, `matching`), filters and facets (`docvalues`,
 `filters`, `facets`), the order (`ranking`), marks (`highlight`), the other strait's wording
 (`variants`), suggestions (`suggest`, `zerohits`), related articles (`related`), the
 concordance and exports (`concordance`, `export`), and what a search may cost (`budget`).

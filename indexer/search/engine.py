@@ -7,7 +7,7 @@ results themselves. The engine orchestrates the rooms that do the work:
 - `query`: which articles match (decided by the exact layer, `indexer.segment`); `matching`: the
   matched articles of one request and their order;
 - `filters`: source, author, column and date as boolean masks over the generation's per-article
-  columns (`columns`), and the notices about them;
+  values (`docvalues`), and the notices about them;
 - `facets`: facet counts over every matching article;
 - `ranking`: the order (BM25F over jieba words, bonuses, date among equals);
 - `highlight`: what to mark in titles and snippets;
@@ -30,7 +30,7 @@ from indexer.article import Article
 from indexer.generations import LiveIndex, stored_article
 from indexer.search import variants, zerohits
 from indexer.search.budget import Deadline, check_budget, clause_count
-from indexer.search.columns import Columns
+from indexer.search.docvalues import DocValues
 from indexer.search.facets import count_facets, resolve
 from indexer.search.filters import (
     chosen_values,
@@ -84,7 +84,7 @@ class SearchEngine:
         return self._live.open_generations()
 
     def article_count(self) -> int:
-        return len(self._live.generation().columns.live_docs)
+        return len(self._live.generation().docvalues.live_docs)
 
     # -- search
 
@@ -99,10 +99,10 @@ class SearchEngine:
         deadline = Deadline(request.query, request.deadline or self.deadline)
         exact = ExactPostings(searcher)
         exact.check = deadline.check  # every phrase lookup, segment by segment
-        narrow = self._within(gen.columns, exact, request, deadline.check)
+        narrow = self._within(gen.docvalues, exact, request, deadline.check)
         if nothing_searchable(request.query, parsed):  # only punctuation: finds nothing (notice says why)
-            narrow = gen.columns.live_docs[:0]
-        docs, extra, expanded, added = self._matching_with_variants(searcher, gen.columns, parsed, exact, request,
+            narrow = gen.docvalues.live_docs[:0]
+        docs, extra, expanded, added = self._matching_with_variants(searcher, gen.docvalues, parsed, exact, request,
                                                                     stories, narrow, deadline.check)
         return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow,
                         deadline)
@@ -110,11 +110,11 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResult:
         t0 = time.perf_counter()
         m = self.matching(request)
-        searcher, columns, parsed, exact, stories = m.searcher, m.gen.columns, m.parsed, m.exact, m.stories
+        searcher, docvalues, parsed, exact, stories = m.searcher, m.gen.docvalues, m.parsed, m.exact, m.stories
         everything, added = m.everything, m.added
         total = len(everything)
-        chosen, hints = chosen_values(columns, request)
-        facets, truncated = count_facets(columns, everything, sources=chosen["source"], authors=chosen["author"],
+        chosen, hints = chosen_values(docvalues, request)
+        facets, truncated = count_facets(docvalues, everything, sources=chosen["source"], authors=chosen["author"],
                                          column_values=chosen["column"], limit=request.facet_size)
         sort = m.sort
         start = (request.page - 1) * request.per_page
@@ -141,7 +141,7 @@ class SearchEngine:
                     break
                 n *= 4
             score = dict(ordered)
-            kept = dated_representatives(kept[start:stop], ordered, everything, stories, columns.days)
+            kept = dated_representatives(kept[start:stop], ordered, everything, stories, docvalues.days)
             ranked = [(d, score.get(d, score.get(s))) for d, s in kept]
             duplicates = dups[start:stop]
         hits = self._hits(searcher, m.marking, ranked, m.deadline.check)
@@ -151,7 +151,7 @@ class SearchEngine:
         if total < FEW and parsed.positive:
             def count(q: str) -> int:
                 found_docs, found_extra, _, _ = self._matching_with_variants(
-                    searcher, columns, parse_query(q), exact, request, stories, m.within, m.deadline.check)
+                    searcher, docvalues, parse_query(q), exact, request, stories, m.within, m.deadline.check)
                 return len(found_docs) + len(found_extra)
             try:
                 found = [Suggestion(**s) for s in suggestions(parsed, count, total)]
@@ -168,7 +168,7 @@ class SearchEngine:
                                 else None, filter_notice(hints)) if n) or None,
                             filter_hints=hints)
 
-    def _within(self, columns: Columns, exact: ExactPostings, request: SearchRequest,
+    def _within(self, docvalues: DocValues, exact: ExactPostings, request: SearchRequest,
                 check: Callable[[], None] | None = None) -> np.ndarray | None:
         """The sorted docnums every within-query of the request matches (each with the other
         strait's wording of its unquoted terms, like a search); None when there is none, or
@@ -181,21 +181,21 @@ class SearchEngine:
             found = match_docnums(parsed, exact, check=check)
             if found is None:
                 continue
-            found = as_docnums(found, columns.live_docs)
+            found = as_docnums(found, docvalues.live_docs)
             narrow = found if narrow is None else intersect(narrow, found)
         return narrow
 
-    def _matching(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+    def _matching(self, searcher, docvalues: DocValues, parsed: ParsedQuery, exact: ExactPostings,
                   request: SearchRequest, stories, cache: dict | None = None,
                   narrow: np.ndarray | None = None, check: Callable[[], None] | None = None) -> np.ndarray:
         """The sorted docnums `parsed` matches within the request's filters (and story), and
         among `narrow` (sorted docnums: the within-queries' articles) when given."""
-        docs = as_docnums(match_docnums(parsed, exact, cache, check), columns.live_docs)
+        docs = as_docnums(match_docnums(parsed, exact, cache, check), docvalues.live_docs)
         if narrow is not None:
             docs = intersect(docs, narrow)
-        return self._filtered(searcher, columns, request, docs, stories)
+        return self._filtered(searcher, docvalues, request, docs, stories)
 
-    def _matching_with_variants(self, searcher, columns: Columns, parsed: ParsedQuery, exact: ExactPostings,
+    def _matching_with_variants(self, searcher, docvalues: DocValues, parsed: ParsedQuery, exact: ExactPostings,
                                 request: SearchRequest, stories, narrow: np.ndarray | None = None,
                                 check: Callable[[], None] | None = None):
         """(docs, extra, expanded, added): the articles `parsed` matches as typed; those only the
@@ -203,11 +203,11 @@ class SearchEngine:
         query and the wordings it added (none when they find nothing more, or variants are off).
         Only among `narrow` when given."""
         clauses: dict = {}  # the clauses as typed are evaluated once, for both queries
-        docs = self._matching(searcher, columns, parsed, exact, request, stories, clauses, narrow, check)
+        docs = self._matching(searcher, docvalues, parsed, exact, request, stories, clauses, narrow, check)
         expanded, added = variants.expand(parsed, self.index_dir) if request.variants else (parsed, [])
         extra = docs[:0]
         if added:
-            extra = difference(self._matching(searcher, columns, expanded, exact, request, stories, clauses,
+            extra = difference(self._matching(searcher, docvalues, expanded, exact, request, stories, clauses,
                                               narrow, check), docs)
             if len(extra) == 0:
                 added = []
@@ -217,20 +217,20 @@ class SearchEngine:
         """The generation's story id per docnum (`indexer.stories`); None when nothing repeats."""
         cached_gen, ids = self._stories
         if cached_gen is not gen:
-            ids = read_clusters(gen.path, gen.columns.count)
+            ids = read_clusters(gen.path, gen.docvalues.count)
             if not (ids != np.arange(len(ids))).any():
                 ids = None
             self._stories = (gen, ids)
         return ids
 
     @staticmethod
-    def _filtered(searcher, columns: Columns, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
+    def _filtered(searcher, docvalues: DocValues, req: SearchRequest, docs: np.ndarray, stories=None) -> np.ndarray:
         """The `docs` the filters allow: within one filter any value, across filters all. A
         source value naming several bodies allows each. Values are folded like queries
         (`indexer.search.facets.resolve`: 生态环境部 allows 生態環境部), whole values only."""
         if req.date_from or req.date_to:
-            docs = docs[columns.dated_within(docs, req.date_from, req.date_to)]
-        for values, labels in filter_values(columns, req):
+            docs = docs[docvalues.dated_within(docs, req.date_from, req.date_to)]
+        for values, labels in filter_values(docvalues, req):
             docs = docs[labels.holds(docs, resolve(labels, values)[0])]
         if req.story is not None:
             # The story's near-duplicate cluster (`indexer.stories`; nothing for an unknown id).
@@ -289,16 +289,16 @@ class SearchEngine:
 
     def stats(self) -> dict:
         gen = self._live.generation()
-        columns = gen.columns
-        live = columns.live_docs
-        dated = live[columns.days[live] > 0]
-        first, last = (by_date(dated, columns.days, 1, newest=n) for n in (False, True))
+        docvalues = gen.docvalues
+        live = docvalues.live_docs
+        dated = live[docvalues.days[live] > 0]
+        first, last = (by_date(dated, docvalues.days, 1, newest=n) for n in (False, True))
         info = gen.info
         return {
             "articles": len(live),
-            "date_range": {"from": columns.dates[first[0]] if len(first) else None,
-                           "to": columns.dates[last[0]] if len(last) else None},
-            "top_sources": top_values_of(columns.sources, live), "top_authors": top_values_of(columns.authors, live),
+            "date_range": {"from": docvalues.dates[first[0]] if len(first) else None,
+                           "to": docvalues.dates[last[0]] if len(last) else None},
+            "top_sources": top_values_of(docvalues.sources, live), "top_authors": top_values_of(docvalues.authors, live),
             "index_size_bytes": gen.size_bytes,
             "generation": gen.name,
             "last_build": {

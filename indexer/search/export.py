@@ -58,7 +58,7 @@ def _everything(engine: SearchEngine) -> Iterator[dict]:
         gen = live.generation()
         reader = gen.ix.reader()
         try:
-            for docnum in gen.columns.live_docs.tolist():
+            for docnum in gen.docvalues.live_docs.tolist():
                 yield stored_article(reader.stored_fields(docnum)).to_dict()
         finally:
             reader.close()

@@ -2,7 +2,7 @@
 year and month.
 
 Counts are over every matching article, not just the page shown, and are computed in bulk
-(`np.bincount` over the generation's columns, `indexer.search.columns`). Sources count each publishing
+(`np.bincount` over the generation's per-article values, `indexer.search.docvalues`). Sources count each publishing
 body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
 ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
 always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from indexer.analysis import fold
-from indexer.search.columns import Columns, Labels
+from indexer.search.docvalues import DocValues, Labels
 from indexer.search.result import FacetValue
 
 VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_size
@@ -93,17 +93,17 @@ def _value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limi
     return top_values(labels.names, labels.counts(docs), selected, limit)
 
 
-def count_facets(columns: Columns, docs: np.ndarray, *, sources: Sequence[str] = (),
+def count_facets(docvalues: DocValues, docs: np.ndarray, *, sources: Sequence[str] = (),
                  authors: Sequence[str] = (), column_values: Sequence[str] = (),
                  limit: int = 30) -> tuple[dict[str, list[FacetValue]], dict[str, bool]]:
     """(facets, truncated) over the articles `docs` (global document numbers, NumPy ints)."""
     facets: dict[str, list[FacetValue]] = {}
     truncated: dict[str, bool] = {}
-    for name, labels, selected in (("source", columns.sources, sources), ("author", columns.authors, authors),
-                                   ("column", columns.column, column_values)):
+    for name, labels, selected in (("source", docvalues.sources, sources), ("author", docvalues.authors, authors),
+                                   ("column", docvalues.column, column_values)):
         facets[name], truncated[name] = _value_facet(labels, docs, selected, limit)
-    month_counts = columns.month_counts(docs)
-    months: list[tuple[str, int]] = [(columns.month_names[i], int(month_counts[i]))
+    month_counts = docvalues.month_counts(docs)
+    months: list[tuple[str, int]] = [(docvalues.month_names[i], int(month_counts[i]))
                                      for i in np.flatnonzero(month_counts).tolist()]
     facets.update(date_facets(months))
     truncated["decade"] = truncated["year"] = truncated["month"] = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.article import split_sources
-from indexer.search.columns import Columns
+from indexer.search.docvalues import DocValues
 from indexer.search.facets import containing, resolve, top_values
 from indexer.search.query import ParsedQuery
 from indexer.search.request import (
@@ -17,35 +17,35 @@ from indexer.search.result import FacetValue
 _FILTER_LABELS = {"source": "来源", "author": "作者", "column": "栏目"}
 
 
-def filter_values(columns: Columns, req: SearchRequest) -> list[tuple[list[str], object]]:
+def filter_values(docvalues: DocValues, req: SearchRequest) -> list[tuple[list[str], object]]:
     """(values, labels) of each value filter the request sets (source values split into the
     publishing bodies they name)."""
     out = []
     if req.sources:
-        out.append(([v for s in req.sources for v in (split_sources(s) or [s])], columns.sources))
+        out.append(([v for s in req.sources for v in (split_sources(s) or [s])], docvalues.sources))
     if req.authors:
-        out.append((list(req.authors), columns.authors))
+        out.append((list(req.authors), docvalues.authors))
     if req.columns:
-        out.append((list(req.columns), columns.column))
+        out.append((list(req.columns), docvalues.column))
     return out
 
 
-def chosen_values(columns: Columns, req: SearchRequest) -> tuple[dict[str, list[str]], dict[str, list[FacetValue]]]:
+def chosen_values(docvalues: DocValues, req: SearchRequest) -> tuple[dict[str, list[str]], dict[str, list[FacetValue]]]:
     """(facet name → the index's values the request's filters select, shown as selected in the
     facets, with any value naming none as typed; facet name → values that contain a filter
     value naming none, with their article counts in the index)."""
     chosen: dict[str, list[str]] = {"source": [], "author": [], "column": []}
     hints: dict[str, list[FacetValue]] = {}
     for name, values, labels in (("source", [v for s in req.sources for v in (split_sources(s) or [s])],
-                                  columns.sources),
-                                 ("author", list(req.authors), columns.authors),
-                                 ("column", list(req.columns), columns.column)):
+                                  docvalues.sources),
+                                 ("author", list(req.authors), docvalues.authors),
+                                 ("column", list(req.columns), docvalues.column)):
         if not values:
             continue
         names, unknown = resolve(labels, values)
         chosen[name] = names + unknown
         for v in unknown:
-            found = containing(labels, v, columns.live_docs)
+            found = containing(labels, v, docvalues.live_docs)
             if found:
                 hints.setdefault(name, []).extend(found)
     return chosen, hints

@@ -38,7 +38,7 @@ class Matching:
     def order(self, n: int) -> list[tuple[int, float | None]]:
         """The first `n` matching articles in the applied sort, each with its score (None when
         sorted by date)."""
-        days = self.gen.columns.days
+        days = self.gen.docvalues.days
         if self.sort != "relevance":
             return [(d, None) for d in date_order(self.everything, days, n, newest=self.sort == "newest").tolist()]
         self.deadline.check()

@@ -5,7 +5,7 @@
   the texts of the exact layer (`indexer.segment`), which decides what a query matches; the
   writer takes them out of the document and writes them beside the Whoosh segment.
 - `source`, `author`, `date`, `authors_col`, `column_col`: exact values for filters, sorting and
-  facets (`authors_col` and `column_col` are read as columns by `indexer.search.columns`).
+  facets (`authors_col` and `column_col` are read as columns by `indexer.search.docvalues`).
 """
 from __future__ import annotations
 

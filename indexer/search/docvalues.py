@@ -1,7 +1,7 @@
-"""Per-article columns of one index generation as NumPy arrays, for work in bulk on the query
-path: filters are boolean masks over the matching document numbers, facets `np.bincount` over
-them, date sorts `argpartition`/`argsort`. Nothing here loops over matching articles in Python,
-and the work is in proportion to the matches, not to the index.
+"""Per-article values (doc values: dates, sources, authors, 栏目) of one index generation as
+NumPy arrays, for work in bulk on the query path: filters are boolean masks over the matching
+document numbers, facets `np.bincount` over them, date sorts `argpartition`/`argsort`. Nothing
+here loops over matching articles in Python, and the work is in proportion to the matches, not to the index.
 
 The values come from the generation's Whoosh columns (`date`, `source`, `authors_col`,
 `column_col`; for segments written before `column_col` existed, the column comes from the stored
@@ -155,7 +155,7 @@ def _day_number(date: str) -> int:
         return 0
 
 
-class Columns:
+class DocValues:
     """Every per-article column of one generation, indexed by global document number."""
 
     def __init__(self, segments: Sequence[tuple[SegmentValues, int, Iterable[int]]]) -> None:
