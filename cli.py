@@ -36,7 +36,8 @@ def _echo_json(data) -> None:
 
 
 def _fail(message: str, code: int = 1):
-    click.echo(_say().say("error", message=message), err=True)
+    say = _say()
+    click.echo(say.say("error", message=say.reason(message)), err=True)
     sys.exit(code)
 
 

@@ -163,6 +163,22 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^its file was skipped: (.*)$", "它的文件被跳过：{}"),
     (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
     (r"^no longer in its file$", "它已不在文件中"),
+    # errors of a command (`cli._fail`), English in the library's exceptions
+    (r"^no article could be read; the live index is kept$", "没有读到任何文章；现用索引保持不变"),
+    (r"^no article files found in the given paths; the live index is kept$",
+     "给出的路径中没有文章文件；现用索引保持不变"),
+    (r"^recorded sources? missing: (.*); the live index is kept\. Mount or restore it, or run "
+     r"`rebuild --drop-missing` to forget it$",
+     r"记录的来源不见了：\1；现用索引保持不变。请挂载或恢复它，或运行 `rebuild --drop-missing` 不再记录它"),
+    (r"^another rebuild or ingest is writing (.*)$", r"另一个重建或导入正在写 \1"),
+    (r"^another rebuild of (.*) is running(.*)$", r"\1 的另一个重建正在进行\2"),
+    (r"^not enough disk space to (?:rebuild|ingest): about (.*) needed, (.*) free in (.*); the live index is kept$",
+     r"磁盘空间不够：大约需要 \1，\3 只剩 \2；现用索引保持不变"),
+    (r"^index generation (\S+) is damaged: (.*?); `wensou check` lists what it holds, `wensou rebuild` writes it again$",
+     r"索引 \1 已损坏：\2；`wensou check` 列出其中的文章，`wensou rebuild` 重新写出"),
+    (r"^this index was built before its sources were recorded, not from (.*); run `rebuild PATH\.\.\.` once "
+     r"with its article folders$",
+     r"这个索引建于记录来源之前，且不是从 \1 建的；请用它的文章文件夹运行一次 `rebuild PATH...`"),
 ))
 
 

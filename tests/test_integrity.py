@@ -160,7 +160,7 @@ def test_check_lists_the_articles_a_damaged_segment_file_holds(built, tmp_path):
     # the command line's search: one line on stderr, exit 1
     found = cli(index, "search", QUERY)
     assert found.returncode == 1 and found.stdout == ""
-    assert found.stderr.startswith("错误：index generation") and found.stderr.count("\n") == 1, found.stderr
+    assert found.stderr.startswith("错误：索引 gen-") and found.stderr.count("\n") == 1, found.stderr
     assert wx.name in found.stderr
 
 

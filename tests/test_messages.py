@@ -95,6 +95,20 @@ def test_errors_speak_the_same_language_as_the_rest(index):
     assert en.stderr.startswith("error: no article with id 'no-such-id'")
 
 
+def test_the_ingest_errors_of_the_library_are_said_in_chinese_too(index, tmp_path):
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "scan.html").write_bytes(b"\x00\x01\x02")
+    zh = run("--index", str(tmp_path / "index"), "rebuild", str(tmp_path / "junk"))
+    assert zh.exit_code == 1 and zh.stderr.splitlines()[-1] == "错误：没有读到任何文章；现用索引保持不变"
+    en = run("--lang", "en", "--index", str(tmp_path / "index"), "rebuild", str(tmp_path / "junk"))
+    assert en.stderr.splitlines()[-1] == "error: no article could be read; the live index is kept"
+    zh = Messages("zh")
+    assert zh.reason("recorded source missing: /mnt/a; the live index is kept. Mount or restore it, or run "
+                     "`rebuild --drop-missing` to forget it").startswith("记录的来源不见了：/mnt/a；")
+    assert zh.reason("not enough disk space to rebuild: about 12 MB needed, 3 MB free in /ix; the live "
+                     "index is kept") == "磁盘空间不够：大约需要 12 MB，/ix 只剩 3 MB；现用索引保持不变"
+
+
 def test_a_headline_with_brackets_is_printed_as_it_is_when_piped(index):
     out = run("--index", str(index / "index"), "search", "财政部").stdout
     assert "1. 【独家】财政部发布数据\n" in out and "\x1b[" not in out

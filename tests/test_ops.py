@@ -299,7 +299,7 @@ def test_two_rebuilds_at_once_one_wins_the_other_exits_1(base_index, big_corpus,
     assert codes == [0, 1], results
     winner = next(r for r in results if r[0] == 0)
     loser = next(r for r in results if r[0] == 1)
-    assert "another rebuild" in loser[2], loser
+    assert "另一个重建或导入正在写" in loser[2], loser
     assert loser[1] == ""
     assert f"共 {BIG_N} 篇文章" in winner[1]
     # consistent: the winner's generation is live, the loser left nothing behind
@@ -317,7 +317,7 @@ def test_an_ingest_during_a_rebuild_exits_1_without_touching_the_index(base_inde
         assert rebuild.poll() is None, "the rebuild finished too fast for this test"
         busy = cli(base_index, "ingest", base_corpus)
         assert busy.returncode == 1
-        assert "another rebuild or ingest" in busy.stderr
+        assert "另一个重建或导入正在写" in busy.stderr
         assert live_generation(base_index) == before
     finally:
         rebuild.wait(timeout=120)
@@ -405,7 +405,7 @@ def test_deleting_the_lock_file_lets_no_second_writer_in(base_index, base_corpus
         for command in ("rebuild", "ingest"):
             second = cli(base_index, command, base_corpus)
             assert second.returncode == 1, second.stderr
-            assert "another rebuild or ingest is writing" in second.stderr
+            assert "另一个重建或导入正在写" in second.stderr
         # and a cleanup that runs anyway leaves the generation a live writer holds
         store.remove_stale_generations(base_index)
         assert unfinished.exists() and live_generation(base_index) == before
@@ -456,7 +456,7 @@ def test_a_rebuild_that_cannot_fit_is_refused_before_it_starts(small_disk, tmp_p
     live = live_generation(index)
     _fill(small_disk, 2 << 20)
     err = _one_error_line(cli(index, "rebuild", articles))
-    assert "not enough disk space to rebuild" in err and "needed" in err and "free in" in err
+    assert "磁盘空间不够：大约需要" in err and "只剩" in err and "现用索引保持不变" in err
     assert str(index) in err
     assert generations(index) == [live] and total(index, "记号甲") == 200
 

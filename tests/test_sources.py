@@ -255,7 +255,7 @@ def test_an_ingest_of_nothing_readable_exits_1_and_keeps_the_index(tmp_path):
     proc = cli(index, "ingest", junk)
     assert proc.returncode == 1
     assert "跳过 dddd.html：" in proc.stderr and "跳过 sub/bad.jsonl:1：" in proc.stderr
-    assert "no article could be read" in proc.stderr
+    assert "没有读到任何文章" in proc.stderr
     assert live_generation(index) == before and stats(index)["articles"] == 2
     assert [s["path"] for s in sources(index)] == [str(tmp_path / "articles")]
 
