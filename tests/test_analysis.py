@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import (
+    FOLD_TABLE,
     LATIN_MARK,
     fold,
     segmenter,
@@ -195,3 +196,12 @@ def test_a_long_lived_process_builds_the_full_dictionary_after_a_few_queries():
     cuts = [fresh.cut_query("生态环境部发布公告") for _ in range(20)]
     assert fresh._cut is not None
     assert all(cut == segmenter.cut("生态环境部发布公告") for cut in cuts)
+
+
+def test_a_long_text_folds_as_each_of_its_characters_does():
+    """Long texts are folded through an array, short ones through the table: the same result,
+    astral characters, characters folding to astral ones and lone surrogates included."""
+    chars = "".join(chr(cp) for cp in sorted(FOLD_TABLE)) + "中國臺灣ＡＢＣ𠀀\U0002a6a5\ud800ｶﾞ"
+    text = (chars * 3)[:20000]
+    assert fold(text) == "".join(fold(c) for c in text)
+    assert len(fold(text)) == len(text)
