@@ -157,7 +157,8 @@ class _Workers:
             self._batch = []
         segments, errors = [], []
         nospace = None
-        for p, conn in self._workers:
+        finishing = []
+        for p, conn in self._workers:  # every worker is told to finish first: they finish at once
             if conn not in self._ready:
                 try:
                     status, payload = conn.recv()  # its "ready" for more
@@ -171,6 +172,11 @@ class _Workers:
                     continue
             try:
                 conn.send(None)
+                finishing.append((p, conn))
+            except OSError:
+                errors.append(f"worker {p.pid} died (exit code {p.exitcode})")
+        for p, conn in finishing:
+            try:
                 status, payload = conn.recv()
             except (EOFError, OSError):
                 status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
