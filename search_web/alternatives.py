@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from indexer.search.engine import SearchEngine
+from indexer.search.facets import names
 from indexer.search.request import SearchRequest
 from indexer.search.result import FacetValue, SearchResult
 
@@ -30,10 +31,13 @@ def facets_with_alternatives(engine: SearchEngine, result: SearchResult
         if not chosen:
             continue
         wider = engine.search(replace(req, **{field: ()}, page=1, per_page=1, sort="newest"))
-        values = [FacetValue(v.value, v.count, v.value in chosen) for v in wider.facets.get(name) or []]
-        listed = {v.value for v in values}
         mine = {v.value: v for v in result.facets.get(name) or []}
-        values += [FacetValue(c, mine[c].count if c in mine else 0, True) for c in chosen if c not in listed]
+        named = {v.value for v in mine.values() if v.selected}  # what the chosen values name (any script)
+        values = [FacetValue(v.value, v.count, v.value in chosen or v.value in named)
+                  for v in wider.facets.get(name) or []]
+        listed = {v.value for v in values}
+        values += [FacetValue(c, mine[c].count if c in mine else 0, True) for c in chosen
+                   if c not in listed and not any(names(c, n) for n in named)]
         facets[name] = values
         truncated[name] = bool((getattr(wider, "facets_truncated", None) or {}).get(name))
     return facets, truncated

@@ -13,6 +13,8 @@ from urllib.parse import quote_plus, urlencode
 
 from flask import url_for
 
+from indexer.analysis import fold, fold_variants
+from indexer.search.facets import fold_key, names
 from indexer.search.request import SearchRequest
 from indexer.search.result import FacetValue, SearchResult
 from search_web.params import PER_PAGE_CHOICES, SearchState
@@ -57,6 +59,17 @@ class Facet:
     less_url: str | None
     truncated: bool
     finder: bool  # a box to find a value in a long list
+
+    def fold_map(self) -> dict[str, str]:
+        """For the finder as you type: every character that folds to one of the values'
+        characters, with what it folds to (生態 and 生态 find each other, as the filter does)."""
+        out: dict[str, str] = {}
+        for ch in {c for link in self.links for c in link.label}:
+            folded = fold(ch)
+            for variant in fold_variants(folded):
+                if variant != folded:
+                    out[variant] = folded
+        return out
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,7 @@ class SearchView:
             links = []
             for i, v in enumerate(values):
                 selected = v.selected or v.value in chosen
-                url = self.url(self.state.with_(**{field: tuple(x for x in chosen if x != v.value)})) \
+                url = self.url(self.state.with_(**{field: tuple(x for x in chosen if not names(x, v.value))})) \
                     if selected else adding + quote_plus(v.value)
                 links.append(Link(v.value, url, v.count, selected,
                                   hidden=not expanded and i >= FACET_SHOWN and not selected))
@@ -219,6 +232,18 @@ class SearchView:
             return f
         return f"{f or '最早'} 至 {t or '最新'}"
 
+    def hint_links(self) -> list[Link]:
+        """For a filter value that names none of the index's values (央视): the values that
+        contain it (央视网), each a link that filters by it instead."""
+        links = []
+        for name, heading, field in FACETS:
+            chosen: tuple[str, ...] = getattr(self.state, field)
+            for v in (getattr(self.result, "filter_hints", None) or {}).get(name, []):
+                kept = tuple(x for x in chosen if not (fold_key(x) and fold_key(x) in fold_key(v.value)))
+                links.append(Link(f"{heading}：{v.value}", self.url(self.state.with_(**{field: (*kept, v.value)})),
+                                  v.count))
+        return links
+
     def exits(self) -> list[Link]:
         """For an empty result: links that drop the query or one filter, and one that drops all."""
         s = self.state
@@ -280,6 +305,10 @@ class SearchView:
     def concordance_url(self) -> str:
         """The concordance (语境索引) of the same search: every occurrence in its context."""
         return _url(url_for("kwic.page"), self.state.query_args(paging=False, sort=False))
+
+    def save_url(self) -> str:
+        """The saved-searches page with its form filled with this search (`search_web.saved`)."""
+        return _url(url_for("saved.list_saved"), self.state.query_args(paging=False, sort=False))
 
     def story_url(self, hit_id: str) -> str:
         """Every article of the story a collapsed hit stands for."""

@@ -59,6 +59,16 @@ def named(folded: dict[str, list[str]], values: Iterable[str]) -> tuple[list[str
     return list(dict.fromkeys(names)), unknown
 
 
+def fold_key(value: str) -> str:
+    """A filter value or facet value as filters compare them (folded like a query)."""
+    return fold(value).strip()
+
+
+def names(value: str, name: str) -> bool:
+    """Whether filter value `value` names the index's value `name` (as `resolve` decides)."""
+    return fold_key(value) == fold_key(name)
+
+
 def containing(labels: Labels, value: str, docs: np.ndarray, limit: int = MAX_HINTS) -> list[FacetValue]:
     """The values that contain `value` (folded), with their counts among `docs`, most frequent
     first: what a filter value that names no value may have meant (央视 → 央视网)."""
