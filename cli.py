@@ -639,7 +639,7 @@ def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, r
         search = saved.make(name, query, sources, authors, columns, date_from, date_to)
         replaced = saved.add(_desk(ctx), search, replace=replace)
     except saved.BadSaved as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_say().reason(str(exc))) from None
     say = _say()
     click.echo(say.say("saved.replaced" if replaced else "saved.saved", name=_shown(search.name),
                        query=_shown(search.query) or say.say("every_article")))
@@ -659,7 +659,7 @@ def saved_list(ctx, fmt):
     if not found:
         click.echo(_say().say("saved.none"))
     for s in found:
-        filters = s.describe()
+        filters = s.describe(_say().language)
         click.echo(f"{_shown(s.name)}: {_shown(s.query) or _say().say('every_article')}"
                    + (f"  [{_shown(filters)}]" if filters else ""))
 

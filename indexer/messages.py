@@ -164,6 +164,12 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
     (r"^no longer in its file$", "它已不在文件中"),
     # errors of a command (`cli._fail`), English in the library's exceptions
+    (r"^a saved search needs a name$", "保存的搜索需要一个名称"),
+    (r"^a name is at most (\d+) characters$", r"名称最多 \1 个字"),
+    (r"^a name cannot hold control characters or slashes$", "名称不能含控制字符或斜杠"),
+    (r"^a saved search named '(.*)' exists already \(remove it first\)$", r"已有名为「\1」的保存的搜索（请先删除它）"),
+    (r"^at most (\d+) saved searches$", r"最多保存 \1 个搜索"),
+    (r"^no saved search named '(.*)'$", r"没有名为「\1」的保存的搜索"),
     (r"^no article could be read; the live index is kept$", "没有读到任何文章；现用索引保持不变"),
     (r"^no article files found in the given paths; the live index is kept$",
      "给出的路径中没有文章文件；现用索引保持不变"),

@@ -50,6 +50,12 @@ MAX_NEW = 100  # articles listed per saved search and run (newest first); the ma
 # ------------------------------------------------------------------------- saved searches
 
 
+DESCRIBE_LABELS = {
+    "en": {"source": "source", "author": "author", "column": "column", "from": "from", "to": "to"},
+    "zh": {"source": "来源", "author": "作者", "column": "栏目", "from": "起", "to": "止"},
+}
+
+
 class BadSaved(ValueError):
     """A saved search that cannot be saved (a bad name, a bad filter) or found; one line for the user."""
 
@@ -79,10 +85,10 @@ class SavedSearch:
         out += [(k, v) for k, v in (("from", self.date_from), ("to", self.date_to)) if v]
         return out
 
-    def describe(self) -> str:
-        """Its filters in one line (empty without filters)."""
-        labels = {"source": "source", "author": "author", "column": "column", "from": "from", "to": "to"}
-        return ", ".join(f"{labels[k]} {v}" for k, v in self.filters())
+    def describe(self, language: str = "en") -> str:
+        """Its filters in one line (empty without filters), labelled in `language` (zh, en)."""
+        labels = DESCRIBE_LABELS.get(language, DESCRIBE_LABELS["en"])
+        return ("，" if language == "zh" else ", ").join(f"{labels[k]} {v}" for k, v in self.filters())
 
     def to_dict(self) -> dict:
         return {"name": self.name, "query": self.query, "sources": list(self.sources),

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from indexer import saved
 from indexer.backends import desk_dir
+from indexer.messages import Messages
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed
 from search_web.params import SearchState
@@ -50,7 +51,7 @@ def _form_values(source) -> dict:
 def _page(form: dict, error: str | None = None, status: int = 200):
     searches = saved.load(_desk())
     rows = [{"s": s, "run": _search_url(s), "newest": _search_url(s, sort="newest"),
-             "feed": url_for("saved.feed", name=s.name), "filters": s.describe()} for s in searches]
+             "feed": url_for("saved.feed", name=s.name), "filters": s.describe("zh")} for s in searches]
     return render_template("saved.html", rows=rows, form=form, error=error, home=False,
                            state=SearchState(), max_name=saved.MAX_NAME), status
 
@@ -84,7 +85,7 @@ def save():
                             form["from"] or None, form["to"] or None)
         saved.add(_desk(), search, replace=(request.form.get("replace") or "") == "1")
     except saved.BadSaved as exc:
-        return _page(form, str(exc), 400)
+        return _page(form, Messages("zh").reason(str(exc)), 400)
     return redirect(url_for("saved.list_saved"), code=303)
 
 

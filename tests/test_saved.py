@@ -56,20 +56,20 @@ def test_saved_searches_are_added_listed_and_removed_and_survive_a_rebuild(index
     listed = json.loads(run(index, "saved", "list", "--format", "json").output)
     assert [(s["name"], s["query"], s["sources"], s["from"]) for s in listed] == [
         ("环保", "生态环境", ["生态环境部"], "2024年1月"), ("教育", "教育部", [], None)]
-    assert "环保: 生态环境  [source 生态环境部, from 2024年1月]" in run(index, "saved", "list").output
+    assert "环保: 生态环境  [来源 生态环境部，起 2024年1月]" in run(index, "saved", "list").output
     run(index, "rebuild")
     assert [s["name"] for s in json.loads(run(index, "saved", "list", "--format", "json").output)] == ["环保", "教育"]
     run(index, "saved", "remove", "教育")
     assert [s["name"] for s in json.loads(run(index, "saved", "list", "--format", "json").output)] == ["环保"]
-    assert "no saved search named '教育'" in run(index, "saved", "remove", "教育", code=1).output
+    assert "没有名为「教育」的保存的搜索" in run(index, "saved", "remove", "教育", code=1).output
 
 
 def test_bad_saved_searches_are_refused_as_bad_usage(index):
     assert "起始日期无法识别" in run(index, "saved", "add", "坏日期", "x", "--from", "2024-13", code=2).output
-    assert "needs a name" in run(index, "saved", "add", "  ", "x", code=2).output
-    assert "slashes" in run(index, "saved", "add", "a/b", "x", code=2).output
+    assert "需要一个名称" in run(index, "saved", "add", "  ", "x", code=2).output
+    assert "斜杠" in run(index, "saved", "add", "a/b", "x", code=2).output
     run(index, "saved", "add", "同名", "x")
-    assert "exists already" in run(index, "saved", "add", "同名", "y", code=2).output
+    assert "已有名为「同名」" in run(index, "saved", "add", "同名", "y", code=2).output
     run(index, "saved", "add", "同名", "y", "--replace")
     assert [s.query for s in saved.load(index)] == ["y"]
 
