@@ -118,6 +118,11 @@ def _unfold_map() -> dict[str, str]:
     return {k: "".join(v) for k, v in inverse.items()}
 
 
+def fold_variants(ch: str) -> str:
+    """The folded character `ch` and every character that folds to it (態 and 态 for 态)."""
+    return ch + _unfold_map().get(ch, "")
+
+
 def unfolded_class(ch: str) -> str:
     """A regex matching any character that folds to the folded character `ch`."""
     others = _unfold_map().get(ch)

@@ -131,6 +131,8 @@
       if (atomLink) atomLink.href = atom;
       var kwic = bar.querySelector("a.kwic-link");
       if (kwic) kwic.href = withQuery(bar.dataset.kwic, without(p, ["per_page", "facet_size", "page", "sort"]));
+      var save = bar.querySelector("a.save-link");
+      if (save) save.href = withQuery(bar.dataset.saved, without(p, ["per_page", "facet_size", "page", "sort"]));
       var feed = document.querySelector('head link[type="application/atom+xml"]');
       if (feed) feed.setAttribute("href", atom);
     };
@@ -142,6 +144,21 @@
       if (withinHint) withinHint.textContent = "只保留这 " + data.total + " 条中也符合所填词语的（二次检索）";
       var pages = document.getElementById("pages-line");
       if (pages) pages.textContent = data.total ? "，第 " + data.page + " / " + data.pages + " 页" : "";
+      var storiesLine = document.getElementById("stories-line");
+      if (storiesLine) {
+        storiesLine.textContent = "";
+        if (data.stories < data.total) {
+          var n = el("span", null, String(data.stories));
+          n.id = "stories";
+          var all = el("a", null, "逐篇列出");
+          all.href = withQuery(pageUrl, withParam(p, "collapse", "0", ""));
+          storiesLine.appendChild(document.createTextNode("；相同报道合并后 "));
+          storiesLine.appendChild(n);
+          storiesLine.appendChild(document.createTextNode(" 篇（"));
+          storiesLine.appendChild(all);
+          storiesLine.appendChild(document.createTextNode("）"));
+        }
+      }
       toolbar(data, p);
       var took = document.getElementById("took");
       if (took) took.textContent = String(data.took_ms);
@@ -267,11 +284,16 @@
     }
 
     if (finder) {
+      var folds = {};
+      try { folds = JSON.parse(finder.dataset.fold || "{}"); } catch (e) { folds = {}; }
+      var folded = function (text) {  // as the filter compares values: scripts and case folded
+        return Array.from(text.toLowerCase()).map(function (c) { return folds[c] || c; }).join("");
+      };
       finder.addEventListener("input", function () {
-        var needle = finder.value.trim().toLowerCase();
+        var needle = folded(finder.value.trim());
         items().forEach(function (li) {
           if (!needle) { li.hidden = !!li.dataset.extra && !expanded; return; }
-          li.hidden = li.textContent.toLowerCase().indexOf(needle) < 0;
+          li.hidden = folded(li.textContent).indexOf(needle) < 0;
         });
       });
     }
