@@ -1,4 +1,5 @@
-"""The HTML pages: the search page (`/`) and one article (`/articles/<id>`).
+"""The HTML pages: the search page (`/`), one article (`/articles/<id>`) and the index's figures
+(`/stats`).
 
 Views read parameters, ask the engine, and render; hit titles, snippets and the marked article
 text are HTML made safe by the engine, everything else is escaped by Jinja. A search the engine
@@ -12,6 +13,8 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from indexer.messages import Messages
+from indexer.search import zerohits
 from indexer.search.highlight import mark_article
 from indexer.search.request import BadRequest, SearchRequest
 from search_web import advanced, chinese
@@ -46,6 +49,25 @@ def search() -> str | tuple[str, int]:
     view = SearchView(result, state, facets_with_alternatives(engine, result))
     return render_template("search.html", result=result, state=state, view=view, canonical=canonical,
                            error=None, exports=export_links(state), home=home, advanced_here=True)
+
+
+SKIPPED_SHOWN = 20  # skipped files listed on /stats; the rest are counted
+
+
+@bp.get("/stats")
+def stats() -> str:
+    """What `wensou stats` prints, as a page: the articles, the last build and what it skipped,
+    the top sources and authors, and the searches that found nothing (so editors see which
+    wordings to add)."""
+    engine = get_engine()
+    data = engine.stats()
+    index_dir = getattr(engine, "index_dir", None)
+    zero = zerohits.top(index_dir) if index_dir is not None else []
+    skipped = data["last_build"]["skipped"]
+    say = Messages("zh")
+    shown = [{"path": s["path"], "reason": say.reason(s["reason"])} for s in skipped[:SKIPPED_SHOWN]]
+    return render_template("stats.html", data=data, zero_hits=zero, skipped=shown,
+                           more=max(0, len(skipped) - SKIPPED_SHOWN), state=SearchState(), home=False)
 
 
 def web_url(url: str | None) -> str | None:
