@@ -8,7 +8,7 @@ are merged, three if they were not), an article that writes 高品質發展 from
 生態環境部, two from 央视网, three about 湿地 and 修复 at known distances, four lines of 协议
 whose date, source, left and right orders all differ, and 23 files with no article to skip.
 `page` and the other fixtures come from conftest.py; their contexts reach this server by its
-absolute URL. Tests marked xfail(strict=True) show behaviour found broken: they pass once fixed.
+absolute URL.
 """
 from __future__ import annotations
 
@@ -115,8 +115,6 @@ def test_pages_count_merged_stories_and_the_last_page_is_full(which, request, de
     assert p.locator(".pager .current").inner_text() == "2" and p.locator("li.hit").count() == 2
 
 
-@pytest.mark.xfail(strict=True, reason="live results update the total and the page count but leave "
-                   "相同报道合并后 N 篇 (and its 逐篇列出 link) as the page before typing had them")
 def test_typing_keeps_the_merged_story_count_in_step(page, desk_url):
     page.goto(f"{desk_url}/")
     page.locator("#q").fill("峰会")
@@ -144,24 +142,18 @@ def test_source_finder_offers_the_values_containing_what_is_typed(page, desk_url
     assert page.locator(".chips a").inner_text().startswith("来源：生态环境部")
 
 
-@pytest.mark.xfail(strict=True, reason="app.js filters the finder's list by plain indexOf: typing 生态环境部 "
-                   "hides 生態環境部 (the filter folds scripts, the list as you type does not)")
 def test_source_finder_list_folds_scripts_as_you_type(page, desk_url):
     page.goto(f"{desk_url}/")
     page.locator("#find-source").fill("生态环境部")
     assert [t.split()[0] for t in page.locator("#facet-source ul.values li:visible").all_inner_texts()] == ["生態環境部"]
 
 
-@pytest.mark.xfail(strict=True, reason="with source=生态环境部 the facet shows '✓ 生态环境部 0' as chosen and "
-                   "lists 生態環境部 1 as a value to add, while the results hold that article")
 def test_a_source_chosen_in_the_other_script_shows_as_chosen_with_its_count(page, desk_url):
     page.goto(f"{desk_url}/?source=生态环境部")
     assert total(page) == 1
     assert page.locator("#facet-source li.selected").inner_text().split() == ["✓", "生態環境部", "1"]
 
 
-@pytest.mark.xfail(strict=True, reason="the engine's filter_hints/notice (央视 → 央视网) are not shown on the "
-                   "search page: source=央视 is a silent empty page")
 def test_a_source_named_by_its_start_is_offered_whole_without_javascript(nojs_page, desk_url):
     p = nojs_page
     p.goto(f"{desk_url}/")
@@ -368,8 +360,6 @@ def test_a_saved_search_is_listed_with_its_results_and_its_feed(which, request, 
     assert args(p) == {"q": ["湿地"], "source": ["央视网"]} and total(p) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="the results page has no link to save its search: /saved?q=... fills "
-                   "the form, but nothing on the search page leads there")
 def test_the_results_page_offers_to_save_its_search(page, desk_url):
     page.goto(f"{desk_url}/?q=湿地&source=央视网")
     save = page.locator('a[href^="/saved?"]')
@@ -379,8 +369,6 @@ def test_the_results_page_offers_to_save_its_search(page, desk_url):
     assert page.locator("#saved-q").input_value() == "湿地"
 
 
-@pytest.mark.xfail(strict=True, reason="/saved speaks English: filters are listed as 'source 央视网' and a "
-                   "name taken already is refused with \"a saved search named '...' exists already\"")
 def test_the_saved_page_speaks_chinese(nojs_page, desk_url):
     p = nojs_page
     for _ in range(2):
@@ -398,8 +386,6 @@ def test_the_saved_page_speaks_chinese(nojs_page, desk_url):
 # ------------------------------------------------------------------------ stats: zero hits, skipped files
 
 
-@pytest.mark.xfail(strict=True, reason="there is no /stats page (404): the zero-hit log and the skipped files "
-                   "('… 另有 N 个') are shown only by `cli.py stats`")
 def test_stats_page_shows_zero_hit_searches_and_skipped_files(page, desk_url):
     page.goto(f"{desk_url}/?q=火星基地")
     assert total(page) == 0
