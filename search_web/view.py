@@ -63,12 +63,11 @@ class Facet:
     def fold_map(self) -> dict[str, str]:
         """For the finder as you type: every character that folds to one of the values'
         characters, with what it folds to (生態 and 生态 find each other, as the filter does)."""
+        chars = "".join({c for link in self.links for c in link.label})
         out: dict[str, str] = {}
-        for ch in {c for link in self.links for c in link.label}:
-            folded = fold(ch)
-            for variant in fold_variants(folded):
-                if variant != folded:
-                    out[variant] = folded
+        for folded in set(fold(chars)):
+            for variant in fold_variants(folded)[1:]:
+                out[variant] = folded
         return out
 
 
