@@ -5,11 +5,11 @@ TITLE_WEIGHT times) weighed by tf-idf against the index's document frequencies o
 word field; words found in no other article, single characters and numbers are skipped. The
 top KEY_WORDS of them, each weighed by its tf-idf, are scored in the `title` and `body` word
 fields by the engine's one BM25F (`ranking.bm25_scores`, the weights a search uses). Among the
-candidates, articles
-from the same day *and* the same source (the same page of the same paper, usually) are
-scored down by SAME_BOTH, from the same day or the same source by SAME_ONE, so other days and
-sources come first unless the match is much closer; the article's own near-duplicates (its
-story, `indexer.stories`) are left out: they are the same story, not a related one.
+candidates, articles from the same day *and* the same source (the same page of the same paper,
+usually) are scored down by SAME_BOTH, from the same day or the same source by SAME_ONE, so
+other days and sources come first unless the match is much closer; the article's own
+near-duplicates (its story, `indexer.stories`) are left out: they are the same story, not a
+related one.
 """
 from __future__ import annotations
 
