@@ -132,3 +132,15 @@ def test_show_labels_the_article_fields_in_the_readers_language(tmp_path):
     assert "网址：https://example.gov.cn/a.html\n" in zh and "栏目：公告\n" in zh
     en = run("--lang", "en", "--index", index, "show", "m1").stdout
     assert "url: https://example.gov.cn/a.html\n" in en and "column: 公告\n" in en
+
+
+def test_stats_lists_twenty_skipped_files_and_says_how_many_more(tmp_path):
+    write_jsonl(tmp_path / "articles" / "a.jsonl", RECORDS)
+    for i in range(23):
+        (tmp_path / "articles" / f"empty{i:02d}.txt").write_text("", encoding="utf-8")
+    assert run("--index", str(tmp_path / "index"), "rebuild", str(tmp_path / "articles")).exit_code == 0
+    out = run("--index", str(tmp_path / "index"), "stats").stdout
+    assert sum(line.startswith("  跳过 ") for line in out.splitlines()) == 20
+    assert "… 另有 3 个（stats --format json 全部列出）" in out
+    data = json.loads(run("--index", str(tmp_path / "index"), "stats", "--format", "json").stdout)
+    assert len(data["last_build"]["skipped"]) == 23
