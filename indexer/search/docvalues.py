@@ -1,7 +1,8 @@
 """Per-article values (doc values: dates, sources, authors, 栏目) of one index generation as
 NumPy arrays, for work in bulk on the query path: filters are boolean masks over the matching
 document numbers, facets `np.bincount` over them, date sorts `argpartition`/`argsort`. Nothing
-here loops over matching articles in Python, and the work is in proportion to the matches, not to the index.
+here loops over matching articles in Python, and the work is in proportion to the matches, not
+to the index.
 
 The values come from the generation's Whoosh columns (`date`, `source`, `authors_col`,
 `column_col`; for segments written before `column_col` existed, the column comes from the stored
@@ -170,7 +171,6 @@ class DocValues:
                 self.live[offset + d] = False
         self.live_docs = np.flatnonzero(self.live)
         self.days = np.fromiter((_day_number(d) for d in dates), dtype=np.int64, count=n)  # 0: none
-        self.day_list: list[int] = self.days.tolist()  # for per-document scoring in Python
         months = [d[:7] for d in dates]
         self.month_names = sorted(set(months) - {""})
         index = {m: i for i, m in enumerate(self.month_names)}

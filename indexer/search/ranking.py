@@ -270,19 +270,6 @@ def pair_scores(exact: ExactPostings, words: list[str], matched: Matched, n_docs
     return scores
 
 
-_DAYS: dict[int, tuple[Sequence[int], np.ndarray]] = {}
-
-
-def _days_array(days: Sequence[int]) -> np.ndarray:
-    """`days` (a generation's list, one per docnum) as an array, converted once per list."""
-    found = _DAYS.get(id(days))
-    if found is None or found[0] is not days:
-        if len(_DAYS) > 8:
-            _DAYS.clear()
-        found = _DAYS[id(days)] = (days, np.asarray(days, dtype=np.int64))
-    return found[1]
-
-
 def top(keys: np.ndarray, tie: np.ndarray, k: int) -> np.ndarray:
     """Indices of the `k` largest keys, largest first, equal keys by the larger `tie` first: a
     total order, so consecutive pages never repeat or skip an article."""
@@ -319,7 +306,7 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
         matched = np.unique(matched)
     if not len(matched) or stop <= 0:
         return []
-    day = _days_array(days)[matched]
+    day = np.asarray(days, dtype=np.int64)[matched]  # the generation's array: no copy
     words = rank_words(parsed)
     slots = Matched(matched, searcher.doc_count_all())
     score = bm25_scores(searcher, words, slots) if words else np.zeros(len(matched))
