@@ -40,7 +40,7 @@ from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, Clu
 from indexer.backends.spec import desk_dir, parse_spec
 from indexer.search import variants
 from indexer.search.engine import SearchEngine
-from indexer.search.facets import MAX_HINTS, date_facets, fold_names, named
+from indexer.search.facets import MAX_HINTS, date_facets, fold_key, fold_names, named
 from indexer.search.filters import filter_notice, nothing_searchable, unsearchable_notice
 from indexer.search.highlight import highlight, query_matchers, snippet
 from indexer.search.matching import applied_sort
@@ -111,7 +111,7 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
         for fieldname, values in (("sources_f", [v for s in request.sources for v in (split_sources(s) or [s])]),
                                   ("authors_f", list(request.authors)), ("column_f", list(request.columns))):
             if values:
-                out.append({"terms": {fieldname: [fold(v).strip() for v in values]}})
+                out.append({"terms": {fieldname: [fold_key(v) for v in values]}})
         if request.story is not None:
             story = self._story_of(request.story)
             out.append({"term": {"story": story}} if story is not None else {"match_none": {}})
@@ -356,7 +356,7 @@ def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:
     hints: dict[str, list[FacetValue]] = {}
     for name, (unknown, every) in unknown_values.items():
         for v in unknown:
-            key = fold(v).strip()
+            key = fold_key(v)
             if not key:
                 continue
             found = sorted((n for n in every if key in fold(n)), key=lambda n: (-every[n], n))[:MAX_HINTS]

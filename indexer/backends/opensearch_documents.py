@@ -16,6 +16,7 @@ import numpy as np
 from indexer import processes, stories
 from indexer.analysis import LATIN_MARK, fold, unit_stream, word_counts
 from indexer.article import Article
+from indexer.search.facets import fold_key
 from indexer.segment import signatures
 
 
@@ -91,8 +92,8 @@ def document(article: Article, story: str, seq: int, sig=UNKNOWN) -> dict:
         "title_u": unit_text(article.title), "body_u": unit_text(article.body),
         "source_u": [unit_text(s) for s in sources], "author_u": [unit_text(a) for a in article.authors],
         "title_w": word_text(article.title), "body_w": word_text(article.body),
-        "sources_f": [fold(s).strip() for s in sources], "authors_f": [fold(a).strip() for a in article.authors],
-        "column_f": fold(article.column).strip() if article.column else None,
+        "sources_f": [fold_key(s) for s in sources], "authors_f": [fold_key(a) for a in article.authors],
+        "column_f": fold_key(article.column) if article.column else None,
         "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
         "story": story, "hash": content_hash(article), "seq": seq,
         "sig": None if sig is None else base64.b64encode(sig.tobytes()).decode("ascii"),

@@ -24,11 +24,16 @@ MAX_HINTS = 10  # values offered for a filter value that names none
 _FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → folded name → names
 
 
+def fold_key(value: str) -> str:
+    """A filter value or facet value as filters compare them (folded like a query)."""
+    return fold(value).strip()
+
+
 def fold_names(names: Iterable[str]) -> dict[str, list[str]]:
     """Each folded name → the names that fold to it (in the order given)."""
     found: dict[str, list[str]] = {}
     for name in names:
-        found.setdefault(fold(name).strip(), []).append(name)
+        found.setdefault(fold_key(name), []).append(name)
     return found
 
 
@@ -48,20 +53,15 @@ def resolve(labels: Labels, values: Iterable[str]) -> tuple[list[str], list[str]
 
 def named(folded: dict[str, list[str]], values: Iterable[str]) -> tuple[list[str], list[str]]:
     """(the names of `folded` (`fold_names`) that `values` name, the values that name none)."""
-    names: list[str] = []
+    chosen: list[str] = []
     unknown: list[str] = []
     for v in values:
-        found = folded.get(fold(v).strip())
+        found = folded.get(fold_key(v))
         if found:
-            names += found
+            chosen += found
         else:
             unknown.append(v)
-    return list(dict.fromkeys(names)), unknown
-
-
-def fold_key(value: str) -> str:
-    """A filter value or facet value as filters compare them (folded like a query)."""
-    return fold(value).strip()
+    return list(dict.fromkeys(chosen)), unknown
 
 
 def names(value: str, name: str) -> bool:
@@ -72,7 +72,7 @@ def names(value: str, name: str) -> bool:
 def containing(labels: Labels, value: str, docs: np.ndarray, limit: int = MAX_HINTS) -> list[FacetValue]:
     """The values that contain `value` (folded), with their counts among `docs`, most frequent
     first: what a filter value that names no value may have meant (央视 → 央视网)."""
-    key = fold(value).strip()
+    key = fold_key(value)
     if not key:
         return []
     ids = [i for i, name in enumerate(labels.names) if key in fold(name)]
