@@ -19,7 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click  # noqa: E402
 
 from indexer import paths as paths_mod
-from indexer.messages import Messages, choose_language
+from indexer.messages import SKIPPED_SHOWN, Messages, choose_language
 
 
 def _say() -> Messages:
@@ -412,10 +412,10 @@ def stats(ctx, fmt):
     click.echo(say.say("stats.build", mode=say.mode(b["mode"]), finished=b["finished"], seconds=b["seconds"],
                        files=b["files"], added=b["added"], updated=b["updated"], unchanged=b["unchanged"],
                        removed=b["removed"], duplicates=b["duplicates"], skipped=len(b["skipped"])))
-    for s in b["skipped"][:20]:
+    for s in b["skipped"][:SKIPPED_SHOWN]:
         click.echo("  " + say.say("skipped", path=_shown(s["path"]), reason=_shown(say.reason(s["reason"]))))
-    if len(b["skipped"]) > 20:
-        click.echo(say.say("stats.more", n=len(b["skipped"]) - 20))
+    if len(b["skipped"]) > SKIPPED_SHOWN:
+        click.echo(say.say("stats.more", n=len(b["skipped"]) - SKIPPED_SHOWN))
     for name in ("top_sources", "top_authors"):
         if data[name]:
             click.echo(say.say("labelled", label=say.say("stats." + name),

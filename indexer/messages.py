@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
+SKIPPED_SHOWN = 20  # skipped files `stats` and the /stats page list; the rest are counted
 
 
 def choose_language(option: str | None = None, environ: Mapping[str, str] | None = None) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from indexer.messages import Messages
+from indexer.messages import SKIPPED_SHOWN, Messages
 from indexer.search import zerohits
 from indexer.search.highlight import mark_article
 from indexer.search.request import BadRequest, SearchRequest
@@ -49,9 +49,6 @@ def search() -> str | tuple[str, int]:
     view = SearchView(result, state, facets_with_alternatives(engine, result))
     return render_template("search.html", result=result, state=state, view=view, canonical=canonical,
                            error=None, exports=export_links(state), home=home, advanced_here=True)
-
-
-SKIPPED_SHOWN = 20  # skipped files listed on /stats; the rest are counted
 
 
 @bp.get("/stats")
