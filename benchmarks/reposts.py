@@ -52,8 +52,10 @@ def clusters(articles) -> list[int]:
     """Story id per article, as an index generation computes them."""
     from indexer import stories
     from indexer.analysis import fold
+    from indexer.segment.signatures import article_row
 
-    return stories.assign_clusters(((i, fold(a.body or "")) for i, a in enumerate(articles)), len(articles)).tolist()
+    rows = ((i, article_row(fold(a.body or ""), a.url, a.source, a.date)) for i, a in enumerate(articles))
+    return stories.assign_clusters(rows, len(articles)).tolist()
 
 
 def measure(archives: dict[str, list], labels: dict) -> dict:

@@ -1,17 +1,27 @@
 """Stories: one story reposted by many papers, found at index time, collapsed in results.
 
-Locality-sensitive hashing (BANDS bands of ROWS values) of the bodies' MinHash signatures
-(`indexer.segment.signatures`) finds the candidate pairs without comparing every pair. Two
-articles are one story when their estimated similarity is at least THRESHOLD; stories are the
-connected groups.
+Two articles are one story when
+- their bodies' estimated similarity (`indexer.segment.signatures`: Jaccard over 5-character
+  shingles) is at least THRESHOLD, whoever carried them: a copy, a reprint on another page, the
+  same wire story under another headline; found by locality-sensitive hashing (BANDS bands of
+  ROWS values), without comparing every pair; or
+- two different outlets carried them (`signatures.outlet_key`: the URL's host, else the source)
+  within OUTLET_DAYS days of each other (or either undated), and they share at least
+  OUTLET_THRESHOLD of their shingles: the story carried by several outlets, each with its own
+  headline, lead and closing around the shared text.
+Stories are the connected groups.
 
-Measured with `python -m benchmarks.reposts` on labelled real reposts (docs/benchmarks.md
-"Reposts"): outlets put their own headline, lead and closing around a shared story, so real
-reposts measure 0.3–0.9, and a lower THRESHOLD joins template notices (two sessions' reports,
-two expulsion notices) first. A second test, off by default (RARE_MAX = 0), compares only the
-signature values rare in the collection (`rare_similarity`): a series' boilerplate is common,
-a repost's shared text is not. It finds 88% of the labelled pairs against 56%, with no false
-merge in large archives, but in a small index a template with two members looks rare too.
+Why two tests, measured with `python -m benchmarks.reposts` on labelled real reposts
+(docs/benchmarks.md "Reposts"): real reposts across outlets share 0.23–0.93 of their shingles,
+but one outlet's template notices (two sessions' 委员长会议 reports, two 开除党籍 notices, a
+speech and its own paper's report of it) share 0.10–0.53, so no single threshold separates them.
+What separates them is who printed them: an outlet does not carry one story twice with another
+lead — what it prints twice is a series of notices, and its reprints are near copies. Two
+outlets' texts of one week sharing a fifth of their shingles are the same story; independent
+write-ups of one event share names and quotes (0.10–0.20 in the labelled pairs). Candidates for
+the second test are the pairs holding the same MinHash value at any position (the smallest hash
+of a shingle both contain), except values that more than SHARED_MAX articles hold (a phrase of
+the times or boilerplate, not a story's own text).
 
 Storage: one `clusters.npy` per index generation (`write_clusters` / `read_clusters`), an
 int32 array indexed by docnum whose value is the story id: the smallest docnum of the story,
@@ -29,12 +39,23 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.segment.signatures import EMPTY, NUM_PERM, body_signature, segment_signatures, signatures_path, similarity
+from indexer.segment.signatures import (
+    DAY,
+    EMPTY,
+    NUM_PERM,
+    OUTLET,
+    WIDTH,
+    segment_signatures,
+    signatures_path,
+    similarity,
+)
 
 BANDS, ROWS = 8, 8  # NUM_PERM = BANDS * ROWS; similar pairs found from Jaccard ~0.75 up
 THRESHOLD = 0.8
-RARE_MAX = 0  # > 1: a value held by more distinct texts than this is boilerplate (`rare_similarity`); 0: off
-RARE_THRESHOLD = 0.3  # similarity over rare values from which two articles are one story (when on)
+OUTLET_THRESHOLD = 0.2  # between two outlets' articles: the least similar labelled repost measures 0.23,
+# the most similar labelled pair of two outlets' write-ups of one event 0.20
+OUTLET_DAYS = 3  # two outlets' articles more days apart than this are not one story (unless THRESHOLD)
+SHARED_MAX = 32  # a MinHash value held by more articles than this makes no candidate pairs
 MAX_REPS = 8  # per LSH bucket: a story repeated 10,000 times is compared with a few, not all
 FILENAME = "clusters.npy"
 
@@ -58,17 +79,13 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smallest docnum stays the root
 
 
-def cluster_signatures(signatures: np.ndarray, judged: np.ndarray | None = None) -> np.ndarray:
-    """Story ids (smallest docnum of each story) for a (docs, NUM_PERM) signature array.
+def cluster_signatures(rows: np.ndarray, judged: np.ndarray | None = None) -> np.ndarray:
+    """Story ids (smallest docnum of each story) for a (docs, WIDTH) array of stored rows
+    (`indexer.segment.signatures.article_row`: signature, outlet, day).
 
     `judged[d]` False marks an article too short to judge (or absent): it stays alone.
-    Two articles are one story when their estimated similarity is at least THRESHOLD (found by
-    LSH), or (with RARE_MAX set) when their similarity over the signature values rare in the
-    collection (`rare_similarity`) is at least RARE_THRESHOLD: an outlet's own headline, lead and closing
-    around the shared story lower the first, a template's boilerplate (shared by a whole series
-    of notices) cannot raise the second.
     """
-    n = len(signatures)
+    n = len(rows)
     uf = _UnionFind(n)
     ids = np.arange(n) if judged is None else np.flatnonzero(judged)
     # LSH: the articles whose signatures agree on a whole band share its bucket; only buckets of
@@ -76,7 +93,7 @@ def cluster_signatures(signatures: np.ndarray, judged: np.ndarray | None = None)
     # bucket, articles in docnum order join the first of its representatives they are similar to,
     # or become one (up to MAX_REPS): which unions happen does not depend on the order of buckets
     for band in range(BANDS):
-        block = np.ascontiguousarray(signatures[ids, band * ROWS:(band + 1) * ROWS])
+        block = np.ascontiguousarray(rows[ids, band * ROWS:(band + 1) * ROWS])
         keys = block.view(np.dtype((np.void, block.itemsize * ROWS))).ravel()
         order = np.argsort(keys, kind="stable")  # stable: docnum order within a bucket
         same = keys[order[1:]] == keys[order[:-1]]
@@ -85,110 +102,107 @@ def cluster_signatures(signatures: np.ndarray, judged: np.ndarray | None = None)
         for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
             reps: list[int] = []
             for d in ids[order[start:start + size]].tolist():
-                sig = signatures[d]
+                sig = rows[d]
                 for r in reps:
-                    if similarity(signatures[r], sig) >= THRESHOLD:
+                    if similarity(rows[r], sig) >= THRESHOLD:
                         uf.union(r, d)
                         break
                 else:
                     if len(reps) < MAX_REPS:
                         reps.append(d)
-    if RARE_MAX >= 2 and len(ids) > 1:
-        rows, first = np.unique(np.ascontiguousarray(signatures[ids]), axis=0, return_index=True)
-        reps = ids[first]  # one docnum per distinct signature (identical ones joined above)
-        a, b, sim = rare_similarity(rows)
-        keep = sim >= RARE_THRESHOLD
-        for x, y in zip(reps[a[keep]].tolist(), reps[b[keep]].tolist()):
-            uf.union(x, y)
+    for x, y in zip(*across_outlets(rows, ids)):
+        uf.union(x, y)
     return np.array([uf.find(d) for d in range(n)], dtype=np.int32)
 
 
-def rare_similarity(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, similarity) for the pairs of distinct signatures (rows) sharing a rare value.
+def across_outlets(rows: np.ndarray, ids: np.ndarray) -> tuple[list[int], list[int]]:
+    """The pairs of articles (docnums among `ids`) that two different outlets carried within
+    OUTLET_DAYS days and whose estimated similarity is at least OUTLET_THRESHOLD.
 
-    A signature value is rare when at most RARE_MAX rows hold it at its position: the smallest
-    hash of a shingle few articles contain. Two rows' similarity is the share of the positions
-    rare in either where both hold the same value: their Jaccard similarity over the shingles
-    that are not the collection's boilerplate. Candidates are the rows sharing a rare value
-    (found by sorting each position's values), so common values never make pairs."""
-    n, perm = rows.shape
-    rare = np.zeros((n, perm), dtype=bool)
-    pairs = []
-    for k in range(perm):
-        col = rows[:, k]
+    Candidates hold the same value at one signature position, a value at most SHARED_MAX
+    articles hold there; they are found by sorting each position's values, in bulk."""
+    ids = ids[rows[ids, OUTLET] != 0]
+    found: set[tuple[int, int]] = set()
+    if len(ids) < 2:
+        return [], []
+    outlet = rows[:, OUTLET]
+    day = rows[:, DAY].astype(np.int64)
+    for k in range(NUM_PERM):
+        col = rows[ids, k]
         order = np.argsort(col, kind="stable")
         values = col[order]
         starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        rare[order, k] = np.repeat(sizes <= RARE_MAX, sizes)
-        for size in range(2, RARE_MAX + 1):
+        sizes = np.diff(np.r_[starts, len(values)])
+        pairs = []
+        for size in range(2, min(int(sizes.max()), SHARED_MAX) + 1):
             group = starts[sizes == size]
-            for i in range(size):
-                for j in range(i + 1, size):
-                    pairs.append(np.stack([order[group + i], order[group + j]], axis=1))
-    if not pairs:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0)
-    found = np.unique(np.sort(np.concatenate(pairs), axis=1), axis=0)
-    a, b = found[:, 0], found[:, 1]
-    same = (rows[a] == rows[b]) & rare[a] & rare[b]
-    either = rare[a] | rare[b]
-    sim = same.sum(axis=1) / np.maximum(either.sum(axis=1), 1)
-    return a, b, sim
+            if len(group):
+                for i in range(size - 1):
+                    for j in range(i + 1, size):
+                        pairs.append(np.stack([ids[order[group + i]], ids[order[group + j]]], axis=1))
+        if not pairs:
+            continue
+        a, b = np.concatenate(pairs).T
+        near = (outlet[a] != outlet[b]) & ((day[a] == 0) | (day[b] == 0) | (np.abs(day[a] - day[b]) <= OUTLET_DAYS))
+        a, b = a[near], b[near]
+        alike = (rows[a, :NUM_PERM] == rows[b, :NUM_PERM]).sum(axis=1) >= OUTLET_THRESHOLD * NUM_PERM
+        found.update(zip(a[alike].tolist(), b[alike].tolist()))
+    pairs_found = sorted(found)
+    return [p[0] for p in pairs_found], [p[1] for p in pairs_found]
 
 
-def assign_clusters(items: Iterable[tuple[int, str]], doc_count: int) -> np.ndarray:
-    """Story ids for an index: `items` gives (docnum, folded body) for its articles; docnums not
-    given (deleted articles) are their own story. Returns an int32 array of `doc_count`."""
-    signatures = np.tile(EMPTY, (doc_count, 1))
+def assign_clusters(items: Iterable[tuple[int, np.ndarray]], doc_count: int) -> np.ndarray:
+    """Story ids for an index: `items` gives (docnum, stored row: `signatures.article_row`) for
+    its articles; docnums not given (deleted articles) are their own story. Returns an int32
+    array of `doc_count`."""
+    rows = np.zeros((doc_count, WIDTH), dtype=np.uint32)
+    rows[:, :NUM_PERM] = EMPTY
     judged = np.zeros(doc_count, dtype=bool)
-    for docnum, folded in items:
-        sig = body_signature(folded)
-        if sig is not EMPTY:
-            signatures[docnum] = sig
-            judged[docnum] = True
-    return cluster_signatures(signatures, judged)
+    for docnum, row in items:
+        rows[docnum] = row
+        judged[docnum] = (row[:NUM_PERM] != EMPTY).any()
+    return cluster_signatures(rows, judged)
 
 
 
 def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
     """Story ids for every article of an open Whoosh searcher, from its stored bodies.
 
-    With `cache_dir`, each segment's signatures are kept there (`minhash-<segment id>.npy`):
+    With `cache_dir`, each segment's rows are kept there (`minhash-<segment id>.npy`):
     segments never change, and a new generation starts from hard links to the live one's
     files, so an incremental ingest computes signatures only for its new segment.
     """
     reader = searcher.reader()
     n = reader.doc_count_all()
-    signatures = np.tile(EMPTY, (n, 1))
+    rows = np.zeros((n, WIDTH), dtype=np.uint32)
     judged = np.zeros(n, dtype=bool)
     keep: set[str] = set()
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
-        sigs = None
+        part = None
         path = None
         if cache_dir is not None:
             path = signatures_path(cache_dir, leaf.segment().segment_id())
             keep.add(path.name)
             try:
-                sigs = np.load(path, allow_pickle=False)
+                part = np.load(path, allow_pickle=False)
             except (OSError, ValueError):
-                sigs = None
-            if sigs is not None and sigs.shape != (count, NUM_PERM):
-                sigs = None
-        if sigs is None:
-            sigs = segment_signatures(leaf)
+                part = None
+            if part is not None and part.shape != (count, WIDTH):
+                part = None  # written by an older version, or not whole: computed again
+        if part is None:
+            part = segment_signatures(leaf)
             if path is not None:
-                np.save(path, sigs, allow_pickle=False)
-        signatures[offset:offset + count] = sigs
+                np.save(path, part, allow_pickle=False)
+        rows[offset:offset + count] = part
         live = np.zeros(count, dtype=bool)
         live[list(leaf.all_doc_ids())] = True
-        judged[offset:offset + count] = live & (sigs != EMPTY).any(axis=1)
+        judged[offset:offset + count] = live & (part[:, :NUM_PERM] != EMPTY).any(axis=1)
     if cache_dir is not None:  # signatures of segments merged away
         for old in Path(cache_dir).glob("minhash-*.npy"):
             if old.name not in keep:
                 old.unlink(missing_ok=True)
-    return cluster_signatures(signatures, judged)
+    return cluster_signatures(rows, judged)
 
 
 # ---------------------------------------------------------------------------- storage

@@ -140,28 +140,62 @@ def _text(rng, n: int) -> str:
     return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))
 
 
-def test_rare_values_join_reposts_with_own_leads_and_keep_a_template_series_apart(monkeypatch):
-    """With the rare-value comparison on: two outlets carry one story, each with its own lead and closing (about as long as the
-    shared text): one story. Six notices of one template (the same long wording, different
-    names and numbers, as 委员长会议 or 开除党籍 notices are) stay six stories, though any two
-    of them share most of their text."""
+def _rows(articles: list[tuple[str, str | None, str | None, str | None]]) -> list[tuple[int, np.ndarray]]:
+    """(docnum, stored row) for (body, url, source, date) tuples."""
+    return [(i, signatures.article_row(fold(body), url, source, date)) for i, (body, url, source, date) in enumerate(articles)]
+
+
+def test_two_outlets_carrying_one_story_with_their_own_leads_are_one_story_and_a_template_series_is_not():
+    """Two outlets carry one story, each with its own lead and closing (about as long as the
+    shared text): one story, though a plain comparison finds them far apart. One outlet's six
+    notices of a template (the same long wording, different names and numbers, as 委员长会议 or
+    开除党籍 notices are) stay six stories, though any two share most of their text; so do the
+    two outlets' texts when a month lies between them, and the same texts printed by one outlet."""
     import random
 
-    monkeypatch.setattr(stories, "RARE_MAX", 2)
-    monkeypatch.setattr(stories, "RARE_THRESHOLD", 0.3)
     rng = random.Random(7)
     shared = _text(rng, 400)
-    bodies = [_text(rng, 200) + shared + _text(rng, 150), _text(rng, 180) + shared + _text(rng, 170)]
+    lead_a, close_a, lead_b, close_b = _text(rng, 200), _text(rng, 150), _text(rng, 180), _text(rng, 170)
+    first, second = lead_a + shared + close_a, lead_b + shared + close_b
     template = [_text(rng, 120) for _ in range(3)]
-    for _ in range(6):
-        bodies.append(template[0] + _text(rng, 40) + template[1] + _text(rng, 40) + template[2])
-    for _ in range(3):
-        bodies.append(_text(rng, 500))  # unrelated articles
-    a, b = signatures.signature(bodies[0]), signatures.signature(bodies[1])
-    assert signatures.similarity(a, b) < stories.THRESHOLD  # the outlets' own text hides it from a plain comparison
-    ids = stories.assign_clusters(enumerate(bodies), len(bodies)).tolist()
+    notices = [template[0] + _text(rng, 40) + template[1] + _text(rng, 40) + template[2] for _ in range(6)]
+    articles = [(first, "https://www.udn.com/news/1", "聯合報", "2025-11-18"),
+                (second, "https://news.ltn.com.tw/news/2", "自由時報", None)]  # undated: judged by its text
+    articles += [(n, None, "人民日报", f"2019-10-{10 + i:02d}") for i, n in enumerate(notices)]
+    articles += [(_text(rng, 500), None, f"报{i}", "2019-10-10") for i in range(3)]  # unrelated articles
+    assert signatures.similarity(signatures.signature(fold(first)), signatures.signature(fold(second))) < stories.THRESHOLD
+    ids = stories.assign_clusters(_rows(articles), len(articles)).tolist()
     assert ids[0] == ids[1]
-    assert len(set(ids[2:])) == len(bodies) - 2
+    assert len(set(ids[2:])) == len(articles) - 2
+
+    apart = [(first, None, "聯合報", "2025-11-18"), (second, None, "自由時報", "2025-12-20")]
+    assert stories.assign_clusters(_rows(apart), 2).tolist() == [0, 1]
+    same_outlet = [(first, None, "聯合報", "2025-11-18"), (second, None, "联合报", "2025-11-18")]  # one paper, folded
+    assert stories.assign_clusters(_rows(same_outlet), 2).tolist() == [0, 1]
+    no_outlet = [(first, None, None, "2025-11-18"), (second, None, None, "2025-11-18")]
+    assert stories.assign_clusters(_rows(no_outlet), 2).tolist() == [0, 1]
+
+
+def test_a_story_two_outlets_rewrote_around_is_one_hit_on_the_page(tmp_path):
+    """Through ingest and search: the two outlets' versions of one story are one hit standing
+    for the other; the page lists both when the story is expanded."""
+    import random
+
+    rng = random.Random(11)
+    shared = "政府工作报告" + _text(rng, 400)
+    records = [{"id": "udn-1", "title": "報告發布", "date": "2025-11-18", "source": "聯合報",
+                "url": "https://udn.com/news/story/1", "content": _text(rng, 200) + shared + _text(rng, 150)},
+               {"id": "ltn-2", "title": "院版報告出爐", "date": "2025-11-19", "source": "自由時報",
+                "url": "https://news.ltn.com.tw/news/2", "content": _text(rng, 180) + shared + _text(rng, 170)},
+               {"id": "other-3", "title": "另一则", "date": "2025-11-18", "source": "中央社",
+                "content": "政府工作报告" + _text(rng, 500)}]
+    write_jsonl(tmp_path / "in" / "a.jsonl", records)
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    with SearchEngine(tmp_path / "ix") as engine:
+        result = engine.search(SearchRequest.create("政府工作报告"))
+        assert result.total == 3 and result.stories == 2
+        kept = next(h for h in result.hits if h.id in ("udn-1", "ltn-2"))
+        assert kept.duplicates == 1
 
 
 def engine_id(docnum: dict[str, int], d: int) -> str:

@@ -106,9 +106,9 @@ def _kept_signatures(reader, generation: Path) -> np.ndarray | None:
             sigs = np.load(signatures.signatures_path(generation, leaf.segment().segment_id()), allow_pickle=False)
         except (OSError, ValueError):
             return None
-        if sigs.shape != (leaf.doc_count_all(), signatures.NUM_PERM):
+        if sigs.shape != (leaf.doc_count_all(), signatures.WIDTH):
             return None
-        parts.append(sigs)
+        parts.append(sigs[:, :signatures.NUM_PERM])
     return np.concatenate(parts) if parts else None
 
 

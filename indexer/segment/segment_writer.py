@@ -257,7 +257,8 @@ class FastSegmentWriter(SegmentWriter):
         self.exact.add(streams)
         if self.signatures is not None:
             body = fields.get("body") or ""
-            self.signatures.append(signatures.body_signature(folded.get(body) or fold(body)))
+            self.signatures.append(signatures.article_row(folded.get(body) or fold(body), fields.get("url"),
+                                                          fields.get("source"), fields.get("date")))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
@@ -284,7 +285,7 @@ class FastSegmentWriter(SegmentWriter):
         processes.malloc_trim()  # the exact layer's memory, before the word postings are grouped
         if self.signatures is not None and len(self.signatures) == self.docnum:
             signatures.save(self.storage.folder, self.newsegment.segment_id(),
-                                  np.array(self.signatures, dtype=np.uint32).reshape(-1, signatures.NUM_PERM))
+                                  np.array(self.signatures, dtype=np.uint32).reshape(-1, signatures.WIDTH))
         return super()._finalize_segment()
 
     def finish_segment(self):

@@ -7,6 +7,10 @@ similarity of two articles' shingle sets. Bodies shorter than MIN_CHARS characte
 short to judge (their signature is EMPTY). How signatures become stories is
 `indexer.stories`.
 
+A stored row (`article_row`, WIDTH values) is the signature followed by what the story test needs
+to know of where and when the article appeared: its outlet (`outlet_key`: the host of its URL, else
+its folded source; 0 when it has neither) and its day (`day_key`: the date's ordinal, 0 unknown).
+
 Written with NumPy rather than a MinHash library: the shingle hashes are computed for a whole
 article in a few vector operations (a 2,000-character article takes well under a millisecond),
 the hash is stable across processes, and nothing more than NumPy is needed at run time.
@@ -14,9 +18,12 @@ Each segment's signatures are kept in `minhash-<segment>.npy` and reused by late
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zlib
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -25,6 +32,8 @@ from indexer.analysis import fold
 SHINGLE = 5
 NUM_PERM = 64
 MIN_CHARS = 60
+OUTLET, DAY = NUM_PERM, NUM_PERM + 1  # a stored row's columns after the signature
+WIDTH = NUM_PERM + 2
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +91,39 @@ _HASHED_AT_ONCE = 2048  # shingles hashed by every function at a time (1 MB of h
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures."""
-    return float(np.count_nonzero(a == b)) / NUM_PERM
+    """Estimated Jaccard similarity of two signatures (or stored rows)."""
+    return float(np.count_nonzero(a[:NUM_PERM] == b[:NUM_PERM])) / NUM_PERM
+
+
+def outlet_key(url: str | None, source: str | None) -> int:
+    """Who carried an article, as a number: the host of its URL (without `www.`), else its folded
+    source (聯合報 and 联合报 are one outlet); 0 when neither is known."""
+    name = ""
+    if url:
+        try:
+            name = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        except ValueError:
+            name = ""
+    if not name and source:
+        name = fold(source).strip()
+    return (zlib.crc32(name.encode("utf-8")) or 1) if name else 0
+
+
+def day_key(date: str | None) -> int:
+    """An article's day as a number (the date's ordinal); 0 when it has no valid date."""
+    try:
+        return dt.date.fromisoformat(date[:10]).toordinal() if date else 0
+    except ValueError:
+        return 0
+
+
+def article_row(folded_body: str, url: str | None = None, source: str | None = None,
+                date: str | None = None) -> np.ndarray:
+    """The stored row of one article: its body's signature, its outlet and its day (WIDTH uint32)."""
+    row = np.empty(WIDTH, dtype=np.uint32)
+    row[:NUM_PERM] = body_signature(folded_body)
+    row[OUTLET], row[DAY] = outlet_key(url, source), day_key(date)
+    return row
 
 
 def body_signature(folded: str) -> np.ndarray:
@@ -94,12 +134,15 @@ def body_signature(folded: str) -> np.ndarray:
     return _chars_signature(text)
 
 
-def segment_signatures(leaf, body_field: str = "body") -> np.ndarray:
-    """Signatures for every document of one Whoosh segment reader (EMPTY rows: too short)."""
-    sigs = np.tile(EMPTY, (leaf.doc_count_all(), 1))
+def segment_signatures(leaf) -> np.ndarray:
+    """Stored rows (`article_row`) for every document of one Whoosh segment reader, from its
+    stored fields (deleted documents: an EMPTY signature, no outlet, no day)."""
+    rows = np.zeros((leaf.doc_count_all(), WIDTH), dtype=np.uint32)
+    rows[:, :NUM_PERM] = EMPTY
     for d in leaf.all_doc_ids():
-        sigs[d] = body_signature(fold(leaf.stored_fields(d).get(body_field) or ""))
-    return sigs
+        f = leaf.stored_fields(d)
+        rows[d] = article_row(fold(f.get("body") or ""), f.get("url"), f.get("source"), f.get("date"))
+    return rows
 
 
 def signatures_path(folder: Path | str, segment_id: str) -> Path:
@@ -107,8 +150,8 @@ def signatures_path(folder: Path | str, segment_id: str) -> Path:
     return Path(folder) / f"minhash-{segment_id}.npy"
 
 
-def save(folder: Path | str, segment_id: str, sigs: np.ndarray) -> None:
-    """Keep a new segment's signatures, computed by the writer as it added the articles, so
-    that `indexer.stories.cluster_index` never reads the stored bodies back."""
-    np.save(signatures_path(folder, segment_id), np.asarray(sigs, dtype=np.uint32).reshape(-1, NUM_PERM),
+def save(folder: Path | str, segment_id: str, rows: np.ndarray) -> None:
+    """Keep a new segment's rows (`article_row`), computed by the writer as it added the
+    articles, so that `indexer.stories.cluster_index` never reads the stored bodies back."""
+    np.save(signatures_path(folder, segment_id), np.asarray(rows, dtype=np.uint32).reshape(-1, WIDTH),
             allow_pickle=False)
