@@ -1,11 +1,12 @@
 """Site boilerplate learned from the archive: a site's template lines go, its articles' text stays."""
 from __future__ import annotations
 
+import json
 import random
 
 from indexer.article import Article
 from indexer.extract import extract_file
-from indexer.extract.sites import EDGE, SiteLearner, clean_by_site, line_key, site_of
+from indexer.extract.sites import EDGE, SiteCleaner, SiteLearner, clean_by_site, line_key, site_of
 
 _PLACES = ["青山县", "石桥镇", "河口村", "东城区", "西坪乡", "南湖街道", "北岭社区", "新港开发区"]
 _DOINGS = ["新建农村公路", "改造老旧小区", "新增义务教育学位", "种植高山茶叶", "建成污水处理站", "培训基层医生",
@@ -121,3 +122,71 @@ def test_a_long_stream_holds_counts_for_the_repeated_lines_only():
     counts = learner._sites["qingshan"]
     assert len(counts.head) + len(counts.tail) < 2 * 100 * EDGE  # not the 16,000 lines seen
     assert line_key(_OPENING) in learner.boilerplate("qingshan")[0]
+
+
+def _write_site(folder, start: int, count: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    texts = []
+    for i in range(start, start + count):
+        raw, paragraphs = _page(i, rng)
+        (folder / f"{i}.html").write_bytes(raw)
+        texts.append(paragraphs)
+    return texts
+
+
+def test_ingest_cleans_a_sites_pages_from_the_first_and_a_later_ingest_cleans_new_ones_at_once(tmp_path):
+    """A rebuild of a folder of one site's pages: every body, the first pages' too, comes out
+    without the template's lines; a nightly ingest of three new pages of that site cleans them
+    by what the rebuild learned (three pages alone teach nothing); the generation checks whole."""
+    from indexer import integrity, store
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+    from indexer.search.request import SearchRequest
+
+    site = tmp_path / "qingshan"
+    site.mkdir()
+    texts = _write_site(site, 0, 35, seed=21)
+    run_ingest(tmp_path / "ix", [site], rebuild=True)
+    with SearchEngine(tmp_path / "ix") as engine:
+        bodies = [engine.article(f"{i}.html").body for i in range(35)]
+    assert [b.split("\n") for b in bodies] == texts
+    new = _write_site(site, 35, 3, seed=22)
+    report = run_ingest(tmp_path / "ix", [site])
+    assert report.added == 3
+    with SearchEngine(tmp_path / "ix") as engine:
+        assert [engine.article(f"{i}.html").body.split("\n") for i in range(35, 38)] == new
+        assert engine.search(SearchRequest.create('"欢迎关注青山融媒"')).total == 0
+        assert engine.search(SearchRequest.create('"青山县"')).total > 0
+    assert integrity.verify(store.current_generation(tmp_path / "ix"), full=True).ok
+
+
+def test_a_heading_that_opens_many_pages_stays():
+    """A government site's notices open with `公告事項：` on most pages: a heading, not boilerplate."""
+    rng = random.Random(9)
+    articles = [Article(id=f"gov/{i}.html", body="\n".join(["公告事項：", *(_sentence(rng) for _ in range(4))]))
+                for i in range(20)]
+    assert all(a.body.startswith("公告事項：") for a in clean_by_site(articles))
+
+
+def test_what_was_learned_is_kept_and_goes_on():
+    articles, texts = _site(40, seed=13)
+    learner = SiteLearner()
+    for article in articles[:30]:
+        learner.learn(article)
+    again = SiteLearner.from_state(json.loads(json.dumps(learner.state())))
+    assert _clean_share([again.clean(a) for a in articles], texts) >= 0.97
+    assert SiteLearner.from_state({"version": 0}).boilerplate("qingshan") == (frozenset(), frozenset())
+
+
+def test_the_cleaner_holds_a_sites_first_pages_and_never_more_than_its_bound():
+    articles, texts = _site(40, seed=17)
+    cleaner = SiteCleaner(hold=30, max_held=100)
+    out = []
+    for article in articles:
+        out += cleaner.add(article, "qingshan")
+    out += cleaner.flush()
+    assert [a.id for a in out] == [a.id for a in articles]
+    assert _clean_share(out, texts) == 1
+    tight = SiteCleaner(hold=30, max_held=5)
+    released = [len(tight.add(article, "qingshan")) for article in articles[:12]]
+    assert sum(released) >= 6  # past five held pages the site's are let go

@@ -17,9 +17,9 @@ from .records import extract_records
 from .text import extract_text
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".txt", ".jsonl", ".json"})
-_HTML = frozenset({".html", ".htm", ".shtml"})
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml"})  # pages, with a site's template
 
-__all__ = ["SUPPORTED_SUFFIXES", "extract_file"]
+__all__ = ["HTML_SUFFIXES", "SUPPORTED_SUFFIXES", "extract_file"]
 
 
 def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None = None) -> Iterator[Article | Skipped]:
@@ -54,7 +54,7 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
             yield from extract_records(text, relpath, json_array=suffix == ".json" and text.lstrip().startswith("["),
                                        field_map=field_map)
             return
-        article = extract_html(text, relpath) if suffix in _HTML else extract_text(text, relpath)
+        article = extract_html(text, relpath) if suffix in HTML_SUFFIXES else extract_text(text, relpath)
     except RecursionError:
         yield Skipped(relpath, "page structure too deep to read")
         return

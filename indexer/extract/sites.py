@@ -34,6 +34,12 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
 
+def _is_label(key: str) -> bool:
+    """A line ending with a colon introduces what follows (`公告事項：`, `主旨：`): the document's
+    own structure, however many of a site's pages open with it."""
+    return key.endswith((":", "："))
+
+
 def site_of(article: Article, source: str = "") -> str:
     """The site an article comes from: the host of its URL (without `www.`), else `source` (the
     folder it was read from) with the top folder of its path, else that folder alone."""
@@ -92,6 +98,11 @@ class SiteLearner:
                 for key in [key for key, n in counter.items() if n == 1]:
                     del counter[key]
 
+    def pages(self, site: str) -> int:
+        """How many distinct bodies of `site` were counted."""
+        counts = self._sites.get(site)
+        return counts.pages if counts else 0
+
     def feed(self, article: Article, site: str | None = None) -> Article:
         """Learn from `article`, then clean it by what its site's pages so far print alike: the
         one-pass form for a stream (a site's first pages, before `min_pages`, stay as they are)."""
@@ -106,8 +117,8 @@ class SiteLearner:
             return frozenset(), frozenset()
         if counts.learned is None:
             least = max(self.min_count, self.share * counts.pages)
-            counts.learned = (frozenset(k for k, n in counts.head.items() if n >= least and k),
-                              frozenset(k for k, n in counts.tail.items() if n >= least and k))
+            counts.learned = (frozenset(k for k, n in counts.head.items() if n >= least and k and not _is_label(k)),
+                              frozenset(k for k, n in counts.tail.items() if n >= least and k and not _is_label(k)))
         return counts.learned
 
     def clean(self, article: Article, site: str | None = None) -> Article:
@@ -121,6 +132,63 @@ class SiteLearner:
         if all(keep) or not any(keep):
             return article
         return dataclasses.replace(article, body="\n".join(line for line, kept in zip(lines, keep) if kept))
+
+    def state(self) -> dict:
+        """What was learned, as JSON-ready data (`from_state` reads it back): per site its page
+        count, the bodies counted and the line counts of its opening and closing lines."""
+        return {"version": 1, "sites": {site: {"pages": c.pages, "bodies": sorted(c.bodies), "head": dict(c.head),
+                                                "tail": dict(c.tail)} for site, c in self._sites.items()}}
+
+    @classmethod
+    def from_state(cls, state: dict | None, **options) -> SiteLearner:
+        """A learner that goes on from `state` (a learner's `state()`; None or another version:
+        from nothing)."""
+        learner = cls(**options)
+        if isinstance(state, dict) and state.get("version") == 1:
+            for site, c in (state.get("sites") or {}).items():
+                learner._sites[site] = _Counts(pages=int(c["pages"]), bodies=set(c["bodies"]),
+                                               head=Counter(c["head"]), tail=Counter(c["tail"]))
+        return learner
+
+
+class SiteCleaner:
+    """Pages cleaned by their sites' boilerplate as they stream in, none of them before its site
+    is known: each site's first `hold` pages are held back until the learner has counted them
+    all (then they are cleaned and released together); later pages are learned from and cleaned
+    as they come (`SiteLearner.feed`). At most `max_held` pages are held in all: past that, the
+    site holding the most is released, cleaned by what is known of it so far. `flush()` releases
+    every page still held (sites with fewer pages than `hold`), cleaned by what they showed."""
+
+    def __init__(self, learner: SiteLearner | None = None, *, hold: int = 30, max_held: int = 2000) -> None:
+        self.learner = learner or SiteLearner()
+        self.hold, self.max_held = hold, max_held
+        self._held: dict[str, list[Article]] = {}
+        self._count = 0
+
+    def add(self, article: Article, site: str) -> list[Article]:
+        """The pages ready to be written now (`article` among them or not)."""
+        if site not in self._held and self.learner.pages(site) >= self.hold:
+            return [self.learner.feed(article, site)]
+        self.learner.learn(article, site)
+        held = self._held.setdefault(site, [])
+        held.append(article)
+        self._count += 1
+        if len(held) >= self.hold:
+            return self._release(site)
+        if self._count > self.max_held:
+            return self._release(max(self._held, key=lambda s: len(self._held[s])))
+        return []
+
+    def flush(self) -> list[Article]:
+        out: list[Article] = []
+        for site in list(self._held):
+            out += self._release(site)
+        return out
+
+    def _release(self, site: str) -> list[Article]:
+        held = self._held.pop(site)
+        self._count -= len(held)
+        return [self.learner.clean(article, site) for article in held]
 
 
 def clean_by_site(articles: Iterable[Article], *, source: str = "", **options) -> list[Article]:

@@ -15,7 +15,11 @@
    articles, counted as kept reposts and collapsed at search time; an id repeated within one
    source is reported; colliding ids from another source prefixed), stream them to the
    writers, and count what was added, updated, unchanged and removed against the live
-   generation, so the counts always add up to what it holds.
+   generation, so the counts always add up to what it holds. Pages read from HTML files pass
+   through their site's learned boilerplate on the way (`indexer.extract.sites.SiteCleaner`:
+   lines that open or close many of a site's pages leave its bodies); what was learned is
+   kept in the generation (`SITES`), so a later ingest cleans a known site's new pages at once
+   and a rebuild learns again from every page.
 4. *Write* (`write`): the new generation (from scratch for a rebuild, from hard links to the
    live one for an ingest) committed and checked, its stories, manifest, sources and build
    report written; then the atomic switch (`indexer.store`). An ingest that changes nothing
@@ -34,6 +38,8 @@ from pathlib import Path
 from indexer import paths as paths_mod
 from indexer import store, stories
 from indexer.article import Skipped
+from indexer.extract import HTML_SUFFIXES
+from indexer.extract.sites import SiteCleaner, SiteLearner, site_of
 from indexer.ingest.catalogue import Catalogue
 from indexer.ingest.files import SourceFile, iter_source_files
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
@@ -50,6 +56,8 @@ from indexer.ingest.report import (
 from indexer.ingest.sources import ReadOptions, Source, read_sources, write_sources
 from indexer.ingest.writer import NewGeneration
 from indexer.segment.schema import document_fields
+
+SITES = "sites.json"  # a generation's learned site boilerplate (`SiteLearner.state`)
 
 
 def _same_path(a: str, b: str) -> bool:
@@ -158,6 +166,8 @@ class _Ingest:
         self.catalogue = Catalogue({} if self.rebuild else manifest.get("files", {}), manifest.get("options"))
         self.before_ids = self.old.ids()
         self.report.previous_articles = len(self.before_ids)
+        learned = None if self.rebuild or self.live is None else store.read_json(self.live / SITES, None)
+        self.pages = SiteCleaner(SiteLearner.from_state(learned))
 
     def which_files(self) -> list[SourceFile]:
         """Step 1: the sources read now and the index's recorded sources after the run; the
@@ -214,6 +224,8 @@ class _Ingest:
                 self.unchanged_ids.update(self.catalogue.ids_of(sf.key))
             else:
                 readable = self.admit(sf, digest, result, out) or readable
+        for article in self.pages.flush():  # the sites with fewer pages than a sample
+            out.add(document_fields(article))
         if self.opts.prune and not self.rebuild:
             for key in [k for k in self.catalogue.files if not os.path.exists(k)]:
                 self.deletions += self.catalogue.drop(key)
@@ -230,6 +242,7 @@ class _Ingest:
         prev = self.old.files.get(sf.key)
         same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
         articles = bad_records = 0
+        page = sf.path.suffix.lower() in HTML_SUFFIXES
         for item in result:
             if isinstance(item, Cut):
                 report.cut.append(Cut(f"{sf.relpath} ({item.path})", item.reason))
@@ -251,7 +264,11 @@ class _Ingest:
                 report.reposts += 1
             if item.id in self.before_ids:
                 (self.unchanged_ids if same_file else self.updated_ids).add(item.id)
-            out.add(document_fields(item))
+            if page:
+                for article in self.pages.add(item, site_of(item, source.name)):
+                    out.add(document_fields(article))
+            else:
+                out.add(document_fields(item))
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1
@@ -302,6 +319,7 @@ class _Ingest:
         report.generation = gen.name
         report.seconds = time.monotonic() - self.t0
         store.write_json(gen / store.MANIFEST, self.catalogue.to_manifest())
+        store.write_json(gen / SITES, self.pages.learner.state())
         write_sources(gen, self.recorded_after)
         store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
                                                   "previous": self.live.name if self.live else None})
