@@ -30,6 +30,7 @@ from ..article import Article
 
 EDGE = 8  # lines looked at at each end of a body
 _PRUNE_EVERY = 100  # pages of a site between two prunings of its once-seen lines
+_RELEARN_EVERY = 10  # from this many pages of a site on, its boilerplate is worked out again every this many
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
@@ -56,7 +57,7 @@ def site_of(article: Article, source: str = "") -> str:
 
 def line_key(line: str) -> str:
     """How lines compare across pages: NFKC, no whitespace, every number as 0."""
-    return _DIGITS.sub("0", _SPACE.sub("", unicodedata.normalize("NFKC", line)))[:200]
+    return _DIGITS.sub("0", _SPACE.sub("", unicodedata.normalize("NFKC", line[:400])))[:200]  # a paragraph's start is enough
 
 
 @dataclasses.dataclass
@@ -92,7 +93,8 @@ class SiteLearner:
         counts.pages += 1
         counts.head.update({line_key(line) for line in lines[:self.edge]})
         counts.tail.update({line_key(line) for line in lines[-self.edge:]})
-        counts.learned = None
+        if counts.pages < _RELEARN_EVERY or counts.pages % _RELEARN_EVERY == 0:
+            counts.learned = None  # what is boilerplate is worked out again (not at every page of a large site)
         if counts.pages % _PRUNE_EVERY == 0:  # lines seen once in a hundred pages are article text: forget them
             for counter in (counts.head, counts.tail):
                 for key in [key for key, n in counter.items() if n == 1]:
