@@ -146,6 +146,8 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^not a regular file \(a device, FIFO or socket\)$", "不是普通文件（设备、管道或套接字）"),
     (r"^file is ([\d.]+) MB, over the ([\d.]+) MB limit \(raise it with (\S+)\)$",
      r"文件有 \1 MB，超过 \2 MB 的上限（用 \3 调高）"),
+    (r"^record of ([\d.]+) MB, over the ([\d.]+) MB limit \(raise it with (\S+)\)$",
+     r"这条记录有 \1 MB，超过 \2 MB 的上限（用 \3 调高）"),
     (r"^file grew while read, over the ([\d.]+) MB limit \(raise it with (\S+)\)$",
      r"读取时文件变大，超过 \1 MB 的上限（用 \2 调高）"),
     (r"^could not be read: (.*)$", r"无法读取：\1"),

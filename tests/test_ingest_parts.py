@@ -87,3 +87,29 @@ def test_an_index_built_from_one_large_export_holds_every_record(tmp_path, monke
         assert engine.search(SearchRequest.create("公告")).total == 1200
         assert engine.search(SearchRequest.create('"记号01199"')).total == 1
         assert all(engine.article(aid) is not None for aid in default_ids)
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_an_export_over_the_data_limit_is_read_but_its_records_over_it(tmp_path, monkeypatch, procs):
+    """`--max-data-mb` bounds what is held at once: a JSON Lines export larger than it is read in
+    parts, every record kept, but a record over it (within a part, across several parts, or the
+    file's last line without a line end) is skipped and reported by its line number, and the
+    records after it keep the numbers (default ids) a whole read gives them."""
+    monkeypatch.setattr(reading, "PART_BYTES", 64 * 1024)  # 36 kB fits in a part, 180 kB spans three
+    path = tmp_path / "export.jsonl"
+    lines = _export(path, 600, seed=3)
+    huge = {40: 12_000, 300: 60_000, len(lines): 14_000}  # index in lines → characters of body
+    for at in sorted(huge, reverse=True):
+        lines.insert(at, json.dumps({"id": f"huge{at}", "title": "大", "body": "长" * huge[at]}, ensure_ascii=False))
+    path.write_text("\n".join(lines), encoding="utf-8")  # no line end after the last
+    limit_mb = 30_000 / 1048576  # 30 kB: each huge record's 36-180 kB is over it, the others under
+    whole = [i for i in extract_file(path.read_bytes(), "export.jsonl") if isinstance(i, Article)]
+    sf = SourceFile(path, "export.jsonl", str(tmp_path))
+    [(_, _, items)] = [(a, b, list(c)) for a, b, c in extracted([sf], [job_for(sf, ReadOptions(max_data_mb=limit_mb), None)], procs)]
+    skipped = [i for i in items if isinstance(i, Skipped) and "over the" in i.reason]
+    assert sorted(int(i.path.rsplit(":", 1)[1]) for i in skipped) == sorted(
+        k + 1 for k, line in enumerate(lines) if line.startswith('{"id": "huge'))
+    assert all("--max-data-mb" in i.reason for i in skipped)
+    articles = [i for i in items if isinstance(i, Article)]
+    assert [_key(a) for a in articles] == [_key(a) for a in whole if not a.id.startswith("huge")]
+    assert len(articles) == 600

@@ -79,10 +79,53 @@ _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: a `\n` byte is not a line 
 @dataclass
 class _Parts:
     """A large JSON Lines file cut at line ends into byte ranges that workers read and extract
-    on their own: (start, end, first line number, first record number) each."""
+    on their own: (start, end, first line number, first record number, why it is skipped) each;
+    the last is None but for a range that is one record over the limit (read by nobody)."""
 
     digest: str
-    ranges: list[tuple[int, int, int, int]]
+    ranges: list[tuple[int, int, int, int, str | None]]
+
+
+class _Cutter:
+    """The ranges of a JSON Lines file as its pieces (whole lines) go by, each record over
+    `limit` bytes a range of its own, skipped with `reason(size)`."""
+
+    def __init__(self, limit: int, reason) -> None:
+        self.limit, self.reason = limit, reason
+        self.ranges: list[tuple[int, int, int, int, str | None]] = []
+        self.start, self.line, self.record = 0, 1, 1
+
+    def piece(self, piece: bytes) -> None:
+        lines = piece.split(b"\n")
+        if piece.endswith(b"\n"):
+            lines.pop()
+        if all(len(x) <= self.limit for x in lines):
+            self._run(lines, len(piece))
+            return
+        run: list[bytes] = []  # rare: records over the limit among them; the lines between are ranges
+        for k, x in enumerate(lines):
+            size = len(x) + (k < len(lines) - 1 or piece.endswith(b"\n"))  # the file's last line may have no end
+            if len(x) > self.limit:
+                self._run(run, sum(len(y) + 1 for y in run))
+                run = []
+                self.oversized(size)
+            else:
+                run.append(x)
+        self._run(run, sum(len(y) + 1 for y in run) - (bool(run) and not piece.endswith(b"\n")))
+
+    def _run(self, lines: list[bytes], size: int) -> None:
+        if lines:
+            self.ranges.append((self.start, self.start + size, self.line, self.record, None))
+            self.line += len(lines)
+            self.record += sum(1 for x in lines if x.strip())
+            self.start += size
+
+    def oversized(self, size: int) -> None:
+        """One record of `size` bytes (its line end included), not read."""
+        self.ranges.append((self.start, self.start + size, self.line, self.record, self.reason(size)))
+        self.start += size
+        self.line += 1
+        self.record += 1
 
 
 def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
@@ -90,52 +133,65 @@ def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | S
 
     One pass over the file, PART_BYTES at a time: its content hash (the same as a whole read's,
     so an unchanged file is recognised either way), and for each part its first line and
-    record number (records are the lines that are not blank, as `extract_records` counts them)."""
+    record number (records are the lines that are not blank, as `extract_records` counts them).
+    A file read in parts is never held whole, so `limit_mb` bounds each record, not the file:
+    a record over it is skipped and reported by its line number (and never held either), and a
+    JSON Lines export of any size is read. A file over the limit is read in parts however small."""
     try:
         size = path.stat().st_size
     except OSError:
         return None  # read_source reports it
-    if path.suffix.lower() != ".jsonl" or size <= 2 * PART_BYTES or size > limit_mb * 1024 * 1024:
+    limit = int(limit_mb * 1024 * 1024)
+    if path.suffix.lower() != ".jsonl" or (size <= 2 * PART_BYTES and size <= limit):
         return None
     h = hashlib.blake2b(digest_size=16)
-    ranges: list[tuple[int, int, int, int]] = []
+    cutter = _Cutter(limit, lambda n: f"record of {n / 1048576:.{1 if n >= 1048576 else 3}f} MB, over the "
+                                      f"{limit_mb:g} MB limit (raise it with {flag})")
     try:
         with open(path, "rb") as f:
             if f.read(4).startswith(_WIDE_BOMS):
                 return None
             f.seek(0)
-            start, line, record, carry = 0, 1, 1, b""
+            carry, skipping = b"", 0  # skipping: bytes of an oversized record dropped so far
             while True:
                 block = f.read(PART_BYTES)
                 h.update(block)
+                if skipping:  # inside a record over the limit: drop it up to its line end
+                    end = block.find(b"\n")
+                    if end < 0 and block:
+                        skipping += len(block)
+                        continue
+                    cutter.oversized(skipping + (end + 1 if end >= 0 else 0))
+                    skipping, block = 0, block[end + 1:] if end >= 0 else b""
+                    if not block:
+                        if end < 0:
+                            break
+                        continue
                 data = carry + block
                 if not data:
                     break
                 cut = data.rfind(b"\n") + 1 if block else len(data)
-                if cut == 0:  # one line longer than a part: keep reading
-                    carry = data
+                if cut == 0:  # one line longer than a part: keep reading, or drop it past the limit
+                    if len(data) > limit:
+                        carry, skipping = b"", len(data)
+                    else:
+                        carry = data
                     continue
                 piece, carry = data[:cut], data[cut:]
                 if piece:
-                    ranges.append((start, start + len(piece), line, record))
-                    lines = piece.split(b"\n")
-                    if piece.endswith(b"\n"):
-                        lines.pop()
-                    line += piece.count(b"\n")
-                    record += sum(1 for x in lines if x.strip())
-                    start += len(piece)
+                    cutter.piece(piece)
                 if not block:
                     break
     except OSError as exc:
         return Skipped(relpath, os_reason(exc))
-    if start > limit_mb * 1024 * 1024:
-        return Skipped(relpath, f"file grew while read, over the {limit_mb:g} MB limit (raise it with {flag})")
-    return _Parts(h.hexdigest(), ranges)
+    return _Parts(h.hexdigest(), cutter.ranges)
 
 
 def _extract_part(job: tuple) -> list:
     """Read and extract one part of a large JSON Lines file (in a worker process)."""
-    path, relpath, (start, end, first_line, first_record), field_map, max_body = job
+    path, relpath, (start, end, first_line, first_record, skipped), field_map, max_body = job
+    if skipped:
+        return [Skipped(f"{relpath}:{first_line}", skipped)]
     try:
         with open(path, "rb") as f:
             data = os.pread(f.fileno(), end - start, start)
