@@ -7,7 +7,7 @@ adds to a body is the same on many of them, while the article text differs on ev
 group the articles by site (`site_of`), count the lines near the start and the end of each
 distinct body (`EDGE` lines each side), and drop from every body of the site the lines that
 open or close at least `share` of its pages (and at least `min_count` of them, from `min_pages`
-pages on). Lines compare folded, with digits and spaces folded too (`阅读 1234 次` repeats).
+pages on). Lines compare with digits and spaces folded (`阅读 1234 次` repeats).
 
 Two forms: `clean_by_site(articles)` for a list in memory, and `SiteLearner` for a stream
 (`learn` each article of a sample, then `clean` every article; or `feed` each article once, which
@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..analysis import fold
 from ..article import Article
 
 EDGE = 8  # lines looked at at each end of a body
@@ -56,10 +55,10 @@ def site_of(article: Article, source: str = "") -> str:
 
 
 def line_key(line: str) -> str:
-    """How lines compare across pages: folded (`indexer.analysis.fold`: width, case, script), no
-    whitespace, every number as 0; a paragraph's first 240 characters are enough (NFKC of whole
-    paragraphs was most of the learning's time)."""
-    return _DIGITS.sub("0", _SPACE.sub("", fold(line[:240])))[:200]
+    """How lines compare across pages: without whitespace, every number (any digits) as 0, by
+    their first 200 characters. A template prints its lines with the same characters on every
+    page, so nothing is folded (NFKC or the analysis's fold were most of the learning's time)."""
+    return _DIGITS.sub("0", _SPACE.sub("", line[:240]))[:200]
 
 
 @dataclasses.dataclass
