@@ -192,8 +192,10 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
                 part = None  # written by an older version, or not whole: computed again
         if part is None:
             part = segment_signatures(leaf)
-            if path is not None:
-                np.save(path, part, allow_pickle=False)
+            if path is not None:  # a new file, never written over: an older one may be hard-linked
+                tmp = path.with_suffix(".tmp.npy")  # from the live generation, which must stay as it is
+                np.save(tmp, part, allow_pickle=False)
+                os.replace(tmp, path)
         rows[offset:offset + count] = part
         live = np.zeros(count, dtype=bool)
         live[list(leaf.all_doc_ids())] = True

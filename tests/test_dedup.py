@@ -260,3 +260,27 @@ def test_a_long_bodys_signature_is_the_minimum_over_all_its_shingles():
     a, b = signatures._coefficients()
     expected = [min((s * int(ai) + int(bi)) % 2**64 for s in shingles) >> 32 for ai, bi in zip(a, b)]
     assert signatures.signature(text).tolist() == expected
+
+
+def test_an_ingest_over_an_index_with_older_signatures_leaves_the_live_generation_intact(tmp_path):
+    """Signature files written by an older version (64 columns, no outlet or day) are computed
+    again for the new generation; the live generation's files, hard-linked into the new one,
+    stay as they were (it is still served until the switch, and kept as the fallback after)."""
+    from indexer import integrity
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", _records())
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    first = store.current_generation(tmp_path / "ix")
+    for path in first.glob("minhash-*.npy"):  # as an older version wrote them
+        old = np.load(path)[:, :signatures.NUM_PERM]
+        path.unlink()
+        np.save(path, old)
+        integrity.update(first, path.name)
+    before = {p.name: p.read_bytes() for p in first.glob("minhash-*.npy")}
+    write_jsonl(tmp_path / "in" / "b.jsonl", [{"id": "new-1", "title": "新的一篇", "date": "2024-03-08",
+                                              "source": "晚报", "content": OTHERS[0] * 2}])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"])
+    assert {p.name: p.read_bytes() for p in first.glob("minhash-*.npy")} == before
+    assert integrity.verify(first, full=True).ok
+    second = store.current_generation(tmp_path / "ix")
+    assert all(np.load(p).shape[1] == signatures.WIDTH for p in second.glob("minhash-*.npy"))
