@@ -176,6 +176,20 @@ def test_what_was_learned_is_kept_and_goes_on():
     again = SiteLearner.from_state(json.loads(json.dumps(learner.state())))
     assert _clean_share([again.clean(a) for a in articles], texts) >= 0.97
     assert SiteLearner.from_state({"version": 0}).boilerplate("qingshan") == (frozenset(), frozenset())
+    kept = learner.state()["sites"]["qingshan"]
+    assert kept["head"] and all(n > 1 for part in ("head", "tail") for n in kept[part].values())  # lines of one page: not kept
+
+
+def test_many_small_sites_keep_only_their_repeated_lines():
+    """Sites of a few pages each (a crawl of many hosts) hold and keep only what repeats."""
+    rng = random.Random(4)
+    cleaner = SiteCleaner(hold=30, max_held=50)
+    for i in range(400):
+        body = "\n".join(_sentence(rng) + str(i) + chr(0x5000 + i) for _ in range(6))
+        cleaner.add(Article(id=f"s{i % 100}/{i}.html", body=body), f"site{i % 100}")
+    cleaner.flush()
+    counts = [len(c.head) + len(c.tail) for c in cleaner.learner._sites.values()]
+    assert max(counts) < 20  # not the 4 pages x 12 lines each site saw
 
 
 def test_the_cleaner_holds_a_sites_first_pages_and_never_more_than_its_bound():

@@ -29,6 +29,7 @@ from ..article import Article
 
 EDGE = 8  # lines looked at at each end of a body
 _PRUNE_EVERY = 100  # pages of a site between two prunings of its once-seen lines
+_KEPT_LINES = 200  # per site and end, the most repeated lines kept in a generation's state
 _RELEARN_EVERY = 10  # from this many pages of a site on, its boilerplate is worked out again every this many
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
@@ -83,7 +84,8 @@ class SiteLearner:
         self._sites: dict[str, _Counts] = {}
 
     def learn(self, article: Article, site: str | None = None) -> None:
-        counts = self._sites.setdefault(site_of(article) if site is None else site, _Counts())
+        site = site_of(article) if site is None else site
+        counts = self._sites.setdefault(site, _Counts())
         if counts.pages >= self.sample:
             return
         digest = zlib.crc32(article.body.encode("utf-8", "surrogatepass"))
@@ -97,9 +99,14 @@ class SiteLearner:
         if counts.pages < _RELEARN_EVERY or counts.pages % _RELEARN_EVERY == 0:
             counts.learned = None  # what is boilerplate is worked out again (not at every page of a large site)
         if counts.pages % _PRUNE_EVERY == 0:  # lines seen once in a hundred pages are article text: forget them
-            for counter in (counts.head, counts.tail):
-                for key in [key for key, n in counter.items() if n == 1]:
-                    del counter[key]
+            self.forget_once(site)
+
+    def forget_once(self, site: str) -> None:
+        """Forget the site's lines counted only once (article text, as far as it has shown)."""
+        counts = self._sites.get(site)
+        for counter in (counts.head, counts.tail) if counts else ():
+            for key in [key for key, n in counter.items() if n == 1]:
+                del counter[key]
 
     def pages(self, site: str) -> int:
         """How many distinct bodies of `site` were counted."""
@@ -139,8 +146,11 @@ class SiteLearner:
     def state(self) -> dict:
         """What was learned, as JSON-ready data (`from_state` reads it back): per site its page
         count, the bodies counted and the line counts of its opening and closing lines."""
-        return {"version": 1, "sites": {site: {"pages": c.pages, "bodies": sorted(c.bodies), "head": dict(c.head),
-                                                "tail": dict(c.tail)} for site, c in self._sites.items()}}
+        def kept(counter: Counter) -> dict:  # repeated lines only, the most repeated first
+            return dict(counter.most_common(_KEPT_LINES)[:sum(1 for n in counter.values() if n > 1)])
+
+        return {"version": 1, "sites": {site: {"pages": c.pages, "bodies": sorted(c.bodies), "head": kept(c.head),
+                                                "tail": kept(c.tail)} for site, c in self._sites.items()}}
 
     @classmethod
     def from_state(cls, state: dict | None, **options) -> SiteLearner:
@@ -191,6 +201,7 @@ class SiteCleaner:
     def _release(self, site: str) -> list[Article]:
         held = self._held.pop(site)
         self._count -= len(held)
+        self.learner.forget_once(site)  # what is left of a site between its samples: its repeated lines
         return [self.learner.clean(article, site) for article in held]
 
 
