@@ -284,3 +284,12 @@ def test_an_ingest_over_an_index_with_older_signatures_leaves_the_live_generatio
     assert integrity.verify(first, full=True).ok
     second = store.current_generation(tmp_path / "ix")
     assert all(np.load(p).shape[1] == signatures.WIDTH for p in second.glob("minhash-*.npy"))
+
+
+def test_an_outlet_is_its_domain_or_its_source():
+    key = signatures.outlet_key
+    assert key("https://news.ltn.com.tw/a", None) == key("https://ltn.com.tw/b", "自由時報") != key("https://udn.com/c", None)
+    assert key("https://m.udn.com/x", None) == key("https://www.udn.com/y", None)
+    assert key("https://www.miit.gov.cn/x", None) != key("https://www.moe.gov.cn/x", None)
+    assert key(None, "聯合報") == key(None, "联合报") != 0
+    assert key(None, None) == key("", "") == 0

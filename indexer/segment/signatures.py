@@ -95,13 +95,27 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a[:NUM_PERM] == b[:NUM_PERM])) / NUM_PERM
 
 
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "co", "ac", "or", "go", "ne", "idv", "mil"})
+
+
+def _domain(host: str) -> str:
+    """The outlet's domain of a host: its last two labels, three under a country's second level
+    (`news.ltn.com.tw` and `ltn.com.tw`, `m.udn.com` and `udn.com` are one outlet each)."""
+    labels = host.rstrip(".").split(".")
+    if labels[-1].isdigit() or ":" in host:  # an address, not a name
+        return host
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
 def outlet_key(url: str | None, source: str | None) -> int:
-    """Who carried an article, as a number: the host of its URL (without `www.`), else its folded
-    source (聯合報 and 联合报 are one outlet); 0 when neither is known."""
+    """Who carried an article, as a number: the domain of its URL (`_domain`: a site's sections
+    and mobile pages are one outlet), else its folded source (聯合報 and 联合报 are one outlet);
+    0 when neither is known."""
     name = ""
     if url:
         try:
-            name = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+            name = _domain((urlsplit(url).hostname or "").lower())
         except ValueError:
             name = ""
     if not name and source:
