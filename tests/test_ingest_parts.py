@@ -113,3 +113,19 @@ def test_an_export_over_the_data_limit_is_read_but_its_records_over_it(tmp_path,
     articles = [i for i in items if isinstance(i, Article)]
     assert [_key(a) for a in articles] == [_key(a) for a in whole if not a.id.startswith("huge")]
     assert len(articles) == 600
+
+
+def test_a_byte_order_mark_and_long_blank_lines_are_no_records(tmp_path, monkeypatch):
+    """A UTF-8 byte order mark alone on the first line, and a line of only whitespace longer than
+    the limit, are blank lines as a whole read sees them: no record skipped, no number shifted."""
+    monkeypatch.setattr(reading, "PART_BYTES", 256)
+    lines = [json.dumps({"title": f"第{i}篇", "body": "正文" * (i % 7 + 1)}, ensure_ascii=False) for i in range(30)]
+    lines[10:10] = [" " * 3000]  # over the limit, across several parts
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf\r\n" + "\r\n".join(lines).encode("utf-8") + b"\r\n")
+    sf = SourceFile(path, "export.jsonl", str(tmp_path))
+    [(_, _, items)] = [(a, b, list(c)) for a, b, c in
+                       extracted([sf], [job_for(sf, ReadOptions(max_data_mb=1000 / 1048576), None)], 1)]
+    whole = list(extract_file(path.read_bytes(), "export.jsonl"))
+    assert [_key(i) for i in items] == [_key(i) for i in whole]
+    assert sum(isinstance(i, Article) for i in items) == 30

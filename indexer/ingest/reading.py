@@ -74,6 +74,7 @@ def job_for(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tup
 
 PART_BYTES = 4 * 1024 * 1024  # a JSON Lines file over twice this is read in parts of about this size
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: a `\n` byte is not a line end there
+_BOM = b"\xef\xbb\xbf"  # UTF-8's, at the start of a file
 
 
 @dataclass
@@ -108,7 +109,7 @@ class _Cutter:
             if len(x) > self.limit:
                 self._run(run, sum(len(y) + 1 for y in run))
                 run = []
-                self.oversized(size)
+                self.oversized(size, blank=not x.strip())
             else:
                 run.append(x)
         self._run(run, sum(len(y) + 1 for y in run) - (bool(run) and not piece.endswith(b"\n")))
@@ -118,14 +119,18 @@ class _Cutter:
             self.ranges.append((self.start, self.start + size, self.line, self.record, None))
             self.line += len(lines)
             self.record += sum(1 for x in lines if x.strip())
+            if self.start == 0 and lines[0].startswith(_BOM) and not lines[0][len(_BOM):].strip():
+                self.record -= 1  # a byte order mark alone on the first line: a blank line, no record
             self.start += size
 
-    def oversized(self, size: int) -> None:
-        """One record of `size` bytes (its line end included), not read."""
-        self.ranges.append((self.start, self.start + size, self.line, self.record, self.reason(size)))
+    def oversized(self, size: int, blank: bool = False) -> None:
+        """One line of `size` bytes (its line end included) over the limit, not read: a record
+        skipped, or (`blank`: only whitespace) no record at all."""
+        if not blank:
+            self.ranges.append((self.start, self.start + size, self.line, self.record, self.reason(size)))
+            self.record += 1
         self.start += size
         self.line += 1
-        self.record += 1
 
 
 def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | Skipped | None:
@@ -152,7 +157,9 @@ def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | S
             if f.read(4).startswith(_WIDE_BOMS):
                 return None
             f.seek(0)
-            carry, skipping = b"", 0  # skipping: bytes of an oversized record dropped so far
+            carry: list[bytes] = []  # the unfinished line, as read (joined once its end comes)
+            held = skipping = 0  # bytes in carry; bytes of a record over the limit dropped so far
+            blank = True  # the dropped record is only whitespace so far
             while True:
                 block = f.read(PART_BYTES)
                 h.update(block)
@@ -160,26 +167,31 @@ def in_parts(path: Path, relpath: str, limit_mb: float, flag: str) -> _Parts | S
                     end = block.find(b"\n")
                     if end < 0 and block:
                         skipping += len(block)
+                        blank = blank and not block.strip()
                         continue
-                    cutter.oversized(skipping + (end + 1 if end >= 0 else 0))
+                    blank = blank and not block[:max(end, 0)].strip()
+                    cutter.oversized(skipping + (end + 1 if end >= 0 else 0), blank)
                     skipping, block = 0, block[end + 1:] if end >= 0 else b""
                     if not block:
                         if end < 0:
                             break
                         continue
-                data = carry + block
+                if block and b"\n" not in block:  # a line longer than a part: keep reading, or drop it past the limit
+                    carry.append(block)
+                    held += len(block)
+                    if held > limit:
+                        blank = not any(b.strip() for b in carry)
+                        carry, held, skipping = [], 0, held
+                    continue
+                data = b"".join(carry) + block if carry else block
+                carry, held = [], 0
                 if not data:
                     break
                 cut = data.rfind(b"\n") + 1 if block else len(data)
-                if cut == 0:  # one line longer than a part: keep reading, or drop it past the limit
-                    if len(data) > limit:
-                        carry, skipping = b"", len(data)
-                    else:
-                        carry = data
-                    continue
-                piece, carry = data[:cut], data[cut:]
-                if piece:
-                    cutter.piece(piece)
+                if cut:
+                    cutter.piece(data[:cut])
+                if cut < len(data):
+                    carry, held = [data[cut:]], len(data) - cut
                 if not block:
                     break
     except OSError as exc:
