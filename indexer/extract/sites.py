@@ -78,7 +78,7 @@ class SiteLearner:
     `clean(article, site)` returns it without its site's boilerplate lines (the same object
     when nothing is removed). `site` defaults to `site_of(article)`."""
 
-    def __init__(self, *, share: float = 0.3, min_pages: int = 5, min_count: int = 3, sample: int = 1000,
+    def __init__(self, *, share: float = 0.3, min_pages: int = 10, min_count: int = 3, sample: int = 1000,
                  edge: int = EDGE) -> None:
         self.share, self.min_pages, self.min_count, self.sample, self.edge = share, min_pages, min_count, sample, edge
         self._sites: dict[str, _Counts] = {}
