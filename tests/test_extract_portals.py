@@ -36,6 +36,9 @@ _PORTAL = '<meta property="og:site_name" content="门户网"><meta name="source"
     (_page(after=["转自：光明日报"], meta=_PORTAL), "光明日报"),
     (_page(after=["《光明日报》（2024年05月20日 03版）"], meta=_PORTAL), "光明日报"),
     (_page(info="2024-05-20 10:00 来源｜新京报", meta=_PORTAL), "新京报"),
+    (_page(info='2024-05-20 10:00 来源: <a href="#">新京报</a>(北京)', meta=_PORTAL), "新京报"),  # the place is no name
+    (_page(info="2024-05-20 10:00 来源：澎湃新闻（上海市）", meta=_PORTAL), "澎湃新闻"),
+    (_page(info="2024-05-20 10:00 来源：人民日报（海外版）", meta=_PORTAL), "人民日报（海外版）"),  # an edition is
 ])
 def test_the_source_the_page_prints_wins_over_the_portals_own_name(page, source):
     article = _article(page)
