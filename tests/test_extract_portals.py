@@ -63,11 +63,18 @@ def test_a_line_that_only_begins_with_laizi_is_no_source():
     ("2024-05-20", ["赵六 发自 北京"], ["赵六"]),
     ("2024-05-20", ["张三、李四 发自华盛顿"], ["张三", "李四"]),
     ("2024-05-20 作者：张三、李四 王五", [], ["张三", "李四", "王五"]),
+    ("2024-05-20", ["作者 谢永亮（学者）"], ["谢永亮"]),  # what the author is, after the name
 ])
 def test_bylines_of_every_shape_name_the_authors(info, before, authors):
     article = _article(_page(info=info, before=before))
     assert article.authors == authors
     assert article.body.split("\n") == _TEXT
+
+
+def test_a_closing_credit_of_several_roles_names_every_reporter():
+    credit = "【环球时报驻美国、德国特约记者 温燕 青木 陈一 环球时报记者 郭媛丹】"
+    assert _article(_page(after=[credit])).authors == ["温燕", "青木", "陈一", "郭媛丹"]
+    assert byline_authors("【环球时报综合报道】") == []
 
 
 @pytest.mark.parametrize("info", ["2024-05-20 编辑：张三 审核：李四", "2024-05-20 责任编辑：张三", "2024-05-20 作者：查看更多"])

@@ -57,7 +57,12 @@ _LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*)?(?:本[报報]
                           r"((?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?)\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s*[:：/／|｜丨︱]?\s*"
-                     r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})$")
+                     r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})"
+                     r"(?:\s*[（(][^（）()]{1,12}[）)])?$")  # `作者 谢永亮（学者）`: what the author is, after the name
+# A credit line in brackets naming reporters of several roles: `【环球时报驻美国特约记者 温燕 青木
+# 环球时报记者 郭媛丹】`; the names follow each role (`…记者`, `…通讯员`).
+_CREDIT = re.compile(r"^[【\[〔]([^【】\[\]〔〕]{4,100})[】\]〕]$")
+_CREDIT_ROLE = re.compile(r"\S*(?:[记記]者|通[讯訊][员員])(?:\s*[:：]\s*|\s+)")
 # `赵六 发自 北京`, `张三、李四 发自华盛顿`: a correspondent's byline names the place it was sent from.
 _SENT_FROM = re.compile(r"^((?:[" + _CJK + r"·]{2,5}(?:\s*[、，,]\s*|\s+)){0,3}[" + _CJK + r"·]{2,5})\s*[发發]自\s*[" + _CJK + r"]{2,10}$")
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
@@ -131,6 +136,9 @@ def byline_authors(line: str) -> list[str]:
     line = normalise_line(line)
     if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
+    match = _CREDIT.match(line)
+    if match and _CREDIT_ROLE.search(match.group(1)):
+        return [name for part in _CREDIT_ROLE.split(match.group(1))[1:] for name in parse_authors(part)]
     match = _BRACKETED.search(line[:80])
     if match:
         return parse_authors(match.group(1))
