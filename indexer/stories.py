@@ -5,10 +5,11 @@ Two articles are one story when
   shingles) is at least THRESHOLD, whoever carried them: a copy, a reprint on another page, the
   same wire story under another headline; found by locality-sensitive hashing (BANDS bands of
   ROWS values), without comparing every pair; or
-- two different outlets carried them (`signatures.outlet_key`: the URL's host, else the source)
+- two different outlets carried them (`signatures.outlet_key`: the URL's domain, else the source)
   within OUTLET_DAYS days of each other (or either undated), and they share at least
-  OUTLET_THRESHOLD of their shingles: the story carried by several outlets, each with its own
-  headline, lead and closing around the shared text.
+  OUTLET_THRESHOLD of their shingles, and at least OUTLET_MIN_SHARED of them: the story carried
+  by several outlets, each with its own headline, lead and closing around the shared text (two
+  short items of one template, `…将于…对中国进行国事访问`, share a fifth of their few shingles).
 Stories are the connected groups.
 
 Why two tests, measured with `python -m benchmarks.reposts` on labelled real reposts
@@ -44,6 +45,7 @@ from indexer.segment.signatures import (
     EMPTY,
     NUM_PERM,
     OUTLET,
+    SIZE,
     WIDTH,
     segment_signatures,
     signatures_path,
@@ -55,6 +57,7 @@ THRESHOLD = 0.8
 OUTLET_THRESHOLD = 0.2  # between two outlets' articles: the least similar labelled repost measures 0.23,
 # the most similar labelled pair of two outlets' write-ups of one event 0.20
 OUTLET_DAYS = 3  # two outlets' articles more days apart than this are not one story (unless THRESHOLD)
+OUTLET_MIN_SHARED = 100  # and (estimated) shingles shared: a paragraph, not a template's phrases around names
 SHARED_MAX = 32  # a MinHash value held by more articles than this makes no candidate pairs
 MAX_REPS = 8  # per LSH bucket: a story repeated 10,000 times is compared with a few, not all
 FILENAME = "clusters.npy"
@@ -145,7 +148,9 @@ def across_outlets(rows: np.ndarray, ids: np.ndarray) -> tuple[list[int], list[i
         a, b = np.concatenate(pairs).T
         near = (outlet[a] != outlet[b]) & ((day[a] == 0) | (day[b] == 0) | (np.abs(day[a] - day[b]) <= OUTLET_DAYS))
         a, b = a[near], b[near]
-        alike = (rows[a, :NUM_PERM] == rows[b, :NUM_PERM]).sum(axis=1) >= OUTLET_THRESHOLD * NUM_PERM
+        sim = (rows[a, :NUM_PERM] == rows[b, :NUM_PERM]).sum(axis=1) / NUM_PERM
+        shared = sim / (1 + sim) * (rows[a, SIZE].astype(np.float64) + rows[b, SIZE])  # |A ∩ B| from Jaccard
+        alike = (sim >= OUTLET_THRESHOLD) & (shared >= OUTLET_MIN_SHARED)
         found.update(zip(a[alike].tolist(), b[alike].tolist()))
     pairs_found = sorted(found)
     return [p[0] for p in pairs_found], [p[1] for p in pairs_found]
