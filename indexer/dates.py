@@ -84,3 +84,12 @@ def date_from_path(relpath: str) -> str | None:
     if match:
         return _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     return None
+
+
+def day_number(date: str | None) -> int:
+    """A `YYYY-MM-DD` date as a number of days (its ordinal), 0 when there is no valid date:
+    what per-article arrays and signature rows hold."""
+    try:
+        return _dt.date.fromisoformat(date[:10]).toordinal() if date else 0
+    except ValueError:
+        return 0

@@ -47,6 +47,7 @@ from indexer.segment.signatures import (
     OUTLET,
     SIZE,
     WIDTH,
+    save,
     segment_signatures,
     signatures_path,
     similarity,
@@ -84,7 +85,7 @@ class _UnionFind:
 
 def cluster_signatures(rows: np.ndarray, judged: np.ndarray | None = None) -> np.ndarray:
     """Story ids (smallest docnum of each story) for a (docs, WIDTH) array of stored rows
-    (`indexer.segment.signatures.article_row`: signature, outlet, day).
+    (`indexer.segment.signatures.article_row`: signature, outlet, day, size).
 
     `judged[d]` False marks an article too short to judge (or absent): it stays alone.
     """
@@ -120,7 +121,8 @@ def cluster_signatures(rows: np.ndarray, judged: np.ndarray | None = None) -> np
 
 def across_outlets(rows: np.ndarray, ids: np.ndarray) -> tuple[list[int], list[int]]:
     """The pairs of articles (docnums among `ids`) that two different outlets carried within
-    OUTLET_DAYS days and whose estimated similarity is at least OUTLET_THRESHOLD.
+    OUTLET_DAYS days, whose estimated similarity is at least OUTLET_THRESHOLD and who share at
+    least OUTLET_MIN_SHARED shingles (estimated from the similarity and their sizes).
 
     Candidates hold the same value at one signature position, a value at most SHARED_MAX
     articles hold there; they are found by sorting each position's values, in bulk."""
@@ -185,7 +187,6 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
         part = None
-        path = None
         if cache_dir is not None:
             path = signatures_path(cache_dir, leaf.segment().segment_id())
             keep.add(path.name)
@@ -197,10 +198,8 @@ def cluster_index(searcher, cache_dir: Path | None = None) -> np.ndarray:
                 part = None  # written by an older version, or not whole: computed again
         if part is None:
             part = segment_signatures(leaf)
-            if path is not None:  # a new file, never written over: an older one may be hard-linked
-                tmp = path.with_suffix(".tmp.npy")  # from the live generation, which must stay as it is
-                np.save(tmp, part, allow_pickle=False)
-                os.replace(tmp, path)
+            if cache_dir is not None:
+                save(cache_dir, leaf.segment().segment_id(), part)
         rows[offset:offset + count] = part
         live = np.zeros(count, dtype=bool)
         live[list(leaf.all_doc_ids())] = True

@@ -76,6 +76,7 @@ _PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|�
            "四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|台湾|臺灣|石家庄|太原|沈阳|长春|"
            "哈尔滨|南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|"
            "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
+_SOURCE_TRIM = " ⋅·•|｜-—_[]【】" + PRIVATE_USE  # separators and legacy glyphs around a source
 _PLACE_SUFFIX = re.compile(rf"\s*[(（](?:{_PLACES})[市省]?[)）]$")
 
 
@@ -85,8 +86,7 @@ def clean_source(value: str | None) -> str | None:
     markup debris (`size="20"`) or another label's value (`发布时间：…`)."""
     if not value:
         return None
-    value = _PLACE_SUFFIX.sub("", value.strip(" ⋅·•|｜-—_[]【】" + PRIVATE_USE))
-    value = value.strip(" ⋅·•|｜-—_[]【】" + PRIVATE_USE)
+    value = _PLACE_SUFFIX.sub("", value.strip(_SOURCE_TRIM)).strip(_SOURCE_TRIM)
     if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value):
         return None
     return value

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.article import split_sources
+from indexer.dates import day_number
 from indexer.segment.sortedsets import intersect
 
 AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.segment.schema)
@@ -149,13 +150,6 @@ class Labels:
         return mask
 
 
-def _day_number(date: str) -> int:
-    try:
-        return dt.date.fromisoformat(date).toordinal() if date else 0
-    except ValueError:
-        return 0
-
-
 class DocValues:
     """Every per-article column of one generation, indexed by global document number."""
 
@@ -170,7 +164,7 @@ class DocValues:
             for d in deleted:
                 self.live[offset + d] = False
         self.live_docs = np.flatnonzero(self.live)
-        self.days = np.fromiter((_day_number(d) for d in dates), dtype=np.int64, count=n)  # 0: none
+        self.days = np.fromiter((day_number(d) for d in dates), dtype=np.int64, count=n)  # 0: none
         months = [d[:7] for d in dates]
         self.month_names = sorted(set(months) - {""})
         index = {m: i for i, m in enumerate(self.month_names)}

@@ -9,7 +9,7 @@ short to judge (their signature is EMPTY). How signatures become stories is
 
 A stored row (`article_row`, WIDTH values) is the signature followed by what the story test needs
 to know of where and when the article appeared: its outlet (`outlet_key`: the host of its URL, else
-its folded source; 0 when it has neither), its day (`day_key`: the date's ordinal, 0 unknown) and
+its folded source; 0 when it has neither), its day (`indexer.dates.day_number`, 0 unknown) and
 its size (how many shingles its body has: what two similar bodies share is counted in them).
 
 Written with NumPy rather than a MinHash library: the shingle hashes are computed for a whole
@@ -19,7 +19,7 @@ Each segment's signatures are kept in `minhash-<segment>.npy` and reused by late
 """
 from __future__ import annotations
 
-import datetime as dt
+import os
 import re
 import zlib
 from functools import lru_cache
@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from indexer.analysis import fold
+from indexer.dates import day_number
 
 SHINGLE = 5
 NUM_PERM = 64
@@ -124,31 +125,25 @@ def outlet_key(url: str | None, source: str | None) -> int:
     return (zlib.crc32(name.encode("utf-8")) or 1) if name else 0
 
 
-def day_key(date: str | None) -> int:
-    """An article's day as a number (the date's ordinal); 0 when it has no valid date."""
-    try:
-        return dt.date.fromisoformat(date[:10]).toordinal() if date else 0
-    except ValueError:
-        return 0
-
-
 def article_row(folded_body: str, url: str | None = None, source: str | None = None,
                 date: str | None = None) -> np.ndarray:
     """The stored row of one article: its body's signature, outlet, day and size (WIDTH uint32)."""
     row = np.empty(WIDTH, dtype=np.uint32)
     text = _chars(folded_body)
-    row[:NUM_PERM] = _chars_signature(text) if len(text) >= MIN_CHARS else EMPTY
-    row[OUTLET], row[DAY] = outlet_key(url, source), day_key(date)
+    row[:NUM_PERM] = _judged_signature(text)
+    row[OUTLET], row[DAY] = outlet_key(url, source), day_number(date)
     row[SIZE] = min(max(len(text) - SHINGLE + 1, 0), 2**32 - 1)
     return row
 
 
 def body_signature(folded: str) -> np.ndarray:
     """An article's signature from its folded body; EMPTY when too short to judge."""
-    text = _chars(folded)
-    if len(text) < MIN_CHARS:
-        return EMPTY
-    return _chars_signature(text)
+    return _judged_signature(_chars(folded))
+
+
+def _judged_signature(text: str) -> np.ndarray:
+    """The signature of a body's characters (`_chars`); EMPTY when too short to judge."""
+    return _chars_signature(text) if len(text) >= MIN_CHARS else EMPTY
 
 
 def segment_signatures(leaf) -> np.ndarray:
@@ -168,7 +163,11 @@ def signatures_path(folder: Path | str, segment_id: str) -> Path:
 
 
 def save(folder: Path | str, segment_id: str, rows: np.ndarray) -> None:
-    """Keep a new segment's rows (`article_row`), computed by the writer as it added the
-    articles, so that `indexer.stories.cluster_index` never reads the stored bodies back."""
-    np.save(signatures_path(folder, segment_id), np.asarray(rows, dtype=np.uint32).reshape(-1, WIDTH),
-            allow_pickle=False)
+    """Keep a segment's rows (`article_row`): by the writer as it added the articles, so that
+    `indexer.stories.cluster_index` never reads the stored bodies back, or by that function for
+    a segment without them. Written as a new file and renamed, never over an old one: a file
+    of an older version's rows may be hard-linked from the live generation, which stays as it is."""
+    path = signatures_path(folder, segment_id)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, np.asarray(rows, dtype=np.uint32).reshape(-1, WIDTH), allow_pickle=False)
+    os.replace(tmp, path)
