@@ -257,6 +257,17 @@ def verify_full(gen: Path) -> Report:
     return verify(gen, full=True)
 
 
+def intact(path: Path) -> bool:
+    """Whether a file of a generation matches its checksum, read whole (in pieces: it may be
+    large); True for a file no record covers."""
+    try:
+        record_ = load(path.parent)
+    except (FormatError, ValueError, OSError):
+        return True
+    entry = record_["files"].get(path.name) if record_ else None
+    return entry is None or crc32_file(path) == (entry.get("crc32"), entry.get("size"))
+
+
 def verified_bytes(path: Path) -> bytes | None:
     """The bytes of a small file of a generation, None when its checksum says it is damaged
     (files not covered by a record are returned as they are)."""
@@ -276,7 +287,8 @@ def verified_bytes(path: Path) -> bytes | None:
 _SEGMENT_RE = re.compile(r"(MAIN_[0-9a-z]+)[._]")
 _WHOLE = {  # generation-wide files: what each holds
     CHECKSUMS: "the checksums of every file",
-    "manifest.json": "which file gave which article (used by the next ingest)",
+    "catalogue.sqlite": "which file gave which article (used by the next ingest)",
+    "manifest.json": "which file gave which article (an older index's; used by the next ingest)",
     "build.json": "the report of the build",
     "sources.json": "the recorded sources (used by the next rebuild)",
     "clusters.npy": "the reposts of every article (collapsing)",

@@ -5,7 +5,7 @@ Layout of an index directory::
     index/
       CURRENT          name of the live generation (replaced atomically with os.replace)
       write.lock       flock()ed by the one process that writes (released by the kernel if it dies)
-      gen-<stamp>/     a complete Whoosh index + build.json (how it was built) + manifest.json
+      gen-<stamp>/     a complete Whoosh index + build.json (how it was built) + catalogue.sqlite
                        (which file gave which articles) + sources.json (the paths it was read from)
 
 A writer builds a new generation beside the live one (a full rebuild starts empty; an
@@ -40,7 +40,8 @@ from indexer.space import NotEnoughSpace, estimate_bytes, generation_bytes, is_n
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 BUILD_INFO = "build.json"
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # which file gave which article, in indexes written before CATALOGUE
+CATALOGUE = "catalogue.sqlite"  # see indexer.ingest.catalogue (written by the ingest, never rewritten)
 SOURCES = "sources.json"  # see indexer.ingest.sources
 GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the live one and the one live before it (see remove_stale_generations)
@@ -311,7 +312,7 @@ def new_generation(index_dir: Path, base: Path | None):
             ix = whoosh_index.create_in(str(gen), build_schema())
         else:
             for item in base.iterdir():  # Whoosh's files only: build.json marks a finished generation
-                if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, SOURCES, integrity.CHECKSUMS) \
+                if item.is_file() and item.name not in (BUILD_INFO, MANIFEST, CATALOGUE, SOURCES, integrity.CHECKSUMS) \
                         and "LOCK" not in item.name.upper() and not item.name.endswith(".tmp"):
                     os.link(item, gen / item.name)
             # today's schema: the new segments get fields added since `base` was written (its own
@@ -393,9 +394,11 @@ def remove_stale_generations(index_dir: Path) -> None:
             shutil.rmtree(g, ignore_errors=True)
 
 
-def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool) -> int:
+def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool,
+                known: set[str] = frozenset()) -> int:
     """Refuse to start a write that cannot fit (NotEnoughSpace, one line: needed, free,
-    where); returns the input bytes. `files`: the SourceFiles to be read (`.path`)."""
+    where); returns the input bytes. `files`: the SourceFiles to be read (`.path`); `known`:
+    the files the live generation was read from (an ingest's headroom counts the others)."""
     sizes = {}
     for f in files:
         try:
@@ -405,7 +408,6 @@ def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool) 
     total = sum(sizes.values())
     new = None
     if not rebuild and live is not None:
-        known = read_json(live / MANIFEST, {}).get("files", {})
         new = sum(n for k, n in sizes.items() if k not in known)  # changed files: in the headroom
     need = estimate_bytes(index_dir, live, total, rebuild, new)
     free = space.free_bytes(index_dir)

@@ -72,7 +72,7 @@ KINDS = {
     "table of contents": ".toc",
     "repost signatures": "minhash-",
     "repost clusters": "clusters.npy",
-    "catalogue": "manifest.json",
+    "catalogue": "catalogue.sqlite",
     "build report": "build.json",
     "checksums": integrity.CHECKSUMS,
 }

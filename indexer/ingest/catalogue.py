@@ -1,7 +1,7 @@
-"""Which file gave which articles (a generation's manifest.json), and the rules for ids.
+"""Which file gave which articles (a generation's catalogue.sqlite), and the rules for ids.
 
 The catalogue maps each file read (by absolute path) to its content hash, the options it was
-read with, the source it came from and the articles it gave (id, URL, content hash). It decides
+read with, the source it came from and the articles it gave (id, content hash). It decides
 whether an arriving article is stored, and under which id (docs/interfaces.md "The article",
 `id`). Ids are identity:
 
@@ -13,104 +13,256 @@ whether an arriving article is stored, and under which id (docs/interfaces.md "T
   repeats an id): the first is kept, the repeat reported;
 - an id already taken by an article from *another* source is stored under the source
   folder's name as a prefix (`site-b/1.html`), so two sites saved the same way both stay.
+
+It lives on disk, in SQLite, so that what an ingest holds in memory does not grow with the
+archive (as a dict it took about 450 MB at a million articles, twice over when a rebuild
+replaced a generation of that size). A new catalogue is written beside the index while its
+generation is built (`CatalogueBuilder`) and moved into the generation when it is committed;
+a generation's own is only ever read (opened immutable: its checksum stays true). Indexes
+written before it hold a manifest.json, read once into memory by `Catalogue.of_generation`.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
+import urllib.parse
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 
+from indexer import integrity, store
 from indexer.article import Article
 
+CATALOGUE = store.CATALOGUE
+MANIFEST = store.MANIFEST  # the catalogue of indexes written before it was on disk
+_BUILDING = "catalogue-{pid}.tmp"  # a catalogue being written, in the index folder
 
-def content_hash(article: Article) -> str:
+# Unchanged (read again and found as it was) or updated (read again from a changed file) in
+# this run; NEITHER for everything else (added now, or kept from files not read now).
+NEITHER, FOUND_UNCHANGED, FOUND_UPDATED = 0, 1, 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (n INTEGER PRIMARY KEY, key BLOB UNIQUE NOT NULL, hash TEXT, opts BLOB,
+                                  source BLOB);
+CREATE TABLE IF NOT EXISTS articles (seq INTEGER PRIMARY KEY, id BLOB UNIQUE NOT NULL, file INTEGER NOT NULL,
+                                     chash BLOB, state INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS articles_file ON articles (file);
+CREATE INDEX IF NOT EXISTS articles_chash ON articles (chash);
+"""
+
+
+def content_hash(article: Article) -> bytes:
     """What makes two articles the same article: their title and text."""
     return hashlib.blake2b(f"{article.title}\n{article.body}".encode("utf-8", "surrogatepass"),
-                           digest_size=12).hexdigest()
+                           digest_size=12).digest()
+
+
+def _b(text: str | None) -> bytes | None:
+    """Text as stored: UTF-8 that keeps lone surrogates (a file name that is not UTF-8 is
+    decoded with them, and so are ids made from it). Byte order is code-point order."""
+    return None if text is None else text.encode("utf-8", "surrogatepass")
+
+
+def _s(raw: bytes | None) -> str | None:
+    return None if raw is None else bytes(raw).decode("utf-8", "surrogatepass")
 
 
 class Catalogue:
-    """files: key -> {"hash", "opts", "source", "articles": [[id, url, content hash], ...]}."""
+    """A catalogue to read: files, their options and hashes, and which file holds each id."""
 
-    def __init__(self, files: dict, default_opts: str | None = None) -> None:
-        self.files: dict[str, dict] = {}
-        self.id_owner: dict[str, str] = {}
-        self.chash: dict[str, str | None] = {}
-        self.content_owner: dict[str, str] = {}  # content hash -> the first article holding it
-        for key, rec in files.items():
-            rec = dict(rec)
-            rec.setdefault("opts", default_opts)
-            rec.setdefault("source", None)
-            rec["articles"] = [[*a, None][:3] for a in rec.get("articles", [])]  # older manifests: [id, url]
-            self.files[key] = rec
-            for aid, _url, chash in rec["articles"]:
-                self._own(key, aid, chash)
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
-    def _own(self, key: str, aid: str, chash: str | None) -> None:
-        self.id_owner[aid] = key
-        self.chash[aid] = chash
-        if chash:
-            self.content_owner.setdefault(chash, aid)
+    @classmethod
+    def of_generation(cls, gen: Path | None) -> Catalogue:
+        """The catalogue of generation `gen` (read only; empty for None or a generation that
+        has none). A damaged one is read as empty, as a damaged manifest always was: the
+        segments then hold articles no file accounts for, which the ingest refuses."""
+        path = None if gen is None else gen / CATALOGUE
+        if path is not None and path.exists():
+            if integrity.intact(path):
+                uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro&immutable=1"
+                return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+            gen = None
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.executescript(_SCHEMA)
+        manifest = store.read_json(gen / MANIFEST, {}) if gen is not None else {}
+        _load_manifest(db, manifest.get("files", {}), manifest.get("options"))
+        db.commit()  # (a backup waits for an open transaction to end)
+        return cls(db)
 
-    def drop(self, key: str) -> list[str]:
-        """Forget the file's articles; returns their ids (to delete from the index)."""
-        rec = self.files.pop(key, None)
-        if not rec:
-            return []
-        for aid, _url, _ in rec["articles"]:
-            self.id_owner.pop(aid, None)
-            chash = self.chash.pop(aid, None)
-            if chash and self.content_owner.get(chash) == aid:
-                self.content_owner.pop(chash, None)
-        return [a[0] for a in rec["articles"]]
+    def close(self) -> None:
+        self.db.close()
 
-    def start_file(self, key: str, digest: str, opts: str, source: str) -> None:
-        self.files[key] = {"hash": digest, "opts": opts, "source": source, "articles": []}
+    # -- files
 
-    def admit(self, key: str, source_name: str, article: Article) -> tuple[bool, str | None]:
-        """Store `article` as one of file `key`'s articles, renaming its id if it must.
+    def file(self, key: str) -> dict | None:
+        """{"hash", "opts", "source"} of the file `key` (an absolute path), None if not read."""
+        row = self.db.execute("SELECT hash, opts, source FROM files WHERE key = ?", (_b(key),)).fetchone()
+        return None if row is None else {"hash": row[0], "opts": _s(row[1]), "source": _s(row[2])}
 
-        Returns (stored, note): not stored, the note says which id it repeats; stored, the note
-        (if any) says which id it was given instead of its own."""
-        source = self.files[key]["source"]
-        chash = content_hash(article)
-        aid = article.id
-        note = None
-        owner = self.id_owner.get(aid)
-        if owner is not None:
-            if self.files[owner].get("source") == source:
-                return False, f"duplicate of article {aid!r} (same id)"
-            candidate, n = f"{source_name}/{aid}", 2
-            while candidate in self.id_owner:
-                candidate, n = f"{source_name}-{n}/{aid}", n + 1
-            note = (f"id {aid!r} already belongs to a different article from {self.files[owner].get('source') or owner}; "
-                    f"stored as {candidate!r}")
-            aid = candidate
-        article.id = aid
-        self.files[key]["articles"].append([aid, article.url, chash])
-        self._own(key, aid, chash)
-        return True, note
-
-    def repost_of(self, aid: str) -> str | None:
-        """The id of an earlier article with the same title and text, if `aid` is a repost."""
-        chash = self.chash.get(aid)
-        owner = self.content_owner.get(chash) if chash else None
-        return owner if owner != aid else None
-
-    def ids(self) -> set[str]:
-        return set(self.id_owner)
+    def file_keys(self) -> list[str]:
+        return [_s(k) for (k,) in self.db.execute("SELECT key FROM files")]
 
     def ids_of(self, key: str) -> list[str]:
-        return [a[0] for a in (self.files.get(key) or {}).get("articles", [])]
+        return [_s(a) for (a,) in self.db.execute(
+            "SELECT a.id FROM articles a JOIN files f ON a.file = f.n WHERE f.key = ? ORDER BY a.seq", (_b(key),))]
+
+    # -- articles
+
+    def has(self, aid: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (_b(aid),)).fetchone() is not None
+
+    def file_of(self, aid: str) -> tuple[str, str | None]:
+        """(file key, source) of the article `aid` ("" and None when unknown)."""
+        row = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n WHERE a.id = ?",
+                              (_b(aid),)).fetchone()
+        return ("", None) if row is None else (_s(row[0]), _s(row[1]))
+
+    def sorted_ids(self) -> Iterator[str]:
+        """Every id, in code-point order (streamed)."""
+        for (aid,) in self.db.execute("SELECT id FROM articles ORDER BY id"):
+            yield _s(aid)
 
     def article_count(self) -> int:
-        return sum(len(rec["articles"]) for rec in self.files.values())
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def per_source(self) -> Counter:
         """Article counts by source path."""
-        counts: Counter = Counter()
-        for rec in self.files.values():
-            counts[rec.get("source")] += len(rec["articles"])
-        return counts
+        return Counter({_s(source): n for source, n in self.db.execute(
+            "SELECT f.source, COUNT(*) FROM articles a JOIN files f ON a.file = f.n GROUP BY f.source")})
 
-    def to_manifest(self) -> dict:
-        return {"files": self.files}
+    def states(self) -> Counter:
+        """How many articles are FOUND_UNCHANGED, FOUND_UPDATED or NEITHER in this run."""
+        return Counter(dict(self.db.execute("SELECT state, COUNT(*) FROM articles GROUP BY state")))
+
+
+class CatalogueBuilder(Catalogue):
+    """The catalogue of a generation being built: an empty one (a rebuild) or a copy of the
+    live generation's (an ingest), written in the index folder until `commit` moves it into
+    the new generation."""
+
+    def __init__(self, index_dir: Path, base: Catalogue | None = None) -> None:
+        self.path = Path(index_dir) / _BUILDING.format(pid=os.getpid())
+        self.path.unlink(missing_ok=True)
+        db = sqlite3.connect(str(self.path), check_same_thread=False)
+        if base is not None:
+            base.db.backup(db)
+        # a catalogue being built is thrown away whole if the build fails: no journal, no syncs
+        # until the end, and a bounded page cache (16 MB) whatever the archive's size
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -16000"):
+            db.execute(f"PRAGMA {pragma}").fetchall()  # (a statement left unfinished would lock the file)
+        if base is not None:
+            db.execute("UPDATE articles SET state = ?", (NEITHER,))
+        else:
+            db.executescript(_SCHEMA)
+        db.commit()  # no transaction open while the writers are forked
+        super().__init__(db)
+        self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
+
+    @staticmethod
+    def remove_stale(index_dir: Path) -> None:
+        """Remove catalogues left by writers that died (called under the write lock)."""
+        for item in Path(index_dir).glob(_BUILDING.format(pid="*")):
+            item.unlink(missing_ok=True)
+
+    def commit(self, gen: Path) -> None:
+        """Write the catalogue to disk and move it into generation `gen`."""
+        self.db.commit()
+        self.db.execute("PRAGMA optimize")
+        self.db.close()
+        with open(self.path, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(self.path, gen / CATALOGUE)
+
+    def discard(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+    # -- changes
+
+    def drop(self, key: str) -> list[str]:
+        """Forget the file's articles; returns their ids (to delete from the index)."""
+        row = self.db.execute("SELECT n FROM files WHERE key = ?", (_b(key),)).fetchone()
+        if row is None:
+            return []
+        ids = [_s(a) for (a,) in self.db.execute("SELECT id FROM articles WHERE file = ? ORDER BY seq", row)]
+        self.db.execute("DELETE FROM articles WHERE file = ?", row)
+        self.db.execute("DELETE FROM files WHERE n = ?", row)
+        self._file = None
+        return ids
+
+    def start_file(self, key: str, digest: str, opts: str, source: str) -> None:
+        """Record file `key` as read now (its earlier articles forgotten: `drop` them first)."""
+        self.db.execute("INSERT OR REPLACE INTO files (key, hash, opts, source) VALUES (?, ?, ?, ?)",
+                        (_b(key), digest, _b(opts), _b(source)))
+        self._file = None
+
+    def mark_file(self, key: str, state: int) -> None:
+        """Mark every article of file `key` FOUND_UNCHANGED or FOUND_UPDATED in this run."""
+        self.db.execute("UPDATE articles SET state = ? WHERE file = (SELECT n FROM files WHERE key = ?)",
+                        (state, _b(key)))
+
+    def admit(self, key: str, source_name: str, article: Article,
+              state: int = NEITHER) -> tuple[bool, str | None, bool]:
+        """Store `article` as one of file `key`'s articles, renaming its id if it must.
+
+        Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
+        the note (if any) says which id it was given instead of its own, and `repost` whether
+        an article stored earlier has the same title and text."""
+        if self._file is None or self._file[0] != key:
+            n, source = self.db.execute("SELECT n, source FROM files WHERE key = ?", (_b(key),)).fetchone()
+            self._file = (key, n, source)
+        _, n, source = self._file
+        chash = content_hash(article)
+        repost = self.db.execute("SELECT 1 FROM articles WHERE chash = ? LIMIT 1", (chash,)).fetchone() is not None
+        aid = article.id
+        note = None
+        insert = "INSERT OR IGNORE INTO articles (id, file, chash, state) VALUES (?, ?, ?, ?)"
+        if self.db.execute(insert, (_b(aid), n, chash, state)).rowcount == 0:  # the id is taken
+            owner = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n "
+                                    "WHERE a.id = ?", (_b(aid),)).fetchone()
+            if owner[1] == source:
+                return False, f"duplicate of article {aid!r} (same id)", False
+            candidate, k = f"{source_name}/{aid}", 2
+            while self.has(candidate):
+                candidate, k = f"{source_name}-{k}/{aid}", k + 1
+            note = (f"id {aid!r} already belongs to a different article from {_s(owner[1]) or _s(owner[0])}; "
+                    f"stored as {candidate!r}")
+            aid = candidate
+            self.db.execute(insert, (_b(aid), n, chash, state))
+        article.id = aid
+        return True, note, repost
+
+
+def compare_ids(before: Catalogue, after: Catalogue) -> tuple[int, list[str]]:
+    """(how many ids `after` holds that `before` does not, the ids `before` holds that `after`
+    does not): one merge of the two sorted lists, streamed."""
+    added, gone = 0, []
+    old, new = before.sorted_ids(), after.sorted_ids()
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a < b):
+            gone.append(a)
+            a = next(old, None)
+        elif a is None or b < a:
+            added += 1
+            b = next(new, None)
+        else:
+            a, b = next(old, None), next(new, None)
+    return added, gone
+
+
+def _load_manifest(db: sqlite3.Connection, files: dict, default_opts: str | None) -> None:
+    """The catalogue of an index written before it was on disk: manifest.json's
+    `{key: {"hash", "opts", "source", "articles": [[id, url, content hash], ...]}}`."""
+    for key, rec in files.items():
+        cur = db.execute("INSERT INTO files (key, hash, opts, source) VALUES (?, ?, ?, ?)",
+                         (_b(key), rec.get("hash"), _b(rec.get("opts", default_opts)), _b(rec.get("source"))))
+        for article in rec.get("articles", []):
+            aid, chash = article[0], (article[2] if len(article) > 2 else None)
+            db.execute("INSERT OR IGNORE INTO articles (id, file, chash) VALUES (?, ?, ?)",
+                       (_b(aid), cur.lastrowid, bytes.fromhex(chash) if chash else None))

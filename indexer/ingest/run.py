@@ -40,7 +40,7 @@ from indexer import store, stories
 from indexer.article import Skipped
 from indexer.extract import HTML_SUFFIXES
 from indexer.extract.sites import SiteCleaner, SiteLearner, site_of
-from indexer.ingest.catalogue import Catalogue
+from indexer.ingest.catalogue import FOUND_UNCHANGED, FOUND_UPDATED, NEITHER, Catalogue, CatalogueBuilder, compare_ids
 from indexer.ingest.files import SourceFile, iter_source_files
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
@@ -64,7 +64,7 @@ def _same_path(a: str, b: str) -> bool:
     return os.path.normpath(a) == os.path.normpath(b)
 
 
-def _plan_sources(live: Path | None, paths: list[Path | str] | None, rebuild: bool,
+def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | None, rebuild: bool,
                   opts: IngestOptions) -> tuple[list[Source], list[Source], bool]:
     """(sources to read now, the index's recorded sources after the run, whether the sources
     read now are recorded ones, to be checked for being missing)."""
@@ -86,8 +86,7 @@ def _plan_sources(live: Path | None, paths: list[Path | str] | None, rebuild: bo
     if recorded:
         return recorded, recorded, True
     demo = [Source(os.path.normpath(paths_mod.default_articles_dir().absolute()), ReadOptions())]
-    old_files = store.read_json(live / store.MANIFEST, {}).get("files", {}) if live else {}
-    if any(not _same_path(os.path.commonpath([k, demo[0].path]), demo[0].path) for k in old_files):
+    if any(not _same_path(os.path.commonpath([k, demo[0].path]), demo[0].path) for k in old.file_keys()):
         # an index built before sources were recorded, from other paths: do not guess them
         raise UnknownSources("this index was built before its sources were recorded, not from "
                              f"{demo[0].path}; run `rebuild PATH...` once with its article folders")
@@ -123,25 +122,28 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
     with store.WriteLock(run.index_dir):
         store.remove_stale_generations(run.index_dir)
         run.open_live()
-        files = run.which_files()
-        store.check_space(run.index_dir, run.live, files, rebuild)  # refuse what cannot fit (NotEnoughSpace)
-        procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
-        # articles stream into the new generation as they are read
-        out = NewGeneration(run.index_dir, None if rebuild else run.live, procs)
         try:
-            if procs > 1:  # the writers are forked before the reading pool and its threads exist
-                out.start()
-            run.read(files, procs, out)
-            run.count()
-            if not rebuild and not out.count and not run.deletions:
-                out.cancel()  # the writers started for a large read, and their empty generation
-                return run.unchanged()
-            gen = run.write(out)
-        except BaseException:  # nothing goes live: the half-written generation goes
-            out.cancel()
-            raise
-        store.switch_to(run.index_dir, gen)
-        store.remove_stale_generations(run.index_dir)
+            files = run.which_files()
+            store.check_space(run.index_dir, run.live, files, rebuild, set(run.old.file_keys()))  # refuse what cannot fit
+            procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
+            # articles stream into the new generation as they are read
+            out = NewGeneration(run.index_dir, None if rebuild else run.live, procs)
+            try:
+                if procs > 1:  # the writers are forked before the reading pool and its threads exist
+                    out.start()
+                run.read(files, procs, out)
+                run.count()
+                if not rebuild and not out.count and not run.deletions:
+                    out.cancel()  # the writers started for a large read, and their empty generation
+                    return run.unchanged()
+                gen = run.write(out)
+            except BaseException:  # nothing goes live: the half-written generation goes
+                out.cancel()
+                raise
+            store.switch_to(run.index_dir, gen)
+            store.remove_stale_generations(run.index_dir)
+        finally:
+            run.close()
     return run.report
 
 
@@ -155,25 +157,28 @@ class _Ingest:
         self.report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
         self.t0 = time.monotonic()
         self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
-        self.unchanged_ids: set[str] = set()  # read again, and found as they were
-        self.updated_ids: set[str] = set()  # read again, from a changed file (or with changed options)
 
     def open_live(self) -> None:
         """What the live generation holds: its catalogue of files and the ids it stores."""
         self.live = store.current_generation(self.index_dir)
-        manifest = store.read_json(self.live / store.MANIFEST, {}) if self.live else {}
-        self.old = Catalogue(manifest.get("files", {}), manifest.get("options"))
-        self.catalogue = Catalogue({} if self.rebuild else manifest.get("files", {}), manifest.get("options"))
-        self.before_ids = self.old.ids()
-        self.report.previous_articles = len(self.before_ids)
+        CatalogueBuilder.remove_stale(self.index_dir)
+        self.old = Catalogue.of_generation(self.live)
+        self.catalogue = CatalogueBuilder(self.index_dir, None if self.rebuild else self.old)
+        self.report.previous_articles = self.old.article_count()
         learned = None if self.rebuild or self.live is None else store.read_json(self.live / SITES, None)
         self.pages = SiteCleaner(SiteLearner.from_state(learned))
+
+    def close(self) -> None:
+        """Close the catalogues (the new one is thrown away unless `write` moved it into the
+        new generation)."""
+        self.old.close()
+        self.catalogue.discard()
 
     def which_files(self) -> list[SourceFile]:
         """Step 1: the sources read now and the index's recorded sources after the run; the
         article files found under them (NothingToIngest when there are none)."""
         report, opts = self.report, self.opts
-        reading, self.recorded_after, check_missing = _plan_sources(self.live, self.paths, self.rebuild, opts)
+        reading, self.recorded_after, check_missing = _plan_sources(self.live, self.old, self.paths, self.rebuild, opts)
         files: list[SourceFile] = []
         found: dict[str, int] = {}
         for item in iter_source_files(list(self.paths) if self.paths else [s.path for s in reading]):
@@ -209,7 +214,7 @@ class _Ingest:
         jobs = []
         for sf in files:
             ro = self.by_root[sf.root].options
-            prev = self.old.files.get(sf.key)
+            prev = self.old.file(sf.key)
             same = not self.rebuild and prev is not None and prev.get("opts") == ro.fingerprint()
             jobs.append(job_for(sf, ro, prev["hash"] if same else None))
         readable = False
@@ -221,13 +226,13 @@ class _Ingest:
                 self.report.files_skipped += 1
             elif result == UNCHANGED:
                 readable = True
-                self.unchanged_ids.update(self.catalogue.ids_of(sf.key))
+                self.catalogue.mark_file(sf.key, FOUND_UNCHANGED)
             else:
                 readable = self.admit(sf, digest, result, out) or readable
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(document_fields(article))
         if self.opts.prune and not self.rebuild:
-            for key in [k for k in self.catalogue.files if not os.path.exists(k)]:
+            for key in [k for k in self.catalogue.file_keys() if not os.path.exists(k)]:
                 self.deletions += self.catalogue.drop(key)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
@@ -239,7 +244,7 @@ class _Ingest:
         source = self.by_root[sf.root]
         self.deletions += catalogue.drop(sf.key)
         catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
-        prev = self.old.files.get(sf.key)
+        prev = self.old.file(sf.key)
         same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
         articles = bad_records = 0
         page = sf.path.suffix.lower() in HTML_SUFFIXES
@@ -254,16 +259,15 @@ class _Ingest:
             articles += 1
             if not item.source and source.options.source_name:
                 item.source = source.options.source_name
-            stored, note = catalogue.admit(sf.key, source.name, item)
+            was = FOUND_UNCHANGED if same_file else FOUND_UPDATED
+            stored, note, repost = catalogue.admit(sf.key, source.name, item, was if self.old.has(item.id) else NEITHER)
             if not stored:
                 report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
                 continue
             if note:
                 report.renamed.append(Skipped(sf.relpath, note))
-            if catalogue.repost_of(item.id):
+            if repost:
                 report.reposts += 1
-            if item.id in self.before_ids:
-                (self.unchanged_ids if same_file else self.updated_ids).add(item.id)
             if page:
                 for article in self.pages.add(item, site_of(item, source.name)):
                     out.add(document_fields(article))
@@ -272,19 +276,18 @@ class _Ingest:
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1
-            del catalogue.files[sf.key]
+            catalogue.drop(sf.key)
         return bool(articles)
 
     def count(self) -> None:
         """The report's counts, against what the live generation held, and each recorded
         source's article count and time of reading."""
         report = self.report
-        after_ids = self.catalogue.ids()
-        report.articles = len(after_ids)
-        report.added = len(after_ids - self.before_ids)
-        report.unchanged = len(self.unchanged_ids & after_ids)
-        report.updated = len(self.updated_ids & after_ids)  # articles of files not read now are neither
-        gone_ids = self.before_ids - after_ids
+        report.articles = self.catalogue.article_count()
+        report.added, gone_ids = compare_ids(self.old, self.catalogue)
+        states = self.catalogue.states()
+        report.unchanged = states[FOUND_UNCHANGED]
+        report.updated = states[FOUND_UPDATED]  # articles of files not read now are neither
         report.removed = len(gone_ids)
         report.removed_articles = _why_removed(gone_ids, self.old, self.catalogue, report, self.rebuild)
         now = time.time()
@@ -318,7 +321,7 @@ class _Ingest:
         _cluster_generation(gen)
         report.generation = gen.name
         report.seconds = time.monotonic() - self.t0
-        store.write_json(gen / store.MANIFEST, self.catalogue.to_manifest())
+        self.catalogue.commit(gen)
         store.write_json(gen / SITES, self.pages.learner.state())
         write_sources(gen, self.recorded_after)
         store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
@@ -326,21 +329,20 @@ class _Ingest:
         return gen
 
 
-def _why_removed(gone: set[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
+def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
     """Each article that left the index, with the file it came from and why."""
     dropped = set(report.dropped_sources)
     skipped = {(getattr(s, "source", ""), s.path.split(":", 1)[0]): s.reason for s in report.skipped}
     out = []
     for aid in sorted(gone):
-        key = old.id_owner.get(aid, "")
-        rec = old.files.get(key, {})
-        root = rec.get("source") or ""
+        key, root = old.file_of(aid)
+        root = root or ""
         rel = os.path.relpath(key, root) if root and key.startswith(root.rstrip("/") + "/") else key
         if root in dropped:
             reason = "its source was forgotten (--drop-missing)"
         elif not os.path.exists(key):
             reason = "its file is gone"
-        elif key not in new.files and (root, rel) in skipped:
+        elif new.file(key) is None and (root, rel) in skipped:
             reason = f"its file was skipped: {skipped[(root, rel)]}"
         elif rebuild and root and root not in report.sources:
             reason = "its source is no longer read (rebuild with other paths)"
