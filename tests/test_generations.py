@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    cli,
     generations,
     get_json,
     live_generation,
@@ -250,3 +251,72 @@ def test_a_live_writer_is_refused_at_once(tmp_path):
     finally:
         holder.kill()
         holder.communicate()
+
+
+def test_an_index_written_with_a_manifest_is_ingested_into_and_keeps_every_id(tmp_path):
+    """Indexes written before the catalogue moved to disk hold manifest.json: the next ingest
+    reads it, knows which file gave which article (unchanged files stay unchanged, a changed
+    one replaces its articles), and writes the new generation's catalogue.sqlite."""
+    from indexer import integrity
+    from indexer.ingest.catalogue import Catalogue
+
+    articles = write_corpus(tmp_path / "articles", 4, "甲")
+    index = tmp_path / "index"
+    ok(index, "rebuild", articles)
+    gen = index / live_generation(index)
+    cat = Catalogue.of_generation(gen)
+    files = {key: {"hash": cat.file(key)["hash"], "opts": cat.file(key)["opts"], "source": cat.file(key)["source"],
+                   "articles": [[aid, None, None] for aid in cat.ids_of(key)]} for key in cat.file_keys()}
+    cat.close()
+    (gen / "catalogue.sqlite").unlink()
+    (gen / "manifest.json").write_text(json.dumps({"files": files}, ensure_ascii=False), encoding="utf-8")
+    integrity.record(gen)  # as that version wrote it
+
+    changed = sorted(articles.iterdir())[0]
+    write_article(changed, "改写的标题", "改写后的正文，介绍城市发展的最新情况。")
+    report, _ = _report(index, "ingest", articles)
+    assert (report["previous_articles"], report["unchanged"], report["updated"], report["added"],
+            report["removed"]) == (4, 3, 1, 0, 0)
+    new = index / live_generation(index)
+    assert (new / "catalogue.sqlite").exists() and not (new / "manifest.json").exists()
+    assert total(index, "改写的标题") == 1 and total(index, "甲") == 3
+    report, _ = _report(index, "ingest", articles)  # and the catalogue it wrote is read back
+    assert (report["unchanged"], report["changed"]) == (4, False)
+
+
+def test_a_catalogue_being_built_is_removed_when_the_build_fails(tmp_path):
+    articles = write_corpus(tmp_path / "articles", 3, "甲")
+    index = tmp_path / "index"
+    ok(index, "rebuild", articles)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "export.jsonl").write_text("not json\n{\"title\": \n", encoding="utf-8")  # read, and gives nothing
+    proc = cli(index, "ingest", str(broken))
+    assert proc.returncode != 0 and "现用索引保持不变" in proc.stderr  # the live index is kept
+    assert not list(index.glob("catalogue-*")) and total(index, "甲") == 3
+
+
+def test_nightly_ingests_merge_their_small_segments_and_never_rewrite_the_large_ones(tmp_path, monkeypatch):
+    """Each ingest adds a segment. The small ones are merged once there are several; a large
+    segment (a rebuild's) is never rewritten by an ingest, however many segments there are:
+    Whoosh's own policy merged a whole million-article index at a nightly ingest of 500."""
+    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.run import run_ingest
+    from indexer.segment import segment_writer
+
+    monkeypatch.setattr(segment_writer, "MERGE_BELOW", 10)
+    monkeypatch.setattr(segment_writer, "MERGE_AT", 3)
+    index = tmp_path / "index"
+    run_ingest(index, [write_corpus(tmp_path / "base", 20, "甲")], rebuild=True, options=IngestOptions(procs=1))
+    large = {n: i for n, i in _inodes(index / live_generation(index)).items() if n.endswith(".wx")}
+    assert len(large) == 1
+    counts = []
+    for night in range(6):
+        folder = write_corpus(tmp_path / f"night{night}", 2, f"夜{night}", start=100 + 2 * night)
+        run_ingest(index, [folder], options=IngestOptions(procs=1))
+        gen = index / live_generation(index)
+        wx = {n: i for n, i in _inodes(gen).items() if n.endswith(".wx")}
+        assert {n: wx.get(n) for n in large} == large  # the rebuild's segment: the same file, not rewritten
+        counts.append(len(wx))
+    assert max(counts) <= 1 + 3 + 1 and counts[-1] < max(counts)  # the small ones were merged
+    assert total(index, "文库") == 32 and all(total(index, f"记号夜{n}") == 2 for n in range(6))
