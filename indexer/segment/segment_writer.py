@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import processes
@@ -296,15 +297,41 @@ class FastSegmentWriter(SegmentWriter):
         self._close_segment()
 
 
+# An ingest adds a segment; once MERGE_AT segments hold fewer than MERGE_BELOW live articles
+# each, they are merged into one. Whoosh's own policy (MERGE_SMALL) calls a segment small by
+# its place among all of them: at a million articles (30 segments of 35,000) it merged the
+# whole index into one at a nightly ingest of 500 (more than 20 minutes), and at 100,000 it
+# would after a few weeks of nightly ingests. Here the merged articles are at most
+# MERGE_AT × MERGE_BELOW (seconds), whatever the index's size; a rebuild's segments are larger
+# (`indexer.ingest.writer.MAX_SEGMENT_HELD`) and never rewritten by an ingest.
+MERGE_BELOW = 5_000
+MERGE_AT = 8
+
+
+def merge_small_segments(writer, segments: list) -> list:
+    """Whoosh merge policy: the segments kept as they are (the small ones merged into
+    `writer`'s own when there are MERGE_AT of them)."""
+    small = [seg for seg in segments if seg.doc_count() < MERGE_BELOW]
+    if len(small) < MERGE_AT:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [seg for seg in segments if seg.doc_count() >= MERGE_BELOW]
+
+
 def commit_existing(ix, new_segments: list, deletions) -> None:
     """The last step of writing a generation: delete articles (by id) from the segments it
-    started with, let Whoosh merge the small ones, and write the table of contents naming
-    those and `new_segments` (written by `FastSegmentWriter.finish_segment`)."""
+    started with, merge the small ones (`merge_small_segments`), and write the table of
+    contents naming those and `new_segments` (written by `FastSegmentWriter.finish_segment`)."""
     w = FastSegmentWriter(ix, _lk=False)
     try:
         for article_id in deletions:
             w.delete_by_term("id", article_id)
-        final = w._merge_segments(None, None, None)
+        final = w._merge_segments(merge_small_segments, None, None)
         if w._added:  # small segments merged into this writer's own
             final.append(w._finalize_segment())
         else:
