@@ -392,3 +392,18 @@ def test_a_photo_page_with_one_long_caption_among_many_links_is_still_an_article
                "一副你们爱来不来的样子，这个国家便是位于中国与俄罗斯两国中间的、世界第二大内陆国的蒙古国。</p>")
     article = page(f"<div><h1>测试新闻标题在这里</h1>{caption}<ul>{RELATED}{RELATED}</ul></div>")
     assert "世界第二大内陆国" in article.body
+
+
+def test_a_meta_date_that_is_only_when_the_page_was_generated_yields_to_the_printed_date():
+    """Government CMS pages stamp PubDate with the time the page was last written out (the
+    `others` meta says 页面生成时间 with the same time); the date printed under the headline is
+    the article's. A PubDate the page does not call its generation time still counts."""
+    head = ('<title>区里召开书法活动</title><meta name="ArticleTitle" content="区里召开书法活动">'
+            '<meta name="PubDate" content="2024-06-03 14:25:31">{others}')
+    body = "<h1>区里召开书法活动</h1><p class='info'>日期：2024-05-30 10:10 来源：区政府办</p>" + STORY
+    generated = page(body, head.format(others='<meta name="others" content="页面生成时间 2024-06-03 14:25:31">'))
+    assert generated.date == "2024-05-30" and generated.source == "区政府办"
+    assert page(body, head.format(others="")).date == "2024-06-03"
+    later = body.replace("2024-05-30", "2024-06-05")  # a printed date after the page was written is no date of it
+    assert page(later, head.format(others='<meta name="others" content="页面生成时间 2024-06-03 14:25:31">')).date \
+        == "2024-06-03"

@@ -344,11 +344,22 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     return clean_source(source)
 
 
+# `<meta name="others" content="页面生成时间 2024-06-03 14:25:31">`: when the page was written out
+# (government sites' CMS), which its PubDate often repeats.
+_GENERATED = re.compile(r"页面生成时间\s*(.+)")
+
+
 def _date(text: str, relpath: str, markup: _Markup, visible: dict[str, str]) -> str | None:
     """The publication date: date meta tags, JSON-LD, microdata, the printed date, weaker tags,
-    a date in a script, then the URL's or the file's path."""
+    a date in a script, then the URL's or the file's path. A meta date that is only the time
+    the page was generated (a CMS that writes its pages again stamps them anew) yields to an
+    earlier date printed with the article."""
     meta, ld = markup.meta, markup.ld
-    return (next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
+    tagged = next((d for d in (parse_date(meta.get(key)) for key in DATE_META) if d), None)
+    generated = _GENERATED.search(meta.get("others") or "")
+    if tagged and generated and parse_date(generated.group(1)) == tagged and (visible.get("date") or tagged) < tagged:
+        return visible["date"]
+    return (tagged
             or parse_date(ld.get("datePublished")) or parse_date(markup.micro.get("datepublished")) or visible.get("date")
             or next((d for d in (parse_date(meta.get(key)) for key in DATE_META_WEAK) if d), None)
             or parse_date(ld.get("dateModified"))
