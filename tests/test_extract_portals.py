@@ -175,3 +175,36 @@ def test_a_placeholder_under_the_headline_sends_for_the_source_printed_with_the_
     assert _article(raw).source == "北京科技报"
     raw = _page(info="2005-04-28 11:13更新 来源：转载文章", after=["数据来源：国家统计局"])
     assert _article(raw).source is None  # a chart's data source is no publisher
+
+
+DISPATCH_PARAGRAPHS = ("<p>大陸海協會經貿交流團今天參訪，上午前往森林博物館，晚上縣長在知本宴請團員，行程未對外開放。</p>"
+                       "<p>交流團下午將參觀由基金會創辦的學校，以及地方工房，傍晚參觀國立史前文化館，晚上由縣長宴請。</p>")
+
+
+@pytest.mark.parametrize("lead, closing, source, authors", [
+    ("（中央社記者盧太城台東縣12日電）", "", "中央社", ["盧太城"]),  # an agency's dispatch: agency, reporter, place, day
+    ("（中央社台北13日電）", "", "中央社", []),  # the agency's own, no reporter named
+    ("〔記者王憶紅／台北報導〕", "", None, ["王憶紅"]),
+    ("【聯合晚報／記者楊正海／台北報導】", "", "聯合晚報", ["楊正海"]),
+    ("香港文匯報訊（記者 鄭治祖）", "", "香港文匯報", ["鄭治祖"]),
+    ("", "（民視新聞陳韻平、郭文海台北報導）", "民視新聞", ["陳韻平", "郭文海"]),  # closing the text
+    ("", "（本报记者 李刚、戴林峰报道）", None, ["李刚", "戴林峰"]),  # 本报 is no publisher's name
+])
+def test_a_dateline_names_the_publisher_and_the_reporters(lead, closing, source, authors):
+    """Taiwan and Hong Kong papers and agencies open (or close) a report with a dateline in
+    brackets; it is where the page prints its source and byline, and nothing else names them."""
+    body = DISPATCH_PARAGRAPHS.replace("<p>", "<p>" + lead, 1) if lead else DISPATCH_PARAGRAPHS
+    if closing:
+        body = body[:-len("</p>")] + closing + "</p>"
+    html = f"<html><head><meta charset='utf-8'><title>海協會經貿團參訪</title></head><body><h1>海協會經貿團參訪</h1>{body}</body></html>"
+    (article,) = extract_file(html.encode(), "p.html")
+    assert (article.source, article.authors) == (source, authors)
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("記者潘照文、張逸民／台北報導", ["潘照文", "張逸民"]),  # several reporters joined by 、
+    ("記者︰脫芷晴", ["脫芷晴"]),  # a presentation-form colon (︰)
+    ("記者黃雄 、馮淑環", ["黃雄", "馮淑環"]),
+])
+def test_bylines_with_joined_names_and_other_colons(line, authors):
+    assert byline_authors(line) == authors

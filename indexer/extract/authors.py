@@ -41,8 +41,8 @@ _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
 _BYLINE = re.compile(
-    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：]?\s*"
-    r"((?:[" + _CJK + r"·]{1,5}\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
+    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
+    r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
                                r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
@@ -65,6 +65,50 @@ _CREDIT = re.compile(r"^[【\[〔]([^【】\[\]〔〕]{4,100})[】\]〕]$")
 _CREDIT_ROLE = re.compile(r"\S*(?:[记記]者|通[讯訊][员員])(?:\s*[:：]\s*|\s+)")
 # `赵六 发自 北京`, `张三、李四 发自华盛顿`: a correspondent's byline names the place it was sent from.
 _SENT_FROM = re.compile(r"^((?:[" + _CJK + r"·]{2,5}(?:\s*[、，,]\s*|\s+)){0,3}[" + _CJK + r"·]{2,5})\s*[发發]自\s*[" + _CJK + r"]{2,10}$")
+# A news agency's or paper's dateline around a report: `（中央社記者盧太城台東縣12日電）`, `（中央社台北13日電）`,
+# `〔記者王憶紅／台北報導〕`, `【聯合晚報／記者楊正海／台北報導】`, `（民視新聞陳韻平、郭文海台北報導）`: who
+# published it (`org`, a name ending as organisations do), who wrote it and where (`rest`).
+_ORG = r"[" + _CJK + r"]{1,6}?(?:社|[报報]|[网網]|新[闻聞]|[电電][视視]台?|[电電]台)"
+_DATELINE = (r"[（(〔【\[]\s*(?P<org>(?!本[报報])" + _ORG + r")?\s*[／/]?\s*(?:本[报報])?(?P<role>[记記]者\s*)?"
+             r"(?P<rest>[^（）()〔〕【】\[\]]{2,40}?)\s*(?:(?P<dispatch>\d{1,2}日\s*[电電])|[报報][导導道])\s*[）)〕】\]]")
+_LEAD_DATELINE = re.compile("^" + _DATELINE)
+_CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
+_LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
+# Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
+# a capital): what follows the names.
+_DATELINE_PLACE = re.compile(
+    r"(?:[台臺]北|新北|桃園|[台臺]中|[台臺]南|高雄|基隆|新竹|苗栗|彰化|南投|雲林|嘉義|屏東|宜蘭|花蓮|[台臺]東|澎湖|金門|"
+    r"連江|馬祖|香港|澳門|北京|上海|天津|重慶|重庆|廣州|广州|深圳|南京|武漢|武汉|成都|杭州|東京|东京|首爾|首尔|紐約|纽约|"
+    r"華盛頓|华盛顿|倫敦|伦敦|巴黎|新加坡|柏林|莫斯科)[縣县市]?$")
+
+
+def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]]:
+    """(publisher, authors) of a dateline opening the line (or, with `closing`, ending it);
+    (None, []) when there is none."""
+    line = normalise_line(line)
+    match = (_CLOSING_DATELINE.search(line[-60:]) if closing else _LEAD_DATELINE.match(line[:60]))
+    if not match:
+        agency = None if closing else _LEAD_AGENCY.match(line[:30])
+        return (agency.group("org") if agency else None), []
+    org, rest = match.group("org"), match.group("rest")
+    if not org and not match.group("role"):
+        return None, []
+    names_part = ""
+    if "／" in rest or "/" in rest:
+        names_part = re.split(r"[／/]", rest)[-2]
+        names_part = re.sub(r"^[记記]者\s*", "", names_part)
+    else:
+        place = _DATELINE_PLACE.search(rest)
+        if place:
+            names_part = rest[:place.start()]
+        elif match.group("dispatch") and ("、" in rest or len(rest) > 5):
+            names_part = rest[:-2]  # a dispatch names its place before the day: two characters, as most do
+        else:
+            names_part = rest
+    names = [n for n in re.split(r"[、，,\s]+", names_part) if n] if names_part else []
+    return org, [n for n in names if is_person_name(n)]
+
+
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
@@ -111,7 +155,7 @@ def parse_authors(value: object) -> list[str]:
     if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)):
         return []
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
-    text = re.sub(r"[:：]", " ", text)
+    text = re.sub(r"[:：︰]", " ", text)
     text = _join_spaced(text)
     names = []
     for part in _LIST_SPLIT.split(text):
@@ -136,6 +180,9 @@ def byline_authors(line: str) -> list[str]:
     line = normalise_line(line)
     if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
+    names = dateline(line)[1]
+    if names:
+        return names
     match = _CREDIT.match(line)
     if match and _CREDIT_ROLE.search(match.group(1)):
         return [name for part in _CREDIT_ROLE.split(match.group(1))[1:] for name in parse_authors(part)]
@@ -162,6 +209,9 @@ def closing_authors(line: str) -> list[str]:
     A bracketed name without a role word counts only alone on its line or after a sentence's end.
     """
     line = normalise_line(line)
+    names = dateline(line, closing=True)[1]
+    if names:
+        return names
     tail = line[-40:]
     match = _SIGNED_AT_END.search(tail)
     if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
