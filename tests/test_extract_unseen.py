@@ -407,3 +407,14 @@ def test_a_meta_date_that_is_only_when_the_page_was_generated_yields_to_the_prin
     later = body.replace("2024-05-30", "2024-06-05")  # a printed date after the page was written is no date of it
     assert page(later, head.format(others='<meta name="others" content="页面生成时间 2024-06-03 14:25:31">')).date \
         == "2024-06-03"
+
+
+def test_a_date_printed_on_the_headlines_own_line_is_the_date():
+    """Headline (a link to the page itself) and date in inline spans of one block make one
+    line: `…出頭天2014/12/1 18:13`."""
+    body = ("<div class='date'>2014/12/13 星期六</div><div>首頁 &gt; 生活新聞 &gt;</div>"  # the day the page was saved
+            "<div><a href='/news/1'><span class='title'>「良心包子」重視食安 虧損2年出頭天</span></a>"
+            "<span class='ndate'>2014/12/1 18:13</span></div>"
+            "<div>分享</div>" + STORY)
+    article = page(body, "<title>「良心包子」重視食安 虧損2年出頭天</title>")
+    assert article.title == "「良心包子」重視食安 虧損2年出頭天" and article.date == "2014-12-01"

@@ -120,6 +120,8 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 source_at = i if name == "source" else source_at
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
+        if "date" not in found and i == start and title and line.startswith(title) and is_date_line(line[len(title):]):
+            found["date"] = parse_date(line[len(title):]) or ""  # `虧損2年出頭天2014/12/1 18:13`: the headline's own line
         reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
             names = byline_authors(line[reporter.start():])
