@@ -418,3 +418,17 @@ def test_a_date_printed_on_the_headlines_own_line_is_the_date():
             "<div>分享</div>" + STORY)
     article = page(body, "<title>「良心包子」重視食安 虧損2年出頭天</title>")
     assert article.title == "「良心包子」重視食安 虧損2年出頭天" and article.date == "2014-12-01"
+
+
+@pytest.mark.parametrize("title_tag, og_title", [
+    ("財訊快報", "大摩報告指稱供應鏈跡象顯示新機已開始備貨"),  # `<title>` names only the site
+    ("大摩報告指稱供應鏈跡象顯示新機已開始備貨 | 論壇新聞 | 財訊快報新聞雲", "大摩報告指稱供應鏈跡象顯示新機已開始備貨"),
+    ("晴報", "大摩報告指稱供應鏈跡象顯示新機已開始備貨 - 晴報 - 港聞 - 要聞"),  # og:title with the site's suffix
+])
+def test_the_heading_the_page_also_gives_as_its_og_title_is_the_headline(title_tag, og_title):
+    """A heading equal to og:title (without a site suffix) is the headline, whatever other
+    heading (the site's name in a logo heading, a share box holding og:title whole) says."""
+    body = ("<h1>財訊快報新聞雲</h1><div class='share-title'>大摩報告指稱供應鏈跡象顯示新機已開始備貨 - 晴報 - 港聞 - 要聞</div>"
+            "<h2 class='page-name'>大摩報告指稱供應鏈跡象顯示新機已開始備貨</h2>" + STORY)
+    head = f"<title>{title_tag}</title><meta property='og:title' content='{og_title}'>"
+    assert page(body, head).title == "大摩報告指稱供應鏈跡象顯示新機已開始備貨"

@@ -80,8 +80,13 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = SQUEEZE("", page_title)
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
-    titled = (_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
-              if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3)
+    titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
+              if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
+    shared = SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", ""))))
+    if len(shared) >= 4:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
+        printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
+        if printed:
+            return printed, True
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
             key = SQUEEZE("", heading)
