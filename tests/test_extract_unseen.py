@@ -432,3 +432,10 @@ def test_the_heading_the_page_also_gives_as_its_og_title_is_the_headline(title_t
             "<h2 class='page-name'>大摩報告指稱供應鏈跡象顯示新機已開始備貨</h2>" + STORY)
     head = f"<title>{title_tag}</title><meta property='og:title' content='{og_title}'>"
     assert page(body, head).title == "大摩報告指稱供應鏈跡象顯示新機已開始備貨"
+
+
+def test_an_og_title_that_is_the_whole_page_title_loses_the_sites_name_too():
+    """og:title and `<title>` both `headline - 新頭殼 newtalk`: the headline is what comes before."""
+    head = ("<title>高雄電影節開幕 日星為氣爆災區祈福 -  新頭殼 newtalk</title>"
+            "<meta property='og:title' content='高雄電影節開幕 日星為氣爆災區祈福 - 新頭殼 newtalk'>")
+    assert page(STORY, head).title == "高雄電影節開幕 日星為氣爆災區祈福"

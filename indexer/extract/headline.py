@@ -95,7 +95,9 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
         if len(candidate) >= 4 and squeezed.startswith(SQUEEZE("", candidate)):
-            return (strip_site_suffix(page_title) if len(page_title) > len(candidate) else candidate), True
+            # the `<title>` is the og:title and the site's name, or both are (`… - 新頭殼 newtalk`)
+            whole = len(SQUEEZE("", page_title)) > len(SQUEEZE("", candidate)) or SQUEEZE("", candidate) == squeezed
+            return (strip_site_suffix(page_title) if whole else candidate), True
     headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
     if headline and SQUEEZE("", headline) in squeezed:
         return headline, True
