@@ -439,3 +439,21 @@ def test_an_og_title_that_is_the_whole_page_title_loses_the_sites_name_too():
     head = ("<title>高雄電影節開幕 日星為氣爆災區祈福 -  新頭殼 newtalk</title>"
             "<meta property='og:title' content='高雄電影節開幕 日星為氣爆災區祈福 - 新頭殼 newtalk'>")
     assert page(STORY, head).title == "高雄電影節開幕 日星為氣爆災區祈福"
+
+
+def test_photo_captions_are_not_body_text():
+    """A caption closed by its photo credit (`（程志遠攝）`, `（時藝多媒體提供）`, `（飛行服務隊圖片）`) or
+    pointing at the picture (`▲ …`) is not part of the article; a table's legend (`△：…`) and a
+    sentence that only mentions 提供 are."""
+    body = ("<h1>初步確診男警曾參加培訓</h1>"
+            "<p>▲ 張竹君表示，初步確診男警於訓練基地進行培訓，涉及170人。（程志遠攝）</p>"
+            "<p>本港第三波疫情仍然嚴峻，衞生防護中心公布本港今日新增72宗確診個案，當中多宗源頭未明。</p>"
+            "<p>草間彌生（時藝多媒體提供）</p>"
+            "<p>他們分成4組，與他同組的警員比較多密切接觸，會一起換衣服，涉及40多人，政府會提供檢測。</p>"
+            "<p>△：基本作業 ○：必要時進行之作業</p>"
+            "<p>飛行服務隊指傷者被發現在陡峻山坡上。（飛行服務隊圖片）</p>")
+    article = page(body, "<title>初步確診男警曾參加培訓</title>")
+    assert article.body.split("\n") == [
+        "本港第三波疫情仍然嚴峻，衞生防護中心公布本港今日新增72宗確診個案，當中多宗源頭未明。",
+        "他們分成4組，與他同組的警員比較多密切接觸，會一起換衣服，涉及40多人，政府會提供檢測。",
+        "△：基本作業 ○：必要時進行之作業"]

@@ -91,6 +91,11 @@ _EMPTY_LABEL = re.compile(r"^[" + HAN + r"]{1,6}\s*[:：]$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
+# A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`) or closed by its credit
+# (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`).
+_CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$")
+
+
 def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
     key = SQUEEZE("", title)
     body: list[str] = []
@@ -111,6 +116,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
         if len(line) <= 60 and line[0].isascii() and DATE_THEN_PUBLISHER.match(line):
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
+            continue
+        if len(line) <= 120 and _CAPTION.search(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line) if "  " in line else line)
     if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
