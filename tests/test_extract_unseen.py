@@ -457,3 +457,22 @@ def test_photo_captions_are_not_body_text():
         "本港第三波疫情仍然嚴峻，衞生防護中心公布本港今日新增72宗確診個案，當中多宗源頭未明。",
         "他們分成4組，與他同組的警員比較多密切接觸，會一起換衣服，涉及40多人，政府會提供檢測。",
         "△：基本作業 ○：必要時進行之作業"]
+
+
+def test_a_lead_printed_above_the_block_of_the_text_opens_the_body():
+    """Hong Kong papers print the lead with the headline, in a block of its own before the
+    block that holds the text (ads between, their scripts gone); a block of labels and dates
+    there is no lead."""
+    lead = "大鼠戊肝和新冠肺炎夾擊，家庭主婦到街市買餸高危，隨時連菜帶毒回家傳家人！兩街市停市三日大清洗後昨重開。"
+    paragraphs = "".join(f"<p>第{i}段正文，本報記者到街市視察，發現人流不多，重開首日營業的檔舖不多，只有數海鮮檔及乾貨店。</p>"
+                         for i in range(4))
+    body = (f"<div><div id='leadin'><h1>街市重開 鼠患不改</h1><div class='leadin'><p>{lead}</p></div></div>"
+            "<div class='ads'><script>ad('x')</script></div></div>"
+            f"<div id='contentCTN'><div class='ads'></div><div id='content'>{paragraphs}</div></div>")
+    article = page(body, "<title>街市重開 鼠患不改</title>")
+    assert article.body.split("\n")[0] == lead and article.body.count("第") == 4
+    info = ("<div><div class='info'><p>發布日期：2022-02-11 08:52</p><p>來源：某市政府網站 www.example.gov.cn</p>"
+            "<p>【字體：大 中 小】</p></div></div>")
+    article = page(info + f"<div id='contentCTN'><div id='content'>{paragraphs}</div></div>",
+                   "<title>街市重開 鼠患不改</title>")
+    assert article.body.startswith("第0段正文")

@@ -183,7 +183,32 @@ def lead_before(main: Element) -> Element | None:
             break
         first = node
         node = node.getprevious()
-    return first
+    return first if first is not None else _lead_above(main)
+
+
+_LEAD_PUNCT = re.compile(r"[，。！？]")  # sentences (a block of labels and dates has colons and dots)
+
+
+def _lead_above(main: Element) -> Element | None:
+    """A lead printed before the block that holds the main content (`<div id="leadin"><h1>…</h1>
+    <div class="leadin"><p>…</p></div></div> <div id="content">…`): the element with text just
+    before the main content, when only empty elements (ads whose scripts are gone) stand
+    between, it sits outside the main content's parent, and it is short prose without links."""
+    holder = main
+    for level in range(4):
+        node = holder.getprevious()
+        while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
+            node = node.getprevious()
+        if node is not None:
+            text = text_of(node).strip()
+            if level and node.tag in ("p", "div", "section") and 40 <= len(text) <= 600 \
+                    and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:
+                return node
+            return None
+        holder = holder.getparent()
+        if holder is None:
+            return None
+    return None
 
 
 def link_density(holder: Element) -> float:
