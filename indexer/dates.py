@@ -83,6 +83,12 @@ def date_from_path(relpath: str) -> str | None:
     match = re.search(r"(?<!\d)((?:19|20)\d{2})[-/_](\d{1,2})[-/_](\d{1,2})(?!\d)", text)
     if match:
         return _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    # `/article/11-22-2014/19750`: the year last, month and day in whichever order only one fits
+    match = re.search(r"/(\d{1,2})-(\d{1,2})-((?:19|20)\d{2})/", text)
+    if match:
+        a, b, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if (a > 12) != (b > 12):
+            return _valid(year, min(a, b), max(a, b))
     return None
 
 

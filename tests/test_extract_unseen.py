@@ -476,3 +476,15 @@ def test_a_lead_printed_above_the_block_of_the_text_opens_the_body():
     article = page(info + f"<div id='contentCTN'><div id='content'>{paragraphs}</div></div>",
                    "<title>街市重開 鼠患不改</title>")
     assert article.body.startswith("第0段正文")
+
+
+def test_a_date_inside_the_first_paragraph_is_not_the_publication_date_the_url_is():
+    """`1967年8月24日，林彬駕駛私家車…` opens a paragraph of the text: a date the article tells of.
+    The page's URL gives its date with the year last (`/article/08-24-2013/4591/`)."""
+    body = ("<h1>悼念林彬</h1><p>今日是8月24日，46年前的今日，商台廣播員林彬因開罪土共而遇害，本報以此文悼念林彬先生。</p>"
+            "<p>1967年8月24日，林彬駕駛私家車開車返回電台時，於文福道被兩名偽裝成修路工人的兇徒攔截，翌日傷重不治。</p>"
+            + STORY)
+    head = "<title>悼念林彬</title><meta property='og:url' content='http://www.example.hk/article/08-24-2013/4591/'>"
+    assert page(body, head).date == "2013-08-24"
+    ambiguous = head.replace("08-24-2013", "05-06-2013")  # May 6th or June 5th: no date
+    assert page(body, ambiguous).date is None

@@ -100,6 +100,9 @@ def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
 _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 
 
+_PROSE_PUNCT = re.compile(r"[，。！？；]")
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -147,6 +150,8 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         for line, linked in lines[start:start + 8]:
             if linked > len(line) * 0.5 and len(HAN_CHAR.findall(line)) >= 6:
                 continue  # a related article's linked headline with its date
+            if len(line) > 40 and len(_PROSE_PUNCT.findall(line)) >= 2:
+                continue  # a paragraph of the text: `1967年8月24日，林彬駕駛私家車…` is not when it was published
             date = parse_date(line[line.find(key[-6:]) + 6 if key and key[-6:] in line else 0:][:120])
             if date:
                 found["date"] = date
