@@ -189,6 +189,7 @@ DISPATCH_PARAGRAPHS = ("<p>大陸海協會經貿交流團今天參訪，上午�
     ("香港文匯報訊（記者 鄭治祖）", "", "香港文匯報", ["鄭治祖"]),
     ("", "（民視新聞陳韻平、郭文海台北報導）", "民視新聞", ["陳韻平", "郭文海"]),  # closing the text
     ("", "（本报记者 李刚、戴林峰报道）", None, ["李刚", "戴林峰"]),  # 本报 is no publisher's name
+    ("【財訊快報／陳孟朔】", "", "財訊快報", ["陳孟朔"]),  # the paper and its reporter, no role word
 ])
 def test_a_dateline_names_the_publisher_and_the_reporters(lead, closing, source, authors):
     """Taiwan and Hong Kong papers and agencies open (or close) a report with a dateline in
@@ -208,3 +209,12 @@ def test_a_dateline_names_the_publisher_and_the_reporters(lead, closing, source,
 ])
 def test_bylines_with_joined_names_and_other_colons(line, authors):
     assert byline_authors(line) == authors
+
+
+@pytest.mark.parametrize("value, authors", [
+    ("吳垠慧／台北報導, 中國時報", ["吳垠慧"]),  # a meta author with the place it was written in
+    ("Designer by NEWMEDIAMAX digital‧www.newmediamax.com.tw", []),  # who built the site
+    ("Joel Spolsky", ["Joel Spolsky"]),
+])
+def test_meta_authors_that_name_a_place_or_the_sites_designer(value, authors):
+    assert parse_authors(value) == authors

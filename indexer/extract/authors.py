@@ -37,6 +37,7 @@ _NOT_NAMES = re.compile(
     r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*)$",
     re.IGNORECASE,
 )
+_WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta author naming who built the site
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
@@ -73,6 +74,8 @@ _DATELINE = (r"[（(〔【\[]\s*(?P<org>(?!本[报報])" + _ORG + r")?\s*[／/]?
              r"(?P<rest>[^（）()〔〕【】\[\]]{2,40}?)\s*(?:(?P<dispatch>\d{1,2}日\s*[电電])|[报報][导導道])\s*[）)〕】\]]")
 _LEAD_DATELINE = re.compile("^" + _DATELINE)
 _CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
+# `【財訊快報／陳孟朔】` opening the text: the paper and its reporter, no role word.
+_PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]\s*(?P<name>[" + _CJK + r"·]{2,4})\s*[】〕\]]")
 _LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
@@ -88,6 +91,9 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
     line = normalise_line(line)
     match = (_CLOSING_DATELINE.search(line[-60:]) if closing else _LEAD_DATELINE.match(line[:60]))
     if not match:
+        paper = None if closing else _PAPER_AND_NAME.match(line[:30])
+        if paper and is_person_name(paper.group("name")):
+            return paper.group("org"), [paper.group("name")]
         agency = None if closing else _LEAD_AGENCY.match(line[:30])
         return (agency.group("org") if agency else None), []
     org, rest = match.group("org"), match.group("rest")
@@ -152,9 +158,10 @@ def parse_authors(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     text = normalise_line(value)
-    if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)):
+    if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)) or _WEB_DESIGN.search(text):
         return []
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
+    text = re.sub(r"[／/]\s*[" + _CJK + r"]{2,5}[报報][导導道]", " ", text)  # `吳垠慧／台北報導`: the place it was written in
     text = re.sub(r"[:：︰]", " ", text)
     text = _join_spaced(text)
     names = []
