@@ -257,14 +257,19 @@ def verify_full(gen: Path) -> Report:
     return verify(gen, full=True)
 
 
-def intact(path: Path) -> bool:
-    """Whether a file of a generation matches its checksum, read whole (in pieces: it may be
-    large); True for a file no record covers."""
+def _recorded(path: Path) -> dict | None:
+    """The checksum record of one file of a generation; None when no (readable) record covers it."""
     try:
         record_ = load(path.parent)
     except (FormatError, ValueError, OSError):
-        return True
-    entry = record_["files"].get(path.name) if record_ else None
+        return None
+    return record_["files"].get(path.name) if record_ else None
+
+
+def intact(path: Path) -> bool:
+    """Whether a file of a generation matches its checksum, read whole (in pieces: it may be
+    large); True for a file no record covers."""
+    entry = _recorded(path)
     return entry is None or crc32_file(path) == (entry.get("crc32"), entry.get("size"))
 
 
@@ -272,11 +277,7 @@ def verified_bytes(path: Path) -> bytes | None:
     """The bytes of a small file of a generation, None when its checksum says it is damaged
     (files not covered by a record are returned as they are)."""
     data = path.read_bytes()
-    try:
-        record_ = load(path.parent)
-    except (FormatError, ValueError, OSError):
-        return data
-    entry = record_["files"].get(path.name) if record_ else None
+    entry = _recorded(path)
     if entry is not None and (zlib.crc32(data) != entry.get("crc32") or len(data) != entry.get("size")):
         return None
     return data

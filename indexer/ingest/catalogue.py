@@ -34,8 +34,6 @@ from pathlib import Path
 from indexer import integrity, store
 from indexer.article import Article
 
-CATALOGUE = store.CATALOGUE
-MANIFEST = store.MANIFEST  # the catalogue of indexes written before it was on disk
 _BUILDING = "catalogue-{pid}.tmp"  # a catalogue being written, in the index folder
 
 # Unchanged (read again and found as it was) or updated (read again from a changed file) in
@@ -79,7 +77,7 @@ class Catalogue:
         """The catalogue of generation `gen` (read only; empty for None or a generation that
         has none). A damaged one is read as empty, as a damaged manifest always was: the
         segments then hold articles no file accounts for, which the ingest refuses."""
-        path = None if gen is None else gen / CATALOGUE
+        path = None if gen is None else gen / store.CATALOGUE
         if path is not None and path.exists():
             if integrity.intact(path):
                 uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro&immutable=1"
@@ -87,7 +85,7 @@ class Catalogue:
             gen = None
         db = sqlite3.connect(":memory:", check_same_thread=False)
         db.executescript(_SCHEMA)
-        manifest = store.read_json(gen / MANIFEST, {}) if gen is not None else {}
+        manifest = store.read_json(gen / store.MANIFEST, {}) if gen is not None else {}
         _load_manifest(db, manifest.get("files", {}), manifest.get("options"))
         db.commit()  # (a backup waits for an open transaction to end)
         return cls(db)
@@ -174,7 +172,7 @@ class CatalogueBuilder(Catalogue):
         self.db.close()
         with open(self.path, "rb+") as f:
             os.fsync(f.fileno())
-        os.replace(self.path, gen / CATALOGUE)
+        os.replace(self.path, gen / store.CATALOGUE)
 
     def discard(self) -> None:
         try:
