@@ -99,10 +99,8 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
     org, rest = match.group("org"), match.group("rest")
     if not org and not match.group("role"):
         return None, []
-    names_part = ""
     if "／" in rest or "/" in rest:
-        names_part = re.split(r"[／/]", rest)[-2]
-        names_part = re.sub(r"^[记記]者\s*", "", names_part)
+        names_part = re.split(r"[／/]", rest)[-2]  # (a role word before the names: parse_authors drops it)
     else:
         place = _DATELINE_PLACE.search(rest)
         if place:
@@ -111,8 +109,7 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
             names_part = rest[:-2]  # a dispatch names its place before the day: two characters, as most do
         else:
             names_part = rest
-    names = [n for n in re.split(r"[、，,\s]+", names_part) if n] if names_part else []
-    return org, [n for n in names if is_person_name(n)]
+    return org, parse_authors(names_part)
 
 
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)

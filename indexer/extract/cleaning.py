@@ -250,6 +250,18 @@ def is_date_line(line: str) -> bool:
     return len(rest) <= 2
 
 
+def date_after_headline(line: str, title: str) -> str | None:
+    """What follows the headline on the headline's own line when it is a date (a blog's
+    `学做红烧肉  2005-06-13 15:00:14`, inline spans' `…出頭天2014/12/1 18:13`), else None."""
+    if title and line.startswith(title) and is_date_line(line[len(title):]):
+        return line[len(title):]
+    return None
+
+
+# Sentence punctuation: a line holding several of these is prose, not a label, date or heading.
+SENTENCE_PUNCT = re.compile(r"[，。！？；]")
+
+
 _SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
 HAN_CHAR = re.compile(f"[{HAN}]")
 

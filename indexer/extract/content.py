@@ -18,7 +18,7 @@ import lxml.etree
 
 from indexer.dates import find_date
 
-from .cleaning import fold_spaces, is_article_end, normalise_line
+from .cleaning import SENTENCE_PUNCT, fold_spaces, is_article_end, normalise_line
 
 Element = lxml.etree._Element
 _BLOCK = frozenset(["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "main", "figure", "figcaption", "hr", "tbody"])
@@ -218,7 +218,6 @@ def link_density(holder: Element) -> float:
     return min(links / total, 1.0)
 
 
-_SENTENCE_PUNCT = re.compile(r"[，。！？；]")
 LINK_LIST_MIN_LINKS = 10  # fewer link lines are a related-articles box at most
 
 
@@ -236,7 +235,7 @@ def is_link_list(lines: list[tuple[str, int]]) -> bool:
         link_chars += linked
         if linked * 2 >= len(line):
             link_lines += 1
-        elif len(line) - linked >= 30 and len(_SENTENCE_PUNCT.findall(line)) >= 2:
+        elif len(line) - linked >= 30 and len(SENTENCE_PUNCT.findall(line)) >= 2:
             prose += len(line) - linked
             longest = max(longest, len(line) - linked)
     return (link_lines >= LINK_LIST_MIN_LINKS and link_chars * 2 >= total

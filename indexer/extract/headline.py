@@ -9,6 +9,7 @@ import re
 from .authors import byline_authors, parse_authors
 from .cleaning import (
     HAN_CHAR,
+    SENTENCE_PUNCT,
     is_date_line,
     is_furniture,
     normalise_line,
@@ -106,7 +107,6 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     return headline or meta.get("og:title", "") or (headings[0] if headings else ""), False
 
 
-_CLAUSE = re.compile(r"[，。；！？]")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S*$", re.IGNORECASE)
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[、.．]\s*\S)")
 _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/文|文/|[图圖]/")
@@ -126,7 +126,7 @@ _SUBTITLE = re.compile(r"^[—─－-]{1,2}")
 
 def _is_paragraph(line: str) -> bool:
     return (len(line) >= 40 or (len(line) >= 15 and bool(_PARAGRAPH_END.search(line)))
-            or (len(line) >= 20 and len(_CLAUSE.findall(line)) >= 2))
+            or (len(line) >= 20 and len(SENTENCE_PUNCT.findall(line)) >= 2))
 
 
 def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]]) -> tuple[str, list[str]]:

@@ -29,6 +29,7 @@ from indexer.dates import date_from_path, parse_date
 from ..article import Article, Skipped
 from .authors import byline_authors, closing_authors, dateline, parse_authors, posted_by
 from .cleaning import (
+    date_after_headline,
     is_article_end,
     is_date_line,
     is_furniture,
@@ -105,7 +106,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
         # (a line squeezes to the headline only if it is as long and holds its first character)
         if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and SQUEEZE("", line) == key:
             continue
-        if title and line.startswith(title) and is_date_line(line[len(title):]):
+        if date_after_headline(line, title):
             continue  # `学做红烧肉  2005-06-13 15:00:14`: the headline with its date, as a blog prints it
         if linked > len(line) * 0.6 and len(line) < 80:
             continue

@@ -13,6 +13,8 @@ from .authors import byline_authors, parse_authors, printed_only_as_editor
 from .cleaning import (
     HAN_CHAR,
     PLACEHOLDER_SOURCE,
+    SENTENCE_PUNCT,
+    date_after_headline,
     is_date_line,
     normalise_line,
     parse_meta_line,
@@ -100,9 +102,6 @@ def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
 _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 
 
-_PROSE_PUNCT = re.compile(r"[，。！？；]")
-
-
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -123,8 +122,9 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 source_at = i if name == "source" else source_at
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
-        if "date" not in found and i == start and title and line.startswith(title) and is_date_line(line[len(title):]):
-            found["date"] = parse_date(line[len(title):]) or ""  # `虧損2年出頭天2014/12/1 18:13`: the headline's own line
+        on_headline = date_after_headline(line, title) if "date" not in found and i == start else None
+        if on_headline:
+            found["date"] = parse_date(on_headline) or ""  # `虧損2年出頭天2014/12/1 18:13`: the headline's own line
         reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
             names = byline_authors(line[reporter.start():])
@@ -150,7 +150,7 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         for line, linked in lines[start:start + 8]:
             if linked > len(line) * 0.5 and len(HAN_CHAR.findall(line)) >= 6:
                 continue  # a related article's linked headline with its date
-            if len(line) > 40 and len(_PROSE_PUNCT.findall(line)) >= 2:
+            if len(line) > 40 and len(SENTENCE_PUNCT.findall(line)) >= 2:
                 continue  # a paragraph of the text: `1967年8月24日，林彬駕駛私家車…` is not when it was published
             date = parse_date(line[line.find(key[-6:]) + 6 if key and key[-6:] in line else 0:][:120])
             if date:
