@@ -133,7 +133,10 @@ def is_cjk(ch: str) -> bool:
     return _starts_cjk(ch)
 
 
+@lru_cache(maxsize=1 << 16)
 def _starts_cjk(piece: str) -> bool:
+    """Whether a segmenter's piece opens with a CJK unit (asked for every distinct piece of every
+    article: the vocabulary repeats, so the answers are kept)."""
     m = _UNIT_RE.match(piece)
     return m is not None and m.group(1) is not None
 

@@ -71,3 +71,56 @@ def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path)
     index = tmp_path / "index"
     report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
     assert report["articles"] == 1 and len(report["duplicates"]) == 1 and "x1" in report["duplicates"][0]
+
+
+def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_path):
+    """`read_into` (how a cluster is fed) reads as a rebuild does: the same articles, in the order
+    read, the same ids for colliding records, the same report of bad lines and reposts."""
+    from indexer.ingest.run import read_into, run_ingest
+    from indexer.search.engine import SearchEngine
+    from indexer.search.request import SearchRequest
+
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    same = {"title": "同一篇", "date": "2020-05-14", "body": "全国人大常委会今日在京举行会议。" * 5}
+    lines = [json.dumps({"id": "a1", **same}, ensure_ascii=False),
+             json.dumps({"id": "a2", **same}, ensure_ascii=False),
+             json.dumps({"id": "a3", "title": f"含{ODD}的标题", "date": "2020-05-15", "body": f"正文{ODD}记号乙"},
+                        ensure_ascii=False),
+             "{not json",
+             json.dumps({"id": "a1", "title": "重复的编号", "body": "另一篇"}, ensure_ascii=False)]
+    (feed / "x.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    class Held:
+        def __init__(self):
+            self.articles, self.state = [], "new"
+
+        count = property(lambda self: len(self.articles))
+
+        def start(self):
+            self.state = "started"
+
+        def add(self, article):
+            assert self.state == "started"
+            self.articles.append(article)
+
+        def commit(self):
+            self.state = "committed"
+
+        def cancel(self):
+            self.state = "cancelled"
+
+    held = Held()
+    report, sources = read_into(held, tmp_path / "work", [feed])
+    embedded = run_ingest(tmp_path / "index", [feed], rebuild=True)
+    assert held.state == "committed" and [s.path for s in sources] == [str(feed.resolve())]
+    assert [a.id for a in held.articles] == ["a1", "a2", "a3"]
+    assert held.articles[2].body.endswith("记号乙") and ODD in held.articles[2].title
+    with SearchEngine(tmp_path / "index") as engine:
+        ids = {h.id for h in engine.search(SearchRequest.create("", per_page=100, collapse=False)).hits}
+    assert ids == {a.id for a in held.articles}
+    for field in ("articles", "reposts", "records_skipped"):
+        assert getattr(report, field) == getattr(embedded, field), field
+    assert [str(s) for s in report.skipped] == [str(s) for s in embedded.skipped]
+    assert [str(s) for s in report.duplicates] == [str(s) for s in embedded.duplicates]
+    assert report.articles == 3 and report.records_skipped == 1 and len(report.duplicates) == 1

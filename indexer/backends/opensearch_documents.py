@@ -4,28 +4,26 @@ loads), the index's mapping, and the article read back from a hit (`stored`)."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import multiprocessing
-import os
 import re
 
 import numpy as np
 
-from indexer import processes, stories
+from indexer import stories
 from indexer.analysis import LATIN_MARK, fold, unit_stream, word_counts
 from indexer.article import Article
 from indexer.search.facets import fold_key
 from indexer.segment import signatures
 
 
-def unit_text(text: str) -> str:
+def unit_text(text: str, folded: str | None = None) -> str:
     """Folded text as its units, space-separated: what a `*_u` field indexes. Built from the
     exact layer's unit stream (`indexer.analysis.unit_stream`, C-speed regular expressions): every
     character spaced, then each marked Latin unit joined again (4× faster than a Python object
-    per unit, and the very units the embedded index matches)."""
-    spaced = " ".join(unit_stream(fold(text or "")))
+    per unit, and the very units the embedded index matches). `folded`: `fold(text)`, when
+    already computed."""
+    spaced = " ".join(unit_stream(fold(text or "") if folded is None else folded))
     return _SPACED_LATIN.sub(_joined, spaced) if LATIN_MARK in spaced else spaced
 
 
@@ -36,9 +34,10 @@ def _joined(m: re.Match) -> str:
     return m.group(1).replace(" ", "")
 
 
-def word_text(text: str) -> str:
-    """Folded text as its jieba words (and Latin words), space-separated, for ranking."""
-    return " ".join(w for w, n in word_counts(text or "").items() for _ in range(n))
+def word_text(text: str, folded: str | None = None) -> str:
+    """Folded text as its jieba words (and Latin words), space-separated, for ranking (a word
+    as many times as it occurs)."""
+    return " ".join(w if n == 1 else " ".join((w,) * n) for w, n in word_counts(text or "", folded).items())
 
 
 def content_hash(article: Article) -> str:
@@ -46,10 +45,10 @@ def content_hash(article: Article) -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def signature(article: Article) -> np.ndarray | None:
+def signature(article: Article, folded_body: str | None = None) -> np.ndarray | None:
     """The article's near-duplicate signature (`indexer.segment.signatures`); None when too short to judge."""
-    sig = signatures.body_signature(fold(article.body))
-    return None if (sig == np.iinfo(np.uint32).max).all() else sig
+    sig = signatures.body_signature(fold(article.body) if folded_body is None else folded_body)
+    return None if (sig == signatures.EMPTY).all() else sig
 
 
 def bands(sig: np.ndarray) -> list[str]:
@@ -58,40 +57,23 @@ def bands(sig: np.ndarray) -> list[str]:
 
 
 UNKNOWN = "compute"  # no signature given: compute it (a string: it crosses to worker processes as itself)
-PARALLEL_FROM = 2000  # articles from which documents are built by worker processes
 
 
-@contextlib.contextmanager
-def documents_built(count: int):
-    """A function from (article, story, seq, signature) items to their documents, in order: in
-    this process, or for a large load in worker processes forked now, before the bulk sender's
-    thread exists (the jieba words and units of an article are most of a load's Python time)."""
-    procs = min(2, os.cpu_count() or 1)
-    if count < PARALLEL_FROM or procs < 2:
-        yield lambda items: (_document_of(item) for item in items)
-        return
-    with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
-        yield lambda items: pool.imap(_document_of, items, chunksize=32)
-
-
-def _document_of(item) -> dict:
-    article, story, seq, sig = item
-    return document(article, story, seq, sig)
-
-
-def document(article: Article, story: str, seq: int, sig=UNKNOWN) -> dict:
-    """The indexed document of one article (`sig`: its signature when already computed)."""
+def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: str | None = None) -> dict:
+    """The indexed document of one article (`sig`: its signature when already computed;
+    `folded_body`: `fold(article.body)`, when already computed)."""
     sources = article.sources
     date = article.date
+    body = fold(article.body) if folded_body is None else folded_body
     if isinstance(sig, str):
-        sig = signature(article)
+        sig = signature(article, body)
     return {
         "id": article.id, "title": article.title, "date": date, "source": article.source,
         "sources": sources, "authors": list(article.authors), "url": article.url, "column": article.column,
         "keywords": list(article.keywords), "body": article.body,
-        "title_u": unit_text(article.title), "body_u": unit_text(article.body),
+        "title_u": unit_text(article.title), "body_u": unit_text(article.body, body),
         "source_u": [unit_text(s) for s in sources], "author_u": [unit_text(a) for a in article.authors],
-        "title_w": word_text(article.title), "body_w": word_text(article.body),
+        "title_w": word_text(article.title), "body_w": word_text(article.body, body),
         "sources_f": [fold_key(s) for s in sources], "authors_f": [fold_key(a) for a in article.authors],
         "column_f": fold_key(article.column) if article.column else None,
         "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
@@ -104,9 +86,11 @@ def document(article: Article, story: str, seq: int, sig=UNKNOWN) -> dict:
 _UNITS = {"type": "text", "analyzer": "whitespace", "position_increment_gap": 100, "norms": False}
 _WORDS = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
 _KEYWORD = {"type": "keyword"}
+_MATCHED = {"type": "keyword", "doc_values": False}  # matched by terms, never sorted or counted
 _STORED = {"type": "keyword", "index": False, "doc_values": False}
 MAPPING = {
     "dynamic": "strict",
+    "_source": {"excludes": ["title_u", "body_u", "source_u", "author_u", "title_w", "body_w", "bands"]},
     "properties": {
         "id": _KEYWORD, "title": {"type": "text", "index": False}, "date": _STORED,
         "source": {"type": "text", "index": False}, "sources": _KEYWORD, "authors": _KEYWORD,
@@ -115,8 +99,8 @@ MAPPING = {
         "title_w": _WORDS, "body_w": _WORDS,
         "sources_f": _KEYWORD, "authors_f": _KEYWORD, "column_f": _KEYWORD,
         "day": {"type": "date", "format": "yyyy-MM-dd"}, "year": _KEYWORD, "month": _KEYWORD,
-        "story": _KEYWORD, "hash": _KEYWORD, "seq": {"type": "long"},
-        "sig": {"type": "binary"}, "bands": _KEYWORD,
+        "story": _KEYWORD, "hash": _MATCHED, "seq": {"type": "long"},
+        "sig": {"type": "binary"}, "bands": _MATCHED,
     },
 }
 

@@ -1,7 +1,7 @@
-"""Loading a cluster index. Articles are read by the embedded ingest itself into a scratch index
-(every input format, id rule and skipped-file report is the same), then bulk-loaded by a
-sender thread while the next documents are built; a rebuild loads a new physical index and
-switches the alias atomically, under the cluster's rebuild lock."""
+"""Loading a cluster index. Articles are read the embedded ingest's way (`read_into`: every input
+format, id rule and skipped-file report is the same); a rebuild streams them into a new
+physical index as they are read (`opensearch_feed`) and switches the alias atomically, under
+the cluster's rebuild lock; an ingest holds its batch and upserts what changed."""
 from __future__ import annotations
 
 import base64
@@ -26,33 +26,31 @@ from indexer.backends.opensearch_documents import (
     bands,
     content_hash,
     document,
-    documents_built,
     signature,
 )
+from indexer.backends.opensearch_feed import ClusterFeed, article_rows, signature_of, story_of_rows
 from indexer.backends.opensearch_reading import doc_id
-from indexer.generations import LiveIndex, stored_article
 from indexer.ingest.report import IngestOptions, Removed
-from indexer.ingest.run import run_ingest
-from indexer.ingest.sources import read_sources
+from indexer.ingest.run import read_into
 from indexer.segment import signatures
 
 BULK_DOCS = 500  # articles a bulk request
 BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)
 
 
-def _compare(report, before: dict[str, str], articles: list[tuple[Article, str]]) -> None:
+def _compare(report, before: dict[str, str], articles: list[tuple[str, str]]) -> None:
     """Count a rebuild's articles against the index it replaces: added, updated, unchanged, and
     every article no longer there counted and listed as removed."""
 
     report.previous_articles = len(before)
     report.added = report.updated = report.unchanged = 0
     now = set()
-    for article, _ in articles:
-        now.add(article.id)
-        old = before.get(article.id)
+    for aid, digest in articles:
+        now.add(aid)
+        old = before.get(aid)
         if old is None:
             report.added += 1
-        elif old == content_hash(article):
+        elif old == digest:
             report.unchanged += 1
         else:
             report.updated += 1
@@ -61,55 +59,36 @@ def _compare(report, before: dict[str, str], articles: list[tuple[Article, str]]
     report.removed_articles = [Removed(i, "", "not in the sources read by this rebuild") for i in gone]
 
 
-def _read_articles(scratch: Path, paths, opts, progress, status):
-    """(IngestReport, [(Article, story id)], the recorded sources as dicts, id → near-duplicate
-    signature) for `paths`, read by the embedded ingest into the scratch index (same formats,
-    ids, reports, source records; the signatures its writers computed, not computed again); the
-    story id is the id of the story's first article (`indexer.stories`)."""
-
-    report = run_ingest(scratch, list(paths) if paths else [], rebuild=True, options=opts,
-                        progress=progress, status=status)
-    live = LiveIndex(scratch)
-    try:
-        gen = live.generation()
-        reader = gen.ix.reader()
-        try:
-            docs = gen.docvalues.live_docs.tolist()
-            clusters = stories.read_clusters(gen.path, gen.docvalues.count)
-            kept = _kept_signatures(reader, gen.path)
-            ids: dict[int, str] = {}
-            out = []
-            signatures: dict[str, np.ndarray | None] = {}
-            for d in docs:
-                article = stored_article(reader.stored_fields(d))
-                ids[d] = article.id
-                out.append((d, article))
-                if kept is not None:
-                    sig = kept[d]
-                    signatures[article.id] = None if (sig == np.iinfo(np.uint32).max).all() else sig
-            articles = [(a, ids.get(int(clusters[d]), a.id)) for d, a in out]
-        finally:
-            reader.close()
-    finally:
-        live.close()
-    report.mode = "rebuild"
-    return report, articles, [r.to_dict() for r in read_sources(gen.path) or []], signatures
+def _read(paths, opts, progress, status, sink):
+    """(IngestReport, recorded sources as dicts) of reading `paths` (None: the demo articles, as
+    for a new embedded index) into `sink`, the embedded rebuild's way (`read_into`)."""
+    with tempfile.TemporaryDirectory(prefix="wensou-read-") as tmp:
+        report, recorded = read_into(sink, Path(tmp), list(paths) if paths else [], options=opts,
+                                     progress=progress, status=status)
+    return report, [r.to_dict() for r in recorded]
 
 
-def _kept_signatures(reader, generation: Path) -> np.ndarray | None:
-    """The signatures the scratch index's writers kept beside its segments, by docnum (None when
-    a segment has none)."""
+class _Held:
+    """The articles of an ingest, held in order (a nightly batch, not a whole archive)."""
 
-    parts = []
-    for leaf, _ in reader.leaf_readers():
-        try:
-            sigs = np.load(signatures.signatures_path(generation, leaf.segment().segment_id()), allow_pickle=False)
-        except (OSError, ValueError):
-            return None
-        if sigs.shape != (leaf.doc_count_all(), signatures.WIDTH):
-            return None
-        parts.append(sigs[:, :signatures.NUM_PERM])
-    return np.concatenate(parts) if parts else None
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+    def start(self) -> None:
+        pass
+
+    def add(self, article: Article) -> None:
+        self.articles.append(article)
+
+    def commit(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
 
 
 class ClusterLoading:
@@ -118,8 +97,10 @@ class ClusterLoading:
 
     def _create(self, physical: str, shards: int, meta: dict) -> None:
         self.client.request("PUT", f"/{physical}", {
+            # while loading: no replica, no refresh, and the translog synced every few seconds,
+            # not at each bulk request (a node lost during the load fails the rebuild anyway)
             "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1",
-                         "max_result_window": 10_000},
+                         "max_result_window": 10_000, "translog.durability": "async"},
             "mappings": {**MAPPING, "_meta": meta}})
 
     def _load(self, physical: str, docs: Iterable[dict]) -> None:
@@ -182,33 +163,31 @@ class ClusterLoading:
         recorded = self._meta(old).get("sources") if old else None
         if not paths and recorded:
             paths = recorded
-        with RebuildLock(self.client, self.name) as lock, tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
-            report, articles, records, sigs = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+        with RebuildLock(self.client, self.name) as lock:
             nodes = self._data_nodes()
             shards = shards or min(nodes, 3)
             replicas = (1 if nodes > 1 else 0) if replicas is None else replicas
             physical = f"{self.name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%d%H%M%S%f')}"
             if status:
-                status(f"loading {len(articles)} articles into {physical}")
+                status(f"reading the articles into {physical}")
             t_load = time.monotonic()
-            self._create(physical, shards, {"sources": [str(Path(p).resolve()) for p in report.sources],
-                                            "source_records": records})
+            self._create(physical, shards, {})
             try:
-                with documents_built(len(articles)) as build:
-                    self._load(physical, build((article, story, seq, sigs.get(article.id, UNKNOWN))
-                                               for seq, (article, story) in enumerate(articles)))
+                feed = ClusterFeed(self, physical)
+                report, records = _read(paths, opts, progress, status, feed)
                 self.client.request("PUT", f"/{physical}/_settings", {"index": {
-                    "number_of_replicas": replicas, "refresh_interval": "1s"}})
+                    "number_of_replicas": replicas, "refresh_interval": "1s", "translog.durability": "request"}})
                 self.client.request("POST", f"/{physical}/_refresh")
                 self.client.request("GET", f"/_cluster/health/{physical}",
                                     params={"wait_for_status": "green" if replicas < nodes else "yellow",
                                             "timeout": "120s"})
                 before = dict(self._hashes(old)) if old else {}
-                _compare(report, before, articles)
-                report.articles = len(articles)
+                _compare(report, before, feed.ids_and_hashes())
+                report.articles = feed.count
                 report.generation = physical
                 report.seconds = time.time() - report.started
-                self._put_meta(physical, report, load_seconds=time.monotonic() - t_load)
+                self._put_meta(physical, report, load_seconds=time.monotonic() - t_load,
+                               sources=[str(Path(p).resolve()) for p in report.sources], records=records)
                 lock.check()  # taken over by another rebuild (this one's heartbeat stalled): it goes live, not this
                 actions: list[dict] = [{"add": {"index": physical, "alias": self.name}}]
                 if old:
@@ -228,8 +207,12 @@ class ClusterLoading:
         physical = self.live_index()
         if physical is None:
             return self.rebuild(paths, opts, progress=progress, status=status)
-        with tempfile.TemporaryDirectory(prefix="wensou-load-") as tmp:
-            report, articles, records, sigs = _read_articles(Path(tmp) / "index", paths, opts, progress, status)
+        held = _Held()
+        report, records = _read(paths, opts, progress, status, held)
+        rows = article_rows(held.articles)
+        first = story_of_rows(rows)
+        articles = [(a, held.articles[int(f)].id) for a, f in zip(held.articles, first)]
+        sigs = {a.id: signature_of(row) for a, row in zip(held.articles, rows)}
         report.mode = "ingest"
         report.previous_articles = self.article_count()
         known: dict[str, str] = {}

@@ -54,8 +54,7 @@ from indexer.ingest.report import (
     UnknownSources,
 )
 from indexer.ingest.sources import ReadOptions, Source, read_sources, write_sources
-from indexer.ingest.writer import NewGeneration
-from indexer.segment.schema import document_fields
+from indexer.ingest.writer import ArticleSink, NewGeneration
 
 SITES = "sites.json"  # a generation's learned site boilerplate (`SiteLearner.state`)
 
@@ -147,6 +146,37 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
     return run.report
 
 
+def read_into(sink: ArticleSink, work_dir: Path, paths: list[Path | str], *, options: IngestOptions | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              status: Callable[[str], None] | None = None) -> tuple[IngestReport, list[Source]]:
+    """Read `paths` as a rebuild reads them (the same files, ids, reports and site cleaning) into
+    `sink` instead of a new generation: for an index kept elsewhere (a cluster), which analyses
+    and stores the articles itself. `work_dir` (an empty folder) holds the catalogue while
+    reading (created if missing). Returns the report, whose counts are the articles read (there is no previous
+    index here to compare with), and the sources as they would be recorded.
+
+    The sink is started before any reading process or thread exists, fed every article in
+    order, then committed, or cancelled if reading fails."""
+    Path(work_dir).mkdir(parents=True, exist_ok=True)
+    run = _Ingest(Path(work_dir), paths, True, options or IngestOptions(), progress, status)
+    run.open_live()
+    try:
+        files = run.which_files()
+        procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
+        sink.start()
+        try:
+            run.read(files, procs, sink)
+            run.count()
+            sink.commit()
+        except BaseException:
+            sink.cancel()
+            raise
+    finally:
+        run.close()
+    run.report.seconds = time.monotonic() - run.t0
+    return run.report, run.recorded_after
+
+
 class _Ingest:
     """One run of `run_ingest`: what it reads, what the live generation held, what it found."""
 
@@ -208,7 +238,7 @@ class _Ingest:
         self.by_root = {s.path: s for s in reading}
         return files
 
-    def read(self, files: list[SourceFile], procs: int, out: NewGeneration) -> None:
+    def read(self, files: list[SourceFile], procs: int, out: ArticleSink) -> None:
         """Steps 2 and 3: read every file (unchanged ones only hashed) and admit its articles
         into the catalogue and the writers, file by file as the readers return them."""
         jobs = []
@@ -230,14 +260,14 @@ class _Ingest:
             else:
                 readable = self.admit(sf, digest, result, out) or readable
         for article in self.pages.flush():  # the sites with fewer pages than a sample
-            out.add(document_fields(article))
+            out.add(article)
         if self.opts.prune and not self.rebuild:
             for key in [k for k in self.catalogue.file_keys() if not os.path.exists(k)]:
                 self.deletions += self.catalogue.drop(key)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
 
-    def admit(self, sf: SourceFile, digest: str, result, out: NewGeneration) -> bool:
+    def admit(self, sf: SourceFile, digest: str, result, out: ArticleSink) -> bool:
         """One file's articles (streamed: a large file's are never all held at once) into the
         catalogue and the writers; False when the file gave none (one skipped file)."""
         report, catalogue = self.report, self.catalogue
@@ -270,9 +300,9 @@ class _Ingest:
                 report.reposts += 1
             if page:
                 for article in self.pages.add(item, site_of(item, source.name)):
-                    out.add(document_fields(article))
+                    out.add(article)
             else:
-                out.add(document_fields(item))
+                out.add(item)
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1

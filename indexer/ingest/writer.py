@@ -22,9 +22,12 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Protocol
 
 from indexer import space, store
+from indexer.article import Article
 from indexer.processes import die_with_parent, malloc_trim
+from indexer.segment.schema import document_fields
 from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
@@ -85,7 +88,7 @@ class _SegmentBuilder:
             self._w = None
 
 
-def _worker(ix, conn, first_share: float) -> None:
+def _worker(conn, ix, first_share: float) -> None:
     """Worker process: ask for batches, build segments from them, send the segments back."""
     die_with_parent()
     builder = _SegmentBuilder(ix, first_share)
@@ -114,16 +117,20 @@ def _worker(ix, conn, first_share: float) -> None:
         conn.close()
 
 
-class _Workers:
-    """`procs` forked processes building segments from batches of articles."""
+class BatchWorkers:
+    """`procs` forked processes fed batches of items as each asks for more: each runs
+    `target(conn, *args(i))`, which sends ("ready", None) for a batch, gets a list or None (no
+    more), and ends by sending ("ok", its result), or ("error", a traceback) or ("nospace",
+    what filled up). `finish` returns the results; a failure raises, naming `folder` for a
+    full disk. Segment writers here, a cluster's document builders elsewhere."""
 
-    def __init__(self, ix, procs: int) -> None:
+    def __init__(self, procs: int, target, args, folder, what: str = "building a segment") -> None:
         ctx = multiprocessing.get_context("fork")
-        self._folder = ix.storage.folder
+        self._folder, self._what = folder, what
         self._workers = []
         for i in range(procs):
             parent_end, child_end = ctx.Pipe(duplex=True)
-            p = ctx.Process(target=_worker, args=(ix, child_end, (i + 1) / procs), daemon=True)
+            p = ctx.Process(target=target, args=(child_end, *args(i)), daemon=True)
             p.start()
             child_end.close()
             self._workers.append((p, parent_end))
@@ -137,16 +144,16 @@ class _Workers:
                 try:
                     status, payload = conn.recv()
                 except EOFError:
-                    raise RuntimeError("a worker building segments died") from None
+                    raise RuntimeError(f"a worker process died ({self._what})") from None
                 if status == "nospace":
                     raise space.no_space(OSError(errno.ENOSPC, str(payload)), Path(self._folder))
                 if status != "ready":
-                    raise RuntimeError("building a segment failed:\n" + str(payload))
+                    raise RuntimeError(f"{self._what} failed:\n" + str(payload))
                 self._ready.append(conn)
         return self._ready.pop()
 
-    def add(self, doc: dict) -> None:
-        self._batch.append(doc)
+    def add(self, item) -> None:
+        self._batch.append(item)
         if len(self._batch) >= BATCH:
             self._next_ready().send(self._batch)
             self._batch = []
@@ -155,7 +162,7 @@ class _Workers:
         if self._batch:
             self._next_ready().send(self._batch)
             self._batch = []
-        segments, errors = [], []
+        results, errors = [], []
         nospace = None
         finishing = []
         for p, conn in self._workers:  # every worker is told to finish first: they finish at once
@@ -181,7 +188,7 @@ class _Workers:
             except (EOFError, OSError):
                 status, payload = "error", f"worker {p.pid} died (exit code {p.exitcode})"
             if status == "ok":
-                segments.extend(payload)
+                results.append(payload)
             elif status == "nospace":
                 nospace = payload
             else:
@@ -191,8 +198,8 @@ class _Workers:
         if nospace is not None:
             raise space.no_space(OSError(errno.ENOSPC, str(nospace)), Path(self._folder))
         if errors:
-            raise RuntimeError("building a segment failed:\n" + "\n".join(map(str, errors)))
-        return segments
+            raise RuntimeError(f"{self._what} failed:\n" + "\n".join(map(str, errors)))
+        return results
 
     def close(self) -> None:
         for p, conn in self._workers:
@@ -212,7 +219,8 @@ class GenerationWriter:
         self._lock = ix.lock("WRITELOCK")
         if not self._lock.acquire():
             raise RuntimeError("the new generation is locked by another writer")
-        self._out = _Workers(ix, procs) if procs > 1 else _SegmentBuilder(ix)
+        self._out = (BatchWorkers(procs, _worker, lambda i: (ix, (i + 1) / procs), ix.storage.folder)
+                     if procs > 1 else _SegmentBuilder(ix))
         self._done = False
 
     def add(self, doc: dict) -> None:
@@ -224,7 +232,10 @@ class GenerationWriter:
         segments, and write the table of contents."""
         self._done = True
         try:
-            segments = self._out.finish()
+            if isinstance(self._out, BatchWorkers):
+                segments = [s for part in self._out.finish() for s in part]
+            else:
+                segments = self._out.finish()
             commit_existing(self.ix, segments, deletions)
         except BaseException:
             self._discard()  # the segment being written keeps files open otherwise
@@ -243,7 +254,7 @@ class GenerationWriter:
 
     def _discard(self) -> None:
         try:
-            if isinstance(self._out, _Workers):
+            if isinstance(self._out, BatchWorkers):
                 self._out.close()
             else:
                 self._out.cancel()
@@ -261,6 +272,18 @@ def write_all(ix, docs: Iterable[dict], procs: int = 1) -> None:
         w.cancel()
         raise
     w.commit()
+
+
+class ArticleSink(Protocol):
+    """Where an ingest's reading puts the articles it admits (`indexer.ingest.run`): a new
+    generation of the embedded index (`NewGeneration`), or a cluster's loader."""
+
+    @property
+    def count(self) -> int: ...
+    def start(self) -> None: ...
+    def add(self, article: Article) -> None: ...
+    def commit(self) -> object: ...
+    def cancel(self) -> None: ...
 
 
 class NewGeneration:
@@ -299,9 +322,9 @@ class NewGeneration:
                 raise space.no_space(exc, self.path or self.index_dir) from exc
             raise
 
-    def add(self, doc: dict) -> None:
+    def add(self, article: Article) -> None:
         with self._full_disk_named():
-            (self._writer or self._start()).add(doc)
+            (self._writer or self._start()).add(document_fields(article))
 
     def commit(self, deletions: Iterable[str] = ()) -> Path:
         """Finish writing; returns the generation's directory (not yet live)."""
