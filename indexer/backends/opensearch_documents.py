@@ -59,9 +59,11 @@ def bands(sig: np.ndarray) -> list[str]:
 UNKNOWN = "compute"  # no signature given: compute it (a string: it crosses to worker processes as itself)
 
 
-def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: str | None = None) -> dict:
+def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: str | None = None,
+             multi: bool = False) -> dict:
     """The indexed document of one article (`sig`: its signature when already computed;
-    `folded_body`: `fold(article.body)`, when already computed)."""
+    `folded_body`: `fold(article.body)`, when already computed; `multi`: its story has other
+    articles)."""
     sources = article.sources
     date = article.date
     body = fold(article.body) if folded_body is None else folded_body
@@ -77,7 +79,7 @@ def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: s
         "sources_f": [fold_key(s) for s in sources], "authors_f": [fold_key(a) for a in article.authors],
         "column_f": fold_key(article.column) if article.column else None,
         "day": date, "year": date[:4] if date else None, "month": date[:7] if date else None,
-        "story": story, "hash": content_hash(article), "seq": seq,
+        "story": story, "multi": multi, "hash": content_hash(article), "seq": seq,
         "sig": None if sig is None else base64.b64encode(sig.tobytes()).decode("ascii"),
         "bands": [] if sig is None else bands(sig),
     }
@@ -99,10 +101,16 @@ MAPPING = {
         "title_w": _WORDS, "body_w": _WORDS,
         "sources_f": _KEYWORD, "authors_f": _KEYWORD, "column_f": _KEYWORD,
         "day": {"type": "date", "format": "yyyy-MM-dd"}, "year": _KEYWORD, "month": _KEYWORD,
-        "story": _KEYWORD, "hash": _MATCHED, "seq": {"type": "long"},
+        "story": _KEYWORD, "multi": {"type": "boolean"}, "hash": _MATCHED, "seq": {"type": "long"},
         "sig": {"type": "binary"}, "bands": _MATCHED,
     },
 }
+
+
+def signature_stored(src: dict) -> np.ndarray | None:
+    """The signature a document carries (None: too short to judge, or not stored)."""
+    raw = src.get("sig")
+    return np.frombuffer(base64.b64decode(raw), dtype=np.uint32) if raw else None
 
 
 def stored(src: dict) -> Article:

@@ -7,8 +7,9 @@ to a local index first.
 
 A story (near-duplicate reposts, `indexer.stories`) is named after its first article, which is
 known only when every signature is: each article goes in as its own story, the workers return
-the signature rows they computed, and at the end the few articles that belong to an earlier
-article's story are sent again with it (read back from the cluster's stored fields)."""
+the signature rows they computed, and at the end the few articles of stories of two or more are
+sent again with their story and marked `multi` (read back from the cluster's stored fields):
+searches count stories among those alone."""
 from __future__ import annotations
 
 import traceback
@@ -96,7 +97,7 @@ class ClusterFeed:
         self._ids: list[str] = []
         self._hashes: list[str | None] = []
         self._workers: BatchWorkers | None = None
-        self.moved = 0  # articles sent again with an earlier article's story
+        self.moved = 0  # articles that joined an earlier article's story
 
     @property
     def count(self) -> int:
@@ -114,8 +115,8 @@ class ClusterFeed:
         self._ids.append(article.id)
 
     def commit(self) -> None:
-        """Wait for every document to be sent, then send again those of a story that began
-        with an earlier article, with that story."""
+        """Wait for every document to be sent, then send again those of stories of more than
+        one article, each with its story (named after its first article) and marked `multi`."""
         self.start()
         results = self._workers.finish()
         rows = np.empty((len(self._ids), signatures.WIDTH), dtype=np.uint32)
@@ -125,16 +126,18 @@ class ClusterFeed:
             for seq, digest in zip(seqs.tolist(), hashes):
                 self._hashes[seq] = digest
         first = story_of_rows(rows)
-        moved = np.flatnonzero(first != np.arange(len(first)))
-        self.moved = len(moved)
-        for start in range(0, len(moved), RESEND):
-            chunk = moved[start:start + RESEND].tolist()
+        together = np.flatnonzero(np.bincount(first, minlength=len(first))[first] > 1)
+        self.moved = int((first[together] != together).sum())
+        if len(together):
+            self.loading.client.request("POST", f"/{self.physical}/_refresh")  # then read without a refresh per get
+        for start in range(0, len(together), RESEND):
+            chunk = together[start:start + RESEND].tolist()
             got = self.loading.client.request("POST", f"/{self.physical}/_mget",
-                                              {"ids": [doc_id(self._ids[s]) for s in chunk]})
+                                              {"ids": [doc_id(self._ids[s]) for s in chunk]}, params={"realtime": "false"})
             docs = []
             for seq, hit in zip(chunk, got["docs"]):
                 article = stored(hit["_source"])
-                docs.append(document(article, self._ids[int(first[seq])], seq, signature_of(rows[seq])))
+                docs.append(document(article, self._ids[int(first[seq])], seq, signature_of(rows[seq]), multi=True))
             self.loading._bulk(self.physical, docs)
 
     def cancel(self) -> None:

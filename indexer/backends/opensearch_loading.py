@@ -4,13 +4,13 @@ physical index as they are read (`opensearch_feed`) and switches the alias atomi
 the cluster's rebuild lock; an ingest holds its batch and upserts what changed."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import queue
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,9 +27,11 @@ from indexer.backends.opensearch_documents import (
     content_hash,
     document,
     signature,
+    signature_stored,
+    stored,
 )
 from indexer.backends.opensearch_feed import ClusterFeed, article_rows, signature_of, story_of_rows
-from indexer.backends.opensearch_reading import doc_id
+from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
 from indexer.ingest.report import IngestOptions, Removed
 from indexer.ingest.run import read_into
 from indexer.segment import signatures
@@ -228,6 +230,9 @@ class ClusterLoading:
         changed = [(a, s) for a, s in articles if known.get(a.id) != content_hash(a)]
         stories = self._existing_stories(changed, sigs)
 
+        sent = [(a, stories.get(s, s)) for a, s in articles if known.get(a.id) != content_hash(a)]
+        members = Counter(s for _, s in sent)
+
         def documents():
             for n, (article, story) in enumerate(articles):
                 if known.get(article.id) == content_hash(article):
@@ -237,9 +242,13 @@ class ClusterLoading:
                     report.updated += 1
                 else:
                     report.added += 1
-                yield document(article, stories.get(story, story), int(top) + 1 + n, sigs.get(article.id, UNKNOWN))
+                story = stories.get(story, story)
+                yield document(article, story, int(top) + 1 + n, sigs.get(article.id, UNKNOWN),
+                               multi=members[story] > 1 or story in joined)
 
+        joined = set(stories.values())
         self._load(physical, documents())
+        self._mark_multi(physical, joined)
         self.client.request("POST", f"/{physical}/_refresh")
         report.changed = bool(report.added or report.updated)
         report.articles = self.article_count()
@@ -251,6 +260,17 @@ class ClusterLoading:
         kept = [r for r in meta.get("source_records") or [] if isinstance(r, dict) and r.get("path") not in read_now]
         self._put_meta(physical, report, sources=recorded, records=kept + records)
         return report
+
+    def _mark_multi(self, physical: str, joined: set[str]) -> None:
+        """The indexed articles of stories an ingest's articles joined, sent again marked
+        `multi` (searches count stories among those alone)."""
+        for story in sorted(joined):
+            found = self._search({"size": 1000, "query": {"bool": {"filter": [
+                {"term": {"story": story}}, {"term": {"multi": False}}]}}, "_source": SOURCE_FIELDS + ["seq", "sig"]})
+            docs = [document(stored(h["_source"]), story, h["_source"]["seq"], signature_stored(h["_source"]), multi=True)
+                    for h in found["hits"]["hits"]]
+            if docs:
+                self._bulk(physical, docs)
 
     def _existing_stories(self, changed: list[tuple[Article, str]], known: dict) -> dict[str, str]:
         """batch story → the story of an indexed article it repeats (its near-duplicate by
@@ -269,10 +289,9 @@ class ClusterLoading:
             found = self._search({"size": 50, "_source": ["sig", "story"], "query": {"terms": {"bands": keys}},
                                   "sort": [{"seq": "asc"}]})
             for h in found["hits"]["hits"]:
-                raw = h["_source"].get("sig")
-                if not raw:
+                other = signature_stored(h["_source"])
+                if other is None:
                     continue
-                other = np.frombuffer(base64.b64decode(raw), dtype=np.uint32)
                 if any(signatures.similarity(other, sig) >= stories.THRESHOLD for sig in sigs):
                     out[story] = h["_source"]["story"]
                     break
