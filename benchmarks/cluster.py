@@ -10,7 +10,9 @@ CORPUS is a folder of articles (any format `rebuild` reads; e.g. one written by
 quoted phrases, a word with a date filter, and the newest articles; each runs --repeat times
 after a warm-up pass, one at a time. With --mix, also the 46-query mix of `benchmarks.compare`: its
 latency, and for every query whether the cluster matches exactly the articles the embedded index
-matches (which is exact against the oracle). Prints one JSON object.
+matches (which is exact against the oracle). With --stop-node DATA, last, one node of the cluster
+is stopped while two threads search the mix without pause: failed requests and wrong totals while
+it goes down and after the cluster settles. Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -95,6 +97,61 @@ def mix_check(remote, embedded, repeat: int) -> dict:
     return out
 
 
+def node_stop_check(remote, data: Path, seconds_before: float = 5.0, settle: float = 30.0,
+                    after: float = 30.0) -> dict:
+    """The 46-query mix searched without pause by two threads while the cluster's last node (of
+    the cluster started from `data`) is stopped: failed requests and wrong totals (against the
+    totals before) while it goes down and the cluster settles (`settle` seconds), and after."""
+    import threading
+
+    from benchmarks.compare import QUERY_MIX
+    from indexer import cluster
+
+    queries = [q for q, _ in QUERY_MIX]
+    expected = {q: remote.search(SearchRequest.create(q)).total for q in queries}
+    lock = threading.Lock()
+    log: list[tuple[float, str, float]] = []  # (time, "ok" | "wrong" | "failed: …", ms)
+    done = threading.Event()
+
+    def search(offset: int) -> None:
+        n = offset
+        while not done.is_set():
+            q = queries[n % len(queries)]
+            n += 1
+            t = time.perf_counter()
+            try:
+                outcome = "ok" if remote.search(SearchRequest.create(q)).total == expected[q] else "wrong"
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+                outcome = f"failed: {exc!r}"[:300]
+            with lock:
+                log.append((t, outcome, (time.perf_counter() - t) * 1000))
+
+    threads = [threading.Thread(target=search, args=(i * 23,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    time.sleep(seconds_before)
+    victim = cluster.status(data)["nodes"][-1]
+    stopped_at = time.perf_counter()
+    cluster.stop_node(victim["pid"])
+    down = time.perf_counter() - stopped_at
+    time.sleep(settle + after)
+    done.set()
+    for th in threads:
+        th.join()
+    settled = stopped_at + settle
+
+    def part(rows):
+        failed = [o for _, o, _ in rows if o.startswith("failed")]
+        return {"requests": len(rows), "failed": len(failed), "wrong_totals": sum(o == "wrong" for _, o, _ in rows),
+                "first_failures": failed[:3], **(percentiles([ms for *_, ms in rows]) if len(rows) > 1 else {})}
+
+    return {"node_stopped": victim["name"], "stop_seconds": round(down, 1),
+            "before": part([r for r in log if r[0] < stopped_at]),
+            "while_settling": part([r for r in log if stopped_at <= r[0] < settled]),
+            "after_settling": part([r for r in log if r[0] >= settled]),
+            "health_after": cluster.status(data)["health"]}
+
+
 def percentiles(times: list[float]) -> dict:
     q = statistics.quantiles(times, n=20)
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(q[18], 1), "n": len(times)}
@@ -114,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
                          "compared with the embedded index's, query by query")
     ap.add_argument("--no-build", action="store_true",
                     help="query the index NAME already on the cluster (built by an earlier run) instead of rebuilding")
+    ap.add_argument("--stop-node", type=Path, metavar="DATA",
+                    help="last: search the mix without pause while the last node of the cluster started from "
+                         "DATA (`cluster start --data DATA`) is stopped; failed requests and wrong totals")
     args = ap.parse_args(argv)
 
     out: dict = {"corpus": str(args.corpus), "url": args.url}
@@ -149,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             out["mix"] = mix_check(remote, embedded, args.repeat)
         if embedded is not None:
             embedded.close()
+        if args.stop_node:
+            out["node_stop"] = node_stop_check(remote, args.stop_node)
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
