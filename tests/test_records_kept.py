@@ -77,6 +77,7 @@ def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_
     """`read_into` (how a cluster is fed) reads as a rebuild does: the same articles, in the order
     read, the same ids for colliding records, the same report of bad lines and reposts."""
     from indexer.ingest.run import read_into, run_ingest
+    from indexer.ingest.writer import HeldArticles
     from indexer.search.engine import SearchEngine
     from indexer.search.request import SearchRequest
 
@@ -91,18 +92,15 @@ def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_
              json.dumps({"id": "a1", "title": "重复的编号", "body": "另一篇"}, ensure_ascii=False)]
     (feed / "x.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    class Held:
-        def __init__(self):
-            self.articles, self.state = [], "new"
-
-        count = property(lambda self: len(self.articles))
+    class Held(HeldArticles):  # and when each step came
+        state = "new"
 
         def start(self):
             self.state = "started"
 
         def add(self, article):
             assert self.state == "started"
-            self.articles.append(article)
+            super().add(article)
 
         def commit(self):
             self.state = "committed"

@@ -34,6 +34,7 @@ from indexer.backends.opensearch_feed import ClusterFeed, article_rows, signatur
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
 from indexer.ingest.report import IngestOptions, Removed
 from indexer.ingest.run import read_into
+from indexer.ingest.writer import HeldArticles
 from indexer.segment import signatures
 
 BULK_DOCS = 500  # articles a bulk request
@@ -68,29 +69,6 @@ def _read(paths, opts, progress, status, sink):
         report, recorded = read_into(sink, Path(tmp), list(paths) if paths else [], options=opts,
                                      progress=progress, status=status)
     return report, [r.to_dict() for r in recorded]
-
-
-class _Held:
-    """The articles of an ingest, held in order (a nightly batch, not a whole archive)."""
-
-    def __init__(self) -> None:
-        self.articles: list[Article] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.articles)
-
-    def start(self) -> None:
-        pass
-
-    def add(self, article: Article) -> None:
-        self.articles.append(article)
-
-    def commit(self) -> None:
-        pass
-
-    def cancel(self) -> None:
-        pass
 
 
 class ClusterLoading:
@@ -209,7 +187,7 @@ class ClusterLoading:
         physical = self.live_index()
         if physical is None:
             return self.rebuild(paths, opts, progress=progress, status=status)
-        held = _Held()
+        held = HeldArticles()
         report, records = _read(paths, opts, progress, status, held)
         rows = article_rows(held.articles)
         first = story_of_rows(rows)

@@ -25,6 +25,9 @@
    report written; then the atomic switch (`indexer.store`). An ingest that changes nothing
    writes no generation.
 
+`read_into` runs steps 1 to 3 into another sink (`indexer.ingest.writer.ArticleSink`) instead of
+a new generation: a cluster's loader, which analyses and stores the articles itself.
+
 Bad files are reported with their path (relative to the path given) and reason and never stop
 the run; `NothingToIngest` is raised, and the live index kept, when no article could be read.
 """

@@ -286,6 +286,30 @@ class ArticleSink(Protocol):
     def cancel(self) -> None: ...
 
 
+class HeldArticles:
+    """An `ArticleSink` that keeps the articles in memory, in order: for a batch that is
+    small by nature (a cluster's nightly ingest), never a whole archive."""
+
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+    def start(self) -> None:
+        pass
+
+    def add(self, article: Article) -> None:
+        self.articles.append(article)
+
+    def commit(self) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
+
+
 class NewGeneration:
     """The generation an ingest writes: created (empty for a rebuild, else hard-linked from
     `base`) by `start`, or when the first article arrives, or at `commit` when none did."""
