@@ -9,7 +9,6 @@ from helpers import write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.ingest import run
 from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
@@ -122,6 +121,7 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
     from whoosh import fields
 
     from indexer import store
+    from indexer.ingest import writer
     from indexer.segment import schema
 
     def old_schema():
@@ -136,7 +136,7 @@ def test_an_index_written_before_the_column_column_keeps_its_column_facet(tmp_pa
 
     with monkeypatch.context() as m:
         m.setattr(store, "build_schema", old_schema)
-        m.setattr(run, "document_fields", old_fields)
+        m.setattr(writer, "document_fields", old_fields)
         write_jsonl(tmp_path / "articles" / "joint.jsonl", JOINT)
         run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
     ix = store.open_generation(store.current_generation(tmp_path / "index"))
