@@ -515,3 +515,19 @@ def test_a_node_killed_under_search_load_and_during_a_rebuild(local_cluster, eng
         assert rebuilt.live_index() == outcome[0].generation and rebuilt.article_count() == 4000
     again = rebuilt.rebuild([write_jsonl_file(tmp_path / "again", 6)])
     assert rebuilt.live_index() == again.generation and rebuilt.article_count() == 6
+
+
+def test_an_immense_column_or_author_does_not_fail_the_rebuild(cluster_url, tmp_path):
+    """Lucene refuses a term over 32,766 bytes; one article with a column or author that long
+    (a crawler's mistake) is still loaded and found, and the others with it."""
+    folder = tmp_path / "immense"
+    folder.mkdir()
+    rows = [{"id": "plain", "title": "普通文章", "date": "2024-01-02", "body": "正文内容记号丙。" * 10},
+            {"id": "huge", "title": "栏目过长", "date": "2024-01-03", "column": "栏" * 12000,
+             "authors": ["名" * 12000], "body": "另一篇正文记号丁。" * 10}]
+    (folder / "a.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    remote = open_engine(f"{cluster_url}/immense")
+    assert remote.rebuild([folder]).articles == 2
+    assert [h.id for h in remote.search(SearchRequest.create("记号丁")).hits] == ["huge"]
+    assert remote.article("huge").column == "栏" * 12000
+    assert remote.search(SearchRequest.create("记号丙")).total == 1

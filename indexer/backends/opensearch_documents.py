@@ -87,7 +87,9 @@ def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: s
 
 _UNITS = {"type": "text", "analyzer": "whitespace", "position_increment_gap": 100, "norms": False}
 _WORDS = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
-_KEYWORD = {"type": "keyword"}
+# a value longer than this is kept in the article but not indexed as a term (Lucene refuses a
+# term over 32,766 bytes, and one refused article would fail a whole rebuild)
+_KEYWORD = {"type": "keyword", "ignore_above": 8000}
 _MATCHED = {"type": "keyword", "doc_values": False}  # matched by terms, never sorted or counted
 _STORED = {"type": "keyword", "index": False, "doc_values": False}
 MAPPING = {

@@ -12,6 +12,7 @@ sent again with their story and marked `multi` (read back from the cluster's sto
 searches count stories among those alone."""
 from __future__ import annotations
 
+import contextlib
 import traceback
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from indexer import stories
 from indexer.analysis import fold
 from indexer.article import Article
-from indexer.backends.opensearch_client import Client
+from indexer.backends.opensearch_client import Client, OpenSearchError
 from indexer.backends.opensearch_documents import document, stored
 from indexer.backends.opensearch_reading import doc_id
 from indexer.ingest.writer import BatchWorkers
@@ -78,13 +79,23 @@ def _feed_worker(conn, loading, physical: str) -> None:
         loading._load(physical, documents())
         got = np.stack(rows) if rows else np.empty((0, signatures.WIDTH), dtype=np.uint32)
         conn.send(("ok", (np.asarray(seqs, dtype=np.int64), got, hashes)))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the rebuild
-        try:
-            conn.send(("error", traceback.format_exc()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the rebuild
+        try:  # the cluster's refusal in its own words; anything else with its traceback
+            conn.send(("error", str(exc) if isinstance(exc, OpenSearchError) else traceback.format_exc()))
         except OSError:
             pass
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def _failing_as_cluster_error():
+    """A worker's failure (a refused bulk request, a worker gone) as the one error a cluster
+    command reports in a line (`OpenSearchError`), not as a traceback."""
+    try:
+        yield
+    except RuntimeError as exc:
+        raise OpenSearchError(str(exc)) from None
 
 
 class ClusterFeed:
@@ -110,15 +121,16 @@ class ClusterFeed:
                                          self.physical, what="loading articles into the cluster")
 
     def add(self, article: Article) -> None:
-        self.start()
-        self._workers.add((len(self._ids), article))
+        with _failing_as_cluster_error():
+            self._workers.add((len(self._ids), article))
         self._ids.append(article.id)
 
     def commit(self) -> None:
         """Wait for every document to be sent, then send again those of stories of more than
         one article, each with its story (named after its first article) and marked `multi`."""
         self.start()
-        results = self._workers.finish()
+        with _failing_as_cluster_error():
+            results = self._workers.finish()
         rows = np.empty((len(self._ids), signatures.WIDTH), dtype=np.uint32)
         self._hashes = [None] * len(self._ids)
         for seqs, part, hashes in results:
