@@ -352,6 +352,30 @@ def test_a_meta_author_the_page_prints_only_as_an_editor_is_no_author(printed, a
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{printed}</div>", head).authors == authors
 
 
+@pytest.mark.parametrize("publisher_tags,authors", [
+    ("<meta name='Publisher' content='TECHNEWS Inc.'>", ["王大明"]),  # the tag names the house
+    ("<meta property='og:site_name' content='TechNews'>", ["王大明"]),
+    ("", ["TECHNEWS"]),  # nothing says it is the publisher: the tag is all there is
+])
+def test_a_meta_author_naming_the_publisher_yields_to_the_reporter(publisher_tags, authors):
+    """A site that puts its own name in the author tag, with the reporter in its JSON-LD (and
+    printed as `王大明／台北`, the place it was written in): the reporter is the author."""
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "测试新闻标题在这里",
+                     "author": "王大明／台北"}, ensure_ascii=False)
+    head = (f"<title>测试新闻标题在这里</title><meta name='author' content='TECHNEWS'>{publisher_tags}"
+            f"<script type='application/ld+json'>{ld if authors != ['TECHNEWS'] else '{}'}</script>")
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == authors
+
+
+@pytest.mark.parametrize("value,names", [
+    ("李立達／台北", ["李立達"]), ("陳端武／綜合外電", ["陳端武"]), ("王小明/北京", ["王小明"]),
+    ("张三/李四", ["张三", "李四"]),  # two names, not a name and a place
+])
+def test_where_a_story_was_written_is_not_an_author(value, names):
+    from indexer.extract.authors import parse_authors
+    assert parse_authors(value) == names
+
+
 def test_a_lead_byline_opening_the_first_paragraph():
     from indexer.extract.authors import byline_authors
     assert byline_authors("本报讯 记者 张三 李四 报道：昨日，某市召开会议，总结了去年的工作。") == ["张三", "李四"]

@@ -143,6 +143,16 @@ def _strip_role_prefix(token: str) -> str:
     return token[match.end():] if match and match.end() < len(token) else token
 
 
+# Province-level places and large cities: where a story was written (`李立達／台北`), or where a
+# portal's partner is (`新京报(北京)`).
+PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+           "四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|台湾|臺灣|石家庄|太原|沈阳|长春|"
+           "哈尔滨|南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|"
+           "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
+# After a name: where it was written, or that wires were compiled (`陳端武／綜合外電`): not a name.
+_WRITTEN_WHERE = re.compile(r"[／/]\s*(?:" + PLACES + r"|[綜综]合外[電电]|[綜综]合[報报][導导]|外[電电]|[編编][譯译])(?=$|[\s、，,;；|｜])")
+
+
 def parse_authors(value: object) -> list[str]:
     """Person names from an author field of any shape (string, list, dict with `name`)."""
     if isinstance(value, dict):
@@ -159,6 +169,7 @@ def parse_authors(value: object) -> list[str]:
         return []
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
     text = re.sub(r"[／/]\s*[" + _CJK + r"]{2,5}[报報][导導道]", " ", text)  # `吳垠慧／台北報導`: the place it was written in
+    text = _WRITTEN_WHERE.sub(" ", text)  # `李立達／台北`, `陳端武／綜合外電`
     text = re.sub(r"[:：︰]", " ", text)
     text = _join_spaced(text)
     names = []

@@ -19,6 +19,7 @@ import html as _html
 import itertools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 import lxml.etree
@@ -327,8 +328,36 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
              or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
              or next((a for a in map(closing_authors, (line for line, _ in main_lines[-4:][::-1])) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), []))
-    return (found or next((names for names in (meta_authors(meta.get(key, ""), body_el) for key in AUTHOR_META) if names), [])
+    houses = _houses(markup)
+    return (found or next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
+                                               for key in AUTHOR_META) if names), [])
             or parse_authors(ld_name(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+
+
+_CORPORATE = re.compile(r"[\s,.]*(?:inc|ltd|co|corp|corporation|limited|llc|gmbh|有限公司|股份有限公司|公司|集团|集團)\.?$", re.I)
+
+
+def _house(name: str) -> str:
+    """A publisher's name as compared with an author tag: width and case folded, spaces and a
+    trailing `Inc.`/`有限公司` gone (`DIGITIMES Inc.` → `digitimes`)."""
+    folded = unicodedata.normalize("NFKC", name).casefold().strip()
+    while (shorter := _CORPORATE.sub("", folded)) != folded:
+        folded = shorter
+    return re.sub(r"\s+", "", folded)
+
+
+def _houses(markup: _Markup) -> set[str]:
+    """The names the page gives its publishing house (meta publisher, og:site_name, the
+    application name, JSON-LD publisher)."""
+    names = [markup.meta.get(k, "") for k in ("publisher", "og:site_name", "application-name")]
+    names.append(ld_name(markup.ld.get("publisher")) or "")
+    return {h for h in map(_house, names) if h}
+
+
+def _people(names: list[str], houses: set[str]) -> list[str]:
+    """Names of an author tag that are not the publishing house itself (a site that puts its
+    own name in `<meta name="author">` while the reporter is printed in the byline)."""
+    return [n for n in names if _house(n) not in houses]
 
 
 def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:

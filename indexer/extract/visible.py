@@ -9,7 +9,7 @@ import re
 from indexer.cjk import HAN
 from indexer.dates import find_date, parse_date
 
-from .authors import byline_authors, parse_authors, printed_only_as_editor
+from .authors import PLACES, byline_authors, parse_authors, printed_only_as_editor
 from .cleaning import (
     HAN_CHAR,
     PLACEHOLDER_SOURCE,
@@ -73,13 +73,9 @@ PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
 DATA_SOURCE = re.compile(r"^\s*[(（\[【]?\s*(?:数据|數據|資料|资料|[图圖]片?|[图圖]表|[视視][频頻])")
 
 
-# Where a portal says its partner is (`来源：新京报(北京)`): province-level places and large cities.
-_PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
-           "四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|台湾|臺灣|石家庄|太原|沈阳|长春|"
-           "哈尔滨|南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|"
-           "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
+# Where a portal says its partner is (`来源：新京报(北京)`): `authors.PLACES`.
 _SOURCE_TRIM = " ⋅·•|｜-—_[]【】" + PRIVATE_USE  # separators and legacy glyphs around a source
-_PLACE_SUFFIX = re.compile(rf"\s*[(（](?:{_PLACES})[市省]?[)）]$")
+_PLACE_SUFFIX = re.compile(rf"\s*[(（](?:{PLACES})[市省]?[)）]$")
 
 
 def clean_source(value: str | None) -> str | None:
