@@ -376,6 +376,20 @@ def test_where_a_story_was_written_is_not_an_author(value, names):
     assert parse_authors(value) == names
 
 
+def test_the_paper_a_byline_names_before_its_reporter_is_the_source():
+    """A group's portal carrying its sister paper's story: `聯合報 記者林宸誼／即時報導` above the
+    text names the publisher, not the portal's own name in its metadata."""
+    from indexer.extract.authors import byline_paper
+    head = "<title>测试新闻标题在这里 | 經濟日報</title><meta property='og:site_name' content='經濟日報'>"
+    body = (f"<h1>测试新闻标题在这里</h1><div class='info'><span>2020-10-04 15:05</span>聯合報 記者林宸誼／即時報導</div>"
+            f"<div class='text'>{STORY}</div>")
+    article = page(body, head)
+    assert (article.source, article.authors) == ("聯合報", ["林宸誼"])
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).source == "經濟日報"
+    assert byline_paper("人民日报记者 张三、李四") == "人民日报"
+    assert byline_paper("本報記者 张三") is None and byline_paper("记者 张三 摄") is None
+
+
 def test_a_lead_byline_opening_the_first_paragraph():
     from indexer.extract.authors import byline_authors
     assert byline_authors("本报讯 记者 张三 李四 报道：昨日，某市召开会议，总结了去年的工作。") == ["张三", "李四"]

@@ -76,6 +76,9 @@ _LEAD_DATELINE = re.compile("^" + _DATELINE)
 _CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
 # `【財訊快報／陳孟朔】` opening the text: the paper and its reporter, no role word.
 _PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]\s*(?P<name>[" + _CJK + r"·]{2,4})\s*[】〕\]]")
+# `聯合報 記者林宸誼／即時報導` in the byline above a portal's copy: the paper before 記者 is who published it.
+_PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*[记記]者\s*[" + _CJK + r"·]{2,4}"
+                           r"(?:\s*[、，,]\s*[" + _CJK + r"·]{2,4}){0,3}\s*(?:[／/]\s*[" + _CJK + r"]{0,6}[报報][导導道])?\s*$")
 _LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
@@ -110,6 +113,14 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
         else:
             names_part = rest
     return org, parse_authors(names_part)
+
+
+def byline_paper(line: str) -> str | None:
+    """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
+    聯合報), or None."""
+    line = normalise_line(line)
+    match = _PAPER_BYLINE.search(line[-50:]) if len(line) <= 80 else None
+    return match.group("org") if match else None
 
 
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)

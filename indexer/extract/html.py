@@ -28,7 +28,7 @@ from indexer.cjk import HAN
 from indexer.dates import date_from_path, parse_date
 
 from ..article import Article, Skipped
-from .authors import byline_authors, closing_authors, dateline, parse_authors, posted_by
+from .authors import byline_authors, byline_paper, closing_authors, dateline, parse_authors, posted_by
 from .cleaning import (
     date_after_headline,
     is_article_end,
@@ -375,19 +375,22 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     if content_source and printed_source and SITE_ITSELF.search(content_source):
         content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
     source = first(content_source, printed_source)
-    source = source or first(source_element(body_el), _dateline_source(layout.main_lines),
+    source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                              ld_name(markup.ld.get("sourceOrganization")), ld_name(markup.ld.get("publisher")),
                              meta.get("og:site_name"))  # the site itself, when nothing names another publisher
     return clean_source(source)
 
 
-def _dateline_source(main_lines: list[tuple[str, int]]) -> str | None:
+def _dateline_source(layout: _Layout) -> str | None:
     """The agency or paper a dateline names at the start of the text (`（中央社記者盧太城台東縣12日電）`,
-    `香港文匯報訊（記者 鄭治祖）`) or at its end (`（民視新聞陳韻平、郭文海台北報導）`)."""
+    `香港文匯報訊（記者 鄭治祖）`) or at its end (`（民視新聞陳韻平、郭文海台北報導）`), or a byline
+    just above the text names before its reporter (`聯合報 記者林宸誼／即時報導`)."""
+    main_lines = layout.main_lines
     lead = (dateline(line)[0] for line, _ in main_lines[:3])
     closing = (dateline(line, closing=True)[0] for line, _ in main_lines[-2:])
-    return next((org for org in itertools.chain(lead, closing) if org), None)
+    above = (byline_paper(line) for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
+    return next((org for org in itertools.chain(lead, closing, above) if org), None)
 
 
 # `<meta name="others" content="页面生成时间 2024-06-03 14:25:31">`: when the page was written out
