@@ -390,6 +390,17 @@ def test_the_paper_a_byline_names_before_its_reporter_is_the_source():
     assert byline_paper("本報記者 张三") is None and byline_paper("记者 张三 摄") is None
 
 
+def test_a_byline_element_printing_desk_and_reporter():
+    """`<div class="author">上報快訊／范姜佳鈺 2020年03月12日 20:19:00</div>` under the headline:
+    the reporter, not the desk or the date; a class `author` repeated down a list (commenters)
+    names nobody."""
+    byline = "<div class='author'><a href='s.php'>上報快訊／范姜佳鈺</a> 2020年03月12日 20:19:00</div>"
+    body = f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>"
+    assert page(body).authors == ["范姜佳鈺"]
+    commenters = "".join(f"<li><span class='author'>网友{i}／评论</span></li>" for i in range(5))
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div><ul>{commenters}</ul>").authors == []
+
+
 def test_a_lead_byline_opening_the_first_paragraph():
     from indexer.extract.authors import byline_authors
     assert byline_authors("本报讯 记者 张三 李四 报道：昨日，某市召开会议，总结了去年的工作。") == ["张三", "李四"]

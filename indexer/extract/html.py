@@ -61,6 +61,7 @@ from .visible import (
     POSTED_AT,
     PRIVATE_USE,
     SITE_ITSELF,
+    author_element,
     clean_source,
     meta_authors,
     source_element,
@@ -318,7 +319,8 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
 
 def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     """The authors: the page's own author tag, the printed `作者：` line, names under the
-    headline, a byline at the top of the text or a signature at its end, a `posted by`, then
+    headline, a byline at the top of the text or a signature at its end, a `posted by`, an element classed
+    `author`, then
     the other meta tags, JSON-LD and microdata."""
     meta = markup.meta
     authors = meta_authors(meta.get("author", ""), body_el) if "author" in meta and "articletitle" in meta else []
@@ -327,7 +329,8 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     found = (authors
              or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
              or next((a for a in map(closing_authors, (line for line, _ in main_lines[-4:][::-1])) if a), [])
-             or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), []))
+             or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
+             or author_element(body_el))
     houses = _houses(markup)
     return (found or next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
                                                for key in AUTHOR_META) if names), [])

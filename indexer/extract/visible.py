@@ -59,6 +59,33 @@ def source_element(body: Element) -> str | None:
     return None
 
 
+# Class or id names that mark the element printing the byline, tried as whole words.
+AUTHOR_CLASSES = ("author", "byline", "article-author", "writer", "reporter")
+_AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, AUTHOR_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+_DATE_TIME = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+_DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·、，, ]{2,20}$")
+
+
+def author_element(body: Element) -> list[str]:
+    """The names a byline element prints as desk／names (`<div class="author">上報快訊／范姜佳鈺
+    2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out).
+    Only one or two such elements on the page: a class repeated down a list (commenters,
+    recommended columnists) marks no byline."""
+    found = [e for e in body.iter("a", "span", "em", "div", "p", "li")
+             if (e.get("class") or e.get("id")) and _AUTHOR_CLASS.search(f"{e.get('class') or ''} {e.get('id') or ''}")]
+    if len(found) > 2:
+        return []
+    for element in found:
+        text = _DATE_TIME.sub(" ", normalise_line(text_of(element))).strip()
+        if _DESK_SLASH_NAMES.match(text):
+            names = parse_authors(text)
+            if names:
+                return names
+    return []
+
+
 def meta_authors(value: str, body: Element) -> list[str]:
     """Names from a meta author tag, less those the page prints only as its editor (`责任编辑：张家祺`)."""
     names = parse_authors(value)
