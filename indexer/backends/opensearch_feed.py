@@ -108,7 +108,6 @@ class ClusterFeed:
         self._ids: list[str] = []
         self._hashes: list[str | None] = []
         self._workers: BatchWorkers | None = None
-        self.moved = 0  # articles that joined an earlier article's story
 
     @property
     def count(self) -> int:
@@ -139,7 +138,6 @@ class ClusterFeed:
                 self._hashes[seq] = digest
         first = story_of_rows(rows)
         together = np.flatnonzero(np.bincount(first, minlength=len(first))[first] > 1)
-        self.moved = int((first[together] != together).sum())
         if len(together):
             self.loading.client.request("POST", f"/{self.physical}/_refresh")  # then read without a refresh per get
         for start in range(0, len(together), RESEND):
