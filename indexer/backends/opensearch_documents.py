@@ -47,7 +47,13 @@ def content_hash(article: Article) -> str:
 
 def signature(article: Article, folded_body: str | None = None) -> np.ndarray | None:
     """The article's near-duplicate signature (`indexer.segment.signatures`); None when too short to judge."""
-    sig = signatures.body_signature(fold(article.body) if folded_body is None else folded_body)
+    return signature_of(signatures.body_signature(fold(article.body) if folded_body is None else folded_body))
+
+
+def signature_of(row: np.ndarray) -> np.ndarray | None:
+    """A signature row's signature as a document carries it (`signatures.article_row`, or a
+    signature alone); None when too short to judge."""
+    sig = row[:signatures.NUM_PERM]
     return None if (sig == signatures.EMPTY).all() else sig
 
 
@@ -56,7 +62,7 @@ def bands(sig: np.ndarray) -> list[str]:
     return [f"{b}:{sig[b * stories.ROWS:(b + 1) * stories.ROWS].tobytes().hex()}" for b in range(stories.BANDS)]
 
 
-UNKNOWN = "compute"  # no signature given: compute it (a string: it crosses to worker processes as itself)
+UNKNOWN = "compute"  # no signature given: compute it
 
 
 def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: str | None = None,

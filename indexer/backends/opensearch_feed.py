@@ -21,7 +21,7 @@ from indexer import stories
 from indexer.analysis import fold
 from indexer.article import Article
 from indexer.backends.opensearch_client import Client, OpenSearchError
-from indexer.backends.opensearch_documents import document, stored
+from indexer.backends.opensearch_documents import document, signature_of, stored
 from indexer.backends.opensearch_reading import doc_id
 from indexer.ingest.writer import BatchWorkers
 from indexer.processes import die_with_parent
@@ -42,12 +42,6 @@ def story_of_rows(rows: np.ndarray) -> np.ndarray:
     """For each row, the index of its story's first row (`stories.cluster_signatures`)."""
     judged = (rows[:, :signatures.NUM_PERM] != signatures.EMPTY).any(axis=1)
     return stories.cluster_signatures(rows, judged)
-
-
-def signature_of(row: np.ndarray) -> np.ndarray | None:
-    """A row's signature as a document carries it; None when too short to judge."""
-    sig = row[:signatures.NUM_PERM]
-    return None if (sig == signatures.EMPTY).all() else sig
 
 
 def _feed_worker(conn, loading, physical: str) -> None:

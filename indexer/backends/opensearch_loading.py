@@ -22,15 +22,14 @@ from indexer.backends.cluster_lock import RebuildLock
 from indexer.backends.opensearch_client import OpenSearchError
 from indexer.backends.opensearch_documents import (
     MAPPING,
-    UNKNOWN,
     bands,
     content_hash,
     document,
-    signature,
+    signature_of,
     signature_stored,
     stored,
 )
-from indexer.backends.opensearch_feed import ClusterFeed, article_rows, signature_of, story_of_rows
+from indexer.backends.opensearch_feed import ClusterFeed, article_rows, story_of_rows
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
 from indexer.ingest.report import IngestOptions, Removed
 from indexer.ingest.run import read_into
@@ -205,15 +204,15 @@ class ClusterLoading:
                     known[d["_source"]["id"]] = d["_source"]["hash"]
         top = self._search({"size": 0, "aggs": {"m": {"max": {"field": "seq"}}}})["aggregations"]["m"]["value"] or 0
         report.added = report.updated = report.unchanged = 0
-        changed = [(a, s) for a, s in articles if known.get(a.id) != content_hash(a)]
+        digests = {a.id: content_hash(a) for a, _ in articles}
+        changed = [(a, s) for a, s in articles if known.get(a.id) != digests[a.id]]
         stories = self._existing_stories(changed, sigs)
-
-        sent = [(a, stories.get(s, s)) for a, s in articles if known.get(a.id) != content_hash(a)]
-        members = Counter(s for _, s in sent)
+        members = Counter(stories.get(s, s) for _, s in changed)
+        joined = set(stories.values())
 
         def documents():
             for n, (article, story) in enumerate(articles):
-                if known.get(article.id) == content_hash(article):
+                if known.get(article.id) == digests[article.id]:
                     report.unchanged += 1
                     continue
                 if article.id in known:
@@ -221,10 +220,9 @@ class ClusterLoading:
                 else:
                     report.added += 1
                 story = stories.get(story, story)
-                yield document(article, story, int(top) + 1 + n, sigs.get(article.id, UNKNOWN),
+                yield document(article, story, int(top) + 1 + n, sigs[article.id],
                                multi=members[story] > 1 or story in joined)
 
-        joined = set(stories.values())
         self._load(physical, documents())
         self._mark_multi(physical, joined)
         self.client.request("POST", f"/{physical}/_refresh")
@@ -250,15 +248,13 @@ class ClusterLoading:
             if docs:
                 self._bulk(physical, docs)
 
-    def _existing_stories(self, changed: list[tuple[Article, str]], known: dict) -> dict[str, str]:
+    def _existing_stories(self, changed: list[tuple[Article, str]], sigs: dict) -> dict[str, str]:
         """batch story → the story of an indexed article it repeats (its near-duplicate by
-        `indexer.segment.signatures` and `indexer.stories`' threshold, found through the LSH band keys); `known`:
-        id → signature where already computed."""
+        `indexer.segment.signatures` and `indexer.stories`' threshold, found through the LSH band keys); `sigs`:
+        id → signature (None: too short to judge)."""
         groups: dict[str, list[np.ndarray]] = {}
         for article, story in changed:
-            sig = known.get(article.id, UNKNOWN)
-            if isinstance(sig, str):
-                sig = signature(article)
+            sig = sigs[article.id]
             if sig is not None:
                 groups.setdefault(story, []).append(sig)
         out: dict[str, str] = {}

@@ -127,7 +127,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
         try:
             files = run.which_files()
             store.check_space(run.index_dir, run.live, files, rebuild, set(run.old.file_keys()))  # refuse what cannot fit
-            procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
+            procs = run.reading_procs(files)
             # articles stream into the new generation as they are read
             out = NewGeneration(run.index_dir, None if rebuild else run.live, procs)
             try:
@@ -154,9 +154,9 @@ def read_into(sink: ArticleSink, work_dir: Path, paths: list[Path | str], *, opt
               status: Callable[[str], None] | None = None) -> tuple[IngestReport, list[Source]]:
     """Read `paths` as a rebuild reads them (the same files, ids, reports and site cleaning) into
     `sink` instead of a new generation: for an index kept elsewhere (a cluster), which analyses
-    and stores the articles itself. `work_dir` (an empty folder) holds the catalogue while
-    reading (created if missing). Returns the report, whose counts are the articles read (there is no previous
-    index here to compare with), and the sources as they would be recorded.
+    and stores the articles itself. `work_dir` (an empty folder, created if missing) holds the
+    catalogue while reading. Returns the report, whose counts are the articles read (there is no
+    previous index here to compare with), and the sources as they would be recorded.
 
     The sink is started before any reading process or thread exists, fed every article in
     order, then committed, or cancelled if reading fails."""
@@ -165,7 +165,7 @@ def read_into(sink: ArticleSink, work_dir: Path, paths: list[Path | str], *, opt
     run.open_live()
     try:
         files = run.which_files()
-        procs = run.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
+        procs = run.reading_procs(files)
         sink.start()
         try:
             run.read(files, procs, sink)
@@ -240,6 +240,10 @@ class _Ingest:
                                   report.skipped)
         self.by_root = {s.path: s for s in reading}
         return files
+
+    def reading_procs(self, files: list[SourceFile]) -> int:
+        """Processes that read the files: as the options say, else two when there is much to read."""
+        return self.opts.procs or (min(2, os.cpu_count() or 1) if worth_parallel(files) else 1)
 
     def read(self, files: list[SourceFile], procs: int, out: ArticleSink) -> None:
         """Steps 2 and 3: read every file (unchanged ones only hashed) and admit its articles
