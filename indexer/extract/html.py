@@ -319,9 +319,9 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
 
 def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     """The authors: the page's own author tag, the printed `作者：` line, names under the
-    headline, a byline at the top of the text or a signature at its end, a `posted by`, an element classed
-    `author`, then
-    the other meta tags, JSON-LD and microdata."""
+    headline, a byline at the top of the text or a signature at its end, a `posted by`, an
+    element classed `author`, then the other meta tags (less the publisher's own name),
+    JSON-LD and microdata."""
     meta = markup.meta
     authors = meta_authors(meta.get("author", ""), body_el) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(layout.visible.get("author", "")) or layout.names_under_headline
@@ -331,9 +331,11 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
              or next((a for a in map(closing_authors, (line for line, _ in main_lines[-4:][::-1])) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
              or author_element(body_el))
+    if found:
+        return found
     houses = _houses(markup)
-    return (found or next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
-                                               for key in AUTHOR_META) if names), [])
+    return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
+                                      for key in AUTHOR_META) if names), [])
             or parse_authors(ld_name(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
 
 
