@@ -169,6 +169,8 @@ def start(nodes: int = 3, data: Path | str | None = None, *, http_port: int = HT
             "path.logs": home / "logs", "http.port": http_port + i, "transport.port": transport_port + i,
             "discovery.seed_hosts": seeds, "cluster.initial_cluster_manager_nodes": ",".join(names),
             "node.processors": 1,  # small thread pools: the nodes share the machine's cores
+            # a rebuild's new replicas are copied between nodes of one machine: not at 40 MB/s
+            "indices.recovery.max_bytes_per_sec": "500mb",
         }
         command = [java, *heap, "-XX:+UseSerialGC", "-Xss1m", "-Djava.awt.headless=true",
                    "-Dfile.encoding=UTF-8", "-cp", _classpath(), MAIN_CLASS,

@@ -313,6 +313,19 @@ def test_rebuild_switches_the_alias_and_drops_the_old_index(cluster_url, tmp_pat
     assert [r.id for r in third.removed_articles] == ["a2", "a3", "a4"]
 
 
+def test_a_rebuilds_replicas_are_copied_not_indexed_again(cluster_url, tmp_path, write_jsonl_file):
+    """Each shard's replica starts as a copy of its primary's files: no article is indexed a
+    second time on the way (which doubled the cluster's work in a rebuild)."""
+    engine = open_engine(f"{cluster_url}/copied")
+    report = engine.rebuild([write_jsonl_file(tmp_path / "a", 300)])
+    recoveries = engine.client.request("GET", f"/{report.generation}/_recovery", params={"active_only": "false"})
+    copies = [s for s in recoveries[report.generation]["shards"] if not s["primary"]]
+    assert {s["id"] for s in copies} == {0, 1, 2}  # a replica of each of the 3 shards
+    assert sum(s["translog"]["total"] for s in copies) == 0
+    assert sum(s["index"]["size"]["total_in_bytes"] for s in copies) > 10_000
+    assert engine.article_count() == 300
+
+
 def test_ingest_adds_new_and_skips_unchanged(cluster_url, tmp_path, write_jsonl_file):
     engine = open_engine(f"{cluster_url}/upsert")
     engine.rebuild([write_jsonl_file(tmp_path / "a", 3)])
