@@ -537,3 +537,34 @@ def test_a_date_inside_the_first_paragraph_is_not_the_publication_date_the_url_i
     assert page(body, head).date == "2013-08-24"
     ambiguous = head.replace("08-24-2013", "05-06-2013")  # May 6th or June 5th: no date
     assert page(body, ambiguous).date is None
+
+
+def test_a_headline_the_og_title_wraps_in_the_sites_name_is_the_title_with_its_date():
+    """`<meta property="og:title" content="某報新聞(headline)">`, a `<title>` that names only the
+    site, and the headline printed alone in a title cell with its date under it."""
+    headline = "輕軌某站月台沉降 石躉離地60毫米"
+    body = (f"<table><tr><td class='topdata'>2018年 08月 02日</td></tr>"
+            f"<tr><td class='news_title'>{headline}</td></tr><tr><td class='date'>發佈日期 : 2018-08-02</td></tr>"
+            "<tr><td><p>相片說明：港鐵強調月台結構安全</p>"
+            "<p>港鐵再爆出鐵路站月台沉降事件，大批職員日前到該站檢測，事後在路軌留下多個記號，惹人疑竇。</p>"
+            "<p>港鐵昨日承認，鄰近樓盤工程去年打樁後，去年底發現月台出現沉降問題，但強調結構安全。</p></td></tr></table>")
+    head = f"<title>某報 DAILY NEWS</title><meta property='og:title' content='某報新聞({headline})'>"
+    article = page(body, head)
+    assert article.title == headline and article.date == "2018-08-02"
+    site_heading = page(f"<h2>某報新聞</h2>{body}", head)  # a short heading inside the og:title is not it
+    assert site_heading.title == headline
+
+
+def test_a_date_line_closing_a_broadcast_story_is_its_date_when_nothing_else_dates_it():
+    """A television news page prints `(2014-12-12 12:00)  中晝新聞` under the story and nowhere
+    else; a date in the page's metadata still comes first."""
+    body = ("<div>新聞網 / 醫療</div><h2>中風年輕化 某人孫子腦溢血</h2>"
+            "<div><p>中風年齡越來越年輕！某研究院創辦人昨天參加一場活動時對媒體透露，家中14歲的孫子腦中風送醫。</p>"
+            "<p>醫師表示，年輕人中風，應該和先天疾病有關，家長不必過度恐慌，但要留意孩子的症狀。</p>"
+            + "".join(f"<p>受訪者{i}說，這是第{i}段談話的內容</p>" for i in range(12))
+            + "<p>(2014-12-12 12:00)  中晝新聞</p></div>")
+    assert page(body, "<title>新聞網</title>").date == "2014-12-12"
+    dated = "<title>新聞網</title><meta property='article:published_time' content='2014-12-11T20:00:00+08:00'>"
+    assert page(body, dated).date == "2014-12-11"
+    undated = body.replace("<p>(2014-12-12 12:00)  中晝新聞</p>", "")
+    assert page(undated, "<title>新聞網</title>").date is None

@@ -88,6 +88,10 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
         printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
         if printed:
             return printed, True
+        # a heading the og:title wraps in the site's name (`成報新聞(輕鐵…60毫米)`): most of it
+        inside = [h for h in headings + titled if len(SQUEEZE("", h)) >= max(6, len(shared) / 2) and SQUEEZE("", h) in shared]
+        if inside:
+            return max(inside, key=len), True
     for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
         for heading in sorted(group, key=len, reverse=True):
             key = SQUEEZE("", heading)

@@ -56,6 +56,7 @@ from .pagemeta import (
 )
 from .text import extract_text
 from .visible import (
+    CLOSING_DATE,
     DATA_SOURCE,
     DATE_THEN_PUBLISHER,
     POSTED_AT,
@@ -268,7 +269,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
-        date=_date(text, relpath, markup, layout.visible),
+        date=_date(text, relpath, markup, layout.visible) or _closing_date(layout),
         source=_source(body_el, markup, layout),
         authors=_authors(body_el, markup, layout),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
@@ -401,6 +402,13 @@ def _dateline_source(layout: _Layout) -> str | None:
 # `<meta name="others" content="页面生成时间 2024-06-03 14:25:31">`: when the page was written out
 # (government sites' CMS), which its PubDate often repeats.
 _GENERATED = re.compile(r"页面生成时间\s*(.+)")
+
+
+def _closing_date(layout: _Layout) -> str | None:
+    """A date line closing the article, when the page gives no other date: a broadcast's
+    `(2014-12-12 12:00)  中晝新聞`, a notice's date under its text."""
+    lines = layout.page_lines[max(layout.start, layout.end - 2):layout.end + 3]
+    return next((d for d in (parse_date(line) for line, _ in lines if len(line) <= 30 and CLOSING_DATE.match(line)) if d), None)
 
 
 def _date(text: str, relpath: str, markup: _Markup, visible: dict[str, str]) -> str | None:

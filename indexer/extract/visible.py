@@ -38,6 +38,8 @@ _AUTHOR_NO_COLON = re.compile(r"(?:^|[\s|｜])作者\s*([" + HAN + r"]{2,4})(?:\
 
 
 POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
+# a line that starts with a full date, maybe in brackets (what follows it is read by `parse_date`)
+CLOSING_DATE = re.compile(r"^[(（\[【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 
 
 @functools.lru_cache(maxsize=4096)
