@@ -568,3 +568,21 @@ def test_a_date_line_closing_a_broadcast_story_is_its_date_when_nothing_else_dat
     assert page(body, dated).date == "2014-12-11"
     undated = body.replace("<p>(2014-12-12 12:00)  中晝新聞</p>", "")
     assert page(undated, "<title>新聞網</title>").date is None
+
+
+def test_a_page_whose_titles_all_name_the_site_takes_the_headline_above_its_tools():
+    """og:title, og:site_name and `<title>` all give the site's name and motto; the headline is
+    printed above a short-URL button, the desk's line with the date, share and font-size buttons."""
+    site = "某傳媒　一個有國際觀的新媒體！"
+    head = (f"<title>{site}</title><meta property='og:title' content='{site}'>"
+            f"<meta property='og:site_name' content='{site}'>")
+    others = "".join(f"<li><a href='/n/{i}'>其他新聞標題第{i}則 內容提要</a></li>" for i in range(8))
+    body = (f"<ul>{others}</ul><div>首頁>  新聞>  國際</div>"
+            "<h3 class='innerBigNewsTitle'>油價跌跌不休 重挫歐美股市</h3><div>產生縮網址</div>"
+            "<div>編譯中心  2014年12月13日 09:33  237 點擊數</div><div>Tweet</div><div>列印</div>"
+            "<div><a>A</a>  <a>A</a>  <a>A</a>  <a>A</a></div>"
+            "<div><p>受油價繼續下跌拖累，紐約股市三大指數12日下跌，本週三大指數全部收跌，為今年以來最大週跌幅。</p>"
+            "<p>國際油價12日繼續刷新五年低點，收於每桶57.46美元，為2009年5月以來新低，市場擔心需求疲弱。</p></div>")
+    article = page(body, head)
+    assert article.title == "油價跌跌不休 重挫歐美股市"
+    assert article.date == "2014-12-13" and article.authors == []

@@ -80,11 +80,16 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
             return _printed_quotes(doc, meta[key]), True
     page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = SQUEEZE("", page_title)
+    # a page whose titles all give the site's name (`風傳媒 一個有國際觀…` as og:title, og:site_name
+    # and <title>) vouches for no headline: it is looked for above the text
+    site = {SQUEEZE("", normalise_line(meta[k])) for k in ("og:site_name", "application-name") if meta.get(k)}
+    if squeezed in site:
+        squeezed = ""
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
     shared = SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", ""))))
-    if len(shared) >= 4:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
+    if len(shared) >= 4 and shared not in site:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
         printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
         if printed:
             return printed, True
@@ -99,7 +104,7 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
                 return heading, True
     for key in ("og:title", "twitter:title"):
         candidate = meta.get(key, "")
-        if len(candidate) >= 4 and squeezed.startswith(SQUEEZE("", candidate)):
+        if len(candidate) >= 4 and squeezed.startswith(SQUEEZE("", candidate)) and squeezed:
             # the `<title>` is the og:title and the site's name, or both are (`… - 新頭殼 newtalk`)
             whole = len(SQUEEZE("", page_title)) > len(SQUEEZE("", candidate)) or SQUEEZE("", candidate) == squeezed
             return (strip_site_suffix(page_title) if whole else candidate), True
@@ -118,6 +123,8 @@ _CREDIT = re.compile(r"[记記]者|通[讯訊][员員]|供[图圖]|[摄攝]影|/
 
 _ORG_SIGNATURE = re.compile(r"(?:[课課]题组|委员会|委員會|研究所|研究院|研究中心|办公室|辦公室|[编編][辑輯]部)$")
 
+
+_DESK = re.compile(r"^\S{1,4}中心$")  # 編譯中心, 新闻中心, 融媒体中心: the desk that wrote it
 
 _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
@@ -169,8 +176,8 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
             continue
         if not subtitle and line.endswith(("，", ",")) and len(line) >= 10:
             continue  # the start of the first paragraph, wrapped by the page
-        if _ORG_SIGNATURE.search(line) and len(line) <= 30:
-            continue  # a report's authoring body under its title
+        if _ORG_SIGNATURE.search(line) and len(line) <= 30 or _DESK.match(line):
+            continue  # a report's authoring body, or a newsroom's desk, under its title
         if len(line) < 3 or len(line) > 60 or _SENTENCE_END.search(line) or linked > len(line) * 0.5 and subtitle:
             break
         if _SUBTITLE.match(line) and not subtitle:
