@@ -586,3 +586,16 @@ def test_a_page_whose_titles_all_name_the_site_takes_the_headline_above_its_tool
     article = page(body, head)
     assert article.title == "油價跌跌不休 重挫歐美股市"
     assert article.date == "2014-12-13" and article.authors == []
+
+
+def test_a_title_of_the_sites_name_alone_leaves_the_headline_to_the_og_title_and_a_wire_caption_goes():
+    """`<title> - 某報網頁</title>` (the headline part empty) and og:title `headline- 某報網頁`; the
+    photo's caption above the text ends with the wire that took it (`…。美聯社`)."""
+    body = ("<div>香港 國際 中國 經濟</div><div><b>黑客恫嚇勿上映暗殺某領袖電影 (國際)</b></div><div>2014-12-17 (15:16)</div>"
+            "<div><img src='a.jpg'><p>薛某（右）和占某。美聯社</p>"
+            "<p>某電影公司一齣涉及虛構情節的電影即將於聖誕日在全美各地上畫，但自稱和平守護者的黑客發出警告。</p>"
+            "<p>黑客特別警告電影觀眾不要去看這齣電影，多家媒體引述黑客以拙劣英文寫成的訊息。</p></div>")
+    head = "<title> - 某報網頁</title><meta property='og:title' content='黑客恫嚇勿上映暗殺某領袖電影- 某報網頁'>"
+    article = page(body, head)
+    assert article.title == "黑客恫嚇勿上映暗殺某領袖電影"
+    assert article.body.startswith("某電影公司") and "美聯社" not in article.body

@@ -55,6 +55,7 @@ def _names_a_title(classes: str | None, ident: str | None) -> bool:
 
 
 _ORIGINAL = re.compile(r"^原创\s*")  # `原创` (original content) printed before a headline
+_SITE_ONLY = re.compile(r"^[-–—|｜_:：·•]")  # a `<title>` whose headline part is empty: ` - 某某網頁`
 _STRAIGHT = str.maketrans("“”‘’", "\"\"''")
 
 
@@ -108,6 +109,9 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
             # the `<title>` is the og:title and the site's name, or both are (`… - 新頭殼 newtalk`)
             whole = len(SQUEEZE("", page_title)) > len(SQUEEZE("", candidate)) or SQUEEZE("", candidate) == squeezed
             return (strip_site_suffix(page_title) if whole else candidate), True
+    shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))
+    if (not squeezed or _SITE_ONLY.match(page_title)) and len(SQUEEZE("", shown)) >= 4 and SQUEEZE("", shown) not in site:
+        return shown, True  # a `<title>` of the site's name alone (` - 星島日報網頁`): the og:title gives the headline
     headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
     if headline and SQUEEZE("", headline) in squeezed:
         return headline, True
