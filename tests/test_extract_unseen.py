@@ -599,3 +599,12 @@ def test_a_title_of_the_sites_name_alone_leaves_the_headline_to_the_og_title_and
     article = page(body, head)
     assert article.title == "黑客恫嚇勿上映暗殺某領袖電影"
     assert article.body.startswith("某電影公司") and "美聯社" not in article.body
+
+
+def test_a_dateline_above_the_text_drawn_with_box_slashes_names_the_paper_and_reporter():
+    """`【聯合晚報╱記者楊正海╱即時報導】` in a byline element above the text: the slashes are
+    U+2571, not ／."""
+    body = ("<h1>某市長：贊成修憲和內閣制</h1><div id='story_author'>【某晚報╱記者楊正海╱即時報導】</div>"
+            "<div>2014.12.13 01:06 pm</div>" + STORY)
+    article = page(body, "<title>某市長：贊成修憲和內閣制</title>")
+    assert article.source == "某晚報" and article.authors == ["楊正海"]

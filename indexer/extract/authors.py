@@ -88,10 +88,14 @@ _DATELINE_PLACE = re.compile(
     r"華盛頓|华盛顿|倫敦|伦敦|巴黎|新加坡|柏林|莫斯科)[縣县市]?$")
 
 
+# Slashes drawn with other characters (`【聯合晚報╱記者楊正海╱即時報導】`): read as ／ in bylines.
+_SLASH_LIKE = str.maketrans("╱∕⁄", "／／／")
+
+
 def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]]:
     """(publisher, authors) of a dateline opening the line (or, with `closing`, ending it);
     (None, []) when there is none."""
-    line = normalise_line(line)
+    line = normalise_line(line).translate(_SLASH_LIKE)
     match = (_CLOSING_DATELINE.search(line[-60:]) if closing else _LEAD_DATELINE.match(line[:60]))
     if not match:
         paper = None if closing else _PAPER_AND_NAME.match(line[:30])
@@ -118,7 +122,7 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
 def byline_paper(line: str) -> str | None:
     """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
     聯合報), or None."""
-    line = normalise_line(line)
+    line = normalise_line(line).translate(_SLASH_LIKE)
     match = _PAPER_BYLINE.search(line[-50:]) if len(line) <= 80 else None
     return match.group("org") if match else None
 

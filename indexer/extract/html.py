@@ -393,11 +393,11 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
 def _dateline_source(layout: _Layout) -> str | None:
     """The agency or paper a dateline names at the start of the text (`（中央社記者盧太城台東縣12日電）`,
     `香港文匯報訊（記者 鄭治祖）`) or at its end (`（民視新聞陳韻平、郭文海台北報導）`), or a byline
-    just above the text names before its reporter (`聯合報 記者林宸誼／即時報導`)."""
+    just above the text names before its reporter (`聯合報 記者林宸誼／即時報導`, `【聯合晚報╱記者楊正海╱即時報導】`)."""
     main_lines = layout.main_lines
     lead = (dateline(line)[0] for line, _ in main_lines[:3])
     closing = (dateline(line, closing=True)[0] for line, _ in main_lines[-2:])
-    above = (byline_paper(line) for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
+    above = (byline_paper(line) or dateline(line)[0] for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
     return next((org for org in itertools.chain(lead, closing, above) if org), None)
 
 
