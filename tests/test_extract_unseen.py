@@ -608,3 +608,18 @@ def test_a_dateline_above_the_text_drawn_with_box_slashes_names_the_paper_and_re
             "<div>2014.12.13 01:06 pm</div>" + STORY)
     article = page(body, "<title>某市長：贊成修憲和內閣制</title>")
     assert article.source == "某晚報" and article.authors == ["楊正海"]
+
+
+def test_a_columns_contributor_note_names_its_author_not_the_sites_own_author_tag():
+    """`<meta name="author" content="某某 新聞雲">` the same as the page's source tag is the site;
+    the column closes with `●作者李武忠，新北市，經濟系教授。…`, and a list of related links
+    follows it inside the article's block."""
+    head = ("<title>如何推動區域經貿合作</title><meta name='author' content='某某 新聞雲'>"
+            "<meta name='source' content='某某 新聞雲'>")
+    related = "".join(f"<p><a href='/n/{i}'>其他論壇文章的標題第{i}篇</a></p>" for i in range(10))
+    body = (f"<h1>如何推動區域經貿合作</h1><div>{STORY}"
+            "<p>●作者李武忠，新北市，經濟系教授。本文為網友投稿，言論不代表本報立場。</p>"
+            f"{related}</div>")
+    assert page(body, head).authors == ["李武忠"]
+    unsigned = body.replace("<p>●作者李武忠，新北市，經濟系教授。本文為網友投稿，言論不代表本報立場。</p>", "")
+    assert page(unsigned, head).authors == []

@@ -242,6 +242,9 @@ def closing_authors(line: str) -> list[str]:
     names = dateline(line, closing=True)[1]
     if names:
         return names
+    bio = _AUTHOR_BIO.match(line)
+    if bio and is_person_name(bio.group(1)):
+        return [bio.group(1)]
     tail = line[-40:]
     match = _SIGNED_AT_END.search(tail)
     if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
@@ -253,6 +256,10 @@ def closing_authors(line: str) -> list[str]:
     if match:
         return parse_authors(match.group(1))
     return byline_authors(line)
+
+
+# A contributor's note closing a column: `●作者李武忠，新北市，經濟系教授。本文為網友投稿…`.
+_AUTHOR_BIO = re.compile(r"^[●■◆★※•]?\s*作者\s*[:：]?\s*([" + _CJK + r"·]{2,4})[，,（(]")
 
 
 # An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`).

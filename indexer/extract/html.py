@@ -331,15 +331,21 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     main_lines, page_lines, start = layout.main_lines, layout.page_lines, layout.start
     found = (authors
              or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
-             or next((a for a in map(closing_authors, (line for line, _ in main_lines[-4:][::-1])) if a), [])
+             or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
              or author_element(body_el))
     if found:
         return found
     houses = _houses(markup)
     return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
-                                      for key in AUTHOR_META) if names), [])
+                                      for key in AUTHOR_META if _house(meta.get(key, "")) not in houses) if names), [])
             or parse_authors(ld_name(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+
+
+def _closing_lines(main_lines: list[tuple[str, int]]) -> list[str]:
+    """The last four lines of the text that are not links, last first: where a signature is
+    (a list of related links inside the article's block comes after it)."""
+    return [line for line, linked in main_lines if linked <= len(line) * 0.5][-4:][::-1]
 
 
 _CORPORATE = re.compile(r"[\s,.]*(?:inc|ltd|co|corp|corporation|limited|llc|gmbh|有限公司|股份有限公司|公司|集团|集團)\.?$", re.I)
@@ -356,8 +362,8 @@ def _house(name: str) -> str:
 
 def _houses(markup: _Markup) -> set[str]:
     """The names the page gives its publishing house (meta publisher, og:site_name, the
-    application name, JSON-LD publisher)."""
-    names = [markup.meta.get(k, "") for k in ("publisher", "og:site_name", "application-name")]
+    application name, its own source tag, JSON-LD publisher)."""
+    names = [markup.meta.get(k, "") for k in ("publisher", "og:site_name", "application-name", "source")]
     names.append(ld_name(markup.ld.get("publisher")) or "")
     return {h for h in map(_house, names) if h}
 
