@@ -623,3 +623,14 @@ def test_a_columns_contributor_note_names_its_author_not_the_sites_own_author_ta
     assert page(body, head).authors == ["李武忠"]
     unsigned = body.replace("<p>●作者李武忠，新北市，經濟系教授。本文為網友投稿，言論不代表本報立場。</p>", "")
     assert page(unsigned, head).authors == []
+
+
+def test_a_columnists_name_alone_above_the_text_is_the_author_and_not_text():
+    """A Hong Kong paper's column prints its writer's pen name alone above the first paragraph;
+    two names in a row there are a photo's caption, not a byline."""
+    text = ("<p>「惡女珍」帶團辱客，弄得香港旅遊再次惡名遠播，連國家旅遊局也不得不首次發出旅遊服務警示。</p>"
+            "<p>有官場老友對信之說起這件事，認為政府須介入，否則外界對香港旅業的信心難以恢復。</p>")
+    article = page(f"<h1>劉太親自過問事件</h1><div><p>顧信之</p>{text}</div>", "<title>劉太親自過問事件</title>")
+    assert article.authors == ["顧信之"] and article.body.startswith("「惡女珍」")
+    caption = page(f"<h1>劉太親自過問事件</h1><div><p>谢娜</p><p>魏大勋</p>{text}</div>", "<title>劉太親自過問事件</title>")
+    assert caption.authors == []

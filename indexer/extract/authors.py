@@ -142,6 +142,27 @@ def _join_spaced(text: str) -> str:
     return _SPACED_PAIR.sub(r"\1\2", text)
 
 
+# The commonest surnames, both scripts: a name printed alone opening the text (a column's
+# byline with no 作者) counts only with one of them (`前言`, `背景` are lines of text too).
+_COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
+    "孔向汤洪温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+    "单季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简车项连麦褚娄窦戚岑景"
+    "宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝"
+    "張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蕭葉蘇呂盧鍾鐘譚陸賈韋鄒閻龍賀顧龔萬錢嚴湯齊喬龐顏莊聶魯歐關蘭紀畢單"
+    "駱藍鮑華饒項竇費衛應閔鄔師欒榮叢鞏鄺蔣寧")
+
+
+def lone_name(line: str) -> list[str]:
+    """The name of a line that is only a person's name with a common surname (`顧信之` printed
+    above a column's text), else []."""
+    line = line.strip()
+    if 2 <= len(line) <= 3 and line[0] in _COMMON_SURNAMES and is_person_name(line):
+        return [line]
+    return []
+
+
 def is_person_name(token: str) -> bool:
     """A plausible person name: 2–4 Chinese characters (more with ·), or a Latin name."""
     if not token or _NOT_NAMES.match(token) or _TITLE_END.search(token) or _ROLE.match(token):

@@ -28,7 +28,7 @@ from indexer.cjk import HAN
 from indexer.dates import date_from_path, parse_date
 
 from ..article import Article, Skipped
-from .authors import byline_authors, byline_paper, closing_authors, dateline, parse_authors, posted_by
+from .authors import byline_authors, byline_paper, closing_authors, dateline, lone_name, parse_authors, posted_by
 from .cleaning import (
     date_after_headline,
     is_article_end,
@@ -102,9 +102,21 @@ _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提�
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$")
 
 
-def _body_lines(lines: list[tuple[str, int]], title: str) -> list[str]:
+def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
+    """The author of a column printed alone on the line above its first paragraph (`顧信之`),
+    else [] (two names in a row are a photo's caption)."""
+    if len(lines) < 2 or len(lines[1][0]) < 20:
+        return []
+    return lone_name(lines[0][0])
+
+
+def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False) -> list[str]:
+    """The article's text lines of `lines` (`page`: a whole page's main content, whose
+    column byline `_authors` reads)."""
     key = SQUEEZE("", title)
     body: list[str] = []
+    if page and _column_byline(lines):
+        lines = lines[1:]
     for line, linked in lines:
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
             break  # comments, related articles: the article is over
@@ -260,7 +272,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     if layout is None:
         return Skipped(relpath, LINK_LIST)
     meta, ld = markup.meta, markup.ld
-    body = _body_lines(layout.main_lines, layout.title)
+    body = _body_lines(layout.main_lines, layout.title, page=True)
     record = _record_table(layout.main) if layout.main is not body_el else None
     if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
         body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
@@ -331,6 +343,7 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     main_lines, page_lines, start = layout.main_lines, layout.page_lines, layout.start
     found = (authors
              or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
+             or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
              or author_element(body_el))
