@@ -634,3 +634,25 @@ def test_a_columnists_name_alone_above_the_text_is_the_author_and_not_text():
     assert article.authors == ["顧信之"] and article.body.startswith("「惡女珍」")
     caption = page(f"<h1>劉太親自過問事件</h1><div><p>谢娜</p><p>魏大勋</p>{text}</div>", "<title>劉太親自過問事件</title>")
     assert caption.authors == []
+
+
+def test_captions_at_either_end_and_the_suicide_prevention_box_are_not_the_story():
+    """Taiwan papers open or close a story with the photo's caption (`某人（右）的作品…（某公司提供，
+    Copyright …）`, `…（左二）代言。圖為…`) and close stories of suicide with the prevention note
+    run into the last paragraph and the hotlines under it."""
+    caption = ("尋找鬱金香 某藝術家（右）的裝置作品《永恆祈禱》，是她為巡迴展特別製作的大型彩色裝置作品。"
+               "（某多媒體提供，Copyright of the artist, courtesy of the galleries in Tokyo, Singapore and London）")
+    paragraphs = [f"第{i}段：這次巡迴展在高雄和台中展出，主辦單位邀請文創團隊協辦，推出藝術家概念的咖啡與市集。"
+                  for i in range(3)]
+    closing = "某公司昨推出全球品牌計畫，並請來國際巨星某某（左二）代言。圖為廣告影片一景，影片中的洗車場充滿創意。"
+    body = ("<h1>藝術家 高雄築夢</h1><article>" + f"<p>{caption}</p>" + "".join(f"<p>{p}</p>" for p in paragraphs[:2])
+            + f"<p>{paragraphs[2]}★再給自己一次機會</p><p></p><p>自殺諮詢專線：0800-788995（24小時）</p>"
+            "<p>生命線：1995</p><p>張老師專線：1980</p></article>")
+    article = page(body, "<title>藝術家 高雄築夢</title>")
+    assert article.body.split("\n") == paragraphs
+    closed = page("<h1>藝術家 高雄築夢</h1><article>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+                  + f"<p>{closing}</p></article>", "<title>藝術家 高雄築夢</title>")
+    assert closed.body.split("\n") == paragraphs
+    inside = page("<h1>藝術家 高雄築夢</h1><article>" + f"<p>{paragraphs[0]}</p><p>{closing}</p><p>{paragraphs[1]}</p>"
+                  + f"<p>{paragraphs[2]}</p></article>", "<title>藝術家 高雄築夢</title>")
+    assert closing in inside.body  # in the middle of the text it is left as printed

@@ -143,7 +143,21 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
                 or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
     while body and _EMPTY_LABEL.match(body[-1]):
         body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
+    if body and "自己一次" in body[-1]:  # the suicide-prevention note run into the last paragraph
+        body[-1] = _PREVENTION_NOTE.sub("", body[-1])
+    for end in (-1, 0):  # a photo's caption opening or closing the text
+        if len(body) > 2 and len(body[end]) <= 300 and _PICTURED.search(body[end]):
+            body.pop(end)
     return body
+
+
+# Who stands where in a photo (`草間彌生（右）的裝置作品…`, `小勞勃道尼（左二）代言。圖為…`), or
+# what it shows: a caption, not text, at either end of the article.
+_PICTURED = re.compile(r"[（(](?:前排|後排|后排)?[左右中][一二三四五六七八九]?[）)]|(?:^|[。，])\s*[圖图]為|(?:^|[。，])\s*[图]为")
+
+
+# `…早鳥票開賣至12月31日止。★再給自己一次機會`: Taiwan papers close stories of suicide with it
+_PREVENTION_NOTE = re.compile(r"\s*[★☆※]?\s*(?:珍惜生命\W{0,2})?再[给給]自己一次[机機][会會]\s*$")
 
 
 # The labels of a government document's record table (政府信息公开: 索引号, 发文机关, 成文日期, …).
