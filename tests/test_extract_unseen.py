@@ -656,3 +656,18 @@ def test_captions_at_either_end_and_the_suicide_prevention_box_are_not_the_story
     inside = page("<h1>藝術家 高雄築夢</h1><article>" + f"<p>{paragraphs[0]}</p><p>{closing}</p><p>{paragraphs[1]}</p>"
                   + f"<p>{paragraphs[2]}</p></article>", "<title>藝術家 高雄築夢</title>")
     assert closing in inside.body  # in the middle of the text it is left as printed
+
+
+def test_a_byline_of_publisher_day_and_reporter_and_the_furniture_around_a_taiwan_story():
+    """`新頭殼newtalk2014.10.24 金名/高雄報導` over the text names the source and the reporter;
+    a picture's caption ending `。圖：高雄市政府提供`, `點擊圖片可瀏覽相關圖片`, a member login
+    box and `訂閱Telegram…：https://bit.ly/…` are not the story."""
+    paragraphs = [f"第{i}段：高雄電影節今日在藝術文化中心開幕，多部影片的導演與劇組受邀出席，為氣爆災區祈福。" for i in range(3)]
+    body = ("<h1>高雄電影節開幕 日星為氣爆災區祈福</h1><div><p>點擊圖片可瀏覽相關圖片</p>"
+            "<p>高雄電影節今日開幕，導演與男女主角等受邀出席。圖：高雄市政府提供</p>"
+            "<p>新頭殼newtalk2014.10.24 金名/高雄報導</p>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "<p>訂閱Telegram最新優惠及送禮情報：https://bit.ly/3bebLM</p></div>"
+            "<div><p>會員登入</p><p>記住帳號密碼</p><p>忘記密碼 | 重寄啟用信</p><p>會員服務申請/試用</p></div>")
+    article = page(body, "<title>高雄電影節開幕 日星為氣爆災區祈福</title>")
+    assert article.source == "新頭殼newtalk" and article.authors == ["金名"]
+    assert article.body.split("\n") == paragraphs

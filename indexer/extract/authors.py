@@ -79,6 +79,10 @@ _PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r
 # `聯合報 記者林宸誼／即時報導` in the byline above a portal's copy: the paper before 記者 is who published it.
 _PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*[记記]者\s*[" + _CJK + r"·]{2,4}"
                            r"(?:\s*[、，,]\s*[" + _CJK + r"·]{2,4}){0,3}\s*(?:[／/]\s*[" + _CJK + r"]{0,6}[报報][导導道])?\s*$")
+# `新頭殼newtalk2014.10.24 金名/高雄報導` over the text: the publisher, the day, the reporter and where.
+_PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+"
+                                 r"(?P<names>[" + _CJK + r"·]{2,4}(?:[、，,][" + _CJK + r"·]{2,4}){0,3})"
+                                 r"\s*[／/]\s*[" + _CJK + r"]{2,6}[报報][导導道]$")
 _LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
@@ -123,7 +127,7 @@ def byline_paper(line: str) -> str | None:
     """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
     聯合報), or None."""
     line = normalise_line(line).translate(_SLASH_LIKE)
-    match = _PAPER_BYLINE.search(line[-50:]) if len(line) <= 80 else None
+    match = (_PAPER_BYLINE.search(line[-50:]) or _PUBLISHER_DAY_NAME.match(line)) if len(line) <= 80 else None
     return match.group("org") if match else None
 
 
@@ -251,6 +255,9 @@ def byline_authors(line: str) -> list[str]:
         match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
         if match:
             return parse_authors(match.group(1))
+        match = _PUBLISHER_DAY_NAME.match(short)
+        if match:
+            return parse_authors(match.group("names"))
     return []
 
 

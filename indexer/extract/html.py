@@ -96,9 +96,9 @@ _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
 # A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`) or closed by its credit
-# (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, a wire's name after the
-# sentence: `薛夫洛根（右）和占士法蘭高。美聯社`).
-_CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|"
+# (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, `…受邀出席。圖：高雄市政府提供`,
+# a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`).
+_CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$")
 
 
@@ -431,7 +431,8 @@ def _dateline_source(layout: _Layout) -> str | None:
     lead = (dateline(line)[0] for line, _ in main_lines[:3])
     closing = (dateline(line, closing=True)[0] for line, _ in main_lines[-2:])
     above = (byline_paper(line) or dateline(line)[0] for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
-    return next((org for org in itertools.chain(lead, closing, above) if org), None)
+    over_text = (byline_paper(line) for line, _ in main_lines[:3])
+    return next((org for org in itertools.chain(lead, closing, above, over_text) if org), None)
 
 
 # `<meta name="others" content="页面生成时间 2024-06-03 14:25:31">`: when the page was written out
