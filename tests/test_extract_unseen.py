@@ -671,3 +671,13 @@ def test_a_byline_of_publisher_day_and_reporter_and_the_furniture_around_a_taiwa
     article = page(body, "<title>高雄電影節開幕 日星為氣爆災區祈福</title>")
     assert article.source == "新頭殼newtalk" and article.authors == ["金名"]
     assert article.body.split("\n") == paragraphs
+
+
+def test_a_paywalls_login_box_under_the_lead_ends_the_text():
+    """A paywalled page prints the lead, then the member login box (its example address, its
+    service hours and telephone): the text is the lead alone."""
+    lead = "高通於8月20日發表新一代行動平台，為中階手機市場帶來生成式AI、高效能遊戲、專業影像等旗艦級功能。"
+    box = ("<p>會員登入</p><p>【範例：user@company.com】</p><p>記住帳號密碼</p><p>★ 若您是第一次使用會員資料庫，請先點選</p>"
+           "<p>會員服務申請/試用</p><p>申請專線：</p><p>+886-02-87125398。</p><p>(週一至週五工作日9:00~18:00)</p>")
+    article = page(f"<h1>高通發表新平台</h1><div><p>{lead}</p>{box}</div>", "<title>高通發表新平台</title>")
+    assert article.body == lead

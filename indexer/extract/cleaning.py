@@ -136,12 +136,14 @@ def normalise_line(line: str) -> str:
     return fold_spaces(line).strip()
 
 
-# A line after which the article is over: the comments or related-articles block begins.
+# A line after which the article is over: the comments or related-articles block begins, or a
+# paywall's login box under the lead.
 _ARTICLE_END = re.compile(
     r"^[\[【(（]?\s*(?:[评評][论論](?:\s*[(（]?\d+[)）]?)?|[发發][表]?[评評][论論]|我要[评評][论論]|[网網]友[评評][论論]|[评評][论論]区|[读讀]者[评評][论論]|"
     r"已有\s*\d+\s*[件条條个個]?[评評][论論]|.{0,30}已有\s*\d+\s*[件条條个個][评評][论論]|\d+\s*[条條][评評][论論]|"
     r"相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導道]|推荐|推薦|[链鏈]接)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|猜你喜[欢歡]|[热熱][门門]推荐|"
     r"[关關][联聯][阅閱][读讀]|[关關][联聯]新[闻聞]|往期回[顾顧]|往期精彩|更多精彩|"
+    r"[会會][员員](?:登入|登[录錄])|[付][费費][阅閱][读讀]|[会會][员員][专專]享|"  # a paywall's login box under a lead
     r"Comments?|Leave a (?:comment|reply))\s*[\]】)）:：]?\s*$",
     re.IGNORECASE,
 )
