@@ -681,3 +681,12 @@ def test_a_paywalls_login_box_under_the_lead_ends_the_text():
            "<p>會員服務申請/試用</p><p>申請專線：</p><p>+886-02-87125398。</p><p>(週一至週五工作日9:00~18:00)</p>")
     article = page(f"<h1>高通發表新平台</h1><div><p>{lead}</p>{box}</div>", "<title>高通發表新平台</title>")
     assert article.body == lead
+
+
+def test_a_meta_author_printed_only_as_the_editor_in_brackets_is_no_author():
+    """A city bureau's page gives `<meta name="author" content="胡冠山">` and prints the name only
+    as `编辑：（胡冠山）` under the text."""
+    head = ("<title>市文化和旅游局开展帮包服务活动</title><meta name='ArticleTitle' content='市文化和旅游局开展帮包服务活动'>"
+            "<meta name='author' content='胡冠山'>")
+    body = f"<h1>市文化和旅游局开展帮包服务活动</h1><div>{STORY}</div><div class='corner-compile'>编辑：（胡冠山）</div>"
+    assert page(body, head).authors == []

@@ -290,9 +290,9 @@ def closing_authors(line: str) -> list[str]:
 _AUTHOR_BIO = re.compile(r"^[●■◆★※•]?\s*作者\s*[:：]?\s*([" + _CJK + r"·]{2,4})[，,（(]")
 
 
-# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`).
+# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`, `编辑：（胡冠山）`).
 _EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
-                            r"\s*[:：︱|｜/丨]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
+                            r"\s*[:：︱|｜/丨]?\s*[（(]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
 
 
 def printed_only_as_editor(name: str, text: str) -> bool:
