@@ -690,3 +690,12 @@ def test_a_meta_author_printed_only_as_the_editor_in_brackets_is_no_author():
             "<meta name='author' content='胡冠山'>")
     body = f"<h1>市文化和旅游局开展帮包服务活动</h1><div>{STORY}</div><div class='corner-compile'>编辑：（胡冠山）</div>"
     assert page(body, head).authors == []
+
+
+def test_a_papers_news_site_named_as_the_source_is_the_paper():
+    """Nothing on the page names a publisher but og:site_name, `明報新聞網 - 每日明報 daily
+    news`: the source is the paper, 明報, not the site's whole name."""
+    head = "<title>某新聞標題</title><meta property='og:site_name' content='明報新聞網 - 每日明報 daily news'>"
+    assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", head).source == "明報"
+    portal = "<title>某新聞標題</title><meta property='og:site_name' content='人民网'>"
+    assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", portal).source == "人民网"

@@ -419,8 +419,21 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                              ld_name(markup.ld.get("sourceOrganization")), ld_name(markup.ld.get("publisher")),
-                             meta.get("og:site_name"))  # the site itself, when nothing names another publisher
+                             _site_outlet(meta.get("og:site_name")))  # the site itself, when nothing names another publisher
     return clean_source(source)
+
+
+_SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
+_PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:新[闻聞])?[网網]$")
+
+
+def _site_outlet(name: str | None) -> str | None:
+    """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`), and a
+    paper's for the paper's news site (`明報新聞網` → 明報)."""
+    if not name:
+        return name
+    part = _SITE_PART.split(name.strip(), maxsplit=1)[0].strip()
+    return _PAPER_SITE.sub(r"\1", part) or name
 
 
 def _dateline_source(layout: _Layout) -> str | None:
