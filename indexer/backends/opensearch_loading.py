@@ -221,6 +221,7 @@ class ClusterLoading:
         stories = self._existing_stories(changed, sigs)
         members = Counter(stories.get(s, s) for _, s in changed)
         joined = set(stories.values())
+        heads_kept, regrouped = self._rewritten_heads(changed, {a.id: stories.get(s, s) for a, s in changed}, sigs, known)
 
         def documents():
             for n, (article, story) in enumerate(articles):
@@ -233,9 +234,11 @@ class ClusterLoading:
                     report.added += 1
                 story = stories.get(story, story)
                 yield document(article, story, int(top) + 1 + n, sigs[article.id],
-                               multi=members[story] > 1 or story in joined)
+                               multi=members[story] > 1 or story in joined or article.id in heads_kept)
 
         self._load(physical, documents())
+        if regrouped:
+            self._bulk(physical, regrouped)
         self._mark_multi(physical, joined)
         self.client.request("POST", f"/{physical}/_refresh")
         report.changed = bool(report.added or report.updated)
@@ -248,6 +251,36 @@ class ClusterLoading:
         kept = [r for r in meta.get("source_records") or [] if isinstance(r, dict) and r.get("path") not in read_now]
         self._put_meta(physical, report, sources=recorded, records=kept + records)
         return report
+
+    def _rewritten_heads(self, changed: list[tuple[Article, str]], story_of: dict[str, str], sigs: dict,
+                         known: dict[str, str]) -> tuple[set[str], list[dict]]:
+        """For the indexed articles this ingest rewrites that head a story of others (the story
+        is named after them): those still repeated by their story's other articles (kept as its
+        head, marked `multi`), and the documents that move the others to a story of their own,
+        named after the first of them, when the rewritten head no longer repeats them (or joined
+        another story). The others rewritten by this ingest are left to it."""
+        batch = {a.id for a, _ in changed}
+        kept: set[str] = set()
+        docs: list[dict] = []
+        for head, _ in changed:
+            if head.id not in known:
+                continue
+            found = self._search({"size": 1000, "_source": SOURCE_FIELDS + ["seq", "sig"], "sort": [{"seq": "asc"}],
+                                  "query": {"bool": {"filter": [{"term": {"story": head.id}}],
+                                                     "must_not": [{"term": {"id": head.id}}]}}})
+            others = [h["_source"] for h in found["hits"]["hits"] if h["_source"]["id"] not in batch]
+            if not others:
+                continue
+            sig = sigs.get(head.id)
+            if story_of[head.id] == head.id and sig is not None and any(
+                    (other := signature_stored(src)) is not None and signatures.similarity(other, sig) >= stories.THRESHOLD
+                    for src in others):
+                kept.add(head.id)
+                continue
+            first = others[0]["id"]
+            docs.extend(document(stored(src), first, src["seq"], signature_stored(src), multi=len(others) > 1)
+                        for src in others)
+        return kept, docs
 
     def _mark_multi(self, physical: str, joined: set[str]) -> None:
         """The indexed articles of stories an ingest's articles joined, sent again marked
