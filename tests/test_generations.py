@@ -78,14 +78,19 @@ def test_a_changed_file_replaces_its_articles(tmp_path):
     write_article(articles / "a00001.txt", "文库测试文章第1号", "改写后的正文，提到了全新的湿地保护条例。")
     write_jsonl(feed, [{**records[0], "body": "修订后的公报正文，内容涉及新版规定的实施细则和相关说明。"}, records[1]])
     report, _ = _report(index, "ingest", articles)
-    # counted per file: feed.jsonl changed, so both of its remaining records count as updated
-    assert (report["updated"], report["removed"], report["unchanged"], report["added"]) == (3, 1, 3, 0)
+    # counted per article: feed.jsonl changed, but its rec-2 is as it was
+    assert (report["updated"], report["removed"], report["unchanged"], report["added"]) == (2, 1, 4, 0)
     assert report["articles"] == stats(index)["articles"] == 6
     assert total(index, "湿地保护条例") == 1
     assert total(index, "记号甲") == 3  # the old text of a00001 is gone
     assert total(index, "修订后的公报正文") == 1
     assert total(index, "原先的公报正文第1条") == 0
     assert total(index, "原先的公报正文第3条") == 0
+    # a field other than the text changed is a change too
+    write_jsonl(feed, [{**records[0], "body": "修订后的公报正文，内容涉及新版规定的实施细则和相关说明。"},
+                       {**records[1], "date": "2024-06-02"}])
+    report, _ = _report(index, "ingest", articles)
+    assert (report["updated"], report["unchanged"], report["added"], report["removed"]) == (1, 5, 0, 0)
 
 
 def test_a_deleted_files_articles_stay_until_prune_and_go_with_a_rebuild(tmp_path):

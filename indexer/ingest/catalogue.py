@@ -24,6 +24,7 @@ written before it hold a manifest.json, read once into memory by `Catalogue.of_g
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import urllib.parse
@@ -44,7 +45,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (n INTEGER PRIMARY KEY, key BLOB UNIQUE NOT NULL, hash TEXT, opts BLOB,
                                   source BLOB);
 CREATE TABLE IF NOT EXISTS articles (seq INTEGER PRIMARY KEY, id BLOB UNIQUE NOT NULL, file INTEGER NOT NULL,
-                                     chash BLOB, state INTEGER NOT NULL DEFAULT 0);
+                                     chash BLOB, state INTEGER NOT NULL DEFAULT 0, rhash BLOB);
 CREATE INDEX IF NOT EXISTS articles_file ON articles (file);
 CREATE INDEX IF NOT EXISTS articles_chash ON articles (chash);
 """
@@ -54,6 +55,14 @@ def content_hash(article: Article) -> bytes:
     """What makes two articles the same article: their title and text."""
     return hashlib.blake2b(f"{article.title}\n{article.body}".encode("utf-8", "surrogatepass"),
                            digest_size=12).digest()
+
+
+def record_hash(article: Article) -> bytes:
+    """Every field of the article as read (its id, title, date, source, authors, URL, column,
+    keywords and text): an article of a re-read file whose record hash is the one stored
+    before is reported unchanged."""
+    return hashlib.blake2b(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True)
+                           .encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
 def _b(text: str | None) -> bytes | None:
@@ -71,6 +80,8 @@ class Catalogue:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        # (catalogues written before the record hash was kept have no such column)
+        self._record_hashes = any(row[1] == "rhash" for row in db.execute("PRAGMA table_info(articles)"))
 
     @classmethod
     def of_generation(cls, gen: Path | None) -> Catalogue:
@@ -111,6 +122,13 @@ class Catalogue:
 
     def has(self, aid: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (_b(aid),)).fetchone() is not None
+
+    def record_hash_of(self, aid: str) -> bytes | None:
+        """The stored `record_hash` of article `aid` (None: unknown, or not kept then)."""
+        if not self._record_hashes:
+            return None
+        row = self.db.execute("SELECT rhash FROM articles WHERE id = ?", (_b(aid),)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
 
     def file_of(self, aid: str) -> tuple[str, str | None]:
         """(file key, source) of the article `aid` ("" and None when unknown)."""
@@ -153,6 +171,8 @@ class CatalogueBuilder(Catalogue):
             db.execute(f"PRAGMA {pragma}").fetchall()  # (a statement left unfinished would lock the file)
         if base is not None:
             db.execute("UPDATE articles SET state = ?", (NEITHER,))
+            if not any(row[1] == "rhash" for row in db.execute("PRAGMA table_info(articles)")):
+                db.execute("ALTER TABLE articles ADD COLUMN rhash BLOB")  # a catalogue from before it was kept
         else:
             db.executescript(_SCHEMA)
         db.commit()  # no transaction open while the writers are forked
@@ -205,8 +225,9 @@ class CatalogueBuilder(Catalogue):
                         (state, _b(key)))
 
     def admit(self, key: str, source_name: str, article: Article,
-              state: int = NEITHER) -> tuple[bool, str | None, bool]:
-        """Store `article` as one of file `key`'s articles, renaming its id if it must.
+              state: int = NEITHER, rhash: bytes | None = None) -> tuple[bool, str | None, bool]:
+        """Store `article` as one of file `key`'s articles, renaming its id if it must
+        (`rhash`: its `record_hash`, when already computed).
 
         Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
         the note (if any) says which id it was given instead of its own, and `repost` whether
@@ -219,8 +240,9 @@ class CatalogueBuilder(Catalogue):
         repost = self.db.execute("SELECT 1 FROM articles WHERE chash = ? LIMIT 1", (chash,)).fetchone() is not None
         aid = article.id
         note = None
-        insert = "INSERT OR IGNORE INTO articles (id, file, chash, state) VALUES (?, ?, ?, ?)"
-        if self.db.execute(insert, (_b(aid), n, chash, state)).rowcount == 0:  # the id is taken
+        rhash = record_hash(article) if rhash is None else rhash
+        insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
+        if self.db.execute(insert, (_b(aid), n, chash, state, rhash)).rowcount == 0:  # the id is taken
             owner = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
             if owner[1] == source:
@@ -231,7 +253,7 @@ class CatalogueBuilder(Catalogue):
             note = (f"id {aid!r} already belongs to a different article from {_s(owner[1]) or _s(owner[0])}; "
                     f"stored as {candidate!r}")
             aid = candidate
-            self.db.execute(insert, (_b(aid), n, chash, state))
+            self.db.execute(insert, (_b(aid), n, chash, state, rhash))
         article.id = aid
         return True, note, repost
 

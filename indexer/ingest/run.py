@@ -43,7 +43,15 @@ from indexer import store, stories
 from indexer.article import Skipped
 from indexer.extract import HTML_SUFFIXES
 from indexer.extract.sites import SiteCleaner, SiteLearner, site_of
-from indexer.ingest.catalogue import FOUND_UNCHANGED, FOUND_UPDATED, NEITHER, Catalogue, CatalogueBuilder, compare_ids
+from indexer.ingest.catalogue import (
+    FOUND_UNCHANGED,
+    FOUND_UPDATED,
+    NEITHER,
+    Catalogue,
+    CatalogueBuilder,
+    compare_ids,
+    record_hash,
+)
 from indexer.ingest.files import SourceFile, iter_source_files
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
@@ -296,8 +304,11 @@ class _Ingest:
             articles += 1
             if not item.source and source.options.source_name:
                 item.source = source.options.source_name
-            was = FOUND_UNCHANGED if same_file else FOUND_UPDATED
-            stored, note, repost = catalogue.admit(sf.key, source.name, item, was if self.old.has(item.id) else NEITHER)
+            was, rhash = (FOUND_UNCHANGED, None) if same_file else (FOUND_UPDATED, record_hash(item))
+            if rhash is not None and self.old.record_hash_of(item.id) == rhash:
+                was = FOUND_UNCHANGED  # a re-read file's article that is as it was
+            stored, note, repost = catalogue.admit(sf.key, source.name, item, was if self.old.has(item.id) else NEITHER,
+                                                   rhash)
             if not stored:
                 report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
                 continue
