@@ -153,7 +153,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
 
 # Who stands where in a photo (`草間彌生（右）的裝置作品…`, `小勞勃道尼（左二）代言。圖為…`), or
 # what it shows: a caption, not text, at either end of the article.
-_PICTURED = re.compile(r"[（(](?:前排|後排|后排)?[左右中][一二三四五六七八九]?[）)]|(?:^|[。，])\s*[圖图]為|(?:^|[。，])\s*[图]为")
+_PICTURED = re.compile(r"[（(](?:前排|後排|后排)?[左右中][一二三四五六七八九]?[）)]|(?:^|[。，])\s*[圖图][為为]")
 
 
 # `…早鳥票開賣至12月31日止。★再給自己一次機會`: Taiwan papers close stories of suicide with it
