@@ -1,6 +1,6 @@
 """What an article becomes in a cluster index: its folded unit and word texts, content hash,
 near-duplicate signature and band keys (`document`, built in worker processes for large
-loads), the index's mapping, and the article read back from a hit (`stored`)."""
+loads), the index's mapping, and the article read back from a hit (`stored`, `restated`)."""
 from __future__ import annotations
 
 import base64
@@ -45,11 +45,6 @@ def content_hash(article: Article) -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def signature(article: Article, folded_body: str | None = None) -> np.ndarray | None:
-    """The article's near-duplicate signature (`indexer.segment.signatures`); None when too short to judge."""
-    return signature_of(signatures.body_signature(fold(article.body) if folded_body is None else folded_body))
-
-
 def signature_of(row: np.ndarray) -> np.ndarray | None:
     """A signature row's signature as a document carries it (`signatures.article_row`, or a
     signature alone); None when too short to judge."""
@@ -62,19 +57,13 @@ def bands(sig: np.ndarray) -> list[str]:
     return [f"{b}:{sig[b * stories.ROWS:(b + 1) * stories.ROWS].tobytes().hex()}" for b in range(stories.BANDS)]
 
 
-UNKNOWN = "compute"  # no signature given: compute it
-
-
-def document(article: Article, story: str, seq: int, sig=UNKNOWN, folded_body: str | None = None,
+def document(article: Article, story: str, seq: int, sig: np.ndarray | None, folded_body: str | None = None,
              multi: bool = False) -> dict:
-    """The indexed document of one article (`sig`: its signature when already computed;
-    `folded_body`: `fold(article.body)`, when already computed; `multi`: its story has other
-    articles)."""
+    """The indexed document of one article (`sig`: its signature, `signature_of`; `folded_body`:
+    `fold(article.body)`, when already computed; `multi`: its story has other articles)."""
     sources = article.sources
     date = article.date
     body = fold(article.body) if folded_body is None else folded_body
-    if isinstance(sig, str):
-        sig = signature(article, body)
     return {
         "id": article.id, "title": article.title, "date": date, "source": article.source,
         "sources": sources, "authors": list(article.authors), "url": article.url, "column": article.column,
@@ -119,6 +108,12 @@ def signature_stored(src: dict) -> np.ndarray | None:
     """The signature a document carries (None: too short to judge, or not stored)."""
     raw = src.get("sig")
     return np.frombuffer(base64.b64decode(raw), dtype=np.uint32) if raw else None
+
+
+def restated(src: dict, story: str, multi: bool) -> dict:
+    """The document of an indexed article (its stored fields, `seq` and `sig` among them) sent
+    again with another story or mark."""
+    return document(stored(src), story, src["seq"], signature_stored(src), multi=multi)
 
 
 def stored(src: dict) -> Article:

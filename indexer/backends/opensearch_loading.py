@@ -25,9 +25,9 @@ from indexer.backends.opensearch_documents import (
     bands,
     content_hash,
     document,
+    restated,
     signature_of,
     signature_stored,
-    stored,
 )
 from indexer.backends.opensearch_feed import ClusterFeed, article_rows, story_of_rows
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
@@ -68,6 +68,13 @@ def _read(paths, opts, progress, status, sink):
         report, recorded = read_into(sink, Path(tmp), list(paths) if paths else [], options=opts,
                                      progress=progress, status=status)
     return report, [r.to_dict() for r in recorded]
+
+
+def _repeats(src: dict, sigs: list[np.ndarray]) -> bool:
+    """Whether an indexed article (its stored fields) is a near copy of one of the signatures
+    `sigs` (`indexer.stories`' threshold)."""
+    other = signature_stored(src)
+    return other is not None and any(signatures.similarity(other, sig) >= stories.THRESHOLD for sig in sigs)
 
 
 class ClusterLoading:
@@ -272,14 +279,11 @@ class ClusterLoading:
             if not others:
                 continue
             sig = sigs.get(head.id)
-            if story_of[head.id] == head.id and sig is not None and any(
-                    (other := signature_stored(src)) is not None and signatures.similarity(other, sig) >= stories.THRESHOLD
-                    for src in others):
+            if story_of[head.id] == head.id and sig is not None and any(_repeats(src, [sig]) for src in others):
                 kept.add(head.id)
                 continue
             first = others[0]["id"]
-            docs.extend(document(stored(src), first, src["seq"], signature_stored(src), multi=len(others) > 1)
-                        for src in others)
+            docs.extend(restated(src, first, multi=len(others) > 1) for src in others)
         return kept, docs
 
     def _mark_multi(self, physical: str, joined: set[str]) -> None:
@@ -288,8 +292,7 @@ class ClusterLoading:
         for story in sorted(joined):
             found = self._search({"size": 1000, "query": {"bool": {"filter": [
                 {"term": {"story": story}}, {"term": {"multi": False}}]}}, "_source": SOURCE_FIELDS + ["seq", "sig"]})
-            docs = [document(stored(h["_source"]), story, h["_source"]["seq"], signature_stored(h["_source"]), multi=True)
-                    for h in found["hits"]["hits"]]
+            docs = [restated(h["_source"], story, multi=True) for h in found["hits"]["hits"]]
             if docs:
                 self._bulk(physical, docs)
 
@@ -308,10 +311,7 @@ class ClusterLoading:
             found = self._search({"size": 50, "_source": ["sig", "story"], "query": {"terms": {"bands": keys}},
                                   "sort": [{"seq": "asc"}]})
             for h in found["hits"]["hits"]:
-                other = signature_stored(h["_source"])
-                if other is None:
-                    continue
-                if any(signatures.similarity(other, sig) >= stories.THRESHOLD for sig in sigs):
+                if _repeats(h["_source"], sigs):
                     out[story] = h["_source"]["story"]
                     break
         return out
