@@ -89,7 +89,8 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
-    shared = SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", ""))))
+    shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))  # the og:title less the site's name
+    shared = SQUEEZE("", shown)
     if len(shared) >= 4 and shared not in site:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
         printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
         if printed:
@@ -109,8 +110,7 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
             # the `<title>` is the og:title and the site's name, or both are (`… - 新頭殼 newtalk`)
             whole = len(SQUEEZE("", page_title)) > len(SQUEEZE("", candidate)) or SQUEEZE("", candidate) == squeezed
             return (strip_site_suffix(page_title) if whole else candidate), True
-    shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))
-    if (not squeezed or _SITE_ONLY.match(page_title)) and len(SQUEEZE("", shown)) >= 4 and SQUEEZE("", shown) not in site:
+    if (not squeezed or _SITE_ONLY.match(page_title)) and len(shared) >= 4 and shared not in site:
         return shown, True  # a `<title>` of the site's name alone (` - 星島日報網頁`): the og:title gives the headline
     headline = normalise_line(ld.get("headline", "")) if isinstance(ld.get("headline"), str) else ""
     if headline and SQUEEZE("", headline) in squeezed:
