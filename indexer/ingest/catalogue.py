@@ -70,6 +70,11 @@ def record_hash(article: Article) -> bytes:
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 
 
+def _keeps_record_hashes(db: sqlite3.Connection) -> bool:
+    """Whether the catalogue has the record hash column (one written before it was kept has not)."""
+    return any(row[1] == "rhash" for row in db.execute("PRAGMA table_info(articles)"))
+
+
 def _b(text: str | None) -> bytes | None:
     """Text as stored: UTF-8 that keeps lone surrogates (a file name that is not UTF-8 is
     decoded with them, and so are ids made from it). Byte order is code-point order."""
@@ -85,8 +90,7 @@ class Catalogue:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        # (catalogues written before the record hash was kept have no such column)
-        self._record_hashes = any(row[1] == "rhash" for row in db.execute("PRAGMA table_info(articles)"))
+        self._record_hashes = _keeps_record_hashes(db)
 
     @classmethod
     def of_generation(cls, gen: Path | None) -> Catalogue:
@@ -176,8 +180,8 @@ class CatalogueBuilder(Catalogue):
             db.execute(f"PRAGMA {pragma}").fetchall()  # (a statement left unfinished would lock the file)
         if base is not None:
             db.execute("UPDATE articles SET state = ?", (NEITHER,))
-            if not any(row[1] == "rhash" for row in db.execute("PRAGMA table_info(articles)")):
-                db.execute("ALTER TABLE articles ADD COLUMN rhash BLOB")  # a catalogue from before it was kept
+            if not _keeps_record_hashes(db):
+                db.execute("ALTER TABLE articles ADD COLUMN rhash BLOB")
         else:
             db.executescript(_SCHEMA)
         db.commit()  # no transaction open while the writers are forked
@@ -230,9 +234,9 @@ class CatalogueBuilder(Catalogue):
                         (state, _b(key)))
 
     def admit(self, key: str, source_name: str, article: Article,
-              state: int = NEITHER, rhash: bytes | None = None) -> tuple[bool, str | None, bool]:
-        """Store `article` as one of file `key`'s articles, renaming its id if it must
-        (`rhash`: its `record_hash`, when already computed).
+              state: int, rhash: bytes) -> tuple[bool, str | None, bool]:
+        """Store `article` as one of file `key`'s articles (`rhash`: its `record_hash`),
+        renaming its id if it must.
 
         Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
         the note (if any) says which id it was given instead of its own, and `repost` whether
@@ -245,7 +249,6 @@ class CatalogueBuilder(Catalogue):
         repost = self.db.execute("SELECT 1 FROM articles WHERE chash = ? LIMIT 1", (chash,)).fetchone() is not None
         aid = article.id
         note = None
-        rhash = record_hash(article) if rhash is None else rhash
         insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
         if self.db.execute(insert, (_b(aid), n, chash, state, rhash)).rowcount == 0:  # the id is taken
             owner = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n "

@@ -304,9 +304,9 @@ class _Ingest:
             articles += 1
             if not item.source and source.options.source_name:
                 item.source = source.options.source_name
-            was, rhash = (FOUND_UNCHANGED, None) if same_file else (FOUND_UPDATED, record_hash(item))
-            if rhash is not None and self.old.record_hash_of(item.id) == rhash:
-                was = FOUND_UNCHANGED  # a re-read file's article that is as it was
+            rhash = record_hash(item)
+            # an article of a changed file that is as it was is unchanged too
+            was = FOUND_UNCHANGED if same_file or self.old.record_hash_of(item.id) == rhash else FOUND_UPDATED
             stored, note, repost = catalogue.admit(sf.key, source.name, item, was if self.old.has(item.id) else NEITHER,
                                                    rhash)
             if not stored:
