@@ -73,6 +73,18 @@ def test_snippet_is_a_marked_window_of_the_original_text():
     assert len(plain(out)) < 200
 
 
+
+def test_snippet_shows_where_the_most_different_query_words_stand_together():
+    # 发展 alone, many times, early; 改革 and 发展 together once, late: the reader wants the latter.
+    # 發展 beside 发展 is the same word twice, not two words.
+    body = ("经济发展，发展再发展。" * 30 + "填充文字。" * 60 + "这一年發展与发展并重。" + "填充文字。" * 60
+            + "深化改革，推动发展。" + "结语。" * 50)
+    out = plain(snippet(body, pattern("发展 改革")))
+    assert "深化改革，推动发展" in out
+    # the words never near each other: the window where one of them is matched most often
+    body = "改革。" + "填充文字。" * 100 + "发展，发展，发展。" + "结语。" * 60
+    assert "发展，发展，发展" in plain(snippet(body, pattern("改革 发展")))
+
 @pytest.mark.parametrize("query", ["生态环境部", "委員會 修正", "「採購契約要項」", "第59点", "OCDF"])
 def test_search_hits_mark_traditional_text_for_the_query(demo_engine, demo_articles, query):
     result = demo_engine.search(SearchRequest.create(query, per_page=1000))
