@@ -22,7 +22,6 @@ import numpy as np
 
 from indexer.article import split_sources
 from indexer.dates import day_number
-from indexer.segment.sortedsets import intersect
 
 AUTHOR_SEPARATOR = "\x1f"  # between the names in the `authors_col` column (indexer.segment.schema)
 
@@ -100,11 +99,15 @@ class Labels:
         index = self.index
         self.ids = np.fromiter((index[v] for vs in per_doc for v in vs), dtype=np.int32, count=int(self.ptr[-1]))
         # most articles hold one value (a source, a column): each article's first value (-1:
-        # none), and the articles holding more, whose further values are counted apart
+        # none), and the further values of the articles holding more (each with its article),
+        # counted apart
         self._first = np.full(n, -1, dtype=np.int32)
         held = lengths > 0
         self._first[held] = self.ids[self.ptr[:-1][held]]
-        self._several = np.flatnonzero(lengths > 1)
+        further = np.ones(len(self.ids), dtype=bool)
+        further[self.ptr[:-1][held]] = False
+        self._further_docs = np.repeat(np.arange(n, dtype=np.int64), lengths)[further]
+        self._further_ids = self.ids[further]
 
     def _entries(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the positions in `ids` of every entry of `docs`, concatenated; each doc's count)."""
@@ -119,19 +122,17 @@ class Labels:
         """How many of `docs` (sorted, unique) hold each value (indexed by value id)."""
         first = self._first[docs]
         counts = np.bincount(first[first >= 0], minlength=len(self.names))
-        if len(self._several) and len(docs):
-            several = self._several
-            if len(docs) > len(several):  # which of them are among the docs: a mask is cheaper
+        if len(self._further_docs) and len(docs):
+            if len(docs) * 256 >= len(self._first):  # not few: a mask over every article
                 chosen = np.zeros(len(self._first), dtype=bool)
                 chosen[docs] = True
-                several = several[chosen[several]]
-            else:
-                several = intersect(several, docs)
-            if len(several):
-                entries, lengths = self._entries(several)
-                rest = np.ones(len(entries), dtype=bool)
-                rest[np.cumsum(lengths) - lengths] = False  # each article's first: counted above
-                counts += np.bincount(self.ids[entries[rest]], minlength=len(self.names))
+                further = self._further_ids[chosen[self._further_docs]]
+            else:  # few: each doc's run of further values (`_further_docs` is sorted)
+                lo = np.searchsorted(self._further_docs, docs, "left")
+                runs = np.searchsorted(self._further_docs, docs, "right") - lo
+                total = int(runs.sum())
+                further = self._further_ids[np.repeat(lo - (np.cumsum(runs) - runs), runs) + np.arange(total)]
+            counts += np.bincount(further, minlength=len(self.names))
         return counts
 
     def holds(self, docs: np.ndarray, values: Iterable[str]) -> np.ndarray:
