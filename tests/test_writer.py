@@ -246,10 +246,16 @@ def test_phrases_that_are_jieba_words_are_found_in_every_article_holding_them(tm
                 assert found == {d["id"] for d in demo_docs if word in streams[f][by_id[d["id"]]]}, (word, f)
 
 
+@pytest.mark.parametrize("block_limit, small_block, compress_from", [
+    (8, 256, 256),  # small blocks, so that common words span many of them
+    (4096, 256, 256),  # one block a word, written in one go, uncompressed
+    (4096, 20, 30),  # one block a word, minified by NumPy and compressed from 30 postings
+])
 def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_nothing(
-        tmp_path, demo_docs, monkeypatch):
-    # small blocks, so that common words span many of them
-    monkeypatch.setattr(codec, "BLOCK_LIMIT", 8)
+        tmp_path, demo_docs, monkeypatch, block_limit, small_block, compress_from):
+    monkeypatch.setattr(codec, "BLOCK_LIMIT", block_limit)
+    monkeypatch.setattr(codec, "SMALL_BLOCK", small_block)
+    monkeypatch.setattr(codec, "COMPRESS_FROM", compress_from)
     ix = _build(tmp_path, "blocks", demo_docs, procs=1)
     rnd = random.Random(7)
     with ix.searcher() as s:
@@ -264,6 +270,10 @@ def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_not
                     expected_ids.append(m.id())
                     expected_weights.append(m.weight())
                     m.next()
+                info = leaf.term_info(field, term)  # the term table's statistics of the list
+                assert (info.doc_frequency(), info.max_id()) == (len(expected_ids), expected_ids[-1])
+                assert np.isclose(info.weight(), sum(expected_weights))
+                assert np.isclose(info.max_weight(), max(expected_weights))
                 word = term.decode("utf-8")
                 ids, weights = word_postings(leaf, field, word)
                 assert ids.tolist() == expected_ids
@@ -274,8 +284,8 @@ def test_whoosh_reads_the_word_postings_as_written_and_skipping_blocks_loses_not
                 sub_keep = np.isin(sub_ids, within)
                 assert sub_ids[sub_keep].tolist() == ids[keep].tolist()
                 assert np.allclose(sub_weights[sub_keep], weights[keep])
-                checked += len(expected_ids) > 8
-        assert checked > 50  # many words span several blocks
+                checked += len(expected_ids) > 30
+        assert checked > 20  # many words are not inlined in the term table, and some are compressed
 
 
 def test_a_forked_process_checks_phrases_after_its_parent_did(monkeypatch):

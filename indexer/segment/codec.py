@@ -21,7 +21,7 @@ from pickle import dumps
 import numpy as np
 import whoosh
 from whoosh.codec import whoosh3
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 WRITTEN_FOR = (2, 7, 5)
@@ -88,10 +88,14 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                     minlength, maxlength = 0, length_to_byte(0)
                 info = _TERMINFO.pack(True, sum(weights), n, minlength, maxlength, max(weights), ids[0], ids[-1])
                 # weights are whole numbers (frequency × a whole boost) nearly always: pickled
-                # as ints they take 2 bytes instead of 9
-                ws = tuple(int(w) if w.is_integer() else w for w in weights)
-                inlined = dumps((tuple(ids), ws, tuple(v for v in values if v)), 2)
+                # as ints they take 2 bytes instead of 9 (word fields give them as ints already)
+                ws = tuple(weights) if type(weights) is list and type(weights[0]) is int else \
+                    tuple(int(w) if w.is_integer() else w for w in weights)
+                inlined = dumps((tuple(ids), ws, tuple(v for v in values if v) if values else ()), 2)
                 add_term(fieldid_bytes + btext, info + inlined)
+                continue
+            if n <= blocklimit and values == ():  # one block of a word field: written here, in one go
+                add_term(fieldid_bytes + btext, self._one_block(ids, weights, field_lengths, n))
                 continue
             self.start_term(btext)
             pw = self._postwriter
@@ -110,6 +114,40 @@ class _FieldWriter(whoosh3.W3FieldWriter):
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
+
+
+    def _one_block(self, ids: list[int], weights: list, field_lengths: list[int] | None, n: int) -> bytes:
+        """Write a term's postings as one W3 block (what `start_term`, the block writer and
+        `finish_term` write, without their objects and calls per term) and return its term
+        info for the term table."""
+        pw = self._postwriter
+        postfile = pw._postfile
+        pw._ids, pw._weights = array("I", ids), array("f", weights)
+        maxweight = float(max(pw._weights))
+        if n < SMALL_BLOCK:
+            data = (pw._mini_ids_small(), pw._mini_weights_small(), self._empty_values())
+        else:
+            data = (pw._mini_ids(), pw._mini_weights(), self._empty_values())
+        databytes = dumps(data, 5)
+        compression = pw._compression if n >= COMPRESS_FROM else 0
+        if compression:
+            databytes = zlib.compress(databytes, compression)
+        minlength, maxlength = 0, length_to_byte(0)
+        if field_lengths is not None:
+            lens = [field_lengths[d] for d in ids if field_lengths[d]]
+            if lens:
+                minlength, maxlength = length_to_byte(min(lens)), length_to_byte(max(lens))
+        infobytes = dumps((n, ids[-1], maxweight, compression, minlength, maxlength), 2)
+        start = postfile.tell()
+        postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))  # the last block
+                       + infobytes + databytes)
+        return (_TERMINFO.pack(False, sum(pw._weights), n, minlength, maxlength, maxweight, ids[0], ids[-1])
+                + pack_long(start) + pack_int(postfile.tell() - start))
+
+    def _empty_values(self):
+        """W3PostingsWriter._mini_values of a block without values, for this field's format."""
+        size = self._format.fixed_value_size()
+        return () if size is None or size < 0 else None if size == 0 else b""
 
 
 class WensouCodec(whoosh3.W3Codec):
@@ -135,15 +173,24 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
 
     def _write_block(self, last: bool = False) -> None:
         """W3PostingsWriter._write_block, pickling the block's data with protocol 5 (Whoosh's
-        protocol 2 pickles an array as a list of Python numbers)."""
+        protocol 2 pickles an array as a list of Python numbers). A block of fewer than
+        COMPRESS_FROM postings is stored uncompressed (each block's header says whether it
+        is): most blocks are a rare word's few postings, which zlib shrinks by a few bytes at
+        the cost of compressing them at every build and decompressing them at every query."""
         if not self._blockcount:
             self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 5)
-        if self._compression:
-            databytes = zlib.compress(databytes, self._compression)
         ids = self._ids
-        infobytes = dumps((len(ids), ids[-1], self._maxweight, self._compression,
+        n = len(ids)
+        if n < SMALL_BLOCK and not self._byteids:
+            data = (self._mini_ids_small(), self._mini_weights_small(), self._mini_values())
+        else:
+            data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes = dumps(data, 5)
+        compression = self._compression if n >= COMPRESS_FROM else 0
+        if compression:
+            databytes = zlib.compress(databytes, compression)
+        infobytes = dumps((n, ids[-1], self._maxweight, compression,
                            length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         length = len(infobytes) + len(databytes)
         self._postfile.write_int(-length if last else length)  # negative: the last block
@@ -156,10 +203,19 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) and \
             self._ids.typecode == "I" else np.asarray(self._ids, dtype=np.int64)
         if not self._byteids:
-            ids = np.diff(ids, prepend=0)
+            deltas = ids.copy()
+            np.subtract(ids[1:], ids[:-1], out=deltas[1:])
+            ids = deltas
         top = int(ids.max()) if len(ids) else 0
         code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
         return array(code, ids.astype(ARRAY_DTYPE[code]).tobytes())
+
+    def _mini_ids_small(self):
+        """`_mini_ids` of a small block, without NumPy's cost per call."""
+        ids = self._ids
+        ids = [ids[0], *map(int.__sub__, ids[1:], ids[:-1])]
+        top = max(ids)
+        return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", ids)
 
     def _mini_weights(self):
         weights = np.asarray(self._weights, dtype=np.float32)
@@ -171,6 +227,20 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
             code = "B" if int(small.max()) < 1 << 8 else "H"
             return array(code, small.astype(ARRAY_DTYPE[code]).tobytes())
         return array("f", weights.tobytes())
+
+    def _mini_weights_small(self):
+        """`_mini_weights` of a small block, without NumPy's cost per call."""
+        weights = self._weights  # array("f"): float32 values
+        first = weights[0]
+        if weights.count(first) == len(weights):
+            return None if first == 1.0 else first
+        if all(w.is_integer() and 0 <= w < 1 << 16 for w in weights):
+            return array("B" if max(weights) < 1 << 8 else "H", map(int, weights))
+        return array("f", weights)
+
+
+SMALL_BLOCK = 256  # postings under which a block is minified in Python rather than NumPy
+COMPRESS_FROM = 256  # postings from which a block is compressed
 
 
 ARRAY_DTYPE = {"B": np.uint8, "H": np.uint16, "I": np.uint32, "f": np.float32}

@@ -78,8 +78,9 @@ class _Words:
                          np.frombuffer(self.doc_words, dtype=np.uint32))[at]
         freqs = np.frombuffer(self.freqs, dtype=np.uint16 if self.freqs.typecode == "H" else np.uint32)[at]
         del order, at
-        weights = freqs.astype(np.float32)
-        if self.boost != 1:  # as Whoosh's float32 of the product computed in double precision
+        if float(self.boost).is_integer():  # whole weights, given to the codec as ints (pickled small)
+            weights = freqs.astype(np.uint32) * np.uint32(self.boost)
+        else:  # as Whoosh's float32 of the product computed in double precision
             weights = (freqs * np.float64(self.boost)).astype(np.float32)
         del freqs
         self.wids, self.freqs, self.docnums, self.doc_words = array("I"), array("H"), array("I"), array("I")
