@@ -17,12 +17,13 @@ import zlib
 from array import array
 from hashlib import md5
 from pickle import dumps
+from typing import NamedTuple
 
 import numpy as np
 import whoosh
 from whoosh.codec import whoosh3
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
 
 WRITTEN_FOR = (2, 7, 5)
 if tuple(whoosh.__version__) != WRITTEN_FOR:
@@ -36,6 +37,28 @@ BLOCK_LIMIT = 4096  # postings per W3 block: ranking reads whole lists, block by
 COMPRESSION = 1
 _TERMINFO = whoosh3.W3TermInfo._struct  # flags, weight, doc freq, min/max length, max weight, min/max id
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
+
+
+class WordChunk(NamedTuple):
+    """Consecutive words of a word field with their postings, as the segment writer groups
+    them (`segment_writer._Words.groups`): word k's docnums are `docs[starts[k]:ends[k]]`,
+    in order, its weights (whole numbers: frequency × a whole boost) beside them."""
+
+    fieldname: str
+    words: list[bytes]
+    starts: np.ndarray
+    ends: np.ndarray
+    docs: np.ndarray  # uint32
+    weights: np.ndarray  # uint32
+
+
+_LENGTH_BYTES = np.array(_length_byte_cache)
+_MAX_LENGTH = np.iinfo(np.int64).max
+
+
+def _length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """`length_to_byte` of each of `lengths`."""
+    return np.searchsorted(_LENGTH_BYTES, np.minimum(lengths, 106374), side="left").clip(max=255)
 
 
 class _FieldWriter(whoosh3.W3FieldWriter):
@@ -64,9 +87,11 @@ class _FieldWriter(whoosh3.W3FieldWriter):
         add_term = self._term_adder()
         doccount = self._segment.doc_count_all()
         field_lengths: list[int] | None = None
+        field_array: np.ndarray | None = None
         fieldid_bytes = b""
         lastfn = None
-        for fieldname, btext, ids, weights, values in items.groups():
+        for item in items.groups():
+            fieldname = item[0]
             if fieldname != lastfn:
                 if lastfn is not None:
                     self.finish_field()
@@ -75,9 +100,14 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                 if lengths and schema[fieldname].scorable:
                     dfl = lengths.doc_field_length
                     field_lengths = [dfl(d, fieldname) for d in range(doccount)]
+                    field_array = np.array([n or 0 for n in field_lengths], dtype=np.int64)
                 else:
-                    field_lengths = None
+                    field_lengths = field_array = None
                 lastfn = fieldname
+            if type(item) is WordChunk:
+                self._add_chunk(item, field_lengths, field_array, add_term, fieldid_bytes)
+                continue
+            _, btext, ids, weights, values = item
             n = len(ids)
             if n < inline_limit:
                 # W3TermInfo.to_bytes() of an inlined term, without building the object
@@ -97,23 +127,89 @@ class _FieldWriter(whoosh3.W3FieldWriter):
             if n <= blocklimit and values == ():  # one block of a word field: written here, in one go
                 add_term(fieldid_bytes + btext, self._one_block(ids, weights, field_lengths, n))
                 continue
-            self.start_term(btext)
-            pw = self._postwriter
-            for start in range(0, n, blocklimit):
-                block_ids = ids[start:start + blocklimit]
-                pw._ids = array("I", block_ids)
-                pw._weights = array("f", weights[start:start + blocklimit])
-                pw._values = [v for v in values[start:start + blocklimit] if v]
-                pw._maxweight = max(pw._weights)
-                if field_lengths is not None:
-                    lens = [field_lengths[d] for d in block_ids if field_lengths[d]]
-                    pw._minlength = min(lens) if lens else None
-                    pw._maxlength = max(lens) if lens else 0
-                if start + blocklimit < n:
-                    pw._write_block()
-            self.finish_term()
+            self._blocks(btext, ids, weights, values, field_lengths)
         if lastfn is not None:
             self.finish_field()
+
+    def _blocks(self, btext: bytes, ids, weights, values, field_lengths: list[int] | None) -> None:
+        """A term's postings in blocks of `blocklimit`, through Whoosh's term and block writers."""
+        blocklimit = self._codec._blocklimit
+        self.start_term(btext)
+        pw = self._postwriter
+        n = len(ids)
+        for start in range(0, n, blocklimit):
+            block_ids = ids[start:start + blocklimit]
+            pw._ids = array("I", block_ids)
+            pw._weights = array("f", weights[start:start + blocklimit])
+            pw._values = [v for v in values[start:start + blocklimit] if v]
+            pw._maxweight = max(pw._weights)
+            if field_lengths is not None:
+                lens = [field_lengths[d] for d in block_ids if field_lengths[d]]
+                pw._minlength = min(lens) if lens else None
+                pw._maxlength = max(lens) if lens else 0
+            if start + blocklimit < n:
+                pw._write_block()
+        self.finish_term()
+
+    def _add_chunk(self, chunk: WordChunk, field_lengths: list[int] | None, field_array: np.ndarray | None,
+                   add_term, fieldid_bytes: bytes) -> None:
+        """The words of a `WordChunk`: what the per-term paths write for each (the same bytes),
+        with each word's statistics (largest docnum gap, lowest and highest weight, weight
+        total, shortest and longest field) computed for the whole chunk in a few NumPy calls."""
+        inline_limit, blocklimit = self._codec._inlinelimit, self._codec._blocklimit
+        docs, weights, starts = chunk.docs, chunk.weights, chunk.starts
+        deltas = docs.astype(np.int64)
+        deltas[1:] -= docs[:-1]
+        deltas[starts] = docs[starts]  # each word's first docnum is written whole
+        top_gap = np.maximum.reduceat(deltas, starts).tolist()
+        low = np.minimum.reduceat(weights, starts).tolist()
+        high = np.maximum.reduceat(weights, starts).tolist()
+        total = np.add.reduceat(weights.astype(np.int64), starts).tolist()
+        no_length = length_to_byte(0)
+        if field_array is not None:
+            lens = field_array[docs]
+            shortest = _length_bytes(np.minimum.reduceat(lens, starts)).tolist()
+            longest = _length_bytes(np.maximum.reduceat(lens, starts)).tolist()
+            has_length = (np.maximum.reduceat(lens, starts) > 0).tolist()
+            shortest_set = _length_bytes(np.minimum.reduceat(np.where(lens > 0, lens, _MAX_LENGTH), starts)).tolist()
+        doc_list, weight_list = docs.tolist(), weights.tolist()
+        pw = self._postwriter
+        empty = self._empty_values()
+        for k, (word, a, b) in enumerate(zip(chunk.words, starts.tolist(), chunk.ends.tolist())):
+            n = b - a
+            if n < inline_limit:  # W3TermInfo.to_bytes() of an inlined term
+                lengths = (shortest[k], longest[k]) if field_array is not None else (0, no_length)
+                info = _TERMINFO.pack(True, total[k], n, *lengths, high[k], doc_list[a], doc_list[b - 1])
+                add_term(fieldid_bytes + word, info + dumps((tuple(doc_list[a:b]), tuple(weight_list[a:b]), ()), 2))
+                continue
+            if n > blocklimit:
+                self._blocks(word, doc_list[a:b], weight_list[a:b], (), field_lengths)
+                continue
+            # one block, as `_one_block` writes it
+            gap = top_gap[k]
+            code = "B" if gap < 1 << 8 else "H" if gap < 1 << 16 else "I"
+            mini_ids = array(code, deltas[a:b].astype(ARRAY_DTYPE[code]).tobytes())
+            maxweight = float(high[k])
+            if low[k] == high[k]:
+                mini_weights = None if maxweight == 1.0 else maxweight
+            elif high[k] < 1 << 16:
+                code = "B" if high[k] < 1 << 8 else "H"
+                mini_weights = array(code, weights[a:b].astype(ARRAY_DTYPE[code]).tobytes())
+            else:
+                mini_weights = array("f", weights[a:b].astype(np.float32).tobytes())
+            databytes = dumps((mini_ids, mini_weights, empty), 5)
+            compression = pw._compression if n >= COMPRESS_FROM else 0
+            if compression:
+                databytes = zlib.compress(databytes, compression)
+            lengths = (shortest_set[k], longest[k]) if field_array is not None and has_length[k] else (0, no_length)
+            infobytes = dumps((n, doc_list[b - 1], maxweight, compression, *lengths), 2)
+            postfile = pw._postfile
+            start = postfile.tell()
+            postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))  # the last block
+                           + infobytes + databytes)
+            add_term(fieldid_bytes + word,
+                     _TERMINFO.pack(False, total[k], n, *lengths, maxweight, doc_list[a], doc_list[b - 1])
+                     + pack_long(start) + pack_int(postfile.tell() - start))
 
 
     def _one_block(self, ids: list[int], weights: list, field_lengths: list[int] | None, n: int) -> bytes:

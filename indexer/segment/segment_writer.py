@@ -16,7 +16,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import processes
 from indexer.analysis import VALUE_MARK, fold, unit_stream, word_counts
-from indexer.segment import signatures
+from indexer.segment import codec, signatures
 from indexer.segment.builder import Builder
 from indexer.segment.codec import WensouCodec
 from indexer.segment.reader import Segment
@@ -87,8 +87,10 @@ class _Words:
         return words, counts, docs, weights
 
     def groups(self, fieldname: str):
-        """(field, word bytes, docnums, weights, values) per word, in word order (once: the
-        postings are released as they are grouped)."""
+        """The postings per word, in word order (once: they are released as they are grouped):
+        `codec.WordChunk`s of consecutive words when the weights are whole numbers (the codec
+        computes the words' statistics a chunk at a time), else (field, word bytes, docnums,
+        weights, values) per word."""
         if not len(self.wids):
             return
         words, counts, docs, weights = self._sorted()
@@ -103,9 +105,13 @@ class _Words:
             lo = int(starts[i])
             j = max(i + 1, int(np.searchsorted(ends, lo + _GROUP_CHUNK, side="right")))
             hi = int(ends[j - 1])
-            doc_list, weight_list = docs[lo:hi].tolist(), weights[lo:hi].tolist()
-            for r, a, b in zip(ranks[i:j].tolist(), (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
-                yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
+            if weights.dtype.kind == "u":
+                yield codec.WordChunk(fieldname, [words[r].encode("utf-8") for r in ranks[i:j].tolist()],
+                                      starts[i:j] - lo, ends[i:j] - lo, docs[lo:hi], weights[lo:hi])
+            else:
+                doc_list, weight_list = docs[lo:hi].tolist(), weights[lo:hi].tolist()
+                for r, a, b in zip(ranks[i:j].tolist(), (starts[i:j] - lo).tolist(), (ends[i:j] - lo).tolist()):
+                    yield fieldname, words[r].encode("utf-8"), doc_list[a:b], weight_list[a:b], ()
             i = j
 
 
