@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -73,20 +74,37 @@ def _chars_signature(text: str) -> np.ndarray:
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(cps) < SHINGLE:
         cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)])
-    windows = np.lib.stride_tricks.sliding_window_view(cps, SHINGLE)
     a, b = _coefficients()
+    powers = _powers(SHINGLE)
+    n = len(cps) - SHINGLE + 1
+    hashed_at_once = _hash_buffer()
     with np.errstate(over="ignore"):
-        shingles = (windows * _powers(SHINGLE)).sum(axis=1, dtype=np.uint64)
+        shingles = cps[:n] * powers[0]  # each window's code points × powers, summed (wraps mod 2**64)
+        for j in range(1, SHINGLE):
+            shingles += cps[j:j + n] * powers[j]
         shingles.sort()  # unique by sorting: np.unique hashes, several times slower here
         shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]
         smallest = None
         for i in range(0, len(shingles), _HASHED_AT_ONCE):  # a block that stays in the CPU's cache
-            hashed = np.multiply.outer(shingles[i:i + _HASHED_AT_ONCE], a)  # wraps mod 2**64
+            block = shingles[i:i + _HASHED_AT_ONCE]
+            hashed = hashed_at_once[:len(block)]  # reused: a new 1 MB array is mapped and faulted in anew
+            np.multiply.outer(block, a, out=hashed)  # wraps mod 2**64
             hashed += b
             least = hashed.min(axis=0)
             smallest = least if smallest is None else np.minimum(smallest, least)
     # the high 32 bits of the smallest hash: the smallest of the high 32 bits (a monotone map)
     return (smallest >> np.uint64(32)).astype(np.uint32)
+
+
+_BUFFERS = threading.local()
+
+
+def _hash_buffer() -> np.ndarray:
+    """This thread's array for a block of hashes (_HASHED_AT_ONCE × NUM_PERM)."""
+    buf = getattr(_BUFFERS, "hashes", None)
+    if buf is None:
+        buf = _BUFFERS.hashes = np.empty((_HASHED_AT_ONCE, NUM_PERM), dtype=np.uint64)
+    return buf
 
 
 _HASHED_AT_ONCE = 2048  # shingles hashed by every function at a time (1 MB of hashes)
