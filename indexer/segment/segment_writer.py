@@ -229,6 +229,7 @@ class FastSegmentWriter(SegmentWriter):
         pool = self.pool
         folded: dict[str, str] = {}  # a text in both a word field and an exact field folds once
         streams: dict[str, str] = {}
+        exact_body = fields.get("body_x")
         for name in FIELDS:
             value = fields.pop(name, None)
             if isinstance(value, (list, tuple)):  # several values (authors): no phrase spans two
@@ -266,7 +267,8 @@ class FastSegmentWriter(SegmentWriter):
         if self.signatures is not None:
             body = fields.get("body") or ""
             self.signatures.append(signatures.article_row(folded.get(body) or fold(body), fields.get("url"),
-                                                          fields.get("source"), fields.get("date")))
+                                                          fields.get("source"), fields.get("date"),
+                                                          streams["body_x"] if body and body == exact_body else None))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1

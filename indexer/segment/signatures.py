@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from indexer.analysis import fold
+from indexer.analysis import LATIN_MARK, fold
 from indexer.dates import day_number
 
 SHINGLE = 5
@@ -61,6 +61,14 @@ EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
 
 def _chars(folded: str) -> str:
     return _NOT_TEXT.sub("", folded)
+
+
+def chars_of_stream(stream: str) -> str:
+    """`_chars` of a folded text from its unit stream (`analysis.unit_stream`), which a writer
+    has already: the stream less its Latin marks holds the same characters, except the few
+    unit characters that are not word characters (・ in 花开紫境・相遇), which `_chars` drops."""
+    text = stream.replace(LATIN_MARK, "")
+    return _NOT_TEXT.sub("", text) if _NOT_TEXT.search(text) else text
 
 
 def signature(folded: str) -> np.ndarray:
@@ -144,10 +152,11 @@ def outlet_key(url: str | None, source: str | None) -> int:
 
 
 def article_row(folded_body: str, url: str | None = None, source: str | None = None,
-                date: str | None = None) -> np.ndarray:
-    """The stored row of one article: its body's signature, outlet, day and size (WIDTH uint32)."""
+                date: str | None = None, body_stream: str | None = None) -> np.ndarray:
+    """The stored row of one article: its body's signature, outlet, day and size (WIDTH uint32).
+    `body_stream`: the body's unit stream (`analysis.unit_stream`), when the caller has it."""
     row = np.empty(WIDTH, dtype=np.uint32)
-    text = _chars(folded_body)
+    text = _chars(folded_body) if body_stream is None else chars_of_stream(body_stream)
     row[:NUM_PERM] = _judged_signature(text)
     row[OUTLET], row[DAY] = outlet_key(url, source), day_number(date)
     row[SIZE] = min(max(len(text) - SHINGLE + 1, 0), 2**32 - 1)
