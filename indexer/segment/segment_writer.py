@@ -79,7 +79,9 @@ class _Words:
         freqs = np.frombuffer(self.freqs, dtype=np.uint16 if self.freqs.typecode == "H" else np.uint32)[at]
         del order, at
         if float(self.boost).is_integer():  # whole weights, given to the codec as ints (pickled small)
-            weights = freqs.astype(np.uint32) * np.uint32(self.boost)
+            weights = freqs.astype(np.uint32)
+            if self.boost != 1:
+                weights *= np.uint32(self.boost)  # in place: a segment's postings are tens of millions
         else:  # as Whoosh's float32 of the product computed in double precision
             weights = (freqs * np.float64(self.boost)).astype(np.float32)
         del freqs
