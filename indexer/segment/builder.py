@@ -129,6 +129,13 @@ class _Spill:
             pos += len(data)
 
 
+def _hash16(keys: np.ndarray) -> np.ndarray:
+    """A 16-bit multiplicative hash of each uint64 string key (its high bits after multiplying
+    by an odd constant: every bit of the key counts)."""
+    with np.errstate(over="ignore"):
+        return ((keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(48)).astype(np.intp)
+
+
 class _FieldBuilder:
     """One exact field of a segment being built: the unit streams already keyed (UTF-16 with
     offsets, as the file holds them, in a temporary file), those not yet keyed, and the pairs,
@@ -342,13 +349,19 @@ class _FieldBuilder:
             keys = np.sort(keys[np.argsort(-counts, kind="stable")[:s.gram_max]])
         if not len(keys):
             return empty
-        # every article holding each chosen string, a stretch of articles at a time
+        # every article holding each chosen string, a stretch of articles at a time; a string
+        # is looked for among the chosen only when a 16-bit hash of it is one of theirs (most
+        # strings are not chosen, and the binary search was most of a segment's exact layer)
+        chosen_hash = np.zeros(1 << 16, dtype=bool)
+        chosen_hash[_hash16(keys)] = True
         pairs = []
         lo = 0
         while lo < n_docs:
             hi = max(lo + 1, int(np.searchsorted(toffs, int(toffs[lo]) + 2 * s.gram_chunk_units, side="right")) - 1)
             hi = min(hi, n_docs)
             grams, docs = self._grams_of(lo, hi)
+            maybe = chosen_hash[_hash16(grams)]
+            grams, docs = grams[maybe], docs[maybe]
             idx = np.searchsorted(keys, grams)
             idx[idx == len(keys)] = 0
             hit = keys[idx] == grams
