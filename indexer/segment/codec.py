@@ -61,6 +61,22 @@ def _length_bytes(lengths: np.ndarray) -> np.ndarray:
     return np.searchsorted(_LENGTH_BYTES, np.minimum(lengths, 106374), side="left").clip(max=255)
 
 
+def _block_data(data: tuple, n: int, compression: int) -> tuple[bytes, int]:
+    """(the bytes of a block's minified ids, weights and values, the compression level used):
+    a block of fewer than COMPRESS_FROM postings is stored uncompressed."""
+    databytes = dumps(data, 5)
+    compression = compression if n >= COMPRESS_FROM else 0
+    return (zlib.compress(databytes, compression) if compression else databytes), compression
+
+
+def _write_only_block(postfile, infobytes: bytes, databytes: bytes) -> tuple[int, int]:
+    """Write a term's postings as its one (so last) block; (where they start, their length)."""
+    start = postfile.tell()
+    postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))  # negative: the last
+                   + infobytes + databytes)
+    return start, postfile.tell() - start
+
+
 class _FieldWriter(whoosh3.W3FieldWriter):
     def _term_adder(self):
         """OrderedHashWriter.add for keys that arrive in order, with fewer calls per term."""
@@ -197,19 +213,13 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                 mini_weights = array(code, weights[a:b].astype(ARRAY_DTYPE[code]).tobytes())
             else:
                 mini_weights = array("f", weights[a:b].astype(np.float32).tobytes())
-            databytes = dumps((mini_ids, mini_weights, empty), 5)
-            compression = pw._compression if n >= COMPRESS_FROM else 0
-            if compression:
-                databytes = zlib.compress(databytes, compression)
+            databytes, compression = _block_data((mini_ids, mini_weights, empty), n, pw._compression)
             lengths = (shortest_set[k], longest[k]) if field_array is not None and has_length[k] else (0, no_length)
             infobytes = dumps((n, doc_list[b - 1], maxweight, compression, *lengths), 2)
-            postfile = pw._postfile
-            start = postfile.tell()
-            postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))  # the last block
-                           + infobytes + databytes)
+            start, length = _write_only_block(pw._postfile, infobytes, databytes)
             add_term(fieldid_bytes + word,
                      _TERMINFO.pack(False, total[k], n, *lengths, maxweight, doc_list[a], doc_list[b - 1])
-                     + pack_long(start) + pack_int(postfile.tell() - start))
+                     + pack_long(start) + pack_int(length))
 
 
     def _one_block(self, ids: list[int], weights: list, field_lengths: list[int] | None, n: int) -> bytes:
@@ -217,28 +227,18 @@ class _FieldWriter(whoosh3.W3FieldWriter):
         `finish_term` write, without their objects and calls per term) and return its term
         info for the term table."""
         pw = self._postwriter
-        postfile = pw._postfile
         pw._ids, pw._weights = array("I", ids), array("f", weights)
         maxweight = float(max(pw._weights))
-        if n < SMALL_BLOCK:
-            data = (pw._mini_ids_small(), pw._mini_weights_small(), self._empty_values())
-        else:
-            data = (pw._mini_ids(), pw._mini_weights(), self._empty_values())
-        databytes = dumps(data, 5)
-        compression = pw._compression if n >= COMPRESS_FROM else 0
-        if compression:
-            databytes = zlib.compress(databytes, compression)
+        databytes, compression = _block_data(pw._minified(self._empty_values()), n, pw._compression)
         minlength, maxlength = 0, length_to_byte(0)
         if field_lengths is not None:
             lens = [field_lengths[d] for d in ids if field_lengths[d]]
             if lens:
                 minlength, maxlength = length_to_byte(min(lens)), length_to_byte(max(lens))
         infobytes = dumps((n, ids[-1], maxweight, compression, minlength, maxlength), 2)
-        start = postfile.tell()
-        postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC + pack_int(-(len(infobytes) + len(databytes)))  # the last block
-                       + infobytes + databytes)
+        start, length = _write_only_block(pw._postfile, infobytes, databytes)
         return (_TERMINFO.pack(False, sum(pw._weights), n, minlength, maxlength, maxweight, ids[0], ids[-1])
-                + pack_long(start) + pack_int(postfile.tell() - start))
+                + pack_long(start) + pack_int(length))
 
     def _empty_values(self):
         """W3PostingsWriter._mini_values of a block without values, for this field's format."""
@@ -278,14 +278,7 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = self._ids
         n = len(ids)
-        if n < SMALL_BLOCK and not self._byteids:
-            data = (self._mini_ids_small(), self._mini_weights_small(), self._mini_values())
-        else:
-            data = (self._mini_ids(), self._mini_weights(), self._mini_values())
-        databytes = dumps(data, 5)
-        compression = self._compression if n >= COMPRESS_FROM else 0
-        if compression:
-            databytes = zlib.compress(databytes, compression)
+        databytes, compression = _block_data(self._minified(self._mini_values()), n, self._compression)
         infobytes = dumps((n, ids[-1], self._maxweight, compression,
                            length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         length = len(infobytes) + len(databytes)
@@ -294,6 +287,12 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
         self._postfile.write(databytes)
         self._blockcount += 1
         self._new_block()
+
+    def _minified(self, values) -> tuple:
+        """The block's (ids, weights, values) as pickled: small blocks minified in Python."""
+        if len(self._ids) < SMALL_BLOCK and not self._byteids:
+            return self._mini_ids_small(), self._mini_weights_small(), values
+        return self._mini_ids(), self._mini_weights(), values
 
     def _mini_ids(self):
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) and \
