@@ -57,7 +57,7 @@ _MAX_LENGTH = np.iinfo(np.int64).max
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
-    """`length_to_byte` of each of `lengths`."""
+    """`length_to_byte` of each of `lengths` (which gives 255 from 106,374 on)."""
     return np.searchsorted(_LENGTH_BYTES, np.minimum(lengths, 106374), side="left").clip(max=255)
 
 
@@ -99,7 +99,6 @@ class _FieldWriter(whoosh3.W3FieldWriter):
 
     def add_postings(self, schema, lengths, items):
         inline_limit = self._codec._inlinelimit
-        blocklimit = self._codec._blocklimit
         add_term = self._term_adder()
         doccount = self._segment.doc_count_all()
         field_lengths: list[int] | None = None
@@ -134,14 +133,10 @@ class _FieldWriter(whoosh3.W3FieldWriter):
                     minlength, maxlength = 0, length_to_byte(0)
                 info = _TERMINFO.pack(True, sum(weights), n, minlength, maxlength, max(weights), ids[0], ids[-1])
                 # weights are whole numbers (frequency × a whole boost) nearly always: pickled
-                # as ints they take 2 bytes instead of 9 (word fields give them as ints already)
-                ws = tuple(weights) if type(weights) is list and type(weights[0]) is int else \
-                    tuple(int(w) if w.is_integer() else w for w in weights)
-                inlined = dumps((tuple(ids), ws, tuple(v for v in values if v) if values else ()), 2)
+                # as ints they take 2 bytes instead of 9
+                ws = tuple(int(w) if w.is_integer() else w for w in weights)
+                inlined = dumps((tuple(ids), ws, tuple(v for v in values if v)), 2)
                 add_term(fieldid_bytes + btext, info + inlined)
-                continue
-            if n <= blocklimit and values == ():  # one block of a word field: written here, in one go
-                add_term(fieldid_bytes + btext, self._one_block(ids, weights, field_lengths, n))
                 continue
             self._blocks(btext, ids, weights, values, field_lengths)
         if lastfn is not None:
@@ -185,8 +180,8 @@ class _FieldWriter(whoosh3.W3FieldWriter):
         if field_array is not None:
             lens = field_array[docs]
             shortest = _length_bytes(np.minimum.reduceat(lens, starts)).tolist()
-            longest = _length_bytes(np.maximum.reduceat(lens, starts)).tolist()
-            has_length = (np.maximum.reduceat(lens, starts) > 0).tolist()
+            most = np.maximum.reduceat(lens, starts)
+            longest, has_length = _length_bytes(most).tolist(), (most > 0).tolist()
             shortest_set = _length_bytes(np.minimum.reduceat(np.where(lens > 0, lens, _MAX_LENGTH), starts)).tolist()
         doc_list, weight_list = docs.tolist(), weights.tolist()
         pw = self._postwriter
@@ -201,7 +196,7 @@ class _FieldWriter(whoosh3.W3FieldWriter):
             if n > blocklimit:
                 self._blocks(word, doc_list[a:b], weight_list[a:b], (), field_lengths)
                 continue
-            # one block, as `_one_block` writes it
+            # one block, as Whoosh's term and block writers (`_blocks`) would write it
             gap = top_gap[k]
             code = "B" if gap < 1 << 8 else "H" if gap < 1 << 16 else "I"
             mini_ids = array(code, deltas[a:b].astype(ARRAY_DTYPE[code]).tobytes())
@@ -220,25 +215,6 @@ class _FieldWriter(whoosh3.W3FieldWriter):
             add_term(fieldid_bytes + word,
                      _TERMINFO.pack(False, total[k], n, *lengths, maxweight, doc_list[a], doc_list[b - 1])
                      + pack_long(start) + pack_int(length))
-
-
-    def _one_block(self, ids: list[int], weights: list, field_lengths: list[int] | None, n: int) -> bytes:
-        """Write a term's postings as one W3 block (what `start_term`, the block writer and
-        `finish_term` write, without their objects and calls per term) and return its term
-        info for the term table."""
-        pw = self._postwriter
-        pw._ids, pw._weights = array("I", ids), array("f", weights)
-        maxweight = float(max(pw._weights))
-        databytes, compression = _block_data(pw._minified(self._empty_values()), n, pw._compression)
-        minlength, maxlength = 0, length_to_byte(0)
-        if field_lengths is not None:
-            lens = [field_lengths[d] for d in ids if field_lengths[d]]
-            if lens:
-                minlength, maxlength = length_to_byte(min(lens)), length_to_byte(max(lens))
-        infobytes = dumps((n, ids[-1], maxweight, compression, minlength, maxlength), 2)
-        start, length = _write_only_block(pw._postfile, infobytes, databytes)
-        return (_TERMINFO.pack(False, sum(pw._weights), n, minlength, maxlength, maxweight, ids[0], ids[-1])
-                + pack_long(start) + pack_int(length))
 
     def _empty_values(self):
         """W3PostingsWriter._mini_values of a block without values, for this field's format."""
@@ -278,7 +254,11 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = self._ids
         n = len(ids)
-        databytes, compression = _block_data(self._minified(self._mini_values()), n, self._compression)
+        if n < SMALL_BLOCK and not self._byteids:  # minified in Python: NumPy's cost per call is the larger
+            data = (self._mini_ids_small(), self._mini_weights_small(), self._mini_values())
+        else:
+            data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        databytes, compression = _block_data(data, n, self._compression)
         infobytes = dumps((n, ids[-1], self._maxweight, compression,
                            length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         length = len(infobytes) + len(databytes)
@@ -287,12 +267,6 @@ class _BlockWriter(whoosh3.W3PostingsWriter):
         self._postfile.write(databytes)
         self._blockcount += 1
         self._new_block()
-
-    def _minified(self, values) -> tuple:
-        """The block's (ids, weights, values) as pickled: small blocks minified in Python."""
-        if len(self._ids) < SMALL_BLOCK and not self._byteids:
-            return self._mini_ids_small(), self._mini_weights_small(), values
-        return self._mini_ids(), self._mini_weights(), values
 
     def _mini_ids(self):
         ids = np.frombuffer(self._ids, dtype=np.uint32) if isinstance(self._ids, array) and \
