@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -100,6 +101,16 @@ def test_api_search_is_exactly_the_engines_result(client, app):
             "环境", ["生态环境部"], sort="newest", page=2, per_page=5)).to_dict()
     data.pop("took_ms"), expected.pop("took_ms")
     assert data == expected
+
+
+def test_api_json_is_compact_utf8_with_keys_in_contract_order(client):
+    response = client.get("/api/search?q=环境&per_page=3")
+    data = json.loads(response.data)
+    # what a client reads: characters as written (no \\u escapes), the contract's key order, one line
+    assert response.data == (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    assert list(data)[:5] == ["query", "total", "page", "per_page", "took_ms"]
+    assert "环境".encode() in response.data and b"\\u" not in response.data
+    assert response.headers["Content-Type"] == "application/json"
 
 
 def test_api_search_has_the_contract_shape(client):
