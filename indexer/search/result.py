@@ -77,7 +77,7 @@ class SearchResult:
             "per_page": self.per_page, "took_ms": self.took_ms, "sort": self.sort,
             "stories": self.stories,
             "hits": [_plain(h) for h in self.hits],
-            "facets": {name: [_plain(v) for v in values] for name, values in self.facets.items()},
+            "facets": {name: [dict(vars(v)) for v in values] for name, values in self.facets.items()},  # scalars only
             "facets_truncated": dict(self.facets_truncated),
             "variants": list(self.variants),
             "suggestions": [_plain(s) for s in self.suggestions],
