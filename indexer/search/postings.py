@@ -61,8 +61,10 @@ class ExactPostings:
                 if lo == hi:
                     continue
                 subset = within[lo:hi] - offset
-            sure = word_postings(leaf, word_field, plan.text, subset)[0] if word_field else None
-            local = seg.phrase(fieldname, plan, subset, sure)
+            local = seg.known(fieldname, plan, subset)
+            if local is None:
+                sure = word_postings(leaf, word_field, plan.text, subset)[0] if word_field else None
+                local = seg.phrase(fieldname, plan, subset, sure)
             if not len(local):
                 continue
             local = local.astype(np.int64)
