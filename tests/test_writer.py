@@ -366,3 +366,28 @@ def test_no_space_while_a_segment_is_written_removes_the_new_generation(tmp_path
     assert "live index is kept" in str(caught.value)
     assert _gens(index) == [live]
     assert (index / "CURRENT").read_text().strip() == live
+
+
+def _batch_sizes(conn) -> None:
+    """A BatchWorkers target that reports the size of every batch it was sent."""
+    sizes = []
+    while True:
+        conn.send(("ready", None))
+        batch = conn.recv()
+        if batch is None:
+            break
+        sizes.append(len(batch))
+    conn.send(("ok", sizes))
+
+
+def test_workers_get_long_articles_a_few_at_a_time():
+    """64 ordinary articles make a batch; long ones (a gazette's 500,000-character volumes)
+    go a few at a time, so a batch never holds ~100 MB of text in the sender and the worker."""
+    workers = writer.BatchWorkers(2, _batch_sizes, lambda i: (), ".")
+    for _ in range(130):
+        workers.add({"body": "短"}, 1_000)
+    for _ in range(9):
+        workers.add({"body": "长"}, 400_000)
+    sizes = sorted(n for each in workers.finish() for n in each)
+    # 64 + 64 short ones; 2 short + 3 long, then 3 and 3 long (a batch closes at 1,000,000 characters)
+    assert sizes == [3, 3, 5, 64, 64]

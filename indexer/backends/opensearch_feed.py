@@ -115,7 +115,7 @@ class ClusterFeed:
 
     def add(self, article: Article) -> None:
         with _failing_as_cluster_error():
-            self._workers.add((len(self._ids), article))
+            self._workers.add((len(self._ids), article), len(article.body or ""))
         self._ids.append(article.id)
 
     def commit(self) -> None:

@@ -36,6 +36,9 @@ from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 # segment apart, so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
 MAX_SEGMENT_HELD = 36_000_000
 BATCH = 64  # articles handed to a worker at a time
+BATCH_CHARS = 1_000_000  # or fewer, once their bodies hold this many characters (a gazette's
+# 500,000-character volumes: 64 of them were ~100 MB pickled, and as much again unpickled, in
+# the sender and in the worker at once)
 
 
 def segment_writer(ix) -> FastSegmentWriter:
@@ -63,7 +66,8 @@ class _SegmentBuilder:
         self._w = None
         self._share = first_share
 
-    def add(self, doc: dict) -> None:
+    def add(self, doc: dict, chars: int = 0) -> None:
+        """Add one article's fields (`chars`: its body's length, as BatchWorkers takes it)."""
         if self._w is None:
             self._w = segment_writer(self.ix)
         batches = self._w.exact.batches
@@ -136,6 +140,7 @@ class BatchWorkers:
             self._workers.append((p, parent_end))
         self._ready: list = []
         self._batch: list[dict] = []
+        self._chars = 0
 
     def _next_ready(self):
         while not self._ready:
@@ -152,11 +157,14 @@ class BatchWorkers:
                 self._ready.append(conn)
         return self._ready.pop()
 
-    def add(self, item) -> None:
+    def add(self, item, chars: int = 0) -> None:
+        """Queue `item` (`chars`: the characters of text it holds) for the next worker ready."""
         self._batch.append(item)
-        if len(self._batch) >= BATCH:
+        self._chars += chars
+        if len(self._batch) >= BATCH or self._chars >= BATCH_CHARS:
             self._next_ready().send(self._batch)
             self._batch = []
+            self._chars = 0
 
     def finish(self) -> list:
         if self._batch:
@@ -224,7 +232,7 @@ class GenerationWriter:
         self._done = False
 
     def add(self, doc: dict) -> None:
-        self._out.add(doc)
+        self._out.add(doc, len(doc["body"]))
         self.count += 1
 
     def commit(self, deletions: Iterable[str] = ()) -> None:
