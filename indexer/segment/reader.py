@@ -6,17 +6,14 @@ where the keys do not decide it, each candidate's unit stream is searched for th
 by NumPy's string `find` over the mapped file, in C and split between threads when there are
 many candidates.
 
-A phrase whose check read many candidates is remembered (`ANSWERS`): the next page of the same
-search, a facet or a filter clicked on it, another order, or another reader asking for the same
-phrase gets the segment's answer without reading a stream. A segment's file never changes once
-written, so an answer stays true for it; deleted articles are left out by the caller each time.
+A phrase whose check read many candidates is remembered (`ANSWERS`, see
+`indexer.segment.remembered`): the next page of the same search, a facet or a filter clicked on
+it, another order, or another reader asking for the same phrase gets the segment's answer
+without reading a stream.
 """
 from __future__ import annotations
 
 import mmap
-import os
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +21,7 @@ import numpy as np
 from indexer import processes
 from indexer.analysis import VALUE_MARK
 from indexer.segment.keys import Plan
+from indexer.segment.remembered import Remembered, file_identity
 from indexer.segment.sortedsets import EMPTY, difference, intersect, union
 from indexer.segment.wxfile import BLOCK, BLOCKS, FIELDS, GRAM, OVERLAP, TAG_MASK, TAG_UNI, read_header
 
@@ -31,48 +29,7 @@ PHRASE_CACHE_BYTES = 64 << 20  # the answers of checked phrases kept, for every 
 CACHE_FROM = 256  # candidates checked from which a phrase's answer is kept (a cheaper one is recomputed)
 
 
-class Answers:
-    """The answers (sorted local article numbers) of phrases that were costly to check, per
-    segment file, least recently used first out once they hold more than `budget` bytes.
-    Shared by every thread; keyed by the file's identity (device, inode, size, modification
-    time), so a reopened or hard-linked segment finds its answers, and a new file never
-    another's."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.held = 0
-        self._items: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> np.ndarray | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, docs: np.ndarray) -> None:
-        docs = docs.astype(np.uint32)
-        docs.flags.writeable = False
-        if docs.nbytes > self.budget:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.held -= old.nbytes
-            self._items[key] = docs
-            self.held += docs.nbytes
-            while self.held > self.budget:
-                _key, dropped = self._items.popitem(last=False)
-                self.held -= dropped.nbytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.held = 0
-
-
-ANSWERS = Answers(PHRASE_CACHE_BYTES)
+ANSWERS = Remembered(PHRASE_CACHE_BYTES)  # (segment, field, phrase) → sorted local numbers
 
 POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int64)  # bits set in each byte
 
@@ -83,8 +40,7 @@ class Segment:
     def __init__(self, path: Path) -> None:
         with open(path, "rb") as f:
             self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            st = os.fstat(f.fileno())
-        self._identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            self.identity = file_identity(f.fileno())  # the segment's, for what is remembered of it
         mm = self._mm
         meta, base = read_header(mm, path)
         self.n_docs: int = meta["docs"]
@@ -190,7 +146,7 @@ class Segment:
         `within`, sorted local numbers, when given), or None."""
         if not plan.confirm:
             return None
-        found = ANSWERS.get((self._identity, field, plan.pattern))
+        found = ANSWERS.get((self.identity, field, plan.pattern))
         if found is None or within is None:
             return found
         return intersect(within, found)
@@ -239,7 +195,7 @@ class Segment:
             else:
                 found = self._confirm(field, found, plan)
             if within is None and len(checked) >= CACHE_FROM:
-                ANSWERS.put((self._identity, field, plan.pattern), found)
+                ANSWERS.put((self.identity, field, plan.pattern), found.astype(np.uint32))
         return found
 
     def _confirm(self, field: str, docs: np.ndarray, plan: Plan) -> np.ndarray:

@@ -1,7 +1,8 @@
-"""Remembered phrase answers (`indexer.segment.reader.ANSWERS`): a costly phrase is checked once
-per segment; the next page, a filter, another order or an ingest after it give exactly what a
-fresh check would, and an article changed or removed by an ingest is never found by an answer
-remembered before it."""
+"""What searches remember of a segment (`indexer.segment.remembered`): phrase answers
+(`reader.ANSWERS`: a costly phrase is checked once per segment) and word lists
+(`words.POSTINGS`). The next page, a filter, another order or an ingest after them give exactly
+what a fresh read would: an article changed or removed by an ingest is never found, or scored,
+by what was remembered before it."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,7 @@ from helpers import write_article
 from indexer.ingest.report import IngestOptions
 from indexer.ingest.run import run_ingest
 from indexer.search import SearchEngine, SearchRequest
-from indexer.segment import reader
+from indexer.segment import reader, words
 
 PHRASE = "城市更新行动"
 
@@ -28,8 +29,10 @@ def remembering(monkeypatch):
 
     monkeypatch.setattr(reader.Segment, "_confirm", counted)
     reader.ANSWERS.clear()
+    words.POSTINGS.clear()
     yield checks
     reader.ANSWERS.clear()
+    words.POSTINGS.clear()
 
 
 def _titles(engine: SearchEngine, query: str, **params) -> list[str]:
@@ -74,3 +77,32 @@ def test_an_ingest_never_leaves_a_remembered_answer_behind(tmp_path, remembering
         (folder / "a009.txt").unlink()
         run_ingest(index, [folder], options=IngestOptions(prune=True))
         assert sorted(_titles(engine, PHRASE)) == ["第1号文章", "第7号文章"]
+
+
+def _everything(engine: SearchEngine, query: str):
+    r = engine.search(SearchRequest.create(query, per_page=100, collapse=False))
+    return r.total, [(h.title, h.score) for h in r.hits], {k: [(v.value, v.count) for v in vs] for k, vs in r.facets.items()}
+
+
+def test_remembered_word_lists_and_answers_rank_as_a_fresh_read_after_ingests(tmp_path, remembering):
+    folder = tmp_path / "articles"
+    _articles(folder, 40, holding={2, 3, 5, 8, 13, 21, 34})
+    index = tmp_path / "index"
+    run_ingest(index, [folder], rebuild=True)
+    queries = [PHRASE, "城市", "配套设施 城市", "行业标准", "第3号文章"]
+    with SearchEngine(index) as engine:
+        for q in queries:
+            _everything(engine, q)  # every list and answer these need is remembered now
+        assert len(words.POSTINGS) and len(reader.ANSWERS)
+        # scores move: 第5号 says 城市 three times, 第8号 no longer does, 第13号 is gone, a new one comes
+        write_article(folder / "a005.txt", "第5号文章", f"城市，城市，本市推进{PHRASE}，完善配套设施。", day=6)
+        write_article(folder / "a008.txt", "第8号文章", "本乡推进乡村建设，完善配套设施。", day=9)
+        (folder / "a013.txt").unlink()
+        write_article(folder / "a099.txt", "第99号文章", f"本市推进{PHRASE}，更新行业标准。", day=20)
+        run_ingest(index, [folder], options=IngestOptions(prune=True))
+        warm = [_everything(engine, q) for q in queries]
+        words.POSTINGS.clear()
+        reader.ANSWERS.clear()
+        assert warm == [_everything(engine, q) for q in queries]
+        assert "第13号文章" not in [t for _, hits, _ in warm for t, _ in hits]
+        assert {t for t, _ in warm[0][1]} == {f"第{i}号文章" for i in (2, 3, 5, 21, 34, 99)}
