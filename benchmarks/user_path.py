@@ -10,7 +10,8 @@ export per source, written by `benchmarks.compare --shapes sources`). Prints one
   facets, reposts collapsed: what the search page asks for) over `--reps` timed passes after a
   warm-up pass, on a server started for it on a free loopback port; per-query medians, and the
   queries with fewer than 100 matches; `first_pass`: the warm-up pass's own figures, each query
-  asked for the first time of a fresh server (nothing it reads remembered yet);
+  asked for the first time of a fresh server (only the words and phrases it shares with the
+  queries before it, or with the server's start-up search, are remembered);
 - `nightly`: wall seconds of `cli.py ingest FILE` into the built index;
 - `check`: wall seconds of `cli.py check` (every byte of the live generation verified).
 """
@@ -72,7 +73,7 @@ def http_mix(index: Path, reps: int) -> dict:
                 raise RuntimeError(f"{query}: HTTP {response.status} {body[:200]!r}")
             return ms, json.loads(body)["total"]
 
-        first = {q: ask(q) for q, _ in QUERY_MIX}  # the warm-up pass: nothing remembered yet
+        first = {q: ask(q) for q, _ in QUERY_MIX}  # the warm-up pass: each query's first time
         totals = {q: n for q, (_ms, n) in first.items()}
         cold = [ms for ms, _n in first.values()]
         samples: dict[str, list[float]] = {q: [] for q, _ in QUERY_MIX}

@@ -20,13 +20,14 @@ def file_identity(fileno: int) -> tuple[int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-ENTRY_BYTES = 256  # what an entry costs beside its arrays' data (key, tuple, array objects)
+ENTRY_BYTES = 640  # what an entry costs beside its arrays' data and key strings (measured with
+# tracemalloc: the key and value tuples, two array headers, the map's node)
 
 
 class Remembered:
     """A least-recently-used map holding at most `budget` bytes of values (NumPy arrays, or
-    tuples of them, each entry counted with ENTRY_BYTES more), safe to share between threads.
-    Values are made read-only when kept."""
+    tuples of them; each entry counted with its key's strings and ENTRY_BYTES more), safe to
+    share between threads. Values are made read-only when kept."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -44,7 +45,7 @@ class Remembered:
 
     def put(self, key: tuple, value: Any) -> None:
         arrays = value if isinstance(value, tuple) else (value,)
-        size = ENTRY_BYTES + sum(a.nbytes for a in arrays)
+        size = ENTRY_BYTES + sum(a.nbytes for a in arrays) + sum(len(k) for k in key if isinstance(k, (str, bytes))) * 4
         if size > self.budget:
             return
         for a in arrays:

@@ -22,7 +22,9 @@ from indexer.segment.wxfile import exact_path
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths
 POSTINGS_KEPT_BYTES = 128 << 20  # decoded word postings kept for the process (8 bytes a posting)
 POSTINGS = Remembered(POSTINGS_KEPT_BYTES)  # (segment, field, word) → (local docnums, weights)
-_NONE = (np.empty(0, np.int32), np.empty(0, np.float32))
+_NONE = (np.empty(0, np.int32), np.empty(0, np.float32))  # an absent word's
+for _a in _NONE:
+    _a.flags.writeable = False
 
 
 def exact_leaves(searcher) -> list[tuple[Segment, int, np.ndarray | None]]:
@@ -114,8 +116,7 @@ def word_postings(leaf, fieldname: str, term: str, within: np.ndarray | None = N
         return kept
     terms = leaf._terms
     ti = _term_info(terms, fieldname, term.encode("utf-8"))
-    if ti is None:
-        POSTINGS.put(key, _NONE)
+    if ti is None:  # not kept: a typo or a phrase asked as a word would fill the map
         return _NONE
     if 8 * ti.doc_frequency() > POSTINGS.budget:
         return _read_postings(leaf, terms, ti, fieldname, within)
