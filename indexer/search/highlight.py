@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 
 from indexer.analysis import FOLDS_INTO_GAP, FOLDS_INTO_WORD, Unit, fold, unfolded_class
 from indexer.article import Article
-from indexer.cjk import UNIT_RANGES
+from indexer.cjk import UNIT_BOUNDS, UNIT_RANGES
 from indexer.search.query import ParsedQuery, parse_query
 from indexer.search.spans import Matcher
 from indexer.search.variants import expand
@@ -51,11 +52,20 @@ def clause_pattern(seq: list[Unit]) -> str:
     return "".join(parts)
 
 
-# Characters whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙):
-# a pattern over the original text would count them as they are, so a text holding one is
-# marked by a Matcher, which reads the folded text (such characters are rare in articles, and a
-# pattern that knew them would cost milliseconds more to compile for every query).
-_FOLDS_ODDLY = re.compile(f"[{re.escape(FOLDS_INTO_WORD + FOLDS_INTO_GAP)}]")
+@lru_cache(maxsize=1)
+def _odd() -> re.Pattern:
+    """The characters a pattern would take for something else, so that a text holding one is
+    marked by a Matcher (which reads the folded text and knows every unit) instead:
+    - those whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙);
+    - CJK units that are no word characters to `re` (・ U+30FB, ゠, ゛, unassigned code points of
+      the CJK blocks), which a pattern's gap `[\\W_]` would step over as punctuation;
+    - every CJK unit beyond the BMP (rare: the extensions' characters).
+    Such characters are rare in articles, or (・ between the parts of a foreign name) common in
+    a few; a pattern that knew them would cost milliseconds more to compile for every query."""
+    not_words = "".join(chr(cp) for lo, hi in UNIT_BOUNDS if hi <= 0xFFFF
+                        for cp in range(lo, hi + 1) if not chr(cp).isalnum())
+    beyond = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in UNIT_BOUNDS if lo > 0xFFFF)
+    return re.compile(f"[{re.escape(FOLDS_INTO_WORD + FOLDS_INTO_GAP + not_words)}{beyond}]")
 
 
 class Patterns:
@@ -68,7 +78,7 @@ class Patterns:
         self._matcher: Matcher | None = None
 
     def finditer(self, text: str):
-        if _FOLDS_ODDLY.search(text) is None:
+        if _odd().search(text) is None:
             return self.pattern.finditer(text)
         if self._matcher is None:
             self._matcher = Matcher(self.sequences)
