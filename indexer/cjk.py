@@ -3,7 +3,7 @@
 - `UNIT_RANGES`: the scripts written without spaces, where every character is one unit of a
   phrase (docs/interfaces.md "Query language"): CJK ideographs (basic, extension A,
   compatibility, extensions B–G), 々 〆 〇 (〇 is the zero of Chinese numerals: 二〇〇五年), kana
-  and hangul. `UNIT_BOUNDS` is the same as (first, last) code points. The analysis chain, the
+  (less its two punctuation marks) and hangul. `UNIT_BOUNDS` is the same as (first, last) code points. The analysis chain, the
   exact layer, the highlighter and the linear-time matchers all read these.
 - `HAN`: Chinese characters as extraction reads names, bylines and headlines (basic, extension
   A, compatibility ideographs); `PRIVATE_USE`: the private-use area where legacy encodings put
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 UNIT_RANGES = (
     "\u3005-\u3007"  # 々 〆 〇
-    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3040-\u309f"  # hiragana
+    "\u30a1-\u30fa"  # katakana, less ゠ (U+30A0) and the middle dot ・ (U+30FB): punctuation
+    "\u30fc-\u30ff"  # (唐纳德・特朗普 is found by 唐纳德·特朗普 and 唐纳德特朗普)
     "\u3400-\u4dbf"  # CJK extension A
     "\u4e00-\u9fff"  # CJK unified ideographs
     "\uac00-\ud7af"  # hangul syllables

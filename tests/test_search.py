@@ -15,8 +15,11 @@ from collections import Counter
 
 import opencc
 import pytest
+from helpers import write_article
 
 from indexer.analysis import fold
+from indexer.ingest.run import run_ingest
+from indexer.search import SearchEngine
 from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
 
 # ----------------------------------------------------------------------------------- oracle
@@ -26,7 +29,8 @@ _CJK_NAMES = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA"
 
 
 def _is_cjk(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith(_CJK_NAMES)
+    # kana punctuation (the middle dot ・ of foreign names, ゠) is punctuation
+    return unicodedata.name(ch, "").startswith(_CJK_NAMES) and not unicodedata.category(ch).startswith("P")
 
 
 def oracle_units(text: str) -> list[str]:
@@ -164,6 +168,21 @@ def test_phrases_straddling_punctuation_match_across_it(demo_engine, oracle):
         assert expected, phrase
         assert ids(demo_engine, quote(phrase)) == expected, phrase
         assert ids(demo_engine, quote(to_simplified(phrase))) == expected, phrase
+
+
+def test_a_foreign_name_is_found_whatever_dot_separates_its_parts(tmp_path):
+    # 唐纳德・特朗普 (katakana middle dot), 唐纳德·特朗普 (middle dot), 唐纳德•特朗普 (bullet): punctuation
+    for i, dot in enumerate("・·•"):
+        write_article(tmp_path / "articles" / f"n{i}.txt", f"第{i}篇", f"美国总统唐纳德{dot}特朗普当天表示，将继续谈判。")
+    write_article(tmp_path / "articles" / "other.txt", "另一篇", "唐纳德说，特朗普当天没有表示。")
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        for query in ('"唐纳德特朗普"', "唐纳德・特朗普", '"唐纳德·特朗普"', "德・特朗"):
+            result = engine.search(SearchRequest.create(query, collapse=False))
+            assert sorted(h.title for h in result.hits) == ["第0篇", "第1篇", "第2篇"], query
+        hit = next(h for h in engine.search(SearchRequest.create("唐纳德特朗普", collapse=False)).hits
+                   if h.title == "第0篇")
+        assert "<mark>唐纳德・特朗普</mark>" in hit.snippet
 
 
 def _mixed_samples(articles: dict, pattern: str, limit: int) -> list[str]:

@@ -57,11 +57,11 @@ def _odd() -> re.Pattern:
     """The characters a pattern would take for something else, so that a text holding one is
     marked by a Matcher (which reads the folded text and knows every unit) instead:
     - those whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙);
-    - CJK units that are no word characters to `re` (・ U+30FB, ゠, ゛, unassigned code points of
-      the CJK blocks), which a pattern's gap `[\\W_]` would step over as punctuation;
+    - CJK units that are no word characters to `re` (the kana sound marks ゛ ゜, unassigned code
+      points of the CJK blocks), which a pattern's gap `[\\W_]` would step over as punctuation;
     - every CJK unit beyond the BMP (rare: the extensions' characters).
-    Such characters are rare in articles, or (・ between the parts of a foreign name) common in
-    a few; a pattern that knew them would cost milliseconds more to compile for every query."""
+    Such characters are rare in articles; a pattern that knew them would cost milliseconds more
+    to compile for every query."""
     not_words = "".join(chr(cp) for lo, hi in UNIT_BOUNDS if hi <= 0xFFFF
                         for cp in range(lo, hi + 1) if not chr(cp).isalnum())
     beyond = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in UNIT_BOUNDS if lo > 0xFFFF)

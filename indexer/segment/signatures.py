@@ -66,7 +66,7 @@ def _chars(folded: str) -> str:
 def chars_of_stream(stream: str) -> str:
     """`_chars` of a folded text from its unit stream (`analysis.unit_stream`), which a writer
     has already: the stream less its Latin marks holds the same characters, except the few
-    unit characters that are not word characters (・ in 花开紫境・相遇), which `_chars` drops."""
+    unit characters that are not word characters (the kana sound marks ゛ ゜), which `_chars` drops."""
     text = stream.replace(LATIN_MARK, "")
     return _NOT_TEXT.sub("", text) if _NOT_TEXT.search(text) else text
 
