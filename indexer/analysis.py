@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from indexer import paths
-from indexer.cjk import UNIT_RANGES
+from indexer.cjk import UNIT_BOUNDS, UNIT_RANGES
 
 # --------------------------------------------------------------------------- folding
 
@@ -135,11 +135,10 @@ def is_cjk(ch: str) -> bool:
 
 def _cjk_table() -> tuple[bytes, list[tuple[int, int]]]:
     """(one byte per code point of the Basic Multilingual Plane: 1 where it is a CJK unit,
-    the ranges of CJK units beyond it), from UNIT_RANGES."""
+    the ranges of CJK units beyond it), from UNIT_BOUNDS."""
     table = bytearray(0x10000)
     astral = []
-    for lo, hi in re.findall(r"(.)-(.)", UNIT_RANGES, re.S):
-        lo, hi = ord(lo), ord(hi)
+    for lo, hi in UNIT_BOUNDS:
         if hi < 0x10000:
             table[lo:hi + 1] = b"\x01" * (hi - lo + 1)
         else:
