@@ -38,6 +38,7 @@ def exact_leaves(searcher) -> list[tuple[Segment, int, np.ndarray | None]]:
 
 
 def _exact_of(leaf) -> tuple[Segment, np.ndarray | None]:
+    """(exact layer, live mask or None) of one segment reader, opened on first use and kept on it."""
     cached = getattr(leaf, "_wensou_exact", None)
     if cached is None:
         seg = Segment(exact_path(leaf.storage(), leaf.segment()))
