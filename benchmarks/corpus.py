@@ -62,7 +62,7 @@ def load_sources(sources: list[Path]) -> list[Article]:
         articles, _ = load_articles(src)
         for a in articles:
             a.id = f"{Path(src).name}/{a.id}"
-            same = "content:" + content_hash(a)
+            same = "content:" + content_hash(a).hex()
             if a.id in seen or (a.url and a.url in seen) or same in seen:
                 continue
             record = (json.dumps(a.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
