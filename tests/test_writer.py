@@ -396,3 +396,38 @@ def test_workers_get_long_articles_a_few_at_a_time():
     sizes = sorted(n for each in workers.finish() for n in each)
     # 64 + 64 short ones; 2 short + 3 long, then 3 and 3 long (a batch closes at 1,000,000 characters)
     assert sizes == [3, 3, 5, 64, 64]
+
+
+def _held_together(builders) -> int:
+    return sum(b._w.held for b in builders if b._w is not None)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_writers_fed_alike_never_hold_two_full_segments_together(tmp_path, demo_docs, monkeypatch, shared):
+    """Two segment writers that fill at the same pace (here: started together and fed the
+    same articles in turn; in a rebuild, writers drift together when long articles reach one
+    more than the other) would hold and write two full segments at once, the rebuild's
+    memory peak; the one holding most closes early, so together they hold at most one and
+    a half segments (and one article)."""
+    monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 20_000)
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    held = [0, 0]
+    builders = [writer._SegmentBuilder(ix, 1.0, held if shared else None, i) for i in range(2)]
+    most, largest_article = 0, 0
+    try:
+        for doc in demo_docs * 3:
+            for b in builders:
+                before = b._w.held if b._w is not None else 0
+                b.add(dict(doc))
+                if b._w is not None:
+                    largest_article = max(largest_article, b._w.held - before)
+                most = max(most, _held_together(builders))
+        closed = [len(b.segments) for b in builders]
+    finally:
+        for b in builders:
+            b.cancel()
+    assert min(closed) >= 3  # several segments each: the bound was reached many times
+    if shared:
+        assert most <= 1.5 * 20_000 + largest_article
+    else:  # what the bound prevents
+        assert most > 1.8 * 20_000

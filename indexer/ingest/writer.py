@@ -33,7 +33,8 @@ from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
 # offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this
 # limit), ~10 at its peak (writing the segment). Two writers close their segments half a
-# segment apart, so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
+# segment apart, and never hold more than one and a half segments together (`_most_of_too_much`),
+# so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
 MAX_SEGMENT_HELD = 36_000_000
 BATCH = 64  # articles handed to a worker at a time
 BATCH_CHARS = 1_000_000  # or fewer, once their bodies hold this many characters (a gazette's
@@ -60,11 +61,12 @@ class _SegmentBuilder:
     alternately fill their segments at the same pace; offset by half a segment, they never
     hold full segments, or write them (their peak), at the same time."""
 
-    def __init__(self, ix, first_share: float = 1.0) -> None:
+    def __init__(self, ix, first_share: float = 1.0, shared=None, slot: int = 0) -> None:
         self.ix = ix
         self.segments: list = []
         self._w = None
         self._share = first_share
+        self._shared, self._slot = shared, slot  # what each writer holds (`_held_together`)
 
     def add(self, doc: dict, chars: int = 0) -> None:
         """Add one article's fields (`chars`: its body's length, as BatchWorkers takes it)."""
@@ -72,13 +74,25 @@ class _SegmentBuilder:
             self._w = segment_writer(self.ix)
         batches = self._w.exact.batches
         self._w.add_document(**doc)
-        if self._w.held >= MAX_SEGMENT_HELD * self._share:
+        held = self._w.held
+        if held >= MAX_SEGMENT_HELD * self._share or self._shared is not None and self._most_of_too_much(held):
             self.segments.append(self._w.finish_segment())
             self._w = None
             self._share = 1.0
+            if self._shared is not None:
+                self._shared[self._slot] = 0
             _return_freed_memory()
         elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
             malloc_trim()
+
+    def _most_of_too_much(self, held: int) -> bool:
+        """Record what this writer holds; True when the writers together hold (n + 1) / 2
+        segments' worth (n writers closing in turn, evenly apart, hold at most that) and this
+        one holds the most: writers fed unevenly (long articles in some batches) drift
+        together, and would otherwise fill and write their segments at the same time."""
+        shared = self._shared
+        shared[self._slot] = held
+        return sum(shared) >= MAX_SEGMENT_HELD * (len(shared) + 1) / 2 and held >= max(shared)
 
     def finish(self) -> list:
         if self._w is not None:
@@ -92,10 +106,11 @@ class _SegmentBuilder:
             self._w = None
 
 
-def _worker(conn, ix, first_share: float) -> None:
-    """Worker process: ask for batches, build segments from them, send the segments back."""
+def _worker(conn, ix, first_share: float, shared, slot: int) -> None:
+    """Worker process: ask for batches, build segments from them, send the segments back
+    (`shared[slot]`: what it holds, for the others to see)."""
     die_with_parent()
-    builder = _SegmentBuilder(ix, first_share)
+    builder = _SegmentBuilder(ix, first_share, shared, slot)
     try:
         while True:
             conn.send(("ready", None))
@@ -227,8 +242,11 @@ class GenerationWriter:
         self._lock = ix.lock("WRITELOCK")
         if not self._lock.acquire():
             raise RuntimeError("the new generation is locked by another writer")
-        self._out = (BatchWorkers(procs, _worker, lambda i: (ix, (i + 1) / procs), ix.storage.folder)
-                     if procs > 1 else _SegmentBuilder(ix))
+        if procs > 1:  # what each worker holds, in memory they share
+            shared = multiprocessing.get_context("fork").Array("q", procs, lock=False)
+            self._out = BatchWorkers(procs, _worker, lambda i: (ix, (i + 1) / procs, shared, i), ix.storage.folder)
+        else:
+            self._out = _SegmentBuilder(ix)
         self._done = False
 
     def add(self, doc: dict) -> None:
