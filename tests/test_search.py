@@ -453,6 +453,36 @@ def test_newest_first_among_equal_scores(demo_engine):
     assert checked
 
 
+def test_few_matched_articles_score_as_when_every_posting_is_read(tmp_path, monkeypatch):
+    """Where a query matches few articles, ranking looks each of them up in a word's postings
+    instead of looking every posting up among them: the same scores, the same order, for
+    narrow queries (a phrase, a filter) as for broad ones, over an index of many segments."""
+    from helpers import DEMO_ARTICLES
+
+    from indexer.ingest import writer
+    from indexer.search import ranking
+
+    monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 20_000)  # small segments: more than one left after merging
+    run_ingest(tmp_path / "index", [DEMO_ARTICLES], rebuild=True)
+    engine = SearchEngine(tmp_path / "index")
+    assert len(engine._live.searcher()[1].reader().leaf_readers()) > 1
+
+    queries = [("委員會", {}), ("修正 辦法", {}), ('"委員會"', {"sources": ["行政院"]}), ("生态 环境", {}),
+               ("令", {"date_from": "2005-01-01", "date_to": "2005-12-31"}), ("发展", {})]
+
+    def ranked(few: int) -> list:
+        monkeypatch.setattr(ranking, "FEW_MATCHED", few)
+        out = []
+        for q, filters in queries:
+            result = engine.search(SearchRequest.create(q, per_page=1000, **filters))
+            out.append([(h.id, h.score) for h in result.hits])
+        return out
+
+    looked_up = ranked(0)  # every matched article looked up in the lists
+    assert ranked(10 ** 9) == looked_up  # every posting looked up among the matched
+    assert sum(map(len, looked_up)) > 20 and any(0 < len(r) < 10 for r in looked_up)
+
+
 def test_the_together_bonus_looked_for_near_the_top_only_never_changes_a_page(tmp_path):
     """Articles holding 城市 and 发展 apart (more often: higher BM25) and together as 城市发展
     (the together bonus lifts them): every page of every size equals the same slice of the

@@ -28,6 +28,7 @@ WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 7.0
 TOGETHER_SCORE = 2.0
 MAX_RANK_WORDS = 32  # ranking only: more words add time, not better order
+FEW_MATCHED = 16  # a word's postings over 16 times the matched articles of a segment: those looked up in them
 SKIP_BLOCKS_BELOW = 4096  # matched articles in a segment under which posting blocks holding none are skipped
 DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering different scores
 # Fitted with `python -m benchmarks.relevance ... --tune` (docs/benchmarks.md "Relevance"):
@@ -222,12 +223,20 @@ def bm25_scores(searcher, words: Sequence[str], matched: Matched,
                 ids, tf = word_postings(leaf, f, w, local if len(local) < SKIP_BLOCKS_BELOW else None)
                 if not len(ids):
                     continue
-                pos = matched.slots(ids + offset)
-                hit = pos >= 0
-                if not hit.all():
+                if len(local) * FEW_MATCHED < len(ids):  # few matched: each looked up in the list
+                    at = np.searchsorted(ids, local)
+                    at[at == len(ids)] = 0
+                    hit = ids[at] == local
                     if not hit.any():
                         continue
-                    pos, ids, tf = pos[hit], ids[hit], tf[hit]
+                    pos, ids, tf = lo + np.flatnonzero(hit), local[hit], tf[at[hit]]
+                else:  # the list looked up among the matched
+                    pos = matched.slots(ids + offset)
+                    hit = pos >= 0
+                    if not hit.all():
+                        if not hit.any():
+                            continue
+                        pos, ids, tf = pos[hit], ids[hit], tf[hit]
                 if lengths is None:
                     lengths = field_lengths(leaf, f)
                 idf, avgfl = stats[(f, w)]
