@@ -67,6 +67,12 @@ _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, AUTHOR_CLASS
 _DATE_TIME = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
+@functools.lru_cache(maxsize=4096)
+def _names_the_author(names: str) -> bool:
+    """Whether a `class id` string names the byline (pages repeat the same few class names)."""
+    return bool(_AUTHOR_CLASS.search(names))
+
+
 _DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·、，, ]{2,20}$")
 
 
@@ -75,8 +81,11 @@ def author_element(body: Element) -> list[str]:
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out).
     Only one or two such elements on the page: a class repeated down a list (commenters,
     recommended columnists) marks no byline."""
-    found = [e for e in body.iter("a", "span", "em", "div", "p", "li")
-             if (e.get("class") or e.get("id")) and _AUTHOR_CLASS.search(f"{e.get('class') or ''} {e.get('id') or ''}")]
+    found = []
+    for element in body.iter("a", "span", "em", "div", "p", "li"):
+        classes, ident = element.get("class"), element.get("id")
+        if (classes or ident) and _names_the_author(f"{classes or ''} {ident or ''}"):
+            found.append(element)
     if len(found) > 2:
         return []
     for element in found:
