@@ -37,47 +37,61 @@ _FURNITURE_ANYWHERE = re.compile(
 )  # no IGNORECASE (it makes every line twice as slow to test): Latin words are spelled in both cases
 # Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
 # and "keep reading" text, photo credits, hotline boxes, end marks. Tried on lines of at most
-# `_BOILERPLATE_MAX` characters; each entry is one kind, both scripts.
+# `_BOILERPLATE_MAX` characters; each entry is one kind, both scripts, as its alternatives (one
+# of them matching anywhere in the line makes it boilerplate).
 _BOILERPLATE_MAX = 90
-_BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
+_BOILERPLATE = (
     # 责编：… 编辑：… 采写：… 出品︱… 摄影/… 监制 统筹 校对 …
-    r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
-    r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
-    r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",
+    (r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
+     r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
+     r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",),
     # account promos: 量子位 | 公众号 QbitAI, > 关注 少数派…, 扫码关注…
-    r"^.{0,30}公[众眾][号號].{0,24}$|公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)|^[>＞»]\s*[关關]注|"
-    r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])|微信[号號]\s*[:：]|[长長]按.{0,6}(?:二[维維]|[识識]别)",
+    (r"^.{0,30}公[众眾][号號].{0,24}$", r"公[众眾][号號].{0,12}(?:ID|[关關]注|搜索)", r"^[>＞»]\s*[关關]注",
+     r"[关關]注.{0,16}(?:公[众眾][号號]|微信|微博|抖音|[头頭]条[号號]|[视視][频頻][号號])", r"微信[号號]\s*[:：]",
+     r"[长長]按.{0,6}(?:二[维維]|[识識]别)"),
     # reprint notices: 39健康网原创内容，未经授权…; 转载请注明…
-    r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)|[禁严嚴]禁[转轉]载|[转轉]载请|[转轉]載請|版[权權][归歸]|"
-    # 转载时务请注明…, 如需转载…, 本文系…授权…刊载, 版权与免责声明
-    r"[转轉][载載][时時]?[务務]?[须需必]?[请請]|如需[转轉][载載]|^本文系.{0,30}授[权權]|授[权權].{0,16}刊[载載發发]|"
-    r"版[权權](?:与|和|及)?免[责責]|^[(（\[【]?免[责責][声聲]明",
+    (r"未[经經](?:[书書]面)?(?:授[权權]|许可|許可|同意)", r"[禁严嚴]禁[转轉]载", r"[转轉]载请", r"[转轉]載請", r"版[权權][归歸]",
+     # 转载时务请注明…, 如需转载…, 本文系…授权…刊载, 版权与免责声明
+     r"[转轉][载載][时時]?[务務]?[须需必]?[请請]", r"如需[转轉][载載]", r"^本文系.{0,30}授[权權]", r"授[权權].{0,16}刊[载載發发]",
+     r"版[权權](?:与|和|及)?免[责責]", r"^[(（\[【]?免[责責][声聲]明"),
     # "keep reading" and player text
-    r"[继繼][续續](?:往下)?[阅閱][读讀]|[继繼][续續][浏瀏][览覽]|[视視][频頻].{0,6}失[败敗]|播放失[败敗]|"
-    r"[浏瀏][览覽]器不支持|不支持.{0,10}[视視][频頻]|[点點][击擊](?:播放|[观觀][看])|[展][开開]全文|[阅閱][读讀]全文|"
-    r"切[换換]到?(?:高清|[标標]清|超清)|^正在(?:为[您你])?(?:加[载載]|[缓緩]冲|切[换換])",
+    (r"[继繼][续續](?:往下)?[阅閱][读讀]", r"[继繼][续續][浏瀏][览覽]", r"[视視][频頻].{0,6}失[败敗]", r"播放失[败敗]",
+     r"[浏瀏][览覽]器不支持", r"不支持.{0,10}[视視][频頻]", r"[点點][击擊](?:播放|[观觀][看])", r"[展][开開]全文", r"[阅閱][读讀]全文",
+     r"切[换換]到?(?:高清|[标標]清|超清)", r"^正在(?:为[您你])?(?:加[载載]|[缓緩]冲|切[换換])"),
     # photo credits: 图像来源，Getty Images; 图片来源：…; 图源：…
-    r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",
+    (r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",),
     # hotline boxes: …热线：400-161-9995; the suicide-prevention box under Taiwan stories
     # (★珍惜生命 再給自己一次機會 / 自殺諮詢專線：0800-788995 / 生命線：1995 / 張老師專線：1980)
-    r"(?:[专專][线線]|^生命[线線])\s*[:：]\s*\d{3,}|^[★☆※]?\s*(?:珍惜生命\W{0,2})?再[给給]自己一次[机機][会會]|"
-    r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}|"
-    r"^.{0,12}(?:投稿|爆料|新[闻聞]?线索|[举舉][报報]|[联聯][系繫]).{0,6}(?:[邮郵]箱|[电電][话話]|[热熱][线線]|微信).{0,4}[:：]",
+    (r"(?:[专專][线線]|^生命[线線])\s*[:：]\s*\d{3,}", r"^[★☆※]?\s*(?:珍惜生命\W{0,2})?再[给給]自己一次[机機][会會]",
+     r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
+     r"^.{0,12}(?:投稿|爆料|新[闻聞]?线索|[举舉][报報]|[联聯][系繫]).{0,6}(?:[邮郵]箱|[电電][话話]|[热熱][线線]|微信).{0,4}[:：]"),
     # app and newsletter promos, ad labels
-    r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$|下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)|"
-    r"打[开開].{0,10}(?:APP|客[户戶]端).{0,20}$|(?:APP|客[户戶]端)内?(?:[阅閱][读讀]|[查观觀]看)(?:全文|更多|原文)|"
-    r"[阅閱][读讀]更多.{0,4}精彩|(?:[订訂][阅閱]|[追关關][踪蹤注]|加入).{0,30}[:：]\s*https?://[^\s]+$|[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)|就在您的",
+    (r"^(?:[广廣]告|推广|推廣|AD|Advertisement)$", r"下[载載].{0,10}(?:APP|App|app|客[户戶]端|[应應]用程序)",
+     r"打[开開].{0,10}(?:APP|客[户戶]端).{0,20}$", r"(?:APP|客[户戶]端)内?(?:[阅閱][读讀]|[查观觀]看)(?:全文|更多|原文)",
+     r"[阅閱][读讀]更多.{0,4}精彩", r"(?:[订訂][阅閱]|[追关關][踪蹤注]|加入).{0,30}[:：]\s*https?://[^\s]+$",
+     r"[订訂][阅閱].{0,12}(?:新[闻聞]信|[电電]子[报報]|邮件|郵件)", r"就在您的"),
     # read counters, trackbacks, English date lines of blog software
-    r"已被[阅閱][读讀]|[阅閱][读讀]\s*[(（:：]\s*\d+|Trackback|^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+    (r"已被[阅閱][读讀]", r"[阅閱][读讀]\s*[(（:：]\s*\d+", r"Trackback",
+     r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"),
     # print-edition credits: 《光明日报》（2024年05月20日 03版）, 人民日报（2024年5月20日第 4 版）
-    r"^[(（]?《?[" + HAN + r"]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",
+    (r"^[(（]?《?[" + HAN + r"]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",),
     # end marks: - THE END -, — 完 —, END
-    r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",
-))
-# One scan for all kinds. Case is ignored by searching the lower-cased line with the lower-cased
-# pattern (no `\S`-like escapes in it): IGNORECASE would make every character test, Chinese
-# ones included, about twice as slow.
-_BOILERPLATE_ANY = re.compile("|".join(f"(?:{rule.pattern})" for rule in _BOILERPLATE).lower())
+    (r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",),
+)
+
+
+def _boilerplate_pattern(at_start: bool) -> re.Pattern:
+    """One scan for the alternatives of all kinds that open with `^` (`at_start`: tried once, at
+    the start of the line), or for all the others (tried at every position: the `^` ones would
+    only fail there). Case is ignored by searching the lower-cased line with the lower-cased
+    pattern (no `\\S`-like escapes in it): IGNORECASE would make every character test, Chinese
+    ones included, about twice as slow."""
+    return re.compile("|".join(f"(?:{alternative})" for kind in _BOILERPLATE for alternative in kind
+                               if alternative.startswith("^") == at_start).lower())
+
+
+_BOILERPLATE_AT_START = _boilerplate_pattern(True)
+_BOILERPLATE_ANYWHERE = _boilerplate_pattern(False)
 _META_LABELS = {
     "source": r"(?:[稿][件][来來]源|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
@@ -166,7 +180,8 @@ def _is_link_bar(line: str) -> bool:
     return len(parts) >= 3 and all(len(part) <= 20 for part in parts)
 
 
-_boilerplate_search = _BOILERPLATE_ANY.search
+_boilerplate_at_start = _BOILERPLATE_AT_START.match
+_boilerplate_anywhere = _BOILERPLATE_ANYWHERE.search
 _furniture_anywhere_search = _FURNITURE_ANYWHERE.search
 
 
@@ -177,8 +192,10 @@ def is_furniture(line: str) -> bool:
         return True
     if _FURNITURE.match(line):
         return True
-    if len(line) <= _BOILERPLATE_MAX and (_boilerplate_search(line.lower()) or _is_link_bar(line)):
-        return True
+    if len(line) <= _BOILERPLATE_MAX:
+        lowered = line.lower()
+        if _boilerplate_at_start(lowered) or _boilerplate_anywhere(lowered) or _is_link_bar(line):
+            return True
     return len(line) <= 60 and bool(_furniture_anywhere_search(line))
 
 
