@@ -656,6 +656,10 @@ def test_captions_at_either_end_and_the_suicide_prevention_box_are_not_the_story
     inside = page("<h1>藝術家 高雄築夢</h1><article>" + f"<p>{paragraphs[0]}</p><p>{closing}</p><p>{paragraphs[1]}</p>"
                   + f"<p>{paragraphs[2]}</p></article>", "<title>藝術家 高雄築夢</title>")
     assert closing in inside.body  # in the middle of the text it is left as printed
+    own_line = page("<h1>藝術家 高雄築夢</h1><article>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+                    + "<p>★珍惜生命 再給自己一次機會</p><p>自殺諮詢專線：0800-788995（24小時）</p></article>",
+                    "<title>藝術家 高雄築夢</title>")
+    assert own_line.body.split("\n") == paragraphs  # the note on a line of its own, a space inside
 
 
 def test_a_byline_of_publisher_day_and_reporter_and_the_furniture_around_a_taiwan_story():

@@ -62,7 +62,7 @@ _BOILERPLATE = (
     (r"^[(（\[【]?\s*(?:[图圖][像片]?|[照][片]|[图圖]源|[资資]料[图圖])\s*(?:[来來]源|提供|[:：，,]).{0,60}$",),
     # hotline boxes: …热线：400-161-9995; the suicide-prevention box under Taiwan stories
     # (★珍惜生命 再給自己一次機會 / 自殺諮詢專線：0800-788995 / 生命線：1995 / 張老師專線：1980)
-    (r"(?:[专專][线線]|^生命[线線])\s*[:：]\s*\d{3,}", r"^[★☆※]?\s*(?:珍惜生命\W{0,2})?再[给給]自己一次[机機][会會]",
+    (r"(?:[专專][线線]|^生命[线線])\s*[:：]\s*\d{3,}", r"^[★☆※]?\s*(?:珍惜生命[^\w]{0,2})?再[给給]自己一次[机機][会會]",
      r"(?:[热熱][线線]|[举舉][报報][电電][话話]|[咨諮][询詢][电電][话話]|客服[电電][话話]|[服][务務][电電][话話]).{0,20}\d[\d\- ]{5,}",
      r"^.{0,12}(?:投稿|爆料|新[闻聞]?线索|[举舉][报報]|[联聯][系繫]).{0,6}(?:[邮郵]箱|[电電][话話]|[热熱][线線]|微信).{0,4}[:：]"),
     # app and newsletter promos, ad labels
@@ -84,10 +84,12 @@ def _boilerplate_pattern(at_start: bool) -> re.Pattern:
     """One scan for the alternatives of all kinds that open with `^` (`at_start`: tried once, at
     the start of the line), or for all the others (tried at every position: the `^` ones would
     only fail there). Case is ignored by searching the lower-cased line with the lower-cased
-    pattern (no `\\S`-like escapes in it): IGNORECASE would make every character test, Chinese
-    ones included, about twice as slow."""
-    return re.compile("|".join(f"(?:{alternative})" for kind in _BOILERPLATE for alternative in kind
-                               if alternative.startswith("^") == at_start).lower())
+    pattern: IGNORECASE would make every character test, Chinese ones included, about twice as
+    slow. So no alternative may hold an escape that lower case changes (`\\W` would become `\\w`)."""
+    alternatives = [a for kind in _BOILERPLATE for a in kind if a.startswith("^") == at_start]
+    if any(re.search(r"\\[A-Z]", a) for a in alternatives):
+        raise ValueError("a boilerplate pattern holds an upper-case escape, which lower-casing would change")
+    return re.compile("|".join(f"(?:{a})" for a in alternatives).lower())
 
 
 _BOILERPLATE_AT_START = _boilerplate_pattern(True)
