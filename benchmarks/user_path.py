@@ -70,7 +70,9 @@ def title_queries(folder: Path, n: int, seed: int = 7, per_file: int = 20_000) -
     rnd = random.Random(seed)
     runs = [run for t in titles for run in _CJK_RUN.findall(t)]
     queries: list[str] = []
-    while runs and len(queries) < n:
+    for _ in range(50 * n if runs else 0):  # fewer when the titles hold fewer distinct ones
+        if len(queries) == n:
+            break
         run = rnd.choice(runs)
         at = rnd.randrange(len(run) - 3)
         if run[at:at + 4] not in queries:

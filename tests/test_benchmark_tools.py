@@ -1,0 +1,39 @@
+"""The benchmark tools a maintainer runs (`docs/benchmarks.md`) still run: their figures are
+only as good as the articles and queries they generate."""
+from __future__ import annotations
+
+import json
+
+from helpers import DEMO_ARTICLES
+
+from benchmarks import corpus, user_path
+
+
+def test_the_corpus_generator_writes_distinct_readable_articles_grown_from_the_sources(tmp_path):
+    out = tmp_path / "corpus"
+    corpus.main([str(DEMO_ARTICLES), "--size", "300", "--out", str(out), "--files", "4"])
+    articles = list(corpus.read_corpus(out))
+    assert len(articles) == 300
+    assert len({a.id for a in articles}) == 300
+    sources = corpus.load_sources([DEMO_ARTICLES])
+    assert {a.id for a in sources} <= {a.id for a in articles}  # the sources themselves, then grown ones
+    grown = [a for a in articles if a.id.startswith("gen/")]
+    assert len(grown) == 300 - len(sources)
+    assert all(a.body and a.title for a in grown)
+    assert len({a.body for a in grown}) == len(grown)  # every grown article is new
+
+
+def test_title_queries_are_four_characters_of_the_archives_titles(tmp_path):
+    records = [{"id": f"a{k}", "title": f"关于推进第{k}批城乡建设试点工作的通知", "body": "正文。"} for k in range(50)]
+    records += [{"id": f"b{k}", "title": f"{k}月份全省生态环境质量状况通报", "body": "正文。"} for k in range(1, 13)]
+    (tmp_path / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                           encoding="utf-8")
+    queries = user_path.title_queries(tmp_path, 20)
+    assert len(queries) == 20 and len(set(queries)) == 20
+    assert all(len(q) == 4 and any(q in r["title"] for r in records) for q in queries)
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "export.jsonl").write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert set(user_path.title_queries(one, 20)) == {"乡建设试", "关于推进", "于推进第", "城乡建设", "建设试点",
+                                                          "工作的通", "作的通知", "批城乡建", "点工作的", "设试点工",
+                                                          "试点工作"}  # every one there is
