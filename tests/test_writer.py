@@ -407,12 +407,17 @@ def test_writers_fed_alike_never_hold_two_full_segments_together(tmp_path, demo_
     """Two segment writers that fill at the same pace (here: started together and fed the
     same articles in turn; in a rebuild, writers drift together when long articles reach one
     more than the other) would hold and write two full segments at once, the rebuild's
-    memory peak; the one holding most closes early, so together they hold at most one and
-    a half segments (and one article)."""
+    memory peak; the one taking most memory closes early, so together they take at most one
+    and a half segments' memory (and one article's)."""
+    class Builder(writer._SegmentBuilder):
+        def _resident(self):  # two writers in one process: what each holds, 12 bytes a unit
+            return 12 * (self._w.held if self._w is not None else 0)
+
     monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 20_000)
+    monkeypatch.setattr(writer, "SEGMENT_RESIDENT", 12 * 20_000)
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    held = [0, 0]
-    builders = [writer._SegmentBuilder(ix, 1.0, held if shared else None, i) for i in range(2)]
+    memory = [0, 0]
+    builders = [Builder(ix, 1.0, memory if shared else None, i) for i in range(2)]
     most, largest_article = 0, 0
     try:
         for doc in demo_docs * 3:

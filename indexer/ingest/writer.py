@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import gc
 import multiprocessing
+import os
 import shutil
 import traceback
 from collections.abc import Iterable
@@ -31,15 +32,20 @@ from indexer.segment.schema import document_fields
 from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
-# offsets and Python's overheads a writer holds ~9 bytes each (~320 MB over its base at this
-# limit), ~10 at its peak (writing the segment). Two writers close their segments half a
-# segment apart, and never hold more than one and a half segments together (`_most_of_too_much`),
-# so a rebuild's process tree peaks near 870 MB (100,000 articles: 6 segments)
+# offsets and Python's overheads a writer holds ~9 bytes each for news articles (~320 MB over its
+# base at this limit), ~12 for a gazette's long volumes, and ~60 MB more while it writes the
+# segment. Two writers close their segments half a segment apart (`first_share`), and together
+# never take more than one and a half ordinary segments' memory (`_most_of_too_much`): a
+# rebuild's process tree stays under 1 GB (100,000 articles: 7 segments; a million: 35).
 MAX_SEGMENT_HELD = 36_000_000
+SEGMENT_RESIDENT = 420 << 20  # a writer holding a full segment of news articles, resident, its base included
 BATCH = 64  # articles handed to a worker at a time
 BATCH_CHARS = 1_000_000  # or fewer, once their bodies hold this many characters (a gazette's
 # 500,000-character volumes: 64 of them were ~100 MB pickled, and as much again unpickled, in
 # the sender and in the worker at once)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def segment_writer(ix) -> FastSegmentWriter:
@@ -66,7 +72,7 @@ class _SegmentBuilder:
         self.segments: list = []
         self._w = None
         self._share = first_share
-        self._shared, self._slot = shared, slot  # what each writer holds (`_held_together`)
+        self._shared, self._slot = shared, slot  # each writer's resident memory (`_most_of_too_much`)
 
     def add(self, doc: dict, chars: int = 0) -> None:
         """Add one article's fields (`chars`: its body's length, as BatchWorkers takes it)."""
@@ -86,13 +92,24 @@ class _SegmentBuilder:
             malloc_trim()
 
     def _most_of_too_much(self, held: int) -> bool:
-        """Record what this writer holds; True when the writers together hold (n + 1) / 2
-        segments' worth (n writers closing in turn, evenly apart, hold at most that) and this
-        one holds the most: writers fed unevenly (long articles in some batches) drift
-        together, and would otherwise fill and write their segments at the same time."""
+        """Record this writer's resident memory; True when the n writers together take (n + 1) / 2
+        segments' (SEGMENT_RESIDENT: n writers closing in turn, evenly apart, take at most
+        that), this one takes the most and holds at least a quarter of a segment. Writers fed
+        unevenly (long articles in some batches) drift together, and would otherwise fill and
+        write their segments at the same time; long articles take more memory for what they hold."""
         shared = self._shared
-        shared[self._slot] = held
-        return sum(shared) >= MAX_SEGMENT_HELD * (len(shared) + 1) / 2 and held >= max(shared)
+        shared[self._slot] = mine = self._resident()
+        return (held >= MAX_SEGMENT_HELD // 4 and sum(shared) >= SEGMENT_RESIDENT * (len(shared) + 1) / 2
+                and mine >= max(shared))
+
+    def _resident(self) -> int:
+        """This process's resident memory in bytes (where /proc cannot tell: estimated from
+        what the segment holds)."""
+        try:
+            with open("/proc/self/statm", "rb") as f:
+                return int(f.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return (60 << 20) + 12 * (self._w.held if self._w is not None else 0)
 
     def finish(self) -> list:
         if self._w is not None:
