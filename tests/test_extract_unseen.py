@@ -390,6 +390,27 @@ def test_the_paper_a_byline_names_before_its_reporter_is_the_source():
     assert byline_paper("本報記者 张三") is None and byline_paper("记者 张三 摄") is None
 
 
+def test_a_paper_byline_with_a_slash_and_a_translator_and_a_publisher_named_twice():
+    """`聯合報／編譯茅毅、記者謝守真／綜合報導` under the headline: the paper is the source (a slash
+    after it, a wire story's 編譯 first) and the translator is an author beside the reporter;
+    without it, a JSON-LD publisher that repeats the site's name (`聯合新聞網 | 聯合新聞網`) or adds
+    its tagline (`RFI - 法國國際廣播電台`) gives the site's name once."""
+    from indexer.extract.authors import byline_paper, parse_authors
+
+    def ld(publisher: str) -> str:
+        return ('<title>测试新闻标题在这里</title><script type="application/ld+json">'
+                f'{{"@type": "NewsArticle", "headline": "测试新闻标题在这里", '
+                f'"publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>')
+
+    byline = "<div class='info'><time>2023-08-28 01:05</time><span>聯合報／ 編譯茅毅、記者謝守真／綜合報導</span></div>"
+    article = page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>", ld("聯合新聞網 | 聯合新聞網"))
+    assert article.source == "聯合報"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", ld("聯合新聞網 | 聯合新聞網")).source == "聯合新聞網"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", ld("RFI - 法國國際廣播電台")).source == "RFI"
+    assert byline_paper("聯合報／編譯茅毅、記者謝守真／綜合報導") == "聯合報"
+    assert parse_authors("編譯茅毅、記者謝守真／綜合報導") == ["茅毅", "謝守真"]
+
+
 def test_a_byline_element_printing_desk_and_reporter():
     """`<div class="author">上報快訊／范姜佳鈺 2020年03月12日 20:19:00</div>` under the headline:
     the reporter, not the desk or the date; a class `author` repeated down a list (commenters)

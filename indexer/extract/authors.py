@@ -76,9 +76,12 @@ _LEAD_DATELINE = re.compile("^" + _DATELINE)
 _CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
 # `【財訊快報／陳孟朔】` opening the text: the paper and its reporter, no role word.
 _PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]\s*(?P<name>[" + _CJK + r"·]{2,4})\s*[】〕\]]")
-# `聯合報 記者林宸誼／即時報導` in the byline above a portal's copy: the paper before 記者 is who published it.
-_PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*[记記]者\s*[" + _CJK + r"·]{2,4}"
-                           r"(?:\s*[、，,]\s*[" + _CJK + r"·]{2,4}){0,3}\s*(?:[／/]\s*[" + _CJK + r"]{0,6}[报報][导導道])?\s*$")
+# `聯合報 記者林宸誼／即時報導`, `聯合報／編譯茅毅、記者謝守真／綜合報導` in the byline above a portal's
+# copy: the paper before the reporters (記者, or 編譯 for a story compiled from wires) published it.
+_BYLINE_ROLE = r"(?:[记記]者|[編编][譯译])\s*"
+_PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]?\s*" + _BYLINE_ROLE + r"[" + _CJK + r"·]{2,4}"
+                           r"(?:\s*[、，,]\s*(?:" + _BYLINE_ROLE + r")?[" + _CJK + r"·]{2,4}){0,3}"
+                           r"\s*(?:[／/]\s*[" + _CJK + r"]{0,6}[报報][导導道])?\s*$")
 # `新頭殼newtalk2014.10.24 金名/高雄報導` over the text: the publisher, the day, the reporter and where.
 _PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+"
                                  r"(?P<names>[" + _CJK + r"·]{2,4}(?:[、，,][" + _CJK + r"·]{2,4}){0,3})"
@@ -179,7 +182,8 @@ def is_person_name(token: str) -> bool:
 
 
 def _strip_role_prefix(token: str) -> str:
-    match = re.match(r"^(?:本[报報])?(?:特约|特派|首席)?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖])\s*[:：]?", token)
+    match = re.match(r"^(?:本[报報])?(?:特约|特派|首席)?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖]|[編编][譯译])\s*[:：]?",
+                     token)
     return token[match.end():] if match and match.end() < len(token) else token
 
 

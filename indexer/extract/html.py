@@ -418,7 +418,7 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                             ld_name(markup.ld.get("sourceOrganization")), ld_name(markup.ld.get("publisher")),
+                             ld_name(markup.ld.get("sourceOrganization")), _site_outlet(ld_name(markup.ld.get("publisher"))),
                              _site_outlet(meta.get("og:site_name")))  # the site itself, when nothing names another publisher
     return clean_source(source)
 
