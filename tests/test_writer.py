@@ -416,7 +416,7 @@ def test_writers_fed_alike_never_hold_two_full_segments_together(tmp_path, demo_
     monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 20_000)
     monkeypatch.setattr(writer, "SEGMENT_RESIDENT", 12 * 20_000)
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    memory = [0, 0]
+    memory = [0, 0, 0, 0]  # two writers' memory, then what each holds
     builders = [Builder(ix, 1.0, memory if shared else None, i) for i in range(2)]
     most, largest_article = 0, 0
     try:
@@ -434,5 +434,13 @@ def test_writers_fed_alike_never_hold_two_full_segments_together(tmp_path, demo_
     assert min(closed) >= 3  # several segments each: the bound was reached many times
     if shared:
         assert most <= 1.5 * 20_000 + largest_article
+        # and never while the other writes its segment: it "holds" the most until it is done
+        b = builders[1]
+        b.add(dict(demo_docs[0]))
+        memory[:] = [10 ** 9, 10 ** 9, writer._WRITING, 0]
+        assert not b._most_of_too_much(19_000)
+        memory[2] = 0
+        assert b._most_of_too_much(19_000)
+        b.cancel()
     else:  # what the bound prevents
         assert most > 1.8 * 20_000

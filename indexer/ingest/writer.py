@@ -34,9 +34,9 @@ from indexer.segment.segment_writer import FastSegmentWriter, commit_existing
 # word postings (6 bytes) + exact (key, article) pairs (~4.5 bytes) held: with the vocabulary,
 # offsets and Python's overheads a writer holds ~9 bytes each for news articles (~320 MB over its
 # base at this limit), ~12 for a gazette's long volumes, and ~60 MB more while it writes the
-# segment. Two writers close their segments half a segment apart (`first_share`), and together
-# never take more than one and a half ordinary segments' memory (`_most_of_too_much`): a
-# rebuild's process tree stays under 1 GB (100,000 articles: 7 segments; a million: 35).
+# segment. Two writers close their segments half a segment apart (`first_share`), and once
+# together they take one and a half ordinary segments' memory the one holding most closes its
+# segment (`_most_of_too_much`), never while the other writes its own.
 MAX_SEGMENT_HELD = 36_000_000
 SEGMENT_RESIDENT = 420 << 20  # a writer holding a full segment of news articles, resident, its base included
 BATCH = 64  # articles handed to a worker at a time
@@ -46,6 +46,7 @@ BATCH_CHARS = 1_000_000  # or fewer, once their bodies hold this many characters
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_WRITING = 1 << 62  # what a writer "holds" while it writes its segment (see _SegmentBuilder._close)
 
 
 def segment_writer(ix) -> FastSegmentWriter:
@@ -72,7 +73,9 @@ class _SegmentBuilder:
         self.segments: list = []
         self._w = None
         self._share = first_share
-        self._shared, self._slot = shared, slot  # each writer's resident memory (`_most_of_too_much`)
+        # n writers' resident memory, then what each holds (`_most_of_too_much`); None: the only writer
+        self._shared, self._slot = shared, slot
+        self._measured_at = 0  # what this writer held when it last read its memory
 
     def add(self, doc: dict, chars: int = 0) -> None:
         """Add one article's fields (`chars`: its body's length, as BatchWorkers takes it)."""
@@ -82,25 +85,38 @@ class _SegmentBuilder:
         self._w.add_document(**doc)
         held = self._w.held
         if held >= MAX_SEGMENT_HELD * self._share or self._shared is not None and self._most_of_too_much(held):
-            self.segments.append(self._w.finish_segment())
-            self._w = None
-            self._share = 1.0
-            if self._shared is not None:
-                self._shared[self._slot] = 0
-            _return_freed_memory()
+            self._close()
         elif self._w.exact.batches != batches:  # keying a batch freed tens of MB, in pieces
             malloc_trim()
 
-    def _most_of_too_much(self, held: int) -> bool:
-        """Record this writer's resident memory; True when the n writers together take (n + 1) / 2
-        segments' (SEGMENT_RESIDENT: n writers closing in turn, evenly apart, take at most
-        that), this one takes the most and holds at least a quarter of a segment. Writers fed
-        unevenly (long articles in some batches) drift together, and would otherwise fill and
-        write their segments at the same time; long articles take more memory for what they hold."""
+    def _close(self) -> None:
         shared = self._shared
-        shared[self._slot] = mine = self._resident()
-        return (held >= MAX_SEGMENT_HELD // 4 and sum(shared) >= SEGMENT_RESIDENT * (len(shared) + 1) / 2
-                and mine >= max(shared))
+        if shared is not None:  # while it writes, no other writer holds "most" and closes too
+            shared[len(shared) // 2 + self._slot] = _WRITING
+        self.segments.append(self._w.finish_segment())
+        self._w = None
+        self._share = 1.0
+        self._measured_at = 0
+        _return_freed_memory()
+        if shared is not None:
+            shared[self._slot] = self._resident()
+            shared[len(shared) // 2 + self._slot] = 0
+
+    def _most_of_too_much(self, held: int) -> bool:
+        """Record this writer's resident memory and what it holds; True when the n writers
+        together take (n + 1) / 2 segments' memory (SEGMENT_RESIDENT: n writers closing in turn,
+        evenly apart, take at most that) and this one holds the most, at least a quarter of a
+        segment, and no other is writing its segment. Writers fed unevenly (long articles in
+        some batches) drift together, and would otherwise fill and write their segments at the
+        same time; long articles take more memory for what they hold. The memory is read again
+        once the writer holds 1/256 of a segment more (a read costs ~15 µs)."""
+        shared, n = self._shared, len(self._shared) // 2
+        shared[n + self._slot] = held
+        if held - self._measured_at >= MAX_SEGMENT_HELD // 256:
+            shared[self._slot] = self._resident()
+            self._measured_at = held
+        return (held >= MAX_SEGMENT_HELD // 4 and sum(shared[:n]) >= SEGMENT_RESIDENT * (n + 1) / 2
+                and held >= max(shared[n:]))
 
     def _resident(self) -> int:
         """This process's resident memory in bytes (where /proc cannot tell: estimated from
@@ -125,7 +141,7 @@ class _SegmentBuilder:
 
 def _worker(conn, ix, first_share: float, shared, slot: int) -> None:
     """Worker process: ask for batches, build segments from them, send the segments back
-    (`shared[slot]`: what it holds, for the others to see)."""
+    (`shared`: every worker's resident memory and what it holds, for the others to see)."""
     die_with_parent()
     builder = _SegmentBuilder(ix, first_share, shared, slot)
     try:
@@ -259,8 +275,8 @@ class GenerationWriter:
         self._lock = ix.lock("WRITELOCK")
         if not self._lock.acquire():
             raise RuntimeError("the new generation is locked by another writer")
-        if procs > 1:  # what each worker holds, in memory they share
-            shared = multiprocessing.get_context("fork").Array("q", procs, lock=False)
+        if procs > 1:  # each worker's resident memory and what it holds, in memory they share
+            shared = multiprocessing.get_context("fork").Array("q", 2 * procs, lock=False)
             self._out = BatchWorkers(procs, _worker, lambda i: (ix, (i + 1) / procs, shared, i), ix.storage.folder)
         else:
             self._out = _SegmentBuilder(ix)
