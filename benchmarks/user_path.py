@@ -13,8 +13,9 @@ export per source, written by `benchmarks.compare --shapes sources`). Prints one
   queries with fewer than 100 matches; `first_pass`: the warm-up pass's own figures, each query
   asked for the first time of a fresh server (only the words and phrases it shares with the
   queries before it, or with the server's start-up search, are remembered); `title_queries`:
-  four characters of a title drawn at random, as a reader looks an article up again, timed
-  over the same passes where they match fewer than 100 articles (the target for such queries);
+  four characters of a title drawn at random, as a reader looks an article up again, each asked
+  once (not timed), then those matching fewer than 100 articles (the target for such queries)
+  timed over `--reps` passes of their own after the mix's;
 - `nightly`: wall seconds of `cli.py ingest FILE` into the built index;
 - `check`: wall seconds of `cli.py check` (every byte of the live generation verified).
 """
@@ -64,9 +65,11 @@ def title_queries(folder: Path, n: int, seed: int = 7, per_file: int = 20_000) -
                 if k >= per_file:
                     break
                 try:
-                    titles.append(json.loads(line).get("title") or "")
-                except ValueError:
+                    title = json.loads(line).get("title")
+                except (ValueError, AttributeError):  # not JSON, or not an object
                     continue
+                if isinstance(title, str):
+                    titles.append(title)
     rnd = random.Random(seed)
     runs = [run for t in titles for run in _CJK_RUN.findall(t)]
     queries: list[str] = []

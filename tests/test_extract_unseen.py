@@ -408,6 +408,7 @@ def test_a_paper_byline_with_a_slash_and_a_translator_and_a_publisher_named_twic
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", ld("聯合新聞網 | 聯合新聞網")).source == "聯合新聞網"
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", ld("RFI - 法國國際廣播電台")).source == "RFI"
     assert byline_paper("聯合報／編譯茅毅、記者謝守真／綜合報導") == "聯合報"
+    assert byline_paper("本文由中央社編譯提供") is None and byline_paper("綜合外電 路透社編譯完成") is None
     assert parse_authors("編譯茅毅、記者謝守真／綜合報導") == ["茅毅", "謝守真"]
 
 

@@ -77,10 +77,11 @@ _CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
 # `【財訊快報／陳孟朔】` opening the text: the paper and its reporter, no role word.
 _PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]\s*(?P<name>[" + _CJK + r"·]{2,4})\s*[】〕\]]")
 # `聯合報 記者林宸誼／即時報導`, `聯合報／編譯茅毅、記者謝守真／綜合報導` in the byline above a portal's
-# copy: the paper before the reporters (記者, or 編譯 for a story compiled from wires) published it.
+# copy: the paper before the reporters (記者, or after a slash 編譯 for a story compiled from
+# wires: `路透社編譯完成` is a sentence) published it.
 _BYLINE_ROLE = r"(?:[记記]者|[編编][譯译])\s*"
-_PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]?\s*" + _BYLINE_ROLE + r"[" + _CJK + r"·]{2,4}"
-                           r"(?:\s*[、，,]\s*(?:" + _BYLINE_ROLE + r")?[" + _CJK + r"·]{2,4}){0,3}"
+_PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r")\s*(?:[／/]\s*" + _BYLINE_ROLE + r"|[记記]者\s*)"
+                           r"[" + _CJK + r"·]{2,4}(?:\s*[、，,]\s*(?:" + _BYLINE_ROLE + r")?[" + _CJK + r"·]{2,4}){0,3}"
                            r"\s*(?:[／/]\s*[" + _CJK + r"]{0,6}[报報][导導道])?\s*$")
 # `新頭殼newtalk2014.10.24 金名/高雄報導` over the text: the publisher, the day, the reporter and where.
 _PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+"

@@ -224,7 +224,7 @@ def bm25_scores(searcher, words: Sequence[str], matched: Matched,
                 if not len(ids):
                     continue
                 if len(local) * FEW_MATCHED < len(ids):  # few matched: each looked up in the list
-                    at = np.searchsorted(ids, local)
+                    at = np.searchsorted(ids, local.astype(ids.dtype, copy=False))  # (the list's own type: no copy of it)
                     at[at == len(ids)] = 0
                     hit = ids[at] == local
                     if not hit.any():
