@@ -58,7 +58,7 @@ def title_queries(folder: Path, n: int, seed: int = 7, per_file: int = 20_000) -
     taken from the title of a record drawn at random (the first `per_file` records of each
     JSON Lines export of `folder`); most match a few articles. [] for an archive of pages."""
     titles: list[str] = []
-    files = [folder] if folder.is_file() else sorted(folder.rglob("*.jsonl"))
+    files = [] if n <= 0 else [folder] if folder.is_file() else sorted(folder.rglob("*.jsonl"))
     for path in files:
         with open(path, "rb") as f:
             for k, line in enumerate(f):  # records end at b"\n" alone
