@@ -75,43 +75,32 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
     open_line = False  # a text other than whitespace came since the last _LINE_END
     links: list[int] = []  # for each open <a>: 1 when its text counts as link text
     marks = [0, 0]
-    add, block, cells = pieces.append, _BLOCK, _CELLS  # (the loop runs for every element twice)
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
-        tag = node.tag
-        if event == "start":
-            if tag in block or node is mark or node is mark_from:
-                if open_line:
-                    add(_LINE_END)
-                    counts.append(linked)
-                    linked, open_line = 0, False
-                if node is mark_from:
-                    marks[0] = len(counts)
-            elif tag in cells:
-                add("\x1f")
+        tag, start = node.tag, event == "start"
+        if tag in _BLOCK or node is mark or start and node is mark_from:
+            if open_line:
+                pieces.append(_LINE_END)
+                counts.append(linked)
+                linked, open_line = 0, False
+            if start and node is mark_from:
+                marks[0] = len(counts)
+            elif not start and node is mark:
+                marks[1] = len(counts)
+        elif tag in _CELLS:
+            pieces.append("\x1f")
+        if start:
             if tag == "a":
                 counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
                 links.append(counted)
                 in_link += counted
             text = node.text
         else:
-            if tag in block or node is mark:
-                if open_line:
-                    add(_LINE_END)
-                    counts.append(linked)
-                    linked, open_line = 0, False
-                if node is mark:
-                    marks[1] = len(counts)
-            elif tag in cells:
-                add("\x1f")
             if tag == "a":
                 in_link -= links.pop()
-            if node is element:
-                break  # (its tail is not its text; its end is the last event)
-            text = node.tail
+            text = node.tail if node is not element else None
         if text:
-            add(text)
-            if not open_line and not text.isspace():
-                open_line = True
+            pieces.append(text)
+            open_line = open_line or not text.isspace()
             if in_link:
                 linked += len(text.strip())
     pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
