@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator
 
 from indexer.cjk import HAN
 from indexer.dates import find_date, parse_date
@@ -42,18 +43,26 @@ POSTED_AT = re.compile(r"[发發][表布][于於]|posted", re.IGNORECASE)
 CLOSING_DATE = re.compile(r"^[(（\[【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 
 
-@functools.lru_cache(maxsize=4096)
-def _names_the_source(names: str) -> bool:
-    """Whether a `class id` string names the source (pages repeat the same few class names)."""
-    return bool(_SOURCE_CLASS.search(names))
+def _class_test(pattern: re.Pattern) -> Callable[[str], bool]:
+    """Whether a `class id` string matches `pattern`, remembered per string (pages repeat the
+    same few class names)."""
+    return functools.lru_cache(maxsize=4096)(lambda names: bool(pattern.search(names)))
+
+
+def _named(body: Element, tags: tuple[str, ...], names_it: Callable[[str], bool]) -> Iterator[Element]:
+    """The elements of `tags` whose `class id` string `names_it` (`_class_test`)."""
+    for element in body.iter(*tags):
+        classes, ident = element.get("class"), element.get("id")
+        if (classes or ident) and names_it(f"{classes or ''} {ident or ''}"):
+            yield element
+
+
+_names_the_source = _class_test(_SOURCE_CLASS)
 
 
 def source_element(body: Element) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
-    for element in body.iter("a", "span", "em", "div", "p"):
-        classes, ident = element.get("class"), element.get("id")
-        if not (classes or ident) or not _names_the_source(f"{classes or ''} {ident or ''}"):
-            continue
+    for element in _named(body, ("a", "span", "em", "div", "p"), _names_the_source):
         text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
         if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
@@ -64,13 +73,8 @@ def source_element(body: Element) -> str | None:
 # Class or id names that mark the element printing the byline, tried as whole words.
 AUTHOR_CLASSES = ("author", "byline", "article-author", "writer", "reporter")
 _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, AUTHOR_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+_names_the_author = _class_test(_AUTHOR_CLASS)
 _DATE_TIME = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
-
-
-@functools.lru_cache(maxsize=4096)
-def _names_the_author(names: str) -> bool:
-    """Whether a `class id` string names the byline (pages repeat the same few class names)."""
-    return bool(_AUTHOR_CLASS.search(names))
 
 
 _DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·、，, ]{2,20}$")
@@ -81,11 +85,7 @@ def author_element(body: Element) -> list[str]:
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out).
     Only one or two such elements on the page: a class repeated down a list (commenters,
     recommended columnists) marks no byline."""
-    found = []
-    for element in body.iter("a", "span", "em", "div", "p", "li"):
-        classes, ident = element.get("class"), element.get("id")
-        if (classes or ident) and _names_the_author(f"{classes or ''} {ident or ''}"):
-            found.append(element)
+    found = list(_named(body, ("a", "span", "em", "div", "p", "li"), _names_the_author))
     if len(found) > 2:
         return []
     for element in found:
