@@ -22,6 +22,7 @@ from indexer.analysis import VALUE_MARK, query_words, units, units_stream
 from indexer.search.postings import ExactPostings
 from indexer.search.proximity import find_all
 from indexer.search.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
+from indexer.segment.sortedsets import positions
 from indexer.segment.words import field_lengths, word_postings
 
 WORD_FIELDS = ("title", "body")
@@ -79,9 +80,7 @@ class Matched:
         is not one of them."""
         if self._slot is not None:
             return self._slot[docs]
-        idx = np.searchsorted(self.docs, docs)
-        idx[idx == len(self.docs)] = 0
-        return np.where(self.docs[idx] == docs, idx, -1) if len(self.docs) else np.full(len(docs), -1)
+        return positions(self.docs, docs)
 
 
 def _add_at(scores: np.ndarray, matched: Matched, docs: np.ndarray, amount: float) -> None:
@@ -224,9 +223,8 @@ def bm25_scores(searcher, words: Sequence[str], matched: Matched,
                 if not len(ids):
                     continue
                 if len(local) * FEW_MATCHED < len(ids):  # few matched: each looked up in the list
-                    at = np.searchsorted(ids, local.astype(ids.dtype, copy=False))  # (the list's own type: no copy of it)
-                    at[at == len(ids)] = 0
-                    hit = ids[at] == local
+                    at = positions(ids, local.astype(ids.dtype, copy=False))  # (the list's own type: no copy of it)
+                    hit = at >= 0
                     if not hit.any():
                         continue
                     pos, ids, tf = lo + np.flatnonzero(hit), local[hit], tf[at[hit]]

@@ -36,3 +36,12 @@ def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
     idx = np.searchsorted(large, small)
     idx[idx == len(large)] = 0
     return small[large[idx] == small]
+
+
+def positions(sorted_: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each of `values`' index in the sorted unique array `sorted_`, -1 where it is not in it."""
+    if not len(sorted_):
+        return np.full(len(values), -1)
+    idx = np.searchsorted(sorted_, values)
+    idx[idx == len(sorted_)] = 0
+    return np.where(sorted_[idx] == values, idx, -1)
