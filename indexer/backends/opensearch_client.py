@@ -6,12 +6,19 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import time
 import urllib.parse
 import weakref
 
 from indexer import store
 
 TIMEOUT = 60.0
+# A node that has just gone (killed, restarted) makes the node that coordinates a request
+# answer 500 with one of these: the cluster has not yet noticed, a moment later it has.
+GONE_NODE = ("node_not_connected_exception", "node_disconnected_exception",
+             "node_closed_exception", "connect_transport_exception",
+             "send_request_transport_exception")
+GONE_NODE_PAUSE = 0.5  # seconds before the next host is asked after such an answer
 
 
 class OpenSearchError(store.NoIndex):
@@ -68,6 +75,10 @@ class Client:
                     return None
                 if status in (502, 503) and k + 1 < n:  # that node cannot serve now: the next
                     errors.append(f"{self.hosts[i]}: {status}")
+                    continue
+                if status == 500 and k + 1 < n and any(kind in text for kind in GONE_NODE):
+                    errors.append(f"{self.hosts[i]}: {status}")
+                    time.sleep(GONE_NODE_PAUSE)  # the cluster notices the node has gone
                     continue
                 raise OpenSearchError(f"{method} {path}: {status} {text[:2000]}", status)
             with self._lock:
