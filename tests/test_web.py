@@ -1203,3 +1203,17 @@ def test_a_heavy_search_is_answered_at_its_deadline_and_holds_its_slot_until_it_
         assert len(taken) == limits.slots  # given back once the work stopped
         for release in taken:
             release()
+
+
+def test_a_server_starts_however_long_its_first_read_of_the_index_takes(tmp_path, monkeypatch):
+    """On a machine just started, the warm-up search reads the index from disk for the first
+    time (seconds, at a million articles): it must not stop at the deadline that serving
+    searches have, or the server would not start at all. Searches after it still do."""
+    import indexer.search.budget as budget
+
+    index = build_index(tmp_path)
+    clock = iter(range(0, 10**9, 3))  # every look at the clock: three seconds later
+    monkeypatch.setattr(budget.time, "perf_counter", lambda: next(clock))
+    client = create_app({"INDEX_DIR": index}).test_client()
+    r = client.get("/api/search?q=环境")
+    assert r.status_code == 503 and "2 秒" in r.get_json()["error"]
