@@ -113,3 +113,31 @@ def test_serve_takes_a_deadline_and_refuses_a_meaningless_one(index, tmp_path):
     assert cli(index, "serve", "--base-url", "javascript:alert(1)").returncode == 2
     with served(index, tmp_path / "serve.log", "--deadline", "30") as base:
         assert get_json(f"{base}/api/search?q={quote('行政院')}")[1]["total"] == 1
+
+
+def test_a_server_holding_over_a_thousand_files_open_still_answers(index):
+    """A large index holds many files open (a million articles: about 700); the server's own
+    sockets are then numbered past 1024, where select() fails and stopped the server."""
+    import os
+    import threading
+    import urllib.request
+
+    from search_web import create_app
+    from search_web.server import make_server
+
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        server = make_server(create_app({"INDEX_DIR": index, "WARM_UP": False}), host="127.0.0.1", port=0)
+        assert server.socket.fileno() >= 1024
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}/healthz", timeout=10) as r:
+                assert r.status == 200 and json.load(r)["articles"] == 2
+            assert thread.is_alive()
+        finally:
+            server.task_dispatcher.shutdown()
+            server.close()
+    finally:
+        for fd in held:
+            os.close(fd)
