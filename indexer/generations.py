@@ -16,6 +16,7 @@ intact, and says so (`LiveIndex.degraded`); with neither, every search fails wit
 from __future__ import annotations
 
 import logging
+import mmap
 import threading
 import time
 import weakref
@@ -62,6 +63,54 @@ class Generation:
 
 _log = logging.getLogger("wensou")
 RECHECK_SECONDS = 10.0
+PREFETCH_SHARE = 0.5  # of the memory available: how much of an index prefetch may read
+_MADV_POPULATE_READ = getattr(mmap, "MADV_POPULATE_READ", 22)  # Linux 5.14 and later
+_PREFETCH_STEP = 2 << 20  # bytes a call reads: the lock Python holds meanwhile is short
+
+
+def prefetch(path: Path, budget: int | None = None) -> int:
+    """Have the kernel read a generation's files into the page cache, smallest first, as many
+    as fit in `budget` bytes (default: PREFETCH_SHARE of the memory available now); returns
+    the bytes asked for. On a machine just started, searches otherwise read the index from
+    disk page by page: at a million articles (11 GB) first asks of long phrases took 2 s and
+    more (503 at the deadline) where the same asks take 0.3-0.7 s once read. The kernel fills
+    the pages itself (MADV_POPULATE_READ: 10.9 GB in 8 s, 1.7 s of processor); an older kernel
+    is only told they will be needed (MADV_WILLNEED)."""
+    if budget is None:
+        budget = int(_available_memory() * PREFETCH_SHARE)
+    files = sorted((f.stat().st_size, f) for f in path.iterdir() if f.is_file())
+    advice, asked = _MADV_POPULATE_READ, 0
+    for size, f in files:
+        if asked + size > budget:
+            break
+        if size == 0:
+            continue
+        try:
+            with open(f, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+                for start in range(0, size, _PREFETCH_STEP):
+                    try:
+                        m.madvise(advice, start, min(_PREFETCH_STEP, size - start))
+                    except OSError:  # EINVAL: a kernel without MADV_POPULATE_READ
+                        if advice == mmap.MADV_WILLNEED:
+                            raise
+                        advice = mmap.MADV_WILLNEED
+                        m.madvise(advice, start, min(_PREFETCH_STEP, size - start))
+        except (OSError, ValueError):  # removed by a newer generation's clean-up: nothing to read
+            continue
+        asked += size
+    return asked
+
+
+def _available_memory() -> int:
+    """MemAvailable of /proc/meminfo in bytes (0 where there is none: nothing is prefetched)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def stored_article(f: dict) -> Article:

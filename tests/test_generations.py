@@ -325,3 +325,30 @@ def test_nightly_ingests_merge_their_small_segments_and_never_rewrite_the_large_
         counts.append(len(wx))
     assert max(counts) <= 1 + 3 + 1 and counts[-1] < max(counts)  # the small ones were merged
     assert total(index, "文库") == 32 and all(total(index, f"记号夜{n}") == 2 for n in range(6))
+
+
+def test_a_starting_server_reads_the_live_generation_into_memory_as_far_as_it_fits(tmp_path, monkeypatch):
+    """On a machine just started, searches would read the index from disk page by page (at a
+    million articles first asks took past the deadline): the warm-up has the kernel read the
+    live generation's files first, smallest first, within half the memory available."""
+    from helpers import build_index
+
+    from indexer import generations
+    from indexer.search.engine import SearchEngine
+    from search_web import create_app
+
+    index = build_index(tmp_path)
+    live = index / live_generation(index)
+    sizes = sorted(f.stat().st_size for f in live.iterdir() if f.is_file())
+    assert generations.prefetch(live, budget=10**12) == sum(sizes)
+    assert generations.prefetch(live, budget=sum(sizes[:3])) == sum(sizes[:3])  # the smallest that fit
+    assert generations.prefetch(live, budget=0) == 0
+    monkeypatch.setattr(generations, "_available_memory", lambda: 2 * sum(sizes[:5]))
+    assert generations.prefetch(live) == sum(sizes[:5])
+
+    asked = []
+    real = SearchEngine.prefetch
+    monkeypatch.setattr(SearchEngine, "prefetch", lambda self: asked.append(real(self)) or asked[-1])
+    client = create_app({"INDEX_DIR": index}).test_client()
+    assert asked == [sum(sizes[:5])]
+    assert client.get("/api/search?q=环境").get_json()["total"] > 0

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.article import Article
-from indexer.generations import LiveIndex, stored_article
+from indexer.generations import LiveIndex, prefetch, stored_article
 from indexer.search import variants, zerohits
 from indexer.search.budget import Deadline, check_budget, clause_count
 from indexer.search.docvalues import DocValues
@@ -82,6 +82,12 @@ class SearchEngine:
     def open_generations(self) -> set[str]:
         """The generations this engine still holds files of (some thread's searcher is open)."""
         return self._live.open_generations()
+
+    def prefetch(self) -> int:
+        """Have the live generation's files read into memory, as far as they fit
+        (`indexer.generations.prefetch`): what a server does in the background when it starts.
+        Returns the bytes asked for."""
+        return prefetch(self._live.generation().path)
 
     def article_count(self) -> int:
         return len(self._live.generation().docvalues.live_docs)
