@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -87,6 +88,10 @@ class Limits:
             while len(self._costly) > REMEMBERED:
                 self._costly.popitem(last=False)
 
+    def forget_costly(self, key) -> None:
+        with self._lock:
+            self._costly.pop(key, None)
+
 
 def get_limits() -> Limits:
     return current_app.extensions[LIMITS_KEY]
@@ -111,8 +116,12 @@ def run_search(engine, request):
             raise
     release = limits.take()  # computed by a thread of lower priority: ordinary searches come first
     seconds = request.deadline or getattr(engine, "deadline", None)
+    started = time.perf_counter()
     try:
-        return limits.background(release, seconds, engine.search, request)
+        result = limits.background(release, seconds, engine.search, request)
+        if seconds is not None and time.perf_counter() - started < seconds / 2:
+            limits.forget_costly(key)
+        return result
     except SearchTooCostly:
         limits.remember_costly(key)
         raise

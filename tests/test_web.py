@@ -1137,6 +1137,28 @@ def test_a_search_heavy_by_its_shape_waits_for_a_heavy_slot_and_ordinary_ones_do
     assert client.get("/api/search", query_string={"q": many}).status_code == 200
 
 
+def test_a_query_that_once_ran_out_of_time_is_ordinary_again_once_it_runs_quickly(app, client):
+    """A query that ran out of time (a disk not yet read after a restart, a busy minute) runs in
+    a heavy slot next time; when it is quick there, it is an ordinary search again, and does
+    not wait behind exports for the rest of the server's life."""
+    from search_web.limits import LIMITS_KEY, query_key
+
+    limits = app.extensions[LIMITS_KEY]
+    limits.remember_costly(query_key(SearchRequest.create("环境 报告")))
+
+    def with_every_slot_taken():
+        taken = [limits.take() for _ in range(limits.slots)]
+        try:
+            return client.get("/api/search", query_string={"q": "环境 报告"}).status_code
+        finally:
+            for release in taken:
+                release()
+
+    assert with_every_slot_taken() == 503  # remembered: it waits for a heavy slot
+    assert client.get("/api/search", query_string={"q": "环境 报告"}).status_code == 200  # quick there
+    assert with_every_slot_taken() == 200  # forgotten: an ordinary search again
+
+
 def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     """An article of 130,000 characters is shown in parts of about 50,000, cut at line ends:
     each page holds one part with links to the others, the query is marked in the part that
