@@ -725,3 +725,18 @@ def test_a_papers_news_site_named_as_the_source_is_the_paper():
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", head).source == "明報"
     portal = "<title>某新聞標題</title><meta property='og:site_name' content='人民网'>"
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", portal).source == "人民网"
+
+
+@pytest.mark.parametrize("author,authors", [
+    ({"@type": "Organization", "name": "中央通訊社 Central News Agency"}, []),
+    ({"@type": "NewsMediaOrganization", "name": "BBC News 中文"}, []),
+    ([{"@type": ["Organization"], "name": "NHK WORLD"}, {"@type": "Person", "name": "王大明"}], ["王大明"]),
+    ({"@type": "Person", "name": "王大明"}, ["王大明"]),
+    ("王大明", ["王大明"]),
+])
+def test_a_json_ld_author_typed_as_an_organisation_is_no_author(author, authors):
+    """A site that names itself as its articles' author in JSON-LD (`"@type": "Organization"`)
+    prints no byline there: the page's author is nobody rather than `Central Agency`."""
+    ld = json.dumps({"@type": "NewsArticle", "headline": "测试新闻标题在这里", "author": author}, ensure_ascii=False)
+    head = f"<title>测试新闻标题在这里</title><script type='application/ld+json'>{ld}</script>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == authors

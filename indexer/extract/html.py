@@ -49,6 +49,7 @@ from .pagemeta import (
     first,
     json_ld,
     ld_name,
+    ld_people,
     microdata,
     page_meta,
     script_date,
@@ -366,7 +367,7 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
     houses = _houses(markup)
     return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
                                       for key in AUTHOR_META if _house(meta.get(key, "")) not in houses) if names), [])
-            or parse_authors(ld_name(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+            or parse_authors(ld_people(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
 
 
 def _closing_lines(main_lines: list[tuple[str, int]]) -> list[str]:
