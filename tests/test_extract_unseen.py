@@ -740,3 +740,20 @@ def test_a_json_ld_author_typed_as_an_organisation_is_no_author(author, authors)
     ld = json.dumps({"@type": "NewsArticle", "headline": "测试新闻标题在这里", "author": author}, ensure_ascii=False)
     head = f"<title>测试新闻标题在这里</title><script type='application/ld+json'>{ld}</script>"
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == authors
+
+
+def test_every_reporter_of_a_byline_with_roles_between_the_names():
+    """`（记者郭倩、实习记者陈涵旸）` closing the text and `聯合報／編譯茅毅、記者謝守真／綜合報導` after the
+    date under the headline name two reporters each, not only the one after the last role word."""
+    from indexer.extract.authors import closing_authors, paper_byline_names, parse_authors
+
+    assert parse_authors("记者郭倩、实习记者陈涵旸") == ["郭倩", "陈涵旸"]
+    assert parse_authors("見習記者王小明") == ["王小明"]
+    assert closing_authors("构建具有全球竞争力的产业生态。（记者郭倩、实习记者陈涵旸）") == ["郭倩", "陈涵旸"]
+    assert closing_authors("起到推动作用。（记者 胡晓蓉）") == ["胡晓蓉"]
+    assert paper_byline_names("2023-08-28 01:05 聯合報／ 編譯茅毅、記者謝守真／綜合報導") == ["茅毅", "謝守真"]
+    assert paper_byline_names("本文由中央社編譯提供") == []
+    closing = f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>它们是这样说的。（记者郭倩、实习记者陈涵旸）</p></div>"
+    assert page(closing).authors == ["郭倩", "陈涵旸"]
+    byline = "<div class='info'><time>2023-08-28 01:05</time> 聯合報／ 編譯茅毅、記者謝守真／綜合報導</div>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == ["茅毅", "謝守真"]

@@ -41,15 +41,17 @@ _WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta 
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
-_BYLINE = re.compile(
-    r"^(?:[^\s（(]{0,8}\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
+_BYLINE = re.compile(  # (what precedes the role is a paper or a place, never names: no 、 in it)
+    r"^(?:[^\s（(、，,]{0,8}\s?[^\s（(、，,]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
                                r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
 # `（记者 胡晓蓉）`, `（特约通讯员：林兴勇）` or, with no role word, `（张巨峰）` closing a paragraph.
-_SIGNED_AT_END = re.compile(r"[（(]\s*(?P<role>[^（）()\s]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)?"
-                            r"(?P<names>[" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+# Names after the first may each have their own role (`（记者郭倩、实习记者陈涵旸）`).
+_SIGNED_AT_END = re.compile(r"[（(]\s*(?P<role>[^（）()\s、，,]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)?"
+                            r"(?P<names>[" + _CJK + r"]{2,4}(?:(?:\s+|\s*[、，,]\s*(?:[^（）()\s、，,]{0,4}"
+                            r"(?:[记記]者|通[讯訊][员員])\s*)?)[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
 # What precedes a role-less bracketed signature: the end of a sentence (`……起到推动作用。（张巨峰）`);
 # a bracket straight after words is a gloss (`反手长胶（特殊打法）`), not a name.
 _SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
@@ -135,6 +137,16 @@ def byline_paper(line: str) -> str | None:
     return match.group("org") if match else None
 
 
+def paper_byline_names(line: str) -> list[str]:
+    """The reporters of a paper's byline ending the line: every name after the paper
+    (`2023-08-28 01:05 聯合報／編譯茅毅、記者謝守真／綜合報導`: 茅毅 and 謝守真, not only the one after
+    記者), or []."""
+    line = normalise_line(line).translate(_SLASH_LIKE)
+    tail = line[-50:]
+    match = _PAPER_BYLINE.search(tail) if len(line) <= 80 else None
+    return parse_authors(tail[match.end("org"):]) if match else []
+
+
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
@@ -183,7 +195,7 @@ def is_person_name(token: str) -> bool:
 
 
 def _strip_role_prefix(token: str) -> str:
-    match = re.match(r"^(?:本[报報])?(?:特约|特派|首席)?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖]|[編编][譯译])\s*[:：]?",
+    match = re.match(r"^(?:本[报報])?(?:特约|特約|特派|首席|[实實][习習]|[见見][习習])?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖]|[編编][譯译])\s*[:：]?",
                      token)
     return token[match.end():] if match and match.end() < len(token) else token
 
@@ -254,6 +266,9 @@ def byline_authors(line: str) -> list[str]:
         return parse_authors(match.group(1))
     if len(line) <= 40 and not _PHOTO.search(line):
         short = _join_spaced(line)
+        names = paper_byline_names(short)  # `聯合報／編譯茅毅、記者謝守真／綜合報導`
+        if names:
+            return names
         match = _BYLINE.match(short)
         if match:
             return parse_authors(match.group(1))

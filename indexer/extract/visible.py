@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from indexer.cjk import HAN
 from indexer.dates import find_date, parse_date
 
-from .authors import PLACES, byline_authors, parse_authors, printed_only_as_editor
+from .authors import PLACES, byline_authors, paper_byline_names, parse_authors, printed_only_as_editor
 from .cleaning import (
     HAN_CHAR,
     PLACEHOLDER_SOURCE,
@@ -161,7 +161,7 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             found["date"] = parse_date(on_headline) or ""  # `虧損2年出頭天2014/12/1 18:13`: the headline's own line
         reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
-            names = byline_authors(line[reporter.start():])
+            names = paper_byline_names(line) or byline_authors(line[reporter.start():])
             if names:
                 found["author"] = ", ".join(names)
         unlabelled = _AUTHOR_NO_COLON.search(line) if "author" not in found and len(line) <= 60 else None
