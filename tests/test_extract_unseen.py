@@ -757,3 +757,15 @@ def test_every_reporter_of_a_byline_with_roles_between_the_names():
     assert page(closing).authors == ["郭倩", "陈涵旸"]
     byline = "<div class='info'><time>2023-08-28 01:05</time> 聯合報／ 編譯茅毅、記者謝守真／綜合報導</div>"
     assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == ["茅毅", "謝守真"]
+
+
+def test_what_a_reporter_does_in_a_caption_is_no_name():
+    """A photo caption under the headline, `国台办发言人陈斌华回答记者提问。`, made 提问 the author
+    of a Xinhua report whose dateline names 刘欢 and 赵博."""
+    from indexer.extract.authors import byline_authors
+
+    assert byline_authors("9月13日，国台办发言人陈斌华回答记者提问。") == []
+    assert byline_authors("记者获悉") == [] and byline_authors("记者 张三") == ["张三"]
+    caption = "<div class='info'>9月13日，国台办发言人陈斌华回答记者提问。</div>"
+    lead = f"<p>新华社北京9月13日电（记者刘欢、赵博）{STORY}</p>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{caption}<div class='text'>{lead}</div>").authors == ["刘欢", "赵博"]
