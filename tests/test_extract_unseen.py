@@ -725,6 +725,8 @@ def test_a_papers_news_site_named_as_the_source_is_the_paper():
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", head).source == "明報"
     portal = "<title>某新聞標題</title><meta property='og:site_name' content='人民网'>"
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", portal).source == "人民网"
+    e_paper = "<title>某新聞標題</title><meta property='og:site_name' content='自由時報電子報'>"  # the paper's site
+    assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", e_paper).source == "自由時報"
 
 
 @pytest.mark.parametrize("author,authors", [

@@ -425,7 +425,7 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
 
 
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
-_PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:新[闻聞])?[网網]$")
+_PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電]子[报報])$")
 
 
 def _site_outlet(name: str | None) -> str | None:
