@@ -771,3 +771,13 @@ def test_what_a_reporter_does_in_a_caption_is_no_name():
     caption = "<div class='info'>9月13日，国台办发言人陈斌华回答记者提问。</div>"
     lead = f"<p>新华社北京9月13日电（记者刘欢、赵博）{STORY}</p>"
     assert page(f"<h1>测试新闻标题在这里</h1>{caption}<div class='text'>{lead}</div>").authors == ["刘欢", "赵博"]
+
+
+def test_a_byline_element_printing_a_name_alone():
+    """`<div class="author"><a>洪毅</a> 2023年08月31日 21:00:00</div>` under the headline: the
+    name is the author (its date left out); a brand in capitals there (`CTWANT`, a partner
+    whose story the site carries) is nobody's name."""
+    for byline, authors in (("<div class='author'><a href='search.php?k=洪毅'>洪毅</a>  2023年08月31日 21:00:00</div>", ["洪毅"]),
+                            ("<div class='author'>CTWANT</div>", []),
+                            ("<div class='author'>新聞中心</div>", [])):
+        assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == authors, byline
