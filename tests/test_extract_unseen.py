@@ -781,3 +781,19 @@ def test_a_byline_element_printing_a_name_alone():
                             ("<div class='author'>CTWANT</div>", []),
                             ("<div class='author'>新聞中心</div>", [])):
         assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == authors, byline
+
+
+def test_an_outlet_credited_as_the_writer_is_the_source():
+    """`文／CTWANT` (or `圖文／…`) opening the text of a portal's page: the partner outlet whose story
+    the portal carries is the source, not the portal's own name; a person so credited is the
+    author, and the portal stays the source."""
+    from indexer.extract.authors import credited_outlet
+
+    head = "<title>测试新闻标题在这里</title><meta property='og:site_name' content='三立新聞網'>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>文／CTWANT</p>{STORY}</div>", head)
+    assert article.source == "CTWANT" and article.authors == []
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>圖文／鏡週刊</p>{STORY}</div>", head)
+    assert article.source == "鏡週刊"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>文／王大明</p>{STORY}</div>", head)
+    assert article.source == "三立新聞網" and article.authors == ["王大明"]
+    assert credited_outlet("图／新华社") is None and credited_outlet("文／Nick Marsh") is None

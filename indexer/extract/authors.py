@@ -131,6 +131,19 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
     return org, parse_authors(names_part)
 
 
+# `文／CTWANT`, `圖文／鏡週刊` opening the text: the writer credited is an outlet, not a person (a
+# portal carrying a partner's story): the outlet published it.
+_OUTLET_CREDIT = re.compile(r"^(?:[图圖]?文|[图圖]文)\s*[／/]\s*(?P<org>[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|"
+                            + _ORG + r"|[" + _CJK + r"]{1,6}(?:[周週]刊|[杂雜]志|[杂雜]誌))$")
+
+
+def credited_outlet(line: str) -> str | None:
+    """The outlet a `文／…` credit opening the text names instead of a writer (`文／CTWANT`), or None."""
+    line = normalise_line(line).translate(_SLASH_LIKE)
+    match = _OUTLET_CREDIT.match(line) if len(line) <= 30 else None
+    return match.group("org") if match else None
+
+
 def byline_paper(line: str) -> str | None:
     """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
     聯合報), or None."""

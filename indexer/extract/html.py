@@ -28,7 +28,16 @@ from indexer.cjk import HAN
 from indexer.dates import date_from_path, parse_date
 
 from ..article import Article, Skipped
-from .authors import byline_authors, byline_paper, closing_authors, dateline, lone_name, parse_authors, posted_by
+from .authors import (
+    byline_authors,
+    byline_paper,
+    closing_authors,
+    credited_outlet,
+    dateline,
+    lone_name,
+    parse_authors,
+    posted_by,
+)
 from .cleaning import (
     date_after_headline,
     is_article_end,
@@ -442,7 +451,7 @@ def _dateline_source(layout: _Layout) -> str | None:
     `香港文匯報訊（記者 鄭治祖）`) or at its end (`（民視新聞陳韻平、郭文海台北報導）`), or a byline
     just above the text names before its reporter (`聯合報 記者林宸誼／即時報導`, `【聯合晚報╱記者楊正海╱即時報導】`)."""
     main_lines = layout.main_lines
-    lead = (dateline(line)[0] for line, _ in main_lines[:3])
+    lead = (dateline(line)[0] or credited_outlet(line) for line, _ in main_lines[:3])
     closing = (dateline(line, closing=True)[0] for line, _ in main_lines[-2:])
     above = (byline_paper(line) or dateline(line)[0] for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
     over_text = (byline_paper(line) for line, _ in main_lines[:3])
