@@ -37,3 +37,15 @@ def test_title_queries_are_four_characters_of_the_archives_titles(tmp_path):
     assert set(user_path.title_queries(one, 20)) == {"乡建设试", "关于推进", "于推进第", "城乡建设", "建设试点",
                                                           "工作的通", "作的通知", "批城乡建", "点工作的", "设试点工",
                                                           "试点工作"}  # every one there is
+
+
+def test_the_benchmark_reads_a_record_id_ending_in_html_as_the_records_own():
+    """The comparison checks wensou's top ten against the oracle by record id: a page of the
+    HTML tree (`2020/05/<id>.html`) stands for its record, and a record whose own id ends in
+    `.html` (`news-html/163/4.html`) for itself."""
+    from benchmarks.peers.wensou import _Searcher
+
+    assert _Searcher.id_of("2020/05/rmrb-20200514-04-07.html") == "rmrb-20200514-04-07"
+    assert _Searcher.id_of("0000/00/news-html/163/4.html.html") == "news-html/163/4.html"
+    assert _Searcher.id_of("news-html/163/4.html") == "news-html/163/4.html"
+    assert _Searcher.id_of("rmrb-20200514-04-07") == "rmrb-20200514-04-07"
