@@ -797,3 +797,23 @@ def test_an_outlet_credited_as_the_writer_is_the_source():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>文／王大明</p>{STORY}</div>", head)
     assert article.source == "三立新聞網" and article.authors == ["王大明"]
     assert credited_outlet("图／新华社") is None and credited_outlet("文／Nick Marsh") is None
+
+
+def test_a_government_pages_disclosure_table_dates_the_document():
+    """A 政府信息公开 page: a table above the headline (索引号, 发布机构, 发文日期 in cells of their
+    own), the bulletin's own date printed under its title, and a PubDate that is the time the
+    page was generated again: the date is the table's 发文日期 (or 生成日期), as printed."""
+    def gov(label: str, pubdate: str = "") -> str:
+        head = "<title>宜春市2022年国民经济和社会发展统计公报</title>"
+        if pubdate:
+            head += (f"<meta name='PubDate' content='{pubdate} 10:33:59'>"
+                     f"<meta name='others' content='页面生成时间 {pubdate} 10:33:59'>")
+        table = ("<table><tr><td>索 引 号：</td><td>014717475N/2023-0040295</td></tr>"
+                 f"<tr><td><label>{label}</label></td></tr><tr><td><div>2023-04-18</div></td></tr>"
+                 "<tr><td>公开方式：</td><td>主动公开</td></tr></table>")
+        text = f"<p>宜春市统计局 国家统计局宜春调查队</p><p>（2023年4月12日）</p>{STORY}"
+        return page(f"{table}<h1>宜春市2022年国民经济和社会发展统计公报</h1><div class='text'>{text}</div>", head).date
+
+    assert gov("发文日期：") == "2023-04-18"
+    assert gov("生成日期：", pubdate="2023-08-16") == "2023-04-18"
+    assert gov("成文日期：") == "2023-04-12"  # when it was written: the page's own printed date stands

@@ -138,6 +138,25 @@ def _in_link_list(lines: list[tuple[str, int]], i: int) -> bool:
 _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 
 
+# The dates of a government page's disclosure table (政府信息公开: 索引号, 发布机构, 发文日期 …
+# above the headline): when the document was issued or published, not when it was written
+# (成文日期) and not the date a bulletin prints under its title.
+_DISCLOSURE_DATE = re.compile(r"^(?:发文|發文|发布|發布|生成|公开|公開)日期\s*[:：]\s*")
+
+
+def disclosure_date(lines: list[tuple[str, int]]) -> str | None:
+    """The date a disclosure table above the headline gives its document, its label and value
+    in one line (`发文日期：2023-04-18`) or in two cells read as two lines; or None."""
+    for i, (line, _) in enumerate(lines):
+        label = _DISCLOSURE_DATE.match(line)
+        if not label:
+            continue
+        value = line[label.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")
+        if len(value) <= 30 and (date := find_date(value)):
+            return date
+    return None
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -146,6 +165,9 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     found_at = [i for i, (line, _) in enumerate(lines) if key[0] in line and key in SQUEEZE("", line)] if key else []
     start = next((i for i in found_at if not _in_link_list(lines, i)), found_at[0] if found_at else 0)
     found: dict[str, str] = {}
+    disclosed = disclosure_date(lines[max(0, start - 20):start])
+    if disclosed:
+        found["date"] = disclosed
     source_at = 0
     for i, (line, _) in enumerate(lines[start:start + 25], start):
         for name, value in parse_meta_line(line).items():
