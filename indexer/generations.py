@@ -15,6 +15,7 @@ intact, and says so (`LiveIndex.degraded`); with neither, every search fails wit
 """
 from __future__ import annotations
 
+import errno
 import logging
 import mmap
 import threading
@@ -78,7 +79,10 @@ def prefetch(path: Path, budget: int | None = None) -> int:
     is only told they will be needed (MADV_WILLNEED)."""
     if budget is None:
         budget = int(_available_memory() * PREFETCH_SHARE)
-    files = sorted((f.stat().st_size, f) for f in path.iterdir() if f.is_file())
+    try:
+        files = sorted((f.stat().st_size, f) for f in path.iterdir() if f.is_file())
+    except OSError:  # the generation removed meanwhile (a newer one's clean-up): nothing to read
+        return 0
     advice, asked = _MADV_POPULATE_READ, 0
     for size, f in files:
         if asked + size > budget:
@@ -90,8 +94,8 @@ def prefetch(path: Path, budget: int | None = None) -> int:
                 for start in range(0, size, _PREFETCH_STEP):
                     try:
                         m.madvise(advice, start, min(_PREFETCH_STEP, size - start))
-                    except OSError:  # EINVAL: a kernel without MADV_POPULATE_READ
-                        if advice == mmap.MADV_WILLNEED:
+                    except OSError as exc:  # EINVAL: a kernel without MADV_POPULATE_READ
+                        if advice == mmap.MADV_WILLNEED or exc.errno != errno.EINVAL:
                             raise
                         advice = mmap.MADV_WILLNEED
                         m.madvise(advice, start, min(_PREFETCH_STEP, size - start))

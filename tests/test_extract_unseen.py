@@ -817,3 +817,25 @@ def test_a_government_pages_disclosure_table_dates_the_document():
     assert gov("发文日期：") == "2023-04-18"
     assert gov("生成日期：", pubdate="2023-08-16") == "2023-04-18"
     assert gov("成文日期：") == "2023-04-12"  # when it was written: the page's own printed date stands
+
+
+@pytest.mark.parametrize("line,names", [
+    ("说完了。（据央视、澎湃）", []),  # outlets listed in a closing bracket, no role word: no names
+    ("说完了。（编辑张三、李四）", []),
+    ("说完了。（张三 李四）", ["张三", "李四"]),
+    ("（本报记者 付 文采访整理）", ["付文"]),  # what the reporter did, after the name
+    ("（本报记者 吴齐强 柯仲甲整理）", ["吴齐强", "柯仲甲"]),
+    ("文、图／本报记者 张三", ["张三"]),  # a 、 in the lead-in before the role word
+    ("新华社记者张三、记者李四", ["张三", "李四"]),
+    ("记者了解到，截至目前", []),
+    ("他接受记者采访时说", []),
+])
+def test_closing_and_lead_bylines_read_no_more_and_no_less(line, names):
+    from indexer.extract.authors import closing_authors
+    assert closing_authors(line) == names
+
+
+@pytest.mark.parametrize("element", ["澎湃新闻", "小编", "ETtoday", "Staff Writer", "Reuters 2023-08-31"])
+def test_a_byline_element_naming_no_person_names_nobody(element):
+    byline = f"<div class='author'>{element}</div>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == []

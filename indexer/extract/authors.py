@@ -28,9 +28,11 @@ _TITLE_END = re.compile(
     r"[负負][责責]人|[顾顧][问問]|[律][师師]|[医醫][师師]|[工][程][师師]|[老][师師]|[分][析][师師]|[学學][者]|"
     r"通[讯訊][员員]|[实實][习習]生|主[编編]|[总總][编編])$"
 )
+# What a reporter does in a sentence or a caption (`回答记者提问。`, `记者获悉`, `记者了解到，…`):
+# what follows 记者 there is no name.
+_REPORTER_DOES = re.compile(r"(?:提[问問]|[采採][访訪]|[获獲]悉|了解|[发發][现現]|注意到|走[访訪]|[调調]查|[询詢][问問])")
 _NOT_NAMES = re.compile(
-    # what a reporter does in a sentence or a caption (`回答记者提问。`, `记者获悉`), never a name
-    r"^(?:提[问問]|[采採][访訪]|[获獲]悉|了解到?|[发發][现現]|注意到|走[访訪]|[调調][查]|[询詢][问問]|[见見]面[会會]|招待[会會]|"
+    r"^(?:" + _REPORTER_DOES.pattern + r".*|"
     r"未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin|"
     r"[编編][辑輯][部]|[综綜]合|[记記]者|[编編][辑輯]|[报報][道導]|[新][闻聞][中][心]|国际中心|.*[网網]$|.*[报報]$|"
     r".*[社台]$|.*中心$|.*快[讯訊]$|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
@@ -43,17 +45,19 @@ _WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta 
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
-_BYLINE = re.compile(  # (what precedes the role is a paper or a place, never names: no 、 in it)
-    r"^(?:[^\s（(、，,]{0,8}\s?[^\s（(、，,]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
+_BYLINE = re.compile(  # (the lead-in as short as it can be: the first role word, `记者郭倩、实习记者陈涵旸`)
+    r"^(?:[^\s（(]{0,8}?\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
                                r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
 # `（记者 胡晓蓉）`, `（特约通讯员：林兴勇）` or, with no role word, `（张巨峰）` closing a paragraph.
-# Names after the first may each have their own role (`（记者郭倩、实习记者陈涵旸）`).
-_SIGNED_AT_END = re.compile(r"[（(]\s*(?P<role>[^（）()\s、，,]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)?"
+# After a role word the names may be a list, each with its own role (`（记者郭倩、实习记者陈涵旸）`);
+# without one only names apart by spaces (`（据央视、澎湃）` lists outlets, not people).
+_SIGNED_AT_END = re.compile(r"[（(]\s*(?:(?P<role>[^（）()\s、，,]{0,8}\s?(?:[记記]者|通[讯訊][员員])\s*[:：]?\s*)"
                             r"(?P<names>[" + _CJK + r"]{2,4}(?:(?:\s+|\s*[、，,]\s*(?:[^（）()\s、，,]{0,4}"
-                            r"(?:[记記]者|通[讯訊][员員])\s*)?)[" + _CJK + r"]{2,4}){0,3})\s*[）)]\s*$")
+                            r"(?:[记記]者|通[讯訊][员員])\s*)?)[" + _CJK + r"]{2,4}){0,3})"
+                            r"|(?P<plain>[" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3}))\s*[）)]\s*$")
 # What precedes a role-less bracketed signature: the end of a sentence (`……起到推动作用。（张巨峰）`);
 # a bracket straight after words is a gloss (`反手长胶（特殊打法）`), not a name.
 _SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
@@ -133,8 +137,8 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
 
 # `文／CTWANT`, `圖文／鏡週刊` opening the text: the writer credited is an outlet, not a person (a
 # portal carrying a partner's story): the outlet published it.
-_OUTLET_CREDIT = re.compile(r"^(?:[图圖]?文|[图圖]文)\s*[／/]\s*(?P<org>[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|"
-                            + _ORG + r"|[" + _CJK + r"]{1,6}(?:[周週]刊|[杂雜]志|[杂雜]誌))$")
+_OUTLET_CREDIT = re.compile(r"^[图圖]?文\s*[／/]\s*(?P<org>[A-Z][A-Z0-9]+|(?:[A-Za-z]{2,10})?(?:" + _ORG
+                            + r"|[" + _CJK + r"]{0,6}(?:[周週]刊|[杂雜]志|[杂雜]誌)))$")
 
 
 def credited_outlet(line: str) -> str | None:
@@ -222,6 +226,7 @@ PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江
            "哈尔滨|南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|"
            "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
 # After a name: where it was written, or that wires were compiled (`陳端武／綜合外電`): not a name.
+_COMPILED = re.compile(r"\s*(?:(?:[采採][访訪])?整理|[采採][写寫])\s*$")
 _WRITTEN_WHERE = re.compile(r"[／/]\s*(?:" + PLACES + r"|[綜综]合外[電电]|[綜综]合[報报][導导]|外[電电]|[編编][譯译])(?=$|[\s、，,;；|｜])")
 
 
@@ -242,6 +247,7 @@ def parse_authors(value: object) -> list[str]:
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
     text = re.sub(r"[／/]\s*[" + _CJK + r"]{2,5}[报報][导導道]", " ", text)  # `吳垠慧／台北報導`: the place it was written in
     text = _WRITTEN_WHERE.sub(" ", text)  # `李立達／台北`, `陳端武／綜合外電`
+    text = _COMPILED.sub("", text)  # `付 文采访整理`: what the reporter did, after the name
     text = re.sub(r"[:：︰]", " ", text)
     text = _join_spaced(text)
     names = []
@@ -286,7 +292,7 @@ def byline_authors(line: str) -> list[str]:
             return names
         match = _BYLINE.match(short)
         if match:
-            return parse_authors(match.group(1))
+            return [] if _REPORTER_DOES.match(match.group(1)) else parse_authors(match.group(1))
         match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
         if match:
             return parse_authors(match.group(1))
@@ -312,7 +318,7 @@ def closing_authors(line: str) -> list[str]:
     match = _SIGNED_AT_END.search(tail)
     if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
                   or _SENTENCE_CLOSED.search(line[:len(line) - len(tail) + match.start()])):
-        return parse_authors(match.group("names"))
+        return parse_authors(match.group("names") or match.group("plain"))
     if len(line) > 40:
         return []
     match = _BRACKETED_NAME.match(line)

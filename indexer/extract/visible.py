@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from indexer.cjk import HAN
 from indexer.dates import find_date, parse_date
 
-from .authors import PLACES, byline_authors, is_person_name, paper_byline_names, parse_authors, printed_only_as_editor
+from .authors import PLACES, byline_authors, lone_name, paper_byline_names, parse_authors, printed_only_as_editor
 from .cleaning import (
     HAN_CHAR,
     PLACEHOLDER_SOURCE,
@@ -83,7 +83,8 @@ _DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·
 def author_element(body: Element) -> list[str]:
     """The names a byline element prints as desk／names (`<div class="author">上報快訊／范姜佳鈺
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out), or
-    a person's name alone (`<div class="author"><a>洪毅</a> 2023年08月31日</div>`).
+    a person's name alone (`<div class="author"><a>洪毅</a> 2023年08月31日</div>`: two or three
+    characters with a common surname; not `澎湃新闻`, `小编`, `ETtoday`, `Staff Writer`).
     Only one or two such elements on the page: a class repeated down a list (commenters,
     recommended columnists) marks no byline."""
     found = list(_named(body, ("a", "span", "em", "div", "p", "li"), _names_the_author))
@@ -91,11 +92,12 @@ def author_element(body: Element) -> list[str]:
         return []
     for element in found:
         text = _DATE_TIME.sub(" ", normalise_line(text_of(element))).strip()
-        # or a name alone (with its date): not a brand in capitals (`CTWANT`, a partner's name)
-        if _DESK_SLASH_NAMES.match(text) or (is_person_name(text) and not text.isupper()):
+        if _DESK_SLASH_NAMES.match(text):
             names = parse_authors(text)
             if names:
                 return names
+        if names := lone_name(text):  # a name alone (with its date): a common surname, 2-3 characters
+            return names
     return []
 
 

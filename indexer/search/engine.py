@@ -85,7 +85,7 @@ class SearchEngine:
 
     def prefetch(self) -> int:
         """Have the live generation's files read into memory, as far as they fit
-        (`indexer.generations.prefetch`): what a server does in the background when it starts.
+        (`indexer.generations.prefetch`): what a server does when it starts, before it answers.
         Returns the bytes asked for."""
         return prefetch(self._live.generation().path)
 
