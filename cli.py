@@ -19,6 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click  # noqa: E402
 
 from indexer import paths as paths_mod
+from indexer import processes
 from indexer.messages import SKIPPED_SHOWN, Messages, choose_language
 
 
@@ -52,6 +53,7 @@ def _fail(message: str, code: int = 1):
 def cli(ctx: click.Context, index_dir: Path, lang: str | None) -> None:
     """wensou (文搜): search Chinese news and government articles."""
     ctx.obj = {"index": Path(index_dir), "say": Messages(choose_language(lang))}
+    processes.allow_open_files()  # a large index holds hundreds of files open, twice during a switch
     _cluster_guard(ctx, index_dir)
 
 

@@ -4,6 +4,9 @@
   killed `rebuild` leaves no worker behind holding files or locks.
 - `malloc_trim`: hand freed heap pages back to the system (glibc keeps them otherwise), so a
   segment writer's memory follows what it holds.
+- `allow_open_files`: raise the process's soft limit of open files toward its hard limit: a
+  large index holds a file per column and segment open (a million articles: 702), twice while
+  a rebuilt generation replaces the live one, past the 1,024 many systems allow by default.
 - `thread_pool`: one process-wide pool of threads for NumPy work that runs without the GIL (the
   exact layer's phrase checks), started on first use and forgotten in a forked child, where its
   threads do not exist.
@@ -17,6 +20,27 @@ import threading
 WORKERS = min(os.cpu_count() or 1, 4)
 _pool = None  # a concurrent.futures.ThreadPoolExecutor once started
 _pool_lock = threading.Lock()
+
+
+OPEN_FILES = 65536  # the soft limit of open files asked for (never above the hard limit)
+
+
+def allow_open_files(wanted: int = OPEN_FILES) -> int:
+    """Raise the soft limit of open files to `wanted` (or the hard limit, if lower); never
+    lowers it. Returns the soft limit now in force (-1 where there is no such limit)."""
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return -1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft
 
 
 def die_with_parent() -> None:

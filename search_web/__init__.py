@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from indexer import paths
+from indexer import paths, processes
 from indexer.backends import open_engine
 from indexer.search.request import DEFAULT_DEADLINE
 from search_web import api, chinese, errors, kwic, pages, saved, security, urls, view
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["zh_lang"] = chinese.lang_of_text
     app.jinja_env.filters["shorten"] = view.shorten
 
+    processes.allow_open_files()  # under any WSGI server: a large index holds hundreds of files open
     engine = open_engine(app.config["INDEX_DIR"])  # a folder, or an opensearch:// index
     app.extensions[ENGINE_KEY] = engine
     app.extensions[LIMITS_KEY] = Limits(app.config["HEAVY_SLOTS"])

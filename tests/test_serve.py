@@ -152,3 +152,25 @@ def test_a_server_holding_over_a_thousand_files_open_still_answers(index):
         for fd in held:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_command_raises_its_open_file_limit_for_a_large_index(index, tmp_path):
+    """A million articles hold about 700 files open, twice while a rebuilt generation replaces
+    the live one: past the 1,024 open files many systems allow a process by default. Every
+    command (serve among them) raises its soft limit toward the hard one; started with a soft
+    limit of 256, a command runs with more."""
+    import resource
+    import sys
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard <= 256:
+        pytest.skip(f"the hard limit of open files here is {hard}: nothing to raise it to")
+    probe = ("import resource, sys; sys.argv = ['cli.py', '--index', sys.argv[1], 'stats']; "
+             "import cli; "
+             "resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1])); "
+             "import atexit; atexit.register(lambda: print('SOFT', resource.getrlimit(resource.RLIMIT_NOFILE)[0])); "
+             "cli.cli()")
+    done = subprocess.run([sys.executable, "-c", probe, str(index)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    raised = int(done.stdout.split("SOFT")[-1])
+    assert raised > 256 and raised >= min(2048, hard if hard != resource.RLIM_INFINITY else 2048)
