@@ -327,6 +327,35 @@ def test_nightly_ingests_merge_their_small_segments_and_never_rewrite_the_large_
     assert total(index, "文库") == 32 and all(total(index, f"记号夜{n}") == 2 for n in range(6))
 
 
+def test_a_rebuilds_segment_of_few_long_articles_is_never_merged_by_a_nightly_ingest(tmp_path, monkeypatch):
+    """A rebuild closes a segment by what its writer holds, not by its count of articles: a
+    segment of a gazette's volumes holds a few hundred articles in 100 MB. Counted by articles
+    alone it looked small, and a million-article index's nightly ingest of 500 was merging 31
+    such segments (3 GB) through Whoosh after five minutes. Small is also small in bytes."""
+    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.run import run_ingest
+    from indexer.segment import segment_writer
+
+    index = tmp_path / "index"
+    run_ingest(index, [write_corpus(tmp_path / "volumes", 6, "卷", body_words=6000)], rebuild=True,
+               options=IngestOptions(procs=1))
+    large = {n: i for n, i in _inodes(index / live_generation(index)).items() if n.endswith(".wx")}
+    (volume_id,) = (n.split("_", 1)[1].split(".")[0] for n in large)
+    volume_bytes = sum(f.stat().st_size for f in (index / live_generation(index)).glob(f"*_{volume_id}.*"))
+    monkeypatch.setattr(segment_writer, "MERGE_BELOW", 100)  # six articles: small by their count
+    monkeypatch.setattr(segment_writer, "MERGE_AT", 3)
+    monkeypatch.setattr(segment_writer, "MERGE_BYTES", volume_bytes // 2)  # not by their bytes
+    counts = []
+    for night in range(5):
+        folder = write_corpus(tmp_path / f"night{night}", 2, f"夜{night}", start=100 + 2 * night)
+        run_ingest(index, [folder], options=IngestOptions(procs=1))
+        wx = {n: i for n, i in _inodes(index / live_generation(index)).items() if n.endswith(".wx")}
+        assert {n: wx.get(n) for n in large} == large  # the volumes' segment: the same file, not rewritten
+        counts.append(len(wx))
+    assert max(counts) <= 1 + 3 and any(b < a for a, b in zip(counts, counts[1:]))  # nightly ones merged
+    assert total(index, "记号卷") == 6 and all(total(index, f"记号夜{n}") == 2 for n in range(5))
+
+
 def test_a_starting_server_reads_the_live_generation_into_memory_as_far_as_it_fits(tmp_path, monkeypatch):
     """On a machine just started, searches would read the index from disk page by page (at a
     million articles first asks took past the deadline): the warm-up has the kernel read the

@@ -308,21 +308,32 @@ class FastSegmentWriter(SegmentWriter):
         self._close_segment()
 
 
-# An ingest adds a segment; once MERGE_AT segments hold fewer than MERGE_BELOW live articles
-# each, they are merged into one. Whoosh's own policy (MERGE_SMALL) calls a segment small by
-# its place among all of them: at a million articles (30 segments of 35,000) it merged the
-# whole index into one at a nightly ingest of 500 (more than 20 minutes), and at 100,000 it
-# would after a few weeks of nightly ingests. Here the merged articles are at most
-# MERGE_AT × MERGE_BELOW (seconds), whatever the index's size; a rebuild's segments are larger
-# (`indexer.ingest.writer.MAX_SEGMENT_HELD`) and never rewritten by an ingest.
+# An ingest adds a segment; once MERGE_AT segments are small — fewer than MERGE_BELOW live
+# articles and fewer than MERGE_BYTES bytes of files each — they are merged into one. Whoosh's
+# own policy (MERGE_SMALL) calls a segment small by its place among all of them: at a million
+# articles (30 segments of 35,000) it merged the whole index into one at a nightly ingest of
+# 500 (more than 20 minutes), and at 100,000 it would after a few weeks of nightly ingests.
+# Counting articles alone was not enough: a rebuild closes a segment by what its writer holds,
+# so a segment of the gazette's volumes holds 63-2,645 articles in 72-150 MB, and the million
+# had 31 such segments — its nightly ingest of 500 was merging 3 GB through Whoosh after
+# 5 minutes. Here the merged bytes are at most MERGE_AT × MERGE_BYTES (seconds), whatever the
+# index's size; a rebuild's segments are larger and never rewritten by an ingest.
 MERGE_BELOW = 5_000
+MERGE_BYTES = 32 << 20  # an ingest's segment of ~3,000 news articles
 MERGE_AT = 8
+
+
+def segment_bytes(storage, segment) -> int:
+    """The bytes of a segment's files in `storage` (Whoosh's and the exact layer's)."""
+    stem = f"{segment.segment_id()}."  # `MAIN_<id>`: its files are `MAIN_<id>.pst`, `.wx`, …
+    return sum(storage.file_length(name) for name in storage.list() if name.startswith(stem))
 
 
 def merge_small_segments(writer, segments: list) -> list:
     """Whoosh merge policy: the segments kept as they are (the small ones merged into
     `writer`'s own when there are MERGE_AT of them)."""
-    small = [seg for seg in segments if seg.doc_count() < MERGE_BELOW]
+    small = [seg for seg in segments
+             if seg.doc_count() < MERGE_BELOW and segment_bytes(writer.storage, seg) < MERGE_BYTES]
     if len(small) < MERGE_AT:
         return segments
     for seg in small:
@@ -331,7 +342,7 @@ def merge_small_segments(writer, segments: list) -> list:
             writer.add_reader(reader)
         finally:
             reader.close()
-    return [seg for seg in segments if seg.doc_count() >= MERGE_BELOW]
+    return [seg for seg in segments if seg not in small]
 
 
 def commit_existing(ix, new_segments: list, deletions) -> None:
