@@ -122,3 +122,25 @@ def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_
     assert [str(s) for s in report.skipped] == [str(s) for s in embedded.skipped]
     assert [str(s) for s in report.duplicates] == [str(s) for s in embedded.duplicates]
     assert report.articles == 3 and report.records_skipped == 1 and len(report.duplicates) == 1
+
+
+def test_a_record_renamed_because_another_source_has_its_id_is_counted_added_not_updated(tmp_path):
+    """Two crawlers numbered their records alike (`gen/0001` in each): the second source's
+    records are stored under new ids and reported as added; the first source's articles were
+    not updated, and the report must not say they were."""
+    def export(folder, source, marker):
+        folder.mkdir(parents=True)
+        (folder / f"{source}.jsonl").write_text("".join(json.dumps(
+            {"id": f"gen/{i:04d}", "title": f"{source}第{i}篇", "date": "2024-05-01", "source": source,
+             "body": f"{source}的报道内容，第{i}篇，记号{marker}{i}。"}, ensure_ascii=False) + "\n" for i in range(3)),
+            encoding="utf-8")
+        return folder
+
+    index = tmp_path / "index"
+    ok(index, "rebuild", str(export(tmp_path / "a", "甲社", "甲")))
+    report = json.loads(ok(index, "ingest", str(export(tmp_path / "b", "乙社", "乙")), "--format", "json").stdout)
+    assert (report["added"], report["updated"], report["unchanged"]) == (3, 0, 0)
+    assert report["articles"] == 6 and len(report["renamed"]) == 3
+    assert json.loads(ok(index, "show", "gen/0001", "--format", "json").stdout)["source"] == "甲社"
+    again = json.loads(ok(index, "ingest", str(tmp_path / "b"), "--format", "json").stdout)
+    assert (again["added"], again["updated"], again["articles"]) == (0, 0, 6)

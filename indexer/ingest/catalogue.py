@@ -30,7 +30,7 @@ import os
 import sqlite3
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from indexer import integrity, store
@@ -234,9 +234,12 @@ class CatalogueBuilder(Catalogue):
                         (state, _b(key)))
 
     def admit(self, key: str, source_name: str, article: Article,
-              state: int, rhash: bytes) -> tuple[bool, str | None, bool]:
+              state_of: Callable[[str], int], rhash: bytes) -> tuple[bool, str | None, bool]:
         """Store `article` as one of file `key`'s articles (`rhash`: its `record_hash`),
-        renaming its id if it must.
+        renaming its id if it must; `state_of(id)`: what the article stored under that id is
+        against the live index (NEITHER, FOUND_UNCHANGED, FOUND_UPDATED) — asked of the id it
+        is stored under, so a record renamed because its id is another source's is new, not
+        an update of that other article.
 
         Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
         the note (if any) says which id it was given instead of its own, and `repost` whether
@@ -250,7 +253,7 @@ class CatalogueBuilder(Catalogue):
         aid = article.id
         note = None
         insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
-        if self.db.execute(insert, (_b(aid), n, chash, state, rhash)).rowcount == 0:  # the id is taken
+        if self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash)).rowcount == 0:  # the id is taken
             owner = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
             if owner[1] == source:
@@ -261,7 +264,7 @@ class CatalogueBuilder(Catalogue):
             note = (f"id {aid!r} already belongs to a different article from {_s(owner[1]) or _s(owner[0])}; "
                     f"stored as {candidate!r}")
             aid = candidate
-            self.db.execute(insert, (_b(aid), n, chash, state, rhash))
+            self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash))
         article.id = aid
         return True, note, repost
 

@@ -305,10 +305,14 @@ class _Ingest:
             if not item.source and source.options.source_name:
                 item.source = source.options.source_name
             rhash = record_hash(item)
-            # an article of a changed file that is as it was is unchanged too
-            was = FOUND_UNCHANGED if same_file or self.old.record_hash_of(item.id) == rhash else FOUND_UPDATED
-            stored, note, repost = catalogue.admit(sf.key, source.name, item, was if self.old.has(item.id) else NEITHER,
-                                                   rhash)
+
+            def state_of(aid: str, rhash: bytes = rhash) -> int:  # against the live index's article `aid`
+                if not self.old.has(aid):
+                    return NEITHER
+                # an article of a changed file that is as it was is unchanged too
+                return FOUND_UNCHANGED if same_file or self.old.record_hash_of(aid) == rhash else FOUND_UPDATED
+
+            stored, note, repost = catalogue.admit(sf.key, source.name, item, state_of, rhash)
             if not stored:
                 report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
                 continue
