@@ -839,3 +839,12 @@ def test_closing_and_lead_bylines_read_no_more_and_no_less(line, names):
 def test_a_byline_element_naming_no_person_names_nobody(element):
     byline = f"<div class='author'>{element}</div>"
     assert page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>").authors == []
+
+
+def test_a_caption_with_its_credit_and_a_channels_promo_are_not_text():
+    """A photo caption opening the text, closed by its credit (`（圖／翻攝自氣象廳網站）`), and the
+    channel's own promo closing it (`…颱風特別報導…敬請鎖定。`) are not the article's text."""
+    caption = "<p>日本氣象廳的最新預測路徑，警戒區幾乎籠罩了整個台灣本島。（圖／翻攝自氣象廳網站）</p>"
+    promo = "<p>颱風直撲北台而來，《某某新聞網》連續3天都有颱風特別報導，陪您掌握最新動態，敬請鎖定。</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{caption}{STORY}{promo}</div>")
+    assert "翻攝" not in article.body and "敬請鎖定" not in article.body and STORY[3:20] in article.body
