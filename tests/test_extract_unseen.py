@@ -848,3 +848,15 @@ def test_a_caption_with_its_credit_and_a_channels_promo_are_not_text():
     promo = "<p>颱風直撲北台而來，《某某新聞網》連續3天都有颱風特別報導，陪您掌握最新動態，敬請鎖定。</p>"
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{caption}{STORY}{promo}</div>")
     assert "翻攝" not in article.body and "敬請鎖定" not in article.body and STORY[3:20] in article.body
+
+
+def test_an_embedded_post_and_a_picture_taken_from_elsewhere_are_not_text():
+    """A tweet embedded in the story (`<blockquote class="twitter-tweet">`: its text, the
+    account and the day) is quoted from elsewhere; a caption closed by `（取自微博）` describes a
+    picture. Neither is the article's text; the text after the embed stays."""
+    tweet = ("<blockquote class='twitter-tweet'><p lang='en'>Huawei Mate 60 series is believed to use its own chip."
+             "</p>— Global Times (@globaltimesnews) <a href='#'>August 30, 2023</a></blockquote>尾段文字在嵌入之后。")
+    caption = "<p>朱一龍（右）在劇中飾演深情的「小公爺」，成了戲迷永遠的痛。（取自微博）</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<div>{tweet}</div>{caption}{STORY}</div>")
+    assert "Global Times" not in article.body and "Huawei" not in article.body and "取自微博" not in article.body
+    assert "尾段文字在嵌入之后" in article.body

@@ -85,6 +85,23 @@ _DROP_TAGS = ("script", "style", "noscript", "iframe", "svg", "select", "button"
 
 
 _WIDE_SPACE = re.compile(r" {2,}")
+# A social network's post embedded in the article (its text, its author's handle and date, in a
+# blockquote the network's script would turn into a card): quoted from elsewhere, not the text.
+_EMBED = re.compile(r"(?:^|\s)(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|fb-post|fb-video|threads-post)(?:\s|$)")
+
+
+def _drop_embeds(doc: Element) -> None:
+    for quote in [q for q in doc.iter("blockquote") if _EMBED.search(q.get("class") or "")]:
+        parent = quote.getparent()
+        if parent is None:
+            continue
+        if quote.tail:  # the text after it stays
+            before = quote.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + quote.tail
+            else:
+                parent.text = (parent.text or "") + quote.tail
+        parent.remove(quote)
 
 
 def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
@@ -111,6 +128,7 @@ _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 # a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`).
 _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
                       r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
+                      r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$")
 
 
@@ -244,6 +262,7 @@ def html_body_text(fragment: str, *, find_main: bool = False) -> str:
     if doc is None:
         return ""
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
+    _drop_embeds(doc)
     body = doc.find("body") if doc.find("body") is not None else doc
     return "\n".join(_body_lines(text_lines(main_content(body) if find_main else body)[0], ""))
 
@@ -328,6 +347,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
         if aside.find(".//h1") is not None:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
+    _drop_embeds(doc)
     title, vouched = choose_title(doc, markup.meta, markup.ld)
     title_el = title_element(body_el, title)
     main = main_content(body_el, title_el, title)
