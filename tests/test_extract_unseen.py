@@ -860,3 +860,17 @@ def test_an_embedded_post_and_a_picture_taken_from_elsewhere_are_not_text():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<div>{tweet}</div>{caption}{STORY}</div>")
     assert "Global Times" not in article.body and "Huawei" not in article.body and "取自微博" not in article.body
     assert "尾段文字在嵌入之后" in article.body
+
+
+@pytest.mark.parametrize("line,names", [
+    ("生活中心／賴俊佑報導", ["賴俊佑"]), ("社會中心／許元馨、王大明報導", ["許元馨", "王大明"]),
+    ("國際中心／綜合報導", []), ("娛樂中心／台北報導", []),  # a desk's compiled report; a place
+])
+def test_a_newsroom_desk_and_its_reporter_opening_the_text(line, names):
+    """`生活中心／賴俊佑報導` as the first line of a Taiwan story: the desk, then its reporter."""
+    from indexer.extract.authors import byline_authors
+    assert byline_authors(line) == names
+    if names:
+        body = f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>"
+        article = page(body)
+        assert article.authors == names and line not in article.body

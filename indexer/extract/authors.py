@@ -95,6 +95,9 @@ _PAPER_BYLINE = re.compile(r"(?:^|[\s\d:：])(?P<org>(?!本[报報])" + _ORG + r
 _PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\s+"
                                  r"(?P<names>[" + _CJK + r"·]{2,4}(?:[、，,][" + _CJK + r"·]{2,4}){0,3})"
                                  r"\s*[／/]\s*[" + _CJK + r"]{2,6}[报報][导導道]$")
+# `生活中心／賴俊佑報導` opening the text: a newsroom desk, a slash, the reporters and 報導.
+_DESK_REPORTED = re.compile(r"^[" + _CJK + r"]{1,6}(?:中心|[组組]|部|室)\s*[／/]\s*((?:[" + _CJK + r"·]{2,5}[、，,\s]*){1,4}?)"
+                            r"\s*[报報][导導道]$")
 _LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
@@ -290,6 +293,9 @@ def byline_authors(line: str) -> list[str]:
         names = paper_byline_names(short)  # `聯合報／編譯茅毅、記者謝守真／綜合報導`
         if names:
             return names
+        match = _DESK_REPORTED.match(short)  # `生活中心／賴俊佑報導` (`娛樂中心／台北報導` names a place)
+        if match:
+            return [n for n in parse_authors(match.group(1)) if not _DATELINE_PLACE.fullmatch(n)]
         match = _BYLINE.match(short)
         if match:
             return [] if _REPORTER_DOES.match(match.group(1)) else parse_authors(match.group(1))
