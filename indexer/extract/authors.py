@@ -151,11 +151,17 @@ def credited_outlet(line: str) -> str | None:
     return match.group("org") if match else None
 
 
+def _paper_byline(line: str) -> tuple[str, re.Match | None]:
+    """(the line folded, slashes made ／; a paper's byline ending it, found in its last 50 characters)."""
+    line = normalise_line(line).translate(_SLASH_LIKE)
+    return line, (_PAPER_BYLINE.search(line[-50:]) if len(line) <= 80 else None)
+
+
 def byline_paper(line: str) -> str | None:
     """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
     聯合報), or None."""
-    line = normalise_line(line).translate(_SLASH_LIKE)
-    match = (_PAPER_BYLINE.search(line[-50:]) or _PUBLISHER_DAY_NAME.match(line)) if len(line) <= 80 else None
+    line, match = _paper_byline(line)
+    match = match or (_PUBLISHER_DAY_NAME.match(line) if len(line) <= 80 else None)
     return match.group("org") if match else None
 
 
@@ -163,10 +169,8 @@ def paper_byline_names(line: str) -> list[str]:
     """The reporters of a paper's byline ending the line: every name after the paper
     (`2023-08-28 01:05 聯合報／編譯茅毅、記者謝守真／綜合報導`: 茅毅 and 謝守真, not only the one after
     記者), or []."""
-    line = normalise_line(line).translate(_SLASH_LIKE)
-    tail = line[-50:]
-    match = _PAPER_BYLINE.search(tail) if len(line) <= 80 else None
-    return parse_authors(tail[match.end("org"):]) if match else []
+    line, match = _paper_byline(line)
+    return parse_authors(line[-50:][match.end("org"):]) if match else []
 
 
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
