@@ -131,15 +131,16 @@ def ld_name(value: object) -> object:
 
 
 def ld_people(value: object) -> object:
-    """The names of a JSON-LD `author` less the authors typed as organisations (`Organization`,
-    `NewsMediaOrganization`, `GovernmentOrganization`, `Corporation`…): a site that names
-    itself as the author (`中央通訊社 Central News Agency`, `BBC News 中文`) prints no byline there."""
+    """The names of a JSON-LD `author` (`ld_name`) less the authors typed as organisations
+    (`Organization`, `NewsMediaOrganization`, `GovernmentOrganization`, `Corporation`…): a site
+    that names itself as the author (`中央通訊社 Central News Agency`, `BBC News 中文`) prints no
+    byline there."""
     if isinstance(value, list):
-        return [name for name in map(ld_people, value) if name]
-    if isinstance(value, dict):
-        types = value.get("@type")
-        for t in types if isinstance(types, list) else [types]:
-            if isinstance(t, str) and t.casefold().endswith(("organization", "organisation", "corporation")):
-                return None
-        return value.get("name")
-    return value
+        return ld_name([v for v in value if not _organisation(v)])
+    return None if _organisation(value) else ld_name(value)
+
+
+def _organisation(value: object) -> bool:
+    types = value.get("@type") if isinstance(value, dict) else None
+    return any(isinstance(t, str) and t.casefold().endswith(("organization", "organisation", "corporation"))
+               for t in (types if isinstance(types, list) else [types]))
