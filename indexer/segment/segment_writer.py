@@ -9,6 +9,7 @@ commit): postings are grouped per term as they arrive, in docnum order.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 
 import numpy as np
 from whoosh.reading import SegmentReader
@@ -323,17 +324,20 @@ MERGE_BYTES = 32 << 20  # an ingest's segment of ~3,000 news articles
 MERGE_AT = 8
 
 
-def segment_bytes(storage, segment) -> int:
-    """The bytes of a segment's files in `storage` (Whoosh's and the exact layer's)."""
-    stem = f"{segment.segment_id()}."  # `MAIN_<id>`: its files are `MAIN_<id>.pst`, `.wx`, …
-    return sum(storage.file_length(name) for name in storage.list() if name.startswith(stem))
+def segment_bytes(storage) -> Counter:
+    """The bytes of each segment's files in `storage` (Whoosh's and the exact layer's), by
+    segment id (`MAIN_<id>`: its files are `MAIN_<id>.pst`, `.wx`, …), the folder listed once."""
+    sizes: Counter = Counter()
+    for name in storage.list():
+        sizes[name.split(".", 1)[0]] += storage.file_length(name)
+    return sizes
 
 
 def merge_small_segments(writer, segments: list) -> list:
     """Whoosh merge policy: the segments kept as they are (the small ones merged into
     `writer`'s own when there are MERGE_AT of them)."""
-    small = [seg for seg in segments
-             if seg.doc_count() < MERGE_BELOW and segment_bytes(writer.storage, seg) < MERGE_BYTES]
+    sizes = segment_bytes(writer.storage)
+    small = [seg for seg in segments if seg.doc_count() < MERGE_BELOW and sizes[seg.segment_id()] < MERGE_BYTES]
     if len(small) < MERGE_AT:
         return segments
     for seg in small:
