@@ -49,3 +49,16 @@ def test_the_benchmark_reads_a_record_id_ending_in_html_as_the_records_own():
     assert _Searcher.id_of("0000/00/news-html/163/4.html.html") == "news-html/163/4.html"
     assert _Searcher.id_of("news-html/163/4.html") == "news-html/163/4.html"
     assert _Searcher.id_of("rmrb-20200514-04-07") == "rmrb-20200514-04-07"
+
+
+def test_a_known_item_counts_where_a_repost_of_it_is_shown_for_either_engine():
+    from benchmarks.relevance import KnownItem, rank_of
+
+    item = KnownItem("body", "萬元 補助 淹水", "cna-1")
+    titles = {"cna-1": "淹水補助擬分3級", "ltn-7": "卓榮泰曝：淹水補助擬分三級", "x-2": "颱風災損", "y-3": "淹水補助擬分3級"}
+    # another outlet's version of the story comes second; the answer itself is not shown
+    assert rank_of(["x-2", "ltn-7"], item, titles) is None
+    assert rank_of(["x-2", "ltn-7"], item, titles, {"cna-1": 5, "ltn-7": 5}) == 2
+    # an article of another story is no repost; a copy with the same title always was one
+    assert rank_of(["x-2", "ltn-7"], item, titles, {"cna-1": 5, "ltn-7": 6}) is None
+    assert rank_of(["x-2", "y-3"], item, titles) == 2
