@@ -874,3 +874,20 @@ def test_a_newsroom_desk_and_its_reporter_opening_the_text(line, names):
         body = f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>"
         article = page(body)
         assert article.authors == names and line not in article.body
+
+
+def test_a_box_of_related_links_between_paragraphs_does_not_end_the_text():
+    """A `延伸阅读` box of linked headlines set between two paragraphs of the story (a portal's
+    inline box) is left out and the text after it kept; the same heading where no paragraphs
+    follow (related articles under the story, comments) still ends the text."""
+    box = ("<div class='recommend'><h2>延伸阅读</h2><a href='/a/1'><div>非亲缘干细胞与骨髓捐赠 生命火种点亮希望之光</div></a>"
+           "<a href='/a/2'><div>疫情中跨境骨髓救命 血癌康复者与恩人温馨初见</div></a></div>")
+    after = ("<p>他呼吁更多公众登记捐髓，建设社会愿景，并表示每名病患都有生存的机会，我们须给予他们一切可能的机会。</p>"
+             "<p>骨髓捐献计划于1993年成立，目前超过12万7000人登记捐髓，促成1000多例骨髓移植，组织希望年底达到目标。</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{box}{after}</div>")
+    assert "他呼吁更多公众登记捐髓" in article.body and "骨髓捐献计划于1993年成立" in article.body
+    assert "延伸阅读" not in article.body and "生命火种" not in article.body
+    # under the story, followed only by short lines: the article is over there
+    tail = "<p>网友甲：说得好。</p><p>网友乙：支持。</p>"
+    ended = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{box}{tail}</div>")
+    assert "网友甲" not in ended.body and "生命火种" not in ended.body

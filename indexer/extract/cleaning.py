@@ -171,6 +171,36 @@ def is_article_end(line: str) -> bool:
     return len(line) <= 40 and bool(_ARTICLE_END.match(line.strip()))
 
 
+# A heading over links to other articles (not comments, not a paywall): such a box may also
+# stand between two paragraphs of the text.
+_RELATED_HEADING = re.compile(
+    r"^[\[【(（]?\s*(?:相[关關](?:[阅閱][读讀]|新[闻聞]|文章|[报報][导導道]|推荐|推薦)|延伸[阅閱][读讀]|推荐[阅閱][读讀]|推薦閱讀|"
+    r"[关關][联聯][阅閱][读讀]|[关關][联聯]新[闻聞])\s*[\]】)）:：]?\s*$")
+_PARAGRAPH_END = re.compile(r"[。！？!?][”」』\"]?$")
+
+
+def _is_paragraph(line: str, linked: int) -> bool:
+    """A paragraph of text: a sentence or more, closed as one, hardly linked."""
+    return len(line) >= 40 and linked * 5 < len(line) and "。" in line and bool(_PARAGRAPH_END.search(line))
+
+
+def after_inline_box(lines: list[tuple[str, int]], at: int) -> int | None:
+    """Where the text goes on when the related-articles heading `lines[at]` (text, linked
+    characters) heads a box of links inside the article — the links, then two paragraphs of
+    text (`…迪内希致辞时说…` / 延伸阅读 / two linked headlines / `他呼吁更多公众…`) — else None: the
+    article is over."""
+    if not _RELATED_HEADING.match(lines[at][0].strip()):
+        return None
+    k = at + 1
+    while k < len(lines) and k <= at + 8 and lines[k][1] * 5 >= len(lines[k][0]) * 3:
+        k += 1  # the box's links
+    if k == at + 1 or k + 1 >= len(lines):
+        return None
+    if _is_paragraph(*lines[k]) and _is_paragraph(*lines[k + 1]):
+        return k
+    return None
+
+
 _BAR_SEPARATORS = re.compile(r"\s*(?:>>?|»|→|->|＞＞?|[|│｜])\s*")
 
 

@@ -39,6 +39,7 @@ from .authors import (
     posted_by,
 )
 from .cleaning import (
+    after_inline_box,
     date_after_headline,
     is_article_end,
     is_date_line,
@@ -147,9 +148,15 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     body: list[str] = []
     if page and _column_byline(lines):
         lines = lines[1:]
-    for line, linked in lines:
+    resume = 0
+    for at, (line, linked) in enumerate(lines):
+        if at < resume:
+            continue  # a box of related links inside the text
         if body and is_article_end(line) and sum(map(len, body)) >= 50:
-            break  # comments, related articles: the article is over
+            resume = after_inline_box(lines, at) or 0
+            if not resume:
+                break  # comments, related articles: the article is over
+            continue
         # (a line squeezes to the headline only if it is as long and holds its first character)
         if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and SQUEEZE("", line) == key:
             continue
