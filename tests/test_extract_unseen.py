@@ -891,3 +891,19 @@ def test_a_box_of_related_links_between_paragraphs_does_not_end_the_text():
     tail = "<p>网友甲：说得好。</p><p>网友乙：支持。</p>"
     ended = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{box}{tail}</div>")
     assert "网友甲" not in ended.body and "生命火种" not in ended.body
+
+
+@pytest.mark.parametrize("head,source", [
+    # the og:title closes with the site's name; the `<title>` adds the column, which the page names
+    ("<title>测试新闻标题在这里 -- 某某報 / 焦點</title><meta property='og:title' content='测试新闻标题在这里--某某報'>"
+     "<meta name='subsection' content='焦點'>", "某某報"),
+    ("<title>测试新闻标题在这里_智能_好奇日报</title>", "好奇日报"),  # the one part that reads as a site's name
+    ("<title>测试新闻标题在这里_国际_评论</title>", None),  # two columns' names: which is the site is not clear
+    ("<title>测试新闻标题在这里_新闻_某某网_某某日报</title>", None),  # two names of sites
+])
+def test_the_sites_name_in_the_title_after_the_headline_names_the_source(head, source):
+    """A page that names no publisher in its text or tags is its site's own: the site's name is
+    read from the `<title>` after the headline, never a column's name, and not guessed."""
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head=head).source == source
+    printed = f"<h1>测试新闻标题在这里</h1><p>来源：新华社</p><div class='text'>{STORY}</div>"
+    assert page(printed, head=head).source == "新华社"

@@ -39,6 +39,7 @@ from .authors import (
     posted_by,
 )
 from .cleaning import (
+    SENTENCE_PUNCT,
     after_inline_box,
     date_after_headline,
     is_article_end,
@@ -46,6 +47,7 @@ from .cleaning import (
     is_furniture,
     normalise_line,
     parse_meta_line,
+    title_parts,
 )
 from .content import Element, is_link_list, lead_before, main_content, text_lines, text_of
 from .headline import choose_title, headline_above, printed_alone, title_element
@@ -291,6 +293,7 @@ class _Markup:
     ld: dict
     micro: dict[str, str]
     canonical: str | None
+    title: str  # the `<title>`
 
 
 @dataclass
@@ -319,7 +322,8 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     if doc is None or body_el is None or not any(normalise_line(piece) for piece in body_el.itertext()):
         return extract_text(_strip_tags(text), relpath)
     markup = _Markup(page_meta(doc), json_ld(doc), microdata(doc) if "itemprop" in text else {},
-                     next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None))
+                     next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None),
+                     normalise_line(doc.findtext(".//title") or ""))
     layout = _layout(doc, body_el, markup)
     if layout is None:
         return Skipped(relpath, LINK_LIST)
@@ -458,8 +462,39 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                              ld_name(markup.ld.get("sourceOrganization")), _site_outlet(ld_name(markup.ld.get("publisher"))),
-                             _site_outlet(meta.get("og:site_name")))  # the site itself, when nothing names another publisher
+                             _site_outlet(meta.get("og:site_name")),  # the site itself, when nothing names another publisher
+                             # not where the page says its text came from elsewhere (`来源：转载`) without naming it
+                             None if visible.get("placeholder") else _title_site(markup, layout.title))
     return clean_source(source)
+
+
+# The end of a site's name (网, 報, 日报, 新闻, 传媒, 电视台, 周刊, News, TV, …): what tells it from a
+# column's name among the parts of a `<title>` after the headline.
+_SITE_NAME = re.compile(r"(?:[网網站]|[报報]|新[闻聞]|[传傳]媒|媒[体體]|[电電]台|[电電][视視]台?|[周週]刊|[杂雜]志|[雜杂]誌|"
+                        r"News|TV|Daily|Times|Post)$", re.IGNORECASE)
+_SLASHED = re.compile(r"\s+/\s+")
+
+
+def _title_site(markup: _Markup, title: str) -> str | None:
+    """The site's name at the end of the `<title>`, for a page that names no publisher
+    otherwise (`海葵… -- 上報 / 焦點`, `…_智能_好奇心日报`): of the parts after the headline that
+    are not its column, the one the og:title also closes with, else the only one that reads as
+    a site's name; None when that is not clear."""
+    parts = title_parts(markup.title)
+    key = SQUEEZE("", title)
+    at = next((i for i, part in enumerate(parts) if SQUEEZE("", part) == key), None)
+    if at is None or at + 1 == len(parts):
+        return None
+    meta, ld = markup.meta, markup.ld
+    columns = {SQUEEZE("", v) for v in (meta.get("subsection"), meta.get("article:section"), meta.get("columnname"),
+                                        markup.micro.get("articleSection"), ld.get("articleSection")) if isinstance(v, str)}
+    rest = [name.strip() for part in parts[at + 1:] for name in _SLASHED.split(part)]
+    rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
+    closing = title_parts(meta.get("og:title", ""))
+    if len(closing) > 1 and closing[-1].strip() in rest:
+        return closing[-1].strip()
+    named = [name for name in rest if _SITE_NAME.search(name)]
+    return named[0] if len(named) == 1 else None
 
 
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
