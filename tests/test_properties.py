@@ -215,3 +215,17 @@ def test_queries_over_the_limit_are_400(client):
         response = client.get(path, query_string={"q": "环境 OR " * 2000})
         assert response.status_code == 400
     assert "error" in client.get("/api/search", query_string={"q": "环境 OR " * 2000}).get_json()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sets(st.integers(0, 3000)), st.sets(st.integers(0, 3000)), st.sampled_from(["int64", "uint32", "int32"]))
+def test_the_intersection_of_two_article_sets_is_every_number_in_both(a, b, dtype):
+    """AND of two clauses (`sortedsets.intersect`) by binary search or, for large dense sets,
+    by a mask over their range: either way every article in both and no other."""
+    import numpy as np
+
+    from indexer.segment.sortedsets import intersect
+    left, right = np.array(sorted(a), dtype=dtype), np.array(sorted(b), dtype="int64")
+    assert intersect(left, right).tolist() == sorted(a & b)
+    dense = np.arange(0, 3000, 2, dtype=dtype)  # half of the range: the mask's case
+    assert intersect(dense, right).tolist() == sorted(set(range(0, 3000, 2)) & b)

@@ -28,11 +28,18 @@ def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
-    """Sorted unique arrays → their intersection; binary search of the smaller in the larger."""
+    """Sorted unique arrays (of numbers ≥ 0) → their intersection: a binary search of the
+    smaller in the larger, or, where both are large and dense in their range (two words each
+    in a third of the articles), a mask over the range — one pass over each, 4–5× faster there."""
     if len(small) > len(large):
         small, large = large, small
     if not len(small):
         return small
+    span = int(max(small[-1], large[-1])) + 1
+    if len(small) * np.log2(len(large)) > 2 * (len(small) + len(large)) + span / 32:
+        mask = np.zeros(span, dtype=bool)
+        mask[large] = True
+        return small[mask[small]]
     idx = np.searchsorted(large, small)
     idx[idx == len(large)] = 0
     return small[large[idx] == small]
