@@ -219,13 +219,17 @@ def test_queries_over_the_limit_are_400(client):
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sets(st.integers(0, 3000)), st.sets(st.integers(0, 3000)), st.sampled_from(["int64", "uint32", "int32"]))
-def test_the_intersection_of_two_article_sets_is_every_number_in_both(a, b, dtype):
-    """AND of two clauses (`sortedsets.intersect`) by binary search or, for large dense sets,
-    by a mask over their range: either way every article in both and no other."""
+def test_and_and_not_of_two_article_sets_are_exact(a, b, dtype):
+    """AND and NOT of two clauses (`sortedsets.intersect`, `difference`) by binary search or,
+    for large dense sets, by a mask over their range: either way exactly the articles in both,
+    in the first and not the second."""
     import numpy as np
 
-    from indexer.segment.sortedsets import intersect
+    from indexer.segment.sortedsets import difference, intersect
     left, right = np.array(sorted(a), dtype=dtype), np.array(sorted(b), dtype="int64")
     assert intersect(left, right).tolist() == sorted(a & b)
+    assert difference(left, right).tolist() == sorted(a - b) and difference(right, left).tolist() == sorted(b - a)
+    evens = set(range(0, 3000, 2))
     dense = np.arange(0, 3000, 2, dtype=dtype)  # half of the range: the mask's case
-    assert intersect(dense, right).tolist() == sorted(set(range(0, 3000, 2)) & b)
+    assert intersect(dense, right).tolist() == sorted(evens & b)
+    assert difference(dense, right).tolist() == sorted(evens - b) and difference(right, dense).tolist() == sorted(b - evens)

@@ -19,9 +19,12 @@ def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Sorted unique arrays → the elements of `a` not in `b`."""
+    """Sorted unique arrays (of numbers ≥ 0) → the elements of `a` not in `b` (through a mask
+    over their range where both are large and dense in it, as `intersect`)."""
     if not len(a) or not len(b):
         return a
+    if _dense(a, b):
+        return a[~_mask(b, int(max(a[-1], b[-1])) + 1)[a]]
     idx = np.searchsorted(b, a)
     idx[idx == len(b)] = 0
     return a[b[idx] != a]
@@ -35,14 +38,25 @@ def intersect(small: np.ndarray, large: np.ndarray) -> np.ndarray:
         small, large = large, small
     if not len(small):
         return small
-    span = int(max(small[-1], large[-1])) + 1
-    if len(small) * np.log2(len(large)) > 2 * (len(small) + len(large)) + span / 32:
-        mask = np.zeros(span, dtype=bool)
-        mask[large] = True
-        return small[mask[small]]
+    if _dense(small, large):
+        return small[_mask(large, int(max(small[-1], large[-1])) + 1)[small]]
     idx = np.searchsorted(large, small)
     idx[idx == len(large)] = 0
     return small[large[idx] == small]
+
+
+def _dense(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether a mask over the range of `a` and `b` (non-empty) meets them faster than a binary
+    search of the smaller in the larger: a pass over each and the range against n log n."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    span = int(max(a[-1], b[-1])) + 1
+    return len(small) * np.log2(len(large)) > 2 * (len(small) + len(large)) + span / 32
+
+
+def _mask(members: np.ndarray, span: int) -> np.ndarray:
+    mask = np.zeros(span, dtype=bool)
+    mask[members] = True
+    return mask
 
 
 def positions(sorted_: np.ndarray, values: np.ndarray) -> np.ndarray:
