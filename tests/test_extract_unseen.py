@@ -907,3 +907,20 @@ def test_the_sites_name_in_the_title_after_the_headline_names_the_source(head, s
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head=head).source == source
     printed = f"<h1>测试新闻标题在这里</h1><p>来源：新华社</p><div class='text'>{STORY}</div>"
     assert page(printed, head=head).source == "新华社"
+
+
+@pytest.mark.parametrize("name,outlet", [("呂大鴻", "BBC中文"), ("尼克·馬什（Nick Marsh）", "BBC亞洲商業事務記者"),
+                                         ("陳岩", "美國之音")])
+def test_a_byline_printed_as_name_outlet_and_date_lines_names_the_author(name, outlet):
+    """Under the headline, a name, the outlet it writes for (or its post there) and the date, each
+    on a line of its own (a list of two items, then a <time>), is the byline: the name is the
+    author and neither line is text."""
+    byline = f"<ul><li>{name}</li><li>{outlet}</li></ul><div><time>2023年9月12日</time></div>"
+    article = page(f"<h1>测试新闻标题在这里</h1>{byline}<div class='text'>{STORY}</div>")
+    assert article.authors == [name]
+    assert name not in article.body and outlet not in article.body and STORY[3:20] in article.body
+
+
+def test_a_name_and_an_outlet_with_no_date_under_them_are_no_byline():
+    lines = "<ul><li>尼克·馬什（Nick Marsh）</li><li>BBC中文</li></ul>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{lines}<div class='text'>{STORY}</div>").authors == []

@@ -34,6 +34,7 @@ from .authors import (
     closing_authors,
     credited_outlet,
     dateline,
+    is_person_name,
     lone_name,
     parse_authors,
     posted_by,
@@ -150,6 +151,9 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     body: list[str] = []
     if page and _column_byline(lines):
         lines = lines[1:]
+    byline = _byline_block([line.strip() for line, _ in lines[:8]])
+    if byline is not None:  # `呂嘉鴻` / `BBC中文` over the text: no text (the date line goes below)
+        lines = lines[:byline] + lines[byline + 2:]
     resume = 0
     for at, (line, linked) in enumerate(lines):
         if at < resume:
@@ -403,13 +407,41 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
              or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
-             or author_element(body_el))
+             or author_element(body_el)
+             or _name_over_outlet(layout))
     if found:
         return found
     houses = _houses(markup)
     return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
                                       for key in AUTHOR_META if _house(meta.get(key, "")) not in houses) if names), [])
             or parse_authors(ld_people(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+
+
+# The outlet a byline's name writes for, or its reporter's post there, printed on the line under
+# the name (`BBC中文`, `DW 中文`, `美國之音`, `BBC中文記者`, `BBC亞洲商業事務記者`).
+_OUTLET_LINE = re.compile(r"^(?:[A-Z][A-Za-z&.]{1,12}\s?(?:中文|News)?|\S{1,10}(?:中文[网網]?|新[闻聞][网網]?|[报報]|之音|[电電]台|[电電][视視]台?)|"
+                          r"\S{1,14}(?:[记記]者|特派[员員]|通[讯訊][员員]))$")
+# A foreign name as Chinese papers print it, the original after it (`尼克·馬什（Nick Marsh）`).
+_FOREIGN_NAME = re.compile(rf"^[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+(?:（[A-Za-z .'\-]+）)?$")
+
+
+def _byline_block(lines: list[str]) -> int | None:
+    """Where `lines` (stripped) print a byline as lines of their own: a person's name, the outlet
+    it writes for or its post there, the date (`呂嘉鴻` / `BBC中文` / `2023年9月12日`); the
+    name's index, else None."""
+    for i in range(len(lines) - 2):
+        name, outlet, date = lines[i:i + 3]
+        if ((is_person_name(name) or _FOREIGN_NAME.match(name)) and _OUTLET_LINE.match(outlet)
+                and not lone_name(outlet) and is_date_line(date)):
+            return i
+    return None
+
+
+def _name_over_outlet(layout: _Layout) -> list[str]:
+    """The name of a byline printed as lines of their own around the headline (`_byline_block`)."""
+    lines = [line.strip() for line, _ in layout.page_lines[max(0, layout.start - 5):layout.start + 6]]
+    at = _byline_block(lines)
+    return [lines[at]] if at is not None else []
 
 
 def _closing_lines(main_lines: list[tuple[str, int]]) -> list[str]:
