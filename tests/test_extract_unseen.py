@@ -891,6 +891,13 @@ def test_a_box_of_related_links_between_paragraphs_does_not_end_the_text():
     tail = "<p>网友甲：说得好。</p><p>网友乙：支持。</p>"
     ended = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{box}{tail}</div>")
     assert "网友甲" not in ended.body and "生命火种" not in ended.body
+    # another article's lead after the box (a dateline), or a box after the closing 责任编辑 line
+    lead = ("<p>新华社北京9月12日电 国务院总理李强12日主持召开国务院常务会议，研究部署推动经济持续回升向好的措施。</p>"
+            "<p>会议指出，今年以来各地区各部门认真贯彻落实党中央决策部署，经济运行总体回升向好，高质量发展扎实推进。</p>")
+    other = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{box}{lead}</div>")
+    assert "国务院总理李强" not in other.body and "会议指出" not in other.body
+    closed = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>（责任编辑：王五）</p>{box}{after}</div>")
+    assert "他呼吁更多公众登记捐髓" not in closed.body
 
 
 @pytest.mark.parametrize("head,source", [
@@ -900,6 +907,9 @@ def test_a_box_of_related_links_between_paragraphs_does_not_end_the_text():
     ("<title>测试新闻标题在这里_智能_好奇日报</title>", "好奇日报"),  # the one part that reads as a site's name
     ("<title>测试新闻标题在这里_国际_评论</title>", None),  # two columns' names: which is the site is not clear
     ("<title>测试新闻标题在这里_新闻_某某网_某某日报</title>", None),  # two names of sites
+    ("<title>测试新闻标题在这里_图片新闻_北京市人民政府</title>", "北京市人民政府"),  # a column named 新闻, then the site
+    ("<title>测试新闻标题在这里_本地新闻</title>", None),
+    ("<title>测试新闻标题在这里 - 明報新聞網</title>", "明報"),  # a paper's news site: the paper, as og:site_name gives it
 ])
 def test_the_sites_name_in_the_title_after_the_headline_names_the_source(head, source):
     """A page that names no publisher in its text or tags is its site's own: the site's name is
@@ -921,6 +931,18 @@ def test_a_byline_printed_as_name_outlet_and_date_lines_names_the_author(name, o
     assert name not in article.body and outlet not in article.body and STORY[3:20] in article.body
 
 
-def test_a_name_and_an_outlet_with_no_date_under_them_are_no_byline():
-    lines = "<ul><li>尼克·馬什（Nick Marsh）</li><li>BBC中文</li></ul>"
+@pytest.mark.parametrize("first,second,dated", [
+    ("尼克·馬什（Nick Marsh）", "BBC中文", False),  # no date under them
+    ("时政", "中国新闻网", True), ("要闻", "人民日报", True), ("广州", "南方日报", True),  # a column or a place, a source
+    ("Facebook", "Twitter", True), ("分享到", "Weibo", True),  # share buttons
+])
+def test_lines_under_the_headline_that_are_no_byline_name_no_author(first, second, dated):
+    date = "<div><time>2023-09-12 10:00</time></div>" if dated else ""
+    lines = f"<ul><li>{first}</li><li>{second}</li></ul>{date}"
     assert page(f"<h1>测试新闻标题在这里</h1>{lines}<div class='text'>{STORY}</div>").authors == []
+
+
+def test_the_pages_own_author_tag_wins_over_lines_under_the_headline():
+    lines = "<ul><li>呂大鴻</li><li>BBC中文</li></ul><div><time>2023年9月12日</time></div>"
+    head = "<title>测试新闻标题在这里_某网</title><meta name='author' content='张三'>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{lines}<div class='text'>{STORY}</div>", head=head).authors == ["张三"]

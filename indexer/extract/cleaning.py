@@ -184,19 +184,29 @@ def _is_paragraph(line: str, linked: int) -> bool:
     return len(line) >= 40 and linked * 5 < len(line) and "。" in line and bool(_PARAGRAPH_END.search(line))
 
 
+# What closes an article (`（完）`, `责任编辑：…`): a box after it is not inside the text.
+_CLOSED = re.compile(r"[(（]\s*完\s*[)）]$|^[【\[(（]?\s*(?:[责責]任?[编編][辑輯]|[责責][编編]|[编編][辑輯])\s*[:：】\]]")
+# A dateline opening a paragraph (`新华社北京9月12日电`, `本报讯`): another article's lead.
+_DATELINE = re.compile(r"^\S{0,20}?(?:\d{1,2}月\d{1,2}日|\d{1,2}日)\s*[电電讯訊]|^\S{0,12}[讯訊][(（\s]")
+
+
 def after_inline_box(lines: list[tuple[str, int]], at: int) -> int | None:
     """Where the text goes on when the related-articles heading `lines[at]` (text, linked
-    characters) heads a box of links inside the article — the links, then two paragraphs of
-    text (`…迪内希致辞时说…` / 延伸阅读 / two linked headlines / `他呼吁更多公众…`) — else None: the
-    article is over."""
+    characters) heads a box of links inside the article — at most four links, then two
+    paragraphs of text (`…迪内希致辞时说…` / 延伸阅读 / two linked headlines / `他呼吁更多公众…`),
+    the text before it not closed (`（完）`, `责任编辑：`) and the paragraphs after it not another
+    article's lead (a dateline: `新华社北京9月12日电`) — else None: the article is over."""
     if not _RELATED_HEADING.match(lines[at][0].strip()):
         return None
+    if any(_CLOSED.search(line.strip()) for line, _ in lines[max(0, at - 2):at]):
+        return None
     k = at + 1
-    while k < len(lines) and k <= at + 8 and lines[k][1] * 5 >= len(lines[k][0]) * 3:
+    while k < len(lines) and k <= at + 4 and lines[k][1] * 5 >= len(lines[k][0]) * 3:
         k += 1  # the box's links
     if k == at + 1 or k + 1 >= len(lines):
         return None
-    if _is_paragraph(*lines[k]) and _is_paragraph(*lines[k + 1]):
+    if (_is_paragraph(*lines[k]) and _is_paragraph(*lines[k + 1])
+            and not any(_DATELINE.match(line.strip()) for line, _ in lines[k:k + 2])):
         return k
     return None
 

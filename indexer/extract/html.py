@@ -34,7 +34,6 @@ from .authors import (
     closing_authors,
     credited_outlet,
     dateline,
-    is_person_name,
     lone_name,
     parse_authors,
     posted_by,
@@ -407,14 +406,14 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
              or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
-             or author_element(body_el)
-             or _name_over_outlet(layout))
+             or author_element(body_el))
     if found:
         return found
     houses = _houses(markup)
     return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
                                       for key in AUTHOR_META if _house(meta.get(key, "")) not in houses) if names), [])
-            or parse_authors(ld_people(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", "")))
+            or parse_authors(ld_people(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", ""))
+            or _name_over_outlet(layout))
 
 
 # The outlet a byline's name writes for, or its reporter's post there, printed on the line under
@@ -428,10 +427,11 @@ _FOREIGN_NAME = re.compile(rf"^[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+(?:（[A-
 def _byline_block(lines: list[str]) -> int | None:
     """Where `lines` (stripped) print a byline as lines of their own: a person's name, the outlet
     it writes for or its post there, the date (`呂嘉鴻` / `BBC中文` / `2023年9月12日`); the
-    name's index, else None."""
+    name's index, else None. The name must read as one (a common surname, or a foreign name
+    with its `·`): a column's label over a source and a date (`时政` / `中国新闻网`) is no byline."""
     for i in range(len(lines) - 2):
         name, outlet, date = lines[i:i + 3]
-        if ((is_person_name(name) or _FOREIGN_NAME.match(name)) and _OUTLET_LINE.match(outlet)
+        if ((lone_name(name) or _FOREIGN_NAME.match(name)) and _OUTLET_LINE.match(outlet)
                 and not lone_name(outlet) and is_date_line(date)):
             return i
     return None
@@ -503,7 +503,9 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
 # The end of a site's name (网, 報, 日报, 新闻, 传媒, 电视台, 周刊, News, TV, …): what tells it from a
 # column's name among the parts of a `<title>` after the headline.
 _SITE_NAME = re.compile(r"(?:[网網站]|[报報]|新[闻聞]|[传傳]媒|媒[体體]|[电電]台|[电電][视視]台?|[周週]刊|[杂雜]志|[雜杂]誌|"
-                        r"News|TV|Daily|Times|Post)$", re.IGNORECASE)
+                        r"政府|大学|大學|学院|學院|委员会|委員會|News|TV|Daily|Times|Post)$", re.IGNORECASE)
+# A column's name that ends like a site's: `新闻`, `图片新闻`, `本地新闻`, `时政新闻`.
+_COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
 
 
@@ -524,9 +526,9 @@ def _title_site(markup: _Markup, title: str) -> str | None:
     rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
     closing = title_parts(meta.get("og:title", ""))
     if len(closing) > 1 and closing[-1].strip() in rest:
-        return closing[-1].strip()
-    named = [name for name in rest if _SITE_NAME.search(name)]
-    return named[0] if len(named) == 1 else None
+        return _site_outlet(closing[-1].strip())
+    named = [name for name in rest if len(name) >= 3 and _SITE_NAME.search(name) and not _COLUMN_NEWS.match(name)]
+    return _site_outlet(named[0]) if len(named) == 1 else None
 
 
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
