@@ -230,6 +230,21 @@ def test_and_and_not_of_two_article_sets_are_exact(a, b, dtype):
     assert intersect(left, right).tolist() == sorted(a & b)
     assert difference(left, right).tolist() == sorted(a - b) and difference(right, left).tolist() == sorted(b - a)
     evens = set(range(0, 3000, 2))
-    dense = np.arange(0, 3000, 2, dtype=dtype)  # half of the range: the mask's case
+    dense = np.arange(0, 3000, 2, dtype=dtype)
     assert intersect(dense, right).tolist() == sorted(evens & b)
     assert difference(dense, right).tolist() == sorted(evens - b) and difference(right, dense).tolist() == sorted(b - evens)
+
+
+def test_and_and_not_of_two_large_dense_sets_through_the_mask_are_exact():
+    """The mask's case (two large sets filling their range: a common word among the matched
+    articles), checked against Python's sets."""
+    import numpy as np
+
+    from indexer.segment import sortedsets
+    halves, thirds = np.arange(0, 30000, 2), np.arange(0, 30000, 3, dtype=np.uint32)
+    assert sortedsets._dense(halves, thirds)
+    assert sortedsets.intersect(halves, thirds).tolist() == list(range(0, 30000, 6))
+    assert sortedsets.difference(halves, thirds).tolist() == sorted(set(range(0, 30000, 2)) - set(range(0, 30000, 3)))
+    assert sortedsets.difference(thirds, halves).tolist() == sorted(set(range(0, 30000, 3)) - set(range(0, 30000, 2)))
+    sparse = np.array([0, 10**9])  # values far apart: no mask of a billion entries
+    assert not sortedsets._dense(sparse, halves) and sortedsets.intersect(sparse, halves).tolist() == [0]

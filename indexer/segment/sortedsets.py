@@ -50,6 +50,8 @@ def _dense(a: np.ndarray, b: np.ndarray) -> bool:
     search of the smaller in the larger: a pass over each and the range against n log n."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     span = int(max(a[-1], b[-1])) + 1
+    if span > 64 * (len(small) + len(large)):
+        return False  # sparse in their range: the mask would be mostly zeros to write
     return len(small) * np.log2(len(large)) > 2 * (len(small) + len(large)) + span / 32
 
 
