@@ -260,9 +260,10 @@ class _Wensou:
         m = self.engine.matching(SearchRequest.create("的"))
         if m.stories is None:
             return {}
+        live = np.asarray(m.gen.docvalues.live_docs)
         ids = np.asarray(m.stories)
-        shared = np.bincount(ids, minlength=len(ids)) > 1
-        return {m.searcher.stored_fields(int(d))["id"]: int(ids[d]) for d in np.flatnonzero(shared[ids])}
+        shared = np.bincount(ids[live], minlength=len(ids)) > 1  # deleted articles are no reposts
+        return {m.searcher.stored_fields(int(d))["id"]: int(ids[d]) for d in live[shared[ids[live]]]}
 
     def ranked(self, query: str) -> list[str]:
         """The ids of the top 10 as `search` orders them (reposts collapsed), without its
