@@ -946,3 +946,16 @@ def test_the_pages_own_author_tag_wins_over_lines_under_the_headline():
     lines = "<ul><li>呂大鴻</li><li>BBC中文</li></ul><div><time>2023年9月12日</time></div>"
     head = "<title>测试新闻标题在这里_某网</title><meta name='author' content='张三'>"
     assert page(f"<h1>测试新闻标题在这里</h1>{lines}<div class='text'>{STORY}</div>", head=head).authors == ["张三"]
+
+
+@pytest.mark.parametrize("title,byline,authors", [
+    ("新聞透視》黑道變網紅 斷金流才是反制之道", "胡欣男、新聞透視", ["胡欣男"]),  # the column's label among the names
+    ("鍾文音／寫給遠方的一封信與這座城市", "鍾文音", ["鍾文音"]),  # a columnist's name opening the headline stays
+])
+def test_the_column_label_opening_the_headline_is_no_author(title, byline, authors):
+    """The page's JSON-LD names its reporter and its column as authors (`胡欣男、新聞透視`,
+    the column's label opening the headline: `新聞透視》…`)."""
+    ld = json.dumps({"@type": "NewsArticle", "headline": title, "author": {"@type": "Person", "name": byline}},
+                    ensure_ascii=False)
+    head = f"<title>{title} - 某報</title><script type='application/ld+json'>{ld}</script>"
+    assert page(f"<h1>{title}</h1><div class='text'>{STORY}</div>", head=head).authors == authors

@@ -344,7 +344,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
         date=_date(text, relpath, markup, layout.visible) or _closing_date(layout),
         source=_source(body_el, markup, layout),
-        authors=_authors(body_el, markup, layout),
+        authors=_not_the_kicker(_authors(body_el, markup, layout), title),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
                               ld.get("url") if isinstance(ld.get("url"), str) else None)
                   if u and u.startswith(("http://", "https://"))), None),
@@ -442,6 +442,20 @@ def _name_over_outlet(layout: _Layout) -> list[str]:
     lines = [line.strip() for line, _ in layout.page_lines[max(0, layout.start - 5):layout.start + 6]]
     at = _byline_block(lines)
     return [lines[at]] if at is not None else []
+
+
+# A column's label printed before the headline (`新聞透視》黑道變網紅…`, `快訊／…`, `中職》…`).
+_KICKER = re.compile(r"^([^》／/｜|\s]{2,8})\s*[》／/｜|]")
+
+
+def _not_the_kicker(authors: list[str], title: str) -> list[str]:
+    """The authors less the column's label that opens the headline: a byline listing its column
+    among its reporters (`胡欣男 、新聞透視` under `新聞透視》…`) names one person. A columnist's
+    name opening an opinion piece's headline (`鍾文音／…`) is no label and stays."""
+    kicker = _KICKER.match(title or "")
+    if not kicker or lone_name(kicker.group(1)) or _FOREIGN_NAME.match(kicker.group(1)):
+        return authors
+    return [a for a in authors if a != kicker.group(1)]
 
 
 def _closing_lines(main_lines: list[tuple[str, int]]) -> list[str]:
