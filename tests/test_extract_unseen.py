@@ -959,3 +959,12 @@ def test_the_column_label_opening_the_headline_is_no_author(title, byline, autho
                     ensure_ascii=False)
     head = f"<title>{title} - 某報</title><script type='application/ld+json'>{ld}</script>"
     assert page(f"<h1>{title}</h1><div class='text'>{STORY}</div>", head=head).authors == authors
+
+
+def test_a_headline_broken_across_lines_in_the_html_is_one_line():
+    """A heading whose HTML breaks inside it (`華為新款5G手機橫空出世<br>\\n 中國半導體…`, matched to
+    the og:title) gives a title of one line."""
+    head = "<title>華為新款5G手機橫空出世 中國半導體突破美國封鎖？ - 某網</title>" \
+           "<meta property='og:title' content='華為新款5G手機橫空出世 中國半導體突破美國封鎖？ - 某網'>"
+    article = page(f"<h2>華為新款5G手機橫空出世\n 中國半導體突破美國封鎖？</h2><div class='text'>{STORY}</div>", head=head)
+    assert article.title == "華為新款5G手機橫空出世 中國半導體突破美國封鎖？"

@@ -317,6 +317,9 @@ class _Layout:
         return self.page_lines[self.start:self.end]
 
 
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
 def extract_html(text: str, relpath: str) -> Article | Skipped:
     """One Article from the text of an HTML page (the body may come out empty), or Skipped with
     `LINK_LIST` when the page's main content is a list of links (a section's index page)."""
@@ -338,7 +341,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
     if isinstance(keywords_raw, list):
         keywords_raw = ",".join(str(k) for k in keywords_raw)
-    title = layout.title
+    title = _LINE_BREAK.sub(" ", layout.title)  # a heading's text may break where its HTML did: a title is one line
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
