@@ -968,3 +968,16 @@ def test_a_headline_broken_across_lines_in_the_html_is_one_line():
            "<meta property='og:title' content='華為新款5G手機橫空出世 中國半導體突破美國封鎖？ - 某網'>"
     article = page(f"<h2>華為新款5G手機橫空出世\n 中國半導體突破美國封鎖？</h2><div class='text'>{STORY}</div>", head=head)
     assert article.title == "華為新款5G手機橫空出世 中國半導體突破美國封鎖？"
+
+
+def test_an_element_classed_as_the_authors_name_names_the_author_whatever_the_surname():
+    """`<div class="c-mainBlock__authorName">関谷智</div>` beside the reporter's post: the class
+    says the element holds the author's name, so a surname outside the common list counts; a
+    brand there does not, nor the names of a list of such elements (commenters)."""
+    def byline(*names: str) -> str:
+        return "".join(f"<div class='c-mainBlock__authorName'>{n}</div><div class='c-mainBlock__authorRole'>国際部記者</div>"
+                       for n in names)
+    assert page(f"<h1>测试新闻标题在这里</h1>{byline('関谷智')}<div class='text'>{STORY}</div>").authors == ["関谷智"]
+    assert page(f"<h1>测试新闻标题在这里</h1>{byline('NHK WORLD')}<div class='text'>{STORY}</div>").authors == []
+    many = byline("関谷智", "佐藤明", "鈴木一郎")
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>{many}").authors == []

@@ -4,6 +4,7 @@ source names cleaned of the site's own name and of chart credits."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 
@@ -98,7 +99,23 @@ def author_element(body: Element) -> list[str]:
                 return names
         if names := lone_name(text):  # a name alone (with its date): a common surname, 2-3 characters
             return names
-    return []
+    return _author_name_element(body)
+
+
+# A class that names the element the author's name (`c-mainBlock__authorName`, `author-name`).
+_names_the_authors_name = _class_test(re.compile(r"author[-_]?name", re.IGNORECASE))
+_CHINESE_NAME = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+")
+
+
+def _author_name_element(body: Element) -> list[str]:
+    """The name an element classed as the author's name prints (`<div class="…__authorName">関谷智
+    </div>` beside `<div class="…__authorRole">国際部記者</div>`): Chinese characters that read
+    as a person's name (any surname: the class says it is one); one or two such elements only."""
+    found = list(itertools.islice(_named(body, ("a", "span", "div", "p", "li", "strong"), _names_the_authors_name), 3))
+    if not found or len(found) > 2:
+        return []
+    text = normalise_line(text_of(found[0])).strip()
+    return [text] if _CHINESE_NAME.fullmatch(text) and parse_authors(text) == [text] else []
 
 
 def meta_authors(value: str, body: Element) -> list[str]:
