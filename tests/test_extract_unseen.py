@@ -981,3 +981,19 @@ def test_an_element_classed_as_the_authors_name_names_the_author_whatever_the_su
     assert page(f"<h1>测试新闻标题在这里</h1>{byline('NHK WORLD')}<div class='text'>{STORY}</div>").authors == []
     many = byline("関谷智", "佐藤明", "鈴木一郎")
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>{many}").authors == []
+
+
+def test_a_text_split_into_parts_by_ad_slots_is_read_whole():
+    """New York Times Chinese prints a story as several `<div class="article-partial">` blocks
+    with an ad's slot between each two: every part is the text, not only the longest one. Where
+    something that is not an ad's slot stands between (a box of other text), the parts are not
+    joined through it."""
+    parts = [f"<p>第{n}部分的正文，記者在現場採訪了多位居民，他們都說出了自己的看法和擔憂，事情仍在發展。</p>" for n in range(1, 4)]
+    ad = "<div class='big_ad'><small>廣告</small></div>"
+    split = ad.join(f"<div class='article-partial'><div class='item'>{p * 3}</div></div>" for p in parts)
+    article = page(f"<h1>测试新闻标题在这里</h1><section class='article-body'>{split}</section>")
+    assert all(f"第{n}部分的正文" in article.body for n in range(1, 4)) and "廣告" not in article.body
+    box = "<div class='promo'>訂閱我們的電子報，每天早上把最重要的新聞送到您的信箱，還有更多精彩內容等您發現。</div>"
+    apart = box.join(f"<div class='article-partial'><div class='item'>{p * (3 if n else 6)}</div></div>"
+                     for n, p in enumerate(parts))
+    assert "訂閱我們的電子報" not in page(f"<h1>测试新闻标题在这里</h1><section class='article-body'>{apart}</section>").body

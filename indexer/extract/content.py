@@ -381,7 +381,32 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
             final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
         if final > best_score:
             best, best_score = holder, final
-    return _first_post(best, scores, title_el, title)
+    return _joined_parts(_first_post(best, scores, title_el, title))
+
+
+_AD_CHARS = 20  # a block between two parts of the text with no more text than this is an ad's slot
+
+
+def _joined_parts(best: Element) -> Element:
+    """The block holding every part of a text split by ads: where `best` (or one of its first
+    three ancestors) is one of two or more siblings of the same shape (tag, class) that hold
+    sentences, and everything else in their parent is an ad's slot (`<div class="article-partial">`
+    × 5 between `<div class="big_ad">廣告</div>`: New York Times Chinese), their parent; else `best`."""
+    node = best
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None or node.tag in ("body", "html"):
+            return best
+        shape = _shape(node)
+        parts = [child for child in parent if _shape(child) == shape]
+        if len(parts) >= 2 and node.get("class"):
+            others = [child for child in parent if _shape(child) != shape and isinstance(child.tag, str)]
+            if (all(len(_PUNCT.findall(text_of(part))) >= 1 for part in parts)
+                    and all(len(text_of(other).strip()) <= _AD_CHARS for other in others)):
+                return parent
+            return best
+        node = parent
+    return best
 
 
 _DIGITS = re.compile(r"\d+")
