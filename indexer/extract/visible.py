@@ -4,7 +4,6 @@ source names cleaned of the site's own name and of chart credits."""
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterator
 
@@ -85,10 +84,13 @@ def author_element(body: Element) -> list[str]:
     """The names a byline element prints as desk／names (`<div class="author">上報快訊／范姜佳鈺
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out), or
     a person's name alone (`<div class="author"><a>洪毅</a> 2023年08月31日</div>`: two or three
-    characters with a common surname; not `澎湃新闻`, `小编`, `ETtoday`, `Staff Writer`).
+    characters with a common surname; not `澎湃新闻`, `小编`, `ETtoday`, `Staff Writer`); else the
+    name an element classed as the author's name prints (`_authors_name`).
     Only one or two such elements on the page: a class repeated down a list (commenters,
     recommended columnists) marks no byline."""
-    found = list(_named(body, ("a", "span", "em", "div", "p", "li"), _names_the_author))
+    found, named = [], []  # one walk over the page for both kinds of class
+    for element in _named(body, _BYLINE_TAGS, _names_an_author):
+        (found if element.tag in _AUTHOR_TAGS and _names_the_author(_class_id(element)) else named).append(element)
     if len(found) > 2:
         return []
     for element in found:
@@ -99,19 +101,26 @@ def author_element(body: Element) -> list[str]:
                 return names
         if names := lone_name(text):  # a name alone (with its date): a common surname, 2-3 characters
             return names
-    return _author_name_element(body)
+    return _authors_name([e for e in named if _names_the_authors_name(_class_id(e))])
 
 
 # A class that names the element the author's name (`c-mainBlock__authorName`, `author-name`).
-_names_the_authors_name = _class_test(re.compile(r"author[-_]?name", re.IGNORECASE))
+_AUTHORS_NAME_CLASS = re.compile(r"author[-_]?name", re.IGNORECASE)
+_names_the_authors_name = _class_test(_AUTHORS_NAME_CLASS)
+_names_an_author = _class_test(re.compile(f"{_AUTHOR_CLASS.pattern}|{_AUTHORS_NAME_CLASS.pattern}", re.IGNORECASE))
+_AUTHOR_TAGS = ("a", "span", "em", "div", "p", "li")
+_BYLINE_TAGS = (*_AUTHOR_TAGS, "strong")
 _CHINESE_NAME = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+")
 
 
-def _author_name_element(body: Element) -> list[str]:
+def _class_id(element: Element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _authors_name(found: list[Element]) -> list[str]:
     """The name an element classed as the author's name prints (`<div class="…__authorName">関谷智
     </div>` beside `<div class="…__authorRole">国際部記者</div>`): Chinese characters that read
     as a person's name (any surname: the class says it is one); one or two such elements only."""
-    found = list(itertools.islice(_named(body, ("a", "span", "div", "p", "li", "strong"), _names_the_authors_name), 3))
     if not found or len(found) > 2:
         return []
     text = normalise_line(text_of(found[0])).strip()
