@@ -997,3 +997,13 @@ def test_a_text_split_into_parts_by_ad_slots_is_read_whole():
     apart = box.join(f"<div class='article-partial'><div class='item'>{p * (3 if n else 6)}</div></div>"
                      for n, p in enumerate(parts))
     assert "訂閱我們的電子報" not in page(f"<h1>测试新闻标题在这里</h1><section class='article-body'>{apart}</section>").body
+
+
+def test_the_one_h1_printing_the_titles_headline_wins_over_a_shorter_og_title():
+    """The page's <title> and its one <h1> print `華為：新款5G手機橫空出世…`; the og:title (and a
+    sidebar's link to the story) give the shorter `華為新款5G手機橫空出世…`: the headline is what
+    the page prints over its text."""
+    long, short = "華為：新款5G手機橫空出世 中國半導體突破美國封鎖？", "華為新款5G手機橫空出世 中國半導體突破美國封鎖？"
+    head = f"<title>{long} - 某網 中文</title><meta property='og:title' content='{short} - 某網 中文'>"
+    sidebar = f"<ul class='most-read'><li><h2>{short}</h2></li></ul>"
+    assert page(f"<h1>{long}</h1><div class='text'>{STORY}</div>{sidebar}", head=head).title == long

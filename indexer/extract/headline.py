@@ -89,6 +89,11 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
     titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
+    # the page's one <h1> printing the `<title>`'s headline: the headline, though the og:title
+    # (and a sidebar's copy of it) gives a shorter form (`華為：新款5G…` against `華為新款5G…`)
+    h1s = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1")]
+    if len(h1s) == 1 and len(h1s[0]) >= 4 and squeezed and SQUEEZE("", h1s[0]) == SQUEEZE("", strip_site_suffix(page_title)):
+        return h1s[0], True
     shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))  # the og:title less the site's name
     shared = SQUEEZE("", shown)
     if len(shared) >= 4 and shared not in site:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
