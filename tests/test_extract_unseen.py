@@ -951,6 +951,8 @@ def test_the_pages_own_author_tag_wins_over_lines_under_the_headline():
 @pytest.mark.parametrize("title,byline,authors", [
     ("新聞透視》黑道變網紅 斷金流才是反制之道", "胡欣男、新聞透視", ["胡欣男"]),  # the column's label among the names
     ("鍾文音／寫給遠方的一封信與這座城市", "鍾文音", ["鍾文音"]),  # a columnist's name opening the headline stays
+    ("九把刀／我在高中教室裡寫下的第一本小說", "九把刀", ["九把刀"]),  # a pen name, the only author: stays
+    ("司馬中原／鄉野傳奇裡的故鄉與童年記憶", "司馬中原", ["司馬中原"]),  # a compound surname
 ])
 def test_the_column_label_opening_the_headline_is_no_author(title, byline, authors):
     """The page's JSON-LD names its reporter and its column as authors (`胡欣男、新聞透視`,
@@ -968,6 +970,18 @@ def test_a_headline_broken_across_lines_in_the_html_is_one_line():
            "<meta property='og:title' content='華為新款5G手機橫空出世 中國半導體突破美國封鎖？ - 某網'>"
     article = page(f"<h2>華為新款5G手機橫空出世\n 中國半導體突破美國封鎖？</h2><div class='text'>{STORY}</div>", head=head)
     assert article.title == "華為新款5G手機橫空出世 中國半導體突破美國封鎖？"
+    # broken between two Chinese characters (or by U+2028): joined with nothing between
+    for brk in ("\n", "\u2028"):
+        broken = page(f"<h1>关于做好春节期间{brk}安全生产工作的通知</h1><div class='text'>{STORY}</div>",
+                      head="<title>关于做好春节期间安全生产工作的通知_某市政府</title>")
+        assert broken.title == "关于做好春节期间安全生产工作的通知"
+
+
+def test_a_headline_element_holding_blocks_is_read_without_error():
+    """An <h1> that holds the rest of the page's blocks (broken markup) and no <title>: an
+    article or a reason, never an exception."""
+    html = "<h1>胡欣男、新聞透視<div class='item'><li class='title'>2023-07-30新聞透視》黑道變網紅</li></div></h1>"
+    assert list(extract_file(f"<html><body>{html}</body></html>".encode(), "p.html"))
 
 
 def test_an_element_classed_as_the_authors_name_names_the_author_whatever_the_surname():
@@ -981,6 +995,10 @@ def test_an_element_classed_as_the_authors_name_names_the_author_whatever_the_su
     assert page(f"<h1>测试新闻标题在这里</h1>{byline('NHK WORLD')}<div class='text'>{STORY}</div>").authors == []
     many = byline("関谷智", "佐藤明", "鈴木一郎")
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>{many}").authors == []
+    for outlet in ("澎湃新闻", "小编", "管理员"):  # an outlet or a desk in such an element is no person
+        assert page(f"<h1>测试新闻标题在这里</h1>{byline(outlet)}<div class='text'>{STORY}</div>").authors == []
+    comment = "<div class='comments'><span class='comment-author-name'>欧阳锋</span><p>写得好。</p></div>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>{comment}").authors == []
 
 
 def test_a_text_split_into_parts_by_ad_slots_is_read_whole():
@@ -996,7 +1014,14 @@ def test_a_text_split_into_parts_by_ad_slots_is_read_whole():
     box = "<div class='promo'>訂閱我們的電子報，每天早上把最重要的新聞送到您的信箱，還有更多精彩內容等您發現。</div>"
     apart = box.join(f"<div class='article-partial'><div class='item'>{p * (3 if n else 6)}</div></div>"
                      for n, p in enumerate(parts))
-    assert "訂閱我們的電子報" not in page(f"<h1>测试新闻标题在这里</h1><section class='article-body'>{apart}</section>").body
+    apart_body = page(f"<h1>测试新闻标题在这里</h1><section class='article-body'>{apart}</section>").body
+    assert "第1部分的正文" in apart_body and "第2部分的正文" not in apart_body and "訂閱我們的電子報" not in apart_body
+    # a next story loaded under the article, past a `下一篇` link, and a blog's posts (each with
+    # its own heading) are not parts of one text
+    story = "<div class='news-item'><div class='item'>" + parts[0] * 4 + "</div></div>"
+    following = "<div class='news-item'><h2>另一篇新聞的標題在這裡</h2><div class='item'>" + parts[1] + "</div></div>"
+    nxt = page(f"<h1>测试新闻标题在这里</h1><section>{story}<div class='more'><a href='/n/2'>下一篇</a></div>{following}</section>")
+    assert "第1部分的正文" in nxt.body and "另一篇新聞的標題" not in nxt.body and "第2部分的正文" not in nxt.body
 
 
 def test_the_one_h1_printing_the_titles_headline_wins_over_a_shorter_og_title():
@@ -1007,3 +1032,8 @@ def test_the_one_h1_printing_the_titles_headline_wins_over_a_shorter_og_title():
     head = f"<title>{long} - 某網 中文</title><meta property='og:title' content='{short} - 某網 中文'>"
     sidebar = f"<ul class='most-read'><li><h2>{short}</h2></li></ul>"
     assert page(f"<h1>{long}</h1><div class='text'>{STORY}</div>{sidebar}", head=head).title == long
+    # a logo's <h1> equal to a <title> that is only the site's name is no headline
+    notice = "关于做好2023年春节期间安全生产工作的通知"
+    head = f"<title>某某市人民政府</title><meta property='og:title' content='{notice}'>"
+    logo = f"<h1 class='logo'><a href='/'>某某市人民政府</a></h1><h2 class='title'>{notice}</h2>"
+    assert page(f"{logo}<div class='text'>{STORY}</div>", head=head).title == notice

@@ -305,6 +305,8 @@ def _precedes(element: Element, title_el: Element, title_path: dict) -> bool:
     if node is None:
         return False
     other = title_path[node]
+    if other is node:  # `element` sits inside the headline's own element (an <h1> holding blocks)
+        return False
     return node.index(child) < node.index(other)
 
 
@@ -381,17 +383,21 @@ def main_content(body: Element, title_el: Element | None = None, title: str = ""
             final *= 0.3  # under a 评论 / 相关阅读 heading: comments or related articles
         if final > best_score:
             best, best_score = holder, final
-    return _joined_parts(_first_post(best, scores, title_el, title))
+    post = _first_post(best, scores, title_el, title)
+    return _joined_parts(best) if post is best else post  # a blog's posts are not parts of one text
 
 
-_AD_CHARS = 20  # a block between two parts of the text with no more text than this is an ad's slot
+# What an ad's slot between two parts of a text prints: nothing, or that it is an ad.
+_AD_SLOT = re.compile(r"^\s*(?:[广廣]告|赞助|贊助|advertisement|advertising|ad|sponsored)?\s*$", re.IGNORECASE)
 
 
 def _joined_parts(best: Element) -> Element:
     """The block holding every part of a text split by ads: where `best` (or one of its first
     three ancestors) is one of two or more siblings of the same shape (tag, class) that hold
-    sentences, and everything else in their parent is an ad's slot (`<div class="article-partial">`
-    × 5 between `<div class="big_ad">廣告</div>`: New York Times Chinese), their parent; else `best`."""
+    sentences and no headings of their own, and everything else in their parent is an ad's slot
+    (empty or saying 广告: `<div class="article-partial">` × 5 between `<div class="big_ad">廣告
+    </div>`, New York Times Chinese), their parent; else `best`. Posts of a blog and a next
+    story loaded under the article carry headings, and a `下一篇` link is no ad."""
     node = best
     for _ in range(4):
         parent = node.getparent()
@@ -401,8 +407,8 @@ def _joined_parts(best: Element) -> Element:
         parts = [child for child in parent if _shape(child) == shape]
         if len(parts) >= 2 and node.get("class"):
             others = [child for child in parent if _shape(child) != shape and isinstance(child.tag, str)]
-            if (all(len(_PUNCT.findall(text_of(part))) >= 1 for part in parts)
-                    and all(len(text_of(other).strip()) <= _AD_CHARS for other in others)):
+            if (all(_PUNCT.search(text_of(part)) and next(part.iter("h1", "h2", "h3"), None) is None for part in parts)
+                    and all(_AD_SLOT.match(text_of(other)) for other in others)):
                 return parent
             return best
         node = parent

@@ -70,6 +70,12 @@ def _printed_quotes(doc: Element, title: str) -> str:
     return next((p for p in printed if p != title and SQUEEZE("", p).translate(_STRAIGHT) == key), title)
 
 
+def _in_order(short: str, long: str) -> bool:
+    """Whether every character of `short` stands in `long`, in the same order (others between)."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
     """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
 
@@ -91,8 +97,13 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
     # the page's one <h1> printing the `<title>`'s headline: the headline, though the og:title
     # (and a sidebar's copy of it) gives a shorter form (`華為：新款5G…` against `華為新款5G…`)
+    # — when the `<title>` names a site after it (not a logo's <h1> equal to a `<title>` that is
+    # only the site's name) and the og:title's characters all stand in the <h1> in their order
     h1s = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1")]
-    if len(h1s) == 1 and len(h1s[0]) >= 4 and squeezed and SQUEEZE("", h1s[0]) == SQUEEZE("", strip_site_suffix(page_title)):
+    title_head = strip_site_suffix(page_title)
+    if (len(h1s) == 1 and len(h1s[0]) >= 4 and SQUEEZE("", title_head) != squeezed
+            and SQUEEZE("", h1s[0]) == SQUEEZE("", title_head)
+            and _in_order(SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", "")))), SQUEEZE("", h1s[0]))):
         return h1s[0], True
     shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))  # the og:title less the site's name
     shared = SQUEEZE("", shown)

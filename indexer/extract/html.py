@@ -39,6 +39,7 @@ from .authors import (
     posted_by,
 )
 from .cleaning import (
+    HAN_CHAR,
     SENTENCE_PUNCT,
     after_inline_box,
     date_after_headline,
@@ -317,7 +318,18 @@ class _Layout:
         return self.page_lines[self.start:self.end]
 
 
-_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_LINE_BREAK = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
+
+
+def _one_line(title: str) -> str:
+    """A title whose heading broke where its HTML did, as one line: the break is a space, or
+    nothing where it stands alone between two Chinese characters (`…期间\n安全生产…`; with
+    spaces around it, `橫空出世\n 中國半導體`, the space was the title's)."""
+    def join(m: re.Match) -> str:
+        before, after = title[m.start() - 1:m.start()], title[m.end():m.end() + 1]
+        alone = len(m.group().strip("\r\n\v\f\x85\u2028\u2029")) == 0
+        return "" if alone and before and after and HAN_CHAR.match(before) and HAN_CHAR.match(after) else " "
+    return _LINE_BREAK.sub(join, title).strip()
 
 
 def extract_html(text: str, relpath: str) -> Article | Skipped:
@@ -341,7 +353,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
     if isinstance(keywords_raw, list):
         keywords_raw = ",".join(str(k) for k in keywords_raw)
-    title = _LINE_BREAK.sub(" ", layout.title)  # a heading's text may break where its HTML did: a title is one line
+    title = _one_line(layout.title)  # a heading's text may break where its HTML did: a title is one line
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
@@ -454,11 +466,12 @@ _KICKER = re.compile(r"^([^》／/｜|\s]{2,8})\s*[》／/｜|]")
 def _not_the_kicker(authors: list[str], title: str) -> list[str]:
     """The authors less the column's label that opens the headline: a byline listing its column
     among its reporters (`胡欣男 、新聞透視` under `新聞透視》…`) names one person. A columnist's
-    name opening an opinion piece's headline (`鍾文音／…`) is no label and stays."""
+    name opening an opinion piece's headline (`鍾文音／…`), or the only author named, stays."""
     kicker = _KICKER.match(title or "")
     if not kicker or lone_name(kicker.group(1)) or _FOREIGN_NAME.match(kicker.group(1)):
         return authors
-    return [a for a in authors if a != kicker.group(1)]
+    others = [a for a in authors if a != kicker.group(1)]
+    return others or authors  # a pen name or a compound surname alone (`九把刀／…`, `司馬中原／…`) stays
 
 
 def _closing_lines(main_lines: list[tuple[str, int]]) -> list[str]:

@@ -90,7 +90,11 @@ def author_element(body: Element) -> list[str]:
     recommended columnists) marks no byline."""
     found, named = [], []  # one walk over the page for both kinds of class
     for element in _named(body, _BYLINE_TAGS, _names_an_author):
-        (found if element.tag in _AUTHOR_TAGS and _names_the_author(_class_id(element)) else named).append(element)
+        names = _class_id(element)
+        if element.tag in _AUTHOR_TAGS and _names_the_author(names):
+            found.append(element)
+        if element.tag in _NAME_TAGS and _names_the_authors_name(names):
+            named.append(element)
     if len(found) > 2:
         return []
     for element in found:
@@ -101,15 +105,21 @@ def author_element(body: Element) -> list[str]:
                 return names
         if names := lone_name(text):  # a name alone (with its date): a common surname, 2-3 characters
             return names
-    return _authors_name([e for e in named if _names_the_authors_name(_class_id(e))])
+    return _authors_name(named)
 
 
-# A class that names the element the author's name (`c-mainBlock__authorName`, `author-name`).
+# A class that names the element the author's name (`c-mainBlock__authorName`, `author-name`),
+# not a commenter's (`comment-author-name`, `reply-author-name`).
 _AUTHORS_NAME_CLASS = re.compile(r"author[-_]?name", re.IGNORECASE)
-_names_the_authors_name = _class_test(_AUTHORS_NAME_CLASS)
+_COMMENTS_CLASS = re.compile(r"comment|reply|review|评论|評論", re.IGNORECASE)
+_names_the_authors_name = _class_test(re.compile(rf"^(?!.*(?:{_COMMENTS_CLASS.pattern})).*{_AUTHORS_NAME_CLASS.pattern}",
+                                                 re.IGNORECASE))
 _names_an_author = _class_test(re.compile(f"{_AUTHOR_CLASS.pattern}|{_AUTHORS_NAME_CLASS.pattern}", re.IGNORECASE))
 _AUTHOR_TAGS = ("a", "span", "em", "div", "p", "li")
+_NAME_TAGS = ("a", "span", "div", "p", "li", "strong")
 _BYLINE_TAGS = (*_AUTHOR_TAGS, "strong")
+# What names an outlet or a desk, not a person (`澎湃新闻`, `人民网`, `某某号`, `小编`, `管理员`).
+_NOT_A_PERSON = re.compile(r"(?:新[闻聞]|[网網]|[号號]|[财財][经經]|[报報]|小[编編]|管理[员員]|[编編][辑輯]|[记記]者|中心)$")
 _CHINESE_NAME = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+")
 
 
@@ -124,7 +134,9 @@ def _authors_name(found: list[Element]) -> list[str]:
     if not found or len(found) > 2:
         return []
     text = normalise_line(text_of(found[0])).strip()
-    return [text] if _CHINESE_NAME.fullmatch(text) and parse_authors(text) == [text] else []
+    if not _CHINESE_NAME.fullmatch(text) or _NOT_A_PERSON.search(text):
+        return []
+    return [text] if parse_authors(text) == [text] else []
 
 
 def meta_authors(value: str, body: Element) -> list[str]:
