@@ -982,6 +982,9 @@ def test_a_headline_element_holding_blocks_is_read_without_error():
     article or a reason, never an exception."""
     html = "<h1>胡欣男、新聞透視<div class='item'><li class='title'>2023-07-30新聞透視》黑道變網紅</li></div></h1>"
     assert list(extract_file(f"<html><body>{html}</body></html>".encode(), "p.html"))
+    # a related-reading heading's own element holding the rest of the page
+    html = "<div>延伸阅读<div><div>来源：转载</div></div></div>"
+    assert list(extract_file(f"<html><body>{html}</body></html>".encode(), "p.html"))
 
 
 def test_an_element_classed_as_the_authors_name_names_the_author_whatever_the_surname():

@@ -248,3 +248,28 @@ def test_and_and_not_of_two_large_dense_sets_through_the_mask_are_exact():
     assert sortedsets.difference(thirds, halves).tolist() == sorted(set(range(0, 30000, 3)) - set(range(0, 30000, 2)))
     sparse = np.array([0, 10**9])  # values far apart: no mask of a billion entries
     assert not sortedsets._dense(sparse, halves) and sortedsets.intersect(sparse, halves).tolist() == [0]
+
+
+_PAGE_TAGS = ["div", "h1", "p", "span", "h1", "h2", "em", "strong", "li", "ul", "section", "a", "table", "td"]
+_PAGE_CLASSES = ["", "author", "authorName", "article-partial", "big_ad", "title", "content", "post", "byline"]
+_PAGE_TEXTS = ["", "関谷智", "新聞透視》黑道變網紅", "廣告", "这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。",
+               "2023-07-30", "\n", "胡欣男、新聞透視", "<!-- c -->", "&#xe000;", "九把刀／", "\u3000", "延伸阅读", "来源：转载"]
+_PAGE_NODES = st.recursive(
+    st.sampled_from(_PAGE_TEXTS),
+    lambda inner: st.builds(lambda tag, cls, kids: f"<{tag}{f' class={cls!r}' if cls else ''}>{''.join(kids)}</{tag}>",
+                            st.sampled_from(_PAGE_TAGS), st.sampled_from(_PAGE_CLASSES), st.lists(inner, max_size=4)),
+    max_leaves=30)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["", "<title></title>", "<title>新聞透視》黑道變網紅 - 某報</title>", "<meta property='og:title' content='关于'>"]),
+       st.lists(_PAGE_NODES, min_size=1, max_size=6))
+def test_any_page_of_nested_blocks_gives_an_article_or_a_reason(head, nodes):
+    """`extract_file` never raises for what a page holds: headings holding blocks, bylines in
+    odd places, empty titles (an <h1> holding the page's blocks once raised in the main-content
+    scoring)."""
+    from indexer.article import Article, Skipped
+    from indexer.extract import extract_file
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{''.join(nodes)}</body></html>"
+    found = list(extract_file(html.encode(), "p.html"))
+    assert len(found) == 1 and isinstance(found[0], (Article, Skipped))

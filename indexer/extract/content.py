@@ -290,7 +290,7 @@ def _follows(element: Element, path: dict) -> bool:
     child, node = element, element.getparent()
     while node is not None and node not in path:
         child, node = node, node.getparent()
-    if node is None:
+    if node is None or path[node] is node:  # (inside the element `path` leads to: not after it)
         return False
     return node.index(child) > node.index(path[node])
 
