@@ -1040,3 +1040,8 @@ def test_the_one_h1_printing_the_titles_headline_wins_over_a_shorter_og_title():
     head = f"<title>某某市人民政府</title><meta property='og:title' content='{notice}'>"
     logo = f"<h1 class='logo'><a href='/'>某某市人民政府</a></h1><h2 class='title'>{notice}</h2>"
     assert page(f"{logo}<div class='text'>{STORY}</div>", head=head).title == notice
+    # — nor where the page has no og:title and names its site in og:site_name too: the headline
+    # is then looked for above the text
+    head = "<title>某某市人民政府</title><meta property='og:site_name' content='某某市人民政府'>"
+    logo = f"<h1 class='logo'><a href='/'>某某市人民政府</a></h1><div class='tit'>{notice}</div>"
+    assert page(f"{logo}<div class='text'>{STORY}</div>", head=head).title == notice

@@ -86,7 +86,7 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
         if meta.get(key):
             return _printed_quotes(doc, meta[key]), True
     page_title = normalise_line(doc.findtext(".//title") or "")
-    squeezed = SQUEEZE("", page_title)
+    squeezed = whole_title = SQUEEZE("", page_title)
     # a page whose titles all give the site's name (`風傳媒 一個有國際觀…` as og:title, og:site_name
     # and <title>) vouches for no headline: it is looked for above the text
     site = {SQUEEZE("", normalise_line(meta[k])) for k in ("og:site_name", "application-name") if meta.get(k)}
@@ -101,7 +101,7 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, boo
     # only the site's name) and the og:title's characters all stand in the <h1> in their order
     h1s = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1")]
     title_head = strip_site_suffix(page_title)
-    if (len(h1s) == 1 and len(h1s[0]) >= 4 and SQUEEZE("", title_head) != squeezed
+    if (len(h1s) == 1 and len(h1s[0]) >= 4 and SQUEEZE("", title_head) != whole_title
             and SQUEEZE("", h1s[0]) == SQUEEZE("", title_head)
             and _in_order(SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", "")))), SQUEEZE("", h1s[0]))):
         return h1s[0], True
