@@ -76,37 +76,36 @@ def _in_order(short: str, long: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-def choose_title(doc: Element, meta: dict[str, str], ld: dict) -> tuple[str, bool]:
+def choose_title(doc: Element, meta: dict[str, str], ld: dict, page_title: str) -> tuple[str, bool]:
     """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
 
-    An unvouched title is the `<title>` without its site suffix, checked later against the lines
-    above the article text.
+    `page_title`: the page's `<title>` as one line. An unvouched title is the `<title>` without its
+    site suffix, checked later against the lines above the article text.
     """
     for key in TITLE_META:
         if meta.get(key):
             return _printed_quotes(doc, meta[key]), True
-    page_title = normalise_line(doc.findtext(".//title") or "")
     squeezed = whole_title = SQUEEZE("", page_title)
     # a page whose titles all give the site's name (`風傳媒 一個有國際觀…` as og:title, og:site_name
     # and <title>) vouches for no headline: it is looked for above the text
     site = {SQUEEZE("", normalise_line(meta[k])) for k in ("og:site_name", "application-name") if meta.get(k)}
     if squeezed in site:
         squeezed = ""
-    headings = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1", "h2", "h3")]
+    heads = [(h.tag, _ORIGINAL.sub("", normalise_line(text_of(h)))) for h in doc.iter("h1", "h2", "h3")]
+    headings = [text for _, text in heads]
     titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
               if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
     # the page's one <h1> printing the `<title>`'s headline: the headline, though the og:title
     # (and a sidebar's copy of it) gives a shorter form (`華為：新款5G…` against `華為新款5G…`)
     # — when the `<title>` names a site after it (not a logo's <h1> equal to a `<title>` that is
     # only the site's name) and the og:title's characters all stand in the <h1> in their order
-    h1s = [_ORIGINAL.sub("", normalise_line(text_of(h))) for h in doc.iter("h1")]
-    title_head = strip_site_suffix(page_title)
-    if (len(h1s) == 1 and len(h1s[0]) >= 4 and SQUEEZE("", title_head) != whole_title
-            and SQUEEZE("", h1s[0]) == SQUEEZE("", title_head)
-            and _in_order(SQUEEZE("", strip_site_suffix(normalise_line(meta.get("og:title", "")))), SQUEEZE("", h1s[0]))):
-        return h1s[0], True
     shown = strip_site_suffix(normalise_line(meta.get("og:title", "")))  # the og:title less the site's name
     shared = SQUEEZE("", shown)
+    h1s = [text for tag, text in heads if tag == "h1"]
+    title_head = SQUEEZE("", strip_site_suffix(page_title))
+    if (len(h1s) == 1 and len(h1s[0]) >= 4 and title_head != whole_title
+            and SQUEEZE("", h1s[0]) == title_head and _in_order(shared, title_head)):
+        return h1s[0], True
     if len(shared) >= 4 and shared not in site:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
         printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
         if printed:

@@ -377,7 +377,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     _drop_embeds(doc)
-    title, vouched = choose_title(doc, markup.meta, markup.ld)
+    title, vouched = choose_title(doc, markup.meta, markup.ld, markup.title)
     title_el = title_element(body_el, title)
     main = main_content(body_el, title_el, title)
     lead = lead_before(main) if main is not body_el else None
