@@ -174,3 +174,73 @@ def test_a_command_raises_its_open_file_limit_for_a_large_index(index, tmp_path)
     assert done.returncode == 0, done.stderr[-500:]
     raised = int(done.stdout.split("SOFT")[-1])
     assert raised > 256 and raised >= min(2048, hard if hard != resource.RLIM_INFINITY else 2048)
+
+
+def _run_tasks(dispatcher, tasks) -> None:
+    for task in tasks:
+        dispatcher.add_task(task)
+
+
+class _Task:
+    """A waitress task recording the thread that serviced it; `gate` (a barrier) holds it until
+    as many tasks as the barrier's parties run at once."""
+
+    def __init__(self, gate=None) -> None:
+        import threading
+
+        self.gate, self.thread, self.done = gate, None, threading.Event()
+
+    def service(self) -> None:
+        import threading
+
+        if self.gate is not None:
+            self.gate.wait(10)  # (BrokenBarrierError when the tasks were not run side by side)
+        self.thread = threading.current_thread().name
+        self.done.set()
+
+    def cancel(self) -> None:
+        self.done.set()
+
+
+def _idle(dispatcher, threads: int) -> bool:
+    """Wait until every thread of the pool waits for work again."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with dispatcher.lock:
+            if dispatcher.active_count == 0 and len(dispatcher.queue_cv._idle) == threads:
+                return True
+        time.sleep(0.001)
+    return False
+
+
+def test_one_client_after_another_is_served_by_the_same_warm_thread_and_overlapping_ones_by_many():
+    """Requests one after another go to the thread that went idle last, so one client's searches
+    run on a thread whose searcher and caches are warm (waitress's own order hands them round
+    every thread); requests that overlap still get threads of their own, and shutdown stops all."""
+    import threading
+
+    from search_web.server import LastIdleFirstDispatcher
+
+    dispatcher = LastIdleFirstDispatcher()
+    dispatcher.set_thread_count(4)
+    try:
+        assert _idle(dispatcher, 4)
+        serviced = []
+        for _ in range(12):
+            task = _Task()
+            dispatcher.add_task(task)
+            assert task.done.wait(10)
+            serviced.append(task.thread)
+            assert _idle(dispatcher, 4)
+        assert len(set(serviced)) == 1
+
+        gate = threading.Barrier(4)
+        overlapping = [_Task(gate) for _ in range(4)]
+        _run_tasks(dispatcher, overlapping)
+        assert all(t.done.wait(10) for t in overlapping)
+        assert len({t.thread for t in overlapping}) == 4
+    finally:
+        dispatcher.shutdown(timeout=10)
+    assert not dispatcher.threads
