@@ -729,6 +729,24 @@ def test_a_papers_news_site_named_as_the_source_is_the_paper():
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", e_paper).source == "自由時報"
 
 
+@pytest.mark.parametrize("publisher,source", [
+    ("自由時報 sports 體育頻道", "自由時報"),  # the paper's sports site names its channel after it
+    ("人民网-财经频道", "人民网"),
+    ("中华网军事频道", "中华网"),
+    ("央视新闻频道", "央视新闻频道"),  # a television channel is the publisher itself
+    ("新浪财经频道", "新浪财经频道"),  # nothing before the channel reads as a site's name
+])
+def test_a_site_named_with_one_of_its_channels_is_the_site(publisher, source):
+    """A JSON-LD publisher or og:site_name naming the site with the channel the page sits in
+    (`自由時報 sports 體育頻道`): the source is the site, as other pages of it say."""
+    head = ("<title>测试新闻标题在这里</title><script type='application/ld+json'>"
+            '{"@type": "NewsArticle", "headline": "测试新闻标题在这里", '
+            f'"publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>')
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).source == source
+    site = f"<title>测试新闻标题在这里</title><meta property='og:site_name' content='{publisher}'>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", site).source == source
+
+
 @pytest.mark.parametrize("author,authors", [
     ({"@type": "Organization", "name": "中央通訊社 Central News Agency"}, []),
     ({"@type": "NewsMediaOrganization", "name": "BBC News 中文"}, []),

@@ -563,14 +563,18 @@ def _title_site(markup: _Markup, title: str) -> str | None:
 
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
 _PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電]子[报報])$")
+# A site's name followed by one of its channels: `自由時報 sports 體育頻道`, `人民网-财经频道`, `凤凰网财经频道`.
+_SITE_CHANNEL = re.compile(r"^(.+?[网網报報])[\s-]*(?:[A-Za-z]+\s*)?[^\s]{1,6}[频頻]道$")
 
 
 def _site_outlet(name: str | None) -> str | None:
-    """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`), and a
-    paper's for the paper's news site (`明報新聞網` → 明報)."""
+    """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`) less a
+    channel after it (`自由時報 sports 體育頻道`), and a paper's for the paper's news site
+    (`明報新聞網` → 明報)."""
     if not name:
         return name
     part = _SITE_PART.split(name.strip(), maxsplit=1)[0].strip()
+    part = _SITE_CHANNEL.sub(r"\1", part)
     return _PAPER_SITE.sub(r"\1", part) or name
 
 
