@@ -729,6 +729,24 @@ def test_a_papers_news_site_named_as_the_source_is_the_paper():
     assert page(f"<h1>某新聞標題</h1><div>{STORY}</div>", e_paper).source == "自由時報"
 
 
+def test_a_partner_organisation_named_as_the_author_in_json_ld_is_the_source():
+    """A portal carrying a partner's story says so in JSON-LD: the author an organisation
+    (北京新浪網), the publisher the portal (新浪台灣). The partner is the source; an author
+    organisation that is the publisher itself (or the site) is not another source."""
+    def ld(author: str, publisher: str, kind: str = "Organization") -> str:
+        return ("<title>测试新闻标题在这里</title><meta property='og:site_name' content='新浪新聞中心'>"
+                "<script type='application/ld+json'>"
+                '{"@type": "NewsArticle", "headline": "测试新闻标题在这里", '
+                f'"author": {{"@type": "{kind}", "name": "{author}"}}, '
+                f'"publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>')
+
+    body = f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>"
+    assert page(body, ld("北京新浪網", "新浪台灣")).source == "北京新浪網"
+    assert page(body, ld("新浪台灣", "新浪台灣")).source == "新浪台灣"
+    assert page(body, ld("新浪新聞中心", "新浪台灣")).source == "新浪台灣"
+    assert page(body, ld("王大明", "新浪台灣", kind="Person")).source == "新浪台灣"
+
+
 @pytest.mark.parametrize("publisher,source", [
     ("自由時報 sports 體育頻道", "自由時報"),  # the paper's sports site names its channel after it
     ("人民网-财经频道", "人民网"),

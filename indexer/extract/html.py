@@ -62,6 +62,7 @@ from .pagemeta import (
     first,
     json_ld,
     ld_name,
+    ld_organisations,
     ld_people,
     microdata,
     page_meta,
@@ -523,11 +524,19 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                             ld_name(markup.ld.get("sourceOrganization")), _site_outlet(ld_name(markup.ld.get("publisher"))),
+                             ld_name(markup.ld.get("sourceOrganization")), _partner(markup),
+                             _site_outlet(ld_name(markup.ld.get("publisher"))),
                              _site_outlet(meta.get("og:site_name")),  # the site itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
                              None if visible.get("placeholder") else _title_site(markup, layout.title))
     return clean_source(source)
+
+
+def _partner(markup: _Markup) -> str | None:
+    """The organisation JSON-LD names as the article's author when it is not the publishing
+    house itself: a portal carrying a partner's story (author 北京新浪網, publisher 新浪台灣)."""
+    houses = _houses(markup)
+    return next((name.strip() for name in ld_organisations(markup.ld.get("author")) if _house(name) not in houses), None)
 
 
 # The end of a site's name (网, 報, 日报, 新闻, 传媒, 电视台, 周刊, News, TV, …): what tells it from a

@@ -140,6 +140,12 @@ def ld_people(value: object) -> object:
     return None if _organisation(value) else ld_name(value)
 
 
+def ld_organisations(value: object) -> list[str]:
+    """The names of a JSON-LD `author`'s entries typed as organisations."""
+    entries = value if isinstance(value, list) else [value]
+    return [name for v in entries if _organisation(v) and isinstance(name := v.get("name"), str) and name.strip()]
+
+
 def _organisation(value: object) -> bool:
     types = value.get("@type") if isinstance(value, dict) else None
     return any(isinstance(t, str) and t.casefold().endswith(("organization", "organisation", "corporation"))
