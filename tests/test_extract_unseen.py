@@ -855,6 +855,25 @@ def test_a_government_pages_disclosure_table_dates_the_document():
     assert gov("成文日期：") == "2023-04-12"  # when it was written: the page's own printed date stands
 
 
+def test_a_government_pages_disclosure_table_names_the_publishing_body():
+    """The same table's 发布机构 (label and value in cells of their own) is the source when no
+    来源 goes with the article, and beats a ContentSource meta tag the page never prints (where
+    the text was first posted: `江西统计 公众号`); a 来源 printed with the article still wins."""
+    def gov(meta: str = "", line: str = "") -> str | None:
+        head = f"<title>宜春市2022年国民经济和社会发展统计公报</title>{meta}"
+        table = ("<table><tr><td>索 引 号：</td><td>014717475N/2023-0040295</td></tr>"
+                 "<tr><td><label>发布机构：</label></td></tr><tr><td><div>宜春市统计局</div></td></tr>"
+                 "<tr><td><label>发文日期：</label></td></tr><tr><td><div>2023-04-18</div></td></tr></table>")
+        return page(f"{table}<h1>宜春市2022年国民经济和社会发展统计公报</h1>{line}<div class='text'>{STORY}</div>",
+                    head).source
+
+    assert gov() == "宜春市统计局"
+    assert gov("<meta name='ContentSource' content='江西统计 公众号'>") == "宜春市统计局"
+    assert gov("<meta name='ContentSource' content='宜春市统计局办公室'>",
+               "<div>来源：宜春市统计局办公室</div>") == "宜春市统计局办公室"  # printed: it stands
+    assert gov(line="<div>来源：新华社</div>") == "新华社"
+
+
 @pytest.mark.parametrize("line,names", [
     ("说完了。（据央视、澎湃）", []),  # outlets listed in a closing bracket, no role word: no names
     ("说完了。（编辑张三、李四）", []),

@@ -519,8 +519,11 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
                                (parse_meta_line(line) for line, _ in layout.main_lines[::-1] if len(line) <= 40
                                 and not DATA_SOURCE.match(line)) if meta_line.get("source")), None)
     content_source = meta.get("contentsource")
-    if content_source and printed_source and SITE_ITSELF.search(content_source):
-        content_source = None  # `辽阳网站` names the site itself; the printed `信息来源：辽阳日报` the publisher
+    if content_source and printed_source and (SITE_ITSELF.search(content_source) or not _printed(content_source, layout)):
+        # `辽阳网站` names the site itself, and a ContentSource the page never prints (`江西统计
+        # 公众号`, where the text was first posted) is not the publisher the page names
+        # (`发布机构：宜春市统计局`, `信息来源：辽阳日报`)
+        content_source = None
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
@@ -530,6 +533,12 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
                              None if visible.get("placeholder") else _title_site(markup, layout.title))
     return clean_source(source)
+
+
+def _printed(name: str, layout: _Layout) -> bool:
+    """Whether the page's visible lines print `name` (spaces aside)."""
+    key = SQUEEZE("", name)
+    return any(key in SQUEEZE("", line) for line, _ in layout.page_lines)
 
 
 def _partner(markup: _Markup) -> str | None:

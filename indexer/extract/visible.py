@@ -184,6 +184,23 @@ _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 _DISCLOSURE_DATE = re.compile(r"^(?:发文|發文|发布|發布|生成|公开|公開)日期\s*[:：]\s*")
 
 
+_DISCLOSURE_BODY = re.compile(r"^(?:发布|發布|发文|發文)(?:机构|機構|机关|機關|单位|單位)\s*[:：]\s*")
+
+
+def disclosure_body(lines: list[tuple[str, int]]) -> str | None:
+    """The publishing body a disclosure table above the headline names (`发布机构：宜春市统计局`,
+    label and value in one line or in two cells read as two lines); or None."""
+    for i, (line, _) in enumerate(lines):
+        label = _DISCLOSURE_BODY.match(line)
+        if not label:
+            continue
+        value = (line[label.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")).strip()
+        if 2 <= len(value) <= 30 and not find_date(value) and not SENTENCE_PUNCT.search(value) \
+                and not _DISCLOSURE_DATE.match(value) and "：" not in value and ":" not in value:
+            return value
+    return None
+
+
 def disclosure_date(lines: list[tuple[str, int]]) -> str | None:
     """The date a disclosure table above the headline gives its document, its label and value
     in one line (`发文日期：2023-04-18`) or in two cells read as two lines; or None."""
@@ -258,6 +275,8 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
             if name in ("source", "author") and value:
                 found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
+    if not found.get("source") and (body := disclosure_body(lines[max(0, start - 20):start])):
+        found["source"] = body  # no 来源 with the article: the disclosure table's 发布机构
     if not found.get("date") and start > 0:
         # An e-paper prints the issue date just above the headline.
         for line, _ in lines[max(0, start - 3):start][::-1]:
