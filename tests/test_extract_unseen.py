@@ -857,8 +857,9 @@ def test_a_government_pages_disclosure_table_dates_the_document():
 
 def test_a_government_pages_disclosure_table_names_the_publishing_body():
     """The same table's 发布机构 (label and value in cells of their own) is the source when no
-    来源 goes with the article, and beats a ContentSource meta tag the page never prints (where
-    the text was first posted: `江西统计 公众号`); a 来源 printed with the article still wins."""
+    来源 goes with the article, and beats a ContentSource meta tag naming the social-media
+    account the text was first posted on (`江西统计 公众号`); a 来源 printed with the article
+    still wins."""
     def gov(meta: str = "", line: str = "") -> str | None:
         head = f"<title>宜春市2022年国民经济和社会发展统计公报</title>{meta}"
         table = ("<table><tr><td>索 引 号：</td><td>014717475N/2023-0040295</td></tr>"
@@ -869,8 +870,7 @@ def test_a_government_pages_disclosure_table_names_the_publishing_body():
 
     assert gov() == "宜春市统计局"
     assert gov("<meta name='ContentSource' content='江西统计 公众号'>") == "宜春市统计局"
-    assert gov("<meta name='ContentSource' content='宜春市统计局办公室'>",
-               "<div>来源：宜春市统计局办公室</div>") == "宜春市统计局办公室"  # printed: it stands
+    assert gov("<meta name='ContentSource' content='宜春市统计局办公室'>") == "宜春市统计局办公室"  # a body: it stands
     assert gov(line="<div>来源：新华社</div>") == "新华社"
 
 

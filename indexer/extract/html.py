@@ -519,10 +519,9 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
                                (parse_meta_line(line) for line, _ in layout.main_lines[::-1] if len(line) <= 40
                                 and not DATA_SOURCE.match(line)) if meta_line.get("source")), None)
     content_source = meta.get("contentsource")
-    if content_source and printed_source and (SITE_ITSELF.search(content_source) or not _printed(content_source, layout)):
-        # `辽阳网站` names the site itself, and a ContentSource the page never prints (`江西统计
-        # 公众号`, where the text was first posted) is not the publisher the page names
-        # (`发布机构：宜春市统计局`, `信息来源：辽阳日报`)
+    if content_source and printed_source and (SITE_ITSELF.search(content_source) or _CHANNEL_ACCOUNT.search(content_source)):
+        # `辽阳网站` names the site itself, `江西统计 公众号` the social-media account the text was
+        # first posted on: the printed `信息来源：辽阳日报`, `发布机构：宜春市统计局` the publisher
         content_source = None
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el), _dateline_source(layout),
@@ -535,10 +534,8 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     return clean_source(source)
 
 
-def _printed(name: str, layout: _Layout) -> bool:
-    """Whether the page's visible lines print `name` (spaces aside)."""
-    key = SQUEEZE("", name)
-    return any(key in SQUEEZE("", line) for line, _ in layout.page_lines)
+# A social-media account (WeChat 公众号, Weibo, Toutiao, Douyin): where a text was posted, not who published it.
+_CHANNEL_ACCOUNT = re.compile(r"公[众眾][号號]|微信|微博|[头頭]条[号號]|[头頭]條[号號]|抖音[号號]?")
 
 
 def _partner(markup: _Markup) -> str | None:
