@@ -731,20 +731,27 @@ def test_a_papers_news_site_named_as_the_source_is_the_paper():
 
 def test_a_partner_organisation_named_as_the_author_in_json_ld_is_the_source():
     """A portal carrying a partner's story says so in JSON-LD: the author an organisation
-    (北京新浪網), the publisher the portal (新浪台灣). The partner is the source; an author
-    organisation that is the publisher itself (or the site) is not another source."""
-    def ld(author: str, publisher: str, kind: str = "Organization") -> str:
-        return ("<title>测试新闻标题在这里</title><meta property='og:site_name' content='新浪新聞中心'>"
+    (北京新浪網), the publisher the portal (新浪台灣), and prints the partner under the headline.
+    The partner is the source; an author organisation that is the house under another form of
+    its name, a desk, or one the page never prints is not another source."""
+    def ld(author: str, publisher: str, kind: str = "Organization", site: str = "新浪新聞中心") -> str:
+        return (f"<title>测试新闻标题在这里</title><meta property='og:site_name' content='{site}'>"
                 "<script type='application/ld+json'>"
                 '{"@type": "NewsArticle", "headline": "测试新闻标题在这里", '
                 f'"author": {{"@type": "{kind}", "name": "{author}"}}, '
                 f'"publisher": {{"@type": "Organization", "name": "{publisher}"}}}}</script>')
 
-    body = f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>"
-    assert page(body, ld("北京新浪網", "新浪台灣")).source == "北京新浪網"
-    assert page(body, ld("新浪台灣", "新浪台灣")).source == "新浪台灣"
-    assert page(body, ld("新浪新聞中心", "新浪台灣")).source == "新浪台灣"
-    assert page(body, ld("王大明", "新浪台灣", kind="Person")).source == "新浪台灣"
+    def body(cite: str) -> str:
+        return f"<h1>测试新闻标题在这里</h1><cite>{cite} (2020-01-21 11:12)</cite><div class='text'>{STORY}</div>"
+
+    assert page(body("北京新浪網"), ld("北京新浪網", "新浪台灣")).source == "北京新浪網"
+    assert page(body("新浪"), ld("北京新浪網", "新浪台灣")).source == "新浪台灣"  # not printed
+    assert page(body("新浪台灣"), ld("新浪台灣", "新浪台灣")).source == "新浪台灣"
+    assert page(body("新浪新聞中心"), ld("新浪新聞中心", "新浪台灣")).source == "新浪台灣"
+    assert page(body("王大明"), ld("王大明", "新浪台灣", kind="Person")).source == "新浪台灣"
+    for author, publisher, site in [("自由時報電子報", "自由時報", "自由時報"), ("ETtoday", "ETtoday新聞雲", "ETtoday新聞雲"),
+                                    ("聯合新聞網", "联合新闻网", "联合新闻网"), ("编辑部", "联合新闻网", "联合新闻网")]:
+        assert page(body(author), ld(author, publisher, site=site)).source == publisher, author
 
 
 @pytest.mark.parametrize("publisher,source", [
@@ -752,6 +759,8 @@ def test_a_partner_organisation_named_as_the_author_in_json_ld_is_the_source():
     ("人民网-财经频道", "人民网"),
     ("中华网军事频道", "中华网"),
     ("央视新闻频道", "央视新闻频道"),  # a television channel is the publisher itself
+    ("中国网络电视台体育频道", "中国网络电视台体育频道"),  # 网 inside a word (网络) ends no site's name
+    ("上海报业集团新闻频道", "上海报业集团新闻频道"),
     ("新浪财经频道", "新浪财经频道"),  # nothing before the channel reads as a site's name
 ])
 def test_a_site_named_with_one_of_its_channels_is_the_site(publisher, source):
@@ -870,8 +879,19 @@ def test_a_government_pages_disclosure_table_names_the_publishing_body():
 
     assert gov() == "宜春市统计局"
     assert gov("<meta name='ContentSource' content='江西统计 公众号'>") == "宜春市统计局"
+    assert gov("<meta name='ContentSource' content='抖音集团'>") == "抖音集团"  # a company, no account
     assert gov("<meta name='ContentSource' content='宜春市统计局办公室'>") == "宜春市统计局办公室"  # a body: it stands
     assert gov(line="<div>来源：新华社</div>") == "新华社"
+    long_text = "".join(f"<p>第{i}段，统计数据显示本市经济运行总体平稳，主要指标稳中有升。</p>" for i in range(30))
+    closing = page("<table><tr><td>发布机构：</td></tr><tr><td>宜春市统计局</td></tr></table>"
+                   f"<h1>宜春市2022年国民经济和社会发展统计公报</h1><div class='text'>{long_text}<p>来源：江西日报</p></div>",
+                   "<title>宜春市2022年国民经济和社会发展统计公报</title>")
+    assert closing.source == "江西日报"  # the text's own closing 来源 still wins
+    for cell in ("文号", "主题分类 统计", "014717475N/2023-0040295", "关于印发统计工作要点的通知"):
+        empty = page(f"<table><tr><td>发布机构：</td></tr><tr><td>{cell}</td></tr></table>"
+                     f"<h1>宜春市2022年国民经济和社会发展统计公报</h1><div class='text'>{STORY}</div>",
+                     "<title>宜春市2022年国民经济和社会发展统计公报</title>")
+        assert empty.source is None, cell  # an empty 发布机构 cell: the next one is no publisher
 
 
 @pytest.mark.parametrize("line,names", [

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import lxml.etree
 
+from indexer.analysis import fold
 from indexer.cjk import HAN
 from indexer.dates import date_from_path, parse_date
 
@@ -493,12 +494,17 @@ def _house(name: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
-def _houses(markup: _Markup) -> set[str]:
+def _house_names(markup: _Markup) -> list[str]:
     """The names the page gives its publishing house (meta publisher, og:site_name, the
     application name, its own source tag, JSON-LD publisher)."""
     names = [markup.meta.get(k, "") for k in ("publisher", "og:site_name", "application-name", "source")]
-    names.append(ld_name(markup.ld.get("publisher")) or "")
-    return {h for h in map(_house, names) if h}
+    publisher = ld_name(markup.ld.get("publisher"))
+    return names + [publisher if isinstance(publisher, str) else ""]
+
+
+def _houses(markup: _Markup) -> set[str]:
+    """The page's names of its publishing house, as `_house` compares them."""
+    return {h for h in map(_house, _house_names(markup)) if h}
 
 
 def _people(names: list[str], houses: set[str]) -> list[str]:
@@ -519,14 +525,17 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
                                (parse_meta_line(line) for line, _ in layout.main_lines[::-1] if len(line) <= 40
                                 and not DATA_SOURCE.match(line)) if meta_line.get("source")), None)
     content_source = meta.get("contentsource")
-    if content_source and printed_source and (SITE_ITSELF.search(content_source) or _CHANNEL_ACCOUNT.search(content_source)):
+    disclosed = visible.get("disclosed_body")
+    if content_source and (printed_source or disclosed) and (SITE_ITSELF.search(content_source)
+                                                            or _CHANNEL_ACCOUNT.search(content_source)):
         # `辽阳网站` names the site itself, `江西统计 公众号` the social-media account the text was
         # first posted on: the printed `信息来源：辽阳日报`, `发布机构：宜春市统计局` the publisher
         content_source = None
     source = first(content_source, printed_source)
     source = source or first(source_element(body_el), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
-                             ld_name(markup.ld.get("sourceOrganization")), _partner(markup),
+                             disclosed,  # a government page's disclosure table: 发布机构
+                             ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),
                              _site_outlet(ld_name(markup.ld.get("publisher"))),
                              _site_outlet(meta.get("og:site_name")),  # the site itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
@@ -534,15 +543,37 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
     return clean_source(source)
 
 
-# A social-media account (WeChat 公众号, Weibo, Toutiao, Douyin): where a text was posted, not who published it.
-_CHANNEL_ACCOUNT = re.compile(r"公[众眾][号號]|微信|微博|[头頭]条[号號]|[头頭]條[号號]|抖音[号號]?")
+# A social-media account (WeChat 公众号, Weibo, Toutiao, Douyin): where a text was posted, not who
+# published it (`江西统计 公众号`, `XX发布微信`, `XX官方微博`; not 抖音集团, 中国微博研究中心).
+_CHANNEL_ACCOUNT = re.compile(r"公[众眾][号號]|微信[号號]?$|微博$|[头頭][条條][号號]|抖音[号號]")
+# A newsroom's desk, which a JSON-LD author may name as an organisation: no partner.
+_DESK = re.compile(r"^(?:本[报報网網站台])?(?:[编編][辑輯]部|新[闻聞]中心|[综綜]合[报報][导導]|[记記]者站|[编編][辑輯]中心|[编編][辑輯]室)$")
 
 
-def _partner(markup: _Markup) -> str | None:
-    """The organisation JSON-LD names as the article's author when it is not the publishing
-    house itself: a portal carrying a partner's story (author 北京新浪網, publisher 新浪台灣)."""
-    houses = _houses(markup)
-    return next((name.strip() for name in ld_organisations(markup.ld.get("author")) if _house(name) not in houses), None)
+def _partner(markup: _Markup, layout: _Layout) -> str | None:
+    """The organisation JSON-LD names as the article's author, printed on the page, when it is
+    not the publishing house under another form of its name (自由時報電子報 for 自由時報, ETtoday
+    for ETtoday新聞雲, 聯合新聞網 for 联合新闻网) nor a desk (编辑部): a portal carrying a partner's
+    story (author 北京新浪網, publisher 新浪台灣, the partner printed under the headline)."""
+    houses = [h for h in (_house_key(n) for n in _house_names(markup)) if h]
+    for name in ld_organisations(markup.ld.get("author")):
+        name = (_site_outlet(name) or name).strip()
+        key = _house_key(name)
+        if not key or _DESK.match(name) or any(key in h or h in key for h in houses) or not _printed(name, layout):
+            continue
+        return name
+    return None
+
+
+def _house_key(name: str) -> str:
+    """A house name folded for comparison: `_house`, Traditional as Simplified."""
+    return fold(_house(name)) if name else ""
+
+
+def _printed(name: str, layout: _Layout) -> bool:
+    """Whether the page's visible lines print `name` (spaces aside)."""
+    key = SQUEEZE("", name)
+    return any(key in SQUEEZE("", line) for line, _ in layout.page_lines)
 
 
 # The end of a site's name (网, 報, 日报, 新闻, 传媒, 电视台, 周刊, News, TV, …): what tells it from a
@@ -579,7 +610,7 @@ def _title_site(markup: _Markup, title: str) -> str | None:
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
 _PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電]子[报報])$")
 # A site's name followed by one of its channels: `自由時報 sports 體育頻道`, `人民网-财经频道`, `凤凰网财经频道`.
-_SITE_CHANNEL = re.compile(r"^(.+?[网網报報])[\s-]*(?:[A-Za-z]+\s*)?[^\s]{1,6}[频頻]道$")
+_SITE_CHANNEL = re.compile(r"^(.+?(?:[网網](?![络絡路站])|[报報](?![网網业業社刊])))[\s-]*(?:[A-Za-z]+\s*)?[^\s]{1,6}[频頻]道$")
 
 
 def _site_outlet(name: str | None) -> str | None:

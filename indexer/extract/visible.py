@@ -184,20 +184,21 @@ _REPORTER = re.compile(r"(?:本[报報]|特[约約])?[记記]者")
 _DISCLOSURE_DATE = re.compile(r"^(?:发文|發文|发布|發布|生成|公开|公開)日期\s*[:：]\s*")
 
 
-_DISCLOSURE_BODY = re.compile(r"^(?:发布|發布|发文|發文)(?:机构|機構|机关|機關|单位|單位)\s*[:：]\s*")
+_DISCLOSURE_BODY = re.compile(r"^(?:发布|發布|发文|發文)(?:机构|機構|机关|機關|单位|單位)\s*[:：]?\s*")
+# What a publishing body's name ends with (局, 委, 办公室, 政府, 中心, 日报 …): a disclosure table's
+# next cell that is another label (文号, 主题分类), a number or a document's title is none.
+_BODY_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}?(?:[局委办辦厅廳部院府会會室处處所站队隊署司科馆館社]|中心|政府|公司|集[团團]|[银銀]行|[日晚][报報])$")
 
 
 def disclosure_body(lines: list[tuple[str, int]]) -> str | None:
     """The publishing body a disclosure table above the headline names (`发布机构：宜春市统计局`,
-    label and value in one line or in two cells read as two lines); or None."""
+    label and value in one line or in two cells read as two lines), when it reads as one; or None."""
     for i, (line, _) in enumerate(lines):
         label = _DISCLOSURE_BODY.match(line)
         if not label:
             continue
         value = (line[label.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")).strip()
-        if 2 <= len(value) <= 30 and not find_date(value) and not SENTENCE_PUNCT.search(value) \
-                and not _DISCLOSURE_DATE.match(value) and "：" not in value and ":" not in value:
-            return value
+        return value if _BODY_NAME.match(value) else None
     return None
 
 
@@ -275,8 +276,9 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
             if name in ("source", "author") and value:
                 found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
-    if not found.get("source") and (body := disclosure_body(lines[max(0, start - 20):start])):
-        found["source"] = body  # no 来源 with the article: the disclosure table's 发布机构
+    disclosed_body = disclosure_body(lines[max(0, start - 20):start])
+    if disclosed_body:
+        found["disclosed_body"] = disclosed_body  # the table's 发布机构: a source after every one printed with the text
     if not found.get("date") and start > 0:
         # An e-paper prints the issue date just above the headline.
         for line, _ in lines[max(0, start - 3):start][::-1]:
