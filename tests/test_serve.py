@@ -244,3 +244,37 @@ def test_one_client_after_another_is_served_by_the_same_warm_thread_and_overlapp
     finally:
         dispatcher.shutdown(timeout=10)
     assert not dispatcher.threads
+
+
+def test_the_server_serves_one_clients_requests_on_few_threads_and_leaves_none_when_it_cannot_listen():
+    """`make_server` runs on that dispatcher: twenty requests one after another on a kept-alive
+    connection are served by at most two of its eight threads (waitress's own order used all
+    eight); and a port it cannot bind leaves no worker thread behind."""
+    import http.client
+    import threading
+
+    from search_web.server import CannotListen, make_server
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [threading.current_thread().name.encode()]
+
+    server = make_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+        served = set()
+        for _ in range(20):
+            conn.request("GET", "/")
+            served.add(conn.getresponse().read().decode())
+        conn.close()
+        assert len(served) <= 2, served
+        before = {t for t in threading.enumerate() if t.name.startswith("waitress-")}
+        with pytest.raises(CannotListen):
+            make_server(app, host="127.0.0.1", port=server.effective_port, threads=8)
+        assert {t for t in threading.enumerate() if t.name.startswith("waitress-")} <= before
+    finally:
+        server.task_dispatcher.shutdown()
+        server.close()
+        thread.join(timeout=10)
