@@ -41,6 +41,25 @@ def test_a_jsonl_file_with_line_separators_inside_strings_is_read_whole(tmp_path
     assert [s["path"] for s in report["skipped"]] == [f"hk.jsonl:{len(ODD) + 1}"]
 
 
+def test_control_characters_written_raw_inside_strings_keep_the_record(tmp_path):
+    """Crawlers write a tab, a CR, VT or FF raw inside a string (strict JSON wants them escaped,
+    as `json.dumps` does): the record is read whole, in a JSON Lines file and in a JSON array."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    raw = ["\t", "\r", "\x0b", "\x0c"]
+    lines = [f'{{"id": "c{i}", "title": "控制字符{i}", "body": "甲{ch}乙的正文内容足够长，记号丙{i}。"}}'
+             for i, ch in enumerate(raw)]
+    (feed / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (feed / "b.json").write_text('[{"id": "arr", "title": "数组", "body": "甲\x0c乙的正文，记号丁。"}]', encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed), "--format", "json").stdout)
+    assert report["skipped"] == [] and report["articles"] == len(raw) + 1
+    for i in range(len(raw)):
+        body = json.loads(ok(index, "show", f"c{i}", "--format", "json").stdout)["body"]
+        assert f"记号丙{i}" in body
+    assert "记号丁" in json.loads(ok(index, "show", "arr", "--format", "json").stdout)["body"]
+
+
 def test_records_with_their_own_ids_and_identical_text_are_both_kept_and_collapse(tmp_path):
     text = {"title": "全国人大常委会举行第十次会议", "date": "2020-05-14",
             "body": "全国人大常委会今日在京举行第十次会议，审议民法典草案。会议听取了关于草案修改情况的汇报，"

@@ -126,7 +126,7 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
     `relpath#record` are the whole file's)."""
     if json_array:
         try:
-            data = json.loads(text)
+            data = json.loads(text, strict=False)  # (control characters inside strings: see _lines)
         except (ValueError, RecursionError) as error:
             yield Skipped(relpath, f"invalid JSON: {error}")
             return
@@ -155,7 +155,9 @@ def _lines(text: str, first_line: int = 1, first_record: int = 1) -> Iterator[tu
 
     JSON Lines separates records by `\n` alone (a `\r` before it is part of the line ending):
     U+2028, U+2029, NEL, VT and FF are ordinary characters inside a record's strings, so
-    `str.splitlines()`, which splits on them too, must not be used here."""
+    `str.splitlines()`, which splits on them too, must not be used here. Control characters
+    written raw inside a string (a tab, a CR, VT, FF), which strict JSON wants escaped, are read
+    as themselves: crawlers write them so, and the record is whole (`json.loads(strict=False)`)."""
     n = first_record - 1
     for lineno, line in enumerate(text.split("\n"), first_line):
         line = line.removesuffix("\r")
@@ -163,6 +165,6 @@ def _lines(text: str, first_line: int = 1, first_record: int = 1) -> Iterator[tu
             continue
         n += 1
         try:
-            yield n, lineno, json.loads(line)
+            yield n, lineno, json.loads(line, strict=False)
         except (ValueError, RecursionError) as error:
             yield n, lineno, Skipped("", f"invalid JSON: {error}")
