@@ -161,9 +161,11 @@ def test_near_is_folded_like_phrases(near_index):
 
 def test_a_larger_distance_never_finds_less(near_index):
     engine, _ = near_index
-    found = [_found(engine, f"生 NEAR/{n} 护") for n in (0, 2, 5, 20)]
+    found = [_found(engine, f"生 NEAR/{n} 护") for n in (0, 2, 5, 20, 1_000_000, 99_999_999, 10 ** 30)]
     assert all(x <= y for x, y in zip(found, found[1:]))
     assert found[-1] and found[0] != found[-1]
+    # a distance of eight digits and more is the largest one, not a literal word that finds nothing
+    assert found[-1] == found[-2] == found[-3] == _found(engine, f'"生 护"~{10 ** 30}') | _found(engine, f'"护 生"~{10 ** 30}')
 
 
 def test_excluding_a_near_clause(near_index):

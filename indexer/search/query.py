@@ -44,14 +44,17 @@ _FIELD_RE = re.compile(r"(title|source|author)[:：]", re.IGNORECASE)
 
 DEFAULT_NEAR = 10  # characters between the parts of `A NEAR B` written without /N
 MAX_NEAR = 100_000
-_NEAR_RE = re.compile(r"NEAR(?:[/／]([0-9０-９]{1,7}))?")
-_SLOP_RE = re.compile(r"[~～]([0-9０-９]{0,7})(?=[\s\u3000]|$)")
+_NEAR_RE = re.compile(r"NEAR(?:[/／]([0-9０-９]+))?")
+_SLOP_RE = re.compile(r"[~～]([0-9０-９]*)(?=[\s\u3000]|$)")
 
 
 def _number(digits: str | None) -> int:
+    """The distance a `NEAR/N` or `~N` writes: DEFAULT_NEAR without one, at most MAX_NEAR
+    however many digits (`NEAR/99999999` allows MAX_NEAR, not nothing)."""
     if not digits:
         return DEFAULT_NEAR
-    return min(int(digits.translate({c: ord("0") + c - 0xFF10 for c in range(0xFF10, 0xFF1A)})), MAX_NEAR)
+    digits = digits.translate({c: ord("0") + c - 0xFF10 for c in range(0xFF10, 0xFF1A)}).lstrip("0") or "0"
+    return MAX_NEAR if len(digits) > len(str(MAX_NEAR)) else min(int(digits), MAX_NEAR)
 
 
 @dataclass(frozen=True)
