@@ -1,75 +1,30 @@
 """Results as files: CSV for spreadsheets and an Atom feed for feed readers.
 
 Both render `SearchResult`s the engine returned for the same URL parameters as the page.
-CSV: UTF-8 with a BOM (so spreadsheet programs read Chinese right), a header row, every
-matching article (streamed, no limit); a text cell that a spreadsheet would run as a formula
-(starting with = + - @, a tab or a carriage return, or their full-width forms) is prefixed
-with an apostrophe. Atom: the newest `FEED_SIZE` articles, newest first, text with characters
+CSV (`indexer.search.csvtable`, the one CSV writer: BOM, formula-like cells neutralised): a
+header row, every matching article (streamed, no limit). Atom: the newest `FEED_SIZE` articles, newest first, text with characters
 XML cannot carry removed, and every value escaped by the XML serialiser.
 """
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
+from indexer.search.csvtable import csv_table
 from indexer.search.result import Hit
 
 CSV_COLUMNS = ("id", "title", "date", "source", "authors", "column", "url", "duplicates", "score")
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def csv_cell(value: object) -> str:
-    """One cell's text: lists joined with '; ', None empty, formula-like text neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(str(v) for v in value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_table(rows: Iterable[list]) -> Iterator[str]:
-    """Any table as CSV text, chunk by chunk: BOM, then the rows (the first is the header), each
-    cell through `csv_cell` (formula-like text neutralised)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    yield "\ufeff"
-    for n, row in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in row])
-        if n % 200 == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
 
 
 def csv_rows(hits: Iterable[Hit]) -> Iterator[str]:
     """The CSV text, chunk by chunk: BOM and header first, then one line per hit."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-
-    def flush() -> str:
-        text = buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        return text
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()
-    for n, hit in enumerate(hits, 1):
-        writer.writerow([csv_cell(getattr(hit, name, None)) for name in CSV_COLUMNS])
-        if n % 200 == 0:
-            yield flush()
-    yield flush()
+    return csv_table(itertools.chain([CSV_COLUMNS], ([getattr(hit, name, None) for name in CSV_COLUMNS] for hit in hits)))
 
 
 def xml_text(value: object) -> str:

@@ -15,7 +15,6 @@ from flask import Blueprint, Response, jsonify, render_template, request, stream
 from indexer.search.concordance import SORTS, concordance, options
 from search_web.api import content_disposition, export_deadline
 from search_web.engine import get_engine
-from search_web.exports import csv_table
 from search_web.limits import get_limits
 from search_web.params import SearchState, search_request
 from search_web.view import Chart, _bars, _url, article_url, search_url
@@ -83,7 +82,7 @@ def json_export() -> Response:
 @bp.get("/api/concordance.csv")
 def csv_export() -> Response:
     conc, _state = _concordance()
-    response = Response(stream_with_context(csv_table(conc.csv_rows())), mimetype="text/csv")
+    response = Response(stream_with_context(conc.csv_chunks()), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = content_disposition("attachment", "语境索引-" + conc.query, "csv")
     return response

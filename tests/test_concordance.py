@@ -217,6 +217,27 @@ def test_csv_has_a_byte_order_mark_and_a_header(conc_index):
     assert rows[1][CSV_HEADER.index("match")] == conc.lines[0].match
 
 
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path):
+    """The concordance's CSV (the CLI's `--format csv` and the web's) goes through the one CSV
+    writer: a source or title starting with = + - @ gets an apostrophe, as in the search export."""
+    from helpers import write_jsonl
+
+    write_jsonl(tmp_path / "articles" / "f.jsonl", [
+        {"id": "f1", "title": "-1+1 特殊字符", "source": '=HYPERLINK("http://e")', "date": "2024-01-02",
+         "body": "正文里有特殊字符，一段足够长的文字用于语境索引测试。"}])
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    engine = SearchEngine(tmp_path / "index")
+    try:
+        text = "".join(concordance(engine, _request("特殊字符")).csv_chunks())
+    finally:
+        engine.close()
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert len(rows) == 3  # the header, the title's line and the body's
+    for row in rows[1:]:
+        assert row[CSV_HEADER.index("source")] == '\'=HYPERLINK("http://e")'
+        assert row[CSV_HEADER.index("title")] == "'-1+1 特殊字符"
+
+
 def test_the_command_line_gives_text_csv_and_json(demo_index):
     from helpers import cli_args
 

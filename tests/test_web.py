@@ -34,11 +34,11 @@ from werkzeug.datastructures import MultiDict
 
 import search_web.api
 import search_web.exports
+from indexer.search.csvtable import csv_cell
 from indexer.search.request import MAX_QUERY_CHARS, SearchRequest
 from search_web import create_app
 from search_web.advanced import write_query
 from search_web.engine import get_engine
-from search_web.exports import csv_cell
 from search_web.security import HEADERS
 from search_web.view import FACET_SHOWN
 

@@ -24,8 +24,6 @@ search does). When anything was left out, `truncated` is true and `note` says wh
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -35,6 +33,7 @@ import numpy as np
 
 from indexer.analysis import fold
 from indexer.generations import stored_article
+from indexer.search.csvtable import csv_table
 from indexer.search.proximity import near_mask
 from indexer.search.query import ParsedQuery
 from indexer.search.request import BadRequest, SearchRequest
@@ -93,17 +92,9 @@ class Concordance:
             yield [x.id, x.date or "", x.source or "", x.title, x.field, x.position, x.left, x.match, x.right]
 
     def csv_chunks(self) -> Iterator[str]:
-        """The CSV as text pieces to stream: a byte-order mark, the header row, the lines."""
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        yield "\ufeff"
-        for i, row in enumerate(self.csv_rows()):
-            writer.writerow(row)
-            if i % 256 == 0:
-                yield buf.getvalue()
-                buf.seek(0)
-                buf.truncate()
-        yield buf.getvalue()
+        """The CSV as text pieces to stream (`indexer.search.csvtable`: a byte-order mark, the
+        header row, the lines; a cell a spreadsheet would run as a formula neutralised)."""
+        return csv_table(self.csv_rows())
 
 
 def options(width=None, sort=None) -> tuple[int, str]:
