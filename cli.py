@@ -91,6 +91,11 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
         theirs, ours = (s.strip() for s in pair.split("=", 1))
         if not theirs or not ours:
             raise click.BadParameter(f"empty name in {pair!r}", param_hint="--field-map")
+        from indexer.extract.records import MAPPABLE_FIELDS
+
+        if ours not in MAPPABLE_FIELDS:  # a typo would silently empty every article's field
+            raise click.BadParameter(f"{ours!r} is not a field of an article (one of: {', '.join(MAPPABLE_FIELDS)})",
+                                     param_hint="--field-map")
         mapping[theirs] = ours
     return mapping
 

@@ -176,6 +176,11 @@ def test_field_map_and_source_name(tmp_path):
     data = json.loads(run(index, "search", "记者会", "--source", "爬蟲來源", "--format", "json").stdout)
     assert [h["id"] for h in data["hits"]] == ["c1"]
     assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "nonsense").exit_code == 2
+    # a field that is no article's (a typo) is a usage error, not every article's title emptied
+    typo = run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "headline_zh=titel")
+    assert typo.exit_code == 2 and "titel" in typo.output
+    assert json.loads(run(index, "show", "c1", "--format", "json").stdout)["title"] == "經濟部記者會"
+    assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,txt=html,who=author").exit_code == 0
 
 
 @pytest.mark.slow

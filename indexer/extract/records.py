@@ -29,6 +29,9 @@ CRAWLER_NAMES = {
     "source_name": "source", "tags": "keywords", "category_name": "column", "category": "column",
     "author": "authors", "headline": "title", "link": "url",
 }
+# What `--field-map theirs=ours` may map a record's field to: an article's field, or `html` (a
+# page to clean into the body) and `author` (one string for `authors`).
+MAPPABLE_FIELDS = tuple(sorted({*Article.__dataclass_fields__, "html", "author"}))
 # Which of several names wins when a record has more than one for a field.
 _PREFERENCE = {"source": ("source_name", "source"), "column": ("column", "category_name", "category")}
 _LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
