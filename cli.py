@@ -42,6 +42,26 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+class QueryCommand(click.Command):
+    """A command taking a QUERY that may begin with the exclusion operator: `search -污染 生态`
+    (any input is a valid query, docs/interfaces.md). A word starting with one `-` that is no
+    option of the command is its query, not an error; an unknown `--long` option still is one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["context_settings"] = {**(kwargs.get("context_settings") or {}), "ignore_unknown_options": True}
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = {opt for param in self.get_params(ctx) for opt in (*getattr(param, "opts", ()),
+                                                                    *getattr(param, "secondary_opts", ()))}
+        for arg in args:
+            if arg == "--":
+                break
+            if arg.startswith("--") and arg.split("=", 1)[0] not in known:
+                raise click.NoSuchOption(arg.split("=", 1)[0], ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               default=lambda: str(paths_mod.default_index_dir()),
@@ -294,7 +314,7 @@ def _meta_line(date, source, authors) -> str:
     return " · ".join(x for x in (date, source, "、".join(authors or [])) if x)
 
 
-@cli.command()
+@cli.command(cls=QueryCommand)
 @click.argument("query", required=False, default="")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
@@ -525,7 +545,7 @@ def _check_cluster(ctx: click.Context) -> dict:
         return engine.check()
 
 
-@cli.command()
+@cli.command(cls=QueryCommand)
 @click.argument("query", required=False, default="")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
@@ -561,7 +581,7 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
         sys.exit(0)
 
 
-@cli.command("concordance")
+@cli.command("concordance", cls=QueryCommand)
 @click.argument("query")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")
 @click.option("--author", "authors", multiple=True, help="Only this author (repeat for several: any of them).")
@@ -628,7 +648,7 @@ def saved_group():
     """Saved searches, stored with the index (rebuilds keep them)."""
 
 
-@saved_group.command("add")
+@saved_group.command("add", cls=QueryCommand)
 @click.argument("name")
 @click.argument("query", required=False, default="")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeat for several: any of them).")

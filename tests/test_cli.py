@@ -159,6 +159,21 @@ def test_ingest_reports_a_broken_line_and_indexes_the_good_records(small_index, 
     assert json.loads(run(small_index, "stats", "--format", "json").stdout)["articles"] == 5
 
 
+def test_a_query_beginning_with_the_exclusion_operator_is_a_query_not_an_option(small_index):
+    """`search '-財政 生態'` is a query (any input is one), on every command that takes one,
+    with options after it; a mistyped long option is still an error."""
+    found = json.loads(run(small_index, "search", "-財政 生態", "--format", "json").stdout)
+    assert found["query"] == "-財政 生態" and [h["id"] for h in found["hits"]] == ["r1"]
+    alone = json.loads(run(small_index, "search", "-財政", "--per-page", "5", "--format", "json").stdout)
+    assert sorted(h["id"] for h in alone["hits"]) == ["r1", "r3"] and alone["per_page"] == 5
+    assert [json.loads(line)["id"] for line in run(small_index, "export", "-財政 生態").stdout.splitlines()] == ["r1"]
+    kwic = json.loads(run(small_index, "concordance", "-財政 生態", "--format", "json").stdout)
+    assert {line["id"] for line in kwic["lines"]} == {"r1"}
+    assert run(small_index, "saved", "add", "無財政", "-財政 生態").exit_code == 0
+    typo = run(small_index, "search", "生態", "--sourse", "財政部")
+    assert typo.exit_code == 2 and "--sourse" in typo.output
+
+
 def test_field_map_and_source_name(tmp_path):
     write_jsonl(tmp_path / "crawl" / "crawl.jsonl", [
         {"uid": "c1", "headline_zh": "經濟部記者會", "when": "2024-04-01", "txt": "經濟部說明產業政策。"},
