@@ -171,6 +171,24 @@ def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_do
     assert {labels.names[i]: int(c) for i, c in enumerate(counts) if c} == dict(expected)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["生態環境部", "生态环境部", "ＡＢ", "ab", "內政部", "a"]), max_size=4, unique=True),
+                max_size=40), st.randoms())
+def test_a_merged_facet_counts_each_article_holding_any_spelling_once(per_doc, rnd):
+    from indexer.search.docvalues import Labels
+    from indexer.search.facets import _value_facet, fold_key
+
+    labels = Labels(per_doc)
+    docs = sorted(rnd.sample(range(len(per_doc)), rnd.randrange(len(per_doc) + 1)))
+    listed, _ = _value_facet(labels, np.array(docs, dtype=np.int64), [], 100)
+    expected: dict[str, int] = {}
+    for d in docs:
+        for key in {fold_key(v) for v in per_doc[d]}:
+            expected[key] = expected.get(key, 0) + 1
+    assert {fold_key(v.value): v.count for v in listed} == expected
+    assert len({fold_key(v.value) for v in listed}) == len(listed)
+
+
 # ------------------------------------------------- filters folded like queries, whole values
 
 
@@ -195,6 +213,25 @@ def test_a_filter_value_naming_no_value_offers_those_containing_it(engine):
     assert result.to_dict()["filter_hints"]["source"][0]["value"] == offered[0]
     nothing = search(engine, sources=["沒有這個機關"])
     assert nothing.total == 0 and nothing.filter_hints == {}
+
+
+def test_spellings_of_one_source_are_one_facet_entry_whose_count_its_filter_finds(tmp_path):
+    """A filter takes 生态环境部 and 生態環境部 as one value, so the facet lists them as one: the
+    spelling most articles use, counting every article once (one holding both spellings too),
+    and clicking it finds as many as it says; selected, it is one selected entry."""
+    records = ([{"id": f"s{i}", "title": "公告", "body": "环境公告事项。", "source": "生态环境部"} for i in range(3)]
+               + [{"id": f"t{i}", "title": "公告", "body": "环境公告事项。", "source": "生態環境部"} for i in range(2)]
+               + [{"id": "both", "title": "公告", "body": "环境公告事项。", "source": "生态环境部;生態環境部"},
+                  {"id": "other", "title": "公告", "body": "环境公告事项。", "source": "財政部"}])
+    write_jsonl(tmp_path / "a" / "s.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as e:
+        listed = counts(search(e, query="环境"), "source")
+        assert listed == {"生态环境部": 6, "財政部": 1}
+        for spelling in ("生态环境部", "生態環境部"):
+            chosen = search(e, query="环境", sources=[spelling])
+            assert chosen.total == 6
+            assert [(v.value, v.count) for v in chosen.facets["source"] if v.selected] == [("生态环境部", 6)]
 
 
 def test_author_filters_fold_too(tmp_path):

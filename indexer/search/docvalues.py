@@ -135,6 +135,20 @@ class Labels:
             counts += np.bincount(further, minlength=len(self.names))
         return counts
 
+    def several(self, docs: np.ndarray) -> np.ndarray:
+        """Those of `docs` holding more than one value (few: joint documents)."""
+        return docs[self.ptr[docs + 1] - self.ptr[docs] > 1]
+
+    def repeats(self, several: np.ndarray, ids: Sequence[int]) -> int:
+        """How many entries among the value ids `ids` the articles `several` (`several(docs)`)
+        hold after their first one: what summing those values' counts over docs counts twice."""
+        if not len(several):
+            return 0
+        entries, lengths = self._entries(several)
+        inside = np.isin(self.ids[entries], np.asarray(ids, dtype=self.ids.dtype))
+        per_doc = np.bincount(np.repeat(np.arange(len(several)), lengths)[inside], minlength=len(several))
+        return int(np.maximum(per_doc - 1, 0).sum())
+
     def holds(self, docs: np.ndarray, values: Iterable[str]) -> np.ndarray:
         """A boolean mask over `docs`: which hold any of `values`."""
         wanted = np.zeros(len(self.names), dtype=bool)

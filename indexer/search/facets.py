@@ -6,6 +6,8 @@ Counts are over every matching article, not just the page shown, and are compute
 body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
 ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
 always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
+Spellings a filter takes for one value (生态环境部 / 生態環境部, folded alike) are one entry,
+under the spelling most of the matching articles use, counting each article once.
 Decades (`2020s`: 2020-2029), years and months are listed whole, newest first.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from indexer.search.result import FacetValue
 VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_size
 MAX_HINTS = 10  # values offered for a filter value that names none
 _FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → folded name → names
+_SPELLINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → value ids folded alike
 
 
 def fold_key(value: str) -> str:
@@ -99,8 +102,37 @@ def top_values(names: Sequence[str], counts: np.ndarray, selected: Sequence[str]
     return values, len(order) > limit
 
 
+def _spellings(labels: Labels) -> list[list[int]]:
+    """The value ids of each group of values that are one value to a filter (folded alike:
+    生态环境部 / 生態環境部), for the groups of more than one."""
+    found = _SPELLINGS.get(labels)
+    if found is None:
+        found = _SPELLINGS[labels] = [[labels.index[n] for n in group]
+                                      for group in _folded_names(labels).values() if len(group) > 1]
+    return found
+
+
 def _value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int):
-    return top_values(labels.names, labels.counts(docs), selected, limit)
+    """A value facet whose spellings of one value (folded alike, as a filter names them) are
+    one entry: its most frequent spelling among `docs`, counting every article holding any of
+    them once, so that clicking it finds as many articles as it says."""
+    counts, names = labels.counts(docs), labels.names
+    spelled: dict[str, str] = {}  # a spelling → the one listed for its group
+    several = None  # the docs holding more than one value, found when first needed
+    for ids in _spellings(labels):
+        present = [i for i in ids if counts[i]]
+        if not present:
+            continue
+        shown = max(present, key=lambda i: (int(counts[i]), -i))
+        if len(present) > 1:
+            several = labels.several(docs) if several is None else several
+            total = int(counts[present].sum()) - labels.repeats(several, present)
+            counts[present] = 0
+            counts[shown] = total
+        spelled.update((names[i], names[shown]) for i in ids)
+    if spelled:
+        selected = list(dict.fromkeys(spelled.get(v, v) for v in selected))
+    return top_values(names, counts, selected, limit)
 
 
 def count_facets(docvalues: DocValues, docs: np.ndarray, *, sources: Sequence[str] = (),
