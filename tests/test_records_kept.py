@@ -163,3 +163,29 @@ def test_a_record_renamed_because_another_source_has_its_id_is_counted_added_not
     assert json.loads(ok(index, "show", "gen/0001", "--format", "json").stdout)["source"] == "甲社"
     again = json.loads(ok(index, "ingest", str(tmp_path / "b"), "--format", "json").stdout)
     assert (again["added"], again["updated"], again["articles"]) == (0, 0, 6)
+
+
+def test_the_same_record_in_two_sources_is_one_article_and_a_changed_one_is_renamed(tmp_path):
+    """An export copied into two folders holds the same records under the same ids: each is
+    stored once (a duplicate, as the same article again), not renamed as 'a different article';
+    a record whose id is taken by a different record is still stored under a new id."""
+    records = [{"id": f"p{i}", "title": f"公告第{i}号", "date": "2024-05-01", "source": "某部",
+                "body": f"公告的正文内容，第{i}号，记号复本{i}。"} for i in range(3)]
+
+    def folder(name, rows):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return str(tmp_path / name)
+
+    changed = [dict(r) for r in records]
+    changed[2]["body"] = "改过的正文，记号改本。"
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", folder("x", records), folder("y", changed), "--format", "json").stdout)
+    assert report["articles"] == 4 and len(report["duplicates"]) == 2 and len(report["renamed"]) == 1
+    assert all("different article" not in str(d) for d in report["duplicates"])
+    found = json.loads(ok(index, "search", "记号复本", "--no-collapse", "--format", "json").stdout)
+    assert sorted(h["id"] for h in found["hits"]) == ["p0", "p1", "p2"]
+    assert json.loads(ok(index, "search", "记号改本", "--format", "json").stdout)["hits"][0]["id"] == "y/p2"
+    again = json.loads(ok(index, "rebuild", "--format", "json").stdout)
+    assert again["articles"] == 4 and again["added"] == 0 and again["removed"] == 0

@@ -254,10 +254,12 @@ class CatalogueBuilder(Catalogue):
         note = None
         insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
         if self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash)).rowcount == 0:  # the id is taken
-            owner = self.db.execute("SELECT f.key, f.source FROM articles a JOIN files f ON a.file = f.n "
+            owner = self.db.execute("SELECT f.key, f.source, a.rhash FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
             if owner[1] == source:
                 return False, f"duplicate of article {aid!r} (same id)", False
+            if owner[2] is not None and owner[2] == rhash:  # the same record again, from another source
+                return False, f"duplicate of article {aid!r} (same id, same record)", False
             candidate, k = f"{source_name}/{aid}", 2
             while self.has(candidate):
                 candidate, k = f"{source_name}-{k}/{aid}", k + 1
