@@ -129,10 +129,17 @@ def content_disposition(kind: str, query: str, ext: str) -> str:
 
 @bp.get("/feeds/search.atom")
 def search_feed() -> Response:
-    """The newest FEED_SIZE matching articles, newest first, whatever sort or page was asked."""
-    result = run_search(get_engine(), search_request(request.args, sort="newest", page=1, per_page=FEED_SIZE))
+    """The newest FEED_SIZE matching articles, newest first, whatever sort or page was asked;
+    each repost an entry of its own (a new repost of a story is news to a feed reader) unless
+    the URL asks for `collapse=1`, as the CSV export."""
+    collapse = (request.args.get("collapse") or "").strip()
+    result = run_search(get_engine(), search_request(request.args, sort="newest", page=1, per_page=FEED_SIZE,
+                                                     **({} if collapse else {"collapse": False})))
     state = SearchState.of(request.args, result.request)
     args = state.query_args(paging=False, sort=False)
+    args.pop("collapse", None)  # the feed's own default: its links say collapse only as its URL did
+    if collapse:
+        args["collapse"] = collapse
     query = "?" + urlencode(args, doseq=True) if args else ""
     title = f"文搜：{state.q}" if state.q else "文搜：最新文章"
     body = atom_feed(

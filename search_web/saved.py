@@ -91,11 +91,12 @@ def save():
 
 @bp.get("/feeds/saved/<name>.atom")
 def feed(name: str) -> Response:
-    """The saved search's newest FEED_SIZE matching articles, newest first."""
+    """The saved search's newest FEED_SIZE matching articles, newest first, reposts each an
+    entry of their own (as the search feed)."""
     found = saved.get(_desk(), name)
     if found is None:
         abort(404, description=f"没有名为「{name}」的保存的搜索")
-    result = get_engine().search(found.request(sort="newest", page=1, per_page=FEED_SIZE))
+    result = get_engine().search(found.request(sort="newest", page=1, per_page=FEED_SIZE, collapse=False))
     body = atom_feed(
         title=f"文搜：{found.name}",
         feed_url=absolute(url_for("saved.feed", name=found.name)),  # from the base URL, not the Host header

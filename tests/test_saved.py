@@ -172,6 +172,28 @@ def test_bad_input_to_the_save_form_is_a_400_with_the_values_kept(client, index)
     assert saved.load(index) == []
 
 
+def test_feeds_list_each_repost_as_an_entry_of_its_own(tmp_path):
+    """A feed holds the newest matching articles: a repost of a story (its own id, the same
+    text) is an entry of its own, news to a feed reader that shows the story already; the
+    search feed collapses only when its URL asks (`collapse=1`), as the CSV export does."""
+    story = {"title": "生态环境部通报空气质量", "source": "生态环境部",
+             "body": "生态环境部今日在京通报全国空气质量状况。通报指出，今年以来全国地级及以上城市空气质量"
+                     "优良天数比例同比上升，细颗粒物平均浓度下降，各地持续推进大气污染防治工作。记号转载。"}
+    write_jsonl(tmp_path / "a" / "r.jsonl", [{"id": "r1", "date": "2024-01-05", **story},
+                                              {"id": "r2", "date": "2024-01-06", **story}])
+    index = tmp_path / "index"
+    run(index, "rebuild", str(tmp_path / "a"))
+    run(index, "saved", "add", "转载", "记号转载")
+    client = create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
+
+    def entries(url: str) -> int:
+        return len(ET.fromstring(client.get(url).data).findall(f"{ATOM}entry"))
+
+    assert entries("/feeds/search.atom?q=记号转载") == 2
+    assert entries("/feeds/saved/转载.atom") == 2
+    assert entries("/feeds/search.atom?q=记号转载&collapse=1") == 1
+
+
 def test_a_cross_site_post_cannot_save(client, index):
     r = client.post("/saved", data={"name": "坏", "q": "x"}, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
