@@ -8,6 +8,7 @@ story printed on two pages): both are findable by id, and a search collapses the
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import cli, ok
 
@@ -189,3 +190,30 @@ def test_the_same_record_in_two_sources_is_one_article_and_a_changed_one_is_rena
     assert json.loads(ok(index, "search", "记号改本", "--format", "json").stdout)["hits"][0]["id"] == "y/p2"
     again = json.loads(ok(index, "rebuild", "--format", "json").stdout)
     assert again["articles"] == 4 and again["added"] == 0 and again["removed"] == 0
+
+
+def test_an_id_given_instead_of_a_taken_one_stays_when_the_taken_one_is_freed(tmp_path):
+    """Two sites' pages share a name (1.html): the second was stored as site-b/1.html. When the
+    first site's page is renamed, a rebuild keeps site-b/1.html where it was — a citation of it
+    still opens it, and 1.html does not silently become another article — and reports the
+    first page's old id removed, its new one added, site-b's unchanged."""
+    def site(name: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "1.html").write_text(
+            f"<html><head><title>{name}的新闻标题在这里</title></head><body><h1>{name}的新闻标题在这里</h1>"
+            f"<p>这是{name}的正文第一段，讲述了一件发生在本市的新闻事件，内容相当具体。</p>"
+            "<p>这是正文的第二段，记者采访了多位市民，他们都表达了自己的看法。</p></body></html>", encoding="utf-8")
+        return folder
+
+    index = tmp_path / "index"
+    ok(index, "ingest", str(site("site-a")))
+    ok(index, "ingest", str(site("site-b")))
+    assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "site-b的新闻标题在这里"
+    (tmp_path / "site-a" / "1.html").rename(tmp_path / "site-a" / "2.html")
+    report = json.loads(ok(index, "rebuild", "--format", "json").stdout)
+    assert (report["added"], report["unchanged"], report["updated"], report["removed"]) == (1, 1, 0, 1)
+    assert [r["id"] for r in report["removed_articles"]] == ["1.html"] and report["renamed"] == []
+    assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "site-b的新闻标题在这里"
+    assert json.loads(ok(index, "show", "2.html", "--format", "json").stdout)["title"] == "site-a的新闻标题在这里"
+    assert cli(index, "show", "1.html").returncode != 0

@@ -27,6 +27,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections import Counter
@@ -234,12 +235,15 @@ class CatalogueBuilder(Catalogue):
                         (state, _b(key)))
 
     def admit(self, key: str, source_name: str, article: Article,
-              state_of: Callable[[str], int], rhash: bytes) -> tuple[bool, str | None, bool]:
+              state_of: Callable[[str], int], rhash: bytes, earlier: str | None = None) -> tuple[bool, str | None, bool]:
         """Store `article` as one of file `key`'s articles (`rhash`: its `record_hash`),
         renaming its id if it must; `state_of(id)`: what the article stored under that id is
         against the live index (NEITHER, FOUND_UNCHANGED, FOUND_UPDATED) — asked of the id it
         is stored under, so a record renamed because its id is another source's is new, not
         an update of that other article.
+
+        `earlier`: the id this file's record was stored under instead of its own the last
+        time it was read (`renamed_before`); kept while free, so ids stay what they were.
 
         Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
         the note (if any) says which id it was given instead of its own, and `repost` whether
@@ -253,6 +257,9 @@ class CatalogueBuilder(Catalogue):
         aid = article.id
         note = None
         insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
+        if earlier and earlier != aid and self.db.execute(insert, (_b(earlier), n, chash, state_of(earlier), rhash)).rowcount:
+            article.id = earlier  # the id it had: a rebuild does not move it to the one freed since
+            return True, None, repost
         if self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash)).rowcount == 0:  # the id is taken
             owner = self.db.execute("SELECT f.key, f.source, a.rhash FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
@@ -269,6 +276,20 @@ class CatalogueBuilder(Catalogue):
             self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash))
         article.id = aid
         return True, note, repost
+
+
+def renamed_before(ids: list[str], source_name: str) -> dict[str, str]:
+    """Own id → the id given instead (`admit`: `{source}/{id}`, `{source}-2/{id}`…), for the
+    ids of one file's articles as stored."""
+    prefix = re.compile(re.escape(source_name) + r"(?:-\d+)?/")
+    stored = set(ids)
+    found = {}
+    for aid in ids:
+        m = prefix.match(aid)
+        own = aid[m.end():] if m else ""
+        if own and own not in stored:  # (an own id that merely starts so was stored as itself)
+            found.setdefault(own, aid)
+    return found
 
 
 def compare_ids(before: Catalogue, after: Catalogue) -> tuple[int, list[str]]:

@@ -51,6 +51,7 @@ from indexer.ingest.catalogue import (
     CatalogueBuilder,
     compare_ids,
     record_hash,
+    renamed_before,
 )
 from indexer.ingest.files import SourceFile, iter_source_files
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
@@ -293,6 +294,9 @@ class _Ingest:
         same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
         articles = bad_records = 0
         page = sf.path.suffix.lower() in HTML_SUFFIXES
+        # the ids this file's articles were given instead of their own last time: kept, so that
+        # a rebuild gives the same ids (an id freed since by another file is not handed over)
+        earlier = renamed_before(self.old.ids_of(sf.key), source.name) if prev is not None else {}
         for item in result:
             if isinstance(item, Cut):
                 report.cut.append(Cut(f"{sf.relpath} ({item.path})", item.reason))
@@ -312,7 +316,7 @@ class _Ingest:
                 # an article of a changed file that is as it was is unchanged too
                 return FOUND_UNCHANGED if same_file or self.old.record_hash_of(aid) == rhash else FOUND_UPDATED
 
-            stored, note, repost = catalogue.admit(sf.key, source.name, item, state_of, rhash)
+            stored, note, repost = catalogue.admit(sf.key, source.name, item, state_of, rhash, earlier.get(item.id))
             if not stored:
                 report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
                 continue
