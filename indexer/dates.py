@@ -4,6 +4,7 @@ Used by extraction (dates printed on pages, in file names and URLs) and by the s
 (`date_from`/`date_to` take every form ingest reads).
 
 Handles ISO and slashed/dotted dates, `2024年2月5日`, ROC years (`中華民國94年1月3日`, `民國94年`),
+dates in Chinese numerals as documents sign them (`二〇二三年五月十日`, `中華民國九十四年一月三日`),
 full-width digits, and dates embedded in file names or URLs (`20200519-07-01.txt`, `/2019-11-25/`).
 """
 from __future__ import annotations
@@ -16,6 +17,31 @@ _ROC = re.compile(r"(?:中[華华]民[國国]|民[國国])\s*(\d{2,3})\s*年\s*(
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _MDY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")  # 7/5/2005 9:23:57 PM (US order)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# a date in Chinese numerals: the year digit by digit (二〇二三) or as a number (ROC 九十四, 一百一十二)
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九十百]{1,5})(\s*年\s*)([一二三四五六七八九十]{1,3})(\s*月\s*)"
+                      r"([一二三四五六七八九十]{1,3})(?=\s*[日号號])")
+
+
+def _cn_number(text: str) -> int:
+    """二〇二三 → 2023 (a digit a character), 九十四 → 94, 一百一十二 → 112, 三十一 → 31."""
+    if all(c in _CN_DIGIT for c in text):
+        return int("".join(str(_CN_DIGIT[c]) for c in text))
+    total = current = 0
+    for c in text:
+        if c == "十" or c == "百":
+            total += (current or 1) * (10 if c == "十" else 100)
+            current = 0
+        else:
+            current = _CN_DIGIT[c]
+    return total + current
+
+
+def _arabic_dates(text: str) -> str:
+    """`text` with its dates in Chinese numerals written in digits (`二〇二三年五月十日` → `2023年5月10日`)."""
+    return _CN_DATE.sub(lambda m: f"{_cn_number(m[1])}{m[2]}{_cn_number(m[3])}{m[4]}{_cn_number(m[5])}", text)
 
 
 def _valid(year: int, month: int, day: int) -> str | None:
@@ -38,6 +64,8 @@ def find_date(text: str) -> str | None:
     if not text:
         return None
     text = normalise_digits(text)
+    if "年" in text:
+        text = _arabic_dates(text)
     found: list[tuple[int, str]] = []
     for match in _ROC.finditer(text):
         value = _valid(int(match.group(1)) + 1911, int(match.group(2)), int(match.group(3)))

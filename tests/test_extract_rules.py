@@ -14,9 +14,23 @@ from indexer.extract.encoding import decode
     ("2024.02.05", "2024-02-05"), ("中華民國94年1月3日", "2005-01-03"), ("民國94年1月3日", "2005-01-03"),
     ("２０２４年２月５日", "2024-02-05"), ("2019-09-07T13:43:45+08:00", "2019-09-07"),
     ("2019年女排世界杯", None), ("2024-13-45", None),
+    # in Chinese numerals, as documents sign them: the year digit by digit, or an ROC year as a number
+    ("二〇二三年五月十日", "2023-05-10"), ("二○二三年五月三十一日", "2023-05-31"), ("一九九八年十月一日", "1998-10-01"),
+    ("發布日期：中華民國九十四年一月三日", "2005-01-03"), ("中华民国一百一十二年十二月二十五日", "2023-12-25"),
+    ("九十四年一月三日", None), ("第三十年一月二日", None), ("二〇二三年十三月一日", None), ("二〇二〇年二月三十日", None),
 ])
 def test_dates_in_every_form(text, expected):
     assert find_date(text) == expected
+
+
+def test_a_date_line_in_chinese_numerals_dates_a_text_file_and_is_no_part_of_its_title():
+    """A Big5 announcement whose second line is `發布日期：中華民國九十四年一月三日`: the line had
+    been read as the headline (no date found in it), the date as none."""
+    from indexer.extract import extract_file
+
+    text = "行政院公告\n發布日期：中華民國九十四年一月三日\n\n行政院今日公告修正相關辦法，自公布日施行。各機關應依規定辦理。\n"
+    (article,) = extract_file(text.encode("big5"), "ann.txt")
+    assert (article.title, article.date) == ("行政院公告", "2005-01-03")
 
 
 def test_dates_of_other_types_and_in_file_names():
