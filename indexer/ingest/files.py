@@ -66,7 +66,9 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
         yield SkippedFile(rel, os_reason(exc), str(root))
         return
     if (st.st_dev, st.st_ino) in seen:
-        yield SkippedFile(rel, "symlink loop: this folder was already read", str(root))
+        reason = ("symlink loop: this folder was already read" if folder.is_symlink()
+                  else "already read: this folder is inside another source or path given")
+        yield SkippedFile(rel, reason, str(root))
         return
     seen.add((st.st_dev, st.st_ino))
     try:
