@@ -752,7 +752,7 @@ def variants_add(ctx, a, b):
     try:
         added = variant_pairs.add_index_pair(_desk(ctx), a, b)
     except variant_pairs.BadPair as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_say().reason(str(exc))) from None
     say = _say()
     shipped = say.say("variants.shipped") if variant_pairs.is_shipped(a, b) else ""
     click.echo(say.say("variants.added" if added else "variants.already", a=_shown(a.strip()), b=_shown(b.strip()),

@@ -132,6 +132,13 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
 # Reasons kept in English in the data (reports, JSON), shown in Chinese: pattern → Chinese text.
 REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
     (r"^a list of links, not an article$", "只是一串链接，不是文章"),
+    (r"^no index at (.+): run `cli.py rebuild` first$", r"\1 还没有索引；先用 `cli.py rebuild` 建一个"),
+    (r"^(.+): a wording is 2 to 50 characters, with something to search$", r"\1：一种说法须有 2 到 50 个字符，且含可检索的字"),
+    (r"^(.+): a wording holds no spaces or control characters$", r"\1：一种说法不能含空格或控制字符"),
+    (r"^(.+) and (.+) are one wording once folded \(simplified/traditional, width, case\): they find each other already$",
+     r"\1 和 \2 折叠（简繁、全半角、大小写）后是同一种说法：本来就互相找得到"),
+    (r"^(.+) / (.+) is not one of this index's pairs \(it is a shipped pair\)$", r"\1 / \2 不是这个索引自己加的对照（它是内置的对照）"),
+    (r"^(.+) / (.+) is not one of this index's pairs$", r"\1 / \2 不是这个索引的对照"),
     (r"^empty file$", "空文件"),
     (r"^not text \(binary or undecodable bytes\)$", "不是文本（二进制或无法解码的字节）"),
     (r"^not text: (\d+)% of its characters are (.*)$", r"不是文本：\1% 的字符是乱码（\2）"),

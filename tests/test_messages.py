@@ -109,6 +109,17 @@ def test_the_ingest_errors_of_the_library_are_said_in_chinese_too(index, tmp_pat
                      "index is kept") == "磁盘空间不够：大约需要 12 MB，/ix 只剩 3 MB；现用索引保持不变"
 
 
+def test_a_missing_index_and_a_bad_wording_pair_are_said_in_chinese_too(index, tmp_path):
+    zh = run("--index", str(tmp_path / "none"), "search", "经济")
+    assert zh.exit_code == 1 and zh.stderr.startswith("错误：") and "还没有索引" in zh.stderr
+    en = run("--lang", "en", "--index", str(tmp_path / "none"), "search", "经济")
+    assert "no index at" in en.stderr
+    bad = run("--index", str(index / "index"), "variants", "add", "发", "發")
+    assert bad.exit_code == 2 and "一种说法须有 2 到 50 个字符" in bad.output
+    missing = run("--index", str(index / "index"), "variants", "remove", "甲乙", "丙丁")
+    assert missing.exit_code == 1 and "甲乙 / 丙丁 不是这个索引的对照" in missing.stderr
+
+
 def test_a_headline_with_brackets_is_printed_as_it_is_when_piped(index):
     out = run("--index", str(index / "index"), "search", "财政部").stdout
     assert "1. 【独家】财政部发布数据\n" in out and "\x1b[" not in out
