@@ -666,7 +666,8 @@ def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, r
         search = saved.make(name, query, sources, authors, columns, date_from, date_to)
         replaced = saved.add(_desk(ctx), search, replace=replace)
     except saved.BadSaved as exc:
-        raise click.UsageError(_say().reason(str(exc))) from None
+        hint = _say().say("saved.or_replace") if isinstance(exc, saved.SavedExists) else ""
+        raise click.UsageError(_say().reason(str(exc)) + hint) from None
     say = _say()
     click.echo(say.say("saved.replaced" if replaced else "saved.saved", name=_shown(search.name),
                        query=_shown(search.query) or say.say("every_article")))

@@ -114,6 +114,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "saved.replaced": ("已替换 {name}：{query}", "replaced {name}: {query}"),
     "saved.none": ("没有保存的搜索（`saved add NAME QUERY` 保存一个）", "no saved searches (`saved add NAME QUERY` saves one)"),
     "saved.removed": ("已删除 {name}", "removed {name}"),
+    "saved.or_replace": ("；或用 --replace 替换它", "; or replace it with --replace"),
     "alerts.marked": ("{name}：已标记；下次运行起列出新文章", "{name}: marked; new articles are listed from the next run"),
     "alerts.costly": ("{name}：没有检查：这个搜索用时超过允许的时限", "{name}: not checked: the search takes longer than a search may"),
     "alerts.new": ("{name}：{n} 篇新文章{more}", "{name}: {n} new{more}"),

@@ -60,6 +60,10 @@ class BadSaved(ValueError):
     """A saved search that cannot be saved (a bad name, a bad filter) or found; one line for the user."""
 
 
+class SavedExists(BadSaved):
+    """A saved search of that name exists and replacing it was not asked for."""
+
+
 @dataclass(frozen=True)
 class SavedSearch:
     name: str
@@ -164,7 +168,7 @@ def add(index_dir: Path, search: SavedSearch, *, replace: bool = False) -> bool:
         searches = load(index_dir)
         existing = [s for s in searches if s.name == search.name]
         if existing and not replace:
-            raise BadSaved(f"a saved search named {search.name!r} exists already (remove it first)")
+            raise SavedExists(f"a saved search named {search.name!r} exists already (remove it first)")
         if not existing and len(searches) >= MAX_SAVED:
             raise BadSaved(f"at most {MAX_SAVED} saved searches")
         searches = [search if s.name == search.name else s for s in searches] if existing else searches + [search]

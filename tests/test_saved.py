@@ -69,7 +69,8 @@ def test_bad_saved_searches_are_refused_as_bad_usage(index):
     assert "需要一个名称" in run(index, "saved", "add", "  ", "x", code=2).output
     assert "斜杠" in run(index, "saved", "add", "a/b", "x", code=2).output
     run(index, "saved", "add", "同名", "x")
-    assert "已有名为「同名」" in run(index, "saved", "add", "同名", "y", code=2).output
+    taken = run(index, "saved", "add", "同名", "y", code=2).output
+    assert "已有名为「同名」" in taken and "--replace" in taken  # and how to replace it
     run(index, "saved", "add", "同名", "y", "--replace")
     assert [s.query for s in saved.load(index)] == ["y"]
 
