@@ -136,7 +136,7 @@ def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_pat
 
 
 def test_alerts_without_an_index_fail(tmp_path):
-    assert "no index" in run(tmp_path / "none", "alerts", code=1).output
+    assert "还没有索引" in run(tmp_path / "none", "alerts", code=1).output  # (said in Chinese, as every error)
 
 
 # ------------------------------------------------------------------------------------- web
