@@ -89,15 +89,16 @@ def make_server(app, *, host: str, port: int, threads: int = 8, ident: str = "we
     """A waitress server for `app` on host:port (bound now; call `.run()` to serve)."""
     dispatcher = LastIdleFirstDispatcher()
     dispatcher.set_thread_count(threads)
+    sockets: dict = {}  # waitress's socket map: what a failed start leaves open is closed from it
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident=ident,
+        server = create_server(app, map=sockets, host=host, port=port, threads=threads, ident=ident,
                                asyncore_use_poll=True, _dispatcher=dispatcher)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a host that resolves to nothing usable
+        for channel in list(sockets.values()):
+            channel.close()
         dispatcher.shutdown()
-        raise CannotListen(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # waitress: a host that resolves to nothing usable
-        dispatcher.shutdown()
-        raise CannotListen(f"cannot listen on {host}:{port}: {exc}") from None
+        reason = exc.strerror or exc if isinstance(exc, OSError) else exc
+        raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from None
     listeners = [server] if isinstance(server, BaseWSGIServer) else list(server.map.values())
     for listener in listeners:
         if isinstance(listener, BaseWSGIServer):
