@@ -355,8 +355,11 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
     color = sys.stdout.isatty()
     say = _say()
     stories = say.say("stories", n=result.stories) if result.stories != result.total else ""
-    click.echo(say.say("results", total=result.total, stories=stories, ms=result.took_ms, page=result.page,
-                       pages=result.pages))
+    if result.total:
+        click.echo(say.say("results", total=result.total, stories=stories, ms=result.took_ms, page=result.page,
+                           pages=result.pages))
+    else:
+        click.echo(say.say("results.none", ms=result.took_ms))
     if result.notice:
         click.echo(say.say("note", text=result.notice))
     if result.variants:

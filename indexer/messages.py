@@ -64,6 +64,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "results": ("共 {total} 条结果{stories}（{ms} 毫秒），第 {page} 页，共 {pages} 页",
                 ("{total} result{stories} ({ms} ms), page {page} of {pages}",
                  "{total} results{stories} ({ms} ms), page {page} of {pages}")),
+    "results.none": ("共 0 条结果（{ms} 毫秒）", "0 results ({ms} ms)"),
     "stories": ("，{n} 个报道", (", {n} story", ", {n} stories")),
     "note": ("提示：{text}", "note: {text}"),
     "also_searched": ("同时搜索了：{terms}（用 --no-variants 不搜这些）", "also searched: {terms}  (--no-variants to leave them out)"),

@@ -46,6 +46,9 @@ def test_search_json_has_the_contracts_keys(small_index):
                          "filter_hints"}
     assert data["query"] == "生态环境" and data["total"] == 2 and data["page"] == 1 and data["per_page"] == 10
     assert data["sort"] == "relevance" and data["stories"] == 2
+    nothing = json.loads(run(small_index, "search", "没有这个词语", "--format", "json").stdout)
+    assert (nothing["total"], nothing["pages"]) == (0, 0)  # pages, none of them empty: no page at all
+    assert run(small_index, "search", "没有这个词语").stdout.startswith("共 0 条结果（")
     for hit in data["hits"]:
         assert {"id", "title", "date", "source", "sources", "authors", "url", "column", "score", "snippet",
                 "duplicates"} <= set(hit)

@@ -67,8 +67,9 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        """Pages of hits: reposts collapsed, a page lists stories, so stories are counted."""
-        return max(1, -(-self.stories // self.per_page))
+        """Pages of hits: reposts collapsed, a page lists stories, so stories are counted; none
+        of them empty (no results: no page)."""
+        return -(-self.stories // self.per_page)
 
     def to_dict(self) -> dict:
         """The contract's JSON object."""
