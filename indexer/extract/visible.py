@@ -190,29 +190,27 @@ _DISCLOSURE_BODY = re.compile(r"^(?:发布|發布|发文|發文)(?:机构|機構
 _BODY_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}?(?:[局委办辦厅廳部院府会會室处處所站队隊署司科馆館社]|中心|政府|公司|集[团團]|[银銀]行|[日晚][报報])$")
 
 
+def _disclosed(lines: list[tuple[str, int]], label: re.Pattern) -> Iterator[str]:
+    """The values a disclosure table gives under `label`, in order: the rest of the label's
+    line, or the next line where the value stands in a cell of its own."""
+    for i, (line, _) in enumerate(lines):
+        found = label.match(line)
+        if found:
+            yield line[found.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")
+
+
 def disclosure_body(lines: list[tuple[str, int]]) -> str | None:
     """The publishing body a disclosure table above the headline names (`发布机构：宜春市统计局`,
     label and value in one line or in two cells read as two lines), when it reads as one; or None."""
-    for i, (line, _) in enumerate(lines):
-        label = _DISCLOSURE_BODY.match(line)
-        if not label:
-            continue
-        value = (line[label.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")).strip()
-        return value if _BODY_NAME.match(value) else None
-    return None
+    value = next(_disclosed(lines, _DISCLOSURE_BODY), "").strip()
+    return value if _BODY_NAME.match(value) else None
 
 
 def disclosure_date(lines: list[tuple[str, int]]) -> str | None:
     """The date a disclosure table above the headline gives its document, its label and value
     in one line (`发文日期：2023-04-18`) or in two cells read as two lines; or None."""
-    for i, (line, _) in enumerate(lines):
-        label = _DISCLOSURE_DATE.match(line)
-        if not label:
-            continue
-        value = line[label.end():] or (lines[i + 1][0] if i + 1 < len(lines) else "")
-        if len(value) <= 30 and (date := find_date(value)):
-            return date
-    return None
+    return next((date for value in _disclosed(lines, _DISCLOSURE_DATE) if len(value) <= 30 and (date := find_date(value))),
+                None)
 
 
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
