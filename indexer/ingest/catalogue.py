@@ -124,6 +124,14 @@ class Catalogue:
     def file_keys(self) -> list[str]:
         return [_s(k) for (k,) in self.db.execute("SELECT key FROM files")]
 
+    def files_holding_ids_under(self, prefix: str) -> set[str]:
+        """The keys of the files holding an article whose id starts with `prefix` (a range of
+        the ids' own index: no article is read for a prefix none has)."""
+        low = _b(prefix)
+        return {_s(k) for (k,) in self.db.execute(
+            "SELECT DISTINCT f.key FROM articles a JOIN files f ON a.file = f.n WHERE a.id >= ? AND a.id < ?",
+            (low, low + b"\xff"))}  # (0xFF is in no UTF-8 text: every id starting so is below it)
+
     def ids_of(self, key: str) -> list[str]:
         return [_s(a) for (a,) in self.db.execute(
             "SELECT a.id FROM articles a JOIN files f ON a.file = f.n WHERE f.key = ? ORDER BY a.seq", (_b(key),))]

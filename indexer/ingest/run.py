@@ -199,6 +199,7 @@ class _Ingest:
         self.report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
         self.t0 = time.monotonic()
         self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
+        self._renamed_in: dict[str, set[str]] = {}  # source name → keys of its files holding ids renamed for it
 
     def open_live(self) -> None:
         """What the live generation holds: its catalogue of files and the ids it stores."""
@@ -296,7 +297,9 @@ class _Ingest:
         page = sf.path.suffix.lower() in HTML_SUFFIXES
         # the ids this file's articles were given instead of their own last time: kept, so that
         # a rebuild gives the same ids (an id freed since by another file is not handed over)
-        earlier = renamed_before(self.old.ids_of(sf.key), source.name) if prev is not None else {}
+        if source.name not in self._renamed_in:  # (one look per source and run, not a read of every file's ids)
+            self._renamed_in[source.name] = self.old.files_holding_ids_under(source.name)
+        earlier = renamed_before(self.old.ids_of(sf.key), source.name) if sf.key in self._renamed_in[source.name] else {}
         for item in result:
             if isinstance(item, Cut):
                 report.cut.append(Cut(f"{sf.relpath} ({item.path})", item.reason))
