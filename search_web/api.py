@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
 
 from indexer.generations import stored_article
-from indexer.search.request import MAX_DEADLINE
+from indexer.search.request import MAX_DEADLINE, SearchRequest
 from indexer.search.result import Hit, SearchResult
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
@@ -41,14 +41,23 @@ def search() -> Response:
     return response
 
 
+def _asked_collapse() -> str:
+    """The URL's own `collapse` parameter ('' when it names none)."""
+    return (request.args.get("collapse") or "").strip()
+
+
+def _listing_request(**overrides) -> SearchRequest:
+    """The request of a listing (the CSV export, the feed): the URL's search, every article
+    listed — reposts each a row or entry of their own — unless the URL names `collapse`."""
+    return search_request(request.args, **overrides, **({} if _asked_collapse() else {"collapse": False}))
+
+
 @bp.get("/api/search.csv")
 def search_csv() -> Response:
     """Every matching article, however many, in the order the page would list them, streamed:
     reposts are rows of their own unless the URL asks for `collapse=1` (then one row per story)."""
     engine = get_engine()
-    collapse = (request.args.get("collapse") or "").strip()
-    req = search_request(request.args, page=1, per_page=CSV_PAGE, deadline=export_deadline(),
-                         **({} if collapse else {"collapse": False}))
+    req = _listing_request(page=1, per_page=CSV_PAGE, deadline=export_deadline())
     release = get_limits().take()  # exports run in a heavy slot, held until the last byte is sent
     try:
         if req.collapse or not hasattr(engine, "matching"):
@@ -132,14 +141,12 @@ def search_feed() -> Response:
     """The newest FEED_SIZE matching articles, newest first, whatever sort or page was asked;
     each repost an entry of its own (a new repost of a story is news to a feed reader) unless
     the URL asks for `collapse=1`, as the CSV export."""
-    collapse = (request.args.get("collapse") or "").strip()
-    result = run_search(get_engine(), search_request(request.args, sort="newest", page=1, per_page=FEED_SIZE,
-                                                     **({} if collapse else {"collapse": False})))
+    result = run_search(get_engine(), _listing_request(sort="newest", page=1, per_page=FEED_SIZE))
     state = SearchState.of(request.args, result.request)
     args = state.query_args(paging=False, sort=False)
     args.pop("collapse", None)  # the feed's own default: its links say collapse only as its URL did
-    if collapse:
-        args["collapse"] = collapse
+    if asked := _asked_collapse():
+        args["collapse"] = asked
     query = "?" + urlencode(args, doseq=True) if args else ""
     title = f"文搜：{state.q}" if state.q else "文搜：最新文章"
     body = atom_feed(
