@@ -82,11 +82,12 @@ def test_ordered_parts_in_unit_streams_agree_with_the_oracle(texts, parts, n):
 
 def test_near_with_a_distance_is_one_proximity_clause():
     parsed = parse_query("生态 NEAR/5 保护")
-    assert parsed.groups == [[Clause("生态 保护", None, True, False, Near(("生态", "保护"), 5, False))]]
+    assert parsed.groups == [[Clause("生态 保护", None, True, False, Near(("生态", "保护"), 5, False, (True, True)))]]
 
 
 def test_near_without_a_distance_uses_the_default():
-    assert parse_query("生态 NEAR 保护").positive[0].near == Near(("生态", "保护"), DEFAULT_NEAR, False)
+    assert parse_query("生态 NEAR 保护").positive[0].near == Near(("生态", "保护"), DEFAULT_NEAR, False, (True, True))
+    assert parse_query('"生态" NEAR 保护').positive[0].near.bare == (False, True)
 
 
 def test_a_phrase_with_a_tilde_keeps_its_parts_in_order():
@@ -102,12 +103,12 @@ def test_lower_case_or_missing_operands_are_read_literally(text):
 
 def test_a_chain_is_each_neighbouring_pair():
     parsed = parse_query("生态 NEAR/2 环境 NEAR/3 保护")
-    assert [c.near for g in parsed.groups for c in g] == [Near(("生态", "环境"), 2, False),
-                                                         Near(("环境", "保护"), 3, False)]
+    assert [c.near for g in parsed.groups for c in g] == [Near(("生态", "环境"), 2, False, (True, True)),
+                                                         Near(("环境", "保护"), 3, False, (True, True))]
 
 
 def test_the_clause_writes_back_as_query_syntax():
-    for text in ("生态 NEAR/5 保护", '"生态 保护"~3', "「生态 环境」 NEAR/2 保护"):
+    for text in ("生态 NEAR/5 保护", '"生态 保护"~3', "「生态 环境」 NEAR/2 保护", '"生态" NEAR/5 保护'):
         clause = parse_query(text).positive[0]
         assert parse_query(clause.syntax).positive[0] == clause
 
@@ -181,6 +182,43 @@ def test_snippets_mark_both_parts(near_index):
     for hit in result.hits:
         marked = {fold(m) for m in _marks(hit.snippet + hit.title_html)}
         assert {"生态", "保护"} <= {"".join(oracle_units(m)) for m in marked}, hit.snippet
+
+
+@pytest.fixture(scope="module")
+def strait_index(tmp_path_factory):
+    from helpers import write_jsonl
+
+    folder = tmp_path_factory.mktemp("strait")
+    filler = "今年以来各地持续推进治理工作，成效明显。" * 3
+    records = [
+        {"id": "typed", "title": "一", "date": "2024-01-01", "body": "全国空气质量监测报告今日发布。"},
+        {"id": "taiwan", "title": "二", "date": "2024-01-02", "body": "全台空氣品質監測報告今日公布。"},
+        {"id": "apart", "title": "三", "date": "2024-01-03", "body": f"空氣品質持續改善。{filler}年度報告另行公布。"},
+        {"id": "neither", "title": "四", "date": "2024-01-04", "body": "水質監測報告今日公布。"},
+    ]
+    write_jsonl(folder / "articles" / "strait.jsonl", records)
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    engine = SearchEngine(folder / "index")
+    yield engine
+    engine.close()
+
+
+def test_a_bare_near_operand_finds_the_other_straits_wording_ranked_after_the_typed_one(strait_index):
+    # an unquoted term finds the other side's wording (空气质量 / 空氣品質); as a NEAR operand too
+    result = strait_index.search(SearchRequest.create("空气质量 NEAR/5 报告", collapse=False))
+    assert [h.id for h in result.hits] == ["typed", "taiwan"]
+    assert result.variants == ["空氣品質"]
+    assert "<mark>空氣品質</mark>" in result.hits[1].snippet and "<mark>報告</mark>" in result.hits[1].snippet
+    # the distance still holds for the other wording: 空氣品質 far from 報告 is not found
+    assert "apart" not in {h.id for h in result.hits}
+    assert [h.id for h in strait_index.search(SearchRequest.create("空气质量 NEAR/5 报告", variants=False)).hits] == [
+        "typed"]
+
+
+def test_a_quoted_near_operand_and_an_ordered_phrase_stay_as_typed(strait_index):
+    for query in ('"空气质量" NEAR/5 报告', '"空气质量 报告"~5'):
+        result = strait_index.search(SearchRequest.create(query, collapse=False))
+        assert [h.id for h in result.hits] == ["typed"] and result.variants == [], query
 
 
 def _marks(html: str) -> list[str]:

@@ -65,12 +65,16 @@ class Near:
     parts: tuple[str, ...]
     distance: int
     ordered: bool
+    # per part, whether it was written bare (`空气质量 NEAR/5 报告`: both): a bare operand is an
+    # unquoted term, so the search adds the other strait's wording of it (`indexer.search.variants`)
+    bare: tuple[bool, ...] = ()
 
     def syntax(self) -> str:
         """The clause written back as query syntax."""
         if self.ordered:
             return _quoted(" ".join(self.parts)) + f"~{self.distance}"
-        return f"{_operand(self.parts[0])} NEAR/{self.distance} {_operand(self.parts[1])}"
+        left, right = (_operand(p) if bare else _quoted(p) for p, bare in zip(self.parts, self.bare or (True, True)))
+        return f"{left} NEAR/{self.distance} {right}"
 
 
 def _operand(text: str) -> str:
@@ -185,7 +189,7 @@ def _near(left: Clause, right: Clause, distance: int) -> Clause | None:
     if left.field and right.field and left.field != right.field:
         return None
     return Clause(f"{left.text} {right.text}", left.field or right.field, True, left.negated,
-                  Near((left.text, right.text), distance, False))
+                  Near((left.text, right.text), distance, False, (not left.quoted, not right.quoted)))
 
 
 def _combine(items: list[tuple[str, object]]) -> list[tuple[str, object]]:

@@ -24,6 +24,7 @@ new pair applies to the next search, without a rebuild or a restart.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from indexer.analysis import fold, is_dictionary_word, segmenter, units
 from indexer.paths import PACKAGE_DATA
-from indexer.search.query import Clause, ParsedQuery
+from indexer.search.query import Clause, Near, ParsedQuery
 
 TABLE = PACKAGE_DATA / "variants.json"  # written by `python -m indexer.search.variant_tables` (build_table)
 TRADITIONAL = PACKAGE_DATA / "traditional.json"  # written with it (build_traditional)
@@ -255,17 +256,40 @@ def variants(term: str, wording: Wording | None = None) -> list[str]:
     return out
 
 
+def alternatives(clause: Clause, wording: Wording | None = None) -> list[tuple[Clause, list[str]]]:
+    """The clauses a search ORs with `clause` (an `indexer.search.query.Clause`), each with the
+    wordings it adds: the other strait's wording of an unquoted term searching titles and bodies
+    (not source:/author:, not excluded). A quoted phrase stays exact (script folding only; its
+    variant is offered as a suggestion instead). A proximity clause `A NEAR/N B` is ORed with
+    itself over its bare operands' variants (空气质量 NEAR/5 报告 also finds 空氣品質…報告), at most
+    MAX_VARIANTS of them; `"A B"~N` is a quoted phrase."""
+    if clause.negated or clause.field not in (None, "title"):
+        return []
+    near = clause.near
+    if near is None:
+        return [] if clause.quoted else [(Clause(v, clause.field, False, False), [v])
+                                          for v in variants(clause.text, wording)]
+    if near.ordered or not any(near.bare):
+        return []
+    options = [[part] + (variants(part, wording) if bare else []) for part, bare in zip(near.parts, near.bare)]
+    out: list[tuple[Clause, list[str]]] = []
+    for parts in itertools.product(*options):  # the first is the clause as typed
+        if parts == near.parts:
+            continue
+        out.append((Clause(" ".join(parts), clause.field, True, False, Near(parts, near.distance, False, near.bare)),
+                    [p for p, typed in zip(parts, near.parts) if p != typed]))
+        if len(out) >= MAX_VARIANTS:
+            break
+    return out
+
+
 def clause_variants(clauses, wording: Wording | None = None) -> dict[int, list[str]]:
-    """index → variants for each clause (an `indexer.search.query.Clause`) the search expands: unquoted,
-    searching titles and bodies (not source:/author:), not excluded. A quoted phrase stays
-    exact (script folding only); its variant is offered as a suggestion instead."""
+    """index → the wordings the search adds for each clause it expands (`alternatives`)."""
     out: dict[int, list[str]] = {}
     for i, clause in enumerate(clauses):
-        if clause.quoted or clause.negated or clause.field not in (None, "title"):
-            continue
-        found = variants(clause.text, wording)
+        found = [w for _, words in alternatives(clause, wording) for w in words]
         if found:
-            out[i] = found
+            out[i] = list(dict.fromkeys(found))
     return out
 
 
@@ -274,16 +298,17 @@ def expand(parsed, index_dir: Path | str | None = None):
 
     `parsed` is an `indexer.search.query.ParsedQuery`; the result is a new one (the original is kept
     for ranking the wording as typed first). With `index_dir`, the index's own pairs count too."""
-    found = clause_variants(parsed.positive, index_wording(index_dir))
+    wording = index_wording(index_dir)
+    found = {i: alts for i, clause in enumerate(parsed.positive) if (alts := alternatives(clause, wording))}
     if not found:
         return parsed, []
-    groups, added, i = [], [], 0
+    groups, added, first = [], [], 0  # first: the group's first clause's place in parsed.positive
     for group in parsed.groups:
         members = list(group)
-        for clause in group:
-            for v in found.get(i, []):
-                members.append(Clause(v, clause.field, False, False))
-                added.append(v)
-            i += 1
+        for i in range(first, first + len(group)):
+            for alternative, words in found.get(i, []):
+                members.append(alternative)
+                added.extend(words)
+        first += len(group)
         groups.append(members)
     return ParsedQuery(groups=groups, excluded=list(parsed.excluded)), list(dict.fromkeys(added))
