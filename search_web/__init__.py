@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = open_engine(app.config["INDEX_DIR"])  # a folder, or an opensearch:// index
     app.extensions[ENGINE_KEY] = engine
     app.extensions[LIMITS_KEY] = Limits(app.config["HEAVY_SLOTS"])
+    urls.register_converters(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(kwic.bp)  # the concordance (语境索引)

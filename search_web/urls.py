@@ -9,9 +9,10 @@ resolves against the address it asked.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app
+from werkzeug.routing import PathConverter
 
 DEFAULT_BASE_URL = "http://localhost"
 
@@ -66,6 +67,24 @@ def _redirect_location(response: Response) -> Response:
     configured = current_app.config.get("BASE_URL")
     response.headers["Location"] = configured.rstrip("/") + path if configured else path
     return response
+
+
+class ArticleIdConverter(PathConverter):
+    """An article id in a route (`/articles/<article_id:article_id>`): ids may hold `/`, written
+    as it is; but an id with a `.` or `..` segment, or an empty one (`site/../a.html`,
+    `a//b`), would be rewritten before it arrives (a browser resolves dot segments away, even
+    written `%2e`; the router merges `//`), so such an id's every `/` is written `%2F`: one
+    segment, which the server decodes back to the id."""
+
+    def to_url(self, value: str) -> str:
+        if any(segment in ("", ".", "..") for segment in value.split("/")):
+            return quote(value, safe="")
+        return super().to_url(value)
+
+
+def register_converters(app: Flask) -> None:
+    """The route converters (before the blueprints whose routes name them)."""
+    app.url_map.converters["article_id"] = ArticleIdConverter
 
 
 def register(app: Flask) -> None:

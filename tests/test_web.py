@@ -9,7 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit
 
 import lxml.html
 import pytest
@@ -401,6 +401,28 @@ def test_hit_links_reach_articles_whose_ids_need_quoting(client):
     href = doc.cssselect(".hit-title a")[0].get("href")
     art = page(client, href)
     assert art.cssselect("code")[0].text == SLASH_ID
+
+
+def test_links_to_ids_with_dot_or_empty_segments_survive_a_browser(tmp_path):
+    # A browser resolves `.` and `..` segments away before it asks (`/articles/site/../a.html` is
+    # fetched as `/articles/a.html`), and the router merges `//`: such ids must still be reached.
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+
+    ids = ["site/../a.html", "./b", "c//d", "e/.", "a.html"]
+    write_jsonl(tmp_path / "articles" / "dots.jsonl", [
+        {"id": i, "title": f"点号编号第{n}篇", "date": "2024-01-01", "body": f"点号编号测试正文第{n}篇。"}
+        for n, i in enumerate(ids)])
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    dots = create_app({"INDEX_DIR": tmp_path / "index", "WARM_UP": False}).test_client()
+    doc = page(dots, "/?q=点号编号&per_page=50")
+    hrefs = {a.text_content(): a.get("href") for a in doc.cssselect(".hit-title a")}
+    assert len(hrefs) == len(ids)
+    for n, article_id in enumerate(ids):
+        resolved = urlsplit(urljoin("http://localhost/", hrefs[f"点号编号第{n}篇"]))  # as a browser resolves it
+        art = page(dots, resolved.path + "?" + resolved.query)
+        assert art.cssselect("code")[0].text == article_id
 
 
 # ------------------------------------------------------------------- hostile content

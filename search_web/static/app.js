@@ -36,7 +36,11 @@
 
   // An article's page, carrying the search it was found by (its 返回搜索结果 link comes back).
   function articleHref(base, id, p) {
-    var path = base + id.split("/").map(encodeURIComponent).join("/");
+    // an id with a "." / ".." / empty segment is one segment ("/" as %2F): a browser would
+    // resolve it away (search_web.urls.ArticleIdConverter writes the same links)
+    var segments = id.split("/");
+    var whole = segments.some(function (s) { return s === "" || s === "." || s === ".."; });
+    var path = base + (whole ? encodeURIComponent(id) : segments.map(encodeURIComponent).join("/"));
     var query = p.toString();
     return query ? path + "?" + query : path;
   }

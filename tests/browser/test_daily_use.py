@@ -464,3 +464,40 @@ def test_advanced_form_labels_stand_next_to_their_inputs_on_a_desktop(page):
         gap = box["x"] - text["right"]
         assert 0 <= gap < 60, (name, gap)  # beside it, not across the page
         assert abs(text["middle"] - (box["y"] + box["height"] / 2)) < 10
+
+
+DOT_IDS = ["site/../a.html", "./b", "c//d", "e/.", "a.html"]
+
+
+@pytest.fixture(scope="module")
+def dots_page(browser, tmp_path_factory):
+    """A server over articles whose ids have `.`, `..` or empty segments (and the id such a
+    link would reach if a browser resolved it: `a.html`)."""
+    from conftest import _page
+    from helpers import live_server, write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from search_web import create_app
+
+    folder = tmp_path_factory.mktemp("dots")
+    write_jsonl(folder / "articles" / "dots.jsonl", [
+        {"id": i, "title": f"点号编号第{n}篇", "date": "2024-01-01", "body": f"点号编号测试正文第{n}篇。"}
+        for n, i in enumerate(DOT_IDS)])
+    run_ingest(folder / "index", [folder / "articles"], rebuild=True)
+    with live_server(create_app({"INDEX_DIR": folder / "index"})) as url:
+        context, pg = _page(browser, url)
+        yield pg
+        context.close()
+
+
+def test_live_results_link_to_ids_a_browser_would_resolve_away(dots_page):
+    dots_page.goto("/")
+    dots_page.locator("#q").fill("点号编号")
+    expect(dots_page.locator("#summary-query")).to_have_text("「点号编号」")  # the live results have come
+    links = dots_page.locator(".hit-title a")
+    hrefs = {links.nth(k).inner_text(): links.nth(k).evaluate("a => a.href") for k in range(links.count())}
+    assert len(hrefs) == len(DOT_IDS)
+    for n, article_id in enumerate(DOT_IDS):
+        dots_page.goto(hrefs[f"点号编号第{n}篇"])  # the address as the browser resolved it
+        assert dots_page.locator("code").first.inner_text() == article_id
+    assert dots_page.errors == []
