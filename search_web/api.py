@@ -161,7 +161,7 @@ def search_feed() -> Response:
     return response
 
 
-@bp.get("/api/articles/<article_id:article_id>")
+@bp.get("/api/articles/<article_id:article_id>", merge_slashes=False)
 def article(article_id: str) -> Response:
     found = get_engine().article(article_id)
     if found is None:

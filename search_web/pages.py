@@ -111,7 +111,7 @@ def _int_arg(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
-@bp.get("/articles/<article_id:article_id>")
+@bp.get("/articles/<article_id:article_id>", merge_slashes=False)
 def article(article_id: str) -> str:
     engine = get_engine()
     found = engine.article(article_id)

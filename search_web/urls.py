@@ -70,11 +70,15 @@ def _redirect_location(response: Response) -> Response:
 
 
 class ArticleIdConverter(PathConverter):
-    """An article id in a route (`/articles/<article_id:article_id>`): ids may hold `/`, written
-    as it is; but an id with a `.` or `..` segment, or an empty one (`site/../a.html`,
-    `a//b`), would be rewritten before it arrives (a browser resolves dot segments away, even
-    written `%2e`; the router merges `//`), so such an id's every `/` is written `%2F`: one
-    segment, which the server decodes back to the id."""
+    """An article id in a route (`/articles/<article_id:article_id>`, with `merge_slashes=False`):
+    ids may hold `/`, written as it is; but an id with a `.` or `..` segment, or an empty one
+    (`site/../a.html`, `a//b`, `/news/a.html`), would be rewritten before it arrives (a browser
+    resolves dot segments away, even written `%2e`; a router merges `//`), so such an id's every
+    `/` is written `%2F`: one segment, which the server decodes back to the id. Any character
+    may be in an id, a line break too (the path converter's pattern stops at one)."""
+
+    regex = r"(?s:.+?)"
+    part_isolating = False
 
     def to_url(self, value: str) -> str:
         if any(segment in ("", ".", "..") for segment in value.split("/")):

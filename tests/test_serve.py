@@ -99,13 +99,13 @@ def test_feed_links_and_redirects_come_from_the_base_url_never_the_host_header(i
     with served(index, tmp_path / "serve.log") as base:
         head, body = raw(base, b"/feeds/search.atom?q=" + quote("行政院").encode())
         assert b"evil" not in body and f"{base}/articles/".encode() in body  # the address it serves on
-        head, _ = raw(base, b"/articles//r2?q=x")
-        assert b"\r\nLocation: /articles/r2?q=x\r\n" in head  # relative
+        head, _ = raw(base, b"/api//search?q=x")
+        assert b"\r\nLocation: /api/search?q=x\r\n" in head  # relative
     with served(index, tmp_path / "serve2.log", "--base-url", "https://news.example.org/wensou") as base:
         head, body = raw(base, b"/feeds/search.atom?q=" + quote("行政院").encode())
         assert b"evil" not in body and b"https://news.example.org/wensou/articles/" in body
-        head, _ = raw(base, b"/articles//r2?q=x")
-        assert b"\r\nLocation: https://news.example.org/wensou/articles/r2?q=x\r\n" in head
+        head, _ = raw(base, b"/api//search?q=x")
+        assert b"\r\nLocation: https://news.example.org/wensou/api/search?q=x\r\n" in head
 
 
 def test_serve_takes_a_deadline_and_refuses_a_meaningless_one(index, tmp_path):
