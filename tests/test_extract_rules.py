@@ -70,6 +70,22 @@ def test_encodings_detected_from_bytes():
     assert decode(bytes(range(256)) * 10) is None
 
 
+@pytest.mark.parametrize("damage", [
+    ("€", "cp950"),  # Windows' Big5 euro sign (A3 E1): not in Big5-HKSCS
+    ("\xff", "latin-1"),  # a stray byte
+    ("é", "utf-8"),  # a UTF-8 character pasted into the page
+])
+def test_a_big5_page_with_a_byte_big5_cannot_read_is_read_as_big5_not_gb18030(damage):
+    # GB18030 reads almost any bytes: the page used to become mojibake (闽縒疭迭粂…), unfindable.
+    text = "行政院今日召開院會，討論推動鄉村振興的具體措施，要求各部會認真貫徹落實。"
+    odd, codec = damage
+    data = b'<meta charset="big5">' + text[:9].encode("big5") + odd.encode(codec) + text[9:].encode("big5")
+    decoded = decode(data)
+    assert decoded is not None and text[9:] in decoded and text[:9] in decoded
+    gbk_damaged = "关于独特词语坏字节的通知，国务院办公厅今日发布。".encode("gbk")
+    assert "国务院办公厅今日发布" in decode(gbk_damaged[:10] + b"\xff" + gbk_damaged[10:])
+
+
 @pytest.mark.parametrize("line", [
     "手機版", "當前位置:首頁 > 要聞動態", "分享到:", "[列印] 字號:[大] [中] [小]", "版權所有:中華人民共和國生態環境部",
     "ICP備案編號: 京ICP備05009132號", "京公網安備 11040102700072號", "電腦版", "相关新闻", "责任编辑：张三",

@@ -87,11 +87,25 @@ def decode(data: bytes) -> str | None:
     except UnicodeDecodeError:
         pass
     candidates: dict[str, str] = {}
-    for codec in ("gb18030", "big5hkscs"):
-        try:
-            candidates[codec] = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
+    for name, codecs_ in (("gb18030", ("gb18030",)), ("big5hkscs", ("big5hkscs", "cp950"))):
+        for codec in codecs_:  # cp950: Windows' Big5, whose euro sign (A3 E1) Big5-HKSCS lacks
+            try:
+                candidates[name] = data.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+    if not candidates:
+        text = _mostly(data, "utf-8")  # UTF-8 with a few bad bytes (misread GBK or Big5 has many)
+        if text is not None:
+            return text
+    # A page one of the two cannot read strictly (a stray byte, a pasted character of another
+    # encoding) competes with its reading without the few unreadable bytes: GB18030 reads almost
+    # any bytes, so a Big5 page with one bad byte must not become GB18030 mojibake.
+    for name in ("gb18030", "big5hkscs"):
+        if name not in candidates:
+            lenient = _mostly(data, name)
+            if lenient is not None:
+                candidates[name] = lenient
     declared = declared_charset(data)
     if len(candidates) == 2:
         sample = {c: t[:20000] for c, t in candidates.items()}
@@ -102,9 +116,13 @@ def decode(data: bytes) -> str | None:
         return candidates[best]
     if candidates:
         return next(iter(candidates.values()))
-    # Nothing decodes strictly: keep a mostly-good decoding, give up on junk.
-    for codec in ("utf-8", "gb18030", "big5hkscs"):
-        text = data.decode(codec, errors="replace")
-        if text.count("\ufffd") <= max(3, len(text) // 200):
-            return text.replace("\ufffd", "")
+    return None  # junk in every encoding
+
+
+def _mostly(data: bytes, codec: str) -> str | None:
+    """`data` in `codec` without the bytes it cannot read, when those are few (at most 3, or one
+    character in 200); else None."""
+    text = data.decode(codec, errors="replace")
+    if text.count("\ufffd") <= max(3, len(text) // 200):
+        return text.replace("\ufffd", "")
     return None
