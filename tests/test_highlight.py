@@ -32,6 +32,14 @@ def test_every_match_is_marked():
         "<mark>生態環境部</mark>發布。<mark>生態環境部</mark>再次發布，<mark>生態環境部</mark>。")
 
 
+def test_overlapping_matches_of_two_terms_are_marked_together():
+    text = "我们要加强生态环境保护工作，生态环境好，环境保护"
+    assert highlight(text, pattern("生态环境 环境保护")) == (
+        "我们要加强<mark>生态环境保护</mark>工作，<mark>生态环境</mark>好，<mark>环境保护</mark>")
+    assert highlight("生態環境", pattern("生态 态环")) == "<mark>生態環</mark>境"
+    assert highlight("生态环境", pattern("生态 环境")) == "<mark>生态</mark><mark>环境</mark>"  # touching: two
+
+
 def test_a_phrase_is_marked_whole_across_punctuation():
     text = "養殖水產品上市前用藥抽驗行動計畫」，並自即日起生效"
     assert highlight(text, pattern("「计画并自」")) == "養殖水產品上市前用藥抽驗行動<mark>計畫」，並自</mark>即日起生效"

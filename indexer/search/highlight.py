@@ -69,7 +69,7 @@ def _odd() -> re.Pattern:
 
 
 class Patterns:
-    """A few phrases as one compiled pattern (`finditer` like `re.Pattern`'s)."""
+    """A few phrases as one compiled pattern."""
 
     def __init__(self, sequences: list[list[Unit]]) -> None:
         self.sequences = sequences
@@ -77,12 +77,29 @@ class Patterns:
         self.pattern = re.compile("|".join(pats))
         self._matcher: Matcher | None = None
 
-    def finditer(self, text: str):
-        if _odd().search(text) is None:
-            return self.pattern.finditer(text)
-        if self._matcher is None:
-            self._matcher = Matcher(self.sequences)
-        return self._matcher.finditer(text)
+    def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
+        """Where the phrases occur in `text`, left to right, occurrences that overlap joined
+        into one span (like `Matcher.spans`): the search goes on one character after each
+        match's start, not after its end, so 环境保护 is found inside 生态环境保护 after 生态环境."""
+        if _odd().search(text) is not None:
+            if self._matcher is None:
+                self._matcher = Matcher(self.sequences)
+            return self._matcher.spans(text, limit)
+        out: list[tuple[int, int]] = []
+        search, pos = self.pattern.search, 0
+        while (m := search(text, pos)) is not None:
+            start, end = m.span()
+            pos = start + 1
+            if end <= start:
+                continue
+            if out and start < out[-1][1]:
+                if end > out[-1][1]:
+                    out[-1] = (out[-1][0], end)
+                continue
+            if len(out) >= limit:
+                break
+            out.append((start, end))
+        return out
 
 
 def compile_patterns(sequences: Iterable[list[Unit]]) -> Patterns | None:
@@ -91,15 +108,10 @@ def compile_patterns(sequences: Iterable[list[Unit]]) -> Patterns | None:
 
 
 def match_spans(text: str, pattern: Patterns | Matcher | None, limit: int = 10_000) -> list[tuple[int, int]]:
+    """Where `pattern`'s phrases occur in `text` (at most `limit` spans), overlapping ones joined."""
     if pattern is None or not text:
         return []
-    spans = []
-    for m in pattern.finditer(text):
-        if m.end() > m.start():
-            spans.append((m.start(), m.end()))
-            if len(spans) >= limit:
-                break
-    return spans
+    return pattern.spans(text, limit)
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:

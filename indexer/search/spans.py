@@ -17,7 +17,7 @@ proximity of parts in a text (`indexer.search.concordance`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -214,25 +214,9 @@ class Projection:
         return self.original(p), self.original(p + len(phrase_text(seq)) - 1) + 1
 
 
-class _Match:
-    __slots__ = ("_span",)
-
-    def __init__(self, span: tuple[int, int]) -> None:
-        self._span = span
-
-    def start(self) -> int:
-        return self._span[0]
-
-    def end(self) -> int:
-        return self._span[1]
-
-    def span(self) -> tuple[int, int]:
-        return self._span
-
-
 class Matcher:
-    """The occurrences of several phrases in a text, as non-overlapping spans from left to
-    right (the longest where two begin together), like a compiled alternation of them."""
+    """The occurrences of several phrases in a text, as spans from left to right, occurrences
+    that overlap joined into one (生态环境 and 环境保护 in 生态环境保护: the six characters)."""
 
     def __init__(self, sequences: Iterable[Sequence[Unit]]) -> None:
         unique = {tuple(u.text for u in s): list(s) for s in sequences if s}
@@ -249,18 +233,18 @@ class Matcher:
         out: list[tuple[int, int]] = []
         end = -1
         for p, length in sorted(proj.find_all(self._needles), key=lambda o: (o[0], -o[1])):
-            if p >= end:
-                out.append((p, p + length))
-                end = p + length
-                if len(out) >= limit:
-                    break
+            if p < end:  # overlaps the last span: joined to it
+                if p + length > end:
+                    end = p + length
+                    out[-1] = (out[-1][0], end)
+                continue
+            if len(out) >= limit:
+                break
+            out.append((p, p + length))
+            end = p + length
         if not out:
             return out
         bounds = np.array(out, dtype=np.int64)
         starts = proj._orig[bounds[:, 0]]
         ends = proj._orig[bounds[:, 1] - 1] + 1
         return list(zip(starts.tolist(), ends.tolist()))
-
-    def finditer(self, text: str) -> Iterator[_Match]:
-        """The spans as match objects (`start()`, `end()`): what `indexer.search.highlight` reads."""
-        return (_Match(s) for s in self.spans(text))
