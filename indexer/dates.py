@@ -86,6 +86,26 @@ def find_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+# a time of day after a date (`2024/2/5 09:30`, `2024-02-05T00:00:00+08:00`), and the 日 / 号 after its day
+_TIME_OF_DAY = re.compile(r"(?:[T\s]*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?$")
+_DAY_MARK = re.compile(r"\s*[日号號]$")
+
+
+def day_alone(text: str) -> str | None:
+    """The day `text` names when it is one date and nothing more but a time of day, in any form
+    `find_date` reads a full date in (`2024/2/5 09:30`, `二〇二四年二月五日`, `2024年2月5号`,
+    `民國113年2月5日`, ISO with a zone); None otherwise (`2005年6月1日以后`: more than a date)."""
+    text = normalise_digits(text).strip()
+    if "年" in text:
+        text = _arabic_dates(text)
+    text = _DAY_MARK.sub("", _TIME_OF_DAY.sub("", text, count=1))
+    for pattern, offset in ((_YMD, 0), (_ROC, 1911)):
+        match = pattern.fullmatch(text)
+        if match:
+            return _valid(int(match.group(1)) + offset, int(match.group(2)), int(match.group(3)))
+    return None
+
+
 def parse_date(value: object) -> str | None:
     """A date from a metadata value of any type (string, epoch seconds, None), or None."""
     if isinstance(value, bool) or value is None:

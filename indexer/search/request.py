@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from indexer.dates import find_date, normalise_digits
+from indexer.dates import day_alone, find_date, normalise_digits
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 2000
@@ -103,6 +103,10 @@ def parse_date_bound(value: object, *, end: bool, name: str) -> str | None:
                 return _period(year, month, day, end=end).isoformat()
             except ValueError:
                 break
+    else:  # a day in any other form ingest reads (2024/2/5 09:30, 二〇二四年二月五日, 2024年2月5号, ISO with a zone)
+        day = day_alone(text)
+        if day is not None:
+            return day
     raise BadRequest(f"{_LABELS.get(name, name)}无法识别：{_shorten(str(value))}（{DATE_HINT}）")
 
 
