@@ -145,6 +145,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^not text \(binary or undecodable bytes\)$", "不是文本（二进制或无法解码的字节）"),
     (r"^not text: (\d+)% of its characters are (.*)$", r"不是文本：\1% 的字符是乱码（\2）"),
     (r"^unsupported file type (.*)$", r"不支持的文件类型 \1"),
+    (r"^not an article file \(supported: (.*)\)$", r"不是文章文件（支持的有：\1）"),
     (r"^page structure too deep to read$", "网页结构太深，无法读取"),
     (r"^no article text found$", "没有找到正文"),
     (r"^no title and no searchable text.*$", "没有标题，也没有可搜索的文字"),

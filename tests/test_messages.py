@@ -131,6 +131,7 @@ def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept(
     assert zh.reason("file is 50.0 MB, over the 16 MB limit (raise it with --max-file-mb)") == \
         "文件有 50.0 MB，超过 16 MB 的上限（用 --max-file-mb 调高）"
     assert zh.reason("its file was skipped: empty file") == "它的文件被跳过：空文件"
+    assert zh.reason("not an article file (supported: .htm, .html)") == "不是文章文件（支持的有：.htm, .html）"
     assert zh.reason("something new") == "something new"
     assert Messages("en").reason("empty file") == "empty file"
 
