@@ -181,6 +181,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^a saved search needs a name$", "保存的搜索需要一个名称"),
     (r"^a name is at most (\d+) characters$", r"名称最多 \1 个字"),
     (r"^a name cannot hold control characters or slashes$", "名称不能含控制字符或斜杠"),
+    (r"^a saved query cannot hold control characters$", "保存的查询不能含控制字符"),
     (r"^a saved search named '(.*)' exists already \(remove it first\)$", r"已有名为「\1」的保存的搜索（请先删除它）"),
     (r"^at most (\d+) saved searches$", r"最多保存 \1 个搜索"),
     (r"^no saved search named '(.*)'$", r"没有名为「\1」的保存的搜索"),

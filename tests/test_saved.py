@@ -68,6 +68,7 @@ def test_bad_saved_searches_are_refused_as_bad_usage(index):
     assert "起始日期无法识别" in run(index, "saved", "add", "坏日期", "x", "--from", "2024-13", code=2).output
     assert "需要一个名称" in run(index, "saved", "add", "  ", "x", code=2).output
     assert "斜杠" in run(index, "saved", "add", "a/b", "x", code=2).output
+    assert "保存的查询不能含控制字符" in run(index, "saved", "add", "控制", "环境\x07", code=2).output
     run(index, "saved", "add", "同名", "x")
     taken = run(index, "saved", "add", "同名", "y", code=2).output
     assert "已有名为「同名」" in taken and "--replace" in taken  # and how to replace it
@@ -170,6 +171,7 @@ def test_bad_input_to_the_save_form_is_a_400_with_the_values_kept(client, index)
     assert "起始日期无法识别" in html and 'value="生态环境"' in html
     assert client.post("/saved", data={"name": "", "q": "x"}).status_code == 400
     assert client.post("/saved", data={"name": "x" * 101, "q": "x"}).status_code == 400
+    assert client.post("/saved", data={"name": "nul", "q": "环境\x00"}).status_code == 400  # never stored, never shown raw
     assert saved.load(index) == []
 
 
