@@ -175,6 +175,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^its source was forgotten \(--drop-missing\)$", "它的来源已不再记录（--drop-missing）"),
     (r"^its file is gone$", "它的文件已不存在"),
     (r"^its file was skipped: (.*)$", "它的文件被跳过：{}"),
+    (r"^its folder was skipped: (.*)$", "它所在的文件夹被跳过：{}"),
     (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
     (r"^no longer in its file$", "它已不在文件中"),
     # errors of a command (`cli._fail`), English in the library's exceptions

@@ -381,3 +381,49 @@ def test_a_starting_server_reads_the_live_generation_into_memory_as_far_as_it_fi
     client = create_app({"INDEX_DIR": index}).test_client()
     assert asked == [sum(sizes[:5])]
     assert client.get("/api/search?q=环境").get_json()["total"] > 0
+
+
+def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatch):
+    # A folder without read permission hides files that are there: stat says "permission denied",
+    # `os.path.exists` False. Its articles stay through `ingest --prune`; a rebuild, which reads
+    # what it can, leaves them out saying the folder was skipped, never that their files are gone.
+    import types
+
+    import indexer.ingest.files as files
+    import indexer.ingest.run as run
+    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.run import run_ingest
+
+    articles = write_corpus(tmp_path / "articles", 2, "甲")
+    write_corpus(articles / "sub", 2, "乙", start=2)
+    index = tmp_path / "index"
+    assert run_ingest(index, [articles], rebuild=True).articles == 4
+    hidden = str(articles / "sub")
+
+    def denied(path) -> bool:
+        return os.fspath(path).startswith(hidden)
+
+    def scandir(path="."):
+        if denied(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return os.scandir(path)
+
+    def stat(path, *a, **k):
+        if denied(path) and os.fspath(path) != hidden:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return os.stat(path, *a, **k)
+
+    fake_path = types.SimpleNamespace(**{n: getattr(os.path, n) for n in dir(os.path) if not n.startswith("__")})
+    fake_path.exists = lambda p: not denied(p) and os.path.exists(p)
+    fake_os = types.SimpleNamespace(**{n: getattr(os, n) for n in dir(os) if not n.startswith("__")})
+    fake_os.scandir, fake_os.stat, fake_os.path = scandir, stat, fake_path
+    monkeypatch.setattr(files, "os", fake_os)
+    monkeypatch.setattr(run, "os", fake_os)
+
+    report = run_ingest(index, [articles], options=IngestOptions(prune=True))
+    assert [(s.path, s.reason) for s in report.skipped] == [("sub", "cannot read: permission denied")]
+    assert report.removed == 0 and report.articles == 4
+    report = run_ingest(index, [articles], rebuild=True)
+    assert report.articles == 2
+    assert sorted((r.path, r.reason) for r in report.removed_articles) == [
+        (f"sub/a0000{i}.txt", "its folder was skipped: cannot read: permission denied") for i in (2, 3)]

@@ -279,7 +279,7 @@ class _Ingest:
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
         if self.opts.prune and not self.rebuild:
-            for key in [k for k in self.catalogue.file_keys() if not os.path.exists(k)]:
+            for key in [k for k in self.catalogue.file_keys() if _gone(k)]:
                 self.deletions += self.catalogue.drop(key)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
@@ -397,9 +397,12 @@ def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: Ingest
         key, root = old.file_of(aid)
         root = root or ""
         rel = os.path.relpath(key, root) if root and key.startswith(root.rstrip("/") + "/") else key
+        folder = next((f for f in _folders(rel) if (root, f) in skipped), None)
         if root in dropped:
             reason = "its source was forgotten (--drop-missing)"
-        elif not os.path.exists(key):
+        elif folder is not None:  # (its file may be there: the folder could not be read)
+            reason = f"its folder was skipped: {skipped[(root, folder)]}"
+        elif _gone(key):
             reason = "its file is gone"
         elif new.file(key) is None and (root, rel) in skipped:
             reason = f"its file was skipped: {skipped[(root, rel)]}"
@@ -409,6 +412,24 @@ def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: Ingest
             reason = "no longer in its file"
         out.append(Removed(aid, rel, reason))
     return out
+
+
+def _gone(path: str) -> bool:
+    """Whether the file is known to be gone: not there, as against not to be looked at (a
+    folder that may not be read hides a file that is there: `os.path.exists` says False)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _folders(rel: str) -> list[str]:
+    """The folders a relative path lies in, outermost first (`a/b/c.html` → `a`, `a/b`)."""
+    parts = rel.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _cluster_generation(generation: Path) -> None:
