@@ -114,11 +114,25 @@ def parse_date(value: object) -> str | None:
         if value > 1e11:  # milliseconds
             value = value / 1000
         if 3e8 < value < 4.2e9:
-            return _dt.datetime.fromtimestamp(value, _dt.timezone(_dt.timedelta(hours=8))).date().isoformat()
+            return _dt.datetime.fromtimestamp(value, _CHINA).date().isoformat()
         return None
     if isinstance(value, str):
+        zoned = _ZONED.fullmatch(value.strip())
+        if zoned:  # an instant: its day in China's time, as epoch seconds are read
+            try:
+                moment = _dt.datetime.fromisoformat(zoned[1] + "T" + zoned[2] + (
+                    "+00:00" if zoned[3] in "Zz" else zoned[3]))
+            except ValueError:
+                return find_date(value)
+            day = moment.astimezone(_CHINA).date()
+            return day.isoformat() if 1900 <= day.year <= 2100 else None
         return find_date(value)
     return None
+
+
+_CHINA = _dt.timezone(_dt.timedelta(hours=8))
+# an ISO 8601 instant with its zone (`2024-02-04T20:00:00Z`, `…+00:00`), as crawlers export times
+_ZONED = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)\s*(Z|z|[+-]\d{2}:\d{2})")
 
 
 def date_from_path(relpath: str) -> str | None:

@@ -36,6 +36,10 @@ def test_a_date_line_in_chinese_numerals_dates_a_text_file_and_is_no_part_of_its
 def test_dates_of_other_types_and_in_file_names():
     assert parse_date(5) is None and parse_date({}) is None and parse_date(None) is None
     assert parse_date(1707100000) == "2024-02-05"
+    # one instant, one day: an ISO time with its zone is read in China's time, as epoch seconds are
+    assert parse_date("2024-02-04T20:00:00Z") == parse_date(1707076800) == "2024-02-05"
+    assert parse_date("2024-02-04T20:00:00.5-05:00") == "2024-02-05"
+    assert parse_date("2024-02-04T20:00:00+08:00") == parse_date("2024-02-04 20:00:00") == "2024-02-04"
     assert date_from_path("2019年10月/20191001/20191001-01-01.txt") == "2019-10-01"
     assert date_from_path("http://fgw.zj.gov.cn/art/2016/11/22/art_1.html") == "2016-11-22"
 
