@@ -109,6 +109,16 @@ def test_newspaper_text_title_subtitle_and_date_from_file_name():
     assert article.body.startswith("本报北京2月2日电")
 
 
+def test_a_short_notice_of_one_sentence_is_an_article_as_the_same_page_would_be():
+    text = "关于独特词语短文本的通知\n2024年2月5日\n国务院办公厅发布通知。\n"
+    article = next(extract_file(text.encode(), "notice.txt"))
+    assert (article.title, article.date, article.body) == ("关于独特词语短文本的通知", "2024-02-05", "国务院办公厅发布通知。")
+    appointments = "全国人民代表大会常务委员会决定任免的名单\n\n免去黄树贤的民政部部长职务；\n任命李纪恒为民政部部长。\n"
+    article = next(extract_file(appointments.encode(), "20191027-02-11.txt"))
+    assert article.title == "全国人民代表大会常务委员会决定任免的名单"
+    assert article.body == "免去黄树贤的民政部部长职务；\n任命李纪恒为民政部部长。"
+
+
 @pytest.mark.parametrize("data,reason", [
     (b"", "empty"),
     (b"   \n\t  \r\n", "empty"),

@@ -59,6 +59,13 @@ def _body_start(raw_lines: list[str]) -> int:
     for i, raw in enumerate(raw_lines):
         if _is_paragraph(raw, indented_text):
             return i
+    # No paragraph: a short notice of a sentence or two (`国务院办公厅发布通知。`) starts at its
+    # first sentence after the first line, as the same text in a page is read.
+    for i, raw in enumerate(raw_lines[1:], 1):
+        line = normalise_line(raw)
+        if (len(line) >= 6 and _PARAGRAPH_END.search(line) and not is_furniture(line)
+                and not parse_meta_line(line) and not is_date_line(line)):
+            return i
     return len(raw_lines)
 
 
