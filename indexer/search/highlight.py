@@ -73,9 +73,16 @@ class Patterns:
 
     def __init__(self, sequences: list[list[Unit]]) -> None:
         self.sequences = sequences
-        pats = sorted({clause_pattern(s) for s in sequences}, key=len, reverse=True)
+        # the phrase of more units first: of two that begin together the longer is taken (ab生, not
+        # ab, in ab生), as the matcher takes it
+        longest = {}
+        for seq in sequences:
+            pat = clause_pattern(seq)
+            longest[pat] = max(longest.get(pat, 0), len(seq))
+        pats = sorted(longest, key=lambda p: (longest[p], len(p)), reverse=True)
         self.pattern = re.compile("|".join(pats))
         self._matcher: Matcher | None = None
+        self._may_overlap = _may_overlap(sequences)
 
     def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
         """Where the phrases occur in `text`, left to right, occurrences that overlap joined
@@ -86,6 +93,13 @@ class Patterns:
                 self._matcher = Matcher(self.sequences)
             return self._matcher.spans(text, limit)
         out: list[tuple[int, int]] = []
+        if not self._may_overlap:  # (most queries) one scan in C, from each match's end
+            for m in self.pattern.finditer(text):
+                if m.end() > m.start():
+                    out.append(m.span())
+                    if len(out) >= limit:
+                        break
+            return out
         search, pos = self.pattern.search, 0
         while (m := search(text, pos)) is not None:
             start, end = m.span()
@@ -100,6 +114,19 @@ class Patterns:
                 break
             out.append((start, end))
         return out
+
+
+def _may_overlap(sequences: list[list[Unit]]) -> bool:
+    """Whether an occurrence of one phrase can begin inside another's and reach past its end: a
+    proper end of one phrase's units is the start of another's (or its own: 哈哈 in 哈哈哈), which
+    goes on after it. Only then must the search try each position after a match's start."""
+    texts = {tuple(u.text for u in s) for s in sequences if s}
+    for a in texts:
+        for b in texts:
+            for k in range(1, len(a)):
+                if len(b) > len(a) - k and a[k:] == b[:len(a) - k]:
+                    return True
+    return False
 
 
 def compile_patterns(sequences: Iterable[list[Unit]]) -> Patterns | None:
