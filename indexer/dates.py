@@ -87,15 +87,18 @@ def find_date(text: str) -> str | None:
 
 
 # a time of day after a date (`2024/2/5 09:30`, `2024-02-05T00:00:00+08:00`), and the 日 / 号 after its day
-_TIME_OF_DAY = re.compile(r"(?:[T\s]*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?$")
-_DAY_MARK = re.compile(r"\s*[日号號]$")
+_TIME_OF_DAY = re.compile(r"(?:[T\s]*(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?$")
+_DAY_MARK = re.compile(r"(?<=\d)[日号號]$")
 
 
 def day_alone(text: str) -> str | None:
-    """The day `text` names when it is one date and nothing more but a time of day, in any form
-    `find_date` reads a full date in (`2024/2/5 09:30`, `二〇二四年二月五日`, `2024年2月5号`,
-    `民國113年2月5日`, ISO with a zone); None otherwise (`2005年6月1日以后`: more than a date)."""
+    """The day `text` names when it is one date, year first, and nothing more but a time of day
+    (`2024/2/5 09:30`, `二〇二四年二月五日`, `2024年2月5号`, `民國113年2月5日`); an instant with its
+    zone is dated as `parse_date` dates it (its day in China's time). None otherwise
+    (`2005年6月1日以后`: more than a date)."""
     text = normalise_digits(text).strip()
+    if _ZONED.fullmatch(text):
+        return parse_date(text)
     if "年" in text:
         text = _arabic_dates(text)
     text = _DAY_MARK.sub("", _TIME_OF_DAY.sub("", text, count=1))
@@ -119,9 +122,9 @@ def parse_date(value: object) -> str | None:
     if isinstance(value, str):
         zoned = _ZONED.fullmatch(value.strip())
         if zoned:  # an instant: its day in China's time, as epoch seconds are read
-            try:
-                moment = _dt.datetime.fromisoformat(zoned[1] + "T" + zoned[2] + (
-                    "+00:00" if zoned[3] in "Zz" else zoned[3]))
+            zone = "+00:00" if zoned[4] in "Zz" else zoned[4]
+            try:  # (fromisoformat takes at most 6 decimals: Go writes 9)
+                moment = _dt.datetime.fromisoformat(f"{zoned[1]}T{zoned[2]}{(zoned[3] or '')[:7]}{zone}")
             except ValueError:
                 return find_date(value)
             day = moment.astimezone(_CHINA).date()
@@ -132,7 +135,7 @@ def parse_date(value: object) -> str | None:
 
 _CHINA = _dt.timezone(_dt.timedelta(hours=8))
 # an ISO 8601 instant with its zone (`2024-02-04T20:00:00Z`, `…+00:00`), as crawlers export times
-_ZONED = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)\s*(Z|z|[+-]\d{2}:\d{2})")
+_ZONED = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?\s*(Z|z|[+-]\d{2}:?\d{2})")
 
 
 def date_from_path(relpath: str) -> str | None:

@@ -30,6 +30,7 @@ from indexer.search.request import BadRequest, SearchRequest
     ("民國113年2月", "2024-02-01", "2024-02-29"),
     ("2024/2/5 09:30", "2024-02-05", "2024-02-05"),  # a day with its time, as pages print it
     ("2024-02-05T00:00:00+08:00", "2024-02-05", "2024-02-05"),
+    ("2024-02-04T20:00:00Z", "2024-02-05", "2024-02-05"),  # an instant: its day in China, as ingest dates it
     ("2024-02-05 09:30:15", "2024-02-05", "2024-02-05"),
     ("二〇二四年二月五日", "2024-02-05", "2024-02-05"),  # Chinese numerals, as documents sign
     ("中華民國一百一十三年二月五日", "2024-02-05", "2024-02-05"),
@@ -41,7 +42,8 @@ def test_every_date_form_ingest_reads_is_a_filter_bound(written, first, last):
 
 
 @pytest.mark.parametrize("written", ["2020-13-45", "2023-02-29", "2005-6-", "昨天", "94年", "民國", "1850-01-01",
-                                     "2005年6月1日以后", "2024-02-05 到 2024-03-01", "2024/2/5 下午"])
+                                     "2005年6月1日以后", "2024-02-05 到 2024-03-01", "2024/2/5 下午",
+                                     "2024-02-05T25:00", "2024-02-05 日"])
 def test_a_date_that_cannot_be_read_is_refused_in_chinese_with_a_hint(written):
     with pytest.raises(BadRequest) as exc:
         SearchRequest.create(date_from=written)
