@@ -86,40 +86,28 @@ class Patterns:
 
     def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
         """Where the phrases occur in `text`, left to right, occurrences that overlap joined
-        into one span (like `Matcher.spans`): the search goes on one character after each
-        match's start, not after its end, so 环境保护 is found inside 生态环境保护 after 生态环境."""
-        if _odd().search(text) is not None:
+        into one span (like `Matcher.spans`): 环境保护 is found inside 生态环境保护 after 生态环境.
+        One scan in C from each match's end where no occurrence can begin inside another and
+        reach past it (most queries); else, and for the characters a pattern would misread,
+        the linear-time matcher (trying each position after a match's start could take the
+        text's length times the match's: 哈哈 in a page of 哈)."""
+        if self._may_overlap or _odd().search(text) is not None:
             if self._matcher is None:
                 self._matcher = Matcher(self.sequences)
             return self._matcher.spans(text, limit)
         out: list[tuple[int, int]] = []
-        if not self._may_overlap:  # (most queries) one scan in C, from each match's end
-            for m in self.pattern.finditer(text):
-                if m.end() > m.start():
-                    out.append(m.span())
-                    if len(out) >= limit:
-                        break
-            return out
-        search, pos = self.pattern.search, 0
-        while (m := search(text, pos)) is not None:
-            start, end = m.span()
-            pos = start + 1
-            if end <= start:
-                continue
-            if out and start < out[-1][1]:
-                if end > out[-1][1]:
-                    out[-1] = (out[-1][0], end)
-                continue
-            if len(out) >= limit:
-                break
-            out.append((start, end))
+        for m in self.pattern.finditer(text):
+            if m.end() > m.start():
+                out.append(m.span())
+                if len(out) >= limit:
+                    break
         return out
 
 
 def _may_overlap(sequences: list[list[Unit]]) -> bool:
     """Whether an occurrence of one phrase can begin inside another's and reach past its end: a
     proper end of one phrase's units is the start of another's (or its own: 哈哈 in 哈哈哈), which
-    goes on after it. Only then must the search try each position after a match's start."""
+    goes on after it."""
     texts = {tuple(u.text for u in s) for s in sequences if s}
     for a in texts:
         for b in texts:
