@@ -21,6 +21,7 @@ from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_lin
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
 _PARAGRAPH_END = re.compile(r"[。！？!?；;…”」』\"]$")
+_NOTICE_END = re.compile(r"[。；;]$")
 
 
 @dataclass
@@ -60,11 +61,17 @@ def _body_start(raw_lines: list[str]) -> int:
         if _is_paragraph(raw, indented_text):
             return i
     # No paragraph: a short notice of a sentence or two (`国务院办公厅发布通知。`) starts at its
-    # first sentence after the first line, as the same text in a page is read.
-    for i, raw in enumerate(raw_lines[1:], 1):
+    # first sentence closed by 。 or ； after its headline (the first line of text that is not
+    # furniture, a date or metadata), as the same text in a page is read. (Headlines end in
+    # ！, ？ or a quote often; in 。 or ； hardly.)
+    headline = None
+    for i, raw in enumerate(raw_lines):
         line = normalise_line(raw)
-        if (len(line) >= 6 and _PARAGRAPH_END.search(line) and not is_furniture(line)
-                and not parse_meta_line(line) and not is_date_line(line)):
+        if not line or is_furniture(line) or parse_meta_line(line) or is_date_line(line):
+            continue
+        if headline is None:
+            headline = i
+        elif len(line) >= 6 and _NOTICE_END.search(line):
             return i
     return len(raw_lines)
 
