@@ -215,6 +215,15 @@ def test_a_bare_near_operand_finds_the_other_straits_wording_ranked_after_the_ty
         "typed"]
 
 
+def test_both_near_operands_get_their_wordings_in_turn():
+    from indexer.search.variants import clause_variants, variants
+
+    parsed = parse_query("乔治亚 NEAR/5 乙太网路")
+    found = clause_variants(parsed.positive)[0]
+    # the left word's wordings are not crowded out by the right one's (each has several)
+    assert set(variants("乔治亚")[:2]) <= set(found) and set(variants("乙太网路")[:2]) <= set(found)
+
+
 def test_a_quoted_near_operand_and_an_ordered_phrase_stay_as_typed(strait_index):
     for query in ('"空气质量" NEAR/5 报告', '"空气质量 报告"~5'):
         result = strait_index.search(SearchRequest.create(query, collapse=False))

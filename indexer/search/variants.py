@@ -271,15 +271,18 @@ def alternatives(clause: Clause, wording: Wording | None = None) -> list[tuple[C
                                           for v in variants(clause.text, wording)]
     if near.ordered or not any(near.bare):
         return []
-    options = [[part] + (variants(part, wording) if bare else []) for part, bare in zip(near.parts, near.bare)]
+    others = [variants(part, wording) if bare else [] for part, bare in zip(near.parts, near.bare)]
+    # each side's wordings with the other side as typed, taken in turn (neither side's crowds the
+    # other's out), then both sides' first wordings together
+    one_side = [[tuple(v if k == side else p for k, p in enumerate(near.parts)) for v in found]
+                for side, found in enumerate(others)]
+    chosen = [parts for turn in itertools.zip_longest(*one_side) for parts in turn if parts is not None]
+    if all(others):
+        chosen.append(tuple(found[0] for found in others))
     out: list[tuple[Clause, list[str]]] = []
-    for parts in itertools.product(*options):  # the first is the clause as typed
-        if parts == near.parts:
-            continue
+    for parts in chosen[:MAX_VARIANTS]:
         out.append((Clause(" ".join(parts), clause.field, True, False, Near(parts, near.distance, False, near.bare)),
                     [p for p, typed in zip(parts, near.parts) if p != typed]))
-        if len(out) >= MAX_VARIANTS:
-            break
     return out
 
 
