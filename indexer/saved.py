@@ -133,7 +133,9 @@ def make(name: object, query: object = "", sources=(), authors=(), columns=(), d
     """A validated saved search: the filters go through `SearchRequest.create` (raises BadSaved
     with its message); dates are kept as written (`2005年6月` stays so)."""
     name = check_name(name)
-    if isinstance(query, str) and any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in query):
+    written = [query, date_from, date_to, *sources, *authors, *columns]
+    if any(isinstance(v, str) and any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in v)
+           for v in written):
         raise BadSaved("a saved query cannot hold control characters")  # (a NUL went raw into the page)
     try:
         req = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,

@@ -69,6 +69,7 @@ def test_bad_saved_searches_are_refused_as_bad_usage(index):
     assert "需要一个名称" in run(index, "saved", "add", "  ", "x", code=2).output
     assert "斜杠" in run(index, "saved", "add", "a/b", "x", code=2).output
     assert "保存的查询不能含控制字符" in run(index, "saved", "add", "控制", "环境\x07", code=2).output
+    assert "保存的查询不能含控制字符" in run(index, "saved", "add", "控制", "环境", "--source", "新华\x00社", code=2).output
     run(index, "saved", "add", "同名", "x")
     taken = run(index, "saved", "add", "同名", "y", code=2).output
     assert "已有名为「同名」" in taken and "--replace" in taken  # and how to replace it
