@@ -192,6 +192,9 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^recorded sources? missing: (.*); the live index is kept\. Mount or restore it, or run "
      r"`rebuild --drop-missing` to forget it$",
      r"记录的来源不见了：\1；现用索引保持不变。请挂载或恢复它，或运行 `rebuild --drop-missing` 不再记录它"),
+    (r"^recorded sources? cannot be read: (.*); the live index is kept\. Let this user read it, or run "
+     r"`rebuild PATH\.\.\.` with the sources to keep$",
+     r"记录的来源无法读取：\1；现用索引保持不变。请让当前用户能读取它，或用 `rebuild 路径...` 给出要保留的来源"),
     (r"^another rebuild or ingest is writing (.*)$", r"另一个重建或导入正在写 \1"),
     (r"^another rebuild of (.*) is running(.*)$", r"\1 的另一个重建正在进行\2"),
     (r"^not enough disk space to (?:rebuild|ingest): about (.*) needed, (.*) free in (.*); the live index is kept$",

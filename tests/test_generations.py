@@ -391,14 +391,14 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
 
     import indexer.ingest.files as files
     import indexer.ingest.run as run
-    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.report import IngestOptions, SourceUnreadable
     from indexer.ingest.run import run_ingest
 
     articles = write_corpus(tmp_path / "articles", 2, "甲")
     write_corpus(articles / "sub", 2, "乙", start=2)
     index = tmp_path / "index"
     assert run_ingest(index, [articles], rebuild=True).articles == 4
-    hidden = str(articles / "sub")
+    hidden = statable = str(articles / "sub")  # what may not be read; what may still be looked at
 
     def denied(path) -> bool:
         return os.fspath(path).startswith(hidden)
@@ -409,7 +409,7 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
         return os.scandir(path)
 
     def stat(path, *a, **k):
-        if denied(path) and os.fspath(path) != hidden:
+        if denied(path) and os.fspath(path) != statable:
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return os.stat(path, *a, **k)
 
@@ -427,3 +427,11 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
     assert report.articles == 2
     assert sorted((r.path, r.reason) for r in report.removed_articles) == [
         (f"sub/a0000{i}.txt", "its folder was skipped: cannot read: permission denied") for i in (2, 3)]
+
+    # a recorded source hidden as a whole (a folder above it unreadable) is not gone: a rebuild
+    # of the recorded sources stops, even with --drop-missing, and the live index stays
+    hidden, statable = str(articles), None
+    with pytest.raises(SourceUnreadable, match="cannot be read"):
+        run_ingest(index, None, rebuild=True, options=IngestOptions(drop_missing=True))
+    monkeypatch.undo()
+    assert run_ingest(index, None, rebuild=True).articles == 4  # readable again: every article back

@@ -31,6 +31,18 @@ class SourceMissing(RuntimeError):
         self.missing = missing
 
 
+class SourceUnreadable(SourceMissing):
+    """A recorded source that is there but may not be read (a folder above it without read
+    permission): never forgotten, not even with --drop-missing; the live index is left as it was."""
+
+    def __init__(self, unreadable: list[str]) -> None:
+        RuntimeError.__init__(
+            self, "recorded source" + ("s" if len(unreadable) > 1 else "") + " cannot be read: "
+            + ", ".join(unreadable) + "; the live index is kept. Let this user read it, or run "
+            "`rebuild PATH...` with the sources to keep")
+        self.missing = unreadable
+
+
 class UnknownSources(RuntimeError):
     """A rebuild without paths of an index that does not record where its articles came from."""
 

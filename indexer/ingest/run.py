@@ -63,6 +63,7 @@ from indexer.ingest.report import (
     Removed,
     SkippedFile,
     SourceMissing,
+    SourceUnreadable,
     UnknownSources,
 )
 from indexer.ingest.sources import ReadOptions, Source, read_sources, write_sources
@@ -106,13 +107,18 @@ def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | N
 
 def _missing_sources(sources: list[Source], found: dict[str, int]) -> list[Source]:
     """Recorded sources gone as a whole: the path is not there, or a folder that gave articles
-    before holds no article file now (an unmounted disk leaves an empty mount point)."""
-    missing = []
+    before holds no article file now (an unmounted disk leaves an empty mount point). Raises
+    SourceUnreadable for one that is there but may not be read (not gone: never forgotten)."""
+    missing, unreadable = [], []
     for s in sources:
-        if not os.path.exists(s.path):
+        if _gone(s.path):
             missing.append(s)
+        elif not os.access(s.path, os.R_OK) or not os.path.exists(s.path):
+            unreadable.append(s.path)
         elif os.path.isdir(s.path) and not found.get(s.path) and s.articles > 0:
             missing.append(s)
+    if unreadable:
+        raise SourceUnreadable(unreadable)
     return missing
 
 
