@@ -193,6 +193,7 @@ def strait_index(tmp_path_factory):
     records = [
         {"id": "typed", "title": "一", "date": "2024-01-01", "body": "全国空气质量监测报告今日发布。"},
         {"id": "taiwan", "title": "二", "date": "2024-01-02", "body": "全台空氣品質監測報告今日公布。"},
+        {"id": "taiwan2", "title": "五", "date": "2024-01-05", "body": "本月空氣品質報告出爐。"},
         {"id": "apart", "title": "三", "date": "2024-01-03", "body": f"空氣品質持續改善。{filler}年度報告另行公布。"},
         {"id": "neither", "title": "四", "date": "2024-01-04", "body": "水質監測報告今日公布。"},
     ]
@@ -206,9 +207,9 @@ def strait_index(tmp_path_factory):
 def test_a_bare_near_operand_finds_the_other_straits_wording_ranked_after_the_typed_one(strait_index):
     # an unquoted term finds the other side's wording (空气质量 / 空氣品質); as a NEAR operand too
     result = strait_index.search(SearchRequest.create("空气质量 NEAR/5 报告", collapse=False))
-    assert [h.id for h in result.hits] == ["typed", "taiwan"]
+    assert [h.id for h in result.hits][0] == "typed" and {h.id for h in result.hits[1:]} == {"taiwan", "taiwan2"}
     assert result.variants == ["空氣品質"]
-    assert "<mark>空氣品質</mark>" in result.hits[1].snippet and "<mark>報告</mark>" in result.hits[1].snippet
+    assert all("<mark>空氣品質</mark>" in h.snippet and "<mark>報告</mark>" in h.snippet for h in result.hits[1:])
     # the distance still holds for the other wording: 空氣品質 far from 報告 is not found
     assert "apart" not in {h.id for h in result.hits}
     assert [h.id for h in strait_index.search(SearchRequest.create("空气质量 NEAR/5 报告", variants=False)).hits] == [
@@ -224,10 +225,14 @@ def test_both_near_operands_get_their_wordings_in_turn():
     assert set(variants("乔治亚")[:2]) <= set(found) and set(variants("乙太网路")[:2]) <= set(found)
 
 
-def test_a_quoted_near_operand_and_an_ordered_phrase_stay_as_typed(strait_index):
-    for query in ('"空气质量" NEAR/5 报告', '"空气质量 报告"~5'):
+def test_a_quoted_near_operand_and_an_ordered_phrase_stay_as_typed_and_their_wording_is_suggested(strait_index):
+    for query, suggested in (('"空气质量" NEAR/5 报告', '"空氣品質" NEAR/5 报告'),
+                             ('"空气质量 报告"~5', '"空氣品質 报告"~5')):
         result = strait_index.search(SearchRequest.create(query, collapse=False))
         assert [h.id for h in result.hits] == ["typed"] and result.variants == [], query
+        # the other wording is offered as a proximity query still, not flattened into a phrase
+        offered = {s.query: s.total for s in result.suggestions if s.kind == "variant"}
+        assert offered == {suggested: 2}, query  # (taiwan and taiwan2: more than the query's one)
 
 
 def _marks(html: str) -> list[str]:

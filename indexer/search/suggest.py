@@ -17,6 +17,7 @@ a kind, at most `limit`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from indexer.search.query import Clause, ParsedQuery
 from indexer.search.variants import variants
@@ -30,8 +31,8 @@ def clause_text(clause: Clause, text: str | None = None, unquote: bool = False) 
     written without its quotes with `unquote`, so its words become separate terms)."""
     near = getattr(clause, "near", None)  # a proximity clause (A NEAR/5 B) keeps its operator
     body = clause.text if text is None else text
-    if near is not None and text is None and not unquote:
-        body = near.syntax()
+    if near is not None and not unquote:
+        body = near.syntax() if text is None else text  # (a replacement written as syntax already)
     elif not unquote and (clause.quoted or any(ch.isspace() for ch in body)):
         body = f'"{body}"'
     prefix = ("-" if clause.negated else "") + (f"{clause.field}:" if clause.field else "")
@@ -81,7 +82,13 @@ def suggestions(parsed: ParsedQuery, count: Callable[[str], int], total: int | N
     distinct = list(first.values())[:MAX_CLAUSES]
     for i in distinct:
         clause = positive[i]
-        if clause.field in (None, "title"):
+        if clause.field in (None, "title") and clause.near is not None:
+            near = clause.near  # each part in the other wording, the operator kept
+            for k, part in enumerate(near.parts):
+                for v in variants(part):
+                    parts = near.parts[:k] + (v,) + near.parts[k + 1:]
+                    offer(query_text(parsed, replace={i: replace(near, parts=parts).syntax()}), "variant")
+        elif clause.field in (None, "title"):
             for v in variants(clause.text):
                 offer(query_text(parsed, replace={i: v}), "variant")
     if 1 < len(first) <= MAX_CLAUSES:
