@@ -97,6 +97,9 @@ QUERIES = [
     "臺灣",
     "不存在的词语组合",
     "!!!",  # nothing searchable
+    "环境 NEAR/3 环境",  # A NEAR A: two occurrences, never one standing for both parts
+    "生态 NEAR/2 生態",
+    "质量 NEAR/3 品质",  # the bare operand's other wording (品質) makes both parts one word
 ]
 
 
@@ -589,3 +592,41 @@ def test_an_immense_column_or_author_does_not_fail_the_rebuild(cluster_url, tmp_
     assert [h.id for h in remote.search(SearchRequest.create("记号丁")).hits] == ["huge"]
     assert remote.article("huge").column == "栏" * 12000
     assert remote.search(SearchRequest.create("记号丙")).total == 1
+
+
+def test_facets_merge_spellings_and_related_articles_on_the_cluster(cluster_url, tmp_path):
+    # One value spelled in either script is one facet entry, counting each article once, on
+    # both backends; related articles are found on both (the cluster's had always been none).
+    from helpers import write_jsonl
+
+    from indexer.backends.opensearch_documents import MAX_RESULT_WINDOW
+    from indexer.ingest.run import run_ingest
+
+    bodies = ["生态环境部通报全国空气质量状况，细颗粒物浓度同比下降，优良天数比例上升。",
+              "京津冀及周边地区大气污染防治攻坚行动持续推进，重污染天数明显减少。",
+              "长江流域水质监测结果公布，国控断面水质优良比例继续提高，空气质量总体稳定。",
+              "全国土壤污染状况详查完成，农用地土壤环境质量总体稳定，重点行业企业用地调查推进。",
+              "海洋生态环境状况公报发布，近岸海域水质总体改善，海洋垃圾监测范围扩大。",
+              "全国碳排放权交易市场运行平稳，配额成交量稳步增长，空气质量与减污降碳协同推进。",
+              "核与辐射安全监管持续加强，运行核电机组安全状况良好，环境辐射水平处于本底范围。"]
+    records = [{"id": f"s{i}", "title": f"生态环境通报第{i}期", "date": f"2024-02-{i + 1:02d}",
+                "source": ("生态环境部", "生態環境部", "生态环境部、新华社")[i % 3],
+                "authors": [("张伟", "張偉")[i % 2]], "column": ("要闻", "要聞")[i % 2],
+                "body": bodies[i]} for i in range(7)]
+    write_jsonl(tmp_path / "articles" / "a.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    engines = {"embedded": SearchEngine(tmp_path / "index"), "opensearch": open_engine(f"{cluster_url}/spellings")}
+    engines["opensearch"].rebuild([tmp_path / "articles"])
+    for params in ({"query": ""}, {"query": "污染", "sources": ["生態環境部"]}, {"authors": ["張偉"]},
+                   {"query": "", "facet_size": 1}):
+        embedded, remote = both(engines, collapse=False, per_page=100, **params)
+        assert remote.total == embedded.total
+        assert facet_counts(remote) == facet_counts(embedded), params
+        assert remote.facets_truncated == embedded.facets_truncated, params
+    listed = {v.value: v.count for v in both(engines, query="")[1].facets["source"]}
+    assert listed == {"生态环境部": 7, "新华社": 2}  # 7 articles: the two spellings one value, no article twice
+    related = engines["opensearch"].related("s0")
+    assert related and {h.id for h in related} <= {r["id"] for r in records}
+    # pages past the 10,000th hit are served, as the embedded index serves them
+    settings = engines["opensearch"].client.request("GET", f"/{engines['opensearch'].live_index()}/_settings")
+    assert int(next(iter(settings.values()))["settings"]["index"]["max_result_window"]) == MAX_RESULT_WINDOW

@@ -33,7 +33,7 @@ from indexer import store
 from indexer.analysis import fold
 from indexer.article import Article, split_sources
 from indexer.backends.opensearch_client import Client, OpenSearchError
-from indexer.backends.opensearch_documents import stored
+from indexer.backends.opensearch_documents import MAX_RESULT_WINDOW, stored, word_text
 from indexer.backends.opensearch_dsl import query_dsl, ranking_dsl
 from indexer.backends.opensearch_loading import ClusterLoading
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, ClusterReading, sort_dsl
@@ -146,9 +146,15 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
                       "sort": sort_dsl(q.sort)}
         if collapse:
             body["collapse"] = {"field": "story"}
-        if start + request.per_page > 10_000:  # past the window: count only
+        if start + request.per_page > MAX_RESULT_WINDOW:  # past the window: count only
             body["size"], body["from"] = 0, 0
-        found = self._search(body)
+        try:
+            found = self._search(body)
+        except OpenSearchError as exc:  # an index loaded before its window was raised: 10,000
+            if "max_result_window" not in str(exc):
+                raise
+            body["size"], body["from"] = 0, 0
+            found = self._search(body)
         total = found["hits"]["total"]["value"]
         a = found["aggregations"]
         if added and a["typed"]["doc_count"] == total:
@@ -267,13 +273,17 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Related articles by shared distinctive words (more_like_this over the jieba words),
         the article's own story left out."""
-        found = self._search({"size": 1, "query": {"term": {"id": article_id}}, "_source": ["story"]})
+        found = self._search({"size": 1, "query": {"term": {"id": article_id}}, "_source": ["story", "body"]})
         hits = found["hits"]["hits"]
         if not hits:
             return []
-        doc = {"_index": hits[0]["_index"], "_id": hits[0]["_id"]}
+        # the article's words as the body_w field holds them: that field is not in _source and has
+        # no term vectors, so a `like` naming the document gave no terms (and nothing related)
+        words = word_text(hits[0]["_source"].get("body") or "")
+        if not words:
+            return []
         got = self._search({"size": limit, "_source": SOURCE_FIELDS, "query": {"bool": {
-            "must": [{"more_like_this": {"fields": ["body_w"], "like": [doc], "min_term_freq": 1,
+            "must": [{"more_like_this": {"fields": ["body_w"], "like": [words], "min_term_freq": 1,
                                          "max_query_terms": 25, "min_doc_freq": 1}}],
             "must_not": [{"term": {"story": hits[0]["_source"]["story"]}}]}}})
         out = []
@@ -325,14 +335,21 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
         }
 
 
+SPELLINGS_LOOKED_AT = 20  # spellings read per facet value for the one shown (its own are among the first)
+
+
 def _aggregations(request: SearchRequest, chosen: dict[str, list[str]], q: ClusterQuery, marked: bool) -> dict:
     """The facets (and the story count, and how many match as typed) asked with the page. The
     stories are counted among the articles of stories of two or more when the index marks
     them (`multi`: a few in a hundred), not over every match: a cardinality over 60,000
     matches cost 37 ms of a 53 ms search (年, 100,000 articles)."""
     def terms(fieldname: str) -> dict:
-        return {"terms": {"field": fieldname, "size": request.facet_size + 1, "shard_size": FACET_SHARD_SIZE,
-                          "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+        # counted by the folded value, as filters compare (生态环境部 and 生態環境部 one entry,
+        # each article once), shown as its most frequent spelling among the matches
+        return {"terms": {"field": f"{fieldname}_f", "size": request.facet_size + 1, "shard_size": FACET_SHARD_SIZE,
+                          "order": [{"_count": "desc"}, {"_key": "asc"}]},
+                "aggs": {"spelled": {"terms": {"field": fieldname, "size": SPELLINGS_LOOKED_AT,
+                                               "order": [{"_count": "desc"}, {"_key": "asc"}]}}}}
 
     aggs = {
         "source": terms("sources"), "author": terms("authors"), "column": terms("column"),
@@ -345,8 +362,9 @@ def _aggregations(request: SearchRequest, chosen: dict[str, list[str]], q: Clust
         aggs["stories"] = stories
     for name, names in chosen.items():
         if names:
-            fieldname = {"source": "sources", "author": "authors", "column": "column"}[name]
-            aggs[f"selected_{name}"] = {"terms": {"field": fieldname, "include": names, "size": len(names)}}
+            fieldname = {"source": "sources_f", "author": "authors_f", "column": "column_f"}[name]
+            keys = list(dict.fromkeys(fold_key(n) for n in names))
+            aggs[f"selected_{name}"] = {"terms": {"field": fieldname, "include": keys, "size": len(keys)}}
     if q.added:
         aggs["typed"] = {"filter": q.typed}
     return aggs
@@ -371,15 +389,22 @@ def _facets(a: dict, chosen: dict[str, list[str]], facet_size: int) -> tuple[dic
     facets, truncated = {}, {}
     for name in ("source", "author", "column"):
         buckets = a[name]["buckets"]
-        selected = chosen.get(name) or []
-        values = [FacetValue(b["key"], b["doc_count"], b["key"] in selected) for b in buckets[:facet_size]]
-        shown = {v.value for v in values}
+        selected = {fold_key(v): v for v in reversed(chosen.get(name) or [])}  # folded → as chosen
+        values = [FacetValue(_spelling(b), b["doc_count"], b["key"] in selected) for b in buckets[:facet_size]]
+        shown = {b["key"] for b in buckets[:facet_size]}
         counts = {b["key"]: b["doc_count"] for b in a.get(f"selected_{name}", {}).get("buckets", [])}
-        values += [FacetValue(v, counts.get(v, 0), True) for v in selected if v not in shown]
+        values += [FacetValue(v, counts.get(k, 0), True) for k, v in reversed(selected.items()) if k not in shown]
         facets[name], truncated[name] = values, len(buckets) > facet_size
     facets.update(date_facets((b["key"], b["doc_count"]) for b in a["month"]["buckets"]))
     truncated["decade"] = truncated["year"] = truncated["month"] = False
     return facets, truncated
+
+
+def _spelling(bucket: dict) -> str:
+    """A folded facet bucket's value as shown: its most frequent spelling among the matches (a
+    value that folds to the bucket's key: an article's other values are in the bucket too)."""
+    key = bucket["key"]
+    return next((b["key"] for b in bucket.get("spelled", {}).get("buckets", []) if fold_key(b["key"]) == key), key)
 
 
 def _hints(unknown_values: dict) -> dict[str, list[FacetValue]]:

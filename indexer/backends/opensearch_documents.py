@@ -85,6 +85,9 @@ _WORDS = {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
 # a value longer than this is kept in the article but not indexed as a term (Lucene refuses a
 # term over 32,766 bytes, and one refused article would fail a whole rebuild)
 _KEYWORD = {"type": "keyword", "ignore_above": 8000}
+# how deep a page may reach (the index's max_result_window, set when it is loaded): every page
+# of an archive of up to a million matches, as the embedded index pages any; deeper, a count only
+MAX_RESULT_WINDOW = 1_000_000
 _MATCHED = {"type": "keyword", "doc_values": False}  # matched by terms, never sorted or counted
 _STORED = {"type": "keyword", "index": False, "doc_values": False}
 MAPPING = {

@@ -21,8 +21,11 @@ def clause_dsl(clause) -> dict:
     fields = UNIT_FIELDS.get(clause.field, UNIT_FIELDS[None])
     if clause.near is not None:
         seqs, near = clause.sequences, clause.near
+        # `A NEAR/N A` needs two occurrences: unordered, Lucene lets one occurrence stand for both
+        # parts; in order, the second must follow the first (either order is then the same thing)
+        same = len(seqs) == 2 and [u.text for u in seqs[0]] == [u.text for u in seqs[1]]
         per_field = [{"span_near": {"clauses": [_span(f, s) for s in seqs], "slop": near.distance,
-                                    "in_order": near.ordered}} for f in fields]
+                                    "in_order": near.ordered or same}} for f in fields]
     else:
         text = " ".join(u.text for u in clause.units)
         per_field = [{"match_phrase": {f: {"query": text, "analyzer": "whitespace", "slop": 0}}} for f in fields]

@@ -22,6 +22,7 @@ from indexer.backends.cluster_lock import RebuildLock
 from indexer.backends.opensearch_client import OpenSearchError
 from indexer.backends.opensearch_documents import (
     MAPPING,
+    MAX_RESULT_WINDOW,
     bands,
     content_hash,
     document,
@@ -86,7 +87,7 @@ class ClusterLoading:
             # while loading: no replica, no refresh, and the translog synced every few seconds,
             # not at each bulk request (a node lost during the load fails the rebuild anyway)
             "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "-1",
-                         "max_result_window": 10_000, "translog.durability": "async"},
+                         "max_result_window": MAX_RESULT_WINDOW, "translog.durability": "async"},
             "mappings": {**MAPPING, "_meta": meta}})
 
     def _load(self, physical: str, docs: Iterable[dict]) -> None:
