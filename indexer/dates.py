@@ -98,7 +98,7 @@ def day_alone(text: str) -> str | None:
     (`2005年6月1日以后`: more than a date)."""
     text = normalise_digits(text).strip()
     if _ZONED.fullmatch(text):
-        return parse_date(text)
+        return _zoned_day(text)
     if "年" in text:
         text = _arabic_dates(text)
     text = _DAY_MARK.sub("", _TIME_OF_DAY.sub("", text, count=1))
@@ -120,17 +120,25 @@ def parse_date(value: object) -> str | None:
             return _dt.datetime.fromtimestamp(value, _CHINA).date().isoformat()
         return None
     if isinstance(value, str):
-        zoned = _ZONED.fullmatch(value.strip())
-        if zoned:  # an instant: its day in China's time, as epoch seconds are read
-            zone = "+00:00" if zoned[4] in "Zz" else zoned[4]
-            try:  # (fromisoformat takes at most 6 decimals: Go writes 9)
-                moment = _dt.datetime.fromisoformat(f"{zoned[1]}T{zoned[2]}{(zoned[3] or '')[:7]}{zone}")
-            except ValueError:
-                return find_date(value)
-            day = moment.astimezone(_CHINA).date()
-            return day.isoformat() if 1900 <= day.year <= 2100 else None
+        if _ZONED.fullmatch(normalise_digits(value).strip()):  # an instant
+            return _zoned_day(value)
         return find_date(value)
     return None
+
+
+def _zoned_day(text: str) -> str | None:
+    """The day in China's time (as epoch seconds are read) of an ISO instant with its zone
+    (`_ZONED`); None for one that is no instant (25:00, February 30th) or out of range."""
+    zoned = _ZONED.fullmatch(normalise_digits(text).strip())
+    if zoned is None:
+        return None
+    zone = "+00:00" if zoned[4] in "Zz" else zoned[4]
+    try:  # (fromisoformat takes at most 6 decimals: Go writes 9)
+        moment = _dt.datetime.fromisoformat(f"{zoned[1]}T{zoned[2]}{(zoned[3] or '')[:7]}{zone}")
+        day = moment.astimezone(_CHINA).date()
+    except (ValueError, OverflowError):
+        return None
+    return day.isoformat() if 1900 <= day.year <= 2100 else None
 
 
 _CHINA = _dt.timezone(_dt.timedelta(hours=8))

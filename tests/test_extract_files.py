@@ -117,6 +117,9 @@ def test_a_short_notice_of_one_sentence_is_an_article_as_the_same_page_would_be(
     article = next(extract_file(appointments.encode(), "20191027-02-11.txt"))
     assert article.title == "全国人民代表大会常务委员会决定任免的名单"
     assert article.body == "免去黄树贤的民政部部长职务；\n任命李纪恒为民政部部长。"
+    for text, body in (("放假通知\n2024-02-05\n春节放假七天！\n请相互转告！\n", "春节放假七天！\n请相互转告！"),
+                       ("会见美国总统\n2024-02-05\n他说：“要相互尊重。”\n", "他说：“要相互尊重。”")):
+        assert next(extract_file(text.encode(), "x.txt")).body == body  # as the same text in a page
     # a headline and a caption, a site's name over a headline: no sentence, no body (skipped as before)
     for text in ("\r\n祖国，生日快乐！\r\n\r\n　　张三摄\r\n", "人民网\n习近平：“坚持人民至上”\n2024-02-05\n",
                  "2024-02-05\n关于…通知。"):

@@ -40,6 +40,9 @@ def test_dates_of_other_types_and_in_file_names():
     assert parse_date("2024-02-04T20:00:00Z") == parse_date(1707076800) == "2024-02-05"
     assert parse_date("2024-02-04T20:00:00.5-05:00") == "2024-02-05"
     assert parse_date("2024-02-04T20:00:00+0000") == parse_date("2024-02-04T20:00:00.123456789Z") == "2024-02-05"
+    assert parse_date("２０２４-０２-０４T２０:００Z") == "2024-02-05"  # full-width digits: the same instant
+    for odd in ("9999-12-31T23:59Z", "0001-01-01T05:00+0800", "2024-02-05T25:00Z", "2024-02-30T10:00:00Z"):
+        assert parse_date(odd) is None  # no instant, or out of range: undated, never an error
     assert parse_date("2024-02-04T20:00:00+08:00") == parse_date("2024-02-04 20:00:00") == "2024-02-04"
     assert date_from_path("2019年10月/20191001/20191001-01-01.txt") == "2019-10-01"
     assert date_from_path("http://fgw.zj.gov.cn/art/2016/11/22/art_1.html") == "2016-11-22"

@@ -21,7 +21,7 @@ from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_lin
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
 _PARAGRAPH_END = re.compile(r"[。！？!?；;…”」』\"]$")
-_NOTICE_END = re.compile(r"[。；;]$")
+_NOTICE_END = re.compile(r"[。！？!?；;…][”」』\"]?$")  # a sentence's end, maybe inside its quote
 
 
 @dataclass
@@ -61,9 +61,8 @@ def _body_start(raw_lines: list[str]) -> int:
         if _is_paragraph(raw, indented_text):
             return i
     # No paragraph: a short notice of a sentence or two (`国务院办公厅发布通知。`) starts at its
-    # first sentence closed by 。 or ； after its headline (the first line of text that is not
-    # furniture, a date or metadata), as the same text in a page is read. (Headlines end in
-    # ！, ？ or a quote often; in 。 or ； hardly.)
+    # first sentence after its headline (the first line of text that is not furniture, a date or
+    # metadata), as the same text in a page is read.
     headline = None
     for i, raw in enumerate(raw_lines):
         line = normalise_line(raw)
