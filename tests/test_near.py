@@ -223,6 +223,13 @@ def test_both_near_operands_get_their_wordings_in_turn():
     found = clause_variants(parsed.positive)[0]
     # the left word's wordings are not crowded out by the right one's (each has several)
     assert set(variants("乔治亚")[:2]) <= set(found) and set(variants("乙太网路")[:2]) <= set(found)
+    # a text wholly in the other wording is searched even when one side's wordings are many
+    from indexer.search.variants import expand
+
+    alternatives = [c.near.parts for c in expand(parse_query("以太网 NEAR/5 便携式"))[0].groups[0][1:]]
+    assert (variants("以太网")[0], variants("便携式")[0]) in alternatives
+    mirrored = [c.near.parts for c in expand(parse_query("软件 NEAR/2 软件"))[0].groups[0][1:]]
+    assert len(mirrored) == len({frozenset(p) for p in mirrored})  # 軟體 NEAR 软件 once, not also 软件 NEAR 軟體
 
 
 def test_a_quoted_near_operand_and_an_ordered_phrase_stay_as_typed_and_their_wording_is_suggested(strait_index):

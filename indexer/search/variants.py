@@ -277,10 +277,14 @@ def alternatives(clause: Clause, wording: Wording | None = None) -> list[tuple[C
     one_side = [[tuple(v if k == side else p for k, p in enumerate(near.parts)) for v in found]
                 for side, found in enumerate(others)]
     chosen = [parts for turn in itertools.zip_longest(*one_side) for parts in turn if parts is not None]
-    if all(others):
-        chosen.append(tuple(found[0] for found in others))
+    both = [tuple(found[0] for found in others)] if all(others) else []  # a text wholly in the other wording
+    chosen = chosen[:MAX_VARIANTS - len(both)] + both
+    seen: set[frozenset] = {frozenset(near.parts)}  # A NEAR B is B NEAR A: a mirrored pair once
     out: list[tuple[Clause, list[str]]] = []
-    for parts in chosen[:MAX_VARIANTS]:
+    for parts in chosen:
+        if frozenset(parts) in seen:
+            continue
+        seen.add(frozenset(parts))
         out.append((Clause(" ".join(parts), clause.field, True, False, Near(parts, near.distance, False, near.bare)),
                     [p for p, typed in zip(parts, near.parts) if p != typed]))
     return out
