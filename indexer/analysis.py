@@ -106,16 +106,27 @@ def fold(text: str) -> str:
 def _unfold_map() -> dict[str, str]:
     """folded character → every other character that folds to it (built on first use).
 
-    Only characters the fold table maps, or whose case folds (below U+2000), can fold to
-    something else, so only those are looked at.
+    Only characters the fold table maps, or whose case folds, can fold to something else, so
+    only those are looked at (case beyond U+2000 too: Ⅱ → ⅱ, Ⓐ → ⓐ).
     """
-    candidates = set(FOLD_TABLE) | set(range(0x2000))
+    candidates = set(FOLD_TABLE) | set(range(0x2000)) | _cased_beyond()
     chars = "".join(chr(cp) for cp in sorted(candidates))
     inverse: dict[str, list[str]] = {}
     for original, folded in zip(chars, fold(chars)):
         if original != folded:
             inverse.setdefault(folded, []).append(original)
     return {k: "".join(v) for k, v in inverse.items()}
+
+
+# The blocks beyond U+2000 of the BMP that hold characters with another lower case (letterlike
+# and enclosed forms, Glagolitic, Coptic, Latin and Cyrillic extensions, Cherokee, full-width):
+# a test checks they are every such character of Python's Unicode tables.
+CASED_BEYOND_2000 = ((0x2000, 0x2E00), (0xA640, 0xA800), (0xAB30, 0xABC0), (0xFF00, 0xFFF0))
+
+
+def _cased_beyond() -> set[int]:
+    """The code points of CASED_BEYOND_2000 whose lower case is another character (Ⅱ → ⅱ)."""
+    return {cp for lo, hi in CASED_BEYOND_2000 for cp in range(lo, hi) if chr(cp).lower() != chr(cp)}
 
 
 def fold_variants(ch: str) -> str:

@@ -150,6 +150,15 @@ def test_rjieba_segments_like_jieba_on_the_seed_article():
     assert not differ, f"identical on {rate:.1%} of {len(runs)} runs; first differences: {differ[:3]}"
 
 
+def test_every_cased_character_beyond_u2000_is_in_the_blocks_marking_looks_at():
+    # a highlight pattern marks a character only as one of those folding to the query's (Ⅱ期 marks Ⅱ期)
+    from indexer.analysis import _cased_beyond, unfolded_class
+
+    every = {cp for cp in [*range(0x2000, 0xD800), *range(0xE000, 0x10000)] if chr(cp).lower() != chr(cp)}
+    assert _cased_beyond() == every
+    assert "Ⅱ" in unfolded_class("ⅱ") and "Ꙁ" in unfolded_class("ꙁ")
+
+
 def test_shipped_fold_table_is_what_the_installed_opencc_gives():
     # shipped so that no process builds it (OpenCC's load is most of a CLI search's start-up);
     # after an OpenCC upgrade: `python -m indexer.analysis_tables`

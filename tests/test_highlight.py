@@ -40,6 +40,10 @@ def test_overlapping_matches_of_two_terms_are_marked_together():
     assert highlight("生态环境", pattern("生态 环境")) == "<mark>生态</mark><mark>环境</mark>"  # touching: two
 
 
+def test_a_cased_character_beyond_latin_is_marked_in_either_case():
+    assert highlight("完成Ⅱ期临床试验，ⅱ期", pattern("Ⅱ期")) == "完成<mark>Ⅱ期</mark>临床试验，<mark>ⅱ期</mark>"
+
+
 def test_a_phrase_is_marked_whole_across_punctuation():
     text = "養殖水產品上市前用藥抽驗行動計畫」，並自即日起生效"
     assert highlight(text, pattern("「计画并自」")) == "養殖水產品上市前用藥抽驗行動<mark>計畫」，並自</mark>即日起生效"
