@@ -383,22 +383,14 @@ def test_a_starting_server_reads_the_live_generation_into_memory_as_far_as_it_fi
     assert client.get("/api/search?q=环境").get_json()["total"] > 0
 
 
-def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatch):
-    # A folder without read permission hides files that are there: stat says "permission denied",
-    # `os.path.exists` False. Its articles stay through `ingest --prune`; a rebuild, which reads
-    # what it can, leaves them out saying the folder was skipped, never that their files are gone.
+def _hide(monkeypatch, hidden: str, statable: str | None) -> None:
+    """Ingest's view of the disk as a user without read permission has it: what lies under
+    `hidden` cannot be listed or looked at (stat says "permission denied", `os.path.exists`
+    False), except `statable` itself (a closed folder can still be seen to be there)."""
     import types
 
     import indexer.ingest.files as files
     import indexer.ingest.run as run
-    from indexer.ingest.report import IngestOptions, SourceUnreadable
-    from indexer.ingest.run import run_ingest
-
-    articles = write_corpus(tmp_path / "articles", 2, "甲")
-    write_corpus(articles / "sub", 2, "乙", start=2)
-    index = tmp_path / "index"
-    assert run_ingest(index, [articles], rebuild=True).articles == 4
-    hidden = statable = str(articles / "sub")  # what may not be read; what may still be looked at
 
     def denied(path) -> bool:
         return os.fspath(path).startswith(hidden)
@@ -420,6 +412,20 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
     monkeypatch.setattr(files, "os", fake_os)
     monkeypatch.setattr(run, "os", fake_os)
 
+
+def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatch):
+    # A folder without read permission hides files that are there. Its articles stay through
+    # `ingest --prune`; a rebuild, which reads what it can, leaves them out saying the folder
+    # was skipped, never that their files are gone.
+    from indexer.ingest.report import IngestOptions, SourceUnreadable
+    from indexer.ingest.run import run_ingest
+
+    articles = write_corpus(tmp_path / "articles", 2, "甲")
+    write_corpus(articles / "sub", 2, "乙", start=2)
+    index = tmp_path / "index"
+    assert run_ingest(index, [articles], rebuild=True).articles == 4
+    _hide(monkeypatch, str(articles / "sub"), str(articles / "sub"))
+
     report = run_ingest(index, [articles], options=IngestOptions(prune=True))
     assert [(s.path, s.reason) for s in report.skipped] == [("sub", "cannot read: permission denied")]
     assert report.removed == 0 and report.articles == 4
@@ -430,8 +436,23 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
 
     # a recorded source hidden as a whole (a folder above it unreadable) is not gone: a rebuild
     # of the recorded sources stops, even with --drop-missing, and the live index stays
-    hidden, statable = str(articles), None
+    _hide(monkeypatch, str(articles), None)
     with pytest.raises(SourceUnreadable, match="cannot be read"):
         run_ingest(index, None, rebuild=True, options=IngestOptions(drop_missing=True))
     monkeypatch.undo()
     assert run_ingest(index, None, rebuild=True).articles == 4  # readable again: every article back
+
+
+def test_a_source_whose_every_folder_is_closed_is_not_taken_for_gone(tmp_path, monkeypatch):
+    # the source folder itself can be read, but the folders holding its files cannot: not an
+    # empty mount point (missing, forgotten with --drop-missing) but closed — the rebuild stops
+    from indexer.ingest.report import IngestOptions, SourceUnreadable
+    from indexer.ingest.run import run_ingest
+
+    source = tmp_path / "src"
+    write_corpus(source / "2024", 2, "丙")
+    index = tmp_path / "index"
+    assert run_ingest(index, [source], rebuild=True).articles == 2
+    _hide(monkeypatch, str(source / "2024"), str(source / "2024"))
+    with pytest.raises(SourceUnreadable, match="cannot be read"):
+        run_ingest(index, None, rebuild=True, options=IngestOptions(drop_missing=True))

@@ -105,10 +105,12 @@ def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | N
     return demo, demo, False  # a new index (or an old one built from the demo folder)
 
 
-def _missing_sources(sources: list[Source], found: dict[str, int]) -> list[Source]:
+def _missing_sources(sources: list[Source], found: dict[str, int], skipped: list) -> list[Source]:
     """Recorded sources gone as a whole: the path is not there, or a folder that gave articles
     before holds no article file now (an unmounted disk leaves an empty mount point). Raises
-    SourceUnreadable for one that is there but may not be read (not gone: never forgotten)."""
+    SourceUnreadable for one that is there but may not be read (not gone: never forgotten),
+    itself or every folder of it that held files (`skipped`: what the listing could not read)."""
+    denied = {getattr(s, "source", "") for s in skipped if s.reason == "cannot read: permission denied"}
     missing, unreadable = [], []
     for s in sources:
         if _gone(s.path):
@@ -116,7 +118,10 @@ def _missing_sources(sources: list[Source], found: dict[str, int]) -> list[Sourc
         elif not os.access(s.path, os.R_OK) or not os.path.exists(s.path):
             unreadable.append(s.path)
         elif os.path.isdir(s.path) and not found.get(s.path) and s.articles > 0:
-            missing.append(s)
+            if s.path in denied:  # its folders are there, closed
+                unreadable.append(s.path)
+            else:
+                missing.append(s)
     if unreadable:
         raise SourceUnreadable(unreadable)
     return missing
@@ -237,7 +242,7 @@ class _Ingest:
                 files.append(item)
                 found[item.root] = found.get(item.root, 0) + 1
         if check_missing:
-            missing = _missing_sources(reading, found)
+            missing = _missing_sources(reading, found, report.skipped)
             if missing and not opts.drop_missing:
                 raise SourceMissing([s.path for s in missing])
             gone = {s.path for s in missing}
