@@ -1154,6 +1154,8 @@ def test_a_search_heavy_by_its_shape_waits_for_a_heavy_slot_and_ordinary_ones_do
         assert refused.status_code == 503 and refused.headers["Retry-After"].isdigit()
         long_page = client.get("/api/search", query_string={"q": "环境 生态 报告", "per_page": 1000})
         assert long_page.status_code == 503  # 3 words × 1,000 a page: heavy too
+        deep = client.get("/api/search", query_string={"q": "环境", "page": 1001, "per_page": 10})
+        assert deep.status_code == 503  # a page past the 10,000th hit: every hit before it is ranked
         assert client.get("/api/search", query_string={"q": "环境 生态 报告"}).status_code == 200
     finally:
         for release in taken:

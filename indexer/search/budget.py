@@ -12,6 +12,7 @@ from indexer.search.request import (
 
 MAX_CLAUSES_BY_PAGE = 100_000  # distinct positive clauses × page size a search may ask for
 HEAVY_CLAUSES = 32  # a search with more clauses than this, or...
+DEEP_HITS = 10_000  # a page reaching past this many hits is heavy too
 HEAVY_CLAUSES_BY_PAGE = 2_000  # ...more clauses × page size, is heavy by nature (see is_heavy)
 
 
@@ -27,6 +28,8 @@ def is_heavy(request: SearchRequest) -> bool:
     long page), before it runs: servers run such searches apart from ordinary ones."""
     words = sum(1 for w in request.query.split() if w not in ("OR", "AND", "NOT"))
     if words > 4 * HEAVY_CLAUSES:  # told without parsing (refusing it must cost little)
+        return True
+    if request.page * request.per_page > DEEP_HITS:  # every hit before the page is ranked (and, on a cluster, sorted)
         return True
     clauses = clause_count(request)
     return clauses > HEAVY_CLAUSES or clauses * request.per_page > HEAVY_CLAUSES_BY_PAGE
