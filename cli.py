@@ -204,7 +204,9 @@ _field_map = click.option("--field-map", default=None, help="Map JSON field name
 def _read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars=None) -> dict:
     from indexer.ingest.sources import ReadOptions
 
-    return {"source_name": source_name, "field_map": _parse_field_map(field_map),
+    given = (source_name, field_map, max_page_mb, max_data_mb, max_body_chars)
+    return {"keep_recorded": all(v is None for v in given),  # none given: a recorded path keeps its own
+            "source_name": source_name, "field_map": _parse_field_map(field_map),
             "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
             "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb,
             "max_body_chars": ReadOptions.max_body_chars if max_body_chars is None else max_body_chars}
@@ -223,7 +225,8 @@ def _read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars=
 def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, max_body_chars, fmt):
     """Add new and changed articles from files and folders; skip unchanged ones.
 
-    Each PATH is recorded as a source of the index, with these options, for later rebuilds."""
+    Each PATH is recorded as a source of the index, with these options, for later rebuilds; a
+    recorded PATH given without any reading option is read with the options it was recorded with."""
     _run(ctx, paths, False, fmt, prune=prune,
          **_read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars))
 

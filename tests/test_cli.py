@@ -198,6 +198,21 @@ def test_field_map_and_source_name(tmp_path):
     typo = run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "headline_zh=titel")
     assert typo.exit_code == 2 and "titel" in typo.output
     assert json.loads(run(index, "show", "c1", "--format", "json").stdout)["title"] == "經濟部記者會"
+
+    # the nightly `ingest PATH` of a cron job, no option given: the path keeps the options it was
+    # recorded with (it had silently dropped them, every article's title and source emptied)
+    write_jsonl(tmp_path / "crawl" / "crawl.jsonl", [
+        {"uid": "c1", "headline_zh": "經濟部記者會", "when": "2024-04-01", "txt": "經濟部說明產業政策。"},
+        {"uid": "c3", "headline_zh": "內政部記者會", "when": "2024-04-03", "txt": "內政部說明防災措施。"},
+    ])
+    nightly = json.loads(run(index, "ingest", str(tmp_path / "crawl"), "--format", "json").stdout)
+    assert nightly["added"] == 1
+    c3 = json.loads(run(index, "show", "c3", "--format", "json").stdout)
+    assert (c3["title"], c3["source"]) == ("內政部記者會", "爬蟲來源")
+    assert json.loads(run(index, "sources", "--format", "json").stdout)["sources"][0]["options"]["source_name"] == "爬蟲來源"
+    # a reading option given replaces them, as before
+    run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,headline_zh=title,when=date,txt=body")
+    assert json.loads(run(index, "show", "c3", "--format", "json").stdout)["source"] is None
     assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,txt=html,who=author").exit_code == 0
 
 

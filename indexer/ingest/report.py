@@ -57,6 +57,9 @@ class IngestOptions:
     prune: bool = False
     drop_missing: bool = False  # rebuild without paths: forget recorded sources that are gone
     procs: int | None = None  # None: decide from the amount of work
+    # no reading option was given: a path already recorded is read with the options it was
+    # recorded with (`ingest PATH` from a cron job keeps the --source-name it was first read with)
+    keep_recorded: bool = False
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(source_name=self.source_name, field_map=dict(self.field_map) if self.field_map else None,
