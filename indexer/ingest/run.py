@@ -85,7 +85,7 @@ def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | N
         now: list[Source] = []
         for p in paths:  # one record per path, however it was spelled
             s = Source(os.path.normpath(Path(p).absolute()), opts.read_options())
-            if opts.keep_recorded:  # no reading option given: a recorded path keeps its own
+            if opts.keep_recorded and not rebuild:  # ingest, no reading option given: a recorded path keeps its own
                 s = next((Source(s.path, o.options) for o in recorded if _same_path(s.path, o.path)), s)
             if not any(_same_path(s.path, o.path) for o in now):
                 now.append(s)
