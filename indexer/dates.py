@@ -97,8 +97,9 @@ def day_alone(text: str) -> str | None:
     zone is dated as `parse_date` dates it (its day in China's time). None otherwise
     (`2005年6月1日以后`: more than a date)."""
     text = normalise_digits(text).strip()
-    if _ZONED.fullmatch(text):
-        return _zoned_day(text)
+    zoned = _ZONED.fullmatch(text)
+    if zoned:
+        return _zoned_day(zoned)
     if "年" in text:
         text = _arabic_dates(text)
     text = _DAY_MARK.sub("", _TIME_OF_DAY.sub("", text, count=1))
@@ -120,18 +121,15 @@ def parse_date(value: object) -> str | None:
             return _dt.datetime.fromtimestamp(value, _CHINA).date().isoformat()
         return None
     if isinstance(value, str):
-        if _ZONED.fullmatch(normalise_digits(value).strip()):  # an instant
-            return _zoned_day(value)
-        return find_date(value)
+        # an instant (its time has a colon: the one NFKC pass of most values stays find_date's)
+        zoned = _ZONED.fullmatch(normalise_digits(value).strip()) if ":" in value or "：" in value else None
+        return _zoned_day(zoned) if zoned else find_date(value)
     return None
 
 
-def _zoned_day(text: str) -> str | None:
+def _zoned_day(zoned: re.Match) -> str | None:
     """The day in China's time (as epoch seconds are read) of an ISO instant with its zone
-    (`_ZONED`); None for one that is no instant (25:00, February 30th) or out of range."""
-    zoned = _ZONED.fullmatch(normalise_digits(text).strip())
-    if zoned is None:
-        return None
+    (a match of `_ZONED`); None for one that is no instant (25:00, February 30th) or out of range."""
     zone = "+00:00" if zoned[4] in "Zz" else zoned[4]
     try:  # (fromisoformat takes at most 6 decimals: Go writes 9)
         moment = _dt.datetime.fromisoformat(f"{zoned[1]}T{zoned[2]}{(zoned[3] or '')[:7]}{zone}")
