@@ -389,11 +389,13 @@ def _facets(a: dict, chosen: dict[str, list[str]], facet_size: int) -> tuple[dic
     facets, truncated = {}, {}
     for name in ("source", "author", "column"):
         buckets = a[name]["buckets"]
-        selected = {fold_key(v): v for v in reversed(chosen.get(name) or [])}  # folded → as chosen
+        selected: dict[str, str] = {}  # folded → the first spelling chosen, in the order chosen
+        for v in chosen.get(name) or []:
+            selected.setdefault(fold_key(v), v)
         values = [FacetValue(_spelling(b), b["doc_count"], b["key"] in selected) for b in buckets[:facet_size]]
         shown = {b["key"] for b in buckets[:facet_size]}
         counts = {b["key"]: b["doc_count"] for b in a.get(f"selected_{name}", {}).get("buckets", [])}
-        values += [FacetValue(v, counts.get(k, 0), True) for k, v in reversed(selected.items()) if k not in shown]
+        values += [FacetValue(v, counts.get(k, 0), True) for k, v in selected.items() if k not in shown]
         facets[name], truncated[name] = values, len(buckets) > facet_size
     facets.update(date_facets((b["key"], b["doc_count"]) for b in a["month"]["buckets"]))
     truncated["decade"] = truncated["year"] = truncated["month"] = False
