@@ -70,11 +70,22 @@ def test_source_printed_in_its_own_cell_and_closing_attachment_list_kept():
     ("<span>稿件来源：</span><span>法治日报</span>", "法治日报"), ("<span>文章来源：人民网</span>", "人民网"),
     ("<span>2023-01-05 09:00</span><span>来源: <a href='/'>光明网</a></span><span>作者：李华</span>", "光明网"),
     ("<span>稿件來源：中央社</span>", "中央社"),
+    # the date's span follows the source's with nothing between them: `来源：光明网-《光明日报》2024-01-29 04:35`
+    ("<span>来源：<a href='/'>光明网-《光明日报》</a></span><span>2024-01-29 04:35</span>", "光明网-《光明日报》"),
+    ("<span>来源：新华社</span><span>2024年1月29日</span>", "新华社"),
 ])
 def test_sources_printed_in_spans(line, source):
     article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>{line}</div><div class='text'>{STORY}</div>")
     assert article.source == source
     assert "来源" not in article.body and "來源" not in article.body
+
+
+def test_source_element_printing_the_date_after_the_name():
+    # a source element whose spans print the outlet, then the time: the outlet is the source
+    article = page("<div class='title'>测试新闻标题在这里</div><div class='source'><span>湖北日报客户端</span>"
+                   f"<span class='source-item'>2024-03-12 15:35:47</span></div><div class='text'>{STORY}</div>",
+                   head="<title>测试新闻标题在这里 - 某新闻客户端</title>")
+    assert (article.source, article.date) == ("湖北日报客户端", "2024-03-12")
 
 
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():

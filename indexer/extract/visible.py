@@ -61,10 +61,13 @@ _names_the_source = _class_test(_SOURCE_CLASS)
 
 
 def source_element(body: Element) -> str | None:
-    """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`)."""
+    """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`),
+    less the date and time it may print after the name (`<div class="source"><span>湖北日报客户端</span>
+    <span>2024-03-12 15:35:47</span></div>`)."""
     for element in _named(body, ("a", "span", "em", "div", "p"), _names_the_source):
         text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
+        text = _DATE_TIME.sub(" ", text).strip()
         if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
             return text
     return None
