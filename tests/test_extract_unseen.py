@@ -88,6 +88,16 @@ def test_source_element_printing_the_date_after_the_name():
     assert (article.source, article.date) == ("湖北日报客户端", "2024-03-12")
 
 
+def test_headline_above_empty_credit_labels_and_a_two_part_site_suffix():
+    # no heading or meta vouches for the `<title>` (`headline-学院-新闻网`): the headline printed
+    # above the text is looked for, past the credit labels the page left blank (`撰稿：`, `摄影：`)
+    article = page("<table><tr><td class='f20'>【健康报】某研究组发现感染率超过百分之十六</td></tr>"
+                   "<tr><td>2016-11-11 浏览（83） 来源：健康报</td></tr><tr><td>撰稿：</td></tr><tr><td>摄影：</td></tr>"
+                   f"<tr><td>{STORY}</td></tr></table>",
+                   head="<title>【健康报】某研究组发现感染率超过百分之十六-某某大学医学院-新闻网</title>")
+    assert (article.title, article.source) == ("【健康报】某研究组发现感染率超过百分之十六", "健康报")
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"
