@@ -98,6 +98,27 @@ def test_headline_above_empty_credit_labels_and_a_two_part_site_suffix():
     assert (article.title, article.source) == ("【健康报】某研究组发现感染率超过百分之十六", "健康报")
 
 
+def test_closing_compiled_credit_names_the_author_and_a_donation_appeal_is_no_text():
+    # `（米妮 / 綜合報導）` closes the text; the paper's appeal and bank account under it are not
+    # text, and the shares and related links the walk kept after them hide no signature
+    article = page(f"<h1>測試新聞標題在這裡</h1><div class='date'>2021-04-14</div><div class='entry'>{STORY}"
+                   "<p>（米妮 / 綜合報導）</p><p>贊助《某新聞》 守護家庭價值 我們需要你們的支持</p>"
+                   "<p>大新銀行戶口：040-634-3280684-1（「某某社有限公司」）</p>"
+                   "<div>分享此文：</div><div>喜歡 正在載入...</div><div>相關</div><div>延伸閱讀</div></div>",
+                   head="<title>測試新聞標題在這裡 | 某新聞</title>")
+    assert article.authors == ["米妮"]
+    assert "贊助" not in article.body and "銀行戶口" not in article.body and "延伸閱讀" not in article.body
+
+
+@pytest.mark.parametrize("line,names", [
+    ("（米妮 / 綜合報導）", ["米妮"]), ("（王大明／台北報導）", ["王大明"]), ("（李四/编译）", ["李四"]),
+    ("（張三、李四／綜合外電）", ["張三", "李四"]), ("（中央社／綜合報導）", []), ("（綜合報導）", []),
+])
+def test_bracketed_credit_of_who_compiled_the_story(line, names):
+    from indexer.extract.authors import closing_authors
+    assert closing_authors(line) == names
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

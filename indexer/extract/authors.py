@@ -331,10 +331,15 @@ def closing_authors(line: str) -> list[str]:
         return parse_authors(match.group("names") or match.group("plain"))
     if len(line) > 40:
         return []
-    match = _BRACKETED_NAME.match(line)
+    match = _BRACKETED_NAME.match(line) or _BRACKETED_REPORTED.match(line)
     if match:
         return parse_authors(match.group(1))
     return byline_authors(line)
+
+
+# A closing credit naming who compiled the story: `（米妮 / 綜合報導）`, `（王大明／台北報導）`, `（李四/编译）`.
+_BRACKETED_REPORTED = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s*[、，,]\s*[" + _CJK + r"]{2,4}){0,3})\s*[／/]\s*"
+                                 r"(?:(?:" + PLACES + r")?[報报][導导道]|[綜综]合[報报][導导道]|[綜综]合外[電电]|外[電电]|[編编][譯译])\s*[）)]$")
 
 
 # A contributor's note closing a column: `●作者李武忠，新北市，經濟系教授。本文為網友投稿…`.

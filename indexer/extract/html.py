@@ -361,7 +361,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
         date=_date(text, relpath, markup, layout.visible) or _closing_date(layout),
         source=_source(body_el, markup, layout),
-        authors=_not_the_kicker(_authors(body_el, markup, layout), title),
+        authors=_not_the_kicker(_authors(body_el, markup, layout, body), title),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
                               ld.get("url") if isinstance(ld.get("url"), str) else None)
                   if u and u.startswith(("http://", "https://"))), None),
@@ -409,7 +409,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
 
 
-def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
+def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]) -> list[str]:
     """The authors: the page's own author tag, the printed `作者：` line, names under the
     headline, a byline at the top of the text or a signature at its end, a `posted by`, an
     element classed `author`, then the other meta tags (less the publisher's own name),
@@ -422,6 +422,8 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout) -> list[str]:
              or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
              or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
+             # the text's own last lines, past what the walk kept after them (shares, related links)
+             or next((a for a in map(closing_authors, body[-4:][::-1]) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
              or author_element(body_el))
     if found:
