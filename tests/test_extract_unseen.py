@@ -119,6 +119,42 @@ def test_bracketed_credit_of_who_compiled_the_story(line, names):
     assert closing_authors(line) == names
 
 
+def test_site_named_in_english_only_by_og_site_name_is_the_chinese_name_the_title_prints_first():
+    head = ("<title>某某政府新聞網 - 測試新聞標題在這裡</title><meta property='og:title' content='測試新聞標題在這裡'>"
+            "<meta property='og:site_name' content=\"Some City's Information Services Department\">")
+    article = page(f"<h1>測試新聞標題在這裡</h1><div class='date'>2024-04-03</div><div class='text'>{STORY}</div>", head=head)
+    assert article.source == "某某政府新聞網"
+    # a Latin og:site_name stands where the `<title>` names no Chinese site
+    head = head.replace("某某政府新聞網 - ", "")
+    article = page(f"<h1>測試新聞標題在這裡</h1><div class='date'>2024-04-03</div><div class='text'>{STORY}</div>", head=head)
+    assert article.source == "Some City's Information Services Department"
+
+
+@pytest.mark.parametrize("line,names", [
+    ("中新网上海11月4日电 (陈静 奚晓蕾)记者4日获悉，国家儿童医学中心", ["陈静", "奚晓蕾"]),
+    ("本报北京9月30日电 （李龙伊、程欣然）“为了和平 走向世界”", ["李龙伊", "程欣然"]),
+    ("中新网11月4日电 (陈静)据报道，", ["陈静"]),
+    ("中新网北京11月4日电 (组图)记者4日获悉", []), ("中新网上海11月4日电 (完)", []),
+])
+def test_dispatch_naming_its_reporters_in_brackets_without_a_role_word(line, names):
+    from indexer.extract.authors import byline_authors
+    assert byline_authors(line) == names
+
+
+def test_author_field_filled_with_the_editor_yields_to_the_dispatchs_reporters():
+    # `作者：朱延静` beside `责任编辑：朱延静`: the CMS's author field holds the editor; the
+    # dispatch opening the text names who wrote it
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'><span>2021-11-04 13:39 来源：中国新闻网</span>"
+                   "<span>作者：朱延静</span> <span>责任编辑：朱延静</span></div><div class='text'>"
+                   "<p>中新网上海11月4日电 (陈静 奚晓蕾)记者4日获悉，复旦大学附属儿科医院率先开设一个新的门诊。</p>"
+                   f"{STORY}</div>")
+    assert article.authors == ["陈静", "奚晓蕾"]
+    # the same name as author and editor with no other byline: the author stands
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'><span>2021-11-04 13:39</span>"
+                   f"<span>作者：朱延静</span> <span>责任编辑：朱延静</span></div><div class='text'>{STORY}</div>")
+    assert article.authors == ["朱延静"]
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

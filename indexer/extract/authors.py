@@ -45,6 +45,9 @@ _WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta 
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
+# A dispatch naming its reporters in brackets without a role word: `中新网上海11月4日电 (陈静 奚晓蕾)`.
+_DISPATCH_NAMES = re.compile(r"^[^\s（()]{1,16}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電]\s*[（(]\s*([" + _CJK
+                             + r"]{2,4}(?:[\s、，,]+[" + _CJK + r"]{2,4}){0,3})\s*[）)]")
 _BYLINE = re.compile(  # (the lead-in as short as it can be: the first role word, `记者郭倩、实习记者陈涵旸`)
     r"^(?:[^\s（(]{0,8}?\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
@@ -177,7 +180,7 @@ _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[�
 _PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
-_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]|[发發]自")
+_BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]|[发發]自|日\\s*[电電]")
 
 
 _SPACED_PAIR = re.compile(rf"(?<![{_CJK}])([{_CJK}])\s+([{_CJK}])(?![{_CJK}])")
@@ -289,6 +292,12 @@ def byline_authors(line: str) -> list[str]:
     match = _BRACKETED.search(line[:80])
     if match:
         return parse_authors(match.group(1))
+    match = _DISPATCH_NAMES.match(line[:80])
+    if match and not re.search(r"[图圖]|[视視][频頻]", match.group(1)):  # every part a person's name (not `（组图）`)
+        tokens = [t for t in re.split(r"[\s、，,]+", match.group(1)) if t]
+        names = parse_authors(match.group(1))
+        if names and len(names) == len(tokens):
+            return names
     match = _LEAD_BYLINE.match(_join_spaced(line[:60]))
     if match:
         return parse_authors(match.group(1))
@@ -351,14 +360,25 @@ _EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|[�
                             r"\s*[:：︱|｜/丨]?\s*[（(]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
 
 
+def _after_editor_label(name: str, text: str) -> list[bool]:
+    """For each place the page text prints `name`: whether an editor's label is just before it."""
+    text = re.sub(r"\s+", " ", text)
+    return [bool(_EDITOR_BEFORE.search(text[max(0, m.start() - 24):m.start()])) for m in re.finditer(re.escape(name), text)]
+
+
 def printed_only_as_editor(name: str, text: str) -> bool:
     """Whether the page text prints `name`, and only after an editor's label (`责任编辑：张家祺`).
 
     A meta author so printed is the page's editor, and editors are not authors.
     """
-    text = re.sub(r"\s+", " ", text)
-    found = [m.start() for m in re.finditer(re.escape(name), text)]
-    return bool(found) and all(_EDITOR_BEFORE.search(text[max(0, at - 24):at]) for at in found)
+    found = _after_editor_label(name, text)
+    return bool(found) and all(found)
+
+
+def printed_as_editor(name: str, text: str) -> bool:
+    """Whether the page text prints `name` after an editor's label somewhere (`作者：朱延静` beside
+    `责任编辑：朱延静`: a CMS that fills its author field with the editor's name)."""
+    return any(_after_editor_label(name, text))
 
 
 def posted_by(line: str) -> list[str]:

@@ -38,6 +38,7 @@ from .authors import (
     lone_name,
     parse_authors,
     posted_by,
+    printed_as_editor,
 )
 from .cleaning import (
     HAN_CHAR,
@@ -418,8 +419,13 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]
     authors = meta_authors(meta.get("author", ""), body_el) if "author" in meta and "articletitle" in meta else []
     authors = authors or parse_authors(layout.visible.get("author", "")) or layout.names_under_headline
     main_lines, page_lines, start = layout.main_lines, layout.page_lines, layout.start
+    byline = next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
+    if authors and byline and not set(authors) & set(byline):
+        page_text = text_of(body_el)
+        if all(printed_as_editor(a, page_text) for a in authors):
+            authors = byline  # `作者：朱延静` is the page's 责任编辑 too; the text's `(陈静 奚晓蕾)` wrote it
     found = (authors
-             or next((a for a in map(byline_authors, (line for line, _ in main_lines[:8])) if a), [])
+             or byline
              or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
              # the text's own last lines, past what the walk kept after them (shares, related links)
@@ -539,7 +545,7 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
                              disclosed,  # a government page's disclosure table: 发布机构
                              ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),
                              _site_outlet(ld_name(markup.ld.get("publisher"))),
-                             _site_outlet(meta.get("og:site_name")),  # the site itself, when nothing names another publisher
+                             _site_outlet(_site_name(markup, layout)),  # the site itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
                              None if visible.get("placeholder") else _title_site(markup, layout.title))
     return clean_source(source)
@@ -587,6 +593,18 @@ _COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
 
 
+def _site_name(markup: _Markup, layout: _Layout) -> str | None:
+    """The og:site_name; where it gives the site's name in Latin letters only (`Hong Kong's
+    Information Services Department`) and the `<title>` names the site in Chinese (`香港政府新聞網
+    - …`), the Chinese name a reader of the page sees."""
+    name = markup.meta.get("og:site_name")
+    if name and not HAN_CHAR.search(name) and not layout.visible.get("placeholder"):
+        printed = _title_site(markup, layout.title)
+        if printed and HAN_CHAR.search(printed):
+            return printed
+    return name
+
+
 def _title_site(markup: _Markup, title: str) -> str | None:
     """The site's name at the end of the `<title>`, for a page that names no publisher
     otherwise (`海葵… -- 上報 / 焦點`, `…_智能_好奇心日报`): of the parts after the headline that
@@ -595,12 +613,13 @@ def _title_site(markup: _Markup, title: str) -> str | None:
     parts = title_parts(markup.title)
     key = SQUEEZE("", title)
     at = next((i for i, part in enumerate(parts) if SQUEEZE("", part) == key), None)
-    if at is None or at + 1 == len(parts):
+    if at is None or len(parts) == 1:
         return None
     meta, ld = markup.meta, markup.ld
     columns = {SQUEEZE("", v) for v in (meta.get("subsection"), meta.get("article:section"), meta.get("columnname"),
                                         markup.micro.get("articleSection"), ld.get("articleSection")) if isinstance(v, str)}
-    rest = [name.strip() for part in parts[at + 1:] for name in _SLASHED.split(part)]
+    # the parts after the headline; a `<title>` that names its site first (`香港政府新聞網 - …`), those before it
+    rest = [name.strip() for part in (parts[at + 1:] or parts[:at][::-1]) for name in _SLASHED.split(part)]
     rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
     closing = title_parts(meta.get("og:title", ""))
     if len(closing) > 1 and closing[-1].strip() in rest:
