@@ -238,6 +238,22 @@ def test_a_latin_word_or_number_matches_only_whole(demo_engine, demo_articles, o
         assert ids(demo_engine, quote(part)) == oracle.having(part), part
 
 
+def test_a_phrase_ending_in_a_latin_word_is_not_found_in_a_longer_word(tmp_path):
+    # the exact layer writes a Latin unit between marks (01 00 in UTF-16): a longer word whose
+    # next character's code ends in 01 (ā is U+0101) was taken for the word (`西 xi` in `西 xiā`)
+    from helpers import index_of
+    engine = SearchEngine(index_of(tmp_path, "pinyin.jsonl", [
+        {"id": "tone", "title": "地名一", "body": "陕西 Xiā 与西安不同。"},
+        {"id": "bare", "title": "地名二", "body": "陕西 xi 是拼音。"},
+        {"id": "mama", "title": "称呼", "body": "妈 mā 和 m 不同。"},
+        {"id": "long", "title": "长文", "body": "开头。" + "这是一段很长的文字，" * 400 + "陕西 xiā 在最后。"},
+    ]))
+    assert ids(engine, '"陕西 xi"') == ids(engine, '"西 xi"') == {"bare"}
+    assert ids(engine, '"妈 m"') == set()
+    assert ids(engine, '地名 -"陕西 xi"') == {"tone"}
+    assert ids(engine, '"陕西 xiā"') == {"tone", "long"}
+
+
 # ------------------------------------------------------------------ totals, facets, filters
 
 

@@ -246,15 +246,33 @@ class Segment:
         """Whether `pattern` is in each stretch [start, end) of the file (byte offsets of UTF-16
         code units): one search per stretch, all run by one NumPy string `find` over the mapped
         file (in C, without the GIL: many stretches are split between threads, one per core); a
-        hit at an odd byte offset (inside a UTF-16 code unit) is looked at again from there."""
+        hit at an odd byte offset (inside a UTF-16 code unit), or one NumPy found for the pattern
+        less its trailing NULs, is looked at again from there."""
         found = find_all(self._string, pattern, starts, ends)
         # NumPy reads a bytes string without its trailing NULs: a stream ending the file there
         for i in np.flatnonzero(ends > self._string_end).tolist():
             found[i] = self._mm.find(pattern, int(starts[i]), int(ends[i]))
         keep = found >= 0
-        for i in np.flatnonzero(keep & ((found - starts) & 1 == 1)).tolist():
-            p, e = int(found[i]), int(ends[i])
-            while p != -1 and (p - int(starts[i])) & 1:
+        suspect = keep & ((found - starts) & 1 == 1)
+        if pattern.endswith(b"\0"):
+            # ... and the pattern without its trailing NULs (a phrase ending in a Latin word ends in
+            # its mark's 01 00): `西 xi` found in `西 xiā` (ā is 01 01). A hit whose NULs are not
+            # there, or that would reach past its stretch, is looked at again
+            size = len(pattern)
+            tail = size - len(pattern.rstrip(b"\0"))
+            at = np.flatnonzero(keep & ~suspect)
+            if len(at):
+                end = found[at] + size
+                whole = end <= ends[at]
+                ok = whole.copy()
+                data = np.frombuffer(self._mm, dtype=np.uint8)
+                for k in range(1, tail + 1):
+                    ok[whole] &= data[end[whole] - k] == 0
+                suspect[at[~ok]] = True
+        for i in np.flatnonzero(suspect).tolist():  # the whole pattern, at an even offset
+            start, e = int(starts[i]), int(ends[i])
+            p = self._mm.find(pattern, int(found[i]), e)
+            while p != -1 and (p - start) & 1:
                 p = self._mm.find(pattern, p + 1, e)
             keep[i] = p != -1
         return keep
