@@ -171,6 +171,13 @@ def _starts_cjk(piece: str) -> bool:
     return any(lo <= c <= hi for lo, hi in _CJK_ASTRAL)
 
 
+# Word characters that fold into a unit of the other kind: half-width katakana (ｶ → カ) and the
+# Hangzhou numerals 〸〹〺 (→ 十廿卅) are Latin-like to `re` but CJK units once folded, so a
+# pattern's "no Latin letter touches this Latin word" check misreads them (`ｶ5`: 5 is whole).
+FOLDS_ACROSS = "".join(sorted(chr(cp) for cp, ch in FOLD_TABLE.items()
+                              if not _GAP.match(chr(cp)) and not _GAP.match(ch) and _starts_cjk(chr(cp)) != _starts_cjk(ch)))
+
+
 # ----------------------------------------------------------------------------- units
 
 

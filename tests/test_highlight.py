@@ -158,3 +158,10 @@ def test_characters_that_fold_into_a_unit_are_marked_as_what_they_fold_to():
     assert highlight("一⼀生", pattern('"⼀生"')) == "一<mark>⼀生</mark>"
     assert highlight("Ⓐb 和 b", pattern("b")) == "Ⓐb 和 <mark>b</mark>"  # Ⓐb is the word ab
     assert highlight("Ⓐb 和 ab", pattern("ab")) == "<mark>Ⓐb</mark> 和 <mark>ab</mark>"
+
+
+def test_a_character_that_folds_into_a_unit_of_the_other_kind_leaves_a_latin_word_whole():
+    # ｶ is a letter to a regular expression but folds to カ, a CJK unit: `ｶ5` holds the number 5
+    # (the search finds it), and so does 〸5 (〸 folds to 十)
+    assert highlight("型号ｶ5在上市，另见カ5。", pattern('"5"')) == "型号ｶ<mark>5</mark>在上市，另见カ<mark>5</mark>。"
+    assert highlight("〸5和十5", pattern("十5")) == "<mark>〸5</mark>和<mark>十5</mark>"

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 
-from indexer.analysis import FOLDS_INTO_GAP, FOLDS_INTO_WORD, Unit, fold, unfolded_class
+from indexer.analysis import FOLDS_ACROSS, FOLDS_INTO_GAP, FOLDS_INTO_WORD, Unit, fold, unfolded_class
 from indexer.article import Article
 from indexer.cjk import UNIT_BOUNDS, UNIT_RANGES
 from indexer.search.query import ParsedQuery, parse_query
@@ -56,7 +56,8 @@ def clause_pattern(seq: list[Unit]) -> str:
 def _odd() -> re.Pattern:
     """The characters a pattern would take for something else, so that a text holding one is
     marked by a Matcher (which reads the folded text and knows every unit) instead:
-    - those whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙);
+    - those whose being a gap or part of a unit changes when folded (Ⓐ → a, ⼀ → 一, ﾞ → ゙), or
+      whose unit changes kind (ｶ → カ: a letter to `re`, a CJK unit once folded);
     - CJK units that are no word characters to `re` (the kana sound marks ゛ ゜, unassigned code
       points of the CJK blocks), which a pattern's gap `[\\W_]` would step over as punctuation;
     - every CJK unit beyond the BMP (rare: the extensions' characters).
@@ -65,7 +66,7 @@ def _odd() -> re.Pattern:
     not_words = "".join(chr(cp) for lo, hi in UNIT_BOUNDS if hi <= 0xFFFF
                         for cp in range(lo, hi + 1) if not chr(cp).isalnum())
     beyond = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in UNIT_BOUNDS if lo > 0xFFFF)
-    return re.compile(f"[{re.escape(FOLDS_INTO_WORD + FOLDS_INTO_GAP + not_words)}{beyond}]")
+    return re.compile(f"[{re.escape(FOLDS_INTO_WORD + FOLDS_INTO_GAP + FOLDS_ACROSS + not_words)}{beyond}]")
 
 
 class Patterns:
