@@ -49,7 +49,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "renamed": ("改名 {path}：{reason}", "renamed {path}: {reason}"),
     "cut": ("截断 {path}：{reason}", "cut {path}: {reason}"),
     "removed": ("移除 {id}（{path}）：{reason}", "removed {id} ({path}): {reason}"),
-    "summary.changed": ("{mode}：{generation} 中共 {articles} 篇文章", "{mode}: {articles} articles in {generation}"),
+    "summary.changed": ("{mode}：{generation}，共 {articles} 篇文章", "{mode}: {articles} articles in {generation}"),
     "summary.unchanged": ("{mode}：没有变化，{generation} 中的 {articles} 篇文章继续使用",
                           "{mode}: nothing changed, {articles} articles in {generation} stay live"),
     "summary": ("{head}（新增 {added}，更新 {updated}，未变 {unchanged}，移除 {removed}，重复 {duplicates}{extra}），"

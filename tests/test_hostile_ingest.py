@@ -147,7 +147,7 @@ def test_ingest_of_hostile_files_exits_0(hostile_run):
     done, _ = hostile_run
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert "中共" in done.stdout and "篇文章" in done.stdout
+    assert "，共 " in done.stdout and "篇文章" in done.stdout
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

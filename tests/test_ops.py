@@ -334,7 +334,7 @@ def test_rebuild_prints_one_summary_line_for_cron_mail(tmp_path):
     proc = ok(tmp_path / "index", "rebuild", articles)
     lines = proc.stdout.splitlines()
     assert len(lines) == 1, proc.stdout
-    assert lines[0].startswith("重建：gen-") and "中共 5 篇文章" in lines[0]
+    assert lines[0].startswith("重建：gen-") and "，共 5 篇文章" in lines[0]
     assert "读了 6 个文件，跳过 1 个" in lines[0]
     assert "broken.json" in proc.stderr and "broken.json" not in proc.stdout
 
