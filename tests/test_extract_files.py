@@ -200,6 +200,21 @@ def test_json_lines_bad_lines_skipped_good_ones_kept_and_crawler_names_understoo
     assert isinstance(listing, Skipped) and "listing" in listing.reason
 
 
+def test_record_sources_as_a_list_and_the_articles_own_field_names_first():
+    lines = [
+        {"id": "g1", "title": "来源列表", "body": "内容", "sources": ["新华社", "人民日报"]},  # as `export` writes it
+        {"id": "g2", "title": "来源列表2", "body": "内容", "source": ["新华社", "人民日报", "新华社"]},
+        {"content": "爬虫的正文", "body": "记录自己的正文", "article_id": "crawler-1", "id": "own-1",
+         "headline": "爬虫标题", "title": "自己的标题", "link": "http://a.example/1", "url": "http://b.example/1"},
+        {"id": "g4", "title": "两个都有", "body": "内容", "source": "生态环境部", "sources": ["别的"]},
+    ]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in lines)
+    g1, g2, own, both = extract_file(text.encode(), "g.jsonl")
+    assert g1.sources == g2.sources == ["新华社", "人民日报"]
+    assert (own.id, own.title, own.body, own.url) == ("own-1", "自己的标题", "记录自己的正文", "http://b.example/1")
+    assert both.sources == ["生态环境部"]
+
+
 def test_json_array_and_field_map():
     data = json.dumps([{"headline_zh": "標題", "正文": "<p>第一段</p><p>第二段</p>", "id": 7}], ensure_ascii=False)
     (article,) = extract_file(data.encode(), "a.json", field_map={"headline_zh": "title", "正文": "body"})

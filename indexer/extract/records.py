@@ -2,8 +2,10 @@
 
 A record's fields are renamed by the caller's `field_map` first, then by the crawler names we
 know (`content`/`text` → body, `article_id` → id, `pub_date`/`publish_time`/`published_at`/
-`publish_date`/`published_date` → date, `source_name` → source, `tags` → keywords, `category` →
-column). A human-readable `source_name` wins over a `source` code such as `"CNA"`.
+`publish_date`/`published_date` → date, `source_name` → source, `sources` (a list, as `export`
+writes it) → source, `tags` → keywords, `category` → column). Where a record has both, the
+article's own name wins (`body` over `content`); a human-readable `source_name` wins over a
+`source` code such as `"CNA"`.
 `html` stands for the body and is cleaned like a page; `author` (a string, maybe with a title
 or several names separated by `;`) stands for `authors`. Values of the wrong type are coerced
 where the meaning is clear and dropped otherwise; a record without title and body, or that is a
@@ -27,13 +29,16 @@ CRAWLER_NAMES = {
     "content": "body", "text": "body", "article_id": "id", "pub_date": "date", "publish_time": "date",
     "published_at": "date", "publish_date": "date", "published_date": "date", "pubdate": "date",
     "source_name": "source", "tags": "keywords", "category_name": "column", "category": "column",
-    "author": "authors", "headline": "title", "link": "url",
+    "author": "authors", "headline": "title", "link": "url", "sources": "source",
 }
 # What `--field-map theirs=ours` may map a record's field to: an article's field, or `html` (a
 # page to clean into the body) and `author` (one string for `authors`).
 MAPPABLE_FIELDS = tuple(sorted({*Article.__dataclass_fields__, "html", "author"}))
-# Which of several names wins when a record has more than one for a field.
-_PREFERENCE = {"source": ("source_name", "source"), "column": ("column", "category_name", "category")}
+# Which of several names wins when a record has more than one for a field: the article's own
+# name before a crawler's (`body` before `content`), but a `source_name` before a `source` code.
+_PREFERENCE = {"source": ("source_name", "source", "sources"), "column": ("column", "category_name", "category"),
+               "body": ("body", "content", "text"), "title": ("title", "headline"), "url": ("url", "link"),
+               "id": ("id", "article_id")}
 _LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
 # A listing page's title names a list, or is nothing but one or two short section names and
 # the site's name ("生活|TVBS新聞網", "鳳凰颱風穿台｜火線話題｜壹蘋新聞網"). A headline with a
@@ -59,6 +64,14 @@ def _keywords(value: object) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [k for k in (normalise_line(_text(v) or "") for v in value) if k]
     return []
+
+
+def _source(value: object) -> str | None:
+    """A source as one string: a list of publishing bodies (`["新华社", "人民日报"]`, as `export`
+    writes `sources`) joined by 、, which `sources` splits again."""
+    if isinstance(value, (list, tuple)):
+        value = "、".join(dict.fromkeys(t for t in (normalise_line(_text(v) or "") for v in value) if t))
+    return normalise_line(_text(value) or "") or None
 
 
 def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
@@ -110,7 +123,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
         id=_text(fields.get("id")) or default_id,
         title=title,
         date=parse_date(fields.get("date")),
-        source=normalise_line(_text(fields.get("source")) or "") or None,
+        source=_source(fields.get("source")),
         authors=parse_authors(authors) if isinstance(authors, (str, list, tuple, dict)) else [],
         url=url,
         column=normalise_line(_text(fields.get("column")) or "") or None,
