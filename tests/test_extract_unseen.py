@@ -155,6 +155,29 @@ def test_author_field_filled_with_the_editor_yields_to_the_dispatchs_reporters()
     assert article.authors == ["朱延静"]
 
 
+def test_bylines_on_consecutive_lines_under_the_headline_are_one_byline():
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'>2020-07-15 来源：法治日报</div><div class='text'>"
+                   "<p>□ 本报记者　　 赵 丽</p><p>□ 本报见习记者 邹星宇</p>" + STORY + "</div>")
+    assert article.authors == ["赵丽", "邹星宇"]
+
+
+def test_author_label_naming_a_reporter_and_a_correspondent():
+    article = page("<h1>测试新闻标题在这里</h1><div class='info'>来源：都市快报 作者：记者 林琳 通讯员 王蕴 "
+                   f"编辑：高婷婷 责任编辑：方志华 2019-12-10</div><div class='text'>{STORY}</div>")
+    assert article.authors == ["林琳", "王蕴"]
+
+
+@pytest.mark.parametrize("line,names", [
+    ("亚当·史密斯（Adam Smith）/文 《经济学人》社区副编辑", ["亚当·史密斯"]), ("张三、李四／文", ["张三", "李四"]),
+    ("新华社/文", []),
+    ("【記者／闗淨尹、王詩婷、呂品萱 首圖／台灣伴侶權益推動聯盟提供】", ["闗淨尹", "王詩婷", "呂品萱"]),
+    ("【记者：王小明 摄影：李四】", ["王小明"]),
+])
+def test_writer_before_a_slash_wen_and_a_bracketed_credit_with_a_photo_credit(line, names):
+    from indexer.extract.authors import byline_authors
+    assert byline_authors(line) == names
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

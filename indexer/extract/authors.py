@@ -45,6 +45,10 @@ _WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta 
 _SPLIT = re.compile(r"[、，,;；/／|｜\s]+|和(?=[" + _CJK + r"]{2,3}$)")
 _LIST_SPLIT = re.compile(r"[、，,;；/／|｜]+")
 _BRACKETED = re.compile(r"[（(]\s*(?:[^（）()]*?[记記]者|[^（）()]*?通[讯訊][员員])\s*([^（）()]+?)\s*[）)]")
+# The writer before `/文`, maybe with the name in Latin letters and a post after it:
+# `亚当·史密斯（Adam Smith）/文 《经济学人》社区副编辑`, `张三/文`.
+_NAME_SLASH_WEN = re.compile(r"^([" + _CJK + r"·]{2,12}(?:\s*[、，,]\s*[" + _CJK + r"·]{2,12}){0,3})"
+                             r"(?:\s*[（(][A-Za-z .'\-]{2,40}[）)])?\s*[/／]\s*文(?:\s|$)")
 # A dispatch naming its reporters in brackets without a role word: `中新网上海11月4日电 (陈静 奚晓蕾)`.
 _DISPATCH_NAMES = re.compile(r"^[^\s（()]{1,16}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電]\s*[（(]\s*([" + _CJK
                              + r"]{2,4}(?:[\s、，,]+[" + _CJK + r"]{2,4}){0,3})\s*[）)]")
@@ -74,7 +78,9 @@ _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s
 # A credit line in brackets naming reporters of several roles: `【环球时报驻美国特约记者 温燕 青木
 # 环球时报记者 郭媛丹】`; the names follow each role (`…记者`, `…通讯员`).
 _CREDIT = re.compile(r"^[【\[〔]([^【】\[\]〔〕]{4,100})[】\]〕]$")
-_CREDIT_ROLE = re.compile(r"\S*(?:[记記]者|通[讯訊][员員])(?:\s*[:：]\s*|\s+)")
+_CREDIT_ROLE = re.compile(r"\S*(?:[记記]者|通[讯訊][员員])(?:\s*[:：／/]\s*|\s+)")
+# A photo credit inside such a line, after the names: `首圖／台灣伴侶權益推動聯盟提供`, `攝影：…`.
+_PHOTO_CREDIT = re.compile(r"\s+(?:首?[图圖]片?|[摄攝]影)\s*[／/:：].*$")
 # `赵六 发自 北京`, `张三、李四 发自华盛顿`: a correspondent's byline names the place it was sent from.
 _SENT_FROM = re.compile(r"^((?:[" + _CJK + r"·]{2,5}(?:\s*[、，,]\s*|\s+)){0,3}[" + _CJK + r"·]{2,5})\s*[发發]自\s*[" + _CJK + r"]{2,10}$")
 # A news agency's or paper's dateline around a report: `（中央社記者盧太城台東縣12日電）`, `（中央社台北13日電）`,
@@ -288,7 +294,7 @@ def byline_authors(line: str) -> list[str]:
         return names
     match = _CREDIT.match(line)
     if match and _CREDIT_ROLE.search(match.group(1)):
-        return [name for part in _CREDIT_ROLE.split(match.group(1))[1:] for name in parse_authors(part)]
+        return [name for part in _CREDIT_ROLE.split(match.group(1))[1:] for name in parse_authors(_PHOTO_CREDIT.sub("", part))]
     match = _BRACKETED.search(line[:80])
     if match:
         return parse_authors(match.group(1))
@@ -312,7 +318,8 @@ def byline_authors(line: str) -> list[str]:
         match = _BYLINE.match(short)
         if match:
             return [] if _REPORTER_DOES.match(match.group(1)) else parse_authors(match.group(1))
-        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
+        match = (_NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
+                 or _NAME_SLASH_WEN.match(short))
         if match:
             return parse_authors(match.group(1))
         match = _PUBLISHER_DAY_NAME.match(short)

@@ -111,6 +111,12 @@ _VALUE_END = re.compile(
 )
 
 
+# An author's value goes on past a reporter's or correspondent's role (`作者：记者 林琳 通讯员 王蕴`).
+_REPORTER_AFTER = r"|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)"
+assert _REPORTER_AFTER in _VALUE_END.pattern
+_AUTHOR_VALUE_END = re.compile(_VALUE_END.pattern.replace(_REPORTER_AFTER, r"|\s+(?=出自)"))
+
+
 # `本文来自微信公众号“机器之心”（ID：…），作者：…`: the account is the source.
 _ACCOUNT_SOURCE = re.compile(
     r"(?:本文|文章|本篇)?(?:[来來]自|[转轉][载載]?自|[来來]源[于於]|[来來]源[:：]?)\s*(?:微信|[头頭]条|[微]博)?"
@@ -282,7 +288,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     for match in _LABEL_RE.finditer(line):
         kind = next(k for k in _META_LABELS if match.group(k))
         rest = line[match.end():]
-        end = _VALUE_END.search(rest)
+        end = (_AUTHOR_VALUE_END if kind == "author" else _VALUE_END).search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
         if kind == "date":
             date = find_date(rest[:40])

@@ -216,6 +216,18 @@ def disclosure_date(lines: list[tuple[str, int]]) -> str | None:
                 None)
 
 
+def _bylines_after(lines: list[tuple[str, int]], i: int, names: list[str]) -> list[str]:
+    """The names of the bylines on the lines right after line `i`'s (`□ 本报记者 赵丽` over
+    `□ 本报见习记者 邹星宇`), less `names`."""
+    more: list[str] = []
+    for line, _ in lines[i + 1:i + 4]:
+        found = byline_authors(line) if len(line) <= 40 else []
+        if not found:
+            break
+        more += [n for n in found if n not in names and n not in more]
+    return more
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -246,14 +258,14 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         if reporter and reporter.start() > 0:
             names = paper_byline_names(line) or byline_authors(line[reporter.start():])
             if names:
-                found["author"] = ", ".join(names)
+                found["author"] = ", ".join(names + _bylines_after(lines, i, names))
         unlabelled = _AUTHOR_NO_COLON.search(line) if "author" not in found and len(line) <= 60 else None
         if unlabelled:  # `0 条评论 | 作者魏星`
             found["author"] = ", ".join(parse_authors(unlabelled.group(1)))
         if "author" not in found and len(line) <= 40 and i < start + 8:
             names = byline_authors(line)
             if names:
-                found["author"] = ", ".join(names)
+                found["author"] = ", ".join(names + _bylines_after(lines, i, names))
     if "source" not in found or source_at >= start + 6:
         # `2019-09-26 10:56:28  证券时报网`: an unlabelled publisher after the date under the headline
         # (before a 来源 line further down, which may close the article or name a person)
