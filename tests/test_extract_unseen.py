@@ -178,6 +178,16 @@ def test_writer_before_a_slash_wen_and_a_bracketed_credit_with_a_photo_credit(li
     assert byline_authors(line) == names
 
 
+def test_metadata_line_above_the_headline_gives_the_date_and_a_notice_names_no_source():
+    # `作者：… 来源：… 发布时间：…` printed over the headline; the copyright notice under the text
+    # quotes `来源：中国科学报、科学网` inside a sentence
+    article = page("<div class='info'>作者：冯维维 来源：中国科学报 发布时间：2024/9/5 16:18:45</div>"
+                   f"<div>选择字号：小 中 大</div><h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>"
+                   "<div class='foot'>特别声明：本文转载仅出于传播信息的需要，凡本网注明“来源：中国科学报、科学网、"
+                   "科学新闻杂志”的所有作品，网站转载，请在正文上方注明来源和作者，且不得对内容作实质性改动。</div>")
+    assert (article.source, article.date, article.authors) == ("中国科学报", "2024-09-05", ["冯维维"])
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

@@ -296,6 +296,8 @@ def parse_meta_line(line: str) -> dict[str, str]:
                 found.setdefault("date", date)
         elif value and kind == "source" and PLACEHOLDER_SOURCE.match(value.strip("[]【】 ")):
             found.setdefault("placeholder", value)  # `来源：转载文章` names no publisher, yet is a metadata line
+        elif value and kind == "source" and len(value) > 40 and SENTENCE_PUNCT.search(value):
+            continue  # a notice's sentence (`凡本网注明“来源：中国科学报、科学网”的所有作品，…`), no publisher
         elif value and kind not in found:
             found[kind] = value
             if kind == "source" and match.start() > 0 and "author" not in found:

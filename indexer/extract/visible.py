@@ -285,10 +285,12 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             if date:
                 found["date"] = date
                 break
-    for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]` printed just above the headline
+    for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]`, `作者：… 来源：… 发布时间：…` just above the headline
         for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
             if name in ("source", "author") and value:
                 found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
+            elif name == "date" and value and not found.get("date"):
+                found["date"] = value
     disclosed_body = disclosure_body(lines[max(0, start - 20):start])
     if disclosed_body:
         found["disclosed_body"] = disclosed_body  # the table's 发布机构: a source after every one printed with the text
