@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 # Between the names of bodies that issue one document together: 內政部;銓敘部, 发改委、商务部.
 _SOURCE_SEPARATORS = re.compile(r"\s*[;；、，,]\s*")
@@ -28,6 +29,8 @@ class Article:
     column: str | None = None
     keywords: list[str] = field(default_factory=list)
     body: str = ""
+    # the line of its file a record was read from (JSON Lines), for reports; not an article field
+    line: ClassVar[int | None] = None
 
     @property
     def sources(self) -> list[str]:

@@ -86,11 +86,13 @@ def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path)
     feed = tmp_path / "feed" / "a.jsonl"
     feed.parent.mkdir()
     feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
-        {"id": "x1", "title": "第一篇", "body": "内容甲。"}, {"id": "x1", "title": "第一篇改", "body": "内容乙。"}]),
+        {"id": "x1", "title": "第一篇", "body": "内容甲。"}, {"id": "y1", "title": "第二篇", "body": "内容丙。"}])
+        + "\n" + json.dumps({"id": "x1", "title": "第一篇改", "body": "内容乙。"}, ensure_ascii=False) + "\n",
         encoding="utf-8")
     index = tmp_path / "index"
     report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
-    assert report["articles"] == 1 and len(report["duplicates"]) == 1 and "x1" in report["duplicates"][0]
+    assert report["articles"] == 2 and len(report["duplicates"]) == 1 and "x1" in report["duplicates"][0]
+    assert report["duplicates"][0].startswith("a.jsonl:4"), report["duplicates"]  # the dropped record's line
 
 
 def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_path):

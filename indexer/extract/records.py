@@ -158,6 +158,8 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
         if isinstance(result, str):
             yield Skipped(f"{relpath}:{where}", result)
         else:
+            if not json_array:
+                result.line = where  # a duplicate's report names its line
             yield result
 
 

@@ -333,11 +333,12 @@ class _Ingest:
                 return FOUND_UNCHANGED if same_file or self.old.record_hash_of(aid) == rhash else FOUND_UPDATED
 
             stored, note, repost = catalogue.admit(sf.key, source.name, item, state_of, rhash, earlier.get(item.id))
+            where = sf.relpath if item.line is None else f"{sf.relpath}:{item.line}"  # a record's line
             if not stored:
-                report.duplicates.append(Skipped(sf.relpath, note or "duplicate"))
+                report.duplicates.append(Skipped(where, note or "duplicate"))
                 continue
             if note:
-                report.renamed.append(Skipped(sf.relpath, note))
+                report.renamed.append(Skipped(where, note))
             if repost:
                 report.reposts += 1
             if page:
