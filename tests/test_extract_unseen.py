@@ -457,10 +457,13 @@ def test_government_news_page_whose_meta_author_is_its_editor():
     ("<p>编辑:王五</p>", ["李楠"]),
     ("<p>记者 李楠</p><p>编辑:李楠</p>", ["李楠"]),  # also printed as the reporter
     ("<p>编辑 王五 记者 李楠</p>", ["李楠"]),
+    ("<p>核稿編輯：李楠</p>", []),  # a copy editor (核稿) is an editor too
 ])
 def test_a_meta_author_the_page_prints_only_as_an_editor_is_no_author(printed, authors):
     head = "<title>测试新闻标题在这里</title><meta name='author' content='李楠'>"
-    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{printed}</div>", head).authors == authors
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{printed}</div>", head)
+    assert article.authors == authors
+    assert "核稿" not in article.body  # an editor's line is no text
 
 
 @pytest.mark.parametrize("publisher_tags,authors", [
