@@ -188,6 +188,16 @@ def test_metadata_line_above_the_headline_gives_the_date_and_a_notice_names_no_s
     assert (article.source, article.date, article.authors) == ("中国科学报", "2024-09-05", ["冯维维"])
 
 
+@pytest.mark.parametrize("site,source", [
+    ("TNL The News Lens 關鍵評論網", "關鍵評論網"), ("TITV News 原視新聞網", "原視新聞網"), ("NOWnews 今日新聞", "今日新聞"),
+    ("BBC News 中文", "BBC News 中文"), ("ETtoday 新聞雲", "ETtoday 新聞雲"),  # no site's name in Chinese after it
+])
+def test_site_named_in_latin_letters_then_in_chinese_is_its_chinese_name(site, source):
+    head = f"<title>測試新聞標題在這裡 - {site}</title><meta property='og:site_name' content='{site}'>"
+    article = page(f"<h1>測試新聞標題在這裡</h1><div class='date'>2019-06-26</div><div class='text'>{STORY}</div>", head=head)
+    assert article.source == source
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

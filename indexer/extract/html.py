@@ -634,13 +634,20 @@ _PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電
 _SITE_CHANNEL = re.compile(r"^(.+?(?:[网網](?![络絡路站])|[报報](?![网網业業社刊])))[\s-]*(?:[A-Za-z]+\s*)?[^\s]{1,6}[频頻]道$")
 
 
+# A site's name in Latin letters, then in Chinese (`TNL The News Lens 關鍵評論網`, `TITV News 原視新聞網`):
+# the Chinese name, where it reads as a site's or paper's (not `BBC News 中文`, `ETtoday 新聞雲`).
+_BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+([{HAN}]{{2,12}}(?:[网網]|[报報]|[台]|社|新[闻聞]|[杂雜][志誌]))$")
+
+
 def _site_outlet(name: str | None) -> str | None:
-    """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`) less a
+    """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`), in
+    Chinese where it is given in Latin letters first (`TNL The News Lens 關鍵評論網`), less a
     channel after it (`自由時報 sports 體育頻道`), and a paper's for the paper's news site
     (`明報新聞網` → 明報)."""
     if not name:
         return name
     part = _SITE_PART.split(name.strip(), maxsplit=1)[0].strip()
+    part = _BILINGUAL_SITE.sub(r"\1", part)
     part = _SITE_CHANNEL.sub(r"\1", part)
     return _PAPER_SITE.sub(r"\1", part) or name
 
