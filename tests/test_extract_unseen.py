@@ -198,6 +198,12 @@ def test_site_named_in_latin_letters_then_in_chinese_is_its_chinese_name(site, s
     assert article.source == source
 
 
+def test_a_school_or_hospital_naming_no_publisher_is_the_site_its_title_names():
+    head = "<title>某某中学举行消防疏散演习_某某中学_建设学术性高中_培养创新型人才</title>"
+    article = page(f"<h1>某某中学举行消防疏散演习</h1><div>2013-09-27</div><div class='text'>{STORY}</div>", head=head)
+    assert article.source == "某某中学"
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

@@ -587,7 +587,7 @@ def _printed(name: str, layout: _Layout) -> bool:
 # The end of a site's name (网, 報, 日报, 新闻, 传媒, 电视台, 周刊, News, TV, …): what tells it from a
 # column's name among the parts of a `<title>` after the headline.
 _SITE_NAME = re.compile(r"(?:[网網站]|[报報]|新[闻聞]|[传傳]媒|媒[体體]|[电電]台|[电電][视視]台?|[周週]刊|[杂雜]志|[雜杂]誌|"
-                        r"政府|大学|大學|学院|學院|委员会|委員會|News|TV|Daily|Times|Post)$", re.IGNORECASE)
+                        r"政府|大学|大學|学院|學院|[中小]学|[中小]學|学校|學校|[医醫]院|研究[院所]|委员会|委員會|News|TV|Daily|Times|Post)$", re.IGNORECASE)
 # A column's name that ends like a site's: `新闻`, `图片新闻`, `本地新闻`, `时政新闻`.
 _COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
