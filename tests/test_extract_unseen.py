@@ -189,8 +189,9 @@ def test_metadata_line_above_the_headline_gives_the_date_and_a_notice_names_no_s
 
 
 @pytest.mark.parametrize("site,source", [
-    ("TNL The News Lens 關鍵評論網", "關鍵評論網"), ("TITV News 原視新聞網", "原視新聞網"), ("NOWnews 今日新聞", "今日新聞"),
+    ("TNL The News Lens 關鍵評論網", "關鍵評論網"), ("TITV News 原視新聞網", "原視新聞網"),
     ("BBC News 中文", "BBC News 中文"), ("ETtoday 新聞雲", "ETtoday 新聞雲"),  # no site's name in Chinese after it
+    ("PeoPo 公民新聞", "PeoPo 公民新聞"),  # Chinese words that need the brand
 ])
 def test_site_named_in_latin_letters_then_in_chinese_is_its_chinese_name(site, source):
     head = f"<title>測試新聞標題在這裡 - {site}</title><meta property='og:site_name' content='{site}'>"

@@ -635,8 +635,9 @@ _SITE_CHANNEL = re.compile(r"^(.+?(?:[网網](?![络絡路站])|[报報](?![网�
 
 
 # A site's name in Latin letters, then in Chinese (`TNL The News Lens 關鍵評論網`, `TITV News 原視新聞網`):
-# the Chinese name, where it reads as a site's or paper's (not `BBC News 中文`, `ETtoday 新聞雲`).
-_BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+([{HAN}]{{2,12}}(?:[网網]|[报報]|[台]|社|新[闻聞]|[杂雜][志誌]))$")
+# the Chinese name, where it reads as a site's or paper's whole name (…網, …報, …台: not `BBC News
+# 中文`, `ETtoday 新聞雲`, nor `PeoPo 公民新聞`, whose Chinese words need the brand before them).
+_BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+([{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社|[杂雜][志誌]))$")
 
 
 def _site_outlet(name: str | None) -> str | None:
