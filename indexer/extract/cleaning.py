@@ -340,6 +340,7 @@ SENTENCE_PUNCT = re.compile(r"[，。！？；]")
 
 _SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
 HAN_CHAR = re.compile(f"[{HAN}]")
+EMPTY_LABEL = re.compile(rf"^[{HAN}]{{1,6}}\s*[:：]$")  # a label whose value the page left empty: `撰稿：`
 
 
 def title_parts(title: str) -> list[str]:

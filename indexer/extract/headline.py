@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import re
 
-from indexer.cjk import HAN
 from .authors import byline_authors, parse_authors
 from .cleaning import (
+    EMPTY_LABEL,
     HAN_CHAR,
     SENTENCE_PUNCT,
     is_date_line,
@@ -153,7 +153,6 @@ _SENTENCE_END = re.compile(r"(?:[。；;，,：:．]|…+|\.{3,})$")
 _TRAILING_DATE = re.compile(r"\s*(?:[发發][表布][于於]?\s*)?(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}).*$")
 _POSTED = re.compile(r"[发發][表布]|[时時][间間]|日期|作者|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|posted", re.IGNORECASE)
 _SUBTITLE = re.compile(r"^[—─－-]{1,2}")
-_EMPTY_LABEL = re.compile(rf"^[{HAN}]{{1,6}}\s*[:：]$")  # a label whose value the page left empty
 
 
 def _is_paragraph(line: str) -> bool:
@@ -181,7 +180,7 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
     for line, linked in reversed(page_lines[max(0, at - 12):at]):
         if is_furniture(line) or is_date_line(line) or _YEAR_MONTH.match(line) or (len(line) <= 80 and parse_meta_line(line)):
             continue
-        if _EMPTY_LABEL.match(line):  # `撰稿：` and `摄影：` with their names left blank
+        if EMPTY_LABEL.match(line):  # `撰稿：` and `摄影：` with their names left blank
             continue
         dated = _TRAILING_DATE.search(line)
         if dated and len(line) <= 90:  # `湘菜粤菜 兵分两路 (图) 2005-06-14 03:25:55`: headline and date on one line

@@ -41,6 +41,7 @@ from .authors import (
     printed_as_editor,
 )
 from .cleaning import (
+    EMPTY_LABEL,
     HAN_CHAR,
     SENTENCE_PUNCT,
     after_inline_box,
@@ -125,7 +126,6 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
     return region
 
 
-_EMPTY_LABEL = re.compile(r"^[" + HAN + r"]{1,6}\s*[:：]$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
@@ -187,7 +187,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
         body = [line for i, line in enumerate(body) if len(line) > 1
                 or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
-    while body and _EMPTY_LABEL.match(body[-1]):
+    while body and EMPTY_LABEL.match(body[-1]):
         body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
     if body and "自己一次" in body[-1]:  # the suicide-prevention note run into the last paragraph
         body[-1] = _PREVENTION_NOTE.sub("", body[-1])
