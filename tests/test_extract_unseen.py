@@ -205,6 +205,59 @@ def test_a_school_or_hospital_naming_no_publisher_is_the_site_its_title_names():
     assert article.source == "某某中学"
 
 
+@pytest.mark.parametrize("line", [
+    "新华社北京3月5日电（国际观察）", "新华社北京3月5日电（综述）", "新华社北京3月5日电（时评）", "新华社北京3月5日电（甘肃）",
+    "新华社北京3月5日电(蒙古国)", "新华社北京3月5日电（两会速递）", "新华社北京3月5日电（特写）",
+])
+def test_a_dispatchs_bracketed_label_or_place_is_no_reporter(line):
+    from indexer.extract.authors import byline_authors
+    assert byline_authors(line) == []
+
+
+@pytest.mark.parametrize("line", ["（未完待续）", "（全文完）", "（本報訊／綜合報導）", "（路透／綜合外電）", "（國際新聞／綜合報導）"])
+def test_an_end_mark_a_desk_or_a_wire_closing_the_text_is_no_author(line):
+    from indexer.extract.authors import closing_authors
+    assert closing_authors(line) == []
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='date'>2024-03-12</div><div class='text'>{STORY}<p>{line}</p>"
+                   "<div>分享此文：</div><div>相關</div><div>延伸閱讀</div></div>")
+    assert article.authors == []
+
+
+@pytest.mark.parametrize("element,source", [
+    ("<div class='source'>2024年3月12日 星期二</div>", "新华社"), ("<div class='source'>发布于 2024-03-12</div>", "新华社"),
+    ("<div class='source'>人民网 2024-03-12 15:35 阅读 1234</div>", "新华社"),  # the date not at its end: no cut
+    ("<div class='source'><span>湖北日报客户端</span><span>2024-03-12 15:35:47</span></div>", "湖北日报客户端"),
+])
+def test_a_source_elements_date_is_cut_only_after_a_name(element, source):
+    head = "<title>测试新闻标题在这里</title><meta name='source' content='新华社'>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{element}<div class='text'>{STORY}</div>", head=head).source == source
+
+
+def test_a_notices_bank_account_line_is_text_and_a_header_clock_dates_nothing():
+    notice = "户名：某某慈善基金会；开户银行：某某银行某某支行；银行账号：6222021234567890"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>{notice}</p></div>")
+    assert notice in article.body
+    article = page(f"<div>当前时间：2024年03月05日</div><h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>")
+    assert article.date != "2024-03-05"
+
+
+@pytest.mark.parametrize("title", ["工作简报 - 测试新闻标题在这里", "情况通报_测试新闻标题在这里", "党建周刊 | 测试新闻标题在这里"])
+def test_a_title_opening_with_a_column_names_no_publisher(title):
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head=f"<title>{title}</title>").source is None
+
+
+@pytest.mark.parametrize("line,meta", [
+    ("凡本网注明“来源：中国科学报”的作品，版权均属于本网", {}),
+    ("来源：国家统计局，海关总署，商务部，财政部，国家发展和改革委员会，中国人民银行，国家外汇管理局",
+     {"source": "国家统计局，海关总署，商务部，财政部，国家发展和改革委员会，中国人民银行，国家外汇管理局"}),
+    ("来源：2024-01-29 09:30", {"source": "2024-01-29", "date": "2024-01-29"}),
+    ("作者：张三 本报记者 李四 摄影 王五", {"author": "张三 本报记者 李四"}),
+])
+def test_metadata_line_values_end_where_they_should(line, meta):
+    from indexer.extract.cleaning import parse_meta_line
+    assert parse_meta_line(line) == meta
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"

@@ -299,10 +299,9 @@ def byline_authors(line: str) -> list[str]:
     if match:
         return parse_authors(match.group(1))
     match = _DISPATCH_NAMES.match(line[:80])
-    if match and not re.search(r"[图圖]|[视視][频頻]", match.group(1)):  # every part a person's name (not `（组图）`)
-        tokens = [t for t in re.split(r"[\s、，,]+", match.group(1)) if t]
-        names = parse_authors(match.group(1))
-        if names and len(names) == len(tokens):
+    if match:  # every part a person's name: not `（国际观察）`, `（组图）`, `（甘肃）`
+        names = _all_people(match.group(1), common_surname=False)
+        if names:
             return names
     match = _LEAD_BYLINE.match(_join_spaced(line[:60]))
     if match:
@@ -334,6 +333,8 @@ def closing_authors(line: str) -> list[str]:
     A bracketed name without a role word counts only alone on its line or after a sentence's end.
     """
     line = normalise_line(line)
+    if _END_MARK.match(line.strip("（）() ")):  # `（未完待续）` is no name
+        return []
     names = dateline(line, closing=True)[1]
     if names:
         return names
@@ -347,10 +348,42 @@ def closing_authors(line: str) -> list[str]:
         return parse_authors(match.group("names") or match.group("plain"))
     if len(line) > 40:
         return []
-    match = _BRACKETED_NAME.match(line) or _BRACKETED_REPORTED.match(line)
+    match = _BRACKETED_NAME.match(line)
     if match:
         return parse_authors(match.group(1))
-    return byline_authors(line)
+    return compiled_by(line) or byline_authors(line)
+
+
+_END_MARK = re.compile(r"^(?:未完待[续續]|全文完|待[续續]|完)$")
+
+
+def compiled_by(line: str) -> list[str]:
+    """The people a closing credit names as having compiled the story (`（米妮 / 綜合報導）`);
+    [] for a desk or a wire there (`（本報訊／綜合報導）`, `（路透／綜合外電）`)."""
+    match = _BRACKETED_REPORTED.match(normalise_line(line))
+    return _all_people(match.group(1)) if match else []
+
+
+def _all_people(text: str, *, common_surname: bool = True) -> list[str]:
+    """The names of `text` (names apart by spaces or 、) when each reads as a person's: two or
+    three characters (with a common surname, when `common_surname`), or a foreign name with its
+    `·`; else [] (a column's label `国际观察`, `综述`, a place `甘肃`, a wire `路透`, a desk `本報訊`)."""
+    tokens = [t for t in re.split(r"[\s、，,]+", text) if t]
+    if not tokens or any(_NOT_PEOPLE.search(t) for t in tokens):
+        return []
+    names = parse_authors(text)
+    if len(names) != len(tokens):
+        return []
+    ok = all(("·" in n or "・" in n) or (2 <= len(n) <= 3 and (n[0] in _COMMON_SURNAMES or not common_surname))
+             for n in names)
+    return names if ok else []
+
+
+# What no person's name is: a place or a country, a wire agency, a desk, or a column's word at
+# its end (观察, 综述, 特写, 专访, 时评, 视点, 速递, 调查, 专题, 现场, 独家).
+_NOT_PEOPLE = re.compile(r"^(?:" + PLACES + r"|蒙古[国國]|[美英法德韩韓泰俄日][国國])$"
+                         r"|^(?:路透|美[联聯]|法新|共同|[韩韓][联聯]|新[华華]|中央|中新|彭博|塔斯)"
+                         r"|[讯訊社报報闻聞网網台]$|[图圖]|[视視][频頻]|[评評述写寫访訪察点點递遞查论論题題场場家]$")
 
 
 # A closing credit naming who compiled the story: `（米妮 / 綜合報導）`, `（王大明／台北報導）`, `（李四/编译）`.

@@ -33,6 +33,7 @@ from .authors import (
     byline_authors,
     byline_paper,
     closing_authors,
+    compiled_by,
     credited_outlet,
     dateline,
     lone_name,
@@ -428,8 +429,9 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]
              or byline
              or _column_byline(main_lines)
              or next((a for a in map(closing_authors, _closing_lines(main_lines)) if a), [])
-             # the text's own last lines, past what the walk kept after them (shares, related links)
-             or next((a for a in map(closing_authors, body[-4:][::-1]) if a), [])
+             # a credit of who compiled the story on the text's own last lines, past what the walk
+             # kept after them (shares, related links)
+             or next((a for a in map(compiled_by, body[-4:][::-1]) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
              or author_element(body_el))
     if found:
@@ -599,26 +601,27 @@ def _site_name(markup: _Markup, layout: _Layout) -> str | None:
     - …`), the Chinese name a reader of the page sees."""
     name = markup.meta.get("og:site_name")
     if name and not HAN_CHAR.search(name) and not layout.visible.get("placeholder"):
-        printed = _title_site(markup, layout.title)
+        printed = _title_site(markup, layout.title, site_first=True)
         if printed and HAN_CHAR.search(printed):
             return printed
     return name
 
 
-def _title_site(markup: _Markup, title: str) -> str | None:
+def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str | None:
     """The site's name at the end of the `<title>`, for a page that names no publisher
     otherwise (`海葵… -- 上報 / 焦點`, `…_智能_好奇心日报`): of the parts after the headline that
     are not its column, the one the og:title also closes with, else the only one that reads as
-    a site's name; None when that is not clear."""
+    a site's name; None when that is not clear. `site_first`: also the parts before the headline
+    when none follows it (`香港政府新聞網 - …`), for a page that names its site in Latin letters
+    only (a `<title>` opening with a column, `工作简报 - …`, names no site)."""
     parts = title_parts(markup.title)
     key = SQUEEZE("", title)
     at = next((i for i, part in enumerate(parts) if SQUEEZE("", part) == key), None)
-    if at is None or len(parts) == 1:
+    if at is None or at + 1 == len(parts) and not (site_first and at > 0):
         return None
     meta, ld = markup.meta, markup.ld
     columns = {SQUEEZE("", v) for v in (meta.get("subsection"), meta.get("article:section"), meta.get("columnname"),
                                         markup.micro.get("articleSection"), ld.get("articleSection")) if isinstance(v, str)}
-    # the parts after the headline; a `<title>` that names its site first (`香港政府新聞網 - …`), those before it
     rest = [name.strip() for part in (parts[at + 1:] or parts[:at][::-1]) for name in _SLASHED.split(part)]
     rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
     closing = title_parts(meta.get("og:title", ""))

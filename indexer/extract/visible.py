@@ -60,6 +60,9 @@ def _named(body: Element, tags: tuple[str, ...], names_it: Callable[[str], bool]
 _names_the_source = _class_test(_SOURCE_CLASS)
 
 
+_NOT_A_NAME = re.compile(r"(?:[发發][布表]|[于於]|[时時][间間]|日期|星期.|[周週].|\d)$")
+
+
 def source_element(body: Element) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`),
     less the date and time it may print after the name (`<div class="source"><span>湖北日报客户端</span>
@@ -67,7 +70,11 @@ def source_element(body: Element) -> str | None:
     for element in _named(body, ("a", "span", "em", "div", "p"), _names_the_source):
         text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
-        text = _DATE_TIME.sub(" ", text).strip()
+        dated = _DATE_TIME.search(text)
+        if dated and dated.start() > 0 and not text[dated.end():].strip():  # the name, then its date
+            text = text[:dated.start()].strip()
+            if _NOT_A_NAME.search(text):  # `发布于 2024-03-12`: no name before the date
+                continue
         if 2 <= len(text) <= 30 and not find_date(text) and not re.search(r"[:：]", text):
             return text
     return None
@@ -168,8 +175,8 @@ def clean_source(value: str | None) -> str | None:
     if not value:
         return None
     value = _PLACE_SUFFIX.sub("", value.strip(_SOURCE_TRIM)).strip(_SOURCE_TRIM)
-    if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value):
-        return None
+    if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value) or is_date_line(value):
+        return None  # (`来源：2024-01-29 09:30`, the name left blank: the date is no source)
     return value
 
 
@@ -286,11 +293,12 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 found["date"] = date
                 break
     for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]`, `作者：… 来源：… 发布时间：…` just above the headline
-        for name, value in parse_meta_line(line).items() if len(line) <= 80 else ():
+        meta = parse_meta_line(line) if len(line) <= 80 else {}
+        for name, value in meta.items():
             if name in ("source", "author") and value:
                 found.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
-            elif name == "date" and value and not found.get("date"):
-                found["date"] = value
+            elif name == "date" and value and not found.get("date") and ("source" in meta or "author" in meta):
+                found["date"] = value  # (with its source or author: a header's `当前时间：…` clock dates nothing)
     disclosed_body = disclosure_body(lines[max(0, start - 20):start])
     if disclosed_body:
         found["disclosed_body"] = disclosed_body  # the table's 发布机构: a source after every one printed with the text
