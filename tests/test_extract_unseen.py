@@ -258,6 +258,15 @@ def test_metadata_line_values_end_where_they_should(line, meta):
     assert parse_meta_line(line) == meta
 
 
+def test_a_bare_related_heading_ends_the_text_and_a_copyright_notice_of_any_length_is_no_text():
+    teasers = ("<p>相關</p><p>【記者／蕭宇軒 攝影／蕭宇軒】 台灣跨性別遊行10月25日在西門町展開，這不僅是台灣首次舉…</p>"
+               "<p>在「Npic」中</p>")
+    notice = ("<p>版权声明：凡本网注明“来源：某某报、某某网、某某杂志”的所有作品，网站转载，请在正文上方注明来源和作者，"
+              "且不得对内容作实质性改动；微信公众号、头条号等新媒体平台，转载请联系授权。邮箱：shouquan@example.cn。</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='date'>2024-09-05</div><div class='text'>{STORY}{notice}{teasers}</div>")
+    assert article.body.endswith("他们都表达了自己的看法。"), article.body[-60:]
+
+
 def test_wechat_account_byline_gives_source_and_author_and_boilerplate_goes_everywhere():
     article = one("wechat-byline-and-boilerplate.html")
     assert article.source == "机器之心"
