@@ -191,7 +191,7 @@ def test_metadata_line_above_the_headline_gives_the_date_and_a_notice_names_no_s
 @pytest.mark.parametrize("site,source", [
     ("TNL The News Lens 關鍵評論網", "關鍵評論網"), ("TITV News 原視新聞網", "原視新聞網"),
     ("BBC News 中文", "BBC News 中文"), ("ETtoday 新聞雲", "ETtoday 新聞雲"),  # no site's name in Chinese after it
-    ("PeoPo 公民新聞", "PeoPo 公民新聞"),  # Chinese words that need the brand
+    ("PeoPo 公民新聞", "PeoPo 公民新聞"), ("TVBS 新聞網", "TVBS 新聞網"), ("Now 新聞台", "Now 新聞台"),  # words that need the brand
 ])
 def test_site_named_in_latin_letters_then_in_chinese_is_its_chinese_name(site, source):
     head = f"<title>測試新聞標題在這裡 - {site}</title><meta property='og:site_name' content='{site}'>"
@@ -207,14 +207,25 @@ def test_a_school_or_hospital_naming_no_publisher_is_the_site_its_title_names():
 
 @pytest.mark.parametrize("line", [
     "新华社北京3月5日电（国际观察）", "新华社北京3月5日电（综述）", "新华社北京3月5日电（时评）", "新华社北京3月5日电（甘肃）",
-    "新华社北京3月5日电(蒙古国)", "新华社北京3月5日电（两会速递）", "新华社北京3月5日电（特写）",
+    "新华社北京3月5日电(蒙古国)", "新华社北京3月5日电（两会速递）", "新华社北京3月5日电（特写）", "新华社北京3月5日电（体育）",
+    "新华社北京3月5日电（越南）", "新华社北京3月5日电（以色列）", "新华社北京3月5日电（解读）", "新华社北京3月5日电（编者按）",
 ])
 def test_a_dispatchs_bracketed_label_or_place_is_no_reporter(line):
     from indexer.extract.authors import byline_authors
     assert byline_authors(line) == []
 
 
-@pytest.mark.parametrize("line", ["（未完待续）", "（全文完）", "（本報訊／綜合報導）", "（路透／綜合外電）", "（國際新聞／綜合報導）"])
+@pytest.mark.parametrize("line,names", [
+    ("本报西宁2月16日电 （原韬雄、张晨）今年1月中旬以来", ["原韬雄", "张晨"]),  # a rarer surname beside a common one
+    ("（賴美玲／台北報導）", ["賴美玲"]), ("（歐陽娜娜／台北報導）", ["歐陽娜娜"]),
+])
+def test_reporters_with_rarer_and_two_character_surnames(line, names):
+    from indexer.extract.authors import closing_authors
+    assert closing_authors(line) == names
+
+
+@pytest.mark.parametrize("line", ["（未完待续）", "（全文完）", "（本報訊／綜合報導）", "（路透／綜合外電）", "（國際新聞／綜合報導）",
+                                  "（本文完）", "（续完）", "（全文结束）", "（未完）", "（完結）", "（本期完）"])
 def test_an_end_mark_a_desk_or_a_wire_closing_the_text_is_no_author(line):
     from indexer.extract.authors import closing_authors
     assert closing_authors(line) == []
@@ -227,6 +238,8 @@ def test_an_end_mark_a_desk_or_a_wire_closing_the_text_is_no_author(line):
     ("<div class='source'>2024年3月12日 星期二</div>", "新华社"), ("<div class='source'>发布于 2024-03-12</div>", "新华社"),
     ("<div class='source'>人民网 2024-03-12 15:35 阅读 1234</div>", "新华社"),  # the date not at its end: no cut
     ("<div class='source'><span>湖北日报客户端</span><span>2024-03-12 15:35:47</span></div>", "湖北日报客户端"),
+    ("<div class='source'>中国新闻周刊 2024-03-12</div>", "中国新闻周刊"), ("<div class='source'>HK01 2024-03-12</div>", "HK01"),
+    ("<div class='source'>编辑 2024-03-12</div>", "新华社"),
 ])
 def test_a_source_elements_date_is_cut_only_after_a_name(element, source):
     head = "<title>测试新闻标题在这里</title><meta name='source' content='新华社'>"
@@ -241,9 +254,13 @@ def test_a_notices_bank_account_line_is_text_and_a_header_clock_dates_nothing():
     assert article.date != "2024-03-05"
 
 
-@pytest.mark.parametrize("title", ["工作简报 - 测试新闻标题在这里", "情况通报_测试新闻标题在这里", "党建周刊 | 测试新闻标题在这里"])
-def test_a_title_opening_with_a_column_names_no_publisher(title):
-    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head=f"<title>{title}</title>").source is None
+@pytest.mark.parametrize("title,source", [
+    ("工作简报 - 测试新闻标题在这里", None), ("情况通报_测试新闻标题在这里", None), ("党建周刊 | 测试新闻标题在这里", None),
+    ("测试新闻标题在这里_中小学_某某市教育局", None), ("测试新闻标题在这里_附属医院_某某大学", "某某大学"),
+    ("测试新闻标题在这里_公立医院_某某市卫生健康委员会", "某某市卫生健康委员会"), ("测试新闻标题在这里_研究所_中国科学院", "中国科学院"),
+])
+def test_a_column_in_the_title_names_no_publisher(title, source):
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head=f"<title>{title}</title>").source == source
 
 
 @pytest.mark.parametrize("line,meta", [
@@ -252,6 +269,9 @@ def test_a_title_opening_with_a_column_names_no_publisher(title):
      {"source": "国家统计局，海关总署，商务部，财政部，国家发展和改革委员会，中国人民银行，国家外汇管理局"}),
     ("来源：2024-01-29 09:30", {"source": "2024-01-29", "date": "2024-01-29"}),
     ("作者：张三 本报记者 李四 摄影 王五", {"author": "张三 本报记者 李四"}),
+    ("作者：张三 摄影记者 李四", {"author": "张三 摄影记者 李四"}),
+    ("来源：“学习强国”学习平台 2024-01-29", {"source": "“学习强国”学习平台", "date": "2024-01-29"}),
+    ("来源：人民日报（2024年1月29日 05 版）", {"source": "人民日报（2024年1月29日 05 版）", "date": "2024-01-29"}),
 ])
 def test_metadata_line_values_end_where_they_should(line, meta):
     from indexer.extract.cleaning import parse_meta_line

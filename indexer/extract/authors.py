@@ -206,7 +206,12 @@ _COMMON_SURNAMES = frozenset(
     "单季裴霍涂苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简车项连麦褚娄窦戚岑景"
     "宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝"
     "張劉陳楊黃趙吳孫馬羅鄭謝許韓馮鄧蕭葉蘇呂盧鍾鐘譚陸賈韋鄒閻龍賀顧龔萬錢嚴湯齊喬龐顏莊聶魯歐關蘭紀畢單"
-    "駱藍鮑華饒項竇費衛應閔鄔師欒榮叢鞏鄺蔣寧")
+    "駱藍鮑華饒項竇費衛應閔鄔師欒榮叢鞏鄺蔣寧"
+    "奚赖賴溫簡麥區区冼闗")
+# Two-character surnames (`歐陽`, `張簡`, `范姜`): their names run to four characters.
+_COMPOUND_SURNAMES = frozenset((
+    "欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "諸葛", "张简", "張簡", "范姜", "东方", "東方", "慕容", "令狐",
+    "皇甫", "公孙", "公孫", "端木", "尉迟", "尉遲", "夏侯", "长孙", "長孫", "司徒", "澹台", "澹臺", "申屠", "闻人", "聞人"))
 
 
 def lone_name(line: str) -> list[str]:
@@ -300,7 +305,7 @@ def byline_authors(line: str) -> list[str]:
         return parse_authors(match.group(1))
     match = _DISPATCH_NAMES.match(line[:80])
     if match:  # every part a person's name: not `（国际观察）`, `（组图）`, `（甘肃）`
-        names = _all_people(match.group(1), common_surname=False)
+        names = _all_people(match.group(1))
         if names:
             return names
     match = _LEAD_BYLINE.match(_join_spaced(line[:60]))
@@ -354,7 +359,7 @@ def closing_authors(line: str) -> list[str]:
     return compiled_by(line) or byline_authors(line)
 
 
-_END_MARK = re.compile(r"^(?:未完待[续續]|全文完|待[续續]|完)$")
+_END_MARK = re.compile(r"^(?:本文完|全文完|本期完|全文[结結]束|[续續]完|未完(?:待[续續])?|待[续續]|完[结結]?)$")
 
 
 def compiled_by(line: str) -> list[str]:
@@ -364,26 +369,31 @@ def compiled_by(line: str) -> list[str]:
     return _all_people(match.group(1)) if match else []
 
 
-def _all_people(text: str, *, common_surname: bool = True) -> list[str]:
-    """The names of `text` (names apart by spaces or 、) when each reads as a person's: two or
-    three characters (with a common surname, when `common_surname`), or a foreign name with its
-    `·`; else [] (a column's label `国际观察`, `综述`, a place `甘肃`, a wire `路透`, a desk `本報訊`)."""
+def _all_people(text: str) -> list[str]:
+    """The names of `text` (names apart by spaces or 、) when each reads as a person's — two or
+    three characters (four after a two-character surname: `歐陽娜娜`), or a foreign name with its
+    `·` — and one at least has a common surname; else [] (a column's label `国际观察`, `体育`, a
+    place `甘肃`, a wire `路透`, a desk `本報訊`)."""
     tokens = [t for t in re.split(r"[\s、，,]+", text) if t]
     if not tokens or any(_NOT_PEOPLE.search(t) for t in tokens):
         return []
     names = parse_authors(text)
     if len(names) != len(tokens):
         return []
-    ok = all(("·" in n or "・" in n) or (2 <= len(n) <= 3 and (n[0] in _COMMON_SURNAMES or not common_surname))
-             for n in names)
-    return names if ok else []
+    foreign = [("·" in n or "・" in n) for n in names]
+    compound = [3 <= len(n) <= 4 and n[:2] in _COMPOUND_SURNAMES for n in names]
+    if not all(f or c or 2 <= len(n) <= 3 for n, f, c in zip(names, foreign, compound)):
+        return []
+    # one name among them at least with a common surname (`原韬雄、张晨`: 原 is a rarer one)
+    common = any(f or c or n[0] in _COMMON_SURNAMES for n, f, c in zip(names, foreign, compound))
+    return names if common else []
 
 
 # What no person's name is: a place or a country, a wire agency, a desk, or a column's word at
 # its end (观察, 综述, 特写, 专访, 时评, 视点, 速递, 调查, 专题, 现场, 独家).
 _NOT_PEOPLE = re.compile(r"^(?:" + PLACES + r"|蒙古[国國]|[美英法德韩韓泰俄日][国國])$"
                          r"|^(?:路透|美[联聯]|法新|共同|[韩韓][联聯]|新[华華]|中央|中新|彭博|塔斯)"
-                         r"|[讯訊社报報闻聞网網台]$|[图圖]|[视視][频頻]|[评評述写寫访訪察点點递遞查论論题題场場家]$")
+                         r"|[讯訊社报報闻聞网網台]$|[图圖]|[视視][频頻]|[评評述写寫访訪察点點递遞查论論题題场場家读讀注融济濟]$")
 
 
 # A closing credit naming who compiled the story: `（米妮 / 綜合報導）`, `（王大明／台北報導）`, `（李四/编译）`.

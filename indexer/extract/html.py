@@ -590,6 +590,9 @@ def _printed(name: str, layout: _Layout) -> bool:
 # column's name among the parts of a `<title>` after the headline.
 _SITE_NAME = re.compile(r"(?:[网網站]|[报報]|新[闻聞]|[传傳]媒|媒[体體]|[电電]台|[电電][视視]台?|[周週]刊|[杂雜]志|[雜杂]誌|"
                         r"政府|大学|大學|学院|學院|[中小]学|[中小]學|学校|學校|[医醫]院|研究[院所]|委员会|委員會|News|TV|Daily|Times|Post)$", re.IGNORECASE)
+# A column's name that ends like a school's or a hospital's: `中小学`, `民办学校`, `附属医院`, `研究所`.
+_GENERIC_INSTITUTION = re.compile(r"^(?:中小|民[办辦]|公[办辦]|公立|私立|附[属屬]|各[级級]|高等|[职職][业業]|[重][点點]|基[层層]|"
+                                  r"[综綜]合|[专專]科|定[点點]|研究[院所]$|[中小]学$|[中小]學$|[医醫]院$|学校$|學校$)")
 # A column's name that ends like a site's: `新闻`, `图片新闻`, `本地新闻`, `时政新闻`.
 _COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
@@ -627,7 +630,8 @@ def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str
     closing = title_parts(meta.get("og:title", ""))
     if len(closing) > 1 and closing[-1].strip() in rest:
         return _site_outlet(closing[-1].strip())
-    named = [name for name in rest if len(name) >= 3 and _SITE_NAME.search(name) and not _COLUMN_NEWS.match(name)]
+    named = [name for name in rest if len(name) >= 3 and _SITE_NAME.search(name) and not _COLUMN_NEWS.match(name)
+             and not _GENERIC_INSTITUTION.match(name)]
     return _site_outlet(named[0]) if len(named) == 1 else None
 
 
@@ -639,8 +643,10 @@ _SITE_CHANNEL = re.compile(r"^(.+?(?:[网網](?![络絡路站])|[报報](?![网�
 
 # A site's name in Latin letters, then in Chinese (`TNL The News Lens 關鍵評論網`, `TITV News 原視新聞網`):
 # the Chinese name, where it reads as a site's or paper's whole name (…網, …報, …台: not `BBC News
-# 中文`, `ETtoday 新聞雲`, nor `PeoPo 公民新聞`, whose Chinese words need the brand before them).
-_BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+([{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社|[杂雜][志誌]))$")
+# 中文`, `ETtoday 新聞雲`, nor `PeoPo 公民新聞`, `TVBS 新聞網`, `Now 新聞台`, whose Chinese words
+# need the brand before them).
+_BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+((?!新[闻聞]|有[线線]|[电電][视視]|[广廣]播)"
+                             rf"[{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社|[杂雜][志誌]))$")
 
 
 def _site_outlet(name: str | None) -> str | None:

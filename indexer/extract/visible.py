@@ -60,7 +60,10 @@ def _named(body: Element, tags: tuple[str, ...], names_it: Callable[[str], bool]
 _names_the_source = _class_test(_SOURCE_CLASS)
 
 
-_NOT_A_NAME = re.compile(r"(?:[发發][布表]|[于於]|[时時][间間]|日期|星期.|[周週].|\d)$")
+# What stands before a date in a source element when no name does (`发布于 2024-03-12`,
+# `2024年3月12日 星期二`, `编辑 2024-03-12`), not the end of a name (中国新闻周刊, HK01).
+_NOT_A_NAME = re.compile(r"(?:[发發][布表]|[于於]|[时時][间間]|日期|星期.|[周週][一二三四五六日天]|[编編][辑輯]|作者|更新|"
+                         r"[浏瀏][览覽]次?[数數]?|[阅閱][读讀]|管理[员員]|[来來]源)[:：]?$")
 
 
 def source_element(body: Element) -> str | None:
