@@ -23,7 +23,7 @@ from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
 from search_web.limits import get_limits, run_search
 from search_web.params import SearchState, search_request
-from search_web.urls import absolute
+from search_web.urls import absolute, article_link
 from search_web.view import shorten
 
 bp = Blueprint("api", __name__)
@@ -154,7 +154,7 @@ def search_feed() -> Response:
         feed_url=absolute(url_for("api.search_feed") + query),
         page_url=absolute(url_for("pages.search") + (query + ("&" if query else "?") + "sort=newest")),
         hits=result.hits,
-        article_url=lambda article_id: absolute(url_for("pages.article", article_id=article_id)),
+        article_url=lambda article_id: absolute(article_link(article_id)),
     )
     response = Response(body, mimetype="application/atom+xml")
     response.headers["Content-Disposition"] = content_disposition("inline", state.q, "atom")
@@ -167,6 +167,15 @@ def article(article_id: str) -> Response:
     if found is None:
         abort(404, description=f"没有编号为「{shorten(article_id)}」的文章")
     return jsonify(found.to_dict())
+
+
+@bp.get("/api/articles/")
+def article_by_query() -> Response:
+    """`/api/articles/?id=..`: any article, an id that is a dot segment too (`search_web.urls.DOT_IDS`)."""
+    article_id = request.args.get("id")
+    if not article_id:
+        abort(404, description="没有给出文章编号（id=…）")
+    return article(article_id)
 
 
 @bp.get("/healthz")

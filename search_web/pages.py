@@ -111,6 +111,15 @@ def _int_arg(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
+@bp.get("/articles/")
+def article_by_query() -> str:
+    """`/articles/?id=..`: any article's page, an id that is a dot segment too (`search_web.urls.DOT_IDS`)."""
+    article_id = request.args.get("id")
+    if not article_id:
+        abort(404, description="没有给出文章编号（id=…）。")
+    return article(article_id)
+
+
 @bp.get("/articles/<article_id:article_id>", merge_slashes=False)
 def article(article_id: str) -> str:
     engine = get_engine()

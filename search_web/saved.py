@@ -24,7 +24,7 @@ from indexer.messages import Messages
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed
 from search_web.params import SearchState
-from search_web.urls import absolute
+from search_web.urls import absolute, article_link
 
 bp = Blueprint("saved", __name__)
 
@@ -102,6 +102,6 @@ def feed(name: str) -> Response:
         feed_url=absolute(url_for("saved.feed", name=found.name)),  # from the base URL, not the Host header
         page_url=absolute(_search_url(found, sort="newest")),
         hits=result.hits,
-        article_url=lambda article_id: absolute(url_for("pages.article", article_id=article_id)),
+        article_url=lambda article_id: absolute(article_link(article_id)),
     )
     return Response(body, mimetype="application/atom+xml")

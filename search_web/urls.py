@@ -9,9 +9,9 @@ resolves against the address it asked.
 """
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, url_for
 from werkzeug.routing import PathConverter
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -86,6 +86,24 @@ class ArticleIdConverter(PathConverter):
         return super().to_url(value)
 
 
+# Ids that are a dot segment whole: no path can carry them (a browser resolves `.`, `..`, `%2e`
+# away), so their pages are linked as `/articles/?id=..` (`pages.article_by_query`).
+DOT_IDS = (".", "..")
+
+
+def article_link(article_id: str, args: dict | None = None, *, endpoint: str = "pages.article") -> str:
+    """The path (and query) of an article's page, or of its JSON (`endpoint="api.article"`), with
+    `args` as its query; an id that is a dot segment goes in the query as `id`."""
+    args = dict(args or {})
+    if article_id in DOT_IDS:
+        base = url_for(f"{endpoint}_by_query")
+        args = {"id": article_id, **args}
+    else:
+        base = url_for(endpoint, article_id=article_id)
+    query = urlencode(args, doseq=True)
+    return f"{base}?{query}" if query else base
+
+
 def register_converters(app: Flask) -> None:
     """The route converters (before the blueprints whose routes name them)."""
     app.url_map.converters["article_id"] = ArticleIdConverter
@@ -93,4 +111,5 @@ def register_converters(app: Flask) -> None:
 
 def register(app: Flask) -> None:
     app.config["BASE_URL"] = check_base_url(app.config.get("BASE_URL"))
+    app.jinja_env.globals["article_link"] = article_link
     app.after_request(_redirect_location)

@@ -18,6 +18,7 @@ from indexer.search.facets import fold_key, names
 from indexer.search.request import SearchRequest
 from indexer.search.result import FacetValue, SearchResult
 from search_web.params import PER_PAGE_CHOICES, SearchState
+from search_web.urls import article_link
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 FACETS = (("source", "来源", "sources"), ("author", "作者", "authors"), ("column", "栏目", "columns"))
@@ -326,7 +327,7 @@ def article_url(article_id: str, state: SearchState, **extra: str) -> str:
     """The article page with the search state it was reached from (query, filters, sort, page)."""
     args = state.query_args()
     args.update(extra)
-    return _url(url_for("pages.article", article_id=article_id), args)
+    return article_link(article_id, args)
 
 
 def search_url(state: SearchState) -> str:

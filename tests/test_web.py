@@ -410,7 +410,7 @@ def test_links_to_ids_with_dot_empty_or_leading_segments_or_line_breaks_survive_
 
     from indexer.ingest.run import run_ingest
 
-    ids = ["site/../a.html", "./b", "c//d", "e/.", "a.html", "/news/a.html", "news/a.html", "new\nline.html"]
+    ids = ["site/../a.html", "./b", "c//d", "e/.", "a.html", "/news/a.html", "news/a.html", "new\nline.html", ".", ".."]
     write_jsonl(tmp_path / "articles" / "dots.jsonl", [
         {"id": i, "title": f"点号编号第{n}篇", "date": "2024-01-01", "body": f"点号编号测试正文第{n}篇。"}
         for n, i in enumerate(ids)])
@@ -424,6 +424,8 @@ def test_links_to_ids_with_dot_empty_or_leading_segments_or_line_breaks_survive_
         art = page(dots, resolved.path + "?" + resolved.query)
         assert art.cssselect("code")[0].text == article_id
         assert api(dots, "/api/articles/" + quote(article_id, safe=""))["id"] == article_id
+        assert api(dots, "/api/articles/?id=" + quote(article_id, safe=""))["id"] == article_id
+    assert dots.get("/articles/").status_code == dots.get("/api/articles/").status_code == 404
 
 
 # ------------------------------------------------------------------- hostile content

@@ -36,6 +36,11 @@
 
   // An article's page, carrying the search it was found by (its 返回搜索结果 link comes back).
   function articleHref(base, id, p) {
+    // an id that is "." or ".." whole goes in the query (no path carries it: search_web.urls.DOT_IDS)
+    if (id === "." || id === "..") {
+      var q = new URLSearchParams(p);
+      return base + "?" + new URLSearchParams([["id", id]].concat(Array.from(q.entries()))).toString();
+    }
     // an id with a "." / ".." / empty segment is one segment ("/" as %2F): a browser would
     // resolve it away (search_web.urls.ArticleIdConverter writes the same links)
     var segments = id.split("/");
