@@ -235,6 +235,19 @@ class LiveIndex:
             local.gen = gen
         return gen, local.searcher
 
+    def release_thread(self) -> None:
+        """Close this thread's searcher and forget it: a thread that will not search again (the
+        server's warm-up in its main thread) would otherwise hold the generation it searched,
+        its files deleted by the writer two switches later, open for the process's life."""
+        local = self._local
+        old = getattr(local, "searcher", None)
+        local.searcher = local.gen = None
+        if old is None:
+            return
+        with self._lock:
+            self._open[:] = [(g, s) for g, s in self._open if s is not old]
+        old.close()  # (its exact-layer segments go with the last reference to it)
+
     def open_generations(self) -> set[str]:
         """The names of the generations some thread still has a searcher open on."""
         with self._lock:

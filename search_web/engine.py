@@ -34,5 +34,7 @@ def warm_up(engine: SearchEngine) -> None:
             engine.prefetch()
         with zerohits.not_recorded():  # no one's search: not in the zero-hit log
             engine.search(SearchRequest.create("新闻 公告", per_page=1, deadline=MAX_DEADLINE))
+        if hasattr(engine, "release_thread"):  # this thread serves no request: it keeps no generation open
+            engine.release_thread()
     except store.NoIndex:
         pass

@@ -172,6 +172,43 @@ def test_only_the_live_and_the_previous_generation_remain(tmp_path):
     assert sorted(os.listdir(index)) == sorted([store.CURRENT, store.LOCK, *lives[-2:]])
 
 
+def test_a_servers_warm_up_keeps_no_generation_open_once_it_is_two_switches_old(tmp_path):
+    # the warm-up searches in the server's main thread, which serves no request: its searcher
+    # (and the exact layer's mapped files) stayed open on the first generation for good, the
+    # files deleted by the writer and their disk space never freed
+    import threading
+
+    from indexer.ingest.run import run_ingest
+    from search_web import create_app
+
+    articles = write_corpus(tmp_path / "articles", 5, "甲")
+    index = tmp_path / "index"
+    run_ingest(index, [articles], rebuild=True)
+    first = live_generation(index)
+    client = create_app({"INDEX_DIR": index, "WARM_UP": True}).test_client()
+
+    def ask() -> None:  # each request on a thread of its own, as a server's threads take them
+        t = threading.Thread(target=lambda: client.get("/api/search?q=文库"))
+        t.start()
+        t.join()
+
+    def held() -> list[str]:
+        names = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                names.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                continue
+        return [n for n in names if first in n]
+
+    ask()
+    assert held()
+    for _ in range(2):
+        run_ingest(index, [articles], rebuild=True)
+        ask()
+    assert live_generation(index) != first and held() == []
+
+
 def test_an_unfinished_rebuild_generation_is_removed_by_the_next_writer(tmp_path):
     articles = write_corpus(tmp_path / "articles", 3, "甲")
     index = tmp_path / "index"

@@ -68,6 +68,11 @@ class SearchEngine:
         self._live = LiveIndex(self.index_dir)
         self._stories: tuple = (None, None)  # (generation, story id per docnum)
 
+    def release_thread(self) -> None:
+        """Close the calling thread's searcher (`LiveIndex.release_thread`): after a warm-up in a
+        thread that will not search again."""
+        self._live.release_thread()
+
     def close(self) -> None:
         """Close every searcher (and so every index file) this engine opened; it may be used
         again afterwards (it opens what it needs)."""
