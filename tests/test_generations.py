@@ -114,6 +114,22 @@ def test_a_deleted_files_articles_stay_until_prune_and_go_with_a_rebuild(tmp_pat
     assert total(index, '"文库测试文章第3号"') == 0
 
 
+def test_ingest_of_another_folder_with_prune_leaves_an_unmounted_sources_articles(tmp_path):
+    # a recorded source on a disk not mounted (an empty mount point): `ingest OTHER --prune`
+    # emptied it ("its file is gone"), and the rebuild's missing-source guard no longer fired
+    one, two = write_corpus(tmp_path / "one", 4, "甲"), write_corpus(tmp_path / "two", 3, "乙", start=10)
+    index = tmp_path / "index"
+    ok(index, "rebuild", one, two)
+    (tmp_path / "one").rename(tmp_path / "one-away")
+    (tmp_path / "one").mkdir()  # the mount point, empty
+    report, _ = _report(index, "ingest", "--prune", two)
+    assert report["removed"] == 0 and stats(index)["articles"] == 7
+    assert cli(index, "rebuild").returncode == 1  # still missing as a whole: the rebuild refuses
+    (tmp_path / "two" / "a00011.txt").unlink()  # within the folder given, pruning still prunes
+    report, _ = _report(index, "ingest", "--prune", two)
+    assert report["removed"] == 1 and stats(index)["articles"] == 6
+
+
 def test_an_id_repeated_is_stored_once_and_a_new_id_with_the_same_url_is_kept(tmp_path):
     folder = tmp_path / "articles"
     body = "这是一篇关于城市交通治理的报道，介绍了地铁线路建设和公交优化的进展情况。"

@@ -121,8 +121,11 @@ class Catalogue:
         row = self.db.execute("SELECT hash, opts, source FROM files WHERE key = ?", (_b(key),)).fetchone()
         return None if row is None else {"hash": row[0], "opts": _s(row[1]), "source": _s(row[2])}
 
-    def file_keys(self) -> list[str]:
-        return [_s(k) for (k,) in self.db.execute("SELECT key FROM files")]
+    def file_keys(self, sources: set[str] | None = None) -> list[str]:
+        """The keys of every file recorded, or of those read from one of `sources` (paths)."""
+        if sources is None:
+            return [_s(k) for (k,) in self.db.execute("SELECT key FROM files")]
+        return [_s(k) for (k, src) in self.db.execute("SELECT key, source FROM files") if _s(src) in sources]
 
     def files_holding_ids_under(self, prefix: str) -> set[str]:
         """The keys of the files holding an article whose id starts with `prefix` (a range of

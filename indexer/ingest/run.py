@@ -292,7 +292,9 @@ class _Ingest:
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
         if self.opts.prune and not self.rebuild:
-            for key in [k for k in self.catalogue.file_keys() if _gone(k)]:
+            # only the files of the sources read now: `ingest OTHER --prune` must not empty a
+            # recorded source it did not look at (its disk unmounted: every file "gone")
+            for key in [k for k in self.catalogue.file_keys(set(self.by_root)) if _gone(k)]:
                 self.deletions += self.catalogue.drop(key)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
