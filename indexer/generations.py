@@ -186,12 +186,19 @@ class LiveIndex:
 
     def _fallback(self, damaged: Path, exc: store.IndexDamaged) -> Generation:
         """The generation to serve instead of the damaged live one: the one already open, else
-        the newest intact finished one on disk (the previous one); raises `exc` when none is."""
+        the one that was live before it (named in its build.json), else the newest intact
+        finished one older than it; raises `exc` when none is. Never a newer one: a rebuild
+        stopped before its switch leaves a finished generation that never went live."""
         found = self._gen if self._gen is not None and self._gen.path != damaged else None
         if found is None:
+            previous = store.read_json(damaged / store.BUILD_INFO, {}) or {}
+            named = previous.get("previous") if isinstance(previous, dict) else None
             candidates = sorted((g for g in self.index_dir.iterdir()
-                                 if g.name.startswith(store.GEN_PREFIX) and g != damaged
+                                 if g.name.startswith(store.GEN_PREFIX) and g.name < damaged.name
                                  and (g / store.BUILD_INFO).exists()), reverse=True)  # newest first
+            if named and (self.index_dir / named) in candidates:
+                candidates.remove(self.index_dir / named)
+                candidates.insert(0, self.index_dir / named)
             for g in candidates[:store.KEEP_GENERATIONS]:
                 try:
                     found = Generation(g, self._segments)

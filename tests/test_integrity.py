@@ -191,6 +191,24 @@ def test_a_damaged_live_generation_is_not_served_while_the_previous_one_is_intac
     assert live.name in health["reason"] and first.name in health["reason"]
 
 
+def test_a_damaged_live_generation_falls_back_to_the_one_live_before_it_not_an_aborted_one(built, tmp_path):
+    # a rebuild stopped at its switch (killed, or the machine stopped) leaves a finished
+    # generation that never went live; it is newer than the live one and must never be served
+    base, expected = built
+    index, first = _copy(base, tmp_path)
+    run_ingest(index, [DEMO_ARTICLES], rebuild=True)
+    live = index / live_generation(index)
+    other = tmp_path / "other"
+    write_article(other / "articles" / "a.txt", "文库另一批", "另一批的报道，介绍城市发展的最新情况和下一步的工作安排。")
+    run_ingest(other / "index", [other / "articles"], rebuild=True)  # one article
+    # (as a writer killed after finishing its generation, before the switch, leaves it: newer)
+    shutil.copytree(other / "index" / live_generation(other / "index"), index / "gen-99991231T000000-1-000000")
+    _flip(_file(live, ".wx"))
+    with SearchEngine(index) as engine:
+        assert engine.search(SearchRequest.create(QUERY)).total == expected
+        assert engine.article_count() == expected_articles(base)
+
+
 def expected_articles(index: Path) -> int:
     with SearchEngine(index) as engine:
         return engine.article_count()
