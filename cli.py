@@ -62,7 +62,27 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, args)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class WensouGroup(click.Group):
+    """The command group: what no command catches is said in one line, never a traceback — a
+    folder that may not be written or a full disk (exit 1), Ctrl-C (exit 130, the shell's code
+    for an interrupted command; click itself prints an English "Aborted!" and exits 1)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            click.echo(_say().say("interrupted"), err=True)
+            sys.exit(130)
+        except Exception as exc:  # an OSError, or SQLite's (`unable to open database file`)
+            if not isinstance(exc, OSError) and type(exc).__module__ != "sqlite3":
+                raise
+            where = getattr(exc, "filename", None) or (ctx.obj or {}).get("index", "")
+            reason = getattr(exc, "strerror", None) or str(exc)
+            _fail(_say().say("os_error", path=_shown(str(where)), reason=reason))
+
+
+@click.group(cls=WensouGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               default=lambda: str(paths_mod.default_index_dir()),
               show_default="index_data/index or $WENSOU_INDEX", help="Index directory.")

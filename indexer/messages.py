@@ -38,6 +38,8 @@ def choose_language(option: str | None = None, environ: Mapping[str, str] | None
 # key: (Chinese, English); English with a singular form as (one, many) where a count decides.
 CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "error": ("错误：{message}", "error: {message}"),
+    "interrupted": ("已中断（Ctrl-C）：在线索引保持不变", "interrupted (Ctrl-C): the live index is kept"),
+    "os_error": ("无法读写 {path}：{reason}", "cannot read or write {path}: {reason}"),
     "busy": ("{message}；请等它完成后再试", "{message}; try again when it has finished"),
     "reading": ("读取文章", "reading articles"),
     "status": ("{message}…", "{message}…"),
@@ -199,6 +201,8 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^another rebuild of (.*) is running(.*)$", r"\1 的另一个重建正在进行\2"),
     (r"^not enough disk space to (?:rebuild|ingest): about (.*) needed, (.*) free in (.*); the live index is kept$",
      r"磁盘空间不够：大约需要 \1，\3 只剩 \2；现用索引保持不变"),
+    (r"^not enough disk space to (?:rebuild|ingest): about (.*) needed, (.*) free in (.*); nothing was written$",
+     r"磁盘空间不够：大约需要 \1，\3 只剩 \2；什么也没有写"),
     (r"^index generation (\S+) is damaged: (.*?); `wensou check` lists what it holds, `wensou rebuild` writes it again$",
      r"索引 \1 已损坏：\2；`wensou check` 列出其中的文章，`wensou rebuild` 重新写出"),
     (r"^this index was built before its sources were recorded, not from (.*); run `rebuild PATH\.\.\.` once "

@@ -413,8 +413,9 @@ def check_space(index_dir: Path, live: Path | None, files: list, rebuild: bool,
     free = space.free_bytes(index_dir)
     if free < need:
         verb = "rebuild" if rebuild else "ingest"
+        kept = "the live index is kept" if live is not None else "nothing was written"  # (a first build)
         raise NotEnoughSpace(f"not enough disk space to {verb}: about {mb(need)} needed, {mb(free)} free "
-                             f"in {Path(index_dir).absolute()}; the live index is kept")
+                             f"in {Path(index_dir).absolute()}; {kept}")
     _last_input_bytes[str(index_dir)] = total
     return total
 

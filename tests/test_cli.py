@@ -237,3 +237,35 @@ def test_search_text_says_which_variants_it_searched_and_what_to_try(demo_index)
     assert '试试："高品質發展"（1 条结果）' in quoted.output
     english = CliRunner().invoke(cli, ["--lang", "en", "--index", str(demo_index), "search", '"高质量发展"'])
     assert english.output.startswith("0 results") and 'try: "高品質發展"  (1 result)\n' in english.output
+
+
+def test_a_folder_that_may_not_be_written_or_ctrl_c_is_one_line_never_a_traceback(tmp_path, monkeypatch):
+    from indexer import saved
+    from indexer.ingest import run as ingest_run
+
+    index = tmp_path / "index"
+    run(index, "rebuild")
+
+    def closed(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(index / "saved.lock"))
+
+    monkeypatch.setattr(saved, "add", closed)
+    result = CliRunner().invoke(cli, ["--index", str(index), "saved", "add", "s1", "生态"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "无法读写" in result.output and "saved.lock" in result.output and "Operation not permitted" in result.output
+
+    def sqlite_closed(*args, **kwargs):
+        import sqlite3
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(ingest_run, "run_ingest", sqlite_closed)
+    monkeypatch.setattr("cli.run_ingest", sqlite_closed, raising=False)
+    result = CliRunner().invoke(cli, ["--index", str(index), "ingest", str(tmp_path)])
+    assert result.exit_code == 1 and "unable to open database file" in result.output
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(saved, "add", interrupted)
+    result = CliRunner().invoke(cli, ["--index", str(index), "saved", "add", "s1", "生态"])
+    assert result.exit_code == 130 and "已中断" in result.output and "Aborted" not in result.output

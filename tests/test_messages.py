@@ -107,6 +107,8 @@ def test_the_ingest_errors_of_the_library_are_said_in_chinese_too(index, tmp_pat
                      "`rebuild --drop-missing` to forget it").startswith("记录的来源不见了：/mnt/a；")
     assert zh.reason("not enough disk space to rebuild: about 12 MB needed, 3 MB free in /ix; the live "
                      "index is kept") == "磁盘空间不够：大约需要 12 MB，/ix 只剩 3 MB；现用索引保持不变"
+    assert zh.reason("not enough disk space to rebuild: about 12 MB needed, 3 MB free in /ix; nothing was "
+                     "written") == "磁盘空间不够：大约需要 12 MB，/ix 只剩 3 MB；什么也没有写"
 
 
 def test_a_missing_index_and_a_bad_wording_pair_are_said_in_chinese_too(index, tmp_path):

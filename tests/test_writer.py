@@ -344,8 +344,11 @@ def test_a_write_that_cannot_fit_is_refused_with_needed_free_and_where(tmp_path,
         run_ingest(index, [DEMO_ARTICLES], rebuild=True)
     message = str(caught.value)
     assert message.startswith("not enough disk space to rebuild: about ") and "\n" not in message
-    assert "needed, 5.0 MB free in " + str(index) in message
+    assert "needed, 5.0 MB free in " + str(index) in message and message.endswith("the live index is kept")
     assert _gens(index) == [live]
+    with pytest.raises(space.NotEnoughSpace) as caught:  # a first build: there is no live index to keep
+        run_ingest(tmp_path / "first", [DEMO_ARTICLES], rebuild=True)
+    assert str(caught.value).endswith("nothing was written")
     # the estimate is the last rebuild's measured index bytes per input byte, with headroom
     need = space.estimate_bytes(index, index / live, 1 << 20, rebuild=True)
     assert space.MIN_FREE < need < space.MIN_FREE + 2 * (1 << 20)
