@@ -6,6 +6,7 @@ A thin shell over `indexer`: it turns options into requests, renders results as 
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -71,15 +72,21 @@ class WensouGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("", err=True)
             click.echo(_say().say("interrupted"), err=True)
             sys.exit(130)
-        except Exception as exc:  # an OSError, or SQLite's (`unable to open database file`)
-            if not isinstance(exc, OSError) and type(exc).__module__ != "sqlite3":
-                raise
+        except Exception as exc:  # a file that may not be written or read, or SQLite refusing one
+            refused = (isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError)
+                       and (exc.filename is not None or exc.errno in _REFUSED)
+                       or type(exc).__name__ == "OperationalError" and type(exc).__module__ == "sqlite3")
+            if not refused:
+                raise  # (a closed pipe under `| head` is click's to end quietly; a bug stays a bug)
             where = getattr(exc, "filename", None) or (ctx.obj or {}).get("index", "")
             reason = getattr(exc, "strerror", None) or str(exc)
             _fail(_say().say("os_error", path=_shown(str(where)), reason=reason))
+
+
+# What a file system says when it refuses a write: permission, read-only, full, quota, I/O.
+_REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EIO}
 
 
 @click.group(cls=WensouGroup, context_settings={"help_option_names": ["-h", "--help"]})

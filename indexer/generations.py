@@ -26,6 +26,7 @@ from pathlib import Path
 from indexer import store
 from indexer.article import Article
 from indexer.search.docvalues import DocValues, SegmentCache
+from indexer.segment.words import forget_exact
 
 
 class Generation:
@@ -134,7 +135,10 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._gen: Generation | None = None
         self._stamp = None
-        self._local = threading.local()
+        # Each thread's searcher, by thread: (generation, searcher). Kept here rather than in a
+        # thread-local so that a searcher two switches old is let go of even while the thread
+        # that opened it sits idle (a server's pooled threads): nothing else holds it then.
+        self._by_thread: dict[int, tuple] = {}
         # Every searcher opened here (each holds open files), closed by close() or, at the
         # latest, when this object is garbage collected.
         self._open: list = []  # (generation, searcher) pairs
@@ -195,10 +199,10 @@ class LiveIndex:
             named = previous.get("previous") if isinstance(previous, dict) else None
             candidates = sorted((g for g in self.index_dir.iterdir()
                                  if g.name.startswith(store.GEN_PREFIX) and g.name < damaged.name
-                                 and (g / store.BUILD_INFO).exists()), reverse=True)  # newest first
-            if named and (self.index_dir / named) in candidates:
-                candidates.remove(self.index_dir / named)
-                candidates.insert(0, self.index_dir / named)
+                                 and g.name != named and (g / store.BUILD_INFO).exists()), reverse=True)
+            if named and (self.index_dir / named / store.BUILD_INFO).exists():
+                candidates.insert(0, self.index_dir / named)  # (whatever its name's order: names
+                # of one second, or of two machines' clocks, need not sort by time)
             for g in candidates[:store.KEEP_GENERATIONS]:
                 try:
                     found = Generation(g, self._segments)
@@ -227,33 +231,30 @@ class LiveIndex:
     def searcher(self):
         """(generation, this thread's searcher on it)."""
         gen = self.generation()
-        local = self._local
-        if getattr(local, "gen", None) is not gen:
-            old = getattr(local, "searcher", None)
+        me = threading.get_ident()
+        held = self._by_thread.get(me)
+        if held is None or held[0] is not gen:
             searcher = gen.ix.searcher()
             with self._lock:
-                for i, (_, s) in enumerate(self._open):
-                    if s is old:
-                        del self._open[i]
-                        old.close()
-                        break
-                self._open.append((gen, searcher))
-            local.searcher = searcher
-            local.gen = gen
-        return gen, local.searcher
+                alive = {t.ident for t in threading.enumerate()}
+                for tid in [t for t in self._by_thread if t == me or t not in alive]:  # this thread's
+                    self._drop(self._by_thread.pop(tid)[1])  # old one, and those of threads gone
+                held = self._by_thread[me] = (gen, searcher)
+                self._open.append(held)
+        return held
+
+    def _drop(self, searcher) -> None:
+        """Forget and let go of one searcher (called with the lock held)."""
+        self._open[:] = [(g, s) for g, s in self._open if s is not searcher]
+        _let_go(searcher)
 
     def release_thread(self) -> None:
         """Close this thread's searcher and forget it: a thread that will not search again (the
-        server's warm-up in its main thread) would otherwise hold the generation it searched,
-        its files deleted by the writer two switches later, open for the process's life."""
-        local = self._local
-        old = getattr(local, "searcher", None)
-        local.searcher = local.gen = None
-        if old is None:
-            return
+        server's warm-up in its main thread) need hold no generation open."""
         with self._lock:
-            self._open[:] = [(g, s) for g, s in self._open if s is not old]
-        old.close()  # (its exact-layer segments go with the last reference to it)
+            held = self._by_thread.pop(threading.get_ident(), None)
+            if held is not None:
+                self._drop(held[1])
 
     def open_generations(self) -> set[str]:
         """The names of the generations some thread still has a searcher open on."""
@@ -267,13 +268,26 @@ class LiveIndex:
         keep = [(g, s) for g, s in self._open if g is not gen]
         for g, s in self._open:
             if g is gen:
-                s.close()
+                _let_go(s)
         self._open[:] = keep
+        for tid in [t for t, (g, _) in self._by_thread.items() if g is gen]:
+            del self._by_thread[tid]  # an idle thread's reference too: the files go with it
 
     def close(self) -> None:
         """Close every searcher (and so every index file) opened here; usable again afterwards."""
         _close_all(self._open, self._lock)
-        self._local = threading.local()
+        self._by_thread.clear()
+
+
+def _let_go(searcher) -> None:
+    """Close a searcher, and drop the exact-layer segments its readers keep: an idle thread may
+    still hold the searcher (its thread-local one, until it searches again), and through it the
+    memory-mapped files of a generation the writer has deleted. A search still running on it
+    keeps its own references to them; the files are unmapped when the last one goes."""
+    if searcher.is_closed:
+        return
+    forget_exact(searcher)
+    searcher.close()
 
 
 def _close_all(searchers: list, lock: threading.Lock) -> None:

@@ -213,6 +213,9 @@ def test_record_sources_as_a_list_and_the_articles_own_field_names_first():
     assert g1.sources == g2.sources == ["新华社", "人民日报"]
     assert (own.id, own.title, own.body, own.url) == ("own-1", "自己的标题", "记录自己的正文", "http://b.example/1")
     assert both.sources == ["生态环境部"]
+    (blank,) = extract_file(json.dumps({"content": "爬虫给的正文", "body": " ", "title": "空白的正文字段"},
+                                       ensure_ascii=False).encode(), "b.jsonl")
+    assert blank.body == "爬虫给的正文"  # the article's own name left blank: the crawler's text stands
 
 
 def test_json_array_and_field_map():

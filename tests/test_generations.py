@@ -128,6 +128,11 @@ def test_ingest_of_another_folder_with_prune_leaves_an_unmounted_sources_article
     (tmp_path / "two" / "a00011.txt").unlink()  # within the folder given, pruning still prunes
     report, _ = _report(index, "ingest", "--prune", two)
     assert report["removed"] == 1 and stats(index)["articles"] == 6
+    sub = write_corpus(two / "sub", 2, "丙", start=20)  # and within a subfolder of a source, given alone
+    ok(index, "ingest", two)
+    (sub / "a00020.txt").unlink()
+    report, _ = _report(index, "ingest", "--prune", sub)
+    assert report["removed"] == 1 and stats(index)["articles"] == 7
 
 
 def test_an_id_repeated_is_stored_once_and_a_new_id_with_the_same_url_is_kept(tmp_path):
@@ -188,10 +193,10 @@ def test_only_the_live_and_the_previous_generation_remain(tmp_path):
     assert sorted(os.listdir(index)) == sorted([store.CURRENT, store.LOCK, *lives[-2:]])
 
 
-def test_a_servers_warm_up_keeps_no_generation_open_once_it_is_two_switches_old(tmp_path):
-    # the warm-up searches in the server's main thread, which serves no request: its searcher
-    # (and the exact layer's mapped files) stayed open on the first generation for good, the
-    # files deleted by the writer and their disk space never freed
+def test_a_server_keeps_no_generation_open_once_it_is_two_switches_old(tmp_path):
+    # the warm-up searches in the server's main thread, which serves no request, and a pooled
+    # thread may sit idle through switches: their searchers (and the exact layer's mapped files)
+    # stayed on the first generation, the files deleted by the writer, their space never freed
     import threading
 
     from indexer.ingest.run import run_ingest
@@ -217,12 +222,27 @@ def test_a_servers_warm_up_keeps_no_generation_open_once_it_is_two_switches_old(
                 continue
         return [n for n in names if first in n]
 
+    go, done = threading.Event(), threading.Event()
+
+    def pooled() -> None:  # a server's pooled thread: one request, then idle through the switches
+        client.get("/api/search?q=文库")
+        done.set()
+        go.wait()
+
+    idle = threading.Thread(target=pooled)
+    idle.start()
+    done.wait()
     ask()
     assert held()
     for _ in range(2):
         run_ingest(index, [articles], rebuild=True)
         ask()
-    assert live_generation(index) != first and held() == []
+    import gc
+    gc.collect()
+    maps = [line for line in open("/proc/self/maps", encoding="utf-8") if first in line]
+    go.set()
+    idle.join()
+    assert live_generation(index) != first and held() == [] and maps == []
 
 
 def test_an_unfinished_rebuild_generation_is_removed_by_the_next_writer(tmp_path):

@@ -74,6 +74,11 @@ def _source(value: object) -> str | None:
     return normalise_line(_text(value) or "") or None
 
 
+def _blank(value: object) -> bool:
+    """Nothing in it: a crawler's field with text wins over the article's own name left blank."""
+    return value is None or value in ([], {}) or isinstance(value, str) and not value.strip()
+
+
 def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
     renamed: dict = {}
     mapped = dict(field_map or {})
@@ -83,7 +88,7 @@ def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
     for field, names in _PREFERENCE.items():
         if field not in renamed:
             for name in names:
-                if name not in mapped and record.get(name) not in (None, "", [], {}):
+                if name not in mapped and not _blank(record.get(name)):
                     renamed[field] = record[name]
                     break
     for key, value in record.items():

@@ -121,11 +121,14 @@ class Catalogue:
         row = self.db.execute("SELECT hash, opts, source FROM files WHERE key = ?", (_b(key),)).fetchone()
         return None if row is None else {"hash": row[0], "opts": _s(row[1]), "source": _s(row[2])}
 
-    def file_keys(self, sources: set[str] | None = None) -> list[str]:
-        """The keys of every file recorded, or of those read from one of `sources` (paths)."""
-        if sources is None:
+    def file_keys(self, under: set[str] | None = None) -> list[str]:
+        """The keys of every file recorded, or of those read from one of the paths `under`, or
+        lying in one of them (a subfolder of a source; a row of an old catalogue without one)."""
+        if under is None:
             return [_s(k) for (k,) in self.db.execute("SELECT key FROM files")]
-        return [_s(k) for (k, src) in self.db.execute("SELECT key, source FROM files") if _s(src) in sources]
+        folders = tuple(p.rstrip("/") + "/" for p in under)
+        return [key for key, src in ((_s(k), _s(s)) for (k, s) in self.db.execute("SELECT key, source FROM files"))
+                if src in under or key in under or key.startswith(folders)]
 
     def files_holding_ids_under(self, prefix: str) -> set[str]:
         """The keys of the files holding an article whose id starts with `prefix` (a range of

@@ -37,6 +37,12 @@ def exact_leaves(searcher) -> list[tuple[Segment, int, np.ndarray | None]]:
     return out
 
 
+def forget_exact(searcher) -> None:
+    """Drop the exact layers `_exact_of` keeps on a searcher's segment readers."""
+    for leaf, _offset in searcher.reader().leaf_readers():
+        leaf.__dict__.pop("_wensou_exact", None)
+
+
 def _exact_of(leaf) -> tuple[Segment, np.ndarray | None]:
     """(exact layer, live mask or None) of one segment reader, opened on first use and kept on it."""
     cached = getattr(leaf, "_wensou_exact", None)
