@@ -23,7 +23,7 @@ from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
 from search_web.limits import get_limits, run_search
 from search_web.params import SearchState, search_request
-from search_web.urls import absolute, article_link
+from search_web.urls import absolute, article_link, id_in_query
 from search_web.view import shorten
 
 bp = Blueprint("api", __name__)
@@ -172,10 +172,7 @@ def article(article_id: str) -> Response:
 @bp.get("/api/articles/")
 def article_by_query() -> Response:
     """`/api/articles/?id=..`: any article, an id that is a dot segment too (`search_web.urls.DOT_IDS`)."""
-    article_id = request.args.get("id")
-    if not article_id:
-        abort(404, description="没有给出文章编号（id=…）")
-    return article(article_id)
+    return article(id_in_query())
 
 
 @bp.get("/healthz")

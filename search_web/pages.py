@@ -22,6 +22,7 @@ from search_web.alternatives import facets_with_alternatives
 from search_web.engine import get_engine
 from search_web.limits import run_search
 from search_web.params import SearchState, search_request
+from search_web.urls import id_in_query
 from search_web.view import SearchView, article_url, export_links, search_url, shorten
 
 bp = Blueprint("pages", __name__)
@@ -114,10 +115,7 @@ def _int_arg(value: str | None) -> int:
 @bp.get("/articles/")
 def article_by_query() -> str:
     """`/articles/?id=..`: any article's page, an id that is a dot segment too (`search_web.urls.DOT_IDS`)."""
-    article_id = request.args.get("id")
-    if not article_id:
-        abort(404, description="没有给出文章编号（id=…）。")
-    return article(article_id)
+    return article(id_in_query())
 
 
 @bp.get("/articles/<article_id:article_id>", merge_slashes=False)

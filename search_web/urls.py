@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.routing import PathConverter
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -102,6 +102,14 @@ def article_link(article_id: str, args: dict | None = None, *, endpoint: str = "
         base = url_for(endpoint, article_id=article_id)
     query = urlencode(args, doseq=True)
     return f"{base}?{query}" if query else base
+
+
+def id_in_query() -> str:
+    """The article id of `/articles/?id=…` (and of its JSON route); a 404 when none is given."""
+    article_id = request.args.get("id")
+    if not article_id:
+        abort(404, description="没有给出文章编号（id=…）。")
+    return article_id
 
 
 def register_converters(app: Flask) -> None:
