@@ -239,7 +239,8 @@ def test_a_server_keeps_no_generation_open_once_it_is_two_switches_old(tmp_path)
         ask()
     import gc
     gc.collect()
-    maps = [line for line in open("/proc/self/maps", encoding="utf-8") if first in line]
+    with open("/proc/self/maps", encoding="utf-8") as f:
+        maps = [line for line in f if first in line]
     go.set()
     idle.join()
     assert live_generation(index) != first and held() == [] and maps == []
