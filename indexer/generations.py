@@ -135,17 +135,16 @@ class LiveIndex:
         self._lock = threading.Lock()
         self._gen: Generation | None = None
         self._stamp = None
-        # Each thread's searcher, by thread: (generation, searcher). Kept here rather than in a
-        # thread-local so that a searcher two switches old is let go of even while the thread
-        # that opened it sits idle (a server's pooled threads): nothing else holds it then.
+        # Each thread's searcher, by thread: (generation, searcher) — every searcher opened here
+        # (each holds open files), closed by close() or, at the latest, when this object is
+        # garbage collected. Kept here rather than in a thread-local so that a searcher two
+        # switches old is let go of even while the thread that opened it sits idle (a server's
+        # pooled threads): nothing else holds it then.
         self._by_thread: dict[int, tuple] = {}
-        # Every searcher opened here (each holds open files), closed by close() or, at the
-        # latest, when this object is garbage collected.
-        self._open: list = []  # (generation, searcher) pairs
         self._previous: Generation | None = None
         self._segments = SegmentCache()
         self._recheck_at = 0.0  # when the generation open is next verified again
-        self._finalizer = weakref.finalize(self, _close_all, self._open, self._lock)
+        self._finalizer = weakref.finalize(self, _close_all, self._by_thread, self._lock)
 
     def generation(self) -> Generation:
         """The live generation, reopened if CURRENT changed; raises store.NoIndex (and
@@ -238,15 +237,9 @@ class LiveIndex:
             with self._lock:
                 alive = {t.ident for t in threading.enumerate()}
                 for tid in [t for t in self._by_thread if t == me or t not in alive]:  # this thread's
-                    self._drop(self._by_thread.pop(tid)[1])  # old one, and those of threads gone
+                    _let_go(self._by_thread.pop(tid)[1])  # old one, and those of threads gone
                 held = self._by_thread[me] = (gen, searcher)
-                self._open.append(held)
         return held
-
-    def _drop(self, searcher) -> None:
-        """Forget and let go of one searcher (called with the lock held)."""
-        self._open[:] = [(g, s) for g, s in self._open if s is not searcher]
-        _let_go(searcher)
 
     def release_thread(self) -> None:
         """Close this thread's searcher and forget it: a thread that will not search again (the
@@ -254,29 +247,23 @@ class LiveIndex:
         with self._lock:
             held = self._by_thread.pop(threading.get_ident(), None)
             if held is not None:
-                self._drop(held[1])
+                _let_go(held[1])
 
     def open_generations(self) -> set[str]:
         """The names of the generations some thread still has a searcher open on."""
         with self._lock:
-            return {gen.name for gen, _ in self._open}
+            return {gen.name for gen, _ in self._by_thread.values()}
 
     def _close_searchers_of(self, gen: Generation) -> None:
         """Close the searchers still open on a generation two switches old (called with the lock
         held). A thread that searched on it and has been idle since would otherwise keep its
         files, deleted by the writer, open and their disk space taken."""
-        keep = [(g, s) for g, s in self._open if g is not gen]
-        for g, s in self._open:
-            if g is gen:
-                _let_go(s)
-        self._open[:] = keep
         for tid in [t for t, (g, _) in self._by_thread.items() if g is gen]:
-            del self._by_thread[tid]  # an idle thread's reference too: the files go with it
+            _let_go(self._by_thread.pop(tid)[1])  # an idle thread's reference too: the files go with it
 
     def close(self) -> None:
         """Close every searcher (and so every index file) opened here; usable again afterwards."""
-        _close_all(self._open, self._lock)
-        self._by_thread.clear()
+        _close_all(self._by_thread, self._lock)
 
 
 def _let_go(searcher) -> None:
@@ -290,11 +277,11 @@ def _let_go(searcher) -> None:
     searcher.close()
 
 
-def _close_all(searchers: list, lock: threading.Lock) -> None:
+def _close_all(by_thread: dict, lock: threading.Lock) -> None:
     with lock:
-        for _gen, searcher in searchers:
-            searcher.close()
-        searchers.clear()
+        for _gen, searcher in by_thread.values():
+            _let_go(searcher)
+        by_thread.clear()
 
 
 _degraded: dict[str, str] = {}  # index folder -> why the generation served there is not the live one
