@@ -106,9 +106,13 @@ _LABEL_RE = re.compile(
     "(" + "|".join(f"(?P<{k}>{v})" for k, v in _META_LABELS.items()) + r")(?:\s*[:：]\s*|\s?[|｜丨︱]\s*(?=[^\s|｜丨︱]))"
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
-_VALUE_END = re.compile(
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|(?<=[^\d\s(（\[【])(?=\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+_VALUE_END_BEFORE = (
+    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|(?<=[^\d\s(（\[【])(?=\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))"
 )
+_VALUE_END_AFTER = (
+    r"|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+)
+_VALUE_END = re.compile(_VALUE_END_BEFORE + r"|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)" + _VALUE_END_AFTER)
 
 
 # A source value that goes on into a sentence: a quote closed then 的 (`中国科学报”的作品`; not
@@ -116,10 +120,10 @@ _VALUE_END = re.compile(
 _NOTICE_SENTENCE = re.compile(r"[”」』]的|[。！？].|的[^，,]{0,12}[，,]")
 
 
-# An author's value goes on past a reporter's or correspondent's role (`作者：记者 林琳 通讯员 王蕴`).
-_REPORTER_AFTER = r"|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)"
-assert _REPORTER_AFTER in _VALUE_END.pattern
-_AUTHOR_VALUE_END = re.compile(_VALUE_END.pattern.replace(_REPORTER_AFTER, r"|\s+(?=出自|[摄攝](?:影|像)(?![记記]者)|[图圖]片?\s*[:：/／])"))
+# An author's value goes on past a reporter's or correspondent's role (`作者：记者 林琳 通讯员 王蕴`),
+# to a photographer's or a picture's credit.
+_AUTHOR_VALUE_END = re.compile(_VALUE_END_BEFORE + r"|\s+(?=出自|[摄攝](?:影|像)(?![记記]者)|[图圖]片?\s*[:：/／])"
+                               + _VALUE_END_AFTER)
 
 
 # `本文来自微信公众号“机器之心”（ID：…），作者：…`: the account is the source.
