@@ -91,15 +91,15 @@ class ArticleIdConverter(PathConverter):
 DOT_IDS = (".", "..")
 
 
-def article_link(article_id: str, args: dict | None = None, *, endpoint: str = "pages.article") -> str:
-    """The path (and query) of an article's page, or of its JSON (`endpoint="api.article"`), with
-    `args` as its query; an id that is a dot segment goes in the query as `id`."""
+def article_link(article_id: str, args: dict | None = None) -> str:
+    """The path (and query) of an article's page, with `args` as its query; an id that is a dot
+    segment goes in the query as `id`."""
     args = dict(args or {})
     if article_id in DOT_IDS:
-        base = url_for(f"{endpoint}_by_query")
+        base = url_for("pages.article_by_query")
         args = {"id": article_id, **args}
     else:
-        base = url_for(endpoint, article_id=article_id)
+        base = url_for("pages.article", article_id=article_id)
     query = urlencode(args, doseq=True)
     return f"{base}?{query}" if query else base
 
