@@ -140,7 +140,13 @@ def _field_ok(field: str, got: Article | None, want: dict) -> bool | None:
             return recall >= 0.9
         return recall >= 0.9 and _share(_hashes(_pieces(got.body)), _unpack(truth["windows"])) >= 0.9
     if field == "clean":
-        return None
+        if "first" not in want and "last" not in want:
+            return None
+        # a label read from the page as printed: the body starts and ends where the article does
+        # and holds none of the page's furniture
+        body = _norm(got.body)
+        return (body.startswith(_norm(want.get("first"))) and body.endswith(_norm(want.get("last")))
+                and not any(_norm(bad) in body for bad in want.get("must_not", [])))
     if field == "body":
         if "body" not in want:
             return None
