@@ -69,8 +69,11 @@ _SIGNED_AT_END = re.compile(r"[（(]\s*(?:(?P<role>[^（）()\s、，,]{0,8}\s?(
 # a bracket straight after words is a gloss (`反手长胶（特殊打法）`), not a name.
 _SENTENCE_CLOSED = re.compile(r"[。！？!?…”」』]\s*$")
 # A byline opening the first paragraph: `记者梁爽报道　6月10日，……`, `本报讯 记者 张三 李四 报道：……`.
-_LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*)?(?:本[报報])?(?:特约|特約|特派|首席)?[记記]者\s*(?![近今昨前明][日天期]|日前)"
-                          r"((?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?)\s*[报報][道導]\s*[:：，,\s]")
+# `记者梁爽报道　6月10日，…`, `金羊网讯 记者谢文鑫报道：…`, `东方网通讯员龙钢、记者朱贝尔1月11日报道：…`
+_LEAD_ROLE = r"(?:特约|特約|特派|首席)?[记記]者|通[讯訊][员員]"
+_LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*|[^\s，。,（(]{1,8}[网網]\s*)?(?:本[报報])?"
+                          r"((?:(?:" + _LEAD_ROLE + r")\s*(?![近今昨前明][日天期]|日前)(?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?){1,3})"
+                          r"\s*(?:\d{1,2}月\d{1,2}日)?\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s*[:：/／|｜丨︱]?\s*"
                      r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})"
@@ -183,7 +186,11 @@ def paper_byline_names(line: str) -> list[str]:
 
 
 _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[发發]表于|[發发]表於|posted)\b", re.IGNORECASE)
-_PHOTO = re.compile(r"[摄攝](?:影)?\s*$|[摄攝]\s*[（(]")
+# a photo's credit: who took it (`谷一鸣摄`, `摄影`) or supplied or drew it (`供图`, `配图`, `制图`)
+_PHOTO = re.compile(r"(?:[摄攝](?:影)?|供[图圖]|[配制製绘繪][图圖])\s*$|[摄攝]\s*[（(]")
+# the photo's credit after the writer's (`记者马俊峰/文 受访者供图`, `本报记者 沈文敏文 影像中国供图`):
+# the line is a byline still (`…/文`)
+_PHOTO_AFTER_WRITER = re.compile(r"(?:[/／]文|(?<=\S)文(?=\s))\s*[^\s/／]{0,12}[/／]?(?:[摄攝](?:影)?|供[图圖]|[配制製绘繪][图圖])\s*$")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
 _BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]|[发發]自|日\\s*[电電]")
@@ -262,7 +269,7 @@ def parse_authors(value: object) -> list[str]:
         return names
     if not isinstance(value, str):
         return []
-    text = normalise_line(value)
+    text = _PHOTO_AFTER_WRITER.sub("/文", normalise_line(value))
     if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)) or _WEB_DESIGN.search(text):
         return []
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
@@ -291,7 +298,7 @@ def byline_authors(line: str) -> list[str]:
     Recognises `（记者杜一菲）`, `新华社北京9月30日电（记者朱基钗、王琦）`, `本报记者 邵玉姿`,
     `记者 张三 李四`, and `记者梁爽报道　6月10日，……` opening a paragraph. A photo credit (`谷一鸣摄`) is not a byline.
     """
-    line = normalise_line(line)
+    line = _PHOTO_AFTER_WRITER.sub("/文", normalise_line(line))
     if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
     names = dateline(line)[1]
@@ -405,8 +412,8 @@ _BRACKETED_REPORTED = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s*[、，,
 _AUTHOR_BIO = re.compile(r"^[●■◆★※•]?\s*作者\s*[:：]?\s*([" + _CJK + r"·]{2,4})[，,（(]")
 
 
-# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `（责编 王五、赵六）`, `编辑：（胡冠山）`).
-_EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|核稿|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
+# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `选稿: 夏阳`, `（责编 王五、赵六）`, `编辑：（胡冠山）`).
+_EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|核稿|[选選]稿|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
                             r"\s*[:：︱|｜/丨]?\s*[（(]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
 
 

@@ -42,7 +42,7 @@ _FURNITURE_ANYWHERE = re.compile(
 _BOILERPLATE_MAX = 90
 _BOILERPLATE = (
     # 责编：… 编辑：… 采写：… 出品︱… 摄影/… 监制 统筹 校对 …
-    (r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|核稿(?:[编編][辑輯])?|[编編][辑輯]|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
+    (r"^[(（\[【]?\s*(?:[责責][编編]|[责責]任[编編][辑輯]|核稿(?:[编編][辑輯])?|[编編][辑輯]|[选選]稿|[采採][写寫]|出品|[摄攝]影|[摄攝]像|[监監]制|[统統][筹籌]|"
      r"策[划劃]|[审審][核校]|[终終二初一][审審]|校[对對]|美[编編]|[设設][计計]|排版|[制製]作|[视視][频頻]|海[报報]|[图圖]片?|文字?|"
      r"[实實][习習]生|主[编編]|[编編][审審]|翻[译譯]|[编編][译譯]|[译譯]者?)\s*[:：︱|｜/丨]",),
     # account promos: 量子位 | 公众号 QbitAI, > 关注 少数派…, 扫码关注…
@@ -76,6 +76,8 @@ _BOILERPLATE = (
      r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"),
     # print-edition credits: 《光明日报》（2024年05月20日 03版）, 人民日报（2024年5月20日第 4 版）
     (r"^[(（]?《?[" + HAN + r"]{2,12}》?\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*\d{1,3}\s*版)?\s*[)）]\s*[)）]?$",),
+    # when it was posted, as a time ago, maybe after the author's name: `吴梦启 · 5小时前`, `3分钟前`, `剛剛`
+    (r"^(?:[^\s，。,]{1,20}\s*[·•|｜丨]\s*)?(?:\d{1,3}\s*(?:秒|分[钟鐘]|小[时時]|天|[周週]|个?月|個月)前|[刚剛][刚剛])$",),
     # end marks: - THE END -, — 完 —, END
     (r"^[\-—–~～=·•\s]*(?:THE\s+END|END|完|全文完)[\-—–~～=·•\s]*$",),
     # a paper's appeal for donations under the text: 贊助《風新聞》 守護家庭價值…, 銀行戶口：040-…
@@ -107,7 +109,7 @@ _LABEL_RE = re.compile(
 )
 # What ends a value on a metadata line: the next label, a separator, or a widget word.
 _VALUE_END_BEFORE = (
-    r"\s{2,}|\s*[|｜]\s*|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|(?<=[^\d\s(（\[【])(?=\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))"
+    r"\s{2,}|\s*[|｜]\s*|[。！？]|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|(?<=[^\d\s(（\[【])(?=\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))"
 )
 _VALUE_END_AFTER = (
     r"|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
@@ -273,6 +275,23 @@ def _may_hold_meta(line: str) -> bool:
                 or ("|" in line or "｜" in line or "丨" in line or "︱" in line) and _LABEL_BAR.search(line))
 
 
+# What a source label names the origin of when these stand just before it: a photo, a video
+# (`图片来源：`; `图文来源：` is the article's), or a chart's data on the chart's caption line
+# (`单位：百万美元 数据来源：新加坡统计局`; alone on its line, `数据来源：` closes an advertorial,
+# naming who supplied it).
+_PICTURE_BEFORE = re.compile(r"(?:[图圖]片?|[图圖]表|[视視][频頻]|照片)\s*$")
+_DATA_BEFORE = re.compile(r"(?:[数數][据據]|[资資]料)\s*$")
+
+
+def _not_the_articles(before: str) -> bool:
+    """Whether the source label after `before` (the line up to it) names where a photo, a video
+    or a chart's data came from."""
+    if _PICTURE_BEFORE.search(before):
+        return True
+    data = _DATA_BEFORE.search(before)
+    return bool(data) and bool(before[:data.start()].strip(" (（[【"))
+
+
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
     'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`) and 'placeholder'
@@ -307,6 +326,8 @@ def parse_meta_line(line: str) -> dict[str, str]:
             found.setdefault("placeholder", value)  # `来源：转载文章` names no publisher, yet is a metadata line
         elif value and kind == "source" and _NOTICE_SENTENCE.search(value):
             continue  # a notice's sentence (`凡本网注明“来源：中国科学报”的作品，…`), no publisher
+        elif kind == "source" and _not_the_articles(line[:match.start()]):
+            continue  # `单位：百万美元 数据来源：新加坡统计局`, `图片来源：…`: where a chart or photo came from
         elif value and kind not in found:
             found[kind] = value
             if kind == "source" and match.start() > 0 and "author" not in found:
@@ -331,7 +352,9 @@ def is_date_line(line: str) -> bool:
     """A short line that holds only a date/time (with maybe a label), such as `2024-02-05 09:30`."""
     if len(line) > 40 or not _DIGITS_NFKC.search(line) or not find_date(line):
         return False
-    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", unicodedata.normalize("NFKC", line))
+    # (a paper's issue number may follow its date: `2019-09-17 第26,259号`)
+    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期|第[\d,]+[号號期]",
+                  "", unicodedata.normalize("NFKC", line))
     return len(rest) <= 2
 
 

@@ -178,12 +178,21 @@ def lead_before(main: Element) -> Element | None:
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        text = text_of(node).strip()
+        text = _beside_headline(node)
         if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
         first = node
         node = node.getprevious()
     return first if first is not None else _lead_above(main)
+
+
+def _beside_headline(node: Element) -> str:
+    """The text of `node` (stripped) less that of a headline (`<h1>`) in it: a header holding the
+    headline, a byline and a one-line summary is no lead for the headline's sentences."""
+    text = text_of(node).strip()
+    for heading in node.iter("h1"):
+        text = text.replace(text_of(heading).strip(), "", 1)
+    return text.strip()
 
 
 _LEAD_PUNCT = re.compile(r"[，。！？]")  # sentences (a block of labels and dates has colons and dots)
@@ -200,7 +209,7 @@ def _lead_above(main: Element) -> Element | None:
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
         if node is not None:
-            text = text_of(node).strip()
+            text = _beside_headline(node)
             if level and node.tag in ("p", "div", "section") and 40 <= len(text) <= 600 \
                     and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:
                 return node

@@ -113,6 +113,53 @@ def _drop_embeds(doc: Element) -> None:
         parent.remove(quote)
 
 
+# Class names of a photo's caption (`<p class="imgcaption">`) and of an article's summary box
+# (`<div class="summary">`, `<div class="article-abstract">`): printed over the text, not of it.
+_LEAD_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info)|"
+                       r"summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
+
+
+def _is_lead_box(element: Element) -> bool:
+    return element.tag == "figcaption" or any(_LEAD_BOX.match(name) for name in (element.get("class") or "").split())
+
+
+def _drop_lead_box(main: Element) -> None:
+    """Remove the caption and summary boxes printed in the main content before its first
+    paragraph of prose (`<p class="imgcaption">6月16日，…集团正式挂牌成立。</p>` under the photo
+    the text opens with, a `<div class="summary">` under the byline): their tails stay. Where no
+    prose follows them (a gallery, whose text is its captions), they stay."""
+    boxes: list[Element] = []
+    for element in main.iterdescendants():
+        if not isinstance(element.tag, str) or any(element is b or b in element.iterancestors() for b in boxes):
+            continue
+        text = (element.text or "").strip()
+        if not text:
+            continue
+        box = element
+        while box is not main and not _is_lead_box(box):
+            box = box.getparent()
+        if box is not main:
+            boxes.append(box)
+        elif len(text) >= 30 and _PROSE.search(text) and element.tag != "a" and next(element.iterancestors("a"), None) is None:
+            break  # (a link's text is another article's headline)
+    else:
+        return  # no prose outside the boxes: a gallery's text is its captions
+    for box in boxes:
+        parent, tail = box.getparent(), box.tail
+        if parent is None:
+            continue
+        if tail:
+            before = box.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(box)
+
+
+_PROSE = re.compile(r"[，。]")
+
+
 def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
     """The smallest element holding the headline and the main content, widened by `levels`
     (bylines, dates and sources sit around them)."""
@@ -188,14 +235,25 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
         body = [line for i, line in enumerate(body) if len(line) > 1
                 or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
-    while body and EMPTY_LABEL.match(body[-1]):
-        body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
+    while body:
+        if EMPTY_LABEL.match(body[-1]):
+            body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
+        elif len(body) > 2 and _CREDIT_LABEL.match(body[-2]) and len(body[-1]) <= 30 and not _SENTENCE_END.search(body[-1]):
+            del body[-2:]  # `作者：` / `吴掬清、胡蝶`, `供稿单位：` / `科学技术发展研究院`: a label over its value
+        else:
+            break
     if body and "自己一次" in body[-1]:  # the suicide-prevention note run into the last paragraph
         body[-1] = _PREVENTION_NOTE.sub("", body[-1])
     for end in (-1, 0):  # a photo's caption opening or closing the text
         if len(body) > 2 and len(body[end]) <= 300 and _PICTURED.search(body[end]):
             body.pop(end)
     return body
+
+
+# The labels of the credits that close an article, printed on a line of their own over their value.
+_CREDIT_LABEL = re.compile(r"^(?:作者|[来來]源|稿件[来來]源|信息[来來]源|供稿(?:[单單]位)?|[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|"
+                           r"[审審][核稿]|校[对對]|[摄攝]影|通[讯訊][员員]|撰稿|撰文|[记記]者|[发發]布[机機][构構])\s*[:：]$")
+_SENTENCE_END = re.compile(r"[。！？；]")
 
 
 # Who stands where in a photo (`草間彌生（右）的裝置作品…`, `小勞勃道尼（左二）代言。圖為…`), or
@@ -384,6 +442,8 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     title, vouched = choose_title(doc, markup.meta, markup.ld, markup.title)
     title_el = title_element(body_el, title)
     main = main_content(body_el, title_el, title)
+    if main is not body_el:
+        _drop_lead_box(main)
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
@@ -618,14 +678,18 @@ def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str
     when none follows it (`香港政府新聞網 - …`), for a page that names its site in Latin letters
     only (a `<title>` opening with a column, `工作简报 - …`, names no site)."""
     parts = title_parts(markup.title)
-    key = SQUEEZE("", title)
-    at = next((i for i, part in enumerate(parts) if SQUEEZE("", part) == key), None)
-    if at is None or at + 1 == len(parts) and not (site_first and at > 0):
+    # the parts the headline spans (`知料 | 新加坡在搞的…_36氪`: a headline may hold a separator)
+    keys, heads = [SQUEEZE("", part) for part in parts], [SQUEEZE("", part) for part in title_parts(title)]
+    first = next((i for i in range(len(parts) - len(heads) + 1) if heads and keys[i:i + len(heads)] == heads), None)
+    if first is None:
+        return None
+    at = first + len(heads) - 1
+    if at + 1 == len(parts) and not (site_first and first > 0):
         return None
     meta, ld = markup.meta, markup.ld
     columns = {SQUEEZE("", v) for v in (meta.get("subsection"), meta.get("article:section"), meta.get("columnname"),
                                         markup.micro.get("articleSection"), ld.get("articleSection")) if isinstance(v, str)}
-    rest = [name.strip() for part in (parts[at + 1:] or parts[:at][::-1]) for name in _SLASHED.split(part)]
+    rest = [name.strip() for part in (parts[at + 1:] or parts[:first][::-1]) for name in _SLASHED.split(part)]
     rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
     closing = title_parts(meta.get("og:title", ""))
     if len(closing) > 1 and closing[-1].strip() in rest:

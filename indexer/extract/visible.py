@@ -171,6 +171,9 @@ _SOURCE_TRIM = " ⋅·•|｜-—_[]【】" + PRIVATE_USE  # separators and lega
 _PLACE_SUFFIX = re.compile(rf"\s*[(（](?:{PLACES})[市省]?[)）]$")
 
 
+_CLOSING = {"）": "（", ")": "(", "】": "【", "]": "[", "」": "「", "》": "《", "〕": "〔"}  # closing bracket → its opening one
+
+
 def clean_source(value: str | None) -> str | None:
     """A source value without trailing separators (`新京报 ⋅`) or the place a portal prints after
     it (`新京报(北京)`: the paper is 新京报; `人民日报（海外版）` keeps its edition); None when it is
@@ -178,6 +181,8 @@ def clean_source(value: str | None) -> str | None:
     if not value:
         return None
     value = _PLACE_SUFFIX.sub("", value.strip(_SOURCE_TRIM)).strip(_SOURCE_TRIM)
+    while value and value[-1] in _CLOSING and _CLOSING[value[-1]] not in value:
+        value = value[:-1].strip(_SOURCE_TRIM)  # `（来源：健康报网）`: the bracket the whole line was in
     if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value) or is_date_line(value):
         return None  # (`来源：2024-01-29 09:30`, the name left blank: the date is no source)
     return value
@@ -238,6 +243,9 @@ def _bylines_after(lines: list[tuple[str, int]], i: int, names: list[str]) -> li
     return more
 
 
+_ISSUE_NUMBER = re.compile(r"第\s*[\d,]+\s*[号號期]")
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -266,7 +274,10 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             found["date"] = parse_date(on_headline) or ""  # `虧損2年出頭天2014/12/1 18:13`: the headline's own line
         reporter = _REPORTER.search(line) if "author" not in found and len(line) <= 80 else None
         if reporter and reporter.start() > 0:
-            names = paper_byline_names(line) or byline_authors(line[reporter.start():])
+            names = (paper_byline_names(line)
+                     # `东方网通讯员龙钢、记者朱贝尔1月11日报道：…`: every role the byline names
+                     or (byline_authors(line) if reporter.start() <= 12 else [])
+                     or byline_authors(line[reporter.start():]))
             if names:
                 found["author"] = ", ".join(names + _bylines_after(lines, i, names))
         unlabelled = _AUTHOR_NO_COLON.search(line) if "author" not in found and len(line) <= 60 else None
@@ -306,9 +317,11 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     if disclosed_body:
         found["disclosed_body"] = disclosed_body  # the table's 发布机构: a source after every one printed with the text
     if not found.get("date") and start > 0:
-        # An e-paper prints the issue date just above the headline.
-        for line, _ in lines[max(0, start - 3):start][::-1]:
-            if is_date_line(line):
+        # An e-paper prints the issue date just above the headline; with the issue's number
+        # (`2019-09-17 第26,259号`) over the page's name and links too.
+        for at in range(start - 1, max(0, start - 8) - 1, -1):
+            line = lines[at][0]
+            if is_date_line(line) and (at >= start - 3 or _ISSUE_NUMBER.search(line)):
                 found["date"] = parse_date(line) or ""
                 break
     return {k: v for k, v in found.items() if v}
