@@ -54,7 +54,7 @@ def clusters(articles) -> list[int]:
     from indexer.analysis import fold
     from indexer.segment.signatures import article_row
 
-    rows = ((i, article_row(fold(a.body or ""), a.url, a.source, a.date)) for i, a in enumerate(articles))
+    rows = ((i, article_row(fold(a.body or ""), a.url, a.source, a.date, title=a.title or "")) for i, a in enumerate(articles))
     return stories.assign_clusters(rows, len(articles)).tolist()
 
 

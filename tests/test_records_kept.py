@@ -82,6 +82,28 @@ def test_records_with_their_own_ids_and_identical_text_are_both_kept_and_collaps
     assert {h["id"] for h in every["hits"]} == {"rmrb-20200514-04-07", "rmrb-20200514-01-02"}
 
 
+def test_short_reposts_collapse_too_and_short_texts_under_other_titles_stay_apart(tmp_path):
+    """A body too short to judge by its shingles (a brief, a notice's `详见附件`) still collapses
+    with a record of the same title and text; another title over the same short text is another
+    article (two notices, one attachment line)."""
+    brief = {"title": "重复文章一", "body": "这是一篇被转载的短讯，长江流域生态保护取得进展，记号短讯。"}
+    notice = "详见附件。记号附件。"
+    records = [{"id": "11", "date": "2021-06-01", "source": "甲报", **brief},
+               {"id": "12", "date": "2021-06-02", "source": "乙报", **brief},
+               {"id": "n1", "title": "关于甲事项的通知", "body": notice},
+               {"id": "n2", "title": "关于乙事项的通知", "body": notice}]
+    feed = tmp_path / "feed" / "a.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
+    assert report["articles"] == 4 and report["reposts"] == 1
+    collapsed = json.loads(ok(index, "search", "记号短讯", "--format", "json").stdout)
+    assert collapsed["total"] == 2 and len(collapsed["hits"]) == 1 and collapsed["hits"][0]["duplicates"] == 1
+    apart = json.loads(ok(index, "search", "记号附件", "--format", "json").stdout)
+    assert apart["total"] == 2 and len(apart["hits"]) == 2
+
+
 def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path):
     feed = tmp_path / "feed" / "a.jsonl"
     feed.parent.mkdir()

@@ -34,7 +34,7 @@ def article_rows(articles: list[Article]) -> np.ndarray:
     """The signature rows (`signatures.article_row`) of `articles`, in order."""
     rows = np.empty((len(articles), signatures.WIDTH), dtype=np.uint32)
     for i, a in enumerate(articles):
-        rows[i] = signatures.article_row(fold(a.body), a.url, a.source, a.date)
+        rows[i] = signatures.article_row(fold(a.body), a.url, a.source, a.date, title=a.title)
     return rows
 
 
@@ -62,7 +62,7 @@ def _feed_worker(conn, loading, physical: str) -> None:
                 return
             for seq, article in batch:
                 body = fold(article.body)
-                row = signatures.article_row(body, article.url, article.source, article.date)
+                row = signatures.article_row(body, article.url, article.source, article.date, title=article.title)
                 doc = document(article, article.id, seq, signature_of(row), body)
                 seqs.append(seq)
                 rows.append(row)

@@ -271,7 +271,8 @@ class FastSegmentWriter(SegmentWriter):
             body = fields.get("body") or ""
             self.signatures.append(signatures.article_row(folded.get(body) or fold(body), fields.get("url"),
                                                           fields.get("source"), fields.get("date"),
-                                                          streams["body_x"] if body and body == exact_body else None))
+                                                          streams["body_x"] if body and body == exact_body else None,
+                                                          title=fields.get("title") or ""))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1

@@ -4,8 +4,9 @@ Each article's folded body (`indexer.analysis.fold`, so a Traditional repost of 
 story is the same text) without whitespace and punctuation is cut into overlapping
 SHINGLE-character shingles; a MinHash signature of NUM_PERM values estimates the Jaccard
 similarity of two articles' shingle sets. Bodies shorter than MIN_CHARS characters are too
-short to judge (their signature is EMPTY). How signatures become stories is
-`indexer.stories`.
+short to judge by their shingles: their signature is drawn from their exact title and text
+(`exact_signature`), so that only an identical repost shares it. How signatures become stories
+is `indexer.stories`.
 
 A stored row (`article_row`, WIDTH values) is the signature followed by what the story test needs
 to know of where and when the article appeared: its outlet (`outlet_key`: the host of its URL, else
@@ -19,6 +20,7 @@ Each segment's signatures are kept in `minhash-<segment>.npy` and reused by late
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -152,15 +154,29 @@ def outlet_key(url: str | None, source: str | None) -> int:
 
 
 def article_row(folded_body: str, url: str | None = None, source: str | None = None,
-                date: str | None = None, body_stream: str | None = None) -> np.ndarray:
+                date: str | None = None, body_stream: str | None = None, title: str = "") -> np.ndarray:
     """The stored row of one article: its body's signature, outlet, day and size (WIDTH uint32).
-    `body_stream`: the body's unit stream (`analysis.unit_stream`), when the caller has it."""
+    `body_stream`: the body's unit stream (`analysis.unit_stream`), when the caller has it.
+    A body too short to judge gets the `exact_signature` of its title and body: only an article
+    with the same title and text shares it."""
     row = np.empty(WIDTH, dtype=np.uint32)
     text = _chars(folded_body) if body_stream is None else chars_of_stream(body_stream)
-    row[:NUM_PERM] = _judged_signature(text)
+    row[:NUM_PERM] = _judged_signature(text) if len(text) >= MIN_CHARS else exact_signature(title, text)
     row[OUTLET], row[DAY] = outlet_key(url, source), day_number(date)
     row[SIZE] = min(max(len(text) - SHINGLE + 1, 0), 2**32 - 1)
     return row
+
+
+def exact_signature(title: str, text: str) -> np.ndarray:
+    """A signature for a text too short to judge by its shingles (`text`: its `_chars`, under
+    MIN_CHARS): NUM_PERM values drawn from the hash of its folded title and text together, so
+    that a repost of it (the same title and text, another id) has the same signature and no other
+    article shares a value of it but by chance (2**-32 a value); EMPTY when there is no text."""
+    if not text:
+        return EMPTY
+    key = (_chars(fold(title)) + "\x00" + text).encode("utf-8", "surrogatepass")
+    values = np.frombuffer(hashlib.shake_128(key).digest(4 * NUM_PERM), dtype="<u4").astype(np.uint32)
+    return np.where(values == EMPTY[0], values - 1, values)
 
 
 def body_signature(folded: str) -> np.ndarray:
@@ -180,7 +196,7 @@ def segment_signatures(leaf) -> np.ndarray:
     rows[:, :NUM_PERM] = EMPTY
     for d in leaf.all_doc_ids():
         f = leaf.stored_fields(d)
-        rows[d] = article_row(fold(f.get("body") or ""), f.get("url"), f.get("source"), f.get("date"))
+        rows[d] = article_row(fold(f.get("body") or ""), f.get("url"), f.get("source"), f.get("date"), title=f.get("title") or "")
     return rows
 
 
