@@ -44,6 +44,17 @@ def _arabic_dates(text: str) -> str:
     return _CN_DATE.sub(lambda m: f"{_cn_number(m[1])}{m[2]}{_cn_number(m[3])}{m[4]}{_cn_number(m[5])}", text)
 
 
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九十百]{1,5}(?=\s*年)")
+_CN_MONTH_DAY = re.compile(r"(?<=[年月])(\s*)([一二三四五六七八九十]{1,3})(?=\s*[月日号號])")
+
+
+def period_in_digits(text: str) -> str:
+    """A date or a period written in Chinese numerals, in digits: a year, a year and a month,
+    or a day (`二〇二四年三月` → `2024年3月`, `民國一百一十三年` → `民國113年`), for a date filter."""
+    text = _CN_YEAR.sub(lambda m: str(_cn_number(m[0])), text)
+    return _CN_MONTH_DAY.sub(lambda m: f"{m[1]}{_cn_number(m[2])}", text)
+
+
 def _valid(year: int, month: int, day: int) -> str | None:
     try:
         value = _dt.date(year, month, day)

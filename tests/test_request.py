@@ -35,6 +35,10 @@ from indexer.search.request import BadRequest, SearchRequest
     ("二〇二四年二月五日", "2024-02-05", "2024-02-05"),  # Chinese numerals, as documents sign
     ("中華民國一百一十三年二月五日", "2024-02-05", "2024-02-05"),
     ("2024年2月5号", "2024-02-05", "2024-02-05"),
+    ("二〇二四年三月", "2024-03-01", "2024-03-31"),  # a month or a year in Chinese numerals too
+    ("二〇二四年", "2024-01-01", "2024-12-31"),
+    ("民國一百一十三年", "2024-01-01", "2024-12-31"),
+    ("民國一百一十三年十二月", "2024-12-01", "2024-12-31"),
 ])
 def test_every_date_form_ingest_reads_is_a_filter_bound(written, first, last):
     req = SearchRequest.create(date_from=written, date_to=written)

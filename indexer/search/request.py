@@ -4,7 +4,7 @@ is wrong and what would be right.
 
 Dates in `date_from`/`date_to` take every form ingest reads (`indexer.dates`): 2005,
 2005-06, 2005-6, 2005-06-01, 2005/6/1, 20050601, 2005年6月, 2005年6月1日, 民國94年, 民國94年6月,
-中華民國94年1月3日, in full-width digits too. A year or a month is a period: as a start bound its
+中華民國94年1月3日, in full-width digits or Chinese numerals too (二〇二四年三月). A year or a month is a period: as a start bound its
 first day, as an end bound its last.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from indexer.dates import day_alone, find_date, normalise_digits
+from indexer.dates import day_alone, find_date, normalise_digits, period_in_digits
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 2000
@@ -89,7 +89,7 @@ def parse_date_bound(value: object, *, end: bool, name: str) -> str | None:
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise BadRequest(f"{_LABELS.get(name, name)}必须是文字（{DATE_HINT}）")
-    text = normalise_digits(str(value)).strip()
+    text = period_in_digits(normalise_digits(str(value)).strip())  # (`二〇二四年三月`, `民國一百一十三年`)
     if not text:
         return None
     for pattern in _FORMS:
