@@ -112,7 +112,7 @@ def _spellings(labels: Labels) -> list[list[int]]:
     return found
 
 
-def _value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int):
+def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int):
     """A value facet whose spellings of one value (folded alike, as a filter names them) are
     one entry: its most frequent spelling among `docs`, counting every article holding any of
     them once, so that clicking it finds as many articles as it says."""
@@ -143,7 +143,7 @@ def count_facets(docvalues: DocValues, docs: np.ndarray, *, sources: Sequence[st
     truncated: dict[str, bool] = {}
     for name, labels, selected in (("source", docvalues.sources, sources), ("author", docvalues.authors, authors),
                                    ("column", docvalues.column, column_values)):
-        facets[name], truncated[name] = _value_facet(labels, docs, selected, limit)
+        facets[name], truncated[name] = value_facet(labels, docs, selected, limit)
     month_counts = docvalues.month_counts(docs)
     months: list[tuple[str, int]] = [(docvalues.month_names[i], int(month_counts[i]))
                                      for i in np.flatnonzero(month_counts).tolist()]

@@ -7,7 +7,7 @@ import numpy as np
 
 from indexer.article import split_sources
 from indexer.search.docvalues import DocValues
-from indexer.search.facets import containing, resolve, top_values
+from indexer.search.facets import containing, resolve, value_facet
 from indexer.search.query import ParsedQuery
 from indexer.search.request import (
     SearchRequest,
@@ -72,5 +72,7 @@ def unsearchable_notice(query: str) -> str:
 
 
 def top_values_of(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:
-    values, _ = top_values(labels.names, labels.counts(docs), (), limit)
+    """The most frequent values among `docs`, each value's spellings one entry as the facets
+    count them (生态环境部 and 生態環境部: one source)."""
+    values, _ = value_facet(labels, docs, (), limit)
     return [{"value": v.value, "count": v.count} for v in values]
