@@ -134,14 +134,14 @@ def _parse_field_map(value: str | None) -> dict[str, str] | None:
         if not pair.strip():
             continue
         if "=" not in pair:
-            raise click.BadParameter(f"expected THEIRS=OURS pairs, got {pair!r}", param_hint="--field-map")
+            raise click.BadParameter(_say().reason(f"expected THEIRS=OURS pairs, got {pair!r}"), param_hint="--field-map")
         theirs, ours = (s.strip() for s in pair.split("=", 1))
         if not theirs or not ours:
-            raise click.BadParameter(f"empty name in {pair!r}", param_hint="--field-map")
+            raise click.BadParameter(_say().reason(f"empty name in {pair!r}"), param_hint="--field-map")
         from indexer.extract.records import MAPPABLE_FIELDS
 
         if ours not in MAPPABLE_FIELDS:  # a typo would silently empty every article's field
-            raise click.BadParameter(f"{ours!r} is not a field of an article (one of: {', '.join(MAPPABLE_FIELDS)})",
+            raise click.BadParameter(_say().reason(f"{ours!r} is not a field of an article (one of: {', '.join(MAPPABLE_FIELDS)})"),
                                      param_hint="--field-map")
         mapping[theirs] = ours
     return mapping

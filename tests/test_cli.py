@@ -125,6 +125,19 @@ def test_show_an_article_and_an_unknown_id(small_index):
     assert "no-such-id" in missing.stderr
 
 
+def test_stats_counts_a_sources_spellings_as_one_as_the_facet_does(tmp_path):
+    write_jsonl(tmp_path / "feed" / "a.jsonl", [
+        {"id": "a1", "title": "公告一", "source": "生态环境部", "body": "生态环境部发布公告。"},
+        {"id": "a2", "title": "公告二", "source": "生態環境部", "body": "生態環境部發布公告。"},
+        {"id": "a3", "title": "公告三", "source": "财政部", "body": "财政部发布公告。"}])
+    index = tmp_path / "index"
+    assert run(index, "rebuild", str(tmp_path / "feed")).exit_code == 0
+    top = json.loads(run(index, "stats", "--format", "json").stdout)["top_sources"]
+    facet = json.loads(run(index, "search", "", "--format", "json").stdout)["facets"]["source"]
+    assert top == [{"value": "生态环境部", "count": 2}, {"value": "财政部", "count": 1}]
+    assert [(f["value"], f["count"]) for f in facet] == [(t["value"], t["count"]) for t in top]
+
+
 def test_stats_json_counts(small_index):
     result = run(small_index, "stats", "--format", "json")
     assert result.exit_code == 0
@@ -196,7 +209,8 @@ def test_field_map_and_source_name(tmp_path):
     assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "nonsense").exit_code == 2
     # a field that is no article's (a typo) is a usage error, not every article's title emptied
     typo = run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "headline_zh=titel")
-    assert typo.exit_code == 2 and "titel" in typo.output
+    assert typo.exit_code == 2 and "'titel' 不是文章的字段" in typo.output
+    assert "line" not in typo.output.split("可用：")[1]  # (a record's line number is no field to map to)
     assert json.loads(run(index, "show", "c1", "--format", "json").stdout)["title"] == "經濟部記者會"
 
     # the nightly `ingest PATH` of a cron job, no option given: the path keeps the options it was

@@ -138,6 +138,25 @@ def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept(
     assert Messages("en").reason("empty file") == "empty file"
 
 
+def test_an_ingests_notes_on_ids_and_a_busy_port_are_said_in_chinese(tmp_path):
+    """The notes of a record seen in two sources (the same record; another record under its id)
+    and a port already in use were printed in English among Chinese lines."""
+    zh = Messages("zh")
+    assert zh.reason("duplicate of article 'm2' (same id, same record)") == "与文章 'm2' 重复（编号相同，记录相同）"
+    assert zh.reason("id 'm1' already belongs to a different article from /data/c4; stored as 'site-b/m1'") == \
+        "编号 'm1' 已属于来自 /data/c4 的另一篇文章；存为 'site-b/m1'"
+    assert zh.reason("cannot listen on 127.0.0.1:18765: Address already in use") == \
+        "无法在 127.0.0.1:18765 上监听：Address already in use"
+    for folder, rid in (("a", "m1"), ("b", "m1"), ("c", "m2")):
+        body = "同一条记录" if rid == "m2" else f"来自{folder}的不同记录"
+        write_jsonl(tmp_path / folder / "x.jsonl", [{"id": rid, "title": "标题", "body": body + "，内容足够。"}])
+    write_jsonl(tmp_path / "d" / "x.jsonl", [{"id": "m2", "title": "标题", "body": "同一条记录，内容足够。"}])
+    result = CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), "ingest", *(str(tmp_path / f) for f in "abcd")])
+    assert result.exit_code == 0, result.output
+    assert "已属于来自" in result.output and "重复（编号相同，记录相同）" in result.output
+    assert "already belongs" not in result.output and "same record" not in result.output
+
+
 def test_show_labels_the_article_fields_in_the_readers_language(tmp_path):
     write_jsonl(tmp_path / "a" / "a.jsonl", [dict(RECORDS[0], url="https://example.gov.cn/a.html", column="公告")])
     index = str(tmp_path / "index")

@@ -13,6 +13,7 @@ listing page rather than an article, is skipped with its line number and the rea
 """
 from __future__ import annotations
 
+import dataclasses
 import html as _html
 import json
 import re
@@ -33,7 +34,7 @@ CRAWLER_NAMES = {
 }
 # What `--field-map theirs=ours` may map a record's field to: an article's field, or `html` (a
 # page to clean into the body) and `author` (one string for `authors`).
-MAPPABLE_FIELDS = tuple(sorted({*Article.__dataclass_fields__, "html", "author"}))
+MAPPABLE_FIELDS = tuple(sorted({*(f.name for f in dataclasses.fields(Article)), "html", "author"}))  # (not `line`, a ClassVar)
 # Which of several names wins when a record has more than one for a field: the article's own
 # name before a crawler's (`body` before `content`), but a `source_name` before a `source` code.
 _PREFERENCE = {"source": ("source_name", "source", "sources"), "column": ("column", "category_name", "category"),
