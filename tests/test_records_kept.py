@@ -241,3 +241,53 @@ def test_an_id_given_instead_of_a_taken_one_stays_when_the_taken_one_is_freed(tm
     assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "site-b的新闻标题在这里"
     assert json.loads(ok(index, "show", "2.html", "--format", "json").stdout)["title"] == "site-a的新闻标题在这里"
     assert cli(index, "show", "1.html").returncode != 0
+
+
+def test_an_article_another_source_still_holds_stays_when_its_first_source_drops_it(tmp_path):
+    """The same record in two sources is stored once; when the first source's file no longer
+    holds it (or is gone, with --prune), the article stays, now the second source's, as a
+    rebuild of both would keep it; where the first source changes the record, the second
+    source's copy is read again at its next ingest and stored under a renamed id."""
+    def write(folder: str, rows: list[dict]) -> str:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "a.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return str(tmp_path / folder)
+
+    shared = {"id": "k1", "title": "共享文章", "date": "2024-01-02", "body": "两个来源都有的同一条记录，记号共享。"}
+    only_1 = {"id": "k2", "title": "只在一", "date": "2024-01-03", "body": "只在第一个来源，记号甲。"}
+    only_2 = {"id": "k3", "title": "只在二", "date": "2024-01-04", "body": "只在第二个来源，记号乙。"}
+    q1, q2 = write("q1", [shared, only_1]), write("q2", [shared, only_2])
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "ingest", q1, q2, "--format", "json").stdout)
+    assert report["articles"] == 3 and len(report["duplicates"]) == 1
+    write("q1", [only_1])
+    report = json.loads(ok(index, "ingest", q1, "--format", "json").stdout)
+    assert report["removed"] == 0 and report["articles"] == 3
+    assert json.loads(ok(index, "show", "k1", "--format", "json").stdout)["title"] == "共享文章"
+    # the file it is kept for is q2's now: when that drops it too, the article goes
+    write("q2", [only_2])
+    report = json.loads(ok(index, "ingest", q2, "--format", "json").stdout)
+    assert report["removed"] == 1 and cli(index, "show", "k1").returncode != 0
+    # a copy whose first source's file is gone (`--prune`) stays too
+    index = tmp_path / "index-prune"
+    q1, q2 = write("p1", [shared, only_1]), write("p2", [shared, only_2])
+    ok(index, "ingest", q1, q2)
+    (tmp_path / "p1" / "a.jsonl").unlink()
+    (tmp_path / "p1" / "b.jsonl").write_text(json.dumps(only_1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = json.loads(ok(index, "ingest", q1, "--prune", "--format", "json").stdout)
+    assert report["removed"] == 0 and report["articles"] == 3 and report["duplicates"] == []
+    assert json.loads(ok(index, "show", "k1", "--format", "json").stdout)["title"] == "共享文章"
+    # (k2, moved into the source's new file b.jsonl, is the same article, not a repeat of its id)
+    assert json.loads(ok(index, "show", "k2", "--format", "json").stdout)["title"] == "只在一"
+
+    # a changed record in the first source: the second's copy is stored under a renamed id
+    index = tmp_path / "index2"
+    q1, q2 = write("r1", [shared]), write("r2", [shared, only_2])
+    ok(index, "ingest", q1, q2)
+    write("r1", [{**shared, "body": "改过的正文，记号改过。"}])
+    ok(index, "ingest", q1)
+    report = json.loads(ok(index, "ingest", q2, "--format", "json").stdout)
+    assert report["added"] == 1 and [r for r in report["renamed"] if "k1" in str(r)]
+    found = json.loads(ok(index, "search", "记号共享", "--format", "json").stdout)
+    assert [h["id"] for h in found["hits"]] == ["r2/k1"]

@@ -50,7 +50,11 @@ CREATE TABLE IF NOT EXISTS articles (seq INTEGER PRIMARY KEY, id BLOB UNIQUE NOT
                                      chash BLOB, state INTEGER NOT NULL DEFAULT 0, rhash BLOB);
 CREATE INDEX IF NOT EXISTS articles_file ON articles (file);
 CREATE INDEX IF NOT EXISTS articles_chash ON articles (chash);
-"""
+""" + """
+CREATE TABLE IF NOT EXISTS copies (id BLOB NOT NULL, file INTEGER NOT NULL, chash BLOB, rhash BLOB);
+CREATE INDEX IF NOT EXISTS copies_id ON copies (id);
+CREATE INDEX IF NOT EXISTS copies_file ON copies (file);
+"""  # copies: another source's file holding the same record under a stored id (`admit`, `keep_copies`)
 
 
 def content_hash(article: Article) -> bytes:
@@ -197,8 +201,7 @@ class CatalogueBuilder(Catalogue):
             db.execute("UPDATE articles SET state = ?", (NEITHER,))
             if not _keeps_record_hashes(db):
                 db.execute("ALTER TABLE articles ADD COLUMN rhash BLOB")
-        else:
-            db.executescript(_SCHEMA)
+        db.executescript(_SCHEMA)  # (a catalogue of an older version gains the tables it lacks)
         db.commit()  # no transaction open while the writers are forked
         super().__init__(db)
         self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
@@ -233,9 +236,35 @@ class CatalogueBuilder(Catalogue):
             return []
         ids = [_s(a) for (a,) in self.db.execute("SELECT id FROM articles WHERE file = ? ORDER BY seq", row)]
         self.db.execute("DELETE FROM articles WHERE file = ?", row)
+        self.db.execute("DELETE FROM copies WHERE file = ?", row)
         self.db.execute("DELETE FROM files WHERE n = ?", row)
         self._file = None
         return ids
+
+    def keep_copies(self, deleted: list[str]) -> list[str]:
+        """Of the ids deleted from the index in this run (`deleted`), the ones to delete still.
+
+        An id whose record another source's file holds as well (recorded by `admit` as a copy)
+        stays in the index when no file read now gives it again: the copy's file becomes its
+        file (the stored article is that record), so an ingest of one source never loses an
+        article another recorded source still holds. Where a file read now gives the id a
+        different record, the copy's file is marked to be read again at its next ingest (where
+        its record is stored under a renamed id, as a rebuild would store it)."""
+        kept: set[str] = set()
+        for aid in dict.fromkeys(deleted):
+            copy = self.db.execute("SELECT rowid, file, chash, rhash FROM copies WHERE id = ? ORDER BY rowid LIMIT 1",
+                                   (_b(aid),)).fetchone()
+            if copy is None:
+                continue
+            now = self.db.execute("SELECT rhash FROM articles WHERE id = ?", (_b(aid),)).fetchone()
+            if now is None:
+                self.db.execute("INSERT INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)",
+                                (_b(aid), copy[1], copy[2], NEITHER, copy[3]))
+                self.db.execute("DELETE FROM copies WHERE rowid = ?", (copy[0],))
+                kept.add(aid)
+            elif now[0] != copy[3]:
+                self.db.execute("UPDATE files SET hash = NULL WHERE n IN (SELECT file FROM copies WHERE id = ?)", (_b(aid),))
+        return [aid for aid in deleted if aid not in kept]
 
     def start_file(self, key: str, digest: str, opts: str, source: str) -> None:
         """Record file `key` as read now (its earlier articles forgotten: `drop` them first)."""
@@ -280,6 +309,7 @@ class CatalogueBuilder(Catalogue):
             if owner[1] == source:
                 return False, f"duplicate of article {aid!r} (same id)", False
             if owner[2] is not None and owner[2] == rhash:  # the same record again, from another source
+                self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), n, chash, rhash))
                 return False, f"duplicate of article {aid!r} (same id, same record)", False
             candidate, k = f"{source_name}/{aid}", 2
             while self.has(candidate):

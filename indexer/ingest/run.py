@@ -271,6 +271,13 @@ class _Ingest:
     def read(self, files: list[SourceFile], procs: int, out: ArticleSink) -> None:
         """Steps 2 and 3: read every file (unchanged ones only hashed) and admit its articles
         into the catalogue and the writers, file by file as the readers return them."""
+        if self.opts.prune and not self.rebuild:
+            # the files gone, first: a record moved from one into a new file of the source is
+            # the same article (its id free again), not a repeat of an id still held. Only the
+            # files of the sources read now: `ingest OTHER --prune` must not empty a recorded
+            # source it did not look at (its disk unmounted: every file "gone")
+            for key in [k for k in self.catalogue.file_keys(set(self.by_root)) if _gone(k)]:
+                self.deletions += self.catalogue.drop(key)
         jobs = []
         for sf in files:
             ro = self.by_root[sf.root].options
@@ -291,11 +298,8 @@ class _Ingest:
                 readable = self.admit(sf, digest, result, out) or readable
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
-        if self.opts.prune and not self.rebuild:
-            # only the files of the sources read now: `ingest OTHER --prune` must not empty a
-            # recorded source it did not look at (its disk unmounted: every file "gone")
-            for key in [k for k in self.catalogue.file_keys(set(self.by_root)) if _gone(k)]:
-                self.deletions += self.catalogue.drop(key)
+        # an article no file read now gives again, that another source's file holds too, stays
+        self.deletions = self.catalogue.keep_copies(self.deletions)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
 
