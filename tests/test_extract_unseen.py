@@ -1437,3 +1437,70 @@ def test_an_e_papers_issue_date_with_its_number_over_the_page_links():
               "<p>第7版：教科卫/公告</p><p><a href='/n'>下一篇</a></p><p><a href='/l'>返回列表</a></p></div>")
     article = page(f"{header}<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head="<title>电子报_内容详情</title>")
     assert article.date == "2019-09-17"
+
+
+# Kinds from an 18-page batch of 10 more sites.
+
+def test_a_subheading_starting_with_wen_is_no_byline():
+    """`文明承诺` (a subheading: the civility pledge) read as `文 明承诺`: 文 signs a text only
+    with its mark (`文/张三`, `文：张三`, `文 张三`)."""
+    from indexer.extract.authors import byline_authors
+    assert byline_authors("文明承诺") == [] and byline_authors("文化传承") == []
+    assert byline_authors("文/张三") == ["张三"] and byline_authors("文 张三") == ["张三"]
+    assert byline_authors("文：赵六") == ["赵六"]
+
+
+def test_a_centred_caption_under_a_picture_opening_the_text_is_no_text():
+    photo = ("<p align=center><img src='a.jpg'></p><p align=center><font color=#0000ff>工作人员正在检测水质</font></p>"
+             "<p style='text-align: center'><img src='b.jpg'></p><p style='text-align: center'>自来水厂工程</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{photo}{STORY}</div>")
+    assert article.body.startswith("这是正文的第一段") and "检测水质" not in article.body and "自来水厂" not in article.body
+
+
+def test_credits_for_a_chart_or_a_cover_and_a_photos_caption_label_are_no_text():
+    from indexer.extract.cleaning import is_furniture
+    assert is_furniture("（封面制图：王木木）") and is_furniture("制图：郭 祥") and is_furniture("制图：李 栋（新华社发）")
+    assert is_furniture("图说：独特的区位优势为中小学生创造了一个传统文化大课堂。图片来源：东方IC")
+    assert not is_furniture("图说明了一切问题。")
+
+
+def test_the_unit_that_contributed_the_story_is_its_source():
+    from indexer.extract.cleaning import parse_meta_line
+    assert parse_meta_line("供稿单位：新闻中心") == {"source": "新闻中心"}
+    credits = "<p>作者：吴掬清、胡蝶</p><p>供稿单位：科学技术发展研究院</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{credits}</div>")
+    assert article.source == "科学技术发展研究院" and "供稿单位" not in article.body
+
+
+def test_a_columns_name_and_the_time_over_the_text_and_a_summary_box_repeating_the_lead_are_no_text():
+    """上观新闻: `<span>教育在线</span><span>2019-09-15 20:21</span>` under the headline, then a
+    `news-summary` box with the lead's sentence, then the text."""
+    head = ("<div class='news-container'><h1 class='news-title'>中国国旗在人类商船航线的最高纬度、最险区段升起！他们穿越北极航道，开辟冰上丝路</h1>"
+            "<div><span class='news-attr'>教育在线</span> <span class='news-attr'>2019-09-15 20:21</span></div>"
+            "<div class='news-summary'>一艘载着远洋船员与研究人员的中国航船，成功驶过全球所有商船航线能够抵达的最北点。</div>")
+    article = page(f"{head}<div class='news-content'>{STORY}</div></div>")
+    assert article.body.startswith("这是正文的第一段"), article.body
+    assert article.date == "2019-09-15"
+
+
+def test_the_date_on_the_pages_own_line_after_the_text_with_its_source():
+    closing = "<div class='info'>发布时间：2019年09月18日 20:30 来源：新华社 编辑：宿党辉</div>"
+    related = "<div class='more'><h3>延伸阅读</h3><p><a href='/x'>人民日报评论员：一定要把我国制造业搞上去</a></p></div>"
+    paragraphs = "".join(f"<p>第{n}段：这是正文的一段，讲述了考察的经过，内容相当具体，记者作了详细的报道。</p>" for n in range(30))
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{paragraphs}{related}</div>{closing}")
+    assert article.date == "2019-09-18" and article.source == "新华社"
+
+
+def test_a_headline_whose_title_tag_names_it_over_its_subtitle():
+    """No <h1>: `<div class='sbt'>` prints the headline (the <title>'s first part) and `<div
+    class='fbt'>` its subtitle over the date line; the headline is both, not the subtitle alone."""
+    head = "<title>三代传承，各地交大人唱响生日颂歌献礼新中国成立70周年-上海交通大学“不忘初心,牢记使命”主题教育</title>"
+    body = ("<div class='nav'><a href='/'>首页</a> &gt; <a href='/n'>新闻动态</a></div>"
+            "<div class='sbt'>三代传承，各地交大人唱响生日颂歌献礼新中国成立70周年</div><div class='fbt'>青春为祖国歌唱，团结坚定共同奋进</div>"
+            f"<div class='date'>日期：2019-09-30</div><div class='snr'>{STORY}</div>")
+    assert page(body, head=head).title == "三代传承，各地交大人唱响生日颂歌献礼新中国成立70周年 青春为祖国歌唱，团结坚定共同奋进"
+    # a site's name over a headline the <title> holds too is no headline
+    head = "<title>某某市人民政府 - 关于做好冬季安全生产工作的通知</title>"
+    body = (f"<div class='logo'>某某市人民政府</div><div class='tit'>关于做好冬季安全生产工作的通知</div>"
+            f"<div class='date'>2019-09-30</div><div class='snr'>{STORY}</div>")
+    assert page(body, head=head).title == "关于做好冬季安全生产工作的通知"

@@ -75,7 +75,7 @@ _LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*|[^\s，。,（(
                           r"((?:(?:" + _LEAD_ROLE + r")\s*(?![近今昨前明][日天期]|日前)(?:[" + _CJK + r"·]{2,5}[\s、]*){1,4}?){1,3})"
                           r"\s*(?:\d{1,2}月\d{1,2}日)?\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
-_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:作者|文|撰稿|撰文)\s*[:：/／|｜丨︱]?\s*"
+_SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:(?:作者|撰稿|撰文)\s*[:：/／|｜丨︱]?|文\s*[:：/／|｜丨︱]|文(?=\s))\s*"  # (文 with its mark: not `文明承诺`)
                      r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})"
                      r"(?:\s*[（(][^（）()]{1,12}[）)])?$")  # `作者 谢永亮（学者）`: what the author is, after the name
 # A credit line in brackets naming reporters of several roles: `【环球时报驻美国特约记者 温燕 青木

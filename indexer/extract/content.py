@@ -166,6 +166,29 @@ def _container_of(node: Element, own_len: int) -> Element | None:
     return parent
 
 
+# Class names of a photo's caption (`<p class="imgcaption">`) and of an article's summary box
+# (`<div class="summary">`, `<div class="article-abstract">`): printed over the text, not of it.
+_LEAD_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info)|"
+                       r"summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
+
+
+def is_lead_box(element: Element) -> bool:
+    """Whether an element is a caption or a summary printed over the text, not part of it."""
+    return (element.tag == "figcaption" or any(_LEAD_BOX.match(name) for name in (element.get("class") or "").split())
+            or _caption_under_image(element))
+
+
+def _caption_under_image(element: Element) -> bool:
+    """A short centred paragraph right under a paragraph that is only a picture (`<p
+    align=center><img></p><p align=center>工作人员正在检测水质</p>`): the picture's caption."""
+    if element.tag != "p" or not ((element.get("align") or "").lower() == "center"
+                                  or "text-align:center" in (element.get("style") or "").replace(" ", "").lower()):
+        return False
+    before = element.getprevious()
+    return (before is not None and next(before.iter("img"), None) is not None and not text_of(before).strip()
+            and len(text_of(element).strip()) <= 60)
+
+
 def lead_before(main: Element) -> Element | None:
     """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
 
@@ -176,8 +199,8 @@ def lead_before(main: Element) -> Element | None:
     for _ in range(2):
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
-        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
-            break
+        if node is None or node.tag not in ("p", "div", "section", "blockquote") or is_lead_box(node):
+            break  # (a summary box repeating the lead is not the text's)
         text = _beside_headline(node)
         if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break

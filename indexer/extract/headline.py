@@ -160,12 +160,14 @@ def _is_paragraph(line: str) -> bool:
             or (len(line) >= 20 and len(SENTENCE_PUNCT.findall(line)) >= 2))
 
 
-def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]]) -> tuple[str, list[str]]:
+def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]],
+                   page_title: str = "") -> tuple[str, list[str]]:
     """The headline printed just above the article's first paragraph (with its subtitle), and a name-only line under it.
 
     Walks up from the first paragraph of the main content over date, source and byline lines;
     the first short line that is not a sentence and not furniture is the headline (a blog's
-    headline is often a link to itself, so links count).
+    headline is often a link to itself, so links count). Where the line over it is the start of
+    the page's `<title>` (`page_title`), that line is the headline and this one its subtitle.
     """
     first_line = next((line for line, _ in main_lines if not is_furniture(line)), None)
     paragraph = next((line for line, linked in main_lines if _is_paragraph(line) and linked < len(line) * 0.5), None)
@@ -177,7 +179,8 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
         return "", []
     subtitle: list[str] = []
     names: list[str] = []
-    for line, linked in reversed(page_lines[max(0, at - 12):at]):
+    for i in range(at - 1, max(0, at - 12) - 1, -1):
+        line, linked = page_lines[i]
         if is_furniture(line) or is_date_line(line) or _YEAR_MONTH.match(line) or (len(line) <= 80 and parse_meta_line(line)):
             continue
         if EMPTY_LABEL.match(line):  # `撰稿：` and `摄影：` with their names left blank
@@ -205,6 +208,13 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
         if _SUBTITLE.match(line) and not subtitle:
             subtitle = [line]
             continue
+        over, over_linked = page_lines[i - 1] if i else ("", 0)
+        over = over.strip()
+        if (page_title and len(over) >= 6 and page_title.startswith(over) and len(page_title) > len(over) + 1
+                and not over_linked and not _SENTENCE_END.search(over) and line.strip() not in page_title):
+            # (not a site's name or logo over a headline: a <title> that is the name alone, a link
+            # home, a <title> that holds the headline too)
+            subtitle, line = [line, *subtitle], over  # `三代传承，…70周年` over `青春为祖国歌唱，…`: <title> names the first
         return " ".join([_TRAILING_JUNK.sub("", line), *subtitle]), names
     return "", []
 

@@ -54,7 +54,7 @@ from .cleaning import (
     parse_meta_line,
     title_parts,
 )
-from .content import Element, is_link_list, lead_before, main_content, text_lines, text_of
+from .content import Element, is_lead_box, is_link_list, lead_before, main_content, text_lines, text_of
 from .headline import choose_title, headline_above, printed_alone, title_element
 from .pagemeta import (
     AUTHOR_META,
@@ -113,16 +113,6 @@ def _drop_embeds(doc: Element) -> None:
         parent.remove(quote)
 
 
-# Class names of a photo's caption (`<p class="imgcaption">`) and of an article's summary box
-# (`<div class="summary">`, `<div class="article-abstract">`): printed over the text, not of it.
-_LEAD_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info)|"
-                       r"summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
-
-
-def _is_lead_box(element: Element) -> bool:
-    return element.tag == "figcaption" or any(_LEAD_BOX.match(name) for name in (element.get("class") or "").split())
-
-
 def _drop_lead_box(main: Element) -> None:
     """Remove the caption and summary boxes printed in the main content before its first
     paragraph of prose (`<p class="imgcaption">6月16日，…集团正式挂牌成立。</p>` under the photo
@@ -136,12 +126,13 @@ def _drop_lead_box(main: Element) -> None:
         if not text:
             continue
         box = element
-        while box is not main and not _is_lead_box(box):
+        while box is not main and not is_lead_box(box):
             box = box.getparent()
         if box is not main:
             boxes.append(box)
-        elif len(text) >= 30 and _PROSE.search(text) and element.tag != "a" and next(element.iterancestors("a"), None) is None:
-            break  # (a link's text is another article's headline)
+        elif (len(text) >= 30 and _PROSE.search(text) and element.tag not in ("a", "h1", "h2", "h3")
+              and next(element.iterancestors("a"), None) is None):
+            break  # (a link's text is another article's headline; a heading is no prose)
     else:
         return  # no prose outside the boxes: a gallery's text is its captions
     for box in boxes:
@@ -174,6 +165,8 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
     return region
 
 
+_NAME_THEN_DATE = re.compile(r"^[^\s，。,:：]{2,12}\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                             r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
@@ -227,6 +220,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
         if len(line) <= 60 and line[0].isascii() and DATE_THEN_PUBLISHER.match(line):
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
+        if not body and len(line) <= 40 and _NAME_THEN_DATE.match(line):
+            continue  # `教育在线 2019-09-15 20:21`: a column's or publisher's name and the time, over the text
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
         if len(line) <= 120 and _CAPTION.search(line):
@@ -456,7 +451,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
         return None
     names_under_headline: list[str] = []
     if not vouched and not printed_alone(page_lines[:end], title):
-        headline, names_under_headline = headline_above(page_lines, main_lines)
+        headline, names_under_headline = headline_above(page_lines, main_lines, markup.title)
         if headline and headline != title:
             title, visible = headline, None
     if visible is None:
@@ -465,9 +460,12 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
         visible["date"] = next((d for d in (parse_date(line) for line, _ in page_lines[end:end + 6]
                                             if len(line) <= 60 and POSTED_AT.search(line)) if d), None)
     for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
-        for name, value in parse_meta_line(line).items() if len(line) <= 80 and not DATA_SOURCE.match(line) else ():
+        meta = parse_meta_line(line) if len(line) <= 80 and not DATA_SOURCE.match(line) else {}
+        for name, value in meta.items():
             if name in ("source", "author", "credit") and value:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
+            elif name == "date" and value and not visible.get("date") and ("source" in meta or "author" in meta):
+                visible["date"] = value  # `发布时间：2019年09月18日 20:30 来源：新华社`: the page's own line, with its source
     return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
 
 
