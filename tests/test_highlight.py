@@ -86,6 +86,19 @@ def test_snippet_is_a_marked_window_of_the_original_text():
 
 
 
+def test_a_snippet_never_marks_part_of_a_match_at_its_edges():
+    """A tester's snippet ended `…CPython; the <mark>rel</mark>…`: the window cut the phrase
+    "release notes" and marked its first letters, which match nothing."""
+    from indexer.search.highlight import SNIPPET_CHARS, match_spans
+    body = "The release notes mention JIT. " + "x" * 40 + " CPython; the release notes again. " + "填充。" * 100
+    pat = pattern('"release notes"')
+    for size in range(20, SNIPPET_CHARS + 1, 3):
+        out = snippet(body, pat, size)
+        marked = re.findall(r"<mark>(.*?)</mark>", out)
+        assert marked and all(m == "release notes" for m in marked), (size, out)
+    assert len(match_spans(body, pat)) == 2
+
+
 def test_snippet_shows_where_the_most_different_query_words_stand_together():
     # 发展 alone, many times, early; 改革 and 发展 together once, late: the reader wants the latter.
     # 發展 beside 发展 is the same word twice, not two words.

@@ -165,6 +165,10 @@ def snippet(text: str, pattern: Patterns | Matcher | None, size: int = SNIPPET_C
     if cut != -1 and first - cut < size // 2:
         start = cut + 1
     end = min(len(text), start + size)
+    # never a match cut in two (`…the <mark>rel</mark>` of "release notes"): the window ends
+    # before a match it would cut and starts at the start of one it would
+    end = next((s for s, e in spans if s < end < e), end)
+    start = next((s for s, e in spans if s < start < e), start)
     body = mark(text, spans, start, end).strip()
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
