@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from indexer.messages import SKIPPED_SHOWN, Messages
 from indexer.search import zerohits
-from indexer.search.highlight import mark_article
+from indexer.search.highlight import article_matchers, mark_article, match_spans
 from indexer.search.request import BadRequest, SearchRequest
 from search_web import advanced, chinese
 from search_web.alternatives import facets_with_alternatives
@@ -132,7 +132,16 @@ def article(article_id: str) -> str:
     if shown and shown != written:
         display = replace(found, title=chinese.convert(found.title, shown), body=chinese.convert(found.body, shown))
     parts = body_parts(display.body)
-    part = min(max(1, _int_arg(request.args.get("part"))), len(parts))
+    # a long article's matches, part by part: a link from the results (no `part`) opens the first
+    # part holding one, and every part says where the others are
+    part_marks: list[int] = []
+    if q and len(parts) > 1:
+        starts = [a for a, _ in match_spans(display.body, article_matchers(q, variants=back.variants)[1])]
+        part_marks = [sum(1 for at in starts if a <= at < b) for a, b in parts]
+    if request.args.get("part") is None and any(part_marks):
+        part = next(n for n, count in enumerate(part_marks, 1) if count)
+    else:
+        part = min(max(1, _int_arg(request.args.get("part"))), len(parts))
     in_part = replace(display, body=display.body[parts[part - 1][0]:parts[part - 1][1]])
     title_html, body_html = mark_article(in_part, q, variants=back.variants)
     body_html, marks = number_marks(body_html)
@@ -148,9 +157,9 @@ def article(article_id: str) -> str:
                            body_html=body_html, marks=marks, q=q, original_url=web_url(found.url),
                            state=SearchState(q=q), back_url=search_url(back),
                            lang=chinese.lang_of(shown or written), scripts=scripts, converted=display is not found,
-                           related=related, part=part, parts=len(parts),
+                           related=related, part=part, parts=len(parts), part_marks=part_marks,
                            part_url=lambda n: article_url(found.id, back, **({"zh": shown} if shown else {}),
-                                                          **({"part": str(n)} if n > 1 else {})))
+                                                          part=str(n)))  # (part 1 too: no part opens the first with a match)
 
 
 def search_state(args, q: str) -> SearchState:

@@ -1214,6 +1214,21 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     assert sum("蓝鲸计划" in t for t in texts) == 1
     assert "".join(t.strip("\n") + "\n" for t in texts).split() == body.split()
     assert client.get("/articles/long-1?part=99").status_code == 200  # the last part
+    # the results' link (no part) opens the part holding the match, and every part says where
+    # the article's matches are: the count is the article's, part by part
+    results = lxml.html.fromstring(client.get("/?q=%E8%93%9D%E9%B2%B8%E8%AE%A1%E5%88%92").get_data(as_text=True))
+    link = next(a.get("href") for a in results.iter("a") if (a.get("href") or "").startswith("/articles/long-1"))
+    assert "part=" not in link
+    doc = lxml.html.fromstring(client.get(link).get_data(as_text=True))
+    holding = next(n for n, t in enumerate(texts, 1) if "蓝鲸计划" in t)
+    assert holding > 1 and f"第 {holding} / 3 段" in doc.text_content()
+    assert [m.text_content() for m in doc.cssselect(".article-body mark")] == ["蓝鲸计划"]
+    doc = lxml.html.fromstring(client.get("/articles/long-1?q=%E8%93%9D%E9%B2%B8%E8%AE%A1%E5%88%92&part=1").get_data(as_text=True))
+    where = doc.cssselect("nav.part-matches")[0]
+    assert "全文 1 处匹配" in where.text_content() and [a.text_content() for a in where.cssselect("a")] == [f"第 {holding} 段 1 处"]
+    doc = lxml.html.fromstring(client.get("/articles/long-1?q=%E7%BB%8F%E6%B5%8E").get_data(as_text=True))  # 经济
+    assert "全文 3999 处匹配" in doc.cssselect("nav.part-matches")[0].text_content()
+    assert "第 1 / 3 段" in doc.text_content()
 
 
 def test_a_heavy_search_is_answered_at_its_deadline_and_holds_its_slot_until_it_stops(app):
