@@ -689,14 +689,16 @@ def saved_group():
 @click.option("--column", "columns", multiple=True, help="Only this column/document type, 栏目 (repeat for several).")
 @click.option("--from", "date_from", default=None, help="From date, in the forms `search` takes.")
 @click.option("--to", "date_to", default=None, help="To date (inclusive).")
+@click.option("--within", "within", multiple=True, help="Only articles also matching this query (repeatable).")
+@click.option("--no-variants", is_flag=True, help="Do not also find the other strait's wording of unquoted terms.")
 @click.option("--replace", is_flag=True, help="Replace a saved search of that name.")
 @click.pass_context
-def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, replace):
+def saved_add(ctx, name, query, sources, authors, columns, date_from, date_to, within, no_variants, replace):
     """Save QUERY (and filters) as NAME."""
     from indexer import saved
 
     try:
-        search = saved.make(name, query, sources, authors, columns, date_from, date_to)
+        search = saved.make(name, query, sources, authors, columns, date_from, date_to, within, not no_variants)
         replaced = saved.add(_desk(ctx), search, replace=replace)
     except saved.BadSaved as exc:
         hint = _say().say("saved.or_replace") if isinstance(exc, saved.SavedExists) else ""

@@ -4,7 +4,7 @@ Files in the index folder, beside CURRENT and outside every generation, so rebui
 ingests keep them:
 
 - `saved.json`: `{"searches": [{"name", "query", "sources", "authors", "columns", "from", "to",
-  "created"}]}`, in the order they were saved; filters and dates as the user wrote them
+  "within", "variants", "created"}]}`, in the order they were saved; filters and dates as the user wrote them
   (validated by `SearchRequest.create`, the one place searches are checked).
 - `alerts.json`: `{"at", "generation", "marked": [names]}`: when `alerts` last ran and which saved
   searches it marked then; `alerts-ids.bin`: the index's article ids at that mark, as a sorted
@@ -51,8 +51,10 @@ MAX_NEW = 100  # articles listed per saved search and run (newest first); the ma
 
 
 DESCRIBE_LABELS = {
-    "en": {"source": "source", "author": "author", "column": "column", "from": "from", "to": "to"},
-    "zh": {"source": "来源", "author": "作者", "column": "栏目", "from": "起", "to": "止"},
+    "en": {"source": "source", "author": "author", "column": "column", "from": "from", "to": "to",
+           "within": "within", "variants": "without the other strait's wordings"},
+    "zh": {"source": "来源", "author": "作者", "column": "栏目", "from": "起", "to": "止",
+           "within": "在结果中搜索", "variants": "不找另一岸的说法"},
 }
 
 
@@ -73,12 +75,15 @@ class SavedSearch:
     columns: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    within: tuple[str, ...] = ()  # queries its results must also match (search within results)
+    variants: bool = True  # unquoted terms also find the other strait's wording
     created: float = field(default=0.0, compare=False)
 
     def request(self, **overrides) -> SearchRequest:
         """The search it stands for (raises BadRequest only if the rules changed since it was saved)."""
         args = dict(query=self.query, sources=self.sources, authors=self.authors, columns=self.columns,
-                    date_from=self.date_from or None, date_to=self.date_to or None)
+                    date_from=self.date_from or None, date_to=self.date_to or None, within=self.within,
+                    variants=self.variants)
         args.update(overrides)
         return SearchRequest.create(**args)
 
@@ -87,17 +92,20 @@ class SavedSearch:
         out = [("source", v) for v in self.sources] + [("author", v) for v in self.authors]
         out += [("column", v) for v in self.columns]
         out += [(k, v) for k, v in (("from", self.date_from), ("to", self.date_to)) if v]
+        out += [("within", v) for v in self.within] + ([] if self.variants else [("variants", "0")])
         return out
 
     def describe(self, language: str = "en") -> str:
         """Its filters in one line (empty without filters), labelled in `language` (zh, en)."""
         labels = DESCRIBE_LABELS.get(language, DESCRIBE_LABELS["en"])
-        return ("，" if language == "zh" else ", ").join(f"{labels[k]} {v}" for k, v in self.filters())
+        return ("，" if language == "zh" else ", ").join(labels[k] if k == "variants" else f"{labels[k]} {v}"
+                                                       for k, v in self.filters())
 
     def to_dict(self) -> dict:
         return {"name": self.name, "query": self.query, "sources": list(self.sources),
                 "authors": list(self.authors), "columns": list(self.columns),
-                "from": self.date_from or None, "to": self.date_to or None, "created": _iso(self.created)}
+                "from": self.date_from or None, "to": self.date_to or None, "within": list(self.within),
+                "variants": self.variants, "created": _iso(self.created)}
 
     @classmethod
     def from_dict(cls, d: dict) -> SavedSearch | None:
@@ -105,7 +113,8 @@ class SavedSearch:
             return cls(name=str(d["name"]), query=str(d.get("query") or ""),
                        sources=tuple(map(str, d.get("sources") or ())), authors=tuple(map(str, d.get("authors") or ())),
                        columns=tuple(map(str, d.get("columns") or ())), date_from=str(d.get("from") or ""),
-                       date_to=str(d.get("to") or ""), created=float(d.get("created_ts") or 0.0))
+                       date_to=str(d.get("to") or ""), within=tuple(map(str, d.get("within") or ())),
+                       variants=d.get("variants") is not False, created=float(d.get("created_ts") or 0.0))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -129,22 +138,23 @@ def check_name(name: object) -> str:
 
 
 def make(name: object, query: object = "", sources=(), authors=(), columns=(), date_from=None,
-         date_to=None) -> SavedSearch:
+         date_to=None, within=(), variants: bool = True) -> SavedSearch:
     """A validated saved search: the filters go through `SearchRequest.create` (raises BadSaved
     with its message); dates are kept as written (`2005年6月` stays so)."""
     name = check_name(name)
-    written = [query, date_from, date_to, *sources, *authors, *columns]
+    written = [query, date_from, date_to, *sources, *authors, *columns, *within]
     if any(isinstance(v, str) and any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in v)
            for v in written):
         raise BadSaved("a saved query cannot hold control characters")  # (a NUL went raw into the page)
     try:
         req = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
-                                   date_from=date_from, date_to=date_to)
+                                   date_from=date_from, date_to=date_to, within=within, variants=variants)
     except BadRequest as exc:
         raise BadSaved(str(exc)) from None
     return SavedSearch(name=name, query=req.query, sources=req.sources, authors=req.authors,
                        columns=tuple(req.columns), date_from=str(date_from or "").strip() if req.date_from else "",
-                       date_to=str(date_to or "").strip() if req.date_to else "", created=time.time())
+                       date_to=str(date_to or "").strip() if req.date_to else "", within=req.within,
+                       variants=req.variants, created=time.time())
 
 
 def load(index_dir: Path) -> list[SavedSearch]:

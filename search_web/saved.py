@@ -45,7 +45,8 @@ def _form_values(source) -> dict:
 
     return {"name": (source.get("name") or "").strip(), "q": source.get("q") or "",
             "source": values("source"), "author": values("author"), "column": values("column"),
-            "from": (source.get("from") or "").strip(), "to": (source.get("to") or "").strip()}
+            "from": (source.get("from") or "").strip(), "to": (source.get("to") or "").strip(),
+            "within": values("within"), "variants": (source.get("variants") or "").strip() not in ("0", "false", "off")}
 
 
 def _page(form: dict, error: str | None = None, status: int = 200):
@@ -82,7 +83,7 @@ def save():
     form = _form_values(request.form)
     try:
         search = saved.make(form["name"], form["q"], form["source"], form["author"], form["column"],
-                            form["from"] or None, form["to"] or None)
+                            form["from"] or None, form["to"] or None, form["within"], form["variants"])
         saved.add(_desk(), search, replace=(request.form.get("replace") or "") == "1")
     except saved.BadSaved as exc:
         return _page(form, Messages("zh").reason(str(exc)), 400)

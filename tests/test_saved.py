@@ -219,6 +219,24 @@ def test_a_saved_searchs_feed_lists_its_newest_matching_articles(client, index):
     assert client.get("/feeds/saved/没有.atom").status_code == 404
 
 
+def test_a_search_within_results_or_without_variants_is_saved_as_it_is(client, index):
+    """A tester saved `生态 within 预算` from the page's link: the form dropped `within` (and
+    `variants=0`), and the saved search, its link and its feed found every 生态 article."""
+    page = client.get("/saved?q=%E7%94%9F%E6%80%81&within=%E9%A2%84%E7%AE%97&variants=0").get_data(as_text=True)
+    assert 'name="within" value="预算"' in page and 'name="variants" value="0" checked' in page
+    r = client.post("/saved", data={"name": "预算里的生态", "q": "生态", "within": "预算", "variants": "0"})
+    assert r.status_code == 303
+    (found,) = saved.load(index)
+    assert found.within == ("预算",) and found.variants is False
+    listed = client.get("/saved").get_data(as_text=True)
+    assert "within=%E9%A2%84%E7%AE%97" in listed and "variants=0" in listed and "在结果中搜索 预算" in listed
+    feed = ET.fromstring(client.get("/feeds/saved/预算里的生态.atom").data)
+    assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == ["财政部新闻稿"]
+    run(index, "saved", "add", "命令行", "生态", "--within", "预算", "--no-variants")
+    row = json.loads(run(index, "saved", "list", "--format", "json").output)[1]
+    assert (row["within"], row["variants"]) == (["预算"], False)
+
+
 def test_a_saved_searchs_name_and_query_stay_inert_on_the_page(client, index):
     run(index, "saved", "add", "<b onmouseover=alert(1)>x", "<script>alert(2)</script>")
     html = client.get("/saved").get_data(as_text=True)
