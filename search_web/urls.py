@@ -9,6 +9,7 @@ resolves against the address it asked.
 """
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -56,17 +57,23 @@ def absolute(path: str) -> str:
 
 
 def _redirect_location(response: Response) -> Response:
-    """Redirects the app or the router makes (`//` → `/`) point at BASE_URL, or stay relative."""
+    """Redirects the app or the router makes (`//` → `/`) point at BASE_URL, or stay relative, and
+    their page says so in Chinese with that link (never one built from the request's Host)."""
     location = response.headers.get("Location")
     if not (300 <= response.status_code < 400 and location):
         return response
     parts = urlsplit(location)
-    if not (parts.scheme or parts.netloc):
-        return response
-    path = urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, parts.fragment))
-    configured = current_app.config.get("BASE_URL")
-    response.headers["Location"] = configured.rstrip("/") + path if configured else path
+    if parts.scheme or parts.netloc:
+        path = urlunsplit(("", "", "/" + parts.path.lstrip("/"), parts.query, parts.fragment))
+        configured = current_app.config.get("BASE_URL")
+        response.headers["Location"] = location = configured.rstrip("/") + path if configured else path
+    if response.mimetype == "text/html":  # the page names the target too (the router's built it from Host)
+        response.set_data(_REDIRECT_PAGE.format(url=escape(location)))
     return response
+
+
+_REDIRECT_PAGE = ('<!doctype html>\n<html lang="zh-Hans">\n<meta charset="utf-8">\n<title>正在跳转 · 文搜</title>\n'
+                  '<p>这个地址已改为 <a href="{url}">{url}</a>，浏览器会自动跳转。</p>\n')
 
 
 class ArticleIdConverter(PathConverter):

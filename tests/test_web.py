@@ -989,6 +989,10 @@ def test_redirects_and_feed_links_never_follow_the_host_header(client):
     assert r.status_code in (301, 308) and r.headers["Location"] == "/?q=%E7%8E%AF%E5%A2%83"  # relative
     r = client.get("/api//search?q=x", headers=evil)
     assert r.headers["Location"] == "/api/search?q=x"
+    # nor the page the router sends with a redirect (it named http://evil.example/…, in English)
+    for path, target in (("/articles", "/articles/"), ("/api//search?q=x", "/api/search?q=x")):
+        page = client.get(path, headers=evil).get_data(as_text=True)
+        assert "evil.example" not in page and f'href="{target}"' in page and 'lang="zh-Hans"' in page
     # (an article's route does not merge slashes: an id may start with one, /articles//a is id /a)
     feed = client.get("/feeds/search.atom?q=环境", headers=evil).get_data(as_text=True)
     assert "evil.example" not in feed and "http://localhost/articles/mee-" in feed  # the documented default
