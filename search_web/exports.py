@@ -32,8 +32,8 @@ def xml_text(value: object) -> str:
     return _XML_INVALID.sub("", "" if value is None else str(value))
 
 
-def _stamp(date: str | None) -> str:
-    return f"{date}T00:00:00Z" if date else "1970-01-01T00:00:00Z"
+def _stamp(date: str) -> str:
+    return f"{date}T00:00:00Z"
 
 
 def atom_feed(*, title: str, feed_url: str, page_url: str, hits: list[Hit],
@@ -54,7 +54,8 @@ def atom_feed(*, title: str, feed_url: str, page_url: str, hits: list[Hit],
     sub(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
     sub(feed, "link", rel="alternate", href=page_url, type="text/html")
     dates = [h.date for h in hits if h.date]
-    sub(feed, "updated", _stamp(max(dates)) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    updated = _stamp(max(dates)) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sub(feed, "updated", updated)
     sub(sub(feed, "author"), "name", "文搜")
     sub(feed, "generator", "wensou")
     for hit in hits:
@@ -65,7 +66,7 @@ def atom_feed(*, title: str, feed_url: str, page_url: str, hits: list[Hit],
         sub(entry, "link", rel="alternate", href=link, type="text/html")
         if hit.url and hit.url.lower().startswith(("http://", "https://")):
             sub(entry, "link", rel="via", href=hit.url)
-        sub(entry, "updated", _stamp(hit.date))
+        sub(entry, "updated", _stamp(hit.date) if hit.date else updated)  # (undated: as the feed, not 1970)
         if hit.date:
             sub(entry, "published", _stamp(hit.date))
         for name in hit.authors or ([hit.source] if hit.source else []):

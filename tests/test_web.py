@@ -763,6 +763,21 @@ def test_atom_feed_lists_the_newest_50_newest_first(client, facets_client):
     assert len(read_feed(facets_client, "/feeds/search.atom?per_page=5").findall("a:entry", ATOM_NS)) == 45
 
 
+def test_an_undated_article_in_a_feed_is_not_dated_1970(tmp_path):
+    """Atom needs an entry's <updated>: an undated article's is the feed's own (its newest
+    article's date), never 1970-01-01, and it has no <published>."""
+    from helpers import index_of
+
+    index = index_of(tmp_path, "a.jsonl", [
+        {"id": "d1", "title": "有日期的报告", "date": "2024-05-01", "body": "生态环境部发布报告，记号甲。"},
+        {"id": "u1", "title": "没有日期的报告", "body": "生态环境部发布另一份报告，记号甲。"}])
+    feed = read_feed(create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client(), "/feeds/search.atom?q=记号甲")
+    entries = {e.find("a:title", ATOM_NS).text: e for e in feed.findall("a:entry", ATOM_NS)}
+    undated = entries["没有日期的报告"]
+    assert undated.find("a:updated", ATOM_NS).text == feed.find("a:updated", ATOM_NS).text == "2024-05-01T00:00:00Z"
+    assert undated.find("a:published", ATOM_NS) is None
+
+
 def test_atom_feed_carries_hostile_and_control_text_safely(client, facets_client):
     feed = read_feed(client, "/feeds/search.atom?q=环境警报")
     entry = feed.find("a:entry", ATOM_NS)
