@@ -4,8 +4,9 @@ The engine counts facets over the articles that match every filter, so once a so
 the source facet lists only that source. For each of source, author and column with chosen
 values, this asks the engine once more with that one filter left out (one article, newest
 first: only the facet counts are used) and lists that facet from the answer: each value with
-the number of articles it would add, the chosen ones marked. Other facets are as the engine
-gave them.
+the number of articles holding it under the other filters (what choosing it alone would find;
+an article holding two chosen values, `內政部;銓敘部`, counts under each, so adding a value can
+add fewer), the chosen ones marked. Other facets are as the engine gave them.
 """
 from __future__ import annotations
 
