@@ -176,11 +176,11 @@ def test_value_counts_equal_a_count_of_every_value_of_the_chosen_articles(per_do
                 max_size=40), st.randoms())
 def test_a_merged_facet_counts_each_article_holding_any_spelling_once(per_doc, rnd):
     from indexer.search.docvalues import Labels
-    from indexer.search.facets import _value_facet, fold_key
+    from indexer.search.facets import fold_key, value_facet
 
     labels = Labels(per_doc)
     docs = sorted(rnd.sample(range(len(per_doc)), rnd.randrange(len(per_doc) + 1)))
-    listed, _ = _value_facet(labels, np.array(docs, dtype=np.int64), [], 100)
+    listed, _ = value_facet(labels, np.array(docs, dtype=np.int64), [], 100)
     expected: dict[str, int] = {}
     for d in docs:
         for key in {fold_key(v) for v in per_doc[d]}:
