@@ -126,6 +126,8 @@ def parse_date(value: object) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
+        if not -1e15 < value < 1e15:  # (a number of 400 digits is no time: dividing it would overflow)
+            return None
         if value > 1e11:  # milliseconds
             value = value / 1000
         if 3e8 < value < 4.2e9:

@@ -8,6 +8,7 @@ story printed on two pages): both are findable by id, and a search collapses the
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from helpers import cli, ok
@@ -291,3 +292,47 @@ def test_an_article_another_source_still_holds_stays_when_its_first_source_drops
     assert report["added"] == 1 and [r for r in report["renamed"] if "k1" in str(r)]
     found = json.loads(ok(index, "search", "记号共享", "--format", "json").stdout)
     assert [h["id"] for h in found["hits"]] == ["r2/k1"]
+
+
+def test_a_records_odd_value_costs_that_record_at_most_never_its_neighbours_or_the_run(tmp_path):
+    """A hostile-input tester's records: a lone surrogate escape (an emoji a crawler cut in two)
+    crashed the whole rebuild; a 400-digit date or a number where HTML was expected threw away
+    every record of the file; a body given as a list of paragraphs or inside an object was kept
+    empty without a word."""
+    good = "国务院新闻办公室今天举行新闻发布会，介绍生态环境保护工作进展情况。"
+    huge = "1" + "0" * 400
+    lines = [
+        '{"id": "a", "title": "截断的表情", "body": "' + good + '记号甲\\udfff"}',
+        '{"id": "b\\udc80", "title": "坏编号", "source": "某报\\ud83d", "body": "' + good + '记号乙"}',
+        '{"id": "c", "title": "巨大的日期", "date": ' + huge + ', "body": "' + good + '记号丙"}',
+        '{"id": "d", "title": "数字网页", "html": 0.5}',
+        json.dumps({"id": "e", "title": ["分段", "标题"], "body": [good, "记号丁。"]}, ensure_ascii=False),
+        json.dumps({"id": "f", "title": "对象正文", "content": {"text": good + "记号戊。"}}, ensure_ascii=False),
+    ]
+    feed = tmp_path / "feed" / "odd.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed.parent), "--format", "json").stdout)
+    assert report["articles"] == 6 and report["records_skipped"] == 0, report
+    for mark in ("记号甲", "记号乙", "记号丙", "记号丁", "记号戊"):
+        assert json.loads(ok(index, "search", mark, "--format", "json").stdout)["total"] == 1, mark
+    assert json.loads(ok(index, "show", "b\ufffd", "--format", "json").stdout)["source"] == "某报\ufffd"
+    assert json.loads(ok(index, "show", "c", "--format", "json").stdout)["date"] is None
+    shown = json.loads(ok(index, "show", "e", "--format", "json").stdout)
+    assert shown["title"] == "分段 标题" and shown["body"].endswith("\n记号丁。")
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_named_not_a_crash(tmp_path):
+    """An archive unzipped from Windows names its files in GBK: the rebuild crashed writing the
+    id (and the report, for a skipped one)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    page = ("<html><head><title>GBK文件名的页面</title></head><body><h1>GBK文件名的页面</h1>"
+            "<p>国务院新闻办公室今天举行新闻发布会，介绍生态环境保护工作进展情况，记号己。</p></body></html>")
+    (folder / os.fsdecode("文件".encode("gbk") + b".html")).write_text(page, encoding="utf-8")
+    (folder / os.fsdecode("空".encode("gbk") + b".html")).write_text("", encoding="utf-8")
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(folder), "--format", "json").stdout)
+    assert report["articles"] == 1 and [s["path"] for s in report["skipped"]] == ["空.html"]
+    assert json.loads(ok(index, "search", "记号己", "--format", "json").stdout)["hits"][0]["id"] == "文件.html"

@@ -101,12 +101,24 @@ def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
     return renamed
 
 
+def _paragraphs(value: object, sep: str = "\n") -> str | None:
+    """A text given as its parts: a list of paragraphs (`["第一段。", "第二段。"]`), or an object
+    holding it (`{"text": "…"}`), as one string; a string or number as `_text` reads it."""
+    if isinstance(value, (list, tuple)):
+        parts = [p for p in (_paragraphs(v, sep) for v in value) if p]
+        return sep.join(parts) if parts else None
+    if isinstance(value, dict):
+        return next((t for t in (_paragraphs(value.get(k), sep) for k in ("text", "content", "body", "value")) if t), None)
+    return _text(value)
+
+
 def _body(fields: dict) -> str:
-    body = _text(fields.get("body")) or ""
+    body = _paragraphs(fields.get("body")) or ""
     if body and re.search(r"<(?:p|div|br|span|table)\b", body, re.IGNORECASE):
         return html_body_text(body)
-    if not body and _text(fields.get("html")):
-        return html_body_text(fields["html"])
+    html = _paragraphs(fields.get("html"))
+    if not body and html:
+        return html_body_text(html)
     if _ENTITY.search(body):
         body = _html.unescape(body)
     return "\n".join(line for line in (normalise_line(x) for x in body.splitlines()) if line)
@@ -117,7 +129,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     if not isinstance(record, dict):
         return f"record is a JSON {type(record).__name__}, not an object"
     fields = _rename(record, field_map)
-    title = normalise_line(_html.unescape(_text(fields.get("title")) or ""))
+    title = normalise_line(_html.unescape(_paragraphs(fields.get("title"), " ") or ""))
     body = _body(fields)
     if not title and not body:
         return "record has neither title nor body"
@@ -160,13 +172,36 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
         if isinstance(item, Skipped):
             yield Skipped(f"{relpath}:{where}", item.reason)
             continue
-        result = record_to_article(item, f"{relpath}#{n}", field_map)
+        try:
+            result = record_to_article(item, f"{relpath}#{n}", field_map)
+        except (ArithmeticError, TypeError, ValueError, AttributeError, RecursionError) as error:
+            # one record's odd value (a date of 400 digits, a number where HTML was expected) is
+            # that record's fault: its neighbours are read, and it is reported by its own line
+            result = f"could not be read: {type(error).__name__}: {error}"
         if isinstance(result, str):
             yield Skipped(f"{relpath}:{where}", result)
         else:
             if not json_array:
                 result.line = where  # a duplicate's report names its line
-            yield result
+            yield _without_surrogates(result)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(article: Article) -> Article:
+    """The article with every lone surrogate (a JSON `\\udfff` escape without its pair: an emoji a
+    crawler cut in two) read as U+FFFD, as a page's undecodable bytes are: no text can be
+    written, indexed or shown with one."""
+    for name in ("id", "title", "body", "source", "url", "column", "date"):
+        value = getattr(article, name, None)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(article, name, _SURROGATE.sub("\ufffd", value))
+    for name in ("authors", "keywords"):
+        values = getattr(article, name, None)
+        if isinstance(values, list) and any(isinstance(v, str) and _SURROGATE.search(v) for v in values):
+            setattr(article, name, [_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in values])
+    return article
 
 
 # A blank line holds only ASCII whitespace (the same test as `bytes.strip()`, so a reader that

@@ -52,14 +52,14 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skip
         elif p.suffix.lower() in SUPPORTED_SUFFIXES:
             if root not in seen_files:
                 seen_files.add(root)
-                yield SourceFile(p, p.name, root)
+                yield SourceFile(p, readable_name(p.name), root)
         else:
             yield SkippedFile(str(given), f"not an article file (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})",
                               root)
 
 
 def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Skipped]:
-    rel = folder.relative_to(root).as_posix()
+    rel = readable_name(folder.relative_to(root).as_posix())
     try:
         st = folder.stat()
     except OSError as exc:
@@ -80,7 +80,7 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        relpath = path.relative_to(root).as_posix()
+        relpath = readable_name(path.relative_to(root).as_posix())
         try:
             is_dir = entry.is_dir()  # follows symlinks
         except OSError as exc:
@@ -93,6 +93,22 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
                 yield SkippedFile(relpath, "broken symlink", str(root))
                 continue
             yield SourceFile(path, relpath, str(root))
+
+
+def readable_name(name: str) -> str:
+    """A relative path as text a person can read and every file can hold: a file name that is
+    not UTF-8 (an archive unzipped from Windows: GBK names) comes from the file system with
+    its bytes escaped as lone surrogates, which no id, report or index can be written with; its
+    bytes are read as GB18030 where they are that, else each unreadable byte as U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def os_reason(exc: OSError) -> str:
