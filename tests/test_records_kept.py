@@ -336,3 +336,39 @@ def test_a_file_name_that_is_not_utf8_is_read_and_named_not_a_crash(tmp_path):
     report = json.loads(ok(index, "rebuild", str(folder), "--format", "json").stdout)
     assert report["articles"] == 1 and [s["path"] for s in report["skipped"]] == ["空.html"]
     assert json.loads(ok(index, "search", "记号己", "--format", "json").stdout)["hits"][0]["id"] == "文件.html"
+
+
+def test_a_copy_is_kept_only_while_it_is_the_record_the_index_holds(tmp_path):
+    """A review's cases: the first source changes the shared record, then drops it — the index
+    must not keep the changed text no file holds (the second source's copy is read again at its
+    next ingest instead); a record moved into a new file of its source while the old file is
+    still there (the new one read first) stays."""
+    def write(folder: str, name: str, rows: list[dict]) -> str:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                              encoding="utf-8")
+        return str(tmp_path / folder)
+
+    shared = {"id": "k1", "title": "共享文章", "body": "两个来源都有的同一条记录，记号共享。"}
+    other = {"id": "k2", "title": "只在一", "body": "只在第一个来源，记号甲。"}
+    index = tmp_path / "index"
+    q1, q2 = write("q1", "a.jsonl", [shared, other]), write("q2", "a.jsonl", [shared])
+    ok(index, "ingest", q1, q2)
+    write("q1", "a.jsonl", [{**shared, "body": "第一个来源改过的正文，记号改过。"}, other])
+    ok(index, "ingest", q1)
+    write("q1", "a.jsonl", [other])
+    ok(index, "ingest", q1)
+    assert json.loads(ok(index, "search", "记号改过", "--format", "json").stdout)["total"] == 0
+    report = json.loads(ok(index, "ingest", q2, "--format", "json").stdout)
+    assert report["added"] == 1
+    assert [h["id"] for h in json.loads(ok(index, "search", "记号共享", "--format", "json").stdout)["hits"]] == ["k1"]
+
+    # within one source: k1 moves from z.jsonl into a new a.jsonl (read first), z.jsonl stays
+    index = tmp_path / "index2"
+    src = write("s", "z.jsonl", [shared, other])
+    ok(index, "ingest", src)
+    write("s", "a.jsonl", [shared])
+    write("s", "z.jsonl", [other])
+    report = json.loads(ok(index, "ingest", src, "--format", "json").stdout)
+    assert report["removed"] == 0 and report["articles"] == 2
+    assert json.loads(ok(index, "show", "k1", "--format", "json").stdout)["title"] == "共享文章"

@@ -241,29 +241,38 @@ class CatalogueBuilder(Catalogue):
         self._file = None
         return ids
 
-    def keep_copies(self, deleted: list[str]) -> list[str]:
+    def keep_copies(self, deleted: list[str], old_record: Callable[[str], bytes | None]) -> list[str]:
         """Of the ids deleted from the index in this run (`deleted`), the ones to delete still.
 
-        An id whose record another source's file holds as well (recorded by `admit` as a copy)
-        stays in the index when no file read now gives it again: the copy's file becomes its
-        file (the stored article is that record), so an ingest of one source never loses an
-        article another recorded source still holds. Where a file read now gives the id a
-        different record, the copy's file is marked to be read again at its next ingest (where
-        its record is stored under a renamed id, as a rebuild would store it)."""
+        An id whose record another file holds as well (recorded by `admit` as a copy: the same
+        record from another source, or a repeat of the id within one source) stays in the index
+        when no file read now gives it again and the copy is the record the index holds
+        (`old_record(id)`: its record hash there), in a file that is still there: the copy's file
+        becomes its file, so an ingest never loses an article another file still holds. A copy
+        that is another record (or whose article a file read now changed) is not that article:
+        its file is marked to be read again at its next ingest, where it is stored as a rebuild
+        would store it, and the copy forgotten."""
         kept: set[str] = set()
         for aid in dict.fromkeys(deleted):
-            copy = self.db.execute("SELECT rowid, file, chash, rhash FROM copies WHERE id = ? ORDER BY rowid LIMIT 1",
-                                   (_b(aid),)).fetchone()
-            if copy is None:
+            copies = self.db.execute("SELECT c.rowid, c.file, c.chash, c.rhash, f.key FROM copies c JOIN files f "
+                                     "ON c.file = f.n WHERE c.id = ? ORDER BY c.rowid", (_b(aid),)).fetchall()
+            if not copies:
                 continue
             now = self.db.execute("SELECT rhash FROM articles WHERE id = ?", (_b(aid),)).fetchone()
-            if now is None:
-                self.db.execute("INSERT INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)",
-                                (_b(aid), copy[1], copy[2], NEITHER, copy[3]))
-                self.db.execute("DELETE FROM copies WHERE rowid = ?", (copy[0],))
-                kept.add(aid)
-            elif now[0] != copy[3]:
-                self.db.execute("UPDATE files SET hash = NULL WHERE n IN (SELECT file FROM copies WHERE id = ?)", (_b(aid),))
+            if now is not None:  # given again now: its copies of that record stay copies
+                stale = [c for c in copies if now[0] is None or c[3] != now[0]]
+            else:
+                held = old_record(aid)
+                same = next((c for c in copies if held is not None and c[3] == held and os.path.lexists(_s(c[4]))), None)
+                if same is not None:
+                    self.db.execute("INSERT INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)",
+                                    (_b(aid), same[1], same[2], NEITHER, same[3]))
+                    self.db.execute("DELETE FROM copies WHERE rowid = ?", (same[0],))
+                    kept.add(aid)
+                stale = [c for c in copies if c is not same]
+            for c in stale:
+                self.db.execute("UPDATE files SET hash = NULL WHERE n = ?", (c[1],))
+                self.db.execute("DELETE FROM copies WHERE rowid = ?", (c[0],))
         return [aid for aid in deleted if aid not in kept]
 
     def start_file(self, key: str, digest: str, opts: str, source: str) -> None:
@@ -307,6 +316,7 @@ class CatalogueBuilder(Catalogue):
             owner = self.db.execute("SELECT f.key, f.source, a.rhash FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
             if owner[1] == source:
+                self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), n, chash, rhash))
                 return False, f"duplicate of article {aid!r} (same id)", False
             if owner[2] is not None and owner[2] == rhash:  # the same record again, from another source
                 self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), n, chash, rhash))

@@ -299,7 +299,7 @@ class _Ingest:
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
         # an article no file read now gives again, that another source's file holds too, stays
-        self.deletions = self.catalogue.keep_copies(self.deletions)
+        self.deletions = self.catalogue.keep_copies(self.deletions, self.old.record_hash_of)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
 
