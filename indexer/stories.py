@@ -43,8 +43,10 @@ import numpy as np
 from indexer.segment.signatures import (
     DAY,
     EMPTY,
+    MIN_CHARS,
     NUM_PERM,
     OUTLET,
+    SHINGLE,
     SIZE,
     WIDTH,
     save,
@@ -108,7 +110,7 @@ def cluster_signatures(rows: np.ndarray, judged: np.ndarray | None = None) -> np
             for d in ids[order[start:start + size]].tolist():
                 sig = rows[d]
                 for r in reps:
-                    if similarity(rows[r], sig) >= THRESHOLD:
+                    if similarity(rows[r], sig) >= THRESHOLD and _same_days(rows[r], sig):
                         uf.union(r, d)
                         break
                 else:
@@ -117,6 +119,18 @@ def cluster_signatures(rows: np.ndarray, judged: np.ndarray | None = None) -> np
     for x, y in zip(*across_outlets(rows, ids)):
         uf.union(x, y)
     return np.array([uf.find(d) for d in range(n)], dtype=np.int32)
+
+
+_SHORT = MIN_CHARS - SHINGLE + 1  # shingles of a body too short to judge by them (its signature is exact)
+
+
+def _same_days(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two rows' texts can be one story by when they appeared: always for texts judged by
+    their shingles; for short ones (an exact signature: `详见附件。` under one title), only within
+    OUTLET_DAYS days (or either undated) — the same notice title a year apart is two notices."""
+    if a[SIZE] >= _SHORT and b[SIZE] >= _SHORT:
+        return True
+    return a[DAY] == 0 or b[DAY] == 0 or abs(int(a[DAY]) - int(b[DAY])) <= OUTLET_DAYS
 
 
 def across_outlets(rows: np.ndarray, ids: np.ndarray) -> tuple[list[int], list[int]]:

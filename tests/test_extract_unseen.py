@@ -1450,11 +1450,12 @@ def test_a_subheading_starting_with_wen_is_no_byline():
     assert byline_authors("文：赵六") == ["赵六"]
 
 
-def test_a_centred_caption_under_a_picture_opening_the_text_is_no_text():
-    photo = ("<p align=center><img src='a.jpg'></p><p align=center><font color=#0000ff>工作人员正在检测水质</font></p>"
-             "<p style='text-align: center'><img src='b.jpg'></p><p style='text-align: center'>自来水厂工程</p>")
-    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{photo}{STORY}</div>")
-    assert article.body.startswith("这是正文的第一段") and "检测水质" not in article.body and "自来水厂" not in article.body
+def test_a_centred_line_under_a_picture_opening_the_text_stays_text():
+    """A review's case against a rule tried this round (a short centred line under a picture as
+    its caption): a State Council order prints 中华人民共和国国务院令 under the emblem."""
+    emblem = "<p align=center><img src='emblem.png'></p><p align=center>中华人民共和国国务院令</p><p align=center>第777号</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{emblem}{STORY}</div>")
+    assert article.body.startswith("中华人民共和国国务院令")
 
 
 def test_credits_for_a_chart_or_a_cover_and_a_photos_caption_label_are_no_text():
@@ -1478,9 +1479,14 @@ def test_a_columns_name_and_the_time_over_the_text_and_a_summary_box_repeating_t
     head = ("<div class='news-container'><h1 class='news-title'>中国国旗在人类商船航线的最高纬度、最险区段升起！他们穿越北极航道，开辟冰上丝路</h1>"
             "<div><span class='news-attr'>教育在线</span> <span class='news-attr'>2019-09-15 20:21</span></div>"
             "<div class='news-summary'>一艘载着远洋船员与研究人员的中国航船，成功驶过全球所有商船航线能够抵达的最北点。</div>")
-    article = page(f"{head}<div class='news-content'>{STORY}</div></div>")
-    assert article.body.startswith("这是正文的第一段"), article.body
+    lead = "<p>北极圈传回最新消息！一艘载着远洋船员与研究人员的中国航船，成功驶过全球所有商船航线能够抵达的最北点。</p>"
+    article = page(f"{head}<div class='news-content'>{lead}{STORY}</div></div>")
+    assert article.body.startswith("北极圈传回最新消息"), article.body
     assert article.date == "2019-09-15"
+    # a summary of its own (an abstract, a notice's summary) is text
+    abstract = "<div class='abstract'>摘要：本文研究了城市更新中的社区治理问题，提出了三条政策建议。</div><p>关键词：城市更新；社区治理</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{abstract}{STORY}</div>")
+    assert article.body.startswith("摘要：本文研究了城市更新"), article.body
 
 
 def test_the_date_on_the_pages_own_line_after_the_text_with_its_source():
@@ -1504,3 +1510,30 @@ def test_a_headline_whose_title_tag_names_it_over_its_subtitle():
     body = (f"<div class='logo'>某某市人民政府</div><div class='tit'>关于做好冬季安全生产工作的通知</div>"
             f"<div class='date'>2019-09-30</div><div class='snr'>{STORY}</div>")
     assert page(body, head=head).title == "关于做好冬季安全生产工作的通知"
+
+
+def test_a_reviews_counter_examples_to_this_rounds_rules():
+    """Pages of other sites where first versions of this round's rules read too much."""
+    from indexer.extract.authors import byline_authors
+    from indexer.extract.cleaning import parse_meta_line
+    # a photographer whose name ends in 文 is no writer (`/文` or a three-character name before 文 is)
+    assert byline_authors("新华社记者 王博文 摄") == [] and byline_authors("（本报记者 张志文 刘洋摄）") == []
+    # a data source after the date on the page's metadata line is the source; on a chart's line it is not
+    assert parse_meta_line("发布时间：2024-03-05 资料来源：市统计局")["source"] == "市统计局"
+    assert "source" not in parse_meta_line("图1 数据来源：国家统计局")
+    # a <title> that is the site's name alone: the name over the headline is no part of it
+    head = "<title>某某县人民政府门户网站</title>"
+    body = (f"<div class='site'>某某县人民政府</div><div class='tit'>县政府召开第十二次常务会议</div>"
+            f"<div class='date'>2024-03-05</div><div class='text'>{STORY}</div>")
+    assert page(body, head=head).title == "县政府召开第十二次常务会议"
+    # a short lead printed in the headline's block (Hong Kong papers) is still the lead
+    lead = "兩街市停市三日大清洗後昨重開，市民照常買餸，衛生情況仍受關注。"
+    paragraphs = "".join(f"<p>第{i}段正文，本報記者到街市視察，發現人流不多，只有數海鮮檔及乾貨店。</p>" for i in range(4))
+    body = (f"<div><div id='leadin'><h1>街市重開 鼠患不改</h1><div class='leadin'><p>{lead}</p></div></div></div>"
+            f"<div id='contentCTN'><div id='content'>{paragraphs}</div></div>")
+    assert page(body, "<title>街市重開 鼠患不改</title>").body.split("\n")[0] == lead
+    # an interview's last answer after a speaker's label is text; a 会议时间 line opening a notice too
+    qa = "<p>记者：</p><p>最后想对读者说些什么</p><p>作者：</p><p>多读书，读好书</p>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{qa}</div>").body.endswith("多读书，读好书")
+    notice = "<p>会议时间 2024年3月15日</p>"
+    assert "会议时间" in page(f"<h1>测试新闻标题在这里</h1><div class='text'>{notice}{STORY}</div>").body

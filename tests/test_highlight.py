@@ -97,6 +97,10 @@ def test_a_snippet_never_marks_part_of_a_match_at_its_edges():
         marked = re.findall(r"<mark>(.*?)</mark>", out)
         assert marked and all(m == "release notes" for m in marked), (size, out)
     assert len(match_spans(body, pat)) == 2
+    # a quoted sentence longer than the window (a reader pasting it to find its source) is shown whole
+    sentence = "上午，市委常委会召开会议，传达学习全国两会精神，研究部署贯彻落实工作，强调要把思想和行动统一到中央决策部署上来。" * 3
+    out = snippet("前言。" * 50 + sentence + "结语。" * 50, pattern(f'"{sentence}"'), 60)
+    assert re.findall(r"<mark>(.*?)</mark>", out) == [sentence.rstrip("。")]  # (its closing 。 is no part of a match)
 
 
 def test_snippet_shows_where_the_most_different_query_words_stand_together():

@@ -103,6 +103,13 @@ def test_short_reposts_collapse_too_and_short_texts_under_other_titles_stay_apar
     assert collapsed["total"] == 2 and len(collapsed["hits"]) == 1 and collapsed["hits"][0]["duplicates"] == 1
     apart = json.loads(ok(index, "search", "记号附件", "--format", "json").stdout)
     assert apart["total"] == 2 and len(apart["hits"]) == 2
+    # the same short notice (one title, 详见附件) a year apart is two notices, not a repost
+    notices = [{"id": f"s{i}", "title": "双随机一公开抽查结果公示", "date": day, "source": "某局", "body": "详见附件。记号公示。"}
+               for i, day in enumerate(("2023-03-01", "2024-09-01", "2024-09-02"))]
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in notices), encoding="utf-8")
+    ok(index, "rebuild")
+    found = json.loads(ok(index, "search", "记号公示", "--format", "json").stdout)
+    assert found["total"] == 3 and found["stories"] == 2
 
 
 def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path):

@@ -190,7 +190,9 @@ _POSTED_BY = re.compile(r"^([\w" + HAN + r"][\w" + HAN + r".·_-]{1,19})\s+(?:[�
 _PHOTO = re.compile(r"(?:[摄攝](?:影)?|供[图圖]|[配制製绘繪][图圖])\s*$|[摄攝]\s*[（(]")
 # the photo's credit after the writer's (`记者马俊峰/文 受访者供图`, `本报记者 沈文敏文 影像中国供图`):
 # the line is a byline still (`…/文`)
-_PHOTO_AFTER_WRITER = re.compile(r"(?:[/／]文|(?<=\S)文(?=\s))\s*[^\s/／]{0,12}[/／]?(?:[摄攝](?:影)?|供[图圖]|[配制製绘繪][图圖])\s*$")
+# (文 without its slash only after a three-character name standing alone: `王博文 摄` is 王博文's photo)
+_PHOTO_AFTER_WRITER = re.compile(r"(?:[/／]文|(?<=\s[" + _CJK + r"]{3})文(?=\s))\s*[^\s/／]{0,12}[/／]?"
+                                 r"(?:[摄攝](?:影)?|供[图圖]|[配制製绘繪][图圖])\s*$")
 # Every byline pattern above needs one of these: 记者 / 通讯员 (_BRACKETED), 记者 / 实习生 (_BYLINE),
 # a slash (_NAME_SLASH_PAPER), 作者 / 文 / 撰稿 (_SIGNED). Lines without any (most) are not tried.
 _BYLINE_MARKS = re.compile("[记記讯訊习習/／作文撰]|[发發]自|日\\s*[电電]")

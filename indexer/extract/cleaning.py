@@ -282,6 +282,7 @@ def _may_hold_meta(line: str) -> bool:
 # naming who supplied it).
 _PICTURE_BEFORE = re.compile(r"(?:[图圖]片?|[图圖]表|[视視][频頻]|照片)\s*$")
 _DATA_BEFORE = re.compile(r"(?:[数數][据據]|[资資]料)\s*$")
+_CHART_CAPTION = re.compile(r"[单單]位\s*[:：]|[图圖表]\s*\d|注\s*[:：]")  # a chart's unit, number or note
 
 
 def _not_the_articles(before: str) -> bool:
@@ -290,7 +291,7 @@ def _not_the_articles(before: str) -> bool:
     if _PICTURE_BEFORE.search(before):
         return True
     data = _DATA_BEFORE.search(before)
-    return bool(data) and bool(before[:data.start()].strip(" (（[【"))
+    return bool(data) and bool(_CHART_CAPTION.search(before[:data.start()]))  # (not `发布时间：… 资料来源：…`)
 
 
 def parse_meta_line(line: str) -> dict[str, str]:

@@ -166,27 +166,76 @@ def _container_of(node: Element, own_len: int) -> Element | None:
     return parent
 
 
-# Class names of a photo's caption (`<p class="imgcaption">`) and of an article's summary box
-# (`<div class="summary">`, `<div class="article-abstract">`): printed over the text, not of it.
-_LEAD_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info)|"
-                       r"summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
+# Class names of a photo's caption (`<p class="imgcaption">`, `<figcaption>`) and of a summary box
+# (`<div class="summary">`, `<div class="article-abstract">`): printed over the text.
+_CAPTION_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info))$",
+                          re.IGNORECASE)
+_SUMMARY_BOX = re.compile(r"^(?:summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
 
 
-def is_lead_box(element: Element) -> bool:
-    """Whether an element is a caption or a summary printed over the text, not part of it."""
-    return (element.tag == "figcaption" or any(_LEAD_BOX.match(name) for name in (element.get("class") or "").split())
-            or _caption_under_image(element))
+def lead_box(element: Element) -> str | None:
+    """"caption" or "summary" for an element printed over the text as one, else None."""
+    names = (element.get("class") or "").split()
+    if element.tag == "figcaption" or any(_CAPTION_BOX.match(n) for n in names):
+        return "caption"
+    return "summary" if any(_SUMMARY_BOX.match(n) for n in names) else None
 
 
-def _caption_under_image(element: Element) -> bool:
-    """A short centred paragraph right under a paragraph that is only a picture (`<p
-    align=center><img></p><p align=center>工作人员正在检测水质</p>`): the picture's caption."""
-    if element.tag != "p" or not ((element.get("align") or "").lower() == "center"
-                                  or "text-align:center" in (element.get("style") or "").replace(" ", "").lower()):
-        return False
-    before = element.getprevious()
-    return (before is not None and next(before.iter("img"), None) is not None and not text_of(before).strip()
-            and len(text_of(element).strip()) <= 60)
+_PROSE = re.compile(r"[，。]")
+_TRUNCATED = re.compile(r"(?:\.{3}|…)\s*$")
+
+
+def drop_lead_boxes(main: Element) -> None:
+    """Remove the caption boxes printed in the main content before its first paragraph of prose
+    (`<p class="imgcaption">6月16日，…集团正式挂牌成立。</p>` under the photo the text opens with),
+    and the summary boxes there that are a teaser cut short (`…采访当...`) or repeat a sentence
+    the text holds: their tails stay. A summary that is text of its own (an abstract, a notice's
+    summary) stays, and so does every box where no prose follows them (a gallery's captions)."""
+    boxes: list[tuple[Element, str]] = []
+    for element in main.iterdescendants():
+        if not isinstance(element.tag, str) or any(element is b or b in element.iterancestors() for b, _ in boxes):
+            continue
+        text = (element.text or "").strip()
+        if not text:
+            continue
+        box, kind = element, lead_box(element)
+        while box is not main and kind is None:
+            box = box.getparent()
+            kind = lead_box(box) if box is not main else None
+        if kind is not None:
+            boxes.append((box, kind))
+        elif (len(text) >= 30 and _PROSE.search(text) and element.tag not in ("a", "h1", "h2", "h3")
+              and next(element.iterancestors("a"), None) is None):
+            break  # (a link's text is another article's headline; a heading is no prose)
+    else:
+        return  # no prose outside the boxes: a gallery's text is its captions
+    whole = _SPACES.sub("", text_of(main))
+    for box, kind in boxes:
+        if kind == "summary" and not _teaser(box, whole, 2):
+            continue  # a summary of its own: text
+        parent, tail = box.getparent(), box.tail
+        if parent is None:
+            continue
+        if tail:
+            before = box.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(box)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _teaser(box: Element, text: str, times: int) -> bool:
+    """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
+    first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
+    said = _SPACES.sub("", text_of(box))
+    if _TRUNCATED.search(said):
+        return True
+    sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")
+    return bool(sentence) and text.count(sentence) >= times
 
 
 def lead_before(main: Element) -> Element | None:
@@ -199,10 +248,13 @@ def lead_before(main: Element) -> Element | None:
     for _ in range(2):
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
-        if node is None or node.tag not in ("p", "div", "section", "blockquote") or is_lead_box(node):
-            break  # (a summary box repeating the lead is not the text's)
+        if node is None or node.tag not in ("p", "div", "section", "blockquote"):
+            break
+        if lead_box(node) and _teaser(node, _SPACES.sub("", text_of(main)), 1):
+            break  # a teaser over the text, repeating its lead, is not the text's
         text = _beside_headline(node)
-        if len(text) < 40 or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
+        shortest = 20 if next(node.iter("h1"), None) is not None else 40  # (a lead printed with its headline)
+        if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
         first = node
         node = node.getprevious()
@@ -233,7 +285,8 @@ def _lead_above(main: Element) -> Element | None:
             node = node.getprevious()
         if node is not None:
             text = _beside_headline(node)
-            if level and node.tag in ("p", "div", "section") and 40 <= len(text) <= 600 \
+            shortest = 20 if next(node.iter("h1"), None) is not None else 40  # (a lead printed with its headline)
+            if level and node.tag in ("p", "div", "section") and shortest <= len(text) <= 600 \
                     and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:
                 return node
             return None

@@ -160,6 +160,9 @@ def _is_paragraph(line: str) -> bool:
             or (len(line) >= 20 and len(SENTENCE_PUNCT.findall(line)) >= 2))
 
 
+_TITLE_SEPARATORS = "-_|｜—–·  "  # what parts a <title> (`headline-site`, `headline_site`)
+
+
 def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str, int]],
                    page_title: str = "") -> tuple[str, list[str]]:
     """The headline printed just above the article's first paragraph (with its subtitle), and a name-only line under it.
@@ -174,6 +177,8 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
     if first_line is None or paragraph is None:
         return "", []
     start = next((i for i, (line, _) in enumerate(page_lines) if line == first_line), 0)
+    # (the paragraph may come before the first line that is no furniture: a photo's 图说：… caption)
+    start = min(start, next((i for i, (line, _) in enumerate(page_lines) if line == paragraph), start))
     at = next((i for i in range(start, len(page_lines)) if page_lines[i][0] == paragraph), None)
     if at is None:
         return "", []
@@ -211,7 +216,8 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
         over, over_linked = page_lines[i - 1] if i else ("", 0)
         over = over.strip()
         if (page_title and len(over) >= 6 and page_title.startswith(over) and len(page_title) > len(over) + 1
-                and not over_linked and not _SENTENCE_END.search(over) and line.strip() not in page_title):
+                and page_title[len(over)] in _TITLE_SEPARATORS and not over_linked and not _SENTENCE_END.search(over)
+                and line.strip() not in page_title):
             # (not a site's name or logo over a headline: a <title> that is the name alone, a link
             # home, a <title> that holds the headline too)
             subtitle, line = [line, *subtitle], over  # `三代传承，…70周年` over `青春为祖国歌唱，…`: <title> names the first

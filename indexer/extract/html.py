@@ -54,7 +54,7 @@ from .cleaning import (
     parse_meta_line,
     title_parts,
 )
-from .content import Element, is_lead_box, is_link_list, lead_before, main_content, text_lines, text_of
+from .content import Element, drop_lead_boxes, is_link_list, lead_before, main_content, text_lines, text_of
 from .headline import choose_title, headline_above, printed_alone, title_element
 from .pagemeta import (
     AUTHOR_META,
@@ -113,44 +113,6 @@ def _drop_embeds(doc: Element) -> None:
         parent.remove(quote)
 
 
-def _drop_lead_box(main: Element) -> None:
-    """Remove the caption and summary boxes printed in the main content before its first
-    paragraph of prose (`<p class="imgcaption">6月16日，…集团正式挂牌成立。</p>` under the photo
-    the text opens with, a `<div class="summary">` under the byline): their tails stay. Where no
-    prose follows them (a gallery, whose text is its captions), they stay."""
-    boxes: list[Element] = []
-    for element in main.iterdescendants():
-        if not isinstance(element.tag, str) or any(element is b or b in element.iterancestors() for b in boxes):
-            continue
-        text = (element.text or "").strip()
-        if not text:
-            continue
-        box = element
-        while box is not main and not is_lead_box(box):
-            box = box.getparent()
-        if box is not main:
-            boxes.append(box)
-        elif (len(text) >= 30 and _PROSE.search(text) and element.tag not in ("a", "h1", "h2", "h3")
-              and next(element.iterancestors("a"), None) is None):
-            break  # (a link's text is another article's headline; a heading is no prose)
-    else:
-        return  # no prose outside the boxes: a gallery's text is its captions
-    for box in boxes:
-        parent, tail = box.getparent(), box.tail
-        if parent is None:
-            continue
-        if tail:
-            before = box.getprevious()
-            if before is not None:
-                before.tail = (before.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        parent.remove(box)
-
-
-_PROSE = re.compile(r"[，。]")
-
-
 def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
     """The smallest element holding the headline and the main content, widened by `levels`
     (bylines, dates and sources sit around them)."""
@@ -165,7 +127,7 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
     return region
 
 
-_NAME_THEN_DATE = re.compile(r"^[^\s，。,:：]{2,12}\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_NAME_THEN_DATE = re.compile(r"^(?![^\s]*(?:[时時][间間]|日期)\s)[^\s，。,:：]{2,12}\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                              r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
@@ -233,7 +195,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     while body:
         if EMPTY_LABEL.match(body[-1]):
             body.pop()  # `附件：` with nothing after it (an empty attachment list) ends no article
-        elif len(body) > 2 and _CREDIT_LABEL.match(body[-2]) and len(body[-1]) <= 30 and not _SENTENCE_END.search(body[-1]):
+        elif len(body) > 2 and _CREDIT_LABEL.match(body[-2]) and len(body[-1]) <= 30 and not _PROSE_MARK.search(body[-1]):
             del body[-2:]  # `作者：` / `吴掬清、胡蝶`, `供稿单位：` / `科学技术发展研究院`: a label over its value
         else:
             break
@@ -247,8 +209,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
 
 # The labels of the credits that close an article, printed on a line of their own over their value.
 _CREDIT_LABEL = re.compile(r"^(?:作者|[来來]源|稿件[来來]源|信息[来來]源|供稿(?:[单單]位)?|[责責]任[编編][辑輯]|[责責][编編]|[编編][辑輯]|"
-                           r"[审審][核稿]|校[对對]|[摄攝]影|通[讯訊][员員]|撰稿|撰文|[记記]者|[发發]布[机機][构構])\s*[:：]$")
-_SENTENCE_END = re.compile(r"[。！？；]")
+                           r"[审審][核稿]|校[对對]|[摄攝]影|通[讯訊][员員]|撰稿|撰文|[发發]布[机機][构構])\s*[:：]$")  # (not 记者：, an interview's speaker)
+_PROSE_MARK = re.compile(r"[，。！？；]")  # a credit's value holds none: an answer's sentence does
 
 
 # Who stands where in a photo (`草間彌生（右）的裝置作品…`, `小勞勃道尼（左二）代言。圖為…`), or
@@ -438,7 +400,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     title_el = title_element(body_el, title)
     main = main_content(body_el, title_el, title)
     if main is not body_el:
-        _drop_lead_box(main)
+        drop_lead_boxes(main)
     lead = lead_before(main) if main is not body_el else None
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)

@@ -166,8 +166,10 @@ def snippet(text: str, pattern: Patterns | Matcher | None, size: int = SNIPPET_C
         start = cut + 1
     end = min(len(text), start + size)
     # never a match cut in two (`…the <mark>rel</mark>` of "release notes"): the window ends
-    # before a match it would cut and starts at the start of one it would
-    end = next((s for s, e in spans if s < end < e), end)
+    # before a later match it would cut, takes the whole of the one it is about (a quoted
+    # sentence longer than the window), and starts at the start of one it would cut
+    last = spans[best][1]
+    end = max(last, next((s for s, e in spans if first < s < end < e), end))
     start = next((s for s, e in spans if s < start < e), start)
     body = mark(text, spans, start, end).strip()
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
