@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from indexer import saved
 from indexer.backends import desk_dir
 from indexer.messages import Messages
+from indexer.search.request import BadRequest, SearchRequest
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed
 from search_web.params import SearchState
@@ -46,7 +47,15 @@ def _form_values(source) -> dict:
     return {"name": (source.get("name") or "").strip(), "q": source.get("q") or "",
             "source": values("source"), "author": values("author"), "column": values("column"),
             "from": (source.get("from") or "").strip(), "to": (source.get("to") or "").strip(),
-            "within": values("within"), "variants": (source.get("variants") or "").strip() not in ("0", "false", "off")}
+            "within": values("within"), "variants": _variants(source.get("variants"))}
+
+
+def _variants(raw: str | None) -> bool:
+    """`variants=` as a search reads it (0/false/no/off: without the other strait's wordings)."""
+    try:
+        return SearchRequest.create(variants=raw).variants
+    except BadRequest:
+        return True
 
 
 def _page(form: dict, error: str | None = None, status: int = 200):

@@ -228,6 +228,8 @@ def test_a_search_within_results_or_without_variants_is_saved_as_it_is(client, i
     assert r.status_code == 303
     (found,) = saved.load(index)
     assert found.within == ("预算",) and found.variants is False
+    # `variants=no` (or off, false) reads as the search page reads it
+    assert 'name="variants" value="0" checked' in client.get("/saved?q=x&variants=no").get_data(as_text=True)
     listed = client.get("/saved").get_data(as_text=True)
     assert "within=%E9%A2%84%E7%AE%97" in listed and "variants=0" in listed and "在结果中搜索 预算" in listed
     feed = ET.fromstring(client.get("/feeds/saved/预算里的生态.atom").data)
