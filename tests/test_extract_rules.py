@@ -150,3 +150,15 @@ def test_metadata_lines():
 ])
 def test_title_without_site_suffix(title, headline):
     assert strip_site_suffix(title) == headline
+
+
+def test_a_utf8_page_with_a_gbk_footer_is_read_not_called_binary():
+    """A hostile-input tester's page: 1,700 characters of UTF-8 and a 16-character footer pasted
+    in GB2312 (`版权所有：中华人民共和国生态环境部`) was skipped as binary, the article lost."""
+    from indexer.extract import extract_file
+    paragraph = "国务院新闻办公室今天举行新闻发布会，介绍生态环境保护工作进展情况。记者了解到，全国空气质量持续改善。"
+    page = ("<html><head><meta charset='utf-8'><title>混合编码页脚测试</title></head><body><h1>混合编码页脚测试</h1>"
+            + "".join(f"<p>{paragraph}第{i}段。</p>" for i in range(25))).encode("utf-8")
+    page += "<div class='footer'>版权所有：中华人民共和国生态环境部</div></body></html>".encode("gbk")
+    (article,) = extract_file(page, "page.html")
+    assert article.title == "混合编码页脚测试" and "第24段" in article.body

@@ -116,7 +116,32 @@ def decode(data: bytes) -> str | None:
         return candidates[best]
     if candidates:
         return next(iter(candidates.values()))
-    return None  # junk in every encoding
+    return _utf8_and_gbk(data)  # else junk in every encoding (None)
+
+
+def _gbk_run(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A decode error handler: the bytes UTF-8 could not read, as GB18030 (a character of two
+    or four bytes), else U+FFFD for one byte."""
+    raw = error.object
+    for width in (2, 4):
+        try:
+            return raw[error.start:error.start + width].decode("gb18030"), error.start + width
+        except UnicodeDecodeError:
+            continue
+    return "\ufffd", error.start + 1
+
+
+codecs.register_error("wensou-gbk-run", _gbk_run)
+
+
+def _utf8_and_gbk(data: bytes) -> str | None:
+    """A UTF-8 page with runs of GBK in it (a footer pasted from an older template: `版权所有：…`
+    in GB2312), each run read as GB18030, when what neither reads is as few bytes as `_mostly`
+    allows (and then left out); else None."""
+    text = data.decode("utf-8", errors="wensou-gbk-run")
+    if text.count("\ufffd") <= max(3, len(text) // 200):
+        return text.replace("\ufffd", "")
+    return None
 
 
 def _mostly(data: bytes, codec: str) -> str | None:
