@@ -61,6 +61,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "summary.renamed": ("，改名 {n}", ", {n} renamed"),
     "summary.reposts": ("，{n} 篇作为转载保留", ", {n} kept as reposts"),
     "summary.records": ("，坏记录 {n} 条", (", {n} bad record", ", {n} bad records")),
+    "summary.others": ("，另有 {n} 个其他类型的文件未读（{kinds}）", ", {n} files of other kinds not read ({kinds})"),
     "mode.ingest": ("导入", "ingest"),
     "mode.rebuild": ("重建", "rebuild"),
     "results": ("共 {total} 条结果{stories}（{ms} 毫秒），第 {page} 页，共 {pages} 页",
@@ -264,6 +265,11 @@ class Messages:
         extra = self.say("summary.renamed", n=len(report.renamed)) if report.renamed else ""
         extra += self.say("summary.reposts", n=report.reposts) if report.reposts else ""
         records = self.say("summary.records", n=report.records_skipped) if report.records_skipped else ""
+        others = getattr(report, "other_files", None) or {}
+        if others:  # a saved page's pictures and scripts, an archive of another kind (`.htm.gz`)
+            named = {"(none)": "无扩展名" if self.language == "zh" else "no suffix"}
+            kinds = "、".join(f"{named.get(k, k)} {v}" for k, v in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+            records += self.say("summary.others", n=sum(others.values()), kinds=kinds + ("…" if len(others) > 5 else ""))
         head = self.say("summary.changed" if report.changed else "summary.unchanged", mode=self.mode(report.mode),
                         articles=report.articles, generation=report.generation)
         return self.say("summary", head=head, added=report.added, updated=report.updated, unchanged=report.unchanged,

@@ -379,3 +379,20 @@ def test_a_copy_is_kept_only_while_it_is_the_record_the_index_holds(tmp_path):
     report = json.loads(ok(index, "ingest", src, "--format", "json").stdout)
     assert report["removed"] == 0 and report["articles"] == 2
     assert json.loads(ok(index, "show", "k1", "--format", "json").stdout)["title"] == "共享文章"
+
+
+def test_files_of_other_kinds_in_a_folder_are_counted_not_passed_over_in_silence(tmp_path):
+    """A tester's archive of .htm.gz pages gave 0 articles with no word of them."""
+    import gzip
+    folder = tmp_path / "site"
+    (folder / "page_files").mkdir(parents=True)
+    (folder / "ok.html").write_text("<html><head><title>正常页面标题</title></head><body><h1>正常页面标题</h1>"
+                                    "<p>国务院新闻办公室今天举行新闻发布会，介绍生态环境保护工作进展情况。</p></body></html>",
+                                    encoding="utf-8")
+    (folder / "old.htm.gz").write_bytes(gzip.compress(b"<html></html>"))
+    (folder / "page_files" / "a.png").write_bytes(b"\x89PNG")
+    (folder / "page_files" / "b.png").write_bytes(b"\x89PNG")
+    report = json.loads(ok(tmp_path / "index", "rebuild", str(folder), "--format", "json").stdout)
+    assert report["articles"] == 1 and report["other_files"] == {".png": 2, ".htm.gz": 1}
+    line = cli(tmp_path / "index", "rebuild").stdout
+    assert "另有 3 个其他类型的文件未读（.png 2、.htm.gz 1）" in line

@@ -27,7 +27,15 @@ class SourceFile:
         return str(self.path)
 
 
-def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skipped]:
+@dataclass
+class OtherFile:
+    """A file in a folder read that is no article file (a saved page's pictures and scripts, a
+    .gz archive): not read, counted by its suffix in the report."""
+    relpath: str
+    suffix: str
+
+
+def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skipped | OtherFile]:
     """Every article file under `paths` (recursively, following symlinks but never looping).
 
     Paths in SourceFile and Skipped are relative to the path given (a path given that cannot be
@@ -58,7 +66,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skip
                               root)
 
 
-def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Skipped]:
+def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Skipped | OtherFile]:
     rel = readable_name(folder.relative_to(root).as_posix())
     try:
         st = folder.stat()
@@ -93,6 +101,8 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
                 yield SkippedFile(relpath, "broken symlink", str(root))
                 continue
             yield SourceFile(path, relpath, str(root))
+        else:
+            yield OtherFile(relpath, "".join(path.suffixes[-2:]).lower() or "(none)")
 
 
 def readable_name(name: str) -> str:

@@ -92,6 +92,7 @@ class IngestReport:
     files: int = 0  # files found (read or skipped)
     files_skipped: int = 0  # files (and paths given) that gave no article
     records_skipped: int = 0  # bad records in JSON and JSON Lines files
+    other_files: dict[str, int] = field(default_factory=dict)  # files of other kinds in the folders read, by suffix
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -116,15 +117,17 @@ class IngestReport:
         renamed += f", {self.reposts} kept as reposts" if self.reposts else ""
         head = (f"{self.mode}: {self.articles} articles in {self.generation}" if self.changed else
                 f"{self.mode}: nothing changed, {self.articles} articles in {self.generation} stay live")
+        others = f", {sum(self.other_files.values())} of other kinds not read" if self.other_files else ""
         return (f"{head} ({self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.removed} removed, {len(self.duplicates)} duplicates{renamed}) "
-                f"from {self.files} file{'s' if self.files != 1 else ''}, {self.files_skipped} skipped{records} "
+                f"from {self.files} file{'s' if self.files != 1 else ''}, {self.files_skipped} skipped{records}{others} "
                 f"in {self.seconds:.1f}s")
 
     def to_dict(self) -> dict:
         return {
             "mode": self.mode, "generation": self.generation, "changed": self.changed, "files": self.files,
             "files_skipped": self.files_skipped, "records_skipped": self.records_skipped,
+            "other_files": dict(sorted(self.other_files.items(), key=lambda kv: (-kv[1], kv[0]))),
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
             "removed": self.removed, "reposts": self.reposts, "articles": self.articles, "previous_articles": self.previous_articles,
             "duplicates": [str(s) for s in self.duplicates],

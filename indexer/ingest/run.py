@@ -53,7 +53,7 @@ from indexer.ingest.catalogue import (
     record_hash,
     renamed_before,
 )
-from indexer.ingest.files import SourceFile, iter_source_files
+from indexer.ingest.files import OtherFile, SourceFile, iter_source_files
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
     Cut,
@@ -238,7 +238,9 @@ class _Ingest:
         files: list[SourceFile] = []
         found: dict[str, int] = {}
         for item in iter_source_files(list(self.paths) if self.paths else [s.path for s in reading]):
-            if isinstance(item, Skipped):
+            if isinstance(item, OtherFile):
+                report.other_files[item.suffix] = report.other_files.get(item.suffix, 0) + 1
+            elif isinstance(item, Skipped):
                 report.skipped.append(item)
             else:
                 files.append(item)
