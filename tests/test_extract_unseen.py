@@ -1537,3 +1537,11 @@ def test_a_reviews_counter_examples_to_this_rounds_rules():
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{qa}</div>").body.endswith("多读书，读好书")
     notice = "<p>会议时间 2024年3月15日</p>"
     assert "会议时间" in page(f"<h1>测试新闻标题在这里</h1><div class='text'>{notice}{STORY}</div>").body
+
+
+def test_what_the_reporter_did_is_no_name():
+    """`人民网记者现场报道：` and `中国网记者连线报道：` gave the authors 现场 and 连线, `记者近日报道` 近日."""
+    from indexer.extract.authors import byline_authors
+    for line in ("人民网记者现场报道：", "中国网记者连线报道：", "记者近日报道："):
+        assert byline_authors(line) == [], line
+    assert byline_authors("本报记者 张三报道：昨天") == ["张三"]

@@ -30,7 +30,8 @@ _TITLE_END = re.compile(
 )
 # What a reporter does in a sentence or a caption (`回答记者提问。`, `记者获悉`, `记者了解到，…`):
 # what follows 记者 there is no name.
-_REPORTER_DOES = re.compile(r"(?:提[问問]|[采採][访訪]|[获獲]悉|了解|[发發][现現]|注意到|走[访訪]|[调調]查|[询詢][问問])")
+_REPORTER_DOES = re.compile(r"(?:提[问問]|[采採][访訪]|[获獲]悉|了解|[发發][现現]|注意到|走[访訪]|[调調]查|[询詢][问問]|"
+                            r"[现現]场|[连連][线線]|[近今昨前]日|日前)")  # (`记者现场报道`, `记者连线报道`: no names)
 _NOT_NAMES = re.compile(
     r"^(?:" + _REPORTER_DOES.pattern + r".*|"
     r"未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin|"
