@@ -350,13 +350,16 @@ _DIGITS_NFKC = re.compile("[\\d\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u207
                           "\u33a8\u33af\u33e0-\u33fe\U0001f100-\U0001f10a]")
 
 
+ISSUE_NUMBER = re.compile(r"第\s*[\d,]+\s*[号號期]")  # a paper's issue number, printed with its date
+
+
 def is_date_line(line: str) -> bool:
     """A short line that holds only a date/time (with maybe a label), such as `2024-02-05 09:30`."""
     if len(line) > 40 or not _DIGITS_NFKC.search(line) or not find_date(line):
         return False
     # (a paper's issue number may follow its date: `2019-09-17 第26,259号`)
-    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期|第[\d,]+[号號期]",
-                  "", unicodedata.normalize("NFKC", line))
+    rest = ISSUE_NUMBER.sub("", unicodedata.normalize("NFKC", line))
+    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", rest)
     return len(rest) <= 2
 
 

@@ -209,7 +209,7 @@ def drop_lead_boxes(main: Element) -> None:
             break  # (a link's text is another article's headline; a heading is no prose)
     else:
         return  # no prose outside the boxes: a gallery's text is its captions
-    whole = _SPACES.sub("", text_of(main))
+    whole = _SPACE.sub("", text_of(main))
     for box, kind in boxes:
         if kind == "summary" and not _teaser(box, whole, 2):
             continue  # a summary of its own: text
@@ -225,13 +225,11 @@ def drop_lead_boxes(main: Element) -> None:
         parent.remove(box)
 
 
-_SPACES = re.compile(r"\s+")
-
 
 def _teaser(box: Element, text: str, times: int) -> bool:
     """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
     first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
-    said = _SPACES.sub("", text_of(box))
+    said = _SPACE.sub("", text_of(box))
     if _TRUNCATED.search(said):
         return True
     sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")
@@ -250,10 +248,9 @@ def lead_before(main: Element) -> Element | None:
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        if lead_box(node) and _teaser(node, _SPACES.sub("", text_of(main)), 1):
+        if lead_box(node) and _teaser(node, _SPACE.sub("", text_of(main)), 1):
             break  # a teaser over the text, repeating its lead, is not the text's
-        text = _beside_headline(node)
-        shortest = 20 if next(node.iter("h1"), None) is not None else 40  # (a lead printed with its headline)
+        text, shortest = _beside_headline(node)
         if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
         first = node
@@ -261,13 +258,14 @@ def lead_before(main: Element) -> Element | None:
     return first if first is not None else _lead_above(main)
 
 
-def _beside_headline(node: Element) -> str:
-    """The text of `node` (stripped) less that of a headline (`<h1>`) in it: a header holding the
-    headline, a byline and a one-line summary is no lead for the headline's sentences."""
-    text = text_of(node).strip()
+def _beside_headline(node: Element) -> tuple[str, int]:
+    """The text of `node` (stripped) less that of a headline (`<h1>`) in it (a header holding the
+    headline, a byline and a one-line summary is no lead for the headline's sentences), and the
+    fewest characters a lead there has: 20 beside a headline (printed with it), else 40."""
+    text, shortest = text_of(node).strip(), 40
     for heading in node.iter("h1"):
-        text = text.replace(text_of(heading).strip(), "", 1)
-    return text.strip()
+        text, shortest = text.replace(text_of(heading).strip(), "", 1), 20
+    return text.strip(), shortest
 
 
 _LEAD_PUNCT = re.compile(r"[，。！？]")  # sentences (a block of labels and dates has colons and dots)
@@ -284,8 +282,7 @@ def _lead_above(main: Element) -> Element | None:
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
         if node is not None:
-            text = _beside_headline(node)
-            shortest = 20 if next(node.iter("h1"), None) is not None else 40  # (a lead printed with its headline)
+            text, shortest = _beside_headline(node)
             if level and node.tag in ("p", "div", "section") and shortest <= len(text) <= 600 \
                     and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:
                 return node

@@ -138,16 +138,13 @@ def _utf8_and_gbk(data: bytes) -> str | None:
     """A UTF-8 page with runs of GBK in it (a footer pasted from an older template: `版权所有：…`
     in GB2312), each run read as GB18030, when what neither reads is as few bytes as `_mostly`
     allows (and then left out); else None."""
-    text = data.decode("utf-8", errors="wensou-gbk-run")
-    if text.count("\ufffd") <= max(3, len(text) // 200):
-        return text.replace("\ufffd", "")
-    return None
+    return _mostly(data, "utf-8", errors="wensou-gbk-run")
 
 
-def _mostly(data: bytes, codec: str) -> str | None:
+def _mostly(data: bytes, codec: str, errors: str = "replace") -> str | None:
     """`data` in `codec` without the bytes it cannot read, when those are few (at most 3, or one
-    character in 200); else None."""
-    text = data.decode(codec, errors="replace")
+    character in 200); else None. (`errors`: a handler that gives U+FFFD for what it cannot read.)"""
+    text = data.decode(codec, errors=errors)
     if text.count("\ufffd") <= max(3, len(text) // 200):
         return text.replace("\ufffd", "")
     return None

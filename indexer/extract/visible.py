@@ -13,6 +13,7 @@ from indexer.dates import find_date, parse_date
 from .authors import PLACES, byline_authors, lone_name, paper_byline_names, parse_authors, printed_only_as_editor
 from .cleaning import (
     HAN_CHAR,
+    ISSUE_NUMBER,
     PLACEHOLDER_SOURCE,
     SENTENCE_PUNCT,
     date_after_headline,
@@ -243,9 +244,6 @@ def _bylines_after(lines: list[tuple[str, int]], i: int, names: list[str]) -> li
     return more
 
 
-_ISSUE_NUMBER = re.compile(r"第\s*[\d,]+\s*[号號期]")
-
-
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -321,7 +319,7 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
         # (`2019-09-17 第26,259号`) over the page's name and links too.
         for at in range(start - 1, max(0, start - 8) - 1, -1):
             line = lines[at][0]
-            if is_date_line(line) and (at >= start - 3 or _ISSUE_NUMBER.search(line)):
+            if is_date_line(line) and (at >= start - 3 or ISSUE_NUMBER.search(line)):
                 found["date"] = parse_date(line) or ""
                 break
     return {k: v for k, v in found.items() if v}

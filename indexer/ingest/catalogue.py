@@ -275,6 +275,10 @@ class CatalogueBuilder(Catalogue):
                 self.db.execute("DELETE FROM copies WHERE rowid = ?", (c[0],))
         return [aid for aid in deleted if aid not in kept]
 
+    def _note_copy(self, aid: str, file: int, chash: bytes, rhash: bytes) -> None:
+        """File `file` holds a record under the stored id `aid` too (`keep_copies`)."""
+        self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), file, chash, rhash))
+
     def start_file(self, key: str, digest: str, opts: str, source: str) -> None:
         """Record file `key` as read now (its earlier articles forgotten: `drop` them first)."""
         self.db.execute("INSERT OR REPLACE INTO files (key, hash, opts, source) VALUES (?, ?, ?, ?)",
@@ -316,10 +320,10 @@ class CatalogueBuilder(Catalogue):
             owner = self.db.execute("SELECT f.key, f.source, a.rhash FROM articles a JOIN files f ON a.file = f.n "
                                     "WHERE a.id = ?", (_b(aid),)).fetchone()
             if owner[1] == source:
-                self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), n, chash, rhash))
+                self._note_copy(aid, n, chash, rhash)
                 return False, f"duplicate of article {aid!r} (same id)", False
             if owner[2] is not None and owner[2] == rhash:  # the same record again, from another source
-                self.db.execute("INSERT INTO copies (id, file, chash, rhash) VALUES (?, ?, ?, ?)", (_b(aid), n, chash, rhash))
+                self._note_copy(aid, n, chash, rhash)
                 return False, f"duplicate of article {aid!r} (same id, same record)", False
             candidate, k = f"{source_name}/{aid}", 2
             while self.has(candidate):
