@@ -1545,3 +1545,23 @@ def test_what_the_reporter_did_is_no_name():
     for line in ("人民网记者现场报道：", "中国网记者连线报道：", "记者近日报道："):
         assert byline_authors(line) == [], line
     assert byline_authors("本报记者 张三报道：昨天") == ["张三"]
+
+
+@pytest.mark.parametrize("line, source, authors", [
+    ("来源：新华社（记者 张三）", "新华社", ["张三"]),
+    ("来源：新华社 （记者 张三 李四）", "新华社", ["张三", "李四"]),
+    ("来源：人民日报（记者：王五）", "人民日报", ["王五"]),  # the 记者 label inside the bracket
+    ("来源：经济日报（记者 张三 通讯员 李四）", "经济日报", ["张三", "李四"]),
+    ("来源：中国新闻网（作者 赵六）", "中国新闻网", ["赵六"]),
+    ("来源：新华社（张三 摄）", "新华社", []),  # a photographer is no author
+    ("来源：人民日报（海外版）", "人民日报（海外版）", []),  # an edition is part of the name
+])
+def test_a_reporters_byline_in_brackets_after_the_source_is_no_part_of_its_name(line, source, authors):
+    """`来源：新华社（记者 张三）`: the source facet shows 新华社, not one value per reporter."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>2024-03-05 10:20 {line}</div><div class='text'>{STORY}</div>")
+    assert (article.source, article.authors) == (source, authors)
+
+
+def test_a_byline_bracket_after_the_source_leaves_an_author_printed_before_it():
+    from indexer.extract.cleaning import parse_meta_line
+    assert parse_meta_line("作者：王二 来源：新华社（记者 张三）") == {"author": "王二", "source": "新华社"}

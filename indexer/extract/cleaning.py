@@ -294,6 +294,16 @@ def _not_the_articles(before: str) -> bool:
     return bool(data) and bool(_CHART_CAPTION.search(before[:data.start()]))  # (not `发布时间：… 资料来源：…`)
 
 
+# A bracket closing a source's value that is a byline, not part of the name (`新华社（记者 张三）`,
+# `新华社（张三 摄）`), or its opening left where another label cut the value (`人民日报（` of
+# `人民日报（记者：王五）`). An edition (`人民日报（海外版）`) or a place stays for `clean_source`.
+_ROLE = r"(?:本[报報]|特[约約]|首席|[见見]習|[见見]习|[实實][习習])?(?:[记記]者|通[讯訊][员員]|作者|撰文|撰稿|[编編][译譯])"
+_ROLE_LABEL = re.compile(_ROLE + r"\s*[:：]?\s*")
+_BRACKETED = re.compile(r"\s*[(（](?P<inner>[^()（）]*)[)）]")
+_SOURCE_BYLINE = re.compile(
+    r"\s*[(（]\s*(?:" + _ROLE + r"\s*[:：]?\s*(?P<names>[^()（）]*?)|(?P<photo>[^()（）]{2,12}?\s*[摄攝](?:影)?)|)\s*(?:[)）]\s*)?$")
+
+
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
     'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`) and 'placeholder'
@@ -336,6 +346,18 @@ def parse_meta_line(line: str) -> dict[str, str]:
                 named = _NAME_BEFORE.match(line[:match.start()])
                 if named:
                     found["author"] = named.group("name")
+    source = found.get("source")
+    if source and ("（" in source or "(" in source):
+        byline = _SOURCE_BYLINE.search(source)
+        if byline:  # `来源：新华社（记者 张三）`: the agency is the source, its reporter an author
+            found["source"] = source[:byline.start()].strip()
+            at = line.find(source)
+            whole = _BRACKETED.match(line, at + byline.start()) if at >= 0 else None  # (a label may have cut it)
+            inner = _ROLE_LABEL.match(whole.group("inner")) if whole else None
+            names = whole.group("inner")[inner.end():].strip() if inner and not byline.group("photo") else ""
+            held = found.get("author", "").rstrip("）) ")
+            if names and (not held or held in names):  # (`（记者：王五）`: `王五`, not the label's `王五）`)
+                found["author"] = names
     if "date" not in found and found and len(line) <= 80:
         date = find_date(line)
         if date:
