@@ -1565,3 +1565,44 @@ def test_a_reporters_byline_in_brackets_after_the_source_is_no_part_of_its_name(
 def test_a_byline_bracket_after_the_source_leaves_an_author_printed_before_it():
     from indexer.extract.cleaning import parse_meta_line
     assert parse_meta_line("作者：王二 来源：新华社（记者 张三）") == {"author": "王二", "source": "新华社"}
+
+
+def test_the_outlet_before_a_correspondents_sent_from_byline_is_no_author():
+    """乐居财经: `乐居财经 李奕和 发自广州` over the text."""
+    byline = "<p>乐居财经 李奕和 发自广州</p>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{byline}{STORY}</div>").authors == ["李奕和"]
+    from indexer.extract.authors import byline_authors
+    assert byline_authors("界面新闻 李四 发自深圳") == ["李四"]
+    assert byline_authors("张三 李四 发自华盛顿") == ["张三", "李四"]
+
+
+def test_a_photographers_credit_without_brackets_closes_a_caption_not_text():
+    """大公网: `湖南日报徐行 摄` under each picture; 新华社: `…回答记者提问。 新华社记者 陈晔华 摄`."""
+    captions = ("<p>湖南日报徐行 摄</p><p>9月13日，国台办发言人回答记者提问。 新华社记者 陈晔华 摄</p>"
+                "<p>10月4日，旅游专列开往襄阳。 通讯员刘娟摄</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{captions}"
+                   "<p>这是正文的第三段，说明他为什么要去拍摄那座山，后来又怎样了。</p></div>")
+    assert "摄" not in article.body.replace("拍摄", "")
+    assert article.body.endswith("后来又怎样了。")
+
+
+def test_who_compiled_a_chart_from_public_data_is_no_text():
+    """乐居财经: `乐居财经据公开资料整理` under a table of sales figures."""
+    chart = "<p>乐居财经据公开资料整理</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{chart}"
+                   "<p>这是正文的第三段，他们据公开资料整理出一份名单，交给有关部门核实。</p></div>")
+    assert "乐居财经据公开资料整理" not in article.body and "他们据公开资料整理出一份名单" in article.body
+
+
+def test_a_box_labelled_as_the_summary_that_repeats_the_lead_is_no_text():
+    """新浪乐居: `<div class="l_zyBox"><em>摘要</em><i>|</i>听说，…</div>` over the text that opens
+    with the same sentences; a summary that says something of its own stays."""
+    lead = "听说，上周六有个楼盘开盘即售罄，十四秒抢光！选房手快占优势，一秒都不敢犹豫。"
+    box = f"<div class='l_zyBox'><em>摘要</em><i>|</i>{lead}具体哪个项目这么火？答案揭晓。</div>"
+    text = f"<div class='body'><div class='edit'><p>{lead}</p>{STORY}</div></div>"
+    article = page(f"<h1>测试新闻标题在这里</h1>{box}{text}")
+    assert article.body.startswith(lead) and "摘要" not in article.body
+    own = ("<div class='l_zyBox'><em>摘要</em><i>|</i>本文梳理了今年以来本市楼市调控的十项新政，"
+           "并分析其影响，供读者参考。</div>")
+    inside = f"<div class='body'><div class='edit'>{own}<p>{lead}</p>{STORY}</div></div>"
+    assert "本文梳理了今年以来" in page(f"<h1>测试新闻标题在这里</h1>{inside}").body

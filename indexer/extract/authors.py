@@ -94,6 +94,8 @@ _ORG = r"[" + _CJK + r"]{1,6}?(?:社|[报報]|[网網]|新[闻聞]|[电電][视�
 _DATELINE = (r"[（(〔【\[]\s*(?P<org>(?!本[报報])" + _ORG + r")?\s*[／/]?\s*(?:本[报報])?(?P<role>[记記]者\s*)?"
              r"(?P<rest>[^（）()〔〕【】\[\]]{2,40}?)\s*(?:(?P<dispatch>\d{1,2}日\s*[电電])|[报報][导導道])\s*[）)〕】\]]")
 _LEAD_DATELINE = re.compile("^" + _DATELINE)
+# What a publisher's name ends with, and a newsroom's (`乐居财经`, `界面新闻`, `虎嗅科技`, `腾讯汽车`).
+_OUTLET_NAME = re.compile(_ORG + r"|[" + _CJK + r"]{1,6}?(?:[财財][经經]|[传傳]媒|科技|[频頻]道|[观觀]察|客[户戶]端|[汽][车車])")
 _CLOSING_DATELINE = re.compile(_DATELINE + r"\s*$")
 # `【財訊快報／陳孟朔】` opening the text: the paper and its reporter, no role word.
 _PAPER_AND_NAME = re.compile(r"^[【〔\[]\s*(?P<org>(?!本[报報])" + _ORG + r")\s*[／/]\s*(?P<name>[" + _CJK + r"·]{2,4})\s*[】〕\]]")
@@ -332,8 +334,11 @@ def byline_authors(line: str) -> list[str]:
         match = _BYLINE.match(short)
         if match:
             return [] if _REPORTER_DOES.match(match.group(1)) else parse_authors(match.group(1))
-        match = (_NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _SENT_FROM.match(short)
-                 or _NAME_SLASH_WEN.match(short))
+        match = _SENT_FROM.match(short)
+        if match:  # `乐居财经 李奕和 发自广州`: the outlet before its correspondent is no person
+            names = parse_authors(match.group(1))
+            return names[1:] if len(names) > 1 and _OUTLET_NAME.fullmatch(names[0]) else names
+        match = _NAME_SLASH_PAPER.match(short) or _SIGNED.match(short) or _NAME_SLASH_WEN.match(short)
         if match:
             return parse_authors(match.group(1))
         match = _PUBLISHER_DAY_NAME.match(short)

@@ -173,12 +173,21 @@ _CAPTION_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|f
 _SUMMARY_BOX = re.compile(r"^(?:summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
 
 
+# A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class.
+_SUMMARY_LABEL = re.compile(r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導][读讀]|核心提示)\s*[】\]]?\s*(?:[:：|｜丨]|$)")
+
+
 def lead_box(element: Element) -> str | None:
     """"caption" or "summary" for an element printed over the text as one, else None."""
     names = (element.get("class") or "").split()
     if element.tag == "figcaption" or any(_CAPTION_BOX.match(n) for n in names):
         return "caption"
-    return "summary" if any(_SUMMARY_BOX.match(n) for n in names) else None
+    if any(_SUMMARY_BOX.match(n) for n in names):
+        return "summary"
+    head = (element.text or "").strip()
+    if not head and len(element) and element[0].tag in _INLINE:
+        head = (element[0].text or "").strip()  # (the label in its own `<em>`, `<strong>`)
+    return "summary" if head and _SUMMARY_LABEL.match(head[:10]) else None
 
 
 _PROSE = re.compile(r"[，。]")
@@ -229,7 +238,7 @@ def drop_lead_boxes(main: Element) -> None:
 def _teaser(box: Element, text: str, times: int) -> bool:
     """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
     first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
-    said = _SPACE.sub("", text_of(box))
+    said = _SUMMARY_LABEL.sub("", _SPACE.sub("", text_of(box)))  # (what it repeats, without its `摘要|`)
     if _TRUNCATED.search(said):
         return True
     sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")
@@ -282,6 +291,8 @@ def _lead_above(main: Element) -> Element | None:
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
         if node is not None:
+            if lead_box(node) and _teaser(node, _SPACE.sub("", text_of(main)), 1):
+                return None  # a teaser over the text, repeating its lead, is not the text's (as in `lead_before`)
             text, shortest = _beside_headline(node)
             if level and node.tag in ("p", "div", "section") and shortest <= len(text) <= 600 \
                     and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:

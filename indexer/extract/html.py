@@ -135,11 +135,13 @@ _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 # A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`) or closed by its credit
 # (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, `…受邀出席。圖：高雄市政府提供`,
 # `…籠罩了整個台灣本島。（圖／翻攝自氣象廳網站）`,
-# a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`).
+# a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`, or a photographer's credit).
 _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
                       r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
                       r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
-                      r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$")
+                      r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$|"
+                      # closed by a photographer's credit without brackets: `湖南日报徐行 摄`, `…。记者 杨威 摄`
+                      r"\S\s+[摄攝]$|(?:[记記]者|通[讯訊][员員])\s*[\u4e00-\u9fff]{2,4}[摄攝]$")
 
 
 def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
