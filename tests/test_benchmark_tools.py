@@ -62,3 +62,16 @@ def test_a_known_item_counts_where_a_repost_of_it_is_shown_for_either_engine():
     # an article of another story is no repost; a copy with the same title always was one
     assert rank_of(["x-2", "ltn-7"], item, titles, {"cna-1": 5, "ltn-7": 6}) is None
     assert rank_of(["x-2", "y-3"], item, titles) == 2
+
+
+def test_a_clean_body_starts_at_the_labels_first_words_or_after_a_dateline_the_label_left_out():
+    from benchmarks.extraction import _field_ok
+    from indexer.article import Article
+    label = {"first": "9月27日上午，媒体团来到", "last": "取得了新进展。", "must_not": ["编辑：古月"]}
+    def body(text: str) -> Article:
+        return Article(id="p.html", title="标题", date=None, source=None, authors=[], url=None, column=None,
+                       keywords=[], body=text)
+    assert _field_ok("clean", body("9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
+    assert _field_ok("clean", body("大公网怀化9月27日讯（记者李颖）9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
+    assert not _field_ok("clean", body("相关阅读：另一篇文章\n9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
+    assert not _field_ok("clean", body("9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。\n编辑：古月"), label)
