@@ -73,5 +73,6 @@ def test_a_clean_body_starts_at_the_labels_first_words_or_after_a_dateline_the_l
                        keywords=[], body=text)
     assert _field_ok("clean", body("9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
     assert _field_ok("clean", body("大公网怀化9月27日讯（记者李颖）9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
+    assert _field_ok("clean", body("中新网9月27日电 9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
     assert not _field_ok("clean", body("相关阅读：另一篇文章\n9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。"), label)
     assert not _field_ok("clean", body("9月27日上午，媒体团来到五郎溪村。\n工作取得了新进展。\n编辑：古月"), label)

@@ -1606,3 +1606,27 @@ def test_a_box_labelled_as_the_summary_that_repeats_the_lead_is_no_text():
            "并分析其影响，供读者参考。</div>")
     inside = f"<div class='body'><div class='edit'>{own}<p>{lead}</p>{STORY}</div></div>"
     assert "本文梳理了今年以来" in page(f"<h1>测试新闻标题在这里</h1>{inside}").body
+
+
+def test_the_agency_of_a_dispatch_opening_the_text_is_its_source_when_the_page_names_none():
+    """中评社: `中评社台北8月19日电（记者 张颖齐）…` and no 来源 printed."""
+    lead = "<p>中评社台北8月19日电（记者 张颖齐）美国前总统17日在造势活动上发表讲话，引起各方关注。</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{lead}{STORY}</div>")
+    assert (article.source, article.authors) == ("中评社", ["张颖齐"])
+    printed = "<div class='info'>来源：中国新闻网</div>"
+    lead = "<p>中新网1月4日电 据新加坡《联合早报》4日报道，医疗旅游是将旅游和医疗服务结合起来的一种旅游形式。</p>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{printed}<div class='text'>{lead}{STORY}</div>").source == "中国新闻网"
+
+
+def test_the_place_a_reporter_wrote_from_run_into_the_byline_is_no_part_of_the_name():
+    """潇湘晨报: `本报记者覃剑长沙报道`."""
+    from indexer.extract.authors import byline_authors
+    assert byline_authors("本报记者覃剑长沙报道") == ["覃剑"]
+    assert byline_authors("本报记者李四北京报道") == ["李四"]
+    assert byline_authors("本报记者张北京报道") == ["张北京"]  # a name of three: no place to take off
+
+
+def test_a_papers_e_paper_is_the_paper():
+    from indexer.extract.visible import clean_source
+    assert clean_source("潇湘晨报数字报") == "潇湘晨报" and clean_source("聯合報電子報") == "聯合報"
+    assert clean_source("南方日报数字版") == "南方日报" and clean_source("电子报") == "电子报"

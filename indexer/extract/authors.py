@@ -113,7 +113,8 @@ _PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-
 # `生活中心／賴俊佑報導` opening the text: a newsroom desk, a slash, the reporters and 報導.
 _DESK_REPORTED = re.compile(r"^[" + _CJK + r"]{1,6}(?:中心|[组組]|部|室)\s*[／/]\s*((?:[" + _CJK + r"·]{2,5}[、，,\s]*){1,4}?)"
                             r"\s*[报報][导導道]$")
-_LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")[讯訊]\s*[（(]")  # `香港文匯報訊（記者 鄭治祖）`
+# `香港文匯報訊（記者 鄭治祖）`; `中评社台北8月19日电（记者 张颖齐）`, `中新网1月4日电`: the agency and where and when
+_LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")(?:[讯訊]\s*[（(]|[" + _CJK + r"]{0,6}?\d{1,2}月\d{1,2}日\s*[电電])")
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
 _DATELINE_PLACE = re.compile(
@@ -258,6 +259,7 @@ PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江
            "四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|台湾|臺灣|石家庄|太原|沈阳|长春|"
            "哈尔滨|南京|杭州|合肥|福州|南昌|济南|郑州|武汉|长沙|广州|海口|成都|贵阳|昆明|西安|兰州|西宁|呼和浩特|"
            "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
+_NAME_THEN_PLACE = re.compile(r"^(?P<name>[" + _CJK + r"]{2,3})(?:" + PLACES + r")$")
 # After a name: where it was written, or that wires were compiled (`陳端武／綜合外電`): not a name.
 _COMPILED = re.compile(r"\s*(?:(?:[采採][访訪])?整理|[采採][写寫])\s*$")
 _WRITTEN_WHERE = re.compile(r"[／/]\s*(?:" + PLACES + r"|[綜综]合外[電电]|[綜综]合[報报][導导]|外[電电]|[編编][譯译])(?=$|[\s、，,;；|｜])")
@@ -333,7 +335,12 @@ def byline_authors(line: str) -> list[str]:
             return [n for n in parse_authors(match.group(1)) if not _DATELINE_PLACE.fullmatch(n)]
         match = _BYLINE.match(short)
         if match:
-            return [] if _REPORTER_DOES.match(match.group(1)) else parse_authors(match.group(1))
+            if _REPORTER_DOES.match(match.group(1)):
+                return []
+            names = parse_authors(match.group(1))
+            if names and short.endswith(("报道", "報導", "報道")):  # `本报记者覃剑长沙报道`: where, run into the name
+                names[-1] = _NAME_THEN_PLACE.sub(r"\g<name>", names[-1])
+            return names
         match = _SENT_FROM.match(short)
         if match:  # `乐居财经 李奕和 发自广州`: the outlet before its correspondent is no person
             names = parse_authors(match.group(1))
