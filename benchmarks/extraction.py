@@ -96,7 +96,8 @@ PIECE = 10  # characters of a piece of text compared with the ground truth
 # 王玲）4月28日报道`), whitespace removed: labels differ on whether the text starts before or after it.
 _DATELINE = re.compile(r"^[^，。、]{0,30}?(?:[讯訊电電]|[报報][道导導])[(（][^()（）]{1,30}[)）]"
                        r"|^[^，。、]{0,30}?[(（](?:[^()（）]{0,6}(?:[记記]者|通[讯訊][员員]))[^()（）]{0,30}[)）]"
-                       r"(?:\d{1,2}月\d{1,2}日(?:[电電讯訊]|[报報][道导導]))?")
+                       r"(?:\d{1,2}月\d{1,2}日(?:[电電讯訊]|[报報][道导導]))?"
+                       r"|^[^，。、]{0,20}?\d{1,2}月\d{1,2}日[电電讯訊](?![(（])")  # `中新网1月4日电 据…`
 
 
 def _letters(text: str | None) -> str:
