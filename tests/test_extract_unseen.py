@@ -1630,3 +1630,31 @@ def test_a_papers_e_paper_is_the_paper():
     from indexer.extract.visible import clean_source
     assert clean_source("潇湘晨报数字报") == "潇湘晨报" and clean_source("聯合報電子報") == "聯合報"
     assert clean_source("南方日报数字版") == "南方日报" and clean_source("电子报") == "电子报"
+
+
+def test_a_deck_beside_the_headline_is_no_lead_of_the_text():
+    """潇湘晨报's e-paper: `<h1>` then a centred `<p>` that ends no sentence and the date, in one
+    block over the text's; a lead printed with its headline ends its sentence and stays."""
+    deck = "<p>因缺钱导致变性不彻底，“她”想通过盗窃攒钱再手术；目前已被取保候审</p><h6>2014年5月21日</h6>"
+    header = f"<div class='biaot'><h1>测试新闻标题在这里</h1>{deck}</div>"
+    text = STORY + ("<p>这是正文的第三段，看守所为此展开了一个专题会，专门讨论如何关押，最终决定单独关押。</p>"
+                    "<p>这是正文的第四段，看守所还安排了女医师对其进行心理疏导，每天与其谈心三小时。</p>")
+    article = page(f"<div class='content'>{header}<div id='neir'>{text}</div></div>")
+    assert article.body.startswith("这是正文的第一段") and "因缺钱" not in article.body
+    lead = "<p>本报讯 今年以来，本市坚持把民生工作放在首位，各项工作取得新进展。</p>"
+    header = f"<div class='biaot'><h1>测试新闻标题在这里</h1>{lead}</div>"
+    assert page(f"<div class='content'>{header}<div id='neir'>{text}</div></div>").body.startswith("本报讯 今年以来")
+
+
+def test_a_deck_printed_beside_the_headline_before_the_texts_block_is_not_taken_for_its_lead():
+    import lxml.html
+
+    from indexer.extract.content import lead_before
+    doc = lxml.html.fromstring(
+        "<div><div class='biaot'><h1>测试新闻标题在这里</h1><p>因缺钱导致变性不彻底，“她”想通过盗窃攒钱再手术；"
+        "目前已被取保候审</p><h6>2014年5月21日</h6></div><div id='neir'><p>正文。</p></div></div>")
+    assert lead_before(doc.get_element_by_id("neir")) is None
+    doc = lxml.html.fromstring(
+        "<div><div class='biaot'><h1>测试新闻标题在这里</h1><p>本报讯 今年以来，本市坚持把民生工作放在首位，"
+        "各项工作取得新进展。</p></div><div id='neir'><p>正文。</p></div></div>")
+    assert lead_before(doc.get_element_by_id("neir")) is not None  # a lead printed with its headline

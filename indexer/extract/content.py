@@ -262,9 +262,28 @@ def lead_before(main: Element) -> Element | None:
         text, shortest = _beside_headline(node)
         if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
+        if shortest < 40 and not _SENTENCE_ENDS.search(text):
+            break  # beside the headline, a deck that ends no sentence (`因缺钱导致…；目前已被取保候审`): no lead
         first = node
         node = node.getprevious()
     return first if first is not None else _lead_above(main)
+
+
+def after_deck(main: Element, title_el: Element) -> Element | None:
+    """Where the text starts when the main content holds the headline's own block, with a deck
+    that ends no sentence and maybe a date (潇湘晨报's e-paper: `<div><h1>…</h1><p>因缺钱导致…；
+    目前已被取保候审</p><h6>2014年5月21日</h6></div>` over the text's block): the first element
+    with text after that block, or None."""
+    header = title_el.getparent()
+    if header is None or header is main or main not in set(header.iterancestors()):
+        return None
+    beside, shortest = _beside_headline(header)
+    if shortest == 40 or not beside or _SENTENCE_ENDS.search(beside):
+        return None  # (no headline there, or nothing beside it, or a lead printed with it)
+    after = header.getnext()
+    while after is not None and (not isinstance(after.tag, str) or not text_of(after).strip()):
+        after = after.getnext()
+    return after if after is not None and len(_SENTENCE_ENDS.findall(text_of(after))) >= 2 else None
 
 
 def _beside_headline(node: Element) -> tuple[str, int]:
@@ -277,6 +296,7 @@ def _beside_headline(node: Element) -> tuple[str, int]:
     return text.strip(), shortest
 
 
+_SENTENCE_ENDS = re.compile(r"[。！？!?]")
 _LEAD_PUNCT = re.compile(r"[，。！？]")  # sentences (a block of labels and dates has colons and dots)
 
 

@@ -54,7 +54,7 @@ from .cleaning import (
     parse_meta_line,
     title_parts,
 )
-from .content import Element, drop_lead_boxes, is_link_list, lead_before, main_content, text_lines, text_of
+from .content import Element, after_deck, drop_lead_boxes, is_link_list, lead_before, main_content, text_lines, text_of
 from .headline import choose_title, headline_above, printed_alone, title_element
 from .pagemeta import (
     AUTHOR_META,
@@ -404,6 +404,8 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     if main is not body_el:
         drop_lead_boxes(main)
     lead = lead_before(main) if main is not body_el else None
+    if lead is None and title_el is not None and main is not body_el:
+        lead = after_deck(main, title_el)  # the text starts after the headline's block with its deck
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
     visible = visible_meta(page_lines, title) if region is not body_el and not tag_date(markup.meta, markup.ld) else None
