@@ -74,9 +74,17 @@ def near_mask(docs: Sequence[np.ndarray], starts: Sequence[np.ndarray], lengths:
     return ok_after | ok_before
 
 
-_UNCOUNTED = np.zeros(1 << 16, dtype=bool)  # code units that are no character of the text
-_UNCOUNTED[[ord(LATIN_MARK), ord(VALUE_MARK)]] = True
-_UNCOUNTED[0xDC00:0xE000] = True  # the second half of a surrogate pair
+def uncounted(codes: np.ndarray) -> np.ndarray:
+    """Where in `codes` (UTF-16 code units) the units stand that are no character of the text:
+    the marks (LATIN_MARK, VALUE_MARK) and the second halves of surrogate pairs. Compared in
+    place, not looked up in a table of all 65,536 code units: a gather over every unit of a batch
+    was most of a proximity check's time."""
+    marks = (codes - np.uint16(ord(LATIN_MARK))) <= ord(VALUE_MARK) - ord(LATIN_MARK)  # (wraps below LATIN_MARK)
+    low = codes >= 0xDC00
+    if low.any():  # rare in Chinese text: only characters beyond the BMP
+        low &= codes < 0xE000
+        marks |= low
+    return np.flatnonzero(marks)
 
 
 def _utf16(text: str) -> np.ndarray:
@@ -104,13 +112,13 @@ def code_matches(codes: np.ndarray, starts: np.ndarray, seqs: Sequence[list[Unit
     in characters."""
     if not len(starts):
         return np.empty(0, dtype=np.int64)
-    uncounted = np.flatnonzero(_UNCOUNTED[codes])
+    skipped = uncounted(codes)
     docs, positions, lengths = [], [], []
     for seq in seqs:
         pattern = units_stream(seq)
         at = find_all(codes, _utf16(pattern))
         docs.append(np.searchsorted(starts, at, side="right") - 1)
-        positions.append(at - np.searchsorted(uncounted, at, side="left"))
+        positions.append(at - np.searchsorted(skipped, at, side="left"))
         lengths.append(len(pattern) - pattern.count(LATIN_MARK))
     mask = near_mask(docs, positions, lengths, distance, ordered)
     return np.unique(docs[0][mask])

@@ -86,12 +86,15 @@ class Segment:
         offs = self._arrays[f"{field}.toffs"]
         docs = docs.astype(np.int64, copy=False)
         begin = offs[docs] // 2
-        lengths = offs[docs + 1] // 2 - begin
-        out_starts = np.cumsum(lengths + 1) - (lengths + 1)
-        codes = np.full(int((lengths + 1).sum()), ord(VALUE_MARK), dtype=np.uint16)
-        for o, b, n in zip(out_starts.tolist(), begin.tolist(), lengths.tolist()):  # a copy each
-            codes[o:o + n] = units[b:b + n]
-        return codes, out_starts
+        end = offs[docs + 1] // 2
+        lengths = end - begin
+        if not len(docs):
+            return np.empty(0, np.uint16), np.empty(0, np.int64)
+        mark = np.full(1, ord(VALUE_MARK), dtype=np.uint16)
+        pieces = []
+        for b, e in zip(begin.tolist(), end.tolist()):  # views, copied once by the concatenation
+            pieces += (units[b:e], mark)
+        return np.concatenate(pieces), np.cumsum(lengths + 1) - (lengths + 1)
 
     def _lookup(self, field: str, key: int) -> np.ndarray | int | None:
         """A key's sorted article list, or the index of its bitmap (see _bitmaps), or None."""
