@@ -1658,3 +1658,24 @@ def test_a_deck_printed_beside_the_headline_before_the_texts_block_is_not_taken_
         "<div><div class='biaot'><h1>测试新闻标题在这里</h1><p>本报讯 今年以来，本市坚持把民生工作放在首位，"
         "各项工作取得新进展。</p></div><div id='neir'><p>正文。</p></div></div>")
     assert lead_before(doc.get_element_by_id("neir")) is not None  # a lead printed with its headline
+
+
+def test_a_lead_box_labelled_in_its_own_element_that_repeats_the_lead_is_no_text():
+    """浙江在线: `<div class="daoyu"><span>导 语</span><p>就在…</p></div>` over the text that says it again."""
+    lead = "就在美国变性人服兵役合法化刚满一年之际，事情出现了反转。近日，有关方面宣布了新的规定。"
+    box = f"<div class='daoyu'><span class='dyBg'>导 语</span><p>{lead}</p></div>"
+    text = f"<div class='artCon'><p>浙江在线杭州7月28日讯（记者 蒋敏华）{lead}</p>{STORY}</div>"
+    article = page(f"<div class='right'><h1>测试新闻标题在这里</h1>{box}{text}</div>")
+    assert article.body.startswith("浙江在线杭州7月28日讯") and "导 语" not in article.body
+    assert article.source == "浙江在线"  # the dispatch's agency, the page naming none
+
+
+def test_a_caption_or_deck_printed_over_a_dispatchs_dateline_is_no_text():
+    """中国日报网: a photo's caption in a table cell, then `中国日报网7月1日电（记者 王政华）…`."""
+    caption = "<table><tr><td><img src='a.jpg'></td></tr><tr><td>2015年，多对新人在美国举办婚礼。</td></tr></table>"
+    lead = "<p>中国日报网7月1日电（记者 王政华）在上海的一场招聘会上，专家和企业领导人表示，一线城市日趋包容。</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{caption}{lead}{STORY}</div>")
+    assert article.body.startswith("中国日报网7月1日电") and article.source == "中国日报网"
+    # a text whose second paragraph names the paper, not a dateline, keeps its first
+    opening = "<p>今年以来，本市坚持把民生工作放在首位。</p><p>本报记者走访了多个社区，群众满意度持续提高，受到广泛好评。</p>"
+    assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{opening}{STORY}</div>").body.startswith("今年以来")

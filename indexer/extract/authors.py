@@ -113,8 +113,10 @@ _PUBLISHER_DAY_NAME = re.compile(r"^(?P<org>[^\s\d]{2,16}?)\s*(?:19|20)\d{2}[./-
 # `生活中心／賴俊佑報導` opening the text: a newsroom desk, a slash, the reporters and 報導.
 _DESK_REPORTED = re.compile(r"^[" + _CJK + r"]{1,6}(?:中心|[组組]|部|室)\s*[／/]\s*((?:[" + _CJK + r"·]{2,5}[、，,\s]*){1,4}?)"
                             r"\s*[报報][导導道]$")
-# `香港文匯報訊（記者 鄭治祖）`; `中评社台北8月19日电（记者 张颖齐）`, `中新网1月4日电`: the agency and where and when
-_LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])" + _ORG + r")(?:[讯訊]\s*[（(]|[" + _CJK + r"]{0,6}?\d{1,2}月\d{1,2}日\s*[电電])")
+# `香港文匯報訊（記者 鄭治祖）`; `中评社台北8月19日电（记者 张颖齐）`, `中新网1月4日电`, `浙江在线杭州7月28日讯`:
+# the agency, then where and when
+_LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])(?:" + _ORG + r"[网網]?|[" + _CJK + r"]{1,6}?在[线線]))"
+                          r"(?:[讯訊]\s*[（(]|[" + _CJK + r"]{0,6}?\d{1,2}月\d{1,2}日\s*[电電讯訊])")
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
 _DATELINE_PLACE = re.compile(

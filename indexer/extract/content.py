@@ -174,7 +174,10 @@ _SUMMARY_BOX = re.compile(r"^(?:summary|abstract|digest|zhaiyao|(?:article|news|
 
 
 # A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class.
-_SUMMARY_LABEL = re.compile(r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導][读讀]|核心提示)\s*[】\]]?\s*(?:[:：|｜丨]|$)")
+_SUMMARY_LABEL = re.compile(r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]?\s*(?:[:：|｜丨]|$)")
+
+
+_LABEL_OPENING = re.compile(r"^[【\[]?(?:摘要|[内內]容提要|提要|[导導][读讀语語]|核心提示)[】\]]?[:：|｜丨]?")  # (spaces gone)
 
 
 def lead_box(element: Element) -> str | None:
@@ -184,10 +187,12 @@ def lead_box(element: Element) -> str | None:
         return "caption"
     if any(_SUMMARY_BOX.match(n) for n in names):
         return "summary"
-    head = (element.text or "").strip()
+    head, inside = (element.text or "").strip(), 0
     if not head and len(element) and element[0].tag in _INLINE:
-        head = (element[0].text or "").strip()  # (the label in its own `<em>`, `<strong>`)
-    return "summary" if head and _SUMMARY_LABEL.match(head[:10]) else None
+        head, inside = (element[0].text or "").strip(), 1  # (the label in its own `<em>`, `<strong>`)
+    label = _SUMMARY_LABEL.match(head[:10]) if head else None
+    # (the box holds the summary after its label: a label alone, `<span>导 语</span>`, is no box)
+    return "summary" if label and (label.end() < len(head) or len(element) > inside) else None
 
 
 _PROSE = re.compile(r"[，。]")
@@ -238,7 +243,7 @@ def drop_lead_boxes(main: Element) -> None:
 def _teaser(box: Element, text: str, times: int) -> bool:
     """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
     first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
-    said = _SUMMARY_LABEL.sub("", _SPACE.sub("", text_of(box)))  # (what it repeats, without its `摘要|`)
+    said = _LABEL_OPENING.sub("", _SPACE.sub("", text_of(box)))  # (what it repeats, without its `摘要|`)
     if _TRUNCATED.search(said):
         return True
     sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")

@@ -206,7 +206,20 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     for end in (-1, 0):  # a photo's caption opening or closing the text
         if len(body) > 2 and len(body[end]) <= 300 and _PICTURED.search(body[end]):
             body.pop(end)
+    for k in (1, 2):  # a dispatch's dateline opens the text: what is printed over it is a caption or a deck
+        if len(body) > k + 1 and all(len(line) <= 60 for line in body[:k]) and _opens_dispatch(body[k]):
+            del body[:k]
+            break
     return body
+
+
+_OWN_DISPATCH = re.compile(r"^本[报報](?:[讯訊]|[" + HAN + r"]{0,6}\d{1,2}月\d{1,2}日[电電讯訊])")
+
+
+def _opens_dispatch(line: str) -> bool:
+    """Whether `line` opens with a dispatch's dateline (`中国日报网7月1日电（记者 王政华）…`,
+    `（中央社記者…電）`, `本报讯`): the first line of a report's text."""
+    return bool(_OWN_DISPATCH.match(line)) or dateline(line)[0] is not None
 
 
 # The labels of the credits that close an article, printed on a line of their own over their value.
