@@ -22,6 +22,7 @@ from helpers import DEMO_ARTICLES, children_of, cli_args, wait_gone
 from indexer import cluster
 from indexer.backends import open_engine
 from indexer.backends.opensearch import OpenSearchEngine
+from indexer.ingest.run import run_ingest
 from indexer.search.engine import SearchEngine
 from indexer.search.request import SearchRequest
 
@@ -263,7 +264,23 @@ def test_the_desk_works_on_the_cluster(cluster_url, tmp_path, write_jsonl_file, 
     assert json.loads(run("variants", "list", "--format", "json")) == [{"a": "标题", "b": "题目"}]
     found = json.loads(run("search", "题目", "--format", "json"))
     assert (found["total"], found["variants"]) == (5, ["标题"])
+    # the searches that found nothing are kept in the desk too, for `stats` and its page
+    assert json.loads(run("search", "没有这样的词语", "--format", "json"))["total"] == 0
+    assert json.loads(run("stats", "--format", "json"))["zero_hits"] == [{"query": "没有这样的词语", "count": 1}]
     assert (tmp_path / "desks").is_dir() and not Path("opensearch:").exists()
+
+
+def test_a_cluster_builds_skipped_files_name_their_source_as_the_embedded_indexs_do(cluster_url, tmp_path,
+                                                                                      write_jsonl_file):
+    folder = write_jsonl_file(tmp_path / "a", 3)
+    (folder / "empty.html").write_bytes(b"")
+    remote = open_engine(f"{cluster_url}/skipped")
+    remote.rebuild([folder])
+    run_ingest(tmp_path / "index", [folder], rebuild=True)
+    with SearchEngine(tmp_path / "index") as embedded:
+        expected = embedded.stats()["last_build"]["skipped"]
+    assert expected == [{"path": "empty.html", "reason": "empty file", "source": str(folder)}]
+    assert remote.stats()["last_build"]["skipped"] == expected
 
 
 def test_web_on_the_cluster(cluster_url, engines):

@@ -38,7 +38,7 @@ from indexer.backends.opensearch_dsl import query_dsl, ranking_dsl
 from indexer.backends.opensearch_loading import ClusterLoading
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, ClusterQuery, ClusterReading, sort_dsl
 from indexer.backends.spec import desk_dir, parse_spec
-from indexer.search import variants
+from indexer.search import variants, zerohits
 from indexer.search.engine import SearchEngine
 from indexer.search.facets import MAX_HINTS, date_facets, fold_key, fold_names, named
 from indexer.search.filters import filter_notice, nothing_searchable, unsearchable_notice
@@ -172,6 +172,7 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
         hints = _hints(unknown)
         found_suggestions = self._suggestions(request, q, total)
         notices = (unsearchable_notice(request.query) if q.unsearchable else None, filter_notice(hints))
+        zerohits.record(self.index_dir, request, total)  # the desk's log of queries that found nothing
         return SearchResult(query=request.query, total=total, page=request.page, per_page=request.per_page,
                             took_ms=round((time.perf_counter() - t0) * 1000, 2), hits=hits, facets=facets,
                             sort=q.sort, stories=n_stories, variants=added, suggestions=found_suggestions,

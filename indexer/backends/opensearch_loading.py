@@ -347,7 +347,7 @@ class ClusterLoading:
             "load_seconds": None if load_seconds is None else round(load_seconds, 3),
             "files": report.files, "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
             "removed": report.removed, "duplicates": len(report.duplicates),
-            "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped[:1000]],
+            "skipped": report.skipped_rows(1000),  # (as the embedded index's last build keeps them)
         }
         self.client.request("PUT", f"/{physical}/_mapping", {"_meta": meta})
 

@@ -123,6 +123,12 @@ class IngestReport:
                 f"from {self.files} file{'s' if self.files != 1 else ''}, {self.files_skipped} skipped{records}{others} "
                 f"in {self.seconds:.1f}s")
 
+    def skipped_rows(self, limit: int | None = None) -> list[dict]:
+        """The skipped files and records as the report and `stats` show them: path, reason, and the
+        source folder they were read from where known."""
+        return [{"path": s.path, "reason": s.reason, **({"source": s.source} if getattr(s, "source", "") else {})}
+                for s in self.skipped[:limit]]
+
     def to_dict(self) -> dict:
         return {
             "mode": self.mode, "generation": self.generation, "changed": self.changed, "files": self.files,
@@ -133,8 +139,7 @@ class IngestReport:
             "duplicates": [str(s) for s in self.duplicates],
             "renamed": [{"path": s.path, "reason": s.reason} for s in self.renamed],
             "removed_articles": [{"id": r.id, "path": r.path, "reason": r.reason} for r in self.removed_articles],
-            "skipped": [{"path": s.path, "reason": s.reason, **({"source": s.source} if getattr(s, "source", "") else {})}
-                        for s in self.skipped],
+            "skipped": self.skipped_rows(),
             "cut": [{"path": s.path, "reason": s.reason} for s in self.cut],
             "sources": self.sources, "dropped_sources": self.dropped_sources,
             "started": self.started, "seconds": round(self.seconds, 3),

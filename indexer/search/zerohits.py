@@ -3,10 +3,10 @@
 What an archivist reads to learn what people look for and do not find (a wording to pair with
 `variants add`, a source not yet ingested). Only the query text and a count are kept: no
 address, no time of each search, no filters. `zerohits.json` in the index folder, beside
-CURRENT (rebuilds keep it): `{"queries": {query: [count, last seen (unix time)]}}`, at most
+CURRENT (rebuilds keep it), or in a cluster index's desk folder (`indexer.backends.desk_dir`): `{"queries": {query: [count, last seen (unix time)]}}`, at most
 `MAX_QUERIES` of them; when full, the rarest, longest unseen query makes room for a new one.
 
-`record` is called by the search engine after every search (`indexer.search`). It must never
+`record` is called by either engine after every search (`indexer.search`, `indexer.backends.opensearch`). It must never
 fail or slow a search: it does nothing unless the search is a real first page that found
 nothing for a query with text; then it takes an flock of its own (held for the read and the
 write of a small file, so concurrent writers add up), writes without fsync (a count lost in a
@@ -23,6 +23,8 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from indexer.backends.spec import desk_dir, is_cluster
 
 FILE = "zerohits.json"
 LOCK = "zerohits.lock"
@@ -55,13 +57,21 @@ def record(index_dir: Path | str, request, total: int) -> None:
         query = normalise(getattr(request, "query", "") or "")
         if not query:
             return
-        _add(Path(index_dir), query)
+        folder, desk = _folder(index_dir)
+        _add(folder, query, desk)
     except Exception:  # noqa: BLE001 - the log must never fail a search
         return
 
 
-def _add(index_dir: Path, query: str) -> None:
-    if not (index_dir / "CURRENT").exists():
+def _folder(index: Path | str) -> tuple[Path, bool]:
+    """Where the log of an --index value is kept, and whether that is a cluster index's desk."""
+    return (desk_dir(index), True) if is_cluster(index) else (Path(index), False)
+
+
+def _add(index_dir: Path, query: str, desk: bool = False) -> None:
+    if desk:
+        index_dir.mkdir(parents=True, exist_ok=True)  # the desk's folder, ours to make
+    elif not (index_dir / "CURRENT").exists():
         return  # not an index folder: create nothing in it
     fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -96,6 +106,6 @@ def _read(index_dir: Path) -> dict[str, tuple[int, float]]:
 def top(index_dir: Path | str, limit: int = 20) -> list[dict]:
     """The most frequent zero-hit queries, `[{"query", "count"}]`, most frequent first (then the
     most recently seen)."""
-    queries = _read(Path(index_dir))
+    queries = _read(_folder(index_dir)[0])
     ranked = sorted(queries.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:limit]
     return [{"query": q, "count": c} for q, (c, _) in ranked]
