@@ -262,3 +262,15 @@ def test_decades_split_at_the_turn_of_each(tmp_path):
     with SearchEngine(tmp_path / "index") as e:
         result = search(e)
         assert [(v.value, v.count) for v in result.facets["decade"]] == [("2010s", 2), ("2000s", 2), ("1990s", 1)]
+
+
+def test_values_tied_in_count_are_listed_by_their_folded_form_as_the_cluster_lists_them(tmp_path):
+    """葉 folds to 叶, which sorts before 吴 (吳 folded): the cluster's aggregation orders ties by the
+    folded value, so the embedded index does too, and a list cut at one value shows the same one."""
+    rows = [{"id": f"a{i}", "title": f"公告第{i}號", "date": "2005-06-01", "authors": [name], "body": f"公告事項第{i}號。"}
+            for i, name in enumerate(["吳茂昆", "葉金川"])]
+    write_jsonl(tmp_path / "articles" / "a.jsonl", rows)
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        assert [v.value for v in search(engine, facet_size=1000).facets["author"]] == ["葉金川", "吳茂昆"]
+        assert [v.value for v in search(engine, facet_size=1).facets["author"]] == ["葉金川"]

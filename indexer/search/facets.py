@@ -4,7 +4,7 @@ year and month.
 Counts are over every matching article, not just the page shown, and are computed in bulk
 (`np.bincount` over the generation's per-article values, `indexer.search.docvalues`). Sources count each publishing
 body of a joint document (`內政部;銓敘部` counts for both). Source, author and column lists are
-ordered by count (ties by value) and cut at the request's `facet_size`; a selected value is
+ordered by count (ties by the value folded, as the cluster orders them) and cut at the request's `facet_size`; a selected value is
 always listed, and each facet says whether its list was cut (`truncated`, as Datasette does).
 Spellings a filter takes for one value (生态环境部 / 生態環境部, folded alike) are one entry,
 under the spelling most of the matching articles use, counting each article once.
@@ -25,6 +25,7 @@ VALUE_FACETS = ("source", "author", "column")  # listed by count, cut at facet_s
 MAX_HINTS = 10  # values offered for a filter value that names none
 _FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → folded name → names
 _SPELLINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → value ids folded alike
+_RANKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Labels → each value id's folded place
 
 
 def fold_key(value: str) -> str:
@@ -87,13 +88,25 @@ def containing(labels: Labels, value: str, docs: np.ndarray, limit: int = MAX_HI
 PERIOD_FACETS = ("decade", "year", "month")  # listed whole, newest first
 
 
+def _folded_rank(labels: Labels) -> np.ndarray:
+    """Each value id's place among the values folded (`fold_key`), ties by the value itself."""
+    found = _RANKS.get(labels)
+    if found is None:
+        keys = [fold_key(n) for n in labels.names]
+        order = sorted(range(len(keys)), key=lambda i: (keys[i], labels.names[i]))
+        found = _RANKS[labels] = np.empty(len(keys), dtype=np.int64)
+        found[order] = np.arange(len(keys))
+    return found
+
+
 def top_values(names: Sequence[str], counts: np.ndarray, selected: Sequence[str],
-               limit: int) -> tuple[list[FacetValue], bool]:
-    """The `limit` most frequent values (ties by value), then any selected value not among
-    them; and whether values were left out."""
+               limit: int, rank: np.ndarray | None = None) -> tuple[list[FacetValue], bool]:
+    """The `limit` most frequent values (ties by `rank`, a place for each value id: by the value
+    folded, as the cluster backend's aggregations order them; else by value), then any selected
+    value not among them; and whether values were left out."""
     present = np.flatnonzero(counts)
     # names are sorted, so a value's id orders ties by value
-    order = present[np.lexsort((present, -counts[present]))]
+    order = present[np.lexsort((present if rank is None else rank[present], -counts[present]))]
     top = order[:limit]
     values = [FacetValue(names[i], int(counts[i]), names[i] in selected) for i in top.tolist()]
     shown = {v.value for v in values}
@@ -132,7 +145,7 @@ def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit
         spelled.update((names[i], names[shown]) for i in ids)
     if spelled:
         selected = list(dict.fromkeys(spelled.get(v, v) for v in selected))
-    return top_values(names, counts, selected, limit)
+    return top_values(names, counts, selected, limit, _folded_rank(labels))
 
 
 def count_facets(docvalues: DocValues, docs: np.ndarray, *, sources: Sequence[str] = (),
