@@ -5,7 +5,8 @@ Used by extraction (dates printed on pages, in file names and URLs) and by the s
 
 Handles ISO and slashed/dotted dates, `2024年2月5日`, ROC years (`中華民國94年1月3日`, `民國94年`),
 dates in Chinese numerals as documents sign them (`二〇二三年五月十日`, `中華民國九十四年一月三日`),
-full-width digits, and dates embedded in file names or URLs (`20200519-07-01.txt`, `/2019-11-25/`).
+full-width digits, and dates embedded in file names or URLs (`20200519-07-01.txt`, `/2019-11-25/`);
+`english_date` reads English dates with the month by name (`Nov 15, 2019`, `15 November 2019`).
 """
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ _ROC = re.compile(r"(?:中[華华]民[國国]|民[國国])\s*(\d{2,3})\s*年\s*(
 _YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _MDY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?![\d/])")  # 7/5/2005 9:23:57 PM (US order)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+# English dates on Chinese pages (`06:00 Nov 15, 2019`, `15 November 2019`): the month by its name
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?P<month>(?:[Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Mm]ay|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ep|[Oo]ct|[Nn]ov|[Dd]ec)[a-z]{0,6}\.?|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+_EN_DATE = re.compile(r"(?<![A-Za-z])" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})(?!\d)"
+                      r"|(?<!\d)(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.replace("month", "month2")
+                      + r",?\s+(?P<year2>(?:19|20)\d{2})(?!\d)")
 
 
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -95,6 +102,25 @@ def find_date(text: str) -> str | None:
                 found.append((match.start(), value))
                 break
     return min(found)[1] if found else None
+
+
+def english_date(text: str) -> str | None:
+    """The first English date in `text` with its month by name (`06:00 Nov 15, 2019`,
+    `15 November 2019`), as YYYY-MM-DD, or None. Not one of `find_date`'s forms: a page's
+    English date is its date only where it prints no other (a blog's software prints
+    `Saturday, September 10th, 2005` over the post's own `发表于 9/7/2005`)."""
+    for match in _EN_DATE.finditer(text):
+        name = (match["month"] or match["month2"]).lower()
+        if name.rstrip(".") not in _MONTH_NAMES:
+            continue  # (`Mayor 15 2019`: no month)
+        value = _valid(int(match["year"] or match["year2"]), _MONTHS.index(name[:3]) + 1, int(match["day"] or match["day2"]))
+        if value:
+            return value
+    return None
+
+
+_MONTH_NAMES = frozenset(_MONTHS) | {"january", "february", "march", "april", "june", "july", "august", "sept",
+                                     "september", "october", "november", "december"}
 
 
 # a time of day after a date (`2024/2/5 09:30`, `2024-02-05T00:00:00+08:00`), and the 日 / 号 after its day

@@ -1679,3 +1679,15 @@ def test_a_caption_or_deck_printed_over_a_dispatchs_dateline_is_no_text():
     # a text whose second paragraph names the paper, not a dateline, keeps its first
     opening = "<p>今年以来，本市坚持把民生工作放在首位。</p><p>本报记者走访了多个社区，群众满意度持续提高，受到广泛好评。</p>"
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{opening}{STORY}</div>").body.startswith("今年以来")
+
+
+def test_a_date_printed_in_english_is_the_pages_date_when_it_prints_no_other():
+    """界面's English edition: `<small class="time">06:00 Nov 15, 2019</small>` under the headline."""
+    meta = "<div><small class='time'>06:00 Nov 15, 2019</small> | Stephanie Burt</div>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{meta}<div class='text'>{STORY}</div>").date == "2019-11-15"
+    both = "<div>Saturday, September 10th, 2005</div><div>小叶子 发表于 2005-09-07 10:56</div>"
+    assert page(f"<h1>测试新闻标题在这里</h1>{both}<div class='text'>{STORY}</div>").date == "2005-09-07"
+    from indexer.dates import english_date, find_date
+    assert english_date("15 November 2019") == "2019-11-15" and english_date("Sept. 3, 2020") == "2020-09-03"
+    assert english_date("Mayor 15 2019") is None and english_date("Dec 32, 2019") is None
+    assert find_date("06:00 Nov 15, 2019") is None  # (a filter or a metadata value keeps the forms it had)

@@ -26,7 +26,7 @@ import lxml.etree
 
 from indexer.analysis import fold
 from indexer.cjk import HAN
-from indexer.dates import date_from_path, parse_date
+from indexer.dates import date_from_path, english_date, parse_date
 
 from ..article import Article, Skipped
 from .authors import (
@@ -391,7 +391,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
-        date=_date(text, relpath, markup, layout.visible) or _closing_date(layout),
+        date=_date(text, relpath, markup, layout.visible) or _closing_date(layout) or _english_date(layout),
         source=_source(body_el, markup, layout),
         authors=_not_the_kicker(_authors(body_el, markup, layout, body), title),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
@@ -718,6 +718,13 @@ def _dateline_source(layout: _Layout) -> str | None:
 # `<meta name="others" content="页面生成时间 2024-06-03 14:25:31">`: when the page was written out
 # (government sites' CMS), which its PubDate often repeats.
 _GENERATED = re.compile(r"页面生成时间\s*(.+)")
+
+
+def _english_date(layout: _Layout) -> str | None:
+    """A date printed in English on a short line about the headline (`06:00 Nov 15, 2019`), when
+    the page gives no other."""
+    lines = layout.page_lines[max(0, layout.start - 8):layout.start + 2]
+    return next((d for d in (english_date(line) for line, _ in lines if len(line) <= 40) if d), None)
 
 
 def _closing_date(layout: _Layout) -> str | None:
