@@ -58,3 +58,24 @@ def test_real_text_is_not_junk():
     assert unsearchable_reason("", "Stats: 2024 GDP grew 5%") is None
     assert unsearchable_reason("标题", "D" * 20000) is None  # a title a reader can search
     assert unsearchable_reason("", "D" * 20000) is not None
+
+
+TEXT = "城市更新行动全面推进。老旧小区改造完成过半，居民生活条件明显改善。"
+
+
+@pytest.mark.parametrize(("title", "url"), [
+    ("快讯｜工业互联网", None), ("两会时间｜代表谈日报", None),  # a kicker over a headline ending in 网, 日报
+    ("城市更新见成效", "https://blog.example.cn/category/city/2024/0205-renewal.html"),  # an article under a category
+    ("一条热点", "https://readhub.cn/topic/7uX4YbCdEfG"),  # readhub's articles are topics
+])
+def test_a_record_whose_text_reads_as_an_article_is_one_whatever_its_title_or_address(title, url):
+    """An exported article read back (`export` then `rebuild`) must not be refused: its text decides."""
+    article = record_to_article({"title": title, "body": TEXT, "url": url}, "x#1")
+    assert not isinstance(article, str), article
+
+
+@pytest.mark.parametrize(("title", "url"), [("生活|TVBS新聞網", None), ("某某", "https://www.cqnews.net/news/"),
+                                            ("标签", "https://example.cn/tag/china")])
+def test_a_listing_pages_record_of_headlines_is_still_refused(title, url):
+    record = {"title": title, "body": "新闻标题一\n新闻标题二\n新闻标题三", "url": url}
+    assert record_to_article(record, "x#1") == "record is a listing page, not an article"

@@ -9,7 +9,8 @@ article's own name wins (`body` over `content`); a human-readable `source_name` 
 `html` stands for the body and is cleaned like a page; `author` (a string, maybe with a title
 or several names separated by `;`) stands for `authors`. Values of the wrong type are coerced
 where the meaning is clear and dropped otherwise; a record without title and body, or that is a
-listing page rather than an article, is skipped with its line number and the reason.
+listing page rather than an article (its address or title says so, and its text is no sentences
+but headlines), is skipped with its line number and the reason.
 """
 from __future__ import annotations
 
@@ -40,7 +41,13 @@ MAPPABLE_FIELDS = tuple(sorted({*(f.name for f in dataclasses.fields(Article)), 
 _PREFERENCE = {"source": ("source_name", "source", "sources"), "column": ("column", "category_name", "category"),
                "body": ("body", "content", "text"), "title": ("title", "headline"), "url": ("url", "link"),
                "id": ("id", "article_id")}
-_LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)/|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
+# A listing page's address ends at the list (`/category/city/`, `/tag/china`, `/news/`): an
+# article's goes on to its own name or number (`/category/city/2024/0205-renewal.html`, readhub's
+# `/topic/7uX4…`).
+_LISTING_URL = re.compile(r"/(?:search|tag|tags|topic|collection|author|category|list|channel)(?:/[A-Za-z_-]{0,30})?/?$"
+                          r"|/(?:life|world|news|politics|sports)/?$", re.IGNORECASE)
+# An article's text: two sentences or more (a listing page's text is headlines and links).
+_SENTENCES = re.compile(r"[。！？!?]")
 # A listing page's title names a list, or is nothing but one or two short section names and
 # the site's name ("生活|TVBS新聞網", "鳳凰颱風穿台｜火線話題｜壹蘋新聞網"). A headline with a
 # kicker ("快讯｜…", "转载｜…", "独家｜…") ends in the headline, not in a site name, and stays.
@@ -134,7 +141,8 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     if not title and not body:
         return "record has neither title nor body"
     url = _text(fields.get("url"))
-    if (url and _LISTING_URL.search(url.split("?")[0])) or _LISTING_TITLE.search(title):
+    if ((url and _LISTING_URL.search(url.split("?")[0])) or _LISTING_TITLE.search(title)) \
+            and len(_SENTENCES.findall(body)) < 2:
         return "record is a listing page, not an article"
     authors = fields.get("authors")
     return Article(
