@@ -222,3 +222,25 @@ def test_json_array_and_field_map():
     data = json.dumps([{"headline_zh": "標題", "正文": "<p>第一段</p><p>第二段</p>", "id": 7}], ensure_ascii=False)
     (article,) = extract_file(data.encode(), "a.json", field_map={"headline_zh": "title", "正文": "body"})
     assert article.id == "7" and article.title == "標題" and article.body == "第一段\n第二段"
+
+
+@pytest.mark.parametrize("dateline", ["2024年2月5日", "2024-02-05", "中華民國113年2月5日", "二〇二四年二月五日"])
+def test_a_text_dumps_date_alone_under_its_headline_is_its_date_not_its_title(dateline):
+    """A notice saved as text: its headline, its date on a line of its own, its text."""
+    text = (f"关于开展春季植树活动的通知\n{dateline}\n\n"
+            "各单位：为改善生态环境，定于三月开展春季植树活动，请各单位积极组织参加。植树活动地点在城东公园。\n")
+    (article,) = extract_file(text.encode(), "notice.txt")
+    assert (article.title, article.date) == ("关于开展春季植树活动的通知", "2024-02-05")
+
+
+def test_a_text_dumps_title_label_is_no_part_of_the_title():
+    (article,) = extract_file("标题：测试的标题\n正文内容是这样的一段文字，用来说明问题。再来一句话。\n".encode(), "t.txt")
+    assert article.title == "测试的标题"
+
+
+def test_the_label_of_who_also_reported_is_no_author():
+    """People's Daily: `记者侯雪静、骆晓飞、王博、白丽萍  参与采写：李松` (and `export` then `rebuild` reads the same)."""
+    from indexer.extract.authors import parse_authors
+    names = parse_authors("记者侯雪静、骆晓飞、王博、白丽萍  参与采写：李松")
+    assert names == ["侯雪静", "骆晓飞", "王博", "白丽萍", "李松"]
+    assert parse_authors(names) == names

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.dates import date_from_path
+from indexer.dates import date_from_path, day_alone
 
 from ..article import Article
 from .authors import byline_authors, parse_authors, signature_authors
@@ -80,7 +80,8 @@ _SITE_BANNER = re.compile(r"^.{2,16}(?:门户网站|門戶網站|网站|網站|�
 
 def _read_header(raw_header: list[str], facts: LineFacts) -> None:
     if len(raw_header) == 3 and normalise_line(raw_header[1]) and not any(
-        parse_meta_line(normalise_line(r)) or is_furniture(normalise_line(r)) for r in raw_header if r.strip()
+        parse_meta_line(line) or is_furniture(line) or day_alone(line)  # (a headline over its date is no 引题)
+        for line in map(normalise_line, raw_header) if line
     ):
         # 引题 / 主题 / 副题, by position.
         facts.title_lines = [normalise_line(r) for r in raw_header[1:] if normalise_line(r)]
@@ -99,8 +100,9 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
             run_open = False
             continue
         meta = parse_meta_line(line)
-        if meta or is_date_line(line):
-            facts.take_meta(meta or {"date": parse_meta_line("日期：" + line).get("date", "")})
+        bare = None if meta else day_alone(line)  # `中華民國94年1月3日`, `二〇二四年二月五日` alone on their line
+        if meta or bare or is_date_line(line):
+            facts.take_meta(meta or {"date": bare or parse_meta_line("日期：" + line).get("date", "")})
             if anchored is None and runs:
                 anchored = runs[-1]
             run_open = False
@@ -154,12 +156,15 @@ def read_lines(raw_lines: list[str]) -> LineFacts:
     return facts
 
 
+_TITLE_LABEL = re.compile(r"^(?:[标標]\s*[题題]|[题題]\s*目)\s*[:：]\s*")  # `标题：…` names the headline
+
+
 def extract_text(text: str, relpath: str) -> Article:
     """One Article from the text of a `.txt` dump; the body may come out empty."""
     facts = read_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return Article(
         id=relpath,
-        title=" ".join(facts.title_lines),
+        title=_TITLE_LABEL.sub("", " ".join(facts.title_lines)),
         date=facts.date or date_from_path(relpath),
         source=facts.source,
         authors=facts.authors,
