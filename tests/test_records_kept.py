@@ -125,6 +125,36 @@ def test_an_id_repeated_within_one_source_is_reported_not_stored_twice(tmp_path)
     assert report["duplicates"][0].startswith("a.jsonl:4"), report["duplicates"]  # the dropped record's line
 
 
+def test_an_id_repeated_in_two_files_of_a_source_is_the_earlier_files_record_for_ingest_and_rebuild(tmp_path):
+    """A tester: b.jsonl held X1 (甲); then a.jsonl, read first by a rebuild, gave X1 another record
+    (乙). The ingest kept 甲 and the nightly rebuild silently turned the article into 乙. Both keep
+    the record of the file a folder is read in first (a subfolder where its name falls)."""
+    feed = tmp_path / "feed"
+    (feed / "sub").mkdir(parents=True)
+    index = tmp_path / "index"
+
+    def record(title: str) -> str:
+        return json.dumps({"id": "X1", "title": title, "body": f"{title}的正文内容。", "date": "2024-02-05"},
+                          ensure_ascii=False) + "\n"
+
+    def title() -> str:
+        return json.loads(ok(index, "show", "X1", "--format", "json").stdout)["title"]
+
+    (feed / "sub" / "b.jsonl").write_text(record("文章甲"), encoding="utf-8")
+    ok(index, "ingest", str(feed))
+    (feed / "a.jsonl").write_text(record("文章乙"), encoding="utf-8")  # read before sub/b.jsonl
+    report = json.loads(ok(index, "ingest", str(feed), "--format", "json").stdout)
+    assert (report["updated"], title()) == (1, "文章乙")
+    report = json.loads(ok(index, "rebuild", "--format", "json").stdout)
+    assert (report["updated"], report["unchanged"], title()) == (0, 1, "文章乙")
+    (feed / "a.jsonl").unlink()  # the earlier file gone: the later one's record is the article again
+    ok(index, "ingest", str(feed), "--prune")
+    ok(index, "ingest", str(feed))
+    assert title() == "文章甲"
+    ok(index, "rebuild")
+    assert title() == "文章甲"
+
+
 def test_a_reader_for_another_store_gets_every_article_the_index_would_hold(tmp_path):
     """`read_into` (how a cluster is fed) reads as a rebuild does: the same articles, in the order
     read, the same ids for colliding records, the same report of bad lines and reposts."""

@@ -32,7 +32,7 @@ import sqlite3
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from indexer import integrity, store
 from indexer.article import Article
@@ -205,6 +205,7 @@ class CatalogueBuilder(Catalogue):
         db.commit()  # no transaction open while the writers are forked
         super().__init__(db)
         self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
+        self.displaced: list[str] = []  # ids a file read now took from a later file of its source (`admit`)
 
     @staticmethod
     def remove_stale(index_dir: Path) -> None:
@@ -317,8 +318,17 @@ class CatalogueBuilder(Catalogue):
             article.id = earlier  # the id it had: a rebuild does not move it to the one freed since
             return True, None, repost
         if self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash)).rowcount == 0:  # the id is taken
-            owner = self.db.execute("SELECT f.key, f.source, a.rhash FROM articles a JOIN files f ON a.file = f.n "
-                                    "WHERE a.id = ?", (_b(aid),)).fetchone()
+            owner = self.db.execute("SELECT f.key, f.source, a.rhash, a.file, a.chash FROM articles a JOIN files f "
+                                    "ON a.file = f.n WHERE a.id = ?", (_b(aid),)).fetchone()
+            if owner[1] == source and read_before(key, _s(owner[0])):
+                # an id repeated within a source is the record of the file a rebuild reads first: this
+                # file, read now, comes before the one holding it (not read now), so it takes the id
+                self._note_copy(aid, owner[3], owner[4], owner[2])
+                self.db.execute("UPDATE articles SET file = ?, chash = ?, state = ?, rhash = ? WHERE id = ?",
+                                (n, chash, state_of(aid), rhash, _b(aid)))
+                self.displaced.append(aid)
+                article.id = aid
+                return True, None, repost
             if owner[1] == source:
                 self._note_copy(aid, n, chash, rhash)
                 return False, f"duplicate of article {aid!r} (same id)", False
@@ -334,6 +344,12 @@ class CatalogueBuilder(Catalogue):
             self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash))
         article.id = aid
         return True, note, repost
+
+
+def read_before(key: str, other: str) -> bool:
+    """Whether file `key` comes before file `other` in the order a folder is read (each folder's
+    entries by name, a subfolder where its name falls: the paths' parts compared in turn)."""
+    return PurePath(key).parts < PurePath(other).parts
 
 
 def renamed_before(ids: list[str], source_name: str) -> dict[str, str]:

@@ -354,6 +354,8 @@ class _Ingest:
                     out.add(article)
             else:
                 out.add(item)
+        self.deletions += catalogue.displaced  # their old record's document goes; the new one is written
+        catalogue.displaced.clear()
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1
