@@ -51,9 +51,11 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "renamed": ("改名 {path}：{reason}", "renamed {path}: {reason}"),
     "cut": ("截断 {path}：{reason}", "cut {path}: {reason}"),
     "removed": ("移除 {id}（{path}）：{reason}", "removed {id} ({path}): {reason}"),
-    "summary.changed": ("{mode}：{generation}，共 {articles} 篇文章", "{mode}: {articles} articles in {generation}"),
+    "summary.changed": ("{mode}：{generation}，共 {articles} 篇文章", ("{mode}: {articles} article in {generation}",
+                                                                     "{mode}: {articles} articles in {generation}")),
     "summary.unchanged": ("{mode}：没有变化，{generation} 中的 {articles} 篇文章继续使用",
-                          "{mode}: nothing changed, {articles} articles in {generation} stay live"),
+                          ("{mode}: nothing changed, {articles} article in {generation} stays live",
+                           "{mode}: nothing changed, {articles} articles in {generation} stay live")),
     "summary": ("{head}（新增 {added}，更新 {updated}，未变 {unchanged}，移除 {removed}，重复 {duplicates}{extra}），"
                 "读了 {files} 个文件，跳过 {skipped} 个{records}，用时 {seconds:.1f} 秒",
                 "{head} ({added} added, {updated} updated, {unchanged} unchanged, {removed} removed, "
@@ -122,7 +124,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "alerts.marked": ("{name}：已标记；下次运行起列出新文章", "{name}: marked; new articles are listed from the next run"),
     "alerts.costly": ("{name}：没有检查：这个搜索用时超过允许的时限", "{name}: not checked: the search takes longer than a search may"),
     "alerts.new": ("{name}：{n} 篇新文章{more}", "{name}: {n} new{more}"),
-    "alerts.more": ("（另有 {n} 篇）", " (and {n} more)"),
+    "alerts.more": ("（其中 {n} 篇未列出）", " ({n} of them not listed)"),
     "variants.added": ("已添加：{a} / {b}{shipped}", "added: {a} / {b}{shipped}"),
     "variants.already": ("已经配对：{a} / {b}{shipped}", "already paired: {a} / {b}{shipped}"),
     "variants.none": ("这个索引还没有自己的词对（`variants add A B` 添加一对）", "no pairs of this index's own (`variants add A B` adds one)"),
@@ -268,10 +270,10 @@ class Messages:
         others = getattr(report, "other_files", None) or {}
         if others:  # a saved page's pictures and scripts, an archive of another kind (`.htm.gz`)
             named = {"(none)": "无扩展名" if self.language == "zh" else "no suffix"}
-            kinds = "、".join(f"{named.get(k, k)} {v}" for k, v in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+            kinds = ("、" if self.language == "zh" else ", ").join(f"{named.get(k, k)} {v}" for k, v in sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
             records += self.say("summary.others", n=sum(others.values()), kinds=kinds + ("…" if len(others) > 5 else ""))
         head = self.say("summary.changed" if report.changed else "summary.unchanged", mode=self.mode(report.mode),
-                        articles=report.articles, generation=report.generation)
+                        n=report.articles, articles=report.articles, generation=report.generation)
         return self.say("summary", head=head, added=report.added, updated=report.updated, unchanged=report.unchanged,
                         removed=report.removed, duplicates=len(report.duplicates), extra=extra, files=report.files,
                         files_word="file" if report.files == 1 else "files", skipped=report.files_skipped,

@@ -177,3 +177,22 @@ def test_stats_lists_twenty_skipped_files_and_says_how_many_more(tmp_path):
     assert "… 另有 3 个（stats --format json 全部列出）" in out
     data = json.loads(run("--index", str(tmp_path / "index"), "stats", "--format", "json").stdout)
     assert len(data["last_build"]["skipped"]) == 23
+
+
+def test_english_counts_one_article_in_the_singular_and_lists_other_files_with_commas():
+    from types import SimpleNamespace
+
+    from indexer.messages import Messages
+    report = SimpleNamespace(mode="ingest", changed=True, articles=1, generation="gen-1", added=1, updated=0,
+                             unchanged=0, removed=0, duplicates=[], reposts=0, files=1, files_skipped=0,
+                             records_skipped=0, seconds=0.1, other_files={".md": 2, ".py": 1}, renamed=[], cut=[],
+                             removed_articles=[], skipped=[])
+    line = Messages("en").summary(report)
+    assert "1 article in gen-1" in line and "(.md 2, .py 1)" in line, line
+    assert "（.md 2、.py 1）" in Messages("zh").summary(report)
+
+
+def test_the_alerts_line_says_how_many_of_the_new_articles_are_not_listed():
+    from indexer.messages import Messages
+    more = Messages("en").say("alerts.more", n=29)
+    assert Messages("en").say("alerts.new", name="all", n=129, more=more) == "all: 129 new (29 of them not listed)"
