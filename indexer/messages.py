@@ -200,6 +200,8 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^no article could be read; the live index is kept$", "没有读到任何文章；现用索引保持不变"),
     (r"^no article files found in the given paths; the live index is kept$",
      "给出的路径中没有文章文件；现用索引保持不变"),
+    (r"^no article files found in the recorded sources; the live index is kept$",
+     "记录的来源中没有文章文件；现用索引保持不变"),
     (r"^recorded sources? missing: (.*); the live index is kept\. Mount or restore it, or run "
      r"`rebuild --drop-missing` to forget it$",
      r"记录的来源不见了：\1；现用索引保持不变。请挂载或恢复它，或运行 `rebuild --drop-missing` 不再记录它"),

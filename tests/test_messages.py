@@ -196,3 +196,20 @@ def test_the_alerts_line_says_how_many_of_the_new_articles_are_not_listed():
     from indexer.messages import Messages
     more = Messages("en").say("alerts.more", n=29)
     assert Messages("en").say("alerts.new", name="all", n=129, more=more) == "all: 129 new (29 of them not listed)"
+
+
+def test_a_rebuild_left_with_no_source_says_so_not_that_paths_were_given(tmp_path):
+    """`rebuild --drop-missing` when every recorded source is gone: no paths were given."""
+    from helpers import write_jsonl
+
+    from indexer.ingest.report import IngestOptions
+    from indexer.ingest.run import NothingToIngest, run_ingest
+    write_jsonl(tmp_path / "feed" / "a.jsonl", [{"id": "a1", "title": "标题", "body": "正文内容。"}])
+    run_ingest(tmp_path / "index", [tmp_path / "feed"], rebuild=True)
+    (tmp_path / "feed" / "a.jsonl").unlink()
+    (tmp_path / "feed").rmdir()
+    with pytest.raises(NothingToIngest, match="no article files found in the recorded sources"):
+        run_ingest(tmp_path / "index", [], rebuild=True, options=IngestOptions(drop_missing=True))
+    from indexer.messages import Messages
+    assert Messages("zh").reason("no article files found in the recorded sources; the live index is kept") \
+        == "记录的来源中没有文章文件；现用索引保持不变"

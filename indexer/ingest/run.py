@@ -261,7 +261,8 @@ class _Ingest:
         report.sources = [s.path for s in reading if s.path not in absent]
         report.files = len(files) + report.files_skipped
         if not files:
-            raise NothingToIngest("no article files found in the given paths; the live index is kept",
+            raise NothingToIngest(("no article files found in the given paths" if self.paths else
+                                   "no article files found in the recorded sources") + "; the live index is kept",
                                   report.skipped)
         self.by_root = {s.path: s for s in reading}
         return files
