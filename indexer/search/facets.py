@@ -125,10 +125,12 @@ def _spellings(labels: Labels) -> list[list[int]]:
     return found
 
 
-def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int):
+def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit: int, *, folded_ties: bool = True):
     """A value facet whose spellings of one value (folded alike, as a filter names them) are
     one entry: its most frequent spelling among `docs`, counting every article holding any of
-    them once, so that clicking it finds as many articles as it says."""
+    them once, so that clicking it finds as many articles as it says. Ties in count go by the
+    value folded (`folded_ties`, as the cluster's facets break them), else by the value (as the
+    cluster's `stats` does)."""
     counts, names = labels.counts(docs), labels.names
     spelled: dict[str, str] = {}  # a spelling → the one listed for its group
     several = None  # the docs holding more than one value, found when first needed
@@ -145,7 +147,7 @@ def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit
         spelled.update((names[i], names[shown]) for i in ids)
     if spelled:
         selected = list(dict.fromkeys(spelled.get(v, v) for v in selected))
-    return top_values(names, counts, selected, limit, _folded_rank(labels))
+    return top_values(names, counts, selected, limit, _folded_rank(labels) if folded_ties else None)
 
 
 def count_facets(docvalues: DocValues, docs: np.ndarray, *, sources: Sequence[str] = (),

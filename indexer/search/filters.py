@@ -74,5 +74,5 @@ def unsearchable_notice(query: str) -> str:
 def top_values_of(labels, docs: np.ndarray, limit: int = 10) -> list[dict]:
     """The most frequent values among `docs`, each value's spellings one entry as the facets
     count them (生态环境部 and 生態環境部: one source)."""
-    values, _ = value_facet(labels, docs, (), limit)
+    values, _ = value_facet(labels, docs, (), limit, folded_ties=False)  # (ties as the cluster's stats: by value)
     return [{"value": v.value, "count": v.count} for v in values]
