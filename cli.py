@@ -373,7 +373,7 @@ def search(ctx, query, sources, authors, columns, date_from, date_to, sort, page
                                        per_page=per_page, collapse=not no_collapse, variants=not no_variants,
                                        within=within, deadline=deadline)
     except BadRequest as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_say().reason(str(exc))) from None
     try:
         with _engine(ctx) as engine:
             result = engine.search(request)
@@ -601,7 +601,7 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
                                        date_from=date_from, date_to=date_to)
     except BadRequest as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_say().reason(str(exc))) from None
     out = sys.stdout
     try:
         for record in export_records(ctx.obj["index"], request):
@@ -641,7 +641,7 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
                                        date_from=date_from, date_to=date_to, variants=not no_variants,
                                        within=within)
     except BadRequest as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(_say().reason(str(exc))) from None
     try:
         with _engine(ctx) as engine:
             conc = concordance(engine, request, width=width_n, sort=line_sort)

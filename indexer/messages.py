@@ -137,6 +137,16 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
 }
 
 # Reasons kept in English in the data (reports, JSON), shown in Chinese: pattern → Chinese text.
+# A search parameter's errors (`indexer.search.request.BadRequest`, in Chinese as the web API gives
+# them), in English for a command line in English: the ones a command's options can reach.
+REQUEST_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), en) for p, en in (
+    (r"^起始日期无法识别：(.*)（可写 2024-02-05、2005年6月、民國94年）$",
+     r"the from date cannot be read: \1 (write 2024-02-05, 2005年6月 or 民國94年)"),
+    (r"^结束日期无法识别：(.*)（可写 2024-02-05、2005年6月、民國94年）$",
+     r"the to date cannot be read: \1 (write 2024-02-05, 2005年6月 or 民國94年)"),
+    (r"^起始日期 (\S+) 晚于结束日期 (\S+)$", r"the from date \1 is after the to date \2"),
+    (r"^在结果中搜索的查询过长：(\d+) 个字符，最多 (\d+) 个$", r"a within query is too long: \1 characters, at most \2"),
+))
 REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for p, zh in (
     (r"^a list of links, not an article$", "只是一串链接，不是文章"),
     (r"^no index at (.+): run `cli.py rebuild` first$", r"\1 还没有索引；先用 `cli.py rebuild` 建一个"),
@@ -240,8 +250,13 @@ class Messages:
         return template.format(n=n, **values)
 
     def reason(self, text: str) -> str:
-        """A reason from the data (English) in this language; one not in the catalogue as it is."""
+        """A reason from the data (English) in this language; one not in the catalogue as it is.
+        In English, a search parameter's error (said in Chinese, as the web API says it) too."""
         if self.language == "en":
+            for pattern, en in REQUEST_ERRORS:
+                m = pattern.match(text)
+                if m:
+                    return m.expand(en)
             return text
         for pattern, zh in REASONS:
             m = pattern.match(text)

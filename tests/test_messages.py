@@ -213,3 +213,17 @@ def test_a_rebuild_left_with_no_source_says_so_not_that_paths_were_given(tmp_pat
     from indexer.messages import Messages
     assert Messages("zh").reason("no article files found in the recorded sources; the live index is kept") \
         == "记录的来源中没有文章文件；现用索引保持不变"
+
+
+@pytest.mark.parametrize(("args", "english"), [
+    (["search", "x", "--from", "2024-13-45"], "the from date cannot be read: 2024-13-45"),
+    (["search", "x", "--from", "2025", "--to", "2019"], "the from date 2025-01-01 is after the to date 2019-12-31"),
+    (["saved", "add", "坏日期", "x", "--to", "2024-13"], "the to date cannot be read: 2024-13"),
+    (["concordance", "x", "--from", "2024-13-45"], "the from date cannot be read"),
+])
+def test_a_bad_date_filter_is_said_in_english_under_lang_en_and_in_chinese_otherwise(index, args, english):
+    """A tester: `--lang en search x --from 2024-13-45` answered 起始日期无法识别…"""
+    en = run("--lang", "en", "--index", str(index / "index"), *args)
+    assert en.exit_code == 2 and english in en.stderr and "日期无法识别" not in en.stderr, en.stderr
+    zh = run("--index", str(index / "index"), *args)
+    assert zh.exit_code == 2 and "日期" in zh.stderr
