@@ -110,19 +110,6 @@ class IngestReport:
     started: float = 0.0
     seconds: float = 0.0
 
-    def summary(self) -> str:
-        records = (f", {self.records_skipped} bad record{'s' if self.records_skipped != 1 else ''}"
-                   if self.records_skipped else "")
-        renamed = f", {len(self.renamed)} renamed" if self.renamed else ""
-        renamed += f", {self.reposts} kept as reposts" if self.reposts else ""
-        head = (f"{self.mode}: {self.articles} articles in {self.generation}" if self.changed else
-                f"{self.mode}: nothing changed, {self.articles} articles in {self.generation} stay live")
-        others = f", {sum(self.other_files.values())} of other kinds not read" if self.other_files else ""
-        return (f"{head} ({self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.removed} removed, {len(self.duplicates)} duplicates{renamed}) "
-                f"from {self.files} file{'s' if self.files != 1 else ''}, {self.files_skipped} skipped{records}{others} "
-                f"in {self.seconds:.1f}s")
-
     def skipped_rows(self, limit: int | None = None) -> list[dict]:
         """The skipped files and records as the report and `stats` show them: path, reason, and the
         source folder they were read from where known."""
