@@ -173,11 +173,11 @@ _CAPTION_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|f
 _SUMMARY_BOX = re.compile(r"^(?:summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
 
 
-# A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class.
-_SUMMARY_LABEL = re.compile(r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]?\s*(?:[:：|｜丨]|$)")
-
-
-_LABEL_OPENING = re.compile(r"^[【\[]?(?:摘要|[内內]容提要|提要|[导導][读讀语語]|核心提示)[】\]]?[:：|｜丨]?")  # (spaces gone)
+# A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class:
+# its label alone or before a separator; and the label opening a box's text with spaces removed.
+_SUMMARY_WORD = r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]?\s*"
+_SUMMARY_LABEL = re.compile(_SUMMARY_WORD + r"(?:[:：|｜丨]|$)")
+_LABEL_OPENING = re.compile(_SUMMARY_WORD + r"[:：|｜丨]?")
 
 
 def lead_box(element: Element) -> str | None:
@@ -239,7 +239,6 @@ def drop_lead_boxes(main: Element) -> None:
         parent.remove(box)
 
 
-
 def _teaser(box: Element, text: str, times: int) -> bool:
     """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
     first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
@@ -248,6 +247,11 @@ def _teaser(box: Element, text: str, times: int) -> bool:
         return True
     sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")
     return bool(sentence) and text.count(sentence) >= times
+
+
+def _teaser_over(node: Element, main: Element) -> bool:
+    """Whether `node`, printed before the main content, is a lead box repeating the text's lead."""
+    return bool(lead_box(node)) and _teaser(node, _SPACE.sub("", text_of(main)), 1)
 
 
 def lead_before(main: Element) -> Element | None:
@@ -262,7 +266,7 @@ def lead_before(main: Element) -> Element | None:
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        if lead_box(node) and _teaser(node, _SPACE.sub("", text_of(main)), 1):
+        if _teaser_over(node, main):
             break  # a teaser over the text, repeating its lead, is not the text's
         text, shortest = _beside_headline(node)
         if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
@@ -316,8 +320,8 @@ def _lead_above(main: Element) -> Element | None:
         while node is not None and (not isinstance(node.tag, str) or not text_of(node).strip()):
             node = node.getprevious()
         if node is not None:
-            if lead_box(node) and _teaser(node, _SPACE.sub("", text_of(main)), 1):
-                return None  # a teaser over the text, repeating its lead, is not the text's (as in `lead_before`)
+            if _teaser_over(node, main):
+                return None  # a teaser over the text, repeating its lead, is not the text's
             text, shortest = _beside_headline(node)
             if level and node.tag in ("p", "div", "section") and shortest <= len(text) <= 600 \
                     and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1:
