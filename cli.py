@@ -117,6 +117,15 @@ def _desk(ctx: click.Context) -> Path:
     return desk_dir(ctx.obj["index"])
 
 
+def _desk_to_read(ctx: click.Context) -> Path:
+    """The desk folder a listing reads: a folder that is not there is a mistyped `--index`, said so
+    (exit 1), not "nothing saved" (an index's folder holds its desk from the first `saved add`)."""
+    desk = _desk(ctx)
+    if not _on_cluster(ctx) and not desk.is_dir():
+        _fail(_say().say("no_index", index=ctx.obj["index"]))
+    return desk
+
+
 def _on_cluster(ctx: click.Context) -> bool:
     from indexer.backends import is_cluster
 
@@ -715,7 +724,7 @@ def saved_list(ctx, fmt):
     """The saved searches, in the order they were saved."""
     from indexer import saved
 
-    found = saved.load(_desk(ctx))
+    found = saved.load(_desk_to_read(ctx))
     if fmt == "json":
         _echo_json([s.to_dict() for s in found])
         return
@@ -802,7 +811,7 @@ def variants_list(ctx, fmt):
     """The index's own pairs, in the order they were added."""
     from indexer.search import variants
 
-    own = variants.index_pairs(_desk(ctx))
+    own = variants.index_pairs(_desk_to_read(ctx))
     if fmt == "json":
         _echo_json([{"a": a, "b": b} for a, b in own])
         return

@@ -64,6 +64,15 @@ def test_saved_searches_are_added_listed_and_removed_and_survive_a_rebuild(index
     assert "没有名为「教育」的保存的搜索" in run(index, "saved", "remove", "教育", code=1).output
 
 
+def test_listing_the_desk_of_a_mistyped_index_folder_fails_instead_of_saying_nothing_is_saved(index, tmp_path):
+    typo = tmp_path / "indx"
+    assert "还没有索引" in run(typo, "saved", "list", code=1).output
+    assert "还没有索引" in run(typo, "variants", "list", "--format", "json", code=1).output
+    assert not typo.exists()
+    run(index, "saved", "add", "环保", "生态环境")  # a real index folder lists what it holds
+    assert [s["name"] for s in json.loads(run(index, "saved", "list", "--format", "json").output)] == ["环保"]
+
+
 def test_bad_saved_searches_are_refused_as_bad_usage(index):
     assert "起始日期无法识别" in run(index, "saved", "add", "坏日期", "x", "--from", "2024-13", code=2).output
     assert "需要一个名称" in run(index, "saved", "add", "  ", "x", code=2).output
