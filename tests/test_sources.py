@@ -161,6 +161,38 @@ def test_two_folders_with_the_same_relative_paths_keep_both_articles(tmp_path):
     assert json.loads(ok(index, "show", "site-b/1.html", "--format", "json").stdout)["title"] == "乙站的报道"
 
 
+def test_a_folder_recorded_inside_another_keeps_its_options_its_ids_and_the_nightly_rebuild(tmp_path):
+    index = tmp_path / "index"
+    archive = tmp_path / "archive"
+    page(archive / "local" / "1.html", "本地新闻", "本地记者报道城市交通建设的新进展。记号本地。")
+    wire = archive / "wire"
+    write_jsonl(wire / "feed.jsonl", [{"id": "w1", "title": "通稿一", "body": "通稿正文，记号通稿。"}])
+    page(wire / "2.html", "通稿二", "通稿二的正文报道乡村教育发展的新情况。记号通稿。")
+    ok(index, "ingest", archive)
+    # the wire folder's articles name no source: the user gives it one, for that folder alone
+    ok(index, "ingest", wire, "--source-name", "通讯社")
+    by_source = {"--source": "通讯社", "--format": "json"}
+    wired = lambda: json.loads(ok(index, "search", "记号通稿", *[x for kv in by_source.items() for x in kv]).stdout)["total"]  # noqa: E731
+    assert wired() == 2
+    # the next nightly runs: the outer folder read again keeps the inner one's options (no
+    # articles "updated" back and forth), and the rebuild neither fails nor skips anything
+    rep, _ = report(index, "ingest", archive)
+    assert (rep["changed"], rep["updated"], rep["unchanged"]) == (False, 0, 3)
+    rep, err = report(index, "rebuild")
+    assert (rep["articles"], rep["removed"], rep["files_skipped"], rep["dropped_sources"]) == (3, 0, 0, [])
+    assert "跳过" not in err and wired() == 2
+    assert {s["path"]: s["articles"] for s in sources(index)} == {str(archive): 1, str(wire): 2}
+    # a page new in the inner folder gets the id the rebuild gives it: relative to the folder
+    # recorded first, whichever of the two is read
+    page(wire / "3.html", "通稿三", "通稿三的正文说明新的政策措施。记号通稿。")
+    ok(index, "ingest", wire, "--source-name", "通讯社")
+    ids = lambda: sorted(json.loads(line)["id"] for line in ok(index, "export").stdout.split("\n") if line)  # noqa: E731
+    assert ids() == ["local/1.html", "w1", "wire/2.html", "wire/3.html"]
+    rep, _ = report(index, "rebuild")
+    assert (rep["added"], rep["removed"]) == (0, 0) and ids() == ["local/1.html", "w1", "wire/2.html", "wire/3.html"]
+    assert wired() == 3
+
+
 # -------------------------------------------------------------------- what gets in
 
 

@@ -42,6 +42,10 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skip
     read is named as given); a file reached twice (through two paths given) is yielded once."""
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
+    paths = list(paths)
+    # a path given (or recorded source) inside another is read once, under whichever comes first:
+    # nothing skipped, so nothing said (a symlink's loop or a folder linked twice still is)
+    given_dirs = {os.path.normpath(Path(g).absolute()) for g in paths}
     for given in paths:
         p = Path(os.path.normpath(Path(given).absolute()))
         root = str(p)
@@ -51,7 +55,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skip
             yield SkippedFile(str(given), os_reason(exc), root)  # named as given
             continue
         if stat.S_ISDIR(st.st_mode):
-            for item in _walk(p, p, seen_dirs):
+            for item in _walk(p, p, seen_dirs, given_dirs):
                 if isinstance(item, SourceFile):
                     if item.key in seen_files:
                         continue
@@ -66,7 +70,8 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[SourceFile | Skip
                               root)
 
 
-def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Skipped | OtherFile]:
+def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
+          given: set[str]) -> Iterator[SourceFile | Skipped | OtherFile]:
     rel = readable_name(folder.relative_to(root).as_posix())
     try:
         st = folder.stat()
@@ -74,6 +79,8 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
         yield SkippedFile(rel, os_reason(exc), str(root))
         return
     if (st.st_dev, st.st_ino) in seen:
+        if str(folder) in given and not folder.is_symlink():
+            return
         reason = ("symlink loop: this folder was already read" if folder.is_symlink()
                   else "already read: this folder is inside another source or path given")
         yield SkippedFile(rel, reason, str(root))
@@ -95,7 +102,7 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[Sour
             yield SkippedFile(relpath, os_reason(exc), str(root))
             continue
         if is_dir:
-            yield from _walk(root, path, seen)
+            yield from _walk(root, path, seen, given)
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             if entry.is_symlink() and not path.exists():
                 yield SkippedFile(relpath, "broken symlink", str(root))

@@ -53,7 +53,7 @@ from indexer.ingest.catalogue import (
     record_hash,
     renamed_before,
 )
-from indexer.ingest.files import OtherFile, SourceFile, iter_source_files
+from indexer.ingest.files import OtherFile, SourceFile, iter_source_files, readable_name
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
     Cut,
@@ -107,14 +107,60 @@ def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | N
     return demo, demo, False  # a new index (or an old one built from the demo folder)
 
 
-def _missing_sources(sources: list[Source], found: dict[str, int], skipped: list) -> list[Source]:
+class _Owners:
+    """Whose options a file is read with and which recorded source it counts for: the deepest
+    source that holds it, among those read now and the recorded sources inside them. A folder
+    recorded on its own inside another (`ingest archive/xinhua --source-name 新华社` after
+    `ingest archive`) keeps its options whichever of the two is read, and is not missing when
+    the outer one's walk reached its files first; the walk, and so the ids, are unchanged."""
+
+    def __init__(self, reading: list[Source], recorded: list[Source]) -> None:
+        held = {s.path for s in reading}
+        inner = [s for s in recorded if s.path not in held and any(_inside(s.path, r.path) for r in reading)]
+        self.sources = list(reading) + inner
+        # deepest first; a file's owner is the first that holds it
+        self._deepest = sorted(self.sources, key=lambda s: -len(s.path))
+
+    def of(self, path: str) -> Source:
+        """The owner of a file (or folder) found under a source read now."""
+        if len(self._deepest) > 1:
+            for s in self._deepest:
+                if _inside(path, s.path):
+                    return s
+        return self._deepest[0]
+
+    def of_skipped(self, s) -> str:
+        """The owner's path of a file or folder the listing skipped (named relative to its source)."""
+        where = os.path.normpath(os.path.join(s.source, s.path)) if getattr(s, "source", "") else ""
+        return self.of(where).path if any(_inside(where, o.path) for o in self.sources) else getattr(s, "source", "")
+
+
+def _ids_from_first_source(files: list[SourceFile], recorded: list[str]) -> None:
+    """A page's id is its path relative to the first recorded source that holds it, whichever
+    path was given now: a rebuild walks the recorded sources in their order, the first reaching
+    a file reads it, so `ingest archive/xinhua` after `ingest archive` must name a new page
+    `xinhua/1.html` as the next rebuild will (not `1.html`, changed back by that rebuild)."""
+    if len(recorded) < 2:
+        return
+    for sf in files:
+        first = next((r for r in recorded if _inside(str(sf.path), r)), None)
+        if first is not None and first != sf.root:
+            sf.relpath = readable_name(Path(os.path.relpath(sf.path, first)).as_posix())
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _missing_sources(owners: _Owners, found: dict[str, int], skipped: list) -> list[Source]:
     """Recorded sources gone as a whole: the path is not there, or a folder that gave articles
     before holds no article file now (an unmounted disk leaves an empty mount point). Raises
     SourceUnreadable for one that is there but may not be read (not gone: never forgotten),
-    itself or every folder of it that held files (`skipped`: what the listing could not read)."""
-    denied = {getattr(s, "source", "") for s in skipped if s.reason == "cannot read: permission denied"}
+    itself or every folder of it that held files (`skipped`: what the listing could not read).
+    `found`: article files per owner (`_Owners`)."""
+    denied = {owners.of_skipped(s) for s in skipped if s.reason == "cannot read: permission denied"}
     missing, unreadable = [], []
-    for s in sources:
+    for s in owners.sources:
         if _gone(s.path):
             missing.append(s)
         elif not os.access(s.path, os.R_OK) or not os.path.exists(s.path):
@@ -235,6 +281,7 @@ class _Ingest:
         article files found under them (NothingToIngest when there are none)."""
         report, opts = self.report, self.opts
         reading, self.recorded_after, check_missing = _plan_sources(self.live, self.old, self.paths, self.rebuild, opts)
+        self.owners = _Owners(reading, self.recorded_after)
         files: list[SourceFile] = []
         found: dict[str, int] = {}
         for item in iter_source_files(list(self.paths) if self.paths else [s.path for s in reading]):
@@ -244,14 +291,16 @@ class _Ingest:
                 report.skipped.append(item)
             else:
                 files.append(item)
-                found[item.root] = found.get(item.root, 0) + 1
+                owner = self.owners.of(str(item.path)).path
+                found[owner] = found.get(owner, 0) + 1
         if check_missing:
-            missing = _missing_sources(reading, found, report.skipped)
+            missing = _missing_sources(self.owners, found, report.skipped)
             if missing and not opts.drop_missing:
                 raise SourceMissing([s.path for s in missing])
             gone = {s.path for s in missing}
             report.dropped_sources = [s.path for s in missing]
             reading = [s for s in reading if s.path not in gone]
+            self.owners = _Owners(reading, [s for s in self.recorded_after if s.path not in gone])
             self.recorded_after = [s for s in self.recorded_after if s.path not in gone]
             report.skipped = [s for s in report.skipped if getattr(s, "source", "") not in gone]
         report.files_skipped = len(report.skipped)
@@ -259,12 +308,12 @@ class _Ingest:
         absent = {s.path for s in reading if not os.path.exists(s.path)}
         self.recorded_after = [s for s in self.recorded_after if s.path not in absent]
         report.sources = [s.path for s in reading if s.path not in absent]
+        _ids_from_first_source(files, [s.path for s in self.recorded_after])
         report.files = len(files) + report.files_skipped
         if not files:
             raise NothingToIngest(("no article files found in the given paths" if self.paths else
                                    "no article files found in the recorded sources") + "; the live index is kept",
                                   report.skipped)
-        self.by_root = {s.path: s for s in reading}
         return files
 
     def reading_procs(self, files: list[SourceFile]) -> int:
@@ -279,11 +328,11 @@ class _Ingest:
             # the same article (its id free again), not a repeat of an id still held. Only the
             # files of the sources read now: `ingest OTHER --prune` must not empty a recorded
             # source it did not look at (its disk unmounted: every file "gone")
-            for key in [k for k in self.catalogue.file_keys(set(self.by_root)) if _gone(k)]:
+            for key in [k for k in self.catalogue.file_keys({o.path for o in self.owners.sources}) if _gone(k)]:
                 self.deletions += self.catalogue.drop(key)
         jobs = []
         for sf in files:
-            ro = self.by_root[sf.root].options
+            ro = self.owners.of(sf.key).options
             prev = self.old.file(sf.key)
             same = not self.rebuild and prev is not None and prev.get("opts") == ro.fingerprint()
             jobs.append(job_for(sf, ro, prev["hash"] if same else None))
@@ -310,7 +359,7 @@ class _Ingest:
         """One file's articles (streamed: a large file's are never all held at once) into the
         catalogue and the writers; False when the file gave none (one skipped file)."""
         report, catalogue = self.report, self.catalogue
-        source = self.by_root[sf.root]
+        source = self.owners.of(sf.key)
         self.deletions += catalogue.drop(sf.key)
         catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
         prev = self.old.file(sf.key)
@@ -376,8 +425,9 @@ class _Ingest:
         report.removed_articles = _why_removed(gone_ids, self.old, self.catalogue, report, self.rebuild)
         now = time.time()
         counts = self.catalogue.per_source()
+        read_now = {o.path for o in self.owners.sources}
         for s in self.recorded_after:
-            if s.path in report.sources:
+            if s.path in read_now and os.path.exists(s.path):
                 s.last_read = now
             s.articles = counts.get(s.path, 0)
 
@@ -416,21 +466,23 @@ class _Ingest:
 def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
     """Each article that left the index, with the file it came from and why."""
     dropped = set(report.dropped_sources)
-    skipped = {(getattr(s, "source", ""), s.path.split(":", 1)[0]): s.reason for s in report.skipped}
+    # what was skipped, by absolute path (a source inside another is walked from the outer one)
+    skipped = {os.path.normpath(os.path.join(s.source, s.path.split(":", 1)[0])): s.reason
+               for s in report.skipped if getattr(s, "source", "")}
     out = []
     for aid in sorted(gone):
         key, root = old.file_of(aid)
         root = root or ""
         rel = os.path.relpath(key, root) if root and key.startswith(root.rstrip("/") + "/") else key
-        folder = next((f for f in _folders(rel) if (root, f) in skipped), None)
+        folder = next((f for f in (os.path.join(root, f) for f in _folders(rel)) if f in skipped), None)
         if root in dropped:
             reason = "its source was forgotten (--drop-missing)"
         elif folder is not None:  # (its file may be there: the folder could not be read)
-            reason = f"its folder was skipped: {skipped[(root, folder)]}"
+            reason = f"its folder was skipped: {skipped[folder]}"
         elif _gone(key):
             reason = "its file is gone"
-        elif new.file(key) is None and (root, rel) in skipped:
-            reason = f"its file was skipped: {skipped[(root, rel)]}"
+        elif new.file(key) is None and key in skipped:
+            reason = f"its file was skipped: {skipped[key]}"
         elif rebuild and root and root not in report.sources:
             reason = "its source is no longer read (rebuild with other paths)"
         else:
