@@ -41,7 +41,7 @@ ALERTS = "alerts.json"
 ALERT_IDS = "alerts-ids.bin"
 MAX_NAME = 100
 MAX_SAVED = 1000
-MAX_NEW = 100  # articles listed per saved search and run (newest first); the mark moves past all
+MAX_NEW = 100  # articles listed per saved search and run in text (newest first); the mark moves past all
 
 
 # ------------------------------------------------------------------- files beside the index
@@ -237,11 +237,13 @@ class Alert:
         return {"name": self.name, "query": self.query, "new": self.new}
 
 
-def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] | None = None) -> list[Alert]:
+def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] | None = None,
+               limit: int | None = MAX_NEW) -> list[Alert]:
     """Per saved search, the articles new since the last run (see the module docstring), then
-    move the mark to now. `index_dir` is an index folder or an OpenSearch index (whose desk
-    folder holds the searches and the mark: `indexer.backends.desk_dir`). Raises store.NoIndex
-    when there is no index."""
+    move the mark to now: at most `limit` listed per search (None: every one; the mark moves
+    past all, so what is not listed now never is). `index_dir` is an index folder or an
+    OpenSearch index (whose desk folder holds the searches and the mark:
+    `indexer.backends.desk_dir`). Raises store.NoIndex when there is no index."""
     if is_cluster(index_dir):
         with open_engine(index_dir) as engine:
             generation = engine.live_index()
@@ -251,15 +253,15 @@ def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] |
 
             def new_matching(search: SavedSearch, fresh: list[str]) -> tuple[list[dict], int]:
                 try:
-                    return engine.fresh_matches(search.request(), fresh, MAX_NEW)
+                    return engine.fresh_matches(search.request(), fresh, limit)
                 except BadRequest:  # saved under rules that have changed since: it finds nothing
                     return [], 0
 
             return _mark(desk_dir(index_dir), generation, ids, new_matching)
-    return _run_on_folder(Path(index_dir), engine_factory)
+    return _run_on_folder(Path(index_dir), engine_factory, limit)
 
 
-def _run_on_folder(index_dir: Path, engine_factory) -> list[Alert]:
+def _run_on_folder(index_dir: Path, engine_factory, limit: int | None) -> list[Alert]:
     if store.current_generation(index_dir) is None:
         raise store.NoIndex(f"no index at {index_dir}: run `cli.py rebuild` first")
     with locked(index_dir):  # the generation is read under the lock the mark is written under
@@ -270,7 +272,7 @@ def _run_on_folder(index_dir: Path, engine_factory) -> list[Alert]:
     docnums: dict = {}  # generation → the fresh articles' docnums in it, looked up once
     with (engine_factory or SearchEngine)(index_dir) as engine:
         return _mark(index_dir, gen.name, ids,
-                     lambda search, fresh: _new_matching(engine, search, fresh, docnums))
+                     lambda search, fresh: _new_matching(engine, search, fresh, docnums, limit))
 
 
 def _mark(desk: Path, generation: str, ids: list[str], new_matching) -> list[Alert]:
@@ -294,9 +296,10 @@ def _mark(desk: Path, generation: str, ids: list[str], new_matching) -> list[Ale
     return out
 
 
-def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict) -> tuple[list[dict], int]:
+def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict,
+                  limit: int | None) -> tuple[list[dict], int]:
     """({"id", "title", "date"} of the `fresh` ids `search` matches, newest first, at most
-    MAX_NEW; how many more there are, -1 when the search was too costly to run). Ids are looked
+    `limit` (None: all); how many more there are, -1 when the search was too costly to run). Ids are looked
     up in the generation the search ran on (`docnums` caches them per generation)."""
     try:
         m = engine.matching(search.request())
@@ -314,10 +317,10 @@ def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict) 
     days = m.gen.docvalues.days
     ordered = sorted(found.tolist(), key=lambda d: (-int(days[d]), d))
     new = []
-    for d in ordered[:MAX_NEW]:
+    for d in ordered[:limit]:
         f = m.searcher.stored_fields(d)
         new.append({"id": f["id"], "title": f.get("title") or "", "date": f.get("date")})
-    return new, max(0, len(ordered) - MAX_NEW)
+    return new, len(ordered) - len(new)
 
 
 def index_ids(gen_path: Path) -> list[str]:

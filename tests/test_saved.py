@@ -3,6 +3,7 @@ line", "Web routes"): through the command line (click's CliRunner) and the Flask
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -133,6 +134,21 @@ def test_alerts_report_articles_new_since_the_last_run_across_ingests_and_rebuil
     text = run(index, "alerts").output
     assert "环保：1 篇新文章\n  2024-04-01  生态环境部答记者问  [c1]\n全部：1 篇新文章" in text
     assert [a["new"] for a in alerts(index)] == [[], []]
+
+
+def test_alerts_as_json_list_every_new_article_where_text_lists_a_hundred_and_counts_the_rest(index, tmp_path):
+    run(index, "saved", "add", "全部")
+    alerts(index)  # the mark
+    many = [{"id": f"n{i:03d}", "title": f"第{i}篇通报", "date": f"2024-05-{1 + i % 28:02d}", "body": f"通报正文第{i}篇。"}
+            for i in range(130)]
+    write_jsonl(tmp_path / "many" / "news.jsonl", many)
+    run(index, "ingest", str(tmp_path / "many"))
+    shutil.copytree(index, tmp_path / "copy")  # the same state, asked once as text, once as JSON
+    text = run(tmp_path / "copy", "alerts").output
+    assert "全部：130 篇新文章（其中 30 篇未列出）" in text and text.count("  2024-05-") == 100
+    found = alerts(index)
+    assert sorted(n["id"] for n in found[0]["new"]) == [a["id"] for a in many]  # none lost to a script
+    assert [a["new"] for a in alerts(index)] == [[]]
 
 
 def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_path):

@@ -143,21 +143,21 @@ class ClusterReading:
         """The ids of every article, sorted."""
         return sorted(src["id"] for src in self.every_article(["id"]))
 
-    def fresh_matches(self, request: SearchRequest, fresh: list[str], limit: int) -> tuple[list[dict], int]:
+    def fresh_matches(self, request: SearchRequest, fresh: list[str], limit: int | None) -> tuple[list[dict], int]:
         """({"id", "title", "date"} of the `fresh` ids `request` matches, newest first, at most
-        `limit`; how many more), as `indexer.saved` lists an alert's new articles."""
+        `limit` (None: all); how many more), as `indexer.saved` lists an alert's new articles."""
         q = self.query_of(request)
         new: list[dict] = []
         total = 0
         for i in range(0, len(fresh), PAGE):
-            found = self._search({"size": limit, "track_total_hits": True, "_source": ["id", "title", "date", "day"],
+            found = self._search({"size": len(fresh[i:i + PAGE]) if limit is None else limit, "track_total_hits": True, "_source": ["id", "title", "date", "day"],
                                   "query": {"bool": {"filter": [q.matching, *q.filters, {"terms": {"id": fresh[i:i + PAGE]}}]}},
                                   "sort": [{"day": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]})
             total += found["hits"]["total"]["value"]
             new += [h["_source"] for h in found["hits"]["hits"]]
         new.sort(key=lambda s: (s.get("day") is None, "" if s.get("day") is None else _negated(s["day"]), s["id"]))
-        return [{"id": s["id"], "title": s.get("title") or "", "date": s.get("date")} for s in new[:limit]], \
-            max(0, total - limit)
+        new = new[:limit]
+        return [{"id": s["id"], "title": s.get("title") or "", "date": s.get("date")} for s in new], total - len(new)
 
     def recorded_sources(self) -> tuple[str, list]:
         """(the live physical index, its recorded sources as `indexer.ingest.sources.Source`s)."""
