@@ -7,6 +7,7 @@ refuses (a bad date, say) is shown on the search page itself, with the box and t
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
@@ -94,14 +95,22 @@ def number_marks(html: str) -> tuple[str, int]:
 PART_CHARS = 50_000  # a long body is shown in parts of about this many characters
 
 
-def body_parts(body: str, size: int = PART_CHARS) -> list[tuple[int, int]]:
+def body_parts(body: str, size: int = PART_CHARS, spans: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """(start, end) of each part a body is shown in: cut at the last line end before `size`
-    characters (or at `size` in a line longer than that), so a page stays small however long
-    the article (the index holds up to --max-body-chars of it)."""
+    characters (in a line longer than that, after its last sentence there, else at `size`), so
+    a page stays small however long the article (the index holds up to --max-body-chars of
+    it); never inside one of `spans` (the query's matches: each is marked whole in one part)."""
     parts, start = [], 0
+    starts = [a for a, _ in spans]
     while len(body) - start > size:
-        end = body.rfind("\n", start + size // 2, start + size)
-        end = start + size if end < 0 else end + 1
+        lo, hi = start + size // 2, start + size
+        end = body.rfind("\n", lo, hi)
+        if end < 0:
+            end = max(body.rfind(c, lo, hi) for c in "。！？；!?")
+        end = hi if end < 0 else end + 1
+        i = bisect.bisect_left(starts, end) - 1  # the last match starting before the cut
+        if i >= 0 and spans[i][1] > end:  # ... runs across it
+            end = spans[i][0] if spans[i][0] > start else spans[i][1]
         parts.append((start, end))
         start = end
     parts.append((start, len(body)))
@@ -131,13 +140,14 @@ def article(article_id: str) -> str:
     display = found
     if shown and shown != written:
         display = replace(found, title=chinese.convert(found.title, shown), body=chinese.convert(found.body, shown))
-    parts = body_parts(display.body)
     # a long article's matches, part by part: a link from the results (no `part`) opens the first
     # part holding one, and every part says where the others are
+    spans = (match_spans(display.body, article_matchers(q, variants=back.variants)[1])
+             if q and len(display.body) > PART_CHARS else [])
+    parts = body_parts(display.body, spans=spans)
     part_marks: list[int] = []
-    if q and len(parts) > 1:
-        starts = [a for a, _ in match_spans(display.body, article_matchers(q, variants=back.variants)[1])]
-        part_marks = [sum(1 for at in starts if a <= at < b) for a, b in parts]
+    if spans and len(parts) > 1:
+        part_marks = [sum(1 for at, _ in spans if a <= at < b) for a, b in parts]
     if request.args.get("part") is None and any(part_marks):
         part = next(n for n, count in enumerate(part_marks, 1) if count)
     else:

@@ -1250,6 +1250,29 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     assert "第 1 / 3 段" in doc.text_content()
 
 
+def test_a_long_body_without_line_ends_is_cut_after_a_sentence_and_never_through_a_match(tmp_path):
+    """A body of one line (a Word page exported as one paragraph): its parts end after a
+    sentence, and a match the cut would split is shown whole, marked, in one part."""
+    from helpers import index_of
+
+    filler = "这是一段用来填充的文字没有任何意义"  # no sentence end: the cut falls where the match is
+    body = (filler * 4000)[:49_998] + "独特词语" + (filler * 2000)[:30_000]
+    story = "各地区认真落实各项政策。" * 8000  # sentences, no line end
+    index = index_of(tmp_path, "long.jsonl", [
+        {"id": "one-line", "title": "一行的长文", "date": "2024-07-03", "body": body},
+        {"id": "sentences", "title": "句子的长文", "date": "2024-07-04", "body": story}])
+    client = create_app({"INDEX_DIR": index}).test_client()
+    q = "%E7%8B%AC%E7%89%B9%E8%AF%8D%E8%AF%AD"  # 独特词语
+    doc = lxml.html.fromstring(client.get(f"/articles/one-line?q={q}").get_data(as_text=True))
+    assert [m.text_content() for m in doc.cssselect(".article-body mark")] == ["独特词语"]
+    texts = [lxml.html.fromstring(client.get(f"/articles/one-line?q={q}&part={n}").get_data(as_text=True))
+             .cssselect(".article-body")[0].text_content().strip() for n in (1, 2)]
+    assert "".join(texts) == body and sum("独特词语" in t for t in texts) == 1
+    texts = [lxml.html.fromstring(client.get(f"/articles/sentences?part={n}").get_data(as_text=True))
+             .cssselect(".article-body")[0].text_content().strip() for n in (1, 2)]
+    assert "".join(texts) == story and texts[0].endswith("。") and len(texts[0]) <= 50_000
+
+
 def test_a_heavy_search_is_answered_at_its_deadline_and_holds_its_slot_until_it_stops(app):
     """A heavy search is computed by a slot's own thread: its client gets the 503 when the
     deadline passes, even if the work reaches its next deadline check later, and the slot is
