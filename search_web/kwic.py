@@ -56,7 +56,7 @@ def year_chart(conc, state: SearchState) -> Chart | None:
             url = _url(url_for("kwic.page"), concordance_args(state.with_(date_from=year, date_to=year),
                                                                conc.width, conc.sort))
         rows.append((year or "", f"{year}年" if year else "无日期", count, url, False))
-    return Chart("kwic-year", "各年出现次数", _bars(rows))
+    return Chart("kwic-year", "各年出现次数", _bars(rows), unit="处")
 
 
 @bp.get("/concordance")

@@ -86,10 +86,11 @@ class Chart:
     id: str
     heading: str
     bars: list[Bar]
+    unit: str = "篇"  # what a bar counts: articles, or occurrences (处) in the concordance's
 
     @property
     def summary(self) -> str:
-        return "，".join(f"{b.label} {b.count} 篇" for b in self.bars if b.count)
+        return "，".join(f"{b.label} {b.count} {self.unit}" for b in self.bars if b.count)
 
 
 def _bars(values: list[tuple[str, str, int, str | None, bool]]) -> list[Bar]:

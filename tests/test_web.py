@@ -1085,6 +1085,8 @@ def test_concordance_page_lists_every_occurrence_with_a_chart_per_year(client):
     bars = kwic.cssselect("#facet-kwic-year .bars li")
     counts = [int(b.cssselect(".count")[0].text) for b in bars]
     assert counts == [y["count"] for y in data["per_year"]] and sum(counts) == data["total"]
+    # ... occurrences, and said so to a screen reader (the search page's date bars count articles)
+    assert {b.cssselect(".count .visually-hidden")[0].text for b in bars} == {" 处"}
     year_link = kwic.cssselect("#facet-kwic-year .bars a")[0].get("href")
     assert parse_qs(urlsplit(year_link).query)["from"] == [data["per_year"][0]["year"]]
     article = rows[0].cssselect("td.where a")[0].get("href")
