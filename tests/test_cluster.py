@@ -104,6 +104,11 @@ QUERIES = [
 ]
 
 
+def test_a_within_query_of_punctuation_finds_nothing_on_both_backends(engines):
+    embedded, remote = both(engines, query="信息", within=["!!!"])
+    assert remote.total == embedded.total == 0 and remote.notice == embedded.notice and "「!!!」" in remote.notice
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_same_articles_found_by_both_backends(engines, query):
     embedded, remote = both(engines, query=query, per_page=1000, collapse=False)

@@ -548,8 +548,10 @@ def test_within_counts_facets_over_the_narrowed_results(demo_engine):
     assert narrowed.to_dict()["within"] == ["修正"]
 
 
-def test_within_without_anything_searchable_narrows_nothing(demo_engine):
-    assert ids(demo_engine, "委員會", within=["，。", ""]) == ids(demo_engine, "委員會")
+def test_a_blank_within_narrows_nothing_and_one_of_punctuation_finds_nothing_and_says_why(demo_engine):
+    assert ids(demo_engine, "委員會", within=["", "  "]) == ids(demo_engine, "委員會")  # the second box left empty
+    found = demo_engine.search(SearchRequest.create("委員會", within=["，。"]))
+    assert found.total == 0 and "「，。」中没有可以搜索的文字" in found.notice  # as `q=，。`: never silently ignored
 
 
 def test_within_is_validated_like_a_query():

@@ -58,7 +58,7 @@ class ClusterQuery:
     matching: dict
     sort: str
     query: dict
-    unsearchable: bool
+    unsearchable: str | None  # the text with nothing searchable in it (`filters.unsearchable_text`)
 
 
 @dataclass

@@ -36,9 +36,9 @@ from indexer.search.filters import (
     chosen_values,
     filter_notice,
     filter_values,
-    nothing_searchable,
     top_values_of,
     unsearchable_notice,
+    unsearchable_text,
 )
 from indexer.search.highlight import highlight, mark_article, query_matchers, snippet
 from indexer.search.matching import Matching, as_docnums, dated_representatives
@@ -111,7 +111,7 @@ class SearchEngine:
         exact = ExactPostings(searcher)
         exact.check = deadline.check  # every phrase lookup, segment by segment
         narrow = self._within(gen.docvalues, exact, request, deadline.check)
-        if nothing_searchable(request.query, parsed):  # only punctuation: finds nothing (notice says why)
+        if unsearchable_text(request, parsed) is not None:  # only punctuation: finds nothing (notice says why)
             narrow = gen.docvalues.live_docs[:0]
         docs, extra, expanded, added = self._matching_with_variants(searcher, gen.docvalues, parsed, exact, request,
                                                                     stories, narrow, deadline.check)
@@ -169,13 +169,14 @@ class SearchEngine:
             except SearchTooCostly:  # out of time for suggestions: the results stand without them
                 found = []
         zerohits.record(self.index_dir, request, total)  # counts a query that found nothing; never raises
+        unsearchable = unsearchable_text(request, parsed)
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
                             sort=sort, stories=n_stories, variants=added, suggestions=found,
                             facets_truncated=truncated, request=request,
                             notice=" ".join(n for n in (
-                                unsearchable_notice(request.query) if nothing_searchable(request.query, parsed)
+                                unsearchable_notice(unsearchable) if unsearchable is not None
                                 else None, filter_notice(hints)) if n) or None,
                             filter_hints=hints)
 

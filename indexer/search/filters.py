@@ -8,7 +8,7 @@ import numpy as np
 from indexer.article import split_sources
 from indexer.search.docvalues import DocValues
 from indexer.search.facets import containing, resolve, value_facet
-from indexer.search.query import ParsedQuery
+from indexer.search.query import ParsedQuery, parse_query
 from indexer.search.request import (
     SearchRequest,
 )
@@ -64,6 +64,15 @@ def nothing_searchable(query: str, parsed: ParsedQuery) -> bool:
     """Whether a query has text but nothing to search in it (only punctuation or symbols);
     an empty query lists everything."""
     return bool(query.strip(" \t\r\n\f\v\u3000\u00a0")) and parsed.is_empty
+
+
+def unsearchable_text(request: SearchRequest, parsed: ParsedQuery) -> str | None:
+    """The query, else the first within-query, that has text but nothing to search in it: the
+    search finds nothing and its notice names that text (a `within=!!!` narrows to nothing, as
+    `q=!!!` finds nothing: never silently ignored)."""
+    if nothing_searchable(request.query, parsed):
+        return request.query
+    return next((t for t in request.within if nothing_searchable(t, parse_query(t))), None)
 
 
 def unsearchable_notice(query: str) -> str:
