@@ -42,6 +42,10 @@ ALERT_IDS = "alerts-ids.bin"
 MAX_NAME = 100
 MAX_SAVED = 1000
 MAX_NEW = 100  # articles listed per saved search and run in text (newest first); the mark moves past all
+# seconds a saved search may take in an alerts run: a batch job, not a person waiting for a page
+# (a search's default two seconds made a heavy saved search "not checked", and the mark moved
+# past its new articles for good)
+ALERT_DEADLINE = 300.0
 
 
 # ------------------------------------------------------------------- files beside the index
@@ -253,7 +257,7 @@ def run_alerts(index_dir: Path | str, engine_factory: Callable[[Path], object] |
 
             def new_matching(search: SavedSearch, fresh: list[str]) -> tuple[list[dict], int]:
                 try:
-                    return engine.fresh_matches(search.request(), fresh, limit)
+                    return engine.fresh_matches(search.request(deadline=ALERT_DEADLINE), fresh, limit)
                 except BadRequest:  # saved under rules that have changed since: it finds nothing
                     return [], 0
 
@@ -302,7 +306,7 @@ def _new_matching(engine, search: SavedSearch, fresh: list[str], docnums: dict,
     `limit` (None: all); how many more there are, -1 when the search was too costly to run). Ids are looked
     up in the generation the search ran on (`docnums` caches them per generation)."""
     try:
-        m = engine.matching(search.request())
+        m = engine.matching(search.request(deadline=ALERT_DEADLINE))
     except BadRequest:  # saved under rules that have changed since: it finds nothing
         return [], 0
     except SearchTooCostly:  # past the engine's time limit: not checked this time

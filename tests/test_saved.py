@@ -151,6 +151,19 @@ def test_alerts_as_json_list_every_new_article_where_text_lists_a_hundred_and_co
     assert [a["new"] for a in alerts(index)] == [[]]
 
 
+def test_alerts_are_a_batch_job_not_held_to_a_page_s_deadline(index, tmp_path, monkeypatch):
+    from indexer.search import budget
+
+    run(index, "saved", "add", "环保", "生态环境")
+    alerts(index)
+    write_jsonl(tmp_path / "later" / "news.jsonl", LATER)
+    run(index, "ingest", str(tmp_path / "later"))
+    # every search takes a minute now: a page's (2 s) would stop, the alerts' runs to the end
+    monkeypatch.setattr(budget.Deadline, "passed", lambda self: self.seconds is not None and self.seconds < 60)
+    found = alerts(index)
+    assert [(a["name"], [n["id"] for n in a["new"]]) for a in found] == [("环保", ["b1"])]
+
+
 def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_path):
     run(index, "saved", "add", "全部")
     alerts(index)
