@@ -205,7 +205,9 @@ class CatalogueBuilder(Catalogue):
         db.commit()  # no transaction open while the writers are forked
         super().__init__(db)
         self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
-        self.displaced: list[str] = []  # ids a file read now took from a later file of its source (`admit`)
+        # (id, key of the later file it was taken from): ids a file read now took from a later file
+        # of its source (`admit`)
+        self.displaced: list[tuple[str, str]] = []
 
     @staticmethod
     def remove_stale(index_dir: Path) -> None:
@@ -326,7 +328,7 @@ class CatalogueBuilder(Catalogue):
                 self._note_copy(aid, owner[3], owner[4], owner[2])
                 self.db.execute("UPDATE articles SET file = ?, chash = ?, state = ?, rhash = ? WHERE id = ?",
                                 (n, chash, state_of(aid), rhash, _b(aid)))
-                self.displaced.append(aid)
+                self.displaced.append((aid, _s(owner[0])))
                 article.id = aid
                 return True, None, repost
             if owner[1] == source:

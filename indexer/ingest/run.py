@@ -404,7 +404,11 @@ class _Ingest:
                     out.add(article)
             else:
                 out.add(item)
-        self.deletions += catalogue.displaced  # their old record's document goes; the new one is written
+        for aid, later in catalogue.displaced:  # the old record's document goes; the new one is written
+            self.deletions.append(aid)
+            # ... and the later file's record is a duplicate now, as the rebuild reports it
+            report.duplicates.append(Skipped(os.path.relpath(later, source.path) if _inside(later, source.path) else later,
+                                             f"duplicate of article {aid!r} (same id)"))
         catalogue.displaced.clear()
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
