@@ -63,6 +63,17 @@ def test_real_text_is_not_junk():
 TEXT = "城市更新行动全面推进。老旧小区改造完成过半，居民生活条件明显改善。"
 
 
+@pytest.mark.parametrize("given, shown", [
+    ("<em>国务院</em>常务会议部署<EM>稳就业</EM>", "国务院常务会议部署稳就业"),  # a search-result crawl's marks
+    ('<font color="red">重要</font>通知<br/>（全文）', "重要通知（全文）"),
+    ("&lt;b&gt;标签&lt;/b&gt;的写法 &amp; 转义", "<b>标签</b>的写法 & 转义"),  # escaped: text, kept
+    ("《红楼梦》与 a<b 的比较", "《红楼梦》与 a<b 的比较"),  # no tag: nothing taken
+])
+def test_a_records_title_loses_its_markup_and_keeps_its_text(given, shown):
+    article = record_to_article({"title": given, "body": "正文一段。"}, "x#1")
+    assert article.title == shown
+
+
 @pytest.mark.parametrize(("title", "url"), [
     ("快讯｜工业互联网", None), ("两会时间｜代表谈日报", None),  # a kicker over a headline ending in 网, 日报
     ("城市更新见成效", "https://blog.example.cn/category/city/2024/0205-renewal.html"),  # an article under a category

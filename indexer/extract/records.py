@@ -56,6 +56,9 @@ _LISTING_TITLE = re.compile(
     r"|^(?:[^|｜│]{1,6}\s*[|｜│]\s*){1,2}[^|｜│]{0,10}"
     r"(?:网|網|网站|網站|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|Online|News|NEWS|\.com|\.cn|\.tw)\s*$")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+# Markup in a crawler's title: a search-result crawl marks the words searched for
+# (`<em>国务院</em>常务会议`), a CMS export keeps its `<font>`/`<br>`: tags only, never text
+_TITLE_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 
 def _text(value: object) -> str | None:
@@ -136,7 +139,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     if not isinstance(record, dict):
         return f"record is a JSON {type(record).__name__}, not an object"
     fields = _rename(record, field_map)
-    title = normalise_line(_html.unescape(_paragraphs(fields.get("title"), " ") or ""))
+    title = normalise_line(_html.unescape(_TITLE_TAG.sub("", _paragraphs(fields.get("title"), " ") or "")))
     body = _body(fields)
     if not title and not body:
         return "record has neither title nor body"
