@@ -224,6 +224,19 @@ def test_json_array_and_field_map():
     assert article.id == "7" and article.title == "標題" and article.body == "第一段\n第二段"
 
 
+def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
+    reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
+        {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},
+        {"id": "n2", "title": "第二篇", "content": "第二篇正文。"}]}}
+    assert [a.id for a in extract_file(json.dumps(reply, ensure_ascii=False, indent=2).encode(), "api.json")] == ["n1", "n2"]
+    one = {"id": "p1", "title": "美化的单条", "body": "正文。", "images": [{"src": "a.jpg"}]}  # a record, not its list
+    assert [a.title for a in extract_file(json.dumps(one, ensure_ascii=False, indent=2).encode(), "one.json")] == ["美化的单条"]
+    lines = "\n".join(json.dumps({"id": f"e{i}", "title": f"第{i}条", "body": "正文。"}, ensure_ascii=False) for i in (1, 2))
+    assert [a.id for a in extract_file(lines.encode(), "lines.json")] == ["e1", "e2"]  # JSON Lines named .json
+    (bad,) = extract_file(b"[{\"id\": 1,", "broken.json")
+    assert isinstance(bad, Skipped) and bad.reason.startswith("invalid JSON")
+
+
 @pytest.mark.parametrize("dateline", ["2024年2月5日", "2024-02-05", "中華民國113年2月5日", "二〇二四年二月五日"])
 def test_a_text_dumps_date_alone_under_its_headline_is_its_date_not_its_title(dateline):
     """A notice saved as text: its headline, its date on a line of its own, its text."""

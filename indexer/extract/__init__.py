@@ -51,8 +51,7 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
         return
     try:
         if suffix in (".jsonl", ".json"):
-            yield from extract_records(text, relpath, json_array=suffix == ".json" and text.lstrip().startswith("["),
-                                       field_map=field_map)
+            yield from extract_records(text, relpath, json_array=suffix == ".json", field_map=field_map)
             return
         article = extract_html(text, relpath) if suffix in HTML_SUFFIXES else extract_text(text, relpath)
     except RecursionError:

@@ -169,15 +169,21 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
     `first_line`, `first_record`: where `text` starts in its file when it is one piece of a
     large JSON Lines file read in parts (line numbers in reports and default ids
     `relpath#record` are the whole file's)."""
-    if json_array:
-        try:
+    items = None
+    if json_array:  # a .json file: one JSON text (an array, a record, an API's reply holding the
+        try:        # records), else JSON Lines under another name
             data = json.loads(text, strict=False)  # (control characters inside strings: see _lines)
         except (ValueError, RecursionError) as error:
-            yield Skipped(relpath, f"invalid JSON: {error}")
-            return
-        items = data if isinstance(data, list) else [data]
+            if text.lstrip().startswith("["):
+                yield Skipped(relpath, f"invalid JSON: {error}")
+                return
+        else:
+            items = data if isinstance(data, list) else _records_inside(data, field_map) or [data]
+            json_array = True
+    if items is not None:
         numbered = ((n, n, item) for n, item in enumerate(items, 1))
     else:
+        json_array = False
         numbered = _lines(text, first_line, first_record)
     for n, where, item in numbered:
         if isinstance(item, Skipped):
@@ -195,6 +201,24 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
             if not json_array:
                 result.line = where  # a duplicate's report names its line
             yield _without_surrogates(result)
+
+
+def _records_inside(data: object, field_map: dict[str, str] | None, depth: int = 0) -> list | None:
+    """The records of an API's reply or a CMS dump saved whole (`{"code": 0, "data": {"list":
+    [...]}}`): the longest list of objects found under an object that is no record itself
+    (neither title nor body), three levels down at most; None when there is none."""
+    if not isinstance(data, dict) or depth > 3:
+        return None
+    renamed = _rename(data, field_map)
+    if depth == 0 and (renamed.get("title") or renamed.get("body") or renamed.get("html")):
+        return None  # a record
+    best: list | None = None
+    for value in data.values():
+        found = value if isinstance(value, list) and any(isinstance(v, dict) for v in value) \
+            else _records_inside(value, field_map, depth + 1)
+        if found and (best is None or len(found) > len(best)):
+            best = found
+    return best
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
