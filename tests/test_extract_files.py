@@ -224,6 +224,22 @@ def test_json_array_and_field_map():
     assert article.id == "7" and article.title == "標題" and article.body == "第一段\n第二段"
 
 
+def test_records_with_chinese_or_camel_case_field_names_keep_every_field():
+    rows = [{"标题": "国务院常务会议", "正文": "国务院总理主持召开会议。", "发布时间": "2024年2月5日 10:00", "來源": "新华社",
+             "作者": "张三 李四", "链接": "http://x.cn/a.html", "栏目": "要闻", "关键词": "国务院,会议"},
+            {"Title": "标题二", "Content": "<p>正文。</p><p>二。</p>", "PubDate": "2024-02-05", "Source": "新华网",
+             "Author": "王五", "URL": "http://y.cn/b", "ArticleId": 9},
+            {"articleTitle": "标题三", "article_content": "正文三。", "publishTime": "2024-02-05", "mediaName": "中新网",
+             "title": "", "body": "   "}]  # the article's own names left blank: the others stand
+    first, second, third = extract_file("\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode(), "x.jsonl")
+    assert (first.title, first.body, first.date, first.source, first.authors, first.url, first.column, first.keywords) == (
+        "国务院常务会议", "国务院总理主持召开会议。", "2024-02-05", "新华社", ["张三", "李四"], "http://x.cn/a.html", "要闻",
+        ["国务院", "会议"])
+    assert (second.id, second.title, second.body, second.source, second.authors, second.url) == (
+        "9", "标题二", "正文。\n二。", "新华网", ["王五"], "http://y.cn/b")
+    assert (third.title, third.body, third.date, third.source) == ("标题三", "正文三。", "2024-02-05", "中新网")
+
+
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
     reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
         {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},

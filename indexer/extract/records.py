@@ -33,6 +33,36 @@ CRAWLER_NAMES = {
     "source_name": "source", "tags": "keywords", "category_name": "column", "category": "column",
     "author": "authors", "headline": "title", "link": "url", "sources": "source",
 }
+# Other spellings of the fields, matched after the names above and ignoring case, `_`, `-` and
+# spaces (`PubDate`, `publishTime`, `article_title`): crawlers' camelCase and exports with
+# Chinese column names (八爪鱼, 火车头 and hand-made sheets: 标题, 正文, 发布时间, 来源 …)
+_LOOSE_NAMES = {
+    **{name: name for name in ("title", "body", "date", "source", "authors", "url", "column", "keywords", "id", "html")},
+    **{"articletitle": "title", "newstitle": "title", "articlecontent": "body", "newscontent": "body",
+       "contenttext": "body", "articlebody": "body", "contenthtml": "html", "htmlcontent": "html",
+       "publishtime": "date", "publishdate": "date", "pubtime": "date", "ptime": "date", "releasedate": "date",
+       "releasetime": "date", "posttime": "date", "datetime": "date", "articledate": "date",
+       "sourcename": "source", "media": "source", "medianame": "source", "authorname": "authors",
+       "articleurl": "url", "newsurl": "url", "link": "url", "channel": "column", "section": "column",
+       "categoryname": "column", "category": "column", "keyword": "keywords", "tags": "keywords",
+       "articleid": "id", "newsid": "id", "author": "authors", "content": "body", "text": "body",
+       "headline": "title", "pubdate": "date"},
+    **dict.fromkeys(("标题", "標題", "题目", "題目", "文章标题", "新闻标题", "新聞標題"), "title"),
+    **dict.fromkeys(("正文", "内容", "內容", "全文", "文章内容", "新闻内容", "新聞內容", "正文内容"), "body"),
+    **dict.fromkeys(("发布时间", "發布時間", "發佈時間", "发布日期", "發布日期", "發佈日期", "日期", "时间", "時間",
+                     "发表时间", "發表時間", "发文日期", "發文日期", "成文日期"), "date"),
+    **dict.fromkeys(("来源", "來源", "信息来源", "資料來源", "资料来源", "新闻来源", "新聞來源", "发布机构", "發布機關"), "source"),
+    **dict.fromkeys(("作者", "记者", "記者", "撰稿", "撰稿人"), "authors"),
+    **dict.fromkeys(("链接", "鏈接", "連結", "网址", "網址", "原文链接", "原文鏈接", "原文連結", "文章链接"), "url"),
+    **dict.fromkeys(("栏目", "欄目", "频道", "頻道", "分类", "分類", "版面"), "column"),
+    **dict.fromkeys(("关键词", "關鍵詞", "关键字", "關鍵字", "标签", "標籤"), "keywords"),
+}
+
+
+def _loose(key: str) -> str:
+    return re.sub(r"[\s_\-]+", "", key).lower()
+
+
 # What `--field-map theirs=ours` may map a record's field to: an article's field, or `html` (a
 # page to clean into the body) and `author` (one string for `authors`).
 MAPPABLE_FIELDS = tuple(sorted({*(f.name for f in dataclasses.fields(Article)), "html", "author"}))  # (not `line`, a ClassVar)
@@ -106,7 +136,11 @@ def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
         if key in mapped:
             continue
         ours = key if key in Article.__dataclass_fields__ or key == "html" else CRAWLER_NAMES.get(key)
-        if ours and ours not in renamed and value not in (None, ""):
+        if ours and ours not in renamed and not _blank(value):
+            renamed[ours] = value
+    for key, value in record.items():  # the other spellings fill what is still missing
+        ours = None if key in mapped or not isinstance(key, str) else _LOOSE_NAMES.get(_loose(key))
+        if ours and ours not in renamed and not _blank(value):
             renamed[ours] = value
     return renamed
 
