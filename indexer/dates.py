@@ -11,6 +11,7 @@ full-width digits, and dates embedded in file names or URLs (`20200519-07-01.txt
 from __future__ import annotations
 
 import datetime as _dt
+import email.utils
 import re
 import unicodedata
 
@@ -164,6 +165,42 @@ def parse_date(value: object) -> str | None:
         zoned = _ZONED.fullmatch(normalise_digits(value).strip()) if ":" in value or "：" in value else None
         return _zoned_day(zoned) if zoned else find_date(value)
     return None
+
+
+# the forms a record's date field comes in that a page's line is never read in: epoch seconds or
+# milliseconds written as text, a compact day (with its time), a ROC day with slashes (Taiwan's
+# open data: `108/10/16`), an RSS/e-mail date (`Wed, 16 Oct 2019 08:30:00 GMT`)
+_EPOCH_TEXT = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
+_COMPACT_DAY = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})(?:\s*\d{4}(?:\d{2})?)?")
+_ROC_SLASHES = re.compile(r"(\d{2,3})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_MAIL_DATE = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,4}|[+-]\d{4})")
+
+
+def record_date(value: object) -> str | None:
+    """A record's date field, which is a date and nothing else: what `parse_date` reads, and also
+    the forms of exports and feeds above (whole values only), or an English date by name
+    (`Oct 16, 2019`)."""
+    found = parse_date(value)
+    if found or not isinstance(value, str):
+        return found
+    text = normalise_digits(value).strip()
+    if _EPOCH_TEXT.fullmatch(text):
+        return parse_date(float(text))
+    compact = _COMPACT_DAY.fullmatch(text)
+    if compact:
+        return _valid(int(compact[1]), int(compact[2]), int(compact[3]))
+    roc = _ROC_SLASHES.fullmatch(text)
+    if roc and 50 <= int(roc[1]) <= 150:
+        return _valid(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
+    if _MAIL_DATE.fullmatch(text):
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            moment = None
+        if moment is not None:
+            day = (moment.astimezone(_CHINA) if moment.tzinfo else moment).date()
+            return day.isoformat() if 1900 <= day.year <= 2100 else None
+    return english_date(text) if len(text) <= 60 else None
 
 
 def _zoned_day(zoned: re.Match) -> str | None:

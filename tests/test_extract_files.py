@@ -240,6 +240,20 @@ def test_records_with_chinese_or_camel_case_field_names_keep_every_field():
     assert (third.title, third.body, third.date, third.source) == ("标题三", "正文三。", "2024-02-05", "中新网")
 
 
+@pytest.mark.parametrize("given, day", [
+    ("1571234567", "2019-10-16"), ("1571234567000", "2019-10-16"),  # epoch seconds / ms written as text
+    ("20191016", "2019-10-16"), ("20191016083000", "2019-10-16"),  # compact
+    ("108/10/16", "2019-10-16"), ("108/10/16 08:30", "2019-10-16"),  # Taiwan's open data: ROC year, slashes
+    ("Wed, 16 Oct 2019 23:30:00 GMT", "2019-10-17"),  # an RSS pubDate: its day in China's time
+    ("Oct 16, 2019", "2019-10-16"), ("16 October 2019", "2019-10-16"),
+    ("10/16/19", None), ("12345678", None), ("20191399", None), ("未知", None),  # no guess
+])
+def test_a_records_date_field_is_read_in_the_forms_exports_and_feeds_write(given, day):
+    (article,) = extract_file(json.dumps({"title": "标题", "body": "正文。", "pub_date": given}, ensure_ascii=False).encode(),
+                              "x.jsonl")
+    assert article.date == day
+
+
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
     reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
         {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},

@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from indexer.dates import parse_date
+from indexer.dates import record_date
 
 from ..article import Article, Skipped
 from .authors import parse_authors
@@ -185,7 +185,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     return Article(
         id=_text(fields.get("id")) or default_id,
         title=title,
-        date=parse_date(fields.get("date")),
+        date=record_date(fields.get("date")),
         source=_source(fields.get("source")),
         authors=parse_authors(authors) if isinstance(authors, (str, list, tuple, dict)) else [],
         url=url,
