@@ -254,6 +254,17 @@ def test_a_records_date_field_is_read_in_the_forms_exports_and_feeds_write(given
     assert article.date == day
 
 
+@pytest.mark.parametrize("given, source", [
+    ("来源：新华网 2024-02-05 10:00", "新华网"), ("2024-02-05 10:00 人民网", "人民网"),  # the page's line, copied
+    ("中国政府网 2024年2月5日", "中国政府网"), ({"name": "人民网", "url": "http://people.com.cn"}, "人民网"),
+    (["新华社", "来源：人民日报"], "新华社、人民日报"), ("来源：转载文章", None), ("新华社", "新华社"),
+])
+def test_a_records_source_is_the_publisher_it_names_without_label_or_time(given, source):
+    (article,) = extract_file(json.dumps({"title": "标题", "body": "正文。", "source": given}, ensure_ascii=False).encode(),
+                              "x.jsonl")
+    assert article.source == source
+
+
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
     reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
         {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},

@@ -24,7 +24,7 @@ from indexer.dates import record_date
 
 from ..article import Article, Skipped
 from .authors import parse_authors
-from .cleaning import normalise_line
+from .cleaning import normalise_line, parse_meta_line
 from .html import html_body_text
 
 CRAWLER_NAMES = {
@@ -107,12 +107,24 @@ def _keywords(value: object) -> list[str]:
     return []
 
 
+# a crawler that copied the page's whole metadata line into `source`: its label, and the time after it
+_SOURCE_LABEL = re.compile(r"^\s*(?:来源|來源|稿源|出处|出處|信息来源|資料來源|资料来源|文章来源|文章來源)\s*[:：]")
+_DAY_TIME = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_TIME_AROUND = re.compile(rf"^\s*{_DAY_TIME}\s+|\s+{_DAY_TIME}\s*$")
+
+
 def _source(value: object) -> str | None:
     """A source as one string: a list of publishing bodies (`["新华社", "人民日报"]`, as `export`
-    writes `sources`) joined by 、, which `sources` splits again."""
+    writes `sources`) joined by 、, which `sources` splits again; an object by its name; a copied
+    metadata line (`来源：新华网 2024-02-05 10:00`) by the publisher it names."""
     if isinstance(value, (list, tuple)):
-        value = "、".join(dict.fromkeys(t for t in (normalise_line(_text(v) or "") for v in value) if t))
-    return normalise_line(_text(value) or "") or None
+        value = "、".join(dict.fromkeys(t for t in (_source(v) for v in value) if t))
+    elif isinstance(value, dict):
+        value = next((v for v in (_text(value.get(k)) for k in ("name", "title", "value")) if v), None)
+    text = normalise_line(_text(value) or "")
+    if _SOURCE_LABEL.match(text):
+        text = parse_meta_line(text).get("source") or ""
+    return _TIME_AROUND.sub("", text).strip() or None
 
 
 def _blank(value: object) -> bool:
