@@ -234,6 +234,21 @@ def test_kicker_headlines_are_indexed_and_listing_pages_are_not(tmp_path):
     assert total(index, "以家国情怀守护人民健康") == 1
 
 
+def test_a_page_saved_complete_is_one_article_not_its_frames(tmp_path):
+    """A browser's "save page, complete": `公告.htm` beside `公告_files/` holding its pictures,
+    scripts and frames (an ad's `saved_resource.html` reads like an article). The frames are
+    counted among the other files; a folder named so without its page is read as any folder."""
+    saved = tmp_path / "saved"
+    page(saved / "公告.htm", "交通运输部推进冷链物流发展", "交通运输部推进冷链物流发展。记号公告。")
+    page(saved / "公告_files" / "saved_resource.html", "热门推荐", "这是广告框架里的文字，热门商品优惠多多。记号广告。")
+    (saved / "公告_files" / "jquery.js").write_text("var x;", encoding="utf-8")
+    page(saved / "news_files" / "1.html", "没有同名页面的文件夹", "这个文件夹旁边没有同名的页面。记号文件夹。")
+    index = tmp_path / "index"
+    rep, err = report(index, "rebuild", saved)
+    assert rep["articles"] == 2 and rep["other_files"] == {".html": 1, ".js": 1}
+    assert total(index, "记号公告") == 1 and total(index, "记号文件夹") == 1 and total(index, "记号广告") == 0
+
+
 # -------------------------------------------------------------------- reports and exits
 
 

@@ -91,10 +91,15 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
     except OSError as exc:
         yield SkippedFile(rel, os_reason(exc), str(root))
         return
+    pages = {e.name.rsplit(".", 1)[0].lower() for e in entries if "." in e.name
+             and e.name.rsplit(".", 1)[1].lower() in _PAGE_SUFFIXES}
     for entry in entries:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
+        if pages and _is_resources_of(entry, pages):
+            yield from _resources(root, path)
+            continue
         relpath = readable_name(path.relative_to(root).as_posix())
         try:
             is_dir = entry.is_dir()  # follows symlinks
@@ -110,6 +115,32 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
             yield SourceFile(path, relpath, str(root))
         else:
             yield OtherFile(relpath, "".join(path.suffixes[-2:]).lower() or "(none)")
+
+
+# a page saved "complete" by a browser (`公告.htm` and the folder `公告_files`): that folder holds
+# the page's pictures, scripts and frames (share buttons, ads, `saved_resource.html`), not articles
+_PAGE_SUFFIXES = frozenset({"htm", "html", "shtml", "xhtml", "mht", "mhtml"})
+_RESOURCES = ("_files", ".files", "_archivos", "-Dateien", "_fichiers")
+
+
+def _is_resources_of(entry: os.DirEntry, pages: set[str]) -> bool:
+    """Whether folder `entry` is the resources folder of a saved page beside it (`pages`: the
+    lower-cased names, without suffix, of the pages in the same folder)."""
+    name = entry.name.lower()
+    tail = next((t for t in _RESOURCES if name.endswith(t.lower())), None)
+    try:
+        return tail is not None and name[:-len(tail)] in pages and entry.is_dir()
+    except OSError:
+        return False
+
+
+def _resources(root: Path, folder: Path) -> Iterator[OtherFile]:
+    """Every file under a saved page's resources folder, as an OtherFile (counted, not read)."""
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(dirpath) / name
+            yield OtherFile(readable_name(path.relative_to(root).as_posix()),
+                            "".join(path.suffixes[-2:]).lower() or "(none)")
 
 
 def readable_name(name: str) -> str:
