@@ -162,6 +162,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^unsupported file type (.*)$", r"不支持的文件类型 \1"),
     (r"^not an article file \(supported: (.*)\)$", r"不是文章文件（支持的有：\1）"),
     (r"^page structure too deep to read$", "网页结构太深，无法读取"),
+    (r"^no web page in the saved archive \(MHTML\)$", "保存的网页档案（MHTML）里没有网页"),
     (r"^no article text found$", "没有找到正文"),
     (r"^no title and no searchable text.*$", "没有标题，也没有可搜索的文字"),
     (r"^record is a listing page, not an article$", "这条记录是列表页，不是文章"),

@@ -22,7 +22,7 @@ def one(name: str, relpath: str | None = None) -> Article:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == {".html", ".htm", ".shtml", ".txt", ".jsonl", ".json"}
+    assert SUPPORTED_SUFFIXES == {".html", ".htm", ".shtml", ".mht", ".mhtml", ".txt", ".jsonl", ".json"}
 
 
 def test_seed_text_dump_gives_every_field():
@@ -216,6 +216,40 @@ def test_record_sources_as_a_list_and_the_articles_own_field_names_first():
     (blank,) = extract_file(json.dumps({"content": "爬虫给的正文", "body": " ", "title": "空白的正文字段"},
                                        ensure_ascii=False).encode(), "b.jsonl")
     assert blank.body == "爬虫给的正文"  # the article's own name left blank: the crawler's text stands
+
+
+def _mhtml(html: str, charset: str, encoding: str, where: str, snapshot: bool) -> bytes:
+    """A page saved as one file, as Internet Explorer (quoted-printable, the page's charset) or
+    Chrome (a Snapshot-Content-Location header) writes it, with a picture after the page."""
+    import base64
+    import quopri
+
+    raw = html.encode(charset)
+    body = quopri.encodestring(raw) if encoding == "quoted-printable" else base64.encodebytes(raw)
+    head = (f"From: <Saved by Blink>\r\nSnapshot-Content-Location: {where}\r\n" if snapshot else "From: <由 Windows Internet Explorer 8 保存>\r\n")
+    return (head + "Subject: =?gb2312?B?xxx?=\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="----=_NextPart_000"\r\n\r\n'
+            "This is a multi-part message in MIME format.\r\n\r\n------=_NextPart_000\r\n"
+            f'Content-Type: text/html;\r\n\tcharset="{charset}"\r\nContent-Transfer-Encoding: {encoding}\r\n'
+            f"Content-Location: {where}\r\n\r\n").encode("gb18030") + body + (  # (IE writes its headers so)
+            "\r\n------=_NextPart_000\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Location: http://www.gov.cn/logo.png\r\n\r\niVBORw0KGgo=\r\n------=_NextPart_000--\r\n").encode("ascii")
+
+
+@pytest.mark.parametrize("encoding, charset, snapshot", [("quoted-printable", "gb2312", False), ("base64", "utf-8", True)])
+def test_a_page_saved_as_one_file_mht_is_read_as_the_page(encoding, charset, snapshot):
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=' + charset + '">'
+            "<title>国务院关于推进冷链物流发展的意见_政府信息公开</title></head><body><div class=nav>首页 | 政策</div>"
+            "<h1>国务院关于推进冷链物流发展的意见</h1><p>发布时间：2024-02-05　来源：国务院办公厅</p>"
+            "<div class=content><p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：冷链物流是保障食品安全的重要环节。</p>"
+            "<p>为推进冷链物流高质量发展，现提出以下意见。各地区各部门要认真贯彻落实。</p></div></body></html>")
+    where = "http://www.gov.cn/zhengce/content/2024-02/05/content_1.htm"
+    (article,) = extract_file(_mhtml(html, charset, encoding, where, snapshot), "saved/意见.mht")
+    assert (article.title, article.date, article.source, article.url) == (
+        "国务院关于推进冷链物流发展的意见", "2024-02-05", "国务院办公厅", where)
+    assert article.body.startswith("各省、自治区") and "首页" not in article.body
+    (nothing,) = extract_file(b"MIME-Version: 1.0\r\nContent-Type: image/png\r\n\r\nabc", "only-a-picture.mhtml")
+    assert isinstance(nothing, Skipped) and "MHTML" in nothing.reason
 
 
 def test_json_array_and_field_map():

@@ -15,9 +15,10 @@ from .html import extract_html
 from .junk import unreadable_reason, unsearchable_reason
 from .records import extract_records
 from .text import extract_text
+from .webarchive import MHTML_SUFFIXES, saved_page
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".txt", ".jsonl", ".json"})
-HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml"})  # pages, with a site's template
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm", ".shtml"}) | MHTML_SUFFIXES  # pages, with a site's template
+SUPPORTED_SUFFIXES: frozenset[str] = HTML_SUFFIXES | {".txt", ".jsonl", ".json"}
 
 __all__ = ["HTML_SUFFIXES", "SUPPORTED_SUFFIXES", "extract_file"]
 
@@ -37,6 +38,13 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     if not data or data.isspace():  # (not data.strip(), without copying the file)
         yield Skipped(relpath, "empty file")
         return
+    saved_from = None
+    if suffix in MHTML_SUFFIXES:  # a page saved as one file: the page is its first HTML part
+        found = saved_page(data)
+        if found is None:
+            yield Skipped(relpath, "no web page in the saved archive (MHTML)")
+            return
+        data, saved_from = found
     text = decode(data)
     if text is None:
         yield Skipped(relpath, "not text (binary or undecodable bytes)")
@@ -67,4 +75,6 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     if junk:
         yield Skipped(relpath, junk)
         return
+    if saved_from and not article.url:
+        article.url = saved_from
     yield article
