@@ -273,4 +273,8 @@ def stop(data: Path | str | None = None) -> list[str]:
         if _alive(n["pid"]):
             stop_node(n["pid"])
             stopped.append(n["name"])
+        else:  # died on its own (or was killed): a child of this process is reaped, not left a zombie
+            proc = _CHILDREN.pop(n["pid"], None)
+            if proc is not None:
+                proc.wait(10.0)
     return stopped

@@ -104,6 +104,21 @@ QUERIES = [
 ]
 
 
+def test_stopping_a_cluster_reaps_a_node_that_died_on_its_own(tmp_path):
+    """A node killed from outside (kill -9, the OOM killer) is a zombie child of the process that
+    started it until waited for: `stop` waits for it, as for the nodes it stops."""
+    import os
+    import signal
+
+    node = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    cluster._CHILDREN[node.pid] = node
+    cluster._write_state(tmp_path, {"nodes": [{"name": "n0", "http": 1, "transport": 2, "pid": node.pid}]})
+    os.kill(node.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert cluster.stop(tmp_path) == []  # it was not running
+    assert node.returncode == -signal.SIGKILL and node.pid not in cluster._CHILDREN
+
+
 def test_a_within_query_of_punctuation_finds_nothing_on_both_backends(engines):
     embedded, remote = both(engines, query="信息", within=["!!!"])
     assert remote.total == embedded.total == 0 and remote.notice == embedded.notice and "「!!!」" in remote.notice
