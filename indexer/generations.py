@@ -188,26 +188,30 @@ class LiveIndex:
             [*self._gen.segment_ids, *(self._previous.segment_ids if self._previous else ())])
 
     def _fallback(self, damaged: Path, exc: store.IndexDamaged) -> Generation:
-        """The generation to serve instead of the damaged live one: the one already open, else
-        the one that was live before it (named in its build.json), else the newest intact
-        finished one older than it; raises `exc` when none is. Never a newer one: a rebuild
-        stopped before its switch leaves a finished generation that never went live."""
-        found = self._gen if self._gen is not None and self._gen.path != damaged else None
-        if found is None:
-            previous = store.read_json(damaged / store.BUILD_INFO, {}) or {}
-            named = previous.get("previous") if isinstance(previous, dict) else None
-            candidates = sorted((g for g in self.index_dir.iterdir()
-                                 if g.name.startswith(store.GEN_PREFIX) and g.name < damaged.name
-                                 and g.name != named and (g / store.BUILD_INFO).exists()), reverse=True)
-            if named and (self.index_dir / named / store.BUILD_INFO).exists():
-                candidates.insert(0, self.index_dir / named)  # (whatever its name's order: names
-                # of one second, or of two machines' clocks, need not sort by time)
-            for g in candidates[:store.KEEP_GENERATIONS]:
-                try:
-                    found = Generation(g, self._segments)
-                    break
-                except store.IndexDamaged:
-                    continue
+        """The generation to serve instead of the damaged live one: the one that was live before
+        it (named in its build.json), else the newest intact finished one older than it; the
+        one already open stands for itself when it is one of those and still on disk (an idle
+        server's open generation may be two switches old, and removed since: never served
+        then). Raises `exc` when none is. Never a newer one: a rebuild stopped before its
+        switch leaves a finished generation that never went live."""
+        previous = store.read_json(damaged / store.BUILD_INFO, {}) or {}
+        named = previous.get("previous") if isinstance(previous, dict) else None
+        candidates = sorted((g for g in self.index_dir.iterdir()
+                             if g.name.startswith(store.GEN_PREFIX) and g.name < damaged.name
+                             and g.name != named and (g / store.BUILD_INFO).exists()), reverse=True)
+        if named and (self.index_dir / named / store.BUILD_INFO).exists():
+            candidates.insert(0, self.index_dir / named)  # (whatever its name's order: names
+            # of one second, or of two machines' clocks, need not sort by time)
+        found = None
+        for g in candidates[:store.KEEP_GENERATIONS]:
+            if self._gen is not None and self._gen.path == g:
+                found = self._gen
+                break
+            try:
+                found = Generation(g, self._segments)
+                break
+            except store.IndexDamaged:
+                continue
         if found is None:
             self.degraded = None
             raise exc

@@ -191,6 +191,26 @@ def test_a_damaged_live_generation_is_not_served_while_the_previous_one_is_intac
     assert live.name in health["reason"] and first.name in health["reason"]
 
 
+def test_an_idle_server_falls_back_to_the_generation_live_before_not_the_one_it_had_open(built, tmp_path):
+    """A tester: a server that last searched two switches ago held the first generation open;
+    the live one damaged, it fell back to that one, removed from disk since: every search a 500."""
+    base, expected = built
+    index, first = _copy(base, tmp_path)
+    extra = tmp_path / "extra"
+    write_article(extra / "a.txt", "附加文章", "行政院附加的文章正文，用来让第二代多一篇文章。")
+    with SearchEngine(index) as engine:
+        assert engine.search(SearchRequest.create(QUERY)).total == expected  # it holds the first open
+        run_ingest(index, [extra])  # the second generation
+        second = index / live_generation(index)
+        run_ingest(index, None, rebuild=True)  # the third; the first is removed
+        live = index / live_generation(index)
+        assert not first.exists() and second.exists() and live != second
+        _flip(_file(live, ".wx"))
+        assert engine.search(SearchRequest.create(QUERY)).total == expected + 1  # the second's
+        from indexer.generations import degraded
+        assert second.name in degraded(index)
+
+
 def test_a_damaged_live_generation_falls_back_to_the_one_live_before_it_not_an_aborted_one(built, tmp_path):
     # a rebuild stopped at its switch (killed, or the machine stopped) leaves a finished
     # generation that never went live; it is newer than the live one and must never be served
