@@ -211,6 +211,8 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     finally:
         if bar is not None:
             bar.render_finish()
+    if report.restored:
+        click.echo(say.say("restored", gen=report.restored), err=True)
     for path in report.dropped_sources:
         click.echo(say.say("forgot", path=_shown(path)), err=True)
     for kind, items in (("skipped", report.skipped), ("duplicate", report.duplicates),

@@ -45,6 +45,9 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "status": ("{message}…", "{message}…"),
     "status.writing": ("正在把 {n} 篇文章写入新的一代索引", "writing the index of {n} articles into a new generation"),
     "status.reposts": ("正在查找相似的转载", "finding near-duplicate reposts"),
+    "restored": ("CURRENT 丢失或指向不存在的一代：已指回最新的完整一代 {gen}，再在它之上进行",
+                 "CURRENT was missing or named no generation: pointed again at the newest finished one, {gen}, "
+                 "and went on from it"),
     "forgot": ("不再记录来源 {path}：已不存在（--drop-missing）", "forgot source {path}: missing (--drop-missing)"),
     "skipped": ("跳过 {path}：{reason}", "skipped {path}: {reason}"),
     "duplicate": ("重复 {path}：{reason}", "duplicate {path}: {reason}"),

@@ -371,6 +371,38 @@ def switch_to(index_dir: Path, gen: Path) -> None:
         os.close(dfd)
 
 
+def restore_pointer(index_dir: Path) -> str | None:
+    """When CURRENT is missing or names no generation (manual damage: docs/operations.md
+    "Recovery") while finished generations are still there, point it at the newest of them
+    that is intact, as its recovery says to, and return its name; None when CURRENT is
+    fine or there is nothing to restore. Called by a writer under the write lock, before it
+    removes stale generations: without it every generation looked stale, and an ingest or
+    rebuild deleted the archive's index and began again from the paths given."""
+    index_dir = Path(index_dir)
+    if current_generation(index_dir) is not None or not index_dir.is_dir():
+        return None
+
+    def finished(g: Path) -> float:
+        info = read_json(g / BUILD_INFO, None)
+        return info.get("finished", 0.0) if isinstance(info, dict) else -1.0
+
+    candidates = [g for g in index_dir.iterdir() if g.is_dir() and g.name.startswith(GEN_PREFIX)
+                  and (g / BUILD_INFO).exists() and (g / integrity.CHECKSUMS).exists() and not being_written(g)]
+    for gen in sorted(candidates, key=lambda g: (finished(g), g.name), reverse=True):
+        try:
+            verify_generation(gen)
+        except IndexDamaged:
+            continue
+        tmp = index_dir / (CURRENT + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(gen.name + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, index_dir / CURRENT)
+        return gen.name
+    return None
+
+
 def remove_stale_generations(index_dir: Path) -> None:
     """Remove every generation but the live one and the one that was live before it.
 

@@ -246,6 +246,31 @@ def test_a_server_keeps_no_generation_open_once_it_is_two_switches_old(tmp_path)
     assert live_generation(index) != first and held() == [] and maps == []
 
 
+@pytest.mark.parametrize("damage", ["deleted", "dangling"])
+def test_a_lost_current_pointer_is_restored_by_the_next_writer_and_nothing_is_deleted(tmp_path, damage):
+    """A tester: with CURRENT deleted (or naming a generation that is gone), the nightly ingest
+    of one source deleted every intact generation and kept that source alone; `rebuild`, the
+    documented recovery, started again from the demo articles."""
+    a, b = write_corpus(tmp_path / "a", 3, "甲"), write_corpus(tmp_path / "b", 2, "乙")
+    index = tmp_path / "index"
+    ok(index, "ingest", a)
+    ok(index, "ingest", b)
+    live = live_generation(index)
+    if damage == "deleted":
+        (index / store.CURRENT).unlink()
+    else:
+        (index / store.CURRENT).write_text("gen-19990101T000000-1-000000\n", encoding="utf-8")
+    assert cli(index, "stats").returncode == 1  # readers: no index, until a writer restores it
+    rep, err = _report(index, "ingest", b)
+    assert rep["restored"] == live and live in err and "CURRENT" in err
+    assert (rep["added"], rep["removed"], rep["articles"]) == (0, 0, 5)
+    assert total(index, "记号甲") == 3 and total(index, "记号乙") == 2
+    (index / store.CURRENT).unlink()
+    rep, _ = _report(index, "rebuild")  # the recorded sources of the restored generation
+    assert (rep["articles"], rep["removed"]) == (5, 0) and rep["restored"]
+    assert [s["path"] for s in json.loads(ok(index, "sources", "--format", "json").stdout)["sources"]] == [str(a), str(b)]
+
+
 def test_an_unfinished_rebuild_generation_is_removed_by_the_next_writer(tmp_path):
     articles = write_corpus(tmp_path / "articles", 3, "甲")
     index = tmp_path / "index"

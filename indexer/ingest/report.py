@@ -105,6 +105,7 @@ class IngestReport:
     removed_articles: list[Removed] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the sources read in this run
     dropped_sources: list[str] = field(default_factory=list)
+    restored: str | None = None  # the generation CURRENT was pointed at again, found missing (`store.restore_pointer`)
     articles: int = 0  # in the index after the run
     previous_articles: int = 0  # in the index before it
     started: float = 0.0
@@ -129,6 +130,7 @@ class IngestReport:
             "skipped": self.skipped_rows(),
             "cut": [{"path": s.path, "reason": s.reason} for s in self.cut],
             "sources": self.sources, "dropped_sources": self.dropped_sources,
+            **({"restored": self.restored} if self.restored else {}),
             "started": self.started, "seconds": round(self.seconds, 3),
         }
 

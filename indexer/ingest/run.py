@@ -190,6 +190,7 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
     """
     run = _Ingest(Path(index_dir), paths, rebuild, options or IngestOptions(), progress, status)
     with store.WriteLock(run.index_dir):
+        run.report.restored = store.restore_pointer(run.index_dir)  # (before any generation looks stale)
         store.remove_stale_generations(run.index_dir)
         run.open_live()
         try:
