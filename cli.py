@@ -569,13 +569,18 @@ def _check_folder(ctx: click.Context) -> dict:
     """Every byte of the live generation against its checksums (`indexer.integrity`)."""
     from indexer import integrity, store
 
-    gen = store.current_generation(ctx.obj["index"])
-    if gen is None:
-        _fail(_say().say("no_index", index=ctx.obj["index"]))
-    try:
-        report = integrity.verify_full(gen)
-    except integrity.FormatError as exc:
-        _fail(str(exc))
+    for _ in range(5):
+        gen = store.current_generation(ctx.obj["index"])
+        if gen is None:
+            _fail(_say().say("no_index", index=ctx.obj["index"]))
+        try:
+            report = integrity.verify_full(gen)
+        except integrity.FormatError as exc:
+            _fail(str(exc))
+        if store.current_generation(ctx.obj["index"]) == gen:
+            break
+        # superseded while it was read (writers switched and may have removed it: its files
+        # "missing", its record gone): the live generation is the one to check
     if report.format == 1:
         _fail(_say().say("check.format1", generation=gen.name))
     return {"generation": gen.name, "format": report.format, "ok": report.ok, "files": report.files,

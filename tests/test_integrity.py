@@ -173,6 +173,33 @@ def test_check_of_an_intact_index_exits_0(built, tmp_path):
     assert data["ok"] is True and data["damaged"] == [] and data["files"] >= 10
 
 
+def test_check_is_not_fooled_by_generations_switched_and_removed_while_it_reads(built, tmp_path, monkeypatch):
+    """A tester: a `check` slow on a large index, two ingests meanwhile: the generation it was
+    reading was removed under it, and it exited 1 listing every file as missing."""
+    from click.testing import CliRunner
+
+    from cli import cli as wensou
+
+    base, _ = built
+    index, first = _copy(base, tmp_path)
+    real, calls = integrity.verify_full, []
+
+    def slow(gen):
+        calls.append(gen.name)
+        if len(calls) == 1:  # two writers finish while it reads the first generation
+            for n in (1, 2):
+                write_article(tmp_path / f"more{n}" / "a.txt", f"附加文章{n}", f"行政院附加的文章正文{n}。")
+                run_ingest(index, [tmp_path / f"more{n}"])
+        return real(gen)
+
+    monkeypatch.setattr(integrity, "verify_full", slow)
+    result = CliRunner().invoke(wensou, ["--index", str(index), "check", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["ok"] is True, result.output
+    assert calls[0] == first.name and data["generation"] == live_generation(index) != first.name
+
+
 def test_a_damaged_live_generation_is_not_served_while_the_previous_one_is_intact(built, tmp_path):
     base, expected = built
     index, first = _copy(base, tmp_path)
