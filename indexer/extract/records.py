@@ -87,8 +87,9 @@ _LISTING_TITLE = re.compile(
     r"(?:网|網|网站|網站|新闻|新聞|频道|頻道|日报|日報|晚报|晚報|时报|時報|Online|News|NEWS|\.com|\.cn|\.tw)\s*$")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 # Markup in a crawler's title: a search-result crawl marks the words searched for
-# (`<em>国务院</em>常务会议`), a CMS export keeps its `<font>`/`<br>`: tags only, never text
-_TITLE_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# (`<em>国务院</em>常务会议`), a CMS export keeps its `<font>`/`<br>`: those inline formatting
+# tags only, never text (a `<script>` or `<img>` in a title stays text, shown escaped)
+_TITLE_TAG = re.compile(r"</?(?:em|b|strong|i|u|font|span|mark|small|big|sup|sub|br)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 
 def _text(value: object) -> str | None:
