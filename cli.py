@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import re
 import sys
@@ -100,8 +101,31 @@ _REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, 
 def cli(ctx: click.Context, index_dir: Path, lang: str | None) -> None:
     """wensou (文搜): search Chinese news and government articles."""
     ctx.obj = {"index": Path(index_dir), "say": Messages(choose_language(lang))}
+    _warnings_said_by(ctx.obj["say"])
     processes.allow_open_files()  # a large index holds hundreds of files open, twice during a switch
     _cluster_guard(ctx, index_dir)
+
+
+class _SaidWarnings(logging.Handler):
+    """The engine's warnings (a damaged generation, the previous one served instead: `indexer.
+    generations`) on stderr in the language chosen, one line each."""
+
+    def __init__(self, say: Messages) -> None:
+        super().__init__(logging.WARNING)
+        self.say_ = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.say_.say("warning", message=self.say_.reason(record.getMessage())), err=True)
+        except Exception:  # noqa: BLE001 - a warning that cannot be printed must not stop the command
+            self.handleError(record)
+
+
+def _warnings_said_by(say: Messages) -> None:
+    log = logging.getLogger("wensou")
+    for h in [h for h in log.handlers if isinstance(h, _SaidWarnings)]:
+        log.removeHandler(h)
+    log.addHandler(_SaidWarnings(say))
 
 
 def _engine(ctx: click.Context):

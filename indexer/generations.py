@@ -216,7 +216,7 @@ class LiveIndex:
             self.degraded = None
             raise exc
         self.degraded = f"{exc}; serving the previous generation {found.name}"
-        _log.warning("warning: %s", self.degraded)
+        _log.warning("%s", self.degraded)  # (the command line says it in its language: cli.py)
         return found
 
     @property

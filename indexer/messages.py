@@ -48,6 +48,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "restored": ("CURRENT 丢失或指向不存在的一代：已指回最新的完整一代 {gen}，再在它之上进行",
                  "CURRENT was missing or named no generation: pointed again at the newest finished one, {gen}, "
                  "and went on from it"),
+    "warning": ("警告：{message}", "warning: {message}"),
     "forgot": ("不再记录来源 {path}：已不存在（--drop-missing）", "forgot source {path}: missing (--drop-missing)"),
     "skipped": ("跳过 {path}：{reason}", "skipped {path}: {reason}"),
     "duplicate": ("重复 {path}：{reason}", "duplicate {path}: {reason}"),
@@ -230,6 +231,11 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
      r"磁盘空间不够：大约需要 \1，\3 只剩 \2；什么也没有写"),
     (r"^index generation (\S+) is damaged: (.*?); `wensou check` lists what it holds, `wensou rebuild` writes it again$",
      r"索引 \1 已损坏：\2；`wensou check` 列出其中的文章，`wensou rebuild` 重新写出"),
+    (r"^index generation (\S+) is damaged: (.*?); `wensou check` lists what it holds, `wensou rebuild` writes it again; "
+     r"serving the previous generation (\S+)$",
+     r"索引 \1 已损坏：\2；`wensou check` 列出其中的文章，`wensou rebuild` 重新写出；现在使用上一代 \3"),
+    (r"^no space left on the device while writing (.*) \((\d+) MB free\); the unfinished generation was removed and "
+     r"the live index is kept$", r"写 \1 时磁盘空间用完了（剩 \2 MB）；没写完的一代已经删除，现用索引保持不变"),
     (r"^this index was built before its sources were recorded, not from (.*); run `rebuild PATH\.\.\.` once "
      r"with its article folders$",
      r"这个索引建于记录来源之前，且不是从 \1 建的；请用它的文章文件夹运行一次 `rebuild PATH...`"),

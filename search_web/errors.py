@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.messages import Messages
 from indexer.search.request import BadRequest, SearchTooCostly
 from indexer.store import IndexDamaged, NoIndex
 from search_web.limits import RETRY_AFTER, Busy
@@ -55,7 +56,7 @@ def _busy(exc: Busy) -> Response:
 
 def _no_index(exc: NoIndex) -> Response:
     page = DAMAGED_TEXT if isinstance(exc, IndexDamaged) else DEFAULT_TEXT[503]
-    return error_response(503, str(exc) if wants_json() else page,
+    return error_response(503, Messages("zh").reason(str(exc)) if wants_json() else page,  # (Chinese on every route)
                           {"Retry-After": "30"})
 
 

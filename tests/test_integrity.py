@@ -216,6 +216,10 @@ def test_a_damaged_live_generation_is_not_served_while_the_previous_one_is_intac
     health = app.test_client().get("/healthz").get_json()
     assert health["status"] == "degraded" and health["articles"] == expected_articles(base)
     assert live.name in health["reason"] and first.name in health["reason"]
+    # the command line says so once, in its language
+    said = ok(index, "stats").stderr
+    assert said.startswith(f"警告：索引 {live.name} 已损坏：") and f"现在使用上一代 {first.name}" in said, said
+    assert ok(index, "--lang", "en", "stats").stderr.startswith(f"warning: index generation {live.name} is damaged")
 
 
 def test_an_idle_server_falls_back_to_the_generation_live_before_not_the_one_it_had_open(built, tmp_path):
@@ -275,7 +279,7 @@ def test_with_no_intact_generation_the_web_answers_503_with_the_reason(built, tm
     from search_web import create_app
     client = create_app({"INDEX_DIR": index, "WARM_UP": False}).test_client()
     response = client.get("/api/search", query_string={"q": QUERY})
-    assert response.status_code == 503 and "damaged" in response.get_json()["error"]
+    assert response.status_code == 503 and f"索引 {gen.name} 已损坏" in response.get_json()["error"]  # Chinese on every route
     page = client.get("/", query_string={"q": QUERY})
     assert page.status_code == 503 and "索引文件已损坏" in page.get_data(as_text=True)
 

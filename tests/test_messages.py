@@ -134,6 +134,9 @@ def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept(
         "文件有 50.0 MB，超过 16 MB 的上限（用 --max-file-mb 调高）"
     assert zh.reason("its file was skipped: empty file") == "它的文件被跳过：空文件"
     assert zh.reason("not an article file (supported: .htm, .html)") == "不是文章文件（支持的有：.htm, .html）"
+    assert zh.reason("no space left on the device while writing /x/gen-1/MAIN_a.pst (0 MB free); the unfinished "
+                     "generation was removed and the live index is kept") == \
+        "写 /x/gen-1/MAIN_a.pst 时磁盘空间用完了（剩 0 MB）；没写完的一代已经删除，现用索引保持不变"
     assert zh.reason("something new") == "something new"
     assert Messages("en").reason("empty file") == "empty file"
 

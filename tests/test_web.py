@@ -203,7 +203,7 @@ def test_no_index_is_503_with_a_clear_message(tmp_path):
     c = app.test_client()
     for url in ("/healthz", "/api/search?q=x", "/api/articles/a"):
         data = api(c, url, 503)
-        assert "rebuild" in data["error"]
+        assert "还没有索引" in data["error"] and "rebuild" in data["error"]  # in Chinese on every route
     assert "rebuild" in page(c, "/", 503).text_content()
     assert "rebuild" in page(c, "/articles/a", 503).text_content()
 
