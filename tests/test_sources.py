@@ -193,6 +193,23 @@ def test_a_folder_recorded_inside_another_keeps_its_options_its_ids_and_the_nigh
     assert wired() == 3
 
 
+def test_a_file_recorded_on_its_own_inside_a_folder_read_later_keeps_its_name_as_its_id(tmp_path):
+    index = tmp_path / "index"
+    folder = tmp_path / "folder"
+    one = page(folder / "sub" / "a.html", "单独导入的页面", "这个页面先被单独导入。记号单独。")
+    page(folder / "b.html", "文件夹里的页面", "这个页面随文件夹导入。记号文件夹。")
+    ok(index, "ingest", one)
+    ok(index, "ingest", folder)
+    ids = lambda: sorted(json.loads(line)["id"] for line in ok(index, "export").stdout.split("\n") if line)  # noqa: E731
+    assert ids() == ["a.html", "b.html"]
+    page(one, "单独导入的页面（更新）", "这个页面先被单独导入，后来改过。记号单独。")  # re-read through the folder
+    rep, err = report(index, "ingest", folder)
+    assert (rep["updated"], rep["removed"], rep["files_skipped"]) == (1, 0, 0), err
+    assert ids() == ["a.html", "b.html"]
+    rep, _ = report(index, "rebuild")
+    assert (rep["removed"], rep["added"]) == (0, 0) and ids() == ["a.html", "b.html"]
+
+
 # -------------------------------------------------------------------- what gets in
 
 

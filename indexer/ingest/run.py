@@ -145,7 +145,9 @@ def _ids_from_first_source(files: list[SourceFile], recorded: list[str]) -> None
     for sf in files:
         first = next((r for r in recorded if _inside(str(sf.path), r)), None)
         if first is not None and first != sf.root:
-            sf.relpath = readable_name(Path(os.path.relpath(sf.path, first)).as_posix())
+            # (a file recorded as a source of its own is named by its name, as when it is given)
+            sf.relpath = readable_name(sf.path.name if first == str(sf.path)
+                                       else Path(os.path.relpath(sf.path, first)).as_posix())
 
 
 def _inside(path: str, folder: str) -> bool:
