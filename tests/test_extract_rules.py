@@ -136,6 +136,14 @@ def test_folding_a_text_of_many_lines_at_once_normalises_each_line():
             assert [line.strip() for line in folded] == [normalise_line(line) for line in lines], lines
 
 
+def test_a_stray_double_ampersand_in_chinese_text_goes_and_code_keeps_its_own():
+    from indexer.extract.cleaning import normalise_line
+
+    assert normalise_line("部领导班子成员&&深入基层一线") == "部领导班子成员深入基层一线"  # a CMS's stray mark
+    assert normalise_line("docker stop zookeeper && docker rm zookeeper") == "docker stop zookeeper && docker rm zookeeper"
+    assert normalise_line("if (a&&b) { run(); }") == "if (a&&b) { run(); }"
+
+
 def test_metadata_lines():
     assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
     assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {

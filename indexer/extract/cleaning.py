@@ -161,13 +161,19 @@ _BRACKETED_SOURCE = re.compile(r"(?:出自|[来來]源)\s*[\[【]\s*(?P<name>[^\
 _SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P<name>[^\s:：]{2,30})$")
 
 
+# a CMS's stray `&&` run into Chinese text (`部领导班子成员&&深入基层`); one between Latin words or
+# spaces is text (`make && ./run`, `if (a&&b)` in a technical article) and stays
+_STRAY_AMPERSANDS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])&&|&&(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def fold_spaces(text: str) -> str:
     """`text` with runs of spaces folded to one and zero-width characters and stray `&&` removed.
 
     Neither crosses a line break, so a text of many lines can be folded at once: each of its
     lines, stripped, is then that line's `normalise_line`.
     """
-    return _SPACES.sub(" ", text.replace("&&", "").replace("\u200b", ""))
+    text = text.replace("\u200b", "")
+    return _SPACES.sub(" ", _STRAY_AMPERSANDS.sub("", text) if "&&" in text else text)
 
 
 def normalise_line(line: str) -> str:
