@@ -181,6 +181,8 @@ def record_date(value: object) -> str | None:
     the forms of exports and feeds above (whole values only), or an English date by name
     (`Oct 16, 2019`)."""
     found = parse_date(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 19000101 <= value <= 21001231:
+        value = str(value)  # a compact day written as a number (`"date": 20191016`), no epoch time
     if found or not isinstance(value, str):
         return found
     text = normalise_digits(value).strip()

@@ -299,6 +299,33 @@ def test_a_records_source_is_the_publisher_it_names_without_label_or_time(given,
     assert article.source == source
 
 
+def test_records_as_scrapy_and_detail_apis_write_them_keep_every_field():
+    """A tester's crawler exports: a Scrapy item (every field a one-element list), a detail
+    endpoint's reply holding one article and a list of related headlines, a list reply beside a
+    list of tags, an author field mapped by --field-map, bracketed keywords, a text body with a
+    stray <br>."""
+    item = {"title": ["节假日运输安全"], "content": ["正文一。"], "publish_time": ["2019-10-16 08:30:00"],
+            "url": ["https://www.mot.gov.cn/a.html"], "column": ["要闻"], "author": ["张三"]}
+    (a,) = extract_file(json.dumps(item, ensure_ascii=False).encode(), "items.jsonl")
+    assert (a.title, a.date, a.url, a.column, a.authors) == ("节假日运输安全", "2019-10-16", "https://www.mot.gov.cn/a.html",
+                                                             "要闻", ["张三"])
+    detail = {"code": 0, "msg": "success", "data": {"id": "a1", "title": "发布会", "content": "发布会的正文。", "related": [
+        {"id": "r1", "title": "相关推荐一"}, {"id": "r2", "title": "相关推荐二"}]}}
+    assert [x.id for x in extract_file(json.dumps(detail, ensure_ascii=False).encode(), "detail.json")] == ["a1"]
+    listing = {"data": {"hotTags": [{"name": "甲"}, {"name": "乙"}, {"name": "丙"}],
+                        "list": [{"id": "a2", "title": "二", "content": "正文二。"}, {"id": "a3", "title": "三", "content": "正文三。"}]}}
+    assert [x.id for x in extract_file(json.dumps(listing, ensure_ascii=False).encode(), "list.json")] == ["a2", "a3"]
+    (m,) = extract_file(json.dumps({"title": "t", "body": "正文。", "writer": "记者 王五", "date": 20191016},
+                                   ensure_ascii=False).encode(), "m.jsonl", field_map={"writer": "author"})
+    assert (m.authors, m.date) == (["王五"], "2019-10-16")
+    (k,) = extract_file(json.dumps({"title": "t", "body": "正文。", "keywords": "限制出境;入出境管理(出入境管理，出境，入境)"},
+                                   ensure_ascii=False).encode(), "k.jsonl")
+    assert k.keywords == ["限制出境", "入出境管理(出入境管理，出境，入境)"]
+    (b,) = extract_file(json.dumps({"title": "t", "body": "第一段。\n第二段：换行<br>接着写。\n第三段。"},
+                                   ensure_ascii=False).encode(), "b.jsonl")
+    assert b.body == "第一段。\n第二段：换行\n接着写。\n第三段。"
+
+
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
     reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
         {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},

@@ -100,9 +100,13 @@ def _text(value: object) -> str | None:
     return None
 
 
+# a keyword separator outside brackets (`入出境管理(出入境管理，出境，入境)` is one keyword)
+_KEYWORD_SEPARATOR = re.compile(r"[;；,，、|](?![^()（）]*[)）])")
+
+
 def _keywords(value: object) -> list[str]:
     if isinstance(value, str):
-        return [k for k in (normalise_line(p) for p in re.split(r"[;；,，、|]", value)) if k]
+        return [k for k in (normalise_line(p) for p in _KEYWORD_SEPARATOR.split(value)) if k]
     if isinstance(value, (list, tuple)):
         return [k for k in (normalise_line(_text(v) or "") for v in value) if k]
     return []
@@ -133,9 +137,22 @@ def _blank(value: object) -> bool:
     return value is None or value in ([], {}) or isinstance(value, str) and not value.strip()
 
 
+# fields with one value: a Scrapy item gives every field as a list (`"url": ["http://…"]`)
+_ONE_VALUED = frozenset({"id", "title", "date", "url", "column"})
+
+
 def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
+    renamed = _renamed(record, field_map)
+    for field in _ONE_VALUED & renamed.keys():
+        value = renamed[field]
+        if isinstance(value, (list, tuple)) and len(value) == 1:
+            renamed[field] = value[0]
+    return renamed
+
+
+def _renamed(record: dict, field_map: dict[str, str] | None) -> dict:
     renamed: dict = {}
-    mapped = dict(field_map or {})
+    mapped = {theirs: ("authors" if ours == "author" else ours) for theirs, ours in (field_map or {}).items()}
     for theirs, ours in mapped.items():
         if theirs in record:
             renamed[ours] = record[theirs]
@@ -169,9 +186,14 @@ def _paragraphs(value: object, sep: str = "\n") -> str | None:
     return _text(value)
 
 
+_BLOCK_TAG = re.compile(r"<(?:p|div|table|tr|li|h[1-6]|section|article|blockquote)\b", re.IGNORECASE)
+
+
 def _body(fields: dict) -> str:
     body = _paragraphs(fields.get("body")) or ""
     if body and re.search(r"<(?:p|div|br|span|table)\b", body, re.IGNORECASE):
+        if "\n" in body and not _BLOCK_TAG.search(body):  # text with a <br> or <span> in it: its lines are its
+            body = body.replace("\n", "<br>")           # paragraphs, not an HTML source's line wrapping
         return html_body_text(body)
     html = _paragraphs(fields.get("html"))
     if not body and html:
@@ -250,22 +272,45 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
             yield _without_surrogates(result)
 
 
-def _records_inside(data: object, field_map: dict[str, str] | None, depth: int = 0) -> list | None:
-    """The records of an API's reply or a CMS dump saved whole (`{"code": 0, "data": {"list":
-    [...]}}`): the longest list of objects found under an object that is no record itself
-    (neither title nor body), three levels down at most; None when there is none."""
-    if not isinstance(data, dict) or depth > 3:
+def _records_inside(data: object, field_map: dict[str, str] | None) -> list | None:
+    """The records of an API's reply or a CMS dump saved whole, when `data` (an object) is no
+    record itself: the record it holds (`{"code": 0, "data": {article}}`), else the list that
+    holds the most articles (`{"data": {"list": [...], "hotTags": [...]}}`: a title and a text
+    each; a list of related headlines has no text), three levels down at most; None when
+    there is none."""
+    if not isinstance(data, dict) or _is_record(data, field_map, whole=False):
         return None
-    renamed = _rename(data, field_map)
-    if depth == 0 and (renamed.get("title") or renamed.get("body") or renamed.get("html")):
-        return None  # a record
-    best: list | None = None
-    for value in data.values():
-        found = value if isinstance(value, list) and any(isinstance(v, dict) for v in value) \
-            else _records_inside(value, field_map, depth + 1)
-        if found and (best is None or len(found) > len(best)):
-            best = found
+    best, best_key = None, (0, 0, 0)
+    for level in _objects_under(data, 3):
+        for value in level:
+            if isinstance(value, dict) and _is_record(value, field_map, whole=True):
+                return [value]  # the nearest article: a detail endpoint's reply
+            if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                items = [v for v in value if isinstance(v, dict)]
+                key = (sum(_is_record(v, field_map, whole=True) for v in items),
+                       sum(_is_record(v, field_map, whole=False) for v in items), len(items))
+                if key > best_key:
+                    best, best_key = value, key
+        if best is not None:
+            return best
     return best
+
+
+def _is_record(value: dict, field_map: dict[str, str] | None, *, whole: bool) -> bool:
+    """An article's record: a title and a text (`whole`), or either."""
+    renamed = _rename(value, field_map)
+    text = bool(renamed.get("body") or renamed.get("html"))
+    return bool(renamed.get("title")) and text if whole else bool(renamed.get("title")) or text
+
+
+def _objects_under(data: dict, depth: int):
+    """The values under `data`, level by level (its own first), `depth` levels down."""
+    level = list(data.values())
+    for _ in range(depth):
+        if not level:
+            return
+        yield level
+        level = [v for item in level if isinstance(item, dict) for v in item.values()]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
