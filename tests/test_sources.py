@@ -208,6 +208,11 @@ def test_a_file_recorded_on_its_own_inside_a_folder_read_later_keeps_its_name_as
     assert ids() == ["a.html", "b.html"]
     rep, _ = report(index, "rebuild")
     assert (rep["removed"], rep["added"]) == (0, 0) and ids() == ["a.html", "b.html"]
+    # deleted from the folder, which is there: a file gone from a present source, not a missing disk
+    one.unlink()
+    rep, err = report(index, "rebuild")
+    assert (rep["removed"], rep["dropped_sources"], ids()) == (1, [], ["b.html"]) and "它的文件已不存在" in err
+    assert [s["path"] for s in sources(index)] == [str(folder)]
 
 
 # -------------------------------------------------------------------- what gets in

@@ -297,10 +297,14 @@ class _Ingest:
                 owner = self.owners.of(str(item.path)).path
                 found[owner] = found.get(owner, 0) + 1
         if check_missing:
-            missing = _missing_sources(self.owners, found, report.skipped)
+            # a file or folder recorded on its own inside a recorded folder that is there, deleted
+            # since: files gone from a present source (removed and counted), not an unmounted disk
+            inner_gone = [s for s in self.owners.sources if _gone(s.path) and any(
+                o is not s and _inside(s.path, o.path) and not _gone(o.path) for o in self.owners.sources)]
+            missing = [s for s in _missing_sources(self.owners, found, report.skipped) if s not in inner_gone]
             if missing and not opts.drop_missing:
                 raise SourceMissing([s.path for s in missing])
-            gone = {s.path for s in missing}
+            gone = {s.path for s in missing} | {s.path for s in inner_gone}
             report.dropped_sources = [s.path for s in missing]
             reading = [s for s in reading if s.path not in gone]
             self.owners = _Owners(reading, [s for s in self.recorded_after if s.path not in gone])
