@@ -144,6 +144,18 @@ def test_a_stray_double_ampersand_in_chinese_text_goes_and_code_keeps_its_own():
     assert normalise_line("if (a&&b) { run(); }") == "if (a&&b) { run(); }"
 
 
+def test_a_sidebar_heading_under_the_author_label_names_no_author():
+    from indexer.extract import extract_file
+
+    page = ('<html><head><meta charset="utf-8"><title>英国美女转行当美人鱼</title></head><body>'
+            '<h1>英国美女转行当美人鱼</h1><div class="article"><p>她在殡仪馆工作多年，后来转行当美人鱼，每小时收入近千元。</p>'
+            '<p>她说这份工作让她重新找到了快乐，也让很多孩子感到惊喜。</p></div>'
+            '<div class="recent-article"><h2>作者最新文章</h2><ul><li><a href="/a">另一篇文章的标题</a></li></ul></div>'
+            '</body></html>')
+    (article,) = extract_file(page.encode(), "bjh/1.html")
+    assert article.authors == []  # (it was ['最新文章'] on every page of a blog platform)
+
+
 def test_metadata_lines():
     assert parse_meta_line("2024-02-05 來源:生態環境部") == {"source": "生態環境部", "date": "2024-02-05"}
     assert parse_meta_line("2019-09-26 12:11来源：证券时报网作者：李在山") == {
