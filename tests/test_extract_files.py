@@ -326,6 +326,17 @@ def test_records_as_scrapy_and_detail_apis_write_them_keep_every_field():
     assert b.body == "第一段。\n第二段：换行\n接着写。\n第三段。"
 
 
+def test_a_records_text_escaped_twice_is_read_once_for_all_so_export_then_rebuild_keeps_it():
+    from indexer.article import Article
+
+    (a,) = extract_file(json.dumps({"id": "e", "title": "小于号&amp;lt;的写法", "body": "在网页里写作 &amp;lt; 才能显示。"},
+                                   ensure_ascii=False).encode(), "e.jsonl")
+    assert (a.title, a.body) == ("小于号<的写法", "在网页里写作 < 才能显示。")
+    exported = {f: getattr(a, f) for f in Article.__dataclass_fields__}
+    (again,) = extract_file(json.dumps(exported, ensure_ascii=False).encode(), "export.jsonl")
+    assert (again.title, again.body) == (a.title, a.body)
+
+
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():
     reply = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
         {"id": "n1", "title": "第一篇", "content": "第一篇正文。", "date": "2024-01-02"},

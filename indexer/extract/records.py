@@ -186,6 +186,17 @@ def _paragraphs(value: object, sep: str = "\n") -> str | None:
     return _text(value)
 
 
+def _unescaped(text: str) -> str:
+    """A text's character references read, as often as it holds them (`&amp;lt;`, escaped twice
+    by a crawler, is `<`): what is stored holds none, so `export` then `rebuild` reads it back
+    unchanged."""
+    for _ in range(3):
+        if not _ENTITY.search(text):
+            break
+        text = _html.unescape(text)
+    return text
+
+
 _BLOCK_TAG = re.compile(r"<(?:p|div|table|tr|li|h[1-6]|section|article|blockquote)\b", re.IGNORECASE)
 
 
@@ -198,8 +209,7 @@ def _body(fields: dict) -> str:
     html = _paragraphs(fields.get("html"))
     if not body and html:
         return html_body_text(html)
-    if _ENTITY.search(body):
-        body = _html.unescape(body)
+    body = _unescaped(body)
     return "\n".join(line for line in (normalise_line(x) for x in body.splitlines()) if line)
 
 
@@ -208,7 +218,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     if not isinstance(record, dict):
         return f"record is a JSON {type(record).__name__}, not an object"
     fields = _rename(record, field_map)
-    title = normalise_line(_html.unescape(_TITLE_TAG.sub("", _paragraphs(fields.get("title"), " ") or "")))
+    title = normalise_line(_unescaped(_TITLE_TAG.sub("", _paragraphs(fields.get("title"), " ") or "")))
     body = _body(fields)
     if not title and not body:
         return "record has neither title nor body"
