@@ -193,6 +193,26 @@ def test_a_folder_recorded_inside_another_keeps_its_options_its_ids_and_the_nigh
     assert wired() == 3
 
 
+def test_an_unmounted_folder_holding_recorded_folders_fails_the_rebuild_and_loses_nothing(tmp_path):
+    """The review: an archive folder whose files all lie in folders recorded on their own, found
+    empty (its disk not mounted): the inner folders were taken for deleted, their articles
+    removed and the sources forgotten, where the rebuild must refuse."""
+    index = tmp_path / "index"
+    archive = tmp_path / "archive"
+    page(archive / "xinhua" / "1.html", "新华社的稿件", "新华社报道城市交通建设的新进展。记号新华。")
+    page(archive / "other" / "2.html", "别的稿件", "另一家报道乡村教育发展的新情况。记号别家。")
+    ok(index, "ingest", archive)
+    ok(index, "ingest", archive / "xinhua", "--source-name", "新华社")
+    ok(index, "ingest", archive / "other", "--source-name", "别家")
+    before = live_generation(index)
+    shutil.move(str(archive), str(tmp_path / "unmounted"))
+    archive.mkdir()  # the empty mount point
+    proc = cli(index, "rebuild")
+    assert proc.returncode == 1 and "--drop-missing" in proc.stderr
+    assert live_generation(index) == before and total(index, "记号新华") == 1 and total(index, "记号别家") == 1
+    assert len(sources(index)) == 3
+
+
 def test_a_file_recorded_on_its_own_inside_a_folder_read_later_keeps_its_name_as_its_id(tmp_path):
     index = tmp_path / "index"
     folder = tmp_path / "folder"

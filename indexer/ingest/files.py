@@ -97,7 +97,7 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if pages and _is_resources_of(entry, pages):
+        if pages and _is_resources_of(entry, pages) and str(path) not in given:  # (given itself: read as asked)
             yield from _resources(root, path)
             continue
         relpath = readable_name(path.relative_to(root).as_posix())

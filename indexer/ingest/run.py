@@ -287,6 +287,7 @@ class _Ingest:
         self.owners = _Owners(reading, self.recorded_after)
         files: list[SourceFile] = []
         found: dict[str, int] = {}
+        walked: dict[str, int] = {}  # article files per walk (a source's own and its inner sources')
         for item in iter_source_files(list(self.paths) if self.paths else [s.path for s in reading]):
             if isinstance(item, OtherFile):
                 report.other_files[item.suffix] = report.other_files.get(item.suffix, 0) + 1
@@ -296,11 +297,13 @@ class _Ingest:
                 files.append(item)
                 owner = self.owners.of(str(item.path)).path
                 found[owner] = found.get(owner, 0) + 1
+                walked[item.root] = walked.get(item.root, 0) + 1
         if check_missing:
-            # a file or folder recorded on its own inside a recorded folder that is there, deleted
-            # since: files gone from a present source (removed and counted), not an unmounted disk
+            # a file or folder recorded on its own inside a recorded folder that is there (its walk
+            # found article files: not an empty mount point), deleted since: files gone from a
+            # present source (removed and counted), not an unmounted disk
             inner_gone = [s for s in self.owners.sources if _gone(s.path) and any(
-                o is not s and _inside(s.path, o.path) and not _gone(o.path) for o in self.owners.sources)]
+                o is not s and _inside(s.path, o.path) and walked.get(o.path) for o in self.owners.sources)]
             missing = [s for s in _missing_sources(self.owners, found, report.skipped) if s not in inner_gone]
             if missing and not opts.drop_missing:
                 raise SourceMissing([s.path for s in missing])
