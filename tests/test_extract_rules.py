@@ -154,6 +154,7 @@ def test_a_sidebar_heading_under_the_author_label_names_no_author():
             '</body></html>')
     (article,) = extract_file(page.encode(), "bjh/1.html")
     assert article.authors == []  # (it was ['最新文章'] on every page of a blog platform)
+    assert parse_authors("作者：王文章 张三") == ["王文章", "张三"] and parse_authors("李作品") == ["李作品"]  # names
 
 
 def test_metadata_lines():
