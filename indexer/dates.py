@@ -171,7 +171,9 @@ def parse_date(value: object) -> str | None:
 # milliseconds written as text, a compact day (with its time), a ROC day with slashes (Taiwan's
 # open data: `108/10/16`), an RSS/e-mail date (`Wed, 16 Oct 2019 08:30:00 GMT`)
 _EPOCH_TEXT = re.compile(r"\d{10}(?:\d{3})?(?:\.\d+)?")
-_COMPACT_DAY = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})(?:\s*\d{4}(?:\d{2})?)?")
+_COMPACT_DAY = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})(?:\s*\d{2}(?:\d{2}(?:\d{2})?)?)?")
+# Java's Date.toString (`Wed Oct 16 20:30:00 CST 2019`); CST in a Chinese feed is China's time
+_JAVA_DATE = re.compile(r"[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s+[A-Z]{2,4}(?:[+-]\d{2}:?\d{2})?\s+(\d{4})")
 _ROC_SLASHES = re.compile(r"(\d{2,3})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _MAIL_DATE = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[A-Z]{1,4}|[+-]\d{4})")
 
@@ -186,17 +188,21 @@ def record_date(value: object) -> str | None:
     if found or not isinstance(value, str):
         return found
     text = normalise_digits(value).strip()
+    compact = _COMPACT_DAY.fullmatch(text)
+    day = _valid(int(compact[1]), int(compact[2]), int(compact[3])) if compact else None
+    if day:  # (`2019101608`, a day and its hour, before the ten digits of an epoch time)
+        return day
     if _EPOCH_TEXT.fullmatch(text):
         return parse_date(float(text))
-    compact = _COMPACT_DAY.fullmatch(text)
-    if compact:
-        return _valid(int(compact[1]), int(compact[2]), int(compact[3]))
+    java = _JAVA_DATE.fullmatch(text)
+    if java and java[1].lower() in _MONTHS:
+        return _valid(int(java[3]), _MONTHS.index(java[1].lower()) + 1, int(java[2]))
     roc = _ROC_SLASHES.fullmatch(text)
     if roc and 50 <= int(roc[1]) <= 150:
         return _valid(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
     if _MAIL_DATE.fullmatch(text):
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
+        try:  # (CST, which email reads as US Central time, is China Standard Time in a Chinese feed)
+            moment = email.utils.parsedate_to_datetime(re.sub(r"\bCST$", "+0800", text))
         except (TypeError, ValueError, IndexError, OverflowError):
             moment = None
         if moment is not None:

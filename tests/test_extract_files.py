@@ -262,7 +262,7 @@ def test_records_with_chinese_or_camel_case_field_names_keep_every_field():
     rows = [{"标题": "国务院常务会议", "正文": "国务院总理主持召开会议。", "发布时间": "2024年2月5日 10:00", "來源": "新华社",
              "作者": "张三 李四", "链接": "http://x.cn/a.html", "栏目": "要闻", "关键词": "国务院,会议"},
             {"Title": "标题二", "Content": "<p>正文。</p><p>二。</p>", "PubDate": "2024-02-05", "Source": "新华网",
-             "Author": "王五", "URL": "http://y.cn/b", "ArticleId": 9},
+             "Author": "王五", "URL": "http://y.cn/b", "ID": 1},  # a sheet's row number: no id (rows restart per file)
             {"articleTitle": "标题三", "article_content": "正文三。", "publishTime": "2024-02-05", "mediaName": "中新网",
              "title": "", "body": "   "}]  # the article's own names left blank: the others stand
     first, second, third = extract_file("\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode(), "x.jsonl")
@@ -270,7 +270,7 @@ def test_records_with_chinese_or_camel_case_field_names_keep_every_field():
         "国务院常务会议", "国务院总理主持召开会议。", "2024-02-05", "新华社", ["张三", "李四"], "http://x.cn/a.html", "要闻",
         ["国务院", "会议"])
     assert (second.id, second.title, second.body, second.source, second.authors, second.url) == (
-        "9", "标题二", "正文。\n二。", "新华网", ["王五"], "http://y.cn/b")
+        "x.jsonl#2", "标题二", "正文。\n二。", "新华网", ["王五"], "http://y.cn/b")
     assert (third.title, third.body, third.date, third.source) == ("标题三", "正文三。", "2024-02-05", "中新网")
 
 
@@ -290,6 +290,7 @@ def test_a_records_date_field_is_read_in_the_forms_exports_and_feeds_write(given
 
 @pytest.mark.parametrize("given, source", [
     ("来源：新华网 2024-02-05 10:00", "新华网"), ("2024-02-05 10:00 人民网", "人民网"),  # the page's line, copied
+    ("2024-02-05 10:00 来源：新华网", "新华网"),
     ("中国政府网 2024年2月5日", "中国政府网"), ({"name": "人民网", "url": "http://people.com.cn"}, "人民网"),
     (["新华社", "来源：人民日报"], "新华社、人民日报"), ("来源：转载文章", None), ("新华社", "新华社"),
 ])
@@ -335,6 +336,27 @@ def test_a_records_text_escaped_twice_is_read_once_for_all_so_export_then_rebuil
     exported = {f: getattr(a, f) for f in Article.__dataclass_fields__}
     (again,) = extract_file(json.dumps(exported, ensure_ascii=False).encode(), "export.jsonl")
     assert (again.title, again.body) == (a.title, a.body)
+
+
+@pytest.mark.parametrize("reply, titles", [
+    ({"code": 0, "text": "success", "data": {"list": [{"title": "A", "content": "甲的正文。"}]}}, ["A"]),  # `text`: no article
+    ({"content": [{"title": "A", "content": "甲。"}, {"title": "B", "content": "乙。"}], "totalElements": 2}, ["A", "B"]),
+    ({"status": "ok", "title": "新闻列表", "data": [{"title": "A", "content": "甲。"}, {"title": "B", "content": "乙。"}]},
+     ["A", "B"]),
+    ({"body": "只有正文的记录。", "images": [{"src": "a.jpg"}]}, [""]),  # a record: its pictures are no records
+])
+def test_a_reply_whose_own_keys_look_like_fields_still_gives_its_articles(reply, titles):
+    found = extract_file(json.dumps(reply, ensure_ascii=False).encode(), "reply.json")
+    assert [a.title for a in found] == titles
+
+
+@pytest.mark.parametrize("given, day", [
+    ("Wed, 16 Oct 2019 20:30:00 CST", "2019-10-16"), ("Wed Oct 16 20:30:00 CST 2019", "2019-10-16"),  # China's CST
+    ("2019101608", "2019-10-16"),  # a day and its hour, not an epoch time in 2033
+])
+def test_a_chinese_feeds_dates_are_its_own_days(given, day):
+    (article,) = extract_file(json.dumps({"title": "t", "body": "b。", "date": given}).encode(), "x.jsonl")
+    assert article.date == day
 
 
 def test_a_json_file_is_read_whatever_its_shape_an_api_reply_a_pretty_record_or_lines():

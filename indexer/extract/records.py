@@ -37,7 +37,7 @@ CRAWLER_NAMES = {
 # spaces (`PubDate`, `publishTime`, `article_title`): crawlers' camelCase and exports with
 # Chinese column names (八爪鱼, 火车头 and hand-made sheets: 标题, 正文, 发布时间, 来源 …)
 _LOOSE_NAMES = {
-    **{name: name for name in ("title", "body", "date", "source", "authors", "url", "column", "keywords", "id", "html")},
+    **{name: name for name in ("title", "body", "date", "source", "authors", "url", "column", "keywords", "html")},
     **{"articletitle": "title", "newstitle": "title", "articlecontent": "body", "newscontent": "body",
        "contenttext": "body", "articlebody": "body", "contenthtml": "html", "htmlcontent": "html",
        "publishtime": "date", "publishdate": "date", "pubtime": "date", "ptime": "date", "releasedate": "date",
@@ -45,7 +45,7 @@ _LOOSE_NAMES = {
        "sourcename": "source", "media": "source", "medianame": "source", "authorname": "authors",
        "articleurl": "url", "newsurl": "url", "link": "url", "channel": "column", "section": "column",
        "categoryname": "column", "category": "column", "keyword": "keywords", "tags": "keywords",
-       "articleid": "id", "newsid": "id", "author": "authors", "content": "body", "text": "body",
+       "author": "authors", "content": "body", "text": "body",
        "headline": "title", "pubdate": "date"},
     **dict.fromkeys(("标题", "標題", "题目", "題目", "文章标题", "新闻标题", "新聞標題"), "title"),
     **dict.fromkeys(("正文", "内容", "內容", "全文", "文章内容", "新闻内容", "新聞內容", "正文内容"), "body"),
@@ -126,10 +126,10 @@ def _source(value: object) -> str | None:
         value = "、".join(dict.fromkeys(t for t in (_source(v) for v in value) if t))
     elif isinstance(value, dict):
         value = next((v for v in (_text(value.get(k)) for k in ("name", "title", "value")) if v), None)
-    text = normalise_line(_text(value) or "")
+    text = _TIME_AROUND.sub("", normalise_line(_text(value) or "")).strip()
     if _SOURCE_LABEL.match(text):
-        text = parse_meta_line(text).get("source") or ""
-    return _TIME_AROUND.sub("", text).strip() or None
+        text = _TIME_AROUND.sub("", parse_meta_line(text).get("source") or "").strip()
+    return text or None
 
 
 def _blank(value: object) -> bool:
@@ -186,6 +186,15 @@ def _paragraphs(value: object, sep: str = "\n") -> str | None:
     return _text(value)
 
 
+def _tag_gap(tag: re.Match) -> str:
+    """What a formatting tag leaves in a title: nothing, but a space for a line break between
+    two Latin words (`Hello<br>World`; `通知<br>（全文）` joins)."""
+    text, start, end = tag.string, tag.start(), tag.end()
+    latin = start > 0 and end < len(text) and text[start - 1].isascii() and text[start - 1].isalnum() \
+        and text[end].isascii() and text[end].isalnum()
+    return " " if latin and tag.group(0)[1:3].lower() == "br" else ""
+
+
 def _unescaped(text: str) -> str:
     """A text's character references read, as often as it holds them (`&amp;lt;`, escaped twice
     by a crawler, is `<`): what is stored holds none, so `export` then `rebuild` reads it back
@@ -218,7 +227,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
     if not isinstance(record, dict):
         return f"record is a JSON {type(record).__name__}, not an object"
     fields = _rename(record, field_map)
-    title = normalise_line(_unescaped(_TITLE_TAG.sub("", _paragraphs(fields.get("title"), " ") or "")))
+    title = normalise_line(_unescaped(_TITLE_TAG.sub(_tag_gap, _paragraphs(fields.get("title"), " ") or "")))
     body = _body(fields)
     if not title and not body:
         return "record has neither title nor body"
@@ -288,7 +297,7 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
     holds the most articles (`{"data": {"list": [...], "hotTags": [...]}}`: a title and a text
     each; a list of related headlines has no text), three levels down at most; None when
     there is none."""
-    if not isinstance(data, dict) or _is_record(data, field_map, whole=False):
+    if not isinstance(data, dict) or _is_record(data, field_map, whole=True):
         return None
     best, best_key = None, (0, 0, 0)
     for level in _objects_under(data, 3):
@@ -299,7 +308,7 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
                 items = [v for v in value if isinstance(v, dict)]
                 key = (sum(_is_record(v, field_map, whole=True) for v in items),
                        sum(_is_record(v, field_map, whole=False) for v in items), len(items))
-                if key > best_key:
+                if key[1] and key > best_key:  # (a list of pictures or tags holds no article)
                     best, best_key = value, key
         if best is not None:
             return best
@@ -307,10 +316,18 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
 
 
 def _is_record(value: dict, field_map: dict[str, str] | None, *, whole: bool) -> bool:
-    """An article's record: a title and a text (`whole`), or either."""
+    """An article's record: a title and a text (`whole`), or either; a list of objects under
+    a text's name (`"content": [{…}, {…}]`, a page of results) is no text."""
     renamed = _rename(value, field_map)
-    text = bool(renamed.get("body") or renamed.get("html"))
-    return bool(renamed.get("title")) and text if whole else bool(renamed.get("title")) or text
+    title = isinstance(renamed.get("title"), str) and bool(renamed["title"].strip())
+    text = any(_is_text(renamed.get(k)) for k in ("body", "html"))
+    return title and text if whole else title or text
+
+
+def _is_text(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, (list, tuple)) and any(isinstance(v, str) and v.strip() for v in value)
 
 
 def _objects_under(data: dict, depth: int):
