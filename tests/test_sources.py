@@ -9,6 +9,7 @@ counts are what the index holds.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -274,6 +275,23 @@ def test_kicker_headlines_are_indexed_and_listing_pages_are_not(tmp_path):
     for aid in ("k1", "k2", "k3", "k4"):
         assert ok(index, "show", aid).returncode == 0
     assert total(index, "以家国情怀守护人民健康") == 1
+
+
+def test_a_page_saved_as_one_file_with_its_pictures_is_read_past_the_page_size_bound(tmp_path):
+    import base64
+
+    html = ("<html><head><meta charset='utf-8'><title>带图片的保存页面</title></head><body><h1>带图片的保存页面</h1>"
+            "<p>这是一篇保存为单个文件的网页正文，图片很大，但正文很短。记号单文件。</p></body></html>")
+    picture = base64.encodebytes(os.urandom(13 << 20))  # 17 MB once encoded: over --max-file-mb's 16
+    saved = tmp_path / "saved" / "page.mhtml"
+    saved.parent.mkdir()
+    saved.write_bytes(b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n\r\n--B\r\n"
+                      b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                      + html.encode() + b"\r\n--B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                      + picture + b"\r\n--B--\r\n")
+    index = tmp_path / "index"
+    rep, _ = report(index, "rebuild", saved.parent)
+    assert rep["articles"] == 1 and total(index, "记号单文件") == 1
 
 
 def test_a_page_saved_complete_is_one_article_not_its_frames(tmp_path):

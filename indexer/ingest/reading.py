@@ -13,6 +13,7 @@ from pathlib import Path
 from indexer import processes
 from indexer.article import Skipped
 from indexer.extract import extract_file
+from indexer.extract.webarchive import MHTML_SUFFIXES
 from indexer.extract.encoding import decode
 from indexer.extract.records import extract_records
 from indexer.ingest.files import JSON_SUFFIXES, SourceFile, os_reason, read_source
@@ -63,7 +64,8 @@ def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
 
 
 def job_for(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
-    if sf.path.suffix.lower() in JSON_SUFFIXES:
+    # an archive of a saved page (.mht) holds its pictures too: bounded as data, not as a page
+    if sf.path.suffix.lower() in JSON_SUFFIXES or sf.path.suffix.lower() in MHTML_SUFFIXES:
         limit, flag = opts.max_data_mb, "--max-data-mb"
     else:
         limit, flag = opts.max_page_mb, "--max-file-mb"
