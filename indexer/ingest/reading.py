@@ -13,9 +13,9 @@ from pathlib import Path
 from indexer import processes
 from indexer.article import Skipped
 from indexer.extract import extract_file
-from indexer.extract.webarchive import MHTML_SUFFIXES
 from indexer.extract.encoding import decode
 from indexer.extract.records import extract_records
+from indexer.extract.webarchive import MHTML_SUFFIXES
 from indexer.ingest.files import JSON_SUFFIXES, SourceFile, os_reason, read_source
 from indexer.ingest.report import Cut
 from indexer.ingest.sources import ReadOptions
