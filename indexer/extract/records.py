@@ -137,8 +137,9 @@ def _blank(value: object) -> bool:
     return value is None or value in ([], {}) or isinstance(value, str) and not value.strip()
 
 
-# fields with one value: a Scrapy item gives every field as a list (`"url": ["http://…"]`)
-_ONE_VALUED = frozenset({"id", "title", "date", "url", "column"})
+# fields with one value: a Scrapy item gives every field as a list (`"url": ["http://…"]`). Not
+# the id: a list given as an id was never one (the record's default id stands, as it always has)
+_ONE_VALUED = frozenset({"title", "date", "url", "column"})
 
 
 def _rename(record: dict, field_map: dict[str, str] | None) -> dict:
