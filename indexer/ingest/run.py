@@ -40,8 +40,10 @@ from pathlib import Path
 
 from indexer import paths as paths_mod
 from indexer import store, stories
-from indexer.article import Skipped
+from indexer.article import Article, Skipped
 from indexer.extract import HTML_SUFFIXES
+from indexer.extract.encoding import decode
+from indexer.extract.records import extract_records
 from indexer.extract.sites import SiteCleaner, SiteLearner, site_of
 from indexer.ingest.catalogue import (
     FOUND_UNCHANGED,
@@ -74,6 +76,9 @@ SITES = "sites.json"  # a generation's learned site boilerplate (`SiteLearner.st
 
 def _same_path(a: str, b: str) -> bool:
     return os.path.normpath(a) == os.path.normpath(b)
+
+
+LINES_READ_MB = 64  # a displaced record's line is looked up in JSON Lines files up to this size
 
 
 def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | None, rebuild: bool,
@@ -262,6 +267,7 @@ class _Ingest:
         self.t0 = time.monotonic()
         self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
         self._renamed_in: dict[str, set[str]] = {}  # source name → keys of its files holding ids renamed for it
+        self._lines_of: dict[str, dict[str, int]] = {}  # JSON Lines file → its records' lines (`_line_of`)
 
     def open_live(self) -> None:
         """What the live generation holds: its catalogue of files and the ids it stores."""
@@ -416,15 +422,33 @@ class _Ingest:
                 out.add(item)
         for aid, later in catalogue.displaced:  # the old record's document goes; the new one is written
             self.deletions.append(aid)
-            # ... and the later file's record is a duplicate now, as the rebuild reports it
-            report.duplicates.append(Skipped(os.path.relpath(later, source.path) if _inside(later, source.path) else later,
-                                             f"duplicate of article {aid!r} (same id)"))
+            # ... and the later file's record is a duplicate now, named as the rebuild names it
+            where = os.path.relpath(later, source.path) if _inside(later, source.path) else later
+            line = self._line_of(later, aid, source.options.field_map)
+            report.duplicates.append(Skipped(f"{where}:{line}" if line else where, f"duplicate of article {aid!r} (same id)"))
         catalogue.displaced.clear()
         report.records_skipped += bad_records
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1
             catalogue.drop(sf.key)
         return bool(articles)
+
+    def _line_of(self, key: str, aid: str, field_map) -> int | None:
+        """The line of JSON Lines file `key` that holds the record `aid` (read once per file and
+        run, for the report: files up to LINES_READ_MB only), or None."""
+        lines = self._lines_of.get(key)
+        if lines is None:
+            lines = {}
+            try:
+                if key.lower().endswith(".jsonl") and os.path.getsize(key) <= LINES_READ_MB << 20:
+                    text = decode(Path(key).read_bytes()) or ""
+                    for item in extract_records(text, key, json_array=False, field_map=field_map):
+                        if isinstance(item, Article) and item.line is not None:
+                            lines.setdefault(item.id, item.line)
+            except OSError:
+                pass
+            self._lines_of[key] = lines
+        return lines.get(aid)
 
     def count(self) -> None:
         """The report's counts, against what the live generation held, and each recorded
