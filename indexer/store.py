@@ -351,19 +351,30 @@ def switch_to(index_dir: Path, gen: Path) -> None:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-        tmp = index_dir / (CURRENT + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(gen.name + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        tmp = _pointer_written(index_dir, gen.name)
     except BaseException as exc:
         release_generation(gen)
         shutil.rmtree(gen, ignore_errors=True)
         if isinstance(exc, OSError) and not isinstance(exc, NotEnoughSpace) and is_no_space(exc):
             raise no_space(exc, gen) from exc
         raise
-    os.replace(tmp, index_dir / CURRENT)
+    _point_at(index_dir, tmp)
     release_generation(gen)
+
+
+def _pointer_written(index_dir: Path, name: str) -> Path:
+    """CURRENT's next content (`name`), written beside it and on disk; `_point_at` makes it live."""
+    tmp = index_dir / (CURRENT + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return tmp
+
+
+def _point_at(index_dir: Path, tmp: Path) -> None:
+    """Replace CURRENT by `tmp` (`_pointer_written`) atomically, and the switch reaches the disk."""
+    os.replace(tmp, index_dir / CURRENT)
     dfd = os.open(index_dir, os.O_RDONLY)
     try:
         os.fsync(dfd)
@@ -393,12 +404,7 @@ def restore_pointer(index_dir: Path) -> str | None:
             verify_generation(gen)
         except IndexDamaged:
             continue
-        tmp = index_dir / (CURRENT + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(gen.name + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, index_dir / CURRENT)
+        _point_at(index_dir, _pointer_written(index_dir, gen.name))
         return gen.name
     return None
 
