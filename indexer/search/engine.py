@@ -111,12 +111,13 @@ class SearchEngine:
         exact = ExactPostings(searcher)
         exact.check = deadline.check  # every phrase lookup, segment by segment
         narrow = self._within(gen.docvalues, exact, request, deadline.check)
-        if unsearchable_text(request, parsed) is not None:  # only punctuation: finds nothing (notice says why)
+        unsearchable = unsearchable_text(request, parsed)
+        if unsearchable is not None:  # only punctuation: finds nothing (notice says why)
             narrow = gen.docvalues.live_docs[:0]
         docs, extra, expanded, added = self._matching_with_variants(searcher, gen.docvalues, parsed, exact, request,
                                                                     stories, narrow, deadline.check)
         return Matching(gen, searcher, exact, stories, request, parsed, docs, extra, expanded, added, narrow,
-                        deadline)
+                        deadline, unsearchable)
 
     def search(self, request: SearchRequest) -> SearchResult:
         t0 = time.perf_counter()
@@ -169,7 +170,7 @@ class SearchEngine:
             except SearchTooCostly:  # out of time for suggestions: the results stand without them
                 found = []
         zerohits.record(self.index_dir, request, total)  # counts a query that found nothing; never raises
-        unsearchable = unsearchable_text(request, parsed)
+        unsearchable = m.unsearchable
         took = round((time.perf_counter() - t0) * 1000, 2)
         return SearchResult(query=request.query, total=total, page=request.page,
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,

@@ -21,8 +21,10 @@ class Matching:
 
     def __init__(self, gen, searcher, exact: ExactPostings, stories, request: SearchRequest,
                  parsed: ParsedQuery, docs: np.ndarray, extra: np.ndarray, expanded: ParsedQuery,
-                 added: list[str], within: np.ndarray | None = None, deadline: Deadline | None = None) -> None:
+                 added: list[str], within: np.ndarray | None = None, deadline: Deadline | None = None,
+                 unsearchable: str | None = None) -> None:
         self.gen, self.searcher, self.exact, self.stories = gen, searcher, exact, stories
+        self.unsearchable = unsearchable  # the query or within-query with nothing searchable in it (it finds nothing)
         self.within = within  # the articles the within-queries match (None: no narrowing)
         self.deadline = deadline or Deadline(request.query, None)
         self.request, self.parsed, self.docs, self.extra = request, parsed, docs, extra
