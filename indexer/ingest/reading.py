@@ -65,7 +65,7 @@ def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
 
 def job_for(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
     # an archive of a saved page (.mht) holds its pictures too: bounded as data, not as a page
-    if sf.path.suffix.lower() in JSON_SUFFIXES or sf.path.suffix.lower() in MHTML_SUFFIXES:
+    if sf.path.suffix.lower() in JSON_SUFFIXES | MHTML_SUFFIXES:
         limit, flag = opts.max_data_mb, "--max-data-mb"
     else:
         limit, flag = opts.max_page_mb, "--max-file-mb"

@@ -55,7 +55,7 @@ from indexer.ingest.catalogue import (
     record_hash,
     renamed_before,
 )
-from indexer.ingest.files import OtherFile, SourceFile, iter_source_files, readable_name
+from indexer.ingest.files import OtherFile, SourceFile, iter_source_files, read_source, readable_name
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
     Cut,
@@ -439,14 +439,11 @@ class _Ingest:
         lines = self._lines_of.get(key)
         if lines is None:
             lines = {}
-            try:
-                if key.lower().endswith(".jsonl") and os.path.getsize(key) <= LINES_READ_MB << 20:
-                    text = decode(Path(key).read_bytes()) or ""
-                    for item in extract_records(text, key, json_array=False, field_map=field_map):
-                        if isinstance(item, Article) and item.line is not None:
-                            lines.setdefault(item.id, item.line)
-            except OSError:
-                pass
+            data = read_source(Path(key), key, LINES_READ_MB) if key.lower().endswith(".jsonl") else None
+            if isinstance(data, bytes):  # (not a Skipped: too large, or no longer readable)
+                for item in extract_records(decode(data) or "", key, json_array=False, field_map=field_map):
+                    if isinstance(item, Article) and item.line is not None:
+                        lines.setdefault(item.id, item.line)
             self._lines_of[key] = lines
         return lines.get(aid)
 
