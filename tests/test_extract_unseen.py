@@ -1691,3 +1691,17 @@ def test_a_date_printed_in_english_is_the_pages_date_when_it_prints_no_other():
     assert english_date("15 November 2019") == "2019-11-15" and english_date("Sept. 3, 2020") == "2020-09-03"
     assert english_date("Mayor 15 2019") is None and english_date("Dec 32, 2019") is None
     assert find_date("06:00 Nov 15, 2019") is None  # (a filter or a metadata value keeps the forms it had)
+
+
+def test_a_cms_account_in_the_meta_author_is_no_author_and_the_dispatchs_byline_is():
+    """A government CMS fills `<meta name="Author">` with the account that posted the page
+    (管理员): no person. The reporters are those the dispatch's byline names."""
+    head = ("<title>今日入伏热浪再袭平潭</title><meta name='ArticleTitle' content='今日入伏热浪再袭平潭'>"
+            "<meta name='PubDate' content='2015-07-13 07:57'><meta name='ContentSource' content='平潭时报'>"
+            "<meta name='Author' content='{}'>")
+    body = ("<h1>今日入伏热浪再袭平潭</h1><div class='article_content'><p>平潭时报讯 (记者 蔡起辉 通讯员 陈潇潇)"
+            "上周，台风给我们带来了几天难得的清凉天气。可昨日开始，天气一夜之间回归炎热。</p>"
+            "<p>气象部门提醒市民注意防暑降温，尽量减少午后外出。</p></div>")
+    for account in ("管理员", "系统管理员", "administrator"):
+        assert page(body, head.format(account)).authors == ["蔡起辉", "陈潇潇"], account
+    assert page(body.replace("记者 蔡起辉 通讯员 陈潇潇", ""), head.format("管理员")).authors == []
