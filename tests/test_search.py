@@ -456,6 +456,33 @@ def test_title_matches_rank_above_body_only_matches(demo_engine, demo_articles, 
     assert checked > 10
 
 
+def test_of_two_titles_holding_the_query_the_one_it_says_more_of_ranks_first(tmp_path):
+    """`健康 发展` and two titles that both hold 健康发展: a short one the query says most of, and a
+    long one whose body holds the words once more. A reader typing two words of a title means
+    the title they make up more of: the short one comes first (the title bonus is normalised by
+    the title's length, as BM25 normalises a field's words)."""
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+
+    filler = "今年的工作报告已经公布，各地认真落实。"
+    records = [{"id": f"f{k}", "title": f"各地认真落实工作报告的部署要求第{k}次会议召开",
+                "body": filler * 3 + ("经济稳定发展。" if k % 3 == 0 else ""), "date": "2020-01-01"} for k in range(12)]
+    records.append({"id": "short", "title": "推动VR产业健康发展", "body": "VR产业要健康发展，标准先行。" + filler,
+                    "date": "2020-01-01"})
+    records.append({"id": "long", "title": "为经济全球化健康发展增添动力——写在二十国集团领导人峰会召开之际",
+                    "body": "经济全球化健康发展需要各方共同努力，发展是硬道理，健康的全球经济需要开放合作。" + filler,
+                    "date": "2020-01-01"})
+    write_jsonl(tmp_path / "a" / "a.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    engine = SearchEngine(tmp_path / "index")
+    try:
+        assert [h.id for h in engine.search(SearchRequest.create("健康 发展", collapse=False)).hits] == ["short", "long"]
+    finally:
+        engine.close()
+
+
 def test_newest_first_among_equal_scores(demo_engine):
     checked = 0
     for term in ("委員會", "修正", "辦法", "令"):

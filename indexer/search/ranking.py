@@ -2,7 +2,7 @@
 
 Which articles match is decided elsewhere (`indexer.search.query.match_docnums`, exact); here they are
 ordered: BM25F over jieba words (`rank_words`) with titles weighted `schema.TITLE_BOOST` times bodies,
-plus a bonus for each clause found in the title (`title_bonus`) and for the query's parts
+plus a bonus for each clause found in the title (`title_bonus`, less for a long title) and for the query's parts
 standing together (`together_bonus`, looked for only where it can change the top of the list),
 and the publication date breaking ties (newest first among equals).
 Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
@@ -39,7 +39,9 @@ DAY_WEIGHT = 1e-9  # a day's worth of score: breaks ties without reordering diff
 # query's words above short ones that mention them; title words weigh less per occurrence
 # (K1_TITLE, TITLE_QUERY_BOOST), and the title bonus stays large enough that a title match
 # ranks above a body-only match with no more occurrences. The proximity bonus measured
-# neutral on these known-item queries (±1 query in 870) and is off.
+# neutral on these known-item queries (±1 query in 870) and is off. The title bonus is
+# normalised by the title's length like a BM25 field (B_TITLE_BONUS): of two titles holding a
+# query's words, the one they make up more of is the one a reader typing them means.
 K1 = 3.0  # BM25 term-frequency saturation of body words
 K1_TITLE = 1.0  # the same for title words
 B_TITLE = 0.4  # BM25 length normalisation of the title field
@@ -48,7 +50,8 @@ TITLE_QUERY_BOOST = 0.2  # title words' weight at query time, on top of TITLE_BO
 PROXIMITY_SCORE = 0.0  # at most this much for the query's words standing close together in the body
 PROXIMITY_WINDOW = 20.0  # characters between two words at which their closeness counts half
 EXACT_WORD_WEIGHT = 0.1  # × idf, for each character pair of a query word found in the body
-TITLE_COVERAGE_POWER = 2.0  # title bonus × (share of the query's clauses in the title) ** this
+TITLE_COVERAGE_POWER = 3.0  # title bonus × (share of the query's clauses in the title) ** this
+B_TITLE_BONUS = 0.75  # the title bonus's length normalisation (BM25's b, over the title's words)
 
 
 def rank_words(parsed: ParsedQuery) -> list[str]:
@@ -90,10 +93,11 @@ def _add_at(scores: np.ndarray, matched: Matched, docs: np.ndarray, amount: floa
         scores[idx[idx >= 0]] += amount
 
 
-def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched) -> np.ndarray:
+def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched, searcher=None) -> np.ndarray:
     """Extra score for each of the `matched` articles (sorted docnums) for each clause found in
     its title (even where jieba cut the title differently), grown with the share of the
-    query's clauses the title holds."""
+    query's clauses the title holds and, given the `searcher`, divided by BM25's length
+    normalisation of the title (`B_TITLE_BONUS`: a long title holds the words more often by chance)."""
     bonus = np.zeros(len(matched))
     title_clauses = list({clause_key(c): c for c in parsed.positive if c.field in (None, "title")}.values())
     title_clauses = title_clauses[:MAX_RANK_WORDS]
@@ -102,7 +106,22 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched) -> 
         _add_at(in_title, matched, field_docnums(exact, "title_x", clause.units), 1)
     if title_clauses:
         bonus += TITLE_PHRASE_SCORE * in_title * (in_title / len(title_clauses)) ** TITLE_COVERAGE_POWER
+        if B_TITLE_BONUS and searcher is not None:
+            held = np.flatnonzero(bonus)
+            lengths = _lengths(searcher, "title", matched.docs[held])
+            avg = searcher.avg_field_length("title") or 1
+            bonus[held] /= (1 - B_TITLE_BONUS) + B_TITLE_BONUS * lengths / avg
     return bonus
+
+
+def _lengths(searcher, field: str, docs: np.ndarray) -> np.ndarray:
+    """The length of `field` (as BM25 sees it) of each of `docs` (sorted docnums)."""
+    out = np.ones(len(docs))
+    for leaf, offset in searcher.reader().leaf_readers():
+        lo, hi = np.searchsorted(docs, [offset, offset + leaf.doc_count_all()])
+        if lo < hi:
+            out[lo:hi] = field_lengths(leaf, field)[docs[lo:hi] - offset]
+    return out
 
 
 def together_bonus(together: list, exact: ExactPostings, matched: Matched,
@@ -319,7 +338,7 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     score = bm25_scores(searcher, words, slots) if words else np.zeros(len(matched))
     if words:
         score += pair_scores(exact, words, slots, searcher.doc_count_all())
-    score += title_bonus(parsed, exact, slots)
+    score += title_bonus(parsed, exact, slots, searcher)
     together = together_units(parsed)
     if together:  # the together phrase is confirmed only where it can change the top
         reach = _could_reach(score, day, TOGETHER_SCORE * len(DEFAULT_FIELDS), stop)
