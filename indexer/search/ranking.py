@@ -109,9 +109,18 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched, sea
         if B_TITLE_BONUS and searcher is not None:
             held = np.flatnonzero(bonus)
             lengths = _lengths(searcher, "title", matched.docs[held])
-            avg = searcher.avg_field_length("title") or 1
+            avg = average_length(searcher, "title")
             bonus[held] /= (1 - B_TITLE_BONUS) + B_TITLE_BONUS * lengths / avg
     return bonus
+
+
+def average_length(searcher, field: str) -> float:
+    """The average length of `field` over the searcher's articles, as BM25 sees it (Whoosh sums
+    every segment's total again on each call: once per field and searcher here)."""
+    known = searcher.__dict__.setdefault("_wensou_average_lengths", {})
+    if field not in known:
+        known[field] = searcher.avg_field_length(field) or 1
+    return known[field]
 
 
 def _lengths(searcher, field: str, docs: np.ndarray) -> np.ndarray:
@@ -228,7 +237,7 @@ def bm25_scores(searcher, words: Sequence[str], matched: Matched,
     scores = np.zeros(len(matched))
     docs = matched.docs
     leaves = searcher.reader().leaf_readers()
-    stats = {(f, w): (searcher.idf(f, w), searcher.avg_field_length(f) or 1) for f in WORD_FIELDS for w in words}
+    stats = {(f, w): (searcher.idf(f, w), average_length(searcher, f)) for f in WORD_FIELDS for w in words}
     for leaf, offset in leaves:
         lo, hi = np.searchsorted(docs, [offset, offset + leaf.doc_count_all()])
         if lo == hi:
