@@ -168,6 +168,19 @@ def test_a_heading_that_opens_many_pages_stays():
     assert all(a.body.startswith("公告事項：") for a in clean_by_site(articles))
 
 
+def test_a_notices_closing_formula_signature_and_date_stay_while_the_templates_lines_go():
+    """Every notice of a government site closes with 特此通知。, the office that signs it and its
+    date: the document's own text (a phrase search for 特此通知 must find them), not the template's;
+    the template's own closing line still goes."""
+    rng = random.Random(11)
+    articles = [Article(id=f"gov/{i}.html", body="\n".join([
+        "各区县人民政府，市政府各部门：", *(_sentence(rng) for _ in range(3)), "特此通知。", "某某市人民政府办公室",
+        f"2024年{i % 12 + 1}月{i % 28 + 1}日", "欢迎访问某某市人民政府门户网站"])) for i in range(20)]
+    for article in clean_by_site(articles):
+        assert article.body.endswith("特此通知。\n某某市人民政府办公室\n" + article.body.split("\n")[-1])
+        assert article.body.split("\n")[-1].startswith("2024年"), article.body
+
+
 def test_what_was_learned_is_kept_and_goes_on():
     articles, texts = _site(40, seed=13)
     learner = SiteLearner()

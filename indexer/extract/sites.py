@@ -33,12 +33,26 @@ _KEPT_LINES = 200  # per site and end, the most repeated lines kept in a generat
 _RELEARN_EVERY = 10  # from this many pages of a site on, its boilerplate is worked out again every this many
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[。！？；，,.!?;]")
 
 
 def _is_label(key: str) -> bool:
     """A line ending with a colon introduces what follows (`公告事項：`, `主旨：`): the document's
     own structure, however many of a site's pages open with it."""
     return key.endswith((":", "："))
+
+
+# An official document's closing: its formula (`特此通知。`, `此复。`) and its date (`2024年3月1日`,
+# compared with digits as 0), which every notice of a site prints alike and which are its text.
+_CLOSING = re.compile(r"^(?:特此(?:通知|通告|公告|函告|批复|批覆|复函|覆函|报告|報告|说明|說明|证明|證明|函|告知|敬告)|此复|此覆|此致|"
+                      r"以上(?:通知|意见|意見|请示|請示|报告|報告)?[，,]?.{0,12}(?:执行|執行|落实|落實|批示|审议|審議))[。！.!]?$")
+_DATE_LINE = re.compile(r"^[（(]?(?:0年0月0日|[〇○零一二三四五六七八九十]{4}年[〇○零一二三四五六七八九十]{1,2}月[〇○零一二三四五六七八九十]{1,3}日)[)）]?$")
+
+
+def _is_document(key: str) -> bool:
+    """A line that is the document's own structure (a label, a closing formula, a signing date),
+    never a template's, however many of a site's pages print it."""
+    return _is_label(key) or bool(_CLOSING.match(key) or _DATE_LINE.match(key))
 
 
 def site_of(article: Article, source: str = "") -> str:
@@ -127,8 +141,8 @@ class SiteLearner:
             return frozenset(), frozenset()
         if counts.learned is None:
             least = max(self.min_count, self.share * counts.pages)
-            counts.learned = (frozenset(k for k, n in counts.head.items() if n >= least and k and not _is_label(k)),
-                              frozenset(k for k, n in counts.tail.items() if n >= least and k and not _is_label(k)))
+            counts.learned = (frozenset(k for k, n in counts.head.items() if n >= least and k and not _is_document(k)),
+                              frozenset(k for k, n in counts.tail.items() if n >= least and k and not _is_document(k)))
         return counts.learned
 
     def clean(self, article: Article, site: str | None = None) -> Article:
@@ -137,8 +151,11 @@ class SiteLearner:
             return article
         lines = [line for line in article.body.split("\n") if line.strip()]
         n = len(lines)
-        keep = [not (i < self.edge and line_key(line) in head or i >= n - self.edge and line_key(line) in tail)
-                for i, line in enumerate(lines)]
+        keys = [line_key(line) for line in lines]
+        keep = [not (i < self.edge and key in head or i >= n - self.edge and key in tail) for i, key in enumerate(keys)]
+        for i in range(1, n):  # a document's signature: who signs it, on the line above its date
+            if _DATE_LINE.match(keys[i]) and not keep[i - 1] and len(keys[i - 1]) <= 40 and not _SENTENCE.search(keys[i - 1]):
+                keep[i - 1] = True
         if all(keep) or not any(keep):
             return article
         return dataclasses.replace(article, body="\n".join(line for line, kept in zip(lines, keep) if kept))
