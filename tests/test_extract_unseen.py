@@ -1705,3 +1705,37 @@ def test_a_cms_account_in_the_meta_author_is_no_author_and_the_dispatchs_byline_
     for account in ("管理员", "系统管理员", "administrator"):
         assert page(body, head.format(account)).authors == ["蔡起辉", "陈潇潇"], account
     assert page(body.replace("记者 蔡起辉 通讯员 陈潇潇", ""), head.format("管理员")).authors == []
+
+
+GOV_TEXT = ("<p>3月12日上午，市委副书记、市长李建国主持召开市政府常务会议，研究部署城市更新、优化营商环境和生态环境保护等重点工作。"
+            "会议指出，要坚持以人民为中心的发展思想。</p><p>会议强调，各区各部门要进一步压实责任，细化工作举措，"
+            "确保老旧小区改造、背街小巷整治和雨污分流工程按时序推进。</p>")
+
+
+@pytest.mark.parametrize("label", ["发布单位", "發布單位", "发布部门", "发布机关"])
+def test_the_publishing_units_label_names_the_source(label):
+    """`发布单位：内政部` under the headline of a page whose <title> is the site's name: the
+    source, and the line is metadata (it was left in the text and taken for the title)."""
+    article = page(f"<h1>市政府召开常务会议</h1><div>{label}：内政部</div><div>发布时间：2024-03-12</div>{GOV_TEXT}",
+                   "<title>某某市人民政府</title>")
+    assert (article.title, article.source, article.date) == ("市政府召开常务会议", "内政部", "2024-03-12")
+    assert label not in article.body
+
+
+@pytest.mark.parametrize("printed", ["113-03-12", "113/03/12", "113.03.12"])
+def test_a_taiwan_pages_date_in_the_republics_numbers(printed):
+    article = page(f"<h1>修正國土計畫法施行細則部分條文</h1><div>發布日期：{printed}</div>{GOV_TEXT}",
+                   "<title>內政部全球資訊網</title>")
+    assert (article.title, article.date) == ("修正國土計畫法施行細則部分條文", "2024-03-12")
+
+
+def test_the_publication_date_wins_over_the_update_and_the_writing_dates():
+    for line in ("更新时间：2024-03-20 发布时间：2024-03-12 来源：市政府办公室",
+                 "成文日期：2024-03-10 发布日期：2024-03-12", "发布时间：2024-03-12 更新时间：2024-03-20"):
+        assert page(f"<h1>市政府召开常务会议</h1><div>{line}</div>{GOV_TEXT}").date == "2024-03-12", line
+    assert page(f"<h1>市政府召开常务会议</h1><div>更新时间：2024-03-20</div>{GOV_TEXT}").date == "2024-03-20"
+
+
+def test_print_and_close_buttons_after_the_source_are_not_part_of_it():
+    article = page(f"<h1>市政府召开常务会议</h1><div>发布时间：2024-03-15　来源：市应急管理局　【打印】【关闭】</div>{GOV_TEXT}")
+    assert article.source == "市应急管理局"

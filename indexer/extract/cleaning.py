@@ -103,7 +103,7 @@ def _boilerplate_pattern(at_start: bool) -> re.Pattern:
 _BOILERPLATE_AT_START = _boilerplate_pattern(True)
 _BOILERPLATE_ANYWHERE = _boilerplate_pattern(False)
 _META_LABELS = {
-    "source": r"(?:[稿][件][来來]源|供稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布[机機][构構]|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
+    "source": r"(?:[稿][件][来來]源|供稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布(?:[机機][构構]|[机機][关關]|[单單]位|部[门門])|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
     "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
 }
@@ -115,6 +115,7 @@ _VALUE_END_BEFORE = (
     r"\s{2,}|\s*[|｜]\s*|[。！？]|\s+(?=[^\s:：，。,]{1,6}\s*[:：])|\s+(?=\d{4}[-/.年])|(?<=[^\d\s(（\[【])(?=\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))"
 )
 _VALUE_END_AFTER = (
+    r"|\s*(?=[【\[［]\s*(?:[打列]印|[关關]閉|[关關][闭閉]|收藏|分享|返回|[纠糾][错錯]|字[号號])\s*[】\]］])"  # `【打印】【关闭】`
     r"|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
 _VALUE_END = re.compile(_VALUE_END_BEFORE + r"|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)" + _VALUE_END_AFTER)
@@ -321,6 +322,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     A line counts only when it is short, so that article sentences mentioning 来源 are ignored.
     """
     found: dict[str, str] = {}
+    later = None
     if len(line) > 120 or not _may_hold_meta(line):
         return found
     account = (_ACCOUNT_SOURCE.search(line) or _BRACKETED_SOURCE.search(line) or _SPACED_SOURCE.match(line)
@@ -339,8 +341,10 @@ def parse_meta_line(line: str) -> dict[str, str]:
         end = (_AUTHOR_VALUE_END if kind == "author" else _VALUE_END).search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
         if kind == "date":
-            date = find_date(rest[:40])
-            if date:
+            date = find_date(rest[:40]) or _roc_numeric(rest)
+            if date and _LATER_DATE.match(match.group("date")):
+                later = later or date  # `更新时间`, `成文日期`: the page's date only where no other is printed
+            elif date:
                 found.setdefault("date", date)
         elif value and kind == "source" and PLACEHOLDER_SOURCE.match(value.strip("[]【】 ")):
             found.setdefault("placeholder", value)  # `来源：转载文章` names no publisher, yet is a metadata line
@@ -366,11 +370,25 @@ def parse_meta_line(line: str) -> dict[str, str]:
             held = found.get("author", "").rstrip("）) ")
             if names and (not held or held in names):  # (`（记者：王五）`: `王五`, not the label's `王五）`)
                 found["author"] = names
+    if "date" not in found and later:
+        found["date"] = later
     if "date" not in found and found and len(line) <= 80:
         date = find_date(line)
         if date:
             found["date"] = date
     return found
+
+
+# A date label that is not the publication's: when it was updated or the document written.
+_LATER_DATE = re.compile(r"更新|[成]文")
+# A date in Taiwan's numbers after a date label: `發布日期：113-03-12`, `113/03/12`, `113.03.12`
+# (a three-digit year is the Republic's: 113 is 2024).
+_ROC_NUMERIC = re.compile(r"^\s*(1\d\d)\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")
+
+
+def _roc_numeric(text: str) -> str | None:
+    match = _ROC_NUMERIC.match(text)
+    return find_date(f"{int(match[1]) + 1911}-{match[3]}-{match[4]}") if match else None
 
 
 # Characters that are digits or hold one after NFKC (², ①, ⒈, ㏡, …): every date has a digit, and
