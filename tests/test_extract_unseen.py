@@ -1739,3 +1739,12 @@ def test_the_publication_date_wins_over_the_update_and_the_writing_dates():
 def test_print_and_close_buttons_after_the_source_are_not_part_of_it():
     article = page(f"<h1>市政府召开常务会议</h1><div>发布时间：2024-03-15　来源：市应急管理局　【打印】【关闭】</div>{GOV_TEXT}")
     assert article.source == "市应急管理局"
+
+
+@pytest.mark.parametrize("field", ["文号：某政发〔2024〕5号", "承办人：王小明", "所属栏目：工作动态", "索引号：11340000-2024-00012"])
+def test_a_record_field_between_the_headline_and_the_text_is_not_the_headline(field):
+    """A page whose <title> is only the site's name: the headline is found above the text, and a
+    labelled field printed between them (文号, 承办人, 所属栏目, 索引号) is not it."""
+    article = page(f"<h1>市政府召开常务会议</h1><div>{field}</div><div>发布时间：2024-03-12</div>{GOV_TEXT}",
+                   "<title>某某市人民政府</title>")
+    assert article.title == "市政府召开常务会议"

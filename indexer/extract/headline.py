@@ -153,6 +153,13 @@ _SENTENCE_END = re.compile(r"(?:[。；;，,：:．]|…+|\.{3,})$")
 _TRAILING_DATE = re.compile(r"\s*(?:[发發][表布][于於]?\s*)?(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}).*$")
 _POSTED = re.compile(r"[发發][表布]|[时時][间間]|日期|作者|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|posted", re.IGNORECASE)
 _SUBTITLE = re.compile(r"^[—─－-]{1,2}")
+# A labelled field of a page's record of the article (`文号：某政发〔2024〕5号`, `承办人：王小明`,
+# `所属栏目：工作动态`): printed between the headline and the text, never the headline.
+_FIELD_LINE = re.compile(r"^(?:索引[号號]|主[题題]分[类類]|[发發]文(?:机[关關]|字[号號]|[单單]位)|成文日期|公文[种種][类類]|信息分[类類]|"
+                         r"主[题題][词詞]|有效性|生成日期|所[属屬](?:机[构構]|[栏欄]目|[类類]别|[类類]別|[单單]位)|文[号號]|[栏欄]目|"
+                         r"承[办辦](?:人|[单單]位|部[门門]|[处處]室|科室)?|[责責]任(?:部[门門]|[单單]位)|公[开開](?:方式|范[围圍]|範圍|形式|[时時]限)|"
+                         r"[关關][键鍵]字|[关關][键鍵][词詞]|[标標]{1,2}[签簽]|[访訪][问問](?:量|次[数數])|[浏瀏][览覽](?:量|次[数數])|[点點][击擊](?:量|[数數]|率))"
+                         r"\s*[:：]")
 
 
 def _is_paragraph(line: str) -> bool:
@@ -188,7 +195,7 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
         line, linked = page_lines[i]
         if is_furniture(line) or is_date_line(line) or _YEAR_MONTH.match(line) or (len(line) <= 80 and parse_meta_line(line)):
             continue
-        if EMPTY_LABEL.match(line):  # `撰稿：` and `摄影：` with their names left blank
+        if EMPTY_LABEL.match(line) or _FIELD_LINE.match(line):  # `撰稿：` with its name left blank; `文号：…`
             continue
         dated = _TRAILING_DATE.search(line)
         if dated and len(line) <= 90:  # `湘菜粤菜 兵分两路 (图) 2005-06-14 03:25:55`: headline and date on one line
