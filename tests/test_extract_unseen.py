@@ -1748,3 +1748,14 @@ def test_a_record_field_between_the_headline_and_the_text_is_not_the_headline(fi
     article = page(f"<h1>市政府召开常务会议</h1><div>{field}</div><div>发布时间：2024-03-12</div>{GOV_TEXT}",
                    "<title>某某市人民政府</title>")
     assert article.title == "市政府召开常务会议"
+
+
+def test_a_dashed_subtitle_under_a_vouched_headline_joins_the_title():
+    """`<h2>——我市多措并举保障粮食安全</h2>` under an <h1> equal to the <title>: the subtitle was in
+    neither the title nor the text (a search for 多措并举 found nothing); it joins the title."""
+    head = "<title>春耕备耕正当时 田间地头忙生产</title>"
+    article = page("<h1>春耕备耕正当时 田间地头忙生产</h1><h2>——我市多措并举保障粮食安全</h2>"
+                   f"<div>来源：某某日报 发布时间：2024-03-05</div><div class=content>{GOV_TEXT}</div>", head)
+    assert article.title == "春耕备耕正当时 田间地头忙生产 ——我市多措并举保障粮食安全"
+    plain = page(f"<h1>春耕备耕正当时 田间地头忙生产</h1><h2>相关新闻</h2><div class=content>{GOV_TEXT}</div>", head)
+    assert plain.title == "春耕备耕正当时 田间地头忙生产"

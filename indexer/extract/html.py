@@ -413,6 +413,9 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     _drop_embeds(doc)
     title, vouched = choose_title(doc, markup.meta, markup.ld, markup.title)
     title_el = title_element(body_el, title)
+    subtitle = _subtitle_after(title_el) if vouched else None
+    if subtitle and SQUEEZE("", subtitle) not in SQUEEZE("", title):
+        title = f"{title} {subtitle}"
     main = main_content(body_el, title_el, title)
     if main is not body_el:
         drop_lead_boxes(main)
@@ -446,6 +449,23 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
             elif name == "date" and value and not visible.get("date") and ("source" in meta or "author" in meta):
                 visible["date"] = value  # `发布时间：2019年09月18日 20:30 来源：新华社`: the page's own line, with its source
     return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
+
+
+_DASHED = re.compile(r"^[—─－]{1,2}\s*\S")
+
+
+def _subtitle_after(title_el: Element | None) -> str | None:
+    """The subtitle printed right under the headline's element as a heading or line of its own
+    that opens with a dash (`<h2>——我市多措并举保障粮食安全</h2>`), or None."""
+    if title_el is None:
+        return None
+    nxt = title_el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):  # (comments)
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag not in ("h2", "h3", "h4", "p", "div") or len(nxt) > 2:
+        return None
+    line = normalise_line(text_of(nxt))
+    return line if _DASHED.match(line) and 4 <= len(line) <= 50 and not parse_meta_line(line) else None
 
 
 def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]) -> list[str]:
