@@ -392,3 +392,30 @@ def test_the_label_of_who_also_reported_is_no_author():
     names = parse_authors("记者侯雪静、骆晓飞、王博、白丽萍  参与采写：李松")
     assert names == ["侯雪静", "骆晓飞", "王博", "白丽萍", "李松"]
     assert parse_authors(names) == names
+
+
+def _dump(text: str, name: str = "notice.txt") -> Article:
+    (article,) = extract_file(text.encode("utf-8"), name)
+    return article
+
+
+def test_a_text_dumps_metadata_line_that_counts_its_readers_still_gives_date_and_source():
+    """`发布时间：… 来源：… 浏览次数：235` is a metadata line with the page's read counter: its date
+    and source are the article's (they came out empty), and a notice's salutation between it and
+    the first paragraph is the text's first line, as in the page (a search for it found nothing)."""
+    article = _dump("关于开展安全生产大检查的通知\n发布时间：2024-03-15　来源：市应急管理局　浏览次数：235\n\n"
+                    "各区县应急管理局，市级有关部门：\n为深入贯彻落实安全生产工作部署，有效防范化解重大安全风险，"
+                    "市安委会决定在全市范围内开展安全生产大检查，现将有关事项通知如下。\n重点检查企业安全生产主体责任落实情况。\n")
+    assert (article.title, article.date, article.source) == ("关于开展安全生产大检查的通知", "2024-03-15", "市应急管理局")
+    assert article.body.startswith("各区县应急管理局，市级有关部门：\n为深入贯彻落实")
+
+
+def test_a_dumps_print_credit_dates_it_when_nothing_else_does():
+    """A People's Daily dump whose file name holds no date: the credit closing it,
+    `《人民日报》（2024年02月04日 第01版）`, gives the day (it stays out of the text)."""
+    article = _dump("写在2024年中央一号文件发布之际\n加快建设农业强国\n本报评论员\n\n"
+                    "　　2024年中央一号文件今天正式发布，对推进乡村全面振兴作出系统部署。这是新时代以来第12个指导“三农”工作的中央一号文件。\n"
+                    "　　推进中国式现代化，必须坚持不懈夯实农业基础，推进乡村全面振兴。\n"
+                    "　　《人民日报》（2024年02月04日 第01版）\n", "rmrb.txt")
+    assert article.date == "2024-02-04"
+    assert "第01版" not in article.body

@@ -34,6 +34,9 @@ class LineFacts:
     authors: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
 
+    lead: list[str] = field(default_factory=list)  # text of the header after the headline (`各区县…：`)
+    credit: str | None = None  # a print edition's credit (`《人民日报》（2024年02月04日 第01版）`): source and date where none is printed
+
     def take_meta(self, meta: dict[str, str]) -> None:
         """Fill date/source/authors from a parsed metadata line, first value wins."""
         if meta.get("date") and not self.date:
@@ -42,6 +45,17 @@ class LineFacts:
             self.source = meta["source"]
         if meta.get("author") and not self.authors:
             self.authors = parse_authors(meta["author"])
+
+    def take_furniture(self, line: str) -> bool:
+        """What a line of the page's furniture still says: a metadata line that also counts its
+        readers (`发布时间：… 来源：… 浏览次数：235`), a print edition's credit and its day."""
+        meta = parse_meta_line(line) if len(line) <= 80 else {}
+        if meta.get("credit"):
+            self.credit = self.credit or meta.get("date")
+        elif meta.get("date") and (meta.get("source") or meta.get("author")):
+            self.take_meta(meta)
+            return True
+        return False
 
 
 def _is_paragraph(raw: str, indented_text: bool) -> bool:
@@ -75,6 +89,7 @@ def _body_start(raw_lines: list[str]) -> int:
     return len(raw_lines)
 
 
+_LEAD_END = re.compile(r"[:：。！？!?；;…][”」』\"]?$")
 _SITE_BANNER = re.compile(r"^.{2,16}(?:门户网站|門戶網站|网站|網站|政府网|政府網|人民政府|官方网站|官网)$")
 
 
@@ -97,6 +112,8 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
             run_open = False
             continue
         if is_furniture(line):
+            if facts.take_furniture(line) and anchored is None and runs:
+                anchored = runs[-1]
             run_open = False
             continue
         meta = parse_meta_line(line)
@@ -129,6 +146,10 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
         return
     chosen = anchored or next((run for run in runs if not (len(run) == 1 and _SITE_BANNER.match(run[0]))), runs[0])
     facts.title_lines = chosen[:2] if anchored is None or len(chosen) <= 2 else chosen[-2:]
+    # what the header prints after its headline and metadata, ending as text does (a notice's
+    # salutation `各区县应急管理局，市级有关部门：`, a short first sentence): the text's first lines
+    after = runs[runs.index(chosen) + 1:] if anchored is not None else []
+    facts.lead = [line for run in after for line in run if _LEAD_END.search(line)]
 
 
 def read_lines(raw_lines: list[str]) -> LineFacts:
@@ -140,6 +161,7 @@ def read_lines(raw_lines: list[str]) -> LineFacts:
     body_lines = [b for b in body_lines if b]
     for i, line in enumerate(body_lines):
         if is_furniture(line):
+            facts.take_furniture(line)
             continue
         meta = parse_meta_line(line) if len(line) <= 60 else {}
         if meta:
@@ -153,6 +175,9 @@ def read_lines(raw_lines: list[str]) -> LineFacts:
                 if len(line) <= 30:
                     continue
         facts.body.append(line)
+    facts.body[:0] = facts.lead
+    if not facts.date and facts.credit:
+        facts.date = facts.credit
     return facts
 
 
