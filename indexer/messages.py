@@ -188,6 +188,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^symlink loop$", "符号链接成环"),
     (r"^already read: this folder is inside another source or path given$", "已经读过：这个文件夹在另一个来源或给出的路径之内"),
     (r"^broken symlink$", "符号链接指向不存在的文件"),
+    (r"^symlink to a folder read under its own path: (.*)$", r"符号链接所指的文件夹已在它自己的路径下读取：\1"),
     (r"^body of ([\d,]+) characters indexed and shown up to ([\d,]+) \(raise it with (\S+)\)$",
      r"正文有 \1 字，只索引和显示前 \2 字（用 \3 调高）"),
     (r"^duplicate of article (.*) \(same id\)$", r"与文章 \1 重复（编号相同）"),

@@ -348,3 +348,29 @@ def test_a_folder_given_inside_another_is_read_once_and_nothing_said_skipped(tmp
     report = json.loads(done.stdout)
     assert (report["articles"], report["files"], report["files_skipped"]) == (1, 1, 0)
     assert skipped_lines(done.stderr) == [], done.stderr  # neither "already read" nor a symlink loop
+
+
+def test_a_link_to_a_folder_of_the_same_archive_gives_its_articles_no_ids_of_its_own(tmp_path):
+    """`archive/links/news_link -> ../news`, which sorts before `news/`: the pages keep their ids
+    under `news/` (the link was walked first, the pages took its path and `news` itself was
+    reported as "already read"); the link is reported once, with where its folder is read. A link
+    to a folder outside the archive is still followed."""
+    archive = tmp_path / "archive"
+    (archive / "news").mkdir(parents=True)
+    (archive / "links").mkdir()
+    (archive / "news" / "a.txt").write_text("市政府召开常务会议\n发布时间：2024-03-10\n\nlinkedfolderarticle 会议研究城市更新工作。\n",
+                                           encoding="utf-8")
+    (archive / "links" / "news_link").symlink_to("../news")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "b.txt").write_text("外部文件夹的文章\n发布时间：2024-03-11\n\noutsidefolderarticle 外部文章正文。\n", encoding="utf-8")
+    (archive / "links" / "outside_link").symlink_to(outside)
+    index = tmp_path / "index"
+    done = cli_run("--index", str(index), "rebuild", str(archive), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert skipped_lines(done.stderr) == ["跳过 links/news_link：符号链接所指的文件夹已在它自己的路径下读取：news"], done.stderr
+    assert [(s["path"], s["reason"]) for s in json.loads(done.stdout)["skipped"]] == [
+        ("links/news_link", "symlink to a folder read under its own path: news")]
+    with SearchEngine(index) as engine:
+        assert [h.id for h in engine.search(SearchRequest.create("linkedfolderarticle")).hits] == ["news/a.txt"]
+        assert [h.id for h in engine.search(SearchRequest.create("outsidefolderarticle")).hits] == ["links/outside_link/b.txt"]

@@ -107,6 +107,10 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
             yield SkippedFile(relpath, os_reason(exc), str(root))
             continue
         if is_dir:
+            inside = _read_elsewhere(path, root, given) if entry.is_symlink() else None
+            if inside is not None:  # its folder is walked under its own path: its articles keep those ids
+                yield SkippedFile(relpath, f"symlink to a folder read under its own path: {inside}", str(root))
+                continue
             yield from _walk(root, path, seen, given)
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             if entry.is_symlink() and not path.exists():
@@ -115,6 +119,26 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]],
             yield SourceFile(path, relpath, str(root))
         else:
             yield OtherFile(relpath, "".join(path.suffixes[-2:]).lower() or "(none)")
+
+
+def _read_elsewhere(link: Path, root: Path, given: set[str]) -> str | None:
+    """Where a symlinked folder's target is read under its own path — inside the folder being
+    walked (not in a hidden folder, which the walk passes over) or inside another path given —
+    as that path; None when the link is the only way to it."""
+    try:
+        target = Path(os.path.realpath(link))
+        if Path(os.path.realpath(link.parent)).is_relative_to(target):
+            return None  # a link to a folder above it: a loop, which the walk reports as such
+    except OSError:
+        return None
+    for top in (str(root.resolve()), *given):
+        try:
+            rel = target.relative_to(top)
+        except ValueError:
+            continue
+        if not any(part.startswith(".") for part in rel.parts):
+            return readable_name(target.relative_to(root.resolve()).as_posix()) if top == str(root.resolve()) else str(target)
+    return None
 
 
 # a page saved "complete" by a browser (`公告.htm` and the folder `公告_files`): that folder holds
