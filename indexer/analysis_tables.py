@@ -32,6 +32,10 @@ def build_fold_table() -> dict[int, str]:
         for original, simple in zip(chars, converted):
             if len(simple) == 1 and simple != original:
                 table[ord(original)] = simple
+    # Greek capital and final sigma: `str.lower` makes Σ the final ς after a letter (`F.Σ1` →
+    # `f.ς1`) and σ elsewhere, so the same word would fold two ways; both fold to σ first.
+    table[0x03A3] = "\u03c3"
+    table[0x03C2] = "\u03c3"
     # Follow chains (compatibility ideograph → NFKC → Simplified; 薴 → 苧 → 苎) to their end, so
     # folding is idempotent: a query in folded form folds like the text it was taken from.
     for cp in list(table):

@@ -483,6 +483,25 @@ def test_of_two_titles_holding_the_query_the_one_it_says_more_of_ranks_first(tmp
         engine.close()
 
 
+def test_a_greek_capital_sigma_folds_alike_whatever_stands_before_it(tmp_path):
+    """Python lower-cases Σ to the final ς after a letter (`F.Σ1` → `f.ς1`) and to σ elsewhere:
+    a phrase search for Σ1 found the article printing Σ1 alone and not the one printing F.Σ1,
+    which the article page then marked. Σ, σ and ς are one letter to search."""
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+
+    write_jsonl(tmp_path / "a" / "a.jsonl", [{"id": "s1", "title": "图一", "body": "见图F.Σ1所示的受力分析"},
+                                             {"id": "s2", "title": "图二", "body": "见图Σ1所示的受力分析"},
+                                             {"id": "s3", "title": "图三", "body": "见图ς1所示的受力分析"}])
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        for query in ('"Σ1"', "Σ1", '"σ1"', '"ς1"'):
+            found = engine.search(SearchRequest.create(query, collapse=False))
+            assert sorted(h.id for h in found.hits) == ["s1", "s2", "s3"], query
+
+
 def test_newest_first_among_equal_scores(demo_engine):
     checked = 0
     for term in ("委員會", "修正", "辦法", "令"):
