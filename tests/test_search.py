@@ -502,6 +502,42 @@ def test_a_greek_capital_sigma_folds_alike_whatever_stands_before_it(tmp_path):
             assert sorted(h.id for h in found.hits) == ["s1", "s2", "s3"], query
 
 
+def test_an_index_updated_by_ingest_ranks_as_a_rebuild_of_the_same_files(tmp_path):
+    """Nightly ingests update articles in place: their old versions stay in the old segments,
+    deleted. Ranking counts only the live articles (their number, how many hold a word, their
+    lengths), so the ingested index gives every hit the score and place a fresh rebuild of the
+    same files gives (an updated index used to order page boundaries differently)."""
+    import random
+
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+
+    rng = random.Random(5)
+    words = ["环境", "治理", "经济", "发展", "门", "改革", "生态", "保护", "城市", "乡村", "科技", "创新"]
+
+    def text(n: int) -> str:
+        return "，".join("".join(rng.choice(words) for _ in range(rng.randint(2, 5))) for _ in range(n)) + "。"
+
+    records = [{"id": f"a{i}", "title": text(1), "body": text(rng.randint(3, 40)), "date": "2024-01-01"} for i in range(80)]
+    folder = tmp_path / "a"
+    write_jsonl(folder / "a.jsonl", records)
+    run_ingest(tmp_path / "ingested", [folder], rebuild=True)
+    for round_ in range(3):
+        for r in rng.sample(records, 20):
+            r["body"] = text(rng.randint(3, 60))
+        records += [{"id": f"n{round_}-{k}", "title": text(1), "body": text(20), "date": "2024-02-01"} for k in range(10)]
+        write_jsonl(folder / "a.jsonl", records)
+        run_ingest(tmp_path / "ingested", [folder])
+    run_ingest(tmp_path / "rebuilt", [folder], rebuild=True)
+    with SearchEngine(tmp_path / "ingested") as ingested, SearchEngine(tmp_path / "rebuilt") as rebuilt:
+        for query in ("门", "环境 经济", '"生态保护"', "科技 创新 城市"):
+            request = SearchRequest.create(query, per_page=1000, collapse=False)
+            assert [(h.id, h.score) for h in ingested.search(request).hits] == \
+                [(h.id, h.score) for h in rebuilt.search(request).hits], query
+
+
 def test_newest_first_among_equal_scores(demo_engine):
     checked = 0
     for term in ("委員會", "修正", "辦法", "令"):

@@ -7,7 +7,8 @@ standing together (`together_bonus`, looked for only where it can change the top
 and the publication date breaking ties (newest first among equals).
 Sorting by date (`by_date`) is here too: newest or oldest first, in bulk over NumPy arrays.
 
-`rank` computes Whoosh's BM25F (same formula, statistics and field lengths) over every matched
+`rank` computes Whoosh's BM25F (same formula and field lengths; the collection's statistics over
+the live articles only, so an index ingests updated ranks as a rebuild of the same files) over every matched
 article at once: each word's postings are read as arrays, scores are summed with NumPy, and the
 top of the list is picked with `argpartition`; no article is visited in Python. It is the one
 scoring path: related articles (`indexer.search.related`) score their candidates with it too.
@@ -114,13 +115,52 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched, sea
     return bonus
 
 
+def _deleted(searcher) -> list[tuple[object, np.ndarray]]:
+    """(segment reader, its deleted local docnums, sorted) of each segment that has some: the
+    old versions of articles an ingest updated or removed, which stay in their segments."""
+    known = searcher.__dict__.get("_wensou_deleted")
+    if known is None:
+        known = searcher.__dict__["_wensou_deleted"] = [
+            (leaf, np.array(sorted(leaf.deleted_docs_set), dtype=np.int64))
+            for leaf, _offset in searcher.reader().leaf_readers() if leaf.has_deletions()]
+    return known
+
+
 def average_length(searcher, field: str) -> float:
-    """The average length of `field` over the searcher's articles, as BM25 sees it (Whoosh sums
-    every segment's total again on each call: once per field and searcher here)."""
+    """The average length of `field` over the searcher's live articles, of the lengths BM25
+    reads for each (byte-quantised): an index an ingest updated averages what a rebuild of the
+    same files would (an updated article's old version, left in its segment, counts neither its
+    length nor itself, and the lengths summed are those each article stores, not the segment's
+    exact total, which an old version's share cannot be taken out of). Kept on the searcher."""
     known = searcher.__dict__.setdefault("_wensou_average_lengths", {})
     if field not in known:
-        known[field] = searcher.avg_field_length(field) or 1
+        total = 0
+        for leaf, _offset in searcher.reader().leaf_readers():
+            lengths = field_lengths(leaf, field)
+            total += int(lengths.sum(dtype=np.int64))
+        for leaf, gone in _deleted(searcher):
+            total -= int(field_lengths(leaf, field)[gone].sum(dtype=np.int64))
+        known[field] = (total / max(searcher.doc_count(), 1)) or 1
     return known[field]
+
+
+def word_idf(searcher, field: str, word: str) -> float:
+    """Whoosh's idf of a word (`log(N / (df + 1)) + 1`) over the live articles only (see
+    `average_length`); Whoosh's own where no article was deleted."""
+    gone = _deleted(searcher)
+    if not gone:
+        return searcher.idf(field, word)
+    known = searcher.__dict__.setdefault("_wensou_idf", {})
+    key = (field, word)
+    if key not in known:
+        df = searcher.reader().doc_frequency(field, word)
+        for leaf, deleted in gone:
+            ids, _ = word_postings(leaf, field, word, deleted)
+            df -= int(np.count_nonzero(np.isin(ids, deleted))) if len(ids) else 0
+        if len(known) > 100_000:  # (a server's searcher lives long: words of every query)
+            known.clear()
+        known[key] = float(np.log(searcher.doc_count() / (df + 1)) + 1)
+    return known[key]
 
 
 def _lengths(searcher, field: str, docs: np.ndarray) -> np.ndarray:
@@ -237,7 +277,7 @@ def bm25_scores(searcher, words: Sequence[str], matched: Matched,
     scores = np.zeros(len(matched))
     docs = matched.docs
     leaves = searcher.reader().leaf_readers()
-    stats = {(f, w): (searcher.idf(f, w), average_length(searcher, f)) for f in WORD_FIELDS for w in words}
+    stats = {(f, w): (word_idf(searcher, f, w), average_length(searcher, f)) for f in WORD_FIELDS for w in words}
     for leaf, offset in leaves:
         lo, hi = np.searchsorted(docs, [offset, offset + leaf.doc_count_all()])
         if lo == hi:
@@ -346,7 +386,7 @@ def rank(searcher, parsed: ParsedQuery, exact: ExactPostings, docnums: Sequence[
     slots = Matched(matched, searcher.doc_count_all())
     score = bm25_scores(searcher, words, slots) if words else np.zeros(len(matched))
     if words:
-        score += pair_scores(exact, words, slots, searcher.doc_count_all())
+        score += pair_scores(exact, words, slots, searcher.doc_count())
     score += title_bonus(parsed, exact, slots, searcher)
     together = together_units(parsed)
     if together:  # the together phrase is confirmed only where it can change the top
