@@ -1759,16 +1759,3 @@ def test_a_dashed_subtitle_under_a_vouched_headline_joins_the_title():
     assert article.title == "春耕备耕正当时 田间地头忙生产 ——我市多措并举保障粮食安全"
     plain = page(f"<h1>春耕备耕正当时 田间地头忙生产</h1><h2>相关新闻</h2><div class=content>{GOV_TEXT}</div>", head)
     assert plain.title == "春耕备耕正当时 田间地头忙生产"
-
-
-def test_a_sites_contact_footer_is_not_text_where_the_paragraphs_sit_in_the_body_itself():
-    """An old layout with its paragraphs straight in <body>: the footer's `地址：… 邮编：… 联系电话：…`
-    line went into the text (copyright and ICP lines did not); a notice's own sentence giving an
-    address and postcode stays."""
-    footer = ("<div class=footer><p>版权所有：某某市人民政府办公室</p><p>京ICP备05070218号</p>"
-              "<p>地址：某某市人民路1号 邮编：100000 联系电话：010-12345678</p></div>")
-    article = page(f"<h1>市政府召开常务会议</h1><div>来源：市政府办公室 发布时间：2024-03-05</div>{GOV_TEXT}{footer}")
-    assert "邮编" not in article.body and article.body.endswith("按时序推进。")
-    notice = "<p>请于3月20日前将材料寄至市政府办公室，地址：某某市人民路1号，邮编：100000。</p>"
-    kept = page(f"<h1>市政府召开常务会议</h1><div>来源：市政府办公室 发布时间：2024-03-05</div>{GOV_TEXT}{notice}{footer}")
-    assert kept.body.endswith("邮编：100000。")

@@ -33,8 +33,6 @@ _FURNITURE_ANYWHERE = re.compile(
     r"[当當]前位置|您的位置|所在位置|[分]享到|[版權权]+所有|[Cc]opyright|COPYRIGHT|©|ICP|[公網网]+安[备備]|"
     r"[网網]站[标標][识識]|[主承][办辦]单?位?[:：]|技[术術]支持[:：]|[访訪][问問][量数數]|[浏瀏][览覽][次量][数數]?|"
     r"字[号號][:：]|[扫掃][码碼]|下[载載]客[户戶][端]|[举舉][报報][电電][话話]|[违違]法和不良信息|"
-    # a site's contact footer: `地址：某某市人民路1号 邮编：100000 联系电话：…` (no sentence of a notice)
-    r"^(?=[^。；;，,]*$).{0,20}地址\s*[:：].{0,60}[邮郵](?:[编編]|政[编編][码碼])\s*[:：]?\s*\d{6}|"
     r"^(?:[首主][页頁]|[Hh]ome|HOME)\s*[>＞»›→/]|^[^\s]{0,8}(?:排行榜?|[热熱][门門]|推荐|推薦|[热熱][点點]|最新)[^\s]{0,4}$|[正在]*[读讀]取[评評][论論]|[建推][议荐薦][使用]?[浏瀏][览覽]器|分辨率|[纠糾][错錯]|返回.{0,12}首[页頁]",
 )  # no IGNORECASE (it makes every line twice as slow to test): Latin words are spelled in both cases
 # Boilerplate that sits between paragraphs: credit lines, account promos, reprint notices, player
