@@ -312,6 +312,20 @@ def test_an_ingest_never_builds_on_a_damaged_generation(built, tmp_path):
     assert live_generation(index) == live.name
 
 
+def test_a_nightly_ingest_with_nothing_new_does_not_report_success_over_a_damaged_index(built, tmp_path):
+    """The same sources read again with nothing changed: the ingest said "no changes, the
+    articles continue in use" and exited 0 while every search of the index failed. It verifies
+    the generation it keeps, as one it builds on, and says what is damaged and how to fix it."""
+    base, _ = built
+    index, live = _copy(base, tmp_path)
+    run_ingest(index, [DEMO_ARTICLES])  # nothing new: fine while intact
+    _flip(_file(live, ".wx"))
+    done = cli(index, "ingest", str(DEMO_ARTICLES))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "已损坏" in done.stderr and "rebuild" in done.stderr
+    assert live_generation(index) == live.name
+
+
 def _set_format(gen: Path, version: int) -> None:
     """Rewrite the generation's record as an older (or newer) wensou would have written it."""
     path = gen / integrity.CHECKSUMS

@@ -467,7 +467,11 @@ class _Ingest:
             s.articles = counts.get(s.path, 0)
 
     def unchanged(self) -> IngestReport:
-        """Nothing changed: the live generation stays; only its record of sources is refreshed."""
+        """Nothing changed: the live generation stays; only its record of sources is refreshed.
+        It is verified first, as a generation an ingest builds on is (IndexDamaged): a nightly
+        ingest with nothing new must not report success over an index that no longer answers."""
+        if self.live is not None:
+            store.verify_generation(self.live)
         self.report.changed = False
         self.report.generation = self.live.name if self.live else ""
         self.report.seconds = time.monotonic() - self.t0
