@@ -408,6 +408,10 @@ def test_a_text_dumps_metadata_line_that_counts_its_readers_still_gives_date_and
                     "市安委会决定在全市范围内开展安全生产大检查，现将有关事项通知如下。\n重点检查企业安全生产主体责任落实情况。\n")
     assert (article.title, article.date, article.source) == ("关于开展安全生产大检查的通知", "2024-03-15", "市应急管理局")
     assert article.body.startswith("各区县应急管理局，市级有关部门：\n为深入贯彻落实")
+    widget = _dump("关于开展安全生产大检查的通知\n发布时间：2024-03-15　来源：市应急管理局\n视力保护色：\n\n"
+                   "各区县应急管理局，市级有关部门：\n为深入贯彻落实安全生产工作部署，有效防范化解重大安全风险，"
+                   "市安委会决定在全市范围内开展安全生产大检查，现将有关事项通知如下。\n")
+    assert widget.body.startswith("各区县应急管理局，市级有关部门：\n")  # a widget's label is no salutation
 
 
 def test_a_dumps_print_credit_dates_it_when_nothing_else_does():

@@ -181,6 +181,17 @@ def test_a_notices_closing_formula_signature_and_date_stay_while_the_templates_l
         assert article.body.split("\n")[-1].startswith("2024年"), article.body
 
 
+def test_a_templates_line_over_a_date_at_the_top_of_the_text_still_goes():
+    """Only the line over the date that closes a text is kept as its signature: a template's
+    `今日关注` printed over the page's date at its top goes with the rest of the template."""
+    rng = random.Random(3)
+    articles = [Article(id=f"s/{i}.html", body="\n".join(["网站首页", "今日关注", f"2024年{i % 12 + 1}月{i % 28 + 1}日",
+                                                           *(_sentence(rng) for _ in range(4)), "打印本页", "关闭窗口"]))
+                for i in range(20)]
+    for article in clean_by_site(articles):
+        assert article.body.startswith("2024年"), article.body
+
+
 def test_what_was_learned_is_kept_and_goes_on():
     articles, texts = _site(40, seed=13)
     learner = SiteLearner()

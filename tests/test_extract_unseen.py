@@ -1750,6 +1750,12 @@ def test_a_record_field_between_the_headline_and_the_text_is_not_the_headline(fi
     assert article.title == "市政府召开常务会议"
 
 
+@pytest.mark.parametrize("headline", ["关键词：稳中求进", "标签：我的2024", "栏目：新春走基层"])
+def test_a_headline_written_as_a_label_and_its_words_stays_the_headline(headline):
+    article = page(f"<h1>{headline}</h1><div>发布时间：2024-03-12</div>{GOV_TEXT}", "<title>某某市人民政府</title>")
+    assert article.title == headline
+
+
 def test_a_dashed_subtitle_under_a_vouched_headline_joins_the_title():
     """`<h2>——我市多措并举保障粮食安全</h2>` under an <h1> equal to the <title>: the subtitle was in
     neither the title nor the text (a search for 多措并举 found nothing); it joins the title."""
@@ -1759,3 +1765,6 @@ def test_a_dashed_subtitle_under_a_vouched_headline_joins_the_title():
     assert article.title == "春耕备耕正当时 田间地头忙生产 ——我市多措并举保障粮食安全"
     plain = page(f"<h1>春耕备耕正当时 田间地头忙生产</h1><h2>相关新闻</h2><div class=content>{GOV_TEXT}</div>", head)
     assert plain.title == "春耕备耕正当时 田间地头忙生产"
+    for credit in ("——本报记者 张三 李四", "——2024年3月5日", "——转自新华网", "—— 摄影 王五"):  # no subtitles
+        dashed = page(f"<h1>春耕备耕正当时 田间地头忙生产</h1><p>{credit}</p><div class=content>{GOV_TEXT}</div>", head)
+        assert dashed.title == "春耕备耕正当时 田间地头忙生产", credit

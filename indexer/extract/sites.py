@@ -153,9 +153,12 @@ class SiteLearner:
         n = len(lines)
         keys = [line_key(line) for line in lines]
         keep = [not (i < self.edge and key in head or i >= n - self.edge and key in tail) for i, key in enumerate(keys)]
-        for i in range(1, n):  # a document's signature: who signs it, on the line above its date
+        for i in range(n - 1, max(0, n - self.edge), -1):  # a document's signature: who signs it, above the date closing it
+            if keep[i] and not _DATE_LINE.match(keys[i]):
+                break  # (text after the date: no closing date, no signature)
             if _DATE_LINE.match(keys[i]) and not keep[i - 1] and len(keys[i - 1]) <= 40 and not _SENTENCE.search(keys[i - 1]):
                 keep[i - 1] = True
+                break
         if all(keep) or not any(keep):
             return article
         return dataclasses.replace(article, body="\n".join(line for line, kept in zip(lines, keep) if kept))

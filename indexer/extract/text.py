@@ -89,7 +89,10 @@ def _body_start(raw_lines: list[str]) -> int:
     return len(raw_lines)
 
 
-_LEAD_END = re.compile(r"[:：。！？!?；;…][”」』\"]?$")
+# a notice's or a speech's salutation (`各区县应急管理局，市级有关部门：`, `同志们，朋友们：`), or a
+# sentence: not a widget's label left in the header (`视力保护色：`)
+_SALUTATION = re.compile(r"^(?:各|致|尊敬的|亲爱的|親愛的|全体|全體|同志们|同志們|.{2,40}[，,、].{1,40})[^：:]*[：:]$")
+_LEAD_SENTENCE = re.compile(r"^.{8,}[。！？!?；;…][”」』\"]?$")
 _SITE_BANNER = re.compile(r"^.{2,16}(?:门户网站|門戶網站|网站|網站|政府网|政府網|人民政府|官方网站|官网)$")
 
 
@@ -149,7 +152,7 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
     # what the header prints after its headline and metadata, ending as text does (a notice's
     # salutation `各区县应急管理局，市级有关部门：`, a short first sentence): the text's first lines
     after = runs[runs.index(chosen) + 1:] if anchored is not None else []
-    facts.lead = [line for run in after for line in run if _LEAD_END.search(line)]
+    facts.lead = [line for run in after for line in run if _SALUTATION.match(line) or _LEAD_SENTENCE.search(line)]
 
 
 def read_lines(raw_lines: list[str]) -> LineFacts:
