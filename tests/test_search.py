@@ -483,6 +483,25 @@ def test_of_two_titles_holding_the_query_the_one_it_says_more_of_ranks_first(tmp
         engine.close()
 
 
+def test_a_title_match_ranks_above_a_body_only_match_however_long_the_title(tmp_path):
+    """A gazette's 40-character title holding 校园, among short news titles: its title match
+    still ranks above an article that holds 校园 once in its body only (the length
+    normalisation of the title bonus only ever raises it)."""
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+
+    records = [{"id": f"f{k}", "title": f"市长调研第{k}次", "body": "调研组一行深入企业了解生产经营情况。" * 3} for k in range(30)]
+    records.append({"id": "long", "title": "国务院办公厅关于进一步加强和改进新形势下全市中小学校园安全管理与应急处置工作体系建设的若干实施意见的通知",
+                    "body": "各地要认真贯彻落实，确保工作取得实效。" * 3})
+    records.append({"id": "bodyonly", "title": "市政府召开会议", "body": "会议研究了校园相关工作，确保取得实效。各地要认真贯彻落实。"})
+    write_jsonl(tmp_path / "a" / "a.jsonl", records)
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        assert [h.id for h in engine.search(SearchRequest.create("校园", collapse=False)).hits] == ["long", "bodyonly"]
+
+
 def test_a_greek_capital_sigma_folds_alike_whatever_stands_before_it(tmp_path):
     """Python lower-cases Σ to the final ς after a letter (`F.Σ1` → `f.ς1`) and to σ elsewhere:
     a phrase search for Σ1 found the article printing Σ1 alone and not the one printing F.Σ1,

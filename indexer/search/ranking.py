@@ -111,7 +111,9 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched, sea
             held = np.flatnonzero(bonus)
             lengths = _lengths(searcher, "title", matched.docs[held])
             avg = average_length(searcher, "title")
-            bonus[held] /= (1 - B_TITLE_BONUS) + B_TITLE_BONUS * lengths / avg
+            # (only ever raised: a long title keeps the whole bonus, so a title match still ranks
+            # above a body-only match with no more occurrences, however long the title)
+            bonus[held] /= np.minimum(1.0, (1 - B_TITLE_BONUS) + B_TITLE_BONUS * lengths / avg)
     return bonus
 
 
