@@ -1734,6 +1734,12 @@ def test_the_publication_date_wins_over_the_update_and_the_writing_dates():
                  "成文日期：2024-03-10 发布日期：2024-03-12", "发布时间：2024-03-12 更新时间：2024-03-20"):
         assert page(f"<h1>市政府召开常务会议</h1><div>{line}</div>{GOV_TEXT}").date == "2024-03-12", line
     assert page(f"<h1>市政府召开常务会议</h1><div>更新时间：2024-03-20</div>{GOV_TEXT}").date == "2024-03-20"
+    for lines in ("<div>更新时间：2024-03-20</div><div>发布时间：2024-03-12</div>",
+                  "<table><tr><td>成文日期：2024-03-10</td></tr><tr><td>发布日期：2024-03-12</td></tr></table>"):
+        assert page(f"<h1>市政府召开常务会议</h1>{lines}{GOV_TEXT}").date == "2024-03-12", lines  # (on lines of their own)
+    dump = ("市政府召开常务会议\n更新时间：2024-03-20\n发布时间：2024-03-12\n\n3月12日上午，市委副书记、市长李建国主持召开"
+            "市政府常务会议，研究部署城市更新、优化营商环境和生态环境保护等重点工作。\n")
+    assert list(extract_file(dump.encode(), "d.txt"))[0].date == "2024-03-12"
 
 
 def test_print_and_close_buttons_after_the_source_are_not_part_of_it():

@@ -372,6 +372,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
                 found["author"] = names
     if "date" not in found and later:
         found["date"] = later
+        found[LATER_DATE] = "1"  # (a caller reading several lines prefers a publication date on another)
     if "date" not in found and found and len(line) <= 80:
         date = find_date(line)
         if date:
@@ -381,6 +382,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
 
 # A date label that is not the publication's: when it was updated or the document written.
 _LATER_DATE = re.compile(r"更新|[成]文")
+LATER_DATE = "date_is_later"  # parse_meta_line's mark of a date that only such a label gives
 # A date in Taiwan's numbers after a date label: `發布日期：113-03-12`, `113/03/12`, `113.03.12`
 # (a three-digit year is the Republic's: 113 is 2024).
 _ROC_NUMERIC = re.compile(r"^\s*(1\d\d)\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")

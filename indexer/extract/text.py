@@ -17,7 +17,7 @@ from indexer.dates import date_from_path, day_alone
 
 from ..article import Article
 from .authors import byline_authors, parse_authors, signature_authors
-from .cleaning import is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
+from .cleaning import LATER_DATE, is_date_line, is_furniture, normalise_line, parse_meta_line, title_parts
 
 _INDENT = re.compile(r"^[ \t\u3000\u00a0]{2,}|^\u3000")
 _PARAGRAPH_END = re.compile(r"[。！？!?；;…”」』\"]$")
@@ -35,11 +35,15 @@ class LineFacts:
     body: list[str] = field(default_factory=list)
 
     lead: list[str] = field(default_factory=list)  # text of the header after the headline (`各区县…：`)
+    later: str | None = None  # an update's or a writing's date (`更新时间：…`)
     credit: str | None = None  # a print edition's credit (`《人民日报》（2024年02月04日 第01版）`): source and date where none is printed
 
     def take_meta(self, meta: dict[str, str]) -> None:
-        """Fill date/source/authors from a parsed metadata line, first value wins."""
-        if meta.get("date") and not self.date:
+        """Fill date/source/authors from a parsed metadata line, first value wins (an update's or
+        a writing's date only where no line gives a publication date)."""
+        if meta.get(LATER_DATE):
+            self.later = self.later or meta.get("date")
+        elif meta.get("date") and not self.date:
             self.date = meta["date"]
         if meta.get("source") and not self.source:
             self.source = meta["source"]
@@ -179,8 +183,7 @@ def read_lines(raw_lines: list[str]) -> LineFacts:
                     continue
         facts.body.append(line)
     facts.body[:0] = facts.lead
-    if not facts.date and facts.credit:
-        facts.date = facts.credit
+    facts.date = facts.date or facts.later or facts.credit
     return facts
 
 

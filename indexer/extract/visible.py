@@ -14,6 +14,7 @@ from .authors import PLACES, byline_authors, lone_name, paper_byline_names, pars
 from .cleaning import (
     HAN_CHAR,
     ISSUE_NUMBER,
+    LATER_DATE,
     PLACEHOLDER_SOURCE,
     SENTENCE_PUNCT,
     date_after_headline,
@@ -261,8 +262,12 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     if disclosed:
         found["date"] = disclosed
     source_at = 0
+    later = None  # an update's or a writing's date (`更新时间：…`): the date only where no other is printed
     for i, (line, _) in enumerate(lines[start:start + 25], start):
-        for name, value in parse_meta_line(line).items():
+        meta = parse_meta_line(line)
+        if meta.pop(LATER_DATE, None):
+            later = later or meta.pop("date", None)
+        for name, value in meta.items():
             if name == "author":
                 value = ", ".join(parse_authors(value))
             elif name == "source" and DATA_SOURCE.match(line):
@@ -290,6 +295,8 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             names = byline_authors(line)
             if names:
                 found["author"] = ", ".join(names + _bylines_after(lines, i, names))
+    if not found.get("date") and later:
+        found["date"] = later
     if "source" not in found or source_at >= start + 6:
         # `2019-09-26 10:56:28  证券时报网`: an unlabelled publisher after the date under the headline
         # (before a 来源 line further down, which may close the article or name a person)
