@@ -246,3 +246,16 @@ def _marks(html: str) -> list[str]:
     import re
 
     return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def test_an_operator_read_as_text_is_named_in_the_results_notice(demo_engine):
+    """`疫情 NEAR/3 -COVID` (an excluded right operand), a leading or trailing OR: the operator is
+    searched as text (the contract's rule), so the search finds nothing, and the notice says
+    which operator and why, not silence. A NEAR that applies, or one quoted, says nothing."""
+    from indexer.search.request import SearchRequest
+
+    for query, operator in (("委員會 NEAR/3 -修正", "「NEAR/3」"), ("OR 委員會", "「OR」"), ("委員會 OR", "「OR」")):
+        notice = demo_engine.search(SearchRequest.create(query)).notice
+        assert notice and operator in notice and "按文字搜索" in notice, (query, notice)
+    for query in ("委員會 NEAR 修正", '"NEAR/3" 委員會', "委員會 OR 修正"):
+        assert demo_engine.search(SearchRequest.create(query)).notice is None, query

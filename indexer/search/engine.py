@@ -36,6 +36,7 @@ from indexer.search.filters import (
     chosen_values,
     filter_notice,
     filter_values,
+    literal_notice,
     top_values_of,
     unsearchable_notice,
     unsearchable_text,
@@ -178,7 +179,7 @@ class SearchEngine:
                             facets_truncated=truncated, request=request,
                             notice=" ".join(n for n in (
                                 unsearchable_notice(unsearchable) if unsearchable is not None
-                                else None, filter_notice(hints)) if n) or None,
+                                else None, literal_notice(parsed), filter_notice(hints)) if n) or None,
                             filter_hints=hints)
 
     def _within(self, docvalues: DocValues, exact: ExactPostings, request: SearchRequest,

@@ -75,6 +75,20 @@ def unsearchable_text(request: SearchRequest, parsed: ParsedQuery) -> str | None
     return next((t for t in request.within if nothing_searchable(t, parse_query(t))), None)
 
 
+def literal_notice(parsed: ParsedQuery) -> str | None:
+    """A sentence saying which operators of the query were searched as text, being written
+    where they cannot apply (`疫情 NEAR/3 -COVID`, `OR 经济`), or None."""
+    if not parsed.literal:
+        return None
+    shown = "、".join(f"「{op}」" for op in dict.fromkeys(parsed.literal))
+    why = []
+    if any(op != "OR" for op in parsed.literal):
+        why.append("NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）")
+    if "OR" in parsed.literal:
+        why.append("OR 两边各要一个词或短语")
+    return f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。"
+
+
 def unsearchable_notice(query: str) -> str:
     shown = query if len(query) <= 40 else query[:40] + "…"
     return f"查询「{shown}」中没有可以搜索的文字（只有标点、符号或空白），因此没有结果；请输入汉字、字母或数字。"

@@ -124,6 +124,7 @@ class Clause:
 class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     excluded: list[Clause] = field(default_factory=list)
+    literal: list[str] = field(default_factory=list)  # operators written where they cannot apply: searched as text
 
     @property
     def positive(self) -> list[Clause]:
@@ -243,6 +244,8 @@ def parse_query(text: str) -> ParsedQuery:
         assert isinstance(clause, Clause)
         if not clause.units:
             continue  # punctuation only: matches nothing, constrains nothing
+        if not clause.quoted and not clause.field and (clause.text == "OR" or _NEAR_RE.fullmatch(clause.text)):
+            parsed.literal.append(clause.text)  # (an operator with nothing to apply to: said in the result's notice)
         if clause.negated:
             parsed.excluded.append(clause)
         elif pending_or:
@@ -252,6 +255,7 @@ def parse_query(text: str) -> ParsedQuery:
         pending_or = False
     if pending_or and parsed.groups:  # a trailing OR: read literally
         parsed.groups.append([Clause("OR")])
+        parsed.literal.append("OR")
     return parsed
 
 
