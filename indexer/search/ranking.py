@@ -159,7 +159,7 @@ def word_idf(searcher, field: str, word: str) -> float:
         for leaf, deleted in gone:
             ids, _ = word_postings(leaf, field, word, deleted)
             df -= int(np.count_nonzero(np.isin(ids, deleted))) if len(ids) else 0
-        if len(known) > 100_000:  # (a server's searcher lives long: words of every query)
+        if len(known) > 20_000:  # (a server's searcher lives long: words of every query)
             known.clear()
         known[key] = float(np.log(searcher.doc_count() / (df + 1)) + 1)
     return known[key]
