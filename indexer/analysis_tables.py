@@ -14,7 +14,9 @@ def build_fold_table() -> dict[int, str]:
     table: dict[int, str] = {}
     # NFKC where it maps one character to exactly one character (full-width forms, the
     # ideographic space, compatibility ideographs, Kangxi radicals, ...).
-    for lo, hi in ((0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
+    # (and Latin-1's: ¹ ² ³ as the digits, as the other superscripts are — `100m²` is found by
+    # 100m2 — µ as μ, ª º as a o, the no-break space as a space)
+    for lo, hi in ((0x00A0, 0x00FF), (0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
         for cp in range(lo, hi + 1):
             ch = chr(cp)
             norm = unicodedata.normalize("NFKC", ch)

@@ -521,6 +521,23 @@ def test_a_greek_capital_sigma_folds_alike_whatever_stands_before_it(tmp_path):
             assert sorted(h.id for h in found.hits) == ["s1", "s2", "s3"], query
 
 
+def test_superscript_digits_fold_as_the_others_do(tmp_path):
+    """`100m²` (a flat's floor area, as news prints it) is found by 100m2, and the other way
+    round, as ⁴ already folded to 4: ¹ ² ³ are Latin-1's and were left as they are."""
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+
+    write_jsonl(tmp_path / "a" / "a.jsonl", [{"id": "sup", "title": "房源一", "body": "这套住房面积为100m²，总价三百万元。"},
+                                             {"id": "plain", "title": "房源二", "body": "这套住房面积为100m2，总价两百万元。"}])
+    run_ingest(tmp_path / "index", [tmp_path / "a"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        for query in ('"100m2"', "100m²", '"面积为100m²"'):
+            found = engine.search(SearchRequest.create(query, collapse=False))
+            assert sorted(h.id for h in found.hits) == ["plain", "sup"], query
+
+
 def test_an_index_updated_by_ingest_ranks_as_a_rebuild_of_the_same_files(tmp_path):
     """Nightly ingests update articles in place: their old versions stay in the old segments,
     deleted. Ranking counts only the live articles (their number, how many hold a word, their
