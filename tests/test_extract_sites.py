@@ -160,6 +160,33 @@ def test_ingest_cleans_a_sites_pages_from_the_first_and_a_later_ingest_cleans_ne
     assert integrity.verify(store.current_generation(tmp_path / "ix"), full=True).ok
 
 
+def test_a_sites_first_pages_ingested_before_it_was_learned_are_cleaned_once_it_is(tmp_path):
+    """Nightly ingests of a site that grows a few pages a night: the first nights' pages were
+    written before the site had pages enough to learn its template, and kept its lines for good
+    (a rebuild of the same folder cleans them: the two indexes answered a search for the
+    template's line differently). Once the site is learned, those pages are read again and
+    cleaned, counted as updated: the ingested index holds what a rebuild holds."""
+    from indexer.ingest.run import run_ingest
+    from indexer.search.engine import SearchEngine
+    from indexer.search.request import SearchRequest
+
+    site = tmp_path / "qingshan"
+    site.mkdir()
+    texts = _write_site(site, 0, 4, seed=31)
+    run_ingest(tmp_path / "ingested", [site])
+    texts += _write_site(site, 4, 4, seed=32)
+    run_ingest(tmp_path / "ingested", [site])  # eight pages: still too few to learn
+    texts += _write_site(site, 8, 6, seed=33)
+    report = run_ingest(tmp_path / "ingested", [site])
+    assert (report.added, report.updated) == (6, 8)
+    run_ingest(tmp_path / "rebuilt", [site], rebuild=True)
+    with SearchEngine(tmp_path / "ingested") as ingested, SearchEngine(tmp_path / "rebuilt") as rebuilt:
+        assert [ingested.article(f"{i}.html").body.split("\n") for i in range(14)] == texts
+        assert [rebuilt.article(f"{i}.html").body.split("\n") for i in range(14)] == texts
+        assert ingested.search(SearchRequest.create('"欢迎关注青山融媒"')).total == 0
+    assert run_ingest(tmp_path / "ingested", [site]).changed is False  # read again once, not every night
+
+
 def test_a_heading_that_opens_many_pages_stays():
     """A government site's notices open with `公告事項：` on most pages: a heading, not boilerplate."""
     rng = random.Random(9)

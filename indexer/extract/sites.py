@@ -83,6 +83,7 @@ class _Counts:
     head: Counter = dataclasses.field(default_factory=Counter)
     tail: Counter = dataclasses.field(default_factory=Counter)
     learned: tuple[frozenset[str], frozenset[str]] | None = None
+    unlearned: set[str] = dataclasses.field(default_factory=set)  # files of pages written before the site was learned
 
 
 class SiteLearner:
@@ -121,6 +122,35 @@ class SiteLearner:
         for counter in (counts.head, counts.tail) if counts else ():
             for key in [key for key, n in counter.items() if n == 1]:
                 del counter[key]
+
+    def written(self, site: str, key: str | None) -> None:
+        """Note that a page of `site` from file `key` was written as the site is known now: a file
+        whose page was written before the site was learned is remembered (`unlearned`), to be
+        read again once the site has grown (`to_read_again`), as a rebuild would clean it."""
+        counts = self._sites.get(site)
+        if key is None or counts is None:
+            return
+        if any(self.boilerplate(site)) or counts.pages >= self.min_pages:
+            counts.unlearned.discard(key)
+        else:
+            counts.unlearned.add(key)
+
+    def settle(self) -> None:
+        """Forget the files of learned sites' early pages (read again, or gone since)."""
+        for counts in self._sites.values():
+            if counts.unlearned and counts.pages >= self.min_pages:
+                counts.unlearned.clear()
+
+    def unlearned(self) -> dict[str, int]:
+        """Each site with pages written before it was learned, and how many pages it had counted."""
+        return {site: c.pages for site, c in self._sites.items() if c.unlearned}
+
+    def to_read_again(self, before: dict[str, int]) -> dict[str, set[str]]:
+        """The files of pages written before their site was learned (`before`: `unlearned()` as
+        the run started) whose site has counted new pages since: read again, they are cleaned
+        as a rebuild of the same files would clean them."""
+        return {site: set(self._sites[site].unlearned) for site, pages in before.items()
+                if site in self._sites and self._sites[site].pages > pages and self._sites[site].unlearned}
 
     def pages(self, site: str) -> int:
         """How many distinct bodies of `site` were counted."""
@@ -170,7 +200,8 @@ class SiteLearner:
             return dict(counter.most_common(_KEPT_LINES)[:sum(1 for n in counter.values() if n > 1)])
 
         return {"version": 1, "sites": {site: {"pages": c.pages, "bodies": sorted(c.bodies), "head": kept(c.head),
-                                                "tail": kept(c.tail)} for site, c in self._sites.items()}}
+                                                "tail": kept(c.tail), **({"unlearned": sorted(c.unlearned)} if c.unlearned else {})}
+                                         for site, c in self._sites.items()}}
 
     @classmethod
     def from_state(cls, state: dict | None, **options) -> SiteLearner:
@@ -180,7 +211,8 @@ class SiteLearner:
         if isinstance(state, dict) and state.get("version") == 1:
             for site, c in (state.get("sites") or {}).items():
                 learner._sites[site] = _Counts(pages=int(c["pages"]), bodies=set(c["bodies"]),
-                                               head=Counter(c["head"]), tail=Counter(c["tail"]))
+                                               head=Counter(c["head"]), tail=Counter(c["tail"]),
+                                               unlearned=set(c.get("unlearned") or ()))
         return learner
 
 
@@ -196,15 +228,20 @@ class SiteCleaner:
         self.learner = learner or SiteLearner()
         self.hold, self.max_held = hold, max_held
         self._held: dict[str, list[Article]] = {}
+        self._keys: dict[str, list[str | None]] = {}  # the file of each held page
         self._count = 0
 
-    def add(self, article: Article, site: str) -> list[Article]:
-        """The pages ready to be written now (`article` among them or not)."""
+    def add(self, article: Article, site: str, key: str | None = None) -> list[Article]:
+        """The pages ready to be written now (`article` among them or not). `key`: the file the
+        page came from, remembered while its site is not learned (`SiteLearner.written`)."""
         if site not in self._held and self.learner.pages(site) >= self.hold:
-            return [self.learner.feed(article, site)]
+            cleaned = self.learner.feed(article, site)
+            self.learner.written(site, key)
+            return [cleaned]
         self.learner.learn(article, site)
         held = self._held.setdefault(site, [])
         held.append(article)
+        self._keys.setdefault(site, []).append(key)
         self._count += 1
         if len(held) >= self.hold:
             return self._release(site)
@@ -220,8 +257,11 @@ class SiteCleaner:
 
     def _release(self, site: str) -> list[Article]:
         held = self._held.pop(site)
+        keys = self._keys.pop(site, [])
         self._count -= len(held)
         self.learner.forget_once(site)  # what is left of a site between its samples: its repeated lines
+        for key in keys:
+            self.learner.written(site, key)
         return [self.learner.clean(article, site) for article in held]
 
 

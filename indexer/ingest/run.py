@@ -19,7 +19,8 @@
    through their site's learned boilerplate on the way (`indexer.extract.sites.SiteCleaner`:
    lines that open or close many of a site's pages leave its bodies); what was learned is
    kept in the generation (`SITES`), so a later ingest cleans a known site's new pages at once
-   and a rebuild learns again from every page.
+   and a rebuild learns again from every page; pages written before their site had pages
+   enough to learn from are read again by the ingest in which it has.
 4. *Write* (`write`): the new generation (from scratch for a rebuild, from hard links to the
    live one for an ingest) committed and checked, its stories, manifest, sources and build
    report written; then the atomic switch (`indexer.store`). An ingest that changes nothing
@@ -278,6 +279,7 @@ class _Ingest:
         self.report.previous_articles = self.old.article_count()
         learned = None if self.rebuild or self.live is None else store.read_json(self.live / SITES, None)
         self.pages = SiteCleaner(SiteLearner.from_state(learned))
+        self.unlearned_before = self.pages.learner.unlearned()  # sites with pages written before they were learned
 
     def close(self) -> None:
         """Close the catalogues (the new one is thrown away unless `write` moved it into the
@@ -353,6 +355,7 @@ class _Ingest:
             same = not self.rebuild and prev is not None and prev.get("opts") == ro.fingerprint()
             jobs.append(job_for(sf, ro, prev["hash"] if same else None))
         readable = False
+        kept_as_they_were: dict[str, SourceFile] = {}
         for n, (sf, digest, result) in enumerate(extracted(files, jobs, procs), 1):
             if self.progress:
                 self.progress(n, len(files))
@@ -362,18 +365,31 @@ class _Ingest:
             elif result == UNCHANGED:
                 readable = True
                 self.catalogue.mark_file(sf.key, FOUND_UNCHANGED)
+                kept_as_they_were[sf.key] = sf
             else:
                 readable = self.admit(sf, digest, result, out) or readable
+        # pages written by an earlier run before their site was learned, whose site has grown in
+        # this one: read again, so that they are cleaned with the site's pages as a rebuild cleans them
+        again = [kept_as_they_were[key] for keys in self.pages.learner.to_read_again(self.unlearned_before).values()
+                 for key in sorted(keys) if key in kept_as_they_were]
+        if again:
+            jobs = [job_for(sf, self.owners.of(sf.key).options, None) for sf in again]
+            for sf, digest, result in extracted(again, jobs, 1):
+                if not isinstance(result, Skipped) and result != UNCHANGED:
+                    self.admit(sf, digest, result, out, cleaned_again=True)
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
+        self.pages.learner.settle()
         # an article no file read now gives again, that another source's file holds too, stays
         self.deletions = self.catalogue.keep_copies(self.deletions, self.old.record_hash_of)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
 
-    def admit(self, sf: SourceFile, digest: str, result, out: ArticleSink) -> bool:
+    def admit(self, sf: SourceFile, digest: str, result, out: ArticleSink, cleaned_again: bool = False) -> bool:
         """One file's articles (streamed: a large file's are never all held at once) into the
-        catalogue and the writers; False when the file gave none (one skipped file)."""
+        catalogue and the writers; False when the file gave none (one skipped file).
+        `cleaned_again`: an unchanged file read again because its site was learned since: its
+        articles count as updated (their text loses the site's template lines)."""
         report, catalogue = self.report, self.catalogue
         source = self.owners.of(sf.key)
         self.deletions += catalogue.drop(sf.key)
@@ -403,6 +419,8 @@ class _Ingest:
             def state_of(aid: str, rhash: bytes = rhash) -> int:  # against the live index's article `aid`
                 if not self.old.has(aid):
                     return NEITHER
+                if cleaned_again:
+                    return FOUND_UPDATED
                 # an article of a changed file that is as it was is unchanged too
                 return FOUND_UNCHANGED if same_file or self.old.record_hash_of(aid) == rhash else FOUND_UPDATED
 
@@ -416,7 +434,7 @@ class _Ingest:
             if repost:
                 report.reposts += 1
             if page:
-                for article in self.pages.add(item, site_of(item, source.name)):
+                for article in self.pages.add(item, site_of(item, source.name), sf.key):
                     out.add(article)
             else:
                 out.add(item)
