@@ -19,6 +19,8 @@ A body is never emptied: when every line of it would go, it is kept as it was.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import re
 import zlib
 from collections import Counter
@@ -53,6 +55,12 @@ def _is_document(key: str) -> bool:
     """A line that is the document's own structure (a label, a closing formula, a signing date),
     never a template's, however many of a site's pages print it."""
     return _is_label(key) or bool(_CLOSING.match(key) or _DATE_LINE.match(key))
+
+
+def file_tag(key: str) -> str:
+    """How a learner names a file it remembers: a digest of its path's bytes (a path may hold
+    bytes no text encoding gives, as a GBK file name read on a UTF-8 system does)."""
+    return hashlib.blake2b(os.fsencode(key), digest_size=10).hexdigest()
 
 
 def site_of(article: Article, source: str = "") -> str:
@@ -125,15 +133,16 @@ class SiteLearner:
 
     def written(self, site: str, key: str | None) -> None:
         """Note that a page of `site` from file `key` was written as the site is known now: a file
-        whose page was written before the site was learned is remembered (`unlearned`), to be
-        read again once the site has grown (`to_read_again`), as a rebuild would clean it."""
+        whose page was written before the site was learned is remembered (`unlearned`, by its
+        `file_tag`), to be read again once the site has grown (`to_read_again`), as a rebuild
+        would clean it."""
         counts = self._sites.get(site)
         if key is None or counts is None:
             return
         if any(self.boilerplate(site)) or counts.pages >= self.min_pages:
-            counts.unlearned.discard(key)
+            counts.unlearned.discard(file_tag(key))
         else:
-            counts.unlearned.add(key)
+            counts.unlearned.add(file_tag(key))
 
     def settle(self) -> None:
         """Forget the files of learned sites' early pages (read again, or gone since)."""
@@ -146,9 +155,9 @@ class SiteLearner:
         return {site: c.pages for site, c in self._sites.items() if c.unlearned}
 
     def to_read_again(self, before: dict[str, int]) -> dict[str, set[str]]:
-        """The files of pages written before their site was learned (`before`: `unlearned()` as
-        the run started) whose site has counted new pages since: read again, they are cleaned
-        as a rebuild of the same files would clean them."""
+        """The files (their `file_tag`s) of pages written before their site was learned
+        (`before`: `unlearned()` as the run started) whose site has counted new pages since:
+        read again, they are cleaned as a rebuild of the same files would clean them."""
         return {site: set(self._sites[site].unlearned) for site, pages in before.items()
                 if site in self._sites and self._sites[site].pages > pages and self._sites[site].unlearned}
 

@@ -45,7 +45,7 @@ from indexer.article import Article, Skipped
 from indexer.extract import HTML_SUFFIXES
 from indexer.extract.encoding import decode
 from indexer.extract.records import extract_records
-from indexer.extract.sites import SiteCleaner, SiteLearner, site_of
+from indexer.extract.sites import SiteCleaner, SiteLearner, file_tag, site_of
 from indexer.ingest.catalogue import (
     FOUND_UNCHANGED,
     FOUND_UPDATED,
@@ -370,8 +370,8 @@ class _Ingest:
                 readable = self.admit(sf, digest, result, out) or readable
         # pages written by an earlier run before their site was learned, whose site has grown in
         # this one: read again, so that they are cleaned with the site's pages as a rebuild cleans them
-        again = [kept_as_they_were[key] for keys in self.pages.learner.to_read_again(self.unlearned_before).values()
-                 for key in sorted(keys) if key in kept_as_they_were]
+        tags = set().union(*self.pages.learner.to_read_again(self.unlearned_before).values())
+        again = [sf for key, sf in sorted(kept_as_they_were.items()) if tags and file_tag(key) in tags]
         if again:
             jobs = [job_for(sf, self.owners.of(sf.key).options, None) for sf in again]
             for sf, digest, result in extracted(again, jobs, 1):
