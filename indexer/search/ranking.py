@@ -24,7 +24,7 @@ from indexer.search.postings import ExactPostings
 from indexer.search.proximity import find_all
 from indexer.search.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
 from indexer.segment.sortedsets import positions
-from indexer.segment.words import field_lengths, word_postings
+from indexer.segment.words import deleted_docnums, field_lengths, word_postings
 
 WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 7.0
@@ -118,14 +118,8 @@ def title_bonus(parsed: ParsedQuery, exact: ExactPostings, matched: Matched, sea
 
 
 def _deleted(searcher) -> list[tuple[object, np.ndarray]]:
-    """(segment reader, its deleted local docnums, sorted) of each segment that has some: the
-    old versions of articles an ingest updated or removed, which stay in their segments."""
-    known = searcher.__dict__.get("_wensou_deleted")
-    if known is None:
-        known = searcher.__dict__["_wensou_deleted"] = [
-            (leaf, np.array(sorted(leaf.deleted_docs_set), dtype=np.int64))
-            for leaf, _offset in searcher.reader().leaf_readers() if leaf.has_deletions()]
-    return known
+    """(segment reader, its deleted local docnums) of each segment that has some."""
+    return [(leaf, gone) for leaf, _offset in searcher.reader().leaf_readers() if len(gone := deleted_docnums(leaf))]
 
 
 def average_length(searcher, field: str) -> float:
@@ -139,9 +133,7 @@ def average_length(searcher, field: str) -> float:
         total = 0
         for leaf, _offset in searcher.reader().leaf_readers():
             lengths = field_lengths(leaf, field)
-            total += int(lengths.sum(dtype=np.int64))
-        for leaf, gone in _deleted(searcher):
-            total -= int(field_lengths(leaf, field)[gone].sum(dtype=np.int64))
+            total += int(lengths.sum(dtype=np.int64)) - int(lengths[deleted_docnums(leaf)].sum(dtype=np.int64))
         known[field] = (total / max(searcher.doc_count(), 1)) or 1
     return known[field]
 
@@ -322,7 +314,7 @@ def holding_any(searcher, words: Sequence[str]) -> np.ndarray:
         found = [word_postings(leaf, f, w)[0] for f in WORD_FIELDS for w in words]
         local = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
         if leaf.has_deletions():
-            local = local[~np.isin(local, np.fromiter(leaf.deleted_docs_set, dtype=np.int64))]
+            local = local[~np.isin(local, deleted_docnums(leaf))]
         parts.append(local + offset)
     return np.concatenate(parts) if parts else np.empty(0, np.int64)
 

@@ -43,15 +43,26 @@ def forget_exact(searcher) -> None:
         leaf.__dict__.pop("_wensou_exact", None)
 
 
+def deleted_docnums(leaf) -> np.ndarray:
+    """The deleted local docnums of one segment reader, sorted (the old versions of articles an
+    ingest updated or removed, left in their segment), read once and kept on it."""
+    gone = getattr(leaf, "_wensou_deleted", None)
+    if gone is None:
+        gone = np.array(sorted(leaf.deleted_docs_set) if leaf.has_deletions() else (), dtype=np.int64)
+        leaf._wensou_deleted = gone
+    return gone
+
+
 def _exact_of(leaf) -> tuple[Segment, np.ndarray | None]:
     """(exact layer, live mask or None) of one segment reader, opened on first use and kept on it."""
     cached = getattr(leaf, "_wensou_exact", None)
     if cached is None:
         seg = Segment(exact_path(leaf.storage(), leaf.segment()))
         live = None
-        if leaf.has_deletions():
+        gone = deleted_docnums(leaf)
+        if len(gone):
             live = np.ones(leaf.doc_count_all(), dtype=bool)
-            live[np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False
+            live[gone] = False
         cached = leaf._wensou_exact = (seg, live)
     return cached
 
