@@ -451,8 +451,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
 
 
-_DASHED = re.compile(r"^[—─－]{1,2}\s*\S")
-_DASHED_LEAD = re.compile(r"^[—─－]{1,2}\s*")
+_DASHED = re.compile(r"^[—─－]{1,2}\s*")
 _NOT_A_SUBTITLE = re.compile(r"[记記]者|通[讯訊][员員]|[摄攝]|[转轉](?:自|[载載])|[来來]源|作者|撰文|[编編][辑輯]|出[处處]|[图圖]/|/[图圖]")
 
 
@@ -467,9 +466,10 @@ def _subtitle_after(title_el: Element | None) -> str | None:
     if nxt is None or nxt.tag not in ("h2", "h3", "h4", "p", "div") or len(nxt) > 2:
         return None
     line = normalise_line(text_of(nxt))
-    if not _DASHED.match(line) or not 4 <= len(line) <= 50 or parse_meta_line(line):
+    dashed = _DASHED.match(line)
+    rest = line[dashed.end():] if dashed else ""
+    if not rest or not 4 <= len(line) <= 50 or parse_meta_line(line):
         return None
-    rest = _DASHED_LEAD.sub("", line)
     if find_date(rest) or byline_authors(rest) or _NOT_A_SUBTITLE.search(rest):
         return None  # `——本报记者 张三`, `——2024年3月5日`, `——转自新华网`, `—— 摄影 王五`
     return line

@@ -139,7 +139,7 @@ class SiteLearner:
         counts = self._sites.get(site)
         if key is None or counts is None:
             return
-        if any(self.boilerplate(site)) or counts.pages >= self.min_pages:
+        if counts.pages >= self.min_pages:  # (learned: what the boilerplate is worked out from)
             counts.unlearned.discard(file_tag(key))
         else:
             counts.unlearned.add(file_tag(key))
@@ -154,12 +154,12 @@ class SiteLearner:
         """Each site with pages written before it was learned, and how many pages it had counted."""
         return {site: c.pages for site, c in self._sites.items() if c.unlearned}
 
-    def to_read_again(self, before: dict[str, int]) -> dict[str, set[str]]:
+    def to_read_again(self, before: dict[str, int]) -> set[str]:
         """The files (their `file_tag`s) of pages written before their site was learned
         (`before`: `unlearned()` as the run started) whose site has counted new pages since:
         read again, they are cleaned as a rebuild of the same files would clean them."""
-        return {site: set(self._sites[site].unlearned) for site, pages in before.items()
-                if site in self._sites and self._sites[site].pages > pages and self._sites[site].unlearned}
+        return {tag for site, pages in before.items() if site in self._sites and self._sites[site].pages > pages
+                for tag in self._sites[site].unlearned}
 
     def pages(self, site: str) -> int:
         """How many distinct bodies of `site` were counted."""
@@ -193,9 +193,10 @@ class SiteLearner:
         keys = [line_key(line) for line in lines]
         keep = [not (i < self.edge and key in head or i >= n - self.edge and key in tail) for i, key in enumerate(keys)]
         for i in range(n - 1, max(0, n - self.edge), -1):  # a document's signature: who signs it, above the date closing it
-            if keep[i] and not _DATE_LINE.match(keys[i]):
+            dated = _DATE_LINE.match(keys[i])
+            if keep[i] and not dated:
                 break  # (text after the date: no closing date, no signature)
-            if _DATE_LINE.match(keys[i]) and not keep[i - 1] and len(keys[i - 1]) <= 40 and not _SENTENCE.search(keys[i - 1]):
+            if dated and not keep[i - 1] and len(keys[i - 1]) <= 40 and not _SENTENCE.search(keys[i - 1]):
                 keep[i - 1] = True
                 break
         if all(keep) or not any(keep):

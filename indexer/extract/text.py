@@ -36,7 +36,7 @@ class LineFacts:
 
     lead: list[str] = field(default_factory=list)  # text of the header after the headline (`各区县…：`)
     later: str | None = None  # an update's or a writing's date (`更新时间：…`)
-    credit: str | None = None  # a print edition's credit (`《人民日报》（2024年02月04日 第01版）`): source and date where none is printed
+    credit: str | None = None  # the day a print edition's credit gives (`《人民日报》（2024年02月04日 第01版）`), where nothing else dates it
 
     def take_meta(self, meta: dict[str, str]) -> None:
         """Fill date/source/authors from a parsed metadata line, first value wins (an update's or

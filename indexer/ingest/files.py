@@ -131,13 +131,14 @@ def _read_elsewhere(link: Path, root: Path, given: set[str]) -> str | None:
             return None  # a link to a folder above it: a loop, which the walk reports as such
     except OSError:
         return None
-    for top in (str(root.resolve()), *given):
+    walked = str(root.resolve())
+    for top in (walked, *given):
         try:
             rel = target.relative_to(top)
         except ValueError:
             continue
         if not any(part.startswith(".") for part in rel.parts):
-            return readable_name(target.relative_to(root.resolve()).as_posix()) if top == str(root.resolve()) else str(target)
+            return readable_name(rel.as_posix()) if top == walked else str(target)
     return None
 
 

@@ -370,8 +370,8 @@ class _Ingest:
                 readable = self.admit(sf, digest, result, out) or readable
         # pages written by an earlier run before their site was learned, whose site has grown in
         # this one: read again, so that they are cleaned with the site's pages as a rebuild cleans them
-        tags = set().union(*self.pages.learner.to_read_again(self.unlearned_before).values())
-        again = [sf for key, sf in sorted(kept_as_they_were.items()) if tags and file_tag(key) in tags]
+        tags = self.pages.learner.to_read_again(self.unlearned_before)
+        again = [sf for key, sf in sorted(kept_as_they_were.items()) if file_tag(key) in tags] if tags else []
         if again:
             jobs = [job_for(sf, self.owners.of(sf.key).options, None) for sf in again]
             for sf, digest, result in extracted(again, jobs, 1):
