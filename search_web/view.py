@@ -15,6 +15,7 @@ from flask import url_for
 
 from indexer.analysis import fold, fold_variants
 from indexer.search.facets import fold_key, names
+from indexer.search.filters import filter_notice
 from indexer.search.request import SearchRequest
 from indexer.search.result import FacetValue, SearchResult
 from search_web.params import PER_PAGE_CHOICES, SearchState
@@ -244,6 +245,13 @@ class SearchView:
                 links.append(Link(f"{heading}：{v.value}", self.url(self.state.with_(**{field: (*kept, v.value)})),
                                   v.count))
         return links
+
+    def notice_beside_hints(self) -> str | None:
+        """The result's notice less the sentence the filter hints' links stand for (why nothing
+        was searched, operators read as text): said above the links, never hidden by them."""
+        text = self.result.notice or ""
+        offered = filter_notice(getattr(self.result, "filter_hints", None) or {})
+        return (text.replace(offered, "") if offered else text).strip() or None
 
     def exits(self) -> list[Link]:
         """For an empty result: links that drop the query or one filter, and one that drops all."""

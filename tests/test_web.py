@@ -26,6 +26,7 @@ from helpers import (
     TRADITIONAL_ID,
     build_facet_index,
     build_index,
+    index_of,
     records,
 )
 from hypothesis import HealthCheck, given, settings
@@ -365,6 +366,20 @@ def test_no_results_page_offers_ways_out(client):
     assert "只去掉查询词「不存在的词语」" in exits
     assert total_shown(page(client, exits["只去掉查询词「不存在的词语」"])) == 0  # 新华社 has nothing in 2024
     assert total_shown(page(client, exits["查看全部文章"])) == len(records())
+
+
+def test_the_notice_is_shown_beside_filter_hints_and_above_results(client, tmp_path):
+    """An operator read as text is said on the page whether the search found articles or not,
+    and a filter naming no value does not hide it behind its hint links."""
+    doc = page(client, "/?q=" + quote("OR 环境") + "&source=" + quote("生态"))
+    assert total_shown(doc) == 0
+    assert "「OR」" in doc.get_element_by_id("notice").text_content()
+    assert "来源：生态环境部" in [a.text_content() for a in doc.cssselect("#filter-hints a")]
+    index = index_of(tmp_path, "or.jsonl", [{"id": "vote", "title": "表决结果", "body": "赞成 OR 反对，环境议题。"}])
+    found = page(create_app({"INDEX_DIR": index, "TESTING": True}).test_client(), "/?q=" + quote("环境 OR"))
+    assert total_shown(found) == 1
+    assert "「OR」" in found.get_element_by_id("notice").text_content()
+    assert page(client, "/?q=环境").get_element_by_id("notice").get("hidden") is not None
 
 
 def test_year_chart_has_one_labelled_bar_per_year_with_articles(client):
@@ -766,7 +781,6 @@ def test_atom_feed_lists_the_newest_50_newest_first(client, facets_client):
 def test_an_undated_article_in_a_feed_is_not_dated_1970(tmp_path):
     """Atom needs an entry's <updated>: an undated article's is the feed's own (its newest
     article's date), never 1970-01-01, and it has no <published>."""
-    from helpers import index_of
 
     index = index_of(tmp_path, "a.jsonl", [
         {"id": "d1", "title": "有日期的报告", "date": "2024-05-01", "body": "生态环境部发布报告，记号甲。"},
@@ -1212,7 +1226,6 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     """An article of 130,000 characters is shown in parts of about 50,000, cut at line ends:
     each page holds one part with links to the others, the query is marked in the part that
     holds it, and no text is lost or repeated between the parts."""
-    from helpers import index_of
 
     lines = [f"第{i}段，经济社会发展情况的说明，各地区各部门认真落实。" for i in range(4000)]
     lines[3000] = "这一段提到了一个很少见的词语：蓝鲸计划。"
@@ -1255,7 +1268,6 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
 def test_a_long_body_without_line_ends_is_cut_after_a_sentence_and_never_through_a_match(tmp_path):
     """A body of one line (a Word page exported as one paragraph): its parts end after a
     sentence, and a match the cut would split is shown whole, marked, in one part."""
-    from helpers import index_of
 
     filler = "这是一段用来填充的文字没有任何意义"  # no sentence end: the cut falls where the match is
     body = (filler * 4000)[:49_998] + "独特词语" + (filler * 2000)[:30_000]

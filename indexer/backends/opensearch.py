@@ -41,7 +41,7 @@ from indexer.backends.spec import desk_dir, parse_spec
 from indexer.search import variants, zerohits
 from indexer.search.engine import SearchEngine
 from indexer.search.facets import MAX_HINTS, date_facets, fold_key, fold_names, named
-from indexer.search.filters import filter_notice, literal_notice, unsearchable_notice, unsearchable_text
+from indexer.search.filters import notice, unsearchable_text
 from indexer.search.highlight import highlight, query_matchers, snippet
 from indexer.search.matching import applied_sort
 from indexer.search.query import parse_query
@@ -171,14 +171,12 @@ class OpenSearchEngine(ClusterLoading, ClusterReading):
         facets, truncated = _facets(a, chosen, request.facet_size)
         hints = _hints(unknown)
         found_suggestions = self._suggestions(request, q, total)
-        notices = (unsearchable_notice(q.unsearchable) if q.unsearchable is not None else None,
-                   literal_notice(q.parsed), filter_notice(hints))
         zerohits.record(self.index_dir, request, total)  # the desk's log of queries that found nothing
         return SearchResult(query=request.query, total=total, page=request.page, per_page=request.per_page,
                             took_ms=round((time.perf_counter() - t0) * 1000, 2), hits=hits, facets=facets,
                             sort=q.sort, stories=n_stories, variants=added, suggestions=found_suggestions,
                             facets_truncated=truncated, request=request,
-                            notice=" ".join(n for n in notices if n) or None, filter_hints=hints)
+                            notice=notice(q.unsearchable, q.parsed, hints), filter_hints=hints)
 
     def _marks_multi(self) -> bool:
         """Whether the live index marks the articles of stories of two or more (`multi`; an

@@ -34,11 +34,9 @@ from indexer.search.docvalues import DocValues
 from indexer.search.facets import count_facets, resolve
 from indexer.search.filters import (
     chosen_values,
-    filter_notice,
     filter_values,
-    literal_notice,
+    notice,
     top_values_of,
-    unsearchable_notice,
     unsearchable_text,
 )
 from indexer.search.highlight import highlight, mark_article, query_matchers, snippet
@@ -177,9 +175,7 @@ class SearchEngine:
                             per_page=request.per_page, took_ms=took, hits=hits, facets=facets,
                             sort=sort, stories=n_stories, variants=added, suggestions=found,
                             facets_truncated=truncated, request=request,
-                            notice=" ".join(n for n in (
-                                unsearchable_notice(unsearchable) if unsearchable is not None
-                                else None, literal_notice(parsed), filter_notice(hints)) if n) or None,
+                            notice=notice(unsearchable, parsed, hints),
                             filter_hints=hints)
 
     def _within(self, docvalues: DocValues, exact: ExactPostings, request: SearchRequest,

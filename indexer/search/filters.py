@@ -89,6 +89,13 @@ def literal_notice(parsed: ParsedQuery) -> str | None:
     return f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。"
 
 
+def notice(unsearchable: str | None, parsed: ParsedQuery, hints: dict[str, list[FacetValue]]) -> str | None:
+    """The result's notice: why nothing was searched, which operators were read as text, and
+    the filter values offered for one naming none, in that order (each backend's result says it so)."""
+    return " ".join(n for n in (unsearchable_notice(unsearchable) if unsearchable is not None else None,
+                                literal_notice(parsed), filter_notice(hints)) if n) or None
+
+
 def unsearchable_notice(query: str) -> str:
     shown = query if len(query) <= 40 else query[:40] + "…"
     return f"查询「{shown}」中没有可以搜索的文字（只有标点、符号或空白），因此没有结果；请输入汉字、字母或数字。"

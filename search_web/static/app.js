@@ -171,6 +171,11 @@
       toolbar(data, p);
       var took = document.getElementById("took");
       if (took) took.textContent = String(data.took_ms);
+      var notice = document.getElementById("notice");
+      if (notice) {  // why nothing was searched, an operator read as text, a filter naming no value
+        notice.textContent = data.notice || "";
+        notice.hidden = !data.notice;
+      }
       var sq = document.getElementById("summary-query");
       var shown = data.query.length > 40 ? data.query.slice(0, 40) + "…" : data.query;
       if (sq) sq.textContent = data.query ? "「" + shown + "」" : "全部文章";

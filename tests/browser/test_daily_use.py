@@ -264,6 +264,18 @@ def test_results_update_as_you_type_over_the_api(page):
     assert page.errors == []
 
 
+def test_typing_an_operator_read_as_text_says_so_as_results_update(page):
+    page.goto("/?q=环境")
+    expect(page.locator("#notice")).to_be_hidden()
+    page.locator("#q").fill("环境 OR")
+    expect(page.locator("#notice")).to_contain_text("「OR」")
+    expect(page.locator("#total")).to_have_text("0")
+    page.locator("#q").fill("空气质量")
+    expect(page.locator("#total")).to_have_text("12")
+    expect(page.locator("#notice")).to_be_hidden()
+    assert page.errors == []
+
+
 def test_slash_focuses_the_search_box_and_home_starts_there(page):
     page.goto("/")
     assert page.evaluate("document.activeElement.id") == "q"
