@@ -414,6 +414,17 @@ def test_a_text_dumps_metadata_line_that_counts_its_readers_still_gives_date_and
     assert widget.body.startswith("各区县应急管理局，市级有关部门：\n")  # a widget's label is no salutation
 
 
+def test_what_a_dump_prints_above_its_headline_printed_again_is_not_the_texts_lead():
+    """A header that prints the headline twice (a banner line, a note, the headline again over its
+    date): the salutation after the second is the text's first line; the note above it is not."""
+    article = _dump("关于做好春节期间安全工作的通知\n\n请各单位认真阅读。\n\n关于做好春节期间安全工作的通知\n"
+                    "发布时间：2024-01-20  来源：市应急管理局\n\n各区县应急管理局：\n\n"
+                    "为切实做好春节期间安全生产工作，确保人民群众度过一个欢乐祥和的节日，现将有关事项通知如下。"
+                    "一是加强隐患排查治理，二是强化值班值守，三是做好应急准备。\n")
+    assert (article.title, article.date) == ("关于做好春节期间安全工作的通知", "2024-01-20")
+    assert article.body.startswith("各区县应急管理局：\n为切实做好")
+
+
 def test_a_dumps_print_credit_dates_it_when_nothing_else_does():
     """A People's Daily dump whose file name holds no date: the credit closing it,
     `《人民日报》（2024年02月04日 第01版）`, gives the day (it stays out of the text)."""

@@ -155,7 +155,7 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
     facts.title_lines = chosen[:2] if anchored is None or len(chosen) <= 2 else chosen[-2:]
     # what the header prints after its headline and metadata, ending as text does (a notice's
     # salutation `各区县应急管理局，市级有关部门：`, a short first sentence): the text's first lines
-    after = runs[runs.index(chosen) + 1:] if anchored is not None else []
+    after = runs[next(i for i, run in enumerate(runs) if run is chosen) + 1:] if anchored is not None else []
     facts.lead = [line for run in after for line in run if _SALUTATION.match(line) or _LEAD_SENTENCE.search(line)]
 
 
