@@ -43,6 +43,7 @@ def _quoted(text: str) -> str:
 def _term(word: str) -> str:
     """One word as a term; quoted when it holds something the syntax would read otherwise."""
     if word.startswith(("-", "－")) or ":" in word or "：" in word or word.upper() == "OR" \
+            or word == "NEAR" or word.startswith(("NEAR/", "NEAR／")) \
             or any(q in word for pair in QUOTES for q in pair):
         return _quoted(word)
     return word

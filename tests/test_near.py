@@ -254,8 +254,11 @@ def test_an_operator_read_as_text_is_named_in_the_results_notice(demo_engine):
     which operator and why, not silence. A NEAR that applies, or one quoted, says nothing."""
     from indexer.search.request import SearchRequest
 
-    for query, operator in (("委員會 NEAR/3 -修正", "「NEAR/3」"), ("OR 委員會", "「OR」"), ("委員會 OR", "「OR」")):
+    for query, operator in (("委員會 NEAR/3 -修正", "「NEAR/3」"), ("OR 委員會", "「OR」"), ("委員會 OR", "「OR」"),
+                            ("委員會 OR -修正", "「OR」"), ("-修正 OR 委員會", "「OR」"), ("委員會 OR OR 修正", "「OR」"),
+                            ("委員會 NEAR/x 修正", "「NEAR/x」"), ("委員會 NEAR/3.5 修正", "「NEAR/3.5」")):
         notice = demo_engine.search(SearchRequest.create(query)).notice
         assert notice and operator in notice and "按文字搜索" in notice, (query, notice)
+    assert "整数" in demo_engine.search(SearchRequest.create("委員會 NEAR/-1 修正")).notice  # a distance mistyped
     for query in ("委員會 NEAR 修正", '"NEAR/3" 委員會', "委員會 OR 修正"):
         assert demo_engine.search(SearchRequest.create(query)).notice is None, query

@@ -67,6 +67,18 @@ def test_stray_operators_are_read_literally(text, expected_texts):
     assert ([c.text for c in parsed.positive], parsed.excluded) == (expected_texts, [])
 
 
+def test_an_or_by_an_excluded_term_or_another_or_is_a_word_on_either_side():
+    """OR joins two terms: beside an excluded term it was dropped when the term followed (`A OR -B`
+    was `A -B`, silently) and a word when it came first; beside another OR it was dropped."""
+    for text in ('"生態" OR -"環境"', '-"環境" OR "生態"'):
+        parsed = parse_query(text)
+        assert sorted(c.text for c in parsed.positive) == ["OR", "生態"], text
+        assert ([c.text for c in parsed.excluded], parsed.literal) == (["環境"], ["OR"]), text
+    parsed = parse_query("生態 OR OR 環境")
+    assert ([c.text for c in parsed.positive], parsed.literal) == (["生態", "OR", "OR", "環境"], ["OR", "OR"])
+    assert parse_query("生態 OR ， 環境").groups == [[Clause("生態"), Clause("環境")]]  # punctuation is nothing
+
+
 def test_punctuation_alone_constrains_nothing():
     assert parse_query("「」 - ， OR").groups == [[Clause("OR")]]  # the stray OR is a word; the rest is nothing
     assert parse_query("").is_empty and parse_query("   \u3000").is_empty

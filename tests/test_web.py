@@ -828,6 +828,7 @@ def test_advanced_form_quotes_what_the_syntax_would_misread():
     assert q(by_source="New China") == 'source:"New China"'
     assert q(phrase='他说"好"') == "“他说\"好\"”"
     assert q(all="OR -x a:b") == '"OR" "-x" "a:b"'
+    assert q(all="中国 NEAR/5 美国 NEAR") == '中国 "NEAR/5" 美国 "NEAR"'  # every word must match: no proximity
     assert q(none="广告", all="") == "-广告"
     assert q() == ""
 

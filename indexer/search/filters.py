@@ -8,7 +8,7 @@ import numpy as np
 from indexer.article import split_sources
 from indexer.search.docvalues import DocValues
 from indexer.search.facets import containing, resolve, value_facet
-from indexer.search.query import ParsedQuery, parse_query
+from indexer.search.query import ParsedQuery, malformed_near, parse_query
 from indexer.search.request import (
     SearchRequest,
 )
@@ -82,10 +82,12 @@ def literal_notice(parsed: ParsedQuery) -> str | None:
         return None
     shown = "、".join(f"「{op}」" for op in dict.fromkeys(parsed.literal))
     why = []
-    if any(op != "OR" for op in parsed.literal):
+    if any(malformed_near(op) for op in parsed.literal):
+        why.append("NEAR/ 后面要写一个整数（相隔的字数），例如 NEAR/10")
+    if any(op != "OR" and not malformed_near(op) for op in parsed.literal):
         why.append("NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）")
     if "OR" in parsed.literal:
-        why.append("OR 两边各要一个词或短语")
+        why.append("OR 两边各要一个词或短语（不能是排除词或另一个 OR）")
     return f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。"
 
 

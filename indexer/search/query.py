@@ -230,21 +230,21 @@ def _combine(items: list[tuple[str, object]]) -> list[tuple[str, object]]:
 def parse_query(text: str) -> ParsedQuery:
     """Parse any string into a query; never raises."""
     parsed = ParsedQuery()
+    # a clause of punctuation alone matches nothing and constrains nothing: dropped first, so an
+    # OR reaches over it (`A OR ， B` is `A OR B`)
+    items = [(kind, c) for kind, c in _combine(_scan(text or "")) if kind != "clause" or c.units]
     pending_or = False
-    for kind, clause in _combine(_scan(text or "")):
+    for i, (kind, clause) in enumerate(items):
         if kind == "and":  # between the clauses of a NEAR chain: a new group
             pending_or = False
             continue
         if kind == "or":
-            pending_or = bool(parsed.groups)  # a leading OR is read literally below
-            if not pending_or:
-                clause = Clause("OR")
-            else:
+            if _or_joins(items[i - 1] if i else None) and _or_joins(items[i + 1] if i + 1 < len(items) else None):
+                pending_or = True
                 continue
+            clause = Clause("OR")  # no term on one side (leading, trailing, by an excluded term or another OR)
         assert isinstance(clause, Clause)
-        if not clause.units:
-            continue  # punctuation only: matches nothing, constrains nothing
-        if not clause.quoted and not clause.field and (clause.text == "OR" or _NEAR_RE.fullmatch(clause.text)):
+        if operator_word(clause):
             parsed.literal.append(clause.text)  # (an operator with nothing to apply to: said in the result's notice)
         if clause.negated:
             parsed.excluded.append(clause)
@@ -253,10 +253,24 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             parsed.groups.append([clause])
         pending_or = False
-    if pending_or and parsed.groups:  # a trailing OR: read literally
-        parsed.groups.append([Clause("OR")])
-        parsed.literal.append("OR")
     return parsed
+
+
+def operator_word(clause: Clause) -> bool:
+    """Whether a clause is an operator read as text: `OR`, `NEAR/N` with nothing to apply to,
+    or a `NEAR/` whose distance is no whole number (`NEAR/x`, `NEAR/3.5`)."""
+    return not clause.quoted and not clause.field and (
+        clause.text == "OR" or bool(_NEAR_RE.fullmatch(clause.text)) or malformed_near(clause.text))
+
+
+def malformed_near(text: str) -> bool:
+    """`NEAR/` followed by no whole number of characters (`NEAR/`, `NEAR/x`, `NEAR/-1`, `NEAR/3.5`)."""
+    return text[:5] in ("NEAR/", "NEAR／") and not _NEAR_RE.fullmatch(text)
+
+
+def _or_joins(item: tuple[str, object] | None) -> bool:
+    """Whether an item beside an OR is a term it can join: a clause, not excluded, not an operator."""
+    return item is not None and item[0] == "clause" and not item[1].negated and not operator_word(item[1])
 
 
 # ------------------------------------------------------------------------------ matching
