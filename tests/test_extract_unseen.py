@@ -1774,3 +1774,23 @@ def test_a_dashed_subtitle_under_a_vouched_headline_joins_the_title():
     for credit in ("——本报记者 张三 李四", "——2024年3月5日", "——转自新华网", "—— 摄影 王五"):  # no subtitles
         dashed = page(f"<h1>春耕备耕正当时 田间地头忙生产</h1><p>{credit}</p><div class=content>{GOV_TEXT}</div>", head)
         assert dashed.title == "春耕备耕正当时 田间地头忙生产", credit
+
+
+def test_a_sites_reprint_policy_and_share_labels_are_not_the_articles_text():
+    """A regulator's page closes every article with its numbered reprint policy (`1.凡本站及其子站
+    注明…`, `2.…目的在于传递更多信息，并不代表本站…观点`) under `附件信息:` and `手机扫一扫打开此页`,
+    and prints a share button's `QQ` over the text; an opinion page closes with `言論不代表本報立場`.
+    None is the article; a notice's own `凡本市户籍居民…` closing sentence is."""
+    policy = ("<p>1.凡本站及其子站注明“文章类型：原创”的所有作品，其版权属于国家金融监督管理总局网站及其子站所有。"
+              "其他媒体、网站或个人转载使用时必须注明：“文章来源：国家金融监督管理总局网站”。</p>"
+              "<p>2.凡本站及其子站注明“文章类型：转载”的所有作品，均转载自其他媒体，转载的目的在于传递更多信息，"
+              "并不代表本站及子站赞同其观点和对其真实性负责。</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='content'><p>QQ</p>{STORY}"
+                   f"<p>附件信息:</p><p>手机扫一扫打开此页</p>{policy}</div>")
+    assert article.body.startswith("这是正文的第一段") and article.body.endswith("他们都表达了自己的看法。")
+    opinion = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
+                   "<p>●作者王大明，台北市，大學教授。本文為網友投稿，言論不代表本報立場。</p></div>")
+    assert opinion.body.endswith("他们都表达了自己的看法。")
+    notice = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
+                  "<p>凡本市户籍居民均可在工作日到街道办事处申请补贴，逾期不再受理。</p></div>")
+    assert notice.body.endswith("逾期不再受理。")
