@@ -1794,3 +1794,13 @@ def test_a_sites_reprint_policy_and_share_labels_are_not_the_articles_text():
     notice = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
                   "<p>凡本市户籍居民均可在工作日到街道办事处申请补贴，逾期不再受理。</p></div>")
     assert notice.body.endswith("逾期不再受理。")
+
+
+def test_a_writers_card_printed_over_the_text_is_not_its_lead():
+    """A partner's article opens with the writer's card (`<section class="authors-wrapper">`: a
+    name, a bio of the outlet in sentences) just before the text: it was taken for the lead."""
+    card = ("<div class='item'><section class='authors-wrapper'><div class='card'><a href='/author/time'>TIME</a>"
+            "<p class='card-text'>時代雜誌是全球最受信賴的新聞來源，透過卓越報導、文字與攝影捕捉那些形塑我們生活的事件，"
+            "旗下擁有多個經典品牌。</p></div></section></div>")
+    article = page(f"<h1>测试新闻标题在这里</h1>{card}<section class='article-body'>{STORY}{STORY}</section>")
+    assert article.body.startswith("这是正文的第一段") and "時代雜誌" not in article.body

@@ -171,6 +171,9 @@ def _container_of(node: Element, own_len: int) -> Element | None:
 _CAPTION_BOX = re.compile(r"^(?:wp-caption-text|caption|(?:img|pic|photo|image|figure)[-_]?(?:caption|desc|txt|text|title|note|info))$",
                           re.IGNORECASE)
 _SUMMARY_BOX = re.compile(r"^(?:summary|abstract|digest|zhaiyao|(?:article|news|ng|post)[-_]?(?:summary|abstract))$", re.IGNORECASE)
+# An author's card over the text (`<section class="authors-wrapper">`: name, photo, a bio of the
+# writer or the partner outlet, follow buttons): about who wrote it, not the text.
+_AUTHOR_CARD = re.compile(r"^authors?[-_]?(?:wrapper|box|card|bio|profile|intro)$", re.IGNORECASE)
 
 
 # A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class:
@@ -254,6 +257,12 @@ def _teaser_over(node: Element, main: Element) -> bool:
     return bool(lead_box(node)) and _teaser(node, _SPACE.sub("", text_of(main)), 1)
 
 
+def _holds_author_card(node: Element) -> bool:
+    """Whether `node` is or holds an author's card (_AUTHOR_CARD)."""
+    return any(_AUTHOR_CARD.match(name) for e in node.xpath("descendant-or-self::*[contains(@class, 'uthor')]")
+               for name in e.get("class").split())
+
+
 def lead_before(main: Element) -> Element | None:
     """A lead paragraph printed just before the main content, outside it (`<p class="chapo">`), or None.
 
@@ -266,8 +275,8 @@ def lead_before(main: Element) -> Element | None:
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        if _teaser_over(node, main):
-            break  # a teaser over the text, repeating its lead, is not the text's
+        if _teaser_over(node, main) or _holds_author_card(node):
+            break  # a teaser over the text, repeating its lead, or the writer's card: not the text's
         text, shortest = _beside_headline(node)
         if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
