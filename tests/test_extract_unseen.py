@@ -1804,3 +1804,12 @@ def test_a_writers_card_printed_over_the_text_is_not_its_lead():
             "旗下擁有多個經典品牌。</p></div></section></div>")
     article = page(f"<h1>测试新闻标题在这里</h1>{card}<section class='article-body'>{STORY}{STORY}</section>")
     assert article.body.startswith("这是正文的第一段") and "時代雜誌" not in article.body
+
+
+def test_captions_over_an_outlets_own_dispatch_line_are_not_the_text():
+    """`中工网讯 9月26日，…` opens a report as `本报讯` does: the photo captions printed over it
+    (`工作人员正在检测水质`) are not its text."""
+    article = page("<h1>测试新闻标题在这里</h1><div class='content'><p>工作人员正在检测水质</p>"
+                   "<p>邵阳县白仓镇东方红自来水厂工程</p><p>中工网讯 9月26日，全国媒体湖南行媒体团来到邵阳县，"
+                   "看邵阳如何让群众喝上放心水，记者采访了多位村民和水厂工作人员。</p>" + STORY + "</div>")
+    assert article.body.startswith("中工网讯 9月26日，全国媒体湖南行")

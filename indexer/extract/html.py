@@ -214,7 +214,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     return body
 
 
-_OWN_DISPATCH = re.compile(r"^本[报報](?:[讯訊]|[" + HAN + r"]{0,6}\d{1,2}月\d{1,2}日[电電讯訊])")
+_OWN_DISPATCH = re.compile(r"^本[报報](?:[讯訊]|[" + HAN + r"]{0,6}\d{1,2}月\d{1,2}日[电電讯訊])"
+                           r"|^[" + HAN + r"·]{1,20}(?:[网網]|[报報]|社|台|客[户戶][端])[讯訊][\s　]")  # `中工网讯 9月26日，…`
 
 
 def _opens_dispatch(line: str) -> bool:
