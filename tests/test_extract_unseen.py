@@ -1791,9 +1791,17 @@ def test_a_sites_reprint_policy_and_share_labels_are_not_the_articles_text():
     opinion = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
                    "<p>●作者王大明，台北市，大學教授。本文為網友投稿，言論不代表本報立場。</p></div>")
     assert opinion.body.endswith("他们都表达了自己的看法。")
-    notice = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
-                  "<p>凡本市户籍居民均可在工作日到街道办事处申请补贴，逾期不再受理。</p></div>")
-    assert notice.body.endswith("逾期不再受理。")
+    for closing in ("凡本市户籍居民均可在工作日到街道办事处申请补贴，逾期不再受理。",
+                    "凡注明“急件”的公文，各单位须在当日内办结并反馈。",
+                    "事件发生后，该电视台发表声明称，嘉宾的言论仅代表其个人，不代表本台立场，并向观众致歉。",
+                    "专家认为这项政策很有必要。（作者系某大学教授，本文仅代表作者个人观点，不代表本网立场）"):
+        kept = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}<p>{closing}</p></div>")
+        assert kept.body.endswith(closing), closing  # a notice's rule, a report of a statement, text with its note
+    alone = page("<h1>测试新闻标题在这里</h1><div class='content'><p>这是一篇只有一段的评论，作者认为改革需要耐心，"
+                 "也需要勇气。本文仅代表作者观点，不代表本站立场。</p></div>")
+    assert alone.body.startswith("这是一篇只有一段的评论")  # never the whole text
+    heading = page(f"<h1>测试新闻标题在这里</h1><div class='content'><p>手机扫一扫 缴费更便捷</p>{STORY}</div>")
+    assert heading.body.startswith("手机扫一扫 缴费更便捷")  # a subheading, not the share widget
 
 
 def test_a_writers_card_printed_over_the_text_is_not_its_lead():
@@ -1804,6 +1812,11 @@ def test_a_writers_card_printed_over_the_text_is_not_its_lead():
             "旗下擁有多個經典品牌。</p></div></section></div>")
     article = page(f"<h1>测试新闻标题在这里</h1>{card}<section class='article-body'>{STORY}{STORY}</section>")
     assert article.body.startswith("这是正文的第一段") and "時代雜誌" not in article.body
+    lead = ("<p>新华社北京3月5日电，国务院今天召开常务会议，部署春季农业生产工作，要求各地压实责任，"
+            "确保粮食安全。</p>")
+    beside = page(f"<h1>测试新闻标题在这里</h1><div class='head'><div class='author-box'><a href='/a'>张三</a></div>"
+                  f"{lead}</div><div class='content'>{STORY}{STORY}</div>")
+    assert beside.body.startswith("新华社北京3月5日电")  # a lead in the block beside a card stays the lead
 
 
 def test_captions_over_an_outlets_own_dispatch_line_are_not_the_text():

@@ -257,10 +257,10 @@ def _teaser_over(node: Element, main: Element) -> bool:
     return bool(lead_box(node)) and _teaser(node, _SPACE.sub("", text_of(main)), 1)
 
 
-def _holds_author_card(node: Element) -> bool:
-    """Whether `node` is or holds an author's card (_AUTHOR_CARD)."""
-    return any(_AUTHOR_CARD.match(name) for e in node.xpath("descendant-or-self::*[contains(@class, 'uthor')]")
-               for name in e.get("class").split())
+def _author_cards(node: Element) -> list[Element]:
+    """The author's cards (_AUTHOR_CARD) that `node` is or holds."""
+    return [e for e in node.xpath("descendant-or-self::*[contains(@class, 'uthor')]")
+            if any(_AUTHOR_CARD.match(name) for name in e.get("class").split())]
 
 
 def lead_before(main: Element) -> Element | None:
@@ -275,16 +275,27 @@ def lead_before(main: Element) -> Element | None:
             node = node.getprevious()
         if node is None or node.tag not in ("p", "div", "section", "blockquote"):
             break
-        if _teaser_over(node, main) or _holds_author_card(node):
-            break  # a teaser over the text, repeating its lead, or the writer's card: not the text's
+        if _teaser_over(node, main):
+            break  # a teaser over the text, repeating its lead, is not the text's
         text, shortest = _beside_headline(node)
         if len(text) < shortest or len(_PUNCT.findall(text)) < 2 or link_density(node) > 0.1:
             break
         if shortest < 40 and not _SENTENCE_ENDS.search(text):
             break  # beside the headline, a deck that ends no sentence (`因缺钱导致…；目前已被取保候审`): no lead
         first = node
+        _drop_card_bios(node)
         node = node.getprevious()
     return first if first is not None else _lead_above(main)
+
+
+def _drop_card_bios(node: Element) -> None:
+    """Remove the sentences of the author's cards in a lead's block (a partner outlet's or the
+    writer's bio beside the lead: `時代雜誌是全球最受信賴的新聞來源…`); the names stay."""
+    for card in _author_cards(node):
+        for element in list(card.iter("p", "div", "span")):
+            text = (element.text or "").strip()
+            if len(text) >= 30 and _SENTENCE_ENDS.search(text) and element.getparent() is not None:
+                element.text = None
 
 
 def after_deck(main: Element, title_el: Element) -> Element | None:
@@ -306,11 +317,14 @@ def after_deck(main: Element, title_el: Element) -> Element | None:
 
 def _beside_headline(node: Element) -> tuple[str, int]:
     """The text of `node` (stripped) less that of a headline (`<h1>`) in it (a header holding the
-    headline, a byline and a one-line summary is no lead for the headline's sentences), and the
-    fewest characters a lead there has: 20 beside a headline (printed with it), else 40."""
+    headline, a byline and a one-line summary is no lead for the headline's sentences) and of an
+    author's card (the writer's or a partner outlet's bio is no lead either), and the fewest
+    characters a lead there has: 20 beside a headline (printed with it), else 40."""
     text, shortest = text_of(node).strip(), 40
     for heading in node.iter("h1"):
         text, shortest = text.replace(text_of(heading).strip(), "", 1), 20
+    for card in _author_cards(node):
+        text = text.replace(text_of(card).strip(), "", 1)
     return text.strip(), shortest
 
 

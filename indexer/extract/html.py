@@ -196,7 +196,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
         body = [line for i, line in enumerate(body) if len(line) > 1
                 or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
     while body:
-        if EMPTY_LABEL.match(body[-1]) or SITE_POLICY.search(body[-1]):
+        if EMPTY_LABEL.match(body[-1]) or len(body) > 1 and SITE_POLICY.match(body[-1]):
             body.pop()  # `附件：` with nothing after it (an empty attachment list), the site's reprint policy
         elif len(body) > 2 and _CREDIT_LABEL.match(body[-2]) and len(body[-1]) <= 30 and not _PROSE_MARK.search(body[-1]):
             del body[-2:]  # `作者：` / `吴掬清、胡蝶`, `供稿单位：` / `科学技术发展研究院`: a label over its value
