@@ -255,10 +255,17 @@ def test_an_operator_read_as_text_is_named_in_the_results_notice(demo_engine):
     from indexer.search.request import SearchRequest
 
     for query, operator in (("委員會 NEAR/3 -修正", "「NEAR/3」"), ("OR 委員會", "「OR」"), ("委員會 OR", "「OR」"),
-                            ("委員會 OR -修正", "「OR」"), ("-修正 OR 委員會", "「OR」"), ("委員會 OR OR 修正", "「OR」"),
                             ("委員會 NEAR/x 修正", "「NEAR/x」"), ("委員會 NEAR/3.5 修正", "「NEAR/3.5」")):
         notice = demo_engine.search(SearchRequest.create(query)).notice
         assert notice and operator in notice and "按文字搜索" in notice, (query, notice)
     assert "整数" in demo_engine.search(SearchRequest.create("委員會 NEAR/-1 修正")).notice  # a distance mistyped
+    assert "空一格" in demo_engine.search(SearchRequest.create("委員會 NEAR/3，修正")).notice  # no space after it
+    # an OR with no term on one side (by an excluded term, by another OR) is ignored, and said:
+    # the search finds what the query without it finds
+    for query, without in (("委員會 OR -修正", "委員會 -修正"), ("-修正 OR 委員會", "委員會 -修正"),
+                           ("委員會 OR OR 修正", "委員會 OR 修正")):
+        result = demo_engine.search(SearchRequest.create(query))
+        assert result.notice and "「OR」" in result.notice and "已忽略" in result.notice, (query, result.notice)
+        assert result.total == demo_engine.search(SearchRequest.create(without)).total > 0, query
     for query in ("委員會 NEAR 修正", '"NEAR/3" 委員會', "委員會 OR 修正"):
         assert demo_engine.search(SearchRequest.create(query)).notice is None, query

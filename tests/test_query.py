@@ -67,15 +67,20 @@ def test_stray_operators_are_read_literally(text, expected_texts):
     assert ([c.text for c in parsed.positive], parsed.excluded) == (expected_texts, [])
 
 
-def test_an_or_by_an_excluded_term_or_another_or_is_a_word_on_either_side():
-    """OR joins two terms: beside an excluded term it was dropped when the term followed (`A OR -B`
-    was `A -B`, silently) and a word when it came first; beside another OR it was dropped."""
+def test_an_or_by_an_excluded_term_or_another_or_is_ignored_and_said_on_either_side():
+    """OR joins the terms beside it, excluded ones between not counting. With no term on one side
+    inside the query (`A OR -B` was read as A -B silently, `-B OR A` searched the word OR and found
+    nothing, `A OR OR B` dropped one silently) the OR is ignored either way, and named."""
     for text in ('"生態" OR -"環境"', '-"環境" OR "生態"'):
         parsed = parse_query(text)
-        assert sorted(c.text for c in parsed.positive) == ["OR", "生態"], text
-        assert ([c.text for c in parsed.excluded], parsed.literal) == (["環境"], ["OR"]), text
+        assert ([c.text for c in parsed.positive], [c.text for c in parsed.excluded]) == (["生態"], ["環境"]), text
+        assert (parsed.literal, parsed.ignored) == ([], ["OR"]), text
     parsed = parse_query("生態 OR OR 環境")
-    assert ([c.text for c in parsed.positive], parsed.literal) == (["生態", "OR", "OR", "環境"], ["OR", "OR"])
+    assert (parsed.groups, parsed.ignored) == ([[Clause("生態"), Clause("環境")]], ["OR"])
+    parsed = parse_query("生態 OR 環境 OR -污染")  # the last OR has no term on its right
+    assert (parsed.groups, parsed.ignored) == ([[Clause("生態"), Clause("環境")]], ["OR"])
+    parsed = parse_query("生態 OR -污染 環境")  # an excluded term between does not count
+    assert (parsed.groups, parsed.ignored) == ([[Clause("生態"), Clause("環境")]], [])
     assert parse_query("生態 OR ， 環境").groups == [[Clause("生態"), Clause("環境")]]  # punctuation is nothing
 
 

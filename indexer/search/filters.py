@@ -3,6 +3,8 @@ the notices a result carries about them (a filter value unknown to the index, a 
 nothing searchable)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from indexer.article import split_sources
@@ -75,20 +77,29 @@ def unsearchable_text(request: SearchRequest, parsed: ParsedQuery) -> str | None
     return next((t for t in request.within if nothing_searchable(t, parse_query(t))), None)
 
 
+_NEAR_WITH_DISTANCE = re.compile(r"NEAR[/／][0-9０-９]+")
+
+
 def literal_notice(parsed: ParsedQuery) -> str | None:
-    """A sentence saying which operators of the query were searched as text, being written
-    where they cannot apply (`疫情 NEAR/3 -COVID`, `OR 经济`), or None."""
-    if not parsed.literal:
-        return None
-    shown = "、".join(f"「{op}」" for op in dict.fromkeys(parsed.literal))
-    why = []
-    if any(malformed_near(op) for op in parsed.literal):
-        why.append("NEAR/ 后面要写一个整数（相隔的字数），例如 NEAR/10")
-    if any(op != "OR" and not malformed_near(op) for op in parsed.literal):
-        why.append("NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）")
-    if "OR" in parsed.literal:
-        why.append("OR 两边各要一个词或短语（不能是排除词或另一个 OR）")
-    return f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。"
+    """Sentences saying which operators of the query were searched as text, being written where
+    they cannot apply (`疫情 NEAR/3 -COVID`, `OR 经济`, `NEAR/x`), and which ORs were ignored,
+    having no term to join on one side (`A OR -B`), or None."""
+    said = []
+    if parsed.literal:
+        shown = "、".join(f"「{op}」" for op in dict.fromkeys(parsed.literal))
+        why = []
+        if any(malformed_near(op) and _NEAR_WITH_DISTANCE.match(op) for op in parsed.literal):
+            why.append("NEAR/N 和后面的词之间要空一格")
+        if any(malformed_near(op) and not _NEAR_WITH_DISTANCE.match(op) for op in parsed.literal):
+            why.append("NEAR/ 后面要写一个整数（相隔的字数），例如 NEAR/10")
+        if any(op != "OR" and not malformed_near(op) for op in parsed.literal):
+            why.append("NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）")
+        if "OR" in parsed.literal:
+            why.append("OR 两边各要一个词或短语")
+        said.append(f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。")
+    if parsed.ignored:
+        said.append("「OR」一边没有可以连接的词语（排除词和另一个 OR 不算），已忽略。")
+    return "".join(said) or None
 
 
 def notice(unsearchable: str | None, parsed: ParsedQuery, hints: dict[str, list[FacetValue]]) -> str | None:

@@ -125,6 +125,7 @@ class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     excluded: list[Clause] = field(default_factory=list)
     literal: list[str] = field(default_factory=list)  # operators written where they cannot apply: searched as text
+    ignored: list[str] = field(default_factory=list)  # an OR by an excluded term or another OR: no term to join
 
     @property
     def positive(self) -> list[Clause]:
@@ -228,31 +229,40 @@ def _combine(items: list[tuple[str, object]]) -> list[tuple[str, object]]:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Parse any string into a query; never raises."""
+    """Parse any string into a query; never raises.
+
+    An OR joins the terms on either side of it, excluded terms between not counting
+    (`A OR -B C` is (A OR C) and not B). A leading or trailing OR is a word (the contract's stray
+    operator); one with no term to join on a side inside the query (`A OR -B`, `-B OR A`, the
+    second of `A OR OR B`) is ignored. Both are named in the result's notice."""
     parsed = ParsedQuery()
     # a clause of punctuation alone matches nothing and constrains nothing: dropped first, so an
     # OR reaches over it (`A OR ， B` is `A OR B`)
     items = [(kind, c) for kind, c in _combine(_scan(text or "")) if kind != "clause" or c.units]
-    pending_or = False
+    pending_or = placed = False  # an OR waits for its right term; a term has been placed
     for i, (kind, clause) in enumerate(items):
         if kind == "and":  # between the clauses of a NEAR chain: a new group
             pending_or = False
             continue
         if kind == "or":
-            if _or_joins(items[i - 1] if i else None) and _or_joins(items[i + 1] if i + 1 < len(items) else None):
-                pending_or = True
+            if 0 < i < len(items) - 1:
+                if pending_or or not placed or not any(k == "clause" and not c.negated for k, c in items[i + 1:]):
+                    parsed.ignored.append("OR")
+                else:
+                    pending_or = True
                 continue
-            clause = Clause("OR")  # no term on one side (leading, trailing, by an excluded term or another OR)
+            clause = Clause("OR")  # leading or trailing: a word
         assert isinstance(clause, Clause)
         if operator_word(clause):
             parsed.literal.append(clause.text)  # (an operator with nothing to apply to: said in the result's notice)
         if clause.negated:
-            parsed.excluded.append(clause)
-        elif pending_or:
+            parsed.excluded.append(clause)  # (an OR waiting goes on to the next term)
+            continue
+        if pending_or:
             parsed.groups[-1].append(clause)
         else:
             parsed.groups.append([clause])
-        pending_or = False
+        pending_or, placed = False, True
     return parsed
 
 
@@ -266,11 +276,6 @@ def operator_word(clause: Clause) -> bool:
 def malformed_near(text: str) -> bool:
     """`NEAR/` followed by no whole number of characters (`NEAR/`, `NEAR/x`, `NEAR/-1`, `NEAR/3.5`)."""
     return text[:5] in ("NEAR/", "NEAR／") and not _NEAR_RE.fullmatch(text)
-
-
-def _or_joins(item: tuple[str, object] | None) -> bool:
-    """Whether an item beside an OR is a term it can join: a clause, not excluded, not an operator."""
-    return item is not None and item[0] == "clause" and not item[1].negated and not operator_word(item[1])
 
 
 # ------------------------------------------------------------------------------ matching
