@@ -11,8 +11,9 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from indexer.search.query import quoted, term_syntax
+
 FIELDS = ("all", "phrase", "none", "in_title", "by_source", "by_author")
-QUOTES = (('"', '"'), ("“", "”"), ("「", "」"), ("『", "』"))
 _SPACE = re.compile(r"[\s\u3000]+")
 
 
@@ -32,21 +33,10 @@ def _words(text: str | None) -> list[str]:
     return [w for w in _SPACE.split(text or "") if w]
 
 
-def _quoted(text: str) -> str:
-    """A phrase in the first pair of quotes it does not itself contain."""
-    for left, right in QUOTES:
-        if left not in text and right not in text:
-            return f"{left}{text}{right}"
-    return text  # every kind of quote inside: its words must all match instead
-
-
 def _term(word: str) -> str:
-    """One word as a term; quoted when it holds something the syntax would read otherwise."""
-    if word.startswith(("-", "－")) or ":" in word or "：" in word or word.upper() == "OR" \
-            or word == "NEAR" or word.startswith(("NEAR/", "NEAR／")) \
-            or any(q in word for pair in QUOTES for q in pair):
-        return _quoted(word)
-    return word
+    """One word as a term (quoted when the syntax would read it otherwise: `-x`, `OR`, `NEAR/5`,
+    `title:x`, a quote) as the query language writes one (`indexer.search.query.term_syntax`)."""
+    return term_syntax(word)
 
 
 def write_query(args: MultiDict[str, str]) -> str:
@@ -56,11 +46,10 @@ def write_query(args: MultiDict[str, str]) -> str:
     parts = [prefix + _term(w) for w in _words(args.get("all"))]
     phrase = _SPACE.sub(" ", args.get("phrase") or "").strip()
     if phrase:
-        parts.append(prefix + _quoted(phrase))
+        parts.append(prefix + quoted(phrase))
     parts += ["-" + _term(w) for w in _words(args.get("none"))]
     for field, name in (("source", "by_source"), ("author", "by_author")):
         value = _SPACE.sub(" ", args.get(name) or "").strip()
         if value:
-            parts.append(f"{field}:" + (_quoted(value) if " " in value or any(
-                q in value for pair in QUOTES for q in pair) else value))
+            parts.append(f"{field}:" + term_syntax(value))
     return " ".join(parts)

@@ -36,6 +36,7 @@ from werkzeug.datastructures import MultiDict
 import search_web.api
 import search_web.exports
 from indexer.search.csvtable import csv_cell
+from indexer.search.query import parse_query
 from indexer.search.request import MAX_QUERY_CHARS, SearchRequest
 from search_web import create_app
 from search_web.advanced import write_query
@@ -826,9 +827,15 @@ def test_advanced_form_quotes_what_the_syntax_would_misread():
 
     assert q(by_source="生态环境部", by_author="李明") == "source:生态环境部 author:李明"
     assert q(by_source="New China") == 'source:"New China"'
-    assert q(phrase='他说"好"') == "“他说\"好\"”"
-    assert q(all="OR -x a:b") == '"OR" "-x" "a:b"'
-    assert q(all="中国 NEAR/5 美国 NEAR") == '中国 "NEAR/5" 美国 "NEAR"'  # every word must match: no proximity
+    def read(**fields):  # what the search makes of the written query: every word a term, as typed
+        parsed = parse_query(q(**fields))
+        assert not parsed.excluded and not parsed.literal and all(c.near is None for c in parsed.positive)
+        return [c.text for c in parsed.positive]
+
+    assert read(phrase='他说"好"') == ['他说"好"']
+    assert read(all="OR -x a:b title:y") == ["OR", "-x", "a:b", "title:y"]
+    assert read(all="中国 NEAR/5 美国 NEAR NEAR/x") == ["中国", "NEAR/5", "美国", "NEAR", "NEAR/x"]  # no proximity
+    assert read(all="＂引号 「书名」") == ["＂引号", "「书名」"]
     assert q(none="广告", all="") == "-广告"
     assert q() == ""
 

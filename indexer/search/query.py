@@ -72,20 +72,22 @@ class Near:
     def syntax(self) -> str:
         """The clause written back as query syntax."""
         if self.ordered:
-            return _quoted(" ".join(self.parts)) + f"~{self.distance}"
-        left, right = (_operand(p) if bare else _quoted(p) for p, bare in zip(self.parts, self.bare or (True, True)))
+            return quoted(" ".join(self.parts)) + f"~{self.distance}"
+        left, right = (term_syntax(p) if bare else quoted(p) for p, bare in zip(self.parts, self.bare or (True, True)))
         return f"{left} NEAR/{self.distance} {right}"
 
 
-def _operand(text: str) -> str:
-    """A NEAR operand as query syntax: bare when it reads back as the same one word."""
+def term_syntax(text: str) -> str:
+    """A term (a NEAR operand, a word of the advanced form) as query syntax: bare when it reads
+    back as the same one word, else quoted."""
     bare = (text and not any(ch in _SPACE or ch in _QUOTES or ch in "”」』" for ch in text)
             and text[0] not in _MINUS and text != "OR" and not _NEAR_RE.fullmatch(text)
-            and not _FIELD_RE.match(text))
-    return text if bare else _quoted(text)
+            and not malformed_near(text) and not _FIELD_RE.match(text))
+    return text if bare else quoted(text)
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """`text` in the first pair of quotes it does not itself contain (as it is when it holds every kind)."""
     for left, right in (('"', '"'), ("「", "」"), ("“", "”"), ("『", "』")):
         if left not in text and right not in text:
             return left + text + right
@@ -117,7 +119,7 @@ class Clause:
         """The clause as query syntax (without its field prefix and minus)."""
         if self.near is not None:
             return self.near.syntax()
-        return _quoted(self.text) if self.quoted or any(ch in _SPACE for ch in self.text) else self.text
+        return quoted(self.text) if self.quoted or any(ch in _SPACE for ch in self.text) else self.text
 
 
 @dataclass
