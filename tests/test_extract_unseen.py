@@ -1826,3 +1826,24 @@ def test_captions_over_an_outlets_own_dispatch_line_are_not_the_text():
                    "<p>邵阳县白仓镇东方红自来水厂工程</p><p>中工网讯 9月26日，全国媒体湖南行媒体团来到邵阳县，"
                    "看邵阳如何让群众喝上放心水，记者采访了多位村民和水厂工作人员。</p>" + STORY + "</div>")
     assert article.body.startswith("中工网讯 9月26日，全国媒体湖南行")
+
+
+def test_a_paragraph_that_quotes_a_reporter_or_names_a_source_is_text_not_metadata():
+    """`…告诉记者：“…”`, an interview's `记者：…？` and `…四十座。来源：县农业农村局统计` are
+    sentences of the article: they were read as a byline or a source line and left out of the
+    text (a phrase search for them found nothing), in pages and in text dumps alike."""
+    lines = ["村支书李大山告诉记者：“今年合作社的收入比去年翻了一番，大家干劲更足了。”",
+             "记者：两位都在赛场留下了不少经典比赛，最让自己难忘的是哪场？",
+             "该村今年新建大棚四十座。来源：县农业农村局统计"]
+    html = page(f"<h1>测试新闻标题在这里</h1><div class='content'>{STORY}"
+                + "".join(f"<p>{line}</p>" for line in lines) + f"{STORY}</div>")
+    dump, = extract_file(("测试新闻标题在这里\n\n" + "\n".join("　　" + line for line in [
+        "这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。", *lines,
+        "这是正文的最后一段，记者采访了多位市民，他们都表达了自己的看法。"]) + "\n").encode(), "a.txt")
+    for article in (html, dump):
+        for line in lines:
+            assert line in article.body, (line, article.body)
+        assert not article.authors and article.source is None
+    byline = page(f"<h1>测试新闻标题在这里</h1><div class='content'><p>作者|杨望（中国人民大学研究员）杨玲宁（副研究员）</p>"
+                  f"{STORY}</div>")
+    assert byline.authors == ["杨望", "杨玲宁"]  # names with their affiliations are still a byline

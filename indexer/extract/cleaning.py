@@ -313,6 +313,22 @@ _SOURCE_BYLINE = re.compile(
     r"\s*[(（]\s*(?:" + _ROLE + r"\s*[:：]?\s*(?P<names>[^()（）]*?)|(?P<photo>[^()（）]{2,12}?\s*[摄攝](?:影)?)|)\s*(?:[)）]\s*)?$")
 
 
+# A sentence's end, or a quotation opening: before a label, the line is text that mentions it
+_SENTENCE_BEFORE = re.compile(r"[。？?]|[，,][^，,。]*[“「『\"]")
+# What no list of names holds: a sentence's punctuation, quotes, a question
+_NOT_NAMES = re.compile(r"[。！？!?“”「」『』\"；;]")
+
+
+_BRACKETED_NOTE = re.compile(r"[（(][^（）()]*[）)]")  # a name's affiliation: `杨望（中国人民大学…研究员）`
+
+
+def _not_names(value: str, after: str) -> bool:
+    """Whether an author label's value is a sentence, a quote or a question (`记者：两位是…，最让
+    自己难忘的是哪场比赛？`), not names: names are short between their separators and end no sentence."""
+    return bool(_NOT_NAMES.search(value) or after in "！？!?" and after
+                or any(len(part) > 10 for part in re.split(r"[\s、，,]+", _BRACKETED_NOTE.sub(" ", value))))
+
+
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
     'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`) and 'placeholder'
@@ -336,10 +352,14 @@ def parse_meta_line(line: str) -> dict[str, str]:
         if credit:  # weaker than a printed 来源 (the page may carry the paper's website's version)
             found["credit"] = credit.group("name")
     for match in _LABEL_RE.finditer(line):
+        if _SENTENCE_BEFORE.search(line, 0, match.start()):
+            break  # a sentence before the label: text (`…新建大棚四十座。来源：县农业农村局统计`)
         kind = next(k for k in _META_LABELS if match.group(k))
         rest = line[match.end():]
         end = (_AUTHOR_VALUE_END if kind == "author" else _VALUE_END).search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
+        if kind == "author" and _not_names(value, rest[end.start():end.start() + 1] if end else ""):
+            continue  # what follows 记者： is a question or a quote (`告诉记者：“今年…”`), not a byline
         if kind == "date":
             date = find_date(rest[:40]) or _roc_numeric(rest)
             if date and _LATER_DATE.match(match.group("date")):
