@@ -425,6 +425,18 @@ def test_what_a_dump_prints_above_its_headline_printed_again_is_not_the_texts_le
     assert article.body.startswith("各区县应急管理局：\n为切实做好")
 
 
+def test_a_newspaper_headers_kicker_is_left_out_of_the_title_but_opens_the_text():
+    """People's Daily dumps print 引题 over 主题 (and 副题): the kicker is no part of the headline,
+    but it was dropped altogether, so a search for `《求是》杂志发表习近平总书记重要文章` found
+    nothing; it now opens the text. Two lines over a blank one and three lines read alike."""
+    paragraph = "　　本报北京3月1日电  今天出版的第5期《求是》杂志发表中共中央总书记习近平的重要文章。文章强调，要一以贯之推进党的建设。\n"
+    for header in ("《求是》杂志发表习近平总书记重要文章\n推进党的建设新的伟大工程要一以贯之\n\n",
+                   "《求是》杂志发表习近平总书记重要文章\n推进党的建设新的伟大工程要一以贯之\n——学习贯彻重要讲话精神\n"):
+        article = _dump(header + paragraph, "20190301-01-01.txt")
+        assert article.title.startswith("推进党的建设新的伟大工程要一以贯之"), header
+        assert article.body.startswith("《求是》杂志发表习近平总书记重要文章\n本报北京3月1日电"), header
+
+
 def test_a_dumps_print_credit_dates_it_when_nothing_else_does():
     """A People's Daily dump whose file name holds no date: the credit closing it,
     `《人民日报》（2024年02月04日 第01版）`, gives the day (it stays out of the text)."""

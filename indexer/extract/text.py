@@ -5,8 +5,9 @@ indents its paragraphs, else the first long line). In the header: furniture is d
 lines (`2024-02-05 來源:…`) and signature/byline lines give date, source and authors, and the
 first remaining line is the title; the line right below it, when it directly follows, is the
 subtitle (title and subtitle are joined by one space). A newspaper header of exactly three lines
-(引题, 主题, 副题: the layout of People's Daily e-paper dumps) is read by position and the kicker is
-left out. A date in the file name is used when the text has none.
+(引题, 主题, 副题: the layout of People's Daily e-paper dumps; a blank third line makes the
+引题 and 主题 of one) is read by position: the kicker is left out of the title and opens the
+text. A date in the file name is used when the text has none.
 """
 from __future__ import annotations
 
@@ -105,8 +106,10 @@ def _read_header(raw_header: list[str], facts: LineFacts) -> None:
         parse_meta_line(line) or is_furniture(line) or day_alone(line)  # (a headline over its date is no 引题)
         for line in map(normalise_line, raw_header) if line
     ):
-        # 引题 / 主题 / 副题, by position.
+        # 引题 / 主题 / 副题, by position: the kicker is no part of the headline, but it is printed
+        # with it (`《求是》杂志发表习近平总书记重要文章`), so it opens the text, findable.
         facts.title_lines = [normalise_line(r) for r in raw_header[1:] if normalise_line(r)]
+        facts.lead = [kicker] if (kicker := normalise_line(raw_header[0])) else []
         return
     # Runs of adjacent candidate title lines; the run a date/source line follows is the headline
     # (site banners and breadcrumbs come before it), else the first run that is not a site banner.
