@@ -1847,3 +1847,16 @@ def test_a_paragraph_that_quotes_a_reporter_or_names_a_source_is_text_not_metada
     byline = page(f"<h1>测试新闻标题在这里</h1><div class='content'><p>作者|杨望（中国人民大学研究员）杨玲宁（副研究员）</p>"
                   f"{STORY}</div>")
     assert byline.authors == ["杨望", "杨玲宁"]  # names with their affiliations are still a byline
+
+
+def test_a_subtitle_heading_under_the_headline_joins_the_title():
+    """`<h1>` headline, `<h2 class="sub">` subtitle under it (no dash): the subtitle was in neither
+    the title nor the text, so a search for it found nothing."""
+    head = ("<title>习近平给王杰班全体战士回信_新闻频道_测试网</title>"
+            "<meta name='ArticleTitle' content='习近平给“王杰班”全体战士回信'>")
+    article = page("<h1>习近平给“王杰班”全体战士回信</h1><h2 class='sub'>勉励他们努力做新时代的好战士</h2>"
+                   f"<div class='info'>2019年02月02日05:00 来源：人民日报</div><div id='content'>{STORY}</div>", head=head)
+    assert article.title == "习近平给“王杰班”全体战士回信 勉励他们努力做新时代的好战士"
+    section = page("<h1>习近平给“王杰班”全体战士回信</h1><h2>相关报道：</h2>"
+                   f"<div id='content'>{STORY}</div>", head=head)
+    assert section.title == "习近平给“王杰班”全体战士回信"  # a section's label is no subtitle

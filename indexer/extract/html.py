@@ -469,8 +469,8 @@ def _subtitle_after(title_el: Element | None) -> str | None:
         return None
     line = normalise_line(text_of(nxt))
     dashed = _DASHED.match(line)
-    rest = line[dashed.end():] if dashed else ""
-    if not rest or not 4 <= len(line) <= 50 or parse_meta_line(line):
+    rest = line[dashed.end():] if dashed else line if nxt.tag in ("h2", "h3") and not is_furniture(line) else ""
+    if not rest or not 4 <= len(line) <= 50 or parse_meta_line(line) or line.endswith(("：", ":")):
         return None
     if find_date(rest) or byline_authors(rest) or _NOT_A_SUBTITLE.search(rest):
         return None  # `——本报记者 张三`, `——2024年3月5日`, `——转自新华网`, `—— 摄影 王五`
