@@ -579,11 +579,12 @@ def check(ctx, fmt):
         click.echo(say.say("check.verified", generation=checked["generation"], files=checked["files"],
                            mb=checked["bytes"] / 1048576, seconds=checked["seconds"], state=state))
         for d in damaged:
-            count = "" if d["articles"] is None else f", {d['articles']} articles"
+            count = "" if d["articles"] is None else say.say("check.articles", n=d["articles"])
             ids = d["ids"] or []
-            listed = (": " + ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
-            click.echo(say.say("check.damaged", file=d["file"], reason=d["reason"], holds=d["holds"], count=count,
-                               listed=listed))
+            listed = (("：" if say.language == "zh" else ": ") + ", ".join(ids[:10])
+                      + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")) if ids else ""
+            click.echo(say.say("check.damaged", file=d["file"], reason=say.reason(d["reason"]), holds=say.reason(d["holds"]),
+                               count=count, listed=listed))
         if not checked["ok"]:
             click.echo(say.say("check.untrusted"), err=True)
     sys.exit(0 if checked["ok"] else 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import zlib
 from pathlib import Path
@@ -154,8 +155,12 @@ def test_check_lists_the_articles_a_damaged_segment_file_holds(built, tmp_path):
 
     text = cli(index, "check")
     assert text.returncode == 1
-    assert f"已损坏 {wx.name}（checksum mismatch）：segment" in text.stdout
+    assert f"已损坏 {wx.name}（校验和不符）：分段 {entry['segment']}，{entry['articles']} 篇文章：" in text.stdout
+    said = text.stdout.replace(wx.name, "").replace(entry["segment"], "")
+    assert not re.search(r"checksum|segment|articles|bytes|written|which file", said), said  # Chinese, not half English
     assert "Traceback" not in text.stderr
+    english = cli(index, "--lang", "en", "check")
+    assert f"damaged {wx.name} (checksum mismatch): segment" in english.stdout
 
     # the command line's search: one line on stderr, exit 1
     found = cli(index, "search", QUERY)
