@@ -62,6 +62,20 @@ def test_control_characters_written_raw_inside_strings_keep_the_record(tmp_path)
     assert "记号丁" in json.loads(ok(index, "show", "arr", "--format", "json").stdout)["body"]
 
 
+def test_exports_concatenated_each_with_its_byte_order_mark_keep_every_record(tmp_path):
+    """Two Windows exports joined with `cat`: the second one's UTF-8 byte order mark opens a line
+    in the middle of the file, and that record was reported as invalid JSON."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    one = '{"id": "w1", "title": "第一份导出", "body": "第一份导出的正文内容足够长，记号甲。"}\n'
+    two = '{"id": "w2", "title": "第二份导出", "body": "第二份导出的正文内容足够长，记号乙。"}\n'
+    (feed / "joined.jsonl").write_bytes(b"\xef\xbb\xbf" + one.encode() + b"\xef\xbb\xbf" + two.encode())
+    index = tmp_path / "index"
+    report = json.loads(ok(index, "rebuild", str(feed), "--format", "json").stdout)
+    assert report["articles"] == 2 and report["records_skipped"] == 0, report
+    assert "记号乙" in json.loads(ok(index, "show", "w2", "--format", "json").stdout)["body"]
+
+
 def test_records_with_their_own_ids_and_identical_text_are_both_kept_and_collapse(tmp_path):
     text = {"title": "全国人大常委会举行第十次会议", "date": "2020-05-14",
             "body": "全国人大常委会今日在京举行第十次会议，审议民法典草案。会议听取了关于草案修改情况的汇报，"

@@ -371,12 +371,16 @@ def _lines(text: str, first_line: int = 1, first_record: int = 1) -> Iterator[tu
     U+2028, U+2029, NEL, VT and FF are ordinary characters inside a record's strings, so
     `str.splitlines()`, which splits on them too, must not be used here. Control characters
     written raw inside a string (a tab, a CR, VT, FF), which strict JSON wants escaped, are read
-    as themselves: crawlers write them so, and the record is whole (`json.loads(strict=False)`)."""
+    as themselves: crawlers write them so, and the record is whole (`json.loads(strict=False)`).
+    A UTF-8 byte order mark opening a line (files concatenated, each written with one) is no part
+    of the record."""
     n = first_record - 1
     for lineno, line in enumerate(text.split("\n"), first_line):
         line = line.removesuffix("\r")
         if not line.strip(BLANK):
             continue
+        if line[0] == "\ufeff":
+            line = line[1:]  # a byte order mark opening a line: exports concatenated, each with its own
         n += 1
         try:
             yield n, lineno, json.loads(line, strict=False)
