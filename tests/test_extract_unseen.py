@@ -1860,3 +1860,18 @@ def test_a_subtitle_heading_under_the_headline_joins_the_title():
     section = page("<h1>习近平给“王杰班”全体战士回信</h1><h2>相关报道：</h2>"
                    f"<div id='content'>{STORY}</div>", head=head)
     assert section.title == "习近平给“王杰班”全体战士回信"  # a section's label is no subtitle
+
+
+def test_a_kicker_heading_over_the_headline_opens_the_text():
+    """`<h3>庆祝建军节特别报道</h3>` printed over the `<h1>`: no part of the headline, and it was in
+    neither the title nor the text (a search for it found nothing); it opens the text, as a dump's
+    kicker does. A column's name there (`<h3>要闻</h3>`, linked or furniture) is not one."""
+    head = ("<title>习近平给王杰班全体战士回信_新闻频道_测试网</title>"
+            "<meta name='ArticleTitle' content='习近平给“王杰班”全体战士回信'>")
+    article = page("<h3 class='pre'>庆祝建军节特别报道</h3><h1>习近平给“王杰班”全体战士回信</h1>"
+                   f"<div class='info'>2019年02月02日05:00 来源：人民日报</div><div id='content'>{STORY}</div>", head=head)
+    assert article.title == "习近平给“王杰班”全体战士回信"
+    assert article.body.startswith("庆祝建军节特别报道\n这是正文的第一段")
+    column = page("<h3><a href='/news/'>新闻中心</a></h3><h1>习近平给“王杰班”全体战士回信</h1>"
+                  f"<div id='content'>{STORY}</div>", head=head)
+    assert column.body.startswith("这是正文的第一段")

@@ -348,6 +348,7 @@ class _Layout:
     end: int
     visible: dict[str, str]
     names_under_headline: list[str]
+    kicker: str | None = None  # a heading printed right over the headline (引题): no part of it, but printed with it
 
     @property
     def main_lines(self) -> list[tuple[str, int]]:
@@ -386,6 +387,8 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     record = _record_table(layout.main) if layout.main is not body_el else None
     if record is not None:  # a government document's 索引号/发文机关/成文日期 table heads its text
         body = [_WIDE_SPACE.sub(" ", line) for line, _ in text_lines(record)[0]] + body
+    if layout.kicker and layout.kicker not in layout.title and not any(layout.kicker in line for line in body[:3]):
+        body = [layout.kicker] + body  # left out of the title, it opens the text (as a dump's does)
     keywords_raw = meta.get("keywords") or ld.get("keywords") or ""
     if isinstance(keywords_raw, list):
         keywords_raw = ",".join(str(k) for k in keywords_raw)
@@ -450,7 +453,24 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
                 visible.setdefault(name, ", ".join(parse_authors(value)) if name == "author" else value)
             elif name == "date" and value and not visible.get("date") and ("source" in meta or "author" in meta):
                 visible["date"] = value  # `发布时间：2019年09月18日 20:30 来源：新华社`: the page's own line, with its source
-    return _Layout(title, main, page_lines, start, end, visible, names_under_headline)
+    kicker = _kicker_before(title_el) if vouched else None
+    return _Layout(title, main, page_lines, start, end, visible, names_under_headline, kicker)
+
+
+def _kicker_before(title_el: Element | None) -> str | None:
+    """The kicker (引题) printed as a heading right over the headline's element
+    (`<h3>庆祝建军节特别报道</h3><h1>…</h1>`): short, no link, no date, label or furniture; or None."""
+    if title_el is None:
+        return None
+    before = title_el.getprevious()
+    while before is not None and not isinstance(before.tag, str):  # (comments)
+        before = before.getprevious()
+    if before is None or before.tag not in ("h2", "h3", "h4") or len(before) > 1 or before.find(".//a") is not None:
+        return None
+    line = normalise_line(text_of(before))
+    if not 4 <= len(line) <= 50 or is_furniture(line) or parse_meta_line(line) or find_date(line) or line.endswith(("：", ":")):
+        return None
+    return line
 
 
 _DASHED = re.compile(r"^[—─－]{1,2}\s*")
