@@ -6,8 +6,9 @@ ingests keep them:
 - `saved.json`: `{"searches": [{"name", "query", "sources", "authors", "columns", "from", "to",
   "within", "variants", "created"}]}`, in the order they were saved; filters and dates as the user wrote them
   (validated by `SearchRequest.create`, the one place searches are checked).
-- `alerts.json`: `{"at", "generation", "marked": [names]}`: when `alerts` last ran and which saved
-  searches it marked then; `alerts-ids.bin`: the index's article ids at that mark, as a sorted
+- `alerts.json`: `{"at", "generation", "marked": [names], "marked_keys": [keys]}`: when `alerts` last
+  ran and which saved searches it marked then, by name and by a digest of name and definition
+  (`SavedSearch.mark_key`: a search saved again under an old name with another query is new); `alerts-ids.bin`: the index's article ids at that mark, as a sorted
   array of 64-bit hashes (8 bytes an article: 0.8 MB for 100,000).
 
 An article is *new* for a saved search when it matches the search now and its id was not in the
@@ -104,6 +105,13 @@ class SavedSearch:
         labels = DESCRIBE_LABELS.get(language, DESCRIBE_LABELS["en"])
         return ("，" if language == "zh" else ", ").join(labels[k] if k == "variants" else f"{labels[k]} {v}"
                                                        for k, v in self.filters())
+
+    def mark_key(self) -> str:
+        """What the alerts' mark knows the search by: its name and everything it searches, so a
+        search saved again under an old name with another query starts with a mark of its own."""
+        defined = repr((self.name, self.query, self.sources, self.authors, self.columns, self.date_from,
+                        self.date_to, self.within, self.variants))
+        return hashlib.blake2b(defined.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
     def to_dict(self) -> dict:
         return {"name": self.name, "query": self.query, "sources": list(self.sources),
@@ -285,18 +293,20 @@ def _mark(desk: Path, generation: str, ids: list[str], new_matching) -> list[Ale
     with locked(desk):
         searches = load(desk)
         info, before = _read_mark(desk)
-        marked = set(info.get("marked") or ()) if before is not None else set()
+        keyed = "marked_keys" in info  # (a mark written before searches were known by their definition: by name)
+        marked = set(info.get("marked_keys" if keyed else "marked") or ()) if before is not None else set()
         hashes = id_hashes(ids)
         fresh = [] if before is None else [ids[i] for i in np.flatnonzero(~np.isin(hashes, before)).tolist()]
         out = []
         for s in searches:
-            if s.name not in marked:
+            if (s.mark_key() if keyed else s.name) not in marked:
                 out.append(Alert(s.name, s.query, [], first=True))
                 continue
             new, more = new_matching(s, fresh) if fresh else ([], 0)
             out.append(Alert(s.name, s.query, new, more=max(more, 0), too_costly=more < 0))
         write_atomic(desk / ALERT_IDS, np.unique(hashes).astype("<u8").tobytes())
-        write_json(desk / ALERTS, {"at": time.time(), "generation": generation, "marked": [s.name for s in searches]})
+        write_json(desk / ALERTS, {"at": time.time(), "generation": generation, "marked": [s.name for s in searches],
+                                   "marked_keys": [s.mark_key() for s in searches]})
     return out
 
 

@@ -175,6 +175,25 @@ def test_a_search_saved_after_the_mark_is_marked_on_its_first_run(index, tmp_pat
     assert alerts(index)[1] == {"name": "教育", "query": "教育部", "new": []}
 
 
+def test_a_search_saved_again_under_its_old_name_for_something_else_starts_with_its_own_mark(index, tmp_path):
+    """A tester: `环保` removed and saved again for 教育部 inherited the old search's mark and
+    listed as new every article matching 教育部 ingested since, where a search saved under a
+    new name only got marked. A search is known to the mark by its name and what it searches;
+    one saved again exactly as it was keeps its mark."""
+    run(index, "saved", "add", "环保", "生态环境")
+    run(index, "saved", "add", "全部")
+    alerts(index)
+    write_jsonl(tmp_path / "later" / "news.jsonl", LATER)
+    run(index, "ingest", str(tmp_path / "later"))
+    run(index, "saved", "remove", "环保")
+    run(index, "saved", "add", "环保", "教育部")
+    run(index, "saved", "remove", "全部")
+    run(index, "saved", "add", "全部")  # the same search again: still marked
+    found = {a["name"]: [n["id"] for n in a["new"]] for a in alerts(index)}
+    assert found == {"环保": [], "全部": ["b2", "b1"]}
+    assert "环保：已标记" not in run(index, "alerts").output  # marked now, as itself
+
+
 def test_alerts_without_an_index_fail(tmp_path):
     assert "还没有索引" in run(tmp_path / "none", "alerts", code=1).output  # (said in Chinese, as every error)
 
