@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHECKSUMS = "checksums.json"
+_SINCE_CHECKSUMS = "catalogue.sqlite"  # a file only generations written with a checksum record hold
 FORMAT = 2  # 1: no checksums.json (before they were recorded); 2: checksums.json, exact layer WENSOUX2
 EDGE = 4096  # bytes of the head and tail checksummed on their own
 _CHUNK = 1 << 22
@@ -170,6 +171,8 @@ def load(gen: Path) -> dict | None:
     try:
         raw = (gen / CHECKSUMS).read_bytes()
     except FileNotFoundError:
+        if (gen / _SINCE_CHECKSUMS).exists():  # written by a wensou that records checksums: it was lost
+            raise ValueError(f"{CHECKSUMS} is missing") from None
         return None
     try:
         data = json.loads(raw)

@@ -156,6 +156,9 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^a list of links, not an article$", "只是一串链接，不是文章"),
     # what `check` finds wrong with a file of a generation, and what the file holds (`indexer.integrity`)
     (r"^checksum mismatch$", "校验和不符"),
+    (r"^(\S+) is missing$", r"\1 不见了"),
+    (r"^(\S+) is not valid JSON$", r"\1 不是有效的 JSON"),
+    (r"^(\S+) is not a checksum record$", r"\1 不是校验记录"),
     (r"^missing$", "文件不见了"),
     (r"^(\d+) bytes, (\S+) written$", r"现为 \1 字节，写入时为 \2 字节"),
     (r"^unreadable: (.*)$", r"无法读取：\1"),

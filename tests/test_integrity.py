@@ -133,6 +133,22 @@ def test_a_truncated_or_missing_file_is_refused_at_open(built, tmp_path):
         _search(index)
 
 
+def test_a_lost_checksum_record_is_damage_said_as_json_not_an_old_index(built, tmp_path):
+    """A tester: a generation of this format whose checksums.json was deleted was taken for one
+    written before checksums (format 1): `check --format json` printed no JSON, only an error
+    calling it old, and searches read it unverified. It is damage: named, searches refused."""
+    base, _ = built
+    index, gen = _copy(base, tmp_path)
+    (gen / integrity.CHECKSUMS).unlink()
+    proc = cli(index, "check", "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["ok"] is False and [d["file"] for d in data["damaged"]] == [integrity.CHECKSUMS]
+    assert "不见了" in cli(index, "check").stdout
+    with pytest.raises(store.IndexDamaged):
+        _search(index)
+
+
 def _file_name_of(index: Path, marker: str) -> str:
     return _file(index / live_generation(index), marker).name
 
@@ -360,6 +376,7 @@ def test_a_generation_written_before_checksums_opens_and_check_says_it_cannot_vo
     base, expected = built
     index, gen = _copy(base, tmp_path)
     (gen / integrity.CHECKSUMS).unlink()
+    (gen / "catalogue.sqlite").unlink()  # (generations of then had none: a manifest.json, if anything)
     assert _search(index) == expected
     proc = cli(index, "check")
     assert proc.returncode == 1 and "写于记录校验和之前" in proc.stderr
