@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 # NumPy's BLAS starts a thread per core when imported; wensou does no linear algebra, and the
@@ -703,15 +704,21 @@ def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, w
                        ms=conc.took_ms))
     if conc.note:
         click.echo(say.say("note", text=conc.note))
-    pad = "\u3000"  # the left context right-aligned (Chinese text: full-width padding)
     for x in conc.lines:
-        # piped, the match is unmarked: it starts at the same column on every line
+        # piped, the match is unmarked: it starts at the same screen column on every line (the left
+        # context right-aligned to `width` full-width characters, whatever its Latin and digits)
         match = click.style(x.match, fg="yellow", bold=True) if color else x.match
-        left = x.left.rjust(conc.width, pad)
+        short = max(0, 2 * conc.width - _columns(x.left))
+        left = "\u3000" * (short // 2) + " " * (short % 2) + x.left
         click.echo(f"{x.date or '----------'}  {left}{match}{x.right}  [{x.id}]")
     if conc.per_year:
         click.echo("")
         click.echo(say.say("per_year", list=", ".join(f"{y or say.say('undated')} ({c})" for y, c in conc.per_year)))
+
+
+def _columns(text: str) -> int:
+    """The screen columns `text` takes: two for a wide character (CJK, full-width), else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # ------------------------------------------------------------- the archivist's desk: saved, alerts, variants

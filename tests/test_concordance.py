@@ -14,6 +14,7 @@ import json
 import random
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -255,7 +256,31 @@ def test_the_command_line_gives_text_csv_and_json(demo_index):
     out = run("委員會", "--width", "8")
     text = out.stdout.decode("utf-8")
     assert out.returncode == 0 and "【" not in text and "\x1b[" not in text  # piped: the match unmarked,
-    lines = [line for line in text.splitlines() if "  [" in line]  # in the same column on every line
-    assert lines and len({line.index("委員會") for line in lines}) == 1
+    lines = [line for line in text.splitlines() if "  [" in line]  # in the same screen column on every line
+    assert lines and len({_columns(line[:line.index("委員會")]) for line in lines}) == 1
     assert run("委員會", "--width", "0").returncode == 2
     assert sys.executable
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_piped_lines_align_the_match_on_screen_whatever_latin_and_digits_the_context_holds(tmp_path):
+    """A tester: the left context was padded with full-width spaces counted as characters, so a
+    context holding `AI`, `GDP` or `2025年` put the match two to five columns left of the others."""
+    from helpers import cli_args
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    rows = [("c1", "研究人工智能技术发展的新方向。"), ("c2", "智慧 AI 技术应用广泛。"),
+            ("c3", "2025年GDP技术进步明显。"), ("c4", "技术领先世界。")]
+    (folder / "a.jsonl").write_text("".join(json.dumps({"id": i, "title": "标题" + i, "date": f"2024-01-0{n}",
+                                                        "body": b}, ensure_ascii=False) + "\n"
+                                            for n, (i, b) in enumerate(rows, 1)), encoding="utf-8")
+    index = tmp_path / "index"
+    assert subprocess.run(cli_args(index, "rebuild", str(folder)), capture_output=True, timeout=120).returncode == 0
+    out = subprocess.run(cli_args(index, "concordance", '"技术"', "--width", "6"), capture_output=True, timeout=120)
+    lines = [line for line in out.stdout.decode("utf-8").splitlines() if "  [" in line]
+    assert len(lines) == 4 and len({_columns(line[:line.index("技术")]) for line in lines}) == 1, lines
+
