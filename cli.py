@@ -6,6 +6,7 @@ A thin shell over `indexer`: it turns options into requests, renders results as 
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -645,10 +646,17 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
     except BadRequest as exc:
         raise click.UsageError(_say().reason(str(exc))) from None
     out = sys.stdout
+    written = 0
     try:
         for record in export_records(ctx.obj["index"], request):
             out.write(jsonl_line(record))
+            written += 1
         out.flush()
+        if not written:  # nothing to export: what a search would say of it, on stderr (a filter's typo)
+            with _engine(ctx) as engine:
+                said = engine.search(dataclasses.replace(request, per_page=1)).notice
+            if said:
+                click.echo(_say().say("note", text=said), err=True)
     except store.NoIndex as exc:
         _fail(str(exc))
     except BrokenPipeError:  # `export | head`: the reader has all it wanted

@@ -190,6 +190,18 @@ def test_filters_narrow_the_lines_like_the_search(conc_index):
     assert all("2019" <= x.date[:4] <= "2020" for x in conc.lines)
 
 
+def test_an_empty_concordance_says_why_as_the_search_does(conc_index):
+    """A tester: a filter value naming no source (`甲`, where the source is 甲部), a query of
+    punctuation only, a within-query with nothing searchable: the search explains its 0, the
+    concordance said only `0 处` (a researcher reads that as a fact about the archive)."""
+    engine, _ = conc_index
+    for request, says in ((_request("生", sources=["甲"]), "甲部"), (_request("，。"), "没有可以搜索的文字"),
+                          (_request("生", within=["，"]), "没有可以搜索的文字")):
+        conc = concordance(engine, request)
+        assert conc.total == 0 and conc.note and says in conc.note, (request, conc.note)
+        assert conc.note == engine.search(request).notice  # the same words as the search's
+
+
 def test_a_cap_keeps_the_first_lines_and_says_so(conc_index):
     engine, _ = conc_index
     whole = concordance(engine, _request("生"))

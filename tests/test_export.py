@@ -68,6 +68,14 @@ def test_a_query_and_filters_export_exactly_the_articles_search_finds(demo):
     assert sorted(ids) == sorted(h.id for h in found.hits) and len(ids) == found.total
 
 
+def test_an_empty_export_says_on_stderr_what_the_search_would(demo):
+    """A filter value naming no source exported nothing and said nothing; the search offers the
+    sources containing it. The export says the same on stderr (stdout stays the records)."""
+    proc = ok(demo, "export", "--source", "大陸委")
+    assert proc.stdout == "" and "大陸委員會" in proc.stderr
+    assert ok(demo, "export", "行政院", "--source", "大陸委員會").stderr == ""
+
+
 def test_every_page_of_a_large_result_is_exported_once(demo, monkeypatch):
     from indexer.search import export as export_mod
 
