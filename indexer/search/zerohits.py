@@ -8,7 +8,8 @@ CURRENT (rebuilds keep it), or in a cluster index's desk folder (`indexer.backen
 
 `record` is called by either engine after every search (`indexer.search`, `indexer.backends.opensearch`). It must never
 fail or slow a search: it does nothing unless the search is a real first page that found
-nothing for a query with text; then it takes an flock of its own (held for the read and the
+nothing for a query with text and no filter or within-query (`台湾 --from 2020` finding nothing
+says nothing of 台湾); then it takes an flock of its own (held for the read and the
 write of a small file, so concurrent writers add up), writes without fsync (a count lost in a
 crash is no loss), and swallows every error (a read-only index folder, a full disk).
 Searches inside `not_recorded()` (the server's warm-up) are not counted.
@@ -31,6 +32,7 @@ LOCK = "zerohits.lock"
 MAX_QUERIES = 500
 MAX_QUERY_CHARS = 200  # longer queries are kept cut to this length
 
+_NARROWING = ("sources", "authors", "columns", "date_from", "date_to", "within", "story")  # what narrows a query
 _recording: contextvars.ContextVar[bool] = contextvars.ContextVar("wensou_zerohits_recording", default=True)
 
 
@@ -54,6 +56,8 @@ def record(index_dir: Path | str, request, total: int) -> None:
     try:
         if total or getattr(request, "page", 1) != 1 or not _recording.get():
             return
+        if any(getattr(request, name, None) for name in _NARROWING):
+            return  # its nothing may be the filters' (the log keeps the query alone: it would mislead)
         query = normalise(getattr(request, "query", "") or "")
         if not query:
             return
