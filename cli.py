@@ -653,7 +653,9 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
             written += 1
         out.flush()
         if not written:  # nothing to export: what a search would say of it, on stderr (a filter's typo)
-            with _engine(ctx) as engine:
+            from indexer.search import zerohits
+
+            with _engine(ctx) as engine, zerohits.not_recorded():  # (the export was the user's ask)
                 said = engine.search(dataclasses.replace(request, per_page=1)).notice
             if said:
                 click.echo(_say().say("note", text=said), err=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer import store
 from indexer.ingest.sources import ReadOptions, Source
@@ -89,6 +89,14 @@ class ClusterMatching:
         found = engine._search({"size": 0, "track_total_hits": True, "query": q.query})
         self.everything = range(found["hits"]["total"]["value"])
         self.searcher = _Fetcher(engine)
+
+    def notice(self) -> str | None:
+        """What the search's result would say of this request (its notice): asked of the cluster
+        as a search of one hit, where the filter hints are worked out."""
+        from indexer.search import zerohits
+
+        with zerohits.not_recorded():  # (a concordance is no search of its own in the zero-hit log)
+            return self._engine.search(replace(self.request, page=1, per_page=1)).notice
 
     def order(self, n: int) -> list[tuple[int, float | None]]:
         fetcher, out, after = self.searcher, [], None

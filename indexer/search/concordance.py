@@ -34,7 +34,6 @@ import numpy as np
 from indexer.analysis import fold
 from indexer.generations import stored_article
 from indexer.search.csvtable import csv_table
-from indexer.search.filters import chosen_values, notice
 from indexer.search.proximity import near_mask
 from indexer.search.query import ParsedQuery
 from indexer.search.request import BadRequest, SearchRequest
@@ -200,7 +199,7 @@ def concordance(engine, request: SearchRequest, width: int = DEFAULT_WIDTH, sort
     per_year = sorted(years.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
     # what a search's notice says of the same request (nothing searchable, an operator read as
     # text, a filter value naming none with the values containing it): never a bare 0
-    said = notice(matching.unsearchable, matching.parsed, chosen_values(matching.gen.docvalues, request)[1])
+    said = matching.notice()
     return Concordance(query=request.query, width=width, sort=sort, lines=lines, total=total,
                        articles=n_articles, articles_read=len(ordered), per_year=per_year,
                        truncated=bool(notes) and (len(ordered) < n_articles or total > len(lines)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.search.budget import Deadline
+from indexer.search.filters import chosen_values, notice
 from indexer.search.postings import ExactPostings
 from indexer.search.query import ParsedQuery
 from indexer.search.ranking import by_date, rank
@@ -36,6 +37,11 @@ class Matching:
     def marking(self) -> ParsedQuery:
         """The query whose phrases mark the results (with the wordings added, if any)."""
         return self.expanded if self.added else self.parsed
+
+    def notice(self) -> str | None:
+        """What the search's result would say of this request (`filters.notice`): nothing
+        searchable, an operator read as text, a filter value naming none."""
+        return notice(self.unsearchable, self.parsed, chosen_values(self.gen.docvalues, self.request)[1])
 
     def order(self, n: int) -> list[tuple[int, float | None]]:
         """The first `n` matching articles in the applied sort, each with its score (None when
