@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from helpers import build_index
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from indexer.search.query import ParsedQuery, parse_query
@@ -264,6 +264,8 @@ _PAGE_NODES = st.recursive(
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["", "<title></title>", "<title>新聞透視》黑道變網紅 - 某報</title>", "<meta property='og:title' content='关于'>"]),
        st.lists(_PAGE_NODES, min_size=1, max_size=6))
+@example(head="", nodes=["<h1 class='title'>这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。2023-07-30</h1>"]
+         + ["<h1 class='title'><div>这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。2023-07-30</div></h1>"] * 2)
 def test_any_page_of_nested_blocks_gives_an_article_or_a_reason(head, nodes):
     """`extract_file` never raises for what a page holds: headings holding blocks, bylines in
     odd places, empty titles (an <h1> holding the page's blocks once raised in the main-content

@@ -600,8 +600,9 @@ def _first_post(best: Element, scores: dict, title_el: Element | None, title: st
                 key = _SPACE.sub("", title)
                 chosen = next((post for post in dated if title_el is not None
                                and (post is title_el or post in title_el.iterancestors())), None)
-                chosen = chosen or next((post for post in dated if len(key) >= 4
-                                         and _SPACE.sub("", texts[post]).startswith(key)), dated[0])
+                if chosen is None:  # (an element's truth is whether it has children: never tested so)
+                    chosen = next((post for post in dated if len(key) >= 4
+                                   and _SPACE.sub("", texts[post]).startswith(key)), dated[0])
                 if chosen is node:
                     return best
                 inside = [(score, holder) for holder, score in scores.items()
