@@ -81,8 +81,7 @@ def term_syntax(text: str) -> str:
     """A term (a NEAR operand, a word of the advanced form) as query syntax: bare when it reads
     back as the same one word, else quoted."""
     bare = (text and not any(ch in _SPACE or ch in _QUOTES or ch in "”」』" for ch in text)
-            and text[0] not in _MINUS and text != "OR" and not _NEAR_RE.fullmatch(text)
-            and not malformed_near(text) and not _FIELD_RE.match(text))
+            and text[0] not in _MINUS and not _operator_text(text) and not _FIELD_RE.match(text))
     return text if bare else quoted(text)
 
 
@@ -271,8 +270,12 @@ def parse_query(text: str) -> ParsedQuery:
 def operator_word(clause: Clause) -> bool:
     """Whether a clause is an operator read as text: `OR`, `NEAR/N` with nothing to apply to,
     or a `NEAR/` whose distance is no whole number (`NEAR/x`, `NEAR/3.5`)."""
-    return not clause.quoted and not clause.field and (
-        clause.text == "OR" or bool(_NEAR_RE.fullmatch(clause.text)) or malformed_near(clause.text))
+    return not clause.quoted and not clause.field and _operator_text(clause.text)
+
+
+def _operator_text(text: str) -> bool:
+    """Whether a bare word is read as an operator, or as one mistyped: `OR`, `NEAR`, `NEAR/N`, `NEAR/x`."""
+    return text == "OR" or bool(_NEAR_RE.fullmatch(text)) or malformed_near(text)
 
 
 def malformed_near(text: str) -> bool:
