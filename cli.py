@@ -6,7 +6,6 @@ A thin shell over `indexer`: it turns options into requests, renders results as 
 """
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import logging
@@ -653,10 +652,8 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
             written += 1
         out.flush()
         if not written:  # nothing to export: what a search would say of it, on stderr (a filter's typo)
-            from indexer.search import zerohits
-
-            with _engine(ctx) as engine, zerohits.not_recorded():  # (the export was the user's ask)
-                said = engine.search(dataclasses.replace(request, per_page=1)).notice
+            with _engine(ctx) as engine:
+                said = engine.matching(request).notice()
             if said:
                 click.echo(_say().say("note", text=said), err=True)
     except store.NoIndex as exc:
