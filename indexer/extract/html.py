@@ -460,17 +460,26 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
 def _kicker_before(title_el: Element | None) -> str | None:
     """The kicker (引题) printed as a heading right over the headline's element
     (`<h3>庆祝建军节特别报道</h3><h1>…</h1>`): short, no link, no date, label or furniture; or None."""
+    found = _neighbour_line(title_el, preceding=True, tags=("h2", "h3", "h4"), most_children=1)
+    if found is None or found[0].find(".//a") is not None or is_furniture(found[1]) or find_date(found[1]):
+        return None
+    return found[1]
+
+
+def _neighbour_line(title_el: Element | None, *, preceding: bool, tags: tuple[str, ...],
+                    most_children: int) -> tuple[Element, str] | None:
+    """The element right over (`preceding`) or under the headline's element (comments aside),
+    one of `tags` holding at most `most_children` elements, and its line, when that line could
+    stand beside a headline: 4-50 characters, no metadata, no label ending with a colon."""
     if title_el is None:
         return None
-    before = title_el.getprevious()
-    while before is not None and not isinstance(before.tag, str):  # (comments)
-        before = before.getprevious()
-    if before is None or before.tag not in ("h2", "h3", "h4") or len(before) > 1 or before.find(".//a") is not None:
+    element = next(title_el.itersiblings(lxml.etree.Element, preceding=preceding), None)
+    if element is None or element.tag not in tags or len(element) > most_children:
         return None
-    line = normalise_line(text_of(before))
-    if not 4 <= len(line) <= 50 or is_furniture(line) or parse_meta_line(line) or find_date(line) or line.endswith(("：", ":")):
+    line = normalise_line(text_of(element))
+    if not 4 <= len(line) <= 50 or parse_meta_line(line) or line.endswith(("：", ":")):
         return None
-    return line
+    return element, line
 
 
 _DASHED = re.compile(r"^[—─－]{1,2}\s*")
@@ -478,19 +487,15 @@ _NOT_A_SUBTITLE = re.compile(r"[记記]者|通[讯訊][员員]|[摄攝]|[转轉]
 
 
 def _subtitle_after(title_el: Element | None) -> str | None:
-    """The subtitle printed right under the headline's element as a heading or line of its own
-    that opens with a dash (`<h2>——我市多措并举保障粮食安全</h2>`), or None."""
-    if title_el is None:
+    """The subtitle printed right under the headline's element: an `<h2>`/`<h3>` heading, or a
+    heading or line of its own that opens with a dash (`<h2>——我市多措并举保障粮食安全</h2>`); or None."""
+    found = _neighbour_line(title_el, preceding=False, tags=("h2", "h3", "h4", "p", "div"), most_children=2)
+    if found is None:
         return None
-    nxt = title_el.getnext()
-    while nxt is not None and not isinstance(nxt.tag, str):  # (comments)
-        nxt = nxt.getnext()
-    if nxt is None or nxt.tag not in ("h2", "h3", "h4", "p", "div") or len(nxt) > 2:
-        return None
-    line = normalise_line(text_of(nxt))
+    heading, line = found
     dashed = _DASHED.match(line)
-    rest = line[dashed.end():] if dashed else line if nxt.tag in ("h2", "h3") and not is_furniture(line) else ""
-    if not rest or not 4 <= len(line) <= 50 or parse_meta_line(line) or line.endswith(("：", ":")):
+    rest = line[dashed.end():] if dashed else line if heading.tag in ("h2", "h3") and not is_furniture(line) else ""
+    if not rest:
         return None
     if find_date(rest) or byline_authors(rest) or _NOT_A_SUBTITLE.search(rest):
         return None  # `——本报记者 张三`, `——2024年3月5日`, `——转自新华网`, `—— 摄影 王五`
