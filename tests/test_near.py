@@ -260,6 +260,18 @@ def test_an_operator_read_as_text_is_named_in_the_results_notice(demo_engine):
         assert notice and operator in notice and "按文字搜索" in notice, (query, notice)
     assert "整数" in demo_engine.search(SearchRequest.create("委員會 NEAR/-1 修正")).notice  # a distance mistyped
     assert "空一格" in demo_engine.search(SearchRequest.create("委員會 NEAR/3，修正")).notice  # no space after it
+    # a decimal distance is a distance mistyped, not a missing space
+    notice = demo_engine.search(SearchRequest.create("委員會 NEAR/3.5 修正")).notice
+    assert "整数" in notice and "空一格" not in notice
+    # an ordered phrase's `~` with no whole number after it, and a field prefix with a space
+    # after it: read as text, and said (no more a silent empty page)
+    for query, operator, why in (('"委員會 修正"~3.5', "「~3.5」", "整数"), ('"委員會 修正"~x', "「~x」", "整数"),
+                                 ('"委員會 修正"~-2', "「~-2」", "整数"), ('"委員會 修正"~3，', "「~3，」", "空一格"),
+                                 ("title: 委員會", "「title:」", "紧跟")):
+        notice = demo_engine.search(SearchRequest.create(query)).notice
+        assert notice and operator in notice and why in notice and "按文字搜索" in notice, (query, notice)
+    for query in ('"委員會 修正"~3', "title:委員會", "~委員會"):  # a distance, a field, a word with a tilde
+        assert demo_engine.search(SearchRequest.create(query)).notice is None, query
     # an OR with no term on one side (by an excluded term, by another OR) is ignored, and said:
     # the search finds what the query without it finds
     for query, without in (("委員會 OR -修正", "委員會 -修正"), ("-修正 OR 委員會", "委員會 -修正"),

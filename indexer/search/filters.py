@@ -3,14 +3,12 @@ the notices a result carries about them (a filter value unknown to the index, a 
 nothing searchable)."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from indexer.article import split_sources
 from indexer.search.docvalues import DocValues
 from indexer.search.facets import containing, resolve, value_facet
-from indexer.search.query import ParsedQuery, malformed_near, parse_query
+from indexer.search.query import ParsedQuery, operator_problem, parse_query
 from indexer.search.request import (
     SearchRequest,
 )
@@ -77,7 +75,16 @@ def unsearchable_text(request: SearchRequest, parsed: ParsedQuery) -> str | None
     return next((t for t in request.within if nothing_searchable(t, parse_query(t))), None)
 
 
-_NEAR_WITH_DISTANCE = re.compile(r"NEAR[/／][0-9０-９]+")
+# why an operator was read as text (`query.operator_problem`; "near": a NEAR with nothing to join)
+_OPERATOR_PROBLEMS = (
+    ("near_space", "NEAR/N 和后面的词之间要空一格"),
+    ("near_number", "NEAR/ 后面要写一个整数（相隔的字数），例如 NEAR/10"),
+    ("near", "NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）"),
+    ("slop_space", "\"…\"~N 和后面的词之间要空一格"),
+    ("slop_number", "~ 后面要写一个整数（相隔的字数），例如 \"A B\"~5"),
+    ("field", "title:、source:、author: 后面要紧跟要搜的词，不空格，例如 title:政府"),
+    ("OR", "OR 两边各要一个词或短语"),
+)
 
 
 def literal_notice(parsed: ParsedQuery) -> str | None:
@@ -87,15 +94,8 @@ def literal_notice(parsed: ParsedQuery) -> str | None:
     said = []
     if parsed.literal:
         shown = "、".join(f"「{op}」" for op in dict.fromkeys(parsed.literal))
-        why = []
-        if any(malformed_near(op) and _NEAR_WITH_DISTANCE.match(op) for op in parsed.literal):
-            why.append("NEAR/N 和后面的词之间要空一格")
-        if any(malformed_near(op) and not _NEAR_WITH_DISTANCE.match(op) for op in parsed.literal):
-            why.append("NEAR/ 后面要写一个整数（相隔的字数），例如 NEAR/10")
-        if any(op != "OR" and not malformed_near(op) for op in parsed.literal):
-            why.append("NEAR 两边各要一个词或短语（不能是排除词、另一个字段或另一个 NEAR）")
-        if "OR" in parsed.literal:
-            why.append("OR 两边各要一个词或短语")
+        problems = {"OR" if op == "OR" else operator_problem(op) or "near" for op in parsed.literal}
+        why = [sentence for problem, sentence in _OPERATOR_PROBLEMS if problem in problems]
         said.append(f"{shown}没有可以组合的词语，已按文字搜索：{'；'.join(why)}。")
     if parsed.ignored:
         said.append("「OR」一边没有可以连接的词语（排除词和另一个 OR 不算），已忽略。")

@@ -269,18 +269,36 @@ def parse_query(text: str) -> ParsedQuery:
 
 def operator_word(clause: Clause) -> bool:
     """Whether a clause is an operator read as text: `OR`, `NEAR/N` with nothing to apply to,
-    or a `NEAR/` whose distance is no whole number (`NEAR/x`, `NEAR/3.5`)."""
+    a `NEAR/` or `~` whose distance is no whole number (`NEAR/x`, `NEAR/3.5`, `"A B"~3.5`), a
+    field prefix with nothing after it (`title: 政府`)."""
     return not clause.quoted and not clause.field and _operator_text(clause.text)
 
 
 def _operator_text(text: str) -> bool:
-    """Whether a bare word is read as an operator, or as one mistyped: `OR`, `NEAR`, `NEAR/N`, `NEAR/x`."""
-    return text == "OR" or bool(_NEAR_RE.fullmatch(text)) or malformed_near(text)
+    """Whether a bare word is read as an operator, or as one mistyped: `OR`, `NEAR`, `NEAR/N`,
+    `NEAR/x`, `~x`, `title:`."""
+    return text == "OR" or bool(_NEAR_RE.fullmatch(text)) or operator_problem(text) is not None
 
 
-def malformed_near(text: str) -> bool:
-    """`NEAR/` followed by no whole number of characters (`NEAR/`, `NEAR/x`, `NEAR/-1`, `NEAR/3.5`)."""
-    return text[:5] in ("NEAR/", "NEAR／") and not _NEAR_RE.fullmatch(text)
+_SLOP_LIKE = re.compile(r"[0-9０-９+\-－.．]|[A-Za-z]+$")  # after `~`: a distance mistyped
+_WHOLE_THEN = re.compile(r"[0-9０-９]+(?P<fraction>[.．][0-9０-９])?")
+
+
+def operator_problem(text: str) -> str | None:
+    """What is wrong with a word that is an operator mistyped, or None for any other word:
+    "near_space" / "slop_space" (a `NEAR/N` or `~N` run into the next word: `NEAR/3，B`),
+    "near_number" / "slop_number" (a distance that is no whole number: `NEAR/x`, `NEAR/-1`,
+    `NEAR/3.5`, `~x`), "field" (`title:` with a space after it)."""
+    if text[:5] in ("NEAR/", "NEAR／") and not _NEAR_RE.fullmatch(text):
+        kind, rest = "near", text[5:]
+    elif text[:1] in "~～" and _SLOP_LIKE.match(text, 1) and not _SLOP_RE.fullmatch(text):
+        kind, rest = "slop", text[1:]  # (`~美丽中国` is a word with a tilde, not a distance)
+    elif _FIELD_RE.fullmatch(text):
+        return "field"
+    else:
+        return None
+    whole = _WHOLE_THEN.match(rest)
+    return f"{kind}_space" if whole and not whole.group("fraction") else f"{kind}_number"
 
 
 # ------------------------------------------------------------------------------ matching
