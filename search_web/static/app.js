@@ -146,6 +146,36 @@
       if (feed) feed.setAttribute("href", atom);
     };
 
+    // What the page drew for its own query beside the results (the facets and their finders,
+    // the charts, the date form, the chips, 在结果中搜索, the filter hints) follows the query the
+    // live results show: a click there never drops the words typed since (the counts stay the old
+    // query's, dimmed, until that page loads).
+    var follow = function (p) {
+      var q = p.get("q") || "";
+      var beside = function (node) { return !area.contains(node) && !form.contains(node); };
+      Array.prototype.forEach.call(document.querySelectorAll("main a[href]"), function (a) {
+        if (!beside(a)) return;
+        var url = new URL(a.getAttribute("href"), location.href);
+        if (url.origin !== location.origin || url.pathname !== pageUrl || !url.search) return;
+        if (q) url.searchParams.set("q", q); else url.searchParams.delete("q");
+        a.setAttribute("href", url.pathname + url.search + url.hash);
+      });
+      Array.prototype.forEach.call(document.querySelectorAll("main form"), function (f) {
+        if (!beside(f) || (f.getAttribute("method") || "get").toLowerCase() !== "get") return;
+        if (new URL(f.getAttribute("action") || location.href, location.href).pathname !== pageUrl) return;
+        var input = f.querySelector('input[name="q"]');
+        if (!input) {
+          input = el("input");
+          input.type = "hidden";
+          input.name = "q";
+          f.insertBefore(input, f.firstChild);
+        }
+        input.value = q;
+      });
+      var variants = document.getElementById("variants");
+      if (variants) variants.hidden = true;  // the other wording the old query added
+    };
+
     var render = function (data, p) {
       var total = document.getElementById("total");
       if (total) total.textContent = String(data.total);
@@ -215,6 +245,7 @@
       area.appendChild(note);
       var aside = document.querySelector("aside.facets");
       if (aside) aside.classList.add("stale");
+      follow(p);
     };
 
     var run = function () {
@@ -248,32 +279,35 @@
     items().forEach(function (li) { if (li.hidden) li.dataset.extra = "1"; });
     var expanded = false;
 
-    var addValues = function (values) {
+    var folds = {};  // for the finder: each character that folds to another, with what it folds to
+    var addFolds = function (input) {
+      try { Object.assign(folds, JSON.parse((input && input.dataset.fold) || "{}")); } catch (e) { /* none */ }
+    };
+    addFolds(finder);
+
+    // The values the engine left out, from the page "更多…" links to: its links and its finder's
+    // fold map, as the server draws them (a value of those may hold a character no value shown holds).
+    var addFrom = function (doc) {
+      var theirs = doc.getElementById(section.id);
+      if (!theirs) return;
       var have = {};
-      items().forEach(function (li) { have[li.querySelector(".value").textContent.replace(/^✓ /, "")] = true; });
-      var name = section.dataset.facet;
-      values.forEach(function (v) {
-        if (have[v.value]) return;
-        var url = new URL(location.href);
-        url.searchParams.delete("page");
-        url.searchParams.append(name, v.value);
-        url.hash = "";
-        var li = el("li");
-        var a = el("a");
-        a.href = url.pathname + url.search;
-        a.appendChild(el("span", "value", v.value));
-        a.appendChild(document.createTextNode(" "));
-        a.appendChild(el("span", "count", String(v.count)));
-        li.appendChild(a);
-        li.dataset.extra = "1";
-        list.appendChild(li);
-        if (finder) {
+      items().forEach(function (li) { have[li.querySelector(".value").textContent] = true; });
+      var dl = finder && document.getElementById(finder.getAttribute("list"));
+      Array.prototype.forEach.call(theirs.querySelectorAll("ul.values li"), function (li) {
+        var value = li.querySelector(".value");
+        if (!value || have[value.textContent]) return;
+        var mine = document.importNode(li, true);
+        mine.dataset.extra = "1";
+        mine.hidden = !expanded;
+        list.appendChild(mine);
+        if (dl && !li.classList.contains("selected")) {
           var opt = document.createElement("option");
-          opt.value = v.value;
-          var dl = document.getElementById(finder.getAttribute("list"));
-          if (dl) dl.appendChild(opt);
+          opt.value = value.textContent;
+          dl.appendChild(opt);
         }
       });
+      addFolds(theirs.querySelector(".finder input[type=search]"));
+      if (finder && finder.value.trim()) finder.dispatchEvent(new Event("input"));
     };
 
     if (more) {
@@ -285,21 +319,15 @@
         more.setAttribute("aria-expanded", expanded ? "true" : "false");
         if (expanded && section.dataset.truncated) {
           section.removeAttribute("data-truncated");
-          var url = new URL(location.href);
-          url.searchParams.set("facet_size", "1000");
-          url.searchParams.set("per_page", "1");
-          url.searchParams.delete("page");
-          fetch((box && box.dataset.live || "/api/search") + "?" + url.searchParams.toString())
-            .then(function (r) { return r.ok ? r.json() : null; })
-            .then(function (data) { if (data && data.facets) addValues(data.facets[section.dataset.facet] || []); })
+          fetch(more.getAttribute("href"), { headers: { Accept: "text/html" } })
+            .then(function (r) { return r.ok ? r.text() : null; })
+            .then(function (html) { if (html) addFrom(new DOMParser().parseFromString(html, "text/html")); })
             .catch(function () {});
         }
       });
     }
 
     if (finder) {
-      var folds = {};
-      try { folds = JSON.parse(finder.dataset.fold || "{}"); } catch (e) { folds = {}; }
       var folded = function (text) {  // as the filter compares values: scripts and case folded
         return Array.from(text.toLowerCase()).map(function (c) { return folds[c] || c; }).join("");
       };

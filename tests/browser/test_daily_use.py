@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -274,6 +274,60 @@ def test_typing_an_operator_read_as_text_says_so_as_results_update(page):
     expect(page.locator("#total")).to_have_text("12")
     expect(page.locator("#notice")).to_be_hidden()
     assert page.errors == []
+
+
+def test_a_filter_clicked_after_typing_filters_the_words_typed(page):
+    """The facets, the date form and 在结果中搜索 were drawn for the page's query; clicked once
+    live results show another, they search what the box says, not the old query."""
+    page.goto("/?q=环境")
+    page.locator("#q").fill("空气质量")
+    expect(page.locator("#total")).to_have_text("12")
+    page.locator("#facet-source ul.values a").first.click()
+    page.wait_for_url("**source=*")
+    assert args(page)["q"] == ["空气质量"] and page.locator("#q").input_value() == "空气质量"
+    assert 0 < total(page) <= 12
+    page.goto("/?q=环境")
+    page.locator("#q").fill("空气质量")
+    expect(page.locator("#within-hint")).to_contain_text("12")
+    page.locator("#within-box").fill("监测")
+    page.locator("#within-box").press("Enter")
+    page.wait_for_url("**within=*")
+    assert args(page)["q"] == ["空气质量"] and args(page)["within"] == ["监测"]
+    assert total(page) <= 12
+    page.goto("/?q=环境")
+    page.locator("#q").fill("空气质量")
+    expect(page.locator("#total")).to_have_text("12")
+    page.locator("#from").fill("2024")
+    page.locator("#to").fill("2024")
+    page.get_by_role("button", name="筛选日期").first.click()
+    page.wait_for_url("**from=*")
+    assert args(page)["q"] == ["空气质量"]
+    assert page.errors == []
+
+
+def test_the_finder_folds_scripts_for_values_more_brought(facets_page):
+    """Typing 陳 finds the 陈 authors the engine left out of the first list: the fold map comes
+    with the values "更多…" fetches, not only with those first drawn."""
+    facets_page.goto("/")
+    assert facets_page.locator("#facet-author ul.values li", has_text="陈").count() == 0  # all left out
+    facets_page.get_by_role("link", name="更多作者…").click()
+    expect(facets_page.locator("#facet-author ul.values li")).to_have_count(AUTHORS + 1)
+    facets_page.locator("#find-author").fill("陳")
+    visible = facets_page.locator("#facet-author ul.values li:visible")
+    expect(visible).to_have_count(4)
+    assert all(t.startswith("陈") for t in visible.all_inner_texts())
+    assert facets_page.errors == []
+
+
+def test_a_long_latin_query_does_not_widen_a_narrow_phone_page(browser, facets_url):
+    """A pasted address is one unbroken word: the summary quoting it wraps inside 375 pixels."""
+    context = browser.new_context(base_url=facets_url, viewport={"width": 375, "height": 740}, is_mobile=True)
+    try:
+        p = context.new_page()
+        p.goto("/?q=" + quote("https://example.com/" + "a" * 70))
+        assert p.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        context.close()
 
 
 def test_slash_focuses_the_search_box_and_home_starts_there(page):
