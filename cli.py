@@ -245,7 +245,8 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         for s in items:
             click.echo(say.say(kind, path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
     for r in report.removed_articles:
-        click.echo(say.say("removed", id=_shown(r.id), path=_shown(r.path), reason=_shown(say.reason(r.reason))), err=True)
+        click.echo(say.say("removed" if r.path else "removed_unfiled", id=_shown(r.id), path=_shown(r.path),
+                           reason=_shown(say.reason(r.reason))), err=True)
     if fmt == "json":
         _echo_json(report.to_dict())
     else:

@@ -55,6 +55,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "renamed": ("改名 {path}：{reason}", "renamed {path}: {reason}"),
     "cut": ("截断 {path}：{reason}", "cut {path}: {reason}"),
     "removed": ("移除 {id}（{path}）：{reason}", "removed {id} ({path}): {reason}"),
+    "removed_unfiled": ("移除 {id}：{reason}", "removed {id}: {reason}"),  # (a cluster's rebuild knows no file)
     "summary.changed": ("{mode}：{generation}，共 {articles} 篇文章", ("{mode}: {articles} article in {generation}",
                                                                      "{mode}: {articles} articles in {generation}")),
     "summary.unchanged": ("{mode}：没有变化，{generation} 中的 {articles} 篇文章继续使用",
@@ -225,6 +226,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^its folder was skipped: (.*)$", "它所在的文件夹被跳过：{}"),
     (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
     (r"^no longer in its file$", "它已不在文件中"),
+    (r"^not in the sources read by this rebuild$", "不在这次重建读取的来源中"),
     # errors of a command (`cli._fail`), English in the library's exceptions
     (r"^a saved search needs a name$", "保存的搜索需要一个名称"),
     (r"^a name is at most (\d+) characters$", r"名称最多 \1 个字"),

@@ -353,6 +353,36 @@ def test_rebuild_switches_the_alias_and_drops_the_old_index(cluster_url, tmp_pat
     assert [r.id for r in third.removed_articles] == ["a2", "a3", "a4"]
 
 
+def test_a_rebuild_missing_a_recorded_source_fails_on_both_backends(cluster_url, tmp_path):
+    """An unmounted or moved source must not take its articles with it: the rebuild from the
+    recorded sources fails (exit 1, the live index kept) unless --drop-missing forgets it, as
+    on the embedded index (the cluster dropped its articles and forgot it, exit 0)."""
+    for n, name in ((1, "kept"), (2, "moved")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.jsonl").write_text(json.dumps(
+            {"id": f"m{n}", "title": f"第{n}篇", "date": "2024-01-01", "source": "甲", "body": f"第{n}篇文章。"},
+            ensure_ascii=False) + "\n", encoding="utf-8")
+    for index in (tmp_path / "embedded", f"{cluster_url}/missing-source"):
+        assert subprocess.run(cli_args(index, "rebuild", tmp_path / "kept", tmp_path / "moved"),
+                              capture_output=True).returncode == 0
+    (tmp_path / "moved").rename(tmp_path / "elsewhere")
+    for index in (tmp_path / "embedded", f"{cluster_url}/missing-source"):
+        failed = subprocess.run(cli_args(index, "rebuild"), capture_output=True, text=True)
+        assert failed.returncode == 1 and str(tmp_path / "moved") in failed.stderr, (index, failed.stderr)
+        with open_engine(str(index)) as engine:
+            assert engine.search(SearchRequest.create("")).total == 2, index
+        dropped = subprocess.run(cli_args(index, "rebuild", "--drop-missing", "--format", "json"),
+                                 capture_output=True, text=True)
+        assert dropped.returncode == 0, dropped.stderr
+        report = json.loads(dropped.stdout)
+        assert report["dropped_sources"] == [str(tmp_path / "moved")], index
+        assert "（）" not in dropped.stderr and "m2" in dropped.stderr  # the article named, with why
+        with open_engine(str(index)) as engine:
+            assert [h.id for h in engine.search(SearchRequest.create("")).hits] == ["m1"], index
+        shown = subprocess.run(cli_args(index, "sources", "--format", "json"), capture_output=True, text=True)
+        assert [s["path"] for s in json.loads(shown.stdout)["sources"]] == [str(tmp_path / "kept")], index
+
+
 def test_a_rebuilds_replicas_are_copied_not_indexed_again(cluster_url, tmp_path, write_jsonl_file):
     """Each shard's replica starts as a copy of its primary's files: no article is indexed a
     second time on the way (which doubled the cluster's work in a rebuild)."""

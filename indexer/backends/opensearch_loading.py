@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import queue
 import tempfile
 import threading
@@ -32,7 +33,7 @@ from indexer.backends.opensearch_documents import (
 )
 from indexer.backends.opensearch_feed import ClusterFeed, article_rows, story_of_rows
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
-from indexer.ingest.report import IngestOptions, Removed
+from indexer.ingest.report import IngestOptions, Removed, SourceMissing
 from indexer.ingest.run import read_into
 from indexer.ingest.writer import HeldArticles
 from indexer.segment import signatures
@@ -41,9 +42,9 @@ BULK_DOCS = 500  # articles a bulk request
 BULK_WAIT = "30s"  # how long a bulk request waits for a shard's primary (OpenSearch's default: 1m)
 
 
-def _compare(report, before: dict[str, str], articles: list[tuple[str, str]]) -> None:
+def _compare(report, before: dict[str, str], articles: list[tuple[str, str]], why: str) -> None:
     """Count a rebuild's articles against the index it replaces: added, updated, unchanged, and
-    every article no longer there counted and listed as removed."""
+    every article no longer there counted and listed as removed (`why`)."""
 
     report.previous_articles = len(before)
     report.added = report.updated = report.unchanged = 0
@@ -59,7 +60,7 @@ def _compare(report, before: dict[str, str], articles: list[tuple[str, str]]) ->
             report.updated += 1
     gone = sorted(set(before) - now)
     report.removed = len(gone)
-    report.removed_articles = [Removed(i, "", "not in the sources read by this rebuild") for i in gone]
+    report.removed_articles = [Removed(i, "", why) for i in gone]
 
 
 def _read(paths, opts, progress, status, sink):
@@ -148,8 +149,14 @@ class ClusterLoading:
         opts = options or IngestOptions()
         old = self.live_index()
         recorded = self._meta(old).get("sources") if old else None
+        dropped: list[str] = []
         if not paths and recorded:
-            paths = recorded
+            # a recorded source gone as a whole (unmounted, moved) fails the rebuild and the live
+            # index stays, as on the embedded index, unless --drop-missing says to forget it
+            dropped = [p for p in recorded if not os.path.exists(p)]
+            if dropped and (not opts.drop_missing or len(dropped) == len(recorded)):
+                raise SourceMissing(dropped)
+            paths = [p for p in recorded if p not in dropped]
         with RebuildLock(self.client, self.name) as lock:
             nodes = self._data_nodes()
             shards = shards or min(nodes, 3)
@@ -162,6 +169,7 @@ class ClusterLoading:
             try:
                 feed = ClusterFeed(self, physical)
                 report, records = _read(paths, opts, progress, status, feed)
+                report.dropped_sources = dropped
                 self._commit_safely(physical)
                 self.client.request("PUT", f"/{physical}/_settings", {"index": {
                     "number_of_replicas": replicas, "refresh_interval": "1s", "translog.durability": "request"}})
@@ -170,7 +178,8 @@ class ClusterLoading:
                                     params={"wait_for_status": "green" if replicas < nodes else "yellow",
                                             "timeout": "120s"})
                 before = dict(self._hashes(old)) if old else {}
-                _compare(report, before, feed.ids_and_hashes())
+                _compare(report, before, feed.ids_and_hashes(), "its source was forgotten (--drop-missing)"
+                         if dropped else "not in the sources read by this rebuild")
                 report.articles = feed.count
                 report.generation = physical
                 report.seconds = time.time() - report.started
