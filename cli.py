@@ -147,8 +147,15 @@ def _desk_to_read(ctx: click.Context) -> Path:
     (exit 1), not "nothing saved" (an index's folder holds its desk from the first `saved add`)."""
     desk = _desk(ctx)
     if not _on_cluster(ctx) and not desk.is_dir():
-        _fail(_say().say("no_index", index=ctx.obj["index"]))
+        _fail(_say().say("no_index", index=_index_text(ctx)))
     return desk
+
+
+def _index_text(ctx: click.Context) -> str:
+    """The --index value as the user wrote it (a cluster's URL with its `//`)."""
+    from indexer.backends import spec_text
+
+    return spec_text(ctx.obj["index"])
 
 
 def _on_cluster(ctx: click.Context) -> bool:
@@ -339,7 +346,7 @@ def sources_cmd(ctx, fmt):
     else:
         gen = store.current_generation(ctx.obj["index"])
         if gen is None:
-            _fail(_say().say("no_index", index=ctx.obj["index"]))
+            _fail(_say().say("no_index", index=_index_text(ctx)))
         generation, recorded = gen.name, read_sources(gen) or []
     if fmt == "json":
         _echo_json({"generation": generation, "sources": [s.to_dict() for s in recorded]})
@@ -550,7 +557,7 @@ def serve(ctx, host, port, threads, base_url, deadline):
     except CannotListen as exc:
         _fail(str(exc))
     app.config["BOUND_URL"] = bound_url(host, getattr(server, "effective_port", port))
-    click.echo(_say().say("serving", index=ctx.obj["index"],
+    click.echo(_say().say("serving", index=_index_text(ctx),
                           url=f"http://{host}:{getattr(server, 'effective_port', port)}/"), err=True)
     server.run()
 
@@ -599,7 +606,7 @@ def _check_folder(ctx: click.Context) -> dict:
     for _ in range(5):
         gen = store.current_generation(ctx.obj["index"])
         if gen is None:
-            _fail(_say().say("no_index", index=ctx.obj["index"]))
+            _fail(_say().say("no_index", index=_index_text(ctx)))
         try:
             report = integrity.verify_full(gen)
         except integrity.FormatError as exc:

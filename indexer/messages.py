@@ -227,6 +227,10 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^its source is no longer read \(rebuild with other paths\)$", "它的来源不再读取（用了别的路径重建）"),
     (r"^no longer in its file$", "它已不在文件中"),
     (r"^not in the sources read by this rebuild$", "不在这次重建读取的来源中"),
+    # a cluster's errors (`indexer.backends.opensearch_client.OpenSearchError`)
+    (r"^no node of the cluster answered \((.*)\)$", r"集群没有一个节点应答（\1）"),
+    (r"^only (\S+) of (\S+) shards answered$", r"只有 \1 / \2 个分片应答"),
+    (r"^(\d+) article\(s\) were refused: (.*)$", r"集群拒收了 \1 篇文章：\2"),
     # errors of a command (`cli._fail`), English in the library's exceptions
     (r"^a saved search needs a name$", "保存的搜索需要一个名称"),
     (r"^a name is at most (\d+) characters$", r"名称最多 \1 个字"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -120,6 +121,25 @@ def test_a_missing_index_and_a_bad_wording_pair_are_said_in_chinese_too(index, t
     assert bad.exit_code == 2 and "一种说法须有 2 到 50 个字符" in bad.output
     missing = run("--index", str(index / "index"), "variants", "remove", "甲乙", "丙丁")
     assert missing.exit_code == 1 and "甲乙 / 丙丁 不是这个索引的对照" in missing.stderr
+
+
+def test_a_cluster_that_does_not_answer_is_said_in_chinese_and_named_as_written(tmp_path):
+    """The cluster client's error was printed in English after 错误：; the index a message names
+    is the URL as written (pathlib had taken a slash of its //)."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"opensearch://127.0.0.1:{port}/nobody"
+    zh = run("--index", url, "sources")
+    assert zh.exit_code == 1 and zh.stderr.startswith("错误：集群没有一个节点应答"), zh.stderr
+    assert "no node" not in zh.stderr
+    en = run("--lang", "en", "--index", url, "sources")
+    assert en.stderr.startswith("error: no node of the cluster answered"), en.stderr
+    from indexer.backends import spec_text
+
+    assert spec_text(Path(url)) == url and spec_text(Path("index_data/index")) == "index_data/index"
 
 
 def test_a_headline_with_brackets_is_printed_as_it_is_when_piped(index):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.backends.spec import SCHEME, desk_dir, is_cluster, parse_spec
+from indexer.backends.spec import SCHEME, desk_dir, is_cluster, parse_spec, spec_text
 
-__all__ = ["SCHEME", "desk_dir", "is_cluster", "open_engine", "parse_spec"]
+__all__ = ["SCHEME", "desk_dir", "is_cluster", "open_engine", "parse_spec", "spec_text"]
 
 
 def open_engine(spec: Path | str):

@@ -16,6 +16,12 @@ def is_cluster(spec: Path | str | None) -> bool:
     return spec is not None and str(spec).startswith(SCHEME)
 
 
+def spec_text(spec: Path | str) -> str:
+    """An --index value as the user wrote it: a cluster's URL with its `//` (pathlib keeps one)."""
+    text = str(spec)
+    return SCHEME + "//" + text[len(SCHEME):].lstrip("/") if is_cluster(text) else text
+
+
 def parse_spec(spec: str) -> tuple[list[str], str]:
     """(["host:port", …], NAME) of an opensearch:// URL (or its pathlib form with one slash)."""
     rest = spec[len("opensearch:"):].lstrip("/")
