@@ -136,6 +136,21 @@ def test_folding_a_text_of_many_lines_at_once_normalises_each_line():
             assert [line.strip() for line in folded] == [normalise_line(line) for line in lines], lines
 
 
+def test_a_zero_width_space_between_latin_words_keeps_them_two_words():
+    """A zero-width space is a word break: between Latin words it stays one (a space), so
+    `"iPhone"` finds `5G\u200biPhone`; between Chinese characters it goes (no space there)."""
+    import json
+
+    from indexer.extract import extract_file
+    from indexer.extract.cleaning import normalise_line
+
+    assert normalise_line("5G\u200biPhone与COVID\u200b\u200btest") == "5G iPhone与COVID test"
+    assert normalise_line("中\u200b文 a\u200b中") == "中文 a中"
+    record = {"id": "z", "title": "新机", "body": "今年的5G\u200biPhone上市。"}
+    (article,) = extract_file(json.dumps(record, ensure_ascii=False).encode(), "x.jsonl")
+    assert article.body == "今年的5G iPhone上市。"
+
+
 def test_a_stray_double_ampersand_in_chinese_text_goes_and_code_keeps_its_own():
     from indexer.extract.cleaning import normalise_line
 

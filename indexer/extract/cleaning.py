@@ -167,13 +167,17 @@ _SPACED_SOURCE = re.compile(r"^(?:素材|稿件|信息|文章)?[来來]源\s+(?P
 _STRAY_AMPERSANDS = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])&&|&&(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
+_LATIN_ZWSP = re.compile(r"(?<=[0-9A-Za-z])\u200b+(?=[0-9A-Za-z])")
+
+
 def fold_spaces(text: str) -> str:
     """`text` with runs of spaces folded to one and zero-width characters and stray `&&` removed.
 
     Neither crosses a line break, so a text of many lines can be folded at once: each of its
     lines, stripped, is then that line's `normalise_line`.
     """
-    text = text.replace("\u200b", "")
+    if "\u200b" in text:  # a word break between Latin words (`5G\u200biPhone`) stays one
+        text = _LATIN_ZWSP.sub(" ", text).replace("\u200b", "")
     return _SPACES.sub(" ", _STRAY_AMPERSANDS.sub("", text) if "&&" in text else text)
 
 
