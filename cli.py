@@ -910,6 +910,9 @@ def _cluster_ingest(ctx: click.Context, paths, rebuild: bool, options, progress,
     from indexer.backends import open_engine
     from indexer.backends.opensearch_client import OpenSearchError
 
+    if not rebuild and options.prune:  # (nothing on a cluster records which file gave an article)
+        _fail("--prune is not available on a cluster index: `rebuild` reads every recorded source "
+              "and drops the articles whose files are gone", code=2)
     engine = open_engine(ctx.obj["index"])
     try:
         if rebuild:

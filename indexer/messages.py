@@ -228,6 +228,8 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^no longer in its file$", "它已不在文件中"),
     (r"^not in the sources read by this rebuild$", "不在这次重建读取的来源中"),
     # a cluster's errors (`indexer.backends.opensearch_client.OpenSearchError`)
+    (r"^--prune is not available on a cluster index: `rebuild` reads every recorded source and drops the articles whose files are gone$",
+     "集群上的索引不能用 --prune：`rebuild` 会读取每个记录的来源，并移除文件已不存在的文章"),
     (r"^no node of the cluster answered \((.*)\)$", r"集群没有一个节点应答（\1）"),
     (r"^only (\S+) of (\S+) shards answered$", r"只有 \1 / \2 个分片应答"),
     (r"^(\d+) article\(s\) were refused: (.*)$", r"集群拒收了 \1 篇文章：\2"),

@@ -142,6 +142,14 @@ def test_a_cluster_that_does_not_answer_is_said_in_chinese_and_named_as_written(
     assert spec_text(Path(url)) == url and spec_text(Path("index_data/index")) == "index_data/index"
 
 
+def test_ingest_prune_on_a_cluster_is_refused_not_silently_ignored(tmp_path):
+    """Nothing on a cluster records which file gave an article: `ingest --prune` there removed
+    nothing and said 没有变化; it is refused (usage, exit 2) and points to `rebuild`."""
+    refused = run("--index", "opensearch://127.0.0.1:9/nobody", "ingest", "--prune", str(tmp_path))
+    assert refused.exit_code == 2 and "--prune" in refused.stderr and "rebuild" in refused.stderr
+    assert refused.stderr.startswith("错误：集群上的索引不能用 --prune")
+
+
 def test_a_headline_with_brackets_is_printed_as_it_is_when_piped(index):
     out = run("--index", str(index / "index"), "search", "财政部").stdout
     assert "1. 【独家】财政部发布数据\n" in out and "\x1b[" not in out
