@@ -146,8 +146,9 @@ def article(article_id: str) -> str:
              if q and len(display.body) > PART_CHARS else [])
     parts = body_parts(display.body, spans=spans)
     part_marks: list[int] = []
-    if spans and len(parts) > 1:
-        part_marks = [sum(1 for at, _ in spans if a <= at < b) for a, b in parts]
+    if spans and len(parts) > 1:  # (every match counted: a body may hold hundreds of thousands)
+        starts = [at for at, _ in spans]
+        part_marks = [bisect.bisect_left(starts, b) - bisect.bisect_left(starts, a) for a, b in parts]
     if request.args.get("part") is None and any(part_marks):
         part = next(n for n, count in enumerate(part_marks, 1) if count)
     else:

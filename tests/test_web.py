@@ -1273,6 +1273,24 @@ def test_a_long_body_is_shown_in_parts_each_marked_and_linked(tmp_path):
     assert "第 1 / 3 段" in doc.text_content()
 
 
+def test_an_article_with_more_than_ten_thousand_matches_counts_and_marks_every_one(tmp_path):
+    """12,000 occurrences in one article: the page said 全文 10000 处匹配 (its count stopped
+    there, and so did the marks of the engine's mark_article, half-way through the text)."""
+    from indexer.article import Article
+    from indexer.search.engine import SearchEngine
+
+    body = "\n".join(f"第{i}行说明了规划的要点。" for i in range(12_000))
+    index = index_of(tmp_path, "many.jsonl", [{"id": "many", "title": "规划汇编", "date": "2024-01-02", "body": body}])
+    client = create_app({"INDEX_DIR": index}).test_client()
+    doc = lxml.html.fromstring(client.get("/articles/many?q=%22%E8%A7%84%E5%88%92%22").get_data(as_text=True))  # "规划"
+    where = doc.cssselect("nav.part-matches")[0].text_content()
+    assert "全文 12000 处匹配" in where
+    counts = [int(a.text_content().split()[-2]) for a in doc.cssselect("nav.part-matches a")]
+    assert sum(counts) + int(doc.cssselect(".match-count strong")[0].text_content()) == 12_000
+    _title, marked = SearchEngine(index).mark_article(Article(id="many", title="规划汇编", body=body), '"规划"')
+    assert marked.count("<mark>") == 12_000
+
+
 def test_a_long_body_without_line_ends_is_cut_after_a_sentence_and_never_through_a_match(tmp_path):
     """A body of one line (a Word page exported as one paragraph): its parts end after a
     sentence, and a match the cut would split is shown whole, marked, in one part."""

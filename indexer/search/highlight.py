@@ -85,7 +85,7 @@ class Patterns:
         self._matcher: Matcher | None = None
         self._may_overlap = _may_overlap(sequences)
 
-    def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
+    def spans(self, text: str, limit: int | None = None) -> list[tuple[int, int]]:
         """Where the phrases occur in `text`, left to right, occurrences that overlap joined
         into one span (like `Matcher.spans`): 环境保护 is found inside 生态环境保护 after 生态环境.
         One scan in C from each match's end where no occurrence can begin inside another and
@@ -100,7 +100,7 @@ class Patterns:
         for m in self.pattern.finditer(text):
             if m.end() > m.start():
                 out.append(m.span())
-                if len(out) >= limit:
+                if limit is not None and len(out) >= limit:
                     break
         return out
 
@@ -123,8 +123,8 @@ def compile_patterns(sequences: Iterable[list[Unit]]) -> Patterns | None:
     return Patterns(seqs) if seqs else None
 
 
-def match_spans(text: str, pattern: Patterns | Matcher | None, limit: int = 10_000) -> list[tuple[int, int]]:
-    """Where `pattern`'s phrases occur in `text` (at most `limit` spans), overlapping ones joined."""
+def match_spans(text: str, pattern: Patterns | Matcher | None, limit: int | None = None) -> list[tuple[int, int]]:
+    """Where `pattern`'s phrases occur in `text` (every one, or the first `limit`), overlapping ones joined."""
     if pattern is None or not text:
         return []
     return pattern.spans(text, limit)

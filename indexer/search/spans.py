@@ -226,7 +226,9 @@ class Matcher:
     def __bool__(self) -> bool:
         return bool(self.sequences)
 
-    def spans(self, text: str, limit: int = 10_000) -> list[tuple[int, int]]:
+    def spans(self, text: str, limit: int | None = None) -> list[tuple[int, int]]:
+        """Where the phrases occur in `text`, overlapping occurrences joined (the first `limit`
+        spans when given: a snippet needs a few, an article page every one)."""
         if not text or not self.sequences:
             return []
         proj = Projection(text)
@@ -238,7 +240,7 @@ class Matcher:
                     end = p + length
                     out[-1] = (out[-1][0], end)
                 continue
-            if len(out) >= limit:
+            if limit is not None and len(out) >= limit:
                 break
             out.append((p, p + length))
             end = p + length
