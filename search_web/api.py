@@ -48,7 +48,10 @@ def _asked_collapse() -> str:
 
 def _listing_request(**overrides) -> SearchRequest:
     """The request of a listing (the CSV export, the feed): the URL's search, every article
-    listed — reposts each a row or entry of their own — unless the URL names `collapse`."""
+    listed — reposts each a row or entry of their own — unless the URL names `collapse`. The
+    URL's own parameters are checked as the search checks them first (`per_page=abc` is a 400
+    here too, though a listing pages its own way)."""
+    search_request(request.args)
     return search_request(request.args, **overrides, **({} if _asked_collapse() else {"collapse": False}))
 
 

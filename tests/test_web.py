@@ -751,6 +751,12 @@ def test_csv_neutralises_formulas(facets_client):
 def test_csv_errors_are_json_400(client):
     r = client.get("/api/search.csv?from=2024-13")
     assert r.status_code == 400 and set(r.get_json()) == {"error"}
+    # a paging parameter the search refuses is refused by the listings too (they page their own
+    # way, but a URL that is wrong for /api/search is wrong for them: it was a 200)
+    for route in ("/api/search.csv", "/feeds/search.atom"):
+        for bad in ("per_page=abc", "page=0", "sort=best"):
+            r = client.get(f"{route}?q=%E7%8E%AF%E5%A2%83&{bad}")
+            assert r.status_code == 400 and r.get_json()["error"] == api(client, f"/api/search?{bad}", 400)["error"], (route, bad)
 
 
 ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
