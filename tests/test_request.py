@@ -45,7 +45,7 @@ def test_every_date_form_ingest_reads_is_a_filter_bound(written, first, last):
     assert (req.date_from, req.date_to) == (first, last)
 
 
-@pytest.mark.parametrize("written", ["2020-13-45", "2023-02-29", "2005-6-", "昨天", "94年", "民國", "1850-01-01",
+@pytest.mark.parametrize("written", ["2020-13-45", "2023-02-29", "2005-6-", "昨天", "94年", "民國", "民國0年", "民國00年3月", "1850-01-01",
                                      "2005年6月1日以后", "2024-02-05 到 2024-03-01", "2024/2/5 下午",
                                      "2024-02-05T25:00", "2024-02-05T25:00Z", "9999-12-31T23:59Z"])
 def test_a_date_that_cannot_be_read_is_refused_in_chinese_with_a_hint(written):

@@ -96,6 +96,8 @@ def parse_date_bound(value: object, *, end: bool, name: str) -> str | None:
         m = pattern.fullmatch(text)
         if m:
             parts = m.groupdict()
+            if parts.get("roc") and int(parts["roc"]) == 0:  # (民國 counts from its year 1, 1912: there is no 0)
+                break
             year = int(parts["roc"]) + ROC_YEAR_OFFSET if parts.get("roc") else int(parts["y"])
             month = int(parts["m"]) if parts.get("m") else None
             day = int(parts["d"]) if parts.get("d") else None
