@@ -683,20 +683,22 @@ def export(ctx, query, sources, authors, columns, date_from, date_to, fmt):
 @click.option("--width", default="30", show_default=True, help="Characters of context on each side (1-200).")
 @click.option("--sort", "line_sort", type=click.Choice(["date", "source", "left", "right"]), default="date",
               show_default=True, help="Order of the lines (left: by the reversed left context).")
+@click.option("--deadline", default=None,
+              help="Seconds the reading may take; past them the lines read so far are given, and the note says so.  [default: 20, as the web's]")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 @click.pass_context
 def concordance_cmd(ctx, query, sources, authors, columns, date_from, date_to, within, no_variants, width,
-                    line_sort, fmt):
+                    line_sort, deadline, fmt):
     """Every occurrence of the query in the matching articles, with context (KWIC)."""
     from indexer import store
     from indexer.search.concordance import concordance, options
-    from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly
+    from indexer.search.request import BadRequest, SearchRequest, SearchTooCostly, listing_deadline
 
     try:
         width_n, _ = options(width, line_sort)
         request = SearchRequest.create(query=query, sources=sources, authors=authors, columns=columns,
                                        date_from=date_from, date_to=date_to, variants=not no_variants,
-                                       within=within)
+                                       within=within, deadline=listing_deadline() if deadline is None else deadline)
     except BadRequest as exc:
         raise click.UsageError(_say().reason(str(exc))) from None
     try:

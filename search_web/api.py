@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context, url_for
 
 from indexer.generations import stored_article
-from indexer.search.request import MAX_DEADLINE, SearchRequest
+from indexer.search.request import SearchRequest, listing_deadline
 from indexer.search.result import Hit, SearchResult
 from search_web.engine import get_engine
 from search_web.exports import FEED_SIZE, atom_feed, csv_rows
@@ -102,8 +102,8 @@ def _releasing(chunks: Iterator[str], release) -> Iterator[str]:
 
 
 def export_deadline() -> float:
-    """The seconds an export's search may take: ten times a page's, as it reads every match."""
-    return min(MAX_DEADLINE, 10 * float(current_app.config["DEADLINE"]))
+    """The seconds an export's search may take (`listing_deadline` of the server's page deadline)."""
+    return listing_deadline(current_app.config["DEADLINE"])
 
 
 def _article_rows(searcher, ordered) -> Iterator[Row]:

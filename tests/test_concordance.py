@@ -271,6 +271,16 @@ def test_the_command_line_gives_text_csv_and_json(demo_index):
     lines = [line for line in text.splitlines() if "  [" in line]  # in the same screen column on every line
     assert lines and len({_columns(line[:line.index("委員會")]) for line in lines}) == 1
     assert run("委員會", "--width", "0").returncode == 2
+    # the reading's time limit: the web's by default (the same lines as /concordance), --deadline
+    # to give it more or less; past it the lines read so far, and the note says so
+    from indexer.search.request import listing_deadline
+
+    assert listing_deadline() == 20.0
+    late = run("委員會", "--deadline", "0.000001")
+    assert late.returncode == 1 and "代价过高" in late.stderr.decode("utf-8")  # the limit applies
+    ample = json.loads(run("委員會", "--deadline", "300", "--format", "json").stdout)
+    assert ample["articles_read"] == ample["articles"] == data["articles"]
+    assert run("委員會", "--deadline", "abc").returncode == 2
     assert sys.executable
 
 

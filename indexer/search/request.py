@@ -39,6 +39,12 @@ DEFAULT_DEADLINE = 2.0  # seconds a search may take before it stops (SearchTooCo
 MAX_DEADLINE = 600.0
 
 
+def listing_deadline(page_deadline: float = DEFAULT_DEADLINE) -> float:
+    """The seconds a listing of every match (an export, the concordance) may take: ten times a
+    page's, as it reads every match; the same on the command line and the web."""
+    return min(MAX_DEADLINE, 10 * float(page_deadline))
+
+
 class SearchTooCostly(BadRequest):
     """A search stopped because it would cost too much: its deadline passed, or its size
     (clauses × page size) is over the budget before starting. The message, in Chinese, names the
