@@ -692,6 +692,10 @@ def test_facets_merge_spellings_and_related_articles_on_the_cluster(cluster_url,
         assert remote.facets_truncated == embedded.facets_truncated, params
     listed = {v.value: v.count for v in both(engines, query="")[1].facets["source"]}
     assert listed == {"生态环境部": 7, "新华社": 2}  # 7 articles: the two spellings one value, no article twice
+    # a chosen value no matching article holds: one entry, spelled as chosen, on both backends
+    for chosen in ("生態環境部", "生态环境部"):
+        for result in both(engines, query="没有这个词", sources=[chosen]):
+            assert [(v.value, v.count, v.selected) for v in result.facets["source"]] == [(chosen, 0, True)], chosen
     related = engines["opensearch"].related("s0")
     assert related and {h.id for h in related} <= {r["id"] for r in records}
     # pages past the 10,000th hit are served, as the embedded index serves them

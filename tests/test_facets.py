@@ -232,6 +232,9 @@ def test_spellings_of_one_source_are_one_facet_entry_whose_count_its_filter_find
             chosen = search(e, query="环境", sources=[spelling])
             assert chosen.total == 6
             assert [(v.value, v.count) for v in chosen.facets["source"] if v.selected] == [("生态环境部", 6)]
+            # chosen, and held by no article found: still one entry, spelled as it was chosen
+            none = search(e, query="没有这个词", sources=[spelling])
+            assert [(v.value, v.count, v.selected) for v in none.facets["source"]] == [(spelling, 0, True)]
 
 
 def test_author_filters_fold_too(tmp_path):

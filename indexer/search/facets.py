@@ -62,7 +62,7 @@ def named(folded: dict[str, list[str]], values: Iterable[str]) -> tuple[list[str
     for v in values:
         found = folded.get(fold_key(v))
         if found:
-            chosen += found
+            chosen += [v, *(x for x in found if x != v)] if v in found else found  # the spelling typed first
         else:
             unknown.append(v)
     return list(dict.fromkeys(chosen)), unknown
@@ -136,7 +136,10 @@ def value_facet(labels: Labels, docs: np.ndarray, selected: Sequence[str], limit
     several = None  # the docs holding more than one value, found when first needed
     for ids in _spellings(labels):
         present = [i for i in ids if counts[i]]
-        if not present:
+        if not present:  # a chosen value none of `docs` holds: one entry, the spelling chosen first
+            first = next((v for v in selected if labels.index.get(v) in ids), None)
+            if first is not None:
+                spelled.update((names[i], first) for i in ids)
             continue
         shown = max(present, key=lambda i: (int(counts[i]), -i))
         if len(present) > 1:
