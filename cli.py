@@ -202,6 +202,8 @@ def _shown(name: str) -> str:
 
 
 def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
+    import sqlite3
+
     from indexer import space, store
     from indexer.ingest.report import IngestOptions, NothingToIngest, SourceMissing, UnknownSources
     from indexer.ingest.run import run_ingest
@@ -240,6 +242,10 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         for s in exc.skipped:
             click.echo(say.say("skipped", path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
         _fail(str(exc))
+    except sqlite3.OperationalError as exc:  # the catalogue being written: "database or disk is full"
+        if not space.is_no_space(exc):
+            raise
+        _fail(str(space.no_space(exc, ctx.obj["index"])))
     finally:
         if bar is not None:
             bar.render_finish()

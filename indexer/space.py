@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 from pathlib import Path
 
 from indexer import integrity
@@ -29,14 +30,17 @@ MIN_FREE = 16 << 20
 
 
 def is_no_space(exc: BaseException) -> bool:
+    """ENOSPC or a quota, or SQLite's "database or disk is full" (a catalogue being written)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
     return isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS
 
 
-def no_space(exc: OSError, where: Path) -> NotEnoughSpace:
+def no_space(exc: OSError | sqlite3.OperationalError, where: Path) -> NotEnoughSpace:
     """ENOSPC while writing, as one line naming where; the caller removes what it wrote."""
     if isinstance(exc, NotEnoughSpace):
         return exc
-    name = exc.filename or where
+    name = getattr(exc, "filename", None) or where
     return NotEnoughSpace(f"no space left on the device while writing {name} ({free_bytes(Path(where)) >> 20} MB "
                           "free); the unfinished generation was removed and the live index is kept")
 

@@ -481,3 +481,25 @@ def test_a_disk_filling_up_during_a_rebuild_leaves_the_live_index_and_no_partial
     filler.unlink()
     assert total(index, "记号甲") == 200
     ok(index, "check")
+
+
+@pytest.mark.parametrize("command", ["ingest", "rebuild"])
+def test_a_disk_already_full_is_said_as_a_full_disk_and_leaves_nothing_behind(small_disk, tmp_path, command):
+    """With a few kilobytes left, the catalogue being written was SQLite's first to fail: its
+    English "database or disk is full" was printed as an unreadable file, and an empty
+    catalogue-NNNN.tmp stayed in the index folder."""
+    index = small_disk / "index"
+    articles = write_corpus(tmp_path / "articles", 50, "甲")
+    ok(index, "rebuild", articles)
+    live = live_generation(index)
+    (articles / "new.jsonl").write_text('{"id": "n1", "title": "新的", "body": "记号甲的新文章。"}\n', encoding="utf-8")
+    filler = _fill(small_disk, 16 << 10)
+    try:
+        line = _one_error_line(cli(index, command, articles))
+        assert "磁盘空间" in line and "现用索引保持不变" in line and "disk is full" not in line, line
+        assert not list(index.glob("catalogue-*.tmp"))
+        assert generations(index) == [live]
+    finally:
+        filler.unlink()
+    assert total(index, "记号甲") == 50
+    ok(index, "check")

@@ -191,6 +191,21 @@ class CatalogueBuilder(Catalogue):
         self.path = Path(index_dir) / _BUILDING.format(pid=os.getpid())
         self.path.unlink(missing_ok=True)
         db = sqlite3.connect(str(self.path), check_same_thread=False)
+        try:
+            self._prepare(db, base)
+        except BaseException:  # (a full disk): nothing half-written is left in the index folder
+            db.close()
+            self.path.unlink(missing_ok=True)
+            raise
+        super().__init__(db)
+        self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
+        # (id, key of the later file it was taken from): ids a file read now took from a later file
+        # of its source (`admit`)
+        self.displaced: list[tuple[str, str]] = []
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection, base: Catalogue | None) -> None:
+        """The live generation's catalogue copied into `db` (none for a rebuild), its schema current."""
         if base is not None:
             base.db.backup(db)
         # a catalogue being built is thrown away whole if the build fails: no journal, no syncs
@@ -203,11 +218,6 @@ class CatalogueBuilder(Catalogue):
                 db.execute("ALTER TABLE articles ADD COLUMN rhash BLOB")
         db.executescript(_SCHEMA)  # (a catalogue of an older version gains the tables it lacks)
         db.commit()  # no transaction open while the writers are forked
-        super().__init__(db)
-        self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
-        # (id, key of the later file it was taken from): ids a file read now took from a later file
-        # of its source (`admit`)
-        self.displaced: list[tuple[str, str]] = []
 
     @staticmethod
     def remove_stale(index_dir: Path) -> None:
