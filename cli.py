@@ -84,7 +84,7 @@ class WensouGroup(click.Group):
                 raise  # (a closed pipe under `| head` is click's to end quietly; a bug stays a bug)
             where = getattr(exc, "filename", None) or (ctx.obj or {}).get("index", "")
             reason = getattr(exc, "strerror", None) or str(exc)
-            _fail(_say().say("os_error", path=_shown(str(where)), reason=reason))
+            _fail(_say().say("os_error", path=_shown(str(where)), reason=_say().reason(reason)))
 
 
 # What a file system says when it refuses a write: permission, read-only, full, quota, I/O.

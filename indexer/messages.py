@@ -215,7 +215,18 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^duplicate of article (.*) \(same id\)$", r"与文章 \1 重复（编号相同）"),
     (r"^duplicate of article (.*) \(same id, same record\)$", r"与文章 \1 重复（编号相同，记录相同）"),
     (r"^id (.*) already belongs to a different article from (.*); stored as (.*)$", r"编号 \1 已属于来自 \2 的另一篇文章；存为 \3"),
-    (r"^cannot listen on (.*): (.*)$", r"无法在 \1 上监听：\2"),
+    (r"^cannot listen on (.*): (.*)$", "无法在 {} 上监听：{}"),
+    # what the system says of a file or a socket it refuses (an `OSError`'s text), and SQLite
+    (r"^Permission denied$", "没有权限"),
+    (r"^Address already in use$", "地址已被占用"),
+    (r"^Read-only file system$", "文件系统是只读的"),
+    (r"^No such file or directory$", "没有这个文件或文件夹"),
+    (r"^Is a directory$", "这是一个文件夹"),
+    (r"^Input/output error$", "读写出错（输入/输出错误）"),
+    (r"^Disk quota exceeded$", "超出了磁盘配额"),
+    (r"^unable to open database file$", "无法打开数据库文件"),
+    (r"^attempt to write a readonly database$", "数据库是只读的，不能写入"),
+    (r"^database is locked$", "数据库被锁住了"),
     (r"^(.*) is not a field of an article \(one of: (.*)\)$", r"\1 不是文章的字段（可用：\2）"),
     (r"^expected THEIRS=OURS pairs, got (.*)$", r"应为「他们的字段=我们的字段」，得到 \1"),
     (r"^empty name in (.*)$", r"\1 中有空的名称"),
@@ -271,6 +282,12 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
 ))
 
 
+# `store.verify_generation`'s line: its list of damaged files (`integrity.Damaged`: `FILE (reason)`)
+_DAMAGED = re.compile(r"^index generation \S+ is damaged: (?P<list>.*?); `wensou check`")
+_DAMAGED_ENTRY = re.compile(r"(\S*) ?\(((?:[^()]|\([^()]*\))*)\)")
+_DAMAGED_MORE = re.compile(r" and (\d+) more$")
+
+
 class Messages:
     """The texts of one language: `say(key, **values)`, `reason(english_reason)`."""
 
@@ -297,13 +314,23 @@ class Messages:
                 if m:
                     return m.expand(en)
             return text
+        damaged = _DAMAGED.match(text)
+        if damaged:  # each file of the list with its reason in Chinese (the list itself is data)
+            text = text.replace(damaged["list"], self._damaged(damaged["list"]), 1)
         for pattern, zh in REASONS:
             m = pattern.match(text)
             if m:
-                if "{}" in zh:  # a nested reason, itself translated
-                    return zh.format(self.reason(m.group(1)))
+                if "{}" in zh:  # nested reasons, each itself translated
+                    return zh.format(*(self.reason(g or "") for g in m.groups()))
                 return m.expand(zh)
         return text
+
+    def _damaged(self, listed: str) -> str:
+        """`integrity.Damaged` entries as `verify_generation` lists them (`FILE (reason), …
+        and N more`), in Chinese."""
+        entries = [f"{m[1]}（{self.reason(m[2])}）" for m in _DAMAGED_ENTRY.finditer(listed)]
+        more = _DAMAGED_MORE.search(listed)
+        return "、".join(entries) + (f" 等，另有 {more[1]} 个" if more else "") if entries else listed
 
     def status(self, message: str) -> str:
         """A progress line of the ingest (English from `indexer.ingest`) in this language."""

@@ -118,6 +118,23 @@ def test_a_flip_under_an_unchanged_modification_time_is_found_by_check(built, tm
     assert [d.file for d in integrity.verify_full(gen).damaged] == [wx.name]
 
 
+def test_a_damaged_generation_is_said_in_chinese_file_by_file(built, tmp_path):
+    """The error line of a search on a damaged generation listed its files' reasons in English
+    (`MAIN_….wx (checksum mismatch)`) inside the Chinese sentence; `check` already said them in
+    Chinese."""
+    base, _ = built
+    index, gen = _copy(base, tmp_path)
+    wx = _file(gen, ".wx")
+    _flip(wx)
+    catalogue = gen / store.CATALOGUE
+    with open(catalogue, "r+b") as f:
+        f.truncate(catalogue.stat().st_size - 1)
+    err = cli(index, "search", "环境").stderr
+    assert err.startswith("错误：索引") and f"{wx.name}（校验和不符）" in err, err
+    assert f"{store.CATALOGUE}（现为 " in err and "mismatch" not in err and "written" not in err
+    assert "mismatch" in cli(index, "--lang", "en", "search", "环境").stderr
+
+
 def test_a_truncated_or_missing_file_is_refused_at_open(built, tmp_path):
     base, _ = built
     index, gen = _copy(base, tmp_path)

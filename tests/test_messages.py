@@ -161,6 +161,9 @@ def test_every_reason_the_catalogue_knows_is_translated_and_an_unknown_one_kept(
     assert zh.reason("file is 50.0 MB, over the 16 MB limit (raise it with --max-file-mb)") == \
         "文件有 50.0 MB，超过 16 MB 的上限（用 --max-file-mb 调高）"
     assert zh.reason("its file was skipped: empty file") == "它的文件被跳过：空文件"
+    # what the system says, inside a reason too (a port taken, a folder this user may not write)
+    assert zh.reason("cannot listen on 127.0.0.1:8799: Address already in use") == "无法在 127.0.0.1:8799 上监听：地址已被占用"
+    assert zh.reason("Permission denied") == "没有权限" and zh.reason("unable to open database file") == "无法打开数据库文件"
     assert zh.reason("not an article file (supported: .htm, .html)") == "不是文章文件（支持的有：.htm, .html）"
     assert zh.reason("no space left on the device while writing /x/gen-1/MAIN_a.pst (0 MB free); the unfinished "
                      "generation was removed and the live index is kept") == \
@@ -177,7 +180,7 @@ def test_an_ingests_notes_on_ids_and_a_busy_port_are_said_in_chinese(tmp_path):
     assert zh.reason("id 'm1' already belongs to a different article from /data/c4; stored as 'site-b/m1'") == \
         "编号 'm1' 已属于来自 /data/c4 的另一篇文章；存为 'site-b/m1'"
     assert zh.reason("cannot listen on 127.0.0.1:18765: Address already in use") == \
-        "无法在 127.0.0.1:18765 上监听：Address already in use"
+        "无法在 127.0.0.1:18765 上监听：地址已被占用"
     for folder, rid in (("a", "m1"), ("b", "m1"), ("c", "m2")):
         body = "同一条记录" if rid == "m2" else f"来自{folder}的不同记录"
         write_jsonl(tmp_path / folder / "x.jsonl", [{"id": rid, "title": "标题", "body": body + "，内容足够。"}])
