@@ -274,6 +274,9 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^index generation (\S+) is damaged: (.*?); `wensou check` lists what it holds, `wensou rebuild` writes it again; "
      r"serving the previous generation (\S+)$",
      r"索引 \1 已损坏：\2；`wensou check` 列出其中的文章，`wensou rebuild` 重新写出；现在使用上一代 \3"),
+    (r"^cannot be read, and their articles are in the live index: (.*); the live index is kept\. Let this user read "
+     r"them, or take them out of the source to drop their articles$",
+     r"无法读取，而现用索引里有它们的文章：\1；现用索引保持不变。请让这个用户能读取它们，或者把它们移出来源以去掉其中的文章"),
     (r"^no space left on the device while writing (.*) \((\d+) MB free\); the unfinished generation was removed and "
      r"the live index is kept$", r"写 \1 时磁盘空间用完了（剩 \2 MB）；没写完的一代已经删除，现用索引保持不变"),
     (r"^this index was built before its sources were recorded, not from (.*); run `rebuild PATH\.\.\.` once "

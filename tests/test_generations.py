@@ -514,9 +514,10 @@ def _hide(monkeypatch, hidden: str, statable: str | None) -> None:
 
 def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatch):
     # A folder without read permission hides files that are there. Its articles stay through
-    # `ingest --prune`; a rebuild, which reads what it can, leaves them out saying the folder
-    # was skipped, never that their files are gone.
-    from indexer.ingest.report import IngestOptions, SourceUnreadable
+    # `ingest --prune`; a rebuild, which would leave them out (a permission slip in a sync
+    # emptied most of an operations tester's index, exit 0), stops instead and names the
+    # folder: the live index stays, as after the ingest.
+    from indexer.ingest.report import IngestOptions, PartsUnreadable, SourceUnreadable
     from indexer.ingest.run import run_ingest
 
     articles = write_corpus(tmp_path / "articles", 2, "甲")
@@ -528,10 +529,12 @@ def test_a_folder_that_cannot_be_read_is_not_taken_for_gone(tmp_path, monkeypatc
     report = run_ingest(index, [articles], options=IngestOptions(prune=True))
     assert [(s.path, s.reason) for s in report.skipped] == [("sub", "cannot read: permission denied")]
     assert report.removed == 0 and report.articles == 4
-    report = run_ingest(index, [articles], rebuild=True)
-    assert report.articles == 2
-    assert sorted((r.path, r.reason) for r in report.removed_articles) == [
-        (f"sub/a0000{i}.txt", "its folder was skipped: cannot read: permission denied") for i in (2, 3)]
+    live = store.current_generation(index)
+    for paths in ([articles], None):
+        with pytest.raises(PartsUnreadable, match="cannot be read") as refused:
+            run_ingest(index, paths, rebuild=True)
+        assert refused.value.missing == [str(articles / "sub")]
+        assert store.current_generation(index) == live and store.open_generation(live).doc_count() == 4
 
     # a recorded source hidden as a whole (a folder above it unreadable) is not gone: a rebuild
     # of the recorded sources stops, even with --drop-missing, and the live index stays

@@ -31,6 +31,18 @@ class SourceMissing(RuntimeError):
         self.missing = missing
 
 
+class PartsUnreadable(SourceMissing):
+    """Folders or files inside a source that may not be read now and held articles of the live
+    index: a rebuild would drop them (an ingest keeps them); the live index is left as it was."""
+
+    def __init__(self, unreadable: list[str]) -> None:
+        RuntimeError.__init__(
+            self, "cannot be read, and their articles are in the live index: " + ", ".join(unreadable)
+            + "; the live index is kept. Let this user read them, or take them out of the source "
+            "to drop their articles")
+        self.missing = unreadable
+
+
 class SourceUnreadable(SourceMissing):
     """A recorded source that is there but may not be read (a folder above it without read
     permission): never forgotten, not even with --drop-missing; the live index is left as it was."""

@@ -63,6 +63,7 @@ from indexer.ingest.report import (
     IngestOptions,
     IngestReport,
     NothingToIngest,
+    PartsUnreadable,
     Removed,
     SkippedFile,
     SourceMissing,
@@ -166,7 +167,7 @@ def _missing_sources(owners: _Owners, found: dict[str, int], skipped: list) -> l
     SourceUnreadable for one that is there but may not be read (not gone: never forgotten),
     itself or every folder of it that held files (`skipped`: what the listing could not read).
     `found`: article files per owner (`_Owners`)."""
-    denied = {owners.of_skipped(s) for s in skipped if s.reason == "cannot read: permission denied"}
+    denied = {owners.of_skipped(s) for s in skipped if s.reason == _DENIED}
     missing, unreadable = [], []
     for s in owners.sources:
         if _gone(s.path):
@@ -476,6 +477,11 @@ class _Ingest:
         report.updated = states[FOUND_UPDATED]  # articles of files not read now are neither
         report.removed = len(gone_ids)
         report.removed_articles = _why_removed(gone_ids, self.old, self.catalogue, report, self.rebuild)
+        if any(r.reason.endswith(" skipped: " + _DENIED) for r in report.removed_articles):
+            # a folder or file this user may not read now (a permission slip in a sync): a
+            # rebuild must not drop what it holds, as an ingest keeps it; nothing goes live
+            raise PartsUnreadable(sorted({os.path.normpath(os.path.join(s.source, s.path.split(":", 1)[0]))
+                                          for s in report.skipped if s.reason == _DENIED and getattr(s, "source", "")}))
         now = time.time()
         counts = self.catalogue.per_source()
         read_now = {o.path for o in self.owners.sources}
@@ -518,6 +524,9 @@ class _Ingest:
         store.write_json(gen / store.BUILD_INFO, {**report.to_dict(), "finished": time.time(),
                                                   "previous": self.live.name if self.live else None})
         return gen
+
+
+_DENIED = "cannot read: permission denied"  # a Skipped's reason: a file or folder this user may not read
 
 
 def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
