@@ -275,7 +275,7 @@ def test_a_folder_that_may_not_be_written_or_ctrl_c_is_one_line_never_a_tracebac
     monkeypatch.setattr(ingest_run, "run_ingest", sqlite_closed)
     monkeypatch.setattr("cli.run_ingest", sqlite_closed, raising=False)
     result = CliRunner().invoke(cli, ["--index", str(index), "ingest", str(tmp_path)])
-    assert result.exit_code == 1 and "unable to open database file" in result.output
+    assert result.exit_code == 1 and "无法打开数据库文件" in result.output  # (SQLite's words, in Chinese)
 
     def closed_pipe(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe")

@@ -82,7 +82,7 @@ def test_a_taken_port_is_one_line_and_exit_1(index):
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("错误：无法在 127.0.0.1:") and "in use" in lines[0]
+    assert lines[0].startswith("错误：无法在 127.0.0.1:") and lines[0].endswith("地址已被占用")
 
 
 def test_feed_links_and_redirects_come_from_the_base_url_never_the_host_header(index, tmp_path):
