@@ -234,7 +234,9 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         _fail(say.say("busy", message=exc))
     except (SourceMissing, UnknownSources, store.IndexDamaged) as exc:
         _fail(str(exc))
-    except OSError as exc:  # the disk is full (space.NotEnoughSpace); the live index is kept
+    # the disk is full (space.NotEnoughSpace, or SQLite's "database or disk is full" for the
+    # catalogue being written); the live index is kept
+    except (OSError, sqlite3.OperationalError) as exc:
         if not space.is_no_space(exc):
             raise
         _fail(str(space.no_space(exc, ctx.obj["index"])))
@@ -242,10 +244,6 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
         for s in exc.skipped:
             click.echo(say.say("skipped", path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
         _fail(str(exc))
-    except sqlite3.OperationalError as exc:  # the catalogue being written: "database or disk is full"
-        if not space.is_no_space(exc):
-            raise
-        _fail(str(space.no_space(exc, ctx.obj["index"])))
     finally:
         if bar is not None:
             bar.render_finish()

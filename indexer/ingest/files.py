@@ -184,9 +184,12 @@ def readable_name(name: str) -> str:
         return raw.decode("utf-8", "replace")
 
 
+DENIED = "cannot read: permission denied"  # the reason of a file or folder this user may not read
+
+
 def os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
-        return "cannot read: permission denied"
+        return DENIED
     if isinstance(exc, FileNotFoundError):
         return "no such file or folder"
     if exc.errno == errno.ELOOP:

@@ -56,7 +56,7 @@ from indexer.ingest.catalogue import (
     record_hash,
     renamed_before,
 )
-from indexer.ingest.files import OtherFile, SourceFile, iter_source_files, read_source, readable_name
+from indexer.ingest.files import DENIED, OtherFile, SourceFile, iter_source_files, read_source, readable_name
 from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
 from indexer.ingest.report import (
     Cut,
@@ -167,7 +167,7 @@ def _missing_sources(owners: _Owners, found: dict[str, int], skipped: list) -> l
     SourceUnreadable for one that is there but may not be read (not gone: never forgotten),
     itself or every folder of it that held files (`skipped`: what the listing could not read).
     `found`: article files per owner (`_Owners`)."""
-    denied = {owners.of_skipped(s) for s in skipped if s.reason == _DENIED}
+    denied = {owners.of_skipped(s) for s in skipped if s.reason == DENIED}
     missing, unreadable = [], []
     for s in owners.sources:
         if _gone(s.path):
@@ -477,11 +477,10 @@ class _Ingest:
         report.updated = states[FOUND_UPDATED]  # articles of files not read now are neither
         report.removed = len(gone_ids)
         report.removed_articles = _why_removed(gone_ids, self.old, self.catalogue, report, self.rebuild)
-        if any(r.reason.endswith(" skipped: " + _DENIED) for r in report.removed_articles):
+        if any(r.reason.endswith(" skipped: " + DENIED) for r in report.removed_articles):
             # a folder or file this user may not read now (a permission slip in a sync): a
             # rebuild must not drop what it holds, as an ingest keeps it; nothing goes live
-            raise PartsUnreadable(sorted({os.path.normpath(os.path.join(s.source, s.path.split(":", 1)[0]))
-                                          for s in report.skipped if s.reason == _DENIED and getattr(s, "source", "")}))
+            raise PartsUnreadable(sorted(path for path, why in _skipped_at(report).items() if why == DENIED))
         now = time.time()
         counts = self.catalogue.per_source()
         read_now = {o.path for o in self.owners.sources}
@@ -526,15 +525,17 @@ class _Ingest:
         return gen
 
 
-_DENIED = "cannot read: permission denied"  # a Skipped's reason: a file or folder this user may not read
+def _skipped_at(report: IngestReport) -> dict[str, str]:
+    """What was skipped, by absolute path (a source inside another is walked from the outer
+    one), with why."""
+    return {os.path.normpath(os.path.join(s.source, s.path.split(":", 1)[0])): s.reason
+            for s in report.skipped if getattr(s, "source", "")}
 
 
 def _why_removed(gone: list[str], old: Catalogue, new: Catalogue, report: IngestReport, rebuild: bool) -> list[Removed]:
     """Each article that left the index, with the file it came from and why."""
     dropped = set(report.dropped_sources)
-    # what was skipped, by absolute path (a source inside another is walked from the outer one)
-    skipped = {os.path.normpath(os.path.join(s.source, s.path.split(":", 1)[0])): s.reason
-               for s in report.skipped if getattr(s, "source", "")}
+    skipped = _skipped_at(report)
     out = []
     for aid in sorted(gone):
         key, root = old.file_of(aid)
