@@ -212,12 +212,15 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     say = _say()
     bar = None
     if sys.stderr.isatty() and fmt == "text":
-        bar = click.progressbar(length=1, label=say.say("reading"), file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=1, label=say.say("reading"), file=sys.stderr,
+                                item_show_func=lambda megabytes: megabytes)
 
     def progress(done: int, total: int) -> None:
+        """`done` of `total` bytes read (the percentage and the time left, then the megabytes)."""
         if bar is not None:
-            bar.length = total
-            bar.update(done - bar.pos)
+            bar.length = max(total, 1)
+            digits = 1 if total < 10 << 20 else 0
+            bar.update(done - bar.pos, f"{done / 1048576:,.{digits}f}/{total / 1048576:,.{digits}f} MB")
 
     def status(message: str) -> None:
         if bar is not None:

@@ -90,6 +90,26 @@ def test_an_index_built_from_one_large_export_holds_every_record(tmp_path, monke
 
 
 @pytest.mark.parametrize("procs", [1, 2])
+def test_the_progress_of_one_large_export_moves_part_by_part(tmp_path, monkeypatch, procs):
+    """One export per source is how users bring an archive: the progress (bytes) moves while
+    the one file is read, not once at its end, and ends at the bytes of every file."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    _export(feed / "a.jsonl", 1200, seed=1)
+    (feed / "b.jsonl").write_text('{"id": "b1", "title": "另一条", "body": "另一条消息的正文。"}\n', encoding="utf-8")
+    monkeypatch.setattr(reading, "PART_BYTES", 32 * 1024)
+    monkeypatch.setattr(reading, "PARALLEL_MIN_BYTES", 1)
+    seen = []
+    run_ingest(tmp_path / "index", [feed], rebuild=True, options=IngestOptions(procs=procs),
+               progress=lambda done, total: seen.append((done, total)))
+    size = sum(f.stat().st_size for f in feed.iterdir())
+    assert {total for _, total in seen} == {size}
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert seen[-1] == (size, size)
+    assert len([done for done, _ in seen if done < (feed / "a.jsonl").stat().st_size]) > 10
+
+
+@pytest.mark.parametrize("procs", [1, 2])
 def test_an_export_over_the_data_limit_is_read_but_its_records_over_it(tmp_path, monkeypatch, procs):
     """`--max-data-mb` bounds what is held at once: a JSON Lines export larger than it is read in
     parts, every record kept, but a record over it (within a part, across several parts, or the

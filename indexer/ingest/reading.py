@@ -7,6 +7,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,14 +255,32 @@ def _plan(sf: SourceFile, job: tuple) -> tuple:
     return ("parts", parts.digest, [(path, relpath, r, field_map, max_body) for r in parts.ranges])
 
 
-def extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
+def file_bytes(sf: SourceFile) -> int:
+    """A file's size, what reading it advances the progress by (0 when it cannot be read)."""
+    try:
+        return sf.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _part_bytes(part_job: tuple) -> int:
+    start, end = part_job[2][:2]
+    return end - start
+
+
+def extracted(files: list[SourceFile], jobs: list[tuple], procs: int,
+              advanced: Callable[[int], None] | None = None):
     """(SourceFile, digest, unchanged | Skipped | items) for each file, in order.
 
     Files are read and extracted in `procs` worker processes, a large JSON Lines file in parts
     spread over all of them, so one export of 100,000 records is read on every core like a
     folder of many small files. Only a few jobs are in flight ahead of the writer (Pool.imap
     would read everything while the slower indexing runs, holding all the articles here), and a
-    large file's articles arrive part by part: memory does not grow with the largest file."""
+    large file's articles arrive part by part: memory does not grow with the largest file.
+
+    `advanced(n)` is called once the items of n more bytes have been consumed (a whole file's
+    size, or a part's): the progress of one large export moves part by part, not once at its end."""
+    advanced = advanced or (lambda n: None)
     if procs <= 1:
         for sf, job in zip(files, jobs):
             plan = _plan(sf, job)
@@ -270,7 +289,9 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
             elif plan[0] == "done":
                 yield (sf, plan[1], plan[2])
             else:
-                yield (sf, plan[1], (item for part in plan[2] for item in _extract_part(part)))
+                yield (sf, plan[1], _parts_in_turn(plan[2], advanced))
+                continue
+            advanced(file_bytes(sf))
         return
     with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
         window = 2 * procs
@@ -284,8 +305,9 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
                 elif plan[0] == "done":
                     yield sf, "done", plan, None
                 else:
-                    for k, part in enumerate(plan[2]):
-                        yield sf, "part", pool.apply_async(_extract_part, (part,)), (plan[1], k, len(plan[2]))
+                    sizes = [_part_bytes(part) for part in plan[2]]
+                    for part in plan[2]:
+                        yield sf, "part", pool.apply_async(_extract_part, (part,)), (plan[1], sizes)
 
         def results():
             """(sf, kind, value, part info) in order, at most `window` jobs ahead."""
@@ -303,11 +325,20 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int):
             elif kind == "done":
                 yield (sf, value[1], value[2])
             else:
-                digest, k, n = info
-                parts = _PartItems(value, stream, n - 1)
+                digest, sizes = info
+                parts = _PartItems(value, stream, sizes, advanced)
                 yield (sf, digest, parts)
                 if not parts.done:
                     raise RuntimeError("a file's items must be consumed before the next file is asked for")
+                continue
+            advanced(file_bytes(sf))
+
+
+def _parts_in_turn(part_jobs: list[tuple], advanced: Callable[[int], None]):
+    """The items of a file's parts, read one after the other in this process."""
+    for part in part_jobs:
+        yield from _extract_part(part)
+        advanced(_part_bytes(part))
 
 
 def _resolve(item: tuple) -> tuple:
@@ -316,20 +347,21 @@ def _resolve(item: tuple) -> tuple:
 
 
 class _PartItems:
-    """The items of a file read in parts: the first part's, then the next `more` parts' taken
-    from `stream`, which they share with the files after it: iterate it to the end before
-    asking for the next file."""
+    """The items of a file read in parts (`sizes`: each part's bytes): the first part's, then
+    the next parts' taken from `stream`, which they share with the files after it: iterate it
+    to the end before asking for the next file."""
 
-    def __init__(self, first: list, stream, more: int) -> None:
-        self._first, self._stream, self._more = first, stream, more
+    def __init__(self, first: list, stream, sizes: list[int], advanced: Callable[[int], None]) -> None:
+        self._first, self._stream, self._sizes, self._advanced = first, stream, sizes, advanced
         self.done = False
 
     def __iter__(self):
         yield from self._first
         self._first = []
-        while self._more:
-            self._more -= 1
+        self._advanced(self._sizes[0])
+        for size in self._sizes[1:]:
             _, kind, items, _info = next(self._stream)
             assert kind == "part"
             yield from items
+            self._advanced(size)
         self.done = True

@@ -57,7 +57,7 @@ from indexer.ingest.catalogue import (
     renamed_before,
 )
 from indexer.ingest.files import DENIED, OtherFile, SourceFile, iter_source_files, read_source, readable_name
-from indexer.ingest.reading import UNCHANGED, extracted, job_for, worth_parallel
+from indexer.ingest.reading import UNCHANGED, extracted, file_bytes, job_for, worth_parallel
 from indexer.ingest.report import (
     Cut,
     IngestOptions,
@@ -194,8 +194,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
     """Read `paths` (for a rebuild, None or []: the recorded sources) into a new live generation.
 
     Raises store.IndexBusy, NothingToIngest or SourceMissing; in each case the live index is
-    left as it was. `progress(done, total)` follows the reading of files; `status(message)`
-    names the later phases (writing the index), which have no per-file steps.
+    left as it was. `progress(done, total)` follows the reading of files, in bytes (one large
+    export moves it part by part); `status(message)` names the later phases (writing the index), which have no per-file steps.
     """
     run = _Ingest(Path(index_dir), paths, rebuild, options or IngestOptions(), progress, status)
     with store.WriteLock(run.index_dir):
@@ -357,9 +357,7 @@ class _Ingest:
             jobs.append(job_for(sf, ro, prev["hash"] if same else None))
         readable = False
         kept_as_they_were: dict[str, SourceFile] = {}
-        for n, (sf, digest, result) in enumerate(extracted(files, jobs, procs), 1):
-            if self.progress:
-                self.progress(n, len(files))
+        for sf, digest, result in extracted(files, jobs, procs, self._progress_in_bytes(files)):
             if isinstance(result, Skipped):
                 self.report.skipped.append(SkippedFile(result.path, result.reason, sf.root))
                 self.report.files_skipped += 1
@@ -385,6 +383,19 @@ class _Ingest:
         self.deletions = self.catalogue.keep_copies(self.deletions, self.old.record_hash_of)
         if not readable:
             raise NothingToIngest("no article could be read; the live index is kept", self.report.skipped)
+
+    def _progress_in_bytes(self, files: list[SourceFile]) -> Callable[[int], None] | None:
+        """`progress(done, total)` in bytes of the files read: three exports of a hundred
+        megabytes move it part by part, as twenty thousand pages move it page by page."""
+        if not self.progress:
+            return None
+        total, done = sum(file_bytes(sf) for sf in files), 0
+
+        def advanced(n: int) -> None:
+            nonlocal done
+            done = min(done + n, total)
+            self.progress(done, total)
+        return advanced
 
     def admit(self, sf: SourceFile, digest: str, result, out: ArticleSink, cleaned_again: bool = False) -> bool:
         """One file's articles (streamed: a large file's are never all held at once) into the
