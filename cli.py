@@ -325,7 +325,8 @@ def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, max_bo
 
     Without PATH: from every recorded source of the index (`sources`), each with the options it
     was read with (a new index: the demo articles). With PATHs: from those, which replace the
-    recorded sources."""
+    recorded sources; a recorded PATH given without any reading option keeps the options it was
+    recorded with (and so do sources recorded inside it)."""
     if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None
                       or max_body_chars is not None):
         raise click.UsageError("reading options apply to the PATHs given; without PATH every recorded source is "

@@ -92,6 +92,30 @@ def test_rebuild_with_paths_replaces_the_recorded_sources(tmp_path):
     assert report(index, "rebuild")[0]["articles"] == 2
 
 
+def test_rebuild_of_a_recorded_path_keeps_its_source_name_unless_options_are_given(tmp_path):
+    """`rebuild ARCHIVE` after `ingest ARCHIVE/wire --source-name 通讯社` once stripped the
+    source from every wire article (the rebuild read every path with the default options)."""
+    index = tmp_path / "index"
+    archive = tmp_path / "archive"
+    page(archive / "local" / "1.html", "本地新闻", "本地记者报道城市交通建设的新进展。记号本地。")
+    wire = archive / "wire"
+    write_jsonl(wire / "feed.jsonl", [{"id": "w1", "title": "通稿一", "body": "通稿正文，记号通稿。"}])
+    ok(index, "ingest", archive)
+    ok(index, "ingest", wire, "--source-name", "通讯社")
+    by = lambda source: json.loads(ok(index, "search", "记号通稿", "--source", source, "--format", "json").stdout)["total"]  # noqa: E731
+    wired = lambda: by("通讯社")  # noqa: E731
+    assert wired() == 1
+    rep, _ = report(index, "rebuild", wire)
+    assert (rep["articles"], rep["updated"]) == (1, 0) and wired() == 1
+    ok(index, "ingest", archive)
+    rep, _ = report(index, "rebuild", archive)
+    assert (rep["articles"], rep["updated"], rep["removed"]) == (2, 0, 0) and wired() == 1
+    assert {s["path"]: s["options"]["source_name"] for s in sources(index)} == {str(archive): None, str(wire): "通讯社"}
+    # a reading option given is the user's new choice for the paths given
+    rep, _ = report(index, "rebuild", wire, "--source-name", "新华社")
+    assert rep["updated"] == 1 and wired() == 0 and by("新华社") == 1
+
+
 def test_a_missing_source_fails_the_rebuild_and_drop_missing_forgets_it(tmp_path):
     index = tmp_path / "index"
     disk = write_corpus(tmp_path / "disk", 5, "盘")

@@ -69,9 +69,9 @@ class IngestOptions:
     prune: bool = False
     drop_missing: bool = False  # rebuild without paths: forget recorded sources that are gone
     procs: int | None = None  # None: decide from the amount of work
-    # no reading option was given: a path already recorded is read by `ingest` with the options it
-    # was recorded with (`ingest PATH` from a cron job keeps the --source-name it was first read
-    # with); `rebuild PATH...` starts from the options given (its paths replace the recorded sources)
+    # no reading option was given: a path already recorded is read with the options it was
+    # recorded with (`ingest PATH` from a cron job keeps the --source-name it was first read
+    # with, and so does `rebuild PATH`, whose paths replace the recorded sources)
     keep_recorded: bool = False
 
     def read_options(self) -> ReadOptions:
