@@ -218,6 +218,23 @@ def test_a_folder_recorded_inside_another_keeps_its_options_its_ids_and_the_nigh
     assert wired() == 3
 
 
+def test_a_folder_recorded_inside_another_deleted_then_pruned_is_forgotten(tmp_path):
+    """`ingest ARCHIVE --prune` after ARCHIVE/wire (recorded on its own) was deleted removed its
+    articles but left `sources` listing it, gone, with no articles, until a rebuild."""
+    index = tmp_path / "index"
+    archive = tmp_path / "archive"
+    page(archive / "local" / "1.html", "本地新闻", "本地记者报道城市交通建设的新进展。记号本地。")
+    wire = archive / "wire"
+    write_jsonl(wire / "feed.jsonl", [{"id": "w1", "title": "通稿一", "body": "通稿正文，记号通稿。"}])
+    ok(index, "ingest", archive)
+    ok(index, "ingest", wire, "--source-name", "通讯社")
+    shutil.rmtree(wire)
+    rep, err = report(index, "ingest", archive, "--prune")
+    assert (rep["removed"], rep["articles"]) == (1, 1) and "移除 w1" in err
+    assert [s["path"] for s in sources(index)] == [str(archive)]
+    assert total(index, "记号通稿") == 0 and total(index, "记号本地") == 1
+
+
 def test_an_unmounted_folder_holding_recorded_folders_fails_the_rebuild_and_loses_nothing(tmp_path):
     """The review: an archive folder whose files all lie in folders recorded on their own, found
     empty (its disk not mounted): the inner folders were taken for deleted, their articles

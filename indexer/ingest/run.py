@@ -332,6 +332,11 @@ class _Ingest:
         absent = {s.path for s in reading if not os.path.exists(s.path)}
         self.recorded_after = [s for s in self.recorded_after if s.path not in absent]
         report.sources = [s.path for s in reading if s.path not in absent]
+        if self.opts.prune and not self.rebuild:
+            # a source recorded inside a folder pruned now, deleted since: its articles go as
+            # files gone from a present source, and it is forgotten, as a rebuild forgets it
+            self.recorded_after = [s for s in self.recorded_after if not (_gone(s.path) and any(
+                p != s.path and _inside(s.path, p) for p in report.sources))]
         _ids_from_first_source(files, [s.path for s in self.recorded_after])
         report.files = len(files) + report.files_skipped
         if not files:
