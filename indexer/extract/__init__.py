@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from ..article import Article, Skipped
-from .encoding import decode
+from .encoding import decode, decode_records
 from .html import extract_html
 from .junk import unreadable_reason, unsearchable_reason
 from .records import extract_records
@@ -46,6 +46,9 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
             return
         data, saved_from = found
     text = decode(data)
+    if suffix in (".jsonl", ".json"):
+        yield from _records_file(data, text, relpath, suffix == ".json", field_map)
+        return
     if text is None:
         yield Skipped(relpath, "not text (binary or undecodable bytes)")
         return
@@ -58,9 +61,6 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
         yield Skipped(relpath, junk)
         return
     try:
-        if suffix in (".jsonl", ".json"):
-            yield from extract_records(text, relpath, json_array=suffix == ".json", field_map=field_map)
-            return
         article = extract_html(text, relpath) if suffix in HTML_SUFFIXES else extract_text(text, relpath)
     except RecursionError:
         yield Skipped(relpath, "page structure too deep to read")
@@ -78,3 +78,32 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
     if saved_from and not article.url:
         article.url = saved_from
     yield article
+
+
+def _records_file(data: bytes, text: str | None, relpath: str, json_array: bool,
+                  field_map: dict[str, str] | None) -> Iterator[Article | Skipped]:
+    """The records of a JSON or JSON Lines file, judged record by record: what a crashed writer
+    or a bad copy left in it (a run of NULs, a line of garbage) is reported by its line and the
+    good records are kept, as in a large export read in parts. Only a file that gives no
+    article at all is skipped as a whole, with why it is not text."""
+    reason = None
+    if text is None:
+        reason = "not text (binary or undecodable bytes)"
+        text = decode_records(data)
+        if text is None:
+            yield Skipped(relpath, reason)
+            return
+    text = text.replace("\x00", "")
+    if not text or text.isspace():
+        yield Skipped(relpath, "empty file")
+        return
+    reason = reason or unreadable_reason(text)
+    items = extract_records(text, relpath, json_array=json_array, field_map=field_map)
+    if reason is None:
+        yield from items
+        return
+    items = list(items)
+    if any(isinstance(item, Article) for item in items):
+        yield from items
+    else:
+        yield Skipped(relpath, reason)

@@ -72,6 +72,19 @@ def looks_binary(data: bytes) -> bool:
     return len(sample.translate(None, _NOT_CONTROL)) > len(sample) // 20
 
 
+_CONTROL_BYTES = bytes(b for b in range(256) if b not in _NOT_CONTROL)  # (no trail byte of UTF-8, GBK or Big5)
+
+
+def decode_records(data: bytes) -> str | None:
+    """The text of a file of JSON records that `decode` took for binary because of bytes a
+    crashed writer or a bad copy left in it (a run of NULs, a line of control bytes): decoded
+    without them, so that its good records are read and its bad lines reported. None for
+    UTF-16 without a byte order mark (NULs in every other byte), or bytes still not text."""
+    if abs(data[0::2].count(0) - data[1::2].count(0)) > len(data) // 8:  # UTF-16's NULs take one side
+        return None
+    return decode(data.translate(None, _CONTROL_BYTES))
+
+
 def decode(data: bytes) -> str | None:
     """Decode bytes to text, detecting the encoding; None when they are not readable text."""
     for bom, codec in _BOMS:

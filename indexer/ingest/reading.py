@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer import processes
 from indexer.article import Skipped
 from indexer.extract import extract_file
-from indexer.extract.encoding import decode
+from indexer.extract.encoding import decode, decode_records
 from indexer.extract.records import extract_records
 from indexer.extract.webarchive import MHTML_SUFFIXES
 from indexer.ingest.files import JSON_SUFFIXES, SourceFile, os_reason, read_source
@@ -62,6 +62,20 @@ def _read_and_extract(job: tuple) -> tuple[str | None, str | Skipped | list]:
         return digest, _bounded(extract_file(data, relpath, field_map=field_map), max_body)
     except Exception as exc:  # a bug on one odd file must not stop the run: report it
         return digest, Skipped(relpath, f"could not be read: {type(exc).__name__}: {exc}")
+
+
+# why a file as a whole could not be read now (a crawler half-way through writing it, a copy cut
+# short, bytes gone bad), as against a file read that holds no article (a listing page)
+_UNREADABLE_NOW = ("not text", "invalid JSON", "empty file", "could not be read")
+
+
+def unreadable_now(result: object, relpath: str) -> Skipped | None:
+    """The Skipped of an extraction that could not read the file at all (`_UNREADABLE_NOW`),
+    else None: an ingest keeps what the file gave before, as for a file it may not open."""
+    if isinstance(result, list) and len(result) == 1 and isinstance(result[0], Skipped) \
+            and result[0].path == relpath and result[0].reason.startswith(_UNREADABLE_NOW):
+        return result[0]
+    return None
 
 
 def job_for(sf: SourceFile, opts: ReadOptions, previous_hash: str | None) -> tuple:
@@ -212,7 +226,7 @@ def _extract_part(job: tuple) -> list:
             data = os.pread(f.fileno(), end - start, start)
     except OSError as exc:
         return [Skipped(f"{relpath}:{first_line}", os_reason(exc))]
-    text = decode(data)
+    text = decode(data) or decode_records(data)  # (a run of NULs in the part: its good records kept)
     if text is None:
         last = first_line + data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
         return [Skipped(f"{relpath}:{first_line}-{last}", "not text (binary or undecodable bytes)")]

@@ -57,7 +57,7 @@ from indexer.ingest.catalogue import (
     renamed_before,
 )
 from indexer.ingest.files import DENIED, OtherFile, SourceFile, iter_source_files, read_source, readable_name
-from indexer.ingest.reading import UNCHANGED, extracted, file_bytes, job_for, worth_parallel
+from indexer.ingest.reading import UNCHANGED, extracted, file_bytes, job_for, unreadable_now, worth_parallel
 from indexer.ingest.report import (
     Cut,
     IngestOptions,
@@ -368,6 +368,7 @@ class _Ingest:
         readable = False
         kept_as_they_were: dict[str, SourceFile] = {}
         for sf, digest, result in extracted(files, jobs, procs, self._progress_in_bytes(files)):
+            result = unreadable_now(result, sf.relpath) or result
             if isinstance(result, Skipped):
                 self.report.skipped.append(SkippedFile(result.path, result.reason, sf.root))
                 self.report.files_skipped += 1
@@ -384,7 +385,7 @@ class _Ingest:
         if again:
             jobs = [job_for(sf, self.owners.of(sf.key).options, None) for sf in again]
             for sf, digest, result in extracted(again, jobs, 1):
-                if not isinstance(result, Skipped) and result != UNCHANGED:
+                if not isinstance(result, Skipped) and result != UNCHANGED and not unreadable_now(result, sf.relpath):
                     self.admit(sf, digest, result, out, cleaned_again=True)
         for article in self.pages.flush():  # the sites with fewer pages than a sample
             out.add(article)
