@@ -282,8 +282,9 @@ _field_map = click.option("--field-map", default=None, help="Map JSON field name
 def _read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars=None) -> dict:
     from indexer.ingest.sources import ReadOptions
 
-    given = (source_name, field_map, max_page_mb, max_data_mb, max_body_chars)
-    return {"keep_recorded": all(v is None for v in given),  # none given: a recorded path keeps its own
+    given = {"source_name": source_name, "field_map": field_map, "max_page_mb": max_page_mb,
+             "max_data_mb": max_data_mb, "max_body_chars": max_body_chars}
+    return {"recorded_fill": frozenset(k for k, v in given.items() if v is None),  # a recorded path keeps its own
             "source_name": source_name, "field_map": _parse_field_map(field_map),
             "max_page_mb": ReadOptions.max_page_mb if max_page_mb is None else max_page_mb,
             "max_data_mb": ReadOptions.max_data_mb if max_data_mb is None else max_data_mb,
@@ -304,7 +305,7 @@ def ingest(ctx, paths, source_name, field_map, prune, max_page_mb, max_data_mb, 
     """Add new and changed articles from files and folders; skip unchanged ones.
 
     Each PATH is recorded as a source of the index, with these options, for later rebuilds; a
-    recorded PATH given without any reading option is read with the options it was recorded with."""
+    recorded PATH keeps the recorded value of each reading option not given now."""
     _run(ctx, paths, False, fmt, prune=prune,
          **_read_opts(source_name, field_map, max_page_mb, max_data_mb, max_body_chars))
 
@@ -325,8 +326,8 @@ def rebuild(ctx, paths, source_name, field_map, max_page_mb, max_data_mb, max_bo
 
     Without PATH: from every recorded source of the index (`sources`), each with the options it
     was read with (a new index: the demo articles). With PATHs: from those, which replace the
-    recorded sources; a recorded PATH given without any reading option keeps the options it was
-    recorded with (and so do sources recorded inside it)."""
+    recorded sources; a recorded PATH keeps the recorded value of each reading option not given
+    now (and sources recorded inside it keep theirs)."""
     if not paths and (source_name or field_map or max_page_mb is not None or max_data_mb is not None
                       or max_body_chars is not None):
         raise click.UsageError("reading options apply to the PATHs given; without PATH every recorded source is "

@@ -224,9 +224,13 @@ def test_field_map_and_source_name(tmp_path):
     c3 = json.loads(run(index, "show", "c3", "--format", "json").stdout)
     assert (c3["title"], c3["source"]) == ("內政部記者會", "爬蟲來源")
     assert json.loads(run(index, "sources", "--format", "json").stdout)["sources"][0]["options"]["source_name"] == "爬蟲來源"
-    # a reading option given replaces them, as before
+    # a reading option given replaces its recorded value only: the others are kept (--field-map
+    # given anew once dropped the recorded --source-name, as --source-name dropped the map)
     run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,headline_zh=title,when=date,txt=body")
+    assert json.loads(run(index, "show", "c3", "--format", "json").stdout)["source"] == "爬蟲來源"
+    run(index, "ingest", str(tmp_path / "crawl"), "--source-name", "")  # given empty: no name to fill in
     assert json.loads(run(index, "show", "c3", "--format", "json").stdout)["source"] is None
+    assert json.loads(run(index, "show", "c3", "--format", "json").stdout)["title"] == "內政部記者會"
     assert run(index, "ingest", str(tmp_path / "crawl"), "--field-map", "uid=id,txt=html,who=author").exit_code == 0
 
 

@@ -116,6 +116,24 @@ def test_rebuild_of_a_recorded_path_keeps_its_source_name_unless_options_are_giv
     assert rep["updated"] == 1 and wired() == 0 and by("新华社") == 1
 
 
+def test_one_reading_option_given_keeps_the_others_recorded(tmp_path):
+    """`ingest feed --source-name 某报` after the feed was read with `--field-map article=body`
+    once read it with the default map: every body empty, every article "updated"."""
+    index = tmp_path / "index"
+    feed = tmp_path / "feed"
+    write_jsonl(feed / "export.jsonl", [{"id": f"c{i}", "title": f"标题{i}", "article": f"正文记号{i}，关于城市交通。"}
+                                        for i in range(3)])
+    ok(index, "ingest", feed, "--field-map", "article=body")
+    assert total(index, "正文记号1") == 1
+    rep, _ = report(index, "ingest", feed, "--source-name", "某报")
+    assert rep["updated"] == 3 and total(index, "正文记号1") == 1
+    assert json.loads(ok(index, "search", "正文记号1", "--source", "某报", "--format", "json").stdout)["total"] == 1
+    [recorded] = sources(index)
+    assert (recorded["options"]["source_name"], recorded["options"]["field_map"]) == ("某报", {"article": "body"})
+    rep, _ = report(index, "rebuild", feed, "--max-file-mb", "8")
+    assert (rep["updated"], rep["articles"]) == (0, 3) and total(index, "正文记号2") == 1
+
+
 def test_a_missing_source_fails_the_rebuild_and_drop_missing_forgets_it(tmp_path):
     index = tmp_path / "index"
     disk = write_corpus(tmp_path / "disk", 5, "盘")

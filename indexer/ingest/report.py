@@ -3,7 +3,7 @@ up to what the index holds, every file or record skipped with its path and reaso
 article removed with why; and the errors that stop a run with the live index kept."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.article import Skipped
 from indexer.ingest.sources import ReadOptions
@@ -69,15 +69,21 @@ class IngestOptions:
     prune: bool = False
     drop_missing: bool = False  # rebuild without paths: forget recorded sources that are gone
     procs: int | None = None  # None: decide from the amount of work
-    # no reading option was given: a path already recorded is read with the options it was
-    # recorded with (`ingest PATH` from a cron job keeps the --source-name it was first read
-    # with, and so does `rebuild PATH`, whose paths replace the recorded sources)
-    keep_recorded: bool = False
+    # the reading options (ReadOptions' fields) not given: a path already recorded keeps its
+    # recorded values of these (`ingest PATH` from a cron job keeps the --source-name it was
+    # first read with; `ingest PATH --source-name X` keeps its --field-map; so does `rebuild
+    # PATH`, whose paths replace the recorded sources). Empty: the options are all as here.
+    recorded_fill: frozenset[str] = frozenset()
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(source_name=self.source_name, field_map=dict(self.field_map) if self.field_map else None,
                            max_page_mb=self.max_page_mb, max_data_mb=self.max_data_mb,
                            max_body_chars=self.max_body_chars)
+
+    def for_recorded(self, recorded: ReadOptions) -> ReadOptions:
+        """The options of a path recorded with `recorded`: those given here, the rest as recorded."""
+        given = self.read_options()
+        return replace(given, **{name: getattr(recorded, name) for name in self.recorded_fill})
 
     def fingerprint(self) -> str:
         """Options that change what a file yields; a changed fingerprint re-reads every file."""

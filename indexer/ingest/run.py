@@ -92,16 +92,16 @@ def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | N
         now: list[Source] = []
         for p in paths:  # one record per path, however it was spelled
             s = Source(os.path.normpath(Path(p).absolute()), opts.read_options())
-            if opts.keep_recorded:  # no reading option given: a recorded path keeps its own
-                s = next((Source(s.path, o.options) for o in recorded if _same_path(s.path, o.path)), s)
+            # a recorded path keeps the recorded values of the reading options not given
+            s = next((Source(s.path, opts.for_recorded(o.options)) for o in recorded if _same_path(s.path, o.path)), s)
             if not any(_same_path(s.path, o.path) for o in now):
                 now.append(s)
         if rebuild:
-            if opts.keep_recorded:
-                # ... and so does a folder recorded on its own inside one (`ingest ARCHIVE/wire
-                # --source-name 通讯社`): `rebuild ARCHIVE` must not strip its articles' source
-                now += [o for o in recorded if not any(_same_path(o.path, s.path) for s in now)
-                        and any(_inside(o.path, s.path) for s in now)]
+            # ... and a folder recorded on its own inside one (`ingest ARCHIVE/wire --source-name
+            # 通讯社`) keeps its own, as an ingest keeps it: `rebuild ARCHIVE` must not strip its
+            # articles' source
+            now += [o for o in recorded if not any(_same_path(o.path, s.path) for s in now)
+                    and any(_inside(o.path, s.path) for s in now)]
             return now, now, False
         # a path read again keeps its place: the order decides which source keeps a contested id
         merged = [next((s for s in now if _same_path(s.path, o.path)), o) for o in recorded]
