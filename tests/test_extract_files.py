@@ -274,6 +274,17 @@ def test_records_with_chinese_or_camel_case_field_names_keep_every_field():
     assert (third.title, third.body, third.date, third.source) == ("标题三", "正文三。", "2024-02-05", "中新网")
 
 
+@pytest.mark.parametrize("dump", [
+    {"n0": {"title": "一", "content": "正文一。"}, "n1": {"title": "二", "content": "正文二。"}, "n2": {"id": "own", "title": "三", "content": "三。"}},
+    {"code": 0, "data": {"n0": {"title": "一", "content": "正文一。"}, "n1": {"title": "二", "content": "正文二。"},
+                         "n2": {"id": "own", "title": "三", "content": "三。"}}},
+])
+def test_records_keyed_by_their_ids_are_each_an_article_with_that_id(dump):
+    """An object of records keyed by id gave one article (its first?) and said nothing of the rest."""
+    found = list(extract_file(json.dumps(dump, ensure_ascii=False).encode(), "keyed.json"))
+    assert [(a.id, a.title) for a in found] == [("n0", "一"), ("n1", "二"), ("own", "三")]
+
+
 @pytest.mark.parametrize("given, day", [
     ("1571234567", "2019-10-16"), ("1571234567000", "2019-10-16"),  # epoch seconds / ms written as text
     ("20191016", "2019-10-16"), ("20191016083000", "2019-10-16"),  # compact

@@ -297,14 +297,19 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
     record itself: the record it holds (`{"code": 0, "data": {article}}`), else the list that
     holds the most articles (`{"data": {"list": [...], "hotTags": [...]}}`: a title and a text
     each; a list of related headlines has no text), three levels down at most; None when
-    there is none."""
+    there is none. An object of records keyed by their ids (`{"n0": {…}, "n1": {…}}`, as a
+    Firebase export or a Python dict dumped whole writes them) is such a list."""
     if not isinstance(data, dict) or _is_record(data, field_map, whole=True):
         return None
+    keyed = _keyed_records(data, field_map)
+    if keyed is not None:
+        return keyed
     best, best_key = None, (0, 0, 0)
     for level in _objects_under(data, 3):
         for value in level:
             if isinstance(value, dict) and _is_record(value, field_map, whole=True):
                 return [value]  # the nearest article: a detail endpoint's reply
+            value = _keyed_records(value, field_map) or value
             if isinstance(value, list) and any(isinstance(v, dict) for v in value):
                 items = [v for v in value if isinstance(v, dict)]
                 key = (sum(_is_record(v, field_map, whole=True) for v in items),
@@ -314,6 +319,17 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
         if best is not None:
             return best
     return best
+
+
+def _keyed_records(value: object, field_map: dict[str, str] | None) -> list | None:
+    """The records of an object whose values are records keyed by their ids (most of them an
+    article's: a title and a text), each record without an id of its own given its key; else
+    None."""
+    if not isinstance(value, dict) or len(value) < 2 or not all(isinstance(v, dict) for v in value.values()):
+        return None
+    if 2 * sum(_is_record(v, field_map, whole=True) for v in value.values()) <= len(value):
+        return None
+    return [v if _text(_rename(v, field_map).get("id")) else {**v, "id": str(k)} for k, v in value.items()]
 
 
 def _is_record(value: dict, field_map: dict[str, str] | None, *, whole: bool) -> bool:
