@@ -192,6 +192,7 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^no title and no searchable text.*$", "没有标题，也没有可搜索的文字"),
     (r"^record is a listing page, not an article$", "这条记录是列表页，不是文章"),
     (r"^record has neither title nor body$", "这条记录既没有标题也没有正文"),
+    (r"^no records in it \(an empty list\)$", "里面没有记录（空列表）"),
     (r"^record is a JSON (\w+), not an object$", r"这条记录是 JSON \1，不是对象"),
     (r"^invalid JSON: (.*)$", r"JSON 无效：\1"),
     (r"^not a regular file \(a device, FIFO or socket\)$", "不是普通文件（设备、管道或套接字）"),

@@ -285,6 +285,13 @@ def test_records_keyed_by_their_ids_are_each_an_article_with_that_id(dump):
     assert [(a.id, a.title) for a in found] == [("n0", "一"), ("n1", "二"), ("own", "三")]
 
 
+@pytest.mark.parametrize("text", ["[]", '{"code": 0, "data": {"list": [], "total": 0}}'])
+def test_an_empty_list_of_records_is_said_as_such(text):
+    """`[]` was a skipped file named nowhere (the summary counted one more than it listed); an
+    API's empty page was "record has neither title nor body" at line 1."""
+    assert list(extract_file(text.encode(), "page.json")) == [Skipped("page.json", "no records in it (an empty list)")]
+
+
 @pytest.mark.parametrize("given, day", [
     ("1571234567", "2019-10-16"), ("1571234567000", "2019-10-16"),  # epoch seconds / ms written as text
     ("20191016", "2019-10-16"), ("20191016083000", "2019-10-16"),  # compact

@@ -267,8 +267,13 @@ def extract_records(text: str, relpath: str, *, json_array: bool,
                 yield Skipped(relpath, f"invalid JSON: {error}")
                 return
         else:
-            items = data if isinstance(data, list) else _records_inside(data, field_map) or [data]
+            items = data if isinstance(data, list) else _records_inside(data, field_map)
+            if items is None:
+                items = [data]
             json_array = True
+            if not items:  # `[]`, an API's reply of an empty page: said, not a file skipped unnamed
+                yield Skipped(relpath, "no records in it (an empty list)")
+                return
     if items is not None:
         numbered = ((n, n, item) for n, item in enumerate(items, 1))
     else:
@@ -298,7 +303,8 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
     holds the most articles (`{"data": {"list": [...], "hotTags": [...]}}`: a title and a text
     each; a list of related headlines has no text), three levels down at most; None when
     there is none. An object of records keyed by their ids (`{"n0": {…}, "n1": {…}}`, as a
-    Firebase export or a Python dict dumped whole writes them) is such a list."""
+    Firebase export or a Python dict dumped whole writes them) is such a list. [] for a reply
+    whose list is empty (`{"data": {"list": []}}`), when the object itself is no record."""
     if not isinstance(data, dict) or _is_record(data, field_map, whole=True):
         return None
     keyed = _keyed_records(data, field_map)
@@ -318,7 +324,13 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
                     best, best_key = value, key
         if best is not None:
             return best
+    if best is None and not _is_record(data, field_map, whole=False) and _holds_empty_list(data):
+        return []  # a reply whose list of records is empty (`{"data": {"list": []}}`)
     return best
+
+
+def _holds_empty_list(data: dict) -> bool:
+    return any(isinstance(v, list) and not v for level in _objects_under(data, 3) for v in level)
 
 
 def _keyed_records(value: object, field_map: dict[str, str] | None) -> list | None:
