@@ -292,6 +292,13 @@ def test_an_empty_list_of_records_is_said_as_such(text):
     assert list(extract_file(text.encode(), "page.json")) == [Skipped("page.json", "no records in it (an empty list)")]
 
 
+def test_a_whole_number_id_written_as_a_float_is_that_number():
+    """pandas writes an id column holding a gap as floats: `2.0` was the id "2.0", so `show 2`
+    found nothing (while `1` and `"1"` were one id)."""
+    lines = "\n".join(json.dumps({"id": i, "title": "t", "body": "正文。"}) for i in (2.0, 3, "4", 5.5))
+    assert [a.id for a in extract_file(lines.encode(), "ids.jsonl")] == ["2", "3", "4", "5.5"]
+
+
 @pytest.mark.parametrize("given, day", [
     ("1571234567", "2019-10-16"), ("1571234567000", "2019-10-16"),  # epoch seconds / ms written as text
     ("20191016", "2019-10-16"), ("20191016083000", "2019-10-16"),  # compact

@@ -95,6 +95,8 @@ _TITLE_TAG = re.compile(r"</?(?:em|b|strong|i|u|font|span|mark|small|big|sup|sub
 def _text(value: object) -> str | None:
     if isinstance(value, str):
         return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))  # JSON's 2.0 is the number 2 (pandas writes ids so): the id "2"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return None
