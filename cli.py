@@ -255,7 +255,7 @@ def _run(ctx: click.Context, paths, rebuild: bool, fmt: str, **opts) -> None:
     for path in report.dropped_sources:
         click.echo(say.say("forgot", path=_shown(path)), err=True)
     for kind, items in (("skipped", report.skipped), ("duplicate", report.duplicates),
-                        ("renamed", report.renamed), ("cut", report.cut)):
+                        ("renamed", report.renamed), ("cut", report.cut), ("untexted", report.notes)):
         for s in items:
             click.echo(say.say(kind, path=_shown(s.path), reason=_shown(say.reason(s.reason))), err=True)
     for r in report.removed_articles:

@@ -31,6 +31,9 @@ class Article:
     body: str = ""
     # the line of its file a record was read from (JSON Lines), for reports; not an article field
     line: ClassVar[int | None] = None
+    # a record with a title but no text under a known name: its own field that holds the most
+    # text (`article`), for the report's hint of the --field-map that reads it; not a field
+    unread_text: ClassVar[str | None] = None
 
     @property
     def sources(self) -> list[str]:

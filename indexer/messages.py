@@ -54,6 +54,7 @@ CATALOGUE: dict[str, tuple[str, str | tuple[str, str]]] = {
     "duplicate": ("重复 {path}：{reason}", "duplicate {path}: {reason}"),
     "renamed": ("改名 {path}：{reason}", "renamed {path}: {reason}"),
     "cut": ("截断 {path}：{reason}", "cut {path}: {reason}"),
+    "untexted": ("提示 {path}：{reason}", "note {path}: {reason}"),
     "removed": ("移除 {id}（{path}）：{reason}", "removed {id} ({path}): {reason}"),
     "removed_unfiled": ("移除 {id}：{reason}", "removed {id}: {reason}"),  # (a cluster's rebuild knows no file)
     "summary.changed": ("{mode}：{generation}，共 {articles} 篇文章", ("{mode}: {articles} article in {generation}",
@@ -192,6 +193,9 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) for
     (r"^no title and no searchable text.*$", "没有标题，也没有可搜索的文字"),
     (r"^record is a listing page, not an article$", "这条记录是列表页，不是文章"),
     (r"^record has neither title nor body$", "这条记录既没有标题也没有正文"),
+    (r"^(\d+) records? with a title and no text: field '(.+)' holds text \(--field-map (\S+) reads it\)$",
+     r"\1 条记录有标题而没有正文：字段 '\2' 里有文字（--field-map \3 可以读它）"),
+    (r"^(\d+) records? with a title and no text$", r"\1 条记录有标题而没有正文"),
     (r"^no records in it \(an empty list\)$", "里面没有记录（空列表）"),
     (r"^record is a JSON (\w+), not an object$", r"这条记录是 JSON \1，不是对象"),
     (r"^invalid JSON: (.*)$", r"JSON 无效：\1"),

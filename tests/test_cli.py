@@ -190,6 +190,23 @@ def test_a_query_beginning_with_the_exclusion_operator_is_a_query_not_an_option(
     assert typo.exit_code == 2 and "--sourse" in typo.output
 
 
+def test_records_whose_text_is_under_an_unknown_name_get_a_hint_of_the_field_map(tmp_path):
+    """An export whose text is under a name not read (`article`) became title-only articles
+    and nothing said so: the report names the field and the --field-map that reads it."""
+    write_jsonl(tmp_path / "feed" / "export.jsonl", [
+        {"uid": f"c{i}", "title": f"标题{i}", "article": f"这是第{i}篇文章的正文，写了城市交通建设的新进展。"} for i in range(3)])
+    index = tmp_path / "index"
+    done = run(index, "ingest", str(tmp_path / "feed"), "--format", "json")
+    assert json.loads(done.stdout)["notes"] == [{"path": "export.jsonl", "reason": "3 records with a title and no text: "
+                                                 "field 'article' holds text (--field-map article=body reads it)"}]
+    text = run(index, "ingest", str(tmp_path / "feed"), "--field-map", "article=body")
+    assert "提示" not in text.output and "正文" not in text.output
+    assert json.loads(run(index, "search", "城市交通", "--format", "json").stdout)["total"] == 3
+    write_jsonl(tmp_path / "feed" / "export.jsonl", [{"id": "t1", "title": "只有标题"}])
+    said = run(index, "ingest", str(tmp_path / "feed"), "--field-map", "article=body")
+    assert "提示 export.jsonl：1 条记录有标题而没有正文\n" in said.output
+
+
 def test_field_map_and_source_name(tmp_path):
     write_jsonl(tmp_path / "crawl" / "crawl.jsonl", [
         {"uid": "c1", "headline_zh": "經濟部記者會", "when": "2024-04-01", "txt": "經濟部說明產業政策。"},

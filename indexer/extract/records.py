@@ -239,7 +239,7 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
             and len(_SENTENCES.findall(body)) < 2:
         return "record is a listing page, not an article"
     authors = fields.get("authors")
-    return Article(
+    article = Article(
         id=_text(fields.get("id")) or default_id,
         title=title,
         date=record_date(fields.get("date")),
@@ -250,6 +250,17 @@ def record_to_article(record: object, default_id: str, field_map: dict[str, str]
         keywords=_keywords(fields.get("keywords")),
         body=body,
     )
+    if not body:
+        article.unread_text = _unread_text(record, field_map)
+    return article
+
+
+def _unread_text(record: dict, field_map: dict[str, str] | None) -> str | None:
+    """The field of a record with no text under a known name that is read as nothing and holds
+    the most text (a sentence's worth at least), or None: what `--field-map NAME=body` reads."""
+    longest = max(((len(v.strip()), k) for k, v in record.items()
+                   if isinstance(v, str) and len(v.strip()) >= 20 and not _rename({k: v}, field_map)), default=None)
+    return longest[1] if longest else None
 
 
 def extract_records(text: str, relpath: str, *, json_array: bool,

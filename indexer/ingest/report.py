@@ -118,6 +118,9 @@ class IngestReport:
     reposts: int = 0  # articles stored whose title and text equal an earlier article's
     skipped: list[Skipped] = field(default_factory=list)
     cut: list[Skipped] = field(default_factory=list)  # articles whose body was longer than the bound
+    # files whose records became articles with a title and no text (the text under a name
+    # not read: a hint of the --field-map that reads it)
+    notes: list[Skipped] = field(default_factory=list)
     duplicates: list[Skipped] = field(default_factory=list)
     renamed: list[Skipped] = field(default_factory=list)
     removed_articles: list[Removed] = field(default_factory=list)
@@ -147,10 +150,18 @@ class IngestReport:
             "removed_articles": [{"id": r.id, "path": r.path, "reason": r.reason} for r in self.removed_articles],
             "skipped": self.skipped_rows(),
             "cut": [{"path": s.path, "reason": s.reason} for s in self.cut],
+            "notes": [{"path": s.path, "reason": s.reason} for s in self.notes],
             "sources": self.sources, "dropped_sources": self.dropped_sources,
             **({"restored": self.restored} if self.restored else {}),
             "started": self.started, "seconds": round(self.seconds, 3),
         }
+
+
+def untexted_note(count: int, field: str | None) -> str:
+    """The report's hint for `count` records of a file that became articles with a title and
+    no text; `field`: their field that holds text, under a name not read as the text."""
+    said = f"{count} record{'' if count == 1 else 's'} with a title and no text"
+    return said + (f": field {field!r} holds text (--field-map {field}=body reads it)" if field else "")
 
 
 @dataclass

@@ -69,6 +69,7 @@ from indexer.ingest.report import (
     SourceMissing,
     SourceUnreadable,
     UnknownSources,
+    untexted_note,
 )
 from indexer.ingest.sources import ReadOptions, Source, read_sources, write_sources
 from indexer.ingest.writer import ArticleSink, NewGeneration
@@ -419,7 +420,8 @@ class _Ingest:
         catalogue.start_file(sf.key, digest, source.options.fingerprint(), source.path)
         prev = self.old.file(sf.key)
         same_file = prev is not None and prev.get("hash") == digest and prev.get("opts") == source.options.fingerprint()
-        articles = bad_records = 0
+        articles = bad_records = untexted = 0
+        unread: dict[str, int] = {}  # the field holding the text of records without one, how often
         page = sf.path.suffix.lower() in HTML_SUFFIXES
         # the ids this file's articles were given instead of their own last time: kept, so that
         # a rebuild gives the same ids (an id freed since by another file is not handed over)
@@ -435,6 +437,10 @@ class _Ingest:
                 bad_records += item.path != sf.relpath  # a record, not the file as a whole
                 continue
             articles += 1
+            if not item.body:
+                untexted += 1
+                if item.unread_text:
+                    unread[item.unread_text] = unread.get(item.unread_text, 0) + 1
             if not item.source and source.options.source_name:
                 item.source = source.options.source_name
             rhash = record_hash(item)
@@ -469,6 +475,8 @@ class _Ingest:
             report.duplicates.append(Skipped(f"{where}:{line}" if line else where, f"duplicate of article {aid!r} (same id)"))
         catalogue.displaced.clear()
         report.records_skipped += bad_records
+        if untexted:
+            report.notes.append(Skipped(sf.relpath, untexted_note(untexted, max(unread, key=unread.get) if unread else None)))
         if not articles:  # the file gave nothing: one skipped file (with its bad records listed)
             report.files_skipped += 1
             catalogue.drop(sf.key)
