@@ -1875,3 +1875,19 @@ def test_a_kicker_heading_over_the_headline_opens_the_text():
     column = page("<h3><a href='/news/'>新闻中心</a></h3><h1>习近平给“王杰班”全体战士回信</h1>"
                   f"<div id='content'>{STORY}</div>", head=head)
     assert column.body.startswith("这是正文的第一段")
+
+
+def test_a_sidebars_cards_inside_links_are_not_the_text_however_long():
+    """A finance portal's sidebar of commentators' posts, each a card inside a link
+    (`<a href><div class="content">…</div></a>`), one longer than a short dispatch: it was
+    taken as the text, and the dispatch could not be found. A card inside a link is link text."""
+    short = ("<h1>中铁总辟谣称消息不实</h1><div class='article' id='artibody'>"
+             "<p>新京报快讯 今日有网友爆料，有大量账号数据在暗网低价出售。</p>"
+             "<p>今晚，铁路部门发布辟谣消息称：网传信息不实，网站未发生用户信息泄漏。</p></div>")
+    card = ("<li><a href='/bozhu/1'><span class='avatar'><img src='a.jpg'></span><div class='tw-text'>"
+            "<h3>某博主<span class='time'>今天 12:06</span></h3><div class='content'>"
+            "指数午前高开低走，和直播间一早分析一致。板块红盘居多，表现强势的是边缘计算、数字孪生、国产操作系统、"
+            "超清视频、物联网、通信等，绿盘的是猪肉、港口。个股表现看，上涨居多，涨停集中在科技股，超跌反弹依旧是主力。"
+            "</div></div></a></li>")
+    article = page(f"{short}<div class='zhibo'><ul>{card}</ul></div>")
+    assert "暗网低价出售" in article.body and "指数午前" not in article.body

@@ -357,10 +357,18 @@ def _lead_above(main: Element) -> Element | None:
 
 
 def link_density(holder: Element) -> float:
-    """The share of an element's text that sits inside links (links to documents excepted)."""
-    total = len(text_of(holder).strip()) or 1
+    """The share of an element's text that sits inside links (links to documents excepted);
+    all of it for an element inside a link that is a list's entry or holds little more than
+    it: a card of a sidebar's list (`<li><a href><div class="content">a post's teaser</div>
+    </a></li>`), never the text (an `<a>` left open that takes in the page holds its
+    navigation and footer too)."""
+    text = len(text_of(holder).strip())
+    for a in holder.iterancestors("a"):
+        if a.get("href") and (a.getparent() is not None and a.getparent().tag == "li"
+                              or len(text_of(a).strip()) < 1.2 * text + 30):
+            return 1.0
     links = sum(len(text_of(a).strip()) for a in holder.iter("a") if not _DOCUMENT_LINK.search(a.get("href") or ""))
-    return min(links / total, 1.0)
+    return min(links / (text or 1), 1.0)
 
 
 LINK_LIST_MIN_LINKS = 10  # fewer link lines are a related-articles box at most
