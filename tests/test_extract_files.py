@@ -8,6 +8,7 @@ import pytest
 
 from indexer.article import Article, Skipped
 from indexer.extract import SUPPORTED_SUFFIXES, extract_file
+from indexer.extract.authors import parse_authors
 from indexer.extract.junk import unreadable_reason
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -471,3 +472,13 @@ def test_a_dumps_print_credit_dates_it_when_nothing_else_does():
                     "　　《人民日报》（2024年02月04日 第01版）\n", "rmrb.txt")
     assert article.date == "2024-02-04"
     assert "第01版" not in article.body
+
+
+@pytest.mark.parametrize("field, names", [
+    ("聯合報／ 本報訊", []), ("聯合報／ 社論", []), ("Reporter", []), ("Staff Reporter", []),
+    ("聯合報／記者王小明／台北報導", ["王小明"]), ("Joel Spolsky", ["Joel Spolsky"]),
+])
+def test_a_desk_or_a_role_in_an_author_field_is_no_name(field, names):
+    """A paper's export fills `author` with its desk (`聯合報／ 本報訊`), its editorial (`社論`) or
+    a role (`Reporter`): they were stored, and faceted, as authors."""
+    assert parse_authors(field) == names

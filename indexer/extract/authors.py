@@ -38,12 +38,13 @@ _NOT_NAMES = re.compile(
     r"未知|佚名|匿名|[网網][络絡]|[网網][络絡]整理|本站|本站原创|原创|[网網]易|新浪|腾讯|[凤鳳]凰[网網]|admin\w*|webmaster|"
     r".{0,4}管理[员員]|"  # a CMS account (`管理员`, `系统管理员`), not a person
     r"[编編][辑輯][部]|[综綜]合|[记記]者|[编編][辑輯]|[报報][道導]|[新][闻聞][中][心]|国际中心|.*[网網]$|.*[报報]$|"
-    r".*[社台]$|.*中心$|.*快[讯訊]$|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
+    r".*[社台]$|.*中心$|.*快[讯訊]$|.*[报報][讯訊]$|社[论論]|短[评評]|[时時][评評]|.*[党黨]支部$|.{2,}[部局院处處署厅廳会會办辦委]$|[工学學协協]会|[总本]部|[党团]委|\d+|.*@.*|name|"
     r".*[报報][道導]$|.*[发發]自.*|查看.*|更多.*|[关關]注.*|[订訂][阅閱].*|[进進]入.*|[详詳]情.*|"
     r"(?:最新|更多|其他|其它|相[关關]|[热熱]门|[热熱]門|全部|推[荐薦]|[历歷]史|往期|精[选選]|.*的)(?:文章|作品)$|.*[专專][栏欄]$|"
     # (`作者最新文章`, `作者其他作品`: a sidebar's heading, no name; 王文章 is one)
     r".*[网網][络絡]$|.*科技$|.*公司$|.*集[团團]$|.*[营營班队隊团團版]$|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|[发發][表布]|分享|收藏|"
-    r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*)$",
+    r".*\.(?:com|cn|net|org|gov|edu|tw|hk)\b.*|www\..*|.*\b(?:publish\w*|press|news|team|inc|ltd|group|media|blog)\b.*|"
+    r"(?:staff\s+)?(?:reporter|writer|correspondent|editor|author)s?|editorial|anonymous|unknown)$",  # a role, no name
     re.IGNORECASE,
 )
 _WEB_DESIGN = re.compile(r"\bdesign(?:er|ed)?\s+by\b", re.IGNORECASE)  # a meta author naming who built the site
