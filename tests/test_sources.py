@@ -92,9 +92,9 @@ def test_rebuild_with_paths_replaces_the_recorded_sources(tmp_path):
     assert report(index, "rebuild")[0]["articles"] == 2
 
 
-def test_rebuild_of_a_recorded_path_keeps_its_source_name_unless_options_are_given(tmp_path):
-    """`rebuild ARCHIVE` after `ingest ARCHIVE/wire --source-name 通讯社` once stripped the
-    source from every wire article (the rebuild read every path with the default options)."""
+def _archive_with_a_wire_recorded_inside(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """An index of ARCHIVE (a page) with ARCHIVE/wire (one record) recorded on its own with
+    `--source-name 通讯社`: (index, archive, wire)."""
     index = tmp_path / "index"
     archive = tmp_path / "archive"
     page(archive / "local" / "1.html", "本地新闻", "本地记者报道城市交通建设的新进展。记号本地。")
@@ -102,6 +102,13 @@ def test_rebuild_of_a_recorded_path_keeps_its_source_name_unless_options_are_giv
     write_jsonl(wire / "feed.jsonl", [{"id": "w1", "title": "通稿一", "body": "通稿正文，记号通稿。"}])
     ok(index, "ingest", archive)
     ok(index, "ingest", wire, "--source-name", "通讯社")
+    return index, archive, wire
+
+
+def test_rebuild_of_a_recorded_path_keeps_its_source_name_unless_options_are_given(tmp_path):
+    """`rebuild ARCHIVE` after `ingest ARCHIVE/wire --source-name 通讯社` once stripped the
+    source from every wire article (the rebuild read every path with the default options)."""
+    index, archive, wire = _archive_with_a_wire_recorded_inside(tmp_path)
     by = lambda source: json.loads(ok(index, "search", "记号通稿", "--source", source, "--format", "json").stdout)["total"]  # noqa: E731
     wired = lambda: by("通讯社")  # noqa: E731
     assert wired() == 1
@@ -239,13 +246,7 @@ def test_a_folder_recorded_inside_another_keeps_its_options_its_ids_and_the_nigh
 def test_a_folder_recorded_inside_another_deleted_then_pruned_is_forgotten(tmp_path):
     """`ingest ARCHIVE --prune` after ARCHIVE/wire (recorded on its own) was deleted removed its
     articles but left `sources` listing it, gone, with no articles, until a rebuild."""
-    index = tmp_path / "index"
-    archive = tmp_path / "archive"
-    page(archive / "local" / "1.html", "本地新闻", "本地记者报道城市交通建设的新进展。记号本地。")
-    wire = archive / "wire"
-    write_jsonl(wire / "feed.jsonl", [{"id": "w1", "title": "通稿一", "body": "通稿正文，记号通稿。"}])
-    ok(index, "ingest", archive)
-    ok(index, "ingest", wire, "--source-name", "通讯社")
+    index, archive, wire = _archive_with_a_wire_recorded_inside(tmp_path)
     shutil.rmtree(wire)
     rep, err = report(index, "ingest", archive, "--prune")
     assert (rep["removed"], rep["articles"]) == (1, 1) and "移除 w1" in err
