@@ -97,6 +97,24 @@ def test_records_with_their_own_ids_and_identical_text_are_both_kept_and_collaps
     assert {h["id"] for h in every["hits"]} == {"rmrb-20200514-04-07", "rmrb-20200514-01-02"}
 
 
+def test_reposts_read_again_are_counted_as_a_rebuild_counts_them(tmp_path):
+    """Two identical pages read again (new options: every file re-read) were reported as two
+    kept reposts, each meeting the other's earlier copy; the index holds one pair."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    same = "重复的通知\n\n这是同一篇通知的正文，两个文件内容相同，记号同文。\n"
+    (folder / "a.txt").write_text(same, encoding="utf-8")
+    (folder / "b.txt").write_text(same, encoding="utf-8")
+    (folder / "c.txt").write_text("另一篇通知\n\n这是另一篇通知的正文，内容不同，记号异文。\n", encoding="utf-8")
+    index = tmp_path / "index"
+    said = lambda *a: json.loads(ok(index, *a, "--format", "json").stdout)["reposts"]  # noqa: E731
+    assert said("ingest", str(folder), "--source-name", "甲") == 1
+    assert said("ingest", str(folder), "--source-name", "乙") == 1
+    assert said("rebuild") == 1
+    (folder / "d.txt").write_text(same, encoding="utf-8")  # a third copy, the others not read again
+    assert said("ingest", str(folder)) == 1
+
+
 def test_short_reposts_collapse_too_and_short_texts_under_other_titles_stay_apart(tmp_path):
     """A body too short to judge by its shingles (a brief, a notice's `详见附件`) still collapses
     with a record of the same title and text; another title over the same short text is another

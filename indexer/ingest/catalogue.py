@@ -198,6 +198,8 @@ class CatalogueBuilder(Catalogue):
             self.path.unlink(missing_ok=True)
             raise
         super().__init__(db)
+        # the ids stored in this run (`admit`): which of a repost group were read now (`reposts`)
+        db.execute("CREATE TEMP TABLE admitted (id BLOB PRIMARY KEY)")
         self._file: tuple[str, int, bytes | None] | None = None  # the file admitting now: key, n, source
         # (id, key of the later file it was taken from): ids a file read now took from a later file
         # of its source (`admit`)
@@ -304,7 +306,7 @@ class CatalogueBuilder(Catalogue):
                         (state, _b(key)))
 
     def admit(self, key: str, source_name: str, article: Article,
-              state_of: Callable[[str], int], rhash: bytes, earlier: str | None = None) -> tuple[bool, str | None, bool]:
+              state_of: Callable[[str], int], rhash: bytes, earlier: str | None = None) -> tuple[bool, str | None]:
         """Store `article` as one of file `key`'s articles (`rhash`: its `record_hash`),
         renaming its id if it must; `state_of(id)`: what the article stored under that id is
         against the live index (NEITHER, FOUND_UNCHANGED, FOUND_UPDATED) — asked of the id it
@@ -314,21 +316,26 @@ class CatalogueBuilder(Catalogue):
         `earlier`: the id this file's record was stored under instead of its own the last
         time it was read (`renamed_before`); kept while free, so ids stay what they were.
 
-        Returns (stored, note, repost): not stored, the note says which id it repeats; stored,
-        the note (if any) says which id it was given instead of its own, and `repost` whether
-        an article stored earlier has the same title and text."""
+        Returns (stored, note): not stored, the note says which id it repeats; stored, the note
+        (if any) says which id it was given instead of its own."""
+        stored, note = self._admit(key, source_name, article, state_of, rhash, earlier)
+        if stored:
+            self.db.execute("INSERT OR IGNORE INTO temp.admitted VALUES (?)", (_b(article.id),))
+        return stored, note
+
+    def _admit(self, key: str, source_name: str, article: Article,
+               state_of: Callable[[str], int], rhash: bytes, earlier: str | None) -> tuple[bool, str | None]:
         if self._file is None or self._file[0] != key:
             n, source = self.db.execute("SELECT n, source FROM files WHERE key = ?", (_b(key),)).fetchone()
             self._file = (key, n, source)
         _, n, source = self._file
         chash = content_hash(article)
-        repost = self.db.execute("SELECT 1 FROM articles WHERE chash = ? LIMIT 1", (chash,)).fetchone() is not None
         aid = article.id
         note = None
         insert = "INSERT OR IGNORE INTO articles (id, file, chash, state, rhash) VALUES (?, ?, ?, ?, ?)"
         if earlier and earlier != aid and self.db.execute(insert, (_b(earlier), n, chash, state_of(earlier), rhash)).rowcount:
             article.id = earlier  # the id it had: a rebuild does not move it to the one freed since
-            return True, None, repost
+            return True, None
         if self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash)).rowcount == 0:  # the id is taken
             owner = self.db.execute("SELECT f.key, f.source, a.rhash, a.file, a.chash FROM articles a JOIN files f "
                                     "ON a.file = f.n WHERE a.id = ?", (_b(aid),)).fetchone()
@@ -340,13 +347,13 @@ class CatalogueBuilder(Catalogue):
                                 (n, chash, state_of(aid), rhash, _b(aid)))
                 self.displaced.append((aid, _s(owner[0])))
                 article.id = aid
-                return True, None, repost
+                return True, None
             if owner[1] == source:
                 self._note_copy(aid, n, chash, rhash)
-                return False, f"duplicate of article {aid!r} (same id)", False
+                return False, f"duplicate of article {aid!r} (same id)"
             if owner[2] is not None and owner[2] == rhash:  # the same record again, from another source
                 self._note_copy(aid, n, chash, rhash)
-                return False, f"duplicate of article {aid!r} (same id, same record)", False
+                return False, f"duplicate of article {aid!r} (same id, same record)"
             candidate, k = f"{source_name}/{aid}", 2
             while self.has(candidate):
                 candidate, k = f"{source_name}-{k}/{aid}", k + 1
@@ -355,7 +362,17 @@ class CatalogueBuilder(Catalogue):
             aid = candidate
             self.db.execute(insert, (_b(aid), n, chash, state_of(aid), rhash))
         article.id = aid
-        return True, note, repost
+        return True, note
+
+    def reposts(self) -> int:
+        """Of the articles stored in this run, how many repeat the title and text of another
+        stored article: in each group of equal content, its members read now less one (the one
+        it is a repost of), or all of them when that one was stored before and not read now.
+        (Counting as they come said 2 of a pair both read again: each met the other's copy.)"""
+        return self.db.execute(
+            "SELECT COALESCE(SUM(MIN(r, s - 1)), 0) FROM (SELECT COUNT(*) AS s, "
+            "SUM(id IN (SELECT id FROM temp.admitted)) AS r FROM articles GROUP BY chash HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
 
 
 def read_before(key: str, other: str) -> bool:

@@ -453,15 +453,13 @@ class _Ingest:
                 # an article of a changed file that is as it was is unchanged too
                 return FOUND_UNCHANGED if same_file or self.old.record_hash_of(aid) == rhash else FOUND_UPDATED
 
-            stored, note, repost = catalogue.admit(sf.key, source.name, item, state_of, rhash, earlier.get(item.id))
+            stored, note = catalogue.admit(sf.key, source.name, item, state_of, rhash, earlier.get(item.id))
             where = sf.relpath if item.line is None else f"{sf.relpath}:{item.line}"  # a record's line
             if not stored:
                 report.duplicates.append(Skipped(where, note or "duplicate"))
                 continue
             if note:
                 report.renamed.append(Skipped(where, note))
-            if repost:
-                report.reposts += 1
             if page:
                 for article in self.pages.add(item, site_of(item, source.name), sf.key):
                     out.add(article)
@@ -501,6 +499,7 @@ class _Ingest:
         source's article count and time of reading."""
         report = self.report
         report.articles = self.catalogue.article_count()
+        report.reposts = self.catalogue.reposts()
         report.added, gone_ids = compare_ids(self.old, self.catalogue)
         states = self.catalogue.states()
         report.unchanged = states[FOUND_UNCHANGED]
