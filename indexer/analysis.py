@@ -72,12 +72,13 @@ _FOLD_BY_ARRAY_FROM = 64  # characters: longer texts are folded through a NumPy 
 @lru_cache(maxsize=1)
 def _fold_array() -> np.ndarray:
     """FOLD_TABLE as one code point → code point array over the Basic Multilingual Plane (the
-    table folds nothing above it, though some characters fold to one above it): `str.translate`
-    looks every character up in a dict, several times slower than indexing an array on a body."""
-    assert max(FOLD_TABLE) <= 0xFFFF
+    few characters beyond it, mathematical letters and compatibility ideographs, are looked up
+    one by one): `str.translate` looks every character up in a dict, several times slower than
+    indexing an array on a body."""
     table = np.arange(0x10000, dtype=np.uint32)
     for cp, ch in FOLD_TABLE.items():
-        table[cp] = ord(ch)
+        if cp <= 0xFFFF:
+            table[cp] = ord(ch)
     return table
 
 
@@ -87,7 +88,10 @@ def _translate(text: str) -> str:
         return text.translate(FOLD_TABLE)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if int(codes.max()) > 0xFFFF:
-        folded = np.where(codes > 0xFFFF, codes, _fold_array()[np.minimum(codes, 0xFFFF)])
+        folded = _fold_array()[np.minimum(codes, 0xFFFF)]
+        for i in np.flatnonzero(codes > 0xFFFF).tolist():
+            cp = int(codes[i])
+            folded[i] = ord(FOLD_TABLE[cp]) if cp in FOLD_TABLE else cp
     else:
         folded = _fold_array()[codes]
     return folded.tobytes().decode("utf-32-le", "surrogatepass")

@@ -12,16 +12,16 @@ from indexer.analysis import FOLD_TABLE_FILE, JIEBA_WORDS, jieba_dictionary
 def build_fold_table() -> dict[int, str]:
     """Map each character whose NFKC form, case fold or Simplified form is one other character."""
     table: dict[int, str] = {}
-    # NFKC where it maps one character to exactly one character (full-width forms, the
-    # ideographic space, compatibility ideographs, Kangxi radicals, ...).
-    # (and Latin-1's: ¹ ² ³ as the digits, as the other superscripts are — `100m²` is found by
-    # 100m2 — µ as μ, ª º as a o, the no-break space as a space)
-    for lo, hi in ((0x00A0, 0x00FF), (0x2000, 0x2FDF), (0x3000, 0x303F), (0xF900, 0xFAFF), (0xFE30, 0xFFEF)):
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            norm = unicodedata.normalize("NFKC", ch)
-            if norm != ch and len(norm) == 1:
-                table[cp] = norm
+    # NFKC where it maps one character to exactly one character, in every plane: full-width
+    # forms, the ideographic space, compatibility ideographs (and their supplement: U+2F804 is
+    # 你), Kangxi radicals, circled ideographs (㊥ is 中), the mathematical letters a headline
+    # writes a word in (𝐁𝐄𝐘𝐎𝐍𝐃 is beyond), modifier letters; Latin-1's ¹ ² ³ as the digits, as
+    # the other superscripts are (`100m²` is found by 100m2), µ as μ, the no-break space as a space
+    for cp in (*range(0xA0, 0xD800), *range(0xE000, 0x110000)):
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if norm != ch and len(norm) == 1:
+            table[cp] = norm
     # Traditional → Simplified, one character at a time: context-free, so folding never
     # depends on the neighbouring characters and a query folds like the text it is cut from.
     import opencc

@@ -185,6 +185,22 @@ def test_a_foreign_name_is_found_whatever_dot_separates_its_parts(tmp_path):
         assert "<mark>唐纳德・特朗普</mark>" in hit.snippet
 
 
+def test_characters_that_unicode_writes_as_one_other_fold_to_it_in_every_plane(tmp_path):
+    """A headline's word in mathematical bold letters (𝐁𝐄𝐘𝐎𝐍𝐃, beyond the Basic Multilingual
+    Plane), a circled ideograph (㊥ is 中) and a compatibility ideograph of the supplement
+    (U+2F804 is 你) are their NFKC characters, as documented: "BEYOND" found nothing."""
+    write_article(tmp_path / "articles" / "a.txt", "舞蹈大賽", "今年以「𝐁𝐄𝐘𝐎𝐍𝐃」為主題，舉辦舞蹈大賽。")
+    write_article(tmp_path / "articles" / "b.txt", "印章", "蓋上㊥字章與㊀號，文件才算生效。")
+    write_article(tmp_path / "articles" / "c.txt", "問候", "他說\U0002F804好，然後坐下。")
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        for query, title, marked in (('"BEYOND"', "舞蹈大賽", "𝐁𝐄𝐘𝐎𝐍𝐃"), ("beyond", "舞蹈大賽", "𝐁𝐄𝐘𝐎𝐍𝐃"),
+                                     ('"中字章"', "印章", "㊥字章"), ('"一号"', "印章", "㊀號"),
+                                     ('"你好"', "問候", "\U0002F804好")):
+            [hit] = engine.search(SearchRequest.create(query)).hits
+            assert hit.title == title and f"<mark>{marked}</mark>" in hit.snippet, query
+
+
 def _mixed_samples(articles: dict, pattern: str, limit: int) -> list[str]:
     found = sorted({m.group() for a in articles.values() for m in re.finditer(pattern, a.title + "\n" + a.body)})
     return random.Random(3).sample(found, min(limit, len(found)))
