@@ -201,7 +201,8 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
 
     Raises store.IndexBusy, NothingToIngest or SourceMissing; in each case the live index is
     left as it was. `progress(done, total)` follows the reading of files, in bytes (one large
-    export moves it part by part); `status(message)` names the later phases (writing the index), which have no per-file steps.
+    export moves it part by part); `status(message)` names the later phases (writing the
+    index), which have no per-file steps.
     """
     run = _Ingest(Path(index_dir), paths, rebuild, options or IngestOptions(), progress, status)
     with store.WriteLock(run.index_dir):
