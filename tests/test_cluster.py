@@ -383,6 +383,30 @@ def test_a_rebuild_missing_a_recorded_source_fails_on_both_backends(cluster_url,
         assert [s["path"] for s in json.loads(shown.stdout)["sources"]] == [str(tmp_path / "kept")], index
 
 
+def test_a_cluster_rebuild_reads_each_recorded_source_as_recorded_and_refuses_an_empty_mount_point(cluster_url, tmp_path):
+    """The cluster's rebuild read its recorded sources with the default options (the wire's
+    --source-name lost) and took an empty mount point for a source without articles (all of
+    them removed, exit 0): it reads them as the embedded rebuild does now."""
+    wire, mount = tmp_path / "wire", tmp_path / "mount"
+    for folder, aid in ((wire, "w1"), (mount, "d1")):
+        folder.mkdir()
+        (folder / "a.jsonl").write_text(json.dumps({"id": aid, "title": f"{aid}篇", "date": "2024-01-01",
+                                                    "body": f"{aid}的正文。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    indexes = (tmp_path / "embedded", f"{cluster_url}/recorded-options")
+    for index in indexes:
+        for args in (("ingest", wire, "--source-name", "通讯社"), ("ingest", mount), ("rebuild",)):
+            done = subprocess.run(cli_args(index, *args), capture_output=True, text=True)
+            assert done.returncode == 0, (index, args, done.stderr)
+        with open_engine(str(index)) as engine:
+            assert [h.id for h in engine.search(SearchRequest.create("", sources=("通讯社",))).hits] == ["w1"], index
+    (mount / "a.jsonl").rename(tmp_path / "a.jsonl")  # the disk unmounted: its mount point is there, empty
+    for index in indexes:
+        failed = subprocess.run(cli_args(index, "rebuild"), capture_output=True, text=True)
+        assert failed.returncode == 1 and str(mount) in failed.stderr, (index, failed.stderr)
+        with open_engine(str(index)) as engine:
+            assert engine.search(SearchRequest.create("")).total == 2, index
+
+
 def test_a_rebuilds_replicas_are_copied_not_indexed_again(cluster_url, tmp_path, write_jsonl_file):
     """Each shard's replica starts as a copy of its primary's files: no article is indexed a
     second time on the way (which doubled the cluster's work in a rebuild)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import queue
 import tempfile
 import threading
@@ -33,8 +32,9 @@ from indexer.backends.opensearch_documents import (
 )
 from indexer.backends.opensearch_feed import ClusterFeed, article_rows, story_of_rows
 from indexer.backends.opensearch_reading import SOURCE_FIELDS, doc_id
-from indexer.ingest.report import IngestOptions, Removed, SourceMissing
+from indexer.ingest.report import IngestOptions, Removed
 from indexer.ingest.run import read_into
+from indexer.ingest.sources import Source
 from indexer.ingest.writer import HeldArticles
 from indexer.segment import signatures
 
@@ -63,13 +63,15 @@ def _compare(report, before: dict[str, str], articles: list[tuple[str, str]], wh
     report.removed_articles = [Removed(i, "", why) for i in gone]
 
 
-def _read(paths, opts, progress, status, sink):
-    """(IngestReport, recorded sources as dicts) of reading `paths` (None: the demo articles, as
-    for a new embedded index) into `sink`, the embedded rebuild's way (`read_into`)."""
+def _read(paths, opts, progress, status, sink, recorded: list[Source] | None = None):
+    """(IngestReport, recorded sources as dicts) of reading `paths` (None: the `recorded`
+    sources, each with its options, a missing one refused unless --drop-missing; none
+    recorded: the demo articles, as for a new embedded index) into `sink`, the embedded
+    rebuild's way (`read_into`)."""
     with tempfile.TemporaryDirectory(prefix="wensou-read-") as tmp:
-        report, recorded = read_into(sink, Path(tmp), list(paths) if paths else [], options=opts,
-                                     progress=progress, status=status)
-    return report, [r.to_dict() for r in recorded]
+        report, after = read_into(sink, Path(tmp), list(paths) if paths else [], options=opts,
+                                  progress=progress, status=status, recorded=recorded)
+    return report, [r.to_dict() for r in after]
 
 
 def _repeats(src: dict, sigs: list[np.ndarray]) -> bool:
@@ -148,15 +150,14 @@ class ClusterLoading:
 
         opts = options or IngestOptions()
         old = self.live_index()
-        recorded = self._meta(old).get("sources") if old else None
-        dropped: list[str] = []
-        if not paths and recorded:
-            # a recorded source gone as a whole (unmounted, moved) fails the rebuild and the live
-            # index stays, as on the embedded index, unless --drop-missing says to forget it
-            dropped = [p for p in recorded if not os.path.exists(p)]
-            if dropped and (not opts.drop_missing or len(dropped) == len(recorded)):
-                raise SourceMissing(dropped)
-            paths = [p for p in recorded if p not in dropped]
+        recorded = None
+        if not paths and old:
+            # the recorded sources, read as the embedded rebuild reads them: each with its own
+            # options, and one gone as a whole (moved, or an empty mount point where articles
+            # were) fails the rebuild and the live index stays, unless --drop-missing forgets it
+            meta = self._meta(old)
+            recorded = [Source.from_dict(r) for r in meta.get("source_records") or [] if isinstance(r, dict)] \
+                or [Source(p) for p in meta.get("sources") or []]
         with RebuildLock(self.client, self.name) as lock:
             nodes = self._data_nodes()
             shards = shards or min(nodes, 3)
@@ -168,8 +169,7 @@ class ClusterLoading:
             self._create(physical, shards, {})
             try:
                 feed = ClusterFeed(self, physical)
-                report, records = _read(paths, opts, progress, status, feed)
-                report.dropped_sources = dropped
+                report, records = _read(paths, opts, progress, status, feed, recorded)
                 self._commit_safely(physical)
                 self.client.request("PUT", f"/{physical}/_settings", {"index": {
                     "number_of_replicas": replicas, "refresh_interval": "1s", "translog.durability": "request"}})
@@ -179,7 +179,7 @@ class ClusterLoading:
                                             "timeout": "120s"})
                 before = dict(self._hashes(old)) if old else {}
                 _compare(report, before, feed.ids_and_hashes(), "its source was forgotten (--drop-missing)"
-                         if dropped else "not in the sources read by this rebuild")
+                         if report.dropped_sources else "not in the sources read by this rebuild")
                 report.articles = feed.count
                 report.generation = physical
                 report.seconds = time.time() - report.started

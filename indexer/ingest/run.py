@@ -85,10 +85,11 @@ LINES_READ_MB = 64  # a displaced record's line is looked up in JSON Lines files
 
 
 def _plan_sources(live: Path | None, old: Catalogue, paths: list[Path | str] | None, rebuild: bool,
-                  opts: IngestOptions) -> tuple[list[Source], list[Source], bool]:
+                  opts: IngestOptions, elsewhere: list[Source] | None = None) -> tuple[list[Source], list[Source], bool]:
     """(sources to read now, the index's recorded sources after the run, whether the sources
-    read now are recorded ones, to be checked for being missing)."""
-    recorded = read_sources(live) or []
+    read now are recorded ones, to be checked for being missing). `elsewhere`: the sources
+    recorded with an index kept elsewhere (`read_into`), when there is no live generation here."""
+    recorded = read_sources(live) or elsewhere or []
     if paths:
         now: list[Source] = []
         for p in paths:  # one record per path, however it was spelled
@@ -236,17 +237,24 @@ def run_ingest(index_dir: Path, paths: list[Path | str] | None, *, rebuild: bool
 
 def read_into(sink: ArticleSink, work_dir: Path, paths: list[Path | str], *, options: IngestOptions | None = None,
               progress: Callable[[int, int], None] | None = None,
-              status: Callable[[str], None] | None = None) -> tuple[IngestReport, list[Source]]:
+              status: Callable[[str], None] | None = None,
+              recorded: list[Source] | None = None) -> tuple[IngestReport, list[Source]]:
     """Read `paths` as a rebuild reads them (the same files, ids, reports and site cleaning) into
     `sink` instead of a new generation: for an index kept elsewhere (a cluster), which analyses
     and stores the articles itself. `work_dir` (an empty folder, created if missing) holds the
     catalogue while reading. Returns the report, whose counts are the articles read (there is no
     previous index here to compare with), and the sources as they would be recorded.
 
+    `recorded`: the sources recorded with that index. Without `paths` they are read as a
+    rebuild without paths reads an index's recorded sources: each with its own options, and
+    one missing as a whole (not there, or an empty mount point where articles were) refused
+    with SourceMissing unless the options say to drop it.
+
     The sink is started before any reading process or thread exists, fed every article in
     order, then committed, or cancelled if reading fails."""
     Path(work_dir).mkdir(parents=True, exist_ok=True)
     run = _Ingest(Path(work_dir), paths, True, options or IngestOptions(), progress, status)
+    run.recorded_elsewhere = recorded
     run.open_live()
     try:
         files = run.which_files()
@@ -272,6 +280,7 @@ class _Ingest:
                  progress: Callable[[int, int], None] | None, status: Callable[[str], None] | None) -> None:
         self.index_dir, self.paths, self.rebuild, self.opts = index_dir, paths, rebuild, opts
         self.progress, self.status = progress, status
+        self.recorded_elsewhere: list[Source] | None = None  # (`read_into`: an index kept elsewhere)
         self.report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
         self.t0 = time.monotonic()
         self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
@@ -299,7 +308,8 @@ class _Ingest:
         """Step 1: the sources read now and the index's recorded sources after the run; the
         article files found under them (NothingToIngest when there are none)."""
         report, opts = self.report, self.opts
-        reading, self.recorded_after, check_missing = _plan_sources(self.live, self.old, self.paths, self.rebuild, opts)
+        reading, self.recorded_after, check_missing = _plan_sources(self.live, self.old, self.paths, self.rebuild, opts,
+                                                                    self.recorded_elsewhere)
         self.owners = _Owners(reading, self.recorded_after)
         files: list[SourceFile] = []
         found: dict[str, int] = {}
