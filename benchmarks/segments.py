@@ -23,18 +23,13 @@ import time
 from pathlib import Path
 
 from benchmarks.compare import QUERY_MIX
-from benchmarks.user_path import title_queries
+from benchmarks.user_path import _pct, title_queries
 
 
 def _timed(engine, request) -> float:
     t = time.perf_counter()
     engine.search(request)
     return (time.perf_counter() - t) * 1000
-
-
-def _pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(p / 100 * len(s)))]
 
 
 def compare(folder: Path, indexes: list[Path], reps: int, n_titles: int) -> list[dict]:

@@ -294,6 +294,7 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int,
 
     `advanced(n)` is called once the items of n more bytes have been consumed (a whole file's
     size, or a part's): the progress of one large export moves part by part, not once at its end."""
+    follow = advanced is not None  # (a whole file's size is a stat: asked only when progress is followed)
     advanced = advanced or (lambda n: None)
     if procs <= 1:
         for sf, job in zip(files, jobs):
@@ -305,7 +306,8 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int,
             else:
                 yield (sf, plan[1], _parts_in_turn(plan[2], advanced))
                 continue
-            advanced(file_bytes(sf))
+            if follow:
+                advanced(file_bytes(sf))
         return
     with multiprocessing.get_context("fork").Pool(procs, initializer=processes.die_with_parent) as pool:
         window = 2 * procs
@@ -345,7 +347,8 @@ def extracted(files: list[SourceFile], jobs: list[tuple], procs: int,
                 if not parts.done:
                     raise RuntimeError("a file's items must be consumed before the next file is asked for")
                 continue
-            advanced(file_bytes(sf))
+            if follow:
+                advanced(file_bytes(sf))
 
 
 def _parts_in_turn(part_jobs: list[tuple], advanced: Callable[[int], None]):

@@ -253,8 +253,7 @@ def read_into(sink: ArticleSink, work_dir: Path, paths: list[Path | str], *, opt
     The sink is started before any reading process or thread exists, fed every article in
     order, then committed, or cancelled if reading fails."""
     Path(work_dir).mkdir(parents=True, exist_ok=True)
-    run = _Ingest(Path(work_dir), paths, True, options or IngestOptions(), progress, status)
-    run.recorded_elsewhere = recorded
+    run = _Ingest(Path(work_dir), paths, True, options or IngestOptions(), progress, status, elsewhere=recorded)
     run.open_live()
     try:
         files = run.which_files()
@@ -277,10 +276,11 @@ class _Ingest:
     """One run of `run_ingest`: what it reads, what the live generation held, what it found."""
 
     def __init__(self, index_dir: Path, paths, rebuild: bool, opts: IngestOptions,
-                 progress: Callable[[int, int], None] | None, status: Callable[[str], None] | None) -> None:
+                 progress: Callable[[int, int], None] | None, status: Callable[[str], None] | None,
+                 elsewhere: list[Source] | None = None) -> None:
         self.index_dir, self.paths, self.rebuild, self.opts = index_dir, paths, rebuild, opts
         self.progress, self.status = progress, status
-        self.recorded_elsewhere: list[Source] | None = None  # (`read_into`: an index kept elsewhere)
+        self.recorded_elsewhere = elsewhere  # the sources of an index kept elsewhere (`read_into`)
         self.report = IngestReport(mode="rebuild" if rebuild else "ingest", started=time.time())
         self.t0 = time.monotonic()
         self.deletions: list[str] = []  # ids to delete from the segments the generation starts with
