@@ -337,9 +337,9 @@ def _records_inside(data: object, field_map: dict[str, str] | None) -> list | No
                     best, best_key = value, key
         if best is not None:
             return best
-    if best is None and not _is_record(data, field_map, whole=False) and _holds_empty_list(data):
+    if not _is_record(data, field_map, whole=False) and _holds_empty_list(data):
         return []  # a reply whose list of records is empty (`{"data": {"list": []}}`)
-    return best
+    return None
 
 
 def _holds_empty_list(data: dict) -> bool:
