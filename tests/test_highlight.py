@@ -182,3 +182,11 @@ def test_a_character_that_folds_into_a_unit_of_the_other_kind_leaves_a_latin_wor
     # (the search finds it), and so does 〸5 (〸 folds to 十)
     assert highlight("型号ｶ5在上市，另见カ5。", pattern('"5"')) == "型号ｶ<mark>5</mark>在上市，另见カ<mark>5</mark>。"
     assert highlight("〸5和十5", pattern("十5")) == "<mark>〸5</mark>和<mark>十5</mark>"
+
+
+def test_an_unassigned_code_point_beyond_the_bmp_is_a_unit_not_punctuation_between_two_characters():
+    # U+2A6E0 lies in the CJK extensions' range, so the index reads it as a unit: 中?国 holds
+    # no 中国. To a regular expression it is no word character, which a phrase's gap would step
+    # over; such a text is marked by the matcher instead (checked apart from the BMP's characters)
+    assert highlight("在中\U0002A6E0国和中国", pattern("中国")) == "在中\U0002A6E0国和<mark>中国</mark>"
+    assert snippet("中\U0002A6E0国", pattern("中国")) == "中\U0002A6E0国"
