@@ -22,8 +22,8 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.compare import QUERY_MIX
-from benchmarks.user_path import _pct, title_queries
+from benchmarks.compare import QUERY_MIX, _pct
+from benchmarks.user_path import title_queries
 
 
 def _timed(engine, request) -> float:

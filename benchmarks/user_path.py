@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.compare import QUERY_MIX
+from benchmarks.compare import QUERY_MIX, _pct
 from benchmarks.rebuild import REPO, run_measured
 
 
@@ -46,11 +46,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
 
 
 def title_queries(folder: Path, n: int, seed: int = 7, per_file: int = 20_000) -> list[str]:
