@@ -1891,3 +1891,13 @@ def test_a_sidebars_cards_inside_links_are_not_the_text_however_long():
             "</div></div></a></li>")
     article = page(f"{short}<div class='zhibo'><ul>{card}</ul></div>")
     assert "暗网低价出售" in article.body and "指数午前" not in article.body
+
+
+def test_closing_credits_without_a_colon_or_of_one_channel_are_not_text_nor_authors():
+    """`编辑 左燕燕` / `校对 薛京宁` closing the text with a space for a colon, and `微信编辑：皮小姐`
+    (the editor of one channel) were kept as the text's last lines; and the byline's
+    `新京报 记者 吴采倩 编辑 左燕燕` gave the editor as an author."""
+    article = page("<h1>测试新闻标题在这里</h1><div class='author'>某报 记者 王小明 编辑 李大华</div>"
+                   f"<div class='text'>{STORY}<p>编辑 李大华</p><p>校对 赵一一</p><p>微信编辑：钱二二</p></div>")
+    assert article.body.endswith("他们都表达了自己的看法。")
+    assert article.authors == ["王小明"]

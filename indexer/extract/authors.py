@@ -62,6 +62,8 @@ _BYLINE = re.compile(  # (the lead-in as short as it can be: the first role word
     r"^(?:[^\s（(]{0,8}?\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
+# An editor credited after the reporters on a byline's line (`新京报 记者 张三 编辑 李四`): no author.
+_EDITOR_AFTER = re.compile(r"\s+(?:(?:[责責]任)?[编編][辑輯]|[责責][编編]|校[对對])\s*[:：︰]?\s*[" + _CJK + r"·]{2,5}(?:\s.*)?$")
 _NAME_SLASH_PAPER = re.compile(r"^([" + _CJK + r"]{2,4})\s*[/／]\s*[" + _CJK + r"]{2,12}(?:[报報]|[网網]|[社]|[台]|[刊]|[杂雜]志|日[报報])"
                                r"(?:\s+(?:19|20)\d{2}[-/.年].*)?$")
 # `（记者 胡晓蓉）`, `（特约通讯员：林兴勇）` or, with no role word, `（张巨峰）` closing a paragraph.
@@ -340,7 +342,7 @@ def byline_authors(line: str) -> list[str]:
         match = _DESK_REPORTED.match(short)  # `生活中心／賴俊佑報導` (`娛樂中心／台北報導` names a place)
         if match:
             return [n for n in parse_authors(match.group(1)) if not _DATELINE_PLACE.fullmatch(n)]
-        match = _BYLINE.match(short)
+        match = _BYLINE.match(_EDITOR_AFTER.sub("", short))
         if match:
             if _REPORTER_DOES.match(match.group(1)):
                 return []
