@@ -1901,3 +1901,24 @@ def test_closing_credits_without_a_colon_or_of_one_channel_are_not_text_nor_auth
                    f"<div class='text'>{STORY}<p>编辑 李大华</p><p>校对 赵一一</p><p>微信编辑：钱二二</p></div>")
     assert article.body.endswith("他们都表达了自己的看法。")
     assert article.authors == ["王小明"]
+
+
+@pytest.mark.parametrize("after", [
+    "<p>© 2024 某台版權聲明：本文所有內容受到著作權法保護，如無本台特別授權，不得擅自使用。任何不當行為都將導致追償，"
+    "並受到刑事追究，本台保留一切法律權利，特此聲明，敬請各界媒體與讀者朋友們理解與配合。</p>",
+    "<p>版权声明 本网站所有注明“来源：某网”的文字、图片和音视频资料，版权均属于某网所有，非经授权，任何媒体、网站或个人"
+    "不得转载，否则将追究法律责任，取得书面授权转载时须注明出处。</p>",
+    "<p>原文出自某某看世界臉書，某傳媒經授權轉載。</p>",
+    "<p>九成用户都在用某网APP 随时阅读、评论、分享交流 请扫描二维码下载-></p>",
+    "<p>（綜合報道）</p>",
+    "<p>第 <a href='?p=1'>[1]</a> <a href='?p=2'>[2]</a> 页</p>",
+    "<div class='ad'><div><span>广告</span></div><div><span>X</span></div></div>",
+    "<p>守护自由空间，请支持《某某论坛》</p><p>可选择：网上捐款（信用卡）或</p><p>转数快 +852 12345678（注明奉献）</p>",
+])
+def test_notices_appeals_and_widgets_after_the_text_are_not_text(after):
+    """A site's copyright notice opening with `©` or `版权声明` however long, a note that a post was
+    reprinted by permission, an app's download box, a wire credit alone on its line
+    (`（綜合報道）`), page links (`第 [1] [2] 页`), an ad's close button and a donation appeal with
+    the means to give under it: all were kept as the text's last lines."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{after}</div>")
+    assert article.body.endswith("他们都表达了自己的看法。"), article.body
