@@ -1922,3 +1922,15 @@ def test_notices_appeals_and_widgets_after_the_text_are_not_text(after):
     the means to give under it: all were kept as the text's last lines."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{after}</div>")
     assert article.body.endswith("他们都表达了自己的看法。"), article.body
+
+
+def test_a_bracketed_summary_label_in_nested_tags_heads_a_teaser_box():
+    """`<td><strong><font>[提要]</font></strong>…</td>` over the text, the label two tags down and
+    no colon after it, its summary rewriting the lead and keeping only its last sentence; and
+    the photo under it credited `某频道 供图`: both were the text's first lines."""
+    lead = ("<p>这是正文的第一段，讲述了一件发生在本市的新闻事件。对于他们来说，这是一个最美好的梦想。</p>"
+            "<p>这是正文的第二段，记者采访了多位市民，他们都表达了自己的看法。</p>")
+    article = page("<h1>测试新闻标题在这里</h1><div class='text'><table><tr><td>　<strong><font>[提要]</font></strong>"
+                   "一件发生在本市的事情引起了关注，记者进行了采访。对于他们来说，这是一个最美好的梦想。</td></tr></table>"
+                   f"<p><img src='a.jpg'></p><p>两人在家中合影 某网健康频道 供图</p>{lead}</div>")
+    assert article.body.startswith("这是正文的第一段"), article.body

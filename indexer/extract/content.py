@@ -179,7 +179,7 @@ _AUTHOR_CARD = re.compile(r"^authors?[-_]?(?:wrapper|box|card|bio|profile|intro)
 # A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class:
 # its label alone or before a separator; and the label opening a box's text with spaces removed.
 _SUMMARY_WORD = r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]?\s*"
-_SUMMARY_LABEL = re.compile(_SUMMARY_WORD + r"(?:[:：|｜丨]|$)")
+_SUMMARY_LABEL = re.compile(_SUMMARY_WORD + r"(?:[:：|｜丨]|$)|^[【\[]\s*(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]")
 _LABEL_OPENING = re.compile(_SUMMARY_WORD + r"[:：|｜丨]?")
 
 
@@ -190,12 +190,13 @@ def lead_box(element: Element) -> str | None:
         return "caption"
     if any(_SUMMARY_BOX.match(n) for n in names):
         return "summary"
-    head, inside = (element.text or "").strip(), 0
-    if not head and len(element) and element[0].tag in _INLINE:
-        head, inside = (element[0].text or "").strip(), 1  # (the label in its own `<em>`, `<strong>`)
+    head, first = (element.text or "").strip(), element
+    while not head and len(first) and first[0].tag in _INLINE:
+        first = first[0]  # (the label in its own `<em>`, `<strong><font>`)
+        head = (first.text or "").strip()
     label = _SUMMARY_LABEL.match(head[:10]) if head else None
     # (the box holds the summary after its label: a label alone, `<span>导 语</span>`, is no box)
-    return "summary" if label and (label.end() < len(head) or len(element) > inside) else None
+    return "summary" if label and (label.end() < len(head) or len(text_of(element).strip()) > len(head)) else None
 
 
 _PROSE = re.compile(r"[，。]")
@@ -243,13 +244,13 @@ def drop_lead_boxes(main: Element) -> None:
 
 
 def _teaser(box: Element, text: str, times: int) -> bool:
-    """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or its
-    first sentence is printed `times` times in `text` (spaces removed: the text it summarises)."""
+    """Whether a summary box is a teaser, not text of its own: cut short (`…采访当...`), or one of
+    its sentences is printed `times` times in `text` (spaces removed: the text it summarises)."""
     said = _LABEL_OPENING.sub("", _SPACE.sub("", text_of(box)))  # (what it repeats, without its `摘要|`)
     if _TRUNCATED.search(said):
         return True
-    sentence = next((s for s in re.split(r"(?<=[。！？])", said) if len(s) >= 12), "")
-    return bool(sentence) and text.count(sentence) >= times
+    # (any of its sentences: a lead rewritten for the box may keep only its last one, `…是最美好的梦想。`)
+    return any(len(s) >= 12 and text.count(s) >= times for s in re.split(r"(?<=[。！？])", said))
 
 
 def _teaser_over(node: Element, main: Element) -> bool:

@@ -141,8 +141,9 @@ _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提�
                       r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
                       r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$|"
-                      # closed by a photographer's credit without brackets: `湖南日报徐行 摄`, `…。记者 杨威 摄`
-                      r"\S\s+[摄攝]$|(?:[记記]者|通[讯訊][员員])\s*[\u4e00-\u9fff]{2,4}[摄攝]$")
+                      # closed by a photographer's or supplier's credit without brackets: `湖南日报徐行 摄`,
+                      # `…。记者 杨威 摄`, `…合影 某频道 供图`
+                      r"\S\s+(?:[摄攝]|供[图圖])$|(?:[记記]者|通[讯訊][员員])\s*[\u4e00-\u9fff]{2,4}[摄攝]$")
 
 
 def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
