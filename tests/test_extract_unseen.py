@@ -1934,3 +1934,18 @@ def test_a_bracketed_summary_label_in_nested_tags_heads_a_teaser_box():
                    "一件发生在本市的事情引起了关注，记者进行了采访。对于他们来说，这是一个最美好的梦想。</td></tr></table>"
                    f"<p><img src='a.jpg'></p><p>两人在家中合影 某网健康频道 供图</p>{lead}</div>")
     assert article.body.startswith("这是正文的第一段"), article.body
+
+
+def test_a_press_releases_header_and_a_labelled_timestamp_are_not_the_texts_first_lines():
+    """A government press release's header over its text (`發稿單位：…` / `發稿日期：111年5月17日`, the
+    Republic's year in words / `聯 絡 人：…`), and a paper's `<div>香港時間</div>2020年09月07日(一) 14:00`
+    (a weekday in brackets): all were kept as the text's first lines."""
+    release = page("<h1>测试新闻标题在这里</h1><div class='text'><p>發稿單位：性別平等辦公室</p>"
+                   "<p>發稿日期：111年5月17日</p><p>聯 絡 人：某辦公室執行秘書王小明(1999轉2320)</p>"
+                   f"{STORY}</div>")
+    assert release.body.startswith("这是正文的第一段"), release.body
+    assert release.date == "2022-05-17" and release.source == "性別平等辦公室"
+    stamped = page("<h1>测试新闻标题在这里</h1><div class='text'><div class='edit'><div class='hkdate'>香港時間</div>"
+                   f"2020年09月07日(一) 14:00</div>{STORY}</div>")
+    assert stamped.body.startswith("这是正文的第一段"), stamped.body
+    assert stamped.date == "2020-09-07"

@@ -26,7 +26,7 @@ _FURNITURE = re.compile(
     r"[评評][论論]\s*\d*|收藏|[点點]?[赞讚]|[分转轉]享.{0,3}|微信|微博|QQ(?:空[间間])?|手[机機][扫掃]一[扫掃][,，:：\s]*(?:打[开開]|[访訪][问問]|[浏瀏][览覽]|[阅閱][读讀]|分享)?(?:本[页頁文]|此[页頁]|[当當]前[页頁]面?)?|Tweet|Facebook|Plurk|噗浪|LINE|[登注]?[录錄冊册].{0,3}|"
     r"[网網]站地[图圖]|[联聯][系繫]我[们們]|[关關]于我[们們]|[网網]站声明|免[责責]声明.*|版[权權][声聲]明\s*[:：].*|[隐隱]私.{0,4}|"
     r"[字]?[号號][:：]?\s*\[?[大中小]\]?.*|【?[大中小]】?(?:\s*【?[大中小]】?)+|A[+-]?(?:\s*A[+-]?)+|(?:[产產]生|[复複][制製])?[短缩縮][网網]址.{0,4}|[\[【]?[打列]印[\]】]?.*|"
-    r"[\[【]?[关關][闭閉][\]】]?|&&|[|｜/>\-·•]+|[×✕Xx]|"  # (`X`: a box's close button)
+    r"[\[【]?[关關][闭閉][\]】]?|(?:香港|北京|台北|臺北|澳[门門]|[当當]地)[时時][间間]|&&|[|｜/>\-·•]+|[×✕Xx]|"  # (`X`: a box's close button)
     r"第\s*(?:[\[【]?\s*\d{1,3}\s*[\]】]?\s*)+[页頁]|(?:[\[【]\s*\d{1,3}\s*[\]】]\s*){2,})$"  # page links: `第 [1] [2] 页`
 )
 # Furniture wherever it appears in a short line.
@@ -111,9 +111,9 @@ def _boilerplate_pattern(at_start: bool) -> re.Pattern:
 _BOILERPLATE_AT_START = _boilerplate_pattern(True)
 _BOILERPLATE_ANYWHERE = _boilerplate_pattern(False)
 _META_LABELS = {
-    "source": r"(?:[稿][件][来來]源|供稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布(?:[机機][构構]|[机機][关關]|[单單]位|部[门門])|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
+    "source": r"(?:[稿][件][来來]源|供稿[单單]位|[发發]稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布(?:[机機][构構]|[机機][关關]|[单單]位|部[门門])|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名)",
-    "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿[时時][间間])",
+    "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿(?:[时時][间間]|日期))",
 }
 _LABEL_RE = re.compile(
     "(" + "|".join(f"(?P<{k}>{v})" for k, v in _META_LABELS.items()) + r")(?:\s*[:：]\s*|\s?[|｜丨︱]\s*(?=[^\s|｜丨︱]))"
@@ -418,12 +418,13 @@ _LATER_DATE = re.compile(r"更新|[成]文")
 LATER_DATE = "date_is_later"  # parse_meta_line's mark of a date that only such a label gives
 # A date in Taiwan's numbers after a date label: `發布日期：113-03-12`, `113/03/12`, `113.03.12`
 # (a three-digit year is the Republic's: 113 is 2024).
-_ROC_NUMERIC = re.compile(r"^\s*(1\d\d)\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")
+# and in words: `發稿日期：111年5月17日`.
+_ROC_NUMERIC = re.compile(r"^\s*(1\d\d)\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)")
 
 
 def _roc_numeric(text: str) -> str | None:
     match = _ROC_NUMERIC.match(text)
-    return find_date(f"{int(match[1]) + 1911}-{match[3]}-{match[4]}") if match else None
+    return find_date(f"{int(match[1]) + 1911}-{match[3] or match[5]}-{match[4] or match[6]}") if match else None
 
 
 # Characters that are digits or hold one after NFKC (², ①, ⒈, ㏡, …): every date has a digit, and
@@ -442,7 +443,7 @@ def is_date_line(line: str) -> bool:
         return False
     # (a paper's issue number may follow its date: `2019-09-17 第26,259号`)
     rest = ISSUE_NUMBER.sub("", unicodedata.normalize("NFKC", line))
-    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|[上下]午|[发發]布|[时時][间間]|日期", "", rest)
+    rest = re.sub(r"[\d\s:：\-/.年月日时時分秒T+]|星期.|周.|\([一二三四五六日天]\)|[上下]午|[发發]布|[时時][间間]|日期", "", rest)
     return len(rest) <= 2
 
 

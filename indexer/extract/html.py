@@ -186,6 +186,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
         if len(line) <= 60 and line[0].isascii() and DATE_THEN_PUBLISHER.match(line):
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
+        if not body and _CONTACT.match(line):
+            continue  # `聯 絡 人：…` in a press release's header, over the text
         if not body and len(line) <= 40 and _NAME_THEN_DATE.match(line):
             continue  # `教育在线 2019-09-15 20:21`: a column's or publisher's name and the time, over the text
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
@@ -223,6 +225,10 @@ def _opens_dispatch(line: str) -> bool:
     """Whether `line` opens with a dispatch's dateline (`中国日报网7月1日电（记者 王政华）…`,
     `（中央社記者…電）`, `本报讯`): the first line of a report's text."""
     return bool(_OWN_DISPATCH.match(line)) or dateline(line)[0] is not None
+
+
+# Who to call about a press release, printed with its office and date over the text.
+_CONTACT = re.compile(r"^[联聯]\s*[络絡系繫]\s*人\s*[:：]")
 
 
 # The labels of the credits that close an article, printed on a line of their own over their value.
