@@ -453,7 +453,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     if not visible.get("date"):  # a blog's `发表于2005年09月07日 11:57 AM` under the post
         visible["date"] = next((d for d in (parse_date(line) for line, _ in page_lines[end:end + 6]
                                             if len(line) <= 60 and POSTED_AT.search(line)) if d), None)
-    for line, _ in page_lines[max(start, end - 3):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
+    for line, _ in page_lines[max(start, end - 5):end + 6]:  # `编辑：… 来源：… 作者：…` closing the article
         meta = parse_meta_line(line) if len(line) <= 80 and not DATA_SOURCE.match(line) else {}
         for name, value in meta.items():
             if name in ("source", "author", "credit") and value:

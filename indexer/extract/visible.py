@@ -30,10 +30,11 @@ from .pagemeta import (
 DATE_THEN_PUBLISHER = re.compile(
     r"^(?:(?:https?://)?[A-Za-z0-9.-]+\.(?:com|cn|net|org|COM|CN|NET|ORG)\S*\s+)?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
     r"《?([" + HAN + r"]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][" + HAN + r"]{2,8}[报報网網])?)》?$")
-# Class or id names that mark the element printing the source, tried as whole words.
-SOURCE_CLASSES = ("source", "article-source", "source-name", "sourcename", "laiyuan", "ly", "media-name", "media_name",
-                  "news-source")
-_SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, SOURCE_CLASSES)) + r")(?:\s|$)", re.IGNORECASE)
+# Class or id names that mark the element printing the source, tried as whole words, each with
+# a hyphen, an underscore or nothing between its words (`article-source`, `articleSource`).
+SOURCE_CLASSES = ("source", "article-source", "source-name", "laiyuan", "ly", "media-name", "news-source")
+_SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(name).replace(r"\-", "[-_]?") for name in SOURCE_CLASSES)
+                           + r")(?:\s|$)", re.IGNORECASE)
 SITE_ITSELF = re.compile(r"(?:[网網]站|^本[网網站])$")  # a ContentSource naming a website, not a publisher
 
 
@@ -250,6 +251,11 @@ def _bylines_after(lines: list[tuple[str, int]], i: int, names: list[str]) -> li
     return more
 
 
+# `本文转自：某新闻网`: the site this copy was taken from, which a printed `来源：` (the paper it
+# first ran in) goes before.
+_REPRINTED = re.compile(r"^(?:本文|本篇|文章)?[转轉][载載]?自\s*[:：]")
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -261,7 +267,7 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     disclosed = disclosure_date(lines[max(0, start - 20):start])
     if disclosed:
         found["date"] = disclosed
-    source_at = 0
+    source_at, reprinted = 0, False
     later = None  # an update's or a writing's date (`更新时间：…`): the date only where no other is printed
     for i, (line, _) in enumerate(lines[start:start + 25], start):
         meta = parse_meta_line(line)
@@ -272,9 +278,10 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
                 value = ", ".join(parse_authors(value))
             elif name == "source" and DATA_SOURCE.match(line):
                 continue  # `数据来源：国家统计局` under a chart
-            if value and name not in found:
+            if value and (name not in found or name == "source" and reprinted and not _REPRINTED.match(line)):
                 found[name] = value
-                source_at = i if name == "source" else source_at
+                if name == "source":
+                    source_at, reprinted = i, bool(_REPRINTED.match(line))
         if "date" not in found and is_date_line(line):
             found["date"] = parse_date(line) or ""
         on_headline = date_after_headline(line, title) if "date" not in found and i == start else None
