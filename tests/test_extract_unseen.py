@@ -1954,14 +1954,15 @@ def test_a_press_releases_header_and_a_labelled_timestamp_are_not_the_texts_firs
 def test_sources_labelled_稿源_classed_in_camel_case_or_printed_before_a_reprint_note():
     """`稿源：` was no source label; `<span class="articleSource">` no source element (only
     `article-source` was); and `来源：某晚报` closing the text four lines before the page's
-    `本文转自：某新闻网` gave way to it, the site this copy was taken from."""
+    `本文转自：某新闻网` gave way to it, the site this copy was taken from (a long text: not read with
+    the lines under the headline)."""
     labelled = page(f"<h1>测试新闻标题在这里</h1><div class='info'><span>稿源： <a href='/'>某某新闻</a></span></div>"
                     f"<div class='text'>{STORY}</div>")
     assert labelled.source == "某某新闻"
     classed = page(f"<h1>测试新闻标题在这里</h1><div class='tool'><span class='articleSource'>某观新闻</span></div>"
                    f"<div class='text'>{STORY}</div>")
     assert classed.source == "某观新闻"
-    reprinted = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>来源：某某晚报</p>"
+    reprinted = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY * 15}<p>来源：某某晚报</p>"
                      "<p>原标题：测试新闻标题在这里</p><p>记者 王小明</p>"
                      "<p class='from'>本文转自：<a href='/'>某某新闻网 example.com</a></p></div>")
     assert reprinted.source == "某某晚报"
