@@ -5,7 +5,7 @@ from flask import current_app
 
 from indexer import store
 from indexer.analysis import segmenter
-from indexer.search import zerohits
+from indexer.search import variants, zerohits
 from indexer.search.engine import SearchEngine
 from indexer.search.request import MAX_DEADLINE, SearchRequest
 
@@ -18,8 +18,8 @@ def get_engine() -> SearchEngine:
 
 
 def warm_up(engine: SearchEngine) -> None:
-    """Read the index into memory as far as it fits, and run one small search so the segmenter
-    and the index load once, before any thread needs them.
+    """Read the index into memory as far as it fits, load the segmenter and OpenCC's converters,
+    and run one small search so the index loads once, before any thread needs them.
 
     On a machine just started the index is on disk only: searches would read it page by page
     (a million articles: first asks of long phrases 2 s and more, stopped at the deadline;
@@ -29,6 +29,7 @@ def warm_up(engine: SearchEngine) -> None:
     requests then get a 503 until one is built.
     """
     segmenter.load()  # jieba's full dictionary: each query then cuts in microseconds, no lookups
+    variants.load()  # OpenCC's converters, which the other script's wording of some terms needs
     try:
         if hasattr(engine, "prefetch"):  # an index folder (a cluster keeps its own memory)
             engine.prefetch()

@@ -252,3 +252,21 @@ def test_bad_pairs_are_refused(tmp_path):
     removed = run("variants", "remove", "质量", "品質")
     assert removed.exit_code == 1 and "内置的对照" in removed.output  # (a shipped pair)
     assert run("variants", "add", "质量", "品質").output.endswith("（自带的词表已经配对）\n")
+
+
+def test_a_server_loads_opencc_before_its_first_request(tmp_path):
+    # OpenCC's converters take ~70 ms to load: a command-line search loads them when its query
+    # needs them, a server at start, so no reader's first such query waits for them
+    from helpers import write_jsonl
+
+    from indexer.ingest.run import run_ingest
+    from indexer.search import variants as variants_module
+    from search_web import create_app
+
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "a", "title": "人类命运共同体", "content": "构建人类命运共同体。"}])
+    run_ingest(tmp_path / "ix", [tmp_path / "in"], rebuild=True)
+    variants_module._to_traditional.cache_clear()
+    variants_module._to_simplified.cache_clear()
+    create_app({"INDEX_DIR": tmp_path / "ix", "WARM_UP": True})
+    assert variants_module._to_traditional.cache_info().currsize == 1
+    assert variants_module._to_simplified.cache_info().currsize == 1

@@ -99,6 +99,14 @@ def _to_simplified():
     return opencc.OpenCC("tw2s").convert
 
 
+def load() -> None:
+    """Load OpenCC's two converters now: a server does at start, so that its first query
+    holding a character whose conversion depends on the word (人类命运共同体) does not wait
+    ~70 ms for them. A command-line search loads them only when its query needs them."""
+    _to_traditional()
+    _to_simplified()
+
+
 def script_variants(term: str) -> list[str]:
     """The term as OpenCC's phrase conversion writes it in the other script, when that folds
     differently from the term (else [])."""
