@@ -1966,3 +1966,15 @@ def test_sources_labelled_稿源_classed_in_camel_case_or_printed_before_a_repri
                      "<p>原标题：测试新闻标题在这里</p><p>记者 王小明</p>"
                      "<p class='from'>本文转自：<a href='/'>某某新闻网 example.com</a></p></div>")
     assert reprinted.source == "某某晚报"
+
+
+def test_an_interviewers_credit_with_its_date_and_a_caption_under_a_two_line_headline():
+    """`采访：邓力行 / 2023年2月7日` under a headline printed on two lines (a `<br>` between its parts,
+    the `<title>` both parts), then a photo's caption closed by its bracketed credit
+    (`上诉人王小明。（某台新闻截图）`): 采访 was no author's label, so the caption was taken for the
+    headline, and the page had neither author nor date."""
+    article = page("<div class='head'><p>某案终审胜诉<br>甲方欢迎 乙方遗憾</p></div><p>采访：王小明 /  2023年2月7日</p>"
+                   f"<p><img src='a.jpg'>上诉人李大华。（某台新闻截图）</p><div class='text'>{STORY}</div>",
+                   head="<title>某案终审胜诉 甲方欢迎　乙方遗憾</title>")
+    assert article.title == "某案终审胜诉 甲方欢迎 乙方遗憾"
+    assert article.authors == ["王小明"] and article.date == "2023-02-07"

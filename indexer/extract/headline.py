@@ -150,6 +150,8 @@ _PARAGRAPH_END = re.compile(r"[。！？!?…”」』]$")
 _YEAR_MONTH = re.compile(r"^(?:19|20)\d{2}\s*[年/.-]\s*\d{1,2}\s*月?$")
 _TRAILING_JUNK = re.compile(r"[\s\-–—|｜]+$")
 _SENTENCE_END = re.compile(r"(?:[。；;，,：:．]|…+|\.{3,})$")
+# A photo's caption: a sentence, then its credit in brackets (`上诉人张三。（某台新闻截图）`); no headline.
+_CAPTION = re.compile(r"[。！？]\s*[（(][^（）()]{1,20}[）)]$")
 _TRAILING_DATE = re.compile(r"\s*(?:[发發][表布][于於]?\s*)?(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2}).*$")
 _POSTED = re.compile(r"[发發][表布]|[时時][间間]|日期|作者|[阅閱][读讀]|[评評][论論]|[浏瀏][览覽]|[点點][击擊]|posted", re.IGNORECASE)
 _SUBTITLE = re.compile(r"^[—─－-]{1,2}")
@@ -202,7 +204,7 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
             line = line[:dated.start()].strip()
             if len(line) < 3 or _POSTED.search(line):
                 continue
-        if _URL_LINE.match(line) or _SECTION_HEADING.match(line):
+        if _URL_LINE.match(line) or _SECTION_HEADING.match(line) or _CAPTION.search(line):
             continue
         if (len(line) <= 12 and parse_authors(line) == [line.strip()]) or (len(line) <= 40 and (
                 byline_authors(line) or _CREDIT.search(line))):
@@ -224,9 +226,9 @@ def headline_above(page_lines: list[tuple[str, int]], main_lines: list[tuple[str
         over = over.strip()
         if (page_title and len(over) >= 6 and page_title.startswith(over) and len(page_title) > len(over) + 1
                 and page_title[len(over)] in _TITLE_SEPARATORS and not over_linked and not _SENTENCE_END.search(over)
-                and line.strip() not in page_title):
+                and (line.strip() not in page_title or SQUEEZE("", over + line) == SQUEEZE("", page_title))):
             # (not a site's name or logo over a headline: a <title> that is the name alone, a link
-            # home, a <title> that holds the headline too)
+            # home, a <title> that holds the headline too, unless it is the two lines' words and no more)
             subtitle, line = [line, *subtitle], over  # `三代传承，…70周年` over `青春为祖国歌唱，…`: <title> names the first
         return " ".join([_TRAILING_JUNK.sub("", line), *subtitle]), names
     return "", []
