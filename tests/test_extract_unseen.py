@@ -1978,3 +1978,12 @@ def test_an_interviewers_credit_with_its_date_and_a_caption_under_a_two_line_hea
                    head="<title>某案终审胜诉 甲方欢迎　乙方遗憾</title>")
     assert article.title == "某案终审胜诉 甲方欢迎 乙方遗憾"
     assert article.authors == ["王小明"] and article.date == "2023-02-07"
+
+
+def test_the_sites_own_name_as_the_microdata_author_is_no_author():
+    """`<meta name="author" itemprop="author" content="某某新聞">` beside `og:site_name` 某某新聞: the
+    author tag the publisher's name was left out, its microdata copy was taken for a person."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
+                   head="<title>测试新闻标题在这里｜某某新聞</title><meta name='author' itemprop='author' content='某某新聞'>"
+                        "<meta property='og:site_name' content='某某新聞'>")
+    assert article.authors == []

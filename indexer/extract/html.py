@@ -537,7 +537,8 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]
     houses = _houses(markup)
     return (next((names for names in (_people(meta_authors(meta.get(key, ""), body_el), houses)
                                       for key in AUTHOR_META if _house(meta.get(key, "")) not in houses) if names), [])
-            or parse_authors(ld_people(markup.ld.get("author"))) or parse_authors(markup.micro.get("author", ""))
+            or _people(parse_authors(ld_people(markup.ld.get("author"))), houses)
+            or _people(parse_authors(markup.micro.get("author", "")), houses)  # (`itemprop="author" content="某某新聞"`: the site)
             or _name_over_outlet(layout))
 
 
