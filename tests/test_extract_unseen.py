@@ -1987,3 +1987,12 @@ def test_the_sites_own_name_as_the_microdata_author_is_no_author():
                    head="<title>测试新闻标题在这里｜某某新聞</title><meta name='author' itemprop='author' content='某某新聞'>"
                         "<meta property='og:site_name' content='某某新聞'>")
     assert article.authors == []
+
+
+@pytest.mark.parametrize("mark,source", [("【某某论坛讯】", "某某论坛"), ("【某报專訊】", "某报"), ("【本报讯】", None), ("【突发快讯】", None)])
+def test_an_outlets_dispatch_mark_opening_the_text_names_the_source(mark, source):
+    """`【时代论坛讯】` opening the text of a page that names no source otherwise: the outlet's own
+    mark (`…專訊` its exclusive) was not read; `【本报讯】` and a label (`【快讯】`) name none."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{mark}这是正文的第一段，讲述了一件发生在本市的新闻事件。</p>"
+                   f"{STORY}</div>", head="<title>测试新闻标题在这里</title>")
+    assert article.source == source

@@ -124,6 +124,10 @@ _DESK_REPORTED = re.compile(r"^[" + _CJK + r"]{1,6}(?:中心|[组組]|部|室)\s
 # the agency, then where and when
 _LEAD_AGENCY = re.compile(r"^(?P<org>(?!本[报報])(?:" + _ORG + r"[网網]?|[" + _CJK + r"]{1,6}?在[线線]))"
                           r"(?:[讯訊]\s*[（(]|[" + _CJK + r"]{0,6}?\d{1,2}月\d{1,2}日\s*[电電讯訊])")
+# `【时代论坛讯】` opening the text: the outlet's own dispatch mark, its name before 讯 (专讯: its
+# exclusive); not `【本报讯】`, nor a label (`【快讯】`, `【突发快讯】`, `【图讯】`).
+_MARKED_AGENCY = re.compile(r"^【\s*(?P<org>(?!本[报報网網台刊站])[" + _CJK + r"]{2,8}?)[专專]?"
+                            r"(?<![快简簡速短资資通喜电電视視图圖音])[讯訊]\s*】")
 # Where a dateline says the report was written (a Taiwan or Hong Kong county or city, a province,
 # a capital): what follows the names.
 _DATELINE_PLACE = re.compile(
@@ -145,7 +149,7 @@ def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]
         paper = None if closing else _PAPER_AND_NAME.match(line[:30])
         if paper and is_person_name(paper.group("name")):
             return paper.group("org"), [paper.group("name")]
-        agency = None if closing else _LEAD_AGENCY.match(line[:30])
+        agency = None if closing else _LEAD_AGENCY.match(line[:30]) or _MARKED_AGENCY.match(line[:30])
         return (agency.group("org") if agency else None), []
     org, rest = match.group("org"), match.group("rest")
     if not org and not match.group("role"):
