@@ -105,6 +105,24 @@ def find_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+# A day with a two-digit year, year first as Chinese pages write it, where its time or a date's
+# label tells it is one (`09-11-21 13:34`, `日期：09-11-21`): a year of this century up to this one
+# (no ROC year that short is a web page's: `99-11-21` stays unread, as 1999 or ROC 99 may be meant).
+_SHORT_YEAR = re.compile(r"(?:(?P<label>(?:日期|[时時][间間])\s*[:：]\s*)|(?<![\d/.:-]))(\d{2})-(\d{1,2})-(\d{1,2})(?![\d:/.-])"
+                         r"(?P<time>\s+\d{1,2}:\d{2}(?![\d-]))?")
+
+
+def short_year_date(text: str) -> str | None:
+    """The first day written with a two-digit year in `text` (`_SHORT_YEAR`), as YYYY-MM-DD, or None."""
+    for match in _SHORT_YEAR.finditer(normalise_digits(text)):
+        year = int(match.group(2))
+        if (match.group("label") or match.group("time")) and year <= _dt.date.today().year % 100:
+            value = _valid(2000 + year, int(match.group(3)), int(match.group(4)))
+            if value:
+                return value
+    return None
+
+
 def english_date(text: str) -> str | None:
     """The first English date in `text` with its month by name (`06:00 Nov 15, 2019`,
     `15 November 2019`), as YYYY-MM-DD, or None. Not one of `find_date`'s forms: a page's

@@ -1996,3 +1996,15 @@ def test_an_outlets_dispatch_mark_opening_the_text_names_the_source(mark, source
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{mark}这是正文的第一段，讲述了一件发生在本市的新闻事件。</p>"
                    f"{STORY}</div>", head="<title>测试新闻标题在这里</title>")
     assert article.source == source
+
+
+@pytest.mark.parametrize("line,date", [
+    ("某某新闻网  09-11-21 13:34  【打印本页】 来源：某报", "2009-11-21"), ("日期：09-11-21", "2009-11-21"),
+    ("某某新闻网  99-11-21 13:34", None),  # (1999, or the Republic's year 99: unread)
+    ("某某新闻网  09-11-21", None),  # (no time, no label: not a date for certain)
+])
+def test_a_day_with_a_two_digit_year_under_the_headline_dates_the_page(line, date):
+    """`09-11-21 13:34` under the headline, with its time, or after 日期: the page's only date, and
+    unread for its two-digit year."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>{line}</div><div class='text'>{STORY}</div>")
+    assert article.date == date

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from indexer.cjk import HAN
-from indexer.dates import find_date, parse_date
+from indexer.dates import find_date, parse_date, short_year_date
 
 from .authors import PLACES, byline_authors, lone_name, paper_byline_names, parse_authors, printed_only_as_editor
 from .cleaning import (
@@ -323,6 +323,8 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
             if date:
                 found["date"] = date
                 break
+    if not found.get("date"):  # `内蒙古新闻网  09-11-21 13:34`, `日期：09-11-21`: a two-digit year, where no other date is
+        found["date"] = next((d for d in (short_year_date(line) for line, _ in lines[start:start + 8] if len(line) <= 80) if d), None)
     for line, _ in lines[max(0, start - 3):start]:  # `作者：… 出自[…]`, `作者：… 来源：… 发布时间：…` just above the headline
         meta = parse_meta_line(line) if len(line) <= 80 else {}
         for name, value in meta.items():
