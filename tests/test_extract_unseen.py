@@ -2008,3 +2008,10 @@ def test_a_day_with_a_two_digit_year_under_the_headline_dates_the_page(line, dat
     unread for its two-digit year."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>{line}</div><div class='text'>{STORY}</div>")
     assert article.date == date
+
+
+def test_a_print_button_in_brackets_before_the_source_label_is_no_author():
+    """`【打印本页】 来源：某报`: a name in brackets before 来源 is the author's (`[ 黄宇 ] 来源：…`); a
+    page's button so printed was taken for one."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>2020-01-02 【打印本页】 来源：某报</div><div class='text'>{STORY}</div>")
+    assert article.authors == [] and article.source == "某报"
