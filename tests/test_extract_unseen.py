@@ -2015,3 +2015,21 @@ def test_a_print_button_in_brackets_before_the_source_label_is_no_author():
     page's button so printed was taken for one."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='info'>2020-01-02 【打印本页】 来源：某报</div><div class='text'>{STORY}</div>")
     assert article.authors == [] and article.source == "某报"
+
+
+def test_credits_in_brackets_or_after_the_name_and_a_copyright_contact_close_no_text():
+    """`【记者】张三` and `【通讯员】李四` on lines of their own after the text (the reporter an author,
+    the correspondent not), `王小明/编译`, and a site's `如遇作品内容、版权等问题…与本网联系` notice:
+    each was kept as the text's last lines, and the reporter was no author."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>【记者】张大华</p><p>【通讯员】李小明</p></div>")
+    assert article.authors == ["张大华"]
+    assert "张大华" not in article.body and "李小明" not in article.body
+    compiled = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>王小明/编译</p>"
+                    "<p>如遇作品内容、版权等问题，请在相关文章刊发之日起30日内与本网联系。版权侵权联系电话：010-12345678</p></div>")
+    assert compiled.body.endswith("他们都表达了自己的看法。") and "版权" not in compiled.body and "编译" not in compiled.body
+
+
+def test_a_contact_address_over_the_text_is_not_its_first_line():
+    """`邮箱：news@example.com` printed between the headline's block and the text opened the text."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>邮箱：news@example.com</p>{STORY}</div>")
+    assert not article.body.startswith("邮箱") and "news@example.com" not in article.body

@@ -60,7 +60,7 @@ _NAME_SLASH_WEN = re.compile(r"^([" + _CJK + r"·]{2,12}(?:\s*[、，,]\s*[" + _
 _DISPATCH_NAMES = re.compile(r"^[^\s（()]{1,16}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电電]\s*[（(]\s*([" + _CJK
                              + r"]{2,4}(?:[\s、，,]+[" + _CJK + r"]{2,4}){0,3})\s*[）)]")
 _BYLINE = re.compile(  # (the lead-in as short as it can be: the first role word, `记者郭倩、实习记者陈涵旸`)
-    r"^(?:[^\s（(]{0,8}?\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰]?\s*"
+    r"^(?:[^\s（(]{0,8}?\s?[^\s（(]{0,12}?)(?:特派|特约|見習|见习|駐[^\s]{1,6})?(?:[记記]者|[实實][习習]生)\s*[:：︰】\]]?\s*"
     r"((?:[" + _CJK + r"·]{1,5}\s*[、，,]?\s*){1,4}?)(?:\s*(?:[摄攝]影?|[报報][道導]|[发發]自.*|[/／].*|[^" + _CJK + r"]*))?$"
 )
 # An editor credited after the reporters on a byline's line (`新京报 记者 张三 编辑 李四`): no author.

@@ -227,8 +227,10 @@ def _opens_dispatch(line: str) -> bool:
     return bool(_OWN_DISPATCH.match(line)) or dateline(line)[0] is not None
 
 
-# Who to call about a press release, printed with its office and date over the text.
-_CONTACT = re.compile(r"^[联聯]\s*[络絡系繫]\s*人\s*[:：]")
+# Who to call or write to, printed with a press release's office and date, or with the outlet's
+# name, over the text (`聯絡人：…`, `邮箱：news@…`).
+_CONTACT = re.compile(r"^[联聯]\s*[络絡系繫]\s*人\s*[:：]|^(?:[邮郵]箱|[电電]子?[邮郵]件?|E-?mail)\s*[:：]\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+$",
+                      re.IGNORECASE)
 
 
 # The labels of the credits that close an article, printed on a line of their own over their value.
