@@ -2033,3 +2033,11 @@ def test_a_contact_address_over_the_text_is_not_its_first_line():
     """`邮箱：news@example.com` printed between the headline's block and the text opened the text."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>邮箱：news@example.com</p>{STORY}</div>")
     assert not article.body.startswith("邮箱") and "news@example.com" not in article.body
+
+
+def test_a_related_news_heading_closes_the_text_and_the_tipping_and_rating_widgets_under_it():
+    """`相关资讯` (related news) over a tech site's tipping, voting and rating widgets (`支持打赏`,
+    `文章价值打分`): 相关阅读 and 相关新闻 closed the text, 相关资讯 did not, and the widgets were its last lines."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>相关资讯</p><p>支持打赏</p><p>支持4人</p>"
+                   "<p>反对</p><p>文章价值打分</p><p>当前文章打分5 分，共有1人打分</p></div>")
+    assert article.body.endswith("他们都表达了自己的看法。")
