@@ -462,3 +462,19 @@ def test_a_segments_stored_fields_are_found_by_their_offsets_not_by_summing_leng
         assert column._child.had_stored_offsets
         assert sorted(leaf[0].stored_fields(n)["id"] for n in range(leaf[0].doc_count_all())) == \
             sorted(d["id"] for d in demo_docs)
+
+
+def test_a_words_idf_is_whooshs_over_every_segment(tmp_path, demo_docs, monkeypatch):
+    # ranking reads each word's document frequency from the segments' term tables itself (Whoosh
+    # reads and seeks its files several times a lookup): the idf must be the one Whoosh computes
+    from indexer.search.ranking import WORD_FIELDS, word_idf
+
+    monkeypatch.setattr(writer, "MAX_SEGMENT_HELD", 5_000)
+    monkeypatch.setattr(writer, "BATCH", 3)
+    ix = _build(tmp_path, "many", demo_docs, procs=2)
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) > 4
+        words = {w for d in demo_docs[:5] for w in word_counts(d["title"])} | {"生态", "不在索引里的词"}
+        for field in WORD_FIELDS:
+            for w in words:
+                assert word_idf(s, field, w) == s.weighting.idf(s, field, w), (field, w)

@@ -15,6 +15,7 @@ scoring path: related articles (`indexer.search.related`) score their candidates
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ from indexer.search.postings import ExactPostings
 from indexer.search.proximity import find_all
 from indexer.search.query import DEFAULT_FIELDS, ParsedQuery, clause_key, field_docnums
 from indexer.segment.sortedsets import positions
-from indexer.segment.words import deleted_docnums, field_lengths, word_postings
+from indexer.segment.words import deleted_docnums, doc_frequency, field_lengths, word_postings
 
 WORD_FIELDS = ("title", "body")
 TITLE_PHRASE_SCORE = 7.0
@@ -143,11 +144,16 @@ def word_idf(searcher, field: str, word: str) -> float:
     `average_length`); Whoosh's own where no article was deleted."""
     gone = _deleted(searcher)
     if not gone:
-        return searcher.idf(field, word)
+        known = searcher._idf_cache  # Whoosh's own (`Searcher.idf`), the same value computed faster
+        key = (field, word)
+        if key not in known:
+            df = sum(doc_frequency(leaf, field, word) for leaf, _offset in searcher.reader().leaf_readers())
+            known[key] = math.log(searcher.doc_count_all() / (df + 1)) + 1
+        return known[key]
     known = searcher.__dict__.setdefault("_wensou_idf", {})
     key = (field, word)
     if key not in known:
-        df = searcher.reader().doc_frequency(field, word)
+        df = sum(doc_frequency(leaf, field, word) for leaf, _offset in searcher.reader().leaf_readers())
         for leaf, deleted in gone:
             ids, _ = word_postings(leaf, field, word, deleted)
             df -= int(np.count_nonzero(np.isin(ids, deleted))) if len(ids) else 0

@@ -110,6 +110,14 @@ def _term_info(terms, fieldname: str, tbytes: bytes):
     return None
 
 
+def doc_frequency(leaf, fieldname: str, term: str) -> int:
+    """In how many articles of one segment a word occurs, deleted ones included (Whoosh's
+    `doc_frequency`), from the term table mapped once (`_term_info`): Whoosh's own lookup reads
+    and seeks its file several times, and a query asks it once per segment, field and word."""
+    ti = _term_info(leaf._terms, fieldname, term.encode("utf-8"))
+    return 0 if ti is None else ti.doc_frequency()
+
+
 def _as_array(values, dtype) -> np.ndarray:
     if isinstance(values, array):  # written by _BlockWriter: no Python number per posting
         return np.frombuffer(values, dtype=ARRAY_DTYPE[values.typecode]).astype(dtype)
