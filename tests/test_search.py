@@ -201,6 +201,19 @@ def test_characters_that_unicode_writes_as_one_other_fold_to_it_in_every_plane(t
             assert hit.title == title and f"<mark>{marked}</mark>" in hit.snippet, query
 
 
+
+def test_an_accent_stored_apart_from_its_letter_is_found_as_the_letter_a_reader_types(tmp_path):
+    """`e` + U+0301 (as some editors and macOS write é) in one article, é in another: `"étude"`
+    typed either way found only the article written as it was typed."""
+    write_article(tmp_path / "articles" / "a.txt", "法语课", "这是一篇关于 e\u0301tude 的文章，讲练习曲的写法。")
+    write_article(tmp_path / "articles" / "b.txt", "钢琴课", "这是一篇关于 \u00e9tude 的文章，讲钢琴的练习。")
+    run_ingest(tmp_path / "index", [tmp_path / "articles"], rebuild=True)
+    with SearchEngine(tmp_path / "index") as engine:
+        for query in ('"\u00e9tude"', '"e\u0301tude"', "\u00e9tude 文章"):
+            hits = engine.search(SearchRequest.create(query, collapse=False)).hits
+            assert sorted(h.title for h in hits) == ["法语课", "钢琴课"], query
+            assert all("<mark>\u00e9tude</mark>" in h.snippet for h in hits), query
+
 def _mixed_samples(articles: dict, pattern: str, limit: int) -> list[str]:
     found = sorted({m.group() for a in articles.values() for m in re.finditer(pattern, a.title + "\n" + a.body)})
     return random.Random(3).sample(found, min(limit, len(found)))

@@ -6,6 +6,7 @@ HTML and text), `html`, `text` (text dumps) and `records` (JSON Lines / JSON arr
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from pathlib import PurePath
 
@@ -28,8 +29,33 @@ def extract_file(data: bytes, relpath: str, *, field_map: dict[str, str] | None 
 
     HTML and text give one Article; JSON Lines and arrays one per record, bad records as
     Skipped(f"{relpath}:{lineno}", reason). A file that is junk, empty or holds no article text
-    gives one Skipped(relpath, reason). Never raises for bad content.
+    gives one Skipped(relpath, reason). Never raises for bad content. An article's text is in
+    Unicode's composed form (`_composed`).
     """
+    for item in _extract_file(data, relpath, field_map):
+        yield _composed(item) if isinstance(item, Article) else item
+
+
+_TEXT_FIELDS = ("title", "body", "source", "column")
+
+
+def _composed(article: Article) -> Article:
+    """The article with its text fields in Unicode's composed form (NFC): an accent stored apart
+    from its letter (`e` + U+0301, as some editors and macOS file names write it) becomes the one
+    character (é) a reader types, so `"étude"` finds it (the query is composed too:
+    `indexer.search.query.parse_query`). The id and the URL stay as they are."""
+    for name in _TEXT_FIELDS:
+        value = getattr(article, name)
+        if value and not unicodedata.is_normalized("NFC", value):
+            setattr(article, name, unicodedata.normalize("NFC", value))
+    for name in ("authors", "keywords"):
+        values = getattr(article, name)
+        if any(not unicodedata.is_normalized("NFC", v) for v in values):
+            setattr(article, name, [unicodedata.normalize("NFC", v) for v in values])
+    return article
+
+
+def _extract_file(data: bytes, relpath: str, field_map: dict[str, str] | None) -> Iterator[Article | Skipped]:
     path = PurePath(relpath)
     relpath, suffix = path.as_posix(), path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:

@@ -23,6 +23,7 @@ Whoosh query is involved. `indexer.search.ranking` orders them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -237,9 +238,11 @@ def parse_query(text: str) -> ParsedQuery:
     operator); one with no term to join on a side inside the query (`A OR -B`, `-B OR A`, the
     second of `A OR OR B`) is ignored. Both are named in the result's notice."""
     parsed = ParsedQuery()
+    # composed as the articles' text is (`e` + U+0301 typed is é: `indexer.extract._composed`)
+    text = unicodedata.normalize("NFC", text or "")
     # a clause of punctuation alone matches nothing and constrains nothing: dropped first, so an
     # OR reaches over it (`A OR ， B` is `A OR B`)
-    items = [(kind, c) for kind, c in _combine(_scan(text or "")) if kind != "clause" or c.units]
+    items = [(kind, c) for kind, c in _combine(_scan(text)) if kind != "clause" or c.units]
     pending_or = placed = False  # an OR waits for its right term; a term has been placed
     for i, (kind, clause) in enumerate(items):
         if kind == "and":  # between the clauses of a NEAR chain: a new group
