@@ -27,6 +27,7 @@ import json
 import os
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
@@ -105,6 +106,32 @@ def fold(text: str) -> str:
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
     return lowered
 
+
+
+@lru_cache(maxsize=1)
+def _marked_letters() -> re.Pattern:
+    """A character with the combining marks after it (the marks: every code point of a nonzero
+    canonical combining class), as ranges: built on first use only, for a text not in NFC."""
+    ranges, start = [], None
+    for cp in range(0x110000 + 1):
+        marks = cp < 0x110000 and unicodedata.combining(chr(cp)) > 0
+        if marks and start is None:
+            start = cp
+        elif not marks and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
+            start = None
+    return re.compile(f"[^{''.join(ranges)}][{''.join(ranges)}]+")
+
+
+def composed(text: str) -> str:
+    """`text` with each letter and the accents stored apart after it as the one character Unicode
+    has for them, where it has one (`e` + U+0301 is é: NFC), and nothing else changed: NFC of the
+    whole text would also replace a compatibility ideograph with its unified one (U+2F804 by
+    你), a character the article prints and its snippet shows. The articles' text and the query
+    go through it, so an accent typed either way finds both."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return _marked_letters().sub(lambda m: unicodedata.normalize("NFC", m.group()), text)
 
 @lru_cache(maxsize=1)
 def _unfold_map() -> dict[str, str]:

@@ -6,10 +6,10 @@ HTML and text), `html`, `text` (text dumps) and `records` (JSON Lines / JSON arr
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from pathlib import PurePath
 
+from ..analysis import composed
 from ..article import Article, Skipped
 from .encoding import decode, decode_records
 from .html import extract_html
@@ -40,18 +40,16 @@ _TEXT_FIELDS = ("title", "body", "source", "column")
 
 
 def _composed(article: Article) -> Article:
-    """The article with its text fields in Unicode's composed form (NFC): an accent stored apart
-    from its letter (`e` + U+0301, as some editors and macOS file names write it) becomes the one
-    character (é) a reader types, so `"étude"` finds it (the query is composed too:
-    `indexer.search.query.parse_query`). The id and the URL stay as they are."""
+    """The article with an accent stored apart from its letter in its text fields (`e` + U+0301,
+    as some editors and macOS file names write it) composed into the one character a reader
+    types (é: `indexer.analysis.composed`), so `"étude"` finds it (the query is composed too).
+    The id and the URL stay as they are."""
     for name in _TEXT_FIELDS:
         value = getattr(article, name)
-        if value and not unicodedata.is_normalized("NFC", value):
-            setattr(article, name, unicodedata.normalize("NFC", value))
-    for name in ("authors", "keywords"):
-        values = getattr(article, name)
-        if any(not unicodedata.is_normalized("NFC", v) for v in values):
-            setattr(article, name, [unicodedata.normalize("NFC", v) for v in values])
+        if value:
+            setattr(article, name, composed(value))
+    article.authors = [composed(v) for v in article.authors]
+    article.keywords = [composed(v) for v in article.keywords]
     return article
 
 

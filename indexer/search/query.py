@@ -23,13 +23,12 @@ Whoosh query is involved. `indexer.search.ranking` orders them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.analysis import Unit, fold, units
+from indexer.analysis import Unit, composed, fold, units
 from indexer.search.postings import ExactPostings
 from indexer.search.proximity import near_docnums
 from indexer.segment.sortedsets import difference, intersect, union
@@ -238,8 +237,8 @@ def parse_query(text: str) -> ParsedQuery:
     operator); one with no term to join on a side inside the query (`A OR -B`, `-B OR A`, the
     second of `A OR OR B`) is ignored. Both are named in the result's notice."""
     parsed = ParsedQuery()
-    # composed as the articles' text is (`e` + U+0301 typed is é: `indexer.extract._composed`)
-    text = unicodedata.normalize("NFC", text or "")
+    # composed as the articles' text is (`e` + U+0301 typed is é: `indexer.analysis.composed`)
+    text = composed(text or "")
     # a clause of punctuation alone matches nothing and constrains nothing: dropped first, so an
     # OR reaches over it (`A OR ， B` is `A OR B`)
     items = [(kind, c) for kind, c in _combine(_scan(text)) if kind != "clause" or c.units]
