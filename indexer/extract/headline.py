@@ -77,6 +77,13 @@ def _in_order(short: str, long: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+def _titled_texts(doc: Element) -> list[str]:
+    """The texts of the page's elements classed as a title (`<div class="article-title">`) that
+    hold at most three elements."""
+    return [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
+            if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
+
+
 def choose_title(doc: Element, meta: dict[str, str], ld: dict, page_title: str) -> tuple[str, bool]:
     """The headline, and whether the page vouches for it (meta tag, a heading or JSON-LD that matches `<title>`).
 
@@ -94,8 +101,8 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict, page_title: str) 
         squeezed = ""
     heads = [(h.tag, _ORIGINAL.sub("", normalise_line(text_of(h)))) for h in doc.iter("h1", "h2", "h3")]
     headings = [text for _, text in heads]
-    titled = [_ORIGINAL.sub("", normalise_line(text_of(e))) for e in doc.iter("div", "p", "span", "td", "strong")
-              if _names_a_title(e.get("class"), e.get("id")) and len(e) <= 3]
+    # (the title-classed elements' texts: a walk over the whole page, taken only where no heading settles it)
+    titled = functools.cache(lambda: _titled_texts(doc))
     # the page's one <h1> printing the `<title>`'s headline: the headline, though the og:title
     # (and a sidebar's copy of it) gives a shorter form (`華為：新款5G…` against `華為新款5G…`)
     # — when the `<title>` names a site after it (not a logo's <h1> equal to a `<title>` that is
@@ -108,15 +115,16 @@ def choose_title(doc: Element, meta: dict[str, str], ld: dict, page_title: str) 
             and SQUEEZE("", h1s[0]) == title_head and _in_order(shared, title_head)):
         return h1s[0], True
     if len(shared) >= 4 and shared not in site:  # a heading the page also gives as its og:title (its `<title>` may name only the site)
-        printed = next((h for h in headings + titled if SQUEEZE("", h) == shared), None)
+        printed = (next((h for h in headings if SQUEEZE("", h) == shared), None)
+                   or next((h for h in titled() if SQUEEZE("", h) == shared), None))
         if printed:
             return printed, True
         # a heading the og:title wraps in the site's name (`成報新聞(輕鐵…60毫米)`): most of it
-        inside = [h for h in headings + titled if len(SQUEEZE("", h)) >= max(6, len(shared) / 2) and SQUEEZE("", h) in shared]
+        inside = [h for h in headings + titled() if len(SQUEEZE("", h)) >= max(6, len(shared) / 2) and SQUEEZE("", h) in shared]
         if inside:
             return max(inside, key=len), True
-    for group in (headings, titled):  # title-classed elements are only looked at when no heading matches
-        for heading in sorted(group, key=len, reverse=True):
+    for group in (lambda: headings, titled):  # title-classed elements are only looked at when no heading matches
+        for heading in sorted(group(), key=len, reverse=True):
             key = SQUEEZE("", heading)
             if len(key) >= 6 and squeezed and (key in squeezed or squeezed in key):
                 return heading, True
