@@ -15,11 +15,13 @@ build a tree for fall back to the text-dump reader on the page with its tags str
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import itertools
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import lxml.etree
@@ -83,6 +85,7 @@ from .visible import (
     PRIVATE_USE,
     SITE_ITSELF,
     author_element,
+    classed_elements,
     clean_source,
     meta_authors,
     source_element,
@@ -402,12 +405,15 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     if isinstance(keywords_raw, list):
         keywords_raw = ",".join(str(k) for k in keywords_raw)
     title = _one_line(layout.title)  # a heading's text may break where its HTML did: a title is one line
+    # the elements with a class or an id that the source and the author elements are looked for
+    # among: read once, when the first of the two is looked for
+    classed = functools.cache(lambda: classed_elements(body_el))
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
         date=_date(text, relpath, markup, layout.visible) or _closing_date(layout) or _english_date(layout),
-        source=_source(body_el, markup, layout),
-        authors=_not_the_kicker(_authors(body_el, markup, layout, body), title),
+        source=_source(body_el, markup, layout, classed),
+        authors=_not_the_kicker(_authors(body_el, markup, layout, body, classed), title),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
                               ld.get("url") if isinstance(ld.get("url"), str) else None)
                   if u and u.startswith(("http://", "https://"))), None),
@@ -511,7 +517,7 @@ def _subtitle_after(title_el: Element | None) -> str | None:
     return line
 
 
-def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]) -> list[str]:
+def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str], classed: Callable[[], list]) -> list[str]:
     """The authors: the page's own author tag, the printed `作者：` line, names under the
     headline, a byline at the top of the text or a signature at its end, a `posted by`, an
     element classed `author`, then the other meta tags (less the publisher's own name),
@@ -533,7 +539,7 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]
              # kept after them (shares, related links)
              or next((a for a in map(compiled_by, body[-4:][::-1]) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
-             or author_element(body_el))
+             or author_element(body_el, classed()))
     if found:
         return found
     houses = _houses(markup)
@@ -624,7 +630,7 @@ def _people(names: list[str], houses: set[str]) -> list[str]:
     return [n for n in names if _house(n) not in houses]
 
 
-def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
+def _source(body_el: Element, markup: _Markup, layout: _Layout, classed: Callable[[], list]) -> str | None:
     """The publishing body: a government page's ContentSource, the printed `来源：`, a source
     element, the source meta tags, JSON-LD, and the site itself when nothing names another."""
     meta, visible = markup.meta, layout.visible
@@ -643,7 +649,7 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout) -> str | None:
         # first posted on: the printed `信息来源：辽阳日报`, `发布机构：宜春市统计局` the publisher
         content_source = None
     source = first(content_source, printed_source)
-    source = source or first(source_element(body_el), _dateline_source(layout),
+    source = source or first(source_element(body_el, classed()), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                              disclosed,  # a government page's disclosure table: 发布机构
                              ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),

@@ -52,15 +52,29 @@ def _class_test(pattern: re.Pattern) -> Callable[[str], bool]:
     return functools.lru_cache(maxsize=4096)(lambda names: bool(pattern.search(names)))
 
 
-def _named(body: Element, tags: tuple[str, ...], names_it: Callable[[str], bool]) -> Iterator[Element]:
-    """The elements of `tags` whose `class id` string `names_it` (`_class_test`)."""
-    for element in body.iter(*tags):
+def classed_elements(body: Element) -> list[tuple[Element, str, str]]:
+    """The elements `source_element` and `author_element` look at that have a class or an id,
+    each with its tag and its `class id` string, in the page's order: one walk for both (the
+    walk and the attributes read cost more than the tests)."""
+    found = []
+    for element in body.iter(*_BYLINE_TAGS):
         classes, ident = element.get("class"), element.get("id")
-        if (classes or ident) and names_it(f"{classes or ''} {ident or ''}"):
+        if classes or ident:
+            found.append((element, element.tag, f"{classes or ''} {ident or ''}"))
+    return found
+
+
+def _named(classed: list[tuple[Element, str, str]], tags: tuple[str, ...],
+           names_it: Callable[[str], bool]) -> Iterator[Element]:
+    """The elements of `tags` among `classed` (`classed_elements`) whose `class id` string
+    `names_it` (`_class_test`)."""
+    for element, tag, names in classed:
+        if tag in tags and names_it(names):
             yield element
 
 
 _names_the_source = _class_test(_SOURCE_CLASS)
+_SOURCE_TAGS = ("a", "span", "em", "div", "p")
 
 
 # What stands before a date in a source element when no name does (`发布于 2024-03-12`,
@@ -69,11 +83,11 @@ _NOT_A_NAME = re.compile(r"(?:[发發][布表]|[于於]|[时時][间間]|日期|
                          r"[浏瀏][览覽]次?[数數]?|[阅閱][读讀]|管理[员員]|[来來]源)[:：]?$")
 
 
-def source_element(body: Element) -> str | None:
+def source_element(body: Element, classed: list[tuple[Element, str, str]] | None = None) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`),
     less the date and time it may print after the name (`<div class="source"><span>湖北日报客户端</span>
-    <span>2024-03-12 15:35:47</span></div>`)."""
-    for element in _named(body, ("a", "span", "em", "div", "p"), _names_the_source):
+    <span>2024-03-12 15:35:47</span></div>`). `classed`: `classed_elements(body)`, when read already."""
+    for element in _named(classed if classed is not None else classed_elements(body), _SOURCE_TAGS, _names_the_source):
         text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
         dated = _DATE_TIME.search(text)
@@ -96,20 +110,21 @@ _DATE_TIME = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?
 _DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·、，, ]{2,20}$")
 
 
-def author_element(body: Element) -> list[str]:
+def author_element(body: Element, classed: list[tuple[Element, str, str]] | None = None) -> list[str]:
     """The names a byline element prints as desk／names (`<div class="author">上報快訊／范姜佳鈺
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out), or
     a person's name alone (`<div class="author"><a>洪毅</a> 2023年08月31日</div>`: two or three
     characters with a common surname; not `澎湃新闻`, `小编`, `ETtoday`, `Staff Writer`); else the
     name an element classed as the author's name prints (`_authors_name`).
     Only one or two such elements on the page: a class repeated down a list (commenters,
-    recommended columnists) marks no byline."""
-    found, named = [], []  # one walk over the page for both kinds of class
-    for element in _named(body, _BYLINE_TAGS, _names_an_author):
-        names = _class_id(element)
-        if element.tag in _AUTHOR_TAGS and _names_the_author(names):
+    recommended columnists) marks no byline. `classed`: `classed_elements(body)`, when read already."""
+    found, named = [], []  # one pass over the classed elements for both kinds of class
+    for element, tag, names in classed if classed is not None else classed_elements(body):
+        if not _names_an_author(names):
+            continue
+        if tag in _AUTHOR_TAGS and _names_the_author(names):
             found.append(element)
-        if element.tag in _NAME_TAGS and _names_the_authors_name(names):
+        if tag in _NAME_TAGS and _names_the_authors_name(names):
             named.append(element)
     if len(found) > 2:
         return []
@@ -137,10 +152,6 @@ _BYLINE_TAGS = (*_AUTHOR_TAGS, "strong")
 # What names an outlet or a desk, not a person (`澎湃新闻`, `人民网`, `某某号`, `小编`, `管理员`).
 _NOT_A_PERSON = re.compile(r"(?:新[闻聞]|[网網]|[号號]|[财財][经經]|[报報]|小[编編]|管理[员員]|[编編][辑輯]|[记記]者|中心)$")
 _CHINESE_NAME = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{1,6}}(?:[·・][{HAN}]{{1,8}})+")
-
-
-def _class_id(element: Element) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 def _authors_name(found: list[Element]) -> list[str]:
