@@ -107,7 +107,6 @@ def fold(text: str) -> str:
     return lowered
 
 
-
 @lru_cache(maxsize=1)
 def _marked_letters() -> re.Pattern:
     """A character with the combining marks after it (the marks: every code point of a nonzero
@@ -132,6 +131,7 @@ def composed(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
         return text
     return _marked_letters().sub(lambda m: unicodedata.normalize("NFC", m.group()), text)
+
 
 @lru_cache(maxsize=1)
 def _unfold_map() -> dict[str, str]:
