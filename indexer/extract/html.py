@@ -539,7 +539,7 @@ def _authors(body_el: Element, markup: _Markup, layout: _Layout, body: list[str]
              # kept after them (shares, related links)
              or next((a for a in map(compiled_by, body[-4:][::-1]) if a), [])
              or next((a for a in map(posted_by, (line for line, _ in page_lines[max(0, start - 12):start + 4])) if a), [])
-             or author_element(body_el, classed()))
+             or author_element(classed()))
     if found:
         return found
     houses = _houses(markup)
@@ -649,7 +649,7 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout, classed: Callabl
         # first posted on: the printed `信息来源：辽阳日报`, `发布机构：宜春市统计局` the publisher
         content_source = None
     source = first(content_source, printed_source)
-    source = source or first(source_element(body_el, classed()), _dateline_source(layout),
+    source = source or first(source_element(classed()), _dateline_source(layout),
                              *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
                              disclosed,  # a government page's disclosure table: 发布机构
                              ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),

@@ -83,11 +83,11 @@ _NOT_A_NAME = re.compile(r"(?:[发發][布表]|[于於]|[时時][间間]|日期|
                          r"[浏瀏][览覽]次?[数數]?|[阅閱][读讀]|管理[员員]|[来來]源)[:：]?$")
 
 
-def source_element(body: Element, classed: list[tuple[Element, str, str]] | None = None) -> str | None:
+def source_element(classed: list[tuple[Element, str, str]]) -> str | None:
     """The text of a short element whose class or id names it the source (`<a class="source">北京日报</a>`),
     less the date and time it may print after the name (`<div class="source"><span>湖北日报客户端</span>
-    <span>2024-03-12 15:35:47</span></div>`). `classed`: `classed_elements(body)`, when read already."""
-    for element in _named(classed if classed is not None else classed_elements(body), _SOURCE_TAGS, _names_the_source):
+    <span>2024-03-12 15:35:47</span></div>`), among the page's `classed_elements`."""
+    for element in _named(classed, _SOURCE_TAGS, _names_the_source):
         text = normalise_line(text_of(element))
         text = re.sub(r"^(?:[稿][件])?[来來]源[:：]?\s*", "", text)
         dated = _DATE_TIME.search(text)
@@ -110,16 +110,16 @@ _DATE_TIME = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?
 _DESK_SLASH_NAMES = re.compile(r"^[" + HAN + r"]{2,8}\s*[／/]\s*[" + HAN + r"·、，, ]{2,20}$")
 
 
-def author_element(body: Element, classed: list[tuple[Element, str, str]] | None = None) -> list[str]:
+def author_element(classed: list[tuple[Element, str, str]]) -> list[str]:
     """The names a byline element prints as desk／names (`<div class="author">上報快訊／范姜佳鈺
     2020年03月12日 20:19:00</div>`: its class or id names it the author, its date left out), or
     a person's name alone (`<div class="author"><a>洪毅</a> 2023年08月31日</div>`: two or three
     characters with a common surname; not `澎湃新闻`, `小编`, `ETtoday`, `Staff Writer`); else the
     name an element classed as the author's name prints (`_authors_name`).
     Only one or two such elements on the page: a class repeated down a list (commenters,
-    recommended columnists) marks no byline. `classed`: `classed_elements(body)`, when read already."""
+    recommended columnists) marks no byline. `classed`: the page's `classed_elements`."""
     found, named = [], []  # one pass over the classed elements for both kinds of class
-    for element, tag, names in classed if classed is not None else classed_elements(body):
+    for element, tag, names in classed:
         if not _names_an_author(names):
             continue
         if tag in _AUTHOR_TAGS and _names_the_author(names):
