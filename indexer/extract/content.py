@@ -178,8 +178,9 @@ _AUTHOR_CARD = re.compile(r"^authors?[-_]?(?:wrapper|box|card|bio|profile|intro)
 
 # A box that says it is a summary (`<div><em>摘要</em><i>|</i>听说，…</div>`), whatever its class:
 # its label alone or before a separator; and the label opening a box's text with spaces removed.
-_SUMMARY_WORD = r"^[【\[]?(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]?\s*"
-_SUMMARY_LABEL = re.compile(_SUMMARY_WORD + r"(?:[:：|｜丨]|$)|^[【\[]\s*(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)\s*[】\]]")
+_SUMMARY_NAMES = r"(?:摘\s*要|[内內]容提要|提\s*要|[导導]\s*[读讀语語]|核心提示)"
+_SUMMARY_WORD = r"^[【\[]?" + _SUMMARY_NAMES + r"\s*[】\]]?\s*"
+_SUMMARY_LABEL = re.compile(_SUMMARY_WORD + r"(?:[:：|｜丨]|$)|^[【\[]\s*" + _SUMMARY_NAMES + r"\s*[】\]]")
 _LABEL_OPENING = re.compile(_SUMMARY_WORD + r"[:：|｜丨]?")
 
 
