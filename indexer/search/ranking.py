@@ -139,6 +139,11 @@ def average_length(searcher, field: str) -> float:
     return known[field]
 
 
+def _doc_frequency(searcher, field: str, word: str) -> int:
+    """In how many of the searcher's articles, deleted ones included, a word occurs."""
+    return sum(doc_frequency(leaf, field, word) for leaf, _offset in searcher.reader().leaf_readers())
+
+
 def word_idf(searcher, field: str, word: str) -> float:
     """Whoosh's idf of a word (`log(N / (df + 1)) + 1`) over the live articles only (see
     `average_length`); Whoosh's own where no article was deleted."""
@@ -147,13 +152,13 @@ def word_idf(searcher, field: str, word: str) -> float:
         known = searcher._idf_cache  # Whoosh's own (`Searcher.idf`), the same value computed faster
         key = (field, word)
         if key not in known:
-            df = sum(doc_frequency(leaf, field, word) for leaf, _offset in searcher.reader().leaf_readers())
+            df = _doc_frequency(searcher, field, word)
             known[key] = math.log(searcher.doc_count_all() / (df + 1)) + 1
         return known[key]
     known = searcher.__dict__.setdefault("_wensou_idf", {})
     key = (field, word)
     if key not in known:
-        df = sum(doc_frequency(leaf, field, word) for leaf, _offset in searcher.reader().leaf_readers())
+        df = _doc_frequency(searcher, field, word)
         for leaf, deleted in gone:
             ids, _ = word_postings(leaf, field, word, deleted)
             df -= int(np.count_nonzero(np.isin(ids, deleted))) if len(ids) else 0
