@@ -2041,3 +2041,25 @@ def test_a_related_news_heading_closes_the_text_and_the_tipping_and_rating_widge
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>相关资讯</p><p>支持打赏</p><p>支持4人</p>"
                    "<p>反对</p><p>文章价值打分</p><p>当前文章打分5 分，共有1人打分</p></div>")
     assert article.body.endswith("他们都表达了自己的看法。")
+
+
+@pytest.mark.parametrize("opening", ["<a href='/story/1'>", "<a href='/story/1'><div>"])
+def test_a_link_left_open_before_the_article_does_not_make_its_text_a_link(opening):
+    """An `<a>` never closed before the article's block takes in the headline, the text and the
+    footer; the page gave "no article text found", as if its paragraphs were a link's text."""
+    article = page(f"<div class='nav'><a href='/'>首页</a> <a href='/news'>新闻</a></div>{opening}"
+                   f"<div class='article'><h1>测试新闻标题在这里</h1><div>2024-05-06 来源：新华社</div>{STORY}"
+                   "<p>这是正文的第三段，主办方介绍了活动的安排，今后还将继续举办。</p></div>"
+                   "<div class='footer'>版权所有 某网</div>")
+    assert article.title == "测试新闻标题在这里" and article.source == "新华社"
+    assert article.body.startswith("这是正文的第一段") and article.body.endswith("今后还将继续举办。")
+
+
+def test_cards_that_are_links_stay_a_list_of_links():
+    """The other side of the rule above: a section page whose entries are `<a>` cards holding a
+    heading and a short teaser is a list of links, not an article."""
+    cards = "".join(f"<li><a href='/story/{n}'><h3>第{n}条新闻的标题在这里</h3><p>这是第{n}条新闻的摘要，简要介绍了内容。</p></a></li>"
+                    for n in range(12))
+    html = f"<html><head><meta charset='utf-8'><title>新闻列表_某网</title></head><body><ul>{cards}</ul></body></html>"
+    (result,) = extract_file(html.encode(), "list.html")
+    assert isinstance(result, Skipped), result

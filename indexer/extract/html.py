@@ -117,6 +117,22 @@ def _drop_embeds(doc: Element) -> None:
         parent.remove(quote)
 
 
+def _unlink_articles(body: Element) -> None:
+    """An `<a>` left open before the article (or one that wraps it whole) takes in its headline
+    and paragraphs: a link that holds the headline or several paragraphs is no link, but a
+    block. (A card of a list that is a link holds a heading and a teaser's few sentences.)"""
+    for a in [a for a in body.iter("a") if len(a)]:
+        size = 0
+        for inner in a.iter("h1", "p"):
+            size += _ARTICLE_IN_LINK if inner.tag == "h1" else len(text_of(inner))
+            if size >= _ARTICLE_IN_LINK:
+                a.tag = "div"
+                break
+
+
+_ARTICLE_IN_LINK = 200  # characters of paragraphs
+
+
 def _region(body: Element, main: Element, title_el: Element, levels: int = 3) -> Element:
     """The smallest element holding the headline and the main content, widened by `levels`
     (bylines, dates and sources sit around them)."""
@@ -325,6 +341,7 @@ def html_body_text(fragment: str, *, find_main: bool = False) -> str:
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     _drop_embeds(doc)
     body = doc.find("body") if doc.find("body") is not None else doc
+    _unlink_articles(body)
     return "\n".join(_body_lines(text_lines(main_content(body) if find_main else body)[0], ""))
 
 
@@ -431,6 +448,7 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
             aside.tag = "div"
     lxml.etree.strip_elements(doc, *_DROP_TAGS, with_tail=False)
     _drop_embeds(doc)
+    _unlink_articles(body_el)
     title, vouched = choose_title(doc, markup.meta, markup.ld, markup.title)
     title_el = title_element(body_el, title)
     subtitle = _subtitle_after(title_el) if vouched else None
