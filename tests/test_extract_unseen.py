@@ -2063,3 +2063,46 @@ def test_cards_that_are_links_stay_a_list_of_links():
     html = f"<html><head><meta charset='utf-8'><title>新闻列表_某网</title></head><body><ul>{cards}</ul></body></html>"
     (result,) = extract_file(html.encode(), "list.html")
     assert isinstance(result, Skipped), result
+
+
+@pytest.mark.parametrize("after", [
+    "<p>Advertisements</p><p>Most Popular</p><p>网编：和评</p><p>鲜花(0)</p><p>鸡蛋(3)</p>",
+    "<p>(编译 鲍天佑)</p>",
+    "<p>*以上内容系网友自行转载自某某号，该文仅代表原作者观点和态度。本平台仅提供信息存储空间服务。</p>"
+    "<p>某某科学公众号目前已经有多个交流群，进群请扫描下方二维码，备注姓名和研究领域，此群仅限专业人士加入。</p>",
+    "<p>原文链接：</p><p>https://www.nature.com/articles/s41586-024-07789-z</p>"
+    "<p>本文旨在行业资讯和知识分享，无任何商业用途。文章仅代表作者观点，不代表本站立场。</p><p>发现“分享”和“赞”了吗，戳我看看吧</p>",
+    "<p>相關連結</p><p>該研究PDF(備份)</p>",
+    "<p>相關媒體報告</p><p>某報：報告發布</p>",
+    "<p>参考文献：</p><p>1.李璞主编.医学遗传学[M].北京：中国协和医科大学出版社，2000</p>",
+    "<p>消息来源</p><p>沈禄佩，德国通过《性别自决法》，公视，2024年4月15日。</p>",
+    "<p>在瞬息万变的社会中，我们希望将讯息更快速传达给您，恳请您为今日报奉献一份心力。（点此奉献）</p><p>关键字</p>",
+])
+def test_what_sites_of_other_kinds_print_after_the_text_is_not_its_end(after):
+    """Under the text of portals, NGOs, wikis and overseas papers: English ad labels and a
+    `Most Popular` box, a compiler's credit in brackets, a platform's note that a post is its
+    author's view only (with the account's promotion after it), an original's address, related
+    links (`相關連結`), a list of references or sources, an appeal for donations."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{after}</div>")
+    assert article.body.endswith("他们都表达了自己的看法。"), article.body
+
+
+@pytest.mark.parametrize("before", [
+    "<p>字级大小：</p>",
+    "<p>https://news.example.cn/20240802/1060756921.html</p>",
+    "<p>【2024年3月9日讯】</p>",
+])
+def test_a_widget_an_address_or_a_bracketed_date_over_the_text_is_not_its_first_line(before):
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{before}{STORY}</div>")
+    assert article.body.startswith("这是正文的第一段"), article.body
+
+
+def test_the_outlets_name_over_the_text_is_its_source_not_a_line_of_it():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>来源：某某通讯社</p><p>某某通讯社</p>{STORY}</div>")
+    assert article.source == "某某通讯社" and article.body.startswith("这是正文的第一段"), article
+
+
+def test_a_font_size_stated_in_a_regulation_is_text():
+    """The font-size widget's words inside a sentence of a rule (`字體大小為每字1.8cm以上`) stay."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>（二）如係車用滅火器，字體大小為每字1.8 × 1.8cm以上。</p></div>")
+    assert article.body.endswith("字體大小為每字1.8 × 1.8cm以上。")

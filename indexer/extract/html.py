@@ -217,6 +217,10 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
         body = [line for i, line in enumerate(body) if len(line) > 1
                 or not (i and len(body[i - 1]) == 1 or i + 1 < len(body) and len(body[i + 1]) == 1)]
+    for k in range(max(1, len(body) - 4), len(body)):
+        if SITE_POLICY.match(body[k]):  # a site's policy closes the text: its promotions may follow
+            del body[k:]
+            break
     while body:
         if EMPTY_LABEL.match(body[-1]) or len(body) > 1 and SITE_POLICY.match(body[-1]):
             body.pop()  # `附件：` with nothing after it (an empty attachment list), the site's reprint policy
@@ -425,11 +429,14 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
     # the elements with a class or an id that the source and the author elements are looked for
     # among: read once, when the first of the two is looked for
     classed = functools.cache(lambda: classed_elements(body_el))
+    source = _source(body_el, markup, layout, classed)
+    if len(body) > 1 and body[0] == source:
+        del body[0]  # the outlet's name over the text (`俄罗斯卫星通讯社`): its credit, not a line of it
     return Article(
         id=relpath,
         title=title.strip(PRIVATE_USE).strip() if title and title[-1] >= "\ue000" else title,
         date=_date(text, relpath, markup, layout.visible) or _closing_date(layout) or _english_date(layout),
-        source=_source(body_el, markup, layout, classed),
+        source=source,
         authors=_not_the_kicker(_authors(body_el, markup, layout, body, classed), title),
         url=next((u for u in (meta.get("url"), meta.get("og:url"), markup.canonical,
                               ld.get("url") if isinstance(ld.get("url"), str) else None)
