@@ -2106,3 +2106,22 @@ def test_a_font_size_stated_in_a_regulation_is_text():
     """The font-size widget's words inside a sentence of a rule (`字體大小為每字1.8cm以上`) stay."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>（二）如係車用滅火器，字體大小為每字1.8 × 1.8cm以上。</p></div>")
     assert article.body.endswith("字體大小為每字1.8 × 1.8cm以上。")
+
+
+def test_a_source_printed_with_its_date_after_yu_is_the_name_alone():
+    """`新闻来源: 晚邮报 于2024-10-25 14:30:18`: the source was `晚邮报 于`."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div>新闻来源: 晚邮报 于2024-10-25 14:30:18</div><div class='text'>{STORY}</div>")
+    assert article.source == "晚邮报" and article.date == "2024-10-25"
+
+
+def test_a_donation_link_in_brackets_is_no_author():
+    """`…恳请您为今日报奉献一份心力。（点此奉献）` under the text: `点此奉献` was read as a closing credit's name."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}"
+                   "<p>我们希望将讯息更快速传达给您，恳请您为本报奉献一份心力。（点此奉献）</p></div>")
+    assert article.authors == [] and article.body.endswith("他们都表达了自己的看法。")
+
+
+@pytest.mark.parametrize("line", ["By Ryan Foley, Contributor | 星期三, 2024年07月 24日", "京華時報2005年02月26日"])
+def test_a_byline_in_english_or_a_paper_and_its_date_over_the_text_is_not_its_first_line(line):
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>")
+    assert article.body.startswith("这是正文的第一段"), article.body

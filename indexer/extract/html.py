@@ -147,7 +147,8 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
     return region
 
 
-_NAME_THEN_DATE = re.compile(r"^(?![^\s]*(?:[时時][间間]|日期)\s)[^\s，。,:：]{2,12}\s+(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_ENGLISH_BYLINE = re.compile(r"^By\s+[A-Z][\w.'\- ]{1,40}(?:,[^,|｜]{1,40})?(?:\s*[|｜].{1,40})?$")
+_NAME_THEN_DATE = re.compile(r"^(?![^\s]*(?:[时時][间間]|日期)\s)[^\s，。,:：]{2,12}\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                              r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
@@ -207,6 +208,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
         if not body and _CONTACT.match(line):
             continue  # `聯 絡 人：…` in a press release's header, over the text
+        if not body and len(line) <= 100 and _ENGLISH_BYLINE.match(line):
+            continue  # `By Ryan Foley, Contributor | 星期三, 2024年07月 24日` over a translated story
         if not body and len(line) <= 40 and _NAME_THEN_DATE.match(line):
             continue  # `教育在线 2019-09-15 20:21`: a column's or publisher's name and the time, over the text
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
