@@ -2125,3 +2125,32 @@ def test_a_donation_link_in_brackets_is_no_author():
 def test_a_byline_in_english_or_a_paper_and_its_date_over_the_text_is_not_its_first_line(line):
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>")
     assert article.body.startswith("这是正文的第一段"), article.body
+
+
+LEAD = "这是文章的导语，概括了整件事情的来龙去脉，读者一看便知道发生了什么。"
+
+
+def test_a_lead_named_as_one_above_the_byline_and_date_opens_the_text():
+    """`<p class="t-content__chapo">` (or a CMS's `field-news-story-lead`) under the headline, the
+    writer, the date, the reading time and the share bar between it and the text's block: the
+    lead paragraph was lost, and with it the sentence a reader searches for."""
+    article = page(f"<div class='head'><h1>测试新闻标题在这里</h1><div class='x-lead'><p>{LEAD}</p></div>"
+                   "<div class='authors'>作者：弗林</div><div class='dates'>2023年9月1日</div><div>6 分鐘</div>"
+                   f"<div class='shares'><a href='/s'>分享</a></div></div><div class='body'>{STORY}</div>")
+    assert article.body.startswith(LEAD) and article.body.endswith("他们都表达了自己的看法。"), article.body
+    assert "分鐘" not in article.body and "弗林" not in article.body
+
+
+def test_a_named_lead_the_text_repeats_is_not_added():
+    repeated = STORY[3:3 + STORY[3:].index("</p>")]
+    article = page(f"<h1>测试新闻标题在这里</h1><p class='lead'>{repeated}</p><div class='date'>2023年9月1日</div>"
+                   f"<div class='body'>{STORY}</div>")
+    assert article.body.count("这是正文的第一段") == 1
+
+
+def test_a_caption_closed_by_its_credit_after_a_copyright_sign_is_no_text():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}"
+                   "<p>2023年9月1日，被形容为完美风暴的超强台风吹袭广东省一带，逼近香港。台风结构紧密，风眼清晰可见，"
+                   "预示风力强劲(香港天文台1日早上10时半卫星截图) © 香港天文台1日早上10时半卫星截图</p>"
+                   "<p>这是正文的第三段，主办方介绍了活动的安排，今后还将继续举办。</p></div>")
+    assert "香港天文台" not in article.body and article.body.endswith("今后还将继续举办。")

@@ -28,8 +28,9 @@ _FURNITURE = re.compile(
     r"[字]?[号號][:：]?\s*\[?[大中小]\]?.*|【?[大中小]】?(?:\s*【?[大中小]】?)+|A[+-]?(?:\s*A[+-]?)+|(?:[产產]生|[复複][制製])?[短缩縮][网網]址.{0,4}|[\[【]?[打列]印[\]】]?.*|"
     r"[\[【]?[关關][闭閉][\]】]?|(?:香港|北京|台北|臺北|澳[门門]|[当當]地)[时時][间間]|&&|[|｜/>\-·•]+|[×✕Xx]|"  # (`X`: a box's close button)
     r"第\s*(?:[\[【]?\s*\d{1,3}\s*[\]】]?\s*)+[页頁]|(?:[\[【]\s*\d{1,3}\s*[\]】]\s*){2,}|"  # page links: `第 [1] [2] 页`
-    r"https?://\S+|[关關][键鍵](?:字|[词詞])\s*[:：]?|字[级級体體型]?大小\s*(?:[:：].{0,12})?)$"  # an address alone on its
-    # line; the keywords' label with nothing after it (a headline may be `关键词：稳中求进`); a font-size widget
+    r"https?://\S+|[关關][键鍵](?:字|[词詞])\s*[:：]?|(?:[阅閱][读讀](?:[时時][间間])?\s*[:：]?\s*)?[约約]?\d{1,3}\s*分[钟鐘](?:[阅閱][读讀])?|字[级級体體型]?大小\s*(?:[:：].{0,12})?)$"  # an address alone on its
+    # line; the keywords' label with nothing after it (a headline may be `关键词：稳中求进`); the time a
+    # reading takes (`6 分鐘`); a font-size widget
 )
 # Furniture wherever it appears in a short line.
 _FURNITURE_ANYWHERE = re.compile(

@@ -300,6 +300,40 @@ def _drop_card_bios(node: Element) -> None:
                 element.text = None
 
 
+def classed_lead(body: Element, title_el: Element, main: Element) -> Element | None:
+    """A lead paragraph named as one (`<p class="t-content__chapo">`, a CMS's `field-news-story-lead`)
+    between the headline and the main content, with the byline, the date or the share bar between
+    it and the text (so no sibling of the text's block): the first such element after the
+    headline, when it is prose without links (40 to 600 characters of sentences) that the text
+    does not repeat; else None."""
+    seen_title, text = False, None
+    for node in body.iter("p", "div", "section", title_el.tag, main.tag):
+        if node is main:
+            return None
+        if node is title_el:
+            seen_title = True
+        elif seen_title and not any(ancestor is title_el for ancestor in node.iterancestors()):
+            text = text if text is not None else _SPACE.sub("", text_of(main))
+            if _named_lead(node, text):
+                while True:  # the innermost: a block holding the date line and the lead is no lead
+                    inner = next((d for d in node.iterdescendants("p", "div", "section") if _named_lead(d, text)), None)
+                    if inner is None:
+                        return node
+                    node = inner
+    return None
+
+
+def _named_lead(node: Element, main_text: str) -> bool:
+    if not _LEAD_NAME.search(" ".join((node.get("class") or "", node.get("id") or ""))):
+        return False
+    text = text_of(node).strip()
+    return 40 <= len(text) <= 600 and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1 \
+        and _SPACE.sub("", text)[:20] not in main_text
+
+
+_LEAD_NAME = re.compile(r"(?:^|[-_\s])(?:lead|chapo|standfirst|dek)(?:[-_\s]|$)", re.IGNORECASE)
+
+
 def after_deck(main: Element, title_el: Element) -> Element | None:
     """Where the text starts when the main content holds the headline's own block, with a deck
     that ends no sentence and maybe a date (潇湘晨报's e-paper: `<div><h1>…</h1><p>因缺钱导致…；

@@ -57,7 +57,17 @@ from .cleaning import (
     parse_meta_line,
     title_parts,
 )
-from .content import Element, after_deck, drop_lead_boxes, is_link_list, lead_before, main_content, text_lines, text_of
+from .content import (
+    Element,
+    after_deck,
+    classed_lead,
+    drop_lead_boxes,
+    is_link_list,
+    lead_before,
+    main_content,
+    text_lines,
+    text_of,
+)
 from .headline import choose_title, headline_above, printed_alone, title_element
 from .pagemeta import (
     AUTHOR_META,
@@ -160,6 +170,7 @@ _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
                       r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
                       r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
+                      r"[)）]\s*©\s*[^。，,©]{1,40}$|"  # `…(香港天文台衛星截圖) © 香港天文台`: a picture's credit closing its caption
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$|"
                       # closed by a photographer's or supplier's credit without brackets: `湖南日报徐行 摄`,
                       # `…。记者 杨威 摄`, `…合影 某频道 供图`
@@ -470,6 +481,8 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
     lead = lead_before(main) if main is not body_el else None
     if lead is None and title_el is not None and main is not body_el:
         lead = after_deck(main, title_el)  # the text starts after the headline's block with its deck
+    if lead is None and title_el is not None and main is not body_el:
+        lead = classed_lead(body_el, title_el, main)
     region = _region(body_el, main, title_el) if vouched and title_el is not None else body_el
     page_lines, start, end = text_lines(region, main, lead)
     visible = visible_meta(page_lines, title) if region is not body_el and not tag_date(markup.meta, markup.ld) else None
