@@ -224,21 +224,31 @@ def record_date(value: object) -> str | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             moment = None
         if moment is not None:
-            day = (moment.astimezone(_CHINA) if moment.tzinfo else moment).date()
+            day = _day_of(moment)
             return day.isoformat() if 1900 <= day.year <= 2100 else None
     return english_date(text) if len(text) <= 60 else None
 
 
 def _zoned_day(zoned: re.Match) -> str | None:
-    """The day in China's time (as epoch seconds are read) of an ISO instant with its zone
-    (a match of `_ZONED`); None for one that is no instant (25:00, February 30th) or out of range."""
+    """The day of an ISO instant with its zone (a match of `_ZONED`), as `_day_of` reads it; None
+    for one that is no instant (25:00, February 30th) or out of range."""
     zone = "+00:00" if zoned[4] in "Zz" else zoned[4]
     try:  # (fromisoformat takes at most 6 decimals: Go writes 9)
         moment = _dt.datetime.fromisoformat(f"{zoned[1]}T{zoned[2]}{(zoned[3] or '')[:7]}{zone}")
-        day = moment.astimezone(_CHINA).date()
+        day = _day_of(moment)
     except (ValueError, OverflowError):
         return None
     return day.isoformat() if 1900 <= day.year <= 2100 else None
+
+
+def _day_of(moment: _dt.datetime) -> _dt.date:
+    """A time's day: in China's time (as epoch seconds are read) when it is given in UTC (`Z`,
+    `+00:00`, `GMT`: a server's clock, whoever published), else in the zone it is written in
+    (`2021-04-29T14:14:00-04:00` is the 29th, the day a New York paper prints over the story)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.date()
+    return (moment.astimezone(_CHINA) if not offset else moment).date()
 
 
 _CHINA = _dt.timezone(_dt.timedelta(hours=8))

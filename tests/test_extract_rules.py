@@ -36,9 +36,12 @@ def test_a_date_line_in_chinese_numerals_dates_a_text_file_and_is_no_part_of_its
 def test_dates_of_other_types_and_in_file_names():
     assert parse_date(5) is None and parse_date({}) is None and parse_date(None) is None
     assert parse_date(1707100000) == "2024-02-05"
-    # one instant, one day: an ISO time with its zone is read in China's time, as epoch seconds are
+    # one instant, one day: a time in UTC is read in China's time, as epoch seconds are ...
     assert parse_date("2024-02-04T20:00:00Z") == parse_date(1707076800) == "2024-02-05"
-    assert parse_date("2024-02-04T20:00:00.5-05:00") == "2024-02-05"
+    # ... and a time written in its own zone keeps that zone's day: a New York paper's story of
+    # the 4th (`datePublished` 20:00-05:00) is printed as of the 4th over its headline
+    assert parse_date("2024-02-04T20:00:00.5-05:00") == "2024-02-04"
+    assert parse_date("2024-02-04T23:30:00+09:00") == "2024-02-04"
     assert parse_date("2024-02-04T20:00:00+0000") == parse_date("2024-02-04T20:00:00.123456789Z") == "2024-02-05"
     assert parse_date("２０２４-０２-０４T２０:００Z") == "2024-02-05"  # full-width digits: the same instant
     for odd in ("9999-12-31T23:59Z", "0001-01-01T05:00+0800", "2024-02-05T25:00Z", "2024-02-30T10:00:00Z"):

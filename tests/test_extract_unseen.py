@@ -2154,3 +2154,12 @@ def test_a_caption_closed_by_its_credit_after_a_copyright_sign_is_no_text():
                    "预示风力强劲(香港天文台1日早上10时半卫星截图) © 香港天文台1日早上10时半卫星截图</p>"
                    "<p>这是正文的第三段，主办方介绍了活动的安排，今后还将继续举办。</p></div>")
     assert "香港天文台" not in article.body and article.body.endswith("今后还将继续举办。")
+
+
+def test_a_story_dated_in_its_own_zone_keeps_the_day_it_is_printed_with():
+    """An overseas paper's `datePublished` of 2021-04-29T14:14:00-04:00 under a headline printed
+    `2021年04月 29日`: read in China's time it became the 30th, a day the page never shows."""
+    ld = '{"@type": "NewsArticle", "headline": "测试新闻标题在这里", "datePublished": "2021-04-29T14:14:00-04:00"}'
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
+                   f"<title>测试新闻标题在这里_某网</title><script type='application/ld+json'>{ld}</script>")
+    assert article.date == "2021-04-29"
