@@ -2163,3 +2163,21 @@ def test_a_story_dated_in_its_own_zone_keeps_the_day_it_is_printed_with():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
                    f"<title>测试新闻标题在这里_某网</title><script type='application/ld+json'>{ld}</script>")
     assert article.date == "2021-04-29"
+
+
+@pytest.mark.parametrize("head, source", [
+    ("<title>测试新闻标题在这里 - 梵蒂冈新闻网</title><meta property='og:site_name' content='Vatican News'>"
+     "<script type='application/ld+json'>{\"publisher\": {\"@type\": \"Organization\", \"name\": \"Vatican News\"}}</script>",
+     "梵蒂冈新闻网"),
+    ("<title>测试新闻标题在这里│颱風專區│TVBS新聞網</title><meta name='source' content='TVBS'>", "TVBS新聞網"),
+    ("<title>测试新闻标题在这里 | ETtoday論壇新聞 | ETtoday 新聞雲</title><meta name='source' content='ETtoday'>", "ETtoday"),
+    ("<title>测试新闻标题在这里│三立新聞網  SETN.COM</title>"
+     "<meta property='og:title' content='测试新闻标题在这里│三立新聞網  SETN.COM'>", "三立新聞網"),
+])
+def test_a_site_named_in_latin_letters_is_named_as_its_title_prints_it_in_chinese(head, source):
+    """The publisher and og:site_name `Vatican News` under a `<title>` closing `- 梵蒂冈新闻网`, a
+    source tag `TVBS` under `…│TVBS新聞網` (a separator the titles' splitting did not know): the
+    source facet listed the Latin brand the page never prints. A tag naming the brand of one of
+    the site's channels (`ETtoday論壇新聞`) stays as it is."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head)
+    assert article.source == source

@@ -472,7 +472,7 @@ def date_after_headline(line: str, title: str) -> str | None:
 SENTENCE_PUNCT = re.compile(r"[，。！？；]")
 
 
-_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
+_SUFFIX_SPLIT = re.compile(r"\s*(?:_+|\||｜|│|--+|——|\s-\s|\s—\s|\s[»›>]\s)\s*")
 HAN_CHAR = re.compile(f"[{HAN}]")
 EMPTY_LABEL = re.compile(rf"^[{HAN}]{{1,6}}\s*[:：]$")  # a label whose value the page left empty: `撰稿：`
 # A site's reprint and copyright policy under every article, however long its sentences, on a

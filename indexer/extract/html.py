@@ -691,11 +691,13 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout, classed: Callabl
         content_source = None
     source = first(content_source, printed_source)
     source = source or first(source_element(classed()), _dateline_source(layout),
-                             *(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0] for key in SOURCE_META),
+                             *(_in_chinese(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0], markup, layout,
+                                           same_name=True) for key in SOURCE_META),
                              disclosed,  # a government page's disclosure table: 发布机构
                              ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),
-                             _site_outlet(ld_name(markup.ld.get("publisher"))),
-                             _site_outlet(_site_name(markup, layout)),  # the site itself, when nothing names another publisher
+                             _site_outlet(_in_chinese(ld_name(markup.ld.get("publisher")), markup, layout)),
+                             _site_outlet(_in_chinese(markup.meta.get("og:site_name"), markup, layout)),  # the site
+                             # itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
                              None if visible.get("placeholder") else _title_site(markup, layout.title))
     return clean_source(source)
@@ -746,16 +748,22 @@ _COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
 
 
-def _site_name(markup: _Markup, layout: _Layout) -> str | None:
-    """The og:site_name; where it gives the site's name in Latin letters only (`Hong Kong's
-    Information Services Department`) and the `<title>` names the site in Chinese (`香港政府新聞網
-    - …`), the Chinese name a reader of the page sees."""
-    name = markup.meta.get("og:site_name")
+def _in_chinese(name: str | None, markup: _Markup, layout: _Layout, *, same_name: bool = False) -> str | None:
+    """A site's name (og:site_name, the JSON-LD publisher); where it is given in Latin letters
+    only (`Hong Kong's Information Services Department`, `OrangeNews`) and the `<title>` names
+    the site in Chinese (`香港政府新聞網 - …`, `…- 橙新聞`), the Chinese name a reader of the page
+    sees. `same_name`: only the Latin name followed by the words of a site (a source meta tag's
+    `TVBS`, the `<title>`'s `TVBS新聞網`; `Reuters` there is another outlet than the site, and
+    `ETtoday論壇新聞` a channel of ETtoday's)."""
     if name and not HAN_CHAR.search(name) and not layout.visible.get("placeholder"):
         printed = _title_site(markup, layout.title, site_first=True)
-        if printed and HAN_CHAR.search(printed):
-            return printed
+        if printed and HAN_CHAR.search(printed) and (not same_name or _BRAND_SITE.match(printed[len(name.strip()):])
+                                                      and printed.lower().startswith(name.strip().lower())):
+            return _site_outlet(printed)
     return name
+
+
+_BRAND_SITE = re.compile(r"^\s*(?:新[闻聞])?(?:[网網]|[电電]?台|[电電][视視]台?)$")  # `TVBS` + `新聞網`
 
 
 def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str | None:
@@ -801,6 +809,10 @@ _BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+((?!新[闻聞]
                              rf"[{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社|[杂雜][志誌]))$")
 
 
+# A site's Chinese name, then its brand or address in Latin letters (`三立新聞網 SETN.COM`).
+_SITE_THEN_DOMAIN = re.compile(rf"^([{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社))\s+[A-Za-z][A-Za-z0-9.&'\-]*(?:\.[A-Za-z]{{2,}})$")
+
+
 def _site_outlet(name: str | None) -> str | None:
     """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`), in
     Chinese where it is given in Latin letters first (`TNL The News Lens 關鍵評論網`), less a
@@ -809,7 +821,7 @@ def _site_outlet(name: str | None) -> str | None:
     if not name:
         return name
     part = _SITE_PART.split(name.strip(), maxsplit=1)[0].strip()
-    part = _BILINGUAL_SITE.sub(r"\1", part)
+    part = _BILINGUAL_SITE.sub(r"\1", _SITE_THEN_DOMAIN.sub(r"\1", part))
     part = _SITE_CHANNEL.sub(r"\1", part)
     return _PAPER_SITE.sub(r"\1", part) or name
 
