@@ -2181,3 +2181,10 @@ def test_a_site_named_in_latin_letters_is_named_as_its_title_prints_it_in_chines
     the site's channels (`ETtoday論壇新聞`) stays as it is."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head)
     assert article.source == source
+
+
+def test_a_ratings_count_after_the_last_sentence_is_no_text_but_a_tables_total_is():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>6</p></div>")
+    assert article.body.endswith("他们都表达了自己的看法。")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>受灾乡镇合计</p><p>115</p></div>")
+    assert article.body.endswith("受灾乡镇合计\n115")

@@ -157,6 +157,7 @@ def _region(body: Element, main: Element, title_el: Element, levels: int = 3) ->
     return region
 
 
+_COUNT = re.compile(r"^\d{1,6}$")
 _ENGLISH_BYLINE = re.compile(r"^By\s+[A-Z][\w.'\- ]{1,40}(?:,[^,|｜]{1,40})?(?:\s*[|｜].{1,40})?$")
 _NAME_THEN_DATE = re.compile(r"^(?![^\s]*(?:[时時][间間]|日期)\s)[^\s，。,:：]{2,12}\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                              r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -236,8 +237,10 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             del body[k:]
             break
     while body:
-        if EMPTY_LABEL.match(body[-1]) or len(body) > 1 and SITE_POLICY.match(body[-1]):
-            body.pop()  # `附件：` with nothing after it (an empty attachment list), the site's reprint policy
+        if EMPTY_LABEL.match(body[-1]) or len(body) > 1 and (
+                SITE_POLICY.match(body[-1]) or _COUNT.match(body[-1]) and body[-2].endswith(("。", "！", "？", "”"))):
+            body.pop()  # `附件：` with nothing after it (an empty attachment list), the site's reprint policy, a
+            # widget's count after the last sentence (`6`: a rating's votes; a table's total closes no sentence)
         elif len(body) > 2 and _CREDIT_LABEL.match(body[-2]) and len(body[-1]) <= 30 and not _PROSE_MARK.search(body[-1]):
             del body[-2:]  # `作者：` / `吴掬清、胡蝶`, `供稿单位：` / `科学技术发展研究院`: a label over its value
         else:
