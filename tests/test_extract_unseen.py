@@ -2188,3 +2188,12 @@ def test_a_ratings_count_after_the_last_sentence_is_no_text_but_a_tables_total_i
     assert article.body.endswith("他们都表达了自己的看法。")
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>受灾乡镇合计</p><p>115</p></div>")
     assert article.body.endswith("受灾乡镇合计\n115")
+
+
+def test_a_short_headline_is_not_lost_to_the_sites_name_and_address():
+    """A page with an og:title and no `<title>`, the headline shorter than the site's name with its
+    address after it (`短标题│三立新聞網  SETN.COM`): the longest part, the site's name, was taken
+    as the headline."""
+    article = page(f"<h1>测试新闻标题</h1><div class='text'>{STORY}</div>",
+                   "<meta property='og:title' content='测试新闻标题│三立新聞網  SETN.COM'>")
+    assert article.title == "测试新闻标题"

@@ -493,6 +493,9 @@ def title_parts(title: str) -> list[str]:
     return [part for part in _SUFFIX_SPLIT.split(normalise_line(title)) if part.strip()]
 
 
+_SITE_ADDRESS = re.compile(r"(?:^|[\s(（])(?:www\.)?[A-Za-z0-9-]+\.(?:com|net|org|cn|tw|hk|COM|NET|ORG|CN|TW|HK)(?:\.[a-z]{2})?(?:$|[\s)）])")
+
+
 def strip_site_suffix(title: str) -> str:
     """A `<title>` without the site name and channel parts (`_网易财经`, `-新华网`, `|…`).
 
@@ -502,6 +505,8 @@ def strip_site_suffix(title: str) -> str:
     parts = [p for p in _SUFFIX_SPLIT.split(title) if p.strip()]
     if not parts:
         return title
+    if len(parts) > 1:  # a part that holds the site's address (`三立新聞網 SETN.COM`) is no headline, however long
+        parts = [part for part in parts if not _SITE_ADDRESS.search(part)] or parts
     best = max(parts, key=lambda part: len(part) + len(HAN_CHAR.findall(part)))  # a Chinese character counts twice
     if "-" in best:
         head, _, tail = best.rpartition("-")
