@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import lxml.etree
 
@@ -306,29 +306,29 @@ def classed_lead(body: Element, title_el: Element, main: Element) -> Element | N
     it and the text (so no sibling of the text's block): the first such element after the
     headline, when it is prose without links (40 to 600 characters of sentences) that the text
     does not repeat; else None."""
-    seen_title, text = False, None
+    seen_title = False
+    main_text = functools.cache(lambda: _SPACE.sub("", text_of(main)))  # read at the first block named a lead
     for node in body.iter("p", "div", "section", title_el.tag, main.tag):
         if node is main:
             return None
         if node is title_el:
             seen_title = True
-        elif seen_title and not any(ancestor is title_el for ancestor in node.iterancestors()):
-            text = text if text is not None else _SPACE.sub("", text_of(main))
-            if _named_lead(node, text):
-                while True:  # the innermost: a block holding the date line and the lead is no lead
-                    inner = next((d for d in node.iterdescendants("p", "div", "section") if _named_lead(d, text)), None)
-                    if inner is None:
-                        return node
-                    node = inner
+        elif seen_title and _named_lead(node, main_text) and not any(a is title_el for a in node.iterancestors()):
+            while True:  # the innermost: a block holding the date line and the lead is no lead
+                inner = next((d for d in node.iterdescendants("p", "div", "section") if _named_lead(d, main_text)), None)
+                if inner is None:
+                    return node
+                node = inner
     return None
 
 
-def _named_lead(node: Element, main_text: str) -> bool:
+def _named_lead(node: Element, main_text: Callable[[], str]) -> bool:
+    """Whether `node` is named a lead and holds one the main content's text (`main_text`) does not repeat."""
     if not _LEAD_NAME.search(" ".join((node.get("class") or "", node.get("id") or ""))):
         return False
     text = text_of(node).strip()
     return 40 <= len(text) <= 600 and len(_LEAD_PUNCT.findall(text)) >= 2 and link_density(node) <= 0.1 \
-        and _SPACE.sub("", text)[:20] not in main_text
+        and _SPACE.sub("", text)[:20] not in main_text()
 
 
 _LEAD_NAME = re.compile(r"(?:^|[-_\s])(?:lead|chapo|standfirst|dek)(?:[-_\s]|$)", re.IGNORECASE)

@@ -693,13 +693,15 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout, classed: Callabl
         # first posted on: the printed `信息来源：辽阳日报`, `发布机构：宜春市统计局` the publisher
         content_source = None
     source = first(content_source, printed_source)
+    # the site's name the `<title>` prints, for the names given in Latin letters only: read once, when first asked
+    titled = functools.cache(lambda: None if visible.get("placeholder") else _title_site(markup, layout.title, site_first=True))
     source = source or first(source_element(classed()), _dateline_source(layout),
-                             *(_in_chinese(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0], markup, layout,
+                             *(_in_chinese(re.sub(r"^[来來]源[:：]\s*", "", meta.get(key, "")).split(" ")[0], titled,
                                            same_name=True) for key in SOURCE_META),
                              disclosed,  # a government page's disclosure table: 发布机构
                              ld_name(markup.ld.get("sourceOrganization")), _partner(markup, layout),
-                             _site_outlet(_in_chinese(ld_name(markup.ld.get("publisher")), markup, layout)),
-                             _site_outlet(_in_chinese(markup.meta.get("og:site_name"), markup, layout)),  # the site
+                             _site_outlet(_in_chinese(ld_name(markup.ld.get("publisher")), titled)),
+                             _site_outlet(_in_chinese(markup.meta.get("og:site_name"), titled)),  # the site
                              # itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
                              None if visible.get("placeholder") else _title_site(markup, layout.title))
@@ -751,17 +753,19 @@ _COLUMN_NEWS = re.compile(r"^[^\s]{0,4}新[闻聞]$")
 _SLASHED = re.compile(r"\s+/\s+")
 
 
-def _in_chinese(name: str | None, markup: _Markup, layout: _Layout, *, same_name: bool = False) -> str | None:
+def _in_chinese(name: str | None, titled: Callable[[], str | None], *, same_name: bool = False) -> str | None:
     """A site's name (og:site_name, the JSON-LD publisher); where it is given in Latin letters
     only (`Hong Kong's Information Services Department`, `OrangeNews`) and the `<title>` names
     the site in Chinese (`香港政府新聞網 - …`, `…- 橙新聞`), the Chinese name a reader of the page
     sees. `same_name`: only the Latin name followed by the words of a site (a source meta tag's
     `TVBS`, the `<title>`'s `TVBS新聞網`; `Reuters` there is another outlet than the site, and
-    `ETtoday論壇新聞` a channel of ETtoday's)."""
-    if name and not HAN_CHAR.search(name) and not layout.visible.get("placeholder"):
-        printed = _title_site(markup, layout.title, site_first=True)
-        if printed and HAN_CHAR.search(printed) and (not same_name or _BRAND_SITE.match(printed[len(name.strip()):])
-                                                      and printed.lower().startswith(name.strip().lower())):
+    `ETtoday論壇新聞` a channel of ETtoday's). `titled`: the name the `<title>` prints
+    (`_title_site`, its parts before the headline too), None where the page says its text came
+    from elsewhere without naming it."""
+    if name and not HAN_CHAR.search(name):
+        printed, brand = titled(), name.strip()
+        if printed and HAN_CHAR.search(printed) and (not same_name or printed.lower().startswith(brand.lower())
+                                                      and _BRAND_SITE.match(printed[len(brand):])):
             return _site_outlet(printed)
     return name
 
