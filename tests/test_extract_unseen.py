@@ -2197,3 +2197,39 @@ def test_a_short_headline_is_not_lost_to_the_sites_name_and_address():
     article = page(f"<h1>测试新闻标题</h1><div class='text'>{STORY}</div>",
                    "<meta property='og:title' content='测试新闻标题│三立新聞網  SETN.COM'>")
     assert article.title == "测试新闻标题"
+
+
+def test_a_source_with_a_view_count_and_a_share_widget_run_into_it_is_read():
+    """`2022-11-14来源: 英国那些事儿4762分享到:` under the headline (three spans with nothing between
+    them): the whole run was refused as a source for its colon, and the page had none."""
+    article = page("<h1>测试新闻标题在这里</h1><div><span>2022-11-14</span><span>来源: 英国那些事儿</span>"
+                   f"<span>4762</span><span>分享到:</span></div><div class='text'>{STORY}</div>",
+                   "<title>测试新闻标题在这里</title>")
+    assert article.source == "英国那些事儿"
+    assert article.date == "2022-11-14"
+
+
+def test_an_element_named_as_the_source_in_short_is_the_source():
+    """`<span id="newsSrc">` after the time, its name run into the time (`09:10:45环球网`)."""
+    article = page("<h1>测试新闻标题在这里</h1><div class='from'><span id='newsTime'>2015-12-08 09:10:45</span>"
+                   f"<span id='newsSrc'><a href=''>环球网</a></span></div><div class='text'>{STORY}</div>",
+                   "<title>测试新闻标题在这里</title>")
+    assert article.source == "环球网"
+
+
+def test_the_paper_of_a_byline_with_its_editor_after_the_reporter_is_the_source():
+    """`新京报 记者 吴采倩 编辑 左燕燕` under the headline: the paper is the source, the reporter the
+    author, the editor neither."""
+    article = page("<h1>测试新闻标题在这里</h1><div class='author'>新京报 记者 吴采倩 编辑 左燕燕</div>"
+                   f"<div class='time'>2021-03-12 10:00</div><div class='text'>{STORY}</div>",
+                   "<title>测试新闻标题在这里</title>")
+    assert article.source == "新京报"
+    assert article.authors == ["吴采倩"]
+
+
+def test_a_sites_slogan_after_its_name_in_the_title_is_not_its_name():
+    """`… - 维基新闻，自由的新闻源`: the site's name is the part before the comma."""
+    title = "测试新闻标题在这里 - 维基新闻，自由的新闻源"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
+                   f"<title>{title}</title><meta property='og:title' content='{title}'>")
+    assert article.source == "维基新闻"

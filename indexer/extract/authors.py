@@ -188,10 +188,14 @@ def _paper_byline(line: str) -> tuple[str, re.Match | None]:
     return line, (_PAPER_BYLINE.search(line[-50:]) if len(line) <= 80 else None)
 
 
+# An editor credited after the reporter on a byline's line (`新京报 记者 吴采倩 编辑 左燕燕`).
+_EDITOR_AFTER = re.compile(r"\s+(?:[责責]任)?[编編][辑輯]\s*[:：]?\s*[" + _CJK + r"·]{2,4}(?:[\s、，,]+[" + _CJK + r"·]{2,4})*\s*$")
+
+
 def byline_paper(line: str) -> str | None:
     """The paper a byline line names before its reporter (`2020-10-04 15:05 聯合報 記者林宸誼／即時報導`:
-    聯合報), or None."""
-    line, match = _paper_byline(line)
+    聯合報; `新京报 记者 吴采倩 编辑 左燕燕`: 新京报), or None."""
+    line, match = _paper_byline(_EDITOR_AFTER.sub("", line))
     match = match or (_PUBLISHER_DAY_NAME.match(line) if len(line) <= 80 else None)
     return match.group("org") if match else None
 

@@ -792,16 +792,18 @@ def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str
     meta, ld = markup.meta, markup.ld
     columns = {SQUEEZE("", v) for v in (meta.get("subsection"), meta.get("article:section"), meta.get("columnname"),
                                         markup.micro.get("articleSection"), ld.get("articleSection")) if isinstance(v, str)}
-    rest = [name.strip() for part in (parts[at + 1:] or parts[:first][::-1]) for name in _SLASHED.split(part)]
+    # (less a slogan after a comma: `维基新闻，自由的新闻源`)
+    rest = [_SLOGAN.sub("", name).strip() for part in (parts[at + 1:] or parts[:first][::-1]) for name in _SLASHED.split(part)]
     rest = [name for name in rest if 2 <= len(name) <= 20 and SQUEEZE("", name) not in columns and not SENTENCE_PUNCT.search(name)]
     closing = title_parts(meta.get("og:title", ""))
-    if len(closing) > 1 and closing[-1].strip() in rest:
-        return _site_outlet(closing[-1].strip())
+    if len(closing) > 1 and _SLOGAN.sub("", closing[-1]).strip() in rest:
+        return _site_outlet(_SLOGAN.sub("", closing[-1]).strip())
     named = [name for name in rest if len(name) >= 3 and _SITE_NAME.search(name) and not _COLUMN_NEWS.match(name)
              and not _GENERIC_INSTITUTION.match(name)]
     return _site_outlet(named[0]) if len(named) == 1 else None
 
 
+_SLOGAN = re.compile(r"(?<=[" + HAN + r"])，[^，]{2,20}$")  # a site's slogan after its name, in a `<title>`
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
 _PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電]子[报報])$")
 # A site's name followed by one of its channels: `自由時報 sports 體育頻道`, `人民网-财经频道`, `凤凰网财经频道`.

@@ -32,7 +32,8 @@ DATE_THEN_PUBLISHER = re.compile(
     r"《?([" + HAN + r"]{2,14}(?:[网網]|[报報]|[社]|[台]|[刊]|新[闻聞]|客[户戶][端]|[频頻]道|[杂雜]志|[周週][刊]|[信][报報])(?:[—-][" + HAN + r"]{2,8}[报報网網])?)》?$")
 # Class or id names that mark the element printing the source, tried as whole words, each with
 # a hyphen, an underscore or nothing between its words (`article-source`, `articleSource`).
-SOURCE_CLASSES = ("source", "article-source", "source-name", "laiyuan", "ly", "media-name", "news-source")
+SOURCE_CLASSES = ("source", "article-source", "source-name", "laiyuan", "ly", "media-name", "news-source",
+                  "news-src", "article-src")
 _SOURCE_CLASS = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(name).replace(r"\-", "[-_]?") for name in SOURCE_CLASSES)
                            + r")(?:\s|$)", re.IGNORECASE)
 SITE_ITSELF = re.compile(r"(?:[网網]站|^本[网網站])$")  # a ContentSource naming a website, not a publisher
