@@ -551,7 +551,7 @@ def stats(ctx, fmt):
 def serve(ctx, host, port, threads, base_url, deadline):
     """The search page and JSON API on waitress; picks up rebuilt indexes without a restart."""
     from search_web import create_app
-    from search_web.server import CannotListen, make_server
+    from search_web.server import CannotListen, make_server, settle_loaded
     from search_web.urls import bound_url, check_base_url
 
     try:
@@ -565,6 +565,7 @@ def serve(ctx, host, port, threads, base_url, deadline):
         server = make_server(app, host=host, port=port, threads=threads)
     except CannotListen as exc:
         _fail(str(exc))
+    settle_loaded()  # the app and its warm-up loaded: no full collection walks it again
     app.config["BOUND_URL"] = bound_url(host, getattr(server, "effective_port", port))
     click.echo(_say().say("serving", index=_index_text(ctx),
                           url=f"http://{host}:{getattr(server, 'effective_port', port)}/"), err=True)
