@@ -2233,3 +2233,16 @@ def test_a_sites_slogan_after_its_name_in_the_title_is_not_its_name():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
                    f"<title>{title}</title><meta property='og:title' content='{title}'>")
     assert article.source == "维基新闻"
+
+
+@pytest.mark.parametrize("caption", [
+    "美国女孩凯迪·希尔和男友安德鲁斯（网页截图）",
+    "加拿大大叔Gweilo （视频截图）",
+    "美国33岁跨性别者吉欧尼‧康佛提。 (照片来源/Jionni Anthony Conforti)",
+    "Tse Henry Edward(謝浩霖)早前獲判終極勝訴。資料圖片",
+])
+def test_a_pictures_caption_closed_by_a_screenshot_or_archive_credit_is_no_text(caption):
+    """Captions over the first paragraph, closed by `（网页截图）`, `(照片来源/…)` or `。資料圖片`,
+    were taken as the text's first line."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{caption}</p>{STORY}</div>")
+    assert article.body.startswith("这是正文的第一段")
