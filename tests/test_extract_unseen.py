@@ -568,7 +568,8 @@ def test_a_meta_author_the_page_prints_only_as_an_editor_is_no_author(printed, a
 @pytest.mark.parametrize("publisher_tags,authors", [
     ("<meta name='Publisher' content='TECHNEWS Inc.'>", ["王大明"]),  # the tag names the house
     ("<meta property='og:site_name' content='TechNews'>", ["王大明"]),
-    ("", ["TECHNEWS"]),  # nothing says it is the publisher: the tag is all there is
+    ("", []),  # nothing says it is the publisher, but a name in Latin letters that only the tag holds
+    # is a site's (its brand, the firm that built it), never printed as anyone's byline
 ])
 def test_a_meta_author_naming_the_publisher_yields_to_the_reporter(publisher_tags, authors):
     """A site that puts its own name in the author tag, with the reporter in its JSON-LD (and
@@ -576,7 +577,7 @@ def test_a_meta_author_naming_the_publisher_yields_to_the_reporter(publisher_tag
     ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "测试新闻标题在这里",
                      "author": "王大明／台北"}, ensure_ascii=False)
     head = (f"<title>测试新闻标题在这里</title><meta name='author' content='TECHNEWS'>{publisher_tags}"
-            f"<script type='application/ld+json'>{ld if authors != ['TECHNEWS'] else '{}'}</script>")
+            f"<script type='application/ld+json'>{ld if authors else '{}'}</script>")
     assert page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head).authors == authors
 
 
@@ -2246,3 +2247,30 @@ def test_a_pictures_caption_closed_by_a_screenshot_or_archive_credit_is_no_text(
     were taken as the text's first line."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{caption}</p>{STORY}</div>")
     assert article.body.startswith("这是正文的第一段")
+
+
+def test_a_credit_line_of_bracketed_labels_gives_the_source_and_the_author():
+    """`[来源： 四川新闻网　]　[作者：龙艳]　[编辑：颜祝俊]` closing the story: the author was `龙艳]`,
+    which named no one."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}"
+                   "<p>[来源： 四川新闻网　]　[作者：龙艳]　[编辑：颜祝俊]</p></div>")
+    assert article.source == "四川新闻网"
+    assert article.authors == ["龙艳"]
+    assert "颜祝俊" not in article.body
+
+
+def test_a_reprints_transferred_from_line_names_its_source():
+    """`转自于：家庭医生` closing a health portal's reprint."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>转自于：家庭医生</p></div>")
+    assert article.source == "家庭医生"
+    assert article.body.endswith("他们都表达了自己的看法。")
+
+
+def test_a_meta_author_in_latin_letters_the_page_never_prints_is_no_author():
+    """`<meta name="author" content="Astralab">`: the firm that built a paper's site."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
+                   "<title>测试新闻标题在这里 - 联合日报</title><meta name='author' content='Astralab'>")
+    assert article.authors == []
+    printed = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>Author: Graeme Reid</p></div>",
+                   "<title>测试新闻标题在这里 - 某网</title><meta name='author' content='Graeme Reid'>")
+    assert printed.authors == ["Graeme Reid"]

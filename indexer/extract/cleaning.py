@@ -122,7 +122,7 @@ def _boilerplate_pattern(at_start: bool) -> re.Pattern:
 _BOILERPLATE_AT_START = _boilerplate_pattern(True)
 _BOILERPLATE_ANYWHERE = _boilerplate_pattern(False)
 _META_LABELS = {
-    "source": r"(?:[稿][件]?[来來]?源|供稿[单單]位|[发發]稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布(?:[机機][构構]|[机機][关關]|[单單]位|部[门門])|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自|摘自)",
+    "source": r"(?:[稿][件]?[来來]?源|供稿[单單]位|[发發]稿[单單]位|[来來]源[于於]?|[稿出][处處]|[发發]布(?:[机機][构構]|[机機][关關]|[单單]位|部[门門])|[发發]文[机機][关關]|信息[来來]源|文章[来來]源|[来來]自|出自|[转轉][载載]?自[于於]?|摘自)",
     "author": r"(?:作者|撰文|[记記]者|撰稿|署名|^[采採][写寫]|^[采採][访訪])",  # (`采写：南都记者 张三 李四`, `采访：张三` opening a line: a credit)
     "date": r"(?:[发發]布(?:[时時][间間]|日期)|[发發][表]?[时時][间間]|[时時][间間]|日期|[发發]文日期|[成]文日期|更新[时時][间間]|[发發]稿(?:[时時][间間]|日期))",
 }
@@ -357,6 +357,9 @@ def _not_names(value: str, after: str) -> bool:
                 or any(len(part) > 10 for part in re.split(r"[\s、，,]+", _BRACKETED_NOTE.sub(" ", value))))
 
 
+_OPENING_OF = {"]": "[", "】": "【", "）": "（", ")": "("}  # a closing bracket → its opening one
+
+
 def parse_meta_line(line: str) -> dict[str, str]:
     """The labelled metadata on a visible line: {'source': …, 'author': …, 'date': YYYY-MM-DD}, and
     'credit' for a print edition's credit line (`《光明日报》（2024年05月20日 03版）`) and 'placeholder'
@@ -386,6 +389,8 @@ def parse_meta_line(line: str) -> dict[str, str]:
         rest = line[match.end():]
         end = (_AUTHOR_VALUE_END if kind == "author" else _VALUE_END).search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
+        if value[-1:] in _OPENING_OF and _OPENING_OF[value[-1]] not in value:
+            value = value[:-1].rstrip(" ,，;；　")  # `[作者：龙艳]`: the bracket the label was in
         if kind == "author" and _not_names(value, rest[end.start():end.start() + 1] if end else ""):
             continue  # what follows 记者： is a question or a quote (`告诉记者：“今年…”`), not a byline
         if kind == "date":

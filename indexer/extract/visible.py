@@ -168,12 +168,13 @@ def _authors_name(found: list[Element]) -> list[str]:
 
 
 def meta_authors(value: str, body: Element) -> list[str]:
-    """Names from a meta author tag, less those the page prints only as its editor (`责任编辑：张家祺`)."""
+    """Names from a meta author tag, less those the page prints only as its editor (`责任编辑：张家祺`)
+    and those in Latin letters it never prints (`Astralab`: the firm that built the site)."""
     names = parse_authors(value)
     if not names:
         return names
     text = text_of(body)
-    return [name for name in names if not printed_only_as_editor(name, text)]
+    return [name for name in names if not printed_only_as_editor(name, text) and (not name.isascii() or name in text)]
 
 
 # Private-use characters: what a legacy encoding's unmapped bytes (site-made glyphs) decode to.
