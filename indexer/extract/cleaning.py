@@ -135,9 +135,7 @@ _VALUE_END_BEFORE = (
 )
 _VALUE_END_AFTER = (
     r"|\s*(?=[【\[［]\s*(?:[打列]印(?:本?[页頁]|本文|文章)?|[关關][闭閉](?:窗口|本?[页頁])?|收藏|分享|返回|[纠糾][错錯]|字[号號])\s*[】\]］])"  # `【打印】【关闭窗口】`
-    r"|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])"
-    # a view count and a share widget run into the name (`英国那些事儿4762分享到:`)
-    r"|(?<=[" + HAN + r"])(?=\d*分享到?\s*[:：])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
+    r"|\s*(?=[网網]友[评評][论論]|[发發]表[评評][论論])|(?=(?:[来來]源|作者|[记記]者|[编編][辑輯]|[责責]任[编編][辑輯]|[发發]布[时時][间間]|[时時][间間]|日期|[浏瀏][览覽](?:次?[数數]|量)?|[阅閱][读讀](?:次?[数數]|量)?|[点點][击擊](?:[数數率量])?|字[号號]|分享|[打列]印|\d+人[参參]与|[评評][论論])\s*[:：\d])"
 )
 _VALUE_END = re.compile(_VALUE_END_BEFORE + r"|\s+(?=(?:本[报報]|特[约約]|首席)?[记記]者|通[讯訊][员員]|出自)" + _VALUE_END_AFTER)
 
@@ -358,6 +356,8 @@ def _not_names(value: str, after: str) -> bool:
 
 
 _OPENING_OF = {"]": "[", "】": "【", "）": "（", ")": "("}  # a closing bracket → its opening one
+# a view count and a share widget run into a value (`英国那些事儿4762分享到:`)
+_SHARE_RUN_IN = re.compile(r"(?<=[" + HAN + r"])\d*分享到?\s*[:：]?.*$")
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
@@ -389,6 +389,8 @@ def parse_meta_line(line: str) -> dict[str, str]:
         rest = line[match.end():]
         end = (_AUTHOR_VALUE_END if kind == "author" else _VALUE_END).search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ,，;；　")
+        if "分享" in value:
+            value = _SHARE_RUN_IN.sub("", value)
         if value[-1:] in _OPENING_OF and _OPENING_OF[value[-1]] not in value:
             value = value[:-1].rstrip(" ,，;；　")  # `[作者：龙艳]`: the bracket the label was in
         if kind == "author" and _not_names(value, rest[end.start():end.start() + 1] if end else ""):

@@ -165,19 +165,27 @@ _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
 # A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`) or closed by its credit
-# (`…（程志遠攝）`, `…（网页截图）`, `…早前獲判終極勝訴。資料圖片`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, `…受邀出席。圖：高雄市政府提供`,
+# (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, `…受邀出席。圖：高雄市政府提供`,
 # `…籠罩了整個台灣本島。（圖／翻攝自氣象廳網站）`,
 # a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`, or a photographer's credit).
 _CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
-                      # `…（圖／翻攝自氣象廳網站）`, `…(照片来源/Jionni Anthony Conforti)`
-                      r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)(?:[来來]源)?\s*[／/:：][^（）()]{1,30}[）)]$|"
+                      r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
                       r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
-                      r"[（(][^（）()]{0,10}截[图圖][）)]$|[。.]\s*[资資]料[图圖]片?$|"  # `…（网页截图）`, `…勝訴。資料圖片`
                       r"[)）]\s*©\s*[^。，,©]{1,40}$|"  # `…(香港天文台衛星截圖) © 香港天文台`: a picture's credit closing its caption
                       r"[。.]\s*[(（]?(?:美[聯联]社|路透社?|法新社|[欧歐]新社|美通社|共同社|AP|AFP|Reuters|EPA)[)）]?$|"
                       # closed by a photographer's or supplier's credit without brackets: `湖南日报徐行 摄`,
                       # `…。记者 杨威 摄`, `…合影 某频道 供图`
                       r"\S\s+(?:[摄攝]|供[图圖])$|(?:[记記]者|通[讯訊][员員])\s*[\u4e00-\u9fff]{2,4}[摄攝]$")
+
+
+# ... or by a screenshot's, an archive picture's or a photo source's credit (`…（网页截图）`,
+# `…勝訴。資料圖片`, `…(照片来源/Jionni Anthony Conforti)`): tried only on lines holding 截, 料 or 源.
+_CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,10}截[图圖][）)]$|[。.]\s*[资資]料[图圖]片?$|"
+                             r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)[来來]源\s*[／/:：][^（）()]{1,30}[）)]$")
+
+
+def _is_caption(line: str) -> bool:
+    return bool(_CAPTION.search(line) or ("截" in line or "料" in line or "源" in line) and _CAPTION_CREDIT.search(line))
 
 
 def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
@@ -228,7 +236,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # `教育在线 2019-09-15 20:21`: a column's or publisher's name and the time, over the text
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
-        if len(line) <= 120 and _CAPTION.search(line):
+        if len(line) <= 120 and _is_caption(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line) if "  " in line else line)
     if any(len(line) == 1 for line in body):  # `今` `日` `推` `荐`: a label printed one character a line
