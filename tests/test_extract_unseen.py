@@ -2274,3 +2274,26 @@ def test_a_meta_author_in_latin_letters_the_page_never_prints_is_no_author():
     printed = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>Author: Graeme Reid</p></div>",
                    "<title>测试新闻标题在这里 - 某网</title><meta name='author' content='Graeme Reid'>")
     assert printed.authors == ["Graeme Reid"]
+
+
+@pytest.mark.parametrize("credit,authors", [
+    ("（记者 张三）", ["张三"]),
+    ("（张巨峰）", ["张巨峰"]),
+    ("（刘昕、巩一璇、刘晋川）", ["刘昕", "巩一璇", "刘晋川"]),
+    (" 华商报记者 杨德合", ["杨德合"]),
+    ("(完)", []),
+    ("（记者 张三）（完）", ["张三"]),
+])
+def test_a_credit_or_the_wires_end_mark_closing_the_last_paragraph_is_no_text(credit, authors):
+    """`…看法。（刘昕、巩一璇、刘晋川）`, `…辨认。 华商报记者 杨德合`, `…。(完)`: who wrote it and the
+    wire's end mark, run into the last paragraph, were kept as its last words (and the list of
+    three reporters, or the paper's byline on a long line, named no author)."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY.replace('看法。', '看法。' + credit)}</div>")
+    assert article.body.endswith("他们都表达了自己的看法。")
+    assert article.authors == authors
+
+
+def test_places_in_brackets_after_the_last_sentence_are_text_and_no_authors():
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY.replace('看法。', '看法。（北京、上海、广州）')}</div>")
+    assert article.body.endswith("看法。（北京、上海、广州）")
+    assert article.authors == []

@@ -392,12 +392,47 @@ def closing_authors(line: str) -> list[str]:
     if match and (match.group("role") or not line[:len(line) - len(tail) + match.start()].strip()
                   or _SENTENCE_CLOSED.search(line[:len(line) - len(tail) + match.start()])):
         return parse_authors(match.group("names") or match.group("plain"))
+    listed = _LISTED_AT_END.search(tail)
+    if listed and _SENTENCE_CLOSED.search(line[:len(line) - len(tail) + listed.start()]):
+        names = re.split(r"\s*[、，,]\s*", listed.group(1))
+        if all(_has_common_surname(name) for name in names):
+            return names
+    credit = _CREDIT_AFTER_SENTENCE.search(tail) if len(line) > 40 else None
+    if credit and not credit.group().lstrip().startswith(("（", "(")):
+        return byline_authors(credit.group().strip())  # `…辨认。 华商报记者 杨德合`
     if len(line) > 40:
         return []
     match = _BRACKETED_NAME.match(line)
     if match:
         return parse_authors(match.group(1))
     return compiled_by(line) or byline_authors(line)
+
+
+# Reporters listed in brackets after the last sentence, no role word (`…他(马程)！”（刘昕、巩一璇、刘晋川）`):
+# names only when each has a common surname (`（北京、上海、广州）` lists places).
+_LISTED_AT_END = re.compile(r"[（(]\s*([" + _CJK + r"]{2,4}(?:\s*[、，,]\s*[" + _CJK + r"]{2,4}){1,3})\s*[）)]\s*$")
+
+
+def _has_common_surname(name: str) -> bool:
+    return name[:1] in _COMMON_SURNAMES or name[:2] in _COMPOUND_SURNAMES and len(name) >= 3
+
+
+# A reporter's credit closing the last paragraph after its last sentence: in brackets
+# (`（记者 张三）`, `（袁源）`, `（刘昕、巩一璇、刘晋川）`) or as a paper's byline (`华商报记者 杨德合`).
+_CREDIT_AFTER_SENTENCE = re.compile(r"(?<=[。！？!?…”」』])\s*(?:[（(][^（）()]{2,40}[）)]|[^\s，。,（(]{0,10}(?:[记記]者|通[讯訊][员員])"
+                                    r"\s*[" + _CJK + r"·]{2,4}(?:[、，,\s]+[" + _CJK + r"·]{2,4}){0,3})\s*$")
+_WIRE_END = re.compile(r"\s*[（(]\s*完\s*[）)]\s*$")
+
+
+def text_before_signature(line: str) -> str:
+    """The last line of a text without what closes it after its last sentence: the wire's `（完）`
+    and a reporter's credit that names them (`closing_authors`)."""
+    for _ in range(2):  # (either order: `…。（完）（记者 张三）`, `…。（记者 张三）（完）`)
+        line = _WIRE_END.sub("", line)
+        credit = _CREDIT_AFTER_SENTENCE.search(line)
+        if credit and credit.start() > 0 and closing_authors(line):
+            line = line[:credit.start()].rstrip()
+    return line
 
 
 _END_MARK = re.compile(r"^(?:本文完|全文完|本期完|全文[结結]束|[续續]完|未完(?:待[续續])?|待[续續]|完[结結]?)$")

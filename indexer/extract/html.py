@@ -42,6 +42,7 @@ from .authors import (
     parse_authors,
     posted_by,
     printed_as_editor,
+    text_before_signature,
 )
 from .cleaning import (
     EMPTY_LABEL,
@@ -260,6 +261,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     for end in (-1, 0):  # a photo's caption opening or closing the text
         if len(body) > 2 and len(body[end]) <= 300 and _PICTURED.search(body[end]):
             body.pop(end)
+    if body:  # `…看法。（记者 张三）`, `…辨认。 华商报记者 杨德合`, `…(完)`: the credit and the end mark are no text
+        body[-1] = text_before_signature(body[-1]) or body[-1]
     for k in (1, 2):  # a dispatch's dateline opens the text: what is printed over it is a caption or a deck
         if len(body) > k + 1 and all(len(line) <= 60 for line in body[:k]) and _opens_dispatch(body[k]):
             del body[:k]
