@@ -2297,3 +2297,22 @@ def test_places_in_brackets_after_the_last_sentence_are_text_and_no_authors():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY.replace('看法。', '看法。（北京、上海、广州）')}</div>")
     assert article.body.endswith("看法。（北京、上海、广州）")
     assert article.authors == []
+
+
+@pytest.mark.parametrize("opening,closing", [
+    ("<div class='contants' style='white-space:pre-line;'>", "</div>"),
+    ("<div style='WHITE-SPACE: pre-wrap'>", "</div>"),
+    ("<pre>", "</pre>"),
+])
+def test_a_block_that_keeps_its_line_breaks_gives_a_line_for_each(opening, closing):
+    """A university bulletin printing a story as one `<div style="white-space:pre-line">` of
+    newline-separated paragraphs, its dateline on the first: the whole story was one line, the
+    dateline and its reporter inside the first paragraph."""
+    text = ("【台灣好新聞報 / 記者張文熹 / 彰化報導】\n"
+            "獲教育部情感教育課程與教學獎的助理教授黃丰姿，8日邀請首位老師分享心路歷程，吸引200多位同學前往聆聽。\n\n"
+            "生物老師曾愷芯回憶說，從小就嚮往當女生，但一直不敢說出口，在妻子過世後，突然閃過一個念頭。\n")
+    article = page(f"<h1>测试新闻标题在这里</h1>{opening}{text}{closing}")
+    assert article.body.split("\n") == [
+        "獲教育部情感教育課程與教學獎的助理教授黃丰姿，8日邀請首位老師分享心路歷程，吸引200多位同學前往聆聽。",
+        "生物老師曾愷芯回憶說，從小就嚮往當女生，但一直不敢說出口，在妻子過世後，突然閃過一個念頭。"]
+    assert article.authors == ["張文熹"]

@@ -75,6 +75,8 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
     open_line = False  # a text other than whitespace came since the last _LINE_END
     links: list[int] = []  # for each open <a>: 1 when its text counts as link text
     marks = [0, 0]
+    kept_breaks = _keeping_line_breaks(element)  # (most pages have none)
+    in_kept = 0  # how many of them are open
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # elements only
         tag, start = node.tag, event == "start"
         if tag in _BLOCK or node is mark or start and node is mark_from:
@@ -88,6 +90,8 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
                 marks[1] = len(counts)
         elif tag in _CELLS:
             pieces.append("\x1f")
+        if kept_breaks and node in kept_breaks:
+            in_kept += 1 if start else -1
         if start:
             if tag == "a":
                 counted = 0 if _DOCUMENT_LINK.search(node.get("href") or "") else 1
@@ -98,6 +102,18 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
             if tag == "a":
                 in_link -= links.pop()
             text = node.tail if node is not element else None
+        if in_kept and text and "\n" in text:  # in a block that keeps its line breaks: each is a line's end
+            *lines, text = text.split("\n")
+            for part in lines:
+                if part:
+                    pieces.append(part)
+                    open_line = open_line or not part.isspace()
+                    if in_link:
+                        linked += len(part.strip())
+                if open_line:
+                    pieces.append(_LINE_END)
+                    counts.append(linked)
+                    linked, open_line = 0, False
         if text:
             pieces.append(text)
             open_line = open_line or not text.isspace()
@@ -106,6 +122,21 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
     pieces.append(_LINE_END)  # the last stretch (whitespace, when no text came after the last _LINE_END)
     counts.append(linked)
     return fold_spaces("".join(pieces)).split(_LINE_END), counts, marks  # (NUL is no space, nor part of `&&`)
+
+
+# What keeps a text's line breaks, as a browser shows it: `<pre>`, `<textarea>` or a CSS `white-space`
+# of pre, pre-wrap, pre-line or break-spaces (`<div style="white-space:pre-line;">` holding a story's
+# paragraphs one a line).
+_KEEPS_BREAKS = re.compile(r"white-space\s*:\s*(?:pre|break-spaces)", re.IGNORECASE)
+
+
+def _keeping_line_breaks(element: Element) -> set:
+    """The elements under `element` (itself included) that keep their text's line breaks."""
+    found = {node for node in element.iter("pre", "textarea")}
+    found.update(node for node in element.xpath("descendant-or-self::*[contains(@style, 'pre') or contains(@style, 'PRE')"
+                                                " or contains(@style, 'break-spaces')]")
+                 if _KEEPS_BREAKS.search(node.get("style") or ""))
+    return found
 
 
 def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:
