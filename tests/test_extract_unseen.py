@@ -2316,3 +2316,22 @@ def test_a_block_that_keeps_its_line_breaks_gives_a_line_for_each(opening, closi
         "獲教育部情感教育課程與教學獎的助理教授黃丰姿，8日邀請首位老師分享心路歷程，吸引200多位同學前往聆聽。",
         "生物老師曾愷芯回憶說，從小就嚮往當女生，但一直不敢說出口，在妻子過世後，突然閃過一個念頭。"]
     assert article.authors == ["張文熹"]
+
+
+@pytest.mark.parametrize("head,shown", [
+    ("<title>测试新闻标题在这里-热点话题-某某服务网</title>",
+     "<div class='newshead'>测试新闻标题在这里<br>2010-07-07<br>来源 ： 新华网</div>"),
+    ("<title>测试新闻标题在这里 - 新闻及通告</title>",
+     "<h1 class='sr-only'>测试新闻标题在这里 - 新闻及通告</h1><div><b>测试新闻标题在这里</b></div>"),
+])
+def test_a_title_with_its_columns_name_after_a_dash_is_the_headline_the_page_prints(head, shown):
+    """`<title>…心理分析-热点话题-陕西青少年服务网</title>`, and a screen reader's `<h1>` holding
+    `… - 新闻及通告`: the page prints the headline alone above the text, the column's name after
+    it was kept in the title."""
+    article = page(f"{shown}<div class='text'>{STORY}</div>", head)
+    assert article.title == "测试新闻标题在这里"
+
+
+def test_a_headline_with_a_dash_in_it_is_kept_whole():
+    article = page(f"<h1>测试新闻标题-在这里</h1><div class='text'>{STORY}</div>", "<title>测试新闻标题-在这里</title>")
+    assert article.title == "测试新闻标题-在这里"

@@ -513,6 +513,9 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
         headline, names_under_headline = headline_above(page_lines, main_lines, markup.title)
         if headline and headline != title:
             title, visible = headline, None
+    column = _COLUMN_AFTER.match(title)
+    if column and any(line == column.group(1) or line.startswith(column.group(1) + "  ") for line, _ in page_lines[:end]):
+        title, visible = column.group(1), None  # `“伪娘”现象心理分析-热点话题`, the page printing the headline alone
     if visible is None:
         visible = visible_meta(page_lines, title)
     if not visible.get("date"):  # a blog's `发表于2005年09月07日 11:57 AM` under the post
@@ -527,6 +530,12 @@ def _layout(doc: Element, body_el: Element, markup: _Markup) -> _Layout | None:
                 visible["date"] = value  # `发布时间：2019年09月18日 20:30 来源：新华社`: the page's own line, with its source
     kicker = _kicker_before(title_el) if vouched else None
     return _Layout(title, main, page_lines, start, end, visible, names_under_headline, kicker)
+
+
+# A headline with its column's name after a dash or a bar (`…研讨会 - 新闻及通告`, `…心理分析-热点话题`):
+# the headline is what comes before it where the page prints that alone (or on a line break's
+# one side: `“伪娘”现象心理分析  2010-07-07  来源 ： 新华网`).
+_COLUMN_AFTER = re.compile(r"^(\S.{3,}?)\s*[-–—|｜_]\s*([^-–—|｜_\s]{2,8})$")
 
 
 def _kicker_before(title_el: Element | None) -> str | None:
