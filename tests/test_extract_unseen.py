@@ -2335,3 +2335,17 @@ def test_a_title_with_its_columns_name_after_a_dash_is_the_headline_the_page_pri
 def test_a_headline_with_a_dash_in_it_is_kept_whole():
     article = page(f"<h1>测试新闻标题-在这里</h1><div class='text'>{STORY}</div>", "<title>测试新闻标题-在这里</title>")
     assert article.title == "测试新闻标题-在这里"
+
+
+def test_an_e_papers_labelled_date_with_the_page_number_over_the_headline_is_the_date():
+    """`日期:[2016年11月03日] -- 华商报 -- 版次:[A5]` just above the kicker and the headline."""
+    article = page("<div>日期:[2016年11月03日]  -- 华商报 --  版次:[A5]</div><h5>引题在这里</h5>"
+                   f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", "<title>测试新闻标题在这里</title>")
+    assert article.date == "2016-11-03"
+
+
+def test_a_date_badge_of_the_year_over_the_day_is_the_date():
+    """A theme's badge: `2014` over `05-14`, next to the headline."""
+    article = page("<div class='date'><span class='y'>2014</span><div class='md'>05-14</div></div>"
+                   f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", "<title>测试新闻标题在这里</title>")
+    assert article.date == "2014-05-14"

@@ -269,6 +269,11 @@ def _bylines_after(lines: list[tuple[str, int]], i: int, names: list[str]) -> li
 _REPRINTED = re.compile(r"^(?:本文|本篇|文章)?[转轉][载載]?自\s*[:：]")
 
 
+_BADGE_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_BADGE_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EDITION_PAGE = re.compile(r"[版][次面名][:：]|第\s*[A-Za-z]?\d{1,3}\s*版")  # a paper's page: `版次:[A5]`, `第05版`
+
+
 def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     """Metadata from the lines right under the headline (or the top of the page)."""
     key = SQUEEZE("", title)
@@ -351,9 +356,21 @@ def visible_meta(lines: list[tuple[str, int]], title: str) -> dict[str, str]:
     if not found.get("date") and start > 0:
         # An e-paper prints the issue date just above the headline; with the issue's number
         # (`2019-09-17 第26,259号`) over the page's name and links too.
+        # or its labelled date with the page's number (`日期:[2016年11月03日] -- 华商报 -- 版次:[A5]`).
         for at in range(start - 1, max(0, start - 8) - 1, -1):
             line = lines[at][0]
             if is_date_line(line) and (at >= start - 3 or ISSUE_NUMBER.search(line)):
                 found["date"] = parse_date(line) or ""
+                break
+            if at >= start - 3 and len(line) <= 80 and _EDITION_PAGE.search(line):
+                dated = parse_meta_line(line).get("date")
+                if dated:
+                    found["date"] = dated
+                    break
+    if not found.get("date"):  # a theme's date badge, the year over the day: `2014` / `05-14`
+        for at in range(max(0, start - 3), min(len(lines) - 1, start + 4)):
+            day = _BADGE_DAY.match(lines[at + 1][0]) if _BADGE_YEAR.match(lines[at][0]) else None
+            if day:
+                found["date"] = parse_date(f"{lines[at][0]}年{int(day.group(1))}月{int(day.group(2))}日") or ""
                 break
     return {k: v for k, v in found.items() if v}
