@@ -2349,3 +2349,15 @@ def test_a_date_badge_of_the_year_over_the_day_is_the_date():
     article = page("<div class='date'><span class='y'>2014</span><div class='md'>05-14</div></div>"
                    f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", "<title>测试新闻标题在这里</title>")
     assert article.date == "2014-05-14"
+
+
+@pytest.mark.parametrize("head,source", [
+    ("<title>上海中医药大学附属上海市中西医结合医院</title>", "上海中医药大学附属上海市中西医结合医院"),
+    ("<title>测试新闻标题在这里 - 新闻及通告</title><meta property='og:title' content='艺颂嗓音中心医院'>", "艺颂嗓音中心医院"),
+    ("<title>新闻详情</title>", None),  # a page's kind, no site's name
+])
+def test_a_title_giving_only_the_sites_name_names_the_source(head, source):
+    """A hospital's news page whose `<title>` is the hospital's name alone (or whose og:title is the
+    site's name on every page), no 来源 printed: it had no source."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head)
+    assert article.source == source

@@ -726,7 +726,8 @@ def _source(body_el: Element, markup: _Markup, layout: _Layout, classed: Callabl
                              _site_outlet(_in_chinese(markup.meta.get("og:site_name"), titled)),  # the site
                              # itself, when nothing names another publisher
                              # not where the page says its text came from elsewhere (`来源：转载`) without naming it
-                             None if visible.get("placeholder") else _title_site(markup, layout.title))
+                             None if visible.get("placeholder") else _title_site(markup, layout.title),
+                             None if visible.get("placeholder") else _site_titled(markup, layout.title))
     return clean_source(source)
 
 
@@ -826,6 +827,21 @@ def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str
 
 
 _SLOGAN = re.compile(r"(?<=[" + HAN + r"])，[^，]{2,20}$")  # a site's slogan after its name, in a `<title>`
+def _site_titled(markup: _Markup, headline: str) -> str | None:
+    """The site's name where the `<title>` or the og:title gives it alone, none of the headline
+    in it (`<title>上海市中西医结合医院</title>`, an og:title `艺颂嗓音中心医院` on every page), for
+    a page that names no publisher otherwise."""
+    key = SQUEEZE("", headline)
+    for value in (markup.title, markup.meta.get("og:title", "")):
+        name = normalise_line(value or "")
+        squeezed = SQUEEZE("", name)
+        if (3 <= len(name) <= 20 and key and squeezed not in key and key not in squeezed and _SITE_NAME.search(name)
+                and not SENTENCE_PUNCT.search(name) and not _SITE_PART.search(name) and not _COLUMN_NEWS.match(name)
+                and not _GENERIC_INSTITUTION.match(name)):
+            return name
+    return None
+
+
 _SITE_PART = re.compile(r"\s+[-–—|｜]\s+|[｜|]")
 _PAPER_SITE = re.compile(r"^(.{1,12}[报報])(?:(?:新[闻聞])?[网網]|[电電]子[报報])$")
 # A site's name followed by one of its channels: `自由時報 sports 體育頻道`, `人民网-财经频道`, `凤凰网财经频道`.
