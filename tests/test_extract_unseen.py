@@ -2361,3 +2361,13 @@ def test_a_title_giving_only_the_sites_name_names_the_source(head, source):
     site's name on every page), no 来源 printed: it had no source."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>", head)
     assert article.source == source
+
+
+def test_a_last_edited_line_and_a_sites_disclaimer_after_the_text_are_no_text():
+    """`最后编辑：2014-05-14` and `为传播心理学，本网站部分内容转载或摘取自网络和刊物，…本网站并不负任何
+    责任。` closing a counselling centre's reprint were kept as its last lines."""
+    closing = ("<p>最后编辑：2014-05-14</p><p>为传播心理学，本网站部分内容转载或摘取自网络和刊物，对于该内容所涉及之正确性、"
+               "抄袭、著作权归属，是否合法性或正当性如何，本网站并不负任何责任。</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{closing}</div>", "<title>测试新闻标题在这里</title>")
+    assert article.body.endswith("他们都表达了自己的看法。")
+    assert article.date == "2014-05-14"  # the only date printed: the last edit's
