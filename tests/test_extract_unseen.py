@@ -2371,3 +2371,13 @@ def test_a_last_edited_line_and_a_sites_disclaimer_after_the_text_are_no_text():
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{closing}</div>", "<title>测试新闻标题在这里</title>")
     assert article.body.endswith("他们都表达了自己的看法。")
     assert article.date == "2014-05-14"  # the only date printed: the last edit's
+
+
+def test_references_opening_on_their_labels_line_close_the_text():
+    """A medical site's summary of a paper: `参考文献：Russell DH, Hoq M, …` (the first entry on
+    the label's line) and the site's copyright notice after it were kept after the text."""
+    closing = ("<p>参考文献：Russell DH, Hoq M, Coghill D, Pang KC. Prevalence of Mental Health Problems. JAMA. 2022.</p>"
+               "<p>本网站所有注明“来源：梅斯医学”或“来源：MedSci原创”的文字、图片和音视频资料，版权均属于梅斯医学所有，"
+               "非经授权，任何媒体、网站或个人不得转载。</p>")
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{closing}</div>")
+    assert article.body.endswith("他们都表达了自己的看法。")

@@ -189,6 +189,10 @@ def _is_caption(line: str) -> bool:
     return bool(_CAPTION.search(line) or ("截" in line or "料" in line or "源" in line) and _CAPTION_CREDIT.search(line))
 
 
+# The list of references under a text, its first entry on the label's line (`参考文献：Russell DH, …`).
+_REFERENCES = re.compile(r"^[\[【]?\s*(?:参考(?:文献|文獻)|References)\s*[\]】]?\s*[:：]\s*\S")
+
+
 def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
     """The author of a column printed alone on the line above its first paragraph (`顧信之`),
     else [] (two names in a row are a photo's caption)."""
@@ -211,7 +215,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     for at, (line, linked) in enumerate(lines):
         if at < resume:
             continue  # a box of related links inside the text
-        if body and is_article_end(line) and sum(map(len, body)) >= 50:
+        if body and sum(map(len, body)) >= 50 and (is_article_end(line) or _REFERENCES.match(line)):
             resume = after_inline_box(lines, at) or 0
             if not resume:
                 break  # comments, related articles: the article is over
