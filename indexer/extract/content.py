@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import threading
 from collections.abc import Callable, Iterator
 
 import lxml.etree
@@ -130,13 +131,39 @@ def _stretches(element: Element, mark: Element | None, mark_from: Element | None
 _KEEPS_BREAKS = re.compile(r"white-space\s*:\s*(?:pre|break-spaces)", re.IGNORECASE)
 
 
+_STYLED = lxml.etree.XPath("//*[@style]")
+_kept = threading.local()  # the document `parse_html` built last, and its elements keeping line breaks
+
+
+def note_line_breaks(doc: Element, markup: str) -> None:
+    """Called with each page parsed (`markup` its HTML): which of its elements keep their text's
+    line breaks, looked for in the tree only where the markup names such an element or style
+    (most pages name none). Found with `str.find`: a pattern scanning a whole page, or an XPath
+    testing every element's style, cost a millisecond a page."""
+    found: set = set()
+    if any(tag in markup for tag in ("<pre", "<PRE", "<textarea", "<TEXTAREA")):
+        found.update(doc.iter("pre", "textarea"))
+    if _names_kept_breaks(markup):
+        found.update(node for node in _STYLED(doc) if _KEEPS_BREAKS.search(node.get("style") or ""))
+    _kept.found, _kept.root = found, doc  # (held until the next page: `is` compares the same living object)
+
+
+def _names_kept_breaks(markup: str) -> bool:
+    for word in ("white-space", "WHITE-SPACE"):
+        at = markup.find(word)
+        while at >= 0:
+            if markup[at + 11:at + 40].lstrip(" \t:").lower().startswith(("pre", "break-spaces")):
+                return True
+            at = markup.find(word, at + 11)
+    return False
+
+
 def _keeping_line_breaks(element: Element) -> set:
-    """The elements under `element` (itself included) that keep their text's line breaks."""
-    found = {node for node in element.iter("pre", "textarea")}
-    found.update(node for node in element.xpath("descendant-or-self::*[contains(@style, 'pre') or contains(@style, 'PRE')"
-                                                " or contains(@style, 'break-spaces')]")
-                 if _KEEPS_BREAKS.search(node.get("style") or ""))
-    return found
+    """The elements of `element`'s document that keep their text's line breaks."""
+    root = element.getroottree().getroot()
+    if getattr(_kept, "root", None) is not root:  # a tree `parse_html` did not build
+        note_line_breaks(root, lxml.etree.tostring(root, encoding="unicode"))
+    return _kept.found
 
 
 def _add_lines(lines: list[tuple[str, int]], stretches: list[str], counts: list[int], start: int, end: int) -> None:

@@ -66,6 +66,7 @@ from .content import (
     is_link_list,
     lead_before,
     main_content,
+    note_line_breaks,
     text_lines,
     text_of,
 )
@@ -215,7 +216,7 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
     for at, (line, linked) in enumerate(lines):
         if at < resume:
             continue  # a box of related links inside the text
-        if body and sum(map(len, body)) >= 50 and (is_article_end(line) or _REFERENCES.match(line)):
+        if body and (is_article_end(line) or _REFERENCES.match(line)) and sum(map(len, body)) >= 50:
             resume = after_inline_box(lines, at) or 0
             if not resume:
                 break  # comments, related articles: the article is over
@@ -364,6 +365,8 @@ def parse_html(text: str) -> Element | None:
         doc = lxml.etree.fromstring(data, parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         return None
+    if doc is not None:
+        note_line_breaks(doc, text)
     return doc
 
 
