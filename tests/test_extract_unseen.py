@@ -2381,3 +2381,23 @@ def test_references_opening_on_their_labels_line_close_the_text():
                "非经授权，任何媒体、网站或个人不得转载。</p>")
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}{closing}</div>")
     assert article.body.endswith("他们都表达了自己的看法。")
+
+
+def test_a_reprints_original_title_note_and_a_writers_credit_in_brackets_are_no_text():
+    """A financial portal's reprint: `（原标题：…）` over the text, and `【文/观察者网 熊超然】` opening its
+    first paragraph; the credit names the author."""
+    lead = "<p>【文/观察者网 熊超然】“这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。”</p>"
+    rest = "<p>这是正文的第二段，记者采访了多位市民，他们都表达了自己的看法。</p>"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>（原标题：测试新闻原来的标题（上））</p>{lead}{rest}</div>")
+    assert article.body.startswith("“这是正文的第一段")
+    assert "原标题" not in article.body
+    assert article.authors == ["熊超然"]
+
+
+@pytest.mark.parametrize("names,authors", [("文若楠 张羽岐", ["文若楠", "张羽岐"]), ("文/张三", ["张三"]),
+                                           ("文化和旅游局", [])])
+def test_a_name_beginning_with_wen_keeps_it_and_an_agency_is_no_author(names, authors):
+    """`作者：文若楠 张羽岐` gave `若楠` (文 read as a writer's mark: it is a surname); a meta author
+    `文化和旅游局` gave `文化`."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>作者：{names}</p></div>")
+    assert article.authors == authors

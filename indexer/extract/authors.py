@@ -142,11 +142,25 @@ _DATELINE_PLACE = re.compile(
 _SLASH_LIKE = str.maketrans("╱∕⁄", "／／／")
 
 
+# A writer's credit in brackets opening the first paragraph: `【文/观察者网 熊超然】“埃隆·马斯克…`.
+_WRITER_CREDIT = re.compile(r"^【\s*(?:[图圖]?文|撰文|作者)\s*[／/:：]\s*(?:(?P<org>" + _ORG + r")\s+)?"
+                            r"(?P<names>[" + _CJK + r"·]{2,5}(?:\s*[、，,\s]\s*[" + _CJK + r"·]{2,5}){0,3})\s*】\s*")
+
+
+def writer_credit(line: str) -> int:
+    """Where the text starts after a writer's credit in brackets opening `line` (0: none)."""
+    match = _WRITER_CREDIT.match(line)
+    return match.end() if match and match.end() < len(line) else 0
+
+
 def dateline(line: str, *, closing: bool = False) -> tuple[str | None, list[str]]:
     """(publisher, authors) of a dateline opening the line (or, with `closing`, ending it);
     (None, []) when there is none."""
     line = normalise_line(line).translate(_SLASH_LIKE)
     match = (_CLOSING_DATELINE.search(line[-60:]) if closing else _LEAD_DATELINE.match(line[:60]))
+    credit = None if closing or match else _WRITER_CREDIT.match(line[:60])
+    if credit:
+        return credit.group("org"), parse_authors(credit.group("names"))
     if not match:
         paper = None if closing else _PAPER_AND_NAME.match(line[:30])
         if paper and is_person_name(paper.group("name")):
@@ -267,8 +281,9 @@ def is_person_name(token: str) -> bool:
 
 
 def _strip_role_prefix(token: str) -> str:
-    match = re.match(r"^(?:本[报報])?(?:特约|特約|特派|首席|[实實][习習]|[见見][习習])?(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|文|[图圖]|[編编][譯译])\s*[:：]?",
-                     token)
+    # (`文` and `图` alone only with a mark after them: `文若楠` is a name, 文 a surname)
+    match = re.match(r"^(?:本[报報])?(?:特约|特約|特派|首席|[实實][习習]|[见見][习習])?(?:(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|[編编][譯译])\s*[:：]?"
+                     r"|[文图圖]\s*[:：/／]|[文图圖]\s+)", token)
     return token[match.end():] if match and match.end() < len(token) else token
 
 
@@ -282,6 +297,10 @@ _NAME_THEN_PLACE = re.compile(r"^(?P<name>[" + _CJK + r"]{2,3})(?:" + PLACES + r
 # After a name: where it was written, or that wires were compiled (`陳端武／綜合外電`): not a name.
 _COMPILED = re.compile(r"\s*(?:(?:[采採][访訪])?整理|[采採][写寫])\s*$")
 _WRITTEN_WHERE = re.compile(r"[／/]\s*(?:" + PLACES + r"|[綜综]合外[電电]|[綜综]合[報报][導导]|外[電电]|[編编][譯译])(?=$|[\s、，,;；|｜])")
+
+
+# How an agency's or an institution's name ends (an author tag naming a bureau, not a person).
+_AGENCY = re.compile(r"(?:[局厅廳部委处處室所院站馆館]|中心|[办辦]公室|委[员員]会|委[員员]會|[协協][会會]|[学學][会會]|公司|集[团團])$")
 
 
 def parse_authors(value: object) -> list[str]:
@@ -298,6 +317,8 @@ def parse_authors(value: object) -> list[str]:
     text = _PHOTO_AFTER_WRITER.sub("/文", normalise_line(value))
     if not text or _PHOTO.search(text) or (text.isascii() and _NOT_NAMES.match(text)) or _WEB_DESIGN.search(text):
         return []
+    if len(text) >= 5 and _AGENCY.search(text) and not re.search(r"[\s、，,;；/／|]", text):
+        return []  # `文化和旅游局`: an agency's name, not `文化` and `旅游局`
     text = re.sub(r"[（(【\[].*?[）)】\]]", " ", text)
     text = re.sub(r"[／/]\s*[" + _CJK + r"]{2,5}[报報][导導道]", " ", text)  # `吳垠慧／台北報導`: the place it was written in
     text = _WRITTEN_WHERE.sub(" ", text)  # `李立達／台北`, `陳端武／綜合外電`

@@ -43,6 +43,7 @@ from .authors import (
     posted_by,
     printed_as_editor,
     text_before_signature,
+    writer_credit,
 )
 from .cleaning import (
     EMPTY_LABEL,
@@ -194,6 +195,9 @@ def _is_caption(line: str) -> bool:
 _REFERENCES = re.compile(r"^[\[【]?\s*(?:参考(?:文献|文獻)|References)\s*[\]】]?\s*[:：]\s*\S")
 
 
+_ORIGINAL_TITLE = re.compile(r"^[（(【\[]\s*原[标標][题題]\s*[:：][^（）()【】\[\]]*(?:[（(][^（）()]*[）)][^（）()【】\[\]]*)*[）)】\]]$")
+
+
 def _column_byline(lines: list[tuple[str, int]]) -> list[str]:
     """The author of a column printed alone on the line above its first paragraph (`顧信之`),
     else [] (two names in a row are a photo's caption)."""
@@ -221,6 +225,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             if not resume:
                 break  # comments, related articles: the article is over
             continue
+        if not body:  # `【文/观察者网 熊超然】“埃隆·马斯克…`: a writer's credit opening the text is no text
+            line = line[writer_credit(line):]
         # (a line squeezes to the headline only if it is as long and holds its first character)
         if is_furniture(line) or len(line) >= len(key) and (not key or key[0] in line) and SQUEEZE("", line) == key:
             continue
@@ -234,6 +240,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # a date line under the headline; a document's closing 2022年1月27日 stays
         if len(line) <= 60 and line[0].isascii() and DATE_THEN_PUBLISHER.match(line):
             continue  # `2019-09-26 10:56:28 证券时报网`: the date and publisher under the headline
+        if _ORIGINAL_TITLE.match(line):
+            continue  # `（原标题：…）`: a reprint's note of the headline it first had
         if not body and _CONTACT.match(line):
             continue  # `聯 絡 人：…` in a press release's header, over the text
         if not body and len(line) <= 100 and _ENGLISH_BYLINE.match(line):
