@@ -2401,3 +2401,19 @@ def test_a_name_beginning_with_wen_keeps_it_and_an_agency_is_no_author(names, au
     `文化和旅游局` gave `文化`."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>作者：{names}</p></div>")
     assert article.authors == authors
+
+
+def test_reporters_after_their_desk_a_source_with_its_address_and_latin_credits_over_the_text():
+    """An overseas paper's `（大纪元驻旧金山记者薛明珠、专题部记者易凡采访报导）` named one reporter
+    (the second's desk was read as part of a name); its source was `大纪元 www.epochtimes.com`; a
+    translated feature's `撰文 Megan Molteni` / `翻译 夏烨` / `审校 魏潇` opened the text."""
+    dated = page("<h1>测试新闻标题在这里</h1><div class='text'><p>来源：大纪元 www.epochtimes.com</p>"
+                 "<p>【大纪元2023年06月15日讯】（大纪元驻旧金山记者薛明珠、专题部记者易凡采访报导）"
+                 "这是正文的第一段，讲述了一件发生在本市的新闻事件，内容相当具体。</p>"
+                 "<p>这是正文的第二段，记者采访了多位市民，他们都表达了自己的看法。</p></div>")
+    assert dated.authors == ["薛明珠", "易凡"]
+    assert dated.source == "大纪元"
+    credited = page("<h1>测试新闻标题在这里</h1><div class='text'><p>撰文 Megan Molteni</p><p>翻译 夏烨</p>"
+                    f"<p>审校 魏潇</p>{STORY}</div>")
+    assert credited.body.startswith("这是正文的第一段")
+    assert credited.authors == ["Megan Molteni"]

@@ -86,7 +86,8 @@ _LEAD_BYLINE = re.compile(r"^(?:[^\s，。,（(]{0,8}[讯訊]\s*|[^\s，。,（(
                           r"\s*(?:\d{1,2}月\d{1,2}日)?\s*[报報][道導]\s*[:：，,\s]")
 _BRACKETED_NAME = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s+[" + _CJK + r"]{2,4}){0,3})\s*[）)]$")
 _SIGNED = re.compile(r"^(?:《[^》]{1,12}》)?\s*(?:(?:作者|撰稿|撰文)\s*[:：/／|｜丨︱]?|文\s*[:：/／|｜丨︱]|文(?=\s))\s*"  # (文 with its mark: not `文明承诺`)
-                     r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3})"
+                     r"([" + _CJK + r"·]{2,5}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"·]{2,5}){0,3}"
+                     r"|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+){1,3})"  # (`撰文 Megan Molteni`, `作者 Nazlee Arbee`)
                      r"(?:\s*[（(][^（）()]{1,12}[）)])?$")  # `作者 谢永亮（学者）`: what the author is, after the name
 # A credit line in brackets naming reporters of several roles: `【环球时报驻美国特约记者 温燕 青木
 # 环球时报记者 郭媛丹】`; the names follow each role (`…记者`, `…通讯员`).
@@ -281,8 +282,9 @@ def is_person_name(token: str) -> bool:
 
 
 def _strip_role_prefix(token: str) -> str:
-    # (`文` and `图` alone only with a mark after them: `文若楠` is a name, 文 a surname)
-    match = re.match(r"^(?:本[报報])?(?:特约|特約|特派|首席|[实實][习習]|[见見][习習])?(?:(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|[編编][譯译])\s*[:：]?"
+    # (`文` and `图` alone only with a mark after them: `文若楠` is a name, 文 a surname; a desk or a
+    # bureau before the reporter: `专题部记者易凡`, `驻旧金山记者薛明珠`)
+    match = re.match(r"^(?:本[报報]|[" + _CJK + r"]{1,6}?(?=[记記]者))?(?:特约|特約|特派|首席|[实實][习習]|[见見][习習])?(?:(?:[记記]者|通[讯訊][员員]|作者|[实實][习習]生|撰文|[編编][譯译])\s*[:：]?"
                      r"|[文图圖]\s*[:：/／]|[文图圖]\s+)", token)
     return token[match.end():] if match and match.end() < len(token) else token
 
@@ -295,6 +297,7 @@ PLACES = ("北京|上海|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江
            "南宁|拉萨|银川|乌鲁木齐|深圳|厦门|青岛|大连|宁波|苏州|无锡|台北|臺北|高雄|台中|臺中")
 _NAME_THEN_PLACE = re.compile(r"^(?P<name>[" + _CJK + r"]{2,3})(?:" + PLACES + r")$")
 # After a name: where it was written, or that wires were compiled (`陳端武／綜合外電`): not a name.
+_INTERVIEWED = re.compile(r"(?<=[" + _CJK + r"]{2})[采採][访訪]$")  # `…、专题部记者易凡采访报导`
 _COMPILED = re.compile(r"\s*(?:(?:[采採][访訪])?整理|[采採][写寫])\s*$")
 _WRITTEN_WHERE = re.compile(r"[／/]\s*(?:" + PLACES + r"|[綜综]合外[電电]|[綜综]合[報报][導导]|外[電电]|[編编][譯译])(?=$|[\s、，,;；|｜])")
 
@@ -332,8 +335,9 @@ def parse_authors(value: object) -> list[str]:
         tokens = [part] if part.isascii() and " " in part else _SPLIT.split(part)
         for token in tokens:
             token = _strip_role_prefix(token.strip(" .。"))
-            if len(tokens) == 1 and len(token) >= 4 and token.endswith(("报道", "報導", "報道")):
-                token = token[:-2]  # `…、付文报道`: the list's last name with the byline's 报道 (a place has a space: `姚峰 上海报道`)
+            if len(tokens) == 1 and len(token) >= 4 and token.endswith(("报道", "報導", "報道", "报导")):
+                # `…、付文报道`: the list's last name with the byline's 报道 (a place has a space: `姚峰 上海报道`)
+                token = _INTERVIEWED.sub("", token[:-2])
             if is_person_name(token) and token not in names:
                 names.append(token)
     return names

@@ -195,6 +195,8 @@ def _is_caption(line: str) -> bool:
 _REFERENCES = re.compile(r"^[\[【]?\s*(?:参考(?:文献|文獻)|References)\s*[\]】]?\s*[:：]\s*\S")
 
 
+_STAFF_CREDIT = re.compile(rf"^(?:翻[译譯]|[审審]校|校[对對]|[编編][译譯]|[审審][核稿])\s*[:：/／|｜]?\s*(?:[{HAN}·]{{2,5}}(?:[、，,\s]+[{HAN}·]{{2,5}}){{0,3}}"
+                           r"|[A-Z][a-zA-Z.'\-]+(?:\s[A-Z][a-zA-Z.'\-]+){1,3})$")
 _ORIGINAL_TITLE = re.compile(r"^[（(【\[]\s*原[标標][题題]\s*[:：][^（）()【】\[\]]*(?:[（(][^（）()]*[）)][^（）()【】\[\]]*)*[）)】\]]$")
 
 
@@ -250,6 +252,8 @@ def _body_lines(lines: list[tuple[str, int]], title: str, *, page: bool = False)
             continue  # `教育在线 2019-09-15 20:21`: a column's or publisher's name and the time, over the text
         if len(line) <= 30 and byline_authors(line) or len(line) <= 60 and posted_by(line):
             continue
+        if len(line) <= 40 and _STAFF_CREDIT.match(line):
+            continue  # `翻译 夏烨`, `审校 魏潇`: who translated or checked it (no authors)
         if len(line) <= 120 and _is_caption(line):
             continue
         body.append(_WIDE_SPACE.sub(" ", line) if "  " in line else line)

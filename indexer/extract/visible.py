@@ -191,6 +191,8 @@ _PLACE_SUFFIX = re.compile(rf"\s*[(（](?:{PLACES})[市省]?[)）]$")
 _EDITION_SUFFIX = re.compile(r"(?<=[报報])\s*(?:[数數]字[报報版]|[电電]子[报報版]|[数數]字[报報]刊|e?-?paper|ePaper)$")
 
 
+_ADDRESS_AFTER = re.compile(rf"(?<=[{HAN}])\s+(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                            r"\.(?:com|cn|net|org|tw|hk|info|tv)(?:/\S*)?$")
 _CLOSING = {"）": "（", ")": "(", "】": "【", "]": "[", "」": "「", "》": "《", "〕": "〔"}  # closing bracket → its opening one
 
 
@@ -202,6 +204,7 @@ def clean_source(value: str | None) -> str | None:
         return None
     value = _PLACE_SUFFIX.sub("", value.strip(_SOURCE_TRIM)).strip(_SOURCE_TRIM)
     value = _EDITION_SUFFIX.sub("", value)  # `潇湘晨报数字报`: the paper's e-paper is the paper's
+    value = _ADDRESS_AFTER.sub("", value)  # `大纪元 www.epochtimes.com`: the name, not its address
     while value and value[-1] in _CLOSING and _CLOSING[value[-1]] not in value:
         value = value[:-1].strip(_SOURCE_TRIM)  # `（来源：健康报网）`: the bracket the whole line was in
     if not value or re.search(r"[=\"<>:：]", value) or PLACEHOLDER_SOURCE.match(value) or is_date_line(value):
