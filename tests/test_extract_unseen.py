@@ -2417,3 +2417,13 @@ def test_reporters_after_their_desk_a_source_with_its_address_and_latin_credits_
                     f"<p>审校 魏潇</p>{STORY}</div>")
     assert credited.body.startswith("这是正文的第一段")
     assert credited.authors == ["Megan Molteni"]
+
+
+def test_a_korean_papers_closing_byline_with_the_name_before_the_role_names_the_author():
+    """The Hankyoreh's Chinese edition closes a story with `<p>崔敏英 记者</p>`: it stayed as the text's
+    last line, and the story had no author. A paper's name before 记者 is no person."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>崔敏英 记者</p></div>")
+    assert article.authors == ["崔敏英"]
+    assert article.body.endswith("他们都表达了自己的看法。")
+    paper = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>经济日报 记者</p></div>")
+    assert paper.authors == []

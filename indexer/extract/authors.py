@@ -343,6 +343,9 @@ def parse_authors(value: object) -> list[str]:
     return names
 
 
+_NAME_THEN_ROLE = re.compile(r"^([" + _CJK + r"]{2,4}(?:(?:\s*[、，,]\s*|\s+)[" + _CJK + r"]{2,4}){0,2})\s*(?:[记記]者|特派[员員])$")
+
+
 def byline_authors(line: str) -> list[str]:
     """Names from a byline inside article text, or [] when the line is not a byline.
 
@@ -374,6 +377,11 @@ def byline_authors(line: str) -> list[str]:
         names = paper_byline_names(short)  # `聯合報／編譯茅毅、記者謝守真／綜合報導`
         if names:
             return names
+        match = _NAME_THEN_ROLE.match(short)
+        if match:  # `崔敏英 记者`: a Korean paper's byline, the name before the role
+            names = re.split(r"\s*[、，,]\s*|\s+", match.group(1))
+            if all(_has_common_surname(name) for name in names):
+                return names
         match = _DESK_REPORTED.match(short)  # `生活中心／賴俊佑報導` (`娛樂中心／台北報導` names a place)
         if match:
             return [n for n in parse_authors(match.group(1)) if not _DATELINE_PLACE.fullmatch(n)]
