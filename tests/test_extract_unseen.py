@@ -2427,3 +2427,11 @@ def test_a_korean_papers_closing_byline_with_the_name_before_the_role_names_the_
     assert article.body.endswith("他们都表达了自己的看法。")
     paper = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>经济日报 记者</p></div>")
     assert paper.authors == []
+
+
+def test_a_title_holding_a_line_break_tag_as_text_and_a_mobile_sites_name_give_the_site():
+    """`<title>金星：…要看自己&lt;BR&gt; - 手机财富中文网</title>`: the `<BR>` kept the title's headline
+    from matching the page's, and the site's name is its mobile edition's."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
+                   "<title>测试新闻标题在这里&lt;BR&gt; - 手机财富中文网</title>")
+    assert article.source == "财富中文网"

@@ -440,6 +440,9 @@ class _Layout:
 _LINE_BREAK = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
 
 
+_TAG_IN_TITLE = re.compile(r"\s*<\s*/?\s*br\s*/?\s*>\s*", re.IGNORECASE)  # `…自己&lt;BR&gt; - 手机财富中文网`: markup as text
+
+
 def _one_line(title: str) -> str:
     """A title whose heading broke where its HTML did, as one line: the break is a space, or
     nothing where it stands alone between two Chinese characters (`…期间\n安全生产…`; with
@@ -460,7 +463,7 @@ def extract_html(text: str, relpath: str) -> Article | Skipped:
         return extract_text(_strip_tags(text), relpath)
     markup = _Markup(page_meta(doc), json_ld(doc), microdata(doc) if "itemprop" in text else {},
                      next((link.get("href") for link in doc.iter("link") if (link.get("rel") or "").lower() == "canonical"), None),
-                     normalise_line(doc.findtext(".//title") or ""))
+                     normalise_line(_TAG_IN_TITLE.sub(" ", doc.findtext(".//title") or "")))
     layout = _layout(doc, body_el, markup)
     if layout is None:
         return Skipped(relpath, LINK_LIST)
@@ -879,6 +882,9 @@ _BILINGUAL_SITE = re.compile(rf"^[A-Za-z][A-Za-z0-9 .&'’\-]*\s+((?!新[闻聞]
 _SITE_THEN_DOMAIN = re.compile(rf"^([{HAN}]{{2,12}}(?:[网網]|[报報]|[电電]?台|通[讯訊]社))\s+[A-Za-z][A-Za-z0-9.&'\-]*(?:\.[A-Za-z]{{2,}})$")
 
 
+_MOBILE_EDITION = re.compile(r"^手机(?=\S{2,}[网網]$)|(?<=[网網])\s*(?:手机版|移动版|WAP版|wap版)$")
+
+
 def _site_outlet(name: str | None) -> str | None:
     """The outlet a site's name names: its first part (`明報新聞網 - 每日明報 daily news`), in
     Chinese where it is given in Latin letters first (`TNL The News Lens 關鍵評論網`), less a
@@ -889,6 +895,7 @@ def _site_outlet(name: str | None) -> str | None:
     part = _SITE_PART.split(name.strip(), maxsplit=1)[0].strip()
     part = _BILINGUAL_SITE.sub(r"\1", _SITE_THEN_DOMAIN.sub(r"\1", part))
     part = _SITE_CHANNEL.sub(r"\1", part)
+    part = _MOBILE_EDITION.sub("", part)  # `手机财富中文网`, `新浪网手机版`: the site's mobile pages are the site's
     return _PAPER_SITE.sub(r"\1", part) or name
 
 
