@@ -2435,3 +2435,12 @@ def test_a_title_holding_a_line_break_tag_as_text_and_a_mobile_sites_name_give_t
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}</div>",
                    "<title>测试新闻标题在这里&lt;BR&gt; - 手机财富中文网</title>")
     assert article.source == "财富中文网"
+
+
+@pytest.mark.parametrize("line", ["本文转载自“科研圈”微信公众号。", "本文转载自科研圈公众号"])
+def test_a_reprint_from_an_accounts_owner_names_the_owner(line):
+    """`本文转载自“科研圈”微信公众号。` over a biology site's repost: the account's owner published
+    it (the line named no source at all)."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>")
+    assert article.source == "科研圈"
+    assert article.body.startswith("这是正文的第一段")
