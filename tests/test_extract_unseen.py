@@ -2282,6 +2282,7 @@ def test_a_meta_author_in_latin_letters_the_page_never_prints_is_no_author():
     ("（刘昕、巩一璇、刘晋川）", ["刘昕", "巩一璇", "刘晋川"]),
     (" 华商报记者 杨德合", ["杨德合"]),
     ("(完)", []),
+    ("■", []),  # a magazine's end mark
     ("（记者 张三）（完）", ["张三"]),
 ])
 def test_a_credit_or_the_wires_end_mark_closing_the_last_paragraph_is_no_text(credit, authors):
@@ -2444,3 +2445,9 @@ def test_a_reprint_from_an_accounts_owner_names_the_owner(line):
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'><p>{line}</p>{STORY}</div>")
     assert article.source == "科研圈"
     assert article.body.startswith("这是正文的第一段")
+
+
+def test_a_pictures_credit_alone_after_the_text_is_no_text():
+    """A film weekly's review closes with `圖／《迷失安狄》劇照，滿滿額娛樂提供`: the stills' credit."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p><b>圖／《迷失安狄》劇照，滿滿額娛樂提供</b></p></div>")
+    assert article.body.endswith("他们都表达了自己的看法。")

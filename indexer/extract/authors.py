@@ -454,7 +454,7 @@ def _has_common_surname(name: str) -> bool:
 # (`（记者 张三）`, `（袁源）`, `（刘昕、巩一璇、刘晋川）`) or as a paper's byline (`华商报记者 杨德合`).
 _CREDIT_AFTER_SENTENCE = re.compile(r"(?<=[。！？!?…”」』])\s*(?:[（(][^（）()]{2,40}[）)]|[^\s，。,（(]{0,10}(?:[记記]者|通[讯訊][员員])"
                                     r"\s*[" + _CJK + r"·]{2,4}(?:[、，,\s]+[" + _CJK + r"·]{2,4}){0,3})\s*$")
-_WIRE_END = re.compile(r"\s*[（(]\s*完\s*[）)]\s*$")
+_WIRE_END = re.compile(r"\s*(?:[（(]\s*完\s*[）)]|[■□◆◇])\s*$")  # `(完)`, or a magazine's `■` closing the text
 
 
 def text_before_signature(line: str) -> str:

@@ -167,11 +167,12 @@ _NAME_THEN_DATE = re.compile(r"^(?![^\s]*(?:[时時][间間]|日期)\s)[^\s，�
 _SIGNATURE_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 
 
-# A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`) or closed by its credit
+# A photo's caption: a line pointing at the picture (`▲ 張竹君表示…`), a picture's credit alone
+# (`圖／《迷失安狄》劇照，滿滿額娛樂提供`), or a line closed by its credit
 # (`…（程志遠攝）`, `草間彌生（時藝多媒體提供）`, `…（飛行服務隊圖片）`, `…受邀出席。圖：高雄市政府提供`,
 # `…籠罩了整個台灣本島。（圖／翻攝自氣象廳網站）`,
 # a wire's name after the sentence: `薛夫洛根（右）和占士法蘭高。美聯社`, or a photographer's credit).
-_CAPTION = re.compile(r"^▲\s*[^\s:：]|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
+_CAPTION = re.compile(r"^▲\s*[^\s:：]|^[图圖]\s*[／/:：][^。！？]{1,40}$|[（(][^（）()]{0,30}(?:[摄攝]|提供|[图圖]片|供[图圖])[）)]$|[。.]\s*[图圖]\s*[:：／/]\s*[^，。：:\s]{2,20}$|"
                       r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)\s*[／/:：][^（）()]{1,30}[）)]$|"  # `…（圖／翻攝自氣象廳網站）`
                       r"[（(]\s*(?:取自|翻[摄攝]|截[图圖]自?)[^（）()]{1,20}[）)]$|"  # `…（取自微博）`: a picture taken from there
                       r"[)）]\s*©\s*[^。，,©]{1,40}$|"  # `…(香港天文台衛星截圖) © 香港天文台`: a picture's credit closing its caption
