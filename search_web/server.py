@@ -13,8 +13,9 @@ articles: 702 files in 65 segments), so the first connection numbered past it st
 server with `ValueError: filedescriptor out of range in select()`.
 
 What the server loaded at start (the modules, jieba's dictionary, the index's values) is frozen
-out of Python's cycle collector (`settle_loaded`): a full collection walked all of it (about 50,000
-objects, 8-10 ms here) in whichever search it fell in, one search in several hundred.
+out of Python's cycle collector (`settle_loaded`): a full collection walked all of it (about 57,000
+objects; at 100,000 articles 30 ms, `benchmarks.gc_pause`) in whichever search it fell in, one
+search in several hundred.
 
 A request goes to the worker thread that went idle last, not (waitress's own order) to the one
 idle longest: one client's searches one after another run on the same warm thread, and the others

@@ -140,12 +140,18 @@ def note_line_breaks(doc: Element, markup: str) -> None:
     line breaks, looked for in the tree only where the markup names such an element or style
     (most pages name none). Found with `str.find`: a pattern scanning a whole page, or an XPath
     testing every element's style, cost a millisecond a page."""
-    found: set = set()
-    if any(tag in markup for tag in ("<pre", "<PRE", "<textarea", "<TEXTAREA")):
-        found.update(doc.iter("pre", "textarea"))
-    if _names_kept_breaks(markup):
+    tags = any(tag in markup for tag in ("<pre", "<PRE", "<textarea", "<TEXTAREA"))
+    _kept.found = _find_keeping(doc, tags=tags, styles=_names_kept_breaks(markup))
+    _kept.root = doc  # (held until the next page: `is` compares the same living object)
+
+
+def _find_keeping(doc: Element, *, tags: bool = True, styles: bool = True) -> set:
+    """The elements of `doc` that keep their text's line breaks: its `<pre>` and `<textarea>`
+    (`tags`), those styled so (`styles`)."""
+    found: set = set(doc.iter("pre", "textarea")) if tags else set()
+    if styles:
         found.update(node for node in _STYLED(doc) if _KEEPS_BREAKS.search(node.get("style") or ""))
-    _kept.found, _kept.root = found, doc  # (held until the next page: `is` compares the same living object)
+    return found
 
 
 def _names_kept_breaks(markup: str) -> bool:
@@ -161,8 +167,8 @@ def _names_kept_breaks(markup: str) -> bool:
 def _keeping_line_breaks(element: Element) -> set:
     """The elements of `element`'s document that keep their text's line breaks."""
     root = element.getroottree().getroot()
-    if getattr(_kept, "root", None) is not root:  # a tree `parse_html` did not build
-        note_line_breaks(root, lxml.etree.tostring(root, encoding="unicode"))
+    if getattr(_kept, "root", None) is not root:  # a tree `parse_html` did not build: its markup is not at hand
+        _kept.found, _kept.root = _find_keeping(root), root
     return _kept.found
 
 

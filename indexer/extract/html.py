@@ -844,12 +844,19 @@ def _title_site(markup: _Markup, title: str, *, site_first: bool = False) -> str
     closing = title_parts(meta.get("og:title", ""))
     if len(closing) > 1 and _SLOGAN.sub("", closing[-1]).strip() in rest:
         return _site_outlet(_SLOGAN.sub("", closing[-1]).strip())
-    named = [name for name in rest if len(name) >= 3 and _SITE_NAME.search(name) and not _COLUMN_NEWS.match(name)
-             and not _GENERIC_INSTITUTION.match(name)]
+    named = [name for name in rest if len(name) >= 3 and _names_a_site(name)]
     return _site_outlet(named[0]) if len(named) == 1 else None
 
 
 _SLOGAN = re.compile(r"(?<=[" + HAN + r"])，[^，]{2,20}$")  # a site's slogan after its name, in a `<title>`
+
+
+def _names_a_site(name: str) -> bool:
+    """Whether a title's part reads as a site's or an institution's name (`…网`, `…医院`), not a
+    column's (`国际新闻`, `附属医院`)."""
+    return bool(_SITE_NAME.search(name)) and not _COLUMN_NEWS.match(name) and not _GENERIC_INSTITUTION.match(name)
+
+
 def _site_titled(markup: _Markup, headline: str) -> str | None:
     """The site's name where the `<title>` or the og:title gives it alone, none of the headline
     in it (`<title>上海市中西医结合医院</title>`, an og:title `艺颂嗓音中心医院` on every page), for
@@ -858,9 +865,8 @@ def _site_titled(markup: _Markup, headline: str) -> str | None:
     for value in (markup.title, markup.meta.get("og:title", "")):
         name = normalise_line(value or "")
         squeezed = SQUEEZE("", name)
-        if (3 <= len(name) <= 20 and key and squeezed not in key and key not in squeezed and _SITE_NAME.search(name)
-                and not SENTENCE_PUNCT.search(name) and not _SITE_PART.search(name) and not _COLUMN_NEWS.match(name)
-                and not _GENERIC_INSTITUTION.match(name)):
+        if (3 <= len(name) <= 20 and key and squeezed not in key and key not in squeezed and _names_a_site(name)
+                and not SENTENCE_PUNCT.search(name) and not _SITE_PART.search(name)):
             return name
     return None
 
