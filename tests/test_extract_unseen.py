@@ -2451,3 +2451,13 @@ def test_a_pictures_credit_alone_after_the_text_is_no_text():
     """A film weekly's review closes with `圖／《迷失安狄》劇照，滿滿額娛樂提供`: the stills' credit."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p><b>圖／《迷失安狄》劇照，滿滿額娛樂提供</b></p></div>")
     assert article.body.endswith("他们都表达了自己的看法。")
+
+
+@pytest.mark.parametrize("credit", ["（《零距离》记者/冯珂 编辑/高若婷）", "（记者 冯珂 责任编辑：高若婷）"])
+def test_an_editor_in_the_closing_credit_is_no_author(credit):
+    """A city app's story closes with `（《零距离》记者/冯珂 编辑/高若婷）`: the reporter wrote it,
+    the editor named after her did not."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>{credit}</p></div>")
+    assert article.authors == ["冯珂"]
+    alone = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>这是第三段，说完了。（编辑 高若婷）</p></div>")
+    assert alone.authors == []

@@ -352,7 +352,7 @@ def byline_authors(line: str) -> list[str]:
     Recognises `（记者杜一菲）`, `新华社北京9月30日电（记者朱基钗、王琦）`, `本报记者 邵玉姿`,
     `记者 张三 李四`, and `记者梁爽报道　6月10日，……` opening a paragraph. A photo credit (`谷一鸣摄`) is not a byline.
     """
-    line = _PHOTO_AFTER_WRITER.sub("/文", normalise_line(line))
+    line = _EDITOR_CREDIT.sub("", _PHOTO_AFTER_WRITER.sub("/文", normalise_line(line)))  # editors are no authors
     if not line or len(line) > 400 or not _BYLINE_MARKS.search(line):
         return []
     names = dateline(line)[1]
@@ -411,7 +411,7 @@ def closing_authors(line: str) -> list[str]:
 
     A bracketed name without a role word counts only alone on its line or after a sentence's end.
     """
-    line = normalise_line(line)
+    line = _EDITOR_CREDIT.sub("", normalise_line(line))  # `（记者 冯珂 编辑 高若婷）`: the editor is no author
     if _END_MARK.match(line.strip("（）() ")):  # `（未完待续）` is no name
         return []
     names = dateline(line, closing=True)[1]
@@ -439,6 +439,11 @@ def closing_authors(line: str) -> list[str]:
     if match:
         return parse_authors(match.group(1))
     return compiled_by(line) or byline_authors(line)
+
+
+# An editor's, reviewer's or proofreader's credit in a closing signature, with the name after it.
+_EDITOR_CREDIT = re.compile(r"\s*(?:[责責]任)?(?:[编編][辑輯]|[责責][编編]|[网網][编編]|[审審]核|校[对對])\s*[/／:：|｜]?\s*"
+                            r"[" + _CJK + r"·]{2,4}(?=[\s）)]|$)")
 
 
 # Reporters listed in brackets after the last sentence, no role word (`…他(马程)！”（刘昕、巩一璇、刘晋川）`):
