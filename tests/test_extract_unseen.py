@@ -2461,3 +2461,9 @@ def test_an_editor_in_the_closing_credit_is_no_author(credit):
     assert article.authors == ["冯珂"]
     alone = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>这是第三段，说完了。（编辑 高若婷）</p></div>")
     assert alone.authors == []
+
+
+def test_a_short_caption_closed_by_its_pictures_source_is_no_text():
+    """A city paper's story closes with a photo's caption `陈女士与物业交谈记录。(来源：受访者)`."""
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>陈女士与物业交谈记录。(来源：受访者)</p></div>")
+    assert article.body.endswith("他们都表达了自己的看法。")
