@@ -2467,3 +2467,13 @@ def test_a_short_caption_closed_by_its_pictures_source_is_no_text():
     """A city paper's story closes with a photo's caption `陈女士与物业交谈记录。(来源：受访者)`."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>陈女士与物业交谈记录。(来源：受访者)</p></div>")
     assert article.body.endswith("他们都表达了自己的看法。")
+
+
+def test_an_author_tag_naming_the_houses_latin_name_is_no_author():
+    """A Macau magazine's pages say `<meta name="author" content="NG Plus">` beside their site's
+    name `NG Plus 新生代`: the tag names the house, in one of its two scripts, not a writer."""
+    head = ("<title>测试新闻标题在这里 - NG Plus 新生代</title><meta name='author' content='NG Plus'>"
+            "<meta property='og:site_name' content='NG Plus 新生代'>"
+            '<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Person", "name": "NG Plus"}}</script>')
+    article = page(f"<header><a class='brand' href='/'>NG Plus 新生代</a></header><article><h1>测试新闻标题在这里</h1>{STORY}</article>", head)
+    assert article.authors == []

@@ -712,8 +712,14 @@ def _house_names(markup: _Markup) -> list[str]:
 
 
 def _houses(markup: _Markup) -> set[str]:
-    """The page's names of its publishing house, as `_house` compares them."""
-    return {h for h in map(_house, _house_names(markup)) if h}
+    """The page's names of its publishing house, as `_house` compares them; a name in two
+    scripts also by each (`NG Plus 新生代`: an author tag `NG Plus` is the house)."""
+    names = _house_names(markup)
+    return {h for h in map(_house, names + [part for name in names for part in _SCRIPTS_APART.split(name)]) if h}
+
+
+# The space between a name's Latin part and its Chinese part
+_SCRIPTS_APART = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=[A-Za-z])")
 
 
 def _people(names: list[str], houses: set[str]) -> list[str]:
