@@ -2477,3 +2477,17 @@ def test_an_author_tag_naming_the_houses_latin_name_is_no_author():
             '<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Person", "name": "NG Plus"}}</script>')
     article = page(f"<header><a class='brand' href='/'>NG Plus 新生代</a></header><article><h1>测试新闻标题在这里</h1>{STORY}</article>", head)
     assert article.authors == []
+
+
+def test_a_dateline_under_the_pages_furniture_still_names_the_source():
+    """A city paper's story opens `信网11月17日讯（记者 谷正原）…` under its date and read count, a QR
+    code's prompt and a photo's caption, which were the first lines looked at for a dateline:
+    the story had no source. A desk's name there (`〔即時新聞／綜合報導〕`) is still none."""
+    furniture = ("<p>2023-11-17 09:49 信网阅读 (26806) 扫描到手机</p>"
+                 "<p>用手机或平板电脑的二维码应用拍下左侧二维码，可以在手机继续阅读。</p>"
+                 "<p>装修施工现场。</p>")
+    story = f"<p>信网11月17日讯（记者 谷正原）{STORY[3:]}"
+    article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{furniture}{story}</div>")
+    assert article.source == "信网"
+    desk = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{furniture}<p>〔即時新聞／綜合報導〕{STORY[3:]}</div>")
+    assert desk.source != "即時新聞"

@@ -920,7 +920,11 @@ def _dateline_source(layout: _Layout) -> str | None:
     `香港文匯報訊（記者 鄭治祖）`) or at its end (`（民視新聞陳韻平、郭文海台北報導）`), or a byline
     just above the text names before its reporter (`聯合報 記者林宸誼／即時報導`, `【聯合晚報╱記者楊正海╱即時報導】`)."""
     main_lines = layout.main_lines
-    lead = (dateline(line)[0] or credited_outlet(line) for line, _ in main_lines[:3])
+    # (the first lines may be the page's furniture still: a date and read count, a QR code's prompt, a
+    # caption; past them only a dateline naming no desk, `〔即時新聞／綜合報導〕`)
+    lead = itertools.chain((dateline(line)[0] or credited_outlet(line) for line, _ in main_lines[:3]),
+                           (org for org in (dateline(line)[0] for line, _ in main_lines[3:5])
+                            if org and not _COLUMN_NEWS.match(org)))
     closing = (dateline(line, closing=True)[0] for line, _ in main_lines[-2:])
     above = (byline_paper(line) or dateline(line)[0] for line, _ in layout.page_lines[max(0, layout.start - 4):layout.start])
     over_text = (byline_paper(line) for line, _ in main_lines[:3])
