@@ -2464,9 +2464,12 @@ def test_an_editor_in_the_closing_credit_is_no_author(credit):
 
 
 def test_a_short_caption_closed_by_its_pictures_source_is_no_text():
-    """A city paper's story closes with a photo's caption `陈女士与物业交谈记录。(来源：受访者)`."""
+    """A city paper's story closes with a photo's caption `陈女士与物业交谈记录。(来源：受访者)`; a short
+    sentence of the text closed by its story's source stays."""
     article = page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>陈女士与物业交谈记录。(来源：受访者)</p></div>")
     assert article.body.endswith("他们都表达了自己的看法。")
+    kept = "第三段，有关部门表示将调查此事。（来源：新华社）"
+    assert kept in page(f"<h1>测试新闻标题在这里</h1><div class='text'>{STORY}<p>{kept}</p><p>这是第四段，后面还有内容。</p></div>").body
 
 
 def test_an_author_tag_naming_the_houses_latin_name_is_no_author():

@@ -187,8 +187,9 @@ _CAPTION = re.compile(r"^▲\s*[^\s:：]|^[图圖]\s*[／/:：][^。！？]{1,40
 # lines holding 截, 料 or 源.
 _CAPTION_CREDIT = re.compile(r"[（(][^（）()]{0,10}截[图圖][）)]$|[。.]\s*[资資]料[图圖]片?$|"
                              r"[（(]\s*(?:[图圖]片?|照片|[摄攝]影)[来來]源\s*[／/:：][^（）()]{1,30}[）)]$|"
-                             # a short caption closed by its picture's bare source (`陈女士门诊病历。(来源：受访者)`)
-                             r"^[^。！？!?（）()]{2,30}[。.]?\s*[（(]\s*[来來]源\s*[:：][^（）()]{1,20}[）)]$")
+                             # a short caption closed by its picture's bare source (`陈女士门诊病历。(来源：受访者)`; no comma: a
+                             # sentence of the text closed by its story's source is text)
+                             r"^[^。！？!?，,；;（）()]{2,24}[。.]?\s*[（(]\s*[来來]源\s*[:：][^（）()]{1,20}[）)]$")
 
 
 def _is_caption(line: str) -> bool:
