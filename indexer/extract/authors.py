@@ -441,9 +441,6 @@ def closing_authors(line: str) -> list[str]:
     return compiled_by(line) or byline_authors(line)
 
 
-# An editor's, reviewer's or proofreader's credit in a closing signature, with the name after it.
-_EDITOR_CREDIT = re.compile(r"\s*(?:[责責]任)?(?:[编編][辑輯]|[责責][编編]|[网網][编編]|[审審]核|校[对對])\s*[/／:：|｜]?\s*"
-                            r"[" + _CJK + r"·]{2,4}(?=[\s）)]|$)")
 
 
 # Reporters listed in brackets after the last sentence, no role word (`…他(马程)！”（刘昕、巩一璇、刘晋川）`):
@@ -519,9 +516,13 @@ _BRACKETED_REPORTED = re.compile(r"^[（(]\s*([" + _CJK + r"]{2,4}(?:\s*[、，,
 _AUTHOR_BIO = re.compile(r"^[●■◆★※•]?\s*作者\s*[:：]?\s*([" + _CJK + r"·]{2,4})[，,（(]")
 
 
-# An editor's label just before a name (`责任编辑：张家祺`, `编辑:李楠`, `选稿: 夏阳`, `（责编 王五、赵六）`, `编辑：（胡冠山）`).
-_EDITOR_BEFORE = re.compile(r"(?:[责責]任[编編][辑輯]|[责責][编編]|核稿|[选選]稿|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
-                            r"\s*[:：︱|｜/丨]?\s*[（(]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
+# An editor's, reviewer's or proofreader's label (`责任编辑`, `责编`, `选稿`, `审核`, `校对`, `监制`).
+_EDITOR_LABEL = r"(?:[责責]任[编編][辑輯]|[责責][编編]|核稿|[选選]稿|[编編][辑輯]|[编編][审審]|[审審][核校]|校[对對]|[监監]制)"
+# ... just before a name (`责任编辑：张家祺`, `编辑:李楠`, `选稿: 夏阳`, `（责编 王五、赵六）`, `编辑：（胡冠山）`).
+_EDITOR_BEFORE = re.compile(_EDITOR_LABEL + r"\s*[:：︱|｜/丨]?\s*[（(]?\s*(?:(?![记記]者|作者|通[讯訊]|[摄攝])[" + _CJK
+                            + r"·]{2,5}(?:\s*[、，,/／]\s*|\s+)){0,3}$")
+# ... with the name after it in a byline or a closing signature (`（记者 冯珂 编辑 高若婷）`; a web editor's `网编` too).
+_EDITOR_CREDIT = re.compile(r"\s*(?:" + _EDITOR_LABEL + r"|[网網][编編])\s*[/／:：|｜]?\s*[" + _CJK + r"·]{2,4}(?=[\s）)]|$)")
 
 
 def _after_editor_label(name: str, text: str) -> list[bool]:
